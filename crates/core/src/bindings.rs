@@ -1,0 +1,57 @@
+//! TypeScript bindings for every type that crosses IPC, generated from the Rust definitions.
+//!
+//! The checked-in file `ui/src/backend/bindings.ts` must equal [`render`]'s output; the test
+//! below fails when they drift. Regenerate with `cargo xtask bindings`.
+
+use ts_rs::{Config, TS};
+
+/// Relative path (from the repository root) of the generated file.
+pub const BINDINGS_PATH: &str = "ui/src/backend/bindings.ts";
+
+macro_rules! declarations {
+    ($cfg:expr; $($ty:ty),* $(,)?) => {
+        vec![$(format!("export {};", <$ty as TS>::decl($cfg).trim_end_matches(';'))),*]
+    };
+}
+
+/// The full text of `ui/src/backend/bindings.ts`.
+pub fn render() -> String {
+    let cfg = Config::new();
+    let declarations: Vec<String> = declarations![&cfg;
+        crate::error::ErrorCode,
+        crate::error::Error,
+    ];
+    let mut text = String::from(
+        "// Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.\n\n",
+    );
+    for declaration in declarations {
+        text.push_str(&declaration);
+        text.push_str("\n\n");
+    }
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn checked_in_typescript_bindings_match_the_rust_types() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(super::BINDINGS_PATH);
+        let expected = super::render();
+        if std::env::var_os("PFRM_UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "{} is out of date with the Rust types; run `cargo xtask bindings` and commit the result.\n--- expected ---\n{expected}",
+            path.display()
+        );
+    }
+}

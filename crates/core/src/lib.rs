@@ -1,0 +1,9 @@
+//! `pfrm-core`: everything the desktop shell and the CLI share.
+//!
+//! This crate never depends on Tauri, clap or any UI concern: the shell and the CLI are thin
+//! layers that parse input, call into this crate and map its [`Error`] to their medium.
+
+pub mod bindings;
+pub mod error;
+
+pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,1 @@
+//! The local Azure. See the crate's README for what it serves.
