@@ -1,1 +1,325 @@
-fn main() {}
+//! `cargo xtask`: the project's own commands. The README names two of them, and they do all the
+//! set-up a fresh machine needs:
+//!
+//! - `cargo xtask run`  — install what is missing, build the UI and the desktop app, launch it
+//!   (in the sandbox when nobody is signed in to Azure).
+//! - `cargo xtask test` — install what is missing, then run every check and test: formatting,
+//!   clippy, every Rust test (with a real Secret Service), the UI's lint, typecheck, unit tests and
+//!   page tests, and the real-app end-to-end GUI tests under Xvfb.
+//!
+//! Others: `cargo xtask setup` (only the installation), `cargo xtask bindings` (regenerate the
+//! TypeScript bindings), `cargo xtask emulator [ARGS]` (run the local Azure standalone).
+//!
+//! Built artefacts go to a fixed directory outside the clone (`PFRM_TARGET_DIR`, default
+//! `~/.cache/pfrm/target`) so that a second clone or a CI run on the same machine reuses the cache;
+//! nothing depends on that cache being warm.
+
+mod setup;
+mod steps;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use steps::{Report, Step};
+
+/// Everything a command needs to know about where things are.
+pub struct Context {
+    pub repo_root: PathBuf,
+    pub target_dir: PathBuf,
+    pub in_ci: bool,
+}
+
+impl Context {
+    fn discover() -> Context {
+        let repo_root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives one level below the repository root")
+            .to_path_buf();
+        let target_dir = std::env::var_os("PFRM_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_target_dir);
+        Context {
+            repo_root,
+            target_dir,
+            in_ci: std::env::var_os("CI").is_some(),
+        }
+    }
+
+    pub fn ui_dir(&self) -> PathBuf {
+        self.repo_root.join("ui")
+    }
+
+    /// The desktop binary built by [`build_desktop`].
+    pub fn desktop_binary(&self, profile: &str) -> PathBuf {
+        self.target_dir
+            .join(profile)
+            .join(format!("pfrm-desktop{}", std::env::consts::EXE_SUFFIX))
+    }
+
+    /// A `cargo` command that builds into the shared target directory.
+    pub fn cargo(&self) -> std::process::Command {
+        let mut command =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()));
+        command
+            .current_dir(&self.repo_root)
+            .env("CARGO_TARGET_DIR", &self.target_dir);
+        command
+    }
+}
+
+fn default_target_dir() -> PathBuf {
+    let base = if cfg!(windows) {
+        std::env::var_os("LOCALAPPDATA").map(PathBuf::from)
+    } else {
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache"))
+    };
+    base.unwrap_or_else(std::env::temp_dir)
+        .join("pfrm")
+        .join("target")
+}
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  run [-- APP-ARGS]   install what is missing, build and launch the desktop app
+  test                install what is missing, then run every check and test
+  setup               only install what is missing (system packages, npm packages, tools)
+  bindings            regenerate ui/src/backend/bindings.ts from the Rust types
+  emulator [ARGS]     run the local Azure emulator standalone (e.g. --scenario first-time)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let context = Context::discover();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&context, &args[1..]),
+        Some("test") => test(&context),
+        Some("setup") => setup::install_everything(&context),
+        Some("bindings") => bindings(&context),
+        Some("emulator") => emulator(&context, &args[1..]),
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the production UI (`ui/dist`), which the desktop binary embeds at compile time.
+fn build_ui(context: &Context) -> Result<(), String> {
+    steps::run_plain(
+        "build the UI",
+        steps::npm(&context.ui_dir(), &["run", "build"]),
+    )
+}
+
+/// The cargo features every build of the workspace uses, so that `clippy`, `test` and the app
+/// build share one feature set and compile Tauri once.
+const WORKSPACE_FEATURES: &str = "pfrm-desktop/custom-protocol";
+
+fn build_desktop(context: &Context, release: bool) -> Result<PathBuf, String> {
+    let mut command = context.cargo();
+    command.args([
+        "build",
+        "-p",
+        "pfrm-desktop",
+        "--features",
+        WORKSPACE_FEATURES,
+    ]);
+    if release {
+        command.arg("--release");
+    }
+    steps::run_plain("build the desktop app", command)?;
+    Ok(context.desktop_binary(if release { "release" } else { "debug" }))
+}
+
+fn run(context: &Context, app_args: &[String]) -> Result<(), String> {
+    setup::install_for_run(context)?;
+    build_ui(context)?;
+    let binary = build_desktop(context, false)?;
+    let app_args: Vec<&String> = app_args.iter().skip_while(|arg| *arg == "--").collect();
+    println!("xtask: launching {}", binary.display());
+    let status = std::process::Command::new(&binary)
+        .args(app_args)
+        .current_dir(&context.repo_root)
+        .status()
+        .map_err(|error| format!("could not start {}: {error}", binary.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the app exited with {status}"))
+    }
+}
+
+fn bindings(context: &Context) -> Result<(), String> {
+    let mut command = context.cargo();
+    command
+        .args(["test", "-p", "pfrm-core", "--lib", "bindings"])
+        .env("PFRM_UPDATE_BINDINGS", "1");
+    steps::run_plain("regenerate the TypeScript bindings", command)
+}
+
+fn emulator(context: &Context, args: &[String]) -> Result<(), String> {
+    let mut command = context.cargo();
+    command
+        .args(["run", "-p", "pfrm-emulator", "--"])
+        .args(args);
+    steps::run_plain("run the emulator", command)
+}
+
+/// Wraps a command so it runs inside a private D-Bus session with an unlocked Secret Service
+/// (gnome-keyring), whose keyrings live in a throwaway data directory. Tests of the real OS
+/// keychain need it, and GUI tests need a session bus that ends with them.
+fn in_keychain_session(context: &Context, inner: std::process::Command) -> std::process::Command {
+    if !cfg!(target_os = "linux") {
+        return inner;
+    }
+    let keyring_home = context.target_dir.join("test-keyring");
+    let _ = std::fs::remove_dir_all(&keyring_home);
+    let _ = std::fs::create_dir_all(&keyring_home);
+    let mut script = String::from(
+        "eval \"$(printf pfrm-test | gnome-keyring-daemon --unlock --components=secrets)\" >/dev/null && export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK; exec",
+    );
+    script.push(' ');
+    script.push_str(&steps::shell_quote(
+        inner.get_program().to_string_lossy().as_ref(),
+    ));
+    for arg in inner.get_args() {
+        script.push(' ');
+        script.push_str(&steps::shell_quote(&arg.to_string_lossy()));
+    }
+    let mut command = std::process::Command::new("dbus-run-session");
+    command.args(["--", "sh", "-c", &script]);
+    if let Some(dir) = inner.get_current_dir() {
+        command.current_dir(dir);
+    }
+    for (key, value) in inner.get_envs() {
+        match value {
+            Some(value) => command.env(key, value),
+            None => command.env_remove(key),
+        };
+    }
+    command
+        .env("XDG_DATA_HOME", &keyring_home)
+        .env("PFRM_REQUIRE_KEYCHAIN", "1");
+    command
+}
+
+/// Runs under a virtual X display (Xvfb) so the real app window can be shown and screenshotted.
+fn on_virtual_display(inner: std::process::Command) -> std::process::Command {
+    let mut command = std::process::Command::new("xvfb-run");
+    command.args(["-a", "-s", "-screen 0 1366x900x24 -nolisten tcp"]);
+    command.arg(inner.get_program());
+    command.args(inner.get_args());
+    if let Some(dir) = inner.get_current_dir() {
+        command.current_dir(dir);
+    }
+    for (key, value) in inner.get_envs() {
+        match value {
+            Some(value) => command.env(key, value),
+            None => command.env_remove(key),
+        };
+    }
+    command
+}
+
+fn test(context: &Context) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    setup::install_everything(context)?;
+    let mut report = Report::default();
+    let ui = context.ui_dir();
+
+    // The desktop crate embeds ui/dist at compile time, so the UI is built before any cargo step.
+    report.run(Step::plain("UI: build", steps::npm(&ui, &["run", "build"])));
+
+    let mut fmt = context.cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    report.run(Step::plain("Rust: format check", fmt));
+
+    let mut clippy = context.cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--features",
+        WORKSPACE_FEATURES,
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    report.run(Step::plain("Rust: clippy", clippy));
+
+    let mut rust_tests = context.cargo();
+    rust_tests.args([
+        "test",
+        "--workspace",
+        "--features",
+        WORKSPACE_FEATURES,
+        "--",
+        "--skip",
+        "gui_",
+    ]);
+    report.run(Step::counted(
+        "Rust: tests",
+        in_keychain_session(context, rust_tests),
+    ));
+
+    report.run(Step::plain("UI: lint", steps::npm(&ui, &["run", "lint"])));
+    report.run(Step::plain(
+        "UI: typecheck",
+        steps::npm(&ui, &["run", "typecheck"]),
+    ));
+    report.run(Step::counted("UI: unit tests", steps::npm(&ui, &["test"])));
+    report.run(Step::plain(
+        "UI: build page-test bundle",
+        steps::npm(&ui, &["run", "build:pages"]),
+    ));
+    report.run(Step::counted(
+        "UI: page tests (headless Chromium)",
+        steps::npm(&ui, &["run", "test:pages"]),
+    ));
+
+    match build_desktop(context, false) {
+        Ok(binary) => {
+            let mut gui = context.cargo();
+            gui.args([
+                "test",
+                "-p",
+                "pfrm-tests",
+                "--features",
+                WORKSPACE_FEATURES,
+                "--test",
+                "gui",
+                "--",
+                "--test-threads=1",
+            ])
+            .env("PFRM_APP_BINARY", &binary)
+            .env(
+                "PFRM_SCREENSHOT_DIR",
+                context.repo_root.join("target").join("e2e-screenshots"),
+            );
+            report.run(Step::counted(
+                "GUI: end-to-end tests (real app, Xvfb, WebDriver)",
+                in_keychain_session(context, on_virtual_display(gui)),
+            ));
+        }
+        Err(error) => report.fail("GUI: end-to-end tests (real app, Xvfb, WebDriver)", error),
+    }
+
+    report.print_summary(started.elapsed());
+    if report.all_passed() {
+        Ok(())
+    } else {
+        Err("some checks failed (see the summary above)".into())
+    }
+}
