@@ -1,0 +1,512 @@
+//! Microsoft identity platform v2.0 behaviour over real HTTPS.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::time::Duration;
+
+const FULL_SCOPE: &str = "https://management.azure.com/.default openid profile offline_access";
+
+async fn token_form(env: &Env, form: &[(&str, &str)]) -> (u16, Value) {
+    let r = env
+        .http
+        .post(format!(
+            "{}/organizations/oauth2/v2.0/token",
+            env.info().authority_host
+        ))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn auth_code_with_pkce_yields_arm_token_id_token_and_refresh_token() {
+    let env = start("first-time", 1.0).await;
+    let t = sign_in(&env, ALICE, FULL_SCOPE).await;
+    assert_eq!(t["token_type"], "Bearer");
+    assert!(t["expires_in"].as_u64().unwrap() > 0);
+    let access = claims(t["access_token"].as_str().unwrap());
+    assert_eq!(access["aud"], "https://management.azure.com");
+    assert_eq!(access["oid"], ALICE_OID);
+    assert_eq!(access["tid"], env.info().tenant_id.as_str());
+    assert_eq!(access["scp"], "user_impersonation");
+    assert_eq!(access["preferred_username"], ALICE);
+    assert_eq!(access["name"], "Alice");
+    assert!(access["iss"]
+        .as_str()
+        .unwrap()
+        .starts_with(&env.info().authority_host));
+    let id = claims(t["id_token"].as_str().unwrap());
+    assert_eq!(id["aud"], CLIENT_ID);
+    assert_eq!(id["preferred_username"], ALICE);
+    assert!(t["refresh_token"].as_str().is_some());
+}
+
+#[tokio::test]
+async fn access_token_signature_verifies_against_published_jwks() {
+    let env = start("first-time", 1.0).await;
+    let t = sign_in(&env, ALICE, FULL_SCOPE).await;
+    let tenant = &env.info().tenant_id;
+    let (status, config) = env
+        .get_json(
+            &format!(
+                "{}/{tenant}/v2.0/.well-known/openid-configuration",
+                env.info().authority_host
+            ),
+            "",
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        config["issuer"],
+        format!("{}/{tenant}/v2.0", env.info().authority_host)
+    );
+    assert!(config["device_authorization_endpoint"]
+        .as_str()
+        .unwrap()
+        .ends_with("/oauth2/v2.0/devicecode"));
+    let (_, jwks) = env.get_json(config["jwks_uri"].as_str().unwrap(), "").await;
+    let key = &jwks["keys"][0];
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let n = b64.decode(key["n"].as_str().unwrap()).unwrap();
+    let e = b64.decode(key["e"].as_str().unwrap()).unwrap();
+    let token = t["access_token"].as_str().unwrap();
+    let (signed, sig) = token.rsplit_once('.').unwrap();
+    let public = aws_lc_rs::signature::RsaPublicKeyComponents { n: &n, e: &e };
+    public
+        .verify(
+            &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+            signed.as_bytes(),
+            &b64.decode(sig).unwrap(),
+        )
+        .expect("signature verifies with the JWKS key");
+    let mut tampered = token.to_string();
+    tampered.insert(tampered.len() - 5, 'A');
+    tampered.truncate(token.len());
+    let r = env
+        .get(&env.arm("/subscriptions?api-version=2022-12-01"), &tampered)
+        .await;
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn authorize_requires_pkce_s256_and_reports_errors_on_the_redirect_with_state() {
+    let env = start("first-time", 1.0).await;
+    let url = format!("{}/common/oauth2/v2.0/authorize", env.info().authority_host);
+    let r = env
+        .http
+        .get(&url)
+        .query(&[
+            ("client_id", CLIENT_ID),
+            ("response_type", "code"),
+            ("redirect_uri", "http://localhost:4000/"),
+            ("scope", ARM_SCOPE),
+            ("state", "s1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.starts_with("http://localhost:4000/"));
+    assert_eq!(
+        query_param(&loc, "error").as_deref(),
+        Some("invalid_request")
+    );
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("s1"));
+    assert!(query_param(&loc, "error_description")
+        .unwrap()
+        .starts_with("AADSTS"));
+
+    let (_, challenge) = pkce();
+    let r = env
+        .http
+        .get(&url)
+        .query(&[
+            ("client_id", CLIENT_ID),
+            ("response_type", "code"),
+            ("redirect_uri", "http://localhost:4000/"),
+            ("scope", ARM_SCOPE),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "plain"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        query_param(r.headers()["location"].to_str().unwrap(), "error").as_deref(),
+        Some("invalid_request")
+    );
+}
+
+#[tokio::test]
+async fn redirect_uri_must_match_host_and_path_but_any_loopback_port_works() {
+    let env = start("first-time", 1.0).await;
+    let (_, challenge) = pkce();
+    let url = format!(
+        "{}/organizations/oauth2/v2.0/authorize",
+        env.info().authority_host
+    );
+    for (redirect, ok) in [
+        ("http://localhost:1/", true),
+        ("http://localhost:65000", true),
+        ("http://127.0.0.1:8400/", true),
+        ("http://localhost:8400/callback", false),
+        ("http://evil.example:8400/", false),
+        ("https://localhost:8400/", false),
+    ] {
+        let r = env
+            .http
+            .get(&url)
+            .query(&[
+                ("client_id", CLIENT_ID),
+                ("response_type", "code"),
+                ("redirect_uri", redirect),
+                ("scope", ARM_SCOPE),
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "S256"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        if ok {
+            assert_eq!(status, 200, "{redirect}");
+            assert!(text.contains("name=\"username\""), "{redirect}");
+        } else {
+            assert_eq!(status, 400, "{redirect}");
+            assert!(text.contains("AADSTS50011"), "{redirect}");
+        }
+    }
+    let r = env
+        .http
+        .get(&url)
+        .query(&[
+            ("client_id", "11111111-2222-3333-4444-555555555555"),
+            ("response_type", "code"),
+            ("redirect_uri", "http://localhost/"),
+            ("scope", ARM_SCOPE),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("AADSTS700016"));
+}
+
+#[tokio::test]
+async fn cancel_and_unknown_user_and_wrong_verifier_are_refused() {
+    let env = start("first-time", 1.0).await;
+    let (verifier, challenge) = pkce();
+    let authority = format!("{}/organizations", env.info().authority_host);
+    let open = || async {
+        let html = env
+            .http
+            .get(format!("{authority}/oauth2/v2.0/authorize"))
+            .query(&[
+                ("client_id", CLIENT_ID),
+                ("response_type", "code"),
+                ("redirect_uri", "http://localhost:9/"),
+                ("scope", FULL_SCOPE),
+                ("state", "xyz"),
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "S256"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        hidden_input(&html, "ctx")
+    };
+    // Cancel → access_denied with state.
+    let ctx = open().await;
+    let r = env
+        .http
+        .post(format!("{authority}/login"))
+        .form(&[
+            ("ctx", ctx.as_str()),
+            ("username", ""),
+            ("action", "cancel"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(query_param(&loc, "error").as_deref(), Some("access_denied"));
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("xyz"));
+    // Unknown user → the page again with an error, no redirect.
+    let ctx = open().await;
+    let r = env
+        .http
+        .post(format!("{authority}/login"))
+        .form(&[
+            ("ctx", ctx.as_str()),
+            ("username", "mallory@contoso.com"),
+            ("action", "signin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("AADSTS50034"));
+    // Wrong verifier → invalid_grant; the code cannot be replayed afterwards.
+    let r = env
+        .http
+        .post(format!("{authority}/login"))
+        .form(&[
+            ("ctx", ctx.as_str()),
+            ("username", ALICE),
+            ("action", "signin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let code = query_param(r.headers()["location"].to_str().unwrap(), "code").unwrap();
+    let (status, body) = token_form(
+        &env,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT_ID),
+            ("code", &code),
+            ("redirect_uri", "http://localhost:9/"),
+            ("code_verifier", "not-the-verifier"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "invalid_grant");
+    assert_eq!(body["error_codes"][0], 50148);
+    assert!(body["error_description"]
+        .as_str()
+        .unwrap()
+        .starts_with("AADSTS50148"));
+    let (status, body) = token_form(
+        &env,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT_ID),
+            ("code", &code),
+            ("redirect_uri", "http://localhost:9/"),
+            ("code_verifier", &verifier),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error_codes"][0], 54005);
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_redeem_other_resources_and_can_be_revoked() {
+    let env = start("first-time", 1.0).await;
+    let t = sign_in(&env, ALICE, FULL_SCOPE).await;
+    let rt1 = t["refresh_token"].as_str().unwrap().to_string();
+    let (status, t2) = token_form(
+        &env,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("refresh_token", &rt1),
+            (
+                "scope",
+                "https://graph.microsoft.com/.default offline_access",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{t2}");
+    assert_eq!(
+        claims(t2["access_token"].as_str().unwrap())["aud"],
+        "https://graph.microsoft.com"
+    );
+    let rt2 = t2["refresh_token"].as_str().unwrap().to_string();
+    assert_ne!(rt1, rt2);
+    let (status, old) = token_form(
+        &env,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("refresh_token", &rt1),
+            ("scope", ARM_SCOPE),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(old["error"], "invalid_grant");
+    assert_eq!(env.emu.revoke_refresh_tokens(ALICE).unwrap(), 1);
+    let (status, revoked) = token_form(
+        &env,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("refresh_token", &rt2),
+            ("scope", ARM_SCOPE),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(revoked["error"], "invalid_grant");
+    assert_eq!(revoked["error_codes"][0], 50173);
+}
+
+#[tokio::test]
+async fn short_token_lifetime_makes_arm_answer_expired() {
+    let env = start("first-time", 1.0).await;
+    env.emu.set_token_lifetime(Duration::from_secs(1));
+    let token = env.token(ALICE);
+    let ok = env
+        .get(&env.arm("/subscriptions?api-version=2022-12-01"), &token)
+        .await;
+    assert_eq!(ok.status(), 200);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let r = env
+        .get(&env.arm("/subscriptions?api-version=2022-12-01"), &token)
+        .await;
+    assert_eq!(r.status(), 401);
+    assert!(r.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .contains("authorization_uri="));
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "ExpiredAuthenticationToken");
+}
+
+async fn start_device(env: &Env) -> Value {
+    let r = env
+        .http
+        .post(format!(
+            "{}/organizations/oauth2/v2.0/devicecode",
+            env.info().authority_host
+        ))
+        .form(&[("client_id", CLIENT_ID), ("scope", FULL_SCOPE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn device_code_pending_slow_down_then_approved() {
+    let env = start("first-time", 100.0).await;
+    let d = start_device(&env).await;
+    assert_eq!(d["interval"], 5);
+    assert!(d["verification_uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/devicelogin"));
+    assert!(d["message"]
+        .as_str()
+        .unwrap()
+        .contains(d["user_code"].as_str().unwrap()));
+    let dc = d["device_code"].as_str().unwrap().to_string();
+    let form = [
+        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+        ("client_id", CLIENT_ID),
+        ("device_code", dc.as_str()),
+    ];
+    let poll = || token_form(&env, &form);
+    let (s, b) = poll().await;
+    assert_eq!(
+        (s, b["error"].as_str()),
+        (400, Some("authorization_pending"))
+    );
+    let (s, b) = poll().await;
+    assert_eq!((s, b["error"].as_str()), (400, Some("slow_down")));
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    // The user completes the code on the device login page.
+    let r = env
+        .http
+        .post(format!("{}/devicelogin", env.info().authority_host))
+        .form(&[
+            ("user_code", d["user_code"].as_str().unwrap()),
+            ("username", ALICE),
+            ("action", "approve"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("You have signed in"));
+    let (s, b) = poll().await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        claims(b["access_token"].as_str().unwrap())["oid"],
+        ALICE_OID
+    );
+}
+
+#[tokio::test]
+async fn device_code_denied_and_expired() {
+    let env = start("first-time", 1000.0).await;
+    let d = start_device(&env).await;
+    env.emu
+        .deny_device_code(d["user_code"].as_str().unwrap())
+        .unwrap();
+    let (s, b) = token_form(
+        &env,
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", CLIENT_ID),
+            ("device_code", d["device_code"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!((s, b["error"].as_str()), (400, Some("access_denied")));
+    // 900 s at time scale 1000 expire in 0.9 s.
+    let d = start_device(&env).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let (s, b) = token_form(
+        &env,
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", CLIENT_ID),
+            ("device_code", d["device_code"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!((s, b["error"].as_str()), (400, Some("expired_token")));
+}
+
+#[tokio::test]
+async fn scopes_for_two_resources_or_unknown_resources_are_rejected() {
+    let env = start("first-time", 1.0).await;
+    let r = env
+        .http
+        .post(format!(
+            "{}/organizations/oauth2/v2.0/devicecode",
+            env.info().authority_host
+        ))
+        .form(&[
+            ("client_id", CLIENT_ID),
+            (
+                "scope",
+                "https://management.azure.com/.default https://graph.microsoft.com/.default",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(b["error_codes"][0], 28000);
+    let r = env
+        .http
+        .post(format!(
+            "{}/organizations/oauth2/v2.0/devicecode",
+            env.info().authority_host
+        ))
+        .form(&[
+            ("client_id", CLIENT_ID),
+            ("scope", "https://unknown.example.com/.default"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(b["error"], "invalid_resource");
+}
