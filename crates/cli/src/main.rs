@@ -1,1 +1,372 @@
-fn main() {}
+//! `pfrm`: the command line over `pfrm-core`. It parses arguments, calls core, prints the result
+//! (plain text or `--json`) and exits with the error's code (`ErrorCode::exit_code`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use pfrm_core::auth::{AccountManager, AccountSummary, DeviceCodePrompt};
+use pfrm_core::cloud::CloudConfig;
+use pfrm_core::settings::{default_settings_path, Settings};
+use pfrm_core::{Error, ErrorCode};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(
+    name = "pfrm",
+    version,
+    about = "Set up and update Azure ML prompt flow runtimes"
+)]
+struct Cli {
+    /// Azure cloud to use (remembered after a successful sign-in).
+    #[arg(long, global = true, value_enum, env = "PFRM_CLOUD")]
+    cloud: Option<CloudChoice>,
+    /// Custom cloud description (JSON: authorityHost, armEndpoint, caCertPath, ...); the local
+    /// emulator's ready file is accepted. Implies `--cloud custom`.
+    #[arg(long, global = true, value_name = "FILE", env = "PFRM_CLOUD_CONFIG")]
+    cloud_config: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CloudChoice {
+    Public,
+    China,
+    Usgov,
+    Custom,
+}
+
+impl CloudChoice {
+    fn as_str(self) -> &'static str {
+        match self {
+            CloudChoice::Public => "public",
+            CloudChoice::China => "china",
+            CloudChoice::Usgov => "usgov",
+            CloudChoice::Custom => "custom",
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Sign in (browser by default).
+    Login(LoginArgs),
+    /// Sign out: removes the account's saved sign-in from the keychain.
+    Logout {
+        /// Account id (default: the active account).
+        #[arg(long)]
+        account: Option<String>,
+        /// Sign out every account of this cloud.
+        #[arg(long, conflicts_with = "account")]
+        all: bool,
+    },
+    /// Signed-in accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+}
+
+#[derive(Args)]
+#[group(multiple = false)]
+struct MethodArgs {
+    /// Sign in in the web browser (default).
+    #[arg(long)]
+    browser: bool,
+    /// Sign in with a code entered on another device.
+    #[arg(long)]
+    device_code: bool,
+    /// Reuse the Azure CLI's sign-in (`az login`).
+    #[arg(long)]
+    azure_cli: bool,
+}
+
+#[derive(Args)]
+struct LoginArgs {
+    #[command(flatten)]
+    method: MethodArgs,
+    /// Tenant id or domain (default: your organisation's home tenant).
+    #[arg(long)]
+    tenant: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// List the signed-in accounts.
+    List,
+    /// Show one account (default: the active one).
+    Show { id: Option<String> },
+    /// Make an account the active one.
+    Switch { id: String },
+    /// List the tenants of an account (default: the active one).
+    Tenants { id: Option<String> },
+    /// Use another tenant for an account (default: the active one).
+    SetTenant {
+        tenant: String,
+        #[arg(long)]
+        account: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PFRM_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: could not start: {error}");
+            return ExitCode::from(70);
+        }
+    };
+    let json = cli.json;
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report_error(&error, json);
+            ExitCode::from(u8::try_from(error.code.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+fn report_error(error: &Error, json: bool) {
+    if json {
+        let text = serde_json::to_string(&serde_json::json!({ "error": error }))
+            .unwrap_or_else(|_| error.message.clone());
+        eprintln!("{text}");
+    } else {
+        eprintln!("error: {}", error.message);
+        if let Some(remedy) = &error.remedy {
+            eprintln!("  {remedy}");
+        }
+    }
+}
+
+/// Picks the cloud: flags first, then the remembered selection, then Azure Public.
+fn resolve_cloud(
+    cli: &Cli,
+    settings: &Settings,
+) -> Result<(CloudConfig, String, Option<PathBuf>), Error> {
+    let selection = match (cli.cloud, &cli.cloud_config) {
+        (Some(choice), _) => choice.as_str().to_owned(),
+        (None, Some(_)) => "custom".to_owned(),
+        (None, None) => settings
+            .cloud
+            .clone()
+            .unwrap_or_else(|| "public".to_owned()),
+    };
+    if selection == "custom" {
+        let file = cli
+            .cloud_config
+            .clone()
+            .or_else(|| settings.custom_cloud_file.clone())
+            .ok_or_else(|| {
+                Error::invalid_input("The custom cloud needs a description file.").with_remedy(
+                    "Pass --cloud-config FILE (for example the emulator's ready file).",
+                )
+            })?;
+        let file = std::path::absolute(&file).unwrap_or(file);
+        let cloud = CloudConfig::from_custom_file(&file)?;
+        return Ok((cloud, selection, Some(file)));
+    }
+    let cloud = CloudConfig::builtin(&selection).ok_or_else(|| {
+        Error::invalid_input(format!("Unknown cloud '{selection}'."))
+            .with_remedy("Use public, china, usgov or custom.")
+    })?;
+    Ok((cloud, selection, None))
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    let settings_path = default_settings_path()?;
+    let loaded = Settings::load(&settings_path);
+    if let Some(warning) = &loaded.warning {
+        eprintln!("warning: {warning}");
+    }
+    let (cloud, selection, custom_file) = resolve_cloud(&cli, &loaded.settings)?;
+    let manager = AccountManager::open_with_path(cloud, settings_path).await?;
+    let json = cli.json;
+    match cli.command {
+        Command::Login(args) => {
+            let cancel = CancellationToken::new();
+            let on_interrupt = cancel.clone();
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    on_interrupt.cancel();
+                }
+            });
+            let tenant = args.tenant.as_deref();
+            let account = if args.method.azure_cli {
+                manager.sign_in_with_azure_cli(tenant).await?
+            } else if args.method.device_code {
+                let show = |prompt: DeviceCodePrompt| show_device_code(&prompt, json);
+                manager
+                    .sign_in_with_device_code(tenant, &show, &cancel)
+                    .await?
+            } else {
+                eprintln!("Opening your browser to sign in… (press Ctrl+C to cancel)");
+                manager.sign_in_with_browser(tenant, &cancel).await?
+            };
+            manager.save_cloud_selection(&selection, custom_file)?;
+            if manager.vault().is_memory_only() {
+                eprintln!(
+                    "warning: the OS keychain is not available ({}); this sign-in is not remembered after pfrm exits.",
+                    manager.vault().keychain_problem().unwrap_or_default()
+                );
+            }
+            print_account(&account, json, "Signed in as");
+        }
+        Command::Logout { account, all } => {
+            let ids: Vec<String> = if all {
+                manager.accounts().into_iter().map(|a| a.id).collect()
+            } else {
+                vec![match account {
+                    Some(id) => id,
+                    None => active_id(&manager)?,
+                }]
+            };
+            for id in &ids {
+                manager.sign_out(id).await?;
+            }
+            if json {
+                println!("{}", serde_json::json!({ "signedOut": ids }));
+            } else if ids.is_empty() {
+                println!("No account was signed in.");
+            } else {
+                for id in ids {
+                    println!("Signed out {id}.");
+                }
+            }
+        }
+        Command::Account { command } => match command {
+            AccountCommand::List => {
+                let accounts = manager.accounts();
+                if json {
+                    println!("{}", to_json(&accounts)?);
+                } else if accounts.is_empty() {
+                    println!("No account is signed in. Run `pfrm login`.");
+                } else {
+                    for account in accounts {
+                        println!(
+                            "{} {}  tenant {}  ({}){}",
+                            if account.is_active { "*" } else { " " },
+                            account.username,
+                            account.tenant_id,
+                            method_name(&account),
+                            if account.signed_in {
+                                ""
+                            } else {
+                                "  — sign in again"
+                            }
+                        );
+                    }
+                }
+            }
+            AccountCommand::Show { id } => {
+                let id = match id {
+                    Some(id) => id,
+                    None => active_id(&manager)?,
+                };
+                let account = manager
+                    .accounts()
+                    .into_iter()
+                    .find(|a| a.id == id)
+                    .ok_or_else(|| {
+                        Error::new(ErrorCode::NotFound, format!("No signed-in account '{id}'."))
+                    })?;
+                print_account(&account, json, "Account");
+            }
+            AccountCommand::Switch { id } => {
+                let account = manager.switch_account(&id)?;
+                print_account(&account, json, "Active account");
+            }
+            AccountCommand::Tenants { id } => {
+                let id = match id {
+                    Some(id) => id,
+                    None => active_id(&manager)?,
+                };
+                let tenants = manager.list_tenants(&id).await?;
+                if json {
+                    println!("{}", to_json(&tenants)?);
+                } else {
+                    for tenant in tenants {
+                        println!(
+                            "{}  {}",
+                            tenant.tenant_id,
+                            tenant.display_name.unwrap_or_default()
+                        );
+                    }
+                }
+            }
+            AccountCommand::SetTenant { tenant, account } => {
+                let id = match account {
+                    Some(id) => id,
+                    None => active_id(&manager)?,
+                };
+                let account = manager.switch_tenant(&id, &tenant)?;
+                print_account(&account, json, "Account");
+            }
+        },
+    }
+    Ok(())
+}
+
+fn active_id(manager: &AccountManager) -> Result<String, Error> {
+    manager.active_account().map(|a| a.id).ok_or_else(|| {
+        Error::new(ErrorCode::SignInRequired, "No one is signed in.")
+            .with_remedy("Run `pfrm login`.")
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::internal(e.to_string()))
+}
+
+fn method_name(account: &AccountSummary) -> &'static str {
+    match account.method {
+        pfrm_core::auth::SignInMethod::Browser => "browser",
+        pfrm_core::auth::SignInMethod::DeviceCode => "device code",
+        pfrm_core::auth::SignInMethod::AzureCli => "Azure CLI",
+    }
+}
+
+fn print_account(account: &AccountSummary, json: bool, label: &str) {
+    if json {
+        println!("{}", to_json(account).unwrap_or_default());
+        return;
+    }
+    let name = account
+        .display_name
+        .as_deref()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    println!("{label} {}{name}", account.username);
+    println!("  tenant:  {}", account.tenant_id);
+    println!("  method:  {}", method_name(account));
+    println!("  cloud:   {}", account.cloud);
+    println!("  id:      {}", account.id);
+    if !account.signed_in {
+        println!("  The saved sign-in expired or was revoked: run `pfrm login`.");
+    }
+}
+
+fn show_device_code(prompt: &DeviceCodePrompt, json: bool) {
+    if json {
+        eprintln!("{}", serde_json::json!({ "deviceCode": prompt }));
+    } else {
+        eprintln!(
+            "To sign in, open {} and enter the code {} (valid for {} minutes).",
+            prompt.verification_uri,
+            prompt.user_code,
+            prompt.expires_in_seconds / 60
+        );
+    }
+}

@@ -3,7 +3,10 @@
 //! This crate never depends on Tauri, clap or any UI concern: the shell and the CLI are thin
 //! layers that parse input, call into this crate and map its [`Error`] to their medium.
 
+pub mod auth;
 pub mod bindings;
+pub mod secret;
+pub mod settings;
 pub mod error;
 
 pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,599 @@
+//! Signed-in accounts: sign in (three ways), list, switch account or tenant, sign out.
+//!
+//! Account records (names, tenant ids, method) live in the settings file; refresh tokens live in
+//! the [`TokenVault`]; access tokens only in memory inside each credential.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use azure_core::credentials::TokenCredential;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use super::azure_cli::CachedAzureCliCredential;
+use super::browser::{sign_in_with_browser, BrowserLauncher, BrowserSignInRequest, SystemBrowser};
+use super::device_code::{sign_in_with_device_code, DeviceCodePrompt};
+use super::oauth::{Authority, HttpTokenEndpoint, IdTokenClaims, TokenEndpoint, TokenSet};
+use super::session::{InteractiveReauth, SessionState, UserCredential};
+use super::store::TokenVault;
+use crate::cloud::CloudConfig;
+use crate::error::{Error, ErrorCode};
+pub use crate::settings::SignInMethod;
+use crate::settings::{AccountRecord, Settings};
+
+/// One account as the GUI's account menu and `pfrm account list` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    pub id: String,
+    pub username: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_tenant_id: Option<String>,
+    pub tenant_id: String,
+    pub method: SignInMethod,
+    pub cloud: String,
+    pub is_active: bool,
+    /// False when the saved sign-in expired or was revoked: the user must sign in again.
+    pub signed_in: bool,
+}
+
+/// Overall sign-in state for the welcome screen and the account menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SignInState {
+    SignedOut,
+    SignedIn,
+    /// The active account's sign-in expired or was revoked.
+    SignInRequired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInStatus {
+    pub state: SignInState,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_account: Option<AccountSummary>,
+    pub accounts: Vec<AccountSummary>,
+    /// True when no usable keychain was found: sign-ins last for this run only (show a banner).
+    pub memory_only: bool,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keychain_problem: Option<String>,
+    /// Set when the settings file was damaged and defaults were used.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings_warning: Option<String>,
+}
+
+/// A tenant the account can switch to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantSummary {
+    pub tenant_id: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_domain: Option<String>,
+}
+
+/// Interactive re-authentication through the browser (claims challenges).
+#[derive(Debug)]
+struct BrowserReauth {
+    authority: Authority,
+    endpoint: Arc<dyn TokenEndpoint>,
+    launcher: Arc<dyn BrowserLauncher>,
+}
+
+#[async_trait]
+impl InteractiveReauth for BrowserReauth {
+    async fn reauthenticate(
+        &self,
+        tenant: &str,
+        scopes: &[String],
+        login_hint: Option<&str>,
+        claims: &str,
+        cancel: &CancellationToken,
+    ) -> Result<TokenSet, Error> {
+        let mut request = BrowserSignInRequest::new(tenant, scopes.to_vec());
+        request.login_hint = login_hint.map(str::to_owned);
+        request.claims = Some(claims.to_owned());
+        sign_in_with_browser(
+            &self.authority,
+            self.endpoint.as_ref(),
+            self.launcher.as_ref(),
+            &request,
+            cancel,
+        )
+        .await
+    }
+}
+
+enum LiveCredential {
+    User(UserCredential),
+    Cli(Arc<CachedAzureCliCredential>),
+}
+
+/// The accounts of one cloud. See the module docs.
+pub struct AccountManager {
+    cloud: CloudConfig,
+    authority: Authority,
+    endpoint: Arc<dyn TokenEndpoint>,
+    launcher: Arc<dyn BrowserLauncher>,
+    vault: TokenVault,
+    settings_path: PathBuf,
+    settings: Mutex<Settings>,
+    settings_warning: Option<String>,
+    live: Mutex<HashMap<String, LiveCredential>>,
+}
+
+impl std::fmt::Debug for AccountManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountManager")
+            .field("cloud", &self.cloud.name)
+            .field("settings_path", &self.settings_path)
+            .field("memory_only", &self.vault.is_memory_only())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AccountManager {
+    /// Everything explicit: tests pass a memory vault and a scripted browser.
+    pub fn new(
+        cloud: CloudConfig,
+        settings_path: PathBuf,
+        vault: TokenVault,
+        launcher: Arc<dyn BrowserLauncher>,
+    ) -> Result<Self, Error> {
+        let authority = Authority::new(cloud.authority_host.clone(), cloud.client_id.clone())?;
+        let http = super::identity_http_client(&cloud)?;
+        let endpoint: Arc<dyn TokenEndpoint> =
+            Arc::new(HttpTokenEndpoint::new(authority.clone(), http));
+        let loaded = Settings::load(&settings_path);
+        Ok(AccountManager {
+            cloud,
+            authority,
+            endpoint,
+            launcher,
+            vault,
+            settings_path,
+            settings: Mutex::new(loaded.settings),
+            settings_warning: loaded.warning,
+            live: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The production set-up: OS keychain (or memory only), system browser, default settings path.
+    pub async fn open(cloud: CloudConfig) -> Result<Self, Error> {
+        Self::open_with_path(cloud, crate::settings::default_settings_path()?).await
+    }
+
+    /// Like [`Self::open`] with an explicit settings file.
+    pub async fn open_with_path(cloud: CloudConfig, settings_path: PathBuf) -> Result<Self, Error> {
+        let vault = TokenVault::open_system().await;
+        Self::new(cloud, settings_path, vault, Arc::new(SystemBrowser))
+    }
+
+    /// Remembers the cloud choice (`public`, `china`, `usgov`, `custom` + its file).
+    pub fn save_cloud_selection(
+        &self,
+        selection: &str,
+        custom_file: Option<PathBuf>,
+    ) -> Result<(), Error> {
+        let mut settings = self.settings.lock().unwrap();
+        settings.cloud = Some(selection.to_owned());
+        if custom_file.is_some() || selection != "custom" {
+            settings.custom_cloud_file = custom_file;
+        }
+        settings.save(&self.settings_path)
+    }
+
+    pub fn cloud(&self) -> &CloudConfig {
+        &self.cloud
+    }
+
+    pub fn vault(&self) -> &TokenVault {
+        &self.vault
+    }
+
+    fn default_tenant(&self) -> String {
+        self.cloud
+            .default_tenant
+            .clone()
+            .unwrap_or_else(|| "organizations".to_owned())
+    }
+
+    fn sign_in_scopes(&self) -> Vec<String> {
+        vec![self.cloud.arm_scope()]
+    }
+
+    fn vault_key(&self, account_id: &str) -> String {
+        format!("{}/{account_id}", self.cloud.name)
+    }
+
+    fn reauth(&self) -> Arc<dyn InteractiveReauth> {
+        Arc::new(BrowserReauth {
+            authority: self.authority.clone(),
+            endpoint: self.endpoint.clone(),
+            launcher: self.launcher.clone(),
+        })
+    }
+
+    /// Browser sign-in. `tenant`: a tenant id or domain; `None` uses the cloud's default.
+    pub async fn sign_in_with_browser(
+        &self,
+        tenant: Option<&str>,
+        cancel: &CancellationToken,
+    ) -> Result<AccountSummary, Error> {
+        let tenant = tenant
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.default_tenant());
+        let scopes = self.sign_in_scopes();
+        let request = BrowserSignInRequest::new(tenant.clone(), scopes.clone());
+        let tokens = sign_in_with_browser(
+            &self.authority,
+            self.endpoint.as_ref(),
+            self.launcher.as_ref(),
+            &request,
+            cancel,
+        )
+        .await?;
+        self.finish_interactive(tokens, &tenant, SignInMethod::Browser, &scopes)
+            .await
+    }
+
+    /// Device code sign-in; `on_prompt` receives the code and the page to show the user.
+    pub async fn sign_in_with_device_code(
+        &self,
+        tenant: Option<&str>,
+        on_prompt: &(dyn Fn(DeviceCodePrompt) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<AccountSummary, Error> {
+        let tenant = tenant
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.default_tenant());
+        let scopes = self.sign_in_scopes();
+        let tokens =
+            sign_in_with_device_code(self.endpoint.as_ref(), &tenant, &scopes, on_prompt, cancel)
+                .await?;
+        self.finish_interactive(tokens, &tenant, SignInMethod::DeviceCode, &scopes)
+            .await
+    }
+
+    /// Reuses an existing `az login`.
+    pub async fn sign_in_with_azure_cli(
+        &self,
+        tenant: Option<&str>,
+    ) -> Result<AccountSummary, Error> {
+        let credential = Arc::new(CachedAzureCliCredential::new(tenant.map(str::to_owned))?);
+        let scope = self.cloud.arm_scope();
+        let token = credential
+            .get_token(&[scope.as_str()], None)
+            .await
+            .map_err(|e| super::from_azure_error(&e))?;
+        let claims = IdTokenClaims::from_jwt(token.token.secret()).unwrap_or_default();
+        let record =
+            self.record_from_claims(&claims, tenant.unwrap_or(""), SignInMethod::AzureCli)?;
+        let id = record.id.clone();
+        self.live
+            .lock()
+            .unwrap()
+            .insert(id.clone(), LiveCredential::Cli(credential));
+        self.remember(record)?;
+        self.summary(&id)
+    }
+
+    fn record_from_claims(
+        &self,
+        claims: &IdTokenClaims,
+        requested_tenant: &str,
+        method: SignInMethod,
+    ) -> Result<AccountRecord, Error> {
+        let user_id = claims.user_id().ok_or_else(|| {
+            Error::new(
+                ErrorCode::Service,
+                "The sign-in answer did not say who signed in.",
+            )
+            .with_remedy("Try again; if it keeps happening, check the cloud settings.")
+        })?;
+        let home_tenant = claims.tid.clone();
+        let tenant = match requested_tenant {
+            "" | "organizations" | "common" | "consumers" => {
+                home_tenant.clone().unwrap_or_else(|| self.default_tenant())
+            }
+            specific => specific.to_owned(),
+        };
+        Ok(AccountRecord {
+            id: format!("{user_id}.{}", home_tenant.as_deref().unwrap_or("unknown")),
+            cloud: self.cloud.name.clone(),
+            username: claims
+                .username()
+                .map(str::to_owned)
+                .unwrap_or_else(|| user_id.to_owned()),
+            display_name: claims.name.clone(),
+            home_tenant_id: home_tenant,
+            tenant_id: tenant,
+            method,
+        })
+    }
+
+    async fn finish_interactive(
+        &self,
+        tokens: TokenSet,
+        requested_tenant: &str,
+        method: SignInMethod,
+        scopes: &[String],
+    ) -> Result<AccountSummary, Error> {
+        let claims = tokens
+            .id_token
+            .clone()
+            .or_else(|| IdTokenClaims::from_jwt(tokens.access_token.expose()))
+            .unwrap_or_default();
+        let record = self.record_from_claims(&claims, requested_tenant, method)?;
+        let id = record.id.clone();
+        let credential = UserCredential::new(
+            self.vault_key(&id),
+            Some(record.username.clone()),
+            record.tenant_id.clone(),
+            self.endpoint.clone(),
+            self.vault.clone(),
+            Some(self.reauth()),
+        );
+        credential.accept_sign_in(tokens, scopes).await?;
+        self.live
+            .lock()
+            .unwrap()
+            .insert(id.clone(), LiveCredential::User(credential));
+        self.remember(record)?;
+        self.summary(&id)
+    }
+
+    fn remember(&self, record: AccountRecord) -> Result<(), Error> {
+        let mut settings = self.settings.lock().unwrap();
+        settings.accounts.retain(|a| a.id != record.id);
+        settings.active_account = Some(record.id.clone());
+        settings.accounts.push(record);
+        settings.save(&self.settings_path)
+    }
+
+    fn records(&self) -> Vec<AccountRecord> {
+        self.settings
+            .lock()
+            .unwrap()
+            .accounts
+            .iter()
+            .filter(|a| a.cloud == self.cloud.name)
+            .cloned()
+            .collect()
+    }
+
+    fn record(&self, id: &str) -> Result<AccountRecord, Error> {
+        self.records()
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| {
+                Error::new(ErrorCode::NotFound, format!("No signed-in account '{id}'."))
+                    .with_remedy("List the accounts with `pfrm account list`, or sign in.")
+            })
+    }
+
+    fn active_id(&self) -> Option<String> {
+        let settings = self.settings.lock().unwrap();
+        let active = settings.active_account.clone()?;
+        settings
+            .accounts
+            .iter()
+            .any(|a| a.id == active && a.cloud == self.cloud.name)
+            .then_some(active)
+    }
+
+    fn summary_of(&self, record: &AccountRecord, active: Option<&str>) -> AccountSummary {
+        let signed_in = match self.live.lock().unwrap().get(&record.id) {
+            Some(LiveCredential::User(credential)) => credential.state() == SessionState::Active,
+            _ => true,
+        };
+        AccountSummary {
+            id: record.id.clone(),
+            username: record.username.clone(),
+            display_name: record.display_name.clone(),
+            home_tenant_id: record.home_tenant_id.clone(),
+            tenant_id: record.tenant_id.clone(),
+            method: record.method,
+            cloud: record.cloud.clone(),
+            is_active: active == Some(record.id.as_str()),
+            signed_in,
+        }
+    }
+
+    fn summary(&self, id: &str) -> Result<AccountSummary, Error> {
+        let record = self.record(id)?;
+        Ok(self.summary_of(&record, self.active_id().as_deref()))
+    }
+
+    /// The accounts of this cloud, the active one marked.
+    pub fn accounts(&self) -> Vec<AccountSummary> {
+        let active = self.active_id();
+        self.records()
+            .iter()
+            .map(|r| self.summary_of(r, active.as_deref()))
+            .collect()
+    }
+
+    pub fn active_account(&self) -> Option<AccountSummary> {
+        self.accounts().into_iter().find(|a| a.is_active)
+    }
+
+    pub fn status(&self) -> SignInStatus {
+        let accounts = self.accounts();
+        let active_account = accounts.iter().find(|a| a.is_active).cloned();
+        let state = match &active_account {
+            None => SignInState::SignedOut,
+            Some(account) if account.signed_in => SignInState::SignedIn,
+            Some(_) => SignInState::SignInRequired,
+        };
+        SignInStatus {
+            state,
+            active_account,
+            accounts,
+            memory_only: self.vault.is_memory_only(),
+            keychain_problem: self.vault.keychain_problem(),
+            settings_warning: self.settings_warning.clone(),
+        }
+    }
+
+    pub fn switch_account(&self, id: &str) -> Result<AccountSummary, Error> {
+        self.record(id)?;
+        {
+            let mut settings = self.settings.lock().unwrap();
+            settings.active_account = Some(id.to_owned());
+            settings.save(&self.settings_path)?;
+        }
+        self.summary(id)
+    }
+
+    fn live_credential(&self, record: &AccountRecord) -> Result<Arc<dyn TokenCredential>, Error> {
+        let mut live = self.live.lock().unwrap();
+        if !live.contains_key(&record.id) {
+            let credential = match record.method {
+                SignInMethod::AzureCli => {
+                    LiveCredential::Cli(Arc::new(CachedAzureCliCredential::new(
+                        Some(record.tenant_id.clone()).filter(|t| !t.is_empty()),
+                    )?))
+                }
+                SignInMethod::Browser | SignInMethod::DeviceCode => {
+                    LiveCredential::User(UserCredential::new(
+                        self.vault_key(&record.id),
+                        Some(record.username.clone()),
+                        record.tenant_id.clone(),
+                        self.endpoint.clone(),
+                        self.vault.clone(),
+                        Some(self.reauth()),
+                    ))
+                }
+            };
+            live.insert(record.id.clone(), credential);
+        }
+        Ok(match &live[&record.id] {
+            LiveCredential::User(credential) => Arc::new(credential.clone()),
+            LiveCredential::Cli(credential) => credential.clone(),
+        })
+    }
+
+    /// The credential of one account, for `http::Pipeline::new`.
+    pub fn credential(&self, id: &str) -> Result<Arc<dyn TokenCredential>, Error> {
+        let record = self.record(id)?;
+        self.live_credential(&record)
+    }
+
+    /// The active account's credential.
+    pub fn active_credential(&self) -> Result<Arc<dyn TokenCredential>, Error> {
+        let id = self
+            .active_id()
+            .ok_or_else(|| super::oauth::sign_in_required("No one is signed in."))?;
+        self.credential(&id)
+    }
+
+    /// The user credential of an interactive account (tests and diagnostics).
+    pub fn user_credential(&self, id: &str) -> Option<UserCredential> {
+        let record = self.record(id).ok()?;
+        self.live_credential(&record).ok()?;
+        match self.live.lock().unwrap().get(id)? {
+            LiveCredential::User(credential) => Some(credential.clone()),
+            LiveCredential::Cli(_) => None,
+        }
+    }
+
+    /// The tenants the account can use, from ARM `GET /tenants`.
+    pub async fn list_tenants(&self, id: &str) -> Result<Vec<TenantSummary>, Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Tenant {
+            tenant_id: String,
+            #[serde(default)]
+            display_name: Option<String>,
+            #[serde(default)]
+            default_domain: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Page {
+            value: Vec<Tenant>,
+        }
+        let credential = self.credential(id)?;
+        let pipeline = crate::http::Pipeline::new(&self.cloud, credential)?;
+        let url = self
+            .cloud
+            .arm_endpoint
+            .join("tenants")
+            .map_err(|e| Error::internal(e.to_string()))?;
+        let request =
+            crate::http::ApiRequest::get(url, crate::cloud::Audience::Arm, "list your tenants")
+                .query("api-version", "2022-12-01");
+        let page: Page = pipeline.send_json(&request).await?;
+        Ok(page
+            .value
+            .into_iter()
+            .map(|t| TenantSummary {
+                tenant_id: t.tenant_id,
+                display_name: t.display_name,
+                default_domain: t.default_domain,
+            })
+            .collect())
+    }
+
+    /// Makes `tenant_id` the tenant tokens of account `id` are requested for.
+    pub fn switch_tenant(&self, id: &str, tenant_id: &str) -> Result<AccountSummary, Error> {
+        self.record(id)?;
+        {
+            let mut live = self.live.lock().unwrap();
+            match live.get(id) {
+                Some(LiveCredential::User(credential)) => credential.set_tenant(tenant_id),
+                // The CLI credential is bound to its tenant: make a new one on next use.
+                Some(LiveCredential::Cli(_)) => {
+                    live.remove(id);
+                }
+                None => {}
+            }
+        }
+        {
+            let mut settings = self.settings.lock().unwrap();
+            if let Some(account) = settings.accounts.iter_mut().find(|a| a.id == id) {
+                account.tenant_id = tenant_id.to_owned();
+            }
+            settings.save(&self.settings_path)?;
+        }
+        self.summary(id)
+    }
+
+    /// Signs an account out: its keychain entries and in-memory tokens are removed.
+    pub async fn sign_out(&self, id: &str) -> Result<(), Error> {
+        let record = self.record(id)?;
+        let live = self.live.lock().unwrap().remove(id);
+        match live {
+            Some(LiveCredential::User(credential)) => credential.forget().await?,
+            _ => {
+                if record.method != SignInMethod::AzureCli {
+                    self.vault.remove(&self.vault_key(id)).await?;
+                }
+            }
+        }
+        let mut settings = self.settings.lock().unwrap();
+        settings.accounts.retain(|a| a.id != id);
+        if settings.active_account.as_deref() == Some(id) {
+            settings.active_account = settings
+                .accounts
+                .iter()
+                .find(|a| a.cloud == self.cloud.name)
+                .map(|a| a.id.clone());
+        }
+        settings.save(&self.settings_path)
+    }
+}

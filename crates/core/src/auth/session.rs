@@ -1,0 +1,590 @@
+//! [`UserCredential`]: a signed-in user as an `azure_core` [`TokenCredential`].
+//!
+//! Access tokens live only in memory, per (tenant, scopes). The refresh token lives in the
+//! [`TokenVault`] (OS keychain, or memory when there is none). Refresh is single-flight: one
+//! async mutex serialises refreshes and every waiter re-checks the cache after taking it, so N
+//! concurrent callers with an expired token cause exactly one token request. A rotated refresh
+//! token is persisted before anything uses it. `invalid_grant` / `interaction_required` move the
+//! credential into [`SessionState::SignInRequired`]: later calls fail fast with
+//! `ErrorCode::SignInRequired` instead of hammering the token endpoint.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+
+use super::oauth::{sign_in_required, TokenEndpoint, TokenSet};
+use super::store::TokenVault;
+use crate::error::{Error, ErrorCode};
+use crate::http::TokenRefreshHint;
+use crate::secret::Secret;
+
+/// Tokens this close to expiry are refreshed before use.
+pub const EXPIRY_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// Whether a credential can still produce tokens without the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    Active,
+    /// The refresh token expired or was revoked: the user must sign in again.
+    SignInRequired,
+}
+
+/// Runs an interactive sign-in again for the same user, carrying a claims challenge.
+#[async_trait]
+pub trait InteractiveReauth: Send + Sync + fmt::Debug {
+    async fn reauthenticate(
+        &self,
+        tenant: &str,
+        scopes: &[String],
+        login_hint: Option<&str>,
+        claims: &str,
+        cancel: &CancellationToken,
+    ) -> Result<TokenSet, Error>;
+}
+
+#[derive(Clone)]
+struct CachedAccessToken {
+    token: Secret,
+    expires_on: OffsetDateTime,
+}
+
+impl CachedAccessToken {
+    fn is_fresh(&self) -> bool {
+        self.expires_on - EXPIRY_MARGIN > OffsetDateTime::now_utc()
+    }
+}
+
+/// A signed-in user. Cheap to clone; clones share caches and state.
+#[derive(Clone)]
+pub struct UserCredential {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// Key of the refresh token in the vault.
+    vault_key: String,
+    username: Option<String>,
+    tenant: RwLock<String>,
+    endpoint: Arc<dyn TokenEndpoint>,
+    vault: TokenVault,
+    access_tokens: Mutex<HashMap<String, CachedAccessToken>>,
+    refresh_lock: tokio::sync::Mutex<()>,
+    state: Mutex<SessionState>,
+    reauth: Option<Arc<dyn InteractiveReauth>>,
+    /// Claims challenges already answered interactively: a second identical one is an error,
+    /// not another browser window.
+    answered_claims: Mutex<Vec<String>>,
+    refreshes: AtomicUsize,
+}
+
+impl fmt::Debug for UserCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserCredential")
+            .field("account", &self.inner.vault_key)
+            .field("tenant", &self.tenant())
+            .field("state", &self.state())
+            .finish_non_exhaustive()
+    }
+}
+
+impl UserCredential {
+    /// A credential for an account whose refresh token is (or will be) in `vault` under `vault_key`.
+    pub fn new(
+        vault_key: impl Into<String>,
+        username: Option<String>,
+        tenant: impl Into<String>,
+        endpoint: Arc<dyn TokenEndpoint>,
+        vault: TokenVault,
+        reauth: Option<Arc<dyn InteractiveReauth>>,
+    ) -> Self {
+        UserCredential {
+            inner: Arc::new(Inner {
+                vault_key: vault_key.into(),
+                username,
+                tenant: RwLock::new(tenant.into()),
+                endpoint,
+                vault,
+                access_tokens: Mutex::new(HashMap::new()),
+                refresh_lock: tokio::sync::Mutex::new(()),
+                state: Mutex::new(SessionState::Active),
+                reauth,
+                answered_claims: Mutex::new(Vec::new()),
+                refreshes: AtomicUsize::new(0),
+            }),
+        }
+    }
+
+    /// Takes in the tokens of a finished interactive sign-in: persist the refresh token, cache
+    /// the access token for `scopes`.
+    pub async fn accept_sign_in(&self, tokens: TokenSet, scopes: &[String]) -> Result<(), Error> {
+        if let Some(refresh_token) = tokens.refresh_token.clone() {
+            self.inner
+                .vault
+                .put(&self.inner.vault_key, refresh_token)
+                .await?;
+        }
+        self.cache(scopes, &tokens);
+        *self.inner.state.lock().unwrap() = SessionState::Active;
+        Ok(())
+    }
+
+    pub fn state(&self) -> SessionState {
+        *self.inner.state.lock().unwrap()
+    }
+
+    pub fn tenant(&self) -> String {
+        self.inner.tenant.read().unwrap().clone()
+    }
+
+    /// Switches the tenant tokens are requested for. Cached access tokens of other tenants stay
+    /// valid for their own tenant (the cache is keyed by tenant).
+    pub fn set_tenant(&self, tenant: &str) {
+        *self.inner.tenant.write().unwrap() = tenant.to_owned();
+    }
+
+    /// How many refresh requests this credential has sent (diagnostics and tests).
+    pub fn refresh_count(&self) -> usize {
+        self.inner.refreshes.load(Ordering::SeqCst)
+    }
+
+    /// Forgets every access token and the refresh token (memory and keychain).
+    pub async fn forget(&self) -> Result<(), Error> {
+        self.inner.access_tokens.lock().unwrap().clear();
+        *self.inner.state.lock().unwrap() = SessionState::SignInRequired;
+        self.inner.vault.remove(&self.inner.vault_key).await
+    }
+
+    fn cache_key(tenant: &str, scopes: &[String]) -> String {
+        let mut sorted: Vec<&str> = scopes.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        format!("{tenant}|{}", sorted.join(" "))
+    }
+
+    fn cached(&self, key: &str) -> Option<CachedAccessToken> {
+        self.inner
+            .access_tokens
+            .lock()
+            .unwrap()
+            .get(key)
+            .filter(|token| token.is_fresh())
+            .cloned()
+    }
+
+    fn cache(&self, scopes: &[String], tokens: &TokenSet) {
+        let key = Self::cache_key(&self.tenant(), scopes);
+        self.inner.access_tokens.lock().unwrap().insert(
+            key,
+            CachedAccessToken {
+                token: tokens.access_token.clone(),
+                expires_on: tokens.expires_on,
+            },
+        );
+    }
+
+    /// An access token for `scopes` in the current tenant, refreshing at most once per expiry
+    /// however many callers ask at the same time.
+    pub async fn access_token(
+        &self,
+        scopes: &[String],
+        force_refresh: bool,
+    ) -> Result<(Secret, OffsetDateTime), Error> {
+        let tenant = self.tenant();
+        let key = Self::cache_key(&tenant, scopes);
+        if !force_refresh {
+            if let Some(token) = self.cached(&key) {
+                return Ok((token.token, token.expires_on));
+            }
+        }
+        if self.state() == SessionState::SignInRequired {
+            return Err(sign_in_required(
+                "You are signed out or your sign-in has expired.",
+            ));
+        }
+        let stale = self
+            .inner
+            .access_tokens
+            .lock()
+            .unwrap()
+            .get(&key)
+            .map(|t| t.token.clone());
+        let _guard = self.inner.refresh_lock.lock().await;
+        // Someone else may have refreshed while we waited.
+        if let Some(token) = self.cached(&key) {
+            if !force_refresh || stale.as_ref() != Some(&token.token) {
+                return Ok((token.token, token.expires_on));
+            }
+        }
+        if self.state() == SessionState::SignInRequired {
+            return Err(sign_in_required(
+                "You are signed out or your sign-in has expired.",
+            ));
+        }
+        let Some(refresh_token) = self.inner.vault.get(&self.inner.vault_key).await? else {
+            *self.inner.state.lock().unwrap() = SessionState::SignInRequired;
+            return Err(sign_in_required(
+                "pfrm has no saved sign-in for this account.",
+            ));
+        };
+        self.inner.refreshes.fetch_add(1, Ordering::SeqCst);
+        let scopes_with_offline = super::with_oidc_scopes(scopes);
+        match self
+            .inner
+            .endpoint
+            .refresh(&tenant, &refresh_token, &scopes_with_offline)
+            .await
+        {
+            Ok(tokens) => {
+                if let Some(rotated) = tokens.refresh_token.clone() {
+                    // Persist before use: if this fails we still hold it in memory via the vault.
+                    self.inner.vault.put(&self.inner.vault_key, rotated).await?;
+                }
+                self.cache(scopes, &tokens);
+                Ok((tokens.access_token, tokens.expires_on))
+            }
+            Err(error) if error.needs_interaction() => {
+                tracing::info!(account = %self.inner.vault_key, "refresh refused; the user must sign in again");
+                *self.inner.state.lock().unwrap() = SessionState::SignInRequired;
+                self.inner.access_tokens.lock().unwrap().clear();
+                // The refresh token is dead: drop it, keep the account record.
+                let _ = self.inner.vault.remove(&self.inner.vault_key).await;
+                Err(error.into_error())
+            }
+            Err(error) => Err(error.into_error()),
+        }
+    }
+
+    /// Answers a claims challenge (conditional access, MFA step-up) with one interactive sign-in
+    /// carrying the claims. A challenge already answered once is not answered again.
+    pub async fn answer_claims_challenge(
+        &self,
+        scopes: &[String],
+        claims: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(Secret, OffsetDateTime), Error> {
+        let Some(reauth) = self.inner.reauth.clone() else {
+            return Err(sign_in_required(
+                "The service asks for additional sign-in conditions that this sign-in method cannot satisfy.",
+            ));
+        };
+        let _guard = self.inner.refresh_lock.lock().await;
+        {
+            let mut answered = self.inner.answered_claims.lock().unwrap();
+            if answered.iter().any(|c| c == claims) {
+                return Err(Error::new(
+                    ErrorCode::PermissionDenied,
+                    "The service still refuses the token after you signed in again with its extra conditions.",
+                )
+                .with_remedy("Ask your administrator which conditional access policy applies, then sign in again."));
+            }
+            answered.push(claims.to_owned());
+        }
+        let tenant = self.tenant();
+        let tokens = reauth
+            .reauthenticate(
+                &tenant,
+                scopes,
+                self.inner.username.as_deref(),
+                claims,
+                cancel,
+            )
+            .await?;
+        self.accept_sign_in(tokens.clone(), scopes).await?;
+        Ok((tokens.access_token, tokens.expires_on))
+    }
+}
+
+#[async_trait]
+impl TokenCredential for UserCredential {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        options: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+        let hint = options
+            .as_ref()
+            .and_then(|o| o.method_options.context.value::<TokenRefreshHint>())
+            .cloned();
+        let result = match hint {
+            Some(TokenRefreshHint {
+                claims: Some(claims),
+                ..
+            }) => {
+                self.answer_claims_challenge(&scopes, &claims, &CancellationToken::new())
+                    .await
+            }
+            Some(hint) => self.access_token(&scopes, hint.force_refresh).await,
+            None => self.access_token(&scopes, false).await,
+        };
+        let (token, expires_on) = result.map_err(super::to_azure_error)?;
+        Ok(AccessToken::new(token, expires_on))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+    use crate::auth::oauth::{DeviceCodeStart, TokenError};
+    use crate::auth::store::MemoryStore;
+
+    /// A token endpoint that rotates refresh tokens, counts requests and can revoke.
+    #[derive(Debug, Default)]
+    struct RotatingEndpoint {
+        refreshes: AtomicUsize,
+        revoked: AtomicBool,
+        lifetime_secs: i64,
+        last_refresh_token: Mutex<Option<String>>,
+    }
+
+    #[async_trait]
+    impl TokenEndpoint for RotatingEndpoint {
+        async fn redeem_code(
+            &self,
+            _: &str,
+            _: &Secret,
+            _: &str,
+            _: &Secret,
+            _: &[String],
+        ) -> Result<TokenSet, TokenError> {
+            unreachable!()
+        }
+        async fn refresh(
+            &self,
+            tenant: &str,
+            refresh_token: &Secret,
+            _: &[String],
+        ) -> Result<TokenSet, TokenError> {
+            // Give concurrent callers time to pile up behind the lock.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let n = self.refreshes.fetch_add(1, Ordering::SeqCst) + 1;
+            *self.last_refresh_token.lock().unwrap() = Some(refresh_token.expose().to_owned());
+            if self.revoked.load(Ordering::SeqCst) {
+                return Err(TokenError::OAuth {
+                    error: "invalid_grant".into(),
+                    description: "AADSTS50173: revoked".into(),
+                    claims: None,
+                });
+            }
+            Ok(TokenSet {
+                access_token: Secret::new(format!("at-{tenant}-{n}")),
+                expires_on: OffsetDateTime::now_utc() + time::Duration::seconds(self.lifetime_secs),
+                refresh_token: Some(Secret::new(format!("rt-{n}"))),
+                id_token: None,
+            })
+        }
+        async fn start_device_code(
+            &self,
+            _: &str,
+            _: &[String],
+        ) -> Result<DeviceCodeStart, TokenError> {
+            unreachable!()
+        }
+        async fn poll_device_code(&self, _: &str, _: &Secret) -> Result<TokenSet, TokenError> {
+            unreachable!()
+        }
+    }
+
+    async fn credential(
+        lifetime_secs: i64,
+    ) -> (UserCredential, Arc<RotatingEndpoint>, Arc<MemoryStore>) {
+        let endpoint = Arc::new(RotatingEndpoint {
+            lifetime_secs,
+            ..Default::default()
+        });
+        let store = Arc::new(MemoryStore::new());
+        let vault = TokenVault::new(store.clone());
+        vault.put("acct", Secret::new("rt-0")).await.unwrap();
+        let credential = UserCredential::new("acct", None, "t1", endpoint.clone(), vault, None);
+        (credential, endpoint, store)
+    }
+
+    const ARM: &str = "https://management.example.test/.default";
+
+    #[tokio::test]
+    async fn ten_concurrent_callers_cause_exactly_one_refresh() {
+        let (credential, endpoint, _) = credential(3600).await;
+        let mut callers = Vec::new();
+        for _ in 0..12 {
+            let credential = credential.clone();
+            callers.push(tokio::spawn(async move {
+                credential.get_token(&[ARM], None).await.unwrap()
+            }));
+        }
+        let mut tokens = Vec::new();
+        for caller in callers {
+            tokens.push(caller.await.unwrap().token.secret().to_owned());
+        }
+        assert_eq!(endpoint.refreshes.load(Ordering::SeqCst), 1);
+        assert!(tokens.iter().all(|t| t == "at-t1-1"));
+    }
+
+    #[tokio::test]
+    async fn rotated_refresh_tokens_are_persisted_and_used_next_time() {
+        let (credential, endpoint, store) = credential(60).await; // inside the expiry margin
+        credential.get_token(&[ARM], None).await.unwrap();
+        assert_eq!(store.raw("acct").unwrap().expose(), "rt-1");
+        credential.get_token(&[ARM], None).await.unwrap();
+        assert_eq!(
+            endpoint.last_refresh_token.lock().unwrap().as_deref(),
+            Some("rt-1")
+        );
+        assert_eq!(store.raw("acct").unwrap().expose(), "rt-2");
+    }
+
+    #[tokio::test]
+    async fn revocation_turns_into_sign_in_required_without_a_loop() {
+        let (credential, endpoint, store) = credential(60).await;
+        endpoint.revoked.store(true, Ordering::SeqCst);
+        let error = credential
+            .access_token(&[ARM.into()], false)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code, ErrorCode::SignInRequired);
+        assert_eq!(credential.state(), SessionState::SignInRequired);
+        assert!(
+            store.raw("acct").is_none(),
+            "a dead refresh token is removed"
+        );
+        for _ in 0..5 {
+            let error = credential
+                .access_token(&[ARM.into()], false)
+                .await
+                .unwrap_err();
+            assert_eq!(error.code, ErrorCode::SignInRequired);
+        }
+        assert_eq!(endpoint.refreshes.load(Ordering::SeqCst), 1);
+        // The azure_core error carries the structured error for the pipeline to surface.
+        let azure = credential.get_token(&[ARM], None).await.unwrap_err();
+        assert_eq!(
+            crate::auth::from_azure_error(&azure).code,
+            ErrorCode::SignInRequired
+        );
+    }
+
+    #[tokio::test]
+    async fn tenants_have_their_own_tokens() {
+        let (credential, endpoint, _) = credential(3600).await;
+        let first = credential
+            .access_token(&[ARM.into()], false)
+            .await
+            .unwrap()
+            .0;
+        credential.set_tenant("t2");
+        let second = credential
+            .access_token(&[ARM.into()], false)
+            .await
+            .unwrap()
+            .0;
+        assert_eq!(first.expose(), "at-t1-1");
+        assert_eq!(second.expose(), "at-t2-2");
+        assert_eq!(endpoint.refreshes.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn force_refresh_from_the_pipeline_bypasses_the_cache_once() {
+        let (credential, endpoint, _) = credential(3600).await;
+        credential.get_token(&[ARM], None).await.unwrap();
+        let options = TokenRequestOptions {
+            method_options: azure_core::http::ClientMethodOptions {
+                context: azure_core::http::Context::new().with_value(TokenRefreshHint {
+                    force_refresh: true,
+                    claims: None,
+                }),
+            },
+        };
+        let token = credential.get_token(&[ARM], Some(options)).await.unwrap();
+        assert_eq!(token.token.secret(), "at-t1-2");
+        assert_eq!(endpoint.refreshes.load(Ordering::SeqCst), 2);
+    }
+
+    #[derive(Debug, Default)]
+    struct CountingReauth {
+        calls: Mutex<Vec<(String, Option<String>)>>,
+    }
+
+    #[async_trait]
+    impl InteractiveReauth for CountingReauth {
+        async fn reauthenticate(
+            &self,
+            _: &str,
+            _: &[String],
+            login_hint: Option<&str>,
+            claims: &str,
+            _: &CancellationToken,
+        ) -> Result<TokenSet, Error> {
+            self.calls
+                .lock()
+                .unwrap()
+                .push((claims.to_owned(), login_hint.map(str::to_owned)));
+            Ok(TokenSet {
+                access_token: Secret::new("at-with-claims"),
+                expires_on: OffsetDateTime::now_utc() + time::Duration::hours(1),
+                refresh_token: Some(Secret::new("rt-claims")),
+                id_token: None,
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_claims_challenge_triggers_exactly_one_interactive_reauth() {
+        let endpoint = Arc::new(RotatingEndpoint {
+            lifetime_secs: 3600,
+            ..Default::default()
+        });
+        let store = Arc::new(MemoryStore::new());
+        let reauth = Arc::new(CountingReauth::default());
+        let credential = UserCredential::new(
+            "acct",
+            Some("alice@contoso.test".into()),
+            "t1",
+            endpoint,
+            TokenVault::new(store.clone()),
+            Some(reauth.clone()),
+        );
+        let claims = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+        let options = TokenRequestOptions {
+            method_options: azure_core::http::ClientMethodOptions {
+                context: azure_core::http::Context::new().with_value(TokenRefreshHint {
+                    force_refresh: true,
+                    claims: Some(claims.into()),
+                }),
+            },
+        };
+        let token = credential
+            .get_token(&[ARM], Some(options.clone()))
+            .await
+            .unwrap();
+        assert_eq!(token.token.secret(), "at-with-claims");
+        assert_eq!(store.raw("acct").unwrap().expose(), "rt-claims");
+        assert_eq!(
+            reauth.calls.lock().unwrap().as_slice(),
+            &[(claims.to_owned(), Some("alice@contoso.test".to_owned()))]
+        );
+        let error = credential
+            .get_token(&[ARM], Some(options))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            crate::auth::from_azure_error(&error).code,
+            ErrorCode::PermissionDenied
+        );
+        assert_eq!(reauth.calls.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn debug_shows_no_token() {
+        let (credential, _, _) = credential(3600).await;
+        credential.get_token(&[ARM], None).await.unwrap();
+        let text = format!("{credential:?}");
+        assert!(!text.contains("at-t1") && !text.contains("rt-"), "{text}");
+    }
+}

@@ -1,0 +1,219 @@
+//! The settings file: `settings.json` in the OS config directory. It never holds a secret.
+//!
+//! An unreadable file is never lost silently: it is kept as `settings.json.bak`, defaults are
+//! used, and [`LoadedSettings::warning`] says so (the GUI shows it, the CLI prints it).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorCode};
+
+/// Overrides the config directory (tests, portable installs).
+pub const CONFIG_DIR_ENV: &str = "PFRM_CONFIG_DIR";
+pub const SETTINGS_FILE: &str = "settings.json";
+
+/// How a user signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SignInMethod {
+    Browser,
+    DeviceCode,
+    AzureCli,
+}
+
+/// A signed-in account as remembered between runs (no token: those live in the keychain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRecord {
+    pub id: String,
+    /// Name of the cloud the account belongs to (`AzureCloud`, or the custom cloud's name).
+    pub cloud: String,
+    pub username: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub home_tenant_id: Option<String>,
+    /// The tenant tokens are requested for now.
+    pub tenant_id: String,
+    pub method: SignInMethod,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// `public`, `china`, `usgov` or `custom`. `None` means public.
+    pub cloud: Option<String>,
+    /// The custom cloud's description file (for example the emulator's ready file).
+    pub custom_cloud_file: Option<PathBuf>,
+    pub accounts: Vec<AccountRecord>,
+    pub active_account: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedSettings {
+    pub settings: Settings,
+    /// Set when the file could not be used and defaults were taken instead.
+    pub warning: Option<String>,
+}
+
+/// The config directory: `$PFRM_CONFIG_DIR`, else the OS one (`~/.config/pfrm` on Linux).
+pub fn config_dir() -> Result<PathBuf, Error> {
+    if let Some(dir) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "pfrm")
+        .map(|dirs| dirs.config_dir().to_path_buf())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::Config,
+                "pfrm could not find your configuration folder.",
+            )
+            .with_remedy(format!(
+                "Set {CONFIG_DIR_ENV} to a folder pfrm may write to."
+            ))
+        })
+}
+
+pub fn default_settings_path() -> Result<PathBuf, Error> {
+    Ok(config_dir()?.join(SETTINGS_FILE))
+}
+
+impl Settings {
+    /// Reads the settings; a missing file gives defaults, a broken one gives defaults + warning.
+    pub fn load(path: &Path) -> LoadedSettings {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return LoadedSettings {
+                    settings: Settings::default(),
+                    warning: None,
+                }
+            }
+            Err(error) => {
+                return LoadedSettings {
+                    settings: Settings::default(),
+                    warning: Some(format!(
+                    "The settings file {} could not be read ({error}); default settings are used.",
+                    path.display()
+                )),
+                }
+            }
+        };
+        match serde_json::from_str(&text) {
+            Ok(settings) => LoadedSettings {
+                settings,
+                warning: None,
+            },
+            Err(error) => {
+                let backup = backup_path(path);
+                let kept = std::fs::rename(path, &backup).is_ok();
+                let warning = if kept {
+                    format!(
+                        "The settings file {} was damaged ({error}); default settings are used and the old file was kept as {}.",
+                        path.display(),
+                        backup.display()
+                    )
+                } else {
+                    format!(
+                        "The settings file {} was damaged ({error}); default settings are used for this run.",
+                        path.display()
+                    )
+                };
+                tracing::warn!("{warning}");
+                LoadedSettings {
+                    settings: Settings::default(),
+                    warning: Some(warning),
+                }
+            }
+        }
+    }
+
+    /// Writes the settings atomically (temporary file, then rename), readable by the user only.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let fail = |error: std::io::Error| {
+            Error::new(
+                ErrorCode::Config,
+                format!(
+                    "pfrm could not save its settings to {}: {error}.",
+                    path.display()
+                ),
+            )
+            .with_remedy("Check that the folder exists and that you may write to it.")
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(fail)?;
+        }
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
+        let temporary = path.with_extension("json.tmp");
+        std::fs::write(&temporary, text.as_bytes()).map_err(fail)?;
+        restrict_permissions(&temporary);
+        std::fs::rename(&temporary, path).map_err(fail)
+    }
+
+    pub fn account(&self, id: &str) -> Option<&AccountRecord> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+}
+
+fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_a_missing_file_gives_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join(SETTINGS_FILE);
+        let loaded = Settings::load(&path);
+        assert_eq!(loaded.settings, Settings::default());
+        assert!(loaded.warning.is_none());
+        let settings = Settings {
+            cloud: Some("custom".into()),
+            custom_cloud_file: Some(PathBuf::from("/tmp/ready.json")),
+            accounts: vec![AccountRecord {
+                id: "u1.t1".into(),
+                cloud: "emulator".into(),
+                username: "alice@contoso.test".into(),
+                display_name: Some("Alice".into()),
+                home_tenant_id: Some("t1".into()),
+                tenant_id: "t1".into(),
+                method: SignInMethod::Browser,
+            }],
+            active_account: Some("u1.t1".into()),
+        };
+        settings.save(&path).unwrap();
+        assert_eq!(Settings::load(&path).settings, settings);
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_as_bak_and_defaults_are_used_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        std::fs::write(&path, "{ not json").unwrap();
+        let loaded = Settings::load(&path);
+        assert_eq!(loaded.settings, Settings::default());
+        let warning = loaded.warning.unwrap();
+        assert!(warning.contains("settings.json.bak"), "{warning}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("settings.json.bak")).unwrap(),
+            "{ not json"
+        );
+        assert!(!path.exists());
+    }
+}
