@@ -4,7 +4,11 @@
 //! layers that parse input, call into this crate and map its [`Error`] to their medium.
 
 pub mod auth;
+pub mod azure;
 pub mod bindings;
+pub mod cloud;
+pub mod http;
+pub mod model;
 pub mod secret;
 pub mod settings;
 pub mod error;

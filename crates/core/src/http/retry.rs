@@ -1,0 +1,117 @@
+//! When and how long to wait before trying a request again.
+
+use std::time::{Duration, SystemTime};
+
+use rand::Rng;
+
+/// Retry settings: bounded attempts, exponential backoff with jitter, and a cap on any single wait
+/// (including one the service asks for with `Retry-After`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Total tries of one request, the first included.
+    pub max_attempts: u32,
+    /// Wait before the first retry when the service gives no `Retry-After`.
+    pub initial_delay: Duration,
+    /// No single wait is longer than this, whatever the service asks.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            initial_delay: Duration::from_millis(800),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Delay before retry number `attempt` (1 = after the first try failed). A service-given
+    /// `Retry-After` wins over the computed backoff; both are capped at `max_delay`.
+    pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(asked) = retry_after {
+            return asked.min(self.max_delay);
+        }
+        let exponent = attempt.saturating_sub(1).min(16);
+        let base = self.initial_delay.saturating_mul(1u32 << exponent);
+        // ±20% jitter so many clients hit by the same outage do not retry in lockstep.
+        let factor = rand::rng().random_range(0.8..1.2);
+        base.mul_f64(factor).min(self.max_delay)
+    }
+}
+
+/// Statuses worth retrying unchanged: timeouts, throttling and transient server failures.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// Parses `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    if let Ok(seconds) = value.parse::<f64>() {
+        if seconds.is_finite() && seconds >= 0.0 {
+            return Some(Duration::from_secs_f64(seconds));
+        }
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_accepts_seconds_and_http_dates() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        let in_ten = SystemTime::now() + Duration::from_secs(10);
+        let parsed = parse_retry_after(&httpdate::fmt_http_date(in_ten)).unwrap();
+        assert!(parsed <= Duration::from_secs(10) && parsed >= Duration::from_secs(8));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            initial_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(500),
+        };
+        let first = policy.backoff(1, None);
+        assert!(first >= Duration::from_millis(80) && first <= Duration::from_millis(120));
+        let third = policy.backoff(3, None);
+        assert!(third >= Duration::from_millis(320) && third <= Duration::from_millis(480));
+        assert_eq!(policy.backoff(9, None), Duration::from_millis(500));
+        // The service's Retry-After wins but cannot exceed the cap.
+        assert_eq!(
+            policy.backoff(1, Some(Duration::from_millis(300))),
+            Duration::from_millis(300)
+        );
+        assert_eq!(
+            policy.backoff(1, Some(Duration::from_secs(3600))),
+            Duration::from_millis(500)
+        );
+    }
+
+    #[test]
+    fn only_transient_statuses_are_retried() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(is_retryable_status(status), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 412, 501] {
+            assert!(!is_retryable_status(status), "{status}");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::compute::UserRef;
+
+/// A runtime's status. The service's enum lacks the healthy value (`Running` is what it sends),
+/// so anything unrecognised becomes `Unknown` and the raw text is kept beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum RuntimeStatus {
+    Running,
+    Starting,
+    Stopping,
+    Failed,
+    Unavailable,
+    NotExist,
+    #[serde(other)]
+    Unknown,
+}
+
+impl RuntimeStatus {
+    pub fn parse(text: Option<&str>) -> Self {
+        match text.map(str::to_ascii_lowercase).as_deref() {
+            Some("running") => RuntimeStatus::Running,
+            Some("starting") => RuntimeStatus::Starting,
+            Some("stopping") => RuntimeStatus::Stopping,
+            Some("failed") => RuntimeStatus::Failed,
+            Some("unavailable") => RuntimeStatus::Unavailable,
+            Some("notexist") => RuntimeStatus::NotExist,
+            _ => RuntimeStatus::Unknown,
+        }
+    }
+
+    /// Still changing: keep polling.
+    pub fn is_transitional(self) -> bool {
+        matches!(self, RuntimeStatus::Starting | RuntimeStatus::Stopping)
+    }
+}
+
+/// One row of the runtime list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeSummary {
+    pub name: String,
+    /// `ComputeInstance`, `ManagedOnlineEndpoint`, ...
+    pub runtime_type: Option<String>,
+    pub status: RuntimeStatus,
+    pub status_text: Option<String>,
+    pub compute_instance_name: Option<String>,
+    pub custom_app_name: Option<String>,
+    /// Full image reference (`...promptflow-runtime-stable:20240111.v2`).
+    pub docker_image: Option<String>,
+    /// The tag part of `docker_image`.
+    pub image_tag: Option<String>,
+    /// Custom environment asset id; `None` means the default environment.
+    pub environment: Option<String>,
+    pub created_on: Option<String>,
+    pub modified_on: Option<String>,
+    pub owner_name: Option<String>,
+}
+
+/// Who created a runtime.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeOwner {
+    pub object_id: Option<String>,
+    pub tenant_id: Option<String>,
+    pub user_name: Option<String>,
+    pub user_principal_name: Option<String>,
+}
+
+/// Everything the runtime details page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeDetails {
+    #[serde(flatten)]
+    pub summary: RuntimeSummary,
+    pub description: Option<String>,
+    pub status_message: Option<String>,
+    /// The service's error message when the runtime failed.
+    pub error_message: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub published_port: Option<u32>,
+    pub target_port: Option<u32>,
+    pub from_existing_custom_app: Option<bool>,
+    pub assigned_to: Option<UserRef>,
+    pub owner: Option<RuntimeOwner>,
+}

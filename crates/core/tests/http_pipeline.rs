@@ -1,0 +1,521 @@
+//! The HTTP pipeline against a loopback HTTPS server: retries, Retry-After, correlation ids,
+//! token refresh, error classification, custom CA scoping, LRO polling and paging.
+
+mod support;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pfrm_core::cloud::{Audience, CloudConfig};
+use pfrm_core::http::lro::{LroOptions, PendingOperation};
+use pfrm_core::http::pager::Pager;
+use pfrm_core::http::{claims_challenge, ApiRequest, Method, Pipeline};
+use pfrm_core::ErrorCode;
+use serde_json::{json, Value};
+use support::{fast_retries, FakeCredential, Reply, TestServer};
+use tokio_util::sync::CancellationToken;
+
+fn get(server: &TestServer, path: &str) -> ApiRequest {
+    ApiRequest::get(server.url(path), Audience::Arm, "read the test resource")
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_honouring_retry_after_with_one_client_request_id() {
+    let server = TestServer::start(|_, index| match index {
+        0 => Reply::json(
+            503,
+            json!({"error": {"code": "ServerBusy", "message": "busy"}}),
+        )
+        .header("Retry-After", "1"),
+        1 => Reply::empty(429).header("Retry-After", "0"),
+        _ => Reply::json(200, json!({"ok": true})),
+    })
+    .await;
+    let credential = FakeCredential::new();
+    let pipeline = server.pipeline(credential.clone());
+    let started = Instant::now();
+    let body: Value = pipeline.send_json(&get(&server, "thing")).await.unwrap();
+    assert_eq!(body, json!({"ok": true}));
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After: 1 was not honoured"
+    );
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    let ids: Vec<&str> = requests
+        .iter()
+        .map(|r| r.header("x-ms-client-request-id").unwrap())
+        .collect();
+    assert!(uuid::Uuid::parse_str(ids[0]).is_ok());
+    assert!(
+        ids.iter().all(|id| *id == ids[0]),
+        "client request id changed across retries: {ids:?}"
+    );
+    for request in &requests {
+        assert_eq!(
+            request.header("authorization"),
+            Some("Bearer secret-token-1")
+        );
+        assert!(request.header("user-agent").unwrap().starts_with("pfrm/"));
+    }
+    assert_eq!(
+        credential.scopes()[0],
+        "https://management.azure.com/.default"
+    );
+
+    // A new logical request gets a new id.
+    pipeline.send(&get(&server, "thing")).await.unwrap();
+    let last = server.requests().pop().unwrap();
+    assert_ne!(last.header("x-ms-client-request-id"), Some(ids[0]));
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let server = TestServer::start(|_, index| {
+        if index == 0 {
+            let when = std::time::SystemTime::now() + Duration::from_secs(2);
+            Reply::empty(503).header("Retry-After", &httpdate::fmt_http_date(when))
+        } else {
+            Reply::json(200, json!({}))
+        }
+    })
+    .await;
+    let started = Instant::now();
+    server
+        .pipeline(FakeCredential::new())
+        .send(&get(&server, "x"))
+        .await
+        .unwrap();
+    // HTTP dates have one-second resolution: at least ~1 s must have passed.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn throttling_that_never_ends_gives_a_throttled_error_after_bounded_attempts() {
+    let server = TestServer::start(|_, _| {
+        Reply::json(429, json!({"error": {"code": "SubscriptionRequestsThrottled", "message": "Too many requests."}}))
+            .header("Retry-After", "0")
+            .header("x-ms-request-id", "req-42")
+    })
+    .await;
+    let pipeline = server
+        .pipeline(FakeCredential::new())
+        .with_retry_policy(fast_retries(3));
+    let error = pipeline.send(&get(&server, "x")).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::Throttled);
+    assert_eq!(server.requests().len(), 3);
+    let details = error.details.unwrap();
+    assert_eq!(details["status"], json!(429));
+    assert_eq!(details["armCode"], json!("SubscriptionRequestsThrottled"));
+    assert_eq!(details["requestId"], json!("req-42"));
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_refreshed_once() {
+    let server = TestServer::start(|request, _| {
+        if request.header("authorization") == Some("Bearer secret-token-2") {
+            Reply::json(200, json!({"value": 1}))
+        } else {
+            Reply::json(
+                401,
+                json!({"error": {"code": "ExpiredAuthenticationToken", "message": "expired"}}),
+            )
+        }
+    })
+    .await;
+    let credential = FakeCredential::new();
+    let value: Value = server
+        .pipeline(credential.clone())
+        .send_json(&get(&server, "x"))
+        .await
+        .unwrap();
+    assert_eq!(value["value"], 1);
+    assert_eq!(server.requests().len(), 2);
+    let hints = credential.hints();
+    assert_eq!(hints.len(), 2);
+    assert!(hints[0].is_none());
+    assert!(hints[1].as_ref().unwrap().force_refresh);
+}
+
+#[tokio::test]
+async fn a_token_rejected_twice_means_sign_in_again_and_never_leaks_the_token() {
+    let server = TestServer::start(|request, _| {
+        let sent = request.header("authorization").unwrap_or_default().to_owned();
+        Reply::json(401, json!({"error": {"code": "InvalidAuthenticationTokenTenant", "message": format!("The access token {sent} is from the wrong issuer.")}}))
+    })
+    .await;
+    let error = server
+        .pipeline(FakeCredential::new())
+        .send(&get(&server, "x"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignInRequired);
+    assert_eq!(server.requests().len(), 2, "exactly one refresh");
+    assert!(error.remedy.as_deref().unwrap().contains("tenant"));
+    let text = serde_json::to_string(&error).unwrap();
+    assert!(!text.contains("secret-token"), "{text}");
+}
+
+#[tokio::test]
+async fn a_claims_challenge_reaches_the_credential_and_then_the_caller() {
+    use base64::Engine as _;
+    let claims = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(claims);
+    let challenge = format!(r#"Bearer realm="", error="insufficient_claims", claims="{encoded}""#);
+    let server =
+        TestServer::start(move |_, _| Reply::empty(401).header("WWW-Authenticate", &challenge))
+            .await;
+    let credential = FakeCredential::new();
+    let error = server
+        .pipeline(credential.clone())
+        .send(&get(&server, "x"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignInRequired);
+    assert_eq!(claims_challenge(&error), Some(claims));
+    assert_eq!(
+        credential.hints()[1].as_ref().unwrap().claims.as_deref(),
+        Some(claims)
+    );
+}
+
+#[tokio::test]
+async fn permission_failures_name_the_action_and_carry_the_ids() {
+    let server = TestServer::start(|_, _| {
+        Reply::json(403, json!({"error": {"code": "AuthorizationFailed", "message": "The client 'a@b.c' with object id 'o' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write' over scope '/subscriptions/s/resourceGroups/rg' or the scope is invalid."}}))
+            .header("x-ms-request-id", "r-1")
+            .header("x-ms-correlation-request-id", "c-1")
+    })
+    .await;
+    let request = ApiRequest::new(
+        Method::PUT,
+        server.url("x"),
+        Audience::Arm,
+        "grant the role",
+    )
+    .json(json!({}));
+    let error = server
+        .pipeline(FakeCredential::new())
+        .send(&request)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::PermissionDenied);
+    assert!(error.message.contains("grant the role"));
+    assert!(error
+        .message
+        .contains("Microsoft.Authorization/roleAssignments/write"));
+    let details = error.details.unwrap();
+    assert_eq!(details["correlationId"], json!("c-1"));
+    assert_eq!(details["requestId"], json!("r-1"));
+    assert_eq!(server.requests().len(), 1, "403 is not retried");
+}
+
+#[tokio::test]
+async fn anonymous_requests_carry_no_token() {
+    let server = TestServer::start(|_, _| Reply::json(200, json!({}))).await;
+    let credential = FakeCredential::new();
+    let request = ApiRequest::get(server.url("v2/x/tags/list"), Audience::None, "list tags");
+    server
+        .pipeline(credential.clone())
+        .send(&request)
+        .await
+        .unwrap();
+    assert_eq!(server.requests()[0].header("authorization"), None);
+    assert!(credential.calls.lock().unwrap().is_empty());
+    // A pipeline without a credential refuses authenticated requests instead of sending them bare.
+    let anonymous = Pipeline::anonymous(&server.cloud()).unwrap();
+    let error = anonymous.send(&get(&server, "x")).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignInRequired);
+}
+
+#[tokio::test]
+async fn unreachable_hosts_are_network_errors_after_retries() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let server = TestServer::start(|_, _| Reply::empty(200)).await;
+    let pipeline = server
+        .pipeline(FakeCredential::new())
+        .with_retry_policy(fast_retries(2));
+    let url = url::Url::parse(&format!("https://127.0.0.1:{port}/x")).unwrap();
+    let error = pipeline
+        .send(&ApiRequest::get(
+            url,
+            Audience::Arm,
+            "list your subscriptions",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Network);
+    assert!(
+        error.message.contains("list your subscriptions"),
+        "{}",
+        error.message
+    );
+    assert!(error.remedy.is_some());
+}
+
+#[tokio::test]
+async fn the_custom_ca_is_trusted_only_by_the_cloud_that_names_it() {
+    let server = TestServer::start(|_, _| Reply::json(200, json!({}))).await;
+    // Public cloud pipeline: the test CA is not trusted, so TLS fails.
+    let public = Pipeline::new(&CloudConfig::public(), FakeCredential::new())
+        .unwrap()
+        .with_retry_policy(fast_retries(1));
+    let error = public.send(&get(&server, "x")).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::Network);
+    // The custom cloud with that CA reaches it.
+    server
+        .pipeline(FakeCredential::new())
+        .send(&get(&server, "x"))
+        .await
+        .unwrap();
+    assert_eq!(server.requests().len(), 1);
+}
+
+fn lro_options() -> LroOptions {
+    LroOptions {
+        timeout: Duration::from_secs(10),
+        poll_interval: Duration::from_millis(20),
+        max_poll_interval: Duration::from_millis(200),
+        cancel: CancellationToken::new(),
+    }
+}
+
+#[tokio::test]
+async fn lro_follows_azure_async_operation_to_success_and_reports_progress() {
+    let server2 = TestServer::start({
+        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        move |request, _| match (request.method.as_str(), request.path()) {
+            ("POST", _) => Reply::empty(202)
+                .header(
+                    "Azure-AsyncOperation",
+                    "/operations/op1?api-version=2024-04-01",
+                )
+                .header("Location", "/operations/result1")
+                .header("Retry-After", "0"),
+            ("GET", "/operations/op1") => {
+                if count.fetch_add(1, Ordering::SeqCst) < 2 {
+                    Reply::json(
+                        200,
+                        json!({"status": "InProgress", "percentComplete": 50.0}),
+                    )
+                } else {
+                    Reply::json(200, json!({"status": "Succeeded"}))
+                }
+            }
+            ("GET", "/operations/result1") => {
+                Reply::json(200, json!({"name": "ci", "state": "Running"}))
+            }
+            _ => Reply::empty(404),
+        }
+    })
+    .await;
+    let pipeline = server2.pipeline(FakeCredential::new());
+    let request = ApiRequest::new(
+        Method::POST,
+        server2.url("computes/ci/restart"),
+        Audience::Arm,
+        "restart compute instance 'ci'",
+    );
+    let pending = PendingOperation::start(&pipeline, request).await.unwrap();
+    assert!(!pending.is_done());
+    let mut progress = Vec::new();
+    let outcome = pending
+        .wait(&pipeline, &lro_options(), |p| progress.push(p.clone()))
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, "Succeeded");
+    assert_eq!(
+        outcome.body,
+        Some(json!({"name": "ci", "state": "Running"}))
+    );
+    let statuses: Vec<&str> = progress.iter().map(|p| p.status.as_str()).collect();
+    assert_eq!(statuses, ["InProgress", "InProgress", "Succeeded"]);
+    assert_eq!(progress[0].percent_complete, Some(50.0));
+    // Every poll carried the token.
+    assert!(server2
+        .requests()
+        .iter()
+        .all(|r| r.header("authorization").is_some()));
+}
+
+#[tokio::test]
+async fn lro_follows_location_until_it_stops_answering_202() {
+    let server = TestServer::start(|request, index| match (request.method.as_str(), index) {
+        ("DELETE", _) => Reply::empty(202)
+            .header("Location", "/status/1")
+            .header("Retry-After", "0"),
+        (_, 1) | (_, 2) => Reply::empty(202).header("Retry-After", "0"),
+        _ => Reply::empty(204),
+    })
+    .await;
+    let pipeline = server.pipeline(FakeCredential::new());
+    let request = ApiRequest::new(
+        Method::DELETE,
+        server.url("computes/ci"),
+        Audience::Arm,
+        "delete compute instance 'ci'",
+    );
+    let outcome = PendingOperation::start(&pipeline, request)
+        .await
+        .unwrap()
+        .wait(&pipeline, &lro_options(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, "Succeeded");
+    assert_eq!(outcome.body, None);
+    assert_eq!(server.requests().len(), 4);
+    assert_eq!(server.requests()[3].path(), "/status/1");
+}
+
+#[tokio::test]
+async fn lro_failure_becomes_an_error_with_the_service_code() {
+    let server = TestServer::start(|request, _| match request.method.as_str() {
+        "POST" => Reply::empty(202).header("Azure-AsyncOperation", "/op").header("Retry-After", "0"),
+        _ => Reply::json(200, json!({"status": "Failed", "error": {"code": "StartComputeInstanceOnlyAllowedInStoppedState", "message": "Compute instance is not stopped."}})),
+    })
+    .await;
+    let pipeline = server.pipeline(FakeCredential::new());
+    let request = ApiRequest::new(
+        Method::POST,
+        server.url("start"),
+        Audience::Arm,
+        "start compute instance 'ci'",
+    );
+    let error = PendingOperation::start(&pipeline, request)
+        .await
+        .unwrap()
+        .wait(&pipeline, &lro_options(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Service);
+    assert!(error.message.contains("start compute instance 'ci'"));
+    assert!(error.message.contains("Compute instance is not stopped."));
+    assert_eq!(
+        error.details.unwrap()["armCode"],
+        json!("StartComputeInstanceOnlyAllowedInStoppedState")
+    );
+}
+
+#[tokio::test]
+async fn lro_can_be_cancelled_and_times_out() {
+    let server = TestServer::start(|request, _| match request.method.as_str() {
+        "POST" => Reply::empty(202).header("Azure-AsyncOperation", "/op"),
+        _ => Reply::json(200, json!({"status": "InProgress"})),
+    })
+    .await;
+    let pipeline = server.pipeline(FakeCredential::new());
+    let start = || {
+        ApiRequest::new(
+            Method::POST,
+            server.url("start"),
+            Audience::Arm,
+            "start compute instance 'ci'",
+        )
+    };
+
+    let options = LroOptions {
+        poll_interval: Duration::from_secs(30),
+        max_poll_interval: Duration::from_secs(30),
+        ..lro_options()
+    };
+    let cancel = options.cancel.clone();
+    let pending = PendingOperation::start(&pipeline, start()).await.unwrap();
+    let started = Instant::now();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cancel.cancel();
+    });
+    let error = pending.wait(&pipeline, &options, |_| {}).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::Cancelled);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    let options = LroOptions {
+        timeout: Duration::from_millis(300),
+        ..lro_options()
+    };
+    let pending = PendingOperation::start(&pipeline, start()).await.unwrap();
+    let error = pending.wait(&pipeline, &options, |_| {}).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::Timeout);
+    assert!(error.remedy.unwrap().contains("still"));
+}
+
+#[tokio::test]
+async fn lro_refuses_status_urls_on_another_host() {
+    let server = TestServer::start(|_, _| {
+        Reply::empty(202).header("Azure-AsyncOperation", "https://attacker.example/op")
+    })
+    .await;
+    let pipeline = server.pipeline(FakeCredential::new());
+    let request = ApiRequest::new(
+        Method::POST,
+        server.url("start"),
+        Audience::Arm,
+        "start compute instance 'ci'",
+    );
+    let error = PendingOperation::start(&pipeline, request)
+        .await
+        .unwrap()
+        .wait(&pipeline, &lro_options(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Service);
+    assert!(error.message.contains("attacker.example"));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn pager_follows_next_link_verbatim() {
+    let base = Arc::new(std::sync::Mutex::new(String::new()));
+    let base_for_handler = base.clone();
+    let server = TestServer::start(move |request, _| {
+        let base = base_for_handler.lock().unwrap().clone();
+        match request.query("$skipToken").as_deref() {
+            None => Reply::json(200, json!({"value": [1, 2], "nextLink": format!("{base}items?api-version=2024-04-01&$skipToken=abc%3D%3D")})),
+            Some("abc==") => Reply::json(200, json!({"value": [3], "nextLink": "/items?api-version=2024-04-01&$skipToken=last"})),
+            Some(_) => Reply::json(200, json!({"value": [4], "nextLink": null})),
+        }
+    })
+    .await;
+    *base.lock().unwrap() = server.base.to_string();
+    let pipeline = server.pipeline(FakeCredential::new());
+    let first = ApiRequest::get(server.url("items"), Audience::Arm, "list items")
+        .query("api-version", "2024-04-01");
+    let items: Vec<u32> = Pager::new(pipeline, first).collect_all().await.unwrap();
+    assert_eq!(items, [1, 2, 3, 4]);
+    let targets: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/items?api-version=2024-04-01",
+            "/items?api-version=2024-04-01&$skipToken=abc%3D%3D",
+            "/items?api-version=2024-04-01&$skipToken=last",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn pager_refuses_links_to_another_host() {
+    let server = TestServer::start(|_, _| {
+        Reply::json(
+            200,
+            json!({"value": [1], "nextLink": "https://attacker.example/items"}),
+        )
+    })
+    .await;
+    let pipeline = server.pipeline(FakeCredential::new());
+    let first = ApiRequest::get(server.url("items"), Audience::Arm, "list items");
+    let error = Pager::<u32>::new(pipeline, first)
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Service);
+    assert_eq!(server.requests().len(), 1);
+}
