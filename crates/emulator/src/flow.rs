@@ -18,7 +18,7 @@ pub fn flow_error_body(code: &str, inner: &str, message: &str, location: &str) -
         "error": {
             "code": code, "severity": null, "message": message, "messageFormat": message,
             "messageParameters": {}, "referenceCode": null, "detailsUri": null, "target": null,
-            "details": [], "innerError": {"code": inner, "innerError": null},
+            "details": [], "innerError": {"code": inner},
             "additionalInfo": null
         },
         "correlation": {"operation": uuid::Uuid::new_v4().simple().to_string(), "request": uuid::Uuid::new_v4().simple().to_string()},

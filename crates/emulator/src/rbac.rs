@@ -115,9 +115,7 @@ pub fn role_definition_json(role: &Role, scope: &str) -> Value {
             "assignableScopes": ["/"],
             "permissions": [permission_entry(role)],
             "createdOn": "2015-02-02T21:55:09.8806423Z",
-            "updatedOn": "2024-01-01T00:00:00.0000000Z",
-            "createdBy": null,
-            "updatedBy": null
+            "updatedOn": "2024-01-01T00:00:00.0000000Z"
         }
     })
 }
