@@ -9,7 +9,10 @@ pub mod bindings;
 pub mod cloud;
 pub mod http;
 pub mod model;
+pub mod ops;
+pub mod preflight;
 pub mod secret;
+pub mod services;
 pub mod settings;
 pub mod error;
 

@@ -1,0 +1,507 @@
+//! The in-memory list of operations, shared by the shell's Activity panel and the CLI.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+use super::{Journal, JournalEntry, OperationKind, OperationSnapshot, OperationState, Stage};
+use crate::error::{Error, ErrorCode, Result};
+
+/// Snapshots kept for subscribers that lag behind; older ones are dropped (the latest state of
+/// every operation is always available from [`Operations::list`]).
+const SUBSCRIBER_BACKLOG: usize = 256;
+
+struct Entry {
+    snapshot: OperationSnapshot,
+    started: Instant,
+    cancel: CancellationToken,
+}
+
+struct Inner {
+    entries: Vec<Entry>,
+    journal: Option<Journal>,
+}
+
+/// All operations of this process. Cheap to clone: clones share the list.
+#[derive(Clone)]
+pub struct Operations {
+    inner: Arc<Mutex<Inner>>,
+    updates: broadcast::Sender<OperationSnapshot>,
+}
+
+impl Default for Operations {
+    fn default() -> Self {
+        Operations::new(None)
+    }
+}
+
+impl Operations {
+    /// With a journal, every operation is recorded until it ends.
+    pub fn new(journal: Option<Journal>) -> Operations {
+        let (updates, _) = broadcast::channel(SUBSCRIBER_BACKLOG);
+        Operations {
+            inner: Arc::new(Mutex::new(Inner {
+                entries: Vec::new(),
+                journal,
+            })),
+            updates,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves consistent data (every write is a single
+        // assignment), so a poisoned lock is still usable.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Every change to any operation, as it happens.
+    pub fn subscribe(&self) -> broadcast::Receiver<OperationSnapshot> {
+        self.updates.subscribe()
+    }
+
+    /// The latest snapshot of every operation, oldest first.
+    pub fn list(&self) -> Vec<OperationSnapshot> {
+        let inner = self.lock();
+        inner.entries.iter().map(with_elapsed).collect()
+    }
+
+    pub fn get(&self, id: &str) -> Option<OperationSnapshot> {
+        let inner = self.lock();
+        inner
+            .entries
+            .iter()
+            .find(|entry| entry.snapshot.id == id)
+            .map(with_elapsed)
+    }
+
+    /// Starts tracking a new operation. Fails with `conflict` when another operation on the
+    /// same target is still running, so a double click or a second "Update" never acts twice.
+    ///
+    /// `resume` is what the journal keeps so that the operation can be watched again after a
+    /// restart; pass `serde_json::Value::Null` when there is nothing to resume.
+    pub fn begin(
+        &self,
+        kind: OperationKind,
+        title: impl Into<String>,
+        target: impl Into<String>,
+        resume: serde_json::Value,
+    ) -> Result<OperationHandle> {
+        let entry = JournalEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            kind,
+            title: title.into(),
+            target: target.into(),
+            started_at: now_rfc3339(),
+            resume,
+        };
+        self.track(entry, false)
+    }
+
+    /// Tracks an operation found in the journal after a restart, under its original id.
+    pub fn resume(&self, entry: JournalEntry) -> Result<OperationHandle> {
+        self.track(entry, true)
+    }
+
+    fn track(&self, entry: JournalEntry, resumed: bool) -> Result<OperationHandle> {
+        let mut inner = self.lock();
+        if let Some(running) = inner.entries.iter().find(|existing| {
+            existing.snapshot.target == entry.target && !existing.snapshot.state.is_terminal()
+        }) {
+            return Err(Error::new(
+                ErrorCode::Conflict,
+                format!("“{}” is already in progress.", running.snapshot.title),
+            )
+            .with_remedy("Wait for it to finish, or cancel it in the Activity panel.")
+            .with_detail("operationId", running.snapshot.id.clone()));
+        }
+        if let Some(journal) = &inner.journal {
+            journal.record(&entry)?;
+        }
+        let cancel = CancellationToken::new();
+        let snapshot = OperationSnapshot {
+            id: entry.id.clone(),
+            kind: entry.kind,
+            title: entry.title,
+            target: entry.target,
+            state: OperationState::Running,
+            stage: Stage::Requested,
+            message: None,
+            started_at: entry.started_at,
+            elapsed_ms: 0,
+            error: None,
+            resumed,
+        };
+        inner.entries.push(Entry {
+            snapshot: snapshot.clone(),
+            started: Instant::now(),
+            cancel: cancel.clone(),
+        });
+        drop(inner);
+        let _ = self.updates.send(snapshot);
+        Ok(OperationHandle {
+            id: entry.id,
+            cancel,
+            operations: self.clone(),
+            finished: false,
+        })
+    }
+
+    /// Asks a running operation to stop. Finished operations are left as they are.
+    pub fn cancel(&self, id: &str) -> Result<()> {
+        let inner = self.lock();
+        let entry = inner
+            .entries
+            .iter()
+            .find(|entry| entry.snapshot.id == id)
+            .ok_or_else(|| {
+                Error::new(ErrorCode::NotFound, "That operation is no longer listed.")
+                    .with_remedy("Refresh the Activity panel.")
+            })?;
+        entry.cancel.cancel();
+        Ok(())
+    }
+
+    /// Removes finished operations from the list (the Activity panel's "Clear").
+    pub fn clear_finished(&self) {
+        self.lock()
+            .entries
+            .retain(|entry| !entry.snapshot.state.is_terminal());
+    }
+
+    fn update(&self, id: &str, change: impl FnOnce(&mut OperationSnapshot)) {
+        let mut inner = self.lock();
+        let Some(entry) = inner
+            .entries
+            .iter_mut()
+            .find(|entry| entry.snapshot.id == id)
+        else {
+            return;
+        };
+        if entry.snapshot.state.is_terminal() {
+            return;
+        }
+        change(&mut entry.snapshot);
+        let snapshot = with_elapsed(entry);
+        if snapshot.state.is_terminal() {
+            entry.snapshot.elapsed_ms = snapshot.elapsed_ms;
+            if let Some(journal) = &inner.journal {
+                if let Err(error) = journal.remove(id) {
+                    tracing::warn!(%error, operation = id, "could not remove a finished operation from the journal");
+                }
+            }
+        }
+        drop(inner);
+        let _ = self.updates.send(snapshot);
+    }
+}
+
+fn with_elapsed(entry: &Entry) -> OperationSnapshot {
+    let mut snapshot = entry.snapshot.clone();
+    if !snapshot.state.is_terminal() {
+        snapshot.elapsed_ms =
+            u64::try_from(entry.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    }
+    snapshot
+}
+
+fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| String::from("1970-01-01T00:00:00Z"))
+}
+
+/// The running side of one operation: report progress, watch for cancel, finish once.
+///
+/// Dropping a handle that was never finished marks the operation failed, so the Activity panel
+/// never shows a ghost that runs forever.
+pub struct OperationHandle {
+    id: String,
+    cancel: CancellationToken,
+    operations: Operations,
+    finished: bool,
+}
+
+impl OperationHandle {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Cancelled when the user cancels the operation.
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    /// A cloneable reporter for the work running inside [`OperationHandle::run`].
+    pub fn progress(&self) -> Progress {
+        Progress {
+            id: self.id.clone(),
+            operations: self.operations.clone(),
+        }
+    }
+
+    /// Moves to a new stage, clearing the previous stage's message.
+    pub fn stage(&self, stage: Stage) {
+        self.progress().stage(stage);
+    }
+
+    /// Shows the service's latest message (for example a runtime's status message).
+    pub fn message(&self, message: impl Into<String>) {
+        self.progress().message(message);
+    }
+
+    /// Ends the operation with the outcome of its work. A `cancelled` error ends it as
+    /// cancelled, any other error as failed.
+    pub fn finish<T>(mut self, outcome: &Result<T>) {
+        self.finished = true;
+        let (state, error) = match outcome {
+            Ok(_) => (OperationState::Succeeded, None),
+            Err(error) if error.code == ErrorCode::Cancelled => {
+                (OperationState::Cancelled, Some(error.clone()))
+            }
+            Err(error) => (OperationState::Failed, Some(error.clone())),
+        };
+        self.operations.update(&self.id, |snapshot| {
+            snapshot.state = state;
+            if state == OperationState::Succeeded {
+                snapshot.stage = Stage::Done;
+            }
+            snapshot.error = error;
+        });
+    }
+
+    /// Runs `work` until it ends, the user cancels, or `timeout` passes, then finishes the
+    /// operation with the outcome and returns it.
+    pub async fn run<T, F>(self, timeout: Duration, work: F) -> Result<T>
+    where
+        F: Future<Output = Result<T>>,
+    {
+        let cancel = self.cancel.clone();
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(timeout, work) => match outcome {
+                Ok(outcome) => outcome,
+                Err(_) => Err(Error::new(
+                    ErrorCode::Timeout,
+                    format!("This did not finish within {}.", describe_duration(timeout)),
+                )
+                .with_remedy("Check its state in Azure ML studio, then try again.")),
+            },
+            _ = cancel.cancelled() => Err(Error::cancelled()),
+        };
+        self.finish(&outcome);
+        outcome
+    }
+}
+
+impl Drop for OperationHandle {
+    fn drop(&mut self) {
+        if !self.finished {
+            let error = Error::internal("The operation stopped without reporting how it ended.");
+            self.operations.update(&self.id, |snapshot| {
+                snapshot.state = OperationState::Failed;
+                snapshot.error = Some(error);
+            });
+        }
+    }
+}
+
+/// Reports progress of one operation; cheap to clone into the work's future.
+#[derive(Clone)]
+pub struct Progress {
+    id: String,
+    operations: Operations,
+}
+
+impl Progress {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Moves to a new stage, clearing the previous stage's message.
+    pub fn stage(&self, stage: Stage) {
+        self.operations.update(&self.id, |snapshot| {
+            if snapshot.stage != stage {
+                snapshot.stage = stage;
+                snapshot.message = None;
+            }
+        });
+    }
+
+    /// Shows the service's latest message (for example a runtime's status message).
+    pub fn message(&self, message: impl Into<String>) {
+        let message = message.into();
+        self.operations.update(&self.id, |snapshot| {
+            snapshot.message = Some(message);
+        });
+    }
+}
+
+/// "90 seconds", "15 minutes".
+pub(crate) fn describe_duration(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    if seconds >= 120 && seconds.is_multiple_of(60) {
+        format!("{} minutes", seconds / 60)
+    } else if seconds == 1 {
+        "1 second".into()
+    } else {
+        format!("{seconds} seconds")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn progress_is_broadcast_and_listed() {
+        let operations = Operations::default();
+        let mut updates = operations.subscribe();
+        let handle = operations
+            .begin(
+                OperationKind::CreateRuntime,
+                "Create runtime rt",
+                "rt-target",
+                json!(null),
+            )
+            .unwrap();
+        handle.stage(Stage::RuntimeStarting);
+        handle.message("Pulling image");
+        handle.finish(&Ok(()));
+
+        let seen: Vec<OperationSnapshot> = std::iter::from_fn(|| updates.try_recv().ok()).collect();
+        let stages: Vec<Stage> = seen.iter().map(|s| s.stage).collect();
+        assert_eq!(
+            stages,
+            [
+                Stage::Requested,
+                Stage::RuntimeStarting,
+                Stage::RuntimeStarting,
+                Stage::Done
+            ]
+        );
+        assert_eq!(seen[2].message.as_deref(), Some("Pulling image"));
+        let listed = operations.list();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].state, OperationState::Succeeded);
+    }
+
+    #[tokio::test]
+    async fn a_second_operation_on_the_same_target_is_refused_while_the_first_runs() {
+        let operations = Operations::default();
+        let first = operations
+            .begin(
+                OperationKind::UpdateRuntime,
+                "Update rt",
+                "same",
+                json!(null),
+            )
+            .unwrap();
+        let refused = operations
+            .begin(
+                OperationKind::UpdateRuntime,
+                "Update rt",
+                "same",
+                json!(null),
+            )
+            .err()
+            .expect("second begin must be refused");
+        assert_eq!(refused.code, ErrorCode::Conflict);
+        first.finish(&Ok(()));
+        operations
+            .begin(
+                OperationKind::UpdateRuntime,
+                "Update rt",
+                "same",
+                json!(null),
+            )
+            .expect("allowed once the first one ended")
+            .finish(&Ok(()));
+    }
+
+    #[tokio::test]
+    async fn cancel_ends_the_work_and_marks_the_operation_cancelled() {
+        let operations = Operations::default();
+        let handle = operations
+            .begin(
+                OperationKind::StartComputeInstance,
+                "Start ci",
+                "ci",
+                json!(null),
+            )
+            .unwrap();
+        let id = handle.id().to_owned();
+        let ops = operations.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            ops.cancel(&id).unwrap();
+        });
+        let outcome: Result<()> = handle
+            .run(Duration::from_secs(30), std::future::pending())
+            .await;
+        assert_eq!(outcome.unwrap_err().code, ErrorCode::Cancelled);
+        assert_eq!(operations.list()[0].state, OperationState::Cancelled);
+    }
+
+    #[tokio::test]
+    async fn timeout_fails_the_operation_with_a_timeout_error() {
+        let operations = Operations::default();
+        let handle = operations
+            .begin(OperationKind::DeleteRuntime, "Delete rt", "rt", json!(null))
+            .unwrap();
+        let outcome: Result<()> = handle
+            .run(Duration::from_millis(10), std::future::pending())
+            .await;
+        let error = outcome.unwrap_err();
+        assert_eq!(error.code, ErrorCode::Timeout);
+        assert!(error.remedy.is_some());
+        let snapshot = &operations.list()[0];
+        assert_eq!(snapshot.state, OperationState::Failed);
+        assert_eq!(snapshot.error.as_ref().unwrap().code, ErrorCode::Timeout);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_handle_never_leaves_a_running_ghost() {
+        let operations = Operations::default();
+        drop(
+            operations
+                .begin(OperationKind::GrantRole, "Grant", "scope", json!(null))
+                .unwrap(),
+        );
+        assert_eq!(operations.list()[0].state, OperationState::Failed);
+    }
+
+    #[tokio::test]
+    async fn clear_keeps_running_operations() {
+        let operations = Operations::default();
+        let running = operations
+            .begin(OperationKind::GrantRole, "Grant a", "a", json!(null))
+            .unwrap();
+        operations
+            .begin(OperationKind::GrantRole, "Grant b", "b", json!(null))
+            .unwrap()
+            .finish(&Ok(()));
+        operations.clear_finished();
+        let left = operations.list();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].id, running.id());
+        running.finish(&Ok(()));
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(describe_duration(Duration::from_secs(900)), "15 minutes");
+        assert_eq!(describe_duration(Duration::from_secs(90)), "90 seconds");
+        assert_eq!(describe_duration(Duration::from_secs(1)), "1 second");
+    }
+}

@@ -1,0 +1,683 @@
+//! Runtimes: the list and details pages, the add-runtime wizard's choices, and the long
+//! operations (start an instance, create, delete) with progress, cancel, timeout and journal.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::azure::arm::is_prompt_flow_runtime_image;
+use crate::azure::flow::{CreateFlowRuntimeRequest, FlowClient};
+use crate::azure::WorkspaceRef;
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::lro::LroOptions;
+use crate::model::{
+    ComputeInstanceState, ComputeInstanceSummary, CustomApp, RuntimeDetails, RuntimeStatus,
+    RuntimeSummary, WorkspaceSummary,
+};
+use crate::naming::validate_runtime_name;
+use crate::ops::workspaces::check_workspace;
+use crate::ops::{JournalEntry, OperationKind, Progress, Stage};
+use crate::preflight::{check_compute_instance, CheckResult, PlannedApp};
+use crate::services::Services;
+
+/// How long operations wait and how often they look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchSettings {
+    pub poll_interval: Duration,
+    pub timeout: Duration,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        // A compute-instance restart plus the runtime's first start takes several minutes; the
+        // studio waits about as long.
+        WatchSettings {
+            poll_interval: Duration::from_secs(10),
+            timeout: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+async fn workspace(services: &Services, workspace_id: &str) -> Result<WorkspaceSummary> {
+    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+    Ok(WorkspaceSummary::from(
+        &services.arm.get_workspace(&reference).await?,
+    ))
+}
+
+/// The runtime list page: the workspace (for its flow host) and its runtimes.
+pub async fn list_runtimes(services: &Services, workspace_id: &str) -> Result<Vec<RuntimeSummary>> {
+    let workspace = workspace(services, workspace_id).await?;
+    let flow = services.flow(&workspace)?;
+    let mut runtimes: Vec<RuntimeSummary> = flow
+        .list_runtimes()
+        .await?
+        .iter()
+        .map(RuntimeSummary::from)
+        .collect();
+    runtimes.sort_by_key(|runtime| runtime.name.to_lowercase());
+    Ok(runtimes)
+}
+
+/// The runtime details page.
+pub async fn runtime_details(
+    services: &Services,
+    workspace_id: &str,
+    runtime_name: &str,
+) -> Result<RuntimeDetails> {
+    let workspace = workspace(services, workspace_id).await?;
+    let flow = services.flow(&workspace)?;
+    Ok(RuntimeDetails::from(&flow.get_runtime(runtime_name).await?))
+}
+
+/// One compute instance the wizard offers, with its checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceChoice {
+    pub instance: ComputeInstanceSummary,
+    pub checks: Vec<CheckResult>,
+    /// Custom applications on it that run a prompt flow runtime image ("use existing").
+    pub runtime_apps: Vec<CustomApp>,
+    /// No blocker: it can host a runtime (perhaps after being started).
+    pub usable: bool,
+}
+
+/// The wizard's first step: the signed-in user's compute instances (assigned to them, or
+/// created by them when unassigned). Others' instances are not offered at all.
+pub async fn list_my_compute_instances(
+    services: &Services,
+    workspace_id: &str,
+    planned: Option<&PlannedApp>,
+) -> Result<Vec<InstanceChoice>> {
+    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+    let (me, computes) = tokio::join!(services.me(), services.arm.list_computes(&reference));
+    let me = me?;
+    let mut choices: Vec<InstanceChoice> = computes?
+        .iter()
+        .filter(|compute| compute.is_compute_instance())
+        .map(ComputeInstanceSummary::from)
+        .filter(|instance| instance.belongs_to(&me.object_id, Some(&me.tenant_id)))
+        .map(|instance| {
+            let checks =
+                check_compute_instance(&instance, &me.object_id, Some(&me.tenant_id), planned);
+            let runtime_apps = instance
+                .custom_apps
+                .iter()
+                .filter(|app| app.is_prompt_flow_runtime)
+                .cloned()
+                .collect();
+            InstanceChoice {
+                usable: !checks.iter().any(CheckResult::blocks),
+                instance,
+                checks,
+                runtime_apps,
+            }
+        })
+        .collect();
+    choices.sort_by_key(|choice| choice.instance.name.to_lowercase());
+    Ok(choices)
+}
+
+/// A registered environment the wizard offers as a custom environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentChoice {
+    pub name: String,
+    pub version: String,
+    /// The id the prompt flow service takes
+    /// (`azureml://locations/{region}/workspaces/{workspaceId}/environments/{name}/versions/{v}`).
+    pub asset_id: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// `true` when the environment's image is a prompt flow runtime image; `false` when it is
+    /// some other image; `None` when it is built from a Docker context whose base image cannot be
+    /// read through the API (the wizard warns).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derives_from_runtime_image: Option<bool>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The workspace's active environments and their versions, newest version first.
+pub async fn list_environments(
+    services: &Services,
+    workspace_id: &str,
+) -> Result<Vec<EnvironmentChoice>> {
+    let workspace = workspace(services, workspace_id).await?;
+    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+    let workspace_guid = workspace.workspace_id.clone().ok_or_else(|| {
+        Error::new(
+            ErrorCode::Service,
+            "Azure did not return the workspace's id, so its environments cannot be referenced.",
+        )
+        .with_remedy("Refresh and try again.")
+    })?;
+    let containers = services
+        .arm
+        .list_environments(&reference, crate::azure::arm::ListViewType::ActiveOnly)
+        .await?;
+    let listed = futures::future::join_all(containers.iter().map(|container| {
+        let reference = &reference;
+        async move {
+            services
+                .arm
+                .list_environment_versions(reference, &container.name)
+                .await
+        }
+    }))
+    .await;
+    let mut choices = Vec::new();
+    for (container, versions) in containers.iter().zip(listed) {
+        for version in versions? {
+            if version.properties.is_archived == Some(true)
+                || version.properties.is_anonymous == Some(true)
+            {
+                continue;
+            }
+            let image = version.properties.image.clone();
+            let derives = match (&image, &version.properties.build) {
+                (Some(image), _) => Some(is_prompt_flow_runtime_image(image)),
+                (None, _) => None,
+            };
+            choices.push(EnvironmentChoice {
+                asset_id: format!(
+                    "azureml://locations/{}/workspaces/{}/environments/{}/versions/{}",
+                    workspace.location, workspace_guid, container.name, version.name
+                ),
+                name: container.name.clone(),
+                version: version.name.clone(),
+                image,
+                derives_from_runtime_image: derives,
+                description: version
+                    .properties
+                    .description
+                    .clone()
+                    .or_else(|| container.properties.description.clone()),
+            });
+        }
+    }
+    choices.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| version_order(&b.version, &a.version))
+    });
+    Ok(choices)
+}
+
+/// Orders version strings numerically when both are numbers ("10" after "9").
+pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(a), Ok(b)) => a.cmp(&b),
+        _ => a.cmp(b),
+    }
+}
+
+/// Which custom application the new runtime runs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum CustomAppChoice {
+    /// The service adds a new custom application and restarts the instance. `environment` is
+    /// a custom environment's asset id; `None` is the default environment (latest image).
+    New {
+        #[ts(optional)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        environment: Option<String>,
+    },
+    /// Use a custom application already on the instance.
+    Existing {
+        #[serde(rename = "appName")]
+        app_name: String,
+    },
+}
+
+/// What the wizard's Create step sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRuntimeRequest {
+    pub workspace_id: String,
+    pub runtime_name: String,
+    pub compute_instance: String,
+    pub app: CustomAppChoice,
+    /// The user confirmed that the compute instance restarts (needed for a new custom app).
+    pub confirm_restart: bool,
+}
+
+fn runtime_target(workspace_id: &str, runtime_name: &str) -> String {
+    format!("{}/flowruntimes/{}", workspace_id, runtime_name).to_lowercase()
+}
+
+/// What the journal keeps to watch a runtime again after a restart.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RuntimeResume {
+    workspace_id: String,
+    runtime_name: String,
+    compute_instance: Option<String>,
+    new_app: bool,
+}
+
+/// Creates a compute-instance runtime: validates, re-runs preflight, sends the request, and
+/// watches the instance and the runtime until the runtime runs. Returns the running runtime.
+pub async fn create_runtime(
+    services: &Services,
+    request: CreateRuntimeRequest,
+    watch: WatchSettings,
+) -> Result<RuntimeDetails> {
+    validate_runtime_name(&request.runtime_name)?;
+    let new_app = matches!(request.app, CustomAppChoice::New { .. });
+    if new_app && !request.confirm_restart {
+        return Err(Error::invalid_input(
+            "Creating a new custom application restarts the compute instance, and that was not confirmed.",
+        )
+        .with_remedy("Make sure nothing important runs on the instance, then confirm the restart."));
+    }
+    if let CustomAppChoice::Existing { app_name } = &request.app {
+        if app_name.trim().is_empty() {
+            return Err(
+                Error::invalid_input("No custom application was chosen.").with_remedy(
+                    "Pick one of the instance's custom applications, or create a new one.",
+                ),
+            );
+        }
+    }
+    let resume = RuntimeResume {
+        workspace_id: request.workspace_id.clone(),
+        runtime_name: request.runtime_name.clone(),
+        compute_instance: Some(request.compute_instance.clone()),
+        new_app,
+    };
+    let handle = services.operations.begin(
+        OperationKind::CreateRuntime,
+        format!(
+            "Create runtime {} on {}",
+            request.runtime_name, request.compute_instance
+        ),
+        runtime_target(&request.workspace_id, &request.runtime_name),
+        serde_json::to_value(&resume).unwrap_or_default(),
+    )?;
+    let progress = handle.progress();
+    let cancel = handle.cancellation().clone();
+    handle
+        .run(watch.timeout, async move {
+            let flow = prepare_create(services, &request, &progress).await?;
+            let (app_name, environment) = match &request.app {
+                CustomAppChoice::New { environment } => (None, environment.as_deref()),
+                CustomAppChoice::Existing { app_name } => (Some(app_name.as_str()), None),
+            };
+            let body = CreateFlowRuntimeRequest::compute_instance(
+                &request.compute_instance,
+                app_name,
+                environment,
+            );
+            if cancel.is_cancelled() {
+                return Err(Error::cancelled());
+            }
+            flow.create_runtime(&request.runtime_name, &body, true)
+                .await?;
+            progress.stage(if new_app {
+                Stage::AddingCustomApp
+            } else {
+                Stage::RuntimeStarting
+            });
+            watch_until_running(services, &flow, &resume, &progress, watch).await
+        })
+        .await
+}
+
+/// Everything checked before the create request is sent; returns the workspace's flow client.
+async fn prepare_create(
+    services: &Services,
+    request: &CreateRuntimeRequest,
+    progress: &Progress,
+) -> Result<FlowClient> {
+    let reference = WorkspaceRef::from_arm_id(&request.workspace_id)?;
+    let (check, compute, me) = tokio::join!(
+        check_workspace(services, &request.workspace_id),
+        services
+            .arm
+            .get_compute(&reference, &request.compute_instance),
+        services.me(),
+    );
+    let check = check?;
+    if let Some(blocker) = check.report.blocking_reasons().first() {
+        return Err(blocked_by(blocker));
+    }
+    let instance = ComputeInstanceSummary::from(&compute?);
+    let me = me?;
+    let planned = match &request.app {
+        CustomAppChoice::New { .. } => Some(PlannedApp {
+            name: request.runtime_name.clone(),
+            published_port: None,
+        }),
+        CustomAppChoice::Existing { .. } => None,
+    };
+    let checks = check_compute_instance(
+        &instance,
+        &me.object_id,
+        Some(&me.tenant_id),
+        planned.as_ref(),
+    );
+    if let Some(blocker) = checks.iter().find(|check| check.blocks()) {
+        return Err(blocked_by(blocker));
+    }
+    if !instance.state.is_running() {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!(
+                "The compute instance {} is {:?}, not running.",
+                instance.name, instance.state
+            ),
+        )
+        .with_remedy("Start the instance (the wizard can do it), then create the runtime."));
+    }
+    let flow = services.flow(&check.workspace)?;
+    if let CustomAppChoice::Existing { app_name } = &request.app {
+        progress.message(format!("Checking {app_name} on {}", instance.name));
+        let availability = flow
+            .check_ci_availability(&request.compute_instance, app_name)
+            .await?;
+        if !availability.is_available {
+            return Err(Error::new(
+                ErrorCode::Conflict,
+                format!(
+                    "The custom application {app_name} on {} cannot be used as a runtime: {}",
+                    instance.name,
+                    availability.error_message().unwrap_or_else(|| {
+                        "the prompt flow service says it is not available.".into()
+                    })
+                ),
+            )
+            .with_remedy("Choose another custom application, or create a new one."));
+        }
+    }
+    Ok(flow)
+}
+
+fn blocked_by(check: &CheckResult) -> Error {
+    let mut error = Error::new(
+        ErrorCode::Conflict,
+        format!("A prerequisite is not met: {}.", check.title.to_lowercase()),
+    )
+    .with_detail(
+        "checkId",
+        serde_json::to_value(check.id).unwrap_or_default(),
+    );
+    if let Some(remedy) = &check.remedy {
+        error = error.with_remedy(remedy.clone());
+    }
+    error
+}
+
+/// Polls the runtime (and, while a new custom app is being set up, its compute instance) until
+/// the runtime runs or fails, reporting each stage and the service's status message.
+async fn watch_until_running(
+    services: &Services,
+    flow: &FlowClient,
+    resume: &RuntimeResume,
+    progress: &Progress,
+    watch: WatchSettings,
+) -> Result<RuntimeDetails> {
+    let reference = WorkspaceRef::from_arm_id(&resume.workspace_id)?;
+    let mut instance_restarted = !resume.new_app;
+    loop {
+        let runtime = match flow.get_runtime(&resume.runtime_name).await {
+            Ok(dto) => RuntimeDetails::from(&dto),
+            // Right after the request the service may not list the runtime yet.
+            Err(error) if error.code == ErrorCode::NotFound => {
+                tokio::time::sleep(watch.poll_interval).await;
+                continue;
+            }
+            Err(error) if error.is_retryable() => {
+                progress.message(error.message);
+                tokio::time::sleep(watch.poll_interval).await;
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        if let Some(message) = runtime.status_message.clone().filter(|m| !m.is_empty()) {
+            progress.message(message);
+        }
+        match runtime.summary.status {
+            RuntimeStatus::Running => return Ok(runtime),
+            RuntimeStatus::Failed | RuntimeStatus::NotExist | RuntimeStatus::Unavailable => {
+                return Err(runtime_failed(&runtime));
+            }
+            _ => {}
+        }
+        if !instance_restarted {
+            if let Some(instance) = resume.compute_instance.as_deref() {
+                let state = services
+                    .arm
+                    .get_compute(&reference, instance)
+                    .await
+                    .map(|compute| ComputeInstanceSummary::from(&compute).state);
+                match state {
+                    Ok(ComputeInstanceState::Restarting | ComputeInstanceState::Starting) => {
+                        progress.stage(Stage::InstanceRestarting);
+                    }
+                    Ok(ComputeInstanceState::Running) => {
+                        instance_restarted = true;
+                        progress.stage(Stage::RuntimeStarting);
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            progress.stage(Stage::RuntimeStarting);
+        }
+        tokio::time::sleep(watch.poll_interval).await;
+    }
+}
+
+fn runtime_failed(runtime: &RuntimeDetails) -> Error {
+    let reason = runtime
+        .error_message
+        .clone()
+        .or_else(|| runtime.status_message.clone())
+        .unwrap_or_else(|| "the prompt flow service gave no reason".into());
+    Error::new(
+        ErrorCode::Service,
+        format!(
+            "Runtime {} did not start ({}): {reason}",
+            runtime.summary.name,
+            runtime
+                .summary
+                .status_text
+                .clone()
+                .unwrap_or_else(|| format!("{:?}", runtime.summary.status))
+        ),
+    )
+    .with_remedy(
+        "Check that the compute instance is running and that its custom application uses a prompt flow runtime image, then retry.",
+    )
+}
+
+/// Starts a stopped compute instance and waits until it runs.
+pub async fn start_compute_instance(
+    services: &Services,
+    workspace_id: &str,
+    instance_name: &str,
+    watch: WatchSettings,
+) -> Result<ComputeInstanceSummary> {
+    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+    let handle = services.operations.begin(
+        OperationKind::StartComputeInstance,
+        format!("Start compute instance {instance_name}"),
+        format!("{}/computes/{}", workspace_id, instance_name).to_lowercase(),
+        json!({"workspaceId": workspace_id, "computeInstance": instance_name}),
+    )?;
+    let progress = handle.progress();
+    let cancel = handle.cancellation().clone();
+    handle
+        .run(watch.timeout, async move {
+            progress.stage(Stage::InstanceStarting);
+            let pending = services
+                .arm
+                .start_compute(&reference, instance_name)
+                .await?;
+            let options = LroOptions {
+                timeout: watch.timeout,
+                poll_interval: watch.poll_interval,
+                max_poll_interval: watch.poll_interval.max(Duration::from_secs(1)) * 6,
+                cancel,
+            };
+            pending
+                .wait(services.pipeline(), &options, |lro| {
+                    progress.message(format!("Azure reports: {}", lro.status));
+                })
+                .await?;
+            progress.stage(Stage::Verifying);
+            let instance = ComputeInstanceSummary::from(
+                &services.arm.get_compute(&reference, instance_name).await?,
+            );
+            if instance.state.is_running() {
+                Ok(instance)
+            } else {
+                Err(Error::new(
+                    ErrorCode::Service,
+                    format!(
+                        "Azure finished starting {instance_name}, but it is {:?}.",
+                        instance.state
+                    ),
+                )
+                .with_remedy("Open the instance in Azure ML studio to see why, then try again."))
+            }
+        })
+        .await
+}
+
+/// What deleting a runtime needs: the runtime's name typed again, and whether its custom
+/// application goes too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteRuntimeRequest {
+    pub workspace_id: String,
+    pub runtime_name: String,
+    /// Must equal `runtime_name`: the user typed it to confirm.
+    pub confirm_name: String,
+    /// Also remove the runtime's custom application from the compute instance.
+    pub remove_custom_app: bool,
+}
+
+/// Deletes a runtime after the typed-name confirmation, waits until it is gone, and removes its
+/// custom application when asked.
+pub async fn delete_runtime(
+    services: &Services,
+    request: DeleteRuntimeRequest,
+    watch: WatchSettings,
+) -> Result<()> {
+    if request.confirm_name != request.runtime_name {
+        return Err(Error::invalid_input(format!(
+            "The name typed to confirm does not match the runtime's name ({}).",
+            request.runtime_name
+        ))
+        .with_remedy("Type the runtime's name exactly to confirm that it should be deleted."));
+    }
+    let workspace = workspace(services, &request.workspace_id).await?;
+    let flow = services.flow(&workspace)?;
+    let runtime = RuntimeDetails::from(&flow.get_runtime(&request.runtime_name).await?);
+    let handle = services.operations.begin(
+        OperationKind::DeleteRuntime,
+        format!("Delete runtime {}", request.runtime_name),
+        runtime_target(&request.workspace_id, &request.runtime_name),
+        serde_json::Value::Null,
+    )?;
+    let progress = handle.progress();
+    handle
+        .run(watch.timeout, async move {
+            progress.stage(Stage::Deleting);
+            flow.delete_runtime(&request.runtime_name, true).await?;
+            loop {
+                match flow.get_runtime(&request.runtime_name).await {
+                    Err(error) if error.code == ErrorCode::NotFound => break,
+                    Ok(dto)
+                        if RuntimeDetails::from(&dto).summary.status == RuntimeStatus::NotExist =>
+                    {
+                        break
+                    }
+                    Ok(dto) => {
+                        if let Some(message) = dto.status_message.clone() {
+                            progress.message(message);
+                        }
+                    }
+                    Err(error) if error.is_retryable() => progress.message(error.message),
+                    Err(error) => return Err(error),
+                }
+                tokio::time::sleep(watch.poll_interval).await;
+            }
+            if request.remove_custom_app {
+                if let (Some(instance), Some(app)) = (
+                    runtime.summary.compute_instance_name.as_deref(),
+                    runtime.summary.custom_app_name.as_deref(),
+                ) {
+                    progress.stage(Stage::Verifying);
+                    progress.message(format!("Removing custom application {app} from {instance}"));
+                    remove_custom_app(services, &request.workspace_id, instance, app).await?;
+                }
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// Replaces the instance's custom applications with all but `app_name` (the API overwrites the
+/// whole list, so the others are sent back unchanged).
+async fn remove_custom_app(
+    services: &Services,
+    workspace_id: &str,
+    instance_name: &str,
+    app_name: &str,
+) -> Result<()> {
+    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+    let compute = services.arm.get_compute(&reference, instance_name).await?;
+    let current = compute.custom_services();
+    let kept: Vec<_> = current
+        .iter()
+        .filter(|service| !service.name.eq_ignore_ascii_case(app_name))
+        .cloned()
+        .collect();
+    if kept.len() == current.len() {
+        return Ok(());
+    }
+    services
+        .arm
+        .replace_custom_services(&reference, instance_name, &kept)
+        .await
+}
+
+/// Watches again, after an app restart, the create operations the journal still lists.
+/// Each resumed operation appears in the Activity panel under its original id.
+pub async fn resume_from_journal(
+    services: &Services,
+    pending: Vec<JournalEntry>,
+    watch: WatchSettings,
+) -> Vec<Result<RuntimeDetails>> {
+    let resumable = pending.into_iter().filter(|entry| {
+        matches!(
+            entry.kind,
+            OperationKind::CreateRuntime | OperationKind::UpdateRuntime
+        )
+    });
+    let watches = resumable.map(|entry| async move {
+        let resume: RuntimeResume = serde_json::from_value(entry.resume.clone()).map_err(|_| {
+            Error::internal("An operation in the journal has an unreadable resume record.")
+        })?;
+        let handle = services.operations.resume(entry)?;
+        let progress = handle.progress();
+        progress.stage(Stage::RuntimeStarting);
+        handle
+            .run(watch.timeout, async move {
+                let workspace = workspace(services, &resume.workspace_id).await?;
+                let flow = services.flow(&workspace)?;
+                watch_until_running(services, &flow, &resume, &progress, watch).await
+            })
+            .await
+    });
+    futures::future::join_all(watches).await
+}

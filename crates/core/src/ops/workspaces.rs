@@ -1,0 +1,149 @@
+//! The workspace picker and the workspace's preflight: the reads behind the first screens.
+//!
+//! Requests that do not depend on each other go out together (bounded), so the picker loads in
+//! about the time of its slowest chain of requests, not the sum of all of them.
+
+use futures::stream::{self, StreamExt};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::azure::authorization::is_action_allowed;
+use crate::azure::WorkspaceRef;
+use crate::error::{Error, Result};
+use crate::model::{Subscription, WorkspaceSummary};
+use crate::preflight::{
+    self, AccessFacts, DefaultDatastore, PreflightReport, WorkspaceFacts, ASSIGN_ROLES_ACTION,
+    RUNTIME_ACTIONS,
+};
+use crate::services::Services;
+
+/// How many subscriptions are read at once. ARM allows far more; this keeps a user with
+/// hundreds of subscriptions from tripping throttling.
+pub const DEFAULT_PARALLEL_REQUESTS: usize = 8;
+
+/// A subscription whose workspaces could not be listed, shown beside the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionProblem {
+    pub subscription_id: String,
+    pub display_name: String,
+    pub error: Error,
+}
+
+/// What the workspace picker shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceListing {
+    pub subscriptions: Vec<Subscription>,
+    /// Sorted by subscription, then workspace name.
+    pub workspaces: Vec<WorkspaceSummary>,
+    pub problems: Vec<SubscriptionProblem>,
+}
+
+/// All workspaces in every usable subscription of the current tenant. A subscription that fails
+/// is reported in `problems` and does not hide the others.
+pub async fn list_workspaces(services: &Services, max_parallel: usize) -> Result<WorkspaceListing> {
+    let subscriptions: Vec<Subscription> = services
+        .arm
+        .list_subscriptions()
+        .await?
+        .iter()
+        .map(Subscription::from)
+        .collect();
+    let usable: Vec<&Subscription> = subscriptions.iter().filter(|s| s.usable).collect();
+    let results: Vec<(&Subscription, Result<Vec<WorkspaceSummary>>)> = stream::iter(usable)
+        .map(|subscription| async move {
+            let listed = services
+                .arm
+                .list_workspaces(&subscription.subscription_id)
+                .await
+                .map(|dtos| dtos.iter().map(WorkspaceSummary::from).collect());
+            (subscription, listed)
+        })
+        .buffer_unordered(max_parallel.max(1))
+        .collect()
+        .await;
+
+    let mut workspaces = Vec::new();
+    let mut problems = Vec::new();
+    for (subscription, listed) in results {
+        match listed {
+            Ok(found) => workspaces.extend(found),
+            Err(error) => problems.push(SubscriptionProblem {
+                subscription_id: subscription.subscription_id.clone(),
+                display_name: subscription.display_name.clone(),
+                error,
+            }),
+        }
+    }
+    let subscription_name = |id: &str| {
+        subscriptions
+            .iter()
+            .find(|s| s.subscription_id.eq_ignore_ascii_case(id))
+            .map(|s| s.display_name.to_lowercase())
+            .unwrap_or_default()
+    };
+    workspaces
+        .sort_by_cached_key(|w| (subscription_name(&w.subscription_id), w.name.to_lowercase()));
+    problems.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    Ok(WorkspaceListing {
+        subscriptions,
+        workspaces,
+        problems,
+    })
+}
+
+/// A workspace with its preflight checklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceCheck {
+    pub workspace: WorkspaceSummary,
+    pub report: PreflightReport,
+}
+
+/// Reads the workspace afresh and evaluates the studio page's prerequisites. The workspace,
+/// its default datastore and the caller's permissions are read at the same time.
+pub async fn check_workspace(services: &Services, workspace_id: &str) -> Result<WorkspaceCheck> {
+    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+    let (workspace, datastores, permissions) = tokio::join!(
+        services.arm.get_workspace(&reference),
+        services.arm.list_datastores(&reference, true),
+        services
+            .authorization
+            .list_permissions_for_workspace(&reference),
+    );
+    let workspace = WorkspaceSummary::from(&workspace?);
+    let default_datastore = datastores
+        .map(|stores| {
+            stores
+                .into_iter()
+                .find(|store| store.properties.is_default != Some(false))
+                .map(|store| DefaultDatastore {
+                    datastore_type: store
+                        .properties
+                        .datastore_type
+                        .unwrap_or_else(|| "unknown".into()),
+                    name: store.name,
+                })
+        })
+        .map_err(|error| error.message);
+    let access = match permissions {
+        Ok(permissions) => AccessFacts::Known {
+            missing_actions: RUNTIME_ACTIONS
+                .iter()
+                .filter(|action| !is_action_allowed(&permissions, action))
+                .map(|action| (*action).to_owned())
+                .collect(),
+            can_assign_roles: is_action_allowed(&permissions, ASSIGN_ROLES_ACTION),
+        },
+        Err(error) => AccessFacts::Unknown {
+            reason: error.message,
+        },
+    };
+    let report = preflight::check_workspace(&WorkspaceFacts {
+        workspace: workspace.clone(),
+        default_datastore,
+        access,
+    });
+    Ok(WorkspaceCheck { workspace, report })
+}

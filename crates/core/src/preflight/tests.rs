@@ -1,0 +1,294 @@
+use super::*;
+use crate::model::{
+    AppEndpoint, ComputeInstanceState, CustomApp, UserRef, WorkspaceFlags, WorkspaceKind,
+};
+
+fn workspace(flags: WorkspaceFlags, kind: WorkspaceKind) -> WorkspaceSummary {
+    WorkspaceSummary {
+        id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws".into(),
+        name: "ws".into(),
+        subscription_id: "s".into(),
+        resource_group: "rg".into(),
+        location: "eastus".into(),
+        kind,
+        kind_text: None,
+        workspace_id: None,
+        discovery_url: None,
+        friendly_name: None,
+        flags,
+    }
+}
+
+fn blob() -> Result<Option<DefaultDatastore>, String> {
+    Ok(Some(DefaultDatastore {
+        name: "workspaceblobstore".into(),
+        datastore_type: "AzureBlob".into(),
+    }))
+}
+
+fn allowed() -> AccessFacts {
+    AccessFacts::Known {
+        missing_actions: vec![],
+        can_assign_roles: false,
+    }
+}
+
+fn healthy() -> WorkspaceFacts {
+    WorkspaceFacts {
+        workspace: workspace(WorkspaceFlags::default(), WorkspaceKind::Default),
+        default_datastore: blob(),
+        access: allowed(),
+    }
+}
+
+#[test]
+fn a_healthy_workspace_passes_every_check_and_is_not_blocked() {
+    let report = check_workspace(&healthy());
+    assert!(!report.blocked);
+    assert_eq!(report.checks.len(), 5);
+    assert!(report
+        .checks
+        .iter()
+        .all(|check| check.status == CheckStatus::Passed && check.remedy.is_none()));
+}
+
+#[test]
+fn missing_role_blocks_and_asks_an_owner_when_the_user_cannot_grant() {
+    let mut facts = healthy();
+    facts.access = AccessFacts::Known {
+        missing_actions: vec!["Microsoft.MachineLearningServices/workspaces/flows/write".into()],
+        can_assign_roles: false,
+    };
+    let report = check_workspace(&facts);
+    assert!(report.blocked);
+    let role = report.get(CheckId::DataScientistRole).unwrap();
+    assert_eq!(role.status, CheckStatus::Failed);
+    assert!(role.remedy.as_deref().unwrap().contains("Ask an Owner"));
+    assert!(role.evidence[0].value.contains("flows/write"));
+    assert_eq!(role.fix, None);
+}
+
+#[test]
+fn missing_role_offers_grant_to_me_when_the_user_may_assign_roles() {
+    let mut facts = healthy();
+    facts.access = AccessFacts::Known {
+        missing_actions: vec!["x".into()],
+        can_assign_roles: true,
+    };
+    let report = check_workspace(&facts);
+    let role = report.get(CheckId::DataScientistRole).unwrap();
+    assert_eq!(role.fix, Some(FixAction::GrantDataScientistToMe));
+}
+
+#[test]
+fn unreadable_permissions_are_unknown_not_passed() {
+    let mut facts = healthy();
+    facts.access = AccessFacts::Unknown {
+        reason: "timed out".into(),
+    };
+    let report = check_workspace(&facts);
+    let role = report.get(CheckId::DataScientistRole).unwrap();
+    assert_eq!(role.status, CheckStatus::Unknown);
+    assert!(
+        !report.blocked,
+        "unknown is shown, not treated as a failure"
+    );
+}
+
+#[test]
+fn a_file_share_default_datastore_blocks_with_the_set_as_default_remedy() {
+    let mut facts = healthy();
+    facts.default_datastore = Ok(Some(DefaultDatastore {
+        name: "workspacefilestore".into(),
+        datastore_type: "AzureFile".into(),
+    }));
+    let report = check_workspace(&facts);
+    assert!(report.blocked);
+    let check = report.get(CheckId::DefaultDatastoreIsBlob).unwrap();
+    assert_eq!(check.status, CheckStatus::Failed);
+    assert!(check.remedy.as_deref().unwrap().contains("Set as default"));
+    assert_eq!(check.evidence[1].value, "AzureFile");
+}
+
+#[test]
+fn no_default_datastore_blocks() {
+    let mut facts = healthy();
+    facts.default_datastore = Ok(None);
+    assert!(check_workspace(&facts).blocked);
+}
+
+#[test]
+fn data_isolation_blocks_and_says_it_cannot_be_changed() {
+    let mut facts = healthy();
+    facts.workspace.flags.data_isolation = true;
+    let report = check_workspace(&facts);
+    assert!(report.blocked);
+    let check = report.get(CheckId::DataIsolationOff).unwrap();
+    assert!(check
+        .remedy
+        .as_deref()
+        .unwrap()
+        .contains("only be chosen when a workspace is created"));
+}
+
+#[test]
+fn hub_projects_block() {
+    let mut facts = healthy();
+    facts.workspace = workspace(
+        WorkspaceFlags {
+            hub_project: true,
+            ..Default::default()
+        },
+        WorkspaceKind::Project,
+    );
+    let report = check_workspace(&facts);
+    assert!(report.blocked);
+    assert_eq!(report.blocking_reasons().len(), 1);
+    assert_eq!(report.blocking_reasons()[0].id, CheckId::NotHubProject);
+}
+
+#[test]
+fn network_isolation_is_a_notice_with_the_guide_not_a_blocker() {
+    let mut facts = healthy();
+    facts.workspace.flags.public_network_disabled = true;
+    let report = check_workspace(&facts);
+    assert!(!report.blocked);
+    let check = report.get(CheckId::NetworkIsolation).unwrap();
+    assert_eq!(check.severity, Severity::Info);
+    assert_eq!(check.link.as_deref(), Some(NETWORK_ISOLATION_GUIDE));
+}
+
+fn instance(assigned: Option<&str>, state: ComputeInstanceState) -> ComputeInstanceSummary {
+    ComputeInstanceSummary {
+        id: "ci-id".into(),
+        name: "ci-alice".into(),
+        location: Some("eastus".into()),
+        state,
+        state_text: None,
+        vm_size: Some("STANDARD_DS3_V2".into()),
+        provisioning_state: Some("Succeeded".into()),
+        assigned_user: assigned.map(|oid| UserRef {
+            object_id: oid.into(),
+            tenant_id: Some("t".into()),
+        }),
+        created_by: None,
+        created_by_name: None,
+        custom_apps: vec![CustomApp {
+            name: "jupyter-extra".into(),
+            image_type: Some("docker".into()),
+            image: Some("example/image:1".into()),
+            endpoints: vec![AppEndpoint {
+                name: Some("connect".into()),
+                protocol: Some("http".into()),
+                target: Some(8080),
+                published: Some(8081),
+            }],
+            is_prompt_flow_runtime: false,
+        }],
+        last_operation: None,
+    }
+}
+
+#[test]
+fn someone_elses_instance_is_a_blocker() {
+    let checks = check_compute_instance(
+        &instance(Some("bob"), ComputeInstanceState::Running),
+        "alice",
+        Some("t"),
+        None,
+    );
+    let assigned = &checks[0];
+    assert_eq!(assigned.id, CheckId::InstanceAssignedToYou);
+    assert!(assigned.blocks());
+    assert_eq!(assigned.evidence[0].value, "bob");
+}
+
+#[test]
+fn a_stopped_instance_offers_to_start_it() {
+    let checks = check_compute_instance(
+        &instance(Some("alice"), ComputeInstanceState::Stopped),
+        "alice",
+        Some("t"),
+        None,
+    );
+    let running = checks
+        .iter()
+        .find(|c| c.id == CheckId::InstanceRunning)
+        .unwrap();
+    assert_eq!(running.status, CheckStatus::Failed);
+    assert!(
+        !running.blocks(),
+        "a stopped instance can be started, so it only warns"
+    );
+    assert_eq!(
+        running.fix,
+        Some(FixAction::StartComputeInstance {
+            name: "ci-alice".into()
+        })
+    );
+}
+
+#[test]
+fn an_instance_in_transition_has_no_start_fix() {
+    let checks = check_compute_instance(
+        &instance(Some("alice"), ComputeInstanceState::Stopping),
+        "alice",
+        None,
+        None,
+    );
+    let running = checks
+        .iter()
+        .find(|c| c.id == CheckId::InstanceRunning)
+        .unwrap();
+    assert_eq!(running.fix, None);
+    assert!(running.remedy.is_some());
+}
+
+#[test]
+fn app_name_and_port_conflicts_block() {
+    let planned = PlannedApp {
+        name: "JUPYTER-extra".into(),
+        published_port: Some(8081),
+    };
+    let checks = check_compute_instance(
+        &instance(Some("alice"), ComputeInstanceState::Running),
+        "alice",
+        Some("t"),
+        Some(&planned),
+    );
+    let name = checks
+        .iter()
+        .find(|c| c.id == CheckId::CustomAppNameFree)
+        .unwrap();
+    assert!(name.blocks());
+    let port = checks
+        .iter()
+        .find(|c| c.id == CheckId::PublishedPortFree)
+        .unwrap();
+    assert!(port.blocks());
+    assert_eq!(port.evidence[1].value, "jupyter-extra");
+
+    let free = PlannedApp {
+        name: "rt-new".into(),
+        published_port: Some(8090),
+    };
+    let checks = check_compute_instance(
+        &instance(Some("alice"), ComputeInstanceState::Running),
+        "alice",
+        Some("t"),
+        Some(&free),
+    );
+    assert!(checks.iter().all(|c| !c.blocks()));
+}
+
+#[test]
+fn report_serialises_with_stable_ids_for_the_ui_and_cli() {
+    let mut facts = healthy();
+    facts.workspace.flags.data_isolation = true;
+    let json = serde_json::to_value(check_workspace(&facts)).unwrap();
+    assert_eq!(json["blocked"], true);
+    assert_eq!(json["checks"][2]["id"], "dataIsolationOff");
+    assert_eq!(json["checks"][2]["severity"], "blocker");
+    assert_eq!(json["checks"][2]["status"], "failed");
+    assert_eq!(json["checks"][0]["fix"], serde_json::Value::Null);
+}
