@@ -53,11 +53,17 @@ pub trait InteractiveReauth: Send + Sync + fmt::Debug {
 struct CachedAccessToken {
     token: Secret,
     expires_on: OffsetDateTime,
+    obtained_at: OffsetDateTime,
 }
 
 impl CachedAccessToken {
+    /// Fresh until [`EXPIRY_MARGIN`] before expiry, or half its lifetime for short-lived tokens
+    /// (otherwise a token shorter than the margin would be refreshed on every call).
     fn is_fresh(&self) -> bool {
-        self.expires_on - EXPIRY_MARGIN > OffsetDateTime::now_utc()
+        let lifetime: time::Duration = self.expires_on - self.obtained_at;
+        let margin =
+            (lifetime / 2_i32).min(time::Duration::seconds(EXPIRY_MARGIN.as_secs() as i64));
+        self.expires_on - margin > OffsetDateTime::now_utc()
     }
 }
 
@@ -184,6 +190,7 @@ impl UserCredential {
             CachedAccessToken {
                 token: tokens.access_token.clone(),
                 expires_on: tokens.expires_on,
+                obtained_at: OffsetDateTime::now_utc(),
             },
         );
     }
@@ -429,9 +436,10 @@ mod tests {
 
     #[tokio::test]
     async fn rotated_refresh_tokens_are_persisted_and_used_next_time() {
-        let (credential, endpoint, store) = credential(60).await; // inside the expiry margin
+        let (credential, endpoint, store) = credential(1).await;
         credential.get_token(&[ARM], None).await.unwrap();
         assert_eq!(store.raw("acct").unwrap().expose(), "rt-1");
+        tokio::time::sleep(Duration::from_millis(600)).await; // past half of the 1 s lifetime
         credential.get_token(&[ARM], None).await.unwrap();
         assert_eq!(
             endpoint.last_refresh_token.lock().unwrap().as_deref(),

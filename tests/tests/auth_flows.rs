@@ -1,0 +1,476 @@
+//! Every sign-in flow end to end against the emulated identity platform over real HTTPS.
+
+mod auth_common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth_common::{complete_sign_in_page, Env, ScriptedBrowser, UserAction, ALICE};
+use azure_core::credentials::TokenRequestOptions;
+use pfrm_core::auth::browser::{sign_in_with_browser, BrowserSignInRequest};
+use pfrm_core::auth::oauth::{Authority, HttpTokenEndpoint, TokenEndpoint};
+use pfrm_core::auth::store::{MemoryStore, TokenVault};
+use pfrm_core::auth::{
+    from_azure_error, identity_http_client, AccountManager, SignInMethod, SignInState,
+};
+use pfrm_core::http::TokenRefreshHint;
+use pfrm_core::secret::Secret;
+use pfrm_core::ErrorCode;
+use pfrm_emulator::EmulatorOptions;
+use tokio_util::sync::CancellationToken;
+
+fn manager(env: &Env, launcher: Arc<ScriptedBrowser>) -> (AccountManager, Arc<MemoryStore>) {
+    let store = Arc::new(MemoryStore::new());
+    let manager = AccountManager::new(
+        env.cloud.clone(),
+        env.settings_path(),
+        TokenVault::new(store.clone()),
+        launcher,
+    )
+    .unwrap();
+    (manager, store)
+}
+
+fn arm_scope(env: &Env) -> String {
+    env.cloud.arm_scope()
+}
+
+#[tokio::test]
+async fn browser_sign_in_yields_an_account_whose_token_arm_accepts() {
+    let env = Env::start().await;
+    let browser = ScriptedBrowser::new(&env, UserAction::SignIn);
+    let (manager, store) = manager(&env, browser.clone());
+    assert_eq!(manager.status().state, SignInState::SignedOut);
+
+    let account = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(account.username, ALICE);
+    assert_eq!(account.display_name.as_deref(), Some("Alice"));
+    assert_eq!(account.tenant_id, env.tenant());
+    assert_eq!(account.method, SignInMethod::Browser);
+    assert!(account.is_active && account.signed_in);
+
+    // The page opened was the authority's, with PKCE S256, state and nonce.
+    let opened = browser.opened.lock().unwrap()[0].clone();
+    assert_eq!(opened.host_str(), env.cloud.authority_host.host_str());
+    let query: std::collections::HashMap<_, _> = opened.query_pairs().into_owned().collect();
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["code_challenge"].len(), 43);
+    assert!(query["state"].len() >= 32 && query["nonce"].len() >= 32);
+    assert!(query["redirect_uri"].starts_with("http://localhost:"));
+
+    // The refresh token went to the store; the token works against ARM through the pipeline.
+    assert_eq!(store.keys().len(), 1);
+    let tenants = manager.list_tenants(&account.id).await.unwrap();
+    assert!(
+        tenants.iter().any(|t| t.tenant_id == env.tenant()),
+        "{tenants:?}"
+    );
+
+    // The settings file remembers the account, with no token in it.
+    let settings = std::fs::read_to_string(env.settings_path()).unwrap();
+    assert!(settings.contains(ALICE));
+    let refresh_token = store.raw(&store.keys()[0]).unwrap();
+    assert!(!settings.contains(refresh_token.expose()));
+
+    // A new manager (the next app start) finds the account and gets tokens without the browser.
+    let (again, _) = (
+        AccountManager::new(
+            env.cloud.clone(),
+            env.settings_path(),
+            TokenVault::new(store.clone()),
+            browser.clone(),
+        )
+        .unwrap(),
+        (),
+    );
+    assert_eq!(again.active_account().unwrap().id, account.id);
+    let token = again
+        .active_credential()
+        .unwrap()
+        .get_token(&[arm_scope(&env).as_str()], None)
+        .await
+        .unwrap();
+    assert!(!token.token.secret().is_empty());
+    assert_eq!(browser.opened.lock().unwrap().len(), 1);
+
+    // Sign out removes the keychain entry and the record.
+    again.sign_out(&account.id).await.unwrap();
+    assert!(store.keys().is_empty());
+    assert!(again.accounts().is_empty());
+    assert_eq!(again.status().state, SignInState::SignedOut);
+}
+
+#[tokio::test]
+async fn device_code_sign_in_shows_the_code_and_finishes_when_approved() {
+    let env = Env::start().await;
+    let (manager, _) = manager(&env, ScriptedBrowser::new(&env, UserAction::Ignore));
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let approver = {
+        let emulator_approve = |code: &str| env.emulator.approve_device_code(code, ALICE);
+        async move {
+            let prompt: pfrm_core::auth::DeviceCodePrompt = receiver.recv().await.unwrap();
+            assert!(prompt.verification_uri.starts_with("https://"));
+            assert!(prompt.expires_in_seconds > 0);
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            emulator_approve(&prompt.user_code).unwrap();
+        }
+    };
+    let show = move |prompt| {
+        let _ = sender.send(prompt);
+    };
+    let cancel = CancellationToken::new();
+    let (account, ()) = tokio::join!(
+        manager.sign_in_with_device_code(None, &show, &cancel),
+        approver
+    );
+    let account = account.unwrap();
+    assert_eq!(account.username, ALICE);
+    assert_eq!(account.method, SignInMethod::DeviceCode);
+}
+
+#[tokio::test]
+async fn device_code_denied_ends_cleanly() {
+    let env = Env::start().await;
+    let (manager, _) = manager(&env, ScriptedBrowser::new(&env, UserAction::Ignore));
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let denier = async {
+        let prompt: pfrm_core::auth::DeviceCodePrompt = receiver.recv().await.unwrap();
+        env.emulator.deny_device_code(&prompt.user_code).unwrap();
+    };
+    let show = move |prompt| {
+        let _ = sender.send(prompt);
+    };
+    let cancel = CancellationToken::new();
+    let (result, ()) = tokio::join!(
+        manager.sign_in_with_device_code(None, &show, &cancel),
+        denier
+    );
+    assert_eq!(result.unwrap_err().code, ErrorCode::Cancelled);
+    assert!(manager.accounts().is_empty());
+}
+
+#[tokio::test]
+async fn refresh_rotates_the_refresh_token_and_ten_concurrent_callers_share_one_refresh() {
+    let env = Env::start().await;
+    let (manager, store) = manager(&env, ScriptedBrowser::new(&env, UserAction::SignIn));
+    let account = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
+        .await
+        .unwrap();
+    let key = store.keys()[0].clone();
+    let first_refresh_token = store.raw(&key).unwrap();
+
+    // Tokens issued from now on are inside the refresh margin, so the next call must refresh.
+    env.emulator.set_token_lifetime(Duration::from_secs(60));
+    let credential = manager.user_credential(&account.id).unwrap();
+    credential.set_tenant(&env.tenant());
+    let graph = env.cloud.graph_scope();
+    let before = env.token_requests();
+    let mut callers = Vec::new();
+    for _ in 0..12 {
+        let credential = manager.credential(&account.id).unwrap();
+        let scope = graph.clone();
+        callers.push(tokio::spawn(async move {
+            credential
+                .get_token(&[scope.as_str()], None)
+                .await
+                .map(|t| t.token.secret().to_owned())
+        }));
+    }
+    let mut tokens = Vec::new();
+    for caller in callers {
+        tokens.push(caller.await.unwrap().unwrap());
+    }
+    assert_eq!(
+        env.token_requests() - before,
+        1,
+        "exactly one refresh request"
+    );
+    assert!(tokens.windows(2).all(|w| w[0] == w[1]));
+
+    // The rotated refresh token was persisted, and the old one no longer works.
+    let rotated = store.raw(&key).unwrap();
+    assert_ne!(rotated, first_refresh_token);
+    let endpoint = HttpTokenEndpoint::new(
+        Authority::new(
+            env.cloud.authority_host.clone(),
+            env.cloud.client_id.clone(),
+        )
+        .unwrap(),
+        identity_http_client(&env.cloud).unwrap(),
+    );
+    let replay = endpoint
+        .refresh(&env.tenant(), &first_refresh_token, std::slice::from_ref(&graph))
+        .await;
+    assert_eq!(replay.unwrap_err().oauth_code(), Some("invalid_grant"));
+}
+
+#[tokio::test]
+async fn revocation_asks_for_sign_in_again_without_looping() {
+    let env = Env::start().await;
+    let (manager, store) = manager(&env, ScriptedBrowser::new(&env, UserAction::SignIn));
+    let account = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
+        .await
+        .unwrap();
+    env.emulator.revoke_refresh_tokens(ALICE).unwrap();
+    let credential = manager.credential(&account.id).unwrap();
+    let graph = env.cloud.graph_scope();
+    let before = env.token_requests();
+    for _ in 0..5 {
+        let error = credential
+            .get_token(&[graph.as_str()], None)
+            .await
+            .unwrap_err();
+        assert_eq!(from_azure_error(&error).code, ErrorCode::SignInRequired);
+    }
+    assert_eq!(
+        env.token_requests() - before,
+        1,
+        "one refused refresh, then no more requests"
+    );
+    assert_eq!(manager.status().state, SignInState::SignInRequired);
+    assert!(!manager.active_account().unwrap().signed_in);
+    assert!(store.keys().is_empty(), "the dead refresh token is dropped");
+}
+
+#[tokio::test]
+async fn expired_access_tokens_are_refreshed_transparently() {
+    let env = Env::start_with(EmulatorOptions {
+        token_lifetime: Some(Duration::from_secs(2)),
+        ..Default::default()
+    })
+    .await;
+    let (manager, _) = manager(&env, ScriptedBrowser::new(&env, UserAction::SignIn));
+    let account = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
+        .await
+        .unwrap();
+    let before = env.token_requests();
+    // The sign-in token expires in 2 s; each call must get a fresh one that ARM accepts.
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        let tenants = manager.list_tenants(&account.id).await.unwrap();
+        assert!(!tenants.is_empty());
+    }
+    assert!(env.token_requests() - before >= 2);
+}
+
+fn flow_parts(env: &Env) -> (Authority, HttpTokenEndpoint) {
+    let authority = Authority::new(
+        env.cloud.authority_host.clone(),
+        env.cloud.client_id.clone(),
+    )
+    .unwrap();
+    let endpoint =
+        HttpTokenEndpoint::new(authority.clone(), identity_http_client(&env.cloud).unwrap());
+    (authority, endpoint)
+}
+
+#[tokio::test]
+async fn cancel_and_timeout_end_the_browser_sign_in() {
+    let env = Env::start().await;
+    let (authority, endpoint) = flow_parts(&env);
+    let idle = ScriptedBrowser::new(&env, UserAction::Ignore);
+    let request = BrowserSignInRequest::new(env.tenant(), vec![arm_scope(&env)]);
+    let cancel = CancellationToken::new();
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        canceller.cancel();
+    });
+    let error = sign_in_with_browser(&authority, &endpoint, idle.as_ref(), &request, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Cancelled);
+
+    let mut request = request.clone();
+    request.timeout = Duration::from_millis(300);
+    let error = sign_in_with_browser(
+        &authority,
+        &endpoint,
+        idle.as_ref(),
+        &request,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Timeout);
+    assert!(error.remedy.is_some());
+}
+
+#[tokio::test]
+async fn a_forged_state_is_rejected() {
+    let env = Env::start().await;
+    let (authority, endpoint) = flow_parts(&env);
+    let forger = ScriptedBrowser::new(&env, UserAction::ForgeState);
+    let request = BrowserSignInRequest::new(env.tenant(), vec![arm_scope(&env)]);
+    let before = env.token_requests();
+    let error = sign_in_with_browser(
+        &authority,
+        &endpoint,
+        forger.as_ref(),
+        &request,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::PermissionDenied);
+    assert_eq!(env.token_requests(), before, "no code was redeemed");
+}
+
+#[tokio::test]
+async fn codes_cannot_be_replayed_or_redeemed_for_another_redirect() {
+    let env = Env::start().await;
+    let (authority, endpoint) = flow_parts(&env);
+    let browser = ScriptedBrowser::new(&env, UserAction::SignIn);
+    let request = BrowserSignInRequest::new(env.tenant(), vec![arm_scope(&env)]);
+    sign_in_with_browser(
+        &authority,
+        &endpoint,
+        browser.as_ref(),
+        &request,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let redirect = browser.redirects.lock().unwrap()[0].clone();
+    let code = redirect
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let redirect_uri = format!("http://localhost:{}", redirect.port().unwrap());
+    let scopes = vec![arm_scope(&env)];
+    // Replay: the verifier is unknown to an attacker anyway, but even a correct-looking request fails.
+    let replay = endpoint
+        .redeem_code(
+            &env.tenant(),
+            &Secret::new(code.clone()),
+            &redirect_uri,
+            &Secret::new("x".repeat(43)),
+            &scopes,
+        )
+        .await;
+    assert_eq!(replay.unwrap_err().oauth_code(), Some("invalid_grant"));
+
+    // A fresh code redeemed with another redirect URI than the one it was issued for.
+    let http = auth_common::client(&env.ca_pem());
+    let (verifier, challenge) = {
+        let pkce = pfrm_core::auth::pkce::Pkce::generate();
+        (pkce.verifier.clone(), pkce.challenge.clone())
+    };
+    let mut authorize = authority.authorize_url(&env.tenant());
+    authorize
+        .query_pairs_mut()
+        .append_pair("client_id", &authority.client_id)
+        .append_pair("response_type", "code")
+        .append_pair("redirect_uri", "http://localhost:1/")
+        .append_pair(
+            "scope",
+            &format!("{} openid offline_access", arm_scope(&env)),
+        )
+        .append_pair("state", "s")
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256");
+    let location = complete_sign_in_page(&http, &authorize, ALICE).await;
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let wrong = endpoint
+        .redeem_code(
+            &env.tenant(),
+            &Secret::new(code),
+            "http://localhost:2/",
+            &verifier,
+            &scopes,
+        )
+        .await;
+    assert_eq!(wrong.unwrap_err().oauth_code(), Some("invalid_grant"));
+
+    // And the authority refuses to send a code to an unregistered redirect at all.
+    let mut evil = authorize.clone();
+    let pairs: Vec<(String, String)> = evil
+        .query_pairs()
+        .map(|(k, v)| {
+            let value = if k == "redirect_uri" {
+                "https://evil.example/cb".to_owned()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), value)
+        })
+        .collect();
+    evil.query_pairs_mut().clear().extend_pairs(pairs);
+    let response = http.get(evil).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn a_claims_challenge_runs_one_interactive_sign_in_carrying_the_claims() {
+    let env = Env::start().await;
+    let browser = ScriptedBrowser::new(&env, UserAction::SignIn);
+    let (manager, _) = manager(&env, browser.clone());
+    let account = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
+        .await
+        .unwrap();
+    let credential = manager.credential(&account.id).unwrap();
+    let claims = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+    let options = || TokenRequestOptions {
+        method_options: azure_core::http::ClientMethodOptions {
+            context: azure_core::http::Context::new().with_value(TokenRefreshHint {
+                force_refresh: true,
+                claims: Some(claims.to_owned()),
+            }),
+        },
+    };
+    let scope = arm_scope(&env);
+    let token = credential
+        .get_token(&[scope.as_str()], Some(options()))
+        .await
+        .unwrap();
+    assert!(!token.token.secret().is_empty());
+    let opened = browser.opened.lock().unwrap().clone();
+    assert_eq!(opened.len(), 2, "one interactive re-auth");
+    let reauth: std::collections::HashMap<_, _> = opened[1].query_pairs().into_owned().collect();
+    assert_eq!(reauth["claims"], claims);
+    assert_eq!(reauth["login_hint"], ALICE);
+
+    // The same challenge again is an error, not another browser window.
+    let error = credential
+        .get_token(&[scope.as_str()], Some(options()))
+        .await
+        .unwrap_err();
+    assert_eq!(from_azure_error(&error).code, ErrorCode::PermissionDenied);
+    assert_eq!(browser.opened.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn several_accounts_and_tenant_switching() {
+    let env = Env::start().await;
+    let (manager, _) = manager(&env, ScriptedBrowser::new(&env, UserAction::SignIn));
+    let account = manager
+        .sign_in_with_browser(Some(&env.tenant()), &CancellationToken::new())
+        .await
+        .unwrap();
+    let switched = manager
+        .switch_tenant(&account.id, "00000000-0000-4000-8000-0000000000aa")
+        .unwrap();
+    assert_eq!(switched.tenant_id, "00000000-0000-4000-8000-0000000000aa");
+    let reloaded = pfrm_core::settings::Settings::load(&env.settings_path()).settings;
+    assert_eq!(
+        reloaded.accounts[0].tenant_id,
+        "00000000-0000-4000-8000-0000000000aa"
+    );
+    let back = manager.switch_tenant(&account.id, &env.tenant()).unwrap();
+    assert_eq!(back.tenant_id, env.tenant());
+    assert!(manager.switch_account("nobody").is_err());
+}
