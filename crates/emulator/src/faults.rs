@@ -212,8 +212,12 @@ fn rule_matches(rule: &FaultRule, service: &str, method: &str, path: &str) -> bo
         && rule.path.as_deref().is_none_or(|g| glob_match(g, path))
 }
 
-/// Case-insensitive glob: `*` matches any run of characters except `/`, `**` matches anything.
+/// Case-insensitive glob: `*` matches any run of characters except `/`, `**` matches anything;
+/// a pattern that is only `*` or `**` matches every path.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    if pattern == "*" || pattern == "**" {
+        return true;
+    }
     let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
     let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
     glob_at(&p, &t)
