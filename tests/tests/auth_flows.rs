@@ -203,7 +203,11 @@ async fn refresh_rotates_the_refresh_token_and_ten_concurrent_callers_share_one_
         identity_http_client(&env.cloud).unwrap(),
     );
     let replay = endpoint
-        .refresh(&env.tenant(), &first_refresh_token, std::slice::from_ref(&graph))
+        .refresh(
+            &env.tenant(),
+            &first_refresh_token,
+            std::slice::from_ref(&graph),
+        )
         .await;
     assert_eq!(replay.unwrap_err().oauth_code(), Some("invalid_grant"));
 }

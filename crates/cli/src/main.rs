@@ -114,11 +114,18 @@ enum AccountCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Libraries that log raw protocol bytes (D-Bus, HTTP) stay at `warn` whatever PFRM_LOG says:
+    // at trace level they would print request bodies and keychain traffic.
+    let filter = format!(
+        "{},zbus=warn,hyper=warn,hyper_util=warn,reqwest=warn,h2=warn,rustls=warn",
+        std::env::var("PFRM_LOG").unwrap_or_else(|_| "warn".to_owned())
+    );
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PFRM_LOG")
+            tracing_subscriber::EnvFilter::try_new(filter)
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
+        .with_ansi(false)
         .with_writer(std::io::stderr)
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
