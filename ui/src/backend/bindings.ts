@@ -190,6 +190,38 @@ image: string,
  */
 date: string, build: number, };
 
+export type SignInMethod = "browser" | "deviceCode" | "azureCli";
+
+export type AccountSummary = { id: string, username: string, displayName?: string, homeTenantId?: string, tenantId: string, method: SignInMethod, cloud: string, isActive: boolean, 
+/**
+ * False when the saved sign-in expired or was revoked: the user must sign in again.
+ */
+signedIn: boolean, };
+
+export type SignInState = "signedOut" | "signedIn" | "signInRequired";
+
+export type SignInStatus = { state: SignInState, activeAccount?: AccountSummary, accounts: Array<AccountSummary>, 
+/**
+ * True when no usable keychain was found: sign-ins last for this run only (show a banner).
+ */
+memoryOnly: boolean, keychainProblem?: string, 
+/**
+ * Set when the settings file was damaged and defaults were used.
+ */
+settingsWarning?: string, };
+
+export type TenantSummary = { tenantId: string, displayName?: string, defaultDomain?: string, };
+
+export type DeviceCodePrompt = { 
+/**
+ * The short code the user types on the verification page. Not a secret on its own.
+ */
+userCode: string, verificationUri: string, expiresInSeconds: bigint, 
+/**
+ * The server's own instruction text, when it sends one.
+ */
+message?: string, };
+
 export type OperationKind = "startComputeInstance" | "createRuntime" | "updateRuntime" | "deleteRuntime" | "grantRole" | "revokeRole";
 
 export type OperationState = "running" | "succeeded" | "failed" | "cancelled";
