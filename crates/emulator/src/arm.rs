@@ -1043,6 +1043,7 @@ fn compute_action(
     };
     let scaled = |secs: f64| world.scaled(secs);
     let (start_at, stop_at, restart_at) = (scaled(120.0), scaled(60.0), scaled(90.0));
+    let apply_apps = scaled(10.0);
     let ws = world.workspace_mut(sub, rg, ws_name).expect("exists");
     let Some(c) = ws.compute_mut(name) else {
         return arm_error(404, "ResourceNotFound", &format!("The Resource '{MLS}/workspaces/{ws_name}/computes/{name}' under resource group '{rg}' was not found."));
@@ -1074,7 +1075,12 @@ fn compute_action(
             };
             c.set_custom_services(services);
             c.value["properties"]["modifiedOn"] = json!(now_rfc3339());
-            return empty_resp(200);
+            // The swagger declares a plain 200; the instance still needs a moment to apply the
+            // apps, so the answer also carries LRO headers that clients may follow.
+            let mut r = empty_resp(200);
+            let at = Instant::now() + apply_apps;
+            start_lro(app, world, sub, location, version, at, &mut r);
+            return r;
         }
         "updateidleshutdownsetting" => {
             let b = body.expect("parsed");

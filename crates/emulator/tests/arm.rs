@@ -408,8 +408,13 @@ async fn custom_services_replace_needs_a_preview_api_version_and_valid_bodies() 
         (s, b["error"]["code"].as_str()),
         (400, Some("InvalidRequestContent"))
     );
-    let (s, _, _) = env.send_json(Method::POST, &preview, &t, &app).await;
+    let (s, _, h) = env.send_json(Method::POST, &preview, &t, &app).await;
     assert_eq!(s, 200);
+    let op = h["azure-asyncoperation"].to_str().unwrap().to_string();
+    assert!(h.contains_key("retry-after"));
+    let (s, status) = env.get_json(&op, &t).await;
+    assert_eq!(s, 200);
+    assert!(["InProgress", "Succeeded"].contains(&status["status"].as_str().unwrap()));
     let (_, c) = env.get_json(&format!("{base}?{MLS_V}"), &t).await;
     assert_eq!(
         c["properties"]["properties"]["customServices"][0]["name"],

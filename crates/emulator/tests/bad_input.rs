@@ -223,3 +223,74 @@ fn random_bodies_on_every_route_never_cause_a_server_error() {
         assert_structured_4xx(status, &text, &format!("{method} {url} with {}", String::from_utf8_lossy(&body)));
     });
 }
+
+fn path_strategy() -> impl Strategy<Value = (usize, String, String)> {
+    let segment = prop_oneof![
+        Just("subscriptions".to_string()),
+        Just(SUB.to_string()),
+        Just("resourceGroups".to_string()),
+        Just("rg-ml".to_string()),
+        Just("providers".to_string()),
+        Just("Microsoft.MachineLearningServices".to_string()),
+        Just("Microsoft.Authorization".to_string()),
+        Just("workspaces".to_string()),
+        Just("ml-workspace".to_string()),
+        Just("computes".to_string()),
+        Just("ci-alice".to_string()),
+        Just("FlowRuntimes".to_string()),
+        Just("flow".to_string()),
+        Just("api".to_string()),
+        Just("oauth2".to_string()),
+        Just("v2.0".to_string()),
+        Just("v2".to_string()),
+        Just("v1.0".to_string()),
+        Just("users".to_string()),
+        Just("roleAssignments".to_string()),
+        Just("locations".to_string()),
+        Just("computeOperationsStatus".to_string()),
+        Just("_emulator".to_string()),
+        "[a-zA-Z0-9%._~-]{0,10}",
+    ];
+    let method = prop_oneof![
+        Just("GET"),
+        Just("POST"),
+        Just("PUT"),
+        Just("DELETE"),
+        Just("PATCH")
+    ];
+    (
+        0..6usize,
+        prop::collection::vec(segment, 0..12).prop_map(|s| s.join("/")),
+        (method, "[a-zA-Z0-9=&$%._-]{0,24}").prop_map(|(m, q)| format!("{m} {q}")),
+    )
+}
+
+#[test]
+fn random_paths_methods_and_queries_on_every_listener_never_cause_a_server_error() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let env = rt.block_on(start("returning", 1000.0));
+    let token = env.token(ALICE);
+    let i = env.info();
+    let bases = [
+        i.authority_host.clone(),
+        i.arm_endpoint.clone(),
+        i.flow_endpoint.clone(),
+        i.registry_endpoint.clone(),
+        i.graph_endpoint.clone(),
+        i.control_endpoint.clone(),
+    ];
+    let config = ProptestConfig {
+        cases: 96,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |((listener, path, method_query) in path_strategy(), body in body_strategy())| {
+        let (method, query) = method_query.split_once(' ').unwrap();
+        // Keep the control API's destructive levers out of the random walk.
+        prop_assume!(listener != 5 || method == "GET");
+        let url = format!("{}/{path}?{query}", bases[listener]);
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let (status, text) = rt.block_on(send_raw(&env, method.clone(), &url, &token, body));
+        prop_assert!(status < 500, "{} {}: {} {}", method, url, status, text);
+    });
+}
