@@ -3,13 +3,14 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::cloud::CloudConfig;
-use pfrm_core::http::{Pipeline, RetryPolicy};
+use pfrm_core::http::{Pipeline, RetryPolicy, TokenRefreshHint};
 use pfrm_emulator::{Emulator, EmulatorOptions, Scenario};
 
 pub const ALICE: &str = "alice@contoso.com";
@@ -26,6 +27,22 @@ pub struct EmulatorCredential {
     emulator: Arc<Emulator>,
     user: String,
     pub issued: AtomicUsize,
+    /// When set, the last token is returned until the pipeline asks for a fresh one (as a cache
+    /// with a skewed clock would), so the service's 401 for an expired token is exercised.
+    pub cache_until_refresh: bool,
+    cached: Mutex<HashMap<String, String>>,
+}
+
+impl EmulatorCredential {
+    pub fn new(emulator: Arc<Emulator>, user: &str, cache_until_refresh: bool) -> Self {
+        EmulatorCredential {
+            emulator,
+            user: user.into(),
+            issued: AtomicUsize::new(0),
+            cache_until_refresh,
+            cached: Mutex::new(HashMap::new()),
+        }
+    }
 }
 
 impl std::fmt::Debug for EmulatorCredential {
@@ -41,8 +58,19 @@ impl TokenCredential for EmulatorCredential {
     async fn get_token(
         &self,
         scopes: &[&str],
-        _options: Option<TokenRequestOptions<'_>>,
+        options: Option<TokenRequestOptions<'_>>,
     ) -> azure_core::Result<AccessToken> {
+        let forced = options
+            .as_ref()
+            .and_then(|o| o.method_options.context.value::<TokenRefreshHint>())
+            .is_some_and(|hint| hint.force_refresh);
+        let expires_on =
+            azure_core::time::OffsetDateTime::now_utc() + azure_core::time::Duration::minutes(50);
+        if self.cache_until_refresh && !forced {
+            if let Some(token) = self.cached.lock().unwrap().get(&scopes.join(" ")).cloned() {
+                return Ok(AccessToken::new(token, expires_on));
+            }
+        }
         self.issued.fetch_add(1, Ordering::SeqCst);
         let token = self
             .emulator
@@ -53,10 +81,11 @@ impl TokenCredential for EmulatorCredential {
                     error.to_string(),
                 )
             })?;
-        Ok(AccessToken::new(
-            token,
-            azure_core::time::OffsetDateTime::now_utc() + azure_core::time::Duration::minutes(50),
-        ))
+        self.cached
+            .lock()
+            .unwrap()
+            .insert(scopes.join(" "), token.clone());
+        Ok(AccessToken::new(token, expires_on))
     }
 }
 
@@ -87,11 +116,7 @@ impl Env {
         let emulator = Arc::new(Emulator::start(options).await.expect("emulator starts"));
         let ready = serde_json::to_string(emulator.ready_info()).unwrap();
         let cloud = CloudConfig::from_custom_json(&ready).expect("the ready file is a cloud");
-        let credential = Arc::new(EmulatorCredential {
-            emulator: emulator.clone(),
-            user: user.into(),
-            issued: AtomicUsize::new(0),
-        });
+        let credential = Arc::new(EmulatorCredential::new(emulator.clone(), user, true));
         let pipeline = Pipeline::new(&cloud, credential.clone())
             .unwrap()
             .with_retry_policy(RetryPolicy {
