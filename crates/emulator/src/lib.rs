@@ -404,6 +404,13 @@ impl Emulator {
     }
 }
 
+// Tests and the app share one emulator across tasks.
+const _: fn() = || {
+    fn shared_across_tasks<T: Send + Sync>() {}
+    shared_across_tasks::<Emulator>();
+    shared_across_tasks::<Faults>();
+};
+
 impl Drop for Emulator {
     fn drop(&mut self) {
         for t in &self.tasks {

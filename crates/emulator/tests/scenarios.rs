@@ -1,0 +1,78 @@
+//! Every named scenario starts and shows the world it promises; fleet scales as asked.
+
+mod common;
+use common::*;
+use pfrm_emulator::{EmulatorOptions, Scenario};
+use serde_json::Value;
+
+#[tokio::test]
+async fn named_scenarios_start_and_list_their_workspaces() {
+    for (name, user, workspaces) in [
+        ("first-time", ALICE, 1),
+        ("returning", ALICE, 1),
+        ("blocked", ALICE, 5),
+    ] {
+        let env = start(name, 1.0).await;
+        assert_eq!(env.info().scenario, name);
+        let t = env.token(user);
+        let (s, list) = env.get_json(&env.arm(&format!("/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/workspaces?api-version=2024-04-01")), &t).await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            list["value"].as_array().unwrap().len(),
+            workspaces,
+            "{name}"
+        );
+    }
+    let first = start("first-time", 1.0).await;
+    let (_, runtimes) = first
+        .get_json(
+            &first.flow("rg-ml", "ml-workspace", ""),
+            &first.token(ALICE),
+        )
+        .await;
+    assert_eq!(runtimes, Value::Array(vec![]), "first-time has no runtimes");
+    assert!(Scenario::by_name("nope").is_err());
+}
+
+#[tokio::test]
+async fn fleet_is_subscriptions_by_workspaces_by_runtimes() {
+    let env = start_with(EmulatorOptions {
+        scenario: Scenario::fleet(2, 3, 4),
+        page_size: Some(100),
+        ..Default::default()
+    })
+    .await;
+    let t = env.token(ALICE);
+    let (_, subs) = env
+        .get_json(&env.arm("/subscriptions?api-version=2022-12-01"), &t)
+        .await;
+    let subs: Vec<String> = subs["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subscriptionId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(subs.len(), 2);
+    let mut total_runtimes = 0;
+    for sub in &subs {
+        let (_, wss) = env.get_json(&env.arm(&format!("/subscriptions/{sub}/providers/Microsoft.MachineLearningServices/workspaces?api-version=2024-04-01")), &t).await;
+        let wss = wss["value"].as_array().unwrap();
+        assert_eq!(wss.len(), 3);
+        for ws in wss {
+            let id = ws["id"].as_str().unwrap();
+            let (s, rts) = env
+                .get_json(
+                    &format!("{}/flow/api{id}/FlowRuntimes", env.info().flow_endpoint),
+                    &t,
+                )
+                .await;
+            assert_eq!(s, 200);
+            total_runtimes += rts.as_array().unwrap().len();
+        }
+    }
+    assert_eq!(total_runtimes, 24);
+    assert_eq!(
+        Scenario::by_name("fleet:1:2:3").unwrap().workspaces.len(),
+        2
+    );
+}
