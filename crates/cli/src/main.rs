@@ -6,8 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pfrm_core::auth::{AccountManager, AccountSummary, DeviceCodePrompt};
-use pfrm_core::cloud::CloudConfig;
-use pfrm_core::settings::{default_settings_path, Settings};
+use pfrm_core::settings::{default_settings_path, resolve_cloud, Settings};
 use pfrm_core::{Error, ErrorCode};
 use tokio_util::sync::CancellationToken;
 
@@ -158,47 +157,17 @@ fn report_error(error: &Error, json: bool) {
     }
 }
 
-/// Picks the cloud: flags first, then the remembered selection, then Azure Public.
-fn resolve_cloud(
-    cli: &Cli,
-    settings: &Settings,
-) -> Result<(CloudConfig, String, Option<PathBuf>), Error> {
-    let selection = match (cli.cloud, &cli.cloud_config) {
-        (Some(choice), _) => choice.as_str().to_owned(),
-        (None, Some(_)) => "custom".to_owned(),
-        (None, None) => settings
-            .cloud
-            .clone()
-            .unwrap_or_else(|| "public".to_owned()),
-    };
-    if selection == "custom" {
-        let file = cli
-            .cloud_config
-            .clone()
-            .or_else(|| settings.custom_cloud_file.clone())
-            .ok_or_else(|| {
-                Error::invalid_input("The custom cloud needs a description file.").with_remedy(
-                    "Pass --cloud-config FILE (for example the emulator's ready file).",
-                )
-            })?;
-        let file = std::path::absolute(&file).unwrap_or(file);
-        let cloud = CloudConfig::from_custom_file(&file)?;
-        return Ok((cloud, selection, Some(file)));
-    }
-    let cloud = CloudConfig::builtin(&selection).ok_or_else(|| {
-        Error::invalid_input(format!("Unknown cloud '{selection}'."))
-            .with_remedy("Use public, china, usgov or custom.")
-    })?;
-    Ok((cloud, selection, None))
-}
-
 async fn run(cli: Cli) -> Result<(), Error> {
     let settings_path = default_settings_path()?;
     let loaded = Settings::load(&settings_path);
     if let Some(warning) = &loaded.warning {
         eprintln!("warning: {warning}");
     }
-    let (cloud, selection, custom_file) = resolve_cloud(&cli, &loaded.settings)?;
+    let (cloud, selection, custom_file) = resolve_cloud(
+        cli.cloud.map(CloudChoice::as_str),
+        cli.cloud_config.as_deref(),
+        &loaded.settings,
+    )?;
     let manager = AccountManager::open_with_path(cloud, settings_path).await?;
     let json = cli.json;
     match cli.command {

@@ -157,6 +157,42 @@ impl Settings {
     }
 }
 
+/// The cloud chosen for this run: an explicit `selection` (`public`, `china`, `usgov`, `custom`)
+/// or custom file first, then the remembered choice, then Azure Public. Returns the config, the
+/// selection's name and the custom file (absolute) so the caller can remember them.
+pub fn resolve_cloud(
+    selection: Option<&str>,
+    custom_file: Option<&Path>,
+    settings: &Settings,
+) -> Result<(crate::cloud::CloudConfig, String, Option<PathBuf>), Error> {
+    let selection = match (selection, custom_file) {
+        (Some(choice), _) => choice.to_ascii_lowercase(),
+        (None, Some(_)) => "custom".to_owned(),
+        (None, None) => settings
+            .cloud
+            .clone()
+            .unwrap_or_else(|| "public".to_owned()),
+    };
+    if selection == "custom" {
+        let file = custom_file
+            .map(Path::to_path_buf)
+            .or_else(|| settings.custom_cloud_file.clone())
+            .ok_or_else(|| {
+                Error::invalid_input("The custom cloud needs a description file.").with_remedy(
+                    "Pass --cloud-config FILE (for example the emulator's ready file), or choose the file in Settings.",
+                )
+            })?;
+        let file = std::path::absolute(&file).unwrap_or(file);
+        let cloud = crate::cloud::CloudConfig::from_custom_file(&file)?;
+        return Ok((cloud, selection, Some(file)));
+    }
+    let cloud = crate::cloud::CloudConfig::builtin(&selection).ok_or_else(|| {
+        Error::invalid_input(format!("Unknown cloud '{selection}'."))
+            .with_remedy("Use public, china, usgov or custom.")
+    })?;
+    Ok((cloud, selection, None))
+}
+
 fn backup_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".bak");
@@ -199,6 +235,42 @@ mod tests {
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path).settings, settings);
+    }
+
+    #[test]
+    fn the_cloud_comes_from_flags_then_settings_then_public() {
+        let settings = Settings::default();
+        let (cloud, name, file) = resolve_cloud(None, None, &settings).unwrap();
+        assert_eq!(
+            (cloud.kind, name.as_str(), file),
+            (crate::cloud::CloudKind::Public, "public", None)
+        );
+        let (cloud, _, _) = resolve_cloud(Some("usgov"), None, &settings).unwrap();
+        assert_eq!(cloud.kind, crate::cloud::CloudKind::UsGov);
+        let remembered = Settings {
+            cloud: Some("china".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            resolve_cloud(None, None, &remembered).unwrap().0.kind,
+            crate::cloud::CloudKind::China
+        );
+        let custom_without_file = Settings {
+            cloud: Some("custom".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            resolve_cloud(None, None, &custom_without_file)
+                .unwrap_err()
+                .code,
+            ErrorCode::InvalidInput
+        );
+        assert_eq!(
+            resolve_cloud(Some("mars"), None, &settings)
+                .unwrap_err()
+                .code,
+            ErrorCode::InvalidInput
+        );
     }
 
     #[test]

@@ -87,3 +87,49 @@ pub fn identity_http_client(cloud: &crate::cloud::CloudConfig) -> Result<reqwest
         .with_remedy("Check the proxy settings (HTTPS_PROXY) and the cloud configuration.")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::oauth::{DeviceCodeStart, TokenSet};
+    use super::pkce::Pkce;
+    use crate::secret::Secret;
+
+    #[test]
+    fn debug_of_every_token_carrying_type_is_redacted() {
+        let tokens = TokenSet {
+            access_token: Secret::new("canary-access"),
+            expires_on: time::OffsetDateTime::now_utc(),
+            refresh_token: Some(Secret::new("canary-refresh")),
+            id_token: None,
+        };
+        let start = DeviceCodeStart {
+            device_code: Secret::new("canary-device"),
+            user_code: "ABCD".into(),
+            verification_uri: "https://login.example.test/device".into(),
+            expires_in: Duration::from_secs(900),
+            interval: Duration::from_secs(5),
+            message: None,
+        };
+        let pkce = Pkce::generate();
+        let text = format!("{tokens:?} {start:?} {pkce:?} {tokens:#?}");
+        for canary in [
+            "canary-access",
+            "canary-refresh",
+            "canary-device",
+            pkce.verifier.expose(),
+        ] {
+            assert!(!text.contains(canary), "{canary} leaked: {text}");
+        }
+    }
+
+    #[test]
+    fn oidc_scopes_are_added_once() {
+        let scopes = super::with_oidc_scopes(&["arm/.default".into(), "openid".into()]);
+        assert_eq!(
+            scopes,
+            ["arm/.default", "openid", "profile", "offline_access"]
+        );
+    }
+}
