@@ -163,6 +163,18 @@ pub async fn serve(listener: TcpListener, acceptor: TlsAcceptor, service: Servic
         };
         let Ok((tcp, _peer)) = accepted else { continue };
         let _ = tcp.set_nodelay(true);
+        // A second handle on the socket lets an injected reset set SO_LINGER 0, so closing
+        // sends a TCP RST rather than an orderly FIN.
+        let Ok(std_tcp) = tcp.into_std() else {
+            continue;
+        };
+        let Ok(raw) = std_tcp.try_clone() else {
+            continue;
+        };
+        let Ok(tcp) = tokio::net::TcpStream::from_std(std_tcp) else {
+            continue;
+        };
+        let raw = Arc::new(raw);
         let acceptor = acceptor.clone();
         let app = app.clone();
         connections.spawn(async move {
@@ -171,7 +183,8 @@ pub async fn serve(listener: TcpListener, acceptor: TlsAcceptor, service: Servic
             };
             let svc = hyper::service::service_fn(move |req| {
                 let app = app.clone();
-                async move { handle(req, service, app).await }
+                let raw = raw.clone();
+                async move { handle(req, service, app, raw).await }
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
@@ -185,6 +198,7 @@ async fn handle(
     req: Request<Incoming>,
     service: Service,
     app: Arc<App>,
+    raw: Arc<std::net::TcpStream>,
 ) -> Result<Resp, std::io::Error> {
     let path = req.uri().path().to_string();
     let method = req.method().clone();
@@ -200,10 +214,13 @@ async fn handle(
             }
             match rule.action {
                 FaultAction::Reset => {
+                    let _ =
+                        socket2::SockRef::from(&*raw).set_linger(Some(std::time::Duration::ZERO));
+                    tracing::debug!(service = service.name(), %method, path, "injected connection reset");
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::ConnectionReset,
                         "injected connection reset",
-                    ))
+                    ));
                 }
                 FaultAction::Respond => return Ok(fault_response(&rule)),
                 FaultAction::Truncate => truncate = true,
@@ -233,6 +250,7 @@ async fn handle(
             }
         }
     };
+    let (emu_method, emu_path) = (method.clone(), path.clone());
     let emu_req = Req {
         method,
         path,
@@ -249,6 +267,7 @@ async fn handle(
         Service::Graph => crate::graph::handle(&app, emu_req),
         Service::Control => crate::control::handle(&app, emu_req).await,
     };
+    tracing::debug!(service = service.name(), method = %emu_method, path = %emu_path, status = resp.status().as_u16(), "request");
     if truncate {
         let full = resp.body_mut().data.take().unwrap_or_default();
         let half = full.slice(..full.len() / 2);

@@ -51,10 +51,22 @@ async fn reset_and_truncate_break_the_transport() {
         ..Default::default()
     });
     let url = env.arm("/subscriptions?api-version=2022-12-01");
-    let err = env.http.get(&url).bearer_auth(&t).send().await;
+    let err = env
+        .http
+        .get(&url)
+        .bearer_auth(&t)
+        .send()
+        .await
+        .expect_err("connection reset surfaces as a transport error");
+    let mut chain = format!("{err}");
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        chain.push_str(&format!(" / {s}"));
+        source = s.source();
+    }
     assert!(
-        err.is_err(),
-        "connection reset surfaces as a transport error"
+        chain.to_lowercase().contains("reset"),
+        "a TCP reset, not an orderly close: {chain}"
     );
     faults.add(FaultRule {
         path: Some("/subscriptions".into()),
