@@ -458,23 +458,62 @@ async fn a_claims_challenge_runs_one_interactive_sign_in_carrying_the_claims() {
 }
 
 #[tokio::test]
-async fn several_accounts_and_tenant_switching() {
-    let env = Env::start().await;
-    let (manager, _) = manager(&env, ScriptedBrowser::new(&env, UserAction::SignIn));
-    let account = manager
-        .sign_in_with_browser(Some(&env.tenant()), &CancellationToken::new())
+async fn several_accounts_switching_and_signing_out_one() {
+    let env = Env::start_scenario("returning", EmulatorOptions::default()).await;
+    let browser = ScriptedBrowser::new(&env, UserAction::SignIn);
+    let (manager, store) = manager(&env, browser.clone());
+    let alice = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
         .await
         .unwrap();
-    let switched = manager
-        .switch_tenant(&account.id, "00000000-0000-4000-8000-0000000000aa")
+    browser.sign_in_as("carol@contoso.com");
+    let carol = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
+        .await
         .unwrap();
-    assert_eq!(switched.tenant_id, "00000000-0000-4000-8000-0000000000aa");
-    let reloaded = pfrm_core::settings::Settings::load(&env.settings_path()).settings;
+    assert_ne!(alice.id, carol.id);
+    let accounts = manager.accounts();
+    assert_eq!(accounts.len(), 2);
     assert_eq!(
-        reloaded.accounts[0].tenant_id,
-        "00000000-0000-4000-8000-0000000000aa"
+        manager.active_account().unwrap().id,
+        carol.id,
+        "the newest sign-in is active"
     );
-    let back = manager.switch_tenant(&account.id, &env.tenant()).unwrap();
-    assert_eq!(back.tenant_id, env.tenant());
+    assert_eq!(store.keys().len(), 2);
+
+    assert!(manager.switch_account(&alice.id).unwrap().is_active);
+    let reloaded = pfrm_core::settings::Settings::load(&env.settings_path()).settings;
+    assert_eq!(reloaded.active_account.as_deref(), Some(alice.id.as_str()));
     assert!(manager.switch_account("nobody").is_err());
+
+    // Alice is a guest in Fabrikam: the tenant list shows it, and after switching, tokens are
+    // issued by Fabrikam's authority and accepted by ARM.
+    let tenants = manager.list_tenants(&alice.id).await.unwrap();
+    let fabrikam = tenants
+        .iter()
+        .find(|t| t.tenant_id != env.tenant())
+        .unwrap_or_else(|| panic!("a second tenant: {tenants:?}"))
+        .tenant_id
+        .clone();
+    let switched = manager.switch_tenant(&alice.id, &fabrikam).unwrap();
+    assert_eq!(switched.tenant_id, fabrikam);
+    let reloaded = pfrm_core::settings::Settings::load(&env.settings_path()).settings;
+    assert_eq!(reloaded.account(&alice.id).unwrap().tenant_id, fabrikam);
+    let credential = manager.credential(&alice.id).unwrap();
+    let token = credential
+        .get_token(&[arm_scope(&env).as_str()], None)
+        .await
+        .unwrap();
+    let claims = pfrm_core::auth::oauth::IdTokenClaims::from_jwt(token.token.secret()).unwrap();
+    assert_eq!(claims.tid.as_deref(), Some(fabrikam.as_str()));
+    assert!(!manager.list_tenants(&alice.id).await.unwrap().is_empty());
+    let back = manager.switch_tenant(&alice.id, &env.tenant()).unwrap();
+    assert_eq!(back.tenant_id, env.tenant());
+
+    // Signing out Carol keeps Alice signed in and active, with only her entry in the keychain.
+    manager.sign_out(&carol.id).await.unwrap();
+    assert_eq!(manager.accounts().len(), 1);
+    assert_eq!(manager.active_account().unwrap().id, alice.id);
+    assert_eq!(store.keys().len(), 1);
+    assert!(store.keys()[0].ends_with(&alice.id));
 }

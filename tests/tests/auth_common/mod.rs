@@ -25,8 +25,12 @@ impl Env {
         Self::start_with(EmulatorOptions::default()).await
     }
 
-    pub async fn start_with(mut options: EmulatorOptions) -> Env {
-        options.scenario = Scenario::by_name("first-time").unwrap();
+    pub async fn start_with(options: EmulatorOptions) -> Env {
+        Self::start_scenario("first-time", options).await
+    }
+
+    pub async fn start_scenario(scenario: &str, mut options: EmulatorOptions) -> Env {
+        options.scenario = Scenario::by_name(scenario).unwrap();
         if options.device_code_interval.is_none() {
             options.device_code_interval = Some(1);
         }
@@ -80,7 +84,7 @@ pub enum UserAction {
 #[derive(Debug)]
 pub struct ScriptedBrowser {
     pub action: UserAction,
-    pub user: String,
+    pub user: Mutex<String>,
     ca_pem: String,
     pub opened: Arc<Mutex<Vec<url::Url>>>,
     pub redirects: Arc<Mutex<Vec<url::Url>>>,
@@ -90,11 +94,18 @@ impl ScriptedBrowser {
     pub fn new(env: &Env, action: UserAction) -> Arc<Self> {
         Arc::new(ScriptedBrowser {
             action,
-            user: ALICE.to_owned(),
+            user: Mutex::new(ALICE.to_owned()),
             ca_pem: env.ca_pem(),
             opened: Arc::default(),
             redirects: Arc::default(),
         })
+    }
+}
+
+impl ScriptedBrowser {
+    /// The user the next sign-in page is completed for.
+    pub fn sign_in_as(&self, user: &str) {
+        *self.user.lock().unwrap() = user.to_owned();
     }
 }
 
@@ -159,7 +170,7 @@ impl BrowserLauncher for ScriptedBrowser {
         }
         let url = url.clone();
         let action = self.action;
-        let user = self.user.clone();
+        let user = self.user.lock().unwrap().clone();
         let http = client(&self.ca_pem);
         let redirects = self.redirects.clone();
         tokio::spawn(async move {
