@@ -519,6 +519,7 @@ fn start_lro(
     location: &str,
     version: &str,
     at: Instant,
+    failure: Option<(String, String)>,
     resp: &mut Resp,
 ) {
     let id = uuid::Uuid::new_v4().to_string();
@@ -528,7 +529,7 @@ fn start_lro(
             id: id.clone(),
             done_at: at,
             start_time: now_rfc3339(),
-            failure: None,
+            failure,
         },
     );
     let base = format!(
@@ -636,9 +637,10 @@ fn workspace_child(
                 operation: "Delete",
                 at,
                 remove: true,
+                failed: false,
             });
             let mut r = empty_resp(202);
-            start_lro(app, world, sub, &ws.location, &version, at, &mut r);
+            start_lro(app, world, sub, &ws.location, &version, at, None, &mut r);
             r
         }
         (Method::POST, ["computes", _, op]) => compute_action(
@@ -891,6 +893,7 @@ fn create_compute(
         operation: "Create",
         at,
         remove: false,
+        failed: false,
     });
     let value = compute.value.clone();
     world
@@ -906,6 +909,7 @@ fn create_compute(
         &ws.location,
         version,
         at,
+        None,
         &mut r,
     );
     r
@@ -1042,6 +1046,7 @@ fn compute_action(
         None
     };
     let scaled = |secs: f64| world.scaled(secs);
+    let planned_failure = world.fail_next_operation.clone();
     let (start_at, stop_at, restart_at) = (scaled(120.0), scaled(60.0), scaled(90.0));
     let apply_apps = scaled(10.0);
     let ws = world.workspace_mut(sub, rg, ws_name).expect("exists");
@@ -1079,7 +1084,7 @@ fn compute_action(
             // apps, so the answer also carries LRO headers that clients may follow.
             let mut r = empty_resp(200);
             let at = Instant::now() + apply_apps;
-            start_lro(app, world, sub, location, version, at, &mut r);
+            start_lro(app, world, sub, location, version, at, None, &mut r);
             return r;
         }
         "updateidleshutdownsetting" => {
@@ -1107,6 +1112,12 @@ fn compute_action(
         );
     }
     let at = Instant::now() + after;
+    let fails = planned_failure.is_some();
+    let final_state: &'static str = match (fails, op) {
+        (false, _) => final_state,
+        (true, "start") => "Stopped",
+        (true, _) => "Running",
+    };
     c.set_state(transient);
     c.value["properties"]["properties"]["lastOperation"] = json!({"operationName": operation, "operationTime": now_rfc3339(), "operationStatus": "InProgress", "operationTrigger": "User"});
     c.pending = Some(Pending {
@@ -1114,9 +1125,20 @@ fn compute_action(
         operation,
         at,
         remove: false,
+        failed: false,
     });
+    if fails {
+        if let Some(p) = c.pending.as_mut() {
+            p.failed = true;
+        }
+    }
+    let failure = if fails {
+        world.fail_next_operation.take()
+    } else {
+        None
+    };
     let mut r = empty_resp(202);
-    start_lro(app, world, sub, location, version, at, &mut r);
+    start_lro(app, world, sub, location, version, at, failure, &mut r);
     r
 }
 

@@ -101,6 +101,14 @@ pub async fn handle(app: &App, req: Req) -> Resp {
             }
             empty_resp(204)
         }
+        (Method::POST, ["_emulator", "compute", "fail-next"]) => {
+            let code = b["code"].as_str().unwrap_or("ComputeOperationFailed");
+            let message = b["message"]
+                .as_str()
+                .unwrap_or("The compute operation failed.");
+            app.fail_next_compute_operation(code, message);
+            empty_resp(204)
+        }
         (Method::POST, ["_emulator", "token"]) => {
             let user = b["userName"].as_str().unwrap_or_default();
             let scope = b["scope"]

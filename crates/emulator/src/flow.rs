@@ -812,6 +812,7 @@ async fn create(
                 },
                 at: ci_ready,
                 remove: false,
+                failed: false,
             });
             (dto, ci_ready + world.scaled(30.0))
         };
@@ -931,6 +932,7 @@ async fn update(app: &App, req: &Req, sub: &str, rg: &str, ws_name: &str, name: 
             },
             at: ci_ready,
             remove: false,
+            failed: false,
         });
         let r = w
             .runtimes

@@ -182,6 +182,10 @@ impl App {
         self.world().principal_not_found = ids;
     }
 
+    pub fn fail_next_compute_operation(&self, code: &str, message: &str) {
+        self.world().fail_next_operation = Some((code.to_string(), message.to_string()));
+    }
+
     pub fn issue_access_token(
         &self,
         user: &str,
@@ -377,6 +381,12 @@ impl Emulator {
     /// Role assignment creation for these principal ids answers 400 PrincipalNotFound.
     pub fn set_principal_not_found(&self, principal_ids: Vec<String>) {
         self.app.set_principal_not_found(principal_ids)
+    }
+
+    /// The next compute instance start/stop/restart ends with its LRO `Failed` with this error,
+    /// the instance back in its previous state and `lastOperation.operationStatus` `{Op}Failed`.
+    pub fn fail_next_compute_operation(&self, code: &str, message: &str) {
+        self.app.fail_next_compute_operation(code, message)
     }
 
     /// Mints an access token for a seeded user without the sign-in dance (tests only).

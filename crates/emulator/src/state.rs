@@ -80,6 +80,8 @@ pub struct Pending {
     pub at: Instant,
     /// Remove the compute when done (delete).
     pub remove: bool,
+    /// The operation fails: the state returns to `final_state` with `{operation}Failed`.
+    pub failed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -296,6 +298,8 @@ pub struct World {
     pub token_lifetime: Duration,
     pub page_size: usize,
     pub flow_endpoint: String,
+    /// The next compute start/stop/restart fails with this ARM error (code, message).
+    pub fail_next_operation: Option<(String, String)>,
     /// Device-code polling interval announced to clients (seconds, unscaled).
     pub device_code_interval: u64,
     /// Device-code lifetime announced to clients (seconds, unscaled; expiry happens scaled).
@@ -403,7 +407,7 @@ impl World {
                         compute.value["properties"]["properties"]["lastOperation"] = json!({
                             "operationName": p.operation,
                             "operationTime": now_rfc3339(),
-                            "operationStatus": "Succeeded",
+                            "operationStatus": if p.failed { format!("{}Failed", p.operation) } else { "Succeeded".to_string() },
                             "operationTrigger": "User"
                         });
                         compute.value["properties"]["provisioningState"] = json!("Succeeded");
@@ -467,6 +471,7 @@ impl World {
             token_lifetime: Duration::from_secs(3600),
             page_size: 20,
             device_code_interval: 5,
+            fail_next_operation: None,
             device_code_lifetime: 900,
             flow_endpoint: flow_endpoint.trim_end_matches('/').to_string(),
         };

@@ -650,3 +650,56 @@ async fn role_definitions_include_data_scientist_with_real_actions() {
     let (s, _) = env.get_json(&env.arm(&format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{DS_ROLE}?{AUTH_V}")), &t).await;
     assert_eq!(s, 200);
 }
+
+#[tokio::test]
+async fn a_failing_start_ends_the_lro_failed_and_leaves_the_instance_stopped() {
+    let env = start("returning", 300.0).await;
+    let carol = env.token("carol@contoso.com");
+    let ci = env.arm(&format!(
+        "{}/computes/ci-carol",
+        env.ws_path("rg-ml", "ml-workspace")
+    ));
+    env.emu.fail_next_compute_operation(
+        "QuotaExceeded",
+        "Not enough quota for STANDARD_DS3_V2 in eastus.",
+    );
+    let (s, _, h) = env
+        .send_json(
+            Method::POST,
+            &format!("{ci}/start?{MLS_V}"),
+            &carol,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 202);
+    let op = h["azure-asyncoperation"].to_str().unwrap().to_string();
+    let (_, c) = env.get_json(&format!("{ci}?{MLS_V}"), &carol).await;
+    assert_eq!(c["properties"]["properties"]["state"], "Starting");
+    let started = Instant::now();
+    let status = loop {
+        let (_, b) = env.get_json(&op, &carol).await;
+        if b["status"] != "InProgress" {
+            break b;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(status["status"], "Failed");
+    assert_eq!(status["error"]["code"], "QuotaExceeded");
+    let (_, c) = env.get_json(&format!("{ci}?{MLS_V}"), &carol).await;
+    assert_eq!(c["properties"]["properties"]["state"], "Stopped");
+    assert_eq!(
+        c["properties"]["properties"]["lastOperation"]["operationStatus"],
+        "StartFailed"
+    );
+    // Only the next operation fails.
+    let (s, _, _) = env
+        .send_json(
+            Method::POST,
+            &format!("{ci}/start?{MLS_V}"),
+            &carol,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 202);
+}
