@@ -519,3 +519,31 @@ async fn pager_refuses_links_to_another_host() {
     assert_eq!(error.code, ErrorCode::Service);
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_post_that_may_have_been_carried_out_is_not_repeated() {
+    let server = TestServer::start(|_, _| {
+        Reply::json(
+            500,
+            json!({"error": {"code": "InternalServerError", "message": "boom"}}),
+        )
+    })
+    .await;
+    let pipeline = server.pipeline(FakeCredential::new());
+    let create = ApiRequest::new(
+        Method::POST,
+        server.url("FlowRuntimes/rt1"),
+        Audience::Arm,
+        "create runtime 'rt1'",
+    )
+    .json(json!({"runtimeType": "ComputeInstance"}));
+    let error = pipeline.send(&create).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::ServiceUnavailable);
+    assert_eq!(server.requests().len(), 1);
+    // The same failure on a read is retried up to the limit.
+    pipeline
+        .send(&get(&server, "FlowRuntimes/rt1"))
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 1 + 4);
+}

@@ -271,7 +271,11 @@ impl Pipeline {
                 .await;
             match outcome {
                 Err(error) => {
-                    if attempt < retry.max_attempts {
+                    // A request that never reached the server can always be sent again; one
+                    // that may have been processed only when repeating it is harmless.
+                    let safe_to_repeat =
+                        error.is_connect() || retry::is_idempotent(&request.method);
+                    if safe_to_repeat && attempt < retry.max_attempts {
                         let delay = retry.backoff(attempt, None);
                         tracing::debug!(
                             operation = %request.operation,
@@ -306,7 +310,9 @@ impl Pipeline {
                         });
                         continue;
                     }
-                    if retry::is_retryable_status(status) && attempt < retry.max_attempts {
+                    if retry::is_retryable_status(status, &request.method)
+                        && attempt < retry.max_attempts
+                    {
                         let retry_after = headers
                             .get(reqwest::header::RETRY_AFTER)
                             .and_then(|value| value.to_str().ok())

@@ -41,9 +41,28 @@ impl RetryPolicy {
     }
 }
 
-/// Statuses worth retrying unchanged: timeouts, throttling and transient server failures.
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+/// Methods that may be repeated without changing the outcome (ARM PUTs are idempotent).
+pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::PUT,
+        Method::DELETE,
+    ]
+    .contains(method)
+}
+
+/// Statuses worth retrying unchanged. 408, 429 and 503 say the request was not processed, so
+/// any method is retried; after 500, 502 or 504 the server may have acted, so only idempotent
+/// methods are (repeating "create runtime" could create it twice or fail on the duplicate).
+pub(crate) fn is_retryable_status(status: u16, method: &reqwest::Method) -> bool {
+    match status {
+        408 | 429 | 503 => true,
+        500 | 502 | 504 => is_idempotent(method),
+        _ => false,
+    }
 }
 
 /// Parses `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
@@ -107,11 +126,20 @@ mod tests {
 
     #[test]
     fn only_transient_statuses_are_retried() {
+        use reqwest::Method;
         for status in [408, 429, 500, 502, 503, 504] {
-            assert!(is_retryable_status(status), "{status}");
+            assert!(is_retryable_status(status, &Method::GET), "{status}");
+            assert!(is_retryable_status(status, &Method::PUT), "{status}");
         }
         for status in [400, 401, 403, 404, 409, 412, 501] {
-            assert!(!is_retryable_status(status), "{status}");
+            assert!(!is_retryable_status(status, &Method::GET), "{status}");
+        }
+        // A POST may have been carried out before a 500/502/504: not repeated.
+        for status in [408, 429, 503] {
+            assert!(is_retryable_status(status, &Method::POST), "{status}");
+        }
+        for status in [500, 502, 504] {
+            assert!(!is_retryable_status(status, &Method::POST), "{status}");
         }
     }
 }
