@@ -512,6 +512,7 @@ fn retry_after(world: &World) -> u64 {
 }
 
 /// Registers an LRO finishing at `at` and returns its response headers.
+#[allow(clippy::too_many_arguments)]
 fn start_lro(
     app: &App,
     world: &mut World,
