@@ -307,7 +307,7 @@ async fn poll_lro(env: &Env, url: &str, token: &str) -> (String, u32) {
 
 #[tokio::test]
 async fn restart_stop_start_are_lros_that_drive_the_state_machine() {
-    let env = start("first-time", 300.0).await;
+    let env = start("first-time", 60.0).await;
     let t = env.token(ALICE);
     let ci = env.arm(&format!(
         "{}/computes/ci-alice",
@@ -578,7 +578,7 @@ async fn role_assignments_create_conflict_list_delete_and_propagate() {
     // Propagation delay: Dave (Fabrikam owner) grants Alice Data Scientist on a new scope; the
     // permission counts only after the (scaled) delay.
     env.emu
-        .set_role_propagation_delay(Duration::from_millis(600));
+        .set_role_propagation_delay(Duration::from_millis(2000));
     let bob_like = env
         .emu
         .issue_access_token("carol@contoso.com", ARM_SCOPE)
@@ -597,7 +597,7 @@ async fn role_assignments_create_conflict_list_delete_and_propagate() {
         1,
         "only Owner so far"
     );
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let (_, after) = env.get_json(&perms, &carol).await;
     assert_eq!(
         after["value"].as_array().unwrap().len(),
@@ -653,7 +653,7 @@ async fn role_definitions_include_data_scientist_with_real_actions() {
 
 #[tokio::test]
 async fn a_failing_start_ends_the_lro_failed_and_leaves_the_instance_stopped() {
-    let env = start("returning", 300.0).await;
+    let env = start("returning", 60.0).await;
     let carol = env.token("carol@contoso.com");
     let ci = env.arm(&format!(
         "{}/computes/ci-carol",

@@ -27,7 +27,7 @@ async fn wait_status(env: &Env, url: &str, token: &str, from: &str) -> Value {
 
 #[tokio::test]
 async fn create_with_new_custom_app_restarts_the_instance_and_runs() {
-    let env = start("first-time", 300.0).await;
+    let env = start("first-time", 60.0).await;
     let t = env.token(ALICE);
     let (s, list) = env
         .get_json(&env.flow("rg-ml", "ml-workspace", ""), &t)
@@ -112,7 +112,7 @@ async fn synchronous_create_returns_when_the_runtime_is_running() {
 
 #[tokio::test]
 async fn returning_runtimes_need_upgrade_and_update_moves_to_the_latest_tag() {
-    let env = start("returning", 300.0).await;
+    let env = start("returning", 60.0).await;
     let t = env.token(ALICE);
     let (_, list) = env
         .get_json(&env.flow("rg-ml", "ml-workspace", ""), &t)

@@ -393,7 +393,8 @@ async fn start_device(env: &Env) -> Value {
 
 #[tokio::test]
 async fn device_code_pending_slow_down_then_approved() {
-    let env = start("first-time", 100.0).await;
+    // Interval 5 s at time scale 10: polls closer than 0.5 s are too fast.
+    let env = start("first-time", 10.0).await;
     let d = start_device(&env).await;
     assert_eq!(d["interval"], 5);
     assert!(d["verification_uri"]
@@ -418,7 +419,7 @@ async fn device_code_pending_slow_down_then_approved() {
     );
     let (s, b) = poll().await;
     assert_eq!((s, b["error"].as_str()), (400, Some("slow_down")));
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     // The user completes the code on the device login page.
     let r = env
         .http
@@ -442,7 +443,7 @@ async fn device_code_pending_slow_down_then_approved() {
 
 #[tokio::test]
 async fn device_code_denied_and_expired() {
-    let env = start("first-time", 1000.0).await;
+    let env = start("first-time", 1.0).await;
     let d = start_device(&env).await;
     env.emu
         .deny_device_code(d["user_code"].as_str().unwrap())
@@ -458,6 +459,7 @@ async fn device_code_denied_and_expired() {
     .await;
     assert_eq!((s, b["error"].as_str()), (400, Some("access_denied")));
     // 900 s at time scale 1000 expire in 0.9 s.
+    let env = start("first-time", 1000.0).await;
     let d = start_device(&env).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let (s, b) = token_form(
