@@ -48,6 +48,9 @@ pub struct Settings {
     pub custom_cloud_file: Option<PathBuf>,
     pub accounts: Vec<AccountRecord>,
     pub active_account: Option<String>,
+    /// Keys this version does not know (newer versions, other parts of the app): kept as they are.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,6 +155,23 @@ impl Settings {
         std::fs::rename(&temporary, path).map_err(fail)
     }
 
+    /// Read-modify-write: applies `change` to the settings currently on disk (so changes made
+    /// meanwhile by the app or the CLI are kept), saves, and returns the result. A file that cannot
+    /// be parsed is left alone and `fallback` is changed and saved instead.
+    pub fn update(
+        path: &Path,
+        fallback: &Settings,
+        change: impl FnOnce(&mut Settings),
+    ) -> Result<Settings, Error> {
+        let mut current = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Settings>(&text).ok())
+            .unwrap_or_else(|| fallback.clone());
+        change(&mut current);
+        current.save(path)?;
+        Ok(current)
+    }
+
     pub fn account(&self, id: &str) -> Option<&AccountRecord> {
         self.accounts.iter().find(|a| a.id == id)
     }
@@ -232,9 +252,22 @@ mod tests {
                 method: SignInMethod::Browser,
             }],
             active_account: Some("u1.t1".into()),
+            ..Settings::default()
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path).settings, settings);
+
+        // Keys written by another part of the app survive an update made from here.
+        let mut text: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        text["theme"] = serde_json::json!("dark");
+        std::fs::write(&path, text.to_string()).unwrap();
+        let updated = Settings::update(&path, &settings, |s| s.active_account = None).unwrap();
+        assert_eq!(updated.other["theme"], "dark");
+        let reread: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(reread["theme"], "dark");
+        assert!(reread.get("activeAccount").is_none_or(|v| v.is_null()));
     }
 
     #[test]

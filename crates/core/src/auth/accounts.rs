@@ -189,12 +189,12 @@ impl AccountManager {
         selection: &str,
         custom_file: Option<PathBuf>,
     ) -> Result<(), Error> {
-        let mut settings = self.settings.lock().unwrap();
-        settings.cloud = Some(selection.to_owned());
-        if custom_file.is_some() || selection != "custom" {
-            settings.custom_cloud_file = custom_file;
-        }
-        settings.save(&self.settings_path)
+        self.update_settings(|settings| {
+            settings.cloud = Some(selection.to_owned());
+            if custom_file.is_some() || selection != "custom" {
+                settings.custom_cloud_file = custom_file;
+            }
+        })
     }
 
     pub fn cloud(&self) -> &CloudConfig {
@@ -357,12 +357,20 @@ impl AccountManager {
         self.summary(&id)
     }
 
-    fn remember(&self, record: AccountRecord) -> Result<(), Error> {
+    /// Applies `change` to the settings file (re-read first, so the app's and the CLI's other
+    /// changes are kept) and to the in-memory copy.
+    fn update_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<(), Error> {
         let mut settings = self.settings.lock().unwrap();
-        settings.accounts.retain(|a| a.id != record.id);
-        settings.active_account = Some(record.id.clone());
-        settings.accounts.push(record);
-        settings.save(&self.settings_path)
+        *settings = Settings::update(&self.settings_path, &settings, change)?;
+        Ok(())
+    }
+
+    fn remember(&self, record: AccountRecord) -> Result<(), Error> {
+        self.update_settings(|settings| {
+            settings.accounts.retain(|a| a.id != record.id);
+            settings.active_account = Some(record.id.clone());
+            settings.accounts.push(record);
+        })
     }
 
     fn records(&self) -> Vec<AccountRecord> {
@@ -452,11 +460,7 @@ impl AccountManager {
 
     pub fn switch_account(&self, id: &str) -> Result<AccountSummary, Error> {
         self.record(id)?;
-        {
-            let mut settings = self.settings.lock().unwrap();
-            settings.active_account = Some(id.to_owned());
-            settings.save(&self.settings_path)?;
-        }
+        self.update_settings(|settings| settings.active_account = Some(id.to_owned()))?;
         self.summary(id)
     }
 
@@ -563,13 +567,11 @@ impl AccountManager {
                 None => {}
             }
         }
-        {
-            let mut settings = self.settings.lock().unwrap();
+        self.update_settings(|settings| {
             if let Some(account) = settings.accounts.iter_mut().find(|a| a.id == id) {
                 account.tenant_id = tenant_id.to_owned();
             }
-            settings.save(&self.settings_path)?;
-        }
+        })?;
         self.summary(id)
     }
 
@@ -585,15 +587,16 @@ impl AccountManager {
                 }
             }
         }
-        let mut settings = self.settings.lock().unwrap();
-        settings.accounts.retain(|a| a.id != id);
-        if settings.active_account.as_deref() == Some(id) {
-            settings.active_account = settings
-                .accounts
-                .iter()
-                .find(|a| a.cloud == self.cloud.name)
-                .map(|a| a.id.clone());
-        }
-        settings.save(&self.settings_path)
+        let cloud = self.cloud.name.clone();
+        self.update_settings(|settings| {
+            settings.accounts.retain(|a| a.id != id);
+            if settings.active_account.as_deref() == Some(id) {
+                settings.active_account = settings
+                    .accounts
+                    .iter()
+                    .find(|a| a.cloud == cloud)
+                    .map(|a| a.id.clone());
+            }
+        })
     }
 }
