@@ -76,3 +76,41 @@ async fn fleet_is_subscriptions_by_workspaces_by_runtimes() {
         2
     );
 }
+
+#[tokio::test]
+async fn shutdown_and_drop_stop_the_listeners() {
+    let env = start("first-time", 1.0).await;
+    let url = format!("{}/v2/", env.info().registry_endpoint);
+    assert_eq!(env.http.get(&url).send().await.unwrap().status(), 200);
+    let http = env.http.clone();
+    let fresh = client_for(&env.emu, false);
+    env.emu.shutdown().await;
+    let err = fresh
+        .get(&url)
+        .send()
+        .await
+        .expect_err("nothing listens after shutdown");
+    assert!(err.is_connect(), "{err}");
+    assert!(
+        http.get(&url).send().await.is_err(),
+        "open connections are closed too"
+    );
+
+    let env = start("first-time", 1.0).await;
+    let url = format!("{}/v2/", env.info().registry_endpoint);
+    let ca_path = env.info().ca_cert_path.clone();
+    assert!(std::path::Path::new(&ca_path).exists());
+    let fresh = client_for(&env.emu, false);
+    drop(env);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let err = fresh
+        .get(&url)
+        .send()
+        .await
+        .expect_err("nothing listens after drop");
+    assert!(err.is_connect(), "{err}");
+    assert!(
+        !std::path::Path::new(&ca_path).exists(),
+        "the temporary CA file is removed"
+    );
+}
