@@ -20,6 +20,9 @@ pub fn render() -> String {
     let declarations: Vec<String> = declarations![&cfg;
         crate::error::ErrorCode,
         crate::error::Error,
+        crate::app_info::StartupWarningKind,
+        crate::app_info::StartupWarning,
+        crate::app_info::AppInfo,
         crate::model::Tenant,
         crate::model::Subscription,
         crate::model::WorkspaceKind,

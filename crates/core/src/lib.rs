@@ -3,12 +3,14 @@
 //! This crate never depends on Tauri, clap or any UI concern: the shell and the CLI are thin
 //! layers that parse input, call into this crate and map its [`Error`] to their medium.
 
+pub mod app_info;
 pub mod auth;
 pub mod azure;
 pub mod bindings;
 pub mod cloud;
 pub mod http;
 pub mod model;
+pub mod naming;
 pub mod ops;
 pub mod preflight;
 pub mod secret;

@@ -4,6 +4,24 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission
 
 export type AppError = { code: ErrorCode, message: string, remedy?: string, details?: Record<string, unknown>, };
 
+export type StartupWarningKind = "config_unreadable" | "log_dir_unwritable";
+
+export type StartupWarning = { kind: StartupWarningKind, 
+/**
+ * What happened, in a sentence.
+ */
+message: string, 
+/**
+ * What the user can do about it.
+ */
+remedy: string, };
+
+export type AppInfo = { name: string, version: string, 
+/**
+ * Folder of the daily log files; `None` when logging to a file is not possible.
+ */
+logDir: string | null, configPath: string, warnings: Array<StartupWarning>, };
+
 export type Tenant = { tenantId: string, displayName: string | null, defaultDomain: string | null, };
 
 export type Subscription = { 

@@ -1,0 +1,48 @@
+//! The app's commands: each parses its input, calls `pfrm_core`, and returns its result or a
+//! `pfrm_core::Error`, which the UI renders as message + remedy.
+
+use pfrm_core::app_info::AppInfo;
+use pfrm_core::Error;
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::AppState;
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    state.info.clone()
+}
+
+#[tauri::command]
+pub fn validate_runtime_name(name: String) -> Result<(), Error> {
+    pfrm_core::naming::validate_runtime_name(&name)
+}
+
+#[tauri::command]
+pub fn open_logs_folder(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<(), Error> {
+    let Some(dir) = &state.info.log_dir else {
+        return Err(Error::new(
+            pfrm_core::ErrorCode::Config,
+            "There is no logs folder in this session: the app could not write one at start-up.",
+        )
+        .with_remedy(
+            "See the warning at the top of the window for the reason, then restart the app.",
+        ));
+    };
+    app.opener().open_path(dir, None::<&str>).map_err(|error| {
+        Error::new(
+            pfrm_core::ErrorCode::Internal,
+            format!("The logs folder {dir} could not be opened ({error})."),
+        )
+        .with_remedy(format!("Open {dir} in your file manager."))
+    })
+}
+
+/// Called by the UI once its first screen is painted and can take input. Logged with the time
+/// since the process started; the start-up benchmark reads this line.
+#[tauri::command]
+pub fn frontend_ready(state: State<'_, AppState>) {
+    let elapsed = state.started.elapsed();
+    tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "frontend ready");
+    eprintln!("PFRM_FRONTEND_READY {}", elapsed.as_micros());
+}

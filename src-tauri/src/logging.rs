@@ -1,0 +1,145 @@
+//! Logging: always to stderr, and to a daily file in the OS log folder when that folder can be
+//! written. Old files are pruned so seven days are kept.
+
+use std::path::{Path, PathBuf};
+
+use pfrm_core::app_info::{StartupWarning, StartupWarningKind};
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+/// Daily files kept, one per day.
+pub const KEPT_LOG_FILES: usize = 7;
+pub const LOG_FILE_PREFIX: &str = "pfrm";
+
+pub struct Logging {
+    /// Where log files are written; `None` when logging to stderr only.
+    pub file_dir: Option<PathBuf>,
+    pub warning: Option<StartupWarning>,
+    /// Flushes the file writer when dropped: keep it alive until the app ends.
+    _guard: Option<WorkerGuard>,
+}
+
+pub fn init(log_dir: Option<&Path>) -> Logging {
+    let filter = || {
+        EnvFilter::try_from_env("PFRM_LOG").unwrap_or_else(|_| EnvFilter::new("info,pfrm=debug"))
+    };
+    let stderr_layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(filter());
+
+    let (file, warning) = match log_dir {
+        Some(dir) => match open_log_file(dir) {
+            Ok(appender) => (Some((dir.to_path_buf(), appender)), None),
+            Err(reason) => (None, Some(unwritable(dir, &reason))),
+        },
+        None => (
+            None,
+            Some(unwritable(
+                Path::new("(no home folder)"),
+                "the OS reported no home folder",
+            )),
+        ),
+    };
+
+    match file {
+        Some((dir, appender)) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let file_layer = tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer)
+                .with_filter(filter());
+            let _ = tracing_subscriber::registry()
+                .with(stderr_layer)
+                .with(file_layer)
+                .try_init();
+            Logging {
+                file_dir: Some(dir),
+                warning: None,
+                _guard: Some(guard),
+            }
+        }
+        None => {
+            let _ = tracing_subscriber::registry().with(stderr_layer).try_init();
+            Logging {
+                file_dir: None,
+                warning,
+                _guard: None,
+            }
+        }
+    }
+}
+
+fn open_log_file(dir: &Path) -> Result<RollingFileAppender, String> {
+    std::fs::create_dir_all(dir).map_err(|error| error.to_string())?;
+    // The appender opens its file lazily on some platforms; prove now that the folder takes writes.
+    let probe = dir.join(".pfrm-write-test");
+    std::fs::write(&probe, b"").map_err(|error| error.to_string())?;
+    let _ = std::fs::remove_file(&probe);
+    RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix(LOG_FILE_PREFIX)
+        .filename_suffix("log")
+        .max_log_files(KEPT_LOG_FILES)
+        .build(dir)
+        .map_err(|error| error.to_string())
+}
+
+fn unwritable(dir: &Path, reason: &str) -> StartupWarning {
+    StartupWarning {
+        kind: StartupWarningKind::LogDirUnwritable,
+        message: format!(
+            "The log folder {} cannot be written ({reason}), so this session is not logged to a file.",
+            dir.display()
+        ),
+        remedy: "Make the folder writable (or remove whatever file is in its place) and restart \
+                 the app. Until then, logs go to the terminal that started the app."
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_in_place_of_the_log_folder_is_reported_not_fatal() {
+        let root = tempfile::tempdir().unwrap();
+        let blocked = root.path().join("logs");
+        std::fs::write(&blocked, "not a folder").unwrap();
+        let error = open_log_file(&blocked.join("pfrm")).unwrap_err();
+        assert!(!error.is_empty());
+        // The file that was in the way is untouched.
+        assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "not a folder");
+    }
+
+    #[test]
+    fn a_writable_folder_gets_a_daily_log_file() {
+        use std::io::Write;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b/logs");
+        let mut appender = open_log_file(&dir).unwrap();
+        appender.write_all(b"hello\n").unwrap();
+        appender.flush().unwrap();
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        assert!(
+            names[0].starts_with("pfrm.") && names[0].ends_with(".log"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn the_warning_names_the_folder_and_the_way_out() {
+        let warning = unwritable(Path::new("/x/logs"), "Permission denied");
+        assert_eq!(warning.kind, StartupWarningKind::LogDirUnwritable);
+        assert!(warning.message.contains("/x/logs"));
+        assert!(warning.message.contains("Permission denied"));
+        assert!(warning.remedy.contains("restart"));
+    }
+}

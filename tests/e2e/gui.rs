@@ -1,0 +1,237 @@
+//! End-to-end tests of the real desktop app: the binary named by `PFRM_APP_BINARY` runs under
+//! the X display in `DISPLAY` (Xvfb in CI) and is driven over WebDriver.
+//!
+//! Driver: WebKitWebDriver (Debian's `webkit2gtk-driver`) directly, one per test, with
+//! `TAURI_WEBVIEW_AUTOMATION=true`. It starts the app itself, so each test gives the app its own
+//! environment (throwaway HOME and XDG folders) through the driver's environment, which is
+//! what the bad-config and unwritable-log-folder tests need. The driver runs in its own process
+//! group and the whole group (driver, app, WebKit helpers) is ended after each test.
+//!
+//! Each tested screen is saved as a PNG under `PFRM_SCREENSHOT_DIR` (default
+//! `<repo>/target/e2e-screenshots/`). The tests skip only when `PFRM_APP_BINARY` is unset.
+//! Names start with `gui_` so the workspace-wide test run can leave them to this harness.
+
+mod harness;
+
+use harness::{App, AppHome, Screen};
+
+const WINDOW_TITLE: &str = "Prompt Flow Runtime Manager";
+
+#[test]
+fn gui_window_opens_on_the_welcome_screen() {
+    let Some(app) = App::launch_or_skip("gui_window_opens_on_the_welcome_screen", AppHome::new())
+    else {
+        return;
+    };
+    app.run(|screen: Screen| async move {
+        screen
+            .wait_for_text("h1", |text| {
+                text == "Welcome to Prompt Flow Runtime Manager"
+            })
+            .await?;
+        screen
+            .wait_for_text("[data-testid='welcome']", |text| {
+                text.contains("Set up and update your Azure Machine Learning prompt flow runtimes")
+            })
+            .await?;
+        // Read as the page renders them (WebKitWebDriver's element text is empty for Fluent's
+        // tabs, whose label sits beside a hidden bold copy that reserves its width).
+        let tabs = screen.rendered_texts("[role='tab']").await?;
+        assert_eq!(
+            tabs,
+            ["Welcome", "Runtimes", "Permissions", "Activity", "Settings"],
+            "the navigation"
+        );
+        let title = screen.client.title().await.map_err(|e| e.to_string())?;
+        assert_eq!(title, WINDOW_TITLE);
+        screen.assert_x_window_titled(WINDOW_TITLE)?;
+        // The welcome screen offers only actions that work: each is an enabled button.
+        let buttons = screen
+            .count("[data-testid='welcome'] button:not([disabled])")
+            .await?;
+        assert_eq!(
+            buttons, 2,
+            "the welcome screen should offer its two working actions"
+        );
+        screen.save_screenshot("welcome-light").await?;
+        screen.save_display_screenshot("window-welcome").await?;
+
+        // Dark appearance, chosen in Settings, for the dark screenshot.
+        screen.click("[data-testid='nav-settings']").await?;
+        screen.click("input[type='radio'][value='dark']").await?;
+        screen
+            .wait_for_attribute("[data-theme]", "data-theme", "dark")
+            .await?;
+        screen.click("[data-testid='nav-welcome']").await?;
+        screen
+            .wait_for_text("h1", |text| {
+                text == "Welcome to Prompt Flow Runtime Manager"
+            })
+            .await?;
+        screen.save_screenshot("welcome-dark").await?;
+        Ok(())
+    });
+}
+
+#[test]
+fn gui_backend_command_round_trips() {
+    let home = AppHome::new();
+    let expected_log_dir = home.state_dir().join("pfrm").join("logs");
+    let expected_config = home.config_dir().join("pfrm").join("settings.json");
+    let Some(app) = App::launch_or_skip("gui_backend_command_round_trips", home) else {
+        return;
+    };
+    let shown_log_dir = expected_log_dir.display().to_string();
+    let shown_config = expected_config.display().to_string();
+    let _home = app.run(|screen: Screen| async move {
+        screen.click("[data-testid='nav-settings']").await?;
+        screen
+            .wait_for_text("[data-testid='app-version']", |text| {
+                text == env!("CARGO_PKG_VERSION")
+            })
+            .await?;
+        screen
+            .wait_for_text("[data-testid='log-dir']", |text| text == shown_log_dir)
+            .await?;
+        screen
+            .wait_for_text("[data-testid='config-path']", |text| text == shown_config)
+            .await?;
+        assert_eq!(
+            screen.count("[data-testid^='startup-warning']").await?,
+            0,
+            "a clean start shows no warnings"
+        );
+        screen.save_screenshot("settings-light").await?;
+        Ok(())
+    });
+    // The app logged to a file in the folder it showed.
+    let log_files = std::fs::read_dir(&expected_log_dir)
+        .map(|entries| entries.count())
+        .unwrap_or(0);
+    assert_eq!(
+        log_files,
+        1,
+        "one daily log file in {}",
+        expected_log_dir.display()
+    );
+}
+
+#[test]
+fn gui_error_from_rust_is_shown_with_message_and_remedy() {
+    let Some(app) = App::launch_or_skip(
+        "gui_error_from_rust_is_shown_with_message_and_remedy",
+        AppHome::new(),
+    ) else {
+        return;
+    };
+    app.run(|screen: Screen| async move {
+        screen.click("[data-testid='welcome-check-name']").await?;
+        screen
+            .type_into("[data-testid='runtime-name-input']", "runtime_1")
+            .await?;
+        screen.click("[data-testid='runtime-name-check']").await?;
+        screen
+            .wait_for_text("[data-testid='error-text']", |text| {
+                text == "\"runtime_1\" cannot be used as a runtime name: it contains an underscore, which compute names do not allow."
+            })
+            .await?;
+        screen
+            .wait_for_text("[data-testid='error-remedy']", |text| {
+                text.starts_with("Use 3 to 24 characters: letters, digits and hyphens")
+            })
+            .await?;
+        screen
+            .wait_for_text("[data-testid='error-message']", |text| {
+                text.contains("invalid_input")
+            })
+            .await?;
+        screen.save_screenshot("runtime-name-error-light").await?;
+
+        // The same command accepts a good name, so the error above came from the rule.
+        screen.clear("[data-testid='runtime-name-input']").await?;
+        screen
+            .type_into("[data-testid='runtime-name-input']", "my-runtime")
+            .await?;
+        screen.click("[data-testid='runtime-name-check']").await?;
+        screen
+            .wait_for_text("[data-testid='runtime-name-ok']", |text| {
+                text.contains("\"my-runtime\" can be used as a runtime name.")
+            })
+            .await?;
+        assert_eq!(screen.count("[data-testid='error-message']").await?, 0);
+        Ok(())
+    });
+}
+
+#[test]
+fn gui_bad_config_file_is_kept_aside_and_reported() {
+    let home = AppHome::new();
+    let config_dir = home.config_dir().join("pfrm");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let broken = "{ \"theme\": \"dark\", oops";
+    std::fs::write(config_dir.join("settings.json"), broken).unwrap();
+    let backup = config_dir.join("settings.json.bak");
+    let Some(app) = App::launch_or_skip("gui_bad_config_file_is_kept_aside_and_reported", home)
+    else {
+        return;
+    };
+    let shown_backup = backup.display().to_string();
+    let _home = app.run(|screen: Screen| async move {
+        screen
+            .wait_for_text(
+                "[data-testid='startup-warning-config_unreadable']",
+                |text| {
+                    text.contains("Your settings file could not be used")
+                        && text.contains("was damaged")
+                        && text.contains(&shown_backup)
+                },
+            )
+            .await?;
+        // The app is usable, not stuck on the problem.
+        screen
+            .wait_for_text("h1", |text| {
+                text == "Welcome to Prompt Flow Runtime Manager"
+            })
+            .await?;
+        screen.save_screenshot("startup-bad-config").await?;
+        Ok(())
+    });
+    assert_eq!(
+        std::fs::read_to_string(&backup).unwrap(),
+        broken,
+        "the bad file is kept, byte for byte"
+    );
+    assert!(!config_dir.join("settings.json").exists());
+}
+
+#[test]
+fn gui_unwritable_log_folder_opens_with_a_banner() {
+    let home = AppHome::new();
+    // A file where the app's state folder should be: the log folder cannot be created, even by
+    // root (permission bits would not stop root).
+    std::fs::create_dir_all(home.state_dir()).unwrap();
+    std::fs::write(home.state_dir().join("pfrm"), "in the way").unwrap();
+    let Some(app) = App::launch_or_skip("gui_unwritable_log_folder_opens_with_a_banner", home)
+    else {
+        return;
+    };
+    app.run(|screen: Screen| async move {
+        screen
+            .wait_for_text(
+                "[data-testid='startup-warning-log_dir_unwritable']",
+                |text| {
+                    text.contains("Logging to a file is off") && text.contains("cannot be written")
+                },
+            )
+            .await?;
+        screen.click("[data-testid='nav-settings']").await?;
+        screen
+            .wait_for_text("[data-testid='log-dir']", |text| {
+                text == "Not logging to a file in this session"
+            })
+            .await?;
+        assert_eq!(screen.count("[data-testid='open-logs']").await?, 0);
+        screen.save_screenshot("startup-unwritable-log-dir").await?;
+        Ok(())
+    });
+}

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { App } from './App';
+import type { AppInfo } from './backend';
+import { resolveTheme } from './theme';
+
+const INFO: AppInfo = {
+  name: 'Prompt Flow Runtime Manager',
+  version: '9.8.7',
+  logDir: '/logs',
+  configPath: '/config/settings.json',
+  warnings: [],
+};
+
+afterEach(() => {
+  clearMocks();
+  window.localStorage.clear();
+});
+
+function backendAnswering(overrides: Partial<Record<string, (payload: unknown) => unknown>> = {}) {
+  mockIPC((command, payload) => {
+    const handler = overrides[command];
+    if (handler) return handler(payload);
+    if (command === 'app_info') return INFO;
+    return null;
+  });
+}
+
+describe('App', () => {
+  it('opens on the welcome screen with the navigation', async () => {
+    backendAnswering();
+    render(<App />);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Welcome to Prompt Flow Runtime Manager');
+    for (const label of ['Runtimes', 'Permissions', 'Activity', 'Settings']) {
+      expect(screen.getByRole('tab', { name: label })).toBeTruthy();
+    }
+  });
+
+  it('shows the version from the backend in Settings', async () => {
+    backendAnswering();
+    render(<App />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Settings' }));
+    await waitFor(() => expect(screen.getByTestId('app-version').textContent).toBe('9.8.7'));
+    expect(screen.getByTestId('log-dir').textContent).toBe('/logs');
+    expect(screen.getByRole('button', { name: 'Open logs folder' })).toBeTruthy();
+  });
+
+  it('shows a rejected runtime name as message and remedy', async () => {
+    backendAnswering({
+      validate_runtime_name: () => {
+        throw { code: 'invalid_input', message: 'Not that name.', remedy: 'Pick another.' };
+      },
+    });
+    render(<App />);
+    fireEvent.click(screen.getByTestId('welcome-check-name'));
+    fireEvent.change(screen.getByTestId('runtime-name-input'), { target: { value: 'x' } });
+    fireEvent.click(screen.getByTestId('runtime-name-check'));
+    await waitFor(() => expect(screen.getByTestId('error-text').textContent).toBe('Not that name.'));
+    expect(screen.getByTestId('error-remedy').textContent).toBe('Pick another.');
+  });
+
+  it('shows start-up warnings as banners on every page', async () => {
+    backendAnswering({
+      app_info: () => ({ ...INFO, logDir: null, warnings: [{ kind: 'log_dir_unwritable', message: 'M.', remedy: 'R.' }] }),
+    });
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId('startup-warning-log_dir_unwritable')).toBeTruthy());
+    fireEvent.click(screen.getByRole('tab', { name: 'Settings' }));
+    expect(screen.getByTestId('startup-warning-log_dir_unwritable')).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId('log-dir').textContent).toBe('Not logging to a file in this session'));
+    expect(screen.queryByRole('button', { name: 'Open logs folder' })).toBeNull();
+  });
+
+  it('remembers an explicit theme choice and otherwise follows the system', () => {
+    expect(resolveTheme('system', true).dark).toBe(true);
+    expect(resolveTheme('system', false).dark).toBe(false);
+    expect(resolveTheme('light', true).dark).toBe(false);
+    expect(resolveTheme('dark', false).dark).toBe(true);
+  });
+});

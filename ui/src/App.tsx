@@ -1,0 +1,134 @@
+import { useEffect, useState } from 'react';
+import {
+  FluentProvider,
+  Tab,
+  TabList,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { backend, toAppError, type AppError, type AppInfo } from './backend';
+import { t, type MessageKey } from './i18n';
+import { StartupWarnings } from './components/StartupWarnings';
+import { Welcome } from './pages/Welcome';
+import { Runtimes } from './pages/Runtimes';
+import { Permissions } from './pages/Permissions';
+import { Activity } from './pages/Activity';
+import { Settings } from './pages/Settings';
+import { loadThemeChoice, resolveTheme, saveThemeChoice, useSystemPrefersDark, type ThemeChoice } from './theme';
+
+export type Page = 'welcome' | 'runtimes' | 'permissions' | 'activity' | 'settings';
+
+export type AppInfoState =
+  | { kind: 'loading' }
+  | { kind: 'loaded'; info: AppInfo }
+  | { kind: 'error'; error: AppError };
+
+const PAGES: { page: Page; label: MessageKey }[] = [
+  { page: 'welcome', label: 'nav.welcome' },
+  { page: 'runtimes', label: 'nav.runtimes' },
+  { page: 'permissions', label: 'nav.permissions' },
+  { page: 'activity', label: 'nav.activity' },
+  { page: 'settings', label: 'nav.settings' },
+];
+
+const useStyles = makeStyles({
+  root: { height: '100vh', display: 'flex', flexDirection: 'column' },
+  frame: { flexGrow: 1, display: 'flex', minHeight: 0 },
+  nav: {
+    width: '220px',
+    flexShrink: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalS}`,
+    backgroundColor: tokens.colorNeutralBackground2,
+    borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  tabs: { alignItems: 'stretch' },
+  tab: { justifyContent: 'flex-start' },
+  // Fluent centres a tab's label over the space its bold form needs; a vertical list reads
+  // better with labels on one left edge.
+  tabLabel: { textAlign: 'start' },
+  product: { padding: `0 ${tokens.spacingHorizontalM}`, fontWeight: tokens.fontWeightSemibold },
+  main: {
+    flexGrow: 1,
+    overflowY: 'auto',
+    padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalXXXL}`,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+  },
+});
+
+export function App() {
+  const styles = useStyles();
+  const [page, setPage] = useState<Page>('welcome');
+  const [navigated, setNavigated] = useState(false);
+  const [appInfo, setAppInfo] = useState<AppInfoState>({ kind: 'loading' });
+  const [themeChoice, setThemeChoice] = useState<ThemeChoice>(loadThemeChoice);
+  const systemDark = useSystemPrefersDark();
+  const { theme, dark } = resolveTheme(themeChoice, systemDark);
+
+  useEffect(() => {
+    let live = true;
+    backend.appInfo().then(
+      (info) => live && setAppInfo({ kind: 'loaded', info }),
+      (reason: unknown) => live && setAppInfo({ kind: 'error', error: toAppError(reason) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  function navigate(next: Page) {
+    setNavigated(true);
+    setPage(next);
+  }
+
+  function chooseTheme(choice: ThemeChoice) {
+    saveThemeChoice(choice);
+    setThemeChoice(choice);
+  }
+
+  return (
+    <FluentProvider theme={theme} className={styles.root} data-theme={dark ? 'dark' : 'light'}>
+      <div className={styles.frame}>
+        <nav className={styles.nav} aria-label={t('nav.label')}>
+          <Text className={styles.product} size={400}>
+            {t('app.name')}
+          </Text>
+          <TabList
+            className={styles.tabs}
+            vertical
+            size="large"
+            selectedValue={page}
+            onTabSelect={(_, data) => navigate(data.value as Page)}
+          >
+            {PAGES.map(({ page: value, label }) => (
+              <Tab
+                key={value}
+                value={value}
+                className={styles.tab}
+                content={{ className: styles.tabLabel }}
+                data-testid={`nav-${value}`}
+              >
+                {t(label)}
+              </Tab>
+            ))}
+          </TabList>
+        </nav>
+        <main className={styles.main}>
+          {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.info.warnings} />}
+          {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} />}
+          {page === 'runtimes' && <Runtimes />}
+          {page === 'permissions' && <Permissions />}
+          {page === 'activity' && <Activity />}
+          {page === 'settings' && (
+            <Settings appInfo={appInfo} themeChoice={themeChoice} onThemeChoice={chooseTheme} />
+          )}
+        </main>
+      </div>
+    </FluentProvider>
+  );
+}

@@ -1,0 +1,31 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './index.css';
+import { backend } from './backend';
+
+declare const __PFRM_PAGES_MOCK__: boolean;
+
+async function start() {
+  // Page-test builds only: answer IPC with a deterministic fake backend. In any other build the
+  // constant is false and the bundler leaves the mock out.
+  if (__PFRM_PAGES_MOCK__) {
+    const { installPagesMock } = await import('./mock/pagesMock');
+    installPagesMock();
+  }
+  const root = document.getElementById('root');
+  if (!root) return;
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+  // Two frames after the first render the first screen has been painted and takes input.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      backend.frontendReady().catch(() => undefined);
+    }),
+  );
+}
+
+void start();

@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import {
+  Button,
+  Card,
+  Radio,
+  RadioGroup,
+  Field,
+  Spinner,
+  Subtitle2,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { backend, toAppError, type AppError, type AppInfo } from '../backend';
+import { t } from '../i18n';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { PageHeading } from '../components/PageHeading';
+import type { ThemeChoice } from '../theme';
+import type { AppInfoState } from '../App';
+
+const useStyles = makeStyles({
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '760px' },
+  card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: tokens.spacingHorizontalL,
+    rowGap: tokens.spacingVerticalS,
+    margin: 0,
+  },
+  term: { fontWeight: tokens.fontWeightSemibold },
+  value: { margin: 0, wordBreak: 'break-all', fontFamily: tokens.fontFamilyMonospace },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalM },
+});
+
+export function Settings({
+  appInfo,
+  themeChoice,
+  onThemeChoice,
+}: {
+  appInfo: AppInfoState;
+  themeChoice: ThemeChoice;
+  onThemeChoice: (choice: ThemeChoice) => void;
+}) {
+  const styles = useStyles();
+  return (
+    <section className={styles.page} data-testid="settings">
+      <PageHeading>{t('settings.heading')}</PageHeading>
+      <Card className={styles.card}>
+        <Subtitle2 as="h2">{t('settings.about')}</Subtitle2>
+        {appInfo.kind === 'loading' && <Spinner size="tiny" label={t('settings.loading')} />}
+        {appInfo.kind === 'error' && <ErrorMessage error={appInfo.error} />}
+        {appInfo.kind === 'loaded' && <About info={appInfo.info} />}
+      </Card>
+      <Card className={styles.card}>
+        <Field label={<Subtitle2 as="h2">{t('settings.appearance')}</Subtitle2>}>
+          <RadioGroup
+            value={themeChoice}
+            onChange={(_, data) => onThemeChoice(data.value as ThemeChoice)}
+            data-testid="theme-choice"
+          >
+            <Radio value="system" label={t('settings.theme.system')} />
+            <Radio value="light" label={t('settings.theme.light')} data-testid="theme-light" />
+            <Radio value="dark" label={t('settings.theme.dark')} data-testid="theme-dark" />
+          </RadioGroup>
+        </Field>
+      </Card>
+    </section>
+  );
+}
+
+function About({ info }: { info: AppInfo }) {
+  const styles = useStyles();
+  const [openError, setOpenError] = useState<AppError | null>(null);
+  async function openLogs() {
+    setOpenError(null);
+    try {
+      await backend.openLogsFolder();
+    } catch (reason) {
+      setOpenError(toAppError(reason));
+    }
+  }
+  return (
+    <>
+      <dl className={styles.facts}>
+        <dt className={styles.term}>{t('settings.version')}</dt>
+        <dd className={styles.value} data-testid="app-version">
+          {info.version}
+        </dd>
+        <dt className={styles.term}>{t('settings.configFile')}</dt>
+        <dd className={styles.value} data-testid="config-path">
+          {info.configPath}
+        </dd>
+        <dt className={styles.term}>{t('settings.logFolder')}</dt>
+        <dd className={styles.value} data-testid="log-dir">
+          {info.logDir ?? <Text italic>{t('settings.logFolder.none')}</Text>}
+        </dd>
+      </dl>
+      {info.logDir !== null && (
+        <div className={styles.actions}>
+          <Button onClick={openLogs} data-testid="open-logs">
+            {t('settings.openLogs')}
+          </Button>
+        </div>
+      )}
+      {openError && <ErrorMessage error={openError} />}
+    </>
+  );
+}
