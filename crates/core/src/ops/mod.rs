@@ -10,6 +10,7 @@
 pub mod journal;
 mod registry;
 pub mod runtimes;
+pub mod updates;
 pub mod workspaces;
 
 pub use journal::{Journal, JournalEntry};

@@ -40,7 +40,7 @@ impl Default for WatchSettings {
     }
 }
 
-async fn workspace(services: &Services, workspace_id: &str) -> Result<WorkspaceSummary> {
+pub(crate) async fn workspace(services: &Services, workspace_id: &str) -> Result<WorkspaceSummary> {
     let reference = WorkspaceRef::from_arm_id(workspace_id)?;
     Ok(WorkspaceSummary::from(
         &services.arm.get_workspace(&reference).await?,
@@ -248,18 +248,22 @@ pub struct CreateRuntimeRequest {
     pub confirm_restart: bool,
 }
 
-fn runtime_target(workspace_id: &str, runtime_name: &str) -> String {
+pub(crate) fn runtime_target(workspace_id: &str, runtime_name: &str) -> String {
     format!("{}/flowruntimes/{}", workspace_id, runtime_name).to_lowercase()
 }
 
 /// What the journal keeps to watch a runtime again after a restart.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RuntimeResume {
-    workspace_id: String,
-    runtime_name: String,
-    compute_instance: Option<String>,
-    new_app: bool,
+pub(crate) struct RuntimeResume {
+    pub(crate) workspace_id: String,
+    pub(crate) runtime_name: String,
+    pub(crate) compute_instance: Option<String>,
+    pub(crate) new_app: bool,
+    /// For updates: the image before the update, so a resumed update still checks that the
+    /// runtime ended on a newer one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) previous_image: Option<String>,
 }
 
 /// Creates a compute-instance runtime: validates, re-runs preflight, sends the request, and
@@ -291,6 +295,7 @@ pub async fn create_runtime(
         runtime_name: request.runtime_name.clone(),
         compute_instance: Some(request.compute_instance.clone()),
         new_app,
+        previous_image: None,
     };
     let handle = services.operations.begin(
         OperationKind::CreateRuntime,
@@ -416,7 +421,7 @@ fn blocked_by(check: &CheckResult) -> Error {
 
 /// Polls the runtime (and, while a new custom app is being set up, its compute instance) until
 /// the runtime runs or fails, reporting each stage and the service's status message.
-async fn watch_until_running(
+pub(crate) async fn watch_until_running(
     services: &Services,
     flow: &FlowClient,
     resume: &RuntimeResume,
@@ -665,6 +670,7 @@ pub async fn resume_from_journal(
         )
     });
     let watches = resumable.map(|entry| async move {
+        let kind = entry.kind;
         let resume: RuntimeResume = serde_json::from_value(entry.resume.clone()).map_err(|_| {
             Error::internal("An operation in the journal has an unreadable resume record.")
         })?;
@@ -675,7 +681,13 @@ pub async fn resume_from_journal(
             .run(watch.timeout, async move {
                 let workspace = workspace(services, &resume.workspace_id).await?;
                 let flow = services.flow(&workspace)?;
-                watch_until_running(services, &flow, &resume, &progress, watch).await
+                let runtime =
+                    watch_until_running(services, &flow, &resume, &progress, watch).await?;
+                if kind == OperationKind::UpdateRuntime {
+                    progress.stage(Stage::Verifying);
+                    crate::ops::updates::verify_update(&runtime, resume.previous_image.as_deref())?;
+                }
+                Ok(runtime)
             })
             .await
     });
