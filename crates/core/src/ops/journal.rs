@@ -193,8 +193,8 @@ mod tests {
             )
             .unwrap();
         let id = handle.id().to_owned();
-        // The app is closed here: the handle is forgotten without finishing.
-        std::mem::forget(handle);
+        // The app is closed here: the work is dropped without finishing.
+        drop(handle);
 
         let second_run = Journal::open(&path);
         assert_eq!(second_run.pending.len(), 1);

@@ -176,6 +176,15 @@ impl Operations {
     }
 
     fn update(&self, id: &str, change: impl FnOnce(&mut OperationSnapshot)) {
+        self.update_with(id, JournalOnEnd::Remove, change);
+    }
+
+    fn update_with(
+        &self,
+        id: &str,
+        on_end: JournalOnEnd,
+        change: impl FnOnce(&mut OperationSnapshot),
+    ) {
         let mut inner = self.lock();
         let Some(entry) = inner
             .entries
@@ -191,7 +200,7 @@ impl Operations {
         let snapshot = with_elapsed(entry);
         if snapshot.state.is_terminal() {
             entry.snapshot.elapsed_ms = snapshot.elapsed_ms;
-            if let Some(journal) = &inner.journal {
+            if let (Some(journal), JournalOnEnd::Remove) = (&inner.journal, on_end) {
                 if let Err(error) = journal.remove(id) {
                     tracing::warn!(%error, operation = id, "could not remove a finished operation from the journal");
                 }
@@ -200,6 +209,13 @@ impl Operations {
         drop(inner);
         let _ = self.updates.send(snapshot);
     }
+}
+
+/// Whether an operation that ends leaves the journal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum JournalOnEnd {
+    Remove,
+    Keep,
 }
 
 fn with_elapsed(entry: &Entry) -> OperationSnapshot {
@@ -306,11 +322,14 @@ impl OperationHandle {
 impl Drop for OperationHandle {
     fn drop(&mut self) {
         if !self.finished {
+            // The work was dropped: the app is closing, or a bug. The journal keeps the entry so
+            // the next start resumes watching what Azure may still be doing.
             let error = Error::internal("The operation stopped without reporting how it ended.");
-            self.operations.update(&self.id, |snapshot| {
-                snapshot.state = OperationState::Failed;
-                snapshot.error = Some(error);
-            });
+            self.operations
+                .update_with(&self.id, JournalOnEnd::Keep, |snapshot| {
+                    snapshot.state = OperationState::Failed;
+                    snapshot.error = Some(error);
+                });
         }
     }
 }

@@ -191,9 +191,9 @@ pub struct WorkspaceFacts {
 
 /// The actions the AzureML Data Scientist role grants that creating and using a runtime needs.
 /// Checked through effective permissions, so any broader role (Contributor, Owner, a custom role)
-/// passes too, and Reader does not.
+/// passes too, and Reader does not. (`workspaces/read` itself is not among them: the role's
+/// `workspaces/*/read` pattern covers the workspace's children, not the workspace.)
 pub const RUNTIME_ACTIONS: &[&str] = &[
-    "Microsoft.MachineLearningServices/workspaces/read",
     "Microsoft.MachineLearningServices/workspaces/computes/read",
     "Microsoft.MachineLearningServices/workspaces/datastores/read",
     "Microsoft.MachineLearningServices/workspaces/environments/read",
