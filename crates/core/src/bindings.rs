@@ -66,6 +66,17 @@ pub fn render() -> String {
         crate::ops::runtimes::CustomAppChoice,
         crate::ops::runtimes::CreateRuntimeRequest,
         crate::ops::runtimes::DeleteRuntimeRequest,
+        crate::ops::permissions::GrantAbility,
+        crate::ops::permissions::PrincipalKind,
+        crate::ops::permissions::PrincipalSummary,
+        crate::ops::permissions::WorkspaceRoleAssignment,
+        crate::ops::permissions::EndpointIdentity,
+        crate::ops::permissions::GrantTarget,
+        crate::ops::permissions::GrantRequest,
+        crate::ops::permissions::GrantStatus,
+        crate::ops::permissions::GrantOutcome,
+        crate::ops::permissions::RevokeRequest,
+        crate::ops::permissions::RevokeOutcome,
     ];
     let mut text = String::from(
         "// Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.\n\n",

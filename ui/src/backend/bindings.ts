@@ -351,3 +351,105 @@ confirmName: string,
  * Also remove the runtime's custom application from the compute instance.
  */
 removeCustomApp: boolean, };
+
+export type GrantAbility = { workspaceId: string, workspaceName: string, 
+/**
+ * The caller has `Microsoft.Authorization/roleAssignments/write` on the workspace.
+ */
+allowed: boolean, 
+/**
+ * Who can grant the role, in a sentence.
+ */
+whoCanGrant: string, 
+/**
+ * People who hold Owner or User Access Administrator on the workspace or above, when the
+ * caller can read them (best effort; may be empty).
+ */
+administrators: Array<PrincipalSummary>, 
+/**
+ * A ready-to-send request naming the user, the role and the workspace scope ("Copy request").
+ */
+requestText: string, };
+
+export type PrincipalKind = "User" | "Group" | "ServicePrincipal" | "Unknown";
+
+export type PrincipalSummary = { 
+/**
+ * Object id (`principalId` of role assignments).
+ */
+objectId: string, kind: PrincipalKind, displayName?: string, userPrincipalName?: string, mail?: string, 
+/**
+ * For an endpoint's managed identity: the endpoint's name.
+ */
+endpointName?: string, };
+
+export type WorkspaceRoleAssignment = { assignment: RoleAssignment, 
+/**
+ * Role display name (built-ins resolved; custom roles read from Azure when possible).
+ */
+roleName: string, principal: PrincipalSummary, 
+/**
+ * Made on the resource group or subscription, not on the workspace itself: it cannot be
+ * removed here.
+ */
+inherited: boolean, 
+/**
+ * Shown with a "Remove" button (made on the workspace itself).
+ */
+removable: boolean, };
+
+export type EndpointIdentity = { endpointName: string, 
+/**
+ * `SystemAssigned`, `UserAssigned`, `SystemAssigned,UserAssigned`, `None`.
+ */
+identityType?: string, 
+/**
+ * The system-assigned identity's object id; none when the endpoint has none.
+ */
+principalId?: string, 
+/**
+ * Why a role cannot be granted to this endpoint (no system-assigned identity).
+ */
+explanation?: string, };
+
+export type GrantTarget = { "kind": "me" } | { "kind": "user", user: string, } | { "kind": "endpoint", name: string, };
+
+export type GrantRequest = { workspaceId: string, target: GrantTarget, };
+
+export type GrantStatus = "granted" | "alreadyAssigned" | "endpointHasNoIdentity";
+
+export type GrantOutcome = { status: GrantStatus, principal?: PrincipalSummary, 
+/**
+ * The assignment that gives the role (new or existing).
+ */
+assignment?: RoleAssignment, 
+/**
+ * The assignment was seen in effect (for "me": the runtime permissions are allowed; for
+ * others: the assignment is listed) before the time limit.
+ */
+visible: boolean, 
+/**
+ * A sentence for people saying what happened and what to expect next.
+ */
+message: string, 
+/**
+ * The operation's id, when one ran.
+ */
+operationId?: string, };
+
+export type RevokeRequest = { workspaceId: string, 
+/**
+ * The assignment's GUID name (as listed).
+ */
+assignmentName: string, 
+/**
+ * Must equal the principal's label (display name, endpoint name or, for unnamed principals,
+ * the object id), ignoring case and surrounding spaces.
+ */
+confirm: string, };
+
+export type RevokeOutcome = { removed: WorkspaceRoleAssignment, 
+/**
+ * It was already gone when the request arrived.
+ */
+alreadyGone: boolean, message: string, };

@@ -8,6 +8,7 @@
 //! watching it.
 
 pub mod journal;
+pub mod permissions;
 mod registry;
 pub mod runtimes;
 pub mod updates;

@@ -1,0 +1,594 @@
+//! Granting AzureML Data Scientist against the emulator: who may grant (refused before any
+//! write), grant to me with the propagation delay until the preflight check turns green, to a
+//! colleague found by email, to an endpoint's managed identity, an endpoint without one, an
+//! unknown user, an existing assignment (409), PrincipalNotFound retried, and revoke.
+
+mod clients_common;
+
+use std::time::Duration;
+
+use clients_common::{Env, ALICE_OID, SUBSCRIPTION};
+use pfrm_core::azure::WorkspaceRef;
+use pfrm_core::ops::permissions::{
+    self, assignment_name, GrantRequest, GrantSettings, GrantStatus, GrantTarget, PrincipalKind,
+    RevokeRequest, DATA_SCIENTIST_ROLE_GUID,
+};
+use pfrm_core::ops::workspaces::check_workspace;
+use pfrm_core::ops::{OperationKind, OperationState, Operations, Stage};
+use pfrm_core::preflight::{CheckId, CheckStatus, FixAction};
+use pfrm_core::services::Services;
+use pfrm_core::ErrorCode;
+use pfrm_emulator::{FaultAction, FaultRule};
+use serde_json::json;
+
+const BOB: &str = "bob@contoso.com";
+const BOB_OID: &str = "b0b00000-0000-4000-8000-000000000002";
+const CAROL: &str = "carol@contoso.com";
+const ERIN: &str = "erin@contoso.com";
+const ERIN_OID: &str = "e1e10000-0000-4000-8000-000000000005";
+
+const ASSIGNMENT_PUTS: &str = "/subscriptions/**/roleAssignments/*";
+
+fn services(env: &Env, operations: Operations) -> Services {
+    Services::new(env.cloud.clone(), env.credential.clone(), operations)
+        .unwrap()
+        .with_pipeline(env.pipeline.clone())
+}
+
+fn workspace_id(name: &str) -> String {
+    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", name).arm_id()
+}
+
+fn fast() -> GrantSettings {
+    GrantSettings {
+        propagation_timeout: Duration::from_secs(30),
+        poll_interval: Duration::from_millis(100),
+        principal_retry_timeout: Duration::from_secs(10),
+        principal_retry_initial_delay: Duration::from_millis(50),
+        principal_retry_max_delay: Duration::from_millis(200),
+    }
+}
+
+fn grant(workspace: &str, target: GrantTarget) -> GrantRequest {
+    GrantRequest {
+        workspace_id: workspace_id(workspace),
+        target,
+    }
+}
+
+fn puts(env: &Env) -> u64 {
+    env.emulator.faults().request_count("PUT", ASSIGNMENT_PUTS)
+}
+
+#[tokio::test]
+async fn a_caller_who_may_not_grant_is_refused_before_any_write_and_told_whom_to_ask() {
+    let env = Env::start_scenario_as("blocked", BOB).await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+
+    let ability = permissions::can_grant(&services, &workspace_id("ws-open"))
+        .await
+        .unwrap();
+    assert!(!ability.allowed);
+    assert!(ability.who_can_grant.contains("Owner"), "{ability:?}");
+    assert!(ability.who_can_grant.contains("rg-ml"));
+    assert!(ability.request_text.contains(BOB));
+    assert!(ability.request_text.contains(BOB_OID));
+    assert!(ability.request_text.contains("AzureML Data Scientist"));
+    assert!(ability.request_text.contains(&workspace_id("ws-open")));
+    // Erin administers access to the resource group: she is named as someone to ask.
+    assert!(
+        ability
+            .administrators
+            .iter()
+            .any(|a| a.user_principal_name.as_deref() == Some(ERIN)),
+        "{:?}",
+        ability.administrators
+    );
+
+    for target in [
+        GrantTarget::Me,
+        GrantTarget::User {
+            user: "alice@contoso.com".into(),
+        },
+    ] {
+        let error = permissions::grant_data_scientist(&services, grant("ws-open", target), fast())
+            .await
+            .unwrap_err();
+        assert_eq!(error.code, ErrorCode::PermissionDenied);
+        assert!(error.message.contains("roleAssignments/write"), "{error:?}");
+        assert!(error.remedy.as_deref().unwrap().contains("Owner"));
+    }
+    assert_eq!(puts(&env), 0, "nothing was written");
+    assert!(operations.list().is_empty(), "no operation was started");
+}
+
+#[tokio::test]
+async fn grant_to_me_waits_for_propagation_until_the_preflight_check_turns_green() {
+    let env = Env::start_scenario_as("blocked", ERIN).await;
+    let operations = Operations::default();
+    let mut updates = operations.subscribe();
+    let services = services(&env, operations.clone());
+    let workspace = workspace_id("ws-open");
+
+    let before = check_workspace(&services, &workspace).await.unwrap();
+    let role = before.report.get(CheckId::DataScientistRole).unwrap();
+    assert_eq!(role.status, CheckStatus::Failed);
+    assert_eq!(role.fix, Some(FixAction::GrantDataScientistToMe));
+    assert!(
+        permissions::can_grant(&services, &workspace)
+            .await
+            .unwrap()
+            .allowed
+    );
+
+    env.emulator
+        .set_role_propagation_delay(Duration::from_millis(1500));
+    env.emulator.faults().reset_counters();
+    let started = std::time::Instant::now();
+    let outcome =
+        permissions::grant_data_scientist(&services, grant("ws-open", GrantTarget::Me), fast())
+            .await
+            .unwrap();
+    assert_eq!(outcome.status, GrantStatus::Granted, "{outcome:?}");
+    assert!(outcome.visible, "{outcome:?}");
+    assert!(outcome.message.contains("in effect"), "{}", outcome.message);
+    assert!(
+        started.elapsed() >= Duration::from_millis(1400),
+        "waited for the propagation delay"
+    );
+    let permission_checks = env.emulator.faults().request_count(
+        "GET",
+        "/subscriptions/**/providers/Microsoft.Authorization/permissions",
+    );
+    assert!(
+        permission_checks >= 3,
+        "re-checked {permission_checks} times"
+    );
+    let assignment = outcome.assignment.unwrap();
+    assert_eq!(
+        assignment.name,
+        assignment_name(&workspace, ERIN_OID, DATA_SCIENTIST_ROLE_GUID).to_string()
+    );
+    assert_eq!(assignment.principal_type.as_deref(), Some("User"));
+
+    let mut stages = Vec::new();
+    while let Ok(snapshot) = updates.try_recv() {
+        assert_eq!(snapshot.kind, OperationKind::GrantRole);
+        if stages.last() != Some(&snapshot.stage) {
+            stages.push(snapshot.stage);
+        }
+    }
+    assert_eq!(
+        stages,
+        [
+            Stage::Requested,
+            Stage::WaitingForPropagation,
+            Stage::Verifying,
+            Stage::Done
+        ]
+    );
+    assert_eq!(operations.list()[0].state, OperationState::Succeeded);
+
+    let after = check_workspace(&services, &workspace).await.unwrap();
+    assert_eq!(
+        after.report.get(CheckId::DataScientistRole).unwrap().status,
+        CheckStatus::Passed
+    );
+
+    // Granting again is safe: Azure answers 409 RoleAssignmentExists, which counts as success.
+    let again =
+        permissions::grant_data_scientist(&services, grant("ws-open", GrantTarget::Me), fast())
+            .await
+            .unwrap();
+    assert_eq!(again.status, GrantStatus::AlreadyAssigned);
+    assert!(again.visible);
+    let mine = permissions::list_workspace_assignments(&services, &workspace, Some(ERIN_OID))
+        .await
+        .unwrap();
+    let data_scientist: Vec<_> = mine
+        .iter()
+        .filter(|a| a.role_name == "AzureML Data Scientist")
+        .collect();
+    assert_eq!(data_scientist.len(), 1, "no duplicate: {mine:?}");
+    assert!(mine
+        .iter()
+        .any(|a| a.role_name == "User Access Administrator" && a.inherited && !a.removable));
+}
+
+#[tokio::test]
+async fn a_grant_not_applied_within_the_time_limit_says_so_instead_of_failing() {
+    let env = Env::start_scenario_as("blocked", ERIN).await;
+    let services = services(&env, Operations::default());
+    env.emulator
+        .set_role_propagation_delay(Duration::from_secs(60));
+    let outcome = permissions::grant_data_scientist(
+        &services,
+        grant("ws-filestore", GrantTarget::Me),
+        GrantSettings {
+            propagation_timeout: Duration::from_millis(400),
+            ..fast()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, GrantStatus::Granted);
+    assert!(!outcome.visible);
+    assert!(
+        outcome.message.contains("several minutes"),
+        "{}",
+        outcome.message
+    );
+    let check = check_workspace(&services, &workspace_id("ws-filestore"))
+        .await
+        .unwrap();
+    assert_eq!(
+        check.report.get(CheckId::DataScientistRole).unwrap().status,
+        CheckStatus::Failed,
+        "not yet in effect"
+    );
+}
+
+#[tokio::test]
+async fn grant_to_a_colleague_then_revoke_with_confirmation() {
+    let env = Env::start_scenario_as("blocked", ERIN).await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+    let workspace = workspace_id("ws-open");
+
+    let found = permissions::find_user(&services, BOB).await.unwrap();
+    assert_eq!(found.object_id, BOB_OID);
+    assert_eq!(found.display_name.as_deref(), Some("Bob"));
+    let before = permissions::list_workspace_assignments(&services, &workspace, Some(BOB_OID))
+        .await
+        .unwrap();
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(before[0].role_name, "Reader");
+    assert!(before[0].inherited);
+
+    let outcome = permissions::grant_data_scientist(
+        &services,
+        grant("ws-open", GrantTarget::User { user: BOB.into() }),
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, GrantStatus::Granted);
+    assert!(outcome.visible);
+    assert_eq!(outcome.principal.as_ref().unwrap().object_id, BOB_OID);
+    assert!(outcome.message.contains("Bob"), "{}", outcome.message);
+
+    let listed = permissions::list_workspace_assignments(&services, &workspace, None)
+        .await
+        .unwrap();
+    let bobs = listed
+        .iter()
+        .find(|a| a.principal.object_id == BOB_OID && a.role_name == "AzureML Data Scientist")
+        .expect("Bob's new assignment is listed");
+    assert!(bobs.removable && !bobs.inherited);
+    assert_eq!(bobs.principal.label(), "Bob");
+    let name = bobs.assignment.name.clone();
+
+    // A wrong confirmation removes nothing.
+    let error = permissions::revoke_assignment(
+        &services,
+        RevokeRequest {
+            workspace_id: workspace.clone(),
+            assignment_name: name.clone(),
+            confirm: "Alice".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    assert_eq!(error.details.as_ref().unwrap()["confirmWith"], json!("Bob"));
+    assert_eq!(
+        env.emulator
+            .faults()
+            .request_count("DELETE", ASSIGNMENT_PUTS),
+        0
+    );
+
+    // Inherited assignments are not removed from here.
+    let reader = listed
+        .iter()
+        .find(|a| a.principal.object_id == BOB_OID && a.role_name == "Reader")
+        .unwrap();
+    let error = permissions::revoke_assignment(
+        &services,
+        RevokeRequest {
+            workspace_id: workspace.clone(),
+            assignment_name: reader.assignment.name.clone(),
+            confirm: "Bob".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    assert!(
+        error.message.contains("resource group 'rg-ml'"),
+        "{error:?}"
+    );
+
+    let revoked = permissions::revoke_assignment(
+        &services,
+        RevokeRequest {
+            workspace_id: workspace.clone(),
+            assignment_name: name.clone(),
+            confirm: " bob ".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!revoked.already_gone);
+    assert_eq!(revoked.removed.assignment.name, name);
+    let after = permissions::list_workspace_assignments(&services, &workspace, Some(BOB_OID))
+        .await
+        .unwrap();
+    assert!(
+        after
+            .iter()
+            .all(|a| a.role_name != "AzureML Data Scientist"),
+        "{after:?}"
+    );
+    let kinds: Vec<(OperationKind, OperationState)> = operations
+        .list()
+        .iter()
+        .map(|s| (s.kind, s.state))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (OperationKind::GrantRole, OperationState::Succeeded),
+            (OperationKind::RevokeRole, OperationState::Succeeded)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn users_are_found_by_email_and_unknown_users_get_a_clear_message() {
+    let env = Env::start_scenario_as("returning", CAROL).await;
+    let services = services(&env, Operations::default());
+
+    // Carol's email is not her user name: the mail lookup finds her.
+    let carol = permissions::find_user(&services, "carol.admin@contoso.com")
+        .await
+        .unwrap();
+    assert_eq!(carol.user_principal_name.as_deref(), Some(CAROL));
+    assert_eq!(carol.kind, PrincipalKind::User);
+
+    let error = permissions::find_user(&services, "nobody@contoso.com")
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::NotFound);
+    assert!(error.message.contains("nobody@contoso.com"));
+    assert!(error.remedy.as_deref().unwrap().contains("spelling"));
+
+    let error = permissions::grant_data_scientist(
+        &services,
+        grant(
+            "ml-workspace",
+            GrantTarget::User {
+                user: "nobody@contoso.com".into(),
+            },
+        ),
+        fast(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::NotFound);
+    assert_eq!(puts(&env), 0);
+}
+
+#[tokio::test]
+async fn an_existing_assignment_made_elsewhere_counts_as_already_granted() {
+    let env = Env::start_scenario_as("returning", CAROL).await;
+    let services = services(&env, Operations::default());
+    // Alice already holds the role on ml-workspace under a name pfrm did not choose: 409.
+    let outcome = permissions::grant_data_scientist(
+        &services,
+        grant(
+            "ml-workspace",
+            GrantTarget::User {
+                user: "alice@contoso.com".into(),
+            },
+        ),
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, GrantStatus::AlreadyAssigned, "{outcome:?}");
+    assert!(outcome.visible);
+    assert_eq!(puts(&env), 1, "one PUT, answered 409");
+    let assignment = outcome.assignment.unwrap();
+    assert_eq!(assignment.principal_id, ALICE_OID);
+    assert_ne!(
+        assignment.name,
+        assignment_name(
+            &workspace_id("ml-workspace"),
+            ALICE_OID,
+            DATA_SCIENTIST_ROLE_GUID
+        )
+        .to_string(),
+        "the existing assignment is reported"
+    );
+    assert!(
+        outcome.message.contains("already had"),
+        "{}",
+        outcome.message
+    );
+}
+
+#[tokio::test]
+async fn grant_to_an_endpoints_managed_identity() {
+    let env = Env::start_scenario_as("returning", CAROL).await;
+    let services = services(&env, Operations::default());
+    let workspace = workspace_id("ml-workspace");
+
+    let endpoints = permissions::list_endpoint_identities(&services, &workspace)
+        .await
+        .unwrap();
+    assert_eq!(endpoints.len(), 1);
+    assert_eq!(endpoints[0].endpoint_name, "pf-endpoint");
+    let identity = endpoints[0].principal_id.clone().expect("system-assigned");
+    assert!(endpoints[0].explanation.is_none());
+
+    let outcome = permissions::grant_data_scientist(
+        &services,
+        grant(
+            "ml-workspace",
+            GrantTarget::Endpoint {
+                name: "pf-endpoint".into(),
+            },
+        ),
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, GrantStatus::Granted);
+    assert!(outcome.visible);
+    let principal = outcome.principal.unwrap();
+    assert_eq!(principal.object_id, identity);
+    assert_eq!(principal.kind, PrincipalKind::ServicePrincipal);
+    assert_eq!(
+        outcome.assignment.unwrap().principal_type.as_deref(),
+        Some("ServicePrincipal")
+    );
+    let listed = permissions::list_workspace_assignments(&services, &workspace, None)
+        .await
+        .unwrap();
+    let entry = listed
+        .iter()
+        .find(|a| a.principal.object_id == identity)
+        .unwrap();
+    assert_eq!(
+        entry.principal.endpoint_name.as_deref(),
+        Some("pf-endpoint")
+    );
+    assert_eq!(entry.role_name, "AzureML Data Scientist");
+
+    let error = permissions::grant_data_scientist(
+        &services,
+        grant(
+            "ml-workspace",
+            GrantTarget::Endpoint {
+                name: "no-such-endpoint".into(),
+            },
+        ),
+        fast(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn an_endpoint_without_a_managed_identity_gets_an_explanation_not_a_failure() {
+    let env = Env::start_scenario_as("returning", CAROL).await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+    // The endpoint as Azure describes one created without an identity.
+    env.emulator.faults().add(FaultRule {
+        service: Some("arm".into()),
+        method: Some("GET".into()),
+        path: Some("/subscriptions/**/onlineEndpoints/pf-endpoint".into()),
+        action: FaultAction::Respond,
+        status: Some(200),
+        body: Some(json!({
+            "id": format!("{}/onlineEndpoints/pf-endpoint", workspace_id("ml-workspace")),
+            "name": "pf-endpoint",
+            "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+            "location": "eastus",
+            "identity": {"type": "None"},
+            "properties": {"authMode": "Key", "provisioningState": "Succeeded"}
+        })),
+        ..FaultRule::default()
+    });
+    let outcome = permissions::grant_data_scientist(
+        &services,
+        grant(
+            "ml-workspace",
+            GrantTarget::Endpoint {
+                name: "pf-endpoint".into(),
+            },
+        ),
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, GrantStatus::EndpointHasNoIdentity);
+    assert!(!outcome.visible);
+    assert!(outcome.message.contains("pf-endpoint"));
+    assert!(
+        outcome.message.contains("system-assigned"),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(puts(&env), 0);
+    assert!(operations.list().is_empty());
+}
+
+#[tokio::test]
+async fn principal_not_found_is_retried_with_backoff_then_succeeds() {
+    let env = Env::start_scenario_as("blocked", ERIN).await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+    let fault = env.emulator.faults().add(FaultRule {
+        service: Some("arm".into()),
+        method: Some("PUT".into()),
+        path: Some(ASSIGNMENT_PUTS.into()),
+        action: FaultAction::Respond,
+        status: Some(400),
+        body: Some(json!({"error": {"code": "PrincipalNotFound",
+            "message": "Principal b0b00000000040008000000000000002 does not exist in the directory."}})),
+        times: Some(3),
+        ..FaultRule::default()
+    });
+    let mut updates = operations.subscribe();
+    let outcome = permissions::grant_data_scientist(
+        &services,
+        grant("ws-open", GrantTarget::User { user: BOB.into() }),
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, GrantStatus::Granted);
+    assert_eq!(env.emulator.faults().injected(&fault), 3);
+    assert_eq!(puts(&env), 4);
+    let mut said_so = false;
+    while let Ok(snapshot) = updates.try_recv() {
+        said_so |= snapshot
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("does not know"));
+    }
+    assert!(said_so, "the retries were shown as progress");
+}
+
+#[tokio::test]
+async fn principal_not_found_gives_up_after_the_time_limit() {
+    let env = Env::start_scenario_as("blocked", ERIN).await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+    env.emulator.set_principal_not_found(vec![BOB_OID.into()]);
+    let started = std::time::Instant::now();
+    let error = permissions::grant_data_scientist(
+        &services,
+        grant("ws-open", GrantTarget::User { user: BOB.into() }),
+        GrantSettings {
+            principal_retry_timeout: Duration::from_millis(600),
+            ..fast()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(error.code, ErrorCode::NotFound);
+    assert!(error
+        .remedy
+        .as_deref()
+        .unwrap()
+        .contains("retrying is safe"));
+    assert!(puts(&env) >= 3, "retried: {}", puts(&env));
+    assert_eq!(operations.list()[0].state, OperationState::Failed);
+}
