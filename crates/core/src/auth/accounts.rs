@@ -313,7 +313,11 @@ impl AccountManager {
             specific => specific.to_owned(),
         };
         Ok(AccountRecord {
-            id: format!("{user_id}.{}", home_tenant.as_deref().unwrap_or("unknown")),
+            // `oid.tid` as Entra's own account ids; servers without tenants have the user id only.
+            id: match home_tenant.as_deref() {
+                Some(tid) => format!("{user_id}.{tid}"),
+                None => user_id.to_owned(),
+            },
             cloud: self.cloud.name.clone(),
             username: claims
                 .username()
