@@ -239,6 +239,17 @@ async fn revocation_asks_for_sign_in_again_without_looping() {
     assert_eq!(manager.status().state, SignInState::SignInRequired);
     assert!(!manager.active_account().unwrap().signed_in);
     assert!(store.keys().is_empty(), "the dead refresh token is dropped");
+
+    // Signing in again restores the account in place.
+    let again = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(again.id, account.id);
+    assert_eq!(manager.status().state, SignInState::SignedIn);
+    let credential = manager.credential(&account.id).unwrap();
+    assert!(credential.get_token(&[graph.as_str()], None).await.is_ok());
+    assert_eq!(manager.accounts().len(), 1);
 }
 
 #[tokio::test]
