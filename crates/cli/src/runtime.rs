@@ -2,11 +2,11 @@
 //! the studio page, as commands. Each subcommand is one variant of [`RuntimeCommand`] and one arm
 //! of [`run`]; add new ones the same way.
 
+mod updates;
+
 use clap::{Args, Subcommand};
 use pfrm_core::model::{RuntimeDetails, RuntimeSummary};
-use pfrm_core::ops::runtimes::{
-    self, CreateRuntimeRequest, CustomAppChoice, DeleteRuntimeRequest,
-};
+use pfrm_core::ops::runtimes::{self, CreateRuntimeRequest, CustomAppChoice, DeleteRuntimeRequest};
 use pfrm_core::{Error, ErrorCode};
 
 use crate::context::{Context, WorkspaceOption};
@@ -30,6 +30,10 @@ pub enum RuntimeCommand {
     Create(CreateArgs),
     /// Delete a runtime (and, if asked, its custom application) and wait until it is gone.
     Delete(DeleteArgs),
+    /// Whether runtimes run the newest runtime image (exit code 20 when an update is available).
+    Check(updates::CheckArgs),
+    /// Update a runtime (or every outdated one) to the newest image or a rebuilt environment.
+    Update(updates::UpdateArgs),
 }
 
 #[derive(Args)]
@@ -70,6 +74,8 @@ pub struct DeleteArgs {
 
 pub async fn run(context: &Context, command: RuntimeCommand) -> Result<(), Error> {
     match command {
+        RuntimeCommand::Check(args) => updates::check(context, args).await?,
+        RuntimeCommand::Update(args) => updates::update(context, args).await?,
         RuntimeCommand::List { workspace } => {
             let workspace_id = context.workspace_id(&workspace).await?;
             let runtimes = runtimes::list_runtimes(&context.services, &workspace_id).await?;
@@ -108,8 +114,7 @@ pub async fn run(context: &Context, command: RuntimeCommand) -> Result<(), Error
                 app,
                 confirm_restart,
             };
-            let runtime =
-                runtimes::create_runtime(&context.services, request, context.watch).await;
+            let runtime = runtimes::create_runtime(&context.services, request, context.watch).await;
             crate::progress::settle();
             let runtime = runtime?;
             if context.json {
@@ -137,8 +142,7 @@ pub async fn run(context: &Context, command: RuntimeCommand) -> Result<(), Error
                 confirm_name: args.confirm,
                 remove_custom_app: args.remove_app,
             };
-            let outcome =
-                runtimes::delete_runtime(&context.services, request, context.watch).await;
+            let outcome = runtimes::delete_runtime(&context.services, request, context.watch).await;
             crate::progress::settle();
             outcome?;
             if context.json {

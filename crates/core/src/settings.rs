@@ -48,6 +48,9 @@ pub struct Settings {
     pub custom_cloud_file: Option<PathBuf>,
     pub accounts: Vec<AccountRecord>,
     pub active_account: Option<String>,
+    /// The workspace (ARM id) picked last, offered first next time by the app and the CLI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_workspace_id: Option<String>,
     /// Keys this version does not know (newer versions, other parts of the app): kept as they are.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
@@ -252,6 +255,9 @@ mod tests {
                 method: SignInMethod::Browser,
             }],
             active_account: Some("u1.t1".into()),
+            last_workspace_id: Some(
+                "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws".into(),
+            ),
             ..Settings::default()
         };
         settings.save(&path).unwrap();

@@ -1,0 +1,217 @@
+//! `pfrm workspace list` (the workspace picker) and `pfrm preflight` (the workspace page's
+//! checklist, with the signed-in user's compute instances).
+
+use clap::{Args, Subcommand};
+use pfrm_core::model::{WorkspaceKind, WorkspaceSummary};
+use pfrm_core::ops::runtimes::{list_my_compute_instances, InstanceChoice};
+use pfrm_core::ops::workspaces::{
+    check_workspace, list_workspaces, WorkspaceCheck, DEFAULT_PARALLEL_REQUESTS,
+};
+use pfrm_core::Error;
+use serde::Serialize;
+
+use crate::context::{Context, WorkspaceOption};
+use crate::output::{print_check, print_json, Table};
+
+/// Exit code of `pfrm preflight` when a blocker fails: creating a runtime cannot work yet.
+pub const PREFLIGHT_BLOCKED_EXIT: u8 = 11;
+
+#[derive(Subcommand)]
+pub enum WorkspaceCommand {
+    /// Your workspaces in every subscription of the current tenant.
+    List {
+        /// Only workspaces whose name, resource group, subscription or region contains this text.
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct PreflightArgs {
+    #[command(flatten)]
+    workspace: WorkspaceOption,
+    /// Also require this compute instance to pass its checks (blockers on it count).
+    #[arg(long, value_name = "INSTANCE")]
+    compute: Option<String>,
+}
+
+pub async fn run(context: &Context, command: WorkspaceCommand) -> Result<(), Error> {
+    match command {
+        WorkspaceCommand::List { filter } => {
+            let mut listing = list_workspaces(&context.services, DEFAULT_PARALLEL_REQUESTS).await?;
+            if let Some(filter) = filter.map(|f| f.to_lowercase()) {
+                let subscription_names = listing.subscriptions.clone();
+                listing.workspaces.retain(|workspace| {
+                    let subscription = subscription_names
+                        .iter()
+                        .find(|s| s.subscription_id == workspace.subscription_id)
+                        .map(|s| s.display_name.to_lowercase())
+                        .unwrap_or_default();
+                    [
+                        workspace.name.to_lowercase(),
+                        workspace.resource_group.to_lowercase(),
+                        workspace.location.to_lowercase(),
+                        workspace.subscription_id.to_lowercase(),
+                        subscription,
+                    ]
+                    .iter()
+                    .any(|text| text.contains(&filter))
+                });
+            }
+            if context.json {
+                return print_json(&listing);
+            }
+            if listing.workspaces.is_empty() {
+                println!("No AzureML workspaces found.");
+            } else {
+                let mut table = Table::new(&[
+                    "",
+                    "SUBSCRIPTION",
+                    "WORKSPACE",
+                    "RESOURCE GROUP",
+                    "REGION",
+                    "KIND",
+                ]);
+                for workspace in &listing.workspaces {
+                    let subscription = listing
+                        .subscriptions
+                        .iter()
+                        .find(|s| s.subscription_id == workspace.subscription_id)
+                        .map(|s| s.display_name.clone())
+                        .unwrap_or_else(|| workspace.subscription_id.clone());
+                    let is_default = context
+                        .last_workspace_id()
+                        .is_some_and(|last| last.eq_ignore_ascii_case(&workspace.id));
+                    table.row(vec![
+                        if is_default { "*" } else { "" }.to_owned(),
+                        subscription,
+                        workspace.name.clone(),
+                        workspace.resource_group.clone(),
+                        workspace.location.clone(),
+                        kind_text(workspace),
+                    ]);
+                }
+                table.print();
+            }
+            if !listing.problems.is_empty() {
+                println!();
+                println!("Subscriptions that could not be read:");
+                for problem in &listing.problems {
+                    println!(
+                        "  ! {} ({}): {}",
+                        problem.display_name, problem.subscription_id, problem.error.message
+                    );
+                    if let Some(remedy) = &problem.error.remedy {
+                        println!("    → {remedy}");
+                    }
+                }
+            }
+            let unusable: Vec<_> = listing.subscriptions.iter().filter(|s| !s.usable).collect();
+            if !unusable.is_empty() {
+                println!();
+                for subscription in unusable {
+                    println!(
+                        "  ! {} is {}; its workspaces are not listed.",
+                        subscription.display_name, subscription.state
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn kind_text(workspace: &WorkspaceSummary) -> String {
+    match (workspace.kind, &workspace.kind_text) {
+        (WorkspaceKind::Other, Some(text)) => text.clone(),
+        (kind, _) => format!("{kind:?}"),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PreflightOutput<'a> {
+    #[serde(flatten)]
+    check: &'a WorkspaceCheck,
+    compute_instances: &'a [InstanceChoice],
+    /// Whether `pfrm runtime create` would be refused (the exit code says the same).
+    blocked: bool,
+}
+
+/// Runs the checks; returns the process exit code (0, or [`PREFLIGHT_BLOCKED_EXIT`]).
+pub async fn preflight(context: &Context, args: PreflightArgs) -> Result<u8, Error> {
+    let workspace_id = context.workspace_id(&args.workspace).await?;
+    let (check, instances) = tokio::join!(
+        check_workspace(&context.services, &workspace_id),
+        list_my_compute_instances(&context.services, &workspace_id, None),
+    );
+    let check = check?;
+    let instances = instances?;
+    let chosen = match &args.compute {
+        Some(name) => Some(
+            instances
+                .iter()
+                .find(|choice| choice.instance.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    Error::new(
+                        pfrm_core::ErrorCode::NotFound,
+                        format!("You have no compute instance named '{name}' in this workspace."),
+                    )
+                    .with_remedy("Run `pfrm compute list` to see yours.")
+                })?,
+        ),
+        None => None,
+    };
+    let blocked = check.report.blocked || chosen.is_some_and(|choice| !choice.usable);
+    if context.json {
+        print_json(&PreflightOutput {
+            check: &check,
+            compute_instances: &instances,
+            blocked,
+        })?;
+    } else {
+        println!(
+            "Preflight for {} ({}, {})",
+            check.workspace.name, check.workspace.resource_group, check.workspace.location
+        );
+        for item in &check.report.checks {
+            print_check(item, "  ");
+        }
+        let shown: Vec<&InstanceChoice> = match chosen {
+            Some(choice) => vec![choice],
+            None => instances.iter().collect(),
+        };
+        if shown.is_empty() {
+            println!();
+            println!("  ! You have no compute instance in this workspace.");
+            println!(
+                "    → Create one in Azure ML studio: {}",
+                pfrm_core::preflight::CREATE_COMPUTE_INSTANCE_GUIDE
+            );
+        }
+        for choice in shown {
+            println!();
+            println!(
+                "Compute instance {} ({:?}{})",
+                choice.instance.name,
+                choice.instance.state,
+                choice
+                    .instance
+                    .vm_size
+                    .as_deref()
+                    .map(|size| format!(", {size}"))
+                    .unwrap_or_default()
+            );
+            for item in &choice.checks {
+                print_check(item, "  ");
+            }
+        }
+        println!();
+        if blocked {
+            println!("Blocked: a runtime cannot be created until the ✗ items are fixed.");
+        } else {
+            println!("Ready: nothing blocks creating a runtime.");
+        }
+    }
+    Ok(if blocked { PREFLIGHT_BLOCKED_EXIT } else { 0 })
+}
