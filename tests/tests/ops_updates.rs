@@ -1,0 +1,581 @@
+//! Versions and updates end to end against the emulator: the version check (disagreement with
+//! the service's `needUpgrade`; registry paging and ETags are in `ops_updates_registry.rs`), the fleet check, updating with the default environment (verified),
+//! the custom environment path, update all (a failure among successes, custom runtimes listed,
+//! no second update of a runtime already updating), cancel, timeout, and journal resume.
+
+mod clients_common;
+
+use std::time::Duration;
+
+use clients_common::{Env, SUBSCRIPTION};
+use pfrm_core::azure::WorkspaceRef;
+use pfrm_core::model::RuntimeStatus;
+use pfrm_core::ops::runtimes::{self, WatchSettings};
+use pfrm_core::ops::updates::{
+    self, CheckOptions, UpdateAllOutcome, UpdateAllRequest, UpdateRuntimeRequest,
+};
+use pfrm_core::ops::{Journal, OperationKind, OperationState, Operations, Stage};
+use pfrm_core::services::Services;
+use pfrm_core::ErrorCode;
+use pfrm_emulator::{FaultAction, FaultRule};
+
+const NEWEST: &str = "20251211.v12";
+
+fn services(env: &Env, operations: Operations) -> Services {
+    Services::new(env.cloud.clone(), env.credential.clone(), operations)
+        .unwrap()
+        .with_pipeline(env.pipeline.clone())
+}
+
+fn fast() -> WatchSettings {
+    WatchSettings {
+        poll_interval: Duration::from_millis(40),
+        timeout: Duration::from_secs(60),
+    }
+}
+
+fn ml_workspace() -> String {
+    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id()
+}
+
+fn fleet_workspace(w: usize) -> String {
+    WorkspaceRef::new(
+        "5f1e0000-0000-4000-8000-000000000001",
+        "rg-fleet-1",
+        format!("ws-fleet-1-{w}"),
+    )
+    .arm_id()
+}
+
+#[tokio::test]
+async fn disagreement_with_need_upgrade_says_which_source_says_what() {
+    let env = Env::start_scenario("returning").await;
+    let services = services(&env, Operations::default());
+    env.emulator.faults().add(FaultRule {
+        service: Some("flow".into()),
+        method: Some("GET".into()),
+        path: Some("/flow/api/**/FlowRuntimes/rt-default/needUpgrade".into()),
+        action: FaultAction::Respond,
+        status: Some(200),
+        body: Some(serde_json::json!(false)),
+        ..Default::default()
+    });
+    let status = updates::check_runtime_version(
+        &services,
+        &ml_workspace(),
+        "rt-default",
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(env.emulator.faults().injected_total(), 1);
+    assert_eq!(status.registry_says_outdated, Some(true));
+    assert_eq!(status.service_says_outdated, Some(false));
+    assert!(!status.sources_agree);
+    assert!(status.update_available, "the registry's newer image counts");
+    let explanation = status.explanation.unwrap();
+    assert!(
+        explanation.contains("container registry lists version 2025-12-11 (v12)"),
+        "{explanation}"
+    );
+    assert!(
+        explanation.contains("prompt flow service says no update is needed"),
+        "{explanation}"
+    );
+}
+
+#[tokio::test]
+async fn checking_workspaces_flags_outdated_runtimes_and_counts_them() {
+    let env = Env::start_scenario("returning").await;
+    let services = services(&env, Operations::default());
+    let missing = WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "no-such-workspace").arm_id();
+    let report = updates::check_workspaces(
+        &services,
+        &[ml_workspace(), missing.clone(), ml_workspace()],
+        CheckOptions::default(),
+    )
+    .await;
+    let names: Vec<&str> = report
+        .runtimes
+        .iter()
+        .map(|r| r.runtime_name.as_str())
+        .collect();
+    assert_eq!(names, ["rt-custom", "rt-default"], "each workspace once");
+    assert_eq!(report.outdated_count, 2);
+    assert_eq!(updates::count_outdated(&report.runtimes), 2);
+    assert_eq!(report.latest.as_ref().unwrap().tag, NEWEST);
+    let custom = &report.runtimes[0];
+    assert!(custom.update_available);
+    assert!(custom.current.is_none(), "a built image has no version");
+    assert_eq!(
+        custom.custom_environment.as_ref().unwrap().display(),
+        "pf-custom:1"
+    );
+    assert!(!custom.updatable_directly());
+    assert!(custom
+        .explanation
+        .as_deref()
+        .unwrap()
+        .contains("custom environment pf-custom:1"));
+    assert!(report.runtimes[1].updatable_directly());
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(report.problems[0].workspace_id, missing);
+    // ARM checks permission before existence: an unknown workspace reads as forbidden.
+    assert_eq!(report.problems[0].error.code, ErrorCode::PermissionDenied);
+}
+
+fn distinct_stages(
+    updates: &mut tokio::sync::broadcast::Receiver<pfrm_core::ops::OperationSnapshot>,
+) -> Vec<Stage> {
+    let mut stages = Vec::new();
+    while let Ok(snapshot) = updates.try_recv() {
+        if stages.last() != Some(&snapshot.stage) {
+            stages.push(snapshot.stage);
+        }
+    }
+    stages
+}
+
+#[tokio::test]
+async fn default_environment_update_ends_on_the_newest_tag_and_the_badge_goes_away() {
+    let env = Env::start_scenario("returning").await;
+    let operations = Operations::default();
+    let mut progress = operations.subscribe();
+    let services = services(&env, operations.clone());
+
+    let outcome = updates::update_runtime(
+        &services,
+        UpdateRuntimeRequest {
+            workspace_id: ml_workspace(),
+            runtime_name: "rt-default".into(),
+            environment: None,
+            allow_older: false,
+        },
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.previous.as_ref().unwrap().tag, "20240111.v2");
+    assert_eq!(outcome.current.as_ref().unwrap().tag, NEWEST);
+    assert_eq!(outcome.runtime.summary.status, RuntimeStatus::Running);
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+
+    let stages = distinct_stages(&mut progress);
+    assert_eq!(
+        stages,
+        [
+            Stage::Requested,
+            Stage::InstanceRestarting,
+            Stage::RuntimeStarting,
+            Stage::Verifying,
+            Stage::Done
+        ]
+    );
+    let snapshot = operations.get(&outcome.operation_id).unwrap();
+    assert_eq!(snapshot.kind, OperationKind::UpdateRuntime);
+    assert_eq!(snapshot.state, OperationState::Succeeded);
+
+    let status = updates::check_runtime_version(
+        &services,
+        &ml_workspace(),
+        "rt-default",
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(!status.update_available, "{status:?}");
+    assert!(status.sources_agree);
+    assert_eq!(status.current.unwrap().tag, NEWEST);
+    assert!(status.app_image.unwrap().ends_with(NEWEST));
+}
+
+#[tokio::test]
+async fn an_update_that_leaves_the_old_tag_fails_clearly() {
+    let env = Env::start_scenario("returning").await;
+    let services = services(&env, Operations::default());
+    // The service accepts the request but never acts on it.
+    env.emulator.faults().add(FaultRule {
+        service: Some("flow".into()),
+        method: Some("PUT".into()),
+        path: Some("/flow/api/**/FlowRuntimes/rt-default".into()),
+        action: FaultAction::Respond,
+        status: Some(200),
+        body: Some(serde_json::json!({})),
+        ..Default::default()
+    });
+    let error = updates::update_runtime(
+        &services,
+        UpdateRuntimeRequest {
+            workspace_id: ml_workspace(),
+            runtime_name: "rt-default".into(),
+            environment: None,
+            allow_older: false,
+        },
+        fast(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Service);
+    assert!(error.message.contains("not newer"), "{}", error.message);
+    assert!(
+        error.message.contains("version 2024-01-11 (v2)"),
+        "{}",
+        error.message
+    );
+    assert!(error.remedy.is_some());
+    assert_eq!(services.operations.list()[0].state, OperationState::Failed);
+}
+
+#[tokio::test]
+async fn custom_environment_update_gives_the_base_image_and_warns_about_older_versions() {
+    let env = Env::start_scenario("returning").await;
+    let services = services(&env, Operations::default());
+
+    let guidance = updates::custom_environment_guidance(
+        &services,
+        &ml_workspace(),
+        "rt-custom",
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        guidance.dockerfile_from_line,
+        format!(
+            "FROM {}/azureml/promptflow/promptflow-runtime-stable:{NEWEST}",
+            env.cloud.registry_host
+        )
+    );
+    assert_eq!(
+        guidance.current_environment.as_ref().unwrap().display(),
+        "pf-custom:1"
+    );
+    let versions: Vec<(&str, bool, bool)> = guidance
+        .candidates
+        .iter()
+        .map(|c| (c.choice.version.as_str(), c.is_current, c.warning.is_some()))
+        .collect();
+    assert_eq!(versions, [("2", false, false), ("1", true, true)]);
+
+    // Picking the version it already runs needs a confirmation.
+    let current_id = guidance.candidates[1].choice.asset_id.clone();
+    let refused = updates::update_runtime(
+        &services,
+        UpdateRuntimeRequest {
+            workspace_id: ml_workspace(),
+            runtime_name: "rt-custom".into(),
+            environment: Some(current_id),
+            allow_older: false,
+        },
+        fast(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Conflict);
+    assert!(
+        refused.message.contains("pf-custom:1"),
+        "{}",
+        refused.message
+    );
+    assert!(services.operations.list().is_empty(), "nothing was started");
+
+    // An environment the workspace does not have is refused before anything is sent.
+    let unknown = updates::update_runtime(
+        &services,
+        UpdateRuntimeRequest {
+            workspace_id: ml_workspace(),
+            runtime_name: "rt-custom".into(),
+            environment: Some("azureml:pf-custom:9".into()),
+            allow_older: false,
+        },
+        fast(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(unknown.code, ErrorCode::NotFound);
+
+    let rebuilt = guidance.candidates[0].choice.asset_id.clone();
+    let outcome = updates::update_runtime(
+        &services,
+        UpdateRuntimeRequest {
+            workspace_id: ml_workspace(),
+            runtime_name: "rt-custom".into(),
+            environment: Some(rebuilt.clone()),
+            allow_older: false,
+        },
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        outcome.runtime.summary.environment.as_deref(),
+        Some(rebuilt.as_str())
+    );
+    assert_eq!(outcome.runtime.summary.status, RuntimeStatus::Running);
+    let status = updates::check_runtime_version(
+        &services,
+        &ml_workspace(),
+        "rt-custom",
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status.custom_environment.unwrap().display(), "pf-custom:2");
+}
+
+#[tokio::test]
+async fn update_all_finishes_the_others_when_one_fails_and_says_which() {
+    // Three workspaces, two runtimes each on one instance: six outdated runtimes.
+    let env = Env::start_scenario("fleet:1:3:2").await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+    env.emulator.faults().add(FaultRule {
+        service: Some("flow".into()),
+        method: Some("PUT".into()),
+        path: Some("/flow/api/**/workspaces/ws-fleet-1-2/FlowRuntimes/rt-2".into()),
+        action: FaultAction::Respond,
+        status: Some(400),
+        body: Some(serde_json::json!({"error": {"code": "UserError", "message": "The runtime's custom application could not be updated.", "innerError": {"code": "BadArgument"}}})),
+        ..Default::default()
+    });
+    let summary = updates::update_all_outdated(
+        &services,
+        UpdateAllRequest {
+            workspace_ids: (1..=3).map(fleet_workspace).collect(),
+            max_parallel: Some(3),
+        },
+        fast(),
+        CheckOptions::default(),
+    )
+    .await;
+    assert!(summary.problems.is_empty(), "{:?}", summary.problems);
+    assert_eq!(summary.items.len(), 6, "{summary:#?}");
+    assert_eq!(summary.updated, 5, "{summary:#?}");
+    assert_eq!(summary.failed, 1);
+    assert_eq!(summary.needs_attention, 0);
+    let failed: Vec<_> = summary
+        .items
+        .iter()
+        .filter(|item| item.outcome == UpdateAllOutcome::Failed)
+        .collect();
+    assert_eq!(failed[0].workspace_name, "ws-fleet-1-2");
+    assert_eq!(failed[0].runtime_name, "rt-2");
+    let error = failed[0].error.as_ref().unwrap();
+    assert!(
+        error.message.contains("could not be updated"),
+        "{}",
+        error.message
+    );
+    for item in summary
+        .items
+        .iter()
+        .filter(|item| item.outcome == UpdateAllOutcome::Updated)
+    {
+        assert_eq!(item.to.as_ref().unwrap().tag, NEWEST, "{item:?}");
+        let op = operations.get(item.operation_id.as_ref().unwrap()).unwrap();
+        assert_eq!(op.state, OperationState::Succeeded);
+    }
+    // Six operations, one per runtime; the failed one is in the Activity panel too.
+    assert_eq!(operations.list().len(), 6);
+    let again = updates::check_workspaces(
+        &services,
+        &(1..=3).map(fleet_workspace).collect::<Vec<_>>(),
+        CheckOptions::default(),
+    )
+    .await;
+    assert_eq!(again.outdated_count, 1);
+}
+
+#[tokio::test]
+async fn update_all_lists_custom_runtimes_and_skips_one_already_updating() {
+    let env = Env::start_scenario("returning").await;
+    let operations = Operations::default();
+    let mut progress = operations.subscribe();
+    let services = services(&env, operations.clone());
+    // The first update's request is slow to arrive, so the runtime still reads as outdated
+    // while that update is in progress.
+    env.emulator.faults().add(FaultRule {
+        service: Some("flow".into()),
+        method: Some("PUT".into()),
+        path: Some("/flow/api/**/FlowRuntimes/rt-default".into()),
+        action: FaultAction::Delay,
+        delay_ms: Some(1500),
+        times: Some(1),
+        ..Default::default()
+    });
+
+    let first = {
+        let services = services.clone();
+        tokio::spawn(async move {
+            updates::update_runtime(
+                &services,
+                UpdateRuntimeRequest {
+                    workspace_id: ml_workspace(),
+                    runtime_name: "rt-default".into(),
+                    environment: None,
+                    allow_older: false,
+                },
+                fast(),
+            )
+            .await
+        })
+    };
+    let first_id = progress.recv().await.unwrap().id;
+    let summary = updates::update_all_outdated(
+        &services,
+        UpdateAllRequest {
+            workspace_ids: vec![ml_workspace()],
+            max_parallel: None,
+        },
+        fast(),
+        CheckOptions::default(),
+    )
+    .await;
+    assert_eq!(summary.updated, 0);
+    assert_eq!(summary.already_updating, 1, "{summary:#?}");
+    let skipped = summary
+        .items
+        .iter()
+        .find(|item| item.outcome == UpdateAllOutcome::AlreadyUpdating)
+        .unwrap();
+    assert_eq!(skipped.runtime_name, "rt-default");
+    assert_eq!(skipped.operation_id.as_deref(), Some(first_id.as_str()));
+    assert_eq!(summary.needs_attention, 1);
+    let attention = summary
+        .items
+        .iter()
+        .find(|item| item.outcome == UpdateAllOutcome::NeedsAttention)
+        .unwrap();
+    assert_eq!(attention.runtime_name, "rt-custom");
+    assert!(attention.attention.as_deref().unwrap().contains("rebuild"));
+    assert!(summary
+        .dockerfile_from_line
+        .as_deref()
+        .unwrap()
+        .ends_with(NEWEST));
+    // Only the first update ran; it still finishes.
+    let outcome = first.await.unwrap().unwrap();
+    assert_eq!(outcome.current.unwrap().tag, NEWEST);
+    let updates_started = operations
+        .list()
+        .iter()
+        .filter(|op| op.kind == OperationKind::UpdateRuntime)
+        .count();
+    assert_eq!(updates_started, 1);
+}
+
+#[tokio::test]
+async fn an_update_can_be_cancelled() {
+    let env = Env::start_scenario("returning").await;
+    let operations = Operations::default();
+    let mut progress = operations.subscribe();
+    let services = services(&env, operations.clone());
+    let request = UpdateRuntimeRequest {
+        workspace_id: ml_workspace(),
+        runtime_name: "rt-default".into(),
+        environment: None,
+        allow_older: false,
+    };
+    let task = {
+        let services = services.clone();
+        tokio::spawn(async move { updates::update_runtime(&services, request, fast()).await })
+    };
+    let id = loop {
+        let snapshot = progress.recv().await.unwrap();
+        if snapshot.stage == Stage::InstanceRestarting {
+            break snapshot.id;
+        }
+    };
+    operations.cancel(&id).unwrap();
+    let error = task.await.unwrap().unwrap_err();
+    assert_eq!(error.code, ErrorCode::Cancelled);
+    assert_eq!(
+        operations.get(&id).unwrap().state,
+        OperationState::Cancelled
+    );
+}
+
+#[tokio::test]
+async fn an_update_that_outlasts_its_watch_times_out() {
+    let env = Env::start_scenario("returning").await;
+    let services = services(&env, Operations::default());
+    // A restart takes about 0.6 s at this time scale.
+    let short = WatchSettings {
+        poll_interval: Duration::from_millis(20),
+        timeout: Duration::from_millis(200),
+    };
+    let error = updates::update_runtime(
+        &services,
+        UpdateRuntimeRequest {
+            workspace_id: ml_workspace(),
+            runtime_name: "rt-default".into(),
+            environment: None,
+            allow_older: false,
+        },
+        short,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Timeout, "{error:?}");
+    assert!(error.remedy.is_some());
+    let snapshot = &services.operations.list()[0];
+    assert_eq!(snapshot.state, OperationState::Failed);
+    assert_eq!(snapshot.error.as_ref().unwrap().code, ErrorCode::Timeout);
+}
+
+#[tokio::test]
+async fn an_update_interrupted_by_an_app_restart_resumes_watching_from_the_journal() {
+    let env = Env::start_scenario("returning").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("operations.json");
+
+    let first = Journal::open(&path);
+    let operations = Operations::new(Some(first.journal));
+    let mut progress = operations.subscribe();
+    let services_first = services(&env, operations);
+    let task = tokio::spawn(async move {
+        updates::update_runtime(
+            &services_first,
+            UpdateRuntimeRequest {
+                workspace_id: ml_workspace(),
+                runtime_name: "rt-default".into(),
+                environment: None,
+                allow_older: false,
+            },
+            fast(),
+        )
+        .await
+    });
+    while let Ok(snapshot) = progress.recv().await {
+        if snapshot.stage == Stage::InstanceRestarting {
+            break;
+        }
+    }
+    task.abort();
+    let _ = task.await;
+
+    let second = Journal::open(&path);
+    assert_eq!(second.pending.len(), 1);
+    let entry = second.pending[0].clone();
+    assert_eq!(entry.kind, OperationKind::UpdateRuntime);
+    assert!(entry.resume["previousImage"]
+        .as_str()
+        .unwrap()
+        .ends_with(":20240111.v2"));
+    let operations = Operations::new(Some(second.journal.clone()));
+    let mut progress = operations.subscribe();
+    let services = services(&env, operations.clone());
+    let results = runtimes::resume_from_journal(&services, second.pending, fast()).await;
+    let runtime = results.into_iter().next().unwrap().unwrap();
+    assert!(runtime
+        .summary
+        .docker_image
+        .as_deref()
+        .unwrap()
+        .ends_with(NEWEST));
+    let snapshot = operations.get(&entry.id).unwrap();
+    assert!(snapshot.resumed);
+    assert_eq!(snapshot.state, OperationState::Succeeded);
+    assert!(distinct_stages(&mut progress).contains(&Stage::Verifying));
+    assert!(second.journal.entries().unwrap().is_empty());
+}
