@@ -1,0 +1,525 @@
+//! The `pfrm` command line's workspace, preflight, compute and runtime commands against the
+//! emulator: the real binary, signed in through a stand-in `az` (so no keychain is needed),
+//! checking what scripts rely on — output, `--json` shapes and exit codes.
+
+mod clients_common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use clients_common::{Env, ALICE, SUBSCRIPTION};
+use pfrm_core::azure::WorkspaceRef;
+use pfrm_core::ops::workspaces::check_workspace;
+use pfrm_core::ops::Operations;
+use pfrm_core::preflight::CheckId;
+use pfrm_core::services::Services;
+use pfrm_core::ErrorCode;
+
+/// `pfrm preflight`'s exit code when a blocker fails (documented in crates/cli/README.md).
+const PREFLIGHT_BLOCKED_EXIT: i32 = 11;
+
+/// The `pfrm` binary from the same target directory, built on demand.
+fn pfrm_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let binary = profile_dir.join(format!("pfrm{}", std::env::consts::EXE_SUFFIX));
+    static BUILD: std::sync::Once = std::sync::Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-q", "-p", "pfrm-cli"])
+            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building pfrm-cli failed");
+    });
+    binary
+}
+
+/// A stand-in `az` that hands out emulator-issued tokens for the scope it is asked for.
+fn install_fake_az(env: &Env, bin: &Path) {
+    std::fs::create_dir_all(bin).unwrap();
+    let mut audiences = vec![
+        env.cloud.azureml_audience.clone(),
+        env.cloud.graph_audience.clone(),
+        env.cloud.arm_audience.clone(),
+    ];
+    audiences.sort_by_key(|audience| std::cmp::Reverse(audience.len()));
+    let mut cases = String::new();
+    for audience in audiences {
+        let audience = audience.trim_end_matches('/').to_owned();
+        let token = env
+            .emulator
+            .issue_access_token(ALICE, &format!("{audience}/.default"))
+            .unwrap();
+        cases.push_str(&format!("  *'{audience}'*) token='{token}' ;;\n"));
+    }
+    let script = format!(
+        "#!/bin/sh\n# Stand-in for the Azure CLI in tests.\ncase \"$*\" in\n{cases}  *) echo 'unknown scope' >&2; exit 1 ;;\nesac\nprintf '{{\"accessToken\":\"%s\",\"expiresOn\":\"2099-01-01 00:00:00.000000\",\"expires_on\":4070908800,\"tokenType\":\"Bearer\"}}' \"$token\"\n"
+    );
+    let path = bin.join("az");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+struct Cli {
+    binary: PathBuf,
+    dir: tempfile::TempDir,
+    ready_file: PathBuf,
+}
+
+impl Cli {
+    /// Writes the emulator's ready file, installs `az`, and signs in with `--azure-cli`.
+    async fn signed_in(env: &Env) -> Cli {
+        let dir = tempfile::tempdir().unwrap();
+        let ready_file = dir.path().join("ready.json");
+        std::fs::write(
+            &ready_file,
+            serde_json::to_string(env.emulator.ready_info()).unwrap(),
+        )
+        .unwrap();
+        install_fake_az(env, &dir.path().join("bin"));
+        let cli = Cli {
+            binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
+            dir,
+            ready_file,
+        };
+        let ready = cli.ready_file.to_str().unwrap().to_owned();
+        let output = cli
+            .run(&[
+                "--cloud",
+                "custom",
+                "--cloud-config",
+                &ready,
+                "login",
+                "--azure-cli",
+            ])
+            .await;
+        assert!(output.status.success(), "{}", text(&output));
+        cli
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.binary);
+        let path = format!(
+            "{}:{}",
+            self.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        command
+            .args(args)
+            .env("PATH", path)
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
+            .env("PFRM_CONFIG_DIR", self.config_dir())
+            .env("PFRM_POLL_INTERVAL_MS", "40")
+            .env_remove("PFRM_CLOUD")
+            .env_remove("PFRM_CLOUD_CONFIG")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null());
+        command
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// Runs pfrm on a blocking thread, so the in-process emulator keeps serving.
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut command = self.command(args);
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    }
+
+    async fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        let output = self.run(&with_json).await;
+        assert!(output.status.success(), "{}", text(&output));
+        serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|error| panic!("--json output parses ({error}): {}", text(&output)))
+    }
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        stdout(output),
+        stderr(output)
+    )
+}
+
+fn workspace_id(name: &str) -> String {
+    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", name).arm_id()
+}
+
+fn services(env: &Env) -> Services {
+    Services::new(
+        env.cloud.clone(),
+        env.credential.clone(),
+        Operations::default(),
+    )
+    .unwrap()
+    .with_pipeline(env.pipeline.clone())
+}
+
+// Multi-threaded: the emulator serves while the test waits for pfrm processes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
+    let env = Env::start().await;
+    let cli = Cli::signed_in(&env).await;
+
+    // The picker as a table, and as JSON.
+    let output = cli.run(&["workspace", "list"]).await;
+    assert!(output.status.success(), "{}", text(&output));
+    let table = stdout(&output);
+    assert!(
+        table.lines().next().unwrap().contains("SUBSCRIPTION"),
+        "{table}"
+    );
+    let row = table
+        .lines()
+        .find(|line| line.contains("ml-workspace"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(row.contains("eastus") && row.contains("Default"), "{row}");
+    let listing = cli.json(&["workspace", "list"]).await;
+    assert_eq!(listing["workspaces"][0]["name"], "ml-workspace");
+    assert_eq!(listing["workspaces"][0]["id"], workspace_id("ml-workspace"));
+    assert!(listing["problems"].as_array().unwrap().is_empty());
+
+    // A workspace id that cannot be parsed: a clear message and the invalid-input exit code,
+    // before anything is sent.
+    let output = cli
+        .run(&[
+            "runtime",
+            "list",
+            "--workspace",
+            "/subscriptions/x/resourceGroups/rg",
+        ])
+        .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::InvalidInput.exit_code(),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        stderr(&output).contains("is not the resource id of an AzureML workspace"),
+        "{}",
+        text(&output)
+    );
+    // A name nobody has: not found, with the way to see the names.
+    let output = cli
+        .run(&["runtime", "list", "--workspace", "no-such-ws"])
+        .await;
+    assert_eq!(code(&output), ErrorCode::NotFound.exit_code());
+    assert!(stderr(&output).contains("pfrm workspace list"));
+
+    // Preflight by bare name: everything passes, exit 0; the workspace is remembered.
+    let output = cli.run(&["preflight", "--workspace", "ml-workspace"]).await;
+    assert_eq!(code(&output), 0, "{}", text(&output));
+    let checklist = stdout(&output);
+    assert!(
+        checklist.contains("✓") && !checklist.contains("✗"),
+        "{checklist}"
+    );
+    assert!(
+        checklist.contains("Compute instance ci-alice"),
+        "{checklist}"
+    );
+    let settings: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cli.config_dir().join("settings.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(settings["lastWorkspaceId"], workspace_id("ml-workspace"));
+    let preflight = cli.json(&["preflight"]).await;
+    assert_eq!(preflight["blocked"], false);
+    assert_eq!(preflight["workspace"]["name"], "ml-workspace");
+    assert_eq!(
+        preflight["computeInstances"][0]["instance"]["name"],
+        "ci-alice"
+    );
+
+    // The remembered workspace is the default; the empty list leads to `runtime create`.
+    let output = cli.run(&["runtime", "list"]).await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("pfrm runtime create"),
+        "{}",
+        text(&output)
+    );
+
+    // Your instances.
+    let instances = cli.json(&["compute", "list"]).await;
+    assert_eq!(instances[0]["instance"]["name"], "ci-alice");
+    assert_eq!(instances[0]["usable"], true);
+
+    // A new custom application restarts the instance: refused until confirmed.
+    let output = cli
+        .run(&[
+            "runtime",
+            "create",
+            "--name",
+            "rt-cli",
+            "--compute",
+            "ci-alice",
+        ])
+        .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::InvalidInput.exit_code(),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        stderr(&output).contains("restarts the compute instance")
+            && stderr(&output).contains("--yes-restart"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        cli.json(&["runtime", "list"])
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing was created"
+    );
+
+    // Create: progress on stderr (plain lines, not a terminal), the running runtime as JSON.
+    let output = cli
+        .run(&[
+            "--json",
+            "runtime",
+            "create",
+            "--workspace",
+            &format!("{SUBSCRIPTION}/rg-ml/ml-workspace"),
+            "--name",
+            "rt-cli",
+            "--compute",
+            "ci-alice",
+            "--yes-restart",
+        ])
+        .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let created: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(created["name"], "rt-cli");
+    assert_eq!(created["status"], "Running");
+    let progress = stderr(&output);
+    assert!(
+        progress.contains("Create runtime rt-cli on ci-alice")
+            && progress.contains("starting the runtime")
+            && !progress.contains('\r'),
+        "{progress}"
+    );
+
+    // The list shows it running, as a table and as JSON; show has the details.
+    let output = cli.run(&["runtime", "list"]).await;
+    let row = stdout(&output)
+        .lines()
+        .find(|line| line.starts_with("rt-cli"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{}", text(&output)));
+    assert!(row.contains("Running") && row.contains("ci-alice"), "{row}");
+    let runtimes = cli.json(&["runtime", "list"]).await;
+    assert_eq!(runtimes[0]["status"], "Running");
+    let output = cli.run(&["runtime", "show", "rt-cli"]).await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(stdout(&output).contains("ci-alice"), "{}", text(&output));
+    let details = cli.json(&["runtime", "show", "rt-cli"]).await;
+    assert_eq!(details["computeInstanceName"], "ci-alice");
+
+    // Delete with the wrong name typed: refused, and the runtime is still there.
+    let output = cli
+        .run(&["runtime", "delete", "rt-cli", "--confirm", "rt-cl"])
+        .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::InvalidInput.exit_code(),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        stderr(&output).contains("does not match"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(cli.json(&["runtime", "list"]).await[0]["name"], "rt-cli");
+
+    // Delete, removing the custom application too.
+    let deleted = cli
+        .json(&[
+            "runtime",
+            "delete",
+            "rt-cli",
+            "--confirm",
+            "rt-cli",
+            "--remove-app",
+        ])
+        .await;
+    assert_eq!(deleted["deleted"], "rt-cli");
+    assert!(cli
+        .json(&["runtime", "list"])
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let instances = cli.json(&["compute", "list"]).await;
+    assert!(
+        instances[0]["instance"]["customApps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|app| app["name"] != "rt-cli"),
+        "{instances}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_instance_is_started_from_the_command_line() {
+    let env = Env::start().await;
+    let services = services(&env);
+    let reference = WorkspaceRef::from_arm_id(&workspace_id("ml-workspace")).unwrap();
+    services
+        .arm
+        .stop_compute(&reference, "ci-alice")
+        .await
+        .unwrap()
+        .wait(services.pipeline(), &Default::default(), |_| {})
+        .await
+        .unwrap();
+    let cli = Cli::signed_in(&env).await;
+    let workspace = workspace_id("ml-workspace");
+
+    let output = cli
+        .run(&["compute", "list", "--workspace", &workspace])
+        .await;
+    let row = stdout(&output)
+        .lines()
+        .find(|line| line.starts_with("ci-alice"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{}", text(&output)));
+    assert!(row.contains("Stopped"), "{row}");
+
+    // Creating on a stopped instance is a conflict that says to start it.
+    let output = cli
+        .run(&[
+            "runtime",
+            "create",
+            "--workspace",
+            &workspace,
+            "--name",
+            "rt-x",
+            "--compute",
+            "ci-alice",
+            "--yes-restart",
+        ])
+        .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::Conflict.exit_code(),
+        "{}",
+        text(&output)
+    );
+
+    let output = cli
+        .run(&["compute", "start", "--workspace", &workspace, "ci-alice"])
+        .await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("ci-alice is running"),
+        "{}",
+        text(&output)
+    );
+    assert!(stderr(&output).contains("Start compute instance ci-alice"));
+    let instances = cli
+        .json(&["compute", "list", "--workspace", &workspace])
+        .await;
+    assert_eq!(instances[0]["instance"]["state"], "Running");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy() {
+    let env = Env::start_scenario("blocked").await;
+    let cli = Cli::signed_in(&env).await;
+    let workspace = workspace_id("ws-isolated");
+    let expected = check_workspace(&services(&env), &workspace).await.unwrap();
+    let isolation = expected.report.get(CheckId::DataIsolationOff).unwrap();
+    let remedy = isolation.remedy.clone().unwrap();
+
+    let output = cli.run(&["preflight", "--workspace", &workspace]).await;
+    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    let checklist = stdout(&output);
+    let line = checklist
+        .lines()
+        .find(|line| line.contains(&isolation.title))
+        .unwrap_or_else(|| panic!("{checklist}"));
+    assert!(line.trim_start().starts_with('✗'), "{line}");
+    assert!(checklist.contains(&remedy), "{checklist}");
+
+    let output = cli
+        .run(&["--json", "preflight", "--workspace", &workspace])
+        .await;
+    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["blocked"], true);
+    assert!(report["report"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|check| check["id"] == "dataIsolationOff" && check["status"] == "failed"));
+
+    // Create is refused with the blocker's remedy, as a conflict.
+    let output = cli
+        .run(&[
+            "--json",
+            "runtime",
+            "create",
+            "--workspace",
+            &workspace,
+            "--name",
+            "rt-iso",
+            "--compute",
+            "ci-alice-iso",
+            "--yes-restart",
+        ])
+        .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::Conflict.exit_code(),
+        "{}",
+        text(&output)
+    );
+    // Progress lines come first on stderr; the error is the last line, as JSON.
+    let last = stderr(&output)
+        .lines()
+        .rfind(|line| !line.trim().is_empty())
+        .map(str::to_owned)
+        .unwrap();
+    let error: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(error["error"]["code"], "conflict");
+    assert_eq!(error["error"]["remedy"], remedy.as_str());
+
+    // A workspace without blockers exits 0 even with a network-isolation notice.
+    let output = cli
+        .run(&["preflight", "--workspace", &workspace_id("ws-private")])
+        .await;
+    assert_eq!(code(&output), 0, "{}", text(&output));
+    assert!(stdout(&output).contains('!'), "{}", text(&output));
+}
