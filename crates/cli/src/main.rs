@@ -1,6 +1,15 @@
 //! `pfrm`: the command line over `pfrm-core`. It parses arguments, calls core, prints the result
 //! (plain text or `--json`) and exits with the error's code (`ErrorCode::exit_code`).
 
+mod compute;
+mod context;
+mod output;
+mod progress;
+mod role;
+mod runtime;
+mod services;
+mod workspace;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,7 +23,8 @@ use tokio_util::sync::CancellationToken;
 #[command(
     name = "pfrm",
     version,
-    about = "Set up and update Azure ML prompt flow runtimes"
+    about = "Set up and update Azure ML prompt flow runtimes",
+    after_help = EXIT_CODES_HELP
 )]
 struct Cli {
     /// Azure cloud to use (remembered after a successful sign-in).
@@ -30,6 +40,24 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
 }
+
+/// Exit codes, from `ErrorCode::exit_code` (kept in step with crates/cli/README.md).
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success
+  2    invalid input: a bad option or name, a workspace that cannot be parsed, a confirmation missing or wrong
+  3    sign-in required: run `pfrm login`
+  4    permission denied
+  5    not found: no such workspace, runtime or compute instance
+  6    conflict with the current state: a prerequisite not met, an instance not running, a name taken
+  7    network problem, throttling or service unavailable: retrying later may work
+  8    the service refused or failed the request (its message says why)
+  9    timed out
+  10   configuration or keychain problem
+  11   `pfrm preflight` only: a blocker fails, so a runtime cannot be created yet
+  70   internal error in pfrm
+  130  cancelled (Ctrl+C)
+With --json, results go to stdout as JSON and errors to stderr as {\"error\": {code, message, remedy}}.";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum CloudChoice {
@@ -67,6 +95,29 @@ enum Command {
     Account {
         #[command(subcommand)]
         command: AccountCommand,
+    },
+    /// Role assignments on a workspace: list, grant AzureML Data Scientist, revoke.
+    Role {
+        #[command(subcommand)]
+        command: role::RoleCommand,
+    },
+    /// Your AzureML workspaces.
+    Workspace {
+        #[command(subcommand)]
+        command: workspace::WorkspaceCommand,
+    },
+    /// Check a workspace and your compute instances against what runtimes need
+    /// (exit code 11 when a blocker fails).
+    Preflight(workspace::PreflightArgs),
+    /// Your compute instances: list, start.
+    Compute {
+        #[command(subcommand)]
+        command: compute::ComputeCommand,
+    },
+    /// Prompt flow runtimes: list, show, create, delete.
+    Runtime {
+        #[command(subcommand)]
+        command: runtime::RuntimeCommand,
     },
 }
 
@@ -136,8 +187,9 @@ fn main() -> ExitCode {
     };
     let json = cli.json;
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(error) => {
+            progress::settle();
             report_error(&error, json);
             ExitCode::from(u8::try_from(error.code.exit_code()).unwrap_or(1))
         }
@@ -157,7 +209,9 @@ fn report_error(error: &Error, json: bool) {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Error> {
+/// Runs the command; returns the exit code of a command that finished (0, or a command's own
+/// non-error outcome such as a blocked preflight).
+async fn run(cli: Cli) -> Result<u8, Error> {
     let settings_path = default_settings_path()?;
     let loaded = Settings::load(&settings_path);
     if let Some(warning) = &loaded.warning {
@@ -168,8 +222,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
         cli.cloud_config.as_deref(),
         &loaded.settings,
     )?;
-    let manager = AccountManager::open_with_path(cloud, settings_path).await?;
+    let manager = AccountManager::open_with_path(cloud, settings_path.clone()).await?;
     let json = cli.json;
+    // Commands that act on a workspace share one context (services, --json, the remembered
+    // workspace), built after sign-in state is known.
+    let context = |manager: &AccountManager| -> Result<context::Context, Error> {
+        Ok(context::Context::new(
+            services::connect(manager)?,
+            json,
+            settings_path.clone(),
+            Settings::load(&settings_path).settings,
+        ))
+    };
     match cli.command {
         Command::Login(args) => {
             let cancel = CancellationToken::new();
@@ -291,8 +355,31 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 print_account(&account, json, "Account");
             }
         },
+        Command::Role { command } => {
+            let services = services::connect(&manager)?;
+            role::run(&services, command, json).await?;
+        }
+        Command::Workspace { command } => {
+            workspace::run(&context(&manager)?, command).await?;
+        }
+        Command::Preflight(args) => {
+            let context = context(&manager)?;
+            let code = workspace::preflight(&context, args).await?;
+            context.remember_workspace();
+            return Ok(code);
+        }
+        Command::Compute { command } => {
+            let context = context(&manager)?;
+            compute::run(&context, command).await?;
+            context.remember_workspace();
+        }
+        Command::Runtime { command } => {
+            let context = context(&manager)?;
+            runtime::run(&context, command).await?;
+            context.remember_workspace();
+        }
     }
-    Ok(())
+    Ok(0)
 }
 
 fn active_id(manager: &AccountManager) -> Result<String, Error> {
@@ -344,5 +431,47 @@ fn show_device_code(prompt: &DeviceCodePrompt, json: bool) {
             prompt.user_code,
             prompt.expires_in_seconds / 60
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_documents_every_exit_code() {
+        let codes = [
+            ErrorCode::InvalidInput,
+            ErrorCode::NotFound,
+            ErrorCode::Conflict,
+            ErrorCode::PermissionDenied,
+            ErrorCode::SignInRequired,
+            ErrorCode::Network,
+            ErrorCode::Throttled,
+            ErrorCode::ServiceUnavailable,
+            ErrorCode::Service,
+            ErrorCode::Cancelled,
+            ErrorCode::Timeout,
+            ErrorCode::Config,
+            ErrorCode::Keychain,
+            ErrorCode::Internal,
+        ];
+        let documented = |code: i32| {
+            EXIT_CODES_HELP
+                .lines()
+                .any(|line| line.trim_start().starts_with(&format!("{code} ")))
+        };
+        for code in codes {
+            assert!(documented(code.exit_code()), "{code} is not in the help");
+        }
+        assert!(documented(i32::from(workspace::PREFLIGHT_BLOCKED_EXIT)));
+        let readme = include_str!("../README.md");
+        for line in EXIT_CODES_HELP.lines().filter(|l| l.starts_with("  ")) {
+            let code = line.split_whitespace().next().unwrap();
+            assert!(
+                readme.contains(&format!("| {code} |")),
+                "exit code {code} is not in crates/cli/README.md"
+            );
+        }
     }
 }

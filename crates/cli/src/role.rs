@@ -1,0 +1,262 @@
+//! `pfrm role …`: who has which role on a workspace, granting AzureML Data Scientist (to you, a
+//! colleague or an endpoint's identity) and removing an assignment — the same core operations as
+//! the app's permissions screen.
+
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use pfrm_core::ops::permissions::{
+    self, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget, RevokeRequest,
+    WorkspaceRoleAssignment,
+};
+use pfrm_core::services::Services;
+use pfrm_core::{Error, ErrorCode};
+
+use crate::to_json;
+
+#[derive(Subcommand)]
+pub enum RoleCommand {
+    /// Role assignments that apply to a workspace.
+    List {
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+        /// Only this person's assignments (email or user name).
+        #[arg(long, conflicts_with = "me")]
+        user: Option<String>,
+        /// Only your own assignments.
+        #[arg(long)]
+        me: bool,
+    },
+    /// Whether you may grant roles on a workspace, and who can if you may not.
+    Check {
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// The workspace's online endpoints and their managed identities.
+    Endpoints {
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Grant AzureML Data Scientist on a workspace, then wait until Azure applies it.
+    Grant(GrantArgs),
+    /// Remove a role assignment made on a workspace.
+    Revoke {
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+        /// The assignment's name (a GUID, as `pfrm role list` shows it).
+        #[arg(long)]
+        assignment: String,
+        /// The name of the person or endpoint that holds the role, typed to confirm.
+        #[arg(long, value_name = "NAME")]
+        confirm: String,
+    },
+}
+
+#[derive(Args)]
+pub struct WorkspaceArg {
+    /// Workspace ARM id (/subscriptions/…/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…).
+    #[arg(long = "workspace", value_name = "ID")]
+    id: String,
+}
+
+#[derive(Args)]
+#[group(id = "grantee", required = true, multiple = false)]
+pub struct Grantee {
+    /// A person, by email or user name.
+    #[arg(long)]
+    user: Option<String>,
+    /// The system-assigned identity of an online endpoint of the workspace.
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Yourself.
+    #[arg(long)]
+    me: bool,
+}
+
+#[derive(Args)]
+pub struct GrantArgs {
+    #[command(flatten)]
+    workspace: WorkspaceArg,
+    #[command(flatten)]
+    grantee: Grantee,
+    /// How long to wait for Azure to apply the new role, in seconds (0: do not wait).
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    wait: u64,
+}
+
+pub async fn run(services: &Services, command: RoleCommand, json: bool) -> Result<(), Error> {
+    match command {
+        RoleCommand::List {
+            workspace,
+            user,
+            me,
+        } => {
+            let principal = if me {
+                Some(services.me().await?.object_id)
+            } else if let Some(user) = user {
+                Some(permissions::find_user(services, &user).await?.object_id)
+            } else {
+                None
+            };
+            let assignments = permissions::list_workspace_assignments(
+                services,
+                &workspace.id,
+                principal.as_deref(),
+            )
+            .await?;
+            if json {
+                println!("{}", to_json(&assignments)?);
+            } else {
+                print_assignments(&assignments);
+            }
+        }
+        RoleCommand::Check { workspace } => {
+            let ability = permissions::can_grant(services, &workspace.id).await?;
+            if json {
+                println!("{}", to_json(&ability)?);
+            } else if ability.allowed {
+                println!(
+                    "You may grant roles on the workspace {}.",
+                    ability.workspace_name
+                );
+            } else {
+                println!(
+                    "You may not grant roles on the workspace {}.",
+                    ability.workspace_name
+                );
+                println!("{}", ability.who_can_grant);
+                for admin in &ability.administrators {
+                    println!(
+                        "  {} {}",
+                        admin.label(),
+                        admin.user_principal_name.as_deref().unwrap_or_default()
+                    );
+                }
+                println!("\nRequest to send them:\n\n{}", ability.request_text);
+            }
+        }
+        RoleCommand::Endpoints { workspace } => {
+            let endpoints = permissions::list_endpoint_identities(services, &workspace.id).await?;
+            if json {
+                println!("{}", to_json(&endpoints)?);
+            } else if endpoints.is_empty() {
+                println!("The workspace has no online endpoints.");
+            } else {
+                for endpoint in endpoints {
+                    match (&endpoint.principal_id, &endpoint.explanation) {
+                        (Some(principal), _) => println!(
+                            "{}  system-assigned identity {principal}",
+                            endpoint.endpoint_name
+                        ),
+                        (None, Some(explanation)) => {
+                            println!("{}  {explanation}", endpoint.endpoint_name)
+                        }
+                        (None, None) => println!("{}", endpoint.endpoint_name),
+                    }
+                }
+            }
+        }
+        RoleCommand::Grant(args) => {
+            let target = match (args.grantee.user, args.grantee.endpoint, args.grantee.me) {
+                (Some(user), _, _) => GrantTarget::User { user },
+                (_, Some(name), _) => GrantTarget::Endpoint { name },
+                _ => GrantTarget::Me,
+            };
+            let settings = GrantSettings {
+                propagation_timeout: Duration::from_secs(args.wait),
+                ..GrantSettings::default()
+            };
+            let outcome = permissions::grant_data_scientist(
+                services,
+                GrantRequest {
+                    workspace_id: args.workspace.id,
+                    target,
+                },
+                settings,
+            )
+            .await?;
+            print_grant(&outcome, json)?;
+        }
+        RoleCommand::Revoke {
+            workspace,
+            assignment,
+            confirm,
+        } => {
+            let outcome = permissions::revoke_assignment(
+                services,
+                RevokeRequest {
+                    workspace_id: workspace.id,
+                    assignment_name: assignment,
+                    confirm,
+                },
+            )
+            .await
+            .map_err(|error| {
+                // The core asks to "type" the name; on the command line that is a flag.
+                match confirm_hint(&error) {
+                    Some(label) if error.code == ErrorCode::InvalidInput => error
+                        .clone()
+                        .with_remedy(format!("Run the command again with --confirm '{label}'.")),
+                    _ => error,
+                }
+            })?;
+            if json {
+                println!("{}", to_json(&outcome)?);
+            } else {
+                println!("{}", outcome.message);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn confirm_hint(error: &Error) -> Option<String> {
+    error
+        .details
+        .as_ref()?
+        .get("confirmWith")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+fn print_assignments(assignments: &[WorkspaceRoleAssignment]) {
+    if assignments.is_empty() {
+        println!("No role assignments apply to this workspace.");
+        return;
+    }
+    for item in assignments {
+        let who = item.principal.label();
+        let upn = item
+            .principal
+            .user_principal_name
+            .as_deref()
+            .map(|u| format!(" <{u}>"))
+            .unwrap_or_default();
+        let from = if item.inherited {
+            format!(
+                "  (inherited from {})",
+                item.assignment.scope.as_deref().unwrap_or("above")
+            )
+        } else {
+            String::new()
+        };
+        println!(
+            "{}  {}{upn}  {}{from}",
+            item.assignment.name, who, item.role_name
+        );
+    }
+}
+
+fn print_grant(outcome: &GrantOutcome, json: bool) -> Result<(), Error> {
+    if json {
+        println!("{}", to_json(outcome)?);
+        return Ok(());
+    }
+    println!("{}", outcome.message);
+    if let (Some(assignment), GrantStatus::Granted | GrantStatus::AlreadyAssigned) =
+        (&outcome.assignment, outcome.status)
+    {
+        println!("  assignment: {}", assignment.name);
+    }
+    Ok(())
+}

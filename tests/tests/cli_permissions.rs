@@ -1,0 +1,331 @@
+//! `pfrm role …` end to end: the real `pfrm` binary against the emulator, signed in through a
+//! stand-in `az` (Azure CLI sign-in) that hands out emulator tokens for ARM and Graph.
+
+mod clients_common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use clients_common::{Env, SUBSCRIPTION};
+use pfrm_core::azure::WorkspaceRef;
+use pfrm_core::ErrorCode;
+use serde_json::Value;
+
+/// The `pfrm` binary from the same target directory, built on demand.
+fn pfrm_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let binary = profile_dir.join(format!("pfrm{}", std::env::consts::EXE_SUFFIX));
+    static BUILD: std::sync::Once = std::sync::Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-q", "-p", "pfrm-cli"])
+            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building pfrm-cli failed");
+    });
+    binary
+}
+
+struct Cli {
+    binary: PathBuf,
+    dir: tempfile::TempDir,
+    ready_file: PathBuf,
+    path: String,
+}
+
+impl Cli {
+    /// A config folder of its own and an `az` that answers as `user`.
+    fn new(env: &Env, user: &str) -> Cli {
+        let dir = tempfile::tempdir().unwrap();
+        let ready_file = dir.path().join("ready.json");
+        std::fs::write(
+            &ready_file,
+            serde_json::to_string(env.emulator.ready_info()).unwrap(),
+        )
+        .unwrap();
+        let arm = env
+            .emulator
+            .issue_access_token(user, &env.cloud.arm_scope())
+            .unwrap();
+        let graph = env
+            .emulator
+            .issue_access_token(user, &env.cloud.graph_scope())
+            .unwrap();
+        let bin = install_fake_az(dir.path(), &arm, &graph);
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        Cli {
+            binary: pfrm_binary(),
+            dir,
+            ready_file,
+            path,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let ready = self.ready_file.to_str().unwrap();
+        Command::new(&self.binary)
+            .args(["--cloud-config", ready])
+            .args(args)
+            .env("PFRM_CONFIG_DIR", self.dir.path().join("config"))
+            .env("PATH", &self.path)
+            .env("PFRM_LOG", "warn")
+            .env_remove("PFRM_CLOUD")
+            .env_remove("PFRM_CLOUD_CONFIG")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let output = self.run(args);
+        assert!(output.status.success(), "{}", text(&output));
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output)))
+    }
+}
+
+/// A stand-in `az account get-access-token` printing a Graph token when Graph is asked for and
+/// an ARM token otherwise.
+fn install_fake_az(dir: &Path, arm_token: &str, graph_token: &str) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let expires_on = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    let answer = |token: &str| {
+        format!(
+            "printf '{{\"accessToken\":\"{token}\",\"expiresOn\":\"2099-01-01 00:00:00.000000\",\"expires_on\":{expires_on},\"tokenType\":\"Bearer\"}}'"
+        )
+    };
+    let script = format!(
+        "#!/bin/sh\n# Stand-in for the Azure CLI in tests.\ncase \"$*\" in\n  *graph*) {} ;;\n  *) {} ;;\nesac\n",
+        answer(graph_token),
+        answer(arm_token)
+    );
+    let path = bin.join("az");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn workspace_id(name: &str) -> String {
+    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", name).arm_id()
+}
+
+// Multi-threaded: the emulator must keep serving while this thread waits for a CLI process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() {
+    let env = Env::start_scenario_as("blocked", "erin@contoso.com").await;
+    let cli = Cli::new(&env, "erin@contoso.com");
+    let workspace = workspace_id("ws-open");
+    let ws = workspace.as_str();
+    let cli = std::sync::Arc::new(cli);
+    let run = |args: Vec<String>| {
+        let cli = cli.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                cli.run(&args)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+    let output = run(args(&["login", "--azure-cli"])).await;
+    assert!(output.status.success(), "{}", text(&output));
+
+    let output = run(args(&["role", "check", "--workspace", ws, "--json"])).await;
+    assert!(output.status.success(), "{}", text(&output));
+    let ability: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(ability["allowed"], true);
+
+    let output = run(args(&[
+        "role",
+        "grant",
+        "--workspace",
+        ws,
+        "--me",
+        "--json",
+        "--wait",
+        "60",
+    ]))
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let granted: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(granted["status"], "granted", "{granted}");
+    assert_eq!(granted["visible"], true);
+
+    let output = run(args(&[
+        "role",
+        "grant",
+        "--workspace",
+        ws,
+        "--user",
+        "bob@contoso.com",
+    ]))
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Bob now has the AzureML Data Scientist role"),
+        "{stdout}"
+    );
+
+    let output = run(args(&[
+        "role",
+        "grant",
+        "--workspace",
+        ws,
+        "--user",
+        "nobody@contoso.com",
+    ]))
+    .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::NotFound.exit_code(),
+        "{}",
+        text(&output)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nobody@contoso.com"));
+
+    let output = run(args(&[
+        "role",
+        "list",
+        "--workspace",
+        ws,
+        "--user",
+        "bob@contoso.com",
+        "--json",
+    ]))
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let listed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let bobs = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["roleName"] == "AzureML Data Scientist")
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(bobs["removable"], true);
+    let name = bobs["assignment"]["name"].as_str().unwrap().to_owned();
+
+    let output = run(args(&[
+        "role",
+        "revoke",
+        "--workspace",
+        ws,
+        "--assignment",
+        &name,
+        "--confirm",
+        "Alice",
+    ]))
+    .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::InvalidInput.exit_code(),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("--confirm 'Bob'"),
+        "{}",
+        text(&output)
+    );
+
+    let output = run(args(&[
+        "role",
+        "revoke",
+        "--workspace",
+        ws,
+        "--assignment",
+        &name,
+        "--confirm",
+        "Bob",
+        "--json",
+    ]))
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let revoked: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(revoked["removed"]["assignment"]["name"], name.as_str());
+
+    let output = run(args(&["role", "list", "--workspace", ws, "--json"])).await;
+    let listed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = listed.as_array().unwrap();
+    assert!(rows
+        .iter()
+        .all(|a| a["assignment"]["name"] != name.as_str()));
+    assert!(rows.iter().any(
+        |a| a["principal"]["userPrincipalName"] == "erin@contoso.com"
+            && a["roleName"] == "AzureML Data Scientist"
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_refuses_a_reader_before_any_write_and_prints_a_request_to_send() {
+    let env = Env::start_scenario_as("blocked", "bob@contoso.com").await;
+    let cli = std::sync::Arc::new(Cli::new(&env, "bob@contoso.com"));
+    let workspace = workspace_id("ws-open");
+    let (cli2, ws) = (cli.clone(), workspace.clone());
+    let (login, check, grant) = tokio::task::spawn_blocking(move || {
+        let login = cli2.run(&["login", "--azure-cli"]);
+        let check = cli2.run(&["role", "check", "--workspace", &ws]);
+        let grant = cli2.run(&["role", "grant", "--workspace", &ws, "--me"]);
+        (login, check, grant)
+    })
+    .await
+    .unwrap();
+    assert!(login.status.success(), "{}", text(&login));
+    assert!(check.status.success(), "{}", text(&check));
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(stdout.contains("You may not grant roles"), "{stdout}");
+    assert!(stdout.contains("bob@contoso.com"), "{stdout}");
+    assert!(stdout.contains(&workspace), "{stdout}");
+    assert!(stdout.contains("az role assignment create"), "{stdout}");
+    assert_eq!(
+        code(&grant),
+        ErrorCode::PermissionDenied.exit_code(),
+        "{}",
+        text(&grant)
+    );
+    assert!(String::from_utf8_lossy(&grant.stderr).contains("Owner"));
+    assert_eq!(
+        env.emulator
+            .faults()
+            .request_count("PUT", "/subscriptions/**/roleAssignments/*"),
+        0
+    );
+    // The JSON listing works for a reader too.
+    let cli3 = cli.clone();
+    let ws = workspace.clone();
+    let listed = tokio::task::spawn_blocking(move || {
+        cli3.json(&["role", "list", "--workspace", &ws, "--me", "--json"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(listed[0]["roleName"], "Reader");
+    assert_eq!(listed[0]["inherited"], true);
+}
