@@ -356,8 +356,9 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             }
         },
         Command::Role { command } => {
-            let services = services::connect(&manager)?;
-            role::run(&services, command, json).await?;
+            let context = context(&manager)?;
+            role::run(&context, command).await?;
+            context.remember_workspace();
         }
         Command::Workspace { command } => {
             workspace::run(&context(&manager)?, command).await?;

@@ -9,9 +9,9 @@ use pfrm_core::ops::permissions::{
     self, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget, RevokeRequest,
     WorkspaceRoleAssignment,
 };
-use pfrm_core::services::Services;
 use pfrm_core::{Error, ErrorCode};
 
+use crate::context::{Context, WorkspaceOption};
 use crate::to_json;
 
 #[derive(Subcommand)]
@@ -19,7 +19,7 @@ pub enum RoleCommand {
     /// Role assignments that apply to a workspace.
     List {
         #[command(flatten)]
-        workspace: WorkspaceArg,
+        workspace: WorkspaceOption,
         /// Only this person's assignments (email or user name).
         #[arg(long, conflicts_with = "me")]
         user: Option<String>,
@@ -30,19 +30,19 @@ pub enum RoleCommand {
     /// Whether you may grant roles on a workspace, and who can if you may not.
     Check {
         #[command(flatten)]
-        workspace: WorkspaceArg,
+        workspace: WorkspaceOption,
     },
     /// The workspace's online endpoints and their managed identities.
     Endpoints {
         #[command(flatten)]
-        workspace: WorkspaceArg,
+        workspace: WorkspaceOption,
     },
     /// Grant AzureML Data Scientist on a workspace, then wait until Azure applies it.
     Grant(GrantArgs),
     /// Remove a role assignment made on a workspace.
     Revoke {
         #[command(flatten)]
-        workspace: WorkspaceArg,
+        workspace: WorkspaceOption,
         /// The assignment's name (a GUID, as `pfrm role list` shows it).
         #[arg(long)]
         assignment: String,
@@ -50,13 +50,6 @@ pub enum RoleCommand {
         #[arg(long, value_name = "NAME")]
         confirm: String,
     },
-}
-
-#[derive(Args)]
-pub struct WorkspaceArg {
-    /// Workspace ARM id (/subscriptions/…/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…).
-    #[arg(long = "workspace", value_name = "ID")]
-    id: String,
 }
 
 #[derive(Args)]
@@ -76,7 +69,7 @@ pub struct Grantee {
 #[derive(Args)]
 pub struct GrantArgs {
     #[command(flatten)]
-    workspace: WorkspaceArg,
+    workspace: WorkspaceOption,
     #[command(flatten)]
     grantee: Grantee,
     /// How long to wait for Azure to apply the new role, in seconds (0: do not wait).
@@ -84,7 +77,8 @@ pub struct GrantArgs {
     wait: u64,
 }
 
-pub async fn run(services: &Services, command: RoleCommand, json: bool) -> Result<(), Error> {
+pub async fn run(context: &Context, command: RoleCommand) -> Result<(), Error> {
+    let (services, json) = (&context.services, context.json);
     match command {
         RoleCommand::List {
             workspace,
@@ -98,9 +92,10 @@ pub async fn run(services: &Services, command: RoleCommand, json: bool) -> Resul
             } else {
                 None
             };
+            let workspace_id = context.workspace_id(&workspace).await?;
             let assignments = permissions::list_workspace_assignments(
                 services,
-                &workspace.id,
+                &workspace_id,
                 principal.as_deref(),
             )
             .await?;
@@ -111,7 +106,8 @@ pub async fn run(services: &Services, command: RoleCommand, json: bool) -> Resul
             }
         }
         RoleCommand::Check { workspace } => {
-            let ability = permissions::can_grant(services, &workspace.id).await?;
+            let workspace_id = context.workspace_id(&workspace).await?;
+            let ability = permissions::can_grant(services, &workspace_id).await?;
             if json {
                 println!("{}", to_json(&ability)?);
             } else if ability.allowed {
@@ -136,7 +132,8 @@ pub async fn run(services: &Services, command: RoleCommand, json: bool) -> Resul
             }
         }
         RoleCommand::Endpoints { workspace } => {
-            let endpoints = permissions::list_endpoint_identities(services, &workspace.id).await?;
+            let workspace_id = context.workspace_id(&workspace).await?;
+            let endpoints = permissions::list_endpoint_identities(services, &workspace_id).await?;
             if json {
                 println!("{}", to_json(&endpoints)?);
             } else if endpoints.is_empty() {
@@ -157,6 +154,7 @@ pub async fn run(services: &Services, command: RoleCommand, json: bool) -> Resul
             }
         }
         RoleCommand::Grant(args) => {
+            let workspace_id = context.workspace_id(&args.workspace).await?;
             let target = match (args.grantee.user, args.grantee.endpoint, args.grantee.me) {
                 (Some(user), _, _) => GrantTarget::User { user },
                 (_, Some(name), _) => GrantTarget::Endpoint { name },
@@ -169,7 +167,7 @@ pub async fn run(services: &Services, command: RoleCommand, json: bool) -> Resul
             let outcome = permissions::grant_data_scientist(
                 services,
                 GrantRequest {
-                    workspace_id: args.workspace.id,
+                    workspace_id,
                     target,
                 },
                 settings,
@@ -182,10 +180,11 @@ pub async fn run(services: &Services, command: RoleCommand, json: bool) -> Resul
             assignment,
             confirm,
         } => {
+            let workspace_id = context.workspace_id(&workspace).await?;
             let outcome = permissions::revoke_assignment(
                 services,
                 RevokeRequest {
-                    workspace_id: workspace.id,
+                    workspace_id,
                     assignment_name: assignment,
                     confirm,
                 },
