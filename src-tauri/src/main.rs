@@ -3,9 +3,11 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod azure_commands;
 mod commands;
 mod logging;
 mod paths;
+mod session;
 
 use std::time::Instant;
 
@@ -16,6 +18,44 @@ use tauri::Manager;
 pub struct AppState {
     pub info: AppInfo,
     pub started: Instant,
+    pub session: session::Session,
+    /// Cancels the sign-in in progress, if any.
+    pub sign_in_cancel: tokio::sync::Mutex<Option<tokio_util::sync::CancellationToken>>,
+}
+
+/// Command-line options of the desktop app (also read from the environment, for tests).
+#[derive(Debug, Default)]
+struct LaunchOptions {
+    /// Start in the sandbox.
+    sandbox: bool,
+    /// Start in the sandbox unless an account is signed in (`cargo xtask run`).
+    sandbox_when_signed_out: bool,
+    cloud: Option<String>,
+    cloud_config: Option<std::path::PathBuf>,
+}
+
+impl LaunchOptions {
+    fn parse(args: impl Iterator<Item = String>) -> LaunchOptions {
+        let mut options = LaunchOptions {
+            cloud: std::env::var("PFRM_CLOUD").ok().filter(|v| !v.is_empty()),
+            cloud_config: std::env::var_os("PFRM_CLOUD_CONFIG")
+                .filter(|v| !v.is_empty())
+                .map(Into::into),
+            sandbox: std::env::var_os("PFRM_SANDBOX").is_some_and(|v| v == "1"),
+            ..LaunchOptions::default()
+        };
+        let mut args = args.peekable();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--sandbox" => options.sandbox = true,
+                "--sandbox-when-signed-out" => options.sandbox_when_signed_out = true,
+                "--cloud" => options.cloud = args.next(),
+                "--cloud-config" => options.cloud_config = args.next().map(Into::into),
+                other => tracing::warn!(argument = other, "ignoring an unknown argument"),
+            }
+        }
+        options
+    }
 }
 
 /// The settings file could not be used: say where the old settings went and what to do.
@@ -60,6 +100,21 @@ fn main() {
         tracing::warn!(kind = ?warning.kind, "{} {}", warning.message, warning.remedy);
     }
 
+    let launch = LaunchOptions::parse(std::env::args().skip(1));
+    let session = session::Session::new(
+        dirs.config_file.clone(),
+        dirs.journal_file.clone(),
+        launch.cloud.clone(),
+        launch.cloud_config.clone(),
+    );
+    if let Some(warning) = &session.journal_warning {
+        warnings.push(StartupWarning {
+            kind: StartupWarningKind::ConfigUnreadable,
+            message: warning.message.clone(),
+            remedy: warning.remedy.clone().unwrap_or_default(),
+        });
+    }
+
     let state = AppState {
         info: AppInfo {
             name: "Prompt Flow Runtime Manager".into(),
@@ -69,6 +124,8 @@ fn main() {
             warnings,
         },
         started,
+        session,
+        sign_in_cancel: tokio::sync::Mutex::new(None),
     };
 
     let result = tauri::Builder::default()
@@ -83,11 +140,54 @@ fn main() {
         }))
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .setup(move |app| {
+            if launch.sandbox || launch.sandbox_when_signed_out {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    let state = handle.state::<AppState>();
+                    let signed_in = launch.sandbox_when_signed_out
+                        && !launch.sandbox
+                        && state.session.status().await.is_ok_and(|status| {
+                            status.mode != pfrm_core::services::SessionMode::SignedOut
+                        });
+                    if !signed_in {
+                        if let Err(error) = state.session.start_sandbox().await {
+                            tracing::error!(code = %error.code, "{}", error.message);
+                        }
+                    }
+                });
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::validate_runtime_name,
             commands::open_logs_folder,
             commands::frontend_ready,
+            azure_commands::session_status,
+            azure_commands::start_sandbox,
+            azure_commands::leave_sandbox,
+            azure_commands::sign_in_browser,
+            azure_commands::sign_in_device_code,
+            azure_commands::sign_in_azure_cli,
+            azure_commands::cancel_sign_in,
+            azure_commands::sign_out,
+            azure_commands::switch_account,
+            azure_commands::list_tenants,
+            azure_commands::switch_tenant,
+            azure_commands::list_workspaces,
+            azure_commands::check_workspace,
+            azure_commands::list_runtimes,
+            azure_commands::runtime_details,
+            azure_commands::list_compute_instances,
+            azure_commands::list_environments,
+            azure_commands::create_runtime,
+            azure_commands::start_compute_instance,
+            azure_commands::delete_runtime,
+            azure_commands::list_operations,
+            azure_commands::cancel_operation,
+            azure_commands::clear_finished_operations,
+            azure_commands::watch_operations,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

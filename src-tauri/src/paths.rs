@@ -9,6 +9,8 @@ pub struct AppDirs {
     pub log_dir: Option<PathBuf>,
     /// `settings.json` where `pfrm_core::settings` keeps it.
     pub config_file: PathBuf,
+    /// The journal of operations in flight (`None` without a home folder: no resume then).
+    pub journal_file: Option<PathBuf>,
 }
 
 impl AppDirs {
@@ -19,6 +21,9 @@ impl AppDirs {
             .unwrap_or_else(|_| PathBuf::from(pfrm_core::settings::SETTINGS_FILE));
         AppDirs {
             log_dir: project.as_ref().map(log_dir),
+            journal_file: project
+                .as_ref()
+                .map(|project| project.data_local_dir().join("operations.json")),
             config_file,
         }
     }

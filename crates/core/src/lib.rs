@@ -8,6 +8,7 @@ pub mod auth;
 pub mod azure;
 pub mod bindings;
 pub mod cloud;
+pub mod error;
 pub mod http;
 pub mod model;
 pub mod naming;
@@ -16,6 +17,5 @@ pub mod preflight;
 pub mod secret;
 pub mod services;
 pub mod settings;
-pub mod error;
 
 pub use error::{Error, ErrorCode, Result};

@@ -36,6 +36,31 @@ pub struct Me {
     pub display_name: Option<String>,
 }
 
+/// What the welcome screen and the account menu show.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionStatus {
+    pub mode: SessionMode,
+    /// Who the app acts as (signed in or sandbox).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub me: Option<Me>,
+    /// The cloud's display name (`AzureCloud`, ..., or the sandbox's).
+    pub cloud: String,
+    /// Accounts, keychain state and settings warnings (not for the sandbox).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in: Option<crate::auth::SignInStatus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionMode {
+    SignedOut,
+    SignedIn,
+    Sandbox,
+}
+
 /// Cheap to clone: clones share the clients, caches and operations.
 #[derive(Clone)]
 pub struct Services {

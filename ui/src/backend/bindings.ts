@@ -4,24 +4,6 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission
 
 export type AppError = { code: ErrorCode, message: string, remedy?: string, details?: Record<string, unknown>, };
 
-export type StartupWarningKind = "config_unreadable" | "log_dir_unwritable";
-
-export type StartupWarning = { kind: StartupWarningKind, 
-/**
- * What happened, in a sentence.
- */
-message: string, 
-/**
- * What the user can do about it.
- */
-remedy: string, };
-
-export type AppInfo = { name: string, version: string, 
-/**
- * Folder of the daily log files; `None` when logging to a file is not possible.
- */
-logDir: string | null, configPath: string, warnings: Array<StartupWarning>, };
-
 export type Tenant = { tenantId: string, displayName: string | null, defaultDomain: string | null, };
 
 export type Subscription = { 
@@ -240,6 +222,24 @@ userCode: string, verificationUri: string, expiresInSeconds: bigint,
  */
 message?: string, };
 
+export type StartupWarningKind = "config_unreadable" | "log_dir_unwritable";
+
+export type StartupWarning = { kind: StartupWarningKind, 
+/**
+ * What happened, in a sentence.
+ */
+message: string, 
+/**
+ * What the user can do about it.
+ */
+remedy: string, };
+
+export type AppInfo = { name: string, version: string, 
+/**
+ * Folder of the daily log files; `None` when logging to a file is not possible.
+ */
+logDir: string | null, configPath: string, warnings: Array<StartupWarning>, };
+
 export type OperationKind = "startComputeInstance" | "createRuntime" | "updateRuntime" | "deleteRuntime" | "grantRole" | "revokeRole";
 
 export type OperationState = "running" | "succeeded" | "failed" | "cancelled";
@@ -301,6 +301,22 @@ blocked: boolean, };
 
 export type Me = { objectId: string, tenantId: string, userName?: string, displayName?: string, };
 
+export type SessionMode = "signedOut" | "signedIn" | "sandbox";
+
+export type SessionStatus = { mode: SessionMode, 
+/**
+ * Who the app acts as (signed in or sandbox).
+ */
+me?: Me, 
+/**
+ * The cloud's display name (`AzureCloud`, ..., or the sandbox's).
+ */
+cloud: string, 
+/**
+ * Accounts, keychain state and settings warnings (not for the sandbox).
+ */
+signIn?: SignInStatus, };
+
 export type SubscriptionProblem = { subscriptionId: string, displayName: string, error: AppError, };
 
 export type WorkspaceListing = { subscriptions: Array<Subscription>, 
@@ -351,6 +367,199 @@ confirmName: string,
  * Also remove the runtime's custom application from the compute instance.
  */
 removeCustomApp: boolean, };
+
+export type RuntimeVersion = { 
+/**
+ * `20240111.v2`.
+ */
+tag: string, 
+/**
+ * Release date `YYYY-MM-DD`.
+ */
+date: string, build: number, 
+/**
+ * `version 2024-01-11 (v2)`.
+ */
+label: string, 
+/**
+ * Whole days since the release date (0 when released today).
+ */
+ageDays: number, };
+
+export type CustomEnvironmentRef = { 
+/**
+ * As the service stores it (`azureml://locations/.../environments/{name}/versions/{v}`).
+ */
+assetId: string, name?: string, version?: string, };
+
+export type RuntimeVersionStatus = { 
+/**
+ * ARM id of the workspace.
+ */
+workspaceId: string, workspaceName: string, runtimeName: string, status: RuntimeStatus, computeInstanceName?: string, 
+/**
+ * The runtime's image reference as the service reports it.
+ */
+dockerImage?: string, 
+/**
+ * The version the runtime runs (from its image, else its custom application's image);
+ * `None` when neither follows the `YYYYMMDD.vN` scheme (custom environments).
+ */
+current?: RuntimeVersion, 
+/**
+ * The image reference of the runtime's custom application on its compute instance.
+ */
+appImage?: string, 
+/**
+ * The newest version in the container registry.
+ */
+latest?: RuntimeVersion, 
+/**
+ * The registry lists a newer version than `current` (`None`: could not tell).
+ */
+registrySaysOutdated?: boolean, 
+/**
+ * The prompt flow service's `needUpgrade` answer (`None`: it could not be asked).
+ */
+serviceSaysOutdated?: boolean, 
+/**
+ * Show the "update available" banner and badge.
+ */
+updateAvailable: boolean, 
+/**
+ * Both sources answered and said the same.
+ */
+sourcesAgree: boolean, 
+/**
+ * Why the sources disagree or one of them is missing, naming which says what.
+ */
+explanation?: string, 
+/**
+ * Set for runtimes on a custom environment: they are updated by rebuilding it.
+ */
+customEnvironment?: CustomEnvironmentRef, 
+/**
+ * What could not be read (the registry, `needUpgrade`, the compute instance).
+ */
+problems: Array<AppError>, };
+
+export type WorkspaceCheckProblem = { workspaceId: string, error: AppError, };
+
+export type FleetVersionReport = { 
+/**
+ * Sorted by workspace name, then runtime name.
+ */
+runtimes: Array<RuntimeVersionStatus>, 
+/**
+ * Runtimes with an update available (the nav badge).
+ */
+outdatedCount: number, 
+/**
+ * The newest version in the container registry.
+ */
+latest?: RuntimeVersion, 
+/**
+ * Workspaces whose runtimes could not be listed.
+ */
+problems: Array<WorkspaceCheckProblem>, };
+
+export type EnvironmentCandidate = { choice: EnvironmentChoice, 
+/**
+ * The version the runtime uses now.
+ */
+isCurrent: boolean, 
+/**
+ * Why picking it would not move the runtime forward (older or the same version); the
+ * update asks for confirmation (`allowOlder`) when set.
+ */
+warning?: string, };
+
+export type CustomEnvironmentGuidance = { runtimeName: string, currentEnvironment?: CustomEnvironmentRef, latest?: RuntimeVersion, 
+/**
+ * The image to build on (`mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:TAG`).
+ */
+baseImage: string, 
+/**
+ * The Dockerfile's first line: `FROM <base_image>`.
+ */
+dockerfileFromLine: string, 
+/**
+ * The workspace's environment versions to choose from (the current environment's name
+ * first, newest version first).
+ */
+candidates: Array<EnvironmentCandidate>, };
+
+export type UpdateRuntimeRequest = { workspaceId: string, runtimeName: string, 
+/**
+ * A custom environment version's asset id; `None` uses the default environment (the
+ * newest runtime image).
+ */
+environment?: string, 
+/**
+ * The user confirmed a custom environment version that is older than (or the same as) the
+ * runtime's current one.
+ */
+allowOlder: boolean, };
+
+export type UpdateOutcome = { operationId: string, runtime: RuntimeDetails, 
+/**
+ * The version before the update (default-environment images only).
+ */
+previous?: RuntimeVersion, 
+/**
+ * The version the runtime runs now, as read back after the update.
+ */
+current?: RuntimeVersion, 
+/**
+ * Things worth knowing that did not stop the update (e.g. the registry lists an even
+ * newer image than the one the service moved to).
+ */
+warnings: Array<string>, };
+
+export type UpdateAllRequest = { 
+/**
+ * ARM ids of the chosen workspaces.
+ */
+workspaceIds: Array<string>, 
+/**
+ * Runtimes updated at once (default 4). Runtimes on the same compute instance are always
+ * updated one after another, since each update restarts the instance's application.
+ */
+maxParallel?: number, };
+
+export type UpdateAllOutcome = "updated" | "failed" | "needsAttention" | "alreadyUpdating";
+
+export type UpdateAllItem = { workspaceId: string, workspaceName: string, runtimeName: string, outcome: UpdateAllOutcome, from?: RuntimeVersion, to?: RuntimeVersion, 
+/**
+ * The runtime's operation in the Activity panel.
+ */
+operationId?: string, 
+/**
+ * Why it failed.
+ */
+error?: AppError, 
+/**
+ * What the user needs to do (runtimes that need attention).
+ */
+attention?: string, customEnvironment?: CustomEnvironmentRef, warnings: Array<string>, };
+
+export type UpdateAllSummary = { 
+/**
+ * Every outdated runtime, in the order they finished (attention items first).
+ */
+items: Array<UpdateAllItem>, updated: number, failed: number, needsAttention: number, alreadyUpdating: number, 
+/**
+ * Runtimes checked and found up to date.
+ */
+upToDate: number, 
+/**
+ * Workspaces that could not be checked.
+ */
+problems: Array<WorkspaceCheckProblem>, 
+/**
+ * For custom environments: the `FROM` line to rebuild them on.
+ */
+dockerfileFromLine?: string, elapsedMs: number, };
 
 export type GrantAbility = { workspaceId: string, workspaceName: string, 
 /**

@@ -1,0 +1,275 @@
+//! Who the app acts as, and against which Azure: signed out, signed in to a real cloud through
+//! an account, or in the sandbox (the local emulator started in-process, signed in as its user).
+//!
+//! Production code paths never branch on "sandbox or not": the sandbox is only another cloud
+//! (the emulator's endpoints, trusted through its own CA) and another credential.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
+use pfrm_core::auth::{AccountManager, SignInStatus};
+use pfrm_core::cloud::CloudConfig;
+use pfrm_core::ops::runtimes::WatchSettings;
+use pfrm_core::ops::{Journal, JournalEntry, Operations};
+use pfrm_core::services::{Me, Services, SessionMode, SessionStatus};
+use pfrm_core::settings::{resolve_cloud, Settings};
+use pfrm_core::{Error, ErrorCode};
+use pfrm_emulator::{Emulator, EmulatorOptions, Scenario};
+use tokio::sync::{Mutex, RwLock};
+
+/// The sandbox world: a first-time user with one workspace and one running compute instance.
+const SANDBOX_SCENARIO: &str = "first-time";
+/// Emulated time runs this much faster in the sandbox, so a runtime starts in seconds.
+const SANDBOX_TIME_SCALE: f64 = 30.0;
+
+/// Tokens for the sandbox user, minted by the in-process emulator's identity platform.
+#[derive(Debug)]
+struct SandboxCredential {
+    emulator: Arc<Emulator>,
+    user: String,
+}
+
+#[async_trait::async_trait]
+impl TokenCredential for SandboxCredential {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        _options: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        let token = self
+            .emulator
+            .issue_access_token(&self.user, &scopes.join(" "))
+            .map_err(|error| {
+                azure_core::Error::with_message(
+                    azure_core::error::ErrorKind::Credential,
+                    format!("the sandbox could not issue a token: {error}"),
+                )
+            })?;
+        Ok(AccessToken::new(
+            token,
+            azure_core::time::OffsetDateTime::now_utc() + azure_core::time::Duration::minutes(5),
+        ))
+    }
+}
+
+struct Connected {
+    services: Services,
+    me: Me,
+    watch: WatchSettings,
+    /// Keeps the sandbox's servers alive while it is in use.
+    _sandbox: Option<Arc<Emulator>>,
+}
+
+/// The app's connection to Azure (or the sandbox). One per app.
+pub struct Session {
+    settings_path: PathBuf,
+    /// Cloud chosen by flags or environment (`--cloud`, `PFRM_CLOUD_CONFIG`), else remembered.
+    cloud_selection: Option<String>,
+    cloud_file: Option<PathBuf>,
+    accounts: Mutex<Option<Arc<AccountManager>>>,
+    connected: RwLock<Option<Connected>>,
+    pub operations: Operations,
+    /// Operations the journal listed at start-up, resumed once the user is connected.
+    pending: Mutex<Vec<JournalEntry>>,
+    /// The journal could not be read (shown on the Activity page).
+    pub journal_warning: Option<Error>,
+}
+
+impl Session {
+    pub fn new(
+        settings_path: PathBuf,
+        journal_path: Option<PathBuf>,
+        cloud_selection: Option<String>,
+        cloud_file: Option<PathBuf>,
+    ) -> Session {
+        let (operations, pending, journal_warning) = match journal_path {
+            Some(path) => {
+                let opened = Journal::open(path);
+                (
+                    Operations::new(Some(opened.journal)),
+                    opened.pending,
+                    opened.warning,
+                )
+            }
+            None => (Operations::default(), Vec::new(), None),
+        };
+        Session {
+            settings_path,
+            cloud_selection,
+            cloud_file,
+            accounts: Mutex::new(None),
+            connected: RwLock::new(None),
+            operations,
+            pending: Mutex::new(pending),
+            journal_warning,
+        }
+    }
+
+    /// The account manager for the selected cloud, opened on first use (it reads the keychain).
+    pub async fn accounts(&self) -> Result<Arc<AccountManager>, Error> {
+        let mut slot = self.accounts.lock().await;
+        if let Some(manager) = slot.as_ref() {
+            return Ok(manager.clone());
+        }
+        let settings = Settings::load(&self.settings_path).settings;
+        let (cloud, selection, file) = resolve_cloud(
+            self.cloud_selection.as_deref(),
+            self.cloud_file.as_deref(),
+            &settings,
+        )?;
+        let manager =
+            Arc::new(AccountManager::open_with_path(cloud, self.settings_path.clone()).await?);
+        if self.cloud_selection.is_some() || self.cloud_file.is_some() {
+            manager.save_cloud_selection(&selection, file)?;
+        }
+        *slot = Some(manager.clone());
+        Ok(manager)
+    }
+
+    /// Services of the current connection; `sign_in_required` when there is none.
+    pub async fn services(&self) -> Result<(Services, WatchSettings), Error> {
+        if let Some(connected) = self.connected.read().await.as_ref() {
+            return Ok((connected.services.clone(), connected.watch));
+        }
+        // Signed in on an earlier run: connect to the active account without asking again.
+        let manager = self.accounts().await?;
+        if manager
+            .active_account()
+            .is_some_and(|account| account.signed_in)
+        {
+            self.connect_account(&manager).await?;
+            if let Some(connected) = self.connected.read().await.as_ref() {
+                return Ok((connected.services.clone(), connected.watch));
+            }
+        }
+        Err(
+            Error::new(ErrorCode::SignInRequired, "You are not signed in.")
+                .with_remedy("Sign in to Azure, or try the sandbox, from the Welcome page."),
+        )
+    }
+
+    /// Connects to the manager's active account and resumes journaled operations.
+    pub async fn connect_account(&self, manager: &AccountManager) -> Result<(), Error> {
+        let credential = manager.active_credential()?;
+        let services = Services::new(manager.cloud().clone(), credential, self.operations.clone())?;
+        let me = services.me().await?;
+        self.set_connected(Connected {
+            services,
+            me,
+            watch: WatchSettings::default(),
+            _sandbox: None,
+        })
+        .await;
+        Ok(())
+    }
+
+    async fn set_connected(&self, connected: Connected) {
+        let services = connected.services.clone();
+        let watch = connected.watch;
+        *self.connected.write().await = Some(connected);
+        let pending = std::mem::take(&mut *self.pending.lock().await);
+        if !pending.is_empty() {
+            tokio::spawn(async move {
+                for outcome in
+                    pfrm_core::ops::runtimes::resume_from_journal(&services, pending, watch).await
+                {
+                    if let Err(error) = outcome {
+                        tracing::warn!(code = %error.code, "a resumed operation ended with an error");
+                    }
+                }
+            });
+        }
+    }
+
+    /// Starts the sandbox: the local emulator in-process, signed in as its user.
+    pub async fn start_sandbox(&self) -> Result<(), Error> {
+        let unavailable = |error: String| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("The sandbox could not start: {error}"),
+            )
+            .with_remedy("Restart the app; if it happens again, send the log file (Settings → Open logs folder).")
+        };
+        let scenario =
+            Scenario::by_name(SANDBOX_SCENARIO).map_err(|e| unavailable(e.to_string()))?;
+        let emulator = Emulator::start(EmulatorOptions {
+            scenario,
+            time_scale: SANDBOX_TIME_SCALE,
+            ..EmulatorOptions::default()
+        })
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+        let ready =
+            serde_json::to_string(emulator.ready_info()).map_err(|e| unavailable(e.to_string()))?;
+        let mut cloud = CloudConfig::from_custom_json(&ready)?;
+        cloud.name = "Sandbox".into();
+        let user = emulator
+            .ready_info()
+            .users
+            .first()
+            .map(|user| user.user_name.clone())
+            .ok_or_else(|| unavailable("its world has no user".into()))?;
+        let emulator = Arc::new(emulator);
+        let credential = Arc::new(SandboxCredential {
+            emulator: emulator.clone(),
+            user,
+        });
+        let services = Services::new(cloud, credential, self.operations.clone())?;
+        let me = services.me().await?;
+        tracing::info!("sandbox started");
+        self.set_connected(Connected {
+            services,
+            me,
+            watch: WatchSettings {
+                poll_interval: Duration::from_millis(750),
+                timeout: Duration::from_secs(10 * 60),
+            },
+            _sandbox: Some(emulator),
+        })
+        .await;
+        Ok(())
+    }
+
+    /// Leaves the sandbox or forgets the connection (signing out is the account manager's).
+    pub async fn disconnect(&self) {
+        *self.connected.write().await = None;
+    }
+
+    pub async fn status(&self) -> Result<SessionStatus, Error> {
+        // An account signed in on an earlier run connects without asking again; failing that,
+        // the status below says what the user must do.
+        if let Err(error) = self.services().await {
+            if error.code != ErrorCode::SignInRequired {
+                tracing::info!(code = %error.code, "could not reconnect the saved account");
+            }
+        }
+        if let Some(connected) = self.connected.read().await.as_ref() {
+            let sandbox = connected._sandbox.is_some();
+            let sign_in = if sandbox {
+                None
+            } else {
+                Some(self.accounts().await?.status())
+            };
+            return Ok(SessionStatus {
+                mode: if sandbox {
+                    SessionMode::Sandbox
+                } else {
+                    SessionMode::SignedIn
+                },
+                me: Some(connected.me.clone()),
+                cloud: connected.services.cloud().name.clone(),
+                sign_in,
+            });
+        }
+        let manager = self.accounts().await?;
+        let status = manager.status();
+        Ok(SessionStatus {
+            mode: SessionMode::SignedOut,
+            me: None,
+            cloud: manager.cloud().name.clone(),
+            sign_in: Some(status),
+        })
+    }
+}
