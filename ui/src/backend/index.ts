@@ -1,11 +1,28 @@
 // The one module that talks to the Rust backend. Every command is a typed function here;
 // pages never call `invoke` themselves.
-import { invoke } from '@tauri-apps/api/core';
-import type { AppError, AppInfo, ErrorCode } from './bindings';
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type {
+  AppError,
+  AppInfo,
+  ComputeInstanceSummary,
+  CreateRuntimeRequest,
+  DeleteRuntimeRequest,
+  DeviceCodePrompt,
+  EnvironmentChoice,
+  ErrorCode,
+  InstanceChoice,
+  OperationSnapshot,
+  RuntimeDetails,
+  RuntimeSummary,
+  SessionStatus,
+  TenantSummary,
+  WorkspaceCheck,
+  WorkspaceListing,
+} from './bindings';
 import { t } from '../i18n';
 
 export type { AppError, AppInfo, ErrorCode };
-export type { StartupWarning, StartupWarningKind } from './bindings';
+export type * from './bindings';
 
 /** A failed backend call, carrying the structured error the backend sent. */
 export class BackendError extends Error {
@@ -76,4 +93,50 @@ export const backend = {
   openLogsFolder: () => call<null>('open_logs_folder'),
   /** Tells the backend the first screen is painted and takes input (start-up timing). */
   frontendReady: () => call<null>('frontend_ready'),
+
+  // Session: sign-in, accounts, sandbox.
+  sessionStatus: () => call<SessionStatus>('session_status'),
+  startSandbox: () => call<SessionStatus>('start_sandbox'),
+  leaveSandbox: () => call<SessionStatus>('leave_sandbox'),
+  signInBrowser: (tenant?: string) => call<SessionStatus>('sign_in_browser', { tenant }),
+  /** `onPrompt` receives the code and page to show while the backend waits for the user. */
+  signInDeviceCode: (onPrompt: (prompt: DeviceCodePrompt) => void, tenant?: string) => {
+    const channel = new Channel<DeviceCodePrompt>();
+    channel.onmessage = onPrompt;
+    return call<SessionStatus>('sign_in_device_code', { tenant, onPrompt: channel });
+  },
+  signInAzureCli: (tenant?: string) => call<SessionStatus>('sign_in_azure_cli', { tenant }),
+  cancelSignIn: () => call<null>('cancel_sign_in'),
+  signOut: (accountId: string) => call<SessionStatus>('sign_out', { accountId }),
+  switchAccount: (accountId: string) => call<SessionStatus>('switch_account', { accountId }),
+  listTenants: (accountId: string) => call<TenantSummary[]>('list_tenants', { accountId }),
+  switchTenant: (accountId: string, tenantId: string) =>
+    call<SessionStatus>('switch_tenant', { accountId, tenantId }),
+
+  // Workspaces, preflight and runtimes.
+  listWorkspaces: () => call<WorkspaceListing>('list_workspaces'),
+  checkWorkspace: (workspaceId: string) => call<WorkspaceCheck>('check_workspace', { workspaceId }),
+  listRuntimes: (workspaceId: string) => call<RuntimeSummary[]>('list_runtimes', { workspaceId }),
+  runtimeDetails: (workspaceId: string, runtimeName: string) =>
+    call<RuntimeDetails>('runtime_details', { workspaceId, runtimeName }),
+  listComputeInstances: (workspaceId: string, newAppName?: string) =>
+    call<InstanceChoice[]>('list_compute_instances', { workspaceId, newAppName }),
+  listEnvironments: (workspaceId: string) =>
+    call<EnvironmentChoice[]>('list_environments', { workspaceId }),
+  createRuntime: (request: CreateRuntimeRequest) =>
+    call<RuntimeDetails>('create_runtime', { request }),
+  startComputeInstance: (workspaceId: string, instanceName: string) =>
+    call<ComputeInstanceSummary>('start_compute_instance', { workspaceId, instanceName }),
+  deleteRuntime: (request: DeleteRuntimeRequest) => call<null>('delete_runtime', { request }),
+
+  // Long operations (the Activity panel).
+  listOperations: () => call<OperationSnapshot[]>('list_operations'),
+  cancelOperation: (operationId: string) => call<null>('cancel_operation', { operationId }),
+  clearFinishedOperations: () => call<null>('clear_finished_operations'),
+  /** Every change to any operation, starting with the current list. */
+  watchOperations: (onUpdate: (snapshot: OperationSnapshot) => void) => {
+    const channel = new Channel<OperationSnapshot>();
+    channel.onmessage = onUpdate;
+    return call<null>('watch_operations', { onUpdate: channel });
+  },
 };
