@@ -14,6 +14,7 @@
 //! `~/.cache/pfrm/target`) so that a second clone or a CI run on the same machine reuses the cache;
 //! nothing depends on that cache being warm.
 
+mod bench;
 mod setup;
 mod steps;
 
@@ -86,6 +87,10 @@ usage: cargo xtask <command>
   setup               only install what is missing (system packages, npm packages, tools)
   bindings            regenerate ui/src/backend/bindings.ts from the Rust types
   emulator [ARGS]     run the local Azure emulator standalone (e.g. --scenario first-time)
+  bench startup       the release app's start-up time and memory against a minimal Tauri app
+  bench emulator      the emulator's requests per second and start-up time
+  bench picker        requests for the runtime list, and the workspace picker under latency
+  bench update-all    update-all over a fleet under latency, against the concurrency bound
 ";
 
 fn main() -> ExitCode {
@@ -97,6 +102,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::install_everything(&context),
         Some("bindings") => bindings(&context),
         Some("emulator") => emulator(&context, &args[1..]),
+        Some("bench") => bench(&context, args.get(1).map(String::as_str)),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())
@@ -158,6 +164,26 @@ fn run(context: &Context, app_args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("the app exited with {status}"))
+    }
+}
+
+/// Benchmarks print their figures; none of them is a pass/fail test.
+fn bench(context: &Context, which: Option<&str>) -> Result<(), String> {
+    let example = |package: &str, name: &str| {
+        let mut command = context.cargo();
+        command.args(["run", "--release", "-p", package, "--example", name]);
+        steps::run_plain(&format!("run the {name} benchmark"), command)
+    };
+    match which {
+        Some("startup") => {
+            setup::install_for_run(context)?;
+            build_ui(context)?;
+            bench::startup(&context.repo_root, &context.target_dir)
+        }
+        Some("emulator") => example("pfrm-emulator", "bench"),
+        Some("picker") => example("pfrm-tests", "bench_picker"),
+        Some("update-all") => example("pfrm-tests", "bench_update_all"),
+        _ => Err("say which benchmark: startup, emulator, picker or update-all".into()),
     }
 }
 
