@@ -1,0 +1,261 @@
+//! `pfrm runtime check` and `pfrm runtime update` end to end: the real binary, signed in through
+//! a stand-in `az` that hands out emulator tokens, against the `returning` scenario. Checks the
+//! exit codes (0 up to date, 20 updates available), `--json`, progress on stderr, the custom
+//! environment guidance, and `--all-outdated`.
+
+mod clients_common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use clients_common::{Env, ALICE, SUBSCRIPTION};
+use pfrm_core::azure::WorkspaceRef;
+use pfrm_core::ErrorCode;
+
+const NEWEST: &str = "20251211.v12";
+const UPDATES_AVAILABLE: i32 = 20;
+
+/// The `pfrm` binary from the same target directory, built on demand.
+fn pfrm_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let binary = profile_dir.join(format!("pfrm{}", std::env::consts::EXE_SUFFIX));
+    static BUILD: std::sync::Once = std::sync::Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-q", "-p", "pfrm-cli"])
+            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building pfrm-cli failed");
+    });
+    binary
+}
+
+/// A stand-in `az` printing an emulator-issued ARM token for Alice.
+fn fake_az(dir: &Path, token: &str) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let expires_on = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    let script = format!(
+        "#!/bin/sh\nprintf '{{\"accessToken\":\"{token}\",\"expiresOn\":\"2099-01-01 00:00:00.000000\",\"expires_on\":{expires_on},\"tokenType\":\"Bearer\"}}'\n"
+    );
+    let path = bin.join("az");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+struct Cli {
+    binary: PathBuf,
+    config_dir: PathBuf,
+    path: String,
+}
+
+impl Cli {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(&self.binary)
+            .args(args)
+            .env("PFRM_CONFIG_DIR", &self.config_dir)
+            .env("PATH", &self.path)
+            .env("PFRM_POLL_INTERVAL_MS", "40")
+            .env_remove("PFRM_CLOUD")
+            .env_remove("PFRM_CLOUD_CONFIG")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+// Multi-threaded: the emulator keeps serving while this thread waits for the CLI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
+    let env = Env::start_scenario("returning").await;
+    let dir = tempfile::tempdir().unwrap();
+    let token = env
+        .emulator
+        .issue_access_token(ALICE, &env.cloud.arm_scope())
+        .unwrap();
+    let bin = fake_az(dir.path(), &token);
+    let ready = dir.path().join("ready.json");
+    std::fs::write(
+        &ready,
+        serde_json::to_string(env.emulator.ready_info()).unwrap(),
+    )
+    .unwrap();
+    let cli = Cli {
+        binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
+        config_dir: dir.path().join("config"),
+        path: format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    };
+    let workspace = WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id();
+    let run = |args: Vec<String>| {
+        let cli = Cli {
+            binary: cli.binary.clone(),
+            config_dir: cli.config_dir.clone(),
+            path: cli.path.clone(),
+        };
+        tokio::task::spawn_blocking(move || {
+            cli.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+    };
+    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+    let output = run(args(&[
+        "--cloud-config",
+        ready.to_str().unwrap(),
+        "login",
+        "--azure-cli",
+    ]))
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+
+    // Every runtime: both are behind, so "updates available".
+    let output = run(args(&[
+        "runtime",
+        "check",
+        "--workspace",
+        &workspace,
+        "--all",
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(UPDATES_AVAILABLE),
+        "{}",
+        text(&output)
+    );
+    let listing = stdout(&output);
+    assert!(listing.contains("rt-default"), "{listing}");
+    assert!(listing.contains("version 2024-01-11 (v2)"), "{listing}");
+    assert!(listing.contains("version 2025-12-11 (v12)"), "{listing}");
+    assert!(listing.contains("environment pf-custom:1"), "{listing}");
+
+    // One runtime, as JSON.
+    let output = run(args(&[
+        "--json",
+        "runtime",
+        "check",
+        "--workspace",
+        &workspace,
+        "rt-default",
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(UPDATES_AVAILABLE),
+        "{}",
+        text(&output)
+    );
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(status["current"]["tag"], "20240111.v2");
+    assert_eq!(status["latest"]["tag"], NEWEST);
+    assert_eq!(status["updateAvailable"], true);
+
+    // A custom-environment runtime is not switched silently: the guidance and exit code 2.
+    let output = run(args(&[
+        "runtime",
+        "update",
+        "--workspace",
+        &workspace,
+        "rt-custom",
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(ErrorCode::InvalidInput.exit_code()),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        stdout(&output).contains(&format!(
+            "FROM {}/azureml/promptflow/promptflow-runtime-stable:{NEWEST}",
+            env.cloud.registry_host
+        )),
+        "{}",
+        text(&output)
+    );
+
+    // The default-environment runtime updates, with progress on stderr.
+    let output = run(args(&[
+        "runtime",
+        "update",
+        "--workspace",
+        &workspace,
+        "rt-default",
+    ]))
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("version 2025-12-11 (v12)"),
+        "{}",
+        text(&output)
+    );
+    let progress = String::from_utf8_lossy(&output.stderr);
+    assert!(progress.contains("Update runtime rt-default"), "{progress}");
+    assert!(progress.contains("starting the runtime"), "{progress}");
+
+    let output = run(args(&[
+        "runtime",
+        "check",
+        "--workspace",
+        &workspace,
+        "rt-default",
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(stdout(&output).contains("up to date"), "{}", text(&output));
+
+    // Update all: only the custom runtime is left, and it needs attention (exit 20).
+    let output = run(args(&[
+        "--json",
+        "runtime",
+        "update",
+        "--workspace",
+        &workspace,
+        "--all-outdated",
+        "--max-parallel",
+        "2",
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(UPDATES_AVAILABLE),
+        "{}",
+        text(&output)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["updated"], 0);
+    assert_eq!(summary["needsAttention"], 1);
+    assert_eq!(summary["items"][0]["runtimeName"], "rt-custom");
+}
