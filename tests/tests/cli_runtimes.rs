@@ -523,3 +523,80 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
     assert_eq!(code(&output), 0, "{}", text(&output));
     assert!(stdout(&output).contains('!'), "{}", text(&output));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_cancels_a_create_cleanly_with_exit_code_130() {
+    use std::io::{BufRead, BufReader};
+
+    let env = Env::start().await;
+    let cli = Cli::signed_in(&env).await;
+    // Slow answers keep the create in its checks long enough to interrupt it.
+    env.emulator
+        .faults()
+        .set_latency(std::time::Duration::from_millis(1500));
+    let mut command = cli.command(&[
+        "runtime",
+        "create",
+        "--workspace",
+        &workspace_id("ml-workspace"),
+        "--name",
+        "rt-cancel",
+        "--compute",
+        "ci-alice",
+        "--yes-restart",
+    ]);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let (status, log) = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut log = String::new();
+        loop {
+            let mut line = String::new();
+            if stderr.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            log.push_str(&line);
+            if line.contains("Create runtime rt-cancel") {
+                let sent = Command::new("kill")
+                    .args(["-INT", &child.id().to_string()])
+                    .status()
+                    .unwrap();
+                assert!(sent.success());
+                break;
+            }
+        }
+        let started = std::time::Instant::now();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        log.push_str(&rest);
+        let status = child.wait().unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "pfrm stopped promptly after Ctrl+C"
+        );
+        (status, log)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        status.code(),
+        Some(ErrorCode::Cancelled.exit_code()),
+        "{log}"
+    );
+    assert!(log.contains("cancelled"), "{log}");
+
+    env.emulator.faults().set_latency(std::time::Duration::ZERO);
+    assert!(
+        cli.json(&[
+            "runtime",
+            "list",
+            "--workspace",
+            &workspace_id("ml-workspace")
+        ])
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty(),
+        "nothing was created"
+    );
+}
