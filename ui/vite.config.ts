@@ -29,5 +29,8 @@ export default defineConfig(({ mode }) => ({
     environment: 'happy-dom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test-setup.ts'],
+    // Rendering Fluent UI in happy-dom takes about a second per test on a quiet 2-core machine;
+    // the default 5 s is too tight when the machine is busy.
+    testTimeout: 30_000,
   },
 }));
