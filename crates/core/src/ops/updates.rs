@@ -472,6 +472,8 @@ pub fn count_outdated(runtimes: &[RuntimeVersionStatus]) -> usize {
 struct WorkspaceStatuses {
     workspace: WorkspaceSummary,
     statuses: Vec<RuntimeVersionStatus>,
+    /// The runtimes as listed, so an update can start without reading each one again.
+    details: Vec<RuntimeDetails>,
 }
 
 async fn check_one_workspace(
@@ -485,10 +487,9 @@ async fn check_one_workspace(
     let reference = WorkspaceRef::from_arm_id(&workspace.id)?;
     let (runtimes, computes) =
         tokio::join!(flow.list_runtimes(), services.arm.list_computes(&reference));
-    let runtimes: Vec<crate::model::RuntimeSummary> = runtimes?
-        .iter()
-        .map(crate::model::RuntimeSummary::from)
-        .collect();
+    let details: Vec<RuntimeDetails> = runtimes?.iter().map(RuntimeDetails::from).collect();
+    let runtimes: Vec<crate::model::RuntimeSummary> =
+        details.iter().map(|d| d.summary.clone()).collect();
     let (instances, compute_problem) = match computes {
         Ok(computes) => (
             computes
@@ -531,6 +532,7 @@ async fn check_one_workspace(
     Ok(WorkspaceStatuses {
         workspace,
         statuses,
+        details,
     })
 }
 
@@ -538,7 +540,11 @@ async fn check_fleet(
     services: &Services,
     workspace_ids: &[String],
     options: CheckOptions,
-) -> (FleetVersionReport, Vec<WorkspaceSummary>) {
+) -> (
+    FleetVersionReport,
+    Vec<WorkspaceSummary>,
+    HashMap<String, RuntimeDetails>,
+) {
     let latest = latest_runtime_tag(services, options.registry_page_size).await;
     let latest_ref = latest.as_ref().map(Option::as_ref);
     let mut seen = HashSet::new();
@@ -572,7 +578,14 @@ async fn check_fleet(
     let today = today();
     let mut workspaces = Vec::new();
     let mut runtimes = Vec::new();
+    let mut details = HashMap::new();
     for checked in checked {
+        for runtime in checked.details {
+            details.insert(
+                runtime_target(&checked.workspace.id, &runtime.summary.name),
+                runtime,
+            );
+        }
         workspaces.push(checked.workspace);
         runtimes.extend(checked.statuses);
     }
@@ -585,7 +598,7 @@ async fn check_fleet(
             .map(|tag| RuntimeVersion::from_tag(&tag, today)),
         problems,
     };
-    (report, workspaces)
+    (report, workspaces, details)
 }
 
 /// Checks every runtime of the given workspaces (ARM ids), with at most
@@ -1234,7 +1247,7 @@ pub async fn update_all_outdated(
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(options.max_parallel)
         .max(1);
-    let (report, workspaces) = check_fleet(
+    let (report, workspaces, listed) = check_fleet(
         services,
         &request.workspace_ids,
         CheckOptions {
@@ -1247,6 +1260,7 @@ pub async fn update_all_outdated(
         .into_iter()
         .map(|workspace| (workspace.id.to_lowercase(), workspace))
         .collect();
+
     let mut items = Vec::new();
     let mut queue = VecDeque::new();
     let mut up_to_date = 0u32;
@@ -1296,8 +1310,12 @@ pub async fn update_all_outdated(
             };
             busy.insert(instance_key(&status));
             let workspace = workspaces.get(&status.workspace_id.to_lowercase()).cloned();
+            let before = listed
+                .get(&runtime_target(&status.workspace_id, &status.runtime_name))
+                .cloned();
             running.push(async move {
-                let outcome = update_one_outdated(services, workspace, &status, watch).await;
+                let outcome =
+                    update_one_outdated(services, workspace, before, &status, watch).await;
                 (status, outcome)
             });
         }
@@ -1339,6 +1357,7 @@ pub async fn update_all_outdated(
 async fn update_one_outdated(
     services: &Services,
     workspace: Option<WorkspaceSummary>,
+    before: Option<RuntimeDetails>,
     status: &RuntimeVersionStatus,
     watch: WatchSettings,
 ) -> UpdateAllItem {
@@ -1361,7 +1380,10 @@ async fn update_one_outdated(
             None => self::workspace(services, &status.workspace_id).await?,
         };
         let flow = services.flow(&workspace)?;
-        let before = RuntimeDetails::from(&flow.get_runtime(&status.runtime_name).await?);
+        let before = match before {
+            Some(before) => before,
+            None => RuntimeDetails::from(&flow.get_runtime(&status.runtime_name).await?),
+        };
         Ok::<_, Error>(PreparedUpdate {
             workspace_id: status.workspace_id.clone(),
             flow,
