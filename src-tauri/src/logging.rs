@@ -27,6 +27,7 @@ pub fn init(log_dir: Option<&Path>) -> Logging {
         EnvFilter::try_from_env("PFRM_LOG").unwrap_or_else(|_| EnvFilter::new("info,pfrm=debug"))
     };
     let stderr_layer = tracing_subscriber::fmt::layer()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_filter(filter());
 

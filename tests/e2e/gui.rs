@@ -1,3 +1,4 @@
+#![cfg(target_os = "linux")]
 //! End-to-end tests of the real desktop app: the binary named by `PFRM_APP_BINARY` runs under
 //! the X display in `DISPLAY` (Xvfb in CI) and is driven over WebDriver.
 //!

@@ -9,401 +9,420 @@
 //! started (WebKit's web and network processes), after 5 s idle. PSS is shown too, as it
 //! counts shared pages once. Medians of N launches per app, launches alternating.
 
-use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-const DEFAULT_RUNS: usize = 5;
-const IDLE_BEFORE_MEMORY: Duration = Duration::from_secs(5);
-const READY_TIMEOUT: Duration = Duration::from_secs(60);
-const READY_MARKER: &str = "PFRM_FRONTEND_READY";
-const TIME_TARGET: f64 = 1.25;
-const MEMORY_TARGET: f64 = 1.3;
-
+#[cfg(target_os = "linux")]
 pub fn startup(repo_root: &Path, target_dir: &Path) -> Result<(), String> {
-    if !cfg!(target_os = "linux") {
-        return Err("the start-up benchmark reads /proc and runs on Linux only".into());
-    }
-    let runs = std::env::var("PFRM_BENCH_RUNS")
-        .ok()
-        .and_then(|value| value.parse::<usize>().ok())
-        .filter(|runs| *runs > 0)
-        .unwrap_or(DEFAULT_RUNS);
+    linux::startup(repo_root, target_dir)
+}
 
-    build_ui(repo_root)?;
-    let app = build(
-        repo_root,
-        target_dir,
-        &[
-            "build",
-            "--release",
-            "-p",
+/// The measurement reads /proc; other systems get a clear answer instead of a wrong number.
+#[cfg(not(target_os = "linux"))]
+pub fn startup(_repo_root: &Path, _target_dir: &Path) -> Result<(), String> {
+    Err("the start-up benchmark reads /proc and runs on Linux only".into())
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    use std::path::{Path, PathBuf};
+    use std::process::{Child, Command, Stdio};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    const DEFAULT_RUNS: usize = 5;
+    const IDLE_BEFORE_MEMORY: Duration = Duration::from_secs(5);
+    const READY_TIMEOUT: Duration = Duration::from_secs(60);
+    const READY_MARKER: &str = "PFRM_FRONTEND_READY";
+    const TIME_TARGET: f64 = 1.25;
+    const MEMORY_TARGET: f64 = 1.3;
+
+    pub fn startup(repo_root: &Path, target_dir: &Path) -> Result<(), String> {
+        let runs = std::env::var("PFRM_BENCH_RUNS")
+            .ok()
+            .and_then(|value| value.parse::<usize>().ok())
+            .filter(|runs| *runs > 0)
+            .unwrap_or(DEFAULT_RUNS);
+
+        build_ui(repo_root)?;
+        let app = build(
+            repo_root,
+            target_dir,
+            &[
+                "build",
+                "--release",
+                "-p",
+                "pfrm-desktop",
+                "--features",
+                "pfrm-desktop/custom-protocol",
+            ],
             "pfrm-desktop",
-            "--features",
-            "pfrm-desktop/custom-protocol",
-        ],
-        "pfrm-desktop",
-    )?;
-    let hello_manifest = repo_root.join("tests/bench/hello/Cargo.toml");
-    let hello = build(
-        repo_root,
-        target_dir,
-        &[
-            "build",
-            "--release",
-            "--manifest-path",
-            &hello_manifest.to_string_lossy(),
-        ],
-        "pfrm-bench-hello",
-    )?;
+        )?;
+        let hello_manifest = repo_root.join("tests/bench/hello/Cargo.toml");
+        let hello = build(
+            repo_root,
+            target_dir,
+            &[
+                "build",
+                "--release",
+                "--manifest-path",
+                &hello_manifest.to_string_lossy(),
+            ],
+            "pfrm-bench-hello",
+        )?;
 
-    let _display = VirtualDisplay::ensure()?;
-    println!("bench: {runs} launches of each app (PFRM_BENCH_RUNS to change), one warm-up each");
-    measure_once(&hello).map_err(|e| format!("warm-up of the minimal app: {e}"))?;
-    measure_once(&app).map_err(|e| format!("warm-up of pfrm: {e}"))?;
-    let mut hello_samples = Vec::new();
-    let mut app_samples = Vec::new();
-    for run in 1..=runs {
-        let h = measure_once(&hello).map_err(|e| format!("minimal app, run {run}: {e}"))?;
-        let a = measure_once(&app).map_err(|e| format!("pfrm, run {run}: {e}"))?;
+        let _display = VirtualDisplay::ensure()?;
         println!(
-            "  run {run}: minimal {:>5} ms {:>5} MiB | pfrm {:>5} ms {:>5} MiB",
-            h.ready.as_millis(),
-            h.rss_kib / 1024,
-            a.ready.as_millis(),
-            a.rss_kib / 1024
+            "bench: {runs} launches of each app (PFRM_BENCH_RUNS to change), one warm-up each"
         );
-        hello_samples.push(h);
-        app_samples.push(a);
-    }
-    let hello = Summary::of(&hello_samples);
-    let app = Summary::of(&app_samples);
-    let time_ratio = app.ready_ms / hello.ready_ms;
-    let memory_ratio = app.rss_mib / hello.rss_mib;
-    println!();
-    println!("                      minimal Tauri app        pfrm     ratio   target");
-    println!(
-        "start → interactive   {:>12.0} ms {:>9.0} ms {:>8.2}×  ≤ {TIME_TARGET}× {}",
-        hello.ready_ms,
-        app.ready_ms,
-        time_ratio,
-        verdict(time_ratio, TIME_TARGET)
-    );
-    println!(
-        "RSS after 5 s idle    {:>11.0} MiB {:>8.0} MiB {:>8.2}×  ≤ {MEMORY_TARGET}× {}",
-        hello.rss_mib,
-        app.rss_mib,
-        memory_ratio,
-        verdict(memory_ratio, MEMORY_TARGET)
-    );
-    println!(
-        "PSS after 5 s idle    {:>11.0} MiB {:>8.0} MiB {:>8.2}×",
-        hello.pss_mib,
-        app.pss_mib,
-        app.pss_mib / hello.pss_mib
-    );
-    println!(
-        "processes (app + WebKit)  {:>7}      {:>7}",
-        hello.processes, app.processes
-    );
-    println!("time ratio {time_ratio:.2}, memory ratio {memory_ratio:.2} (medians of {runs})");
-    Ok(())
-}
-
-fn verdict(ratio: f64, target: f64) -> &'static str {
-    if ratio <= target {
-        "met"
-    } else {
-        "MISSED"
-    }
-}
-
-fn build_ui(repo_root: &Path) -> Result<(), String> {
-    let ui = repo_root.join("ui");
-    if !ui.join("node_modules").is_dir() {
-        run(Command::new("npm").arg("ci").current_dir(&ui), "npm ci")?;
-    }
-    run(
-        Command::new("npm")
-            .args(["run", "build"])
-            .current_dir(&ui),
-        "build the UI",
-    )
-}
-
-fn build(
-    repo_root: &Path,
-    target_dir: &Path,
-    args: &[&str],
-    binary: &str,
-) -> Result<PathBuf, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    run(
-        Command::new(cargo)
-            .args(args)
-            .current_dir(repo_root)
-            .env("CARGO_TARGET_DIR", target_dir),
-        &format!("build {binary} (release)"),
-    )?;
-    let path = target_dir.join("release").join(binary);
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(format!("{} was not built", path.display()))
-    }
-}
-
-fn run(command: &mut Command, what: &str) -> Result<(), String> {
-    println!("bench: {what}");
-    let status = command
-        .status()
-        .map_err(|error| format!("{what}: could not start: {error}"))?;
-    if status.success() {
+        measure_once(&hello).map_err(|e| format!("warm-up of the minimal app: {e}"))?;
+        measure_once(&app).map_err(|e| format!("warm-up of pfrm: {e}"))?;
+        let mut hello_samples = Vec::new();
+        let mut app_samples = Vec::new();
+        for run in 1..=runs {
+            let h = measure_once(&hello).map_err(|e| format!("minimal app, run {run}: {e}"))?;
+            let a = measure_once(&app).map_err(|e| format!("pfrm, run {run}: {e}"))?;
+            println!(
+                "  run {run}: minimal {:>5} ms {:>5} MiB | pfrm {:>5} ms {:>5} MiB",
+                h.ready.as_millis(),
+                h.rss_kib / 1024,
+                a.ready.as_millis(),
+                a.rss_kib / 1024
+            );
+            hello_samples.push(h);
+            app_samples.push(a);
+        }
+        let hello = Summary::of(&hello_samples);
+        let app = Summary::of(&app_samples);
+        let time_ratio = app.ready_ms / hello.ready_ms;
+        let memory_ratio = app.rss_mib / hello.rss_mib;
+        println!();
+        println!("                      minimal Tauri app        pfrm     ratio   target");
+        println!(
+            "start → interactive   {:>12.0} ms {:>9.0} ms {:>8.2}×  ≤ {TIME_TARGET}× {}",
+            hello.ready_ms,
+            app.ready_ms,
+            time_ratio,
+            verdict(time_ratio, TIME_TARGET)
+        );
+        println!(
+            "RSS after 5 s idle    {:>11.0} MiB {:>8.0} MiB {:>8.2}×  ≤ {MEMORY_TARGET}× {}",
+            hello.rss_mib,
+            app.rss_mib,
+            memory_ratio,
+            verdict(memory_ratio, MEMORY_TARGET)
+        );
+        println!(
+            "PSS after 5 s idle    {:>11.0} MiB {:>8.0} MiB {:>8.2}×",
+            hello.pss_mib,
+            app.pss_mib,
+            app.pss_mib / hello.pss_mib
+        );
+        println!(
+            "processes (app + WebKit)  {:>7}      {:>7}",
+            hello.processes, app.processes
+        );
+        println!("time ratio {time_ratio:.2}, memory ratio {memory_ratio:.2} (medians of {runs})");
         Ok(())
-    } else {
-        Err(format!("{what}: failed with {status}"))
     }
-}
 
-struct Sample {
-    ready: Duration,
-    rss_kib: u64,
-    pss_kib: u64,
-    processes: usize,
-}
+    fn verdict(ratio: f64, target: f64) -> &'static str {
+        if ratio <= target {
+            "met"
+        } else {
+            "MISSED"
+        }
+    }
 
-struct Summary {
-    ready_ms: f64,
-    rss_mib: f64,
-    pss_mib: f64,
-    processes: usize,
-}
+    fn build_ui(repo_root: &Path) -> Result<(), String> {
+        let ui = repo_root.join("ui");
+        if !ui.join("node_modules").is_dir() {
+            run(Command::new("npm").arg("ci").current_dir(&ui), "npm ci")?;
+        }
+        run(
+            Command::new("npm").args(["run", "build"]).current_dir(&ui),
+            "build the UI",
+        )
+    }
 
-impl Summary {
-    fn of(samples: &[Sample]) -> Summary {
-        let median = |mut values: Vec<f64>| {
-            values.sort_by(f64::total_cmp);
-            let middle = values.len() / 2;
-            if values.len() % 2 == 1 {
-                values[middle]
-            } else {
-                (values[middle - 1] + values[middle]) / 2.0
+    fn build(
+        repo_root: &Path,
+        target_dir: &Path,
+        args: &[&str],
+        binary: &str,
+    ) -> Result<PathBuf, String> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        run(
+            Command::new(cargo)
+                .args(args)
+                .current_dir(repo_root)
+                .env("CARGO_TARGET_DIR", target_dir),
+            &format!("build {binary} (release)"),
+        )?;
+        let path = target_dir.join("release").join(binary);
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!("{} was not built", path.display()))
+        }
+    }
+
+    fn run(command: &mut Command, what: &str) -> Result<(), String> {
+        println!("bench: {what}");
+        let status = command
+            .status()
+            .map_err(|error| format!("{what}: could not start: {error}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{what}: failed with {status}"))
+        }
+    }
+
+    struct Sample {
+        ready: Duration,
+        rss_kib: u64,
+        pss_kib: u64,
+        processes: usize,
+    }
+
+    struct Summary {
+        ready_ms: f64,
+        rss_mib: f64,
+        pss_mib: f64,
+        processes: usize,
+    }
+
+    impl Summary {
+        fn of(samples: &[Sample]) -> Summary {
+            let median = |mut values: Vec<f64>| {
+                values.sort_by(f64::total_cmp);
+                let middle = values.len() / 2;
+                if values.len() % 2 == 1 {
+                    values[middle]
+                } else {
+                    (values[middle - 1] + values[middle]) / 2.0
+                }
+            };
+            Summary {
+                ready_ms: median(
+                    samples
+                        .iter()
+                        .map(|s| s.ready.as_secs_f64() * 1e3)
+                        .collect(),
+                ),
+                rss_mib: median(samples.iter().map(|s| s.rss_kib as f64 / 1024.0).collect()),
+                pss_mib: median(samples.iter().map(|s| s.pss_kib as f64 / 1024.0).collect()),
+                processes: samples.iter().map(|s| s.processes).max().unwrap_or(0),
             }
+        }
+    }
+
+    /// One launch with a fresh, empty home (no settings, no WebKit caches), as a first start.
+    fn measure_once(binary: &Path) -> Result<Sample, String> {
+        static LAUNCHES: AtomicUsize = AtomicUsize::new(0);
+        let home = std::env::temp_dir().join(format!(
+            "pfrm-bench-{}-{}",
+            std::process::id(),
+            LAUNCHES.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&home);
+        for sub in ["home", "config", "state", "data", "cache"] {
+            std::fs::create_dir_all(home.join(sub)).map_err(|e| e.to_string())?;
+        }
+        let mut command = Command::new(binary);
+        command
+            .env("HOME", home.join("home"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            // Neither app gets an accessibility bus: it would outlive them and skew memory.
+            .env("NO_AT_BRIDGE", "1")
+            .env("PFRM_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        let started = Instant::now();
+        let mut child = command
+            .spawn()
+            .map_err(|error| format!("could not start {}: {error}", binary.display()))?;
+        let group = child.id();
+        let result = observe(&mut child, started);
+        end_group(group, &mut child);
+        let _ = std::fs::remove_dir_all(&home);
+        result
+    }
+
+    fn observe(child: &mut Child, started: Instant) -> Result<Sample, String> {
+        let stderr = child.stderr.take().ok_or("no stderr pipe")?;
+        let (ready_tx, ready_rx) = mpsc::channel();
+        // Keeps reading after the marker so the app never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut tail = Vec::new();
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains(READY_MARKER) {
+                    let _ = ready_tx.send(Ok(Instant::now()));
+                } else if tail.len() < 20 {
+                    tail.push(line);
+                }
+            }
+            let _ = ready_tx.send(Err(tail.join("\n")));
+        });
+        let ready_at = match ready_rx.recv_timeout(READY_TIMEOUT) {
+            Ok(Ok(at)) => at,
+            Ok(Err(output)) => {
+                return Err(format!(
+                    "the app exited before its page was ready; it printed:\n{output}"
+                ))
+            }
+            Err(_) => return Err(format!("no {READY_MARKER} within {READY_TIMEOUT:?}")),
         };
-        Summary {
-            ready_ms: median(samples.iter().map(|s| s.ready.as_secs_f64() * 1e3).collect()),
-            rss_mib: median(samples.iter().map(|s| s.rss_kib as f64 / 1024.0).collect()),
-            pss_mib: median(samples.iter().map(|s| s.pss_kib as f64 / 1024.0).collect()),
-            processes: samples.iter().map(|s| s.processes).max().unwrap_or(0),
+        let ready = ready_at - started;
+        std::thread::sleep(IDLE_BEFORE_MEMORY);
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("the app exited while idle ({status})"));
         }
-    }
-}
-
-/// One launch with a fresh, empty home (no settings, no WebKit caches), as a first start.
-fn measure_once(binary: &Path) -> Result<Sample, String> {
-    static LAUNCHES: AtomicUsize = AtomicUsize::new(0);
-    let home = std::env::temp_dir().join(format!(
-        "pfrm-bench-{}-{}",
-        std::process::id(),
-        LAUNCHES.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&home);
-    for sub in ["home", "config", "state", "data", "cache"] {
-        std::fs::create_dir_all(home.join(sub)).map_err(|e| e.to_string())?;
-    }
-    let mut command = Command::new(binary);
-    command
-        .env("HOME", home.join("home"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        // Neither app gets an accessibility bus: it would outlive them and skew memory.
-        .env("NO_AT_BRIDGE", "1")
-        .env("PFRM_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .map_err(|error| format!("could not start {}: {error}", binary.display()))?;
-    let group = child.id();
-    let result = observe(&mut child, started);
-    end_group(group, &mut child);
-    let _ = std::fs::remove_dir_all(&home);
-    result
-}
-
-fn observe(child: &mut Child, started: Instant) -> Result<Sample, String> {
-    let stderr = child.stderr.take().ok_or("no stderr pipe")?;
-    let (ready_tx, ready_rx) = mpsc::channel();
-    // Keeps reading after the marker so the app never blocks on a full pipe.
-    std::thread::spawn(move || {
-        let mut tail = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains(READY_MARKER) {
-                let _ = ready_tx.send(Ok(Instant::now()));
-            } else if tail.len() < 20 {
-                tail.push(line);
-            }
-        }
-        let _ = ready_tx.send(Err(tail.join("\n")));
-    });
-    let ready_at = match ready_rx.recv_timeout(READY_TIMEOUT) {
-        Ok(Ok(at)) => at,
-        Ok(Err(output)) => {
-            return Err(format!(
-                "the app exited before its page was ready; it printed:\n{output}"
-            ))
-        }
-        Err(_) => return Err(format!("no {READY_MARKER} within {READY_TIMEOUT:?}")),
-    };
-    let ready = ready_at - started;
-    std::thread::sleep(IDLE_BEFORE_MEMORY);
-    if let Ok(Some(status)) = child.try_wait() {
-        return Err(format!("the app exited while idle ({status})"));
-    }
-    let processes = process_tree(child.id());
-    let (rss_kib, pss_kib) = processes
-        .iter()
-        .map(|pid| memory_kib(*pid))
-        .fold((0, 0), |(rss, pss), (r, p)| (rss + r, pss + p));
-    Ok(Sample {
-        ready,
-        rss_kib,
-        pss_kib,
-        processes: processes.len(),
-    })
-}
-
-struct ProcInfo {
-    pid: u32,
-    parent: u32,
-    group: u32,
-}
-
-fn all_processes() -> Vec<ProcInfo> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| {
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            let (_, rest) = stat.rsplit_once(')')?;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            if matches!(fields.first(), Some(&"Z") | Some(&"X")) {
-                return None;
-            }
-            Some(ProcInfo {
-                pid,
-                parent: fields.get(1)?.parse().ok()?,
-                group: fields.get(2)?.parse().ok()?,
-            })
+        let processes = process_tree(child.id());
+        let (rss_kib, pss_kib) = processes
+            .iter()
+            .map(|pid| memory_kib(*pid))
+            .fold((0, 0), |(rss, pss), (r, p)| (rss + r, pss + p));
+        Ok(Sample {
+            ready,
+            rss_kib,
+            pss_kib,
+            processes: processes.len(),
         })
-        .collect()
-}
+    }
 
-/// The app and everything it started: its descendants, plus anything left in its process group.
-fn process_tree(root: u32) -> Vec<u32> {
-    let processes = all_processes();
-    let mut members = vec![root];
-    let mut index = 0;
-    while index < members.len() {
-        let parent = members[index];
+    struct ProcInfo {
+        pid: u32,
+        parent: u32,
+        group: u32,
+    }
+
+    fn all_processes() -> Vec<ProcInfo> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                let (_, rest) = stat.rsplit_once(')')?;
+                let fields: Vec<&str> = rest.split_whitespace().collect();
+                if matches!(fields.first(), Some(&"Z") | Some(&"X")) {
+                    return None;
+                }
+                Some(ProcInfo {
+                    pid,
+                    parent: fields.get(1)?.parse().ok()?,
+                    group: fields.get(2)?.parse().ok()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The app and everything it started: its descendants, plus anything left in its process group.
+    fn process_tree(root: u32) -> Vec<u32> {
+        let processes = all_processes();
+        let mut members = vec![root];
+        let mut index = 0;
+        while index < members.len() {
+            let parent = members[index];
+            for process in &processes {
+                if process.parent == parent && !members.contains(&process.pid) {
+                    members.push(process.pid);
+                }
+            }
+            index += 1;
+        }
         for process in &processes {
-            if process.parent == parent && !members.contains(&process.pid) {
+            if process.group == root && !members.contains(&process.pid) {
                 members.push(process.pid);
             }
         }
-        index += 1;
+        members
     }
-    for process in &processes {
-        if process.group == root && !members.contains(&process.pid) {
-            members.push(process.pid);
-        }
+
+    fn memory_kib(pid: u32) -> (u64, u64) {
+        let field = |text: &str, name: &str| {
+            text.lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|value| value.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        (field(&status, "VmRSS:"), field(&rollup, "Pss:"))
     }
-    members
-}
 
-fn memory_kib(pid: u32) -> (u64, u64) {
-    let field = |text: &str, name: &str| {
-        text.lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|value| value.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-    (field(&status, "VmRSS:"), field(&rollup, "Pss:"))
-}
-
-fn end_group(group: u32, child: &mut Child) {
-    let signal = |name: &str| {
-        let _ = Command::new("kill")
-            .args([&format!("-{name}"), "--", &format!("-{group}")])
-            .stderr(Stdio::null())
-            .status();
-    };
-    signal("TERM");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline && all_processes().iter().any(|p| p.group == group) {
-        let _ = child.try_wait();
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    signal("KILL");
-    let _ = child.wait();
-}
-
-/// Xvfb on a free display when there is no display; ended when dropped.
-struct VirtualDisplay {
-    server: Option<Child>,
-}
-
-impl VirtualDisplay {
-    fn ensure() -> Result<VirtualDisplay, String> {
-        if std::env::var_os("DISPLAY").is_some() {
-            return Ok(VirtualDisplay { server: None });
-        }
-        let number = (90..200)
-            .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
-            .ok_or("no free X display number")?;
-        let display = format!(":{number}");
-        let server = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1366x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|error| format!("no DISPLAY and Xvfb could not start: {error}"))?;
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            if Instant::now() > deadline {
-                return Err("Xvfb did not start within 10 s".into());
-            }
+    fn end_group(group: u32, child: &mut Child) {
+        let signal = |name: &str| {
+            let _ = Command::new("kill")
+                .args([&format!("-{name}"), "--", &format!("-{group}")])
+                .stderr(Stdio::null())
+                .status();
+        };
+        signal("TERM");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && all_processes().iter().any(|p| p.group == group) {
+            let _ = child.try_wait();
             std::thread::sleep(Duration::from_millis(50));
         }
-        std::env::set_var("DISPLAY", &display);
-        println!("bench: started Xvfb on {display}");
-        Ok(VirtualDisplay {
-            server: Some(server),
-        })
+        signal("KILL");
+        let _ = child.wait();
     }
-}
 
-impl Drop for VirtualDisplay {
-    fn drop(&mut self) {
-        if let Some(server) = &mut self.server {
-            let _ = server.kill();
-            let _ = server.wait();
+    /// Xvfb on a free display when there is no display; ended when dropped.
+    struct VirtualDisplay {
+        server: Option<Child>,
+    }
+
+    impl VirtualDisplay {
+        fn ensure() -> Result<VirtualDisplay, String> {
+            if std::env::var_os("DISPLAY").is_some() {
+                return Ok(VirtualDisplay { server: None });
+            }
+            let number = (90..200)
+                .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+                .ok_or("no free X display number")?;
+            let display = format!(":{number}");
+            let server = Command::new("Xvfb")
+                .args([&display, "-screen", "0", "1366x900x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|error| format!("no DISPLAY and Xvfb could not start: {error}"))?;
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !socket.exists() {
+                if Instant::now() > deadline {
+                    return Err("Xvfb did not start within 10 s".into());
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            std::env::set_var("DISPLAY", &display);
+            println!("bench: started Xvfb on {display}");
+            Ok(VirtualDisplay {
+                server: Some(server),
+            })
+        }
+    }
+
+    impl Drop for VirtualDisplay {
+        fn drop(&mut self) {
+            if let Some(server) = &mut self.server {
+                let _ = server.kill();
+                let _ = server.wait();
+            }
         }
     }
 }
