@@ -322,8 +322,6 @@ fn test(context: &Context) -> Result<(), String> {
                 "test",
                 "-p",
                 "pfrm-tests",
-                "--features",
-                WORKSPACE_FEATURES,
                 "--test",
                 "gui",
                 "--",
