@@ -102,13 +102,32 @@ impl Cli {
 
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(&self.binary);
+        command.args(args);
+        self.environment(&mut command);
+        command
+    }
+
+    /// pfrm inside a pseudo-terminal (`script`), so it sees a terminal on stdin and stderr.
+    fn command_in_terminal(&self, args: &[&str]) -> Command {
+        let line = std::iter::once(self.binary.to_str().unwrap())
+            .chain(args.iter().copied())
+            .map(|arg| format!("'{arg}'"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut command = Command::new("script");
+        command.args(["-qec", &line, "/dev/null"]);
+        self.environment(&mut command);
+        command.env("COLUMNS", "200");
+        command
+    }
+
+    fn environment(&self, command: &mut Command) {
         let path = format!(
             "{}:{}",
             self.dir.path().join("bin").display(),
             std::env::var("PATH").unwrap_or_default()
         );
         command
-            .args(args)
             .env("PATH", path)
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
@@ -119,7 +138,6 @@ impl Cli {
             .env_remove("PFRM_CLOUD_CONFIG")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .stdin(Stdio::null());
-        command
     }
 
     fn config_dir(&self) -> PathBuf {
@@ -598,5 +616,75 @@ async fn ctrl_c_cancels_a_create_cleanly_with_exit_code_130() {
         .unwrap()
         .is_empty(),
         "nothing was created"
+    );
+}
+
+/// Runs `command` with `input` on its stdin; returns its exit code and everything it printed.
+async fn run_with_input(mut command: Command, input: &'static str) -> (Option<i32>, String) {
+    use std::io::Write;
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        // Typed after the prompt appears; the pipe stays open until pfrm is done.
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        stdin.write_all(input.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        drop(stdin);
+        (
+            output.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_create_asks_before_the_restart_and_redraws_one_progress_line() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let env = Env::start().await;
+    let cli = Cli::signed_in(&env).await;
+    let workspace = workspace_id("ml-workspace");
+    let args = [
+        "runtime",
+        "create",
+        "--workspace",
+        workspace.as_str(),
+        "--name",
+        "rt-tty",
+        "--compute",
+        "ci-alice",
+    ];
+
+    // Answering no refuses, with the invalid-input code and nothing created.
+    let (code, screen) = run_with_input(cli.command_in_terminal(&args), "n\n").await;
+    assert!(screen.contains("Restart it? [y/N]"), "{screen}");
+    assert_eq!(code, Some(ErrorCode::InvalidInput.exit_code()), "{screen}");
+    assert!(cli
+        .json(&["runtime", "list", "--workspace", &workspace])
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // Answering yes creates it; progress is one line redrawn in place.
+    let (code, screen) = run_with_input(cli.command_in_terminal(&args), "y\n").await;
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("\r\x1b[2K"), "{screen:?}");
+    assert!(screen.contains("starting the runtime"), "{screen}");
+    assert!(
+        screen.contains("Runtime rt-tty is running on ci-alice"),
+        "{screen}"
     );
 }
