@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import {
+  CounterBadge,
   FluentProvider,
   Tab,
   TabList,
@@ -10,6 +11,9 @@ import {
 import { backend, toAppError, type AppError, type AppInfo } from './backend';
 import { t, type MessageKey } from './i18n';
 import { StartupWarnings } from './components/StartupWarnings';
+import { SessionBanner } from './components/SessionBanner';
+import { AccountMenu } from './components/AccountMenu';
+import { SessionProvider, useSession } from './session/SessionProvider';
 import { Welcome } from './pages/Welcome';
 import { Runtimes } from './pages/Runtimes';
 import { Permissions } from './pages/Permissions';
@@ -50,6 +54,8 @@ const useStyles = makeStyles({
   // Fluent centres a tab's label over the space its bold form needs; a vertical list reads
   // better with labels on one left edge.
   tabLabel: { textAlign: 'start' },
+  // The account sits at the foot of the navigation, after the pages in Tab order.
+  account: { marginTop: 'auto', borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, paddingTop: tokens.spacingVerticalS },
   product: { padding: `0 ${tokens.spacingHorizontalM}`, fontWeight: tokens.fontWeightSemibold },
   main: {
     flexGrow: 1,
@@ -65,6 +71,7 @@ export function App() {
   const styles = useStyles();
   const [page, setPage] = useState<Page>('welcome');
   const [navigated, setNavigated] = useState(false);
+  const [addingAccount, setAddingAccount] = useState(false);
   const [appInfo, setAppInfo] = useState<AppInfoState>({ kind: 'loading' });
   const [themeChoice, setThemeChoice] = useState<ThemeChoice>(loadThemeChoice);
   const systemDark = useSystemPrefersDark();
@@ -83,7 +90,13 @@ export function App() {
 
   function navigate(next: Page) {
     setNavigated(true);
+    setAddingAccount(false);
     setPage(next);
+  }
+
+  function addAccount() {
+    navigate('welcome');
+    setAddingAccount(true);
   }
 
   function chooseTheme(choice: ThemeChoice) {
@@ -93,6 +106,7 @@ export function App() {
 
   return (
     <FluentProvider theme={theme} className={styles.root} data-theme={dark ? 'dark' : 'light'}>
+      <SessionProvider>
       <div className={styles.frame}>
         <nav className={styles.nav} aria-label={t('nav.label')}>
           <Text className={styles.product} size={400}>
@@ -114,13 +128,18 @@ export function App() {
                 data-testid={`nav-${value}`}
               >
                 {t(label)}
+                {value === 'activity' && <RunningCount />}
               </Tab>
             ))}
           </TabList>
+          <div className={styles.account}>
+            <AccountMenu onAddAccount={addAccount} />
+          </div>
         </nav>
         <main className={styles.main}>
+          <SessionBanner onSignInAgain={addAccount} />
           {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.info.warnings} />}
-          {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} />}
+          {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} addingAccount={addingAccount} />}
           {page === 'runtimes' && <Runtimes />}
           {page === 'permissions' && <Permissions />}
           {page === 'activity' && <Activity />}
@@ -129,6 +148,19 @@ export function App() {
           )}
         </main>
       </div>
+      </SessionProvider>
     </FluentProvider>
+  );
+}
+
+/** How many operations are running, beside the Activity tab (nothing when none). */
+function RunningCount() {
+  const { runningCount } = useSession();
+  if (runningCount === 0) return null;
+  return (
+    <>
+      {' '}
+      <CounterBadge count={runningCount} size="small" color="brand" data-testid="nav-activity-running" aria-label={t('activity.running', { count: runningCount })} />
+    </>
   );
 }

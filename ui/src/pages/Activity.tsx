@@ -1,17 +1,139 @@
-import { Body1, makeStyles, tokens } from '@fluentui/react-components';
-import { t } from '../i18n';
+import { useEffect, useState } from 'react';
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Card,
+  CardHeader,
+  Text,
+  makeStyles,
+  tokens,
+  type BadgeProps,
+} from '@fluentui/react-components';
+import type { OperationState } from '../backend';
+import { t, type MessageKey } from '../i18n';
 import { PageHeading } from '../components/PageHeading';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { useSession, type TrackedOperation } from '../session/SessionProvider';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '760px' },
+  toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
+  list: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, margin: 0, padding: 0, listStyle: 'none' },
+  card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  details: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
+  target: { color: tokens.colorNeutralForeground3, wordBreak: 'break-all' },
+  footer: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
+  grow: { flexGrow: 1 },
 });
+
+const STATE_BADGE: Record<OperationState, { color: BadgeProps['color']; label: MessageKey }> = {
+  running: { color: 'informative', label: 'activity.state.running' },
+  succeeded: { color: 'success', label: 'activity.state.succeeded' },
+  failed: { color: 'danger', label: 'activity.state.failed' },
+  cancelled: { color: 'subtle', label: 'activity.state.cancelled' },
+};
+
+/** "42 s", "3 min 5 s", "1 h 2 min". */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return t('activity.duration.hours', { h, m });
+  if (m > 0) return t('activity.duration.minutes', { m, s });
+  return t('activity.duration.seconds', { s });
+}
+
+/** Ticks once a second while `active`, so running operations show a live elapsed time. */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function OperationCard({ operation, now }: { operation: TrackedOperation; now: number }) {
+  const styles = useStyles();
+  const session = useSession();
+  const { snapshot, receivedAt } = operation;
+  const running = snapshot.state === 'running';
+  const elapsed = running ? snapshot.elapsedMs + Math.max(0, now - receivedAt) : snapshot.elapsedMs;
+  const badge = STATE_BADGE[snapshot.state];
+  return (
+    <li>
+      <Card className={styles.card} data-testid={`operation-${snapshot.id}`} data-state={snapshot.state}>
+        <CardHeader
+          header={
+            <Text as="h2" weight="semibold" size={400} data-testid="operation-title">
+              {snapshot.title}
+            </Text>
+          }
+          action={
+            <Badge appearance="tint" color={badge.color} data-testid="operation-state">
+              {t(badge.label)}
+            </Badge>
+          }
+        />
+        <div className={styles.details}>
+          <Caption1 className={styles.target}>{snapshot.target}</Caption1>
+          {running && <Body1 data-testid="operation-stage">{t(`activity.stage.${snapshot.stage}`)}</Body1>}
+          {snapshot.message && <Body1 data-testid="operation-message">{snapshot.message}</Body1>}
+          {snapshot.resumed && <Caption1>{t('activity.resumed')}</Caption1>}
+        </div>
+        {snapshot.error && <ErrorMessage error={snapshot.error} />}
+        <div className={styles.footer}>
+          <Caption1 className={styles.grow} data-testid="operation-elapsed">
+            {t('activity.elapsed', { time: formatDuration(elapsed) })}
+          </Caption1>
+          {running && (
+            <Button onClick={() => void session.cancelOperation(snapshot.id)} data-testid="operation-cancel">
+              {t('activity.cancel')}
+            </Button>
+          )}
+        </div>
+      </Card>
+    </li>
+  );
+}
 
 export function Activity() {
   const styles = useStyles();
+  const session = useSession();
+  const { operations, runningCount } = session;
+  const now = useNow(runningCount > 0);
+  const finished = operations.length - runningCount;
   return (
     <section className={styles.page} data-testid="activity">
       <PageHeading>{t('activity.heading')}</PageHeading>
-      <Body1>{t('activity.empty')}</Body1>
+      {session.error && <ErrorMessage error={session.error} />}
+      {operations.length === 0 ? (
+        <Body1>{t('activity.empty')}</Body1>
+      ) : (
+        <>
+          <div className={styles.toolbar}>
+            <Body1 className={styles.grow} role="status">
+              {t('activity.running', { count: runningCount })}
+            </Body1>
+            <Button
+              disabled={finished === 0}
+              onClick={() => void session.clearFinishedOperations()}
+              data-testid="activity-clear-finished"
+            >
+              {t('activity.clearFinished')}
+            </Button>
+          </div>
+          <ul className={styles.list} data-testid="operation-list">
+            {operations.map((operation) => (
+              <OperationCard key={operation.snapshot.id} operation={operation} now={now} />
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

@@ -1,6 +1,9 @@
-import { Body1, Button, Card, CardHeader, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Body1, Button, Caption1, Card, CardHeader, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { t } from '../i18n';
 import { PageHeading } from '../components/PageHeading';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { SignInPanel } from '../components/SignInPanel';
+import { useSession, whoAmI } from '../session/SessionProvider';
 import type { Page } from '../App';
 
 const useStyles = makeStyles({
@@ -9,21 +12,82 @@ const useStyles = makeStyles({
   actions: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(260px, 1fr))', gap: tokens.spacingHorizontalL },
   card: { padding: tokens.spacingHorizontalL },
   cardFooter: { marginTop: tokens.spacingVerticalS },
+  sectionHeading: { margin: 0 },
+  who: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
 });
 
-export function Welcome({ onNavigate, focusHeading }: { onNavigate: (page: Page) => void; focusHeading: boolean }) {
+export function Welcome({
+  onNavigate,
+  focusHeading,
+  addingAccount = false,
+}: {
+  onNavigate: (page: Page) => void;
+  focusHeading: boolean;
+  /** The account menu's "Add account": offer the sign-in choices even when signed in. */
+  addingAccount?: boolean;
+}) {
   const styles = useStyles();
+  const session = useSession();
+  const status = session.status;
+  const who = whoAmI(status);
+  const signedOut = status !== undefined && status.mode === 'signedOut';
   return (
     <section className={styles.page} data-testid="welcome">
       <PageHeading focusOnMount={focusHeading}>{t('welcome.heading')}</PageHeading>
       <Text className={styles.tagline}>{t('app.tagline')}</Text>
       <Body1>{t('welcome.what')}</Body1>
-      <Subtitle2 as="h2">{t('welcome.available')}</Subtitle2>
+      {session.error && <ErrorMessage error={session.error} />}
+      {status === undefined && !session.error && (
+        <Spinner size="small" labelPosition="after" label={t('session.loading')} />
+      )}
+      {status && status.mode !== 'signedOut' && who && (
+        <Card className={styles.card} data-testid="welcome-who">
+          <CardHeader
+            header={
+              <Subtitle2 as="h2">
+                {t(status.mode === 'sandbox' ? 'session.who.sandboxHeading' : 'session.who.heading')}
+              </Subtitle2>
+            }
+          />
+          <div className={styles.who}>
+            <Body1 data-testid="welcome-who-name">{t('session.who.as', { name: who.name })}</Body1>
+            {who.userName && <Caption1>{who.userName}</Caption1>}
+            <Caption1>
+              {t('session.who.cloud', { cloud: status.mode === 'sandbox' ? t('session.cloud.sandbox') : status.cloud })}
+            </Caption1>
+          </div>
+          <div className={styles.cardFooter}>
+            <Button appearance="primary" onClick={() => onNavigate('runtimes')} data-testid="welcome-go-to-runtimes">
+              {t('session.goToRuntimes')}
+            </Button>
+          </div>
+        </Card>
+      )}
+      {signedOut && (
+        <>
+          <Subtitle2 as="h2" className={styles.sectionHeading}>
+            {t('session.signIn.heading')}
+          </Subtitle2>
+          <Body1>{t('session.signIn.intro')}</Body1>
+          <SignInPanel />
+        </>
+      )}
+      {status?.mode === 'signedIn' && addingAccount && (
+        <>
+          <Subtitle2 as="h2" className={styles.sectionHeading}>
+            {t('session.addAccount.heading')}
+          </Subtitle2>
+          <SignInPanel includeSandbox={false} />
+        </>
+      )}
+      <Subtitle2 as="h2" className={styles.sectionHeading}>
+        {t('welcome.available')}
+      </Subtitle2>
       <div className={styles.actions}>
         <Card className={styles.card}>
           <CardHeader header={<Subtitle2>{t('welcome.checkName')}</Subtitle2>} description={<Body1>{t('welcome.checkName.description')}</Body1>} />
           <div className={styles.cardFooter}>
-            <Button appearance="primary" onClick={() => onNavigate('runtimes')} data-testid="welcome-check-name">
+            <Button onClick={() => onNavigate('runtimes')} data-testid="welcome-check-name">
               {t('welcome.checkName')}
             </Button>
           </div>

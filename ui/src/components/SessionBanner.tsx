@@ -1,0 +1,57 @@
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
+import { t } from '../i18n';
+import { useSession } from '../session/SessionProvider';
+
+/**
+ * Banners that stay while their condition lasts: the sandbox, a session kept in memory only
+ * (no keychain), and a saved sign-in that needs signing in again.
+ */
+export function SessionBanner({ onSignInAgain }: { onSignInAgain: () => void }) {
+  const session = useSession();
+  const status = session.status;
+  if (!status) return null;
+  const signIn = status.signIn;
+  const expired = signIn?.state === 'signInRequired' ? (signIn.activeAccount ?? signIn.accounts.find((a) => !a.signedIn)) : undefined;
+  return (
+    <>
+      {status.mode === 'sandbox' && (
+        <MessageBar intent="warning" layout="multiline" data-testid="sandbox-banner">
+          <MessageBarBody>
+            <MessageBarTitle>{t('session.banner.sandbox')}</MessageBarTitle>
+            <Text as="span">{t('session.banner.sandbox.detail')}</Text>
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => void session.leaveSandbox()} data-testid="leave-sandbox">
+              {t('session.banner.leaveSandbox')}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      {signIn?.memoryOnly && (
+        <MessageBar intent="warning" layout="multiline" data-testid="memory-only-banner">
+          <MessageBarBody>
+            <MessageBarTitle>{t('session.banner.memoryOnly')}</MessageBarTitle>
+            <Text as="span">{signIn.keychainProblem ?? t('session.banner.memoryOnly.detail')}</Text>
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {signIn?.state === 'signInRequired' && (
+        <MessageBar intent="warning" layout="multiline" data-testid="sign-in-required-banner">
+          <MessageBarBody>
+            <MessageBarTitle>{t('session.banner.signInRequired')}</MessageBarTitle>
+            {expired && (
+              <Text as="span">
+                {t('session.banner.signInRequired.detail', { name: expired.displayName ?? expired.username })}
+              </Text>
+            )}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={onSignInAgain} data-testid="sign-in-again">
+              {t('session.banner.signInAgain')}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+    </>
+  );
+}

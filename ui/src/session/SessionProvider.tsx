@@ -1,0 +1,235 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  backend,
+  toAppError,
+  type AppError,
+  type DeviceCodePrompt,
+  type OperationSnapshot,
+  type SessionStatus,
+  type TenantSummary,
+} from '../backend';
+
+/** The sign-in the app is waiting on, if any. */
+export type PendingSignIn =
+  | { method: 'browser' }
+  | { method: 'deviceCode'; prompt?: DeviceCodePrompt }
+  | { method: 'azureCli' }
+  | { method: 'sandbox' };
+
+export type SignInChoice = PendingSignIn['method'];
+
+/** An operation as last reported, with the moment the report arrived (for a ticking clock). */
+export type TrackedOperation = { snapshot: OperationSnapshot; receivedAt: number };
+
+export type Session = {
+  /** Undefined until the backend first answers. */
+  status?: SessionStatus;
+  /** Why the status could not be loaded, or why the last sign-in or account action failed. */
+  error?: AppError;
+  pending?: PendingSignIn;
+  operations: TrackedOperation[];
+  runningCount: number;
+  refresh: () => Promise<void>;
+  signIn: (choice: SignInChoice) => Promise<boolean>;
+  cancelSignIn: () => Promise<void>;
+  leaveSandbox: () => Promise<void>;
+  signOut: (accountId: string) => Promise<void>;
+  switchAccount: (accountId: string) => Promise<void>;
+  listTenants: (accountId: string) => Promise<TenantSummary[]>;
+  switchTenant: (accountId: string, tenantId: string) => Promise<void>;
+  cancelOperation: (operationId: string) => Promise<void>;
+  clearFinishedOperations: () => Promise<void>;
+  dismissError: () => void;
+};
+
+const SessionContext = createContext<Session | undefined>(undefined);
+
+/** How often, and how many times, the status is asked again after launch while signed out:
+ * with `--sandbox` the sandbox starts in the background a moment after the window opens. */
+export const LAUNCH_POLL_MS = 700;
+export const LAUNCH_POLLS = 12;
+
+function isStatus(value: unknown): value is SessionStatus {
+  return typeof value === 'object' && value !== null && 'mode' in value;
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<SessionStatus | undefined>();
+  const [error, setError] = useState<AppError | undefined>();
+  const [pending, setPending] = useState<PendingSignIn | undefined>();
+  const [operations, setOperations] = useState<Map<string, TrackedOperation>>(() => new Map());
+  // Once the user acts, launch polling must not overwrite what their action produced.
+  const userActed = useRef(false);
+
+  const accept = useCallback((next: unknown) => {
+    if (isStatus(next)) setStatus(next);
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      accept(await backend.sessionStatus());
+    } catch (reason) {
+      setError(toAppError(reason));
+    }
+  }, [accept]);
+
+  useEffect(() => {
+    let live = true;
+    let polls = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = () => {
+      backend.sessionStatus().then(
+        (next) => {
+          if (!live || userActed.current) return;
+          if (isStatus(next)) setStatus(next);
+          polls += 1;
+          if ((!isStatus(next) || next.mode === 'signedOut') && polls < LAUNCH_POLLS) {
+            timer = setTimeout(poll, LAUNCH_POLL_MS);
+          }
+        },
+        (reason: unknown) => {
+          if (live && !userActed.current) setError(toAppError(reason));
+        },
+      );
+    };
+    poll();
+    return () => {
+      live = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    const onUpdate = (snapshot: OperationSnapshot) => {
+      if (!live) return;
+      setOperations((current) => {
+        const next = new Map(current);
+        next.set(snapshot.id, { snapshot, receivedAt: Date.now() });
+        return next;
+      });
+    };
+    backend.watchOperations(onUpdate).catch((reason: unknown) => {
+      if (live) setError(toAppError(reason));
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  /** Runs a session action: its status answer replaces the current one; failures show. */
+  const act = useCallback(
+    async (action: () => Promise<unknown>): Promise<boolean> => {
+      userActed.current = true;
+      setError(undefined);
+      try {
+        accept(await action());
+        return true;
+      } catch (reason) {
+        const appError = toAppError(reason);
+        // Cancelling is the user's own choice, not a failure to report.
+        if (appError.code !== 'cancelled') setError(appError);
+        return false;
+      }
+    },
+    [accept],
+  );
+
+  const signIn = useCallback(
+    async (choice: SignInChoice) => {
+      setPending({ method: choice });
+      try {
+        return await act(() => {
+          switch (choice) {
+            case 'browser':
+              return backend.signInBrowser();
+            case 'deviceCode':
+              return backend.signInDeviceCode((prompt) => setPending({ method: 'deviceCode', prompt }));
+            case 'azureCli':
+              return backend.signInAzureCli();
+            case 'sandbox':
+              return backend.startSandbox();
+          }
+        });
+      } finally {
+        setPending(undefined);
+      }
+    },
+    [act],
+  );
+
+  const cancelSignIn = useCallback(async () => {
+    try {
+      await backend.cancelSignIn();
+    } catch (reason) {
+      setError(toAppError(reason));
+    }
+  }, []);
+
+  const cancelOperation = useCallback(async (operationId: string) => {
+    try {
+      await backend.cancelOperation(operationId);
+    } catch (reason) {
+      setError(toAppError(reason));
+    }
+  }, []);
+
+  const clearFinishedOperations = useCallback(async () => {
+    try {
+      await backend.clearFinishedOperations();
+      setOperations((current) => new Map([...current].filter(([, op]) => op.snapshot.state === 'running')));
+    } catch (reason) {
+      setError(toAppError(reason));
+    }
+  }, []);
+
+  const session = useMemo<Session>(() => {
+    const list = [...operations.values()].sort((a, b) => b.snapshot.startedAt.localeCompare(a.snapshot.startedAt));
+    return {
+      status,
+      error,
+      pending,
+      operations: list,
+      runningCount: list.filter((op) => op.snapshot.state === 'running').length,
+      refresh,
+      signIn,
+      cancelSignIn,
+      leaveSandbox: async () => {
+        await act(() => backend.leaveSandbox());
+      },
+      signOut: async (accountId) => {
+        await act(() => backend.signOut(accountId));
+      },
+      switchAccount: async (accountId) => {
+        await act(() => backend.switchAccount(accountId));
+      },
+      listTenants: (accountId) => backend.listTenants(accountId),
+      switchTenant: async (accountId, tenantId) => {
+        await act(() => backend.switchTenant(accountId, tenantId));
+      },
+      cancelOperation,
+      clearFinishedOperations,
+      dismissError: () => setError(undefined),
+    };
+  }, [status, error, pending, operations, refresh, signIn, cancelSignIn, act, cancelOperation, clearFinishedOperations]);
+
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}
+
+/** The session (who the app acts as, sign-in actions, running operations) for any component. */
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession must be used inside <SessionProvider>');
+  return session;
+}
+
+/** The name to show for whoever the app acts as. */
+export function whoAmI(status: SessionStatus | undefined): { name: string; userName?: string } | undefined {
+  if (!status || status.mode === 'signedOut') return undefined;
+  const me = status.me;
+  const account = status.signIn?.activeAccount;
+  const name = me?.displayName ?? account?.displayName ?? me?.userName ?? account?.username;
+  if (!name) return undefined;
+  const userName = me?.userName ?? account?.username;
+  return { name, userName: userName !== name ? userName : undefined };
+}
