@@ -3,7 +3,15 @@
 // page URL adds the start-up warnings the real app shows for a bad settings file and an
 // unwritable log folder.
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { AppError, AppInfo } from '../backend/bindings';
+import type {
+  AccountSummary,
+  AppError,
+  AppInfo,
+  DeviceCodePrompt,
+  OperationSnapshot,
+  SessionStatus,
+  TenantSummary,
+} from '../backend/bindings';
 
 export const MOCK_VERSION = '0.0.0-pages';
 
@@ -40,10 +48,195 @@ const NAME_ERROR: AppError = {
   details: { field: 'runtimeName' },
 };
 
+// Session. Scenarios: `azure-cli` (the Azure CLI sign-in succeeds), `memory-only` (no keychain),
+// `sign-in-required` (a saved sign-in expired), `sandbox` (the app was started with --sandbox:
+// the sandbox is up a moment after launch), `activity` (operations in every state).
+const ALICE: AccountSummary = {
+  id: 'alice-oid.contoso-tid',
+  username: 'alice@contoso.example',
+  displayName: 'Alice Example',
+  homeTenantId: 'contoso-tid',
+  tenantId: 'contoso-tid',
+  method: 'azureCli',
+  cloud: 'AzureCloud',
+  isActive: true,
+  signedIn: true,
+};
+const BOB: AccountSummary = {
+  ...ALICE,
+  id: 'bob-oid.contoso-tid',
+  username: 'bob@contoso.example',
+  displayName: 'Bob Example',
+  isActive: false,
+};
+const TENANTS: TenantSummary[] = [
+  { tenantId: 'contoso-tid', displayName: 'Contoso', defaultDomain: 'contoso.example' },
+  { tenantId: 'fabrikam-tid', displayName: 'Fabrikam', defaultDomain: 'fabrikam.example' },
+];
+const DEVICE_PROMPT: DeviceCodePrompt = {
+  userCode: 'FKX-4QPT',
+  verificationUri: 'https://microsoft.com/devicelogin',
+  expiresInSeconds: 900 as unknown as bigint,
+};
+const CANCELLED: AppError = { code: 'cancelled', message: 'Sign-in was cancelled.' };
+const NO_AZURE_CLI: AppError = {
+  code: 'sign_in_required',
+  message: 'The Azure CLI is not signed in on this computer.',
+  remedy: 'Run `az login` in a terminal, then choose "Use my Azure CLI sign-in" again.',
+};
+
+function signedOut(scenario: string | null): SessionStatus {
+  const expired = scenario === 'sign-in-required';
+  return {
+    mode: 'signedOut',
+    cloud: 'AzureCloud',
+    signIn: {
+      state: expired ? 'signInRequired' : 'signedOut',
+      accounts: expired ? [{ ...ALICE, signedIn: false }] : [],
+      memoryOnly: scenario === 'memory-only',
+      keychainProblem: scenario === 'memory-only' ? 'No Secret Service is running, so sign-ins cannot be saved.' : undefined,
+    },
+  };
+}
+
+function signedIn(active: AccountSummary, tenantId: string): SessionStatus {
+  const accounts = [ALICE, BOB].map((account) => ({
+    ...account,
+    isActive: account.id === active.id,
+    tenantId: account.id === active.id ? tenantId : account.tenantId,
+  }));
+  const current = accounts.find((account) => account.isActive) ?? ALICE;
+  return {
+    mode: 'signedIn',
+    me: { objectId: 'oid', tenantId, userName: current.username, displayName: current.displayName },
+    cloud: 'AzureCloud',
+    signIn: { state: 'signedIn', activeAccount: current, accounts, memoryOnly: false },
+  };
+}
+
+const SANDBOX: SessionStatus = {
+  mode: 'sandbox',
+  me: { objectId: 'sandbox-oid', tenantId: 'sandbox-tid', userName: 'alice@sandbox.example', displayName: 'Alice Sandbox' },
+  cloud: 'Sandbox',
+};
+
+const STARTED = '2026-11-28T12:00:00Z';
+const OPERATIONS: OperationSnapshot[] = [
+  {
+    id: 'op-create',
+    kind: 'createRuntime',
+    title: 'Create runtime rt-1 on ci-alice',
+    target: 'https://eastus.api.azureml.example/flow/runtimes/rt-1',
+    state: 'running',
+    stage: 'runtimeStarting',
+    message: 'Pulling the runtime image',
+    startedAt: '2026-11-28T12:03:00Z',
+    elapsedMs: 65_000,
+    resumed: false,
+  },
+  {
+    id: 'op-grant',
+    kind: 'grantRole',
+    title: 'Give AzureML Data Scientist to bob@contoso.example',
+    target: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws',
+    state: 'failed',
+    stage: 'requested',
+    startedAt: '2026-11-28T12:02:00Z',
+    elapsedMs: 2_000,
+    error: {
+      code: 'permission_denied',
+      message: 'You are not allowed to give roles in workspace ws.',
+      remedy: 'Ask an Owner or User Access Administrator of the workspace to give the role.',
+    },
+    resumed: false,
+  },
+  {
+    id: 'op-start',
+    kind: 'startComputeInstance',
+    title: 'Start compute instance ci-alice',
+    target: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/ci-alice',
+    state: 'succeeded',
+    stage: 'done',
+    startedAt: STARTED,
+    elapsedMs: 95_000,
+    resumed: true,
+  },
+];
+
+type Channel<T> = { onmessage: (message: T) => void };
+
 export function installPagesMock(): void {
   const scenario = new URLSearchParams(window.location.search).get('scenario');
+  let session: SessionStatus = signedOut(scenario);
+  const launchedAt = Date.now();
+  let cancelSignIn: (() => void) | undefined;
+  const watchers: Channel<OperationSnapshot>[] = [];
+  const operations = new Map((scenario === 'activity' ? OPERATIONS : []).map((op) => [op.id, op]));
+  const waitForCancel = () =>
+    new Promise<never>((_, reject) => {
+      cancelSignIn = () => reject(CANCELLED);
+    });
   mockIPC((command, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
     switch (command) {
+      case 'session_status':
+        // Like `--sandbox`: the sandbox comes up in the background shortly after the window.
+        if (scenario === 'sandbox' && session.mode === 'signedOut' && Date.now() - launchedAt > 1000) session = SANDBOX;
+        return session;
+      case 'start_sandbox':
+        session = SANDBOX;
+        return session;
+      case 'leave_sandbox':
+        session = signedOut(scenario);
+        return session;
+      case 'sign_in_browser':
+        return waitForCancel();
+      case 'sign_in_device_code':
+        setTimeout(() => (args.onPrompt as Channel<DeviceCodePrompt>).onmessage(DEVICE_PROMPT), 200);
+        return waitForCancel();
+      case 'sign_in_azure_cli':
+        if (scenario !== 'azure-cli') throw NO_AZURE_CLI;
+        session = signedIn(ALICE, 'contoso-tid');
+        return session;
+      case 'cancel_sign_in':
+        cancelSignIn?.();
+        cancelSignIn = undefined;
+        return null;
+      case 'sign_out':
+        session = signedOut(scenario);
+        return session;
+      case 'switch_account': {
+        const account = [ALICE, BOB].find((candidate) => candidate.id === args.accountId) ?? ALICE;
+        session = signedIn(account, account.tenantId);
+        return session;
+      }
+      case 'list_tenants':
+        return TENANTS;
+      case 'switch_tenant': {
+        const account = [ALICE, BOB].find((candidate) => candidate.id === args.accountId) ?? ALICE;
+        session = signedIn(account, String(args.tenantId));
+        return session;
+      }
+      case 'list_operations':
+        return [...operations.values()];
+      case 'watch_operations': {
+        const channel = args.onUpdate as Channel<OperationSnapshot>;
+        watchers.push(channel);
+        for (const op of operations.values()) channel.onmessage(op);
+        return null;
+      }
+      case 'cancel_operation': {
+        const op = operations.get(String(args.operationId));
+        if (op && op.state === 'running') {
+          const cancelled: OperationSnapshot = { ...op, state: 'cancelled', message: undefined };
+          operations.set(op.id, cancelled);
+          setTimeout(() => watchers.forEach((watcher) => watcher.onmessage(cancelled)), 100);
+        }
+        return null;
+      }
+      case 'clear_finished_operations':
+        for (const [id, op] of operations) if (op.state !== 'running') operations.delete(id);
+        return null;
       case 'app_info':
         return appInfo(scenario);
       case 'validate_runtime_name': {
