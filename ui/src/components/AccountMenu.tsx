@@ -66,7 +66,7 @@ export function AccountMenu({ onAddAccount }: { onAddAccount: () => void }) {
 
   const tenantList = tenants?.accountId === active?.id ? tenants?.list : undefined;
   return (
-    <Menu onOpenChange={(_, data) => loadTenants(data.open)} positioning="below-start">
+    <Menu onOpenChange={(_, data) => loadTenants(data.open)} positioning="above-start">
       <MenuTrigger disableButtonEnhancement>
         <Button
           appearance="subtle"
