@@ -47,12 +47,18 @@ fn gui_window_opens_on_the_welcome_screen() {
         assert_eq!(title, WINDOW_TITLE);
         screen.assert_x_window_titled(WINDOW_TITLE)?;
         // The welcome screen offers only actions that work: each is an enabled button.
+        // Four ways to sign in (browser, code, Azure CLI, sandbox) and two actions that need none.
+        screen
+            .wait_for_text("[data-testid='sign-in-choices']", |text| {
+                text.contains("Try the sandbox")
+            })
+            .await?;
         let buttons = screen
             .count("[data-testid='welcome'] button:not([disabled])")
             .await?;
         assert_eq!(
-            buttons, 2,
-            "the welcome screen should offer its two working actions"
+            buttons, 6,
+            "the welcome screen should offer its six working actions"
         );
         screen.save_screenshot("welcome-light").await?;
         screen.save_display_screenshot("window-welcome").await?;
