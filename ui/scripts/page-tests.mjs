@@ -88,20 +88,145 @@ test('settings shows the version and log folder from the backend', async ({ page
 test('a rejected runtime name shows the message and the remedy', async ({ page, base }) => {
   await page.goto(base);
   await page.getByTestId('welcome-check-name').click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('add-runtime').click();
   await page.getByLabel('Runtime name').fill('bad_name');
-  await page.getByRole('button', { name: 'Check name' }).click();
+  await page.getByTestId('instance-ci-alex').check();
+  await page.getByTestId('wizard-next').click();
   await page.getByTestId('error-text').filter({ hasText: 'cannot be used as a runtime name' }).waitFor();
   const remedy = await page.getByTestId('error-remedy').textContent();
   check(remedy?.startsWith('Use 3 to 24 characters'), `remedy was ${remedy}`);
+  const step = await page.getByTestId('add-runtime-wizard').getAttribute('data-step');
+  check(step === 'instance', `a rejected name must keep the wizard on its first step, it is on ${step}`);
   await page.screenshot({ path: join(SHOTS, 'runtime-name-error-light.png') });
 });
 
-test('an accepted runtime name is confirmed', async ({ page, base }) => {
+// Runtimes: workspace picker, preflight checklist, wizard, details and delete.
+// Typed key by key: the picker filters as the user types (a pasted value does not open it).
+async function retype(input, text) {
+  await input.fill('');
+  await input.pressSequentially(text);
+}
+
+async function pickWorkspace(page, filter, name) {
+  const picker = page.getByTestId('workspace-picker');
+  await picker.click();
+  await retype(picker, filter);
+  await page.getByRole('option', { name: new RegExp(`^${name}`) }).click();
+  await page.getByTestId('preflight-summary').waitFor();
+}
+
+test('workspace picker filters by name, subscription and region, and remembers the choice', async ({ page, base }) => {
   await page.goto(base);
   await page.getByRole('tab', { name: 'Runtimes' }).click();
+  const picker = page.getByTestId('workspace-picker');
+  await picker.click();
+  check((await page.getByTestId('workspace-option').count()) === 3, 'all three workspaces are offered');
+  await retype(picker, 'sweden');
+  await page.getByTestId('workspace-option').filter({ hasText: 'Research Sandbox · swedencentral · Default' }).waitFor();
+  check((await page.getByTestId('workspace-option').count()) === 1, 'the region filter should leave one workspace');
+  await retype(picker, 'contoso production');
+  await page.getByTestId('workspace-option').nth(1).waitFor();
+  check((await page.getByTestId('workspace-option').count()) === 2, 'the subscription filter should leave two workspaces');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-picker-light.png') });
+  await retype(picker, 'nothing-like-this');
+  await page.getByTestId('workspace-none').filter({ hasText: 'No workspace matches' }).waitFor();
+  await retype(picker, 'contoso-ml');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'Every prerequisite is met.' }).waitFor();
+  check(await page.getByTestId('add-runtime').isEnabled(), 'Add runtime is on when nothing blocks');
+  await page.getByTestId('runtimes-empty').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'runtimes-checklist-light.png') });
+  await page.reload();
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await page.getByTestId('preflight-summary').waitFor();
+  const shown = await page.getByTestId('workspace-picker').inputValue();
+  check(shown === 'contoso-ml', `the last workspace should be chosen again after a restart, got ${shown}`);
+});
+
+test('a blocker in the checklist disables Add runtime and says why', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'locked', 'locked-ml');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'A prerequisite is not met' }).waitFor();
+  const role = page.getByTestId('check-dataScientistRole');
+  check((await role.getAttribute('data-status')) === 'failed', 'the role check fails');
+  await role.getByText('Ask an owner of the workspace to assign you the AzureML Data Scientist role.').waitFor();
+  check(await page.getByTestId('add-runtime').isDisabled(), 'Add runtime must be off while a blocker fails');
+  const reason = await page.getByTestId('add-blocked-reason').textContent();
+  check(reason?.includes('AzureML Data Scientist role'), `the reason should name the blocker, was ${reason}`);
+  check((await page.getByTestId('add-first-runtime').count()) === 0, 'the empty state must not lead into the wizard either');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-blocked-light.png'), fullPage: true });
+});
+
+test('add-runtime wizard: start an instance, custom environment warning, restart confirmation, create, details, delete', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('add-first-runtime').click();
+  const wizard = page.getByTestId('add-runtime-wizard');
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 1 of 6: Name and compute instance' }).waitFor();
   await page.getByLabel('Runtime name').fill('my-runtime');
-  await page.getByLabel('Runtime name').press('Enter');
-  await page.getByTestId('runtime-name-ok').filter({ hasText: '"my-runtime" can be used' }).waitFor();
+  // The stopped instance is started from the wizard, with progress.
+  await page.getByTestId('wizard-instances').getByText('Stopped · Standard_DS11_v2').waitFor();
+  await page.getByTestId('start-ci-alex-gpu').click();
+  await page.getByTestId('operation-stage').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-start-instance-light.png') });
+  await page.getByTestId('wizard-instances').getByText('Stopped · Standard_DS11_v2').waitFor({ state: 'detached' });
+  await page.getByTestId('instance-ci-alex-gpu').check();
+  await page.screenshot({ path: join(SHOTS, 'wizard-instance-light.png') });
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 2 of 6: Authenticate on the compute instance' }).waitFor();
+  await wizard.getByText('once per region every 6 months').waitFor();
+  await page.getByTestId('wizard-instance-url').filter({ hasText: 'https://ci-alex-gpu.eastus.instances.azureml.ms' }).waitFor();
+  await page.getByRole('button', { name: 'Done, it is authenticated' }).click();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 3 of 6: Custom application' }).waitFor();
+  check(await page.getByTestId('app-existing').isDisabled(), 'no existing runtime app on the instance');
+  await page.getByTestId('env-custom').check();
+  check(await page.getByTestId('wizard-next').isDisabled(), 'a custom environment must be picked before going on');
+  await page.getByTestId('env-picker').click();
+  await page.getByRole('option', { name: 'docker-context : 1' }).click();
+  await page.getByTestId('env-warning').filter({ hasText: 'cannot be shown to build on the prompt flow runtime image' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-custom-environment-light.png') });
+  await page.getByTestId('env-picker').click();
+  await page.getByRole('option', { name: 'pf-custom : 3' }).click();
+  await page.getByTestId('env-warning').waitFor({ state: 'detached' });
+  await page.getByTestId('env-default').check();
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 4 of 6: Restart warning' }).waitFor();
+  check(await page.getByTestId('wizard-next').isDisabled(), 'the restart must be confirmed');
+  await page.getByTestId('wizard-confirm-restart').check();
+  await page.screenshot({ path: join(SHOTS, 'wizard-restart-light.png') });
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-summary').filter({ hasText: 'Runtime my-runtime on ci-alex-gpu, with a new custom application on the default environment.' }).waitFor();
+  await page.getByTestId('wizard-create').click();
+  check(await page.getByTestId('wizard-create').isDisabled(), 'Create is off while creating (no double create)');
+  await page.getByTestId('operation-message').filter({ hasText: 'Runtime is starting' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-creating-light.png') });
+  await page.getByTestId('wizard-done').filter({ hasText: 'Runtime my-runtime is running.' }).waitFor();
+  await page.getByTestId('wizard-snippet').filter({ hasText: 'pfazure run create --flow <path-to-flow> --data <path-to-data.jsonl> --runtime my-runtime' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-done-light.png') });
+  await page.getByTestId('wizard-finish').click();
+  const row = page.getByTestId('runtime-row-my-runtime');
+  await row.waitFor();
+  check((await row.getAttribute('data-status')) === 'Running', 'the new runtime is listed as running');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-list-light.png') });
+  await row.getByRole('button', { name: 'my-runtime' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('details-status').filter({ hasText: 'Running' }).waitFor();
+  const url = await page.getByTestId('studio-url').textContent();
+  check(url === `https://ml.azure.com/prompts/runtime/my-runtime/details?wsid=/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/contoso-ml`, `studio url was ${url}`);
+  await page.screenshot({ path: join(SHOTS, 'runtime-details-light.png') });
+  await page.getByTestId('details-delete').click();
+  check(await page.getByTestId('delete-confirm').isDisabled(), 'delete needs the typed name');
+  await page.getByTestId('delete-confirm-name').fill('my-runtim');
+  check(await page.getByTestId('delete-confirm').isDisabled(), 'a wrong name keeps delete off');
+  await page.getByTestId('delete-confirm-name').fill('my-runtime');
+  await page.getByTestId('delete-remove-app').check();
+  await page.screenshot({ path: join(SHOTS, 'runtime-delete-light.png') });
+  await page.getByTestId('delete-confirm').click();
+  await page.getByTestId('runtimes-empty').waitFor();
 });
 
 test('start-up problems show as banners', async ({ page, base }) => {
@@ -132,10 +257,9 @@ test('dark mode follows the system', async ({ page, base }) => {
   check(background !== 'rgb(255, 255, 255)', `dark background expected, got ${background}`);
   await page.screenshot({ path: join(SHOTS, 'welcome-dark.png') });
   await page.getByRole('tab', { name: 'Runtimes' }).click();
-  await page.getByLabel('Runtime name').fill('bad_name');
-  await page.getByRole('button', { name: 'Check name' }).click();
-  await page.getByTestId('error-remedy').waitFor();
-  await page.screenshot({ path: join(SHOTS, 'runtime-name-error-dark.png') });
+  await pickWorkspace(page, 'locked', 'locked-ml');
+  await page.getByTestId('add-blocked-reason').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'runtimes-blocked-dark.png') });
   await page.emulateMedia({ colorScheme: 'light' });
   await page.locator('[data-theme="light"]').waitFor();
 });

@@ -46,20 +46,6 @@ describe('App', () => {
     expect(screen.getByRole('button', { name: 'Open logs folder' })).toBeTruthy();
   });
 
-  it('shows a rejected runtime name as message and remedy', async () => {
-    backendAnswering({
-      validate_runtime_name: () => {
-        throw { code: 'invalid_input', message: 'Not that name.', remedy: 'Pick another.' };
-      },
-    });
-    render(<App />);
-    fireEvent.click(screen.getByTestId('welcome-check-name'));
-    fireEvent.change(screen.getByTestId('runtime-name-input'), { target: { value: 'x' } });
-    fireEvent.click(screen.getByTestId('runtime-name-check'));
-    await waitFor(() => expect(screen.getByTestId('error-text').textContent).toBe('Not that name.'));
-    expect(screen.getByTestId('error-remedy').textContent).toBe('Pick another.');
-  });
-
   it('shows start-up warnings as banners on every page', async () => {
     backendAnswering({
       app_info: () => ({ ...INFO, logDir: null, warnings: [{ kind: 'log_dir_unwritable', message: 'M.', remedy: 'R.' }] }),

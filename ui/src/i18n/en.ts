@@ -148,6 +148,7 @@ export const en = {
   'rt.wizard.env.notDerived': 'This environment cannot be shown to build on the prompt flow runtime image. The runtime may fail to start unless its Dockerfile starts FROM a promptflow-runtime image.',
   'rt.wizard.env.other': 'This environment does not use a prompt flow runtime image, so the runtime will probably fail to start.',
   'rt.wizard.restart.body': 'Creating a new custom application restarts the compute instance {name}. Anything running on it stops: notebooks, terminals and jobs.',
+  'rt.wizard.appWithImage': '{name} ({image})',
   'rt.wizard.restart.apps': 'Custom applications on the instance now:',
   'rt.wizard.restart.confirm': 'I understand that {name} restarts',
   'rt.wizard.summary': 'Runtime {name} on {instance}, {app}.',

@@ -12,6 +12,7 @@ import type {
   SessionStatus,
   TenantSummary,
 } from '../backend/bindings';
+import { runtimesCommand } from './runtimesMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
 
@@ -247,8 +248,14 @@ export function installPagesMock(): void {
       case 'open_logs_folder':
       case 'frontend_ready':
         return null;
-      default:
+      default: {
+        const answer = runtimesCommand(command, args, (snapshot) => {
+          operations.set(snapshot.id, snapshot);
+          for (const watcher of watchers) watcher.onmessage(snapshot);
+        });
+        if (answer) return answer;
         throw `unknown command ${command}`;
+      }
     }
   });
 }

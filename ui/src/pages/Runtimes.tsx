@@ -1,79 +1,232 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import {
   Body1,
   Button,
   Card,
-  Field,
-  Input,
   MessageBar,
   MessageBarBody,
+  MessageBarTitle,
+  Spinner,
   Subtitle2,
+  Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, toAppError, type AppError } from '../backend';
+import {
+  backend,
+  toAppError,
+  type AppError,
+  type RuntimeSummary,
+  type WorkspaceCheck,
+  type WorkspaceListing,
+  type WorkspaceSummary,
+} from '../backend';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
+import { WorkspacePicker } from './runtimes/WorkspacePicker';
+import { PreflightChecklist } from './runtimes/PreflightChecklist';
+import { RuntimeList } from './runtimes/RuntimeList';
+import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
+import { AddRuntimeWizard } from './runtimes/AddRuntimeWizard';
+import { blockingReason, loadLastWorkspace, saveLastWorkspace } from './runtimes/model';
 
 const useStyles = makeStyles({
-  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '760px' },
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1100px' },
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'flex-end', flexWrap: 'wrap' },
-  field: { flexGrow: 1, minWidth: '220px' },
+  row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
+  header: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' },
+  reason: { color: tokens.colorPaletteRedForeground1 },
 });
 
-type Outcome = { kind: 'ok'; name: string } | { kind: 'error'; error: AppError } | null;
+type Loaded<T> = { kind: 'loading' } | { kind: 'loaded'; value: T } | { kind: 'error'; error: AppError };
+type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wizard' };
 
 export function Runtimes() {
   const styles = useStyles();
-  const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [listing, setListing] = useState<Loaded<WorkspaceListing>>({ kind: 'loading' });
+  const [selectedId, setSelectedId] = useState<string | null>(loadLastWorkspace);
+  const [check, setCheck] = useState<Loaded<WorkspaceCheck> | null>(null);
+  const [runtimes, setRuntimes] = useState<Loaded<RuntimeSummary[]> | null>(null);
+  const [view, setView] = useState<View>({ kind: 'list' });
 
-  async function check(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setOutcome(null);
+  const loadWorkspaces = useCallback(async () => {
+    setListing({ kind: 'loading' });
     try {
-      await backend.validateRuntimeName(name);
-      setOutcome({ kind: 'ok', name });
+      setListing({ kind: 'loaded', value: await backend.listWorkspaces() });
     } catch (reason) {
-      setOutcome({ kind: 'error', error: toAppError(reason) });
-    } finally {
-      setBusy(false);
+      setListing({ kind: 'error', error: toAppError(reason) });
     }
+  }, []);
+
+  const loadChecks = useCallback(async (workspaceId: string) => {
+    setCheck({ kind: 'loading' });
+    try {
+      setCheck({ kind: 'loaded', value: await backend.checkWorkspace(workspaceId) });
+    } catch (reason) {
+      setCheck({ kind: 'error', error: toAppError(reason) });
+    }
+  }, []);
+
+  const loadRuntimes = useCallback(async (workspaceId: string) => {
+    setRuntimes({ kind: 'loading' });
+    try {
+      setRuntimes({ kind: 'loaded', value: await backend.listRuntimes(workspaceId) });
+    } catch (reason) {
+      setRuntimes({ kind: 'error', error: toAppError(reason) });
+    }
+  }, []);
+
+  useEffect(() => {
+    // Loading is what this effect is for: it sets state when the answer arrives.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void loadWorkspaces();
+  }, [loadWorkspaces]);
+
+  const workspace: WorkspaceSummary | null =
+    listing.kind === 'loaded' ? (listing.value.workspaces.find((w) => w.id === selectedId) ?? null) : null;
+  const workspaceId = workspace?.id ?? null;
+
+  useEffect(() => {
+    if (workspaceId === null) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void loadChecks(workspaceId);
+    void loadRuntimes(workspaceId);
+  }, [workspaceId, loadChecks, loadRuntimes]);
+
+  function choose(next: WorkspaceSummary) {
+    saveLastWorkspace(next.id);
+    setSelectedId(next.id);
+    setView({ kind: 'list' });
   }
+
+  const blocked = check?.kind === 'loaded' ? blockingReason(check.value.report.checks) : null;
+  const checksReady = check?.kind === 'loaded';
+  const canAdd = checksReady && blocked === null;
+
+  function refresh() {
+    if (workspaceId === null) return;
+    void loadRuntimes(workspaceId);
+  }
+
+  const addButton = (label: string) => (
+    <Button appearance="primary" disabled={!canAdd} onClick={() => setView({ kind: 'wizard' })} data-testid="add-runtime">
+      {label}
+    </Button>
+  );
 
   return (
     <section className={styles.page} data-testid="runtimes">
       <PageHeading>{t('runtimes.heading')}</PageHeading>
-      <Body1>{t('runtimes.empty')}</Body1>
-      <Card className={styles.card}>
-        <Subtitle2 as="h2">{t('runtimes.nameCheck.heading')}</Subtitle2>
-        <form className={styles.row} onSubmit={check}>
-          <Field className={styles.field} label={t('runtimes.nameCheck.label')} hint={t('runtimes.nameCheck.hint')}>
-            <Input
-              value={name}
-              onChange={(_, data) => setName(data.value)}
-              data-testid="runtime-name-input"
-              spellCheck={false}
-              autoComplete="off"
-            />
-          </Field>
-          <Button type="submit" appearance="primary" disabled={busy} data-testid="runtime-name-check">
-            {t('runtimes.nameCheck.submit')}
-          </Button>
-        </form>
-        <div aria-live="polite">
-          {outcome?.kind === 'ok' && (
-            <MessageBar intent="success" data-testid="runtime-name-ok">
-              <MessageBarBody>{t('runtimes.nameCheck.ok', { name: outcome.name })}</MessageBarBody>
+
+      {listing.kind === 'loading' && <Spinner size="small" label={t('rt.workspace.loading')} data-testid="workspaces-loading" />}
+      {listing.kind === 'error' && (
+        <>
+          <ErrorMessage error={listing.error} />
+          <div>
+            <Button onClick={() => void loadWorkspaces()}>{t('rt.workspace.reload')}</Button>
+          </div>
+        </>
+      )}
+      {listing.kind === 'loaded' && (
+        <>
+          {listing.value.problems.map((problem) => (
+            <MessageBar key={problem.subscriptionId} intent="warning" layout="multiline" data-testid="workspace-problem">
+              <MessageBarBody>
+                <MessageBarTitle>{t('rt.workspace.problem', { name: problem.displayName })}</MessageBarTitle>
+                {problem.error.message} {problem.error.remedy}
+              </MessageBarBody>
             </MessageBar>
+          ))}
+          {listing.value.workspaces.length === 0 ? (
+            <Body1 data-testid="workspaces-empty">{t('rt.workspace.empty')}</Body1>
+          ) : (
+            <div className={styles.row}>
+              <WorkspacePicker listing={listing.value} selectedId={selectedId} onSelect={choose} />
+            </div>
           )}
-          {outcome?.kind === 'error' && <ErrorMessage error={outcome.error} />}
-        </div>
-      </Card>
+          {listing.value.workspaces.length > 0 && !workspace && <Body1>{t('rt.workspace.choose')}</Body1>}
+        </>
+      )}
+
+      {workspace && view.kind === 'wizard' && (
+        <AddRuntimeWizard
+          key={workspace.id}
+          workspace={workspace}
+          onClose={(created) => {
+            setView({ kind: 'list' });
+            if (created) refresh();
+          }}
+        />
+      )}
+
+      {workspace && view.kind === 'details' && (
+        <RuntimeDetailsView
+          key={`${workspace.id}/${view.name}`}
+          workspace={workspace}
+          runtimeName={view.name}
+          onBack={() => setView({ kind: 'list' })}
+          onDeleted={() => {
+            setView({ kind: 'list' });
+            refresh();
+          }}
+        />
+      )}
+
+      {workspace && view.kind === 'list' && (
+        <>
+          <Card className={styles.card} data-testid="preflight">
+            <div className={styles.header}>
+              <Subtitle2 as="h2">{t('rt.checks.heading')}</Subtitle2>
+              <Button size="small" onClick={() => void loadChecks(workspace.id)} disabled={check?.kind === 'loading'}>
+                {t('rt.checks.rerun')}
+              </Button>
+            </div>
+            {check?.kind === 'loading' && <Spinner size="small" label={t('rt.checks.loading')} />}
+            {check?.kind === 'error' && <ErrorMessage error={check.error} />}
+            {check?.kind === 'loaded' && (
+              <>
+                <Text data-testid="preflight-summary" data-blocked={check.value.report.blocked}>
+                  {check.value.report.blocked ? t('rt.checks.blocked') : t('rt.checks.allPassed')}
+                </Text>
+                <PreflightChecklist checks={check.value.report.checks} />
+              </>
+            )}
+          </Card>
+
+          <Card className={styles.card}>
+            <div className={styles.header}>
+              <Subtitle2 as="h2">{t('rt.list.heading', { workspace: workspace.name })}</Subtitle2>
+              <div className={styles.row}>
+                <Button onClick={refresh} disabled={runtimes?.kind === 'loading'} data-testid="runtimes-refresh">
+                  {t('rt.list.refresh')}
+                </Button>
+                {addButton(t('rt.list.add'))}
+              </div>
+            </div>
+            {blocked && (
+              <Text className={styles.reason} data-testid="add-blocked-reason">
+                {t('rt.list.addBlocked', { reason: blocked })}
+              </Text>
+            )}
+            {runtimes?.kind === 'loading' && <Spinner size="small" label={t('rt.list.loading')} />}
+            {runtimes?.kind === 'error' && <ErrorMessage error={runtimes.error} />}
+            {runtimes?.kind === 'loaded' && runtimes.value.length === 0 && (
+              <div className={styles.row} data-testid="runtimes-empty">
+                <Body1>{t('rt.list.empty')}</Body1>
+                {canAdd && (
+                  <Button onClick={() => setView({ kind: 'wizard' })} data-testid="add-first-runtime">
+                    {t('rt.list.emptyAction')}
+                  </Button>
+                )}
+              </div>
+            )}
+            {runtimes?.kind === 'loaded' && runtimes.value.length > 0 && (
+              <RuntimeList runtimes={runtimes.value} onOpen={(name) => setView({ kind: 'details', name })} />
+            )}
+          </Card>
+        </>
+      )}
     </section>
   );
 }

@@ -1,0 +1,228 @@
+// The fake backend's answers for the Runtimes page (page tests only, built with `--mode pages`):
+// three workspaces in two subscriptions, one of them blocked by a missing role; a running and a
+// stopped compute instance; runtimes that can be created (with progress events) and deleted.
+import type {
+  CheckResult,
+  ComputeInstanceSummary,
+  EnvironmentChoice,
+  InstanceChoice,
+  OperationSnapshot,
+  RuntimeDetails,
+  WorkspaceCheck,
+  WorkspaceListing,
+  WorkspaceSummary,
+} from '../backend/bindings';
+
+const SUB_A = '00000000-0000-0000-0000-00000000000a';
+const SUB_B = '00000000-0000-0000-0000-00000000000b';
+const NO_FLAGS = { dataIsolation: false, hubProject: false, publicNetworkDisabled: false, privateEndpoint: false, managedNetworkIsolated: false };
+
+function workspace(sub: string, group: string, name: string, location: string): WorkspaceSummary {
+  return {
+    id: `/subscriptions/${sub}/resourceGroups/${group}/providers/Microsoft.MachineLearningServices/workspaces/${name}`,
+    name,
+    subscriptionId: sub,
+    resourceGroup: group,
+    location,
+    kind: 'Default',
+    kindText: 'Default',
+    workspaceId: `guid-${name}`,
+    discoveryUrl: null,
+    friendlyName: null,
+    flags: NO_FLAGS,
+  };
+}
+
+const WORKSPACES = [
+  workspace(SUB_A, 'rg-ml', 'contoso-ml', 'eastus'),
+  workspace(SUB_A, 'rg-ml', 'locked-ml', 'westeurope'),
+  workspace(SUB_B, 'rg-research', 'research-ml', 'swedencentral'),
+];
+
+const CONTOSO = WORKSPACES[0] as WorkspaceSummary;
+
+const LISTING: WorkspaceListing = {
+  subscriptions: [
+    { id: `/subscriptions/${SUB_A}`, subscriptionId: SUB_A, displayName: 'Contoso Production', tenantId: 't', state: 'Enabled', usable: true },
+    { id: `/subscriptions/${SUB_B}`, subscriptionId: SUB_B, displayName: 'Research Sandbox', tenantId: 't', state: 'Enabled', usable: true },
+  ],
+  workspaces: WORKSPACES,
+  problems: [],
+};
+
+function check(id: CheckResult['id'], title: string, passed: boolean, extra: Partial<CheckResult> = {}): CheckResult {
+  return { id, severity: 'blocker', status: passed ? 'passed' : 'failed', title, evidence: [], ...extra };
+}
+
+function workspaceChecks(name: string): CheckResult[] {
+  const locked = name === 'locked-ml';
+  return [
+    check('dataScientistRole', 'You have the AzureML Data Scientist role (or broader) on the workspace', !locked, {
+      evidence: [{ label: 'Missing permissions', value: locked ? 'Microsoft.MachineLearningServices/workspaces/computes/write' : 'none' }],
+      ...(locked
+        ? { remedy: 'Ask an owner of the workspace to assign you the AzureML Data Scientist role.', fix: { type: 'grantDataScientistToMe' as const } }
+        : {}),
+    }),
+    check('defaultDatastoreIsBlob', 'The default datastore is Azure Blob storage', true, { evidence: [{ label: 'Datastore type', value: 'AzureBlob' }] }),
+    check('dataIsolationOff', 'Data isolation is off', true),
+    check('notHubProject', 'The workspace is not a project created with a hub', true),
+    check('networkIsolation', 'The workspace is reachable over the public network', true, {
+      severity: 'info',
+      link: 'https://learn.microsoft.com/azure/machine-learning/prompt-flow/how-to-secure-prompt-flow',
+    }),
+  ];
+}
+
+function instance(name: string, state: ComputeInstanceSummary['state']): ComputeInstanceSummary {
+  return {
+    id: `${CONTOSO.id}/computes/${name}`,
+    name,
+    location: 'eastus',
+    state,
+    stateText: null,
+    vmSize: 'Standard_DS11_v2',
+    provisioningState: 'Succeeded',
+    assignedUser: { objectId: 'me', tenantId: 't' },
+    createdBy: { objectId: 'me', tenantId: 't' },
+    createdByName: 'Alex Doe',
+    customApps: [],
+    lastOperation: null,
+  };
+}
+
+const ENVIRONMENTS: EnvironmentChoice[] = [
+  { name: 'pf-custom', version: '3', assetId: 'azureml://environments/pf-custom/versions/3', derivesFromRuntimeImage: true },
+  { name: 'docker-context', version: '1', assetId: 'azureml://environments/docker-context/versions/1' },
+];
+
+interface State {
+  running: Set<string>;
+  runtimes: RuntimeDetails[];
+  operations: number;
+}
+
+const state: State = { running: new Set(['ci-alex']), runtimes: [], operations: 0 };
+
+function instances(): InstanceChoice[] {
+  return ['ci-alex', 'ci-alex-gpu'].map((name) => {
+    const running = state.running.has(name);
+    const summary = instance(name, running ? 'Running' : 'Stopped');
+    const checks: CheckResult[] = [
+      check('instanceAssignedToYou', 'The compute instance is assigned to you', true),
+      check('instanceRunning', 'The compute instance is running', running, running ? {} : {
+        remedy: `Start ${name}.`,
+        fix: { type: 'startComputeInstance', name },
+      }),
+    ];
+    return { instance: summary, checks, runtimeApps: [], usable: true };
+  });
+}
+
+function runtime(name: string, computeInstance: string): RuntimeDetails {
+  return {
+    name,
+    runtimeType: 'ComputeInstance',
+    status: 'Running',
+    statusText: 'Running',
+    computeInstanceName: computeInstance,
+    customAppName: name,
+    dockerImage: 'mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:20240111.v2',
+    imageTag: '20240111.v2',
+    environment: null,
+    createdOn: '2026-11-28T12:00:00Z',
+    modifiedOn: '2026-11-28T12:00:00Z',
+    ownerName: 'Alex Doe',
+    description: null,
+    statusMessage: null,
+    errorMessage: null,
+    endpointUrl: `https://${computeInstance}-8081.eastus.instances.azureml.ms`,
+    publishedPort: 8081,
+    targetPort: 8080,
+    fromExistingCustomApp: false,
+    assignedTo: null,
+    owner: { objectId: 'me', tenantId: 't', userName: 'Alex Doe', userPrincipalName: 'alex@contoso.example' },
+  };
+}
+
+type Publish = (snapshot: OperationSnapshot) => void;
+
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function longOperation<T>(publish: Publish, kind: OperationSnapshot['kind'], title: string, stages: OperationSnapshot['stage'][], result: () => T): Promise<T> {
+  state.operations += 1;
+  const started = Date.now();
+  const base = { id: `op-${state.operations}`, kind, title, target: title, startedAt: new Date(started).toISOString(), resumed: false };
+  for (const stage of stages) {
+    const snapshot: OperationSnapshot = {
+      ...base,
+      state: 'running',
+      stage,
+      message: stage === 'runtimeStarting' ? 'Runtime is starting: pulling the image' : undefined,
+      elapsedMs: Date.now() - started,
+    };
+    publish(snapshot);
+    await pause(400);
+  }
+  const value = result();
+  publish({ ...base, state: 'succeeded', stage: 'done', elapsedMs: Date.now() - started });
+  return value;
+}
+
+/** Answers a Runtimes page command, or `undefined` when the command is not one of them. */
+export function runtimesCommand(command: string, args: Record<string, unknown>, publish: Publish): Promise<unknown> | undefined {
+  const byId = (id: unknown) => WORKSPACES.find((w) => w.id === id);
+  switch (command) {
+    case 'list_workspaces':
+      return pause(150).then(() => LISTING);
+    case 'check_workspace': {
+      const found = byId(args.workspaceId);
+      if (!found) return Promise.reject({ code: 'not_found', message: 'No such workspace.' });
+      const checks = workspaceChecks(found.name);
+      const answer: WorkspaceCheck = {
+        workspace: found,
+        report: { checks, blocked: checks.some((c) => c.severity === 'blocker' && c.status === 'failed') },
+      };
+      return pause(100).then(() => answer);
+    }
+    case 'list_runtimes':
+      return pause(100).then(() =>
+        args.workspaceId === CONTOSO.id ? state.runtimes.map((r) => ({ ...r })) : [],
+      );
+    case 'runtime_details': {
+      const found = state.runtimes.find((r) => r.name === args.runtimeName);
+      return found ? Promise.resolve(found) : Promise.reject({ code: 'not_found', message: `Runtime ${String(args.runtimeName)} does not exist.` });
+    }
+    case 'list_compute_instances':
+      return pause(100).then(instances);
+    case 'list_environments':
+      return pause(100).then(() => ENVIRONMENTS);
+    case 'start_compute_instance': {
+      const name = String(args.instanceName);
+      return longOperation(publish, 'startComputeInstance', `Start compute instance ${name}`, ['requested', 'instanceStarting'], () => {
+        state.running.add(name);
+        return instance(name, 'Running');
+      });
+    }
+    case 'create_runtime': {
+      const request = args.request as { runtimeName: string; computeInstance: string };
+      return longOperation(
+        publish,
+        'createRuntime',
+        `Create runtime ${request.runtimeName} on ${request.computeInstance}`,
+        ['requested', 'addingCustomApp', 'instanceRestarting', 'runtimeStarting'],
+        () => {
+          const created = runtime(request.runtimeName, request.computeInstance);
+          state.runtimes.push(created);
+          return created;
+        },
+      );
+    }
+    case 'delete_runtime': {
+      const request = args.request as { runtimeName: string };
+      state.runtimes = state.runtimes.filter((r) => r.name !== request.runtimeName);
+      return pause(200).then(() => null);
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+import { Badge, Text, makeStyles, tokens } from '@fluentui/react-components';
+import type { CheckResult, CheckStatus } from '../../backend';
+import { t, type MessageKey } from '../../i18n';
+
+const useStyles = makeStyles({
+  list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  item: {
+    display: 'grid',
+    gridTemplateColumns: '28px 1fr',
+    columnGap: tokens.spacingHorizontalS,
+    padding: `${tokens.spacingVerticalS} 0`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+  },
+  body: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, minWidth: 0 },
+  titleRow: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+  evidence: { margin: 0, display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalM, color: tokens.colorNeutralForeground3 },
+  term: { fontSize: tokens.fontSizeBase200 },
+  value: { margin: 0, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
+  selectable: { userSelect: 'text', wordBreak: 'break-all', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+});
+
+const STATUS: Record<CheckStatus, { symbol: string; color: 'success' | 'danger' | 'warning' | 'informative'; label: MessageKey }> = {
+  passed: { symbol: '✓', color: 'success', label: 'rt.checks.passed' },
+  failed: { symbol: '✕', color: 'danger', label: 'rt.checks.failed' },
+  unknown: { symbol: '?', color: 'informative', label: 'rt.checks.unknown' },
+};
+
+function statusLook(check: CheckResult) {
+  const look = STATUS[check.status];
+  // A failed warning or notice does not block anything: show it in amber, not red.
+  if (check.status === 'failed' && check.severity !== 'blocker') return { ...look, color: 'warning' as const };
+  return look;
+}
+
+/** Every preflight check with what it saw and, when it did not pass, what to do. */
+export function PreflightChecklist({ checks }: { checks: CheckResult[] }) {
+  const styles = useStyles();
+  return (
+    <ul className={styles.list} data-testid="preflight-checklist">
+      {checks.map((check) => {
+        const look = statusLook(check);
+        return (
+          <li key={check.id} className={styles.item} data-testid={`check-${check.id}`} data-status={check.status} data-severity={check.severity}>
+            <Badge shape="circular" color={look.color} aria-label={t(look.label)} title={t(look.label)}>
+              {look.symbol}
+            </Badge>
+            <div className={styles.body}>
+              <div className={styles.titleRow}>
+                <Text weight="semibold">{check.title}</Text>
+                {check.status !== 'passed' && (
+                  <Badge appearance="tint" color={look.color} size="small">
+                    {t(`rt.checks.severity.${check.severity}` as MessageKey)}
+                  </Badge>
+                )}
+              </div>
+              {check.evidence.length > 0 && (
+                <dl className={styles.evidence}>
+                  {check.evidence.map((item) => (
+                    <div key={item.label} style={{ display: 'contents' }}>
+                      <dt className={styles.term}>{item.label}</dt>
+                      <dd className={styles.value}>{item.value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              )}
+              {check.status !== 'passed' && check.remedy && (
+                <Text data-testid="check-remedy">{t('rt.checks.remedy', { remedy: check.remedy })}</Text>
+              )}
+              {check.status !== 'passed' && check.fix?.type === 'grantDataScientistToMe' && (
+                <Text size={200}>{t('rt.checks.grantHint')}</Text>
+              )}
+              {check.status !== 'passed' && check.fix?.type === 'startComputeInstance' && (
+                <Text size={200}>{t('rt.checks.startInWizard')}</Text>
+              )}
+              {check.link && (
+                <Text size={200}>
+                  {t('rt.checks.link')} <span className={styles.selectable}>{check.link}</span>
+                </Text>
+              )}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { Runtimes } from '../Runtimes';
+import type { CheckResult, InstanceChoice, WorkspaceListing } from '../../backend';
+
+const WS_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
+const LISTING: WorkspaceListing = {
+  subscriptions: [{ id: '/subscriptions/s', subscriptionId: 's', displayName: 'Sub', tenantId: null, state: 'Enabled', usable: true }],
+  workspaces: [
+    {
+      id: WS_ID,
+      name: 'ws',
+      subscriptionId: 's',
+      resourceGroup: 'rg',
+      location: 'eastus',
+      kind: 'Default',
+      kindText: null,
+      workspaceId: null,
+      discoveryUrl: null,
+      friendlyName: null,
+      flags: { dataIsolation: false, hubProject: false, publicNetworkDisabled: false, privateEndpoint: false, managedNetworkIsolated: false },
+    },
+  ],
+  problems: [],
+};
+const ROLE: CheckResult = { id: 'dataScientistRole', severity: 'blocker', status: 'passed', title: 'You have the role', evidence: [] };
+const INSTANCE: InstanceChoice = {
+  instance: {
+    id: `${WS_ID}/computes/ci`,
+    name: 'ci',
+    location: 'eastus',
+    state: 'Running',
+    stateText: null,
+    vmSize: 'Standard_DS11_v2',
+    provisioningState: null,
+    assignedUser: null,
+    createdBy: null,
+    createdByName: null,
+    customApps: [],
+    lastOperation: null,
+  },
+  checks: [],
+  runtimeApps: [],
+  usable: true,
+};
+
+afterEach(() => {
+  clearMocks();
+  window.localStorage.clear();
+});
+
+function backend(roleStatus: CheckResult['status']) {
+  const calls: string[] = [];
+  mockIPC((command) => {
+    calls.push(command);
+    switch (command) {
+      case 'list_workspaces':
+        return LISTING;
+      case 'check_workspace':
+        return { workspace: LISTING.workspaces[0], report: { checks: [{ ...ROLE, status: roleStatus }], blocked: roleStatus === 'failed' } };
+      case 'list_runtimes':
+        return [];
+      case 'list_compute_instances':
+        return [INSTANCE];
+      case 'validate_runtime_name':
+        throw { code: 'invalid_input', message: 'Not that name.', remedy: 'Pick another.' };
+      default:
+        return null;
+    }
+  });
+  return calls;
+}
+
+function renderPage() {
+  // The last workspace chosen is picked again when the page opens.
+  window.localStorage.setItem('pfrm.runtimes.workspace', WS_ID);
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <Runtimes />
+    </FluentProvider>,
+  );
+}
+
+describe('Runtimes page', () => {
+  it('reopens the last workspace and turns Add runtime off while a blocker fails', async () => {
+    backend('failed');
+    renderPage();
+    await waitFor(() => expect(screen.getByTestId('add-blocked-reason').textContent).toContain('You have the role'));
+    expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('keeps the wizard on its first step when the name is rejected, showing message and remedy', async () => {
+    const calls = backend('passed');
+    renderPage();
+    await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('add-runtime'));
+    await waitFor(() => expect(screen.getByTestId('instance-ci')).toBeTruthy());
+    fireEvent.change(screen.getByTestId('wizard-name'), { target: { value: 'x' } });
+    fireEvent.click(screen.getByTestId('instance-ci'));
+    await waitFor(() => expect((screen.getByTestId('wizard-next') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    await waitFor(() => expect(screen.getByTestId('error-text').textContent).toBe('Not that name.'));
+    expect(screen.getByTestId('error-remedy').textContent).toBe('Pick another.');
+    expect(screen.getByTestId('add-runtime-wizard').getAttribute('data-step')).toBe('instance');
+    expect(calls).not.toContain('create_runtime');
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, OperationSnapshot, WorkspaceSummary } from '../../backend';
+import {
+  EMPTY_CHOICES,
+  blockingReason,
+  createRequest,
+  formatElapsed,
+  isCreateOf,
+  matchesWorkspace,
+  stepAfter,
+  stepBefore,
+  stepComplete,
+  studioUrl,
+  wizardSteps,
+} from './model';
+
+const WORKSPACE: WorkspaceSummary = {
+  id: '/subscriptions/sub-1/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/contoso-ml',
+  name: 'contoso-ml',
+  subscriptionId: 'sub-1',
+  resourceGroup: 'rg-ml',
+  location: 'eastus',
+  kind: 'Default',
+  kindText: null,
+  workspaceId: null,
+  discoveryUrl: null,
+  friendlyName: 'Contoso ML',
+  flags: { dataIsolation: false, hubProject: false, publicNetworkDisabled: false, privateEndpoint: false, managedNetworkIsolated: false },
+};
+
+const check = (severity: CheckResult['severity'], status: CheckResult['status'], title: string): CheckResult => ({
+  id: 'dataScientistRole',
+  severity,
+  status,
+  title,
+  evidence: [],
+});
+
+describe('workspace filter', () => {
+  it('matches every typed word against name, subscription, region and kind, ignoring case', () => {
+    expect(matchesWorkspace(WORKSPACE, 'Contoso Production', '')).toBe(true);
+    expect(matchesWorkspace(WORKSPACE, 'Contoso Production', 'EASTUS')).toBe(true);
+    expect(matchesWorkspace(WORKSPACE, 'Contoso Production', 'production contoso')).toBe(true);
+    expect(matchesWorkspace(WORKSPACE, 'Contoso Production', 'default rg-ml')).toBe(true);
+    expect(matchesWorkspace(WORKSPACE, 'Contoso Production', 'contoso westus')).toBe(false);
+  });
+});
+
+describe('blocking reason', () => {
+  it('names the first failed blocker and ignores failed warnings and unknown blockers', () => {
+    expect(blockingReason([check('warning', 'failed', 'w'), check('blocker', 'unknown', 'u')])).toBeNull();
+    expect(blockingReason([check('blocker', 'passed', 'a'), check('blocker', 'failed', 'role'), check('blocker', 'failed', 'b')])).toBe('role');
+  });
+});
+
+describe('wizard steps', () => {
+  it('shows the restart warning only for a new custom application', () => {
+    expect(wizardSteps('new')).toContain('restart');
+    expect(wizardSteps('existing')).not.toContain('restart');
+    expect(stepAfter('app', 'new')).toBe('restart');
+    expect(stepAfter('app', 'existing')).toBe('create');
+    expect(stepBefore('create', 'existing')).toBe('app');
+    expect(stepBefore('instance', 'new')).toBe('instance');
+  });
+
+  it('needs a name and instance, an existing app when reusing one, and the restart confirmation', () => {
+    expect(stepComplete('instance', { ...EMPTY_CHOICES, runtimeName: 'rt', instance: null })).toBe(false);
+    expect(stepComplete('instance', { ...EMPTY_CHOICES, runtimeName: '  ', instance: 'ci' })).toBe(false);
+    expect(stepComplete('instance', { ...EMPTY_CHOICES, runtimeName: 'rt', instance: 'ci' })).toBe(true);
+    expect(stepComplete('app', { ...EMPTY_CHOICES, appKind: 'existing' })).toBe(false);
+    expect(stepComplete('app', { ...EMPTY_CHOICES, appKind: 'existing', existingApp: 'app' })).toBe(true);
+    expect(stepComplete('restart', EMPTY_CHOICES)).toBe(false);
+    expect(stepComplete('restart', { ...EMPTY_CHOICES, restartConfirmed: true })).toBe(true);
+  });
+
+  it('builds the create request the backend takes', () => {
+    const base = { ...EMPTY_CHOICES, runtimeName: ' rt-1 ', instance: 'ci-alex' };
+    expect(createRequest('ws', { ...base, restartConfirmed: true })).toEqual({
+      workspaceId: 'ws',
+      runtimeName: 'rt-1',
+      computeInstance: 'ci-alex',
+      app: { kind: 'new' },
+      confirmRestart: true,
+    });
+    expect(createRequest('ws', { ...base, environment: 'azureml://e/1', restartConfirmed: true }).app).toEqual({
+      kind: 'new',
+      environment: 'azureml://e/1',
+    });
+    const existing = createRequest('ws', { ...base, appKind: 'existing', existingApp: 'pf-app', restartConfirmed: true });
+    expect(existing.app).toEqual({ kind: 'existing', appName: 'pf-app' });
+    expect(existing.confirmRestart).toBe(false);
+  });
+});
+
+describe('texts', () => {
+  it('finds the create operation of this runtime only', () => {
+    const snapshot = { kind: 'createRuntime', title: 'Create runtime rt-1 on ci-alex' } as OperationSnapshot;
+    expect(isCreateOf(snapshot, 'rt-1')).toBe(true);
+    expect(isCreateOf(snapshot, 'rt')).toBe(false);
+    expect(isCreateOf({ ...snapshot, kind: 'deleteRuntime' }, 'rt-1')).toBe(false);
+  });
+
+  it('formats elapsed time and the studio address', () => {
+    expect(formatElapsed(42_400)).toBe('42 s');
+    expect(formatElapsed(65_000)).toBe('1 min 05 s');
+    expect(studioUrl('rt-1', WORKSPACE.id)).toBe(`https://ml.azure.com/prompts/runtime/rt-1/details?wsid=${WORKSPACE.id}`);
+  });
+});
