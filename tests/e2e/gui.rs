@@ -242,3 +242,169 @@ fn gui_unwritable_log_folder_opens_with_a_banner() {
         Ok(())
     });
 }
+
+#[test]
+fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
+    let Some(app) = App::launch_or_skip(
+        "gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime",
+        AppHome::new(),
+    ) else {
+        return;
+    };
+    app.run(|screen: Screen| async move {
+        screen.click("[data-testid='sign-in-sandbox']").await?;
+        screen
+            .wait_for_text("[data-testid='sandbox-banner']", |text| !text.is_empty())
+            .await?;
+        screen.click("[data-testid='nav-runtimes']").await?;
+        screen
+            .wait_for_text("h1", |text| text == "Runtimes")
+            .await?;
+
+        // Pick the sandbox's workspace by typing part of its name.
+        screen.click("[data-testid='workspace-picker']").await?;
+        screen
+            .type_into("[data-testid='workspace-picker']", "ml-work")
+            .await?;
+        screen
+            .wait_for_text("[data-testid='workspace-option']", |text| {
+                text.contains("ml-workspace") && text.contains("eastus")
+            })
+            .await?;
+        screen.save_screenshot("runtimes-1-picker").await?;
+        screen.click("[data-testid='workspace-option']").await?;
+
+        // The preflight checklist: nothing blocks, so Add runtime is on.
+        screen
+            .wait_for_text("[data-testid='preflight-summary']", |text| {
+                text == "Every prerequisite is met."
+            })
+            .await?;
+        assert_eq!(
+            screen
+                .count("[data-testid^='check-'][data-severity='blocker'][data-status='failed']")
+                .await?,
+            0,
+            "no blocker fails in the sandbox"
+        );
+        screen
+            .wait_for_attribute(
+                "[data-testid='runtimes-empty']",
+                "data-testid",
+                "runtimes-empty",
+            )
+            .await?;
+        screen.save_screenshot("runtimes-2-checklist").await?;
+
+        // The wizard, step by step.
+        screen.click("[data-testid='add-first-runtime']").await?;
+        screen
+            .wait_for_text("[data-testid='wizard-step-title']", |text| {
+                text.starts_with("Step 1 of 6")
+            })
+            .await?;
+        screen
+            .type_into("[data-testid='wizard-name']", "rt-e2e")
+            .await?;
+        screen.click("[data-testid='instance-ci-alice']").await?;
+        screen.save_screenshot("runtimes-3-wizard-instance").await?;
+        screen.click("[data-testid='wizard-next']").await?;
+        screen
+            .wait_for_text("[data-testid='wizard-step-title']", |text| {
+                text.starts_with("Step 2 of 6")
+            })
+            .await?;
+        screen
+            .save_screenshot("runtimes-4-wizard-authenticate")
+            .await?;
+        screen.click("[data-testid='wizard-next']").await?;
+        screen
+            .wait_for_text("[data-testid='wizard-step-title']", |text| {
+                text.starts_with("Step 3 of 6")
+            })
+            .await?;
+        screen.save_screenshot("runtimes-5-wizard-app").await?;
+        screen.click("[data-testid='wizard-next']").await?;
+        screen
+            .wait_for_text("[data-testid='wizard-step-title']", |text| {
+                text.starts_with("Step 4 of 6")
+            })
+            .await?;
+        screen
+            .click("[data-testid='wizard-confirm-restart']")
+            .await?;
+        screen.save_screenshot("runtimes-6-wizard-restart").await?;
+        screen.click("[data-testid='wizard-next']").await?;
+        screen
+            .wait_for_text("[data-testid='wizard-summary']", |text| {
+                text.contains("rt-e2e on ci-alice")
+            })
+            .await?;
+        screen.click("[data-testid='wizard-create']").await?;
+        screen
+            .wait_for_text("[data-testid='operation-stage']", |text| !text.is_empty())
+            .await?;
+        screen.save_screenshot("runtimes-7-wizard-creating").await?;
+        // Emulated time runs fast in the sandbox, but a create takes several polls.
+        let mut done = Err(String::new());
+        for _ in 0..8 {
+            done = screen
+                .wait_for_text("[data-testid='wizard-done']", |text| {
+                    text.contains("Runtime rt-e2e is running.")
+                })
+                .await;
+            if done.is_ok() {
+                break;
+            }
+        }
+        done?;
+        screen
+            .wait_for_text("[data-testid='wizard-snippet']", |text| {
+                text.ends_with("--runtime rt-e2e")
+            })
+            .await?;
+        screen.save_screenshot("runtimes-8-wizard-done").await?;
+
+        // The new runtime is listed as running.
+        screen.click("[data-testid='wizard-finish']").await?;
+        screen
+            .wait_for_attribute(
+                "[data-testid='runtime-row-rt-e2e']",
+                "data-status",
+                "Running",
+            )
+            .await?;
+        screen.save_screenshot("runtimes-9-list").await?;
+
+        // Details, then delete with the typed name.
+        screen
+            .click("[data-testid='runtime-row-rt-e2e'] [data-testid='runtime-open']")
+            .await?;
+        screen
+            .wait_for_text("[data-testid='details-status']", |text| text == "Running")
+            .await?;
+        screen
+            .wait_for_text("[data-testid='studio-url']", |text| {
+                text.starts_with(
+                    "https://ml.azure.com/prompts/runtime/rt-e2e/details?wsid=/subscriptions/",
+                )
+            })
+            .await?;
+        screen.save_screenshot("runtimes-10-details").await?;
+        screen.click("[data-testid='details-delete']").await?;
+        screen
+            .type_into("[data-testid='delete-confirm-name']", "rt-e2e")
+            .await?;
+        screen.click("[data-testid='delete-remove-app']").await?;
+        screen.save_screenshot("runtimes-11-delete").await?;
+        screen.click("[data-testid='delete-confirm']").await?;
+        screen
+            .wait_for_text("[data-testid='runtimes-empty']", |text| {
+                text.contains("This workspace has no runtimes yet.")
+            })
+            .await?;
+        assert_eq!(screen.count("[data-testid='runtime-row-rt-e2e']").await?, 0);
+        screen.save_screenshot("runtimes-12-deleted").await?;
+        Ok(())
+    });
+}

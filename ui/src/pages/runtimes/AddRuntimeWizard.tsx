@@ -57,6 +57,7 @@ const useStyles = makeStyles({
   instance: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   instanceRow: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },
+  progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, flexGrow: 1 },
   problem: { color: tokens.colorPaletteRedForeground1 },
   indent: { marginLeft: tokens.spacingHorizontalXXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
@@ -78,14 +79,16 @@ function OperationProgress({ snapshot, startedAt, now }: { snapshot: OperationSn
   const styles = useStyles();
   const stage = snapshot ? t(`rt.stage.${snapshot.stage}` as MessageKey) : t('rt.stage.requested');
   return (
-    <div aria-live="polite" data-testid="operation-progress">
+    <div aria-live="polite" data-testid="operation-progress" className={styles.progress}>
       <ProgressBar />
-      <Text weight="semibold" data-testid="operation-stage">
-        {stage}
-      </Text>{' '}
-      <Text className={styles.muted}>{t('rt.wizard.elapsed', { time: formatElapsed(now - startedAt) })}</Text>
+      <div className={styles.instanceRow}>
+        <Text weight="semibold" data-testid="operation-stage">
+          {stage}
+        </Text>
+        <Text className={styles.muted}>{t('rt.wizard.elapsed', { time: formatElapsed(now - startedAt) })}</Text>
+      </div>
       {snapshot?.message && (
-        <Text as="p" className={styles.muted} data-testid="operation-message">
+        <Text className={styles.muted} data-testid="operation-message">
           {t('rt.wizard.serviceMessage', { message: snapshot.message })}
         </Text>
       )}
