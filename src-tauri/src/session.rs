@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
-use pfrm_core::auth::{AccountManager, SignInStatus};
+use pfrm_core::auth::AccountManager;
 use pfrm_core::cloud::CloudConfig;
 use pfrm_core::ops::runtimes::WatchSettings;
 use pfrm_core::ops::{Journal, JournalEntry, Operations};
@@ -25,10 +25,17 @@ const SANDBOX_SCENARIO: &str = "first-time";
 const SANDBOX_TIME_SCALE: f64 = 30.0;
 
 /// Tokens for the sandbox user, minted by the in-process emulator's identity platform.
-#[derive(Debug)]
 struct SandboxCredential {
     emulator: Arc<Emulator>,
     user: String,
+}
+
+impl std::fmt::Debug for SandboxCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxCredential")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
 }
 
 #[async_trait::async_trait]
