@@ -244,6 +244,87 @@ fn gui_unwritable_log_folder_opens_with_a_banner() {
 }
 
 #[test]
+fn gui_try_the_sandbox_shows_the_banner_and_who_you_are() {
+    let Some(app) = App::launch_or_skip(
+        "gui_try_the_sandbox_shows_the_banner_and_who_you_are",
+        AppHome::new(),
+    ) else {
+        return;
+    };
+    app.run(|screen: Screen| async move {
+        screen.click("[data-testid='sign-in-sandbox']").await?;
+        screen
+            .wait_for_text("[data-testid='sandbox-banner']", |text| {
+                text.contains("Sandbox — nothing here touches Azure")
+            })
+            .await?;
+        // The account menu names the sandbox's user (the first-time scenario's Alice), as the
+        // in-process emulator signed her in. Read as rendered: WebKitWebDriver's element text is
+        // empty for text inside Fluent's buttons.
+        assert_eq!(
+            screen
+                .rendered_texts("[data-testid='account-menu-name']")
+                .await?,
+            ["Alice"]
+        );
+        assert_eq!(
+            screen
+                .rendered_texts("[data-testid='welcome-who-name']")
+                .await?,
+            ["Signed in as Alice"]
+        );
+        assert_eq!(
+            screen.count("[data-testid='sign-in-choices']").await?,
+            0,
+            "no sign-in choices while in the sandbox"
+        );
+        screen.save_screenshot("sandbox-welcome-light").await?;
+        screen.click("[data-testid='leave-sandbox']").await?;
+        screen
+            .wait_for_text("[data-testid='sign-in-choices']", |text| {
+                text.contains("Try the sandbox")
+            })
+            .await?;
+        assert_eq!(screen.count("[data-testid='sandbox-banner']").await?, 0);
+        Ok(())
+    });
+}
+
+#[test]
+fn gui_launched_in_the_sandbox_shows_the_banner() {
+    let Some(app) = App::launch_or_skip(
+        "gui_launched_in_the_sandbox_shows_the_banner",
+        AppHome::new().with_env("PFRM_SANDBOX", "1"),
+    ) else {
+        return;
+    };
+    app.run(|screen: Screen| async move {
+        screen
+            .wait_for_text("[data-testid='sandbox-banner']", |text| {
+                text.contains("Sandbox — nothing here touches Azure")
+            })
+            .await?;
+        assert_eq!(
+            screen
+                .rendered_texts("[data-testid='account-menu-name']")
+                .await?,
+            ["Alice"]
+        );
+        screen.click("[data-testid='nav-activity']").await?;
+        screen
+            .wait_for_text("h1", |text| text == "Activity")
+            .await?;
+        assert_eq!(
+            screen.count("[data-testid='sandbox-banner']").await?,
+            1,
+            "the banner stays on every page"
+        );
+        screen.save_screenshot("sandbox-at-launch-activity").await?;
+        Ok(())
+    });
+}
+
+#[test]
 fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
     let Some(app) = App::launch_or_skip(
         "gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime",

@@ -24,6 +24,8 @@ const POLL: Duration = Duration::from_millis(100);
 /// settings, logs and WebView storage start empty and tests can plant bad files.
 pub struct AppHome {
     dir: tempfile::TempDir,
+    /// Further variables for the app, such as `PFRM_SANDBOX=1` (the `--sandbox` flag's twin).
+    extra: Vec<(&'static str, PathBuf)>,
 }
 
 impl AppHome {
@@ -32,7 +34,15 @@ impl AppHome {
             .prefix("pfrm-gui-")
             .tempdir()
             .expect("create a temporary home");
-        AppHome { dir }
+        AppHome {
+            dir,
+            extra: Vec::new(),
+        }
+    }
+    /// The app also gets `name=value` in its environment.
+    pub fn with_env(mut self, name: &'static str, value: &str) -> Self {
+        self.extra.push((name, PathBuf::from(value)));
+        self
     }
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
@@ -56,13 +66,15 @@ impl AppHome {
         for dir in [self.home(), self.data_dir(), self.cache_dir()] {
             std::fs::create_dir_all(dir).expect("create a folder of the temporary home");
         }
-        vec![
+        let mut environment = vec![
             ("HOME", self.home()),
             ("XDG_CONFIG_HOME", self.config_dir()),
             ("XDG_STATE_HOME", self.state_dir()),
             ("XDG_DATA_HOME", self.data_dir()),
             ("XDG_CACHE_HOME", self.cache_dir()),
-        ]
+        ];
+        environment.extend(self.extra.iter().cloned());
+        environment
     }
 }
 
