@@ -87,7 +87,7 @@ test('settings shows the version and log folder from the backend', async ({ page
 
 test('a rejected runtime name shows the message and the remedy', async ({ page, base }) => {
   await page.goto(base);
-  await page.getByTestId('welcome-check-name').click();
+  await page.getByTestId('welcome-runtimes').click();
   await pickWorkspace(page, 'contoso', 'contoso-ml');
   await page.getByTestId('add-runtime').click();
   await page.getByLabel('Runtime name').fill('bad_name');

@@ -16,8 +16,8 @@ export const en = {
   'welcome.what':
     'A prompt flow runtime runs your flows on a compute instance in your Azure Machine Learning workspace. This app creates runtimes, keeps them up to date, and checks the permissions they need.',
   'welcome.available': 'What you can do now',
-  'welcome.checkName': 'Check a runtime name',
-  'welcome.checkName.description': 'Find out whether Azure will accept a name before you create a runtime with it.',
+  'welcome.runtimes': 'Add a runtime',
+  'welcome.runtimes.description': 'Pick a workspace, check its prerequisites and create a runtime step by step.',
   'welcome.settings': 'Open settings',
   'welcome.settings.description': 'See the app version, find the log files, and choose light or dark appearance.',
 

@@ -85,10 +85,10 @@ export function Welcome({
       </Subtitle2>
       <div className={styles.actions}>
         <Card className={styles.card}>
-          <CardHeader header={<Subtitle2>{t('welcome.checkName')}</Subtitle2>} description={<Body1>{t('welcome.checkName.description')}</Body1>} />
+          <CardHeader header={<Subtitle2>{t('welcome.runtimes')}</Subtitle2>} description={<Body1>{t('welcome.runtimes.description')}</Body1>} />
           <div className={styles.cardFooter}>
-            <Button onClick={() => onNavigate('runtimes')} data-testid="welcome-check-name">
-              {t('welcome.checkName')}
+            <Button onClick={() => onNavigate('runtimes')} data-testid="welcome-runtimes">
+              {t('welcome.runtimes')}
             </Button>
           </div>
         </Card>
