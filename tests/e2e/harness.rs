@@ -388,14 +388,6 @@ impl Screen {
             .map_err(|error| format!("could not type into `{css}`: {error}"))
     }
 
-    pub async fn clear(&self, css: &str) -> Result<(), String> {
-        self.element(css)
-            .await?
-            .clear()
-            .await
-            .map_err(|error| format!("could not clear `{css}`: {error}"))
-    }
-
     /// The rendered text (`innerText`) of every element matching `css`, in document order.
     pub async fn rendered_texts(&self, css: &str) -> Result<Vec<String>, String> {
         let value = self
