@@ -134,7 +134,12 @@ fn gui_error_from_rust_is_shown_with_message_and_remedy() {
     app.run(|screen: Screen| async move {
         // Signed out, the Runtimes page asks Rust for the workspaces; Rust answers with its
         // structured sign-in error, which the page shows as message, remedy and code.
-        screen.click("[data-testid='welcome-runtimes']").await?;
+        screen
+            .wait_for_text("[data-testid='sign-in-choices']", |text| {
+                text.contains("Try the sandbox")
+            })
+            .await?;
+        screen.click("[data-testid='nav-runtimes']").await?;
         screen
             .wait_for_text("[data-testid='error-text']", |text| {
                 text == "You are not signed in."
