@@ -30,6 +30,8 @@ struct LaunchOptions {
     sandbox: bool,
     /// Start in the sandbox unless an account is signed in (`cargo xtask run`).
     sandbox_when_signed_out: bool,
+    /// The sandbox's world (`--sandbox-scenario NAME`, `--sandbox-user EMAIL`).
+    sandbox_world: session::SandboxWorld,
     cloud: Option<String>,
     cloud_config: Option<std::path::PathBuf>,
 }
@@ -42,6 +44,15 @@ impl LaunchOptions {
                 .filter(|v| !v.is_empty())
                 .map(Into::into),
             sandbox: std::env::var_os("PFRM_SANDBOX").is_some_and(|v| v == "1"),
+            sandbox_world: session::SandboxWorld {
+                scenario: std::env::var("PFRM_SANDBOX_SCENARIO")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| session::DEFAULT_SANDBOX_SCENARIO.into()),
+                user: std::env::var("PFRM_SANDBOX_USER")
+                    .ok()
+                    .filter(|v| !v.is_empty()),
+            },
             ..LaunchOptions::default()
         };
         let mut args = args.peekable();
@@ -49,6 +60,12 @@ impl LaunchOptions {
             match arg.as_str() {
                 "--sandbox" => options.sandbox = true,
                 "--sandbox-when-signed-out" => options.sandbox_when_signed_out = true,
+                "--sandbox-scenario" => {
+                    if let Some(scenario) = args.next() {
+                        options.sandbox_world.scenario = scenario;
+                    }
+                }
+                "--sandbox-user" => options.sandbox_world.user = args.next(),
                 "--cloud" => options.cloud = args.next(),
                 "--cloud-config" => options.cloud_config = args.next().map(Into::into),
                 other => tracing::warn!(argument = other, "ignoring an unknown argument"),
@@ -106,7 +123,8 @@ fn main() {
         dirs.journal_file.clone(),
         launch.cloud.clone(),
         launch.cloud_config.clone(),
-    );
+    )
+    .with_sandbox_world(launch.sandbox_world.clone());
     if let Some(warning) = &session.journal_warning {
         warnings.push(StartupWarning {
             kind: StartupWarningKind::ConfigUnreadable,

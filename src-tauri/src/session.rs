@@ -19,8 +19,9 @@ use pfrm_core::{Error, ErrorCode};
 use pfrm_emulator::{Emulator, EmulatorOptions, Scenario};
 use tokio::sync::{Mutex, RwLock};
 
-/// The sandbox world: a first-time user with one workspace and one running compute instance.
-const SANDBOX_SCENARIO: &str = "first-time";
+/// The sandbox's default world: a first-time user with one workspace and one running compute
+/// instance.
+pub const DEFAULT_SANDBOX_SCENARIO: &str = "first-time";
 /// Emulated time runs this much faster in the sandbox, so a runtime starts in seconds.
 const SANDBOX_TIME_SCALE: f64 = 30.0;
 
@@ -82,6 +83,26 @@ pub struct Session {
     pending: Mutex<Vec<JournalEntry>>,
     /// The journal could not be read (shown on the Activity page).
     pub journal_warning: Option<Error>,
+    /// Which emulated world the sandbox opens, and as whom.
+    sandbox_world: SandboxWorld,
+}
+
+/// The sandbox's world: an emulator scenario (`first-time`, `returning`, `blocked`) and the
+/// user to sign in as (the scenario's first user when unset). Other worlds than the default
+/// let a newcomer see what the app shows, say, to someone who lacks a role.
+#[derive(Debug, Clone)]
+pub struct SandboxWorld {
+    pub scenario: String,
+    pub user: Option<String>,
+}
+
+impl Default for SandboxWorld {
+    fn default() -> Self {
+        SandboxWorld {
+            scenario: DEFAULT_SANDBOX_SCENARIO.into(),
+            user: None,
+        }
+    }
 }
 
 impl Session {
@@ -111,7 +132,14 @@ impl Session {
             operations,
             pending: Mutex::new(pending),
             journal_warning,
+            sandbox_world: SandboxWorld::default(),
         }
+    }
+
+    /// Opens the sandbox on `world` instead of the default one.
+    pub fn with_sandbox_world(mut self, world: SandboxWorld) -> Session {
+        self.sandbox_world = world;
+        self
     }
 
     /// The account manager for the selected cloud, opened on first use (it reads the keychain).
@@ -199,8 +227,8 @@ impl Session {
             )
             .with_remedy("Restart the app; if it happens again, send the log file (Settings → Open logs folder).")
         };
-        let scenario =
-            Scenario::by_name(SANDBOX_SCENARIO).map_err(|e| unavailable(e.to_string()))?;
+        let scenario = Scenario::by_name(&self.sandbox_world.scenario)
+            .map_err(|e| unavailable(e.to_string()))?;
         let emulator = Emulator::start(EmulatorOptions {
             scenario,
             time_scale: SANDBOX_TIME_SCALE,
@@ -212,12 +240,18 @@ impl Session {
             serde_json::to_string(emulator.ready_info()).map_err(|e| unavailable(e.to_string()))?;
         let mut cloud = CloudConfig::from_custom_json(&ready)?;
         cloud.name = "Sandbox".into();
-        let user = emulator
-            .ready_info()
-            .users
-            .first()
-            .map(|user| user.user_name.clone())
-            .ok_or_else(|| unavailable("its world has no user".into()))?;
+        let users = &emulator.ready_info().users;
+        let user = match &self.sandbox_world.user {
+            Some(wanted) => users
+                .iter()
+                .find(|user| user.user_name.eq_ignore_ascii_case(wanted))
+                .ok_or_else(|| unavailable(format!("its world has no user {wanted}")))?,
+            None => users
+                .first()
+                .ok_or_else(|| unavailable("its world has no user".into()))?,
+        }
+        .user_name
+        .clone();
         let emulator = Arc::new(emulator);
         let credential = Arc::new(SandboxCredential {
             emulator: emulator.clone(),

@@ -1,4 +1,6 @@
 //! Launching the real app under WebKitWebDriver and looking at it the way a user would.
+// Each GUI test target (e2e/gui*.rs) includes this module and uses only part of it.
+#![allow(dead_code)]
 
 use std::future::Future;
 use std::net::{TcpListener, TcpStream};

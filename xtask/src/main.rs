@@ -324,8 +324,9 @@ fn test(context: &Context) -> Result<(), String> {
                 "test",
                 "-p",
                 "pfrm-tests",
+                // Every GUI test target (e2e/gui*.rs), one test at a time.
                 "--test",
-                "gui",
+                "gui*",
                 "--",
                 "--test-threads=1",
             ])
