@@ -236,6 +236,36 @@ fn gui_unwritable_log_folder_opens_with_a_banner() {
 }
 
 #[test]
+fn gui_second_launch_hands_over_to_the_running_app() {
+    let Some(app) = App::launch_or_skip(
+        "gui_second_launch_hands_over_to_the_running_app",
+        AppHome::new(),
+    ) else {
+        return;
+    };
+    app.run(|screen: Screen| async move {
+        screen.click("[data-testid='nav-activity']").await?;
+        screen
+            .wait_for_text("h1", |text| text == "Activity")
+            .await?;
+        let status = screen.launch_again()?;
+        assert!(
+            status.success(),
+            "the second launch should exit cleanly, got {status}"
+        );
+        screen
+            .wait_for_app_log("second launch: focusing the existing window")
+            .await?;
+        // The first window carries on where the user was, and it is still the only one.
+        screen
+            .wait_for_text("h1", |text| text == "Activity")
+            .await?;
+        screen.assert_x_window_titled(WINDOW_TITLE)?;
+        Ok(())
+    });
+}
+
+#[test]
 fn gui_try_the_sandbox_shows_the_banner_and_who_you_are() {
     let Some(app) = App::launch_or_skip(
         "gui_try_the_sandbox_shows_the_banner_and_who_you_are",

@@ -55,7 +55,7 @@ impl AppHome {
     pub fn state_dir(&self) -> PathBuf {
         self.dir.path().join("state")
     }
-    fn data_dir(&self) -> PathBuf {
+    pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
     fn cache_dir(&self) -> PathBuf {
@@ -144,6 +144,9 @@ impl App {
                 client: client.clone(),
                 test: self.test,
                 screenshots: self.screenshots.clone(),
+                binary: self.binary.clone(),
+                environment: self.home.environment(),
+                app_log: self.home.driver_log(),
             };
             let result = async {
                 screen
@@ -302,6 +305,11 @@ pub struct Screen {
     pub client: Client,
     test: &'static str,
     screenshots: PathBuf,
+    /// What a second launch needs: the app and its environment.
+    binary: PathBuf,
+    environment: Vec<(&'static str, PathBuf)>,
+    /// Where WebKitWebDriver and the app write their output.
+    app_log: PathBuf,
 }
 
 impl Screen {
@@ -449,6 +457,56 @@ impl Screen {
                 eprintln!("{}: no display screenshot ({error})", self.test);
                 Ok(())
             }
+        }
+    }
+
+    /// Starts the app a second time, as a user would from the launcher, and waits for that
+    /// second process to end (it should hand over to the running app and exit).
+    pub fn launch_again(&self) -> Result<std::process::ExitStatus, String> {
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+            return Err(
+                "single instance needs a D-Bus session bus: run the GUI tests under \
+                 dbus-run-session, as `cargo xtask test` does"
+                    .into(),
+            );
+        }
+        let mut second = Command::new(&self.binary)
+            .envs(self.environment.iter().cloned())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|error| format!("could not start the app again: {error}"))?;
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            if let Some(status) = second.try_wait().map_err(|error| error.to_string())? {
+                return Ok(status);
+            }
+            if Instant::now() >= deadline {
+                signal_group(second.id(), "KILL");
+                let _ = second.wait();
+                return Err(format!(
+                    "the second launch was still running after {STEP_TIMEOUT:?}: it did not hand \
+                     over to the first"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the running app's output contains `text`.
+    pub async fn wait_for_app_log(&self, text: &str) -> Result<(), String> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let log = std::fs::read_to_string(&self.app_log).unwrap_or_default();
+            if log.contains(text) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(format!("the app never wrote {text:?}"));
+            }
+            tokio::time::sleep(POLL).await;
         }
     }
 

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use auth_common::{write_browser_script, Env, ALICE};
+use auth_common::{Env, ALICE};
 use pfrm_core::auth::store::{KeychainStore, SecretStore};
 use pfrm_core::ErrorCode;
 use pfrm_emulator::EmulatorOptions;
+use pfrm_tests::write_browser_script;
 
 /// The `pfrm` binary from the same target directory, built on demand.
 fn pfrm_binary() -> PathBuf {
