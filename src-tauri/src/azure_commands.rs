@@ -5,6 +5,7 @@
 use pfrm_core::auth::{AccountSummary, DeviceCodePrompt, TenantSummary};
 use pfrm_core::model::ComputeInstanceSummary;
 use pfrm_core::model::{RuntimeDetails, RuntimeSummary};
+use pfrm_core::ops::instance_sign_in::{self, CustomAppAvailability, InstanceSignInStatus};
 use pfrm_core::ops::runtimes::{
     self, CreateRuntimeRequest, DeleteRuntimeRequest, EnvironmentChoice, InstanceChoice,
 };
@@ -14,9 +15,11 @@ use pfrm_core::ops::workspaces::{
 use pfrm_core::ops::OperationSnapshot;
 use pfrm_core::preflight::PlannedApp;
 use pfrm_core::services::SessionStatus;
-use pfrm_core::Error;
+use pfrm_core::settings::Settings;
+use pfrm_core::{Error, ErrorCode};
 use tauri::ipc::Channel;
 use tauri::State;
+use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::AppState;
@@ -196,6 +199,106 @@ pub async fn list_compute_instances(
         published_port: None,
     });
     runtimes::list_my_compute_instances(&services, &workspace_id, planned.as_ref()).await
+}
+
+/// Whether the user must sign in on the instance's region before creating a runtime there.
+#[tauri::command]
+pub async fn instance_sign_in_status(
+    state: State<'_, AppState>,
+    instance_name: String,
+    region: String,
+) -> Reply<InstanceSignInStatus> {
+    let (services, _) = state.session.services().await?;
+    let settings = Settings::load(state.session.settings_path()).settings;
+    let status = instance_sign_in::sign_in_status(
+        &settings,
+        services.cloud(),
+        &instance_name,
+        &region,
+        today(),
+    )?;
+    Ok(without_page_in_sandbox(&state, status).await)
+}
+
+/// The sandbox's instances are emulated: their addresses would lead to Azure, so none is given.
+async fn without_page_in_sandbox(
+    state: &AppState,
+    mut status: InstanceSignInStatus,
+) -> InstanceSignInStatus {
+    if state.session.in_sandbox().await {
+        status.sign_in_url = None;
+    }
+    status
+}
+
+/// Opens the instance's sign-in page in the system browser. The sandbox has no such page: it
+/// says so instead of opening a real Azure address.
+#[tauri::command]
+pub async fn open_instance_sign_in(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    instance_name: String,
+    region: String,
+) -> Reply<()> {
+    let (services, _) = state.session.services().await?;
+    let url = instance_sign_in::sign_in_url(services.cloud(), &instance_name, &region)?;
+    if state.session.in_sandbox().await {
+        return Err(Error::new(
+            ErrorCode::InvalidInput,
+            "The sandbox's compute instances have no sign-in page.",
+        )
+        .with_remedy("Choose \"Done, it is authenticated\" to go on."));
+    }
+    app.opener().open_url(&url, None::<&str>).map_err(|error| {
+        Error::new(
+            ErrorCode::Internal,
+            format!("The browser could not be opened ({error})."),
+        )
+        .with_remedy(format!("Open {url} in your browser and sign in."))
+    })
+}
+
+/// Remembers that the user signed in on the region's instances today.
+#[tauri::command]
+pub async fn record_instance_sign_in(
+    state: State<'_, AppState>,
+    instance_name: String,
+    region: String,
+) -> Reply<InstanceSignInStatus> {
+    let (services, _) = state.session.services().await?;
+    let path = state.session.settings_path();
+    let fallback = Settings::load(path).settings;
+    let settings = Settings::update(path, &fallback, |settings| {
+        if let Err(error) =
+            instance_sign_in::record_sign_in(settings, services.cloud(), &region, today())
+        {
+            tracing::warn!(code = %error.code, "{}", error.message);
+        }
+    })?;
+    let status = instance_sign_in::sign_in_status(
+        &settings,
+        services.cloud(),
+        &instance_name,
+        &region,
+        today(),
+    )?;
+    Ok(without_page_in_sandbox(&state, status).await)
+}
+
+/// Whether a custom application on one of the user's instances can host a runtime.
+#[tauri::command]
+pub async fn check_custom_app(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    instance_name: String,
+    app_name: String,
+) -> Reply<CustomAppAvailability> {
+    let (services, _) = state.session.services().await?;
+    instance_sign_in::check_custom_app(&services, &workspace_id, &instance_name, &app_name).await
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
 #[tauri::command]

@@ -4,6 +4,7 @@
 use pfrm_core::app_info::AppInfo;
 use pfrm_core::Error;
 use tauri::State;
+use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::AppState;
@@ -45,4 +46,28 @@ pub fn frontend_ready(state: State<'_, AppState>) {
     let elapsed = state.started.elapsed();
     tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "frontend ready");
     eprintln!("PFRM_FRONTEND_READY {}", elapsed.as_micros());
+}
+
+/// Tells the user, through the OS, that a long operation ended while they were in another
+/// window. Does nothing while the app's window has the focus (the Activity panel shows it).
+/// Returns whether a notification was shown.
+#[tauri::command]
+pub fn notify_when_unfocused(
+    app: tauri::AppHandle,
+    window: tauri::WebviewWindow,
+    title: String,
+    body: String,
+) -> bool {
+    if window.is_focused().unwrap_or(false) {
+        return false;
+    }
+    match app.notification().builder().title(title).body(body).show() {
+        Ok(()) => true,
+        Err(error) => {
+            // No notification service (a bare X session, a locked-down desktop): the Activity
+            // panel still has the result, so this is not worth an error dialog.
+            tracing::warn!(%error, "the notification could not be shown");
+            false
+        }
+    }
 }

@@ -157,6 +157,7 @@ fn main() {
             }
         }))
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .setup(move |app| {
             if launch.sandbox || launch.sandbox_when_signed_out {
@@ -181,6 +182,11 @@ fn main() {
             commands::app_info,
             commands::validate_runtime_name,
             commands::open_logs_folder,
+            commands::notify_when_unfocused,
+            azure_commands::instance_sign_in_status,
+            azure_commands::open_instance_sign_in,
+            azure_commands::record_instance_sign_in,
+            azure_commands::check_custom_app,
             commands::frontend_ready,
             azure_commands::session_status,
             azure_commands::start_sandbox,

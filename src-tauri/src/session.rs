@@ -163,6 +163,20 @@ impl Session {
         Ok(manager)
     }
 
+    /// The settings file (no secrets in it).
+    pub fn settings_path(&self) -> &std::path::Path {
+        &self.settings_path
+    }
+
+    /// Whether the current connection is the sandbox (nothing in it is in Azure).
+    pub async fn in_sandbox(&self) -> bool {
+        self.connected
+            .read()
+            .await
+            .as_ref()
+            .is_some_and(|connected| connected._sandbox.is_some())
+    }
+
     /// Services of the current connection; `sign_in_required` when there is none.
     pub async fn services(&self) -> Result<(Services, WatchSettings), Error> {
         if let Some(connected) = self.connected.read().await.as_ref() {

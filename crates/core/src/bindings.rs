@@ -68,6 +68,8 @@ pub fn render() -> String {
         crate::ops::runtimes::CustomAppChoice,
         crate::ops::runtimes::CreateRuntimeRequest,
         crate::ops::runtimes::DeleteRuntimeRequest,
+        crate::ops::instance_sign_in::InstanceSignInStatus,
+        crate::ops::instance_sign_in::CustomAppAvailability,
         crate::ops::updates::RuntimeVersion,
         crate::ops::updates::CustomEnvironmentRef,
         crate::ops::updates::RuntimeVersionStatus,

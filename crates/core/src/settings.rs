@@ -3,6 +3,7 @@
 //! An unreadable file is never lost silently: it is kept as `settings.json.bak`, defaults are
 //! used, and [`LoadedSettings::warning`] says so (the GUI shows it, the CLI prints it).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,10 @@ pub struct Settings {
     /// The workspace (ARM id) picked last, offered first next time by the app and the CLI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_workspace_id: Option<String>,
+    /// Per `cloud/region`, the day the user last signed in on that region's compute instances
+    /// (`YYYY-MM-DD`); the add-runtime wizard skips that step for six months.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub instance_sign_ins: BTreeMap<String, String>,
     /// Keys this version does not know (newer versions, other parts of the app): kept as they are.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,

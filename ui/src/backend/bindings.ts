@@ -368,6 +368,35 @@ confirmName: string,
  */
 removeCustomApp: boolean, };
 
+export type InstanceSignInStatus = { 
+/**
+ * Lower-case Azure region, e.g. `eastus`.
+ */
+region: string, 
+/**
+ * The day the user last signed in on this region's instances (`YYYY-MM-DD`), if ever.
+ */
+signedInOn?: string, 
+/**
+ * The last day that sign-in counts (`YYYY-MM-DD`).
+ */
+validUntil?: string, 
+/**
+ * True when there is no sign-in for this region or it is six months old.
+ */
+needed: boolean, 
+/**
+ * The page to sign in on: the instance's own address in this cloud. None where there is no
+ * such page (the sandbox's emulated instances).
+ */
+signInUrl?: string, };
+
+export type CustomAppAvailability = { available: boolean, 
+/**
+ * The service's reason when it is not available.
+ */
+reason?: string, };
+
 export type RuntimeVersion = { 
 /**
  * `20240111.v2`.

@@ -6,11 +6,13 @@ import type {
   AppInfo,
   ComputeInstanceSummary,
   CreateRuntimeRequest,
+  CustomAppAvailability,
   DeleteRuntimeRequest,
   DeviceCodePrompt,
   EnvironmentChoice,
   ErrorCode,
   InstanceChoice,
+  InstanceSignInStatus,
   OperationSnapshot,
   RuntimeDetails,
   RuntimeSummary,
@@ -93,6 +95,8 @@ export const backend = {
   openLogsFolder: () => call<null>('open_logs_folder'),
   /** Tells the backend the first screen is painted and takes input (start-up timing). */
   frontendReady: () => call<null>('frontend_ready'),
+  /** An OS notification, shown only while the app's window does not have the focus. */
+  notifyWhenUnfocused: (title: string, body: string) => call<boolean>('notify_when_unfocused', { title, body }),
 
   // Session: sign-in, accounts, sandbox.
   sessionStatus: () => call<SessionStatus>('session_status'),
@@ -123,6 +127,15 @@ export const backend = {
     call<InstanceChoice[]>('list_compute_instances', { workspaceId, newAppName }),
   listEnvironments: (workspaceId: string) =>
     call<EnvironmentChoice[]>('list_environments', { workspaceId }),
+  /** Whether the wizard's "authenticate on the compute instance" step is due for this region. */
+  instanceSignInStatus: (instanceName: string, region: string) =>
+    call<InstanceSignInStatus>('instance_sign_in_status', { instanceName, region }),
+  openInstanceSignIn: (instanceName: string, region: string) =>
+    call<null>('open_instance_sign_in', { instanceName, region }),
+  recordInstanceSignIn: (instanceName: string, region: string) =>
+    call<InstanceSignInStatus>('record_instance_sign_in', { instanceName, region }),
+  checkCustomApp: (workspaceId: string, instanceName: string, appName: string) =>
+    call<CustomAppAvailability>('check_custom_app', { workspaceId, instanceName, appName }),
   createRuntime: (request: CreateRuntimeRequest) =>
     call<RuntimeDetails>('create_runtime', { request }),
   startComputeInstance: (workspaceId: string, instanceName: string) =>

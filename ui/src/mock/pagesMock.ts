@@ -248,6 +248,8 @@ export function installPagesMock(): void {
       case 'open_logs_folder':
       case 'frontend_ready':
         return null;
+      case 'notify_when_unfocused':
+        return false;
       default: {
         const answer = runtimesCommand(command, args, (snapshot) => {
           operations.set(snapshot.id, snapshot);

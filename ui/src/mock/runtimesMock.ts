@@ -99,9 +99,11 @@ interface State {
   running: Set<string>;
   runtimes: RuntimeDetails[];
   operations: number;
+  /** Regions the user signed in on (the wizard's compute instance sign-in), with the day. */
+  signedInRegions: Map<string, string>;
 }
 
-const state: State = { running: new Set(['ci-alex']), runtimes: [], operations: 0 };
+const state: State = { running: new Set(['ci-alex']), runtimes: [], operations: 0, signedInRegions: new Map() };
 
 function instances(): InstanceChoice[] {
   return ['ci-alex', 'ci-alex-gpu'].map((name) => {
@@ -168,6 +170,16 @@ async function longOperation<T>(publish: Publish, kind: OperationSnapshot['kind'
   return value;
 }
 
+function signInStatus(instanceName: string, region: string) {
+  const day = state.signedInRegions.get(region);
+  return {
+    region,
+    needed: day === undefined,
+    signInUrl: `https://${instanceName}.${region}.instances.azureml.ms`,
+    ...(day ? { signedInOn: day, validUntil: '2027-05-29' } : {}),
+  };
+}
+
 /** Answers a Runtimes page command, or `undefined` when the command is not one of them. */
 export function runtimesCommand(command: string, args: Record<string, unknown>, publish: Publish): Promise<unknown> | undefined {
   const byId = (id: unknown) => WORKSPACES.find((w) => w.id === id);
@@ -196,6 +208,19 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       return pause(100).then(instances);
     case 'list_environments':
       return pause(100).then(() => ENVIRONMENTS);
+    case 'instance_sign_in_status':
+      return pause(50).then(() => signInStatus(String(args.instanceName), String(args.region)));
+    case 'record_instance_sign_in':
+      state.signedInRegions.set(String(args.region), '2026-11-28');
+      return pause(50).then(() => signInStatus(String(args.instanceName), String(args.region)));
+    case 'open_instance_sign_in':
+      return pause(50).then(() => null);
+    case 'check_custom_app':
+      return pause(50).then(() =>
+        String(args.appName).includes('broken')
+          ? { available: false, reason: `Custom application '${String(args.appName)}' does not run a prompt flow runtime image.` }
+          : { available: true },
+      );
     case 'start_compute_instance': {
       const name = String(args.instanceName);
       return longOperation(publish, 'startComputeInstance', `Start compute instance ${name}`, ['requested', 'instanceStarting'], () => {

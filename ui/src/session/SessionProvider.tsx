@@ -8,6 +8,7 @@ import {
   type SessionStatus,
   type TenantSummary,
 } from '../backend';
+import { finishedNotice } from './finishedNotice';
 
 /** The sign-in the app is waiting on, if any. */
 export type PendingSignIn =
@@ -99,10 +100,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
+  // The state each operation was last reported in, to notice the moment one finishes.
+  const lastStates = useRef(new Map<string, OperationSnapshot['state']>());
+
   useEffect(() => {
     let live = true;
     const onUpdate = (snapshot: OperationSnapshot) => {
       if (!live) return;
+      const notice = finishedNotice(lastStates.current.get(snapshot.id), snapshot);
+      lastStates.current.set(snapshot.id, snapshot.state);
+      if (notice) {
+        // The backend shows it only while the window is not focused; failing to show it loses
+        // nothing, as the Activity panel has the result.
+        backend.notifyWhenUnfocused(notice.title, notice.body).catch(() => undefined);
+      }
       setOperations((current) => {
         const next = new Map(current);
         next.set(snapshot.id, { snapshot, receivedAt: Date.now() });

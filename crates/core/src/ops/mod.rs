@@ -7,6 +7,7 @@
 //! after the app is closed and reopened mid-operation it can show the operation again and resume
 //! watching it.
 
+pub mod instance_sign_in;
 pub mod journal;
 pub mod permissions;
 mod registry;

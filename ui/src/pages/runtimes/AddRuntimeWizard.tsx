@@ -23,8 +23,10 @@ import {
   backend,
   toAppError,
   type AppError,
+  type CustomAppAvailability,
   type EnvironmentChoice,
   type InstanceChoice,
+  type InstanceSignInStatus,
   type OperationSnapshot,
   type WorkspaceSummary,
 } from '../../backend';
@@ -116,6 +118,12 @@ export function AddRuntimeWizard({
   const [creating, setCreating] = useState<{ since: number } | null>(null);
   const [createError, setCreateError] = useState<AppError | null>(null);
   const [created, setCreated] = useState<string | null>(null);
+  // Where the user stands with the instance region's sign-in, asked when leaving the first
+  // step; whether the step is part of this run is decided then and stays for the run.
+  const [signIn, setSignIn] = useState<InstanceSignInStatus | null>(null);
+  const [signInStepShown, setSignInStepShown] = useState(true);
+  const [recordingSignIn, setRecordingSignIn] = useState(false);
+  const [appCheck, setAppCheck] = useState<{ app: string; state: Loaded<CustomAppAvailability> } | null>(null);
   const operations = useOperations();
   const now = useNow(starting !== null || creating !== null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -123,8 +131,9 @@ export function AddRuntimeWizard({
   const createInFlight = useRef(false);
 
   const update = (change: Partial<WizardChoices>) => setChoices((current) => ({ ...current, ...change }));
-  const steps = wizardSteps(choices.appKind);
+  const steps = wizardSteps(choices.appKind, signInStepShown);
   const chosen = instances.kind === 'loaded' ? instances.value.find((c) => c.instance.name === choices.instance) : undefined;
+  const region = chosen ? (chosen.instance.location ?? workspace.location) : workspace.location;
 
   const loadInstances = useCallback(async () => {
     setInstances({ kind: 'loading' });
@@ -136,8 +145,6 @@ export function AddRuntimeWizard({
   }, [workspace.id]);
 
   useEffect(() => {
-    // Loading is what this effect is for: it sets state when the answer arrives.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     void loadInstances();
   }, [loadInstances]);
 
@@ -172,16 +179,59 @@ export function AddRuntimeWizard({
     setStepError(null);
     if (step === 'instance') {
       setCheckingName(true);
+      let due = true;
       try {
         await backend.validateRuntimeName(choices.runtimeName.trim());
+        if (choices.instance) {
+          const status = await backend.instanceSignInStatus(choices.instance, region);
+          setSignIn(status);
+          due = status.needed;
+        }
       } catch (reason) {
         setStepError(toAppError(reason));
         return;
       } finally {
         setCheckingName(false);
       }
+      setSignInStepShown(due);
+      setStep(stepAfter(step, choices.appKind, due));
+      return;
     }
-    setStep(stepAfter(step, choices.appKind));
+    if (step === 'authenticate' && choices.instance) {
+      setRecordingSignIn(true);
+      try {
+        setSignIn(await backend.recordInstanceSignIn(choices.instance, region));
+      } catch (reason) {
+        // Not remembering it only means the step shows again next time.
+        setStepError(toAppError(reason));
+      } finally {
+        setRecordingSignIn(false);
+      }
+    }
+    setStep(stepAfter(step, choices.appKind, signInStepShown));
+  }
+
+  async function openSignInPage() {
+    if (!choices.instance) return;
+    setStepError(null);
+    try {
+      await backend.openInstanceSignIn(choices.instance, region);
+    } catch (reason) {
+      setStepError(toAppError(reason));
+    }
+  }
+
+  /** Asks the service whether an existing custom application can host the runtime. */
+  async function chooseExistingApp(app: string) {
+    update({ existingApp: app });
+    if (!choices.instance) return;
+    setAppCheck({ app, state: { kind: 'loading' } });
+    try {
+      const availability = await backend.checkCustomApp(workspace.id, choices.instance, app);
+      setAppCheck((current) => (current?.app === app ? { app, state: { kind: 'loaded', value: availability } } : current));
+    } catch (reason) {
+      setAppCheck((current) => (current?.app === app ? { app, state: { kind: 'error', error: toAppError(reason) } } : current));
+    }
   }
 
   async function create() {
@@ -208,7 +258,13 @@ export function AddRuntimeWizard({
     stepComplete(step, choices) &&
     !checkingName &&
     (step !== 'instance' || chosen?.instance.state === 'Running') &&
-    !(step === 'app' && choices.appKind === 'new' && customEnv && !choices.environment);
+    !recordingSignIn &&
+    !(step === 'app' && choices.appKind === 'new' && customEnv && !choices.environment) &&
+    !(
+      step === 'app' &&
+      choices.appKind === 'existing' &&
+      !(appCheck?.app === choices.existingApp && appCheck.state.kind === 'loaded' && appCheck.state.value.available)
+    );
 
   return (
     <section className={styles.page} data-testid="add-runtime-wizard" data-step={step}>
@@ -308,17 +364,35 @@ export function AddRuntimeWizard({
         {step === 'authenticate' && chosen && (
           <>
             <Text>{t('rt.wizard.auth.body')}</Text>
-            <Text>{t('rt.wizard.auth.how', { name: chosen.instance.name, region: chosen.instance.location ?? workspace.location })}</Text>
-            <Text size={200}>{t('rt.wizard.auth.url')}</Text>
-            <CopyableText
-              text={`https://${chosen.instance.name}.${chosen.instance.location ?? workspace.location}.instances.azureml.ms`}
-              testId="wizard-instance-url"
-            />
+            <Text data-testid="wizard-auth-state">
+              {signIn?.signedInOn
+                ? t('rt.wizard.auth.expired', { region, date: signIn.signedInOn })
+                : t('rt.wizard.auth.never', { region })}
+            </Text>
+            {!signIn?.signInUrl ? (
+              <Text data-testid="wizard-auth-sandbox">{t('rt.wizard.auth.sandbox')}</Text>
+            ) : (
+              <>
+                <Text>{t('rt.wizard.auth.how', { name: chosen.instance.name })}</Text>
+                <div>
+                  <Button onClick={() => void openSignInPage()} data-testid="wizard-open-instance-sign-in">
+                    {t('rt.wizard.auth.open')}
+                  </Button>
+                </div>
+                <Text size={200}>{t('rt.wizard.auth.url')}</Text>
+                <CopyableText text={signIn.signInUrl} testId="wizard-instance-url" />
+              </>
+            )}
           </>
         )}
 
         {step === 'app' && chosen && (
           <>
+            {!signInStepShown && signIn?.signedInOn && signIn.validUntil && (
+              <Text className={styles.muted} data-testid="wizard-auth-skipped">
+                {t('rt.wizard.auth.skipped', { region: signIn.region, date: signIn.signedInOn, until: signIn.validUntil })}
+              </Text>
+            )}
             <RadioGroup
               value={choices.appKind}
               onChange={(_, data) => update({ appKind: data.value as WizardChoices['appKind'], restartConfirmed: false })}
@@ -360,13 +434,29 @@ export function AddRuntimeWizard({
               <RadioGroup
                 className={styles.indent}
                 value={choices.existingApp ?? ''}
-                onChange={(_, data) => update({ existingApp: data.value })}
+                onChange={(_, data) => void chooseExistingApp(data.value)}
                 data-testid="wizard-existing-apps"
               >
                 {chosen.runtimeApps.map((app) => (
                   <Radio key={app.name} value={app.name} label={t('rt.wizard.appWithImage', { name: app.name, image: app.image ?? t('rt.none') })} />
                 ))}
               </RadioGroup>
+            )}
+            {choices.appKind === 'existing' && appCheck && appCheck.app === choices.existingApp && (
+              <div className={styles.indent} aria-live="polite" data-testid="wizard-app-check">
+                {appCheck.state.kind === 'loading' && <Spinner size="small" label={t('rt.wizard.app.checking', { name: appCheck.app })} />}
+                {appCheck.state.kind === 'error' && <ErrorMessage error={appCheck.state.error} />}
+                {appCheck.state.kind === 'loaded' && appCheck.state.value.available && (
+                  <Text>{t('rt.wizard.app.available', { name: appCheck.app })}</Text>
+                )}
+                {appCheck.state.kind === 'loaded' && !appCheck.state.value.available && (
+                  <MessageBar intent="error" layout="multiline">
+                    <MessageBarBody>
+                      {t('rt.wizard.app.unavailable', { name: appCheck.app, reason: appCheck.state.value.reason ?? '' })}
+                    </MessageBarBody>
+                  </MessageBar>
+                )}
+              </div>
             )}
           </>
         )}
@@ -451,7 +541,7 @@ export function AddRuntimeWizard({
                 {t('rt.wizard.cancel')}
               </Button>
               {step !== 'instance' && (
-                <Button onClick={() => setStep(stepBefore(step, choices.appKind))} disabled={creating !== null} data-testid="wizard-back">
+                <Button onClick={() => setStep(stepBefore(step, choices.appKind, signInStepShown))} disabled={creating !== null} data-testid="wizard-back">
                   {t('rt.wizard.back')}
                 </Button>
               )}

@@ -63,6 +63,14 @@ describe('wizard steps', () => {
     expect(stepBefore('instance', 'new')).toBe('instance');
   });
 
+  it('leaves out the compute instance sign-in while the last one for the region still counts', () => {
+    expect(wizardSteps('new', false)).toEqual(['instance', 'app', 'restart', 'create', 'done']);
+    expect(wizardSteps('existing', false)).toEqual(['instance', 'app', 'create', 'done']);
+    expect(stepAfter('instance', 'new', false)).toBe('app');
+    expect(stepBefore('app', 'new', false)).toBe('instance');
+    expect(stepAfter('instance', 'new', true)).toBe('authenticate');
+  });
+
   it('needs a name and instance, an existing app when reusing one, and the restart confirmation', () => {
     expect(stepComplete('instance', { ...EMPTY_CHOICES, runtimeName: 'rt', instance: null })).toBe(false);
     expect(stepComplete('instance', { ...EMPTY_CHOICES, runtimeName: '  ', instance: 'ci' })).toBe(false);

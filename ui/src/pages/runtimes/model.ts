@@ -70,21 +70,25 @@ export function blockingReason(checks: CheckResult[]): string | null {
 export type WizardStep = 'instance' | 'authenticate' | 'app' | 'restart' | 'create' | 'done';
 export type AppKind = 'new' | 'existing';
 
-/** The steps the wizard walks through: the restart warning only when a new app is added. */
-export function wizardSteps(appKind: AppKind): WizardStep[] {
-  return appKind === 'new'
-    ? ['instance', 'authenticate', 'app', 'restart', 'create', 'done']
-    : ['instance', 'authenticate', 'app', 'create', 'done'];
+/**
+ * The steps the wizard walks through: the restart warning only when a new app is added, and
+ * the compute instance sign-in only when it is due for the instance's region.
+ */
+export function wizardSteps(appKind: AppKind, signInDue = true): WizardStep[] {
+  const steps: WizardStep[] = ['instance', 'authenticate', 'app', 'restart', 'create', 'done'];
+  return steps.filter(
+    (step) => !(step === 'restart' && appKind === 'existing') && !(step === 'authenticate' && !signInDue),
+  );
 }
 
-export function stepAfter(step: WizardStep, appKind: AppKind): WizardStep {
-  const steps = wizardSteps(appKind);
+export function stepAfter(step: WizardStep, appKind: AppKind, signInDue = true): WizardStep {
+  const steps = wizardSteps(appKind, signInDue);
   const index = steps.indexOf(step);
   return steps[Math.min(index + 1, steps.length - 1)] ?? step;
 }
 
-export function stepBefore(step: WizardStep, appKind: AppKind): WizardStep {
-  const steps = wizardSteps(appKind);
+export function stepBefore(step: WizardStep, appKind: AppKind, signInDue = true): WizardStep {
+  const steps = wizardSteps(appKind, signInDue);
   const index = steps.indexOf(step);
   return steps[Math.max(index - 1, 0)] ?? step;
 }
