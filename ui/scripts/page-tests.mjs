@@ -331,6 +331,9 @@ test('permissions when you may grant: grant to me, look up a person, grant, revo
   await dialog.getByTestId('revoke-confirm').click();
   await page.getByTestId('revoke-outcome').filter({ hasText: 'Bob Example no longer has the AzureML Data Scientist role on contoso-ml.' }).waitFor();
   await bob.waitFor({ state: 'detached' });
+  // The person shown above is current again: no stale "now has the role", and Grant is back.
+  await section.getByTestId('user-grant').waitFor();
+  check((await section.getByTestId('grant-outcome').count()) === 0, 'the earlier outcome no longer holds and is gone');
 });
 
 test('permissions when you may not grant: who can, and a request to copy', async ({ page, base }) => {

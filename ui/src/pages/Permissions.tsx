@@ -61,6 +61,8 @@ function WorkspacePermissions({ workspace }: { workspace: WorkspaceSummary }) {
   const [assignments, setAssignments] = useState<Loaded<WorkspaceRoleAssignment[]>>({ kind: 'loading' });
   const [revoking, setRevoking] = useState<WorkspaceRoleAssignment | null>(null);
   const [revoked, setRevoked] = useState<RevokeOutcome | null>(null);
+  // Counts removals: a grant's "now has the role" shown before one may no longer hold.
+  const [revision, setRevision] = useState(0);
 
   const loadAbility = useCallback(async () => {
     setAbility({ kind: 'loading' });
@@ -114,16 +116,16 @@ function WorkspacePermissions({ workspace }: { workspace: WorkspaceSummary }) {
           <Card className={styles.card} data-testid="permissions-me">
             <Subtitle2 as="h2">{t('perm.me.heading')}</Subtitle2>
             <Text>{t('perm.me.body', { workspace: workspace.name })}</Text>
-            <GrantToMe workspaceId={workspace.id} onFinished={granted} />
+            <GrantToMe workspaceId={workspace.id} onFinished={granted} revision={revision} />
           </Card>
           <Card className={styles.card} data-testid="permissions-user">
             <Subtitle2 as="h2">{t('perm.user.heading')}</Subtitle2>
-            <UserGrant workspaceId={workspace.id} onGranted={granted} />
+            <UserGrant workspaceId={workspace.id} assignments={assignments} revision={revision} onGranted={granted} />
           </Card>
           <Card className={styles.card} data-testid="permissions-endpoints">
             <Subtitle2 as="h2">{t('perm.endpoints.heading')}</Subtitle2>
             <Text className={styles.muted}>{t('perm.endpoints.body')}</Text>
-            <EndpointGrant workspaceId={workspace.id} onGranted={granted} />
+            <EndpointGrant workspaceId={workspace.id} revision={revision} onGranted={granted} />
           </Card>
         </>
       )}
@@ -158,6 +160,7 @@ function WorkspacePermissions({ workspace }: { workspace: WorkspaceSummary }) {
         onRevoked={(outcome) => {
           setRevoking(null);
           setRevoked(outcome);
+          setRevision((count) => count + 1);
           void loadAssignments();
         }}
       />

@@ -34,10 +34,19 @@ const useStyles = makeStyles({
  * Grant to an endpoint: the workspace's managed online endpoints with their system-assigned
  * identity. An endpoint without one is explained, not offered.
  */
-export function EndpointGrant({ workspaceId, onGranted }: { workspaceId: string; onGranted: () => void }) {
+export function EndpointGrant({
+  workspaceId,
+  revision,
+  onGranted,
+}: {
+  workspaceId: string;
+  /** Changes when an assignment was removed. */
+  revision: number;
+  onGranted: () => void;
+}) {
   const styles = useStyles();
   const [endpoints, setEndpoints] = useState<Loaded<EndpointIdentity[]>>({ kind: 'loading' });
-  const { state, grant, running } = useGrant(workspaceId, onGranted);
+  const { state, grant, running } = useGrant(workspaceId, onGranted, revision);
 
   const load = useCallback(async () => {
     setEndpoints({ kind: 'loading' });

@@ -11,22 +11,23 @@ const useStyles = makeStyles({
 
 /**
  * "Grant to me": one click gives the signed-in user AzureML Data Scientist on the workspace and
- * follows Azure until it applies. `onFinished` runs when the grant has ended either way.
+ * follows Azure until it applies. `onFinished` runs once the grant succeeded (in effect yet or not).
  */
 export function GrantToMe({
   workspaceId,
   onFinished,
-  appearance = 'primary',
+  revision,
 }: {
   workspaceId: string;
   onFinished?: (outcome: GrantOutcome) => void;
-  appearance?: 'primary' | 'secondary';
+  /** Changes when an assignment was removed (the outcome shown may no longer hold). */
+  revision?: number;
 }) {
   const styles = useStyles();
-  const { state, grant, running } = useGrant(workspaceId, onFinished);
+  const { state, grant, running } = useGrant(workspaceId, onFinished, revision);
   return (
     <div className={styles.box}>
-      <Button appearance={appearance} disabled={running} onClick={() => void grant({ kind: 'me' })} data-testid="grant-to-me">
+      <Button appearance="primary" disabled={running} onClick={() => void grant({ kind: 'me' })} data-testid="grant-to-me">
         {running ? t('perm.grant.granting') : t('perm.me.button')}
       </Button>
       <div className={styles.wide}>

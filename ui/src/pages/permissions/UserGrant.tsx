@@ -8,13 +8,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import {
-  backend,
-  toAppError,
-  type AppError,
-  type PrincipalSummary,
-  type WorkspaceRoleAssignment,
-} from '../../backend';
+import { backend, toAppError, type AppError, type PrincipalSummary, type WorkspaceRoleAssignment } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import type { Loaded } from '../runtimes/WorkspaceChooser';
@@ -39,46 +33,47 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
 });
 
-type Lookup =
-  | { kind: 'idle' }
-  | { kind: 'looking' }
-  | { kind: 'found'; user: PrincipalSummary; assignments: Loaded<WorkspaceRoleAssignment[]> }
-  | { kind: 'error'; error: AppError };
+type Lookup = { kind: 'idle' } | { kind: 'looking' } | { kind: 'found'; user: PrincipalSummary } | { kind: 'error'; error: AppError };
 
 /**
  * Grant to a person: look them up in the directory by email or user name first, show the roles
- * they already have on the workspace, then grant AzureML Data Scientist.
+ * they already have on the workspace (from `assignments`, the page's list, so they stay current
+ * after a grant or a removal), then grant AzureML Data Scientist.
  */
-export function UserGrant({ workspaceId, onGranted }: { workspaceId: string; onGranted: () => void }) {
+export function UserGrant({
+  workspaceId,
+  assignments,
+  revision,
+  onGranted,
+}: {
+  workspaceId: string;
+  assignments: Loaded<WorkspaceRoleAssignment[]>;
+  /** Changes when an assignment was removed. */
+  revision: number;
+  onGranted: () => void;
+}) {
   const styles = useStyles();
   const [query, setQuery] = useState('');
   const [lookup, setLookup] = useState<Lookup>({ kind: 'idle' });
-
-  async function loadAssignments(user: PrincipalSummary) {
-    setLookup({ kind: 'found', user, assignments: { kind: 'loading' } });
-    try {
-      const value = await backend.listRoleAssignments(workspaceId, user.objectId);
-      setLookup({ kind: 'found', user, assignments: { kind: 'loaded', value } });
-    } catch (reason) {
-      setLookup({ kind: 'found', user, assignments: { kind: 'error', error: toAppError(reason) } });
-    }
-  }
-
-  const { state, grant, running } = useGrant(workspaceId, () => {
-    if (lookup.kind === 'found') void loadAssignments(lookup.user);
-    onGranted();
-  });
+  const { state, grant, running } = useGrant(workspaceId, onGranted, revision);
 
   async function find() {
     const wanted = query.trim();
     if (wanted === '') return;
     setLookup({ kind: 'looking' });
     try {
-      await loadAssignments(await backend.findUser(wanted));
+      setLookup({ kind: 'found', user: await backend.findUser(wanted) });
     } catch (reason) {
       setLookup({ kind: 'error', error: toAppError(reason) });
     }
   }
+
+  const theirs: Loaded<WorkspaceRoleAssignment[]> | null =
+    lookup.kind !== 'found'
+      ? null
+      : assignments.kind === 'loaded'
+        ? { kind: 'loaded', value: assignments.value.filter((item) => item.principal.objectId === lookup.user.objectId) }
+        : assignments;
 
   return (
     <div className={styles.box}>
@@ -115,20 +110,20 @@ export function UserGrant({ workspaceId, onGranted }: { workspaceId: string; onG
             </Text>{' '}
             <Text className={styles.muted}>{principalDetail(lookup.user)}</Text>
           </div>
-          {lookup.assignments.kind === 'loading' && <Spinner size="small" label={t('perm.user.rolesLoading')} />}
-          {lookup.assignments.kind === 'error' && <ErrorMessage error={lookup.assignments.error} />}
-          {lookup.assignments.kind === 'loaded' && (
+          {theirs?.kind === 'loading' && <Spinner size="small" label={t('perm.user.rolesLoading')} />}
+          {theirs?.kind === 'error' && <ErrorMessage error={theirs.error} />}
+          {theirs?.kind === 'loaded' && (
             <>
-              {lookup.assignments.value.length === 0 ? (
+              {theirs.value.length === 0 ? (
                 <Text data-testid="user-no-roles">{t('perm.user.noRoles', { name: principalLabel(lookup.user) })}</Text>
               ) : (
                 <>
                   <Text>{t('perm.user.roles', { name: principalLabel(lookup.user) })}</Text>
-                  <AssignmentList items={lookup.assignments.value} canRevoke={false} testId="user-assignments" />
+                  <AssignmentList items={theirs.value} canRevoke={false} testId="user-assignments" />
                 </>
               )}
               <div className={styles.actions}>
-                {hasDataScientist(lookup.assignments.value) ? (
+                {hasDataScientist(theirs.value) ? (
                   <Text data-testid="user-has-role">{t('perm.user.hasRole', { name: principalLabel(lookup.user) })}</Text>
                 ) : (
                   <Button

@@ -8,26 +8,32 @@ export type GrantState =
   | { kind: 'done'; target: GrantTarget; outcome: GrantOutcome }
   | { kind: 'failed'; target: GrantTarget; error: AppError };
 
+type Tracked = GrantState & { revision?: number };
+
 /**
  * Runs one grant at a time on `workspaceId`: the call resolves when Azure has applied the role
- * (or the wait's limit passed), and `onFinished` then lets the page read the new state.
+ * (or the wait's limit passed), and `onFinished` then lets the page read the new state. A
+ * finished grant's outcome is shown until `revision` changes (the page counts removals, after
+ * which "now has the role" may no longer be true).
  */
-export function useGrant(workspaceId: string, onFinished?: (outcome: GrantOutcome) => void) {
-  const [state, setState] = useState<GrantState>({ kind: 'idle' });
+export function useGrant(workspaceId: string, onFinished?: (outcome: GrantOutcome) => void, revision = 0) {
+  const [tracked, setTracked] = useState<Tracked>({ kind: 'idle' });
 
   const grant = useCallback(
     async (target: GrantTarget) => {
-      setState({ kind: 'running', target, since: clockNow() });
+      setTracked({ kind: 'running', target, since: clockNow() });
       try {
         const outcome = await backend.grantDataScientist({ workspaceId, target });
-        setState({ kind: 'done', target, outcome });
+        setTracked({ kind: 'done', target, outcome, revision });
         onFinished?.(outcome);
       } catch (reason) {
-        setState({ kind: 'failed', target, error: toAppError(reason) });
+        setTracked({ kind: 'failed', target, error: toAppError(reason), revision });
       }
     },
-    [workspaceId, onFinished],
+    [workspaceId, onFinished, revision],
   );
 
+  const stale = tracked.kind !== 'running' && tracked.revision !== undefined && tracked.revision !== revision;
+  const state: GrantState = stale ? { kind: 'idle' } : tracked;
   return { state, grant, running: state.kind === 'running' };
 }
