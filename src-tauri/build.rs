@@ -34,6 +34,12 @@ const COMMANDS: &[&str] = &[
     "cancel_operation",
     "clear_finished_operations",
     "watch_operations",
+    "grant_ability",
+    "find_user",
+    "list_role_assignments",
+    "list_endpoint_identities",
+    "grant_data_scientist",
+    "revoke_role_assignment",
 ];
 
 fn main() {

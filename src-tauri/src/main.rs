@@ -7,6 +7,7 @@ mod azure_commands;
 mod commands;
 mod logging;
 mod paths;
+mod permissions_commands;
 mod session;
 
 use std::time::Instant;
@@ -212,6 +213,12 @@ fn main() {
             azure_commands::cancel_operation,
             azure_commands::clear_finished_operations,
             azure_commands::watch_operations,
+            permissions_commands::grant_ability,
+            permissions_commands::find_user,
+            permissions_commands::list_role_assignments,
+            permissions_commands::list_endpoint_identities,
+            permissions_commands::grant_data_scientist,
+            permissions_commands::revoke_role_assignment,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

@@ -11,6 +11,7 @@ use std::time::Duration;
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use pfrm_core::auth::AccountManager;
 use pfrm_core::cloud::CloudConfig;
+use pfrm_core::ops::permissions::GrantSettings;
 use pfrm_core::ops::runtimes::WatchSettings;
 use pfrm_core::ops::{Journal, JournalEntry, Operations};
 use pfrm_core::services::{Me, Services, SessionMode, SessionStatus};
@@ -24,6 +25,9 @@ use tokio::sync::{Mutex, RwLock};
 pub const DEFAULT_SANDBOX_SCENARIO: &str = "first-time";
 /// Emulated time runs this much faster in the sandbox, so a runtime starts in seconds.
 const SANDBOX_TIME_SCALE: f64 = 30.0;
+/// Emulated seconds before a new role assignment counts in the sandbox, when its world does not
+/// say: Azure takes minutes, so the sandbox shows the wait (a few real seconds) too.
+const SANDBOX_ROLE_PROPAGATION_SECONDS: f64 = 120.0;
 
 /// Tokens for the sandbox user, minted by the in-process emulator's identity platform.
 struct SandboxCredential {
@@ -66,6 +70,7 @@ struct Connected {
     services: Services,
     me: Me,
     watch: WatchSettings,
+    grant: GrantSettings,
     /// Keeps the sandbox's servers alive while it is in use.
     _sandbox: Option<Arc<Emulator>>,
 }
@@ -199,6 +204,15 @@ impl Session {
         )
     }
 
+    /// How grants of a role wait for Azure to apply them, for the current connection.
+    pub async fn grant_settings(&self) -> GrantSettings {
+        self.connected
+            .read()
+            .await
+            .as_ref()
+            .map_or_else(GrantSettings::default, |connected| connected.grant)
+    }
+
     /// Connects to the manager's active account and resumes journaled operations.
     pub async fn connect_account(&self, manager: &AccountManager) -> Result<(), Error> {
         let credential = manager.active_credential()?;
@@ -208,6 +222,7 @@ impl Session {
             services,
             me,
             watch: WatchSettings::default(),
+            grant: GrantSettings::default(),
             _sandbox: None,
         })
         .await;
@@ -241,8 +256,12 @@ impl Session {
             )
             .with_remedy("Restart the app; if it happens again, send the log file (Settings → Open logs folder).")
         };
-        let scenario = Scenario::by_name(&self.sandbox_world.scenario)
+        let mut scenario = Scenario::by_name(&self.sandbox_world.scenario)
             .map_err(|e| unavailable(e.to_string()))?;
+        scenario
+            .settings
+            .role_assignment_propagation_seconds
+            .get_or_insert(SANDBOX_ROLE_PROPAGATION_SECONDS);
         let emulator = Emulator::start(EmulatorOptions {
             scenario,
             time_scale: SANDBOX_TIME_SCALE,
@@ -280,6 +299,15 @@ impl Session {
             watch: WatchSettings {
                 poll_interval: Duration::from_millis(750),
                 timeout: Duration::from_secs(10 * 60),
+            },
+            // Re-checks a new role often enough to see the sandbox's fast emulated time pass;
+            // the limit stays generous so a busy machine does not end the wait early.
+            grant: GrantSettings {
+                poll_interval: Duration::from_millis(750),
+                propagation_timeout: Duration::from_secs(2 * 60),
+                principal_retry_timeout: Duration::from_secs(10),
+                principal_retry_initial_delay: Duration::from_millis(200),
+                principal_retry_max_delay: Duration::from_secs(1),
             },
             _sandbox: Some(emulator),
         })

@@ -140,7 +140,7 @@ export function App() {
           <SessionBanner onSignInAgain={addAccount} />
           {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.info.warnings} />}
           {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} addingAccount={addingAccount} />}
-          {page === 'runtimes' && <Runtimes />}
+          {page === 'runtimes' && <Runtimes onOpenPermissions={() => navigate('permissions')} />}
           {page === 'permissions' && <Permissions />}
           {page === 'activity' && <Activity />}
           {page === 'settings' && (

@@ -9,17 +9,25 @@ import type {
   CustomAppAvailability,
   DeleteRuntimeRequest,
   DeviceCodePrompt,
+  EndpointIdentity,
   EnvironmentChoice,
   ErrorCode,
+  GrantAbility,
+  GrantOutcome,
+  GrantRequest,
   InstanceChoice,
   InstanceSignInStatus,
   OperationSnapshot,
+  PrincipalSummary,
+  RevokeOutcome,
+  RevokeRequest,
   RuntimeDetails,
   RuntimeSummary,
   SessionStatus,
   TenantSummary,
   WorkspaceCheck,
   WorkspaceListing,
+  WorkspaceRoleAssignment,
 } from './bindings';
 import { t } from '../i18n';
 
@@ -152,4 +160,17 @@ export const backend = {
     channel.onmessage = onUpdate;
     return call<null>('watch_operations', { onUpdate: channel });
   },
+
+  // Permissions: who may grant, people, endpoints, assignments, grant and revoke.
+  grantAbility: (workspaceId: string) => call<GrantAbility>('grant_ability', { workspaceId }),
+  findUser: (emailOrUpn: string) => call<PrincipalSummary>('find_user', { emailOrUpn }),
+  /** Every assignment that applies to the workspace, or only `principalId`'s. */
+  listRoleAssignments: (workspaceId: string, principalId?: string) =>
+    call<WorkspaceRoleAssignment[]>('list_role_assignments', { workspaceId, principalId }),
+  listEndpointIdentities: (workspaceId: string) =>
+    call<EndpointIdentity[]>('list_endpoint_identities', { workspaceId }),
+  /** Resolves once Azure applies the role or the wait's limit passes (see `visible`). */
+  grantDataScientist: (request: GrantRequest) => call<GrantOutcome>('grant_data_scientist', { request }),
+  revokeRoleAssignment: (request: RevokeRequest) =>
+    call<RevokeOutcome>('revoke_role_assignment', { request }),
 };

@@ -13,6 +13,7 @@ import type {
   TenantSummary,
 } from '../backend/bindings';
 import { runtimesCommand } from './runtimesMock';
+import { permissionsCommand } from './permissionsMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
 
@@ -251,10 +252,11 @@ export function installPagesMock(): void {
       case 'notify_when_unfocused':
         return false;
       default: {
-        const answer = runtimesCommand(command, args, (snapshot) => {
+        const publish = (snapshot: OperationSnapshot) => {
           operations.set(snapshot.id, snapshot);
           for (const watcher of watchers) watcher.onmessage(snapshot);
-        });
+        };
+        const answer = runtimesCommand(command, args, publish) ?? permissionsCommand(command, args, publish);
         if (answer) return answer;
         throw `unknown command ${command}`;
       }

@@ -12,6 +12,7 @@ import type {
   WorkspaceListing,
   WorkspaceSummary,
 } from '../backend/bindings';
+import { iHaveDataScientist } from './permissionsMock';
 
 const SUB_A = '00000000-0000-0000-0000-00000000000a';
 const SUB_B = '00000000-0000-0000-0000-00000000000b';
@@ -55,12 +56,16 @@ function check(id: CheckResult['id'], title: string, passed: boolean, extra: Par
 }
 
 function workspaceChecks(name: string): CheckResult[] {
-  const locked = name === 'locked-ml';
+  // locked-ml: you administer access there but lack the role, until you grant it to yourself.
+  const locked = name === 'locked-ml' && !iHaveDataScientist(name);
   return [
     check('dataScientistRole', 'You have the AzureML Data Scientist role (or broader) on the workspace', !locked, {
       evidence: [{ label: 'Missing permissions', value: locked ? 'Microsoft.MachineLearningServices/workspaces/computes/write' : 'none' }],
       ...(locked
-        ? { remedy: 'Ask an owner of the workspace to assign you the AzureML Data Scientist role.', fix: { type: 'grantDataScientistToMe' as const } }
+        ? {
+            remedy: 'You may assign roles on locked-ml: grant yourself AzureML Data Scientist. It can take a few minutes to take effect.',
+            fix: { type: 'grantDataScientistToMe' as const },
+          }
         : {}),
     }),
     check('defaultDatastoreIsBlob', 'The default datastore is Azure Blob storage', true, { evidence: [{ label: 'Datastore type', value: 'AzureBlob' }] }),

@@ -3,9 +3,6 @@ import {
   Body1,
   Button,
   Card,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   Spinner,
   Subtitle2,
   Text,
@@ -15,21 +12,19 @@ import {
 import {
   backend,
   toAppError,
-  type AppError,
   type RuntimeSummary,
   type WorkspaceCheck,
-  type WorkspaceListing,
   type WorkspaceSummary,
 } from '../backend';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
-import { WorkspacePicker } from './runtimes/WorkspacePicker';
+import { WorkspaceChooser, useWorkspaceChoice, type Loaded } from './runtimes/WorkspaceChooser';
 import { PreflightChecklist } from './runtimes/PreflightChecklist';
 import { RuntimeList } from './runtimes/RuntimeList';
 import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
 import { AddRuntimeWizard } from './runtimes/AddRuntimeWizard';
-import { blockingReason, loadLastWorkspace, saveLastWorkspace } from './runtimes/model';
+import { blockingReason } from './runtimes/model';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1100px' },
@@ -39,25 +34,15 @@ const useStyles = makeStyles({
   reason: { color: tokens.colorPaletteRedForeground1 },
 });
 
-type Loaded<T> = { kind: 'loading' } | { kind: 'loaded'; value: T } | { kind: 'error'; error: AppError };
 type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wizard' };
 
-export function Runtimes() {
+/** `onOpenPermissions` leads to the Permissions page (from the wizard's last step). */
+export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void } = {}) {
   const styles = useStyles();
-  const [listing, setListing] = useState<Loaded<WorkspaceListing>>({ kind: 'loading' });
-  const [selectedId, setSelectedId] = useState<string | null>(loadLastWorkspace);
+  const workspaceChoice = useWorkspaceChoice();
   const [check, setCheck] = useState<Loaded<WorkspaceCheck> | null>(null);
   const [runtimes, setRuntimes] = useState<Loaded<RuntimeSummary[]> | null>(null);
   const [view, setView] = useState<View>({ kind: 'list' });
-
-  const loadWorkspaces = useCallback(async () => {
-    setListing({ kind: 'loading' });
-    try {
-      setListing({ kind: 'loaded', value: await backend.listWorkspaces() });
-    } catch (reason) {
-      setListing({ kind: 'error', error: toAppError(reason) });
-    }
-  }, []);
 
   const loadChecks = useCallback(async (workspaceId: string) => {
     setCheck({ kind: 'loading' });
@@ -77,14 +62,7 @@ export function Runtimes() {
     }
   }, []);
 
-  useEffect(() => {
-    // Loading is what this effect is for: it sets state when the answer arrives.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void loadWorkspaces();
-  }, [loadWorkspaces]);
-
-  const workspace: WorkspaceSummary | null =
-    listing.kind === 'loaded' ? (listing.value.workspaces.find((w) => w.id === selectedId) ?? null) : null;
+  const { workspace } = workspaceChoice;
   const workspaceId = workspace?.id ?? null;
 
   useEffect(() => {
@@ -95,8 +73,7 @@ export function Runtimes() {
   }, [workspaceId, loadChecks, loadRuntimes]);
 
   function choose(next: WorkspaceSummary) {
-    saveLastWorkspace(next.id);
-    setSelectedId(next.id);
+    workspaceChoice.choose(next);
     setView({ kind: 'list' });
   }
 
@@ -119,40 +96,13 @@ export function Runtimes() {
     <section className={styles.page} data-testid="runtimes">
       <PageHeading>{t('runtimes.heading')}</PageHeading>
 
-      {listing.kind === 'loading' && <Spinner size="small" label={t('rt.workspace.loading')} data-testid="workspaces-loading" />}
-      {listing.kind === 'error' && (
-        <>
-          <ErrorMessage error={listing.error} />
-          <div>
-            <Button onClick={() => void loadWorkspaces()}>{t('rt.workspace.reload')}</Button>
-          </div>
-        </>
-      )}
-      {listing.kind === 'loaded' && (
-        <>
-          {listing.value.problems.map((problem) => (
-            <MessageBar key={problem.subscriptionId} intent="warning" layout="multiline" data-testid="workspace-problem">
-              <MessageBarBody>
-                <MessageBarTitle>{t('rt.workspace.problem', { name: problem.displayName })}</MessageBarTitle>
-                {problem.error.message} {problem.error.remedy}
-              </MessageBarBody>
-            </MessageBar>
-          ))}
-          {listing.value.workspaces.length === 0 ? (
-            <Body1 data-testid="workspaces-empty">{t('rt.workspace.empty')}</Body1>
-          ) : (
-            <div className={styles.row}>
-              <WorkspacePicker listing={listing.value} selectedId={selectedId} onSelect={choose} />
-            </div>
-          )}
-          {listing.value.workspaces.length > 0 && !workspace && <Body1>{t('rt.workspace.choose')}</Body1>}
-        </>
-      )}
+      <WorkspaceChooser choice={workspaceChoice} onChoose={choose} chooseHint={t('rt.workspace.choose')} />
 
       {workspace && view.kind === 'wizard' && (
         <AddRuntimeWizard
           key={workspace.id}
           workspace={workspace}
+          onOpenPermissions={onOpenPermissions}
           onClose={(created) => {
             setView({ kind: 'list' });
             if (created) refresh();
@@ -189,7 +139,11 @@ export function Runtimes() {
                 <Text data-testid="preflight-summary" data-blocked={check.value.report.blocked}>
                   {check.value.report.blocked ? t('rt.checks.blocked') : t('rt.checks.allPassed')}
                 </Text>
-                <PreflightChecklist checks={check.value.report.checks} />
+                <PreflightChecklist
+                  checks={check.value.report.checks}
+                  workspaceId={workspace.id}
+                  onGranted={() => void loadChecks(workspace.id)}
+                />
               </>
             )}
           </Card>

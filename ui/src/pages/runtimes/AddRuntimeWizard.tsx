@@ -102,9 +102,12 @@ function OperationProgress({ snapshot, startedAt, now }: { snapshot: OperationSn
 export function AddRuntimeWizard({
   workspace,
   onClose,
+  onOpenPermissions,
 }: {
   workspace: WorkspaceSummary;
   onClose: (created: string | null) => void;
+  /** Leads to the Permissions page, offered on the last step. */
+  onOpenPermissions?: () => void;
 }) {
   const styles = useStyles();
   const [step, setStep] = useState<WizardStep>('instance');
@@ -521,7 +524,14 @@ export function AddRuntimeWizard({
             <MessageBar intent="success" data-testid="wizard-done">
               <MessageBarBody>{t('rt.wizard.done.body', { name: created })}</MessageBarBody>
             </MessageBar>
-            <Text>{t('rt.wizard.done.permissions')}</Text>
+            <div className={styles.instanceRow}>
+              <Text>{t('rt.wizard.done.permissions')}</Text>
+              {onOpenPermissions && (
+                <Button onClick={onOpenPermissions} data-testid="wizard-open-permissions">
+                  {t('rt.wizard.done.openPermissions')}
+                </Button>
+              )}
+            </div>
             <Text>{t('rt.wizard.done.authoring', { name: created })}</Text>
             <Text>{t('rt.wizard.done.snippet')}</Text>
             <CopyableText text={pfazureSnippet(created)} testId="wizard-snippet" />

@@ -18,8 +18,11 @@ const useStyles = makeStyles({
   },
 });
 
-/** Text the user takes elsewhere (an address, a command): selectable, with a Copy button. */
-export function CopyableText({ text, testId }: { text: string; testId?: string }) {
+/**
+ * Text the user takes elsewhere (an address, a command): selectable, with a Copy button
+ * (`copyLabel` names it when "Copy" alone would be unclear).
+ */
+export function CopyableText({ text, testId, copyLabel }: { text: string; testId?: string; copyLabel?: string }) {
   const styles = useStyles();
   const [copied, setCopied] = useState(false);
   async function copy() {
@@ -36,8 +39,8 @@ export function CopyableText({ text, testId }: { text: string; testId?: string }
       <pre className={styles.text} data-testid={testId}>
         {text}
       </pre>
-      <Button size="small" onClick={() => void copy()}>
-        {copied ? t('rt.details.copied') : t('rt.details.copy')}
+      <Button size="small" onClick={() => void copy()} data-testid={testId ? `${testId}-copy` : undefined}>
+        {copied ? t('rt.details.copied') : (copyLabel ?? t('rt.details.copy'))}
       </Button>
     </div>
   );

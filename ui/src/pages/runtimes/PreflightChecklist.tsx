@@ -1,6 +1,7 @@
 import { Badge, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { CheckResult, CheckStatus } from '../../backend';
 import { t, type MessageKey } from '../../i18n';
+import { GrantToMe } from '../permissions/GrantToMe';
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -32,8 +33,20 @@ function statusLook(check: CheckResult) {
   return look;
 }
 
-/** Every preflight check with what it saw and, when it did not pass, what to do. */
-export function PreflightChecklist({ checks }: { checks: CheckResult[] }) {
+/**
+ * Every preflight check with what it saw and, when it did not pass, what to do. With a
+ * `workspaceId`, a missing role the user may grant themself comes with "Grant to me", and
+ * `onGranted` runs once the role is in effect (to check again).
+ */
+export function PreflightChecklist({
+  checks,
+  workspaceId,
+  onGranted,
+}: {
+  checks: CheckResult[];
+  workspaceId?: string;
+  onGranted?: () => void;
+}) {
   const styles = useStyles();
   return (
     <ul className={styles.list} data-testid="preflight-checklist">
@@ -66,8 +79,8 @@ export function PreflightChecklist({ checks }: { checks: CheckResult[] }) {
               {check.status !== 'passed' && check.remedy && (
                 <Text data-testid="check-remedy">{t('rt.checks.remedy', { remedy: check.remedy })}</Text>
               )}
-              {check.status !== 'passed' && check.fix?.type === 'grantDataScientistToMe' && (
-                <Text size={200}>{t('rt.checks.grantHint')}</Text>
+              {check.status !== 'passed' && check.fix?.type === 'grantDataScientistToMe' && workspaceId && (
+                <GrantToMe workspaceId={workspaceId} onFinished={(outcome) => outcome.visible && onGranted?.()} />
               )}
               {check.status !== 'passed' && check.fix?.type === 'startComputeInstance' && (
                 <Text size={200}>{t('rt.checks.startInWizard')}</Text>

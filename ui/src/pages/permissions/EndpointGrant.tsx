@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useState } from 'react';
+import {
+  Body1,
+  Button,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { backend, toAppError, type EndpointIdentity } from '../../backend';
+import { t } from '../../i18n';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import type { Loaded } from '../runtimes/WorkspaceChooser';
+import { GrantProgress } from './GrantProgress';
+import { useGrant } from './useGrant';
+
+const useStyles = makeStyles({
+  box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  item: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalM,
+    alignItems: 'flex-start',
+    justifyContent: 'space-between',
+    flexWrap: 'wrap',
+    padding: `${tokens.spacingVerticalS} 0`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+  },
+  text: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, minWidth: 0, flex: '1 1 320px' },
+  muted: { color: tokens.colorNeutralForeground3, wordBreak: 'break-all' },
+});
+
+/**
+ * Grant to an endpoint: the workspace's managed online endpoints with their system-assigned
+ * identity. An endpoint without one is explained, not offered.
+ */
+export function EndpointGrant({
+  workspaceId,
+  revision,
+  onGranted,
+}: {
+  workspaceId: string;
+  /** Changes when an assignment was removed. */
+  revision: number;
+  onGranted: () => void;
+}) {
+  const styles = useStyles();
+  const [endpoints, setEndpoints] = useState<Loaded<EndpointIdentity[]>>({ kind: 'loading' });
+  const { state, grant, running } = useGrant(workspaceId, onGranted, revision);
+
+  const load = useCallback(async () => {
+    setEndpoints({ kind: 'loading' });
+    try {
+      setEndpoints({ kind: 'loaded', value: await backend.listEndpointIdentities(workspaceId) });
+    } catch (reason) {
+      setEndpoints({ kind: 'error', error: toAppError(reason) });
+    }
+  }, [workspaceId]);
+
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void load();
+  }, [load]);
+
+  return (
+    <div className={styles.box}>
+      {endpoints.kind === 'loading' && <Spinner size="small" label={t('perm.endpoints.loading')} />}
+      {endpoints.kind === 'error' && <ErrorMessage error={endpoints.error} />}
+      {endpoints.kind === 'loaded' && endpoints.value.length === 0 && (
+        <Body1 data-testid="endpoints-empty">{t('perm.endpoints.empty')}</Body1>
+      )}
+      {endpoints.kind === 'loaded' && endpoints.value.length > 0 && (
+        <ul className={styles.list} data-testid="endpoint-list">
+          {endpoints.value.map((endpoint) => (
+            <li
+              key={endpoint.endpointName}
+              className={styles.item}
+              data-testid={`endpoint-${endpoint.endpointName}`}
+              data-has-identity={endpoint.principalId !== undefined}
+            >
+              <div className={styles.text}>
+                <Text weight="semibold">{endpoint.endpointName}</Text>
+                {endpoint.principalId ? (
+                  <Text size={200} className={styles.muted}>
+                    {t('perm.endpoints.identity', { id: endpoint.principalId })}
+                  </Text>
+                ) : (
+                  <Text size={200} data-testid="endpoint-explanation">
+                    {endpoint.explanation ?? t('perm.endpoints.noIdentity')}
+                  </Text>
+                )}
+              </div>
+              {endpoint.principalId && (
+                <Button
+                  disabled={running}
+                  onClick={() => void grant({ kind: 'endpoint', name: endpoint.endpointName })}
+                  aria-label={t('perm.endpoints.grantFor', { name: endpoint.endpointName })}
+                  data-testid="endpoint-grant"
+                >
+                  {t('perm.endpoints.grant')}
+                </Button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <GrantProgress state={state} />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import {
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import type { GrantAbility } from '../../backend';
+import { t } from '../../i18n';
+import { CopyableText } from '../runtimes/CopyableText';
+import { principalDetail, principalLabel } from './model';
+
+const useStyles = makeStyles({
+  box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  block: { display: 'block' },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+/**
+ * Whether the signed-in user may grant roles on the workspace. If not: who can, and a request
+ * to send them.
+ */
+export function GrantAbilityCard({ ability }: { ability: GrantAbility }) {
+  const styles = useStyles();
+  if (ability.allowed) {
+    return (
+      <MessageBar intent="success" layout="multiline" data-testid="grant-ability" data-allowed="true">
+        <MessageBarBody>
+          <MessageBarTitle className={styles.block}>{t('perm.ability.allowed', { workspace: ability.workspaceName })}</MessageBarTitle>
+          {t('perm.ability.allowedDetail')}
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+  return (
+    <div className={styles.box}>
+      <MessageBar intent="warning" layout="multiline" data-testid="grant-ability" data-allowed="false">
+        <MessageBarBody>
+          <MessageBarTitle className={styles.block}>{t('perm.ability.denied', { workspace: ability.workspaceName })}</MessageBarTitle>
+          <span data-testid="who-can-grant">{ability.whoCanGrant}</span>
+        </MessageBarBody>
+      </MessageBar>
+      {ability.administrators.length > 0 && (
+        <>
+          <Text>{t('perm.ability.administrators')}</Text>
+          <ul className={styles.list} data-testid="grant-administrators">
+            {ability.administrators.map((admin) => (
+              <li key={admin.objectId}>
+                <Text>{principalLabel(admin)}</Text> <Text className={styles.muted}>{principalDetail(admin)}</Text>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <Text>{t('perm.ability.request')}</Text>
+      <CopyableText text={ability.requestText} testId="grant-request" copyLabel={t('perm.ability.copyRequest')} />
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+import {
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { t, type MessageKey } from '../../i18n';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatElapsed } from '../runtimes/model';
+import { latestOperation, useOperations } from '../runtimes/useOperations';
+import { isGrant, outcomeLook } from './model';
+import type { GrantState } from './useGrant';
+
+const useStyles = makeStyles({
+  progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  block: { display: 'block' },
+});
+
+/** Ticks while `running`, so the elapsed time advances between progress events. */
+function useNow(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [running]);
+  return now;
+}
+
+/**
+ * A grant as it happens: the request, then Azure's delay in applying the role (re-checked until
+ * it is in effect), then what came of it. The same operation shows in Activity.
+ */
+export function GrantProgress({ state }: { state: GrantState }) {
+  const styles = useStyles();
+  const operations = useOperations();
+  const running = state.kind === 'running';
+  const now = useNow(running);
+  if (state.kind === 'idle') return null;
+  if (state.kind === 'failed') return <ErrorMessage error={state.error} />;
+  if (state.kind === 'done') {
+    const look = outcomeLook(state.outcome);
+    return (
+      <MessageBar intent={look.intent} layout="multiline" data-testid="grant-outcome" data-status={state.outcome.status} data-visible={state.outcome.visible}>
+        <MessageBarBody>
+          <MessageBarTitle className={styles.block}>{t(look.title)}</MessageBarTitle>
+          {state.outcome.message}
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+  const snapshot = latestOperation(operations, state.since, isGrant);
+  const stage = snapshot ? t(`rt.stage.${snapshot.stage}` as MessageKey) : t('rt.stage.requested');
+  return (
+    <div className={styles.progress} aria-live="polite" data-testid="grant-progress" data-stage={snapshot?.stage ?? 'requested'}>
+      <ProgressBar />
+      <div className={styles.row}>
+        <Text weight="semibold" data-testid="grant-stage">
+          {stage}
+        </Text>
+        <Text className={styles.muted}>{t('rt.wizard.elapsed', { time: formatElapsed(now - state.since) })}</Text>
+      </div>
+      <Text className={styles.muted}>{t('perm.grant.patience')}</Text>
+    </div>
+  );
+}

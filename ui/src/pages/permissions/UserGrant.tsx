@@ -1,0 +1,146 @@
+import { useState } from 'react';
+import {
+  Button,
+  Field,
+  Input,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { backend, toAppError, type AppError, type PrincipalSummary, type WorkspaceRoleAssignment } from '../../backend';
+import { t } from '../../i18n';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import type { Loaded } from '../runtimes/WorkspaceChooser';
+import { AssignmentList } from './AssignmentList';
+import { GrantProgress } from './GrantProgress';
+import { hasDataScientist, principalDetail, principalLabel } from './model';
+import { useGrant } from './useGrant';
+
+const useStyles = makeStyles({
+  box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  form: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+  field: { flexGrow: 1, maxWidth: '420px' },
+  person: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    padding: tokens.spacingHorizontalM,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  muted: { color: tokens.colorNeutralForeground3 },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+});
+
+type Lookup = { kind: 'idle' } | { kind: 'looking' } | { kind: 'found'; user: PrincipalSummary } | { kind: 'error'; error: AppError };
+
+/**
+ * Grant to a person: look them up in the directory by email or user name first, show the roles
+ * they already have on the workspace (from `assignments`, the page's list, so they stay current
+ * after a grant or a removal), then grant AzureML Data Scientist.
+ */
+export function UserGrant({
+  workspaceId,
+  assignments,
+  revision,
+  onGranted,
+}: {
+  workspaceId: string;
+  assignments: Loaded<WorkspaceRoleAssignment[]>;
+  /** Changes when an assignment was removed. */
+  revision: number;
+  onGranted: () => void;
+}) {
+  const styles = useStyles();
+  const [query, setQuery] = useState('');
+  const [lookup, setLookup] = useState<Lookup>({ kind: 'idle' });
+  const { state, grant, running } = useGrant(workspaceId, onGranted, revision);
+
+  async function find() {
+    const wanted = query.trim();
+    if (wanted === '') return;
+    setLookup({ kind: 'looking' });
+    try {
+      setLookup({ kind: 'found', user: await backend.findUser(wanted) });
+    } catch (reason) {
+      setLookup({ kind: 'error', error: toAppError(reason) });
+    }
+  }
+
+  const theirs: Loaded<WorkspaceRoleAssignment[]> | null =
+    lookup.kind !== 'found'
+      ? null
+      : assignments.kind === 'loaded'
+        ? { kind: 'loaded', value: assignments.value.filter((item) => item.principal.objectId === lookup.user.objectId) }
+        : assignments;
+
+  return (
+    <div className={styles.box}>
+      <form
+        className={styles.form}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void find();
+        }}
+      >
+        <Field className={styles.field} label={t('perm.user.label')} hint={t('perm.user.hint')}>
+          <Input
+            type="email"
+            value={query}
+            onChange={(_, data) => setQuery(data.value)}
+            placeholder={t('perm.user.placeholder')}
+            spellCheck={false}
+            autoComplete="off"
+            data-testid="user-query"
+          />
+        </Field>
+        <Button type="submit" disabled={query.trim() === '' || lookup.kind === 'looking' || running} data-testid="user-find">
+          {t('perm.user.find')}
+        </Button>
+      </form>
+
+      {lookup.kind === 'looking' && <Spinner size="small" label={t('perm.user.looking')} />}
+      {lookup.kind === 'error' && <ErrorMessage error={lookup.error} />}
+      {lookup.kind === 'found' && (
+        <div className={styles.person} data-testid="user-found" data-object-id={lookup.user.objectId}>
+          <div>
+            <Text weight="semibold" data-testid="user-found-name">
+              {principalLabel(lookup.user)}
+            </Text>{' '}
+            <Text className={styles.muted}>{principalDetail(lookup.user)}</Text>
+          </div>
+          {theirs?.kind === 'loading' && <Spinner size="small" label={t('perm.user.rolesLoading')} />}
+          {theirs?.kind === 'error' && <ErrorMessage error={theirs.error} />}
+          {theirs?.kind === 'loaded' && (
+            <>
+              {theirs.value.length === 0 ? (
+                <Text data-testid="user-no-roles">{t('perm.user.noRoles', { name: principalLabel(lookup.user) })}</Text>
+              ) : (
+                <>
+                  <Text>{t('perm.user.roles', { name: principalLabel(lookup.user) })}</Text>
+                  <AssignmentList items={theirs.value} canRevoke={false} testId="user-assignments" />
+                </>
+              )}
+              <div className={styles.actions}>
+                {hasDataScientist(theirs.value) ? (
+                  <Text data-testid="user-has-role">{t('perm.user.hasRole', { name: principalLabel(lookup.user) })}</Text>
+                ) : (
+                  <Button
+                    appearance="primary"
+                    disabled={running}
+                    onClick={() => void grant({ kind: 'user', user: lookup.user.userPrincipalName ?? lookup.user.objectId })}
+                    data-testid="user-grant"
+                  >
+                    {running ? t('perm.grant.granting') : t('perm.user.grant', { name: principalLabel(lookup.user) })}
+                  </Button>
+                )}
+              </div>
+            </>
+          )}
+        </div>
+      )}
+      <GrantProgress state={state} />
+    </div>
+  );
+}

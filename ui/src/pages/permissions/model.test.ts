@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { GrantOutcome, PrincipalSummary, WorkspaceRoleAssignment } from '../../backend';
+import { hasDataScientist, outcomeLook, principalDetail, principalKindText, principalLabel, scopeText } from './model';
+
+const WS = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws';
+const BOB: PrincipalSummary = { objectId: 'b0b', kind: 'User', displayName: 'Bob', userPrincipalName: 'bob@contoso.com' };
+const ENDPOINT: PrincipalSummary = { objectId: 'e9', kind: 'ServicePrincipal', displayName: 'Endpoint scoring', endpointName: 'scoring' };
+
+function item(scope: string, role: string, principal = BOB): WorkspaceRoleAssignment {
+  return {
+    assignment: {
+      id: `${scope}/providers/Microsoft.Authorization/roleAssignments/a1`,
+      name: 'a1',
+      scope,
+      roleDefinitionId: `/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+      roleName: null,
+      principalId: principal.objectId,
+      principalType: principal.kind,
+      createdOn: null,
+    },
+    roleName: 'Some role',
+    principal,
+    inherited: scope !== WS,
+    removable: scope === WS,
+  };
+}
+
+describe('principals', () => {
+  it('are named as people know them: endpoint, name, user name, then id', () => {
+    expect(principalLabel(ENDPOINT)).toBe('scoring');
+    expect(principalLabel(BOB)).toBe('Bob');
+    expect(principalLabel({ objectId: 'x', kind: 'User', userPrincipalName: 'x@c.com' })).toBe('x@c.com');
+    expect(principalLabel({ objectId: 'only-id', kind: 'Group' })).toBe('only-id');
+  });
+
+  it('show the user name under a name, and the identity for endpoints, never the label twice', () => {
+    expect(principalDetail(BOB)).toBe('bob@contoso.com');
+    expect(principalDetail({ objectId: 'x', kind: 'User', userPrincipalName: 'x@c.com' })).toBe('');
+    expect(principalDetail(ENDPOINT)).toBe('Managed identity e9');
+    expect(principalDetail({ objectId: 'g1', kind: 'Group', displayName: 'Team' })).toBe('g1');
+    expect(principalKindText(ENDPOINT)).toBe('Endpoint identity');
+    expect(principalKindText(BOB)).toBe('Person');
+  });
+});
+
+describe('scopes', () => {
+  it('say where an assignment was made', () => {
+    expect(scopeText(item(WS, 'r'))).toBe('This workspace');
+    expect(scopeText(item('/subscriptions/s/resourceGroups/rg-ml', 'r'))).toBe('Resource group rg-ml (inherited)');
+    expect(scopeText(item('/subscriptions/s', 'r'))).toBe('Subscription s (inherited)');
+    expect(scopeText(item('/providers/Microsoft.Management/managementGroups/mg', 'r'))).toBe(
+      '/providers/Microsoft.Management/managementGroups/mg (inherited)',
+    );
+  });
+
+  it('find the Data Scientist role by its id, wherever it was given', () => {
+    expect(hasDataScientist([item(WS, 'acdd72a7-3385-48ef-bd42-f606fba81ae7')])).toBe(false);
+    expect(hasDataScientist([item('/subscriptions/s', 'F6C7C914-8DB3-469D-8CA1-694A8F32E121')])).toBe(true);
+    expect(hasDataScientist([])).toBe(false);
+  });
+});
+
+describe('grant outcomes', () => {
+  const outcome = (status: GrantOutcome['status'], visible: boolean): GrantOutcome => ({ status, visible, message: 'm' });
+
+  it('are green only once the role is in effect', () => {
+    expect(outcomeLook(outcome('granted', true))).toEqual({ intent: 'success', title: 'perm.outcome.granted' });
+    expect(outcomeLook(outcome('granted', false))).toEqual({ intent: 'warning', title: 'perm.outcome.notYet' });
+    expect(outcomeLook(outcome('alreadyAssigned', true))).toEqual({ intent: 'success', title: 'perm.outcome.already' });
+    expect(outcomeLook(outcome('alreadyAssigned', false)).intent).toBe('warning');
+    expect(outcomeLook(outcome('endpointHasNoIdentity', false))).toEqual({ intent: 'info', title: 'perm.outcome.noIdentity' });
+  });
+});

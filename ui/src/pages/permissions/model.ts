@@ -1,0 +1,77 @@
+// The Permissions page's logic that does not draw anything: how principals and scopes are
+// named, which operation is the grant just started, and what a grant's outcome looks like.
+import type {
+  GrantOutcome,
+  OperationSnapshot,
+  PrincipalSummary,
+  WorkspaceRoleAssignment,
+} from '../../backend';
+import { t, type MessageKey } from '../../i18n';
+
+/** The name people know a principal by: the endpoint, the person's name, their user name, or the id. */
+export function principalLabel(principal: PrincipalSummary): string {
+  return principal.endpointName ?? principal.displayName ?? principal.userPrincipalName ?? principal.objectId;
+}
+
+/** A second line under the name: the user name (or email), or the object id for others. */
+export function principalDetail(principal: PrincipalSummary): string {
+  if (principal.endpointName) return t('perm.principal.endpointIdentity', { id: principal.objectId });
+  const user = principal.userPrincipalName ?? principal.mail;
+  if (user && user !== principalLabel(principal)) return user;
+  return principal.kind === 'User' ? '' : principal.objectId;
+}
+
+const KIND_LABELS: Record<PrincipalSummary['kind'], MessageKey> = {
+  User: 'perm.kind.User',
+  Group: 'perm.kind.Group',
+  ServicePrincipal: 'perm.kind.ServicePrincipal',
+  Unknown: 'perm.kind.Unknown',
+};
+
+export function principalKindText(principal: PrincipalSummary): string {
+  return principal.endpointName ? t('perm.kind.endpoint') : t(KIND_LABELS[principal.kind]);
+}
+
+/** Where an assignment was made, in words: this workspace, its resource group, or its subscription. */
+export function scopeText(item: WorkspaceRoleAssignment): string {
+  if (!item.inherited) return t('perm.scope.workspace');
+  const parts = (item.assignment.scope ?? '').replace(/^\/+|\/+$/g, '').split('/');
+  if (parts.length === 2 && parts[0]?.toLowerCase() === 'subscriptions') {
+    return t('perm.scope.subscription', { name: parts[1] ?? '' });
+  }
+  if (parts.length === 4 && parts[2]?.toLowerCase() === 'resourcegroups') {
+    return t('perm.scope.resourceGroup', { name: parts[3] ?? '' });
+  }
+  return t('perm.scope.above', { scope: item.assignment.scope ?? '' });
+}
+
+/** Whether `snapshot` is a grant of a role (the only kind the Permissions page starts). */
+export function isGrant(snapshot: OperationSnapshot): boolean {
+  return snapshot.kind === 'grantRole';
+}
+
+export type OutcomeLook = { intent: 'success' | 'warning' | 'info'; title: MessageKey };
+
+/** How to show a finished grant: in effect, made but not applied yet, already there, or not possible. */
+export function outcomeLook(outcome: GrantOutcome): OutcomeLook {
+  switch (outcome.status) {
+    case 'endpointHasNoIdentity':
+      return { intent: 'info', title: 'perm.outcome.noIdentity' };
+    case 'alreadyAssigned':
+      return outcome.visible
+        ? { intent: 'success', title: 'perm.outcome.already' }
+        : { intent: 'warning', title: 'perm.outcome.notYet' };
+    case 'granted':
+      return outcome.visible
+        ? { intent: 'success', title: 'perm.outcome.granted' }
+        : { intent: 'warning', title: 'perm.outcome.notYet' };
+  }
+}
+
+/** AzureML Data Scientist, the role this page grants. */
+export const DATA_SCIENTIST_ROLE_GUID = 'f6c7c914-8db3-469d-8ca1-694a8f32e121';
+
+/** Whether one of `items` gives AzureML Data Scientist (made here or inherited). */
+export function hasDataScientist(items: WorkspaceRoleAssignment[]): boolean {
+  return items.some((item) => item.assignment.roleDefinitionId.toLowerCase().endsWith(`/${DATA_SCIENTIST_ROLE_GUID}`));
+}

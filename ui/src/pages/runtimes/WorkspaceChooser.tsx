@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useState } from 'react';
+import {
+  Body1,
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { backend, toAppError, type AppError, type WorkspaceListing, type WorkspaceSummary } from '../../backend';
+import { t } from '../../i18n';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { WorkspacePicker } from './WorkspacePicker';
+import { loadLastWorkspace, saveLastWorkspace } from './model';
+
+const useStyles = makeStyles({
+  row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
+});
+
+export type Loaded<T> = { kind: 'loading' } | { kind: 'loaded'; value: T } | { kind: 'error'; error: AppError };
+
+export interface WorkspaceChoice {
+  listing: Loaded<WorkspaceListing>;
+  selectedId: string | null;
+  /** The chosen workspace, once the listing has it. */
+  workspace: WorkspaceSummary | null;
+  choose: (workspace: WorkspaceSummary) => void;
+  reload: () => Promise<void>;
+}
+
+/**
+ * The user's workspaces and the one they work on. The choice is remembered and shared by every
+ * page that works on a workspace (Runtimes, Permissions).
+ */
+export function useWorkspaceChoice(): WorkspaceChoice {
+  const [listing, setListing] = useState<Loaded<WorkspaceListing>>({ kind: 'loading' });
+  const [selectedId, setSelectedId] = useState<string | null>(loadLastWorkspace);
+
+  const reload = useCallback(async () => {
+    setListing({ kind: 'loading' });
+    try {
+      setListing({ kind: 'loaded', value: await backend.listWorkspaces() });
+    } catch (reason) {
+      setListing({ kind: 'error', error: toAppError(reason) });
+    }
+  }, []);
+
+  useEffect(() => {
+    // Loading is what this effect is for: it sets state when the answer arrives.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void reload();
+  }, [reload]);
+
+  const choose = useCallback((next: WorkspaceSummary) => {
+    saveLastWorkspace(next.id);
+    setSelectedId(next.id);
+  }, []);
+
+  const workspace =
+    listing.kind === 'loaded' ? (listing.value.workspaces.find((w) => w.id === selectedId) ?? null) : null;
+  return { listing, selectedId, workspace, choose, reload };
+}
+
+/**
+ * The workspace picker with what loading the workspaces can say: progress, an error with a
+ * reload, subscriptions that could not be read, none found, and `chooseHint` until one is chosen.
+ */
+export function WorkspaceChooser({
+  choice,
+  onChoose,
+  chooseHint,
+}: {
+  choice: WorkspaceChoice;
+  onChoose: (workspace: WorkspaceSummary) => void;
+  chooseHint: string;
+}) {
+  const styles = useStyles();
+  const { listing, selectedId, workspace } = choice;
+  if (listing.kind === 'loading') {
+    return <Spinner size="small" label={t('rt.workspace.loading')} data-testid="workspaces-loading" />;
+  }
+  if (listing.kind === 'error') {
+    return (
+      <>
+        <ErrorMessage error={listing.error} />
+        <div>
+          <Button onClick={() => void choice.reload()}>{t('rt.workspace.reload')}</Button>
+        </div>
+      </>
+    );
+  }
+  return (
+    <>
+      {listing.value.problems.map((problem) => (
+        <MessageBar key={problem.subscriptionId} intent="warning" layout="multiline" data-testid="workspace-problem">
+          <MessageBarBody>
+            <MessageBarTitle>{t('rt.workspace.problem', { name: problem.displayName })}</MessageBarTitle>
+            {problem.error.message} {problem.error.remedy}
+          </MessageBarBody>
+        </MessageBar>
+      ))}
+      {listing.value.workspaces.length === 0 ? (
+        <Body1 data-testid="workspaces-empty">{t('rt.workspace.empty')}</Body1>
+      ) : (
+        <div className={styles.row}>
+          <WorkspacePicker listing={listing.value} selectedId={selectedId} onSelect={onChoose} />
+        </div>
+      )}
+      {listing.value.workspaces.length > 0 && !workspace && <Body1 data-testid="workspace-choose">{chooseHint}</Body1>}
+    </>
+  );
+}
