@@ -502,6 +502,16 @@ test('account menu: who, accounts, directories, add account and sign out', async
   await page.getByTestId('account-menu-button').click();
   await page.getByTestId('account-menu-user-name').filter({ hasText: 'alice@contoso.example' }).waitFor();
   await page.getByRole('menuitemradio', { name: /Fabrikam/ }).waitFor();
+  // The menu opens over the page, which stays visible behind it: what is drawn at the
+  // heading's place is still the heading, not a layer the menu brought.
+  const onTop = await page.evaluate(() => {
+    const heading = document.querySelector('h1');
+    if (!heading) return 'no heading';
+    const box = heading.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + 5, box.top + box.height / 2);
+    return hit && heading.contains(hit) ? 'heading' : `${hit?.tagName}.${String(hit?.className).slice(0, 60)}`;
+  });
+  check(onTop === 'heading', `the page stays visible behind the open menu; on top of the heading: ${onTop}`);
   await page.screenshot({ path: join(SHOTS, 'account-menu-light.png') });
   await page.getByRole('menuitemradio', { name: /Fabrikam/ }).click();
   await page.getByTestId('account-menu-button').click();

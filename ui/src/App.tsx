@@ -105,8 +105,12 @@ export function App() {
   }
 
   return (
-    <FluentProvider theme={theme} className={styles.root} data-theme={dark ? 'dark' : 'light'}>
+    // The provider's own classes are copied onto the layer that menus and dialogs open in, so
+    // the window's layout (full height, background) lives on an inner element: on the
+    // provider it would cover the page whenever a menu or dialog opened.
+    <FluentProvider theme={theme} data-theme={dark ? 'dark' : 'light'}>
       <SessionProvider>
+      <div className={styles.root}>
       <div className={styles.frame}>
         <nav className={styles.nav} aria-label={t('nav.label')}>
           <Text className={styles.product} size={400}>
@@ -147,6 +151,7 @@ export function App() {
             <Settings appInfo={appInfo} themeChoice={themeChoice} onThemeChoice={chooseTheme} />
           )}
         </main>
+      </div>
       </div>
       </SessionProvider>
     </FluentProvider>
