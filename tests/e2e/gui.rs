@@ -417,6 +417,12 @@ fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
                 text.starts_with("Step 2 of 6")
             })
             .await?;
+        // The sandbox's instances have no sign-in page to open; the step says so.
+        screen
+            .wait_for_text("[data-testid='wizard-auth-sandbox']", |text| {
+                text.contains("need no sign-in")
+            })
+            .await?;
         screen
             .save_screenshot("runtimes-4-wizard-authenticate")
             .await?;

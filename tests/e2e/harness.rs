@@ -398,6 +398,20 @@ impl Screen {
             .map_err(|error| format!("could not type into `{css}`: {error}"))
     }
 
+    /// Picks a workspace in the page's workspace picker by typing its name, replacing what the
+    /// picker showed (a workspace picked before, say).
+    pub async fn pick_workspace(&self, name: &str) -> Result<(), String> {
+        const PICKER: &str = "[data-testid='workspace-picker']";
+        self.click(PICKER).await?;
+        // Control+A (WebDriver keeps a modifier down until it is sent again), then Backspace.
+        self.type_into(PICKER, "\u{E009}a\u{E009}\u{E003}").await?;
+        self.type_into(PICKER, name).await?;
+        let option = format!("[data-testid='workspace-option'][data-name='{name}']");
+        self.wait_for_text(&option, |text| text.contains(name))
+            .await?;
+        self.click(&option).await
+    }
+
     /// The rendered text (`innerText`) of every element matching `css`, in document order.
     pub async fn rendered_texts(&self, css: &str) -> Result<Vec<String>, String> {
         let value = self

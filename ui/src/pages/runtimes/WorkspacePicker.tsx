@@ -48,11 +48,9 @@ export function WorkspacePicker({
           if (!data.open) setQuery(null);
         }}
         freeform
-        // Inline: a portal would take the app root's full-window layout class and cover the page.
-        inlinePopup
       >
         {matches.map((workspace) => (
-          <Option key={workspace.id} value={workspace.id} text={workspaceLabel(workspace)} data-testid="workspace-option">
+          <Option key={workspace.id} value={workspace.id} text={workspaceLabel(workspace)} data-testid="workspace-option" data-name={workspace.name}>
             <div>
               {workspaceLabel(workspace)}
               <span className={styles.secondary}>
