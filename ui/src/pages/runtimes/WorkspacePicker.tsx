@@ -48,6 +48,7 @@ export function WorkspacePicker({
           if (!data.open) setQuery(null);
         }}
         freeform
+        inlinePopup
       >
         {matches.map((workspace) => (
           <Option key={workspace.id} value={workspace.id} text={workspaceLabel(workspace)} data-testid="workspace-option" data-name={workspace.name}>
