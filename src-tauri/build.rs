@@ -29,6 +29,13 @@ const COMMANDS: &[&str] = &[
     "cancel_operation",
     "clear_finished_operations",
     "watch_operations",
+    "check_runtime_version",
+    "check_workspace_versions",
+    "custom_environment_guidance",
+    "update_runtime",
+    "update_all_outdated",
+    "update_preferences",
+    "set_check_updates_at_startup",
 ];
 
 fn main() {

@@ -8,6 +8,7 @@ mod commands;
 mod logging;
 mod paths;
 mod session;
+mod update_commands;
 
 use std::time::Instant;
 
@@ -206,6 +207,13 @@ fn main() {
             azure_commands::cancel_operation,
             azure_commands::clear_finished_operations,
             azure_commands::watch_operations,
+            update_commands::check_runtime_version,
+            update_commands::check_workspace_versions,
+            update_commands::custom_environment_guidance,
+            update_commands::update_runtime,
+            update_commands::update_all_outdated,
+            update_commands::update_preferences,
+            update_commands::set_check_updates_at_startup,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {
