@@ -416,8 +416,8 @@ test('the keyboard reaches the account menu and sign-in choices', async ({ page,
 // rt-custom (custom environment) and rt-fresh (newest).
 const RESEARCH_ID = '/subscriptions/00000000-0000-0000-0000-00000000000b/resourceGroups/rg-research/providers/Microsoft.MachineLearningServices/workspaces/research-ml';
 
-async function openResearch(page, base) {
-  await page.goto(base);
+async function openResearch(page, base, query = '') {
+  await page.goto(`${base}${query}`);
   await page.getByRole('tab', { name: 'Runtimes' }).click();
   await pickWorkspace(page, 'research', 'research-ml');
   await page.getByTestId('versions-summary').waitFor();
@@ -445,7 +445,8 @@ test('outdated runtimes get a badge and a count in the navigation; details show 
   await page.getByTestId('nav-runtimes-outdated').first().filter({ hasText: '3' }).waitFor();
   const label = await page.getByTestId('nav-runtimes-outdated').first().getAttribute('aria-label');
   check(label === '3 runtimes can be updated', `nav count label ${label}`);
-  await page.screenshot({ path: join(SHOTS, 'updates-list-light.png'), fullPage: true });
+  await page.getByTestId('runtime-list').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'updates-list-light.png') });
 
   await openRuntime(page, 'rt-default');
   const banner = page.getByTestId('update-banner');
@@ -563,8 +564,8 @@ test('custom environment: the base image line to rebuild on, a warning for the v
 });
 
 test('update all: the confirmation lists what happens, a runtime already updating is left alone, each update shows in Activity, one summary', async ({ page, base }) => {
-  await openResearch(page, base);
-  // rt-default is being updated from its details page when Update all starts.
+  // Slow updates: rt-default is still being updated from its details page when Update all starts.
+  await openResearch(page, base, '?scenario=slow-updates');
   await openRuntime(page, 'rt-default');
   await page.getByTestId('details-update').click();
   await page.getByTestId('update-confirm').click();
@@ -584,7 +585,7 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   await dialog.getByTestId('update-all-confirm').click();
   await page.getByTestId('update-all-running').waitFor();
   const summary = page.getByTestId('update-all-summary');
-  await summary.getByTestId('update-all-headline').filter({ hasText: '0 updated, 1 failed, 1 need attention, 1 already being updated.' }).waitFor({ timeout: 15_000 });
+  await summary.getByTestId('update-all-headline').filter({ hasText: '0 updated, 1 failed, 1 need attention, 1 already being updated.' }).waitFor({ timeout: 30_000 });
   check((await summary.getByTestId('update-all-item-rt-preview').getAttribute('data-outcome')) === 'failed', 'rt-preview failed');
   await summary.getByTestId('update-all-item-rt-preview').filter({ hasText: 'not newer than' }).waitFor();
   check((await summary.getByTestId('update-all-item-rt-default').getAttribute('data-outcome')) === 'alreadyUpdating', 'rt-default was not updated twice');
@@ -594,7 +595,7 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   await page.getByRole('tab', { name: /Activity/ }).click();
   await page.getByTestId('activity').getByText('Update runtime rt-preview to the newest image').waitFor();
   // The details page's update ends on its own; Activity shows it once.
-  await page.locator('[data-state="succeeded"]').filter({ hasText: 'Update runtime rt-default to the newest image' }).waitFor({ timeout: 15_000 });
+  await page.locator('[data-state="succeeded"]').filter({ hasText: 'Update runtime rt-default to the newest image' }).waitFor({ timeout: 30_000 });
   const defaults = await page.getByTestId('operation-title').filter({ hasText: 'Update runtime rt-default' }).count();
   check(defaults === 1, `rt-default was updated ${defaults} times`);
   await page.screenshot({ path: join(SHOTS, 'update-all-activity-light.png'), fullPage: true });

@@ -2,7 +2,8 @@
 // research-ml holds four runtimes: rt-default (old default image: registry and service agree it
 // is outdated), rt-preview (the registry lists a newer image, the service says no update is
 // needed; its update fails), rt-custom (custom environment pf-custom:1, rebuilt as versions 2
-// and 3) and rt-fresh (newest image). Ages are fixed so tests can assert exact text.
+// and 3) and rt-fresh (newest image). Ages are fixed so tests can assert exact text. An update
+// takes 4 × 700 ms; `?scenario=slow-updates` makes it 4 × 2 s, so a test can act while one runs.
 import type {
   CustomEnvironmentGuidance,
   EnvironmentCandidate,
@@ -187,7 +188,7 @@ function update(publish: Publish, workspaceId: string, request: UpdateRuntimeReq
       };
     },
     target,
-    700,
+    new URLSearchParams(window.location.search).get('scenario') === 'slow-updates' ? 2000 : 700,
   );
 }
 

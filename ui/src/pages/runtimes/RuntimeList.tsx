@@ -19,7 +19,8 @@ const useStyles = makeStyles({
   statusCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0` },
   message: { color: tokens.colorNeutralForeground3 },
   row: { cursor: 'pointer' },
-  nameCell: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+  nameCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, alignItems: 'flex-start', padding: `${tokens.spacingVerticalXS} 0` },
+  badge: { whiteSpace: 'nowrap' },
 });
 
 /**
@@ -66,12 +67,12 @@ export function RuntimeList({
                   {runtime.name}
                 </Link>
                 {isUpdating(runtime.name) ? (
-                  <Badge appearance="tint" color="informative" data-testid="updating-badge">
+                  <Badge className={styles.badge} size="small" appearance="tint" color="informative" data-testid="updating-badge">
                     {t('upd.badge.updating')}
                   </Badge>
                 ) : (
                   versionOf(runtime.name)?.updateAvailable && (
-                    <Badge appearance="filled" color="warning" data-testid="update-badge">
+                    <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
                       {t('upd.badge.available')}
                     </Badge>
                   )
