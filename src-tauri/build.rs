@@ -40,6 +40,13 @@ const COMMANDS: &[&str] = &[
     "list_endpoint_identities",
     "grant_data_scientist",
     "revoke_role_assignment",
+    "check_runtime_version",
+    "check_workspace_versions",
+    "custom_environment_guidance",
+    "update_runtime",
+    "update_all_outdated",
+    "update_preferences",
+    "set_check_updates_at_startup",
 ];
 
 fn main() {

@@ -9,6 +9,7 @@ mod logging;
 mod paths;
 mod permissions_commands;
 mod session;
+mod update_commands;
 
 use std::time::Instant;
 
@@ -219,6 +220,13 @@ fn main() {
             permissions_commands::list_endpoint_identities,
             permissions_commands::grant_data_scientist,
             permissions_commands::revoke_role_assignment,
+            update_commands::check_runtime_version,
+            update_commands::check_workspace_versions,
+            update_commands::custom_environment_guidance,
+            update_commands::update_runtime,
+            update_commands::update_all_outdated,
+            update_commands::update_preferences,
+            update_commands::set_check_updates_at_startup,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

@@ -147,6 +147,11 @@ impl Session {
         self
     }
 
+    /// The settings file the session reads and writes.
+    pub fn settings_path(&self) -> &std::path::Path {
+        &self.settings_path
+    }
+
     /// The account manager for the selected cloud, opened on first use (it reads the keychain).
     pub async fn accounts(&self) -> Result<Arc<AccountManager>, Error> {
         let mut slot = self.accounts.lock().await;
@@ -166,11 +171,6 @@ impl Session {
         }
         *slot = Some(manager.clone());
         Ok(manager)
-    }
-
-    /// The settings file (no secrets in it).
-    pub fn settings_path(&self) -> &std::path::Path {
-        &self.settings_path
     }
 
     /// Whether the current connection is the sandbox (nothing in it is in Azure).

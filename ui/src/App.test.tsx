@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { App } from './App';
-import type { AppInfo } from './backend';
+import type { AppInfo, FleetVersionReport, RuntimeVersionStatus, SessionStatus } from './backend';
 import { resolveTheme } from './theme';
 
 const INFO: AppInfo = {
@@ -11,6 +11,29 @@ const INFO: AppInfo = {
   logDir: '/logs',
   configPath: '/config/settings.json',
   warnings: [],
+};
+
+const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ml-workspace';
+const SANDBOX: SessionStatus = {
+  mode: 'sandbox',
+  me: { objectId: 'oid', tenantId: 'tid', userName: 'alice@contoso.com', displayName: 'Alice' },
+  cloud: 'Sandbox',
+};
+function runtimeStatus(name: string, updateAvailable: boolean): RuntimeVersionStatus {
+  return {
+    workspaceId: WS,
+    workspaceName: 'ml-workspace',
+    runtimeName: name,
+    status: 'Running',
+    updateAvailable,
+    sourcesAgree: true,
+    problems: [],
+  };
+}
+const REPORT: FleetVersionReport = {
+  runtimes: [runtimeStatus('a', true), runtimeStatus('b', true), runtimeStatus('c', false)],
+  outdatedCount: 2,
+  problems: [],
 };
 
 afterEach(() => {
@@ -23,6 +46,7 @@ function backendAnswering(overrides: Partial<Record<string, (payload: unknown) =
     const handler = overrides[command];
     if (handler) return handler(payload);
     if (command === 'app_info') return INFO;
+    if (command === 'update_preferences') return { checkAtStartup: false };
     return null;
   });
 }
@@ -56,6 +80,42 @@ describe('App', () => {
     expect(screen.getByTestId('startup-warning-log_dir_unwritable')).toBeTruthy();
     await waitFor(() => expect(screen.getByTestId('log-dir').textContent).toBe('Not logging to a file in this session'));
     expect(screen.queryByRole('button', { name: 'Open logs folder' })).toBeNull();
+  });
+
+  it('checks the remembered workspace at start-up when the user turned it on, and counts what is behind', async () => {
+    const calls: unknown[] = [];
+    backendAnswering({
+      session_status: () => SANDBOX,
+      update_preferences: () => ({ checkAtStartup: true, lastWorkspaceId: WS }),
+      check_workspace_versions: (payload) => {
+        calls.push(payload);
+        return REPORT;
+      },
+    });
+    render(<App />);
+    await waitFor(() =>
+      expect(screen.getByTestId('startup-update-notice').textContent).toContain('2 runtimes in ml-workspace are behind the newest version.'),
+    );
+    expect(calls).toEqual([{ workspaceIds: [WS] }]);
+    expect(screen.getAllByTestId('nav-runtimes-outdated')[0]?.textContent).toBe('2');
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByTestId('startup-update-notice')).toBeNull();
+  });
+
+  it('does not check at start-up unless the user turned it on', async () => {
+    const commands: string[] = [];
+    mockIPC((command) => {
+      commands.push(command);
+      if (command === 'session_status') return SANDBOX;
+      if (command === 'update_preferences') return { checkAtStartup: false, lastWorkspaceId: WS };
+      if (command === 'app_info') return INFO;
+      return null;
+    });
+    render(<App />);
+    await waitFor(() => expect(commands).toContain('update_preferences'));
+    await new Promise((done) => setTimeout(done, 50));
+    expect(commands).not.toContain('check_workspace_versions');
+    expect(screen.queryByTestId('startup-update-notice')).toBeNull();
   });
 
   it('remembers an explicit theme choice and otherwise follows the system', () => {

@@ -1,7 +1,11 @@
 import { useEffect, useState } from 'react';
 import {
+  Button,
   CounterBadge,
   FluentProvider,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
   Tab,
   TabList,
   Text,
@@ -14,6 +18,7 @@ import { StartupWarnings } from './components/StartupWarnings';
 import { SessionBanner } from './components/SessionBanner';
 import { AccountMenu } from './components/AccountMenu';
 import { SessionProvider, useSession } from './session/SessionProvider';
+import { UpdatesProvider, useUpdates } from './updates/UpdatesProvider';
 import { Welcome } from './pages/Welcome';
 import { Runtimes } from './pages/Runtimes';
 import { Permissions } from './pages/Permissions';
@@ -64,6 +69,8 @@ const useStyles = makeStyles({
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalL,
+    // The page scrolls; banners above it keep their height instead of being squeezed.
+    '& > *': { flexShrink: 0 },
   },
 });
 
@@ -110,6 +117,7 @@ export function App() {
     // provider it would cover the page whenever a menu or dialog opened.
     <FluentProvider theme={theme} data-theme={dark ? 'dark' : 'light'}>
       <SessionProvider>
+      <UpdatesProvider>
       <div className={styles.root}>
       <div className={styles.frame}>
         <nav className={styles.nav} aria-label={t('nav.label')}>
@@ -133,6 +141,7 @@ export function App() {
               >
                 {t(label)}
                 {value === 'activity' && <RunningCount />}
+                {value === 'runtimes' && <OutdatedCount />}
               </Tab>
             ))}
           </TabList>
@@ -143,6 +152,7 @@ export function App() {
         <main className={styles.main}>
           <SessionBanner onSignInAgain={addAccount} />
           {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.info.warnings} />}
+          <StartupUpdateNotice onShowRuntimes={() => navigate('runtimes')} />
           {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} addingAccount={addingAccount} />}
           {page === 'runtimes' && <Runtimes onOpenPermissions={() => navigate('permissions')} />}
           {page === 'permissions' && <Permissions />}
@@ -153,6 +163,7 @@ export function App() {
         </main>
       </div>
       </div>
+      </UpdatesProvider>
       </SessionProvider>
     </FluentProvider>
   );
@@ -167,5 +178,61 @@ function RunningCount() {
       {' '}
       <CounterBadge count={runningCount} size="small" color="brand" data-testid="nav-activity-running" aria-label={t('activity.running', { count: runningCount })} />
     </>
+  );
+}
+
+/** How many runtimes can be updated, beside the Runtimes tab (nothing when none are known). */
+function OutdatedCount() {
+  const { outdatedCount } = useUpdates();
+  if (outdatedCount === 0) return null;
+  return (
+    <>
+      {' '}
+      <CounterBadge
+        count={outdatedCount}
+        size="small"
+        color="important"
+        data-testid="nav-runtimes-outdated"
+        aria-label={t('nav.runtimesOutdated', { count: outdatedCount })}
+      />
+    </>
+  );
+}
+
+/** What the opt-in start-up check found: how many runtimes of the remembered workspace are behind. */
+function StartupUpdateNotice({ onShowRuntimes }: { onShowRuntimes: () => void }) {
+  const { startupNotice: notice, dismissStartupNotice } = useUpdates();
+  if (!notice) return null;
+  const workspace = notice.workspaceName;
+  const text =
+    notice.kind === 'failed'
+      ? t('upd.startup.failed', { workspace, message: notice.error.message })
+      : notice.outdated === 0
+        ? t('upd.startup.current', { workspace })
+        : notice.outdated === 1
+          ? t('upd.startup.oneBehind', { workspace })
+          : t('upd.startup.behind', { workspace, count: notice.outdated });
+  const intent = notice.kind === 'failed' ? 'warning' : notice.outdated > 0 ? 'info' : 'success';
+  return (
+    <MessageBar intent={intent} layout="multiline" data-testid="startup-update-notice" data-outdated={notice.kind === 'checked' ? notice.outdated : undefined}>
+      <MessageBarBody>{text}</MessageBarBody>
+      <MessageBarActions>
+        {notice.kind === 'checked' && notice.outdated > 0 && (
+          <Button
+            size="small"
+            onClick={() => {
+              dismissStartupNotice();
+              onShowRuntimes();
+            }}
+            data-testid="startup-update-show"
+          >
+            {t('upd.startup.show')}
+          </Button>
+        )}
+        <Button size="small" onClick={dismissStartupNotice} data-testid="startup-update-dismiss">
+          {t('upd.startup.dismiss')}
+        </Button>
+      </MessageBarActions>
+    </MessageBar>
   );
 }

@@ -94,6 +94,7 @@ pub fn render() -> String {
         crate::ops::permissions::GrantOutcome,
         crate::ops::permissions::RevokeRequest,
         crate::ops::permissions::RevokeOutcome,
+        crate::settings::UpdatePreferences,
     ];
     let mut text = String::from(
         "// Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.\n\n",

@@ -56,9 +56,34 @@ pub struct Settings {
     /// (`YYYY-MM-DD`); the add-runtime wizard skips that step for six months.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub instance_sign_ins: BTreeMap<String, String>,
+    /// After connecting, check the remembered workspace's runtimes for newer versions and say
+    /// how many are behind. Off unless the user turns it on (it costs requests at every start).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub check_updates_at_startup: bool,
     /// Keys this version does not know (newer versions, other parts of the app): kept as they are.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The update preferences the Settings page shows and changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePreferences {
+    /// See [`Settings::check_updates_at_startup`].
+    pub check_at_startup: bool,
+    /// The workspace (ARM id) picked last, checked at start-up when the app remembers none.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_workspace_id: Option<String>,
+}
+
+impl UpdatePreferences {
+    pub fn from_settings(settings: &Settings) -> UpdatePreferences {
+        UpdatePreferences {
+            check_at_startup: settings.check_updates_at_startup,
+            last_workspace_id: settings.last_workspace_id.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -279,6 +304,30 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(reread["theme"], "dark");
         assert!(reread.get("activeAccount").is_none_or(|v| v.is_null()));
+    }
+
+    #[test]
+    fn the_start_up_update_check_is_off_until_turned_on_and_then_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        std::fs::write(
+            &path,
+            r#"{"lastWorkspaceId":"/subscriptions/s/ws","theme":"dark"}"#,
+        )
+        .unwrap();
+        let loaded = Settings::load(&path).settings;
+        assert!(!loaded.check_updates_at_startup, "off by default");
+        let on = Settings::update(&path, &loaded, |s| s.check_updates_at_startup = true).unwrap();
+        let preferences = UpdatePreferences::from_settings(&Settings::load(&path).settings);
+        assert!(preferences.check_at_startup);
+        assert_eq!(
+            preferences.last_workspace_id.as_deref(),
+            Some("/subscriptions/s/ws")
+        );
+        assert_eq!(on.other["theme"], "dark", "other keys are kept");
+        Settings::update(&path, &on, |s| s.check_updates_at_startup = false).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("checkUpdatesAtStartup"), "{text}");
     }
 
     #[test]

@@ -691,3 +691,13 @@ export type RevokeOutcome = { removed: WorkspaceRoleAssignment,
  * It was already gone when the request arrived.
  */
 alreadyGone: boolean, message: string, };
+
+export type UpdatePreferences = { 
+/**
+ * See [`Settings::check_updates_at_startup`].
+ */
+checkAtStartup: boolean, 
+/**
+ * The workspace (ARM id) picked last, checked at start-up when the app remembers none.
+ */
+lastWorkspaceId?: string, };

@@ -28,6 +28,14 @@ import type {
   WorkspaceCheck,
   WorkspaceListing,
   WorkspaceRoleAssignment,
+  RuntimeVersionStatus,
+  FleetVersionReport,
+  CustomEnvironmentGuidance,
+  UpdateRuntimeRequest,
+  UpdateOutcome,
+  UpdateAllRequest,
+  UpdateAllSummary,
+  UpdatePreferences,
 } from './bindings';
 import { t } from '../i18n';
 
@@ -173,4 +181,17 @@ export const backend = {
   grantDataScientist: (request: GrantRequest) => call<GrantOutcome>('grant_data_scientist', { request }),
   revokeRoleAssignment: (request: RevokeRequest) =>
     call<RevokeOutcome>('revoke_role_assignment', { request }),
+  // Versions and updates.
+  checkRuntimeVersion: (workspaceId: string, runtimeName: string) =>
+    call<RuntimeVersionStatus>('check_runtime_version', { workspaceId, runtimeName }),
+  checkWorkspaceVersions: (workspaceIds: string[]) =>
+    call<FleetVersionReport>('check_workspace_versions', { workspaceIds }),
+  customEnvironmentGuidance: (workspaceId: string, runtimeName: string) =>
+    call<CustomEnvironmentGuidance>('custom_environment_guidance', { workspaceId, runtimeName }),
+  /** Runs as an operation (progress through `watchOperations`); resolves when it has ended. */
+  updateRuntime: (request: UpdateRuntimeRequest) => call<UpdateOutcome>('update_runtime', { request }),
+  updateAllOutdated: (request: UpdateAllRequest) => call<UpdateAllSummary>('update_all_outdated', { request }),
+  updatePreferences: () => call<UpdatePreferences>('update_preferences'),
+  setCheckUpdatesAtStartup: (enabled: boolean) =>
+    call<UpdatePreferences>('set_check_updates_at_startup', { enabled }),
 };

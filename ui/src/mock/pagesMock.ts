@@ -12,7 +12,7 @@ import type {
   SessionStatus,
   TenantSummary,
 } from '../backend/bindings';
-import { runtimesCommand } from './runtimesMock';
+import { cancelMockOperation, runtimesCommand } from './runtimesMock';
 import { permissionsCommand } from './permissionsMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
@@ -228,6 +228,7 @@ export function installPagesMock(): void {
         return null;
       }
       case 'cancel_operation': {
+        cancelMockOperation(String(args.operationId));
         const op = operations.get(String(args.operationId));
         if (op && op.state === 'running') {
           const cancelled: OperationSnapshot = { ...op, state: 'cancelled', message: undefined };

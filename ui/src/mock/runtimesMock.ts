@@ -1,6 +1,7 @@
 // The fake backend's answers for the Runtimes page (page tests only, built with `--mode pages`):
 // three workspaces in two subscriptions, one of them blocked by a missing role; a running and a
 // stopped compute instance; runtimes that can be created (with progress events) and deleted.
+// research-ml holds runtimes behind the newest version (see updatesMock.ts).
 import type {
   CheckResult,
   ComputeInstanceSummary,
@@ -13,6 +14,8 @@ import type {
   WorkspaceSummary,
 } from '../backend/bindings';
 import { iHaveDataScientist } from './permissionsMock';
+
+import { researchRuntimes, updatesCommand } from './updatesMock';
 
 const SUB_A = '00000000-0000-0000-0000-00000000000a';
 const SUB_B = '00000000-0000-0000-0000-00000000000b';
@@ -41,6 +44,7 @@ const WORKSPACES = [
 ];
 
 const CONTOSO = WORKSPACES[0] as WorkspaceSummary;
+const RESEARCH = WORKSPACES[2] as WorkspaceSummary;
 
 const LISTING: WorkspaceListing = {
   subscriptions: [
@@ -133,8 +137,9 @@ function runtime(name: string, computeInstance: string): RuntimeDetails {
     statusText: 'Running',
     computeInstanceName: computeInstance,
     customAppName: name,
-    dockerImage: 'mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:20240111.v2',
-    imageTag: '20240111.v2',
+    // A new runtime starts on the newest default image.
+    dockerImage: 'mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:20251211.v12',
+    imageTag: '20251211.v12',
     environment: null,
     createdOn: '2026-11-28T12:00:00Z',
     modifiedOn: '2026-11-28T12:00:00Z',
@@ -151,15 +156,36 @@ function runtime(name: string, computeInstance: string): RuntimeDetails {
   };
 }
 
-type Publish = (snapshot: OperationSnapshot) => void;
+export type Publish = (snapshot: OperationSnapshot) => void;
 
-const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+export const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-async function longOperation<T>(publish: Publish, kind: OperationSnapshot['kind'], title: string, stages: OperationSnapshot['stage'][], result: () => T): Promise<T> {
+/** Operations the user cancelled; a running one stops at its next step. */
+const cancelled = new Set<string>();
+
+export function cancelMockOperation(id: string): void {
+  cancelled.add(id);
+}
+
+/**
+ * A fake long operation: each stage for `stageMs` (400 ms), then the result (or the error `result` throws).
+ * Cancelling ends it with the backend's `cancelled` error.
+ */
+export async function longOperation<T>(
+  publish: Publish,
+  kind: OperationSnapshot['kind'],
+  title: string,
+  stages: OperationSnapshot['stage'][],
+  result: () => T,
+  target: string = title,
+  stageMs = 400,
+): Promise<T> {
   state.operations += 1;
   const started = Date.now();
-  const base = { id: `op-${state.operations}`, kind, title, target: title, startedAt: new Date(started).toISOString(), resumed: false };
+  const base = { id: `op-${state.operations}`, kind, title, target, startedAt: new Date(started).toISOString(), resumed: false };
+  let last: OperationSnapshot['stage'] = 'requested';
   for (const stage of stages) {
+    last = stage;
     const snapshot: OperationSnapshot = {
       ...base,
       state: 'running',
@@ -168,11 +194,20 @@ async function longOperation<T>(publish: Publish, kind: OperationSnapshot['kind'
       elapsedMs: Date.now() - started,
     };
     publish(snapshot);
-    await pause(400);
+    await pause(stageMs);
+    if (cancelled.has(base.id)) {
+      publish({ ...base, state: 'cancelled', stage, elapsedMs: Date.now() - started });
+      throw { code: 'cancelled', message: `${title} was cancelled.` };
+    }
   }
-  const value = result();
-  publish({ ...base, state: 'succeeded', stage: 'done', elapsedMs: Date.now() - started });
-  return value;
+  try {
+    const value = result();
+    publish({ ...base, state: 'succeeded', stage: 'done', elapsedMs: Date.now() - started });
+    return value;
+  } catch (error) {
+    publish({ ...base, state: 'failed', stage: last, elapsedMs: Date.now() - started, error: error as OperationSnapshot['error'] });
+    throw error;
+  }
 }
 
 function signInStatus(instanceName: string, region: string) {
@@ -203,10 +238,14 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
     }
     case 'list_runtimes':
       return pause(100).then(() =>
-        args.workspaceId === CONTOSO.id ? state.runtimes.map((r) => ({ ...r })) : [],
+        args.workspaceId === CONTOSO.id
+          ? state.runtimes.map((r) => ({ ...r }))
+          : args.workspaceId === RESEARCH.id
+            ? researchRuntimes().map((r) => ({ ...r }))
+            : [],
       );
     case 'runtime_details': {
-      const found = state.runtimes.find((r) => r.name === args.runtimeName);
+      const found = [...state.runtimes, ...researchRuntimes()].find((r) => r.name === args.runtimeName);
       return found ? Promise.resolve(found) : Promise.reject({ code: 'not_found', message: `Runtime ${String(args.runtimeName)} does not exist.` });
     }
     case 'list_compute_instances':
@@ -253,6 +292,8 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       return pause(200).then(() => null);
     }
     default:
-      return undefined;
+      return updatesCommand(command, args, publish, (id) =>
+        id === CONTOSO.id ? state.runtimes : id === RESEARCH.id ? researchRuntimes() : [],
+      );
   }
 }

@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   Body1,
   Button,
   Card,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
   Spinner,
   Subtitle2,
   Text,
@@ -25,6 +28,10 @@ import { RuntimeList } from './runtimes/RuntimeList';
 import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
 import { AddRuntimeWizard } from './runtimes/AddRuntimeWizard';
 import { blockingReason } from './runtimes/model';
+import { UpdateAllDialog, UpdateAllStatus } from './runtimes/UpdateAll';
+import { useUpdates } from '../updates/UpdatesProvider';
+import { useSession } from '../session/SessionProvider';
+import { planUpdateAll, runtimeKey, runtimesBeingUpdated } from '../updates/model';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1100px' },
@@ -32,6 +39,7 @@ const useStyles = makeStyles({
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
   header: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' },
   reason: { color: tokens.colorPaletteRedForeground1 },
+  versions: { color: tokens.colorNeutralForeground2 },
 });
 
 type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wizard' };
@@ -43,6 +51,11 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
   const [check, setCheck] = useState<Loaded<WorkspaceCheck> | null>(null);
   const [runtimes, setRuntimes] = useState<Loaded<RuntimeSummary[]> | null>(null);
   const [view, setView] = useState<View>({ kind: 'list' });
+  const [confirmingUpdateAll, setConfirmingUpdateAll] = useState(false);
+  const updates = useUpdates();
+  const { checkWorkspaces, startUpdateAll } = updates;
+  const { operations } = useSession();
+  const updating = useMemo(() => runtimesBeingUpdated(operations.map((op) => op.snapshot)), [operations]);
 
   const loadChecks = useCallback(async (workspaceId: string) => {
     setCheck({ kind: 'loading' });
@@ -70,7 +83,15 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
     // eslint-disable-next-line react-hooks/set-state-in-effect
     void loadChecks(workspaceId);
     void loadRuntimes(workspaceId);
-  }, [workspaceId, loadChecks, loadRuntimes]);
+    void checkWorkspaces([workspaceId]);
+  }, [workspaceId, loadChecks, loadRuntimes, checkWorkspaces]);
+
+  // When "Update all" ends, the list shows where each runtime is now.
+  const updateAllKind = updates.updateAll?.kind;
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (workspaceId !== null && (updateAllKind === 'done' || updateAllKind === 'failed')) void loadRuntimes(workspaceId);
+  }, [updateAllKind, workspaceId, loadRuntimes]);
 
   function choose(next: WorkspaceSummary) {
     workspaceChoice.choose(next);
@@ -84,7 +105,14 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
   function refresh() {
     if (workspaceId === null) return;
     void loadRuntimes(workspaceId);
+    void checkWorkspaces([workspaceId]);
   }
+
+  const report = workspaceId ? updates.reportOf(workspaceId) : undefined;
+  const versionsChecking = workspaceId !== null && updates.checking.has(workspaceId.toLowerCase());
+  const versionsError = workspaceId ? updates.checkErrors.get(workspaceId.toLowerCase()) : undefined;
+  const plan = planUpdateAll(report?.runtimes ?? [], updating);
+  const outdated = report?.outdatedCount ?? 0;
 
   const addButton = (label: string) => (
     <Button appearance="primary" disabled={!canAdd} onClick={() => setView({ kind: 'wizard' })} data-testid="add-runtime">
@@ -115,7 +143,10 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
           key={`${workspace.id}/${view.name}`}
           workspace={workspace}
           runtimeName={view.name}
-          onBack={() => setView({ kind: 'list' })}
+          onBack={() => {
+            setView({ kind: 'list' });
+            refresh();
+          }}
           onDeleted={() => {
             setView({ kind: 'list' });
             refresh();
@@ -155,6 +186,13 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
                 <Button onClick={refresh} disabled={runtimes?.kind === 'loading'} data-testid="runtimes-refresh">
                   {t('rt.list.refresh')}
                 </Button>
+                <Button
+                  onClick={() => setConfirmingUpdateAll(true)}
+                  disabled={outdated === 0 || updates.updateAll?.kind === 'running'}
+                  data-testid="update-all"
+                >
+                  {t('upd.all.button')}
+                </Button>
                 {addButton(t('rt.list.add'))}
               </div>
             </div>
@@ -163,6 +201,21 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
                 {t('rt.list.addBlocked', { reason: blocked })}
               </Text>
             )}
+            {versionsChecking && <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.checking')} data-testid="versions-checking" />}
+            {!versionsChecking && report && report.runtimes.length > 0 && (
+              <Text className={styles.versions} data-testid="versions-summary" data-outdated={outdated}>
+                {outdated > 0 ? t('upd.all.outdated', { count: outdated }) : t('upd.all.none')}
+              </Text>
+            )}
+            {!versionsChecking && versionsError && (
+              <MessageBar intent="warning" layout="multiline" data-testid="versions-error">
+                <MessageBarBody>
+                  <MessageBarTitle>{t('upd.checkFailed')}</MessageBarTitle>
+                  {versionsError.message} {versionsError.remedy}
+                </MessageBarBody>
+              </MessageBar>
+            )}
+            <UpdateAllStatus />
             {runtimes?.kind === 'loading' && <Spinner size="small" label={t('rt.list.loading')} />}
             {runtimes?.kind === 'error' && <ErrorMessage error={runtimes.error} />}
             {runtimes?.kind === 'loaded' && runtimes.value.length === 0 && (
@@ -176,8 +229,23 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
               </div>
             )}
             {runtimes?.kind === 'loaded' && runtimes.value.length > 0 && (
-              <RuntimeList runtimes={runtimes.value} onOpen={(name) => setView({ kind: 'details', name })} />
+              <RuntimeList
+                runtimes={runtimes.value}
+                onOpen={(name) => setView({ kind: 'details', name })}
+                versionOf={(name) => updates.statusOf(workspace.id, name)}
+                isUpdating={(name) => updating.has(runtimeKey(workspace.id, name))}
+              />
             )}
+            <UpdateAllDialog
+              open={confirmingUpdateAll}
+              workspaceName={workspace.name}
+              plan={plan}
+              onClose={() => setConfirmingUpdateAll(false)}
+              onConfirm={() => {
+                setConfirmingUpdateAll(false);
+                void startUpdateAll([workspace.id], plan);
+              }}
+            />
           </Card>
         </>
       )}

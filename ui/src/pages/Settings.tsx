@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Button,
   Card,
@@ -7,6 +7,7 @@ import {
   Field,
   Spinner,
   Subtitle2,
+  Switch,
   Text,
   makeStyles,
   tokens,
@@ -52,6 +53,7 @@ export function Settings({
         {appInfo.kind === 'error' && <ErrorMessage error={appInfo.error} />}
         {appInfo.kind === 'loaded' && <About info={appInfo.info} />}
       </Card>
+      <UpdateSettings />
       <Card className={styles.card}>
         <Field label={<Subtitle2 as="h2">{t('settings.appearance')}</Subtitle2>}>
           <RadioGroup
@@ -105,5 +107,52 @@ function About({ info }: { info: AppInfo }) {
       )}
       {openError && <ErrorMessage error={openError} />}
     </>
+  );
+}
+
+/** The opt-in start-up update check, kept in the settings file by the backend. */
+function UpdateSettings() {
+  const styles = useStyles();
+  const [enabled, setEnabled] = useState<boolean | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  useEffect(() => {
+    let live = true;
+    backend.updatePreferences().then(
+      (preferences) => live && setEnabled(preferences.checkAtStartup),
+      (reason: unknown) => live && setError(toAppError(reason)),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  async function change(next: boolean) {
+    setSaving(true);
+    setError(null);
+    try {
+      setEnabled((await backend.setCheckUpdatesAtStartup(next)).checkAtStartup);
+    } catch (reason) {
+      setError(toAppError(reason));
+    } finally {
+      setSaving(false);
+    }
+  }
+  return (
+    <Card className={styles.card}>
+      <Subtitle2 as="h2">{t('settings.updates')}</Subtitle2>
+      {enabled === null && !error && <Spinner size="tiny" label={t('settings.updates.loading')} />}
+      {enabled !== null && (
+        <Field hint={t('settings.updates.startupHint')}>
+          <Switch
+            checked={enabled}
+            disabled={saving}
+            onChange={(_, data) => void change(data.checked)}
+            label={t('settings.updates.startup')}
+            data-testid="check-updates-at-startup"
+          />
+        </Field>
+      )}
+      {error && <ErrorMessage error={error} />}
+    </Card>
   );
 }

@@ -501,10 +501,17 @@ async fn check_one_workspace(
         ),
         Err(error) => (Vec::new(), Some(error)),
     };
-    let answers: Vec<(usize, Result<bool>)> = stream::iter(runtimes.iter().enumerate())
-        .map(|(index, runtime)| {
+    // Owned names, not references: the desktop shell's commands must be `Send` futures, and a
+    // stream closure taking a borrowed item defeats the compiler's proof of that.
+    let names: Vec<(usize, String)> = runtimes
+        .iter()
+        .map(|runtime| runtime.name.clone())
+        .enumerate()
+        .collect();
+    let answers: Vec<(usize, Result<bool>)> = stream::iter(names)
+        .map(|(index, name)| {
             let flow = &flow;
-            async move { (index, flow.need_upgrade(&runtime.name).await) }
+            async move { (index, flow.need_upgrade(&name).await) }
         })
         .buffer_unordered(max_parallel.max(1))
         .collect()
@@ -548,16 +555,15 @@ async fn check_fleet(
     let latest = latest_runtime_tag(services, options.registry_page_size).await;
     let latest_ref = latest.as_ref().map(Option::as_ref);
     let mut seen = HashSet::new();
-    let unique: Vec<&String> = workspace_ids
+    let unique: Vec<String> = workspace_ids
         .iter()
         .filter(|id| seen.insert(id.to_lowercase()))
+        .cloned()
         .collect();
     let results: Vec<(String, Result<WorkspaceStatuses>)> = stream::iter(unique)
         .map(|id| async move {
-            (
-                id.clone(),
-                check_one_workspace(services, id, latest_ref, options.max_parallel).await,
-            )
+            let result = check_one_workspace(services, &id, latest_ref, options.max_parallel).await;
+            (id, result)
         })
         .buffer_unordered(options.max_parallel.max(1))
         .collect()

@@ -1,11 +1,34 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { Badge, Button, Card, Spinner, Subtitle1, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type RuntimeDetails, type WorkspaceSummary } from '../../backend';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  Badge,
+  Button,
+  Card,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle1,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import {
+  backend,
+  toAppError,
+  type AppError,
+  type RuntimeDetails,
+  type RuntimeVersionStatus,
+  type WorkspaceSummary,
+} from '../../backend';
 import { t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
 import { DeleteRuntimeDialog } from './DeleteRuntimeDialog';
 import { statusColor, statusText, studioUrl } from './model';
+import { UpdateResult, UpdateRuntimeDialog } from './UpdateRuntimeDialog';
+import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
+import { useUpdates } from '../../updates/UpdatesProvider';
+import { environmentName, runtimeKey, sourceVerdict, sourcesDisagree, versionWithAge } from '../../updates/model';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -14,9 +37,15 @@ const useStyles = makeStyles({
   fields: { margin: 0, display: 'grid', gridTemplateColumns: 'minmax(160px, max-content) 1fr', rowGap: tokens.spacingVerticalS, columnGap: tokens.spacingHorizontalL },
   term: { color: tokens.colorNeutralForeground3 },
   value: { margin: 0, wordBreak: 'break-all', userSelect: 'text' },
+  bannerLine: { display: 'block', marginTop: tokens.spacingVerticalXXS },
+  muted: { color: tokens.colorNeutralForeground3 },
+  checking: { alignSelf: 'flex-start' },
+  resultRow: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, alignItems: 'flex-start' },
 });
 
-/** Everything the service says about one runtime, "Open in Azure ML studio", and delete. */
+type VersionCheck = { kind: 'checking'; manual: boolean } | { kind: 'checked'; manual: boolean } | { kind: 'error'; error: AppError };
+
+/** Everything the service says about one runtime, its version (banner, Check version, Update), "Open in Azure ML studio", and delete. */
 export function RuntimeDetailsView({
   workspace,
   runtimeName,
@@ -32,6 +61,15 @@ export function RuntimeDetailsView({
   const [details, setDetails] = useState<RuntimeDetails | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const [updating, setUpdating] = useState(false);
+  const [check, setCheck] = useState<VersionCheck | null>(null);
+  const top = useRef<HTMLElement>(null);
+  const updates = useUpdates();
+  const { recordStatus, clearRun } = updates;
+  const status = updates.statusOf(workspace.id, runtimeName) ?? null;
+  const run = updates.runs.get(runtimeKey(workspace.id, runtimeName)) ?? null;
+  const operation = useUpdateOperation(workspace.id, runtimeName, run?.since);
+  const updateRunning = run?.kind === 'running' || operation?.state === 'running';
 
   const load = useCallback(async () => {
     setError(null);
@@ -42,11 +80,38 @@ export function RuntimeDetailsView({
     }
   }, [workspace.id, runtimeName]);
 
+  const checkVersion = useCallback(
+    async (manual: boolean) => {
+      setCheck({ kind: 'checking', manual });
+      try {
+        recordStatus(await backend.checkRuntimeVersion(workspace.id, runtimeName));
+        setCheck({ kind: 'checked', manual });
+      } catch (reason) {
+        setCheck({ kind: 'error', error: toAppError(reason) });
+      }
+    },
+    [workspace.id, runtimeName, recordStatus],
+  );
+
+  // The page opens at its top, where the update banner is, even when the list was scrolled.
+  useEffect(() => {
+    top.current?.closest('main')?.scrollTo?.({ top: 0 });
+  }, []);
+
   useEffect(() => {
     // Loading is what this effect is for: it sets state when the answer arrives.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
-  }, [load]);
+    // Opening the page checks for a newer version (the banner).
+    void checkVersion(false);
+  }, [load, checkVersion]);
+
+  // When an update ends, show what the runtime is now.
+  const runKind = run?.kind;
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (runKind === 'succeeded' || runKind === 'failed') void load();
+  }, [runKind, load]);
 
   const none = t('rt.none');
   const field = (label: MessageKey, value: ReactNode) => (
@@ -57,17 +122,68 @@ export function RuntimeDetailsView({
   );
 
   return (
-    <section className={styles.page} data-testid="runtime-details">
+    <section ref={top} className={styles.page} data-testid="runtime-details">
       <div className={styles.actions}>
         <Button onClick={onBack} data-testid="details-back">
           {t('rt.details.back')}
         </Button>
         <Button onClick={() => void load()}>{t('rt.details.refresh')}</Button>
+        <Button
+          onClick={() => void checkVersion(true)}
+          disabled={check?.kind === 'checking'}
+          data-testid="check-version"
+        >
+          {t('upd.check')}
+        </Button>
+        <Button
+          appearance={status?.updateAvailable ? 'primary' : 'secondary'}
+          onClick={() => setUpdating(true)}
+          disabled={!details}
+          data-testid="details-update"
+        >
+          {t('upd.update')}
+        </Button>
         <Button onClick={() => setDeleting(true)} disabled={!details} data-testid="details-delete">
           {t('rt.details.delete')}
         </Button>
       </div>
+      {status?.updateAvailable && !updateRunning && <UpdateBanner status={status} />}
       <Subtitle1 as="h2">{runtimeName}</Subtitle1>
+      {check?.kind === 'checking' && <Spinner className={styles.checking} size="tiny" labelPosition="after" label={t('upd.checking')} data-testid="version-checking" />}
+      {check?.kind === 'error' && (
+        <MessageBar intent="warning" layout="multiline" data-testid="version-check-failed">
+          <MessageBarBody>
+            <MessageBarTitle>{t('upd.checkFailed')}</MessageBarTitle>
+            {check.error.message} {check.error.remedy}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {check?.kind === 'checked' && check.manual && status && !status.updateAvailable && (
+        <MessageBar intent="success" data-testid="version-up-to-date">
+          <MessageBarBody>
+            {status.current
+              ? t('upd.upToDate', { name: runtimeName, version: status.current.label })
+              : t('upd.upToDateCustom', { name: runtimeName })}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {!updating && updateRunning && (
+        <Card className={styles.card} data-testid="update-running">
+          <Text weight="semibold">{t('upd.progress.title', { name: runtimeName })}</Text>
+          <UpdateProgress snapshot={operation} since={run?.since ?? (operation ? Date.parse(operation.startedAt) : 0)} />
+          <div className={styles.actions}>
+            <Button onClick={() => setUpdating(true)}>{t('upd.update')}</Button>
+          </div>
+        </Card>
+      )}
+      {!updating && run && run.kind !== 'running' && (
+        <div className={styles.resultRow}>
+          <UpdateResult workspaceId={workspace.id} runtimeName={runtimeName} />
+          <Button size="small" onClick={() => clearRun(workspace.id, runtimeName)} data-testid="update-result-dismiss">
+            {t('upd.result.dismiss')}
+          </Button>
+        </div>
+      )}
       {error && <ErrorMessage error={error} />}
       {!details && !error && <Spinner size="small" label={t('rt.details.loading')} />}
       {details && (
@@ -88,6 +204,8 @@ export function RuntimeDetailsView({
               field('rt.field.fromExisting', details.fromExistingCustomApp ? t('rt.yes') : t('rt.no'))}
             {field('rt.field.image', details.dockerImage)}
             {field('rt.field.imageTag', details.imageTag)}
+            {status && field('upd.field.version', <VersionText status={status} />)}
+            {status?.latest && field('upd.field.latest', versionWithAge(status.latest))}
             {field('rt.field.environment', details.environment ?? t('rt.defaultEnvironment'))}
             {field('rt.field.endpoint', details.endpointUrl)}
             {(details.publishedPort !== null || details.targetPort !== null) &&
@@ -105,6 +223,16 @@ export function RuntimeDetailsView({
         <CopyableText text={studioUrl(runtimeName, workspace.id)} testId="studio-url" />
       </Card>
       {details && (
+        <UpdateRuntimeDialog
+          open={updating}
+          workspaceId={workspace.id}
+          runtimeName={runtimeName}
+          instanceName={details.computeInstanceName}
+          status={status}
+          onClose={() => setUpdating(false)}
+        />
+      )}
+      {details && (
         <DeleteRuntimeDialog
           open={deleting}
           workspaceId={workspace.id}
@@ -118,5 +246,53 @@ export function RuntimeDetailsView({
         />
       )}
     </section>
+  );
+}
+
+function VersionText({ status }: { status: RuntimeVersionStatus }) {
+  if (status.current) return <span data-testid="details-version">{versionWithAge(status.current)}</span>;
+  if (status.customEnvironment) {
+    return <span data-testid="details-version">{t('upd.field.customVersion', { environment: environmentName(status.customEnvironment) })}</span>;
+  }
+  return <span data-testid="details-version">{status.dockerImage ?? t('rt.none')}</span>;
+}
+
+/** The banner at the top of the details page when a newer version exists. */
+function UpdateBanner({ status }: { status: RuntimeVersionStatus }) {
+  const styles = useStyles();
+  const name = status.runtimeName;
+  return (
+    <MessageBar intent="warning" layout="multiline" data-testid="update-banner">
+      <MessageBarBody>
+        <MessageBarTitle>{t('upd.banner.title')}</MessageBarTitle>
+        <span className={styles.bannerLine} data-testid="update-banner-current">
+          {status.customEnvironment
+            ? t('upd.banner.custom', { name, environment: environmentName(status.customEnvironment) })
+            : status.current
+              ? t('upd.banner.current', { name, version: versionWithAge(status.current) })
+              : t('upd.banner.unknownCurrent', { name })}
+        </span>
+        {status.latest && (
+          <span className={styles.bannerLine} data-testid="update-banner-latest">
+            {t('upd.banner.latest', { version: versionWithAge(status.latest) })}
+          </span>
+        )}
+        {!status.sourcesAgree && (
+          <span className={styles.bannerLine} data-testid="update-banner-sources" data-disagree={sourcesDisagree(status)}>
+            {t('upd.banner.sources', {
+              registry: sourceVerdict(status.registrySaysOutdated),
+              service: sourceVerdict(status.serviceSaysOutdated),
+            })}
+            {status.explanation && ` ${status.explanation}`}
+          </span>
+        )}
+        {status.problems.length > 0 && (
+          <span className={styles.bannerLine}>
+            {t('upd.banner.problems', { problems: status.problems.map((problem) => problem.message).join(' ') })}
+          </span>
+        )}
+        <span className={styles.bannerLine}>{t('upd.banner.action')}</span>
+      </MessageBarBody>
+    </MessageBar>
   );
 }

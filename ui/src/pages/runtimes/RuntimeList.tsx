@@ -11,7 +11,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { RuntimeSummary } from '../../backend';
+import type { RuntimeSummary, RuntimeVersionStatus } from '../../backend';
 import { t } from '../../i18n';
 import { statusColor, statusText } from './model';
 
@@ -19,10 +19,25 @@ const useStyles = makeStyles({
   statusCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0` },
   message: { color: tokens.colorNeutralForeground3 },
   row: { cursor: 'pointer' },
+  nameCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, alignItems: 'flex-start', padding: `${tokens.spacingVerticalXS} 0` },
+  badge: { whiteSpace: 'nowrap' },
 });
 
-/** The workspace's runtimes; the name opens the details (mouse or keyboard). */
-export function RuntimeList({ runtimes, onOpen }: { runtimes: RuntimeSummary[]; onOpen: (name: string) => void }) {
+/**
+ * The workspace's runtimes; the name opens the details (mouse or keyboard). A runtime with a
+ * newer version shows an "Update available" badge, one being updated an "Updating" badge.
+ */
+export function RuntimeList({
+  runtimes,
+  onOpen,
+  versionOf = () => undefined,
+  isUpdating = () => false,
+}: {
+  runtimes: RuntimeSummary[];
+  onOpen: (name: string) => void;
+  versionOf?: (name: string) => RuntimeVersionStatus | undefined;
+  isUpdating?: (name: string) => boolean;
+}) {
   const styles = useStyles();
   const none = t('rt.none');
   return (
@@ -47,9 +62,22 @@ export function RuntimeList({ runtimes, onOpen }: { runtimes: RuntimeSummary[]; 
             onClick={() => onOpen(runtime.name)}
           >
             <TableCell>
-              <Link as="button" onClick={() => onOpen(runtime.name)} data-testid="runtime-open">
-                {runtime.name}
-              </Link>
+              <div className={styles.nameCell}>
+                <Link as="button" onClick={() => onOpen(runtime.name)} data-testid="runtime-open">
+                  {runtime.name}
+                </Link>
+                {isUpdating(runtime.name) ? (
+                  <Badge className={styles.badge} size="small" appearance="tint" color="informative" data-testid="updating-badge">
+                    {t('upd.badge.updating')}
+                  </Badge>
+                ) : (
+                  versionOf(runtime.name)?.updateAvailable && (
+                    <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
+                      {t('upd.badge.available')}
+                    </Badge>
+                  )
+                )}
+              </div>
             </TableCell>
             <TableCell>
               <div className={styles.statusCell}>

@@ -3,6 +3,8 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { Runtimes } from '../Runtimes';
+import { SessionProvider } from '../../session/SessionProvider';
+import { UpdatesProvider } from '../../updates/UpdatesProvider';
 import type { CheckResult, InstanceChoice, WorkspaceListing } from '../../backend';
 
 const WS_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
@@ -62,6 +64,8 @@ function backend(roleStatus: CheckResult['status']) {
         return { workspace: LISTING.workspaces[0], report: { checks: [{ ...ROLE, status: roleStatus }], blocked: roleStatus === 'failed' } };
       case 'list_runtimes':
         return [];
+      case 'check_workspace_versions':
+        return { runtimes: [], outdatedCount: 0, problems: [] };
       case 'list_compute_instances':
         return [INSTANCE];
       case 'validate_runtime_name':
@@ -78,7 +82,11 @@ function renderPage() {
   window.localStorage.setItem('pfrm.runtimes.workspace', WS_ID);
   render(
     <FluentProvider theme={webLightTheme}>
-      <Runtimes />
+      <SessionProvider>
+        <UpdatesProvider>
+          <Runtimes />
+        </UpdatesProvider>
+      </SessionProvider>
     </FluentProvider>,
   );
 }

@@ -1,0 +1,185 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import type { RuntimeVersionStatus, UpdateAllItem } from '../../backend';
+import { t } from '../../i18n';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { CopyableText } from './CopyableText';
+import { useUpdates } from '../../updates/UpdatesProvider';
+import { environmentName, summaryHeadline, versionWithAge, type UpdateAllPlan } from '../../updates/model';
+
+const useStyles = makeStyles({
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
+  box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS },
+  block: { display: 'block', margin: `${tokens.spacingVerticalXXS} 0` },
+});
+
+function directLine(runtime: RuntimeVersionStatus): string {
+  return runtime.current ? `${runtime.runtimeName}: ${versionWithAge(runtime.current)}` : runtime.runtimeName;
+}
+
+/** The confirmation of "Update all": what will be updated, what needs the user, what is left alone. */
+export function UpdateAllDialog({
+  open,
+  workspaceName,
+  plan,
+  onConfirm,
+  onClose,
+}: {
+  open: boolean;
+  workspaceName: string;
+  plan: UpdateAllPlan;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  const styles = useStyles();
+  return (
+    <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()}>
+      <DialogSurface data-testid="update-all-dialog">
+        <DialogBody>
+          <DialogTitle>{t('upd.all.title', { workspace: workspaceName })}</DialogTitle>
+          <DialogContent className={styles.content}>
+            {plan.direct.length > 0 ? (
+              <div className={styles.box}>
+                <Text weight="semibold">{t('upd.all.direct', { count: plan.direct.length })}</Text>
+                <ul className={styles.list} data-testid="update-all-direct">
+                  {plan.direct.map((runtime) => (
+                    <li key={runtime.runtimeName}>{directLine(runtime)}</li>
+                  ))}
+                </ul>
+                <Text size={200}>{t('upd.all.restarts')}</Text>
+              </div>
+            ) : (
+              <Text>{t('upd.all.directNone')}</Text>
+            )}
+            {plan.attention.length > 0 && (
+              <div className={styles.box}>
+                <Text weight="semibold">{t('upd.all.attention', { count: plan.attention.length })}</Text>
+                <ul className={styles.list} data-testid="update-all-attention">
+                  {plan.attention.map((runtime) => (
+                    <li key={runtime.runtimeName}>
+                      {runtime.customEnvironment
+                        ? t('upd.all.attentionItem', { name: runtime.runtimeName, environment: environmentName(runtime.customEnvironment) })
+                        : t('upd.all.attentionOther', { name: runtime.runtimeName })}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            {plan.alreadyUpdating.length > 0 && (
+              <div className={styles.box}>
+                <Text weight="semibold">{t('upd.all.already', { count: plan.alreadyUpdating.length })}</Text>
+                <ul className={styles.list} data-testid="update-all-already">
+                  {plan.alreadyUpdating.map((runtime) => (
+                    <li key={runtime.runtimeName}>{runtime.runtimeName}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={onClose} data-testid="update-all-cancel">
+              {t('upd.dialog.cancel')}
+            </Button>
+            <Button appearance="primary" disabled={plan.direct.length === 0} onClick={onConfirm} data-testid="update-all-confirm">
+              {t('upd.all.confirm', { count: plan.direct.length })}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function itemLine(item: UpdateAllItem): string {
+  const name = item.runtimeName;
+  switch (item.outcome) {
+    case 'updated':
+      return item.to ? t('upd.all.item.updated', { name, version: item.to.label }) : t('upd.all.item.updatedPlain', { name });
+    case 'failed':
+      return t('upd.all.item.failed', { name, message: item.error ? `${item.error.message} ${item.error.remedy ?? ''}`.trim() : '' });
+    case 'needsAttention':
+      return t('upd.all.item.needsAttention', { name, attention: item.attention ?? '' });
+    case 'alreadyUpdating':
+      return t('upd.all.item.alreadyUpdating', { name });
+  }
+}
+
+/** "Update all" while it runs, then its one summary (kept until dismissed). */
+export function UpdateAllStatus() {
+  const styles = useStyles();
+  const updates = useUpdates();
+  const run = updates.updateAll;
+  if (!run) return null;
+  if (run.kind === 'running') {
+    return (
+      <MessageBar intent="info" data-testid="update-all-running">
+        <MessageBarBody>
+          <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.running', { count: run.plan.direct.length })} />
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+  if (run.kind === 'failed') {
+    return (
+      <div className={styles.box} data-testid="update-all-summary" data-failed="true">
+        <ErrorMessage error={run.error} />
+        <div className={styles.actions}>
+          <Button size="small" onClick={updates.clearUpdateAll}>
+            {t('upd.result.dismiss')}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+  const { summary } = run;
+  const intent = summary.failed > 0 ? 'error' : summary.needsAttention > 0 ? 'warning' : 'success';
+  return (
+    <MessageBar intent={intent} layout="multiline" data-testid="update-all-summary" data-failed={summary.failed > 0}>
+      <MessageBarBody>
+        <MessageBarTitle className={styles.block}>{t('upd.all.summaryTitle')}</MessageBarTitle>
+        <Text as="p" className={styles.block} data-testid="update-all-headline">
+          {summaryHeadline(summary)}
+        </Text>
+        <ul className={styles.list}>
+          {summary.items.map((item) => (
+            <li key={`${item.workspaceId}/${item.runtimeName}`} data-testid={`update-all-item-${item.runtimeName}`} data-outcome={item.outcome}>
+              {itemLine(item)}
+            </li>
+          ))}
+          {summary.problems.map((problem) => (
+            <li key={problem.workspaceId}>
+              {t('upd.all.problem', { workspace: problem.workspaceId, message: problem.error.message })}
+            </li>
+          ))}
+        </ul>
+        {summary.dockerfileFromLine && (
+          <div className={styles.box}>
+            <Text>{t('upd.all.fromLine')}</Text>
+            <CopyableText text={summary.dockerfileFromLine} testId="update-all-from-line" />
+          </div>
+        )}
+        <div className={styles.actions}>
+          <Button size="small" onClick={updates.clearUpdateAll} data-testid="update-all-dismiss">
+            {t('upd.result.dismiss')}
+          </Button>
+        </div>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}

@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+import { Badge, Text, makeStyles, tokens, type BadgeProps } from '@fluentui/react-components';
+import type { OperationSnapshot } from '../../backend';
+import { t, type MessageKey } from '../../i18n';
+import { useSession } from '../../session/SessionProvider';
+import { formatElapsed } from './model';
+import { UPDATE_STEPS, isUpdateOf, updateStepStates, type StepState } from '../../updates/model';
+
+const useStyles = makeStyles({
+  box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  step: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+const STEP_BADGE: Record<StepState, { color: BadgeProps['color']; label: MessageKey }> = {
+  done: { color: 'success', label: 'upd.step.done' },
+  current: { color: 'brand', label: 'upd.step.current' },
+  waiting: { color: 'subtle', label: 'upd.step.waiting' },
+};
+
+/** The newest update operation of a runtime (started at or after `since`, when given). */
+export function useUpdateOperation(workspaceId: string, runtimeName: string, since?: number): OperationSnapshot | null {
+  const { operations } = useSession();
+  // The session lists the newest first.
+  const found = operations.find(
+    ({ snapshot }) =>
+      isUpdateOf(snapshot, workspaceId, runtimeName) &&
+      (since === undefined || Date.parse(snapshot.startedAt) >= since - 5000),
+  );
+  return found?.snapshot ?? null;
+}
+
+/** Ticks once a second while `running`, so the elapsed time advances between reports. */
+function useNow(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [running]);
+  return now;
+}
+
+/** Where an update is: request sent → application restarting → runtime starting → running on the new version. */
+export function UpdateProgress({ snapshot, since }: { snapshot: OperationSnapshot | null; since: number }) {
+  const styles = useStyles();
+  const finished = snapshot !== null && snapshot.state === 'succeeded';
+  const running = snapshot === null || snapshot.state === 'running';
+  const now = useNow(running);
+  const states = updateStepStates(snapshot?.stage ?? null, finished);
+  const elapsed = snapshot && !running ? snapshot.elapsedMs : now - since;
+  return (
+    <div className={styles.box} aria-live="polite" data-testid="update-progress" data-stage={snapshot?.stage ?? 'requested'}>
+      <ol className={styles.steps}>
+        {UPDATE_STEPS.map((step) => (
+          <li key={step} data-testid={`update-step-${step}`} data-state={states[step]}>
+            <span className={styles.step}>
+              <Text weight={states[step] === 'current' ? 'semibold' : 'regular'}>{t(`upd.step.${step}`)}</Text>
+              <Badge appearance="tint" size="small" color={STEP_BADGE[states[step]].color}>
+                {t(STEP_BADGE[states[step]].label)}
+              </Badge>
+            </span>
+          </li>
+        ))}
+      </ol>
+      {snapshot?.message && running && (
+        <Text className={styles.muted} data-testid="update-message">
+          {t('rt.wizard.serviceMessage', { message: snapshot.message })}
+        </Text>
+      )}
+      <Text size={200} className={styles.muted}>
+        {t('upd.dialog.elapsed', { time: formatElapsed(Math.max(0, elapsed)) })}
+      </Text>
+    </div>
+  );
+}

@@ -1,0 +1,311 @@
+import { useEffect, useState } from 'react';
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Dropdown,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Option,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import {
+  backend,
+  toAppError,
+  type AppError,
+  type CustomEnvironmentGuidance,
+  type EnvironmentCandidate,
+  type RuntimeVersionStatus,
+} from '../../backend';
+import { t } from '../../i18n';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { CopyableText } from './CopyableText';
+import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
+import { useUpdates } from '../../updates/UpdatesProvider';
+import { environmentName, parseAsset, runtimeKey } from '../../updates/model';
+
+const useStyles = makeStyles({
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  indent: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginLeft: tokens.spacingHorizontalXXL },
+});
+
+type Path = 'default' | 'custom';
+type Loaded<T> = { kind: 'loading' } | { kind: 'loaded'; value: T } | { kind: 'error'; error: AppError };
+
+function candidateLabel(candidate: EnvironmentCandidate): string {
+  const names = { name: candidate.choice.name, version: candidate.choice.version };
+  return candidate.isCurrent ? t('upd.dialog.environmentCurrent', names) : t('upd.dialog.environmentOption', names);
+}
+
+/**
+ * "Update": the default environment in one click (the runtime moves to the newest image), or a
+ * custom environment after rebuilding it on the newest image. The update runs as an operation
+ * with progress and cancel; closing the dialog leaves it running.
+ */
+export function UpdateRuntimeDialog({
+  open,
+  workspaceId,
+  runtimeName,
+  instanceName,
+  status,
+  onClose,
+}: {
+  open: boolean;
+  workspaceId: string;
+  runtimeName: string;
+  instanceName: string | null;
+  status: RuntimeVersionStatus | null;
+  onClose: () => void;
+}) {
+  const styles = useStyles();
+  const updates = useUpdates();
+  const run = updates.runs.get(runtimeKey(workspaceId, runtimeName)) ?? null;
+  const snapshot = useUpdateOperation(workspaceId, runtimeName, run?.since);
+  const elsewhere = useUpdateOperation(workspaceId, runtimeName);
+  const runningElsewhere = run === null && elsewhere?.state === 'running' ? elsewhere : null;
+  const current = status?.customEnvironment ?? null;
+  const [path, setPath] = useState<Path>(current ? 'custom' : 'default');
+  const [guidance, setGuidance] = useState<Loaded<CustomEnvironmentGuidance> | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [allowOlder, setAllowOlder] = useState(false);
+
+  useEffect(() => {
+    if (!open || path !== 'custom' || guidance !== null) return;
+    // Loading is what this effect is for: it sets state when the answer arrives.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setGuidance({ kind: 'loading' });
+    backend.customEnvironmentGuidance(workspaceId, runtimeName).then(
+      (value) => {
+        setGuidance({ kind: 'loaded', value });
+        const rebuilt = value.candidates.find((candidate) => !candidate.warning);
+        setChosen((previous) => previous ?? rebuilt?.choice.assetId ?? null);
+      },
+      (reason: unknown) => setGuidance({ kind: 'error', error: toAppError(reason) }),
+    );
+  }, [open, path, guidance, workspaceId, runtimeName]);
+
+  const candidates = guidance?.kind === 'loaded' ? guidance.value.candidates : [];
+  const candidate = candidates.find((c) => c.choice.assetId === chosen) ?? null;
+  const canUpdate =
+    path === 'default' || (candidate !== null && (candidate.warning === undefined || allowOlder));
+
+  function update() {
+    void updates.startUpdate({
+      workspaceId,
+      runtimeName,
+      environment: path === 'custom' && candidate ? candidate.choice.assetId : undefined,
+      allowOlder: path === 'custom' && allowOlder,
+    });
+  }
+
+  function close() {
+    // A finished result stays on the details page until dismissed there.
+    onClose();
+  }
+
+  function again() {
+    updates.clearRun(workspaceId, runtimeName);
+  }
+
+  const phase = run?.kind ?? (runningElsewhere ? 'elsewhere' : 'choose');
+  const cancelled = run?.kind === 'failed' && run.error.code === 'cancelled';
+  const latestText = status?.latest ? t('upd.dialog.defaultLatest', { version: status.latest.label }) : '';
+  const operationToCancel = phase === 'running' ? snapshot : runningElsewhere;
+
+  return (
+    <Dialog open={open} onOpenChange={(_, data) => !data.open && close()}>
+      <DialogSurface data-testid="update-dialog" data-phase={phase}>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (phase === 'choose' && canUpdate) update();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>{t('upd.dialog.title', { name: runtimeName })}</DialogTitle>
+            <DialogContent className={styles.content}>
+              {phase === 'choose' && (
+                <>
+                  <RadioGroup
+                    value={path}
+                    onChange={(_, data) => setPath(data.value as Path)}
+                    aria-label={t('upd.dialog.how')}
+                  >
+                    <Radio value="default" label={t('upd.dialog.default')} data-testid="update-path-default" />
+                    <Radio value="custom" label={t('upd.dialog.custom')} data-testid="update-path-custom" />
+                  </RadioGroup>
+                  {path === 'default' && (
+                    <div className={styles.indent}>
+                      <Text data-testid="update-default-body">
+                        {t('upd.dialog.defaultBody', { latest: latestText, instance: instanceName ?? t('rt.none') })}
+                      </Text>
+                      {current && (
+                        <MessageBar intent="warning" layout="multiline" data-testid="update-replaces-custom">
+                          <MessageBarBody>{t('upd.dialog.replacesCustom', { environment: environmentName(current) })}</MessageBarBody>
+                        </MessageBar>
+                      )}
+                    </div>
+                  )}
+                  {path === 'custom' && (
+                    <div className={styles.indent}>
+                      {guidance?.kind === 'loading' && <Spinner size="small" label={t('upd.dialog.guidanceLoading')} />}
+                      {guidance?.kind === 'error' && <ErrorMessage error={guidance.error} />}
+                      {guidance?.kind === 'loaded' && (
+                        <>
+                          <Text>{t('upd.dialog.customIntro')}</Text>
+                          <CopyableText text={guidance.value.dockerfileFromLine} testId="update-from-line" />
+                          {candidates.length === 0 ? (
+                            <Text data-testid="update-no-candidates">{t('upd.dialog.noCandidates')}</Text>
+                          ) : (
+                            <Field label={t('upd.dialog.customPick')}>
+                              <Dropdown
+                                aria-label={t('upd.dialog.environment')}
+                                value={candidate ? candidateLabel(candidate) : ''}
+                                selectedOptions={chosen ? [chosen] : []}
+                                onOptionSelect={(_, data) => {
+                                  if (!data.optionValue) return;
+                                  setChosen(data.optionValue);
+                                  setAllowOlder(false);
+                                }}
+                                data-testid="update-environment"
+                                inlinePopup
+                              >
+                                {candidates.map((c) => (
+                                  <Option key={c.choice.assetId} value={c.choice.assetId} text={candidateLabel(c)}>
+                                    {candidateLabel(c)}
+                                  </Option>
+                                ))}
+                              </Dropdown>
+                            </Field>
+                          )}
+                          {candidate?.warning && (
+                            <MessageBar intent="warning" layout="multiline" data-testid="update-older-warning">
+                              <MessageBarBody>
+                                {candidate.warning}
+                                <Checkbox
+                                  checked={allowOlder}
+                                  onChange={(_, data) => setAllowOlder(data.checked === true)}
+                                  label={t('upd.dialog.older')}
+                                  data-testid="update-allow-older"
+                                />
+                              </MessageBarBody>
+                            </MessageBar>
+                          )}
+                        </>
+                      )}
+                    </div>
+                  )}
+                </>
+              )}
+              {phase === 'elsewhere' && runningElsewhere && (
+                <>
+                  <Text>{t('upd.dialog.runningElsewhere')}</Text>
+                  <UpdateProgress snapshot={runningElsewhere} since={Date.parse(runningElsewhere.startedAt)} />
+                </>
+              )}
+              {run?.kind === 'running' && <UpdateProgress snapshot={snapshot} since={run.since} />}
+              {run?.kind === 'succeeded' && (
+                <>
+                  <UpdateProgress snapshot={snapshot} since={run.since} />
+                  <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />
+                </>
+              )}
+              {run?.kind === 'failed' && <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />}
+            </DialogContent>
+            <DialogActions>
+              {phase === 'choose' && (
+                <>
+                  <Button type="button" onClick={close} data-testid="update-cancel">
+                    {t('upd.dialog.cancel')}
+                  </Button>
+                  <Button type="submit" appearance="primary" disabled={!canUpdate} data-testid="update-confirm">
+                    {t('upd.dialog.confirm')}
+                  </Button>
+                </>
+              )}
+              {(phase === 'running' || phase === 'elsewhere') && (
+                <>
+                  <Button type="button" onClick={close} data-testid="update-hide">
+                    {t('upd.dialog.hide')}
+                  </Button>
+                  <Button
+                    type="button"
+                    disabled={!operationToCancel || operationToCancel.state !== 'running'}
+                    onClick={() => operationToCancel && void backend.cancelOperation(operationToCancel.id)}
+                    data-testid="update-cancel-operation"
+                  >
+                    {t('upd.dialog.cancelUpdate')}
+                  </Button>
+                </>
+              )}
+              {(phase === 'succeeded' || phase === 'failed') && (
+                <>
+                  {phase === 'failed' && (
+                    <Button type="button" onClick={again} data-testid="update-retry">
+                      {t('upd.dialog.retry')}
+                    </Button>
+                  )}
+                  <Button type="button" appearance={cancelled || phase === 'succeeded' ? 'primary' : 'secondary'} onClick={close} data-testid="update-close">
+                    {t('upd.dialog.close')}
+                  </Button>
+                </>
+              )}
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+/** How the update started from this window ended: the new version, the warnings, or the error. */
+export function UpdateResult({ workspaceId, runtimeName }: { workspaceId: string; runtimeName: string }) {
+  const updates = useUpdates();
+  const run = updates.runs.get(runtimeKey(workspaceId, runtimeName));
+  if (!run || run.kind === 'running') return null;
+  if (run.kind === 'failed') {
+    if (run.error.code === 'cancelled') {
+      return (
+        <MessageBar intent="info" data-testid="update-result" data-result="cancelled">
+          <MessageBarBody>{t('upd.result.cancelled', { name: runtimeName })}</MessageBarBody>
+        </MessageBar>
+      );
+    }
+    return (
+      <div data-testid="update-result" data-result="failed">
+        <Text weight="semibold">{t('upd.result.failed', { name: runtimeName })}</Text>
+        <ErrorMessage error={run.error} />
+      </div>
+    );
+  }
+  const { outcome, request } = run;
+  const text = request.environment
+    ? t('upd.result.environment', { name: runtimeName, environment: environmentName(parseAsset(request.environment)) })
+    : outcome.current
+      ? t('upd.result.version', { name: runtimeName, version: outcome.current.label })
+      : t('upd.result.done', { name: runtimeName });
+  return (
+    <MessageBar intent="success" layout="multiline" data-testid="update-result" data-result="succeeded">
+      <MessageBarBody>
+        <MessageBarTitle>{text}</MessageBarTitle>
+        {outcome.warnings.map((warning) => (
+          <Text as="p" key={warning}>
+            {warning}
+          </Text>
+        ))}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}

@@ -1,0 +1,250 @@
+// What the app knows about runtime versions, shared by the Runtimes page (badges, Update all),
+// the details page (banner, Update), the navigation (count of outdated runtimes) and the
+// start-up check. Updates run in the backend as operations; their outcome is kept here so that
+// leaving a page does not lose it.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  backend,
+  toAppError,
+  type AppError,
+  type FleetVersionReport,
+  type RuntimeVersionStatus,
+  type UpdateAllSummary,
+  type UpdateOutcome,
+  type UpdateRuntimeRequest,
+} from '../backend';
+import { useSession } from '../session/SessionProvider';
+import { loadLastWorkspace } from '../pages/runtimes/model';
+import { outdatedCount, runtimeKey, withStatus, workspaceKey, type UpdateAllPlan } from './model';
+
+/** One runtime's update started from this window. */
+export type UpdateRun =
+  | { kind: 'running'; since: number; request: UpdateRuntimeRequest }
+  | { kind: 'succeeded'; since: number; request: UpdateRuntimeRequest; outcome: UpdateOutcome }
+  | { kind: 'failed'; since: number; request: UpdateRuntimeRequest; error: AppError };
+
+/** "Update all" for some workspaces. */
+export type UpdateAllRun =
+  | { kind: 'running'; since: number; workspaceIds: string[]; plan: UpdateAllPlan }
+  | { kind: 'done'; workspaceIds: string[]; summary: UpdateAllSummary }
+  | { kind: 'failed'; workspaceIds: string[]; error: AppError };
+
+/** What the opt-in start-up check found in the remembered workspace. */
+export type StartupNotice =
+  | { kind: 'checked'; workspaceId: string; workspaceName: string; outdated: number }
+  | { kind: 'failed'; workspaceId: string; workspaceName: string; error: AppError };
+
+/** A check's answer, or why there is none. */
+export type CheckOutcome = { report: FleetVersionReport } | { error: AppError };
+
+export type Updates = {
+  /** The last check of each workspace, by lower-case ARM id. */
+  reports: ReadonlyMap<string, FleetVersionReport>;
+  /** Workspaces (lower-case ARM ids) being checked now. */
+  checking: ReadonlySet<string>;
+  /** Why a workspace's last check failed. */
+  checkErrors: ReadonlyMap<string, AppError>;
+  /** Runtimes with an update available across the checked workspaces. */
+  outdatedCount: number;
+  reportOf: (workspaceId: string) => FleetVersionReport | undefined;
+  statusOf: (workspaceId: string, runtimeName: string) => RuntimeVersionStatus | undefined;
+  checkWorkspaces: (workspaceIds: string[]) => Promise<CheckOutcome>;
+  /** Keeps a fresher status of one runtime (from the details page's check). */
+  recordStatus: (status: RuntimeVersionStatus) => void;
+  /** Updates started from this window, by runtime key. */
+  runs: ReadonlyMap<string, UpdateRun>;
+  startUpdate: (request: UpdateRuntimeRequest) => Promise<void>;
+  clearRun: (workspaceId: string, runtimeName: string) => void;
+  updateAll: UpdateAllRun | null;
+  startUpdateAll: (workspaceIds: string[], plan: UpdateAllPlan) => Promise<void>;
+  clearUpdateAll: () => void;
+  startupNotice: StartupNotice | null;
+  dismissStartupNotice: () => void;
+};
+
+const UpdatesContext = createContext<Updates | undefined>(undefined);
+
+/** The workspace's name, read from its ARM id. */
+export function workspaceNameOf(workspaceId: string): string {
+  return workspaceId.split('/').filter((part) => part.length > 0).pop() ?? workspaceId;
+}
+
+export function UpdatesProvider({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const [reports, setReports] = useState<ReadonlyMap<string, FleetVersionReport>>(() => new Map());
+  // Every runtime's last known status, by runtime key: from workspace checks and single checks.
+  const [statuses, setStatuses] = useState<ReadonlyMap<string, RuntimeVersionStatus>>(() => new Map());
+  const [checking, setChecking] = useState<ReadonlySet<string>>(() => new Set());
+  const [checkErrors, setCheckErrors] = useState<ReadonlyMap<string, AppError>>(() => new Map());
+  const [runs, setRuns] = useState<ReadonlyMap<string, UpdateRun>>(() => new Map());
+  const [updateAll, setUpdateAll] = useState<UpdateAllRun | null>(null);
+  const [startupNotice, setStartupNotice] = useState<StartupNotice | null>(null);
+  // The connection the start-up check last ran for: it runs once per sign-in.
+  const checkedConnection = useRef<string | null>(null);
+
+  const checkWorkspaces = useCallback(async (workspaceIds: string[]): Promise<CheckOutcome> => {
+    const keys = workspaceIds.map(workspaceKey);
+    setChecking((current) => new Set([...current, ...keys]));
+    try {
+      const report = await backend.checkWorkspaceVersions(workspaceIds);
+      setReports((current) => {
+        const next = new Map(current);
+        for (const key of keys) {
+          const runtimes = report.runtimes.filter((runtime) => workspaceKey(runtime.workspaceId) === key);
+          const problems = report.problems.filter((problem) => workspaceKey(problem.workspaceId) === key);
+          if (problems.length > 0 && runtimes.length === 0) {
+            next.delete(key);
+            continue;
+          }
+          next.set(key, {
+            runtimes,
+            problems,
+            latest: report.latest,
+            outdatedCount: runtimes.filter((runtime) => runtime.updateAvailable).length,
+          });
+        }
+        return next;
+      });
+      setStatuses((current) => {
+        const next = new Map(current);
+        for (const runtime of report.runtimes) next.set(runtimeKey(runtime.workspaceId, runtime.runtimeName), runtime);
+        return next;
+      });
+      setCheckErrors((current) => {
+        const next = new Map(current);
+        for (const key of keys) next.delete(key);
+        for (const problem of report.problems) next.set(workspaceKey(problem.workspaceId), problem.error);
+        return next;
+      });
+      return { report };
+    } catch (reason) {
+      const error = toAppError(reason);
+      setCheckErrors((current) => {
+        const next = new Map(current);
+        for (const key of keys) next.set(key, error);
+        return next;
+      });
+      return { error };
+    } finally {
+      setChecking((current) => new Set([...current].filter((key) => !keys.includes(key))));
+    }
+  }, []);
+
+  const recordStatus = useCallback((status: RuntimeVersionStatus) => {
+    setStatuses((current) => new Map(current).set(runtimeKey(status.workspaceId, status.runtimeName), status));
+    setReports((current) => {
+      const key = workspaceKey(status.workspaceId);
+      const report = current.get(key);
+      if (!report) return current;
+      return new Map(current).set(key, withStatus(report, status));
+    });
+  }, []);
+
+  const startUpdate = useCallback(
+    async (request: UpdateRuntimeRequest) => {
+      const key = runtimeKey(request.workspaceId, request.runtimeName);
+      const since = Date.now();
+      setRuns((current) => new Map(current).set(key, { kind: 'running', since, request }));
+      let run: UpdateRun;
+      try {
+        run = { kind: 'succeeded', since, request, outcome: await backend.updateRuntime(request) };
+      } catch (reason) {
+        run = { kind: 'failed', since, request, error: toAppError(reason) };
+      }
+      setRuns((current) => new Map(current).set(key, run));
+      // Whatever happened, the version may have changed: the badge and banner follow it.
+      try {
+        recordStatus(await backend.checkRuntimeVersion(request.workspaceId, request.runtimeName));
+      } catch {
+        // The details page offers Check version; the outcome above is what matters now.
+      }
+    },
+    [recordStatus],
+  );
+
+  const clearRun = useCallback((workspaceId: string, runtimeName: string) => {
+    setRuns((current) => {
+      const key = runtimeKey(workspaceId, runtimeName);
+      if (!current.has(key) || current.get(key)?.kind === 'running') return current;
+      const next = new Map(current);
+      next.delete(key);
+      return next;
+    });
+  }, []);
+
+  const startUpdateAll = useCallback(
+    async (workspaceIds: string[], plan: UpdateAllPlan) => {
+      setUpdateAll({ kind: 'running', since: Date.now(), workspaceIds, plan });
+      try {
+        const summary = await backend.updateAllOutdated({ workspaceIds });
+        setUpdateAll({ kind: 'done', workspaceIds, summary });
+      } catch (reason) {
+        setUpdateAll({ kind: 'failed', workspaceIds, error: toAppError(reason) });
+      }
+      await checkWorkspaces(workspaceIds);
+    },
+    [checkWorkspaces],
+  );
+
+  // The opt-in start-up check: once per connection, when the user turned it on.
+  const mode = session.status?.mode;
+  const me = session.status?.me;
+  const connection = mode && mode !== 'signedOut' && me ? `${mode}/${me.objectId}/${me.tenantId}` : null;
+  useEffect(() => {
+    if (connection === null || checkedConnection.current === connection) return;
+    checkedConnection.current = connection;
+    let live = true;
+    void (async () => {
+      let workspaceId: string | null;
+      try {
+        const preferences = await backend.updatePreferences();
+        if (!preferences.checkAtStartup) return;
+        workspaceId = loadLastWorkspace() ?? preferences.lastWorkspaceId ?? null;
+      } catch {
+        return;
+      }
+      if (workspaceId === null || !live) return;
+      const outcome = await checkWorkspaces([workspaceId]);
+      if (!live) return;
+      const report = 'report' in outcome ? outcome.report : null;
+      const workspaceName = report?.runtimes[0]?.workspaceName ?? workspaceNameOf(workspaceId);
+      const error = 'error' in outcome ? outcome.error : report?.problems[0]?.error;
+      if (error) setStartupNotice({ kind: 'failed', workspaceId, workspaceName, error });
+      else if (report) setStartupNotice({ kind: 'checked', workspaceId, workspaceName, outdated: report.outdatedCount });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [connection, checkWorkspaces]);
+
+  const value = useMemo<Updates>(
+    () => ({
+      reports,
+      checking,
+      checkErrors,
+      outdatedCount: outdatedCount(reports.values()),
+      reportOf: (workspaceId) => reports.get(workspaceKey(workspaceId)),
+      statusOf: (workspaceId, runtimeName) => statuses.get(runtimeKey(workspaceId, runtimeName)),
+      checkWorkspaces,
+      recordStatus,
+      runs,
+      startUpdate,
+      clearRun,
+      updateAll,
+      startUpdateAll,
+      clearUpdateAll: () => setUpdateAll((current) => (current?.kind === 'running' ? current : null)),
+      startupNotice,
+      dismissStartupNotice: () => setStartupNotice(null),
+    }),
+    [reports, statuses, checking, checkErrors, checkWorkspaces, recordStatus, runs, startUpdate, clearRun, updateAll, startUpdateAll, startupNotice],
+  );
+
+  return <UpdatesContext.Provider value={value}>{children}</UpdatesContext.Provider>;
+}
+
+/** Versions and updates for any component inside <UpdatesProvider>. */
+export function useUpdates(): Updates {
+  const updates = useContext(UpdatesContext);
+  if (!updates) throw new Error('useUpdates must be used inside <UpdatesProvider>');
+  return updates;
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { FleetVersionReport, OperationSnapshot, RuntimeVersionStatus } from '../backend';
+import {
+  ageText,
+  isUpdateOf,
+  outdatedCount,
+  parseAsset,
+  planUpdateAll,
+  runtimeKey,
+  runtimesBeingUpdated,
+  sourceVerdict,
+  sourcesDisagree,
+  summaryHeadline,
+  updateStepStates,
+  versionWithAge,
+  withStatus,
+} from './model';
+
+const WS = '/subscriptions/S/resourceGroups/RG/providers/Microsoft.MachineLearningServices/workspaces/WS';
+
+function status(name: string, extra: Partial<RuntimeVersionStatus> = {}): RuntimeVersionStatus {
+  return {
+    workspaceId: WS,
+    workspaceName: 'WS',
+    runtimeName: name,
+    status: 'Running',
+    computeInstanceName: 'ci',
+    updateAvailable: true,
+    sourcesAgree: true,
+    problems: [],
+    ...extra,
+  };
+}
+
+function operation(name: string, state: OperationSnapshot['state'], kind: OperationSnapshot['kind'] = 'updateRuntime'): OperationSnapshot {
+  return {
+    id: `op-${name}`,
+    kind,
+    title: `Update runtime ${name}`,
+    // The backend's targets are lower case.
+    target: `${WS}/flowruntimes/${name}`.toLowerCase(),
+    state,
+    stage: 'runtimeStarting',
+    startedAt: '2026-01-01T00:00:00Z',
+    elapsedMs: 0,
+    resumed: false,
+  };
+}
+
+describe('versions as people read them', () => {
+  it('says how old a version is', () => {
+    expect(ageText(0)).toBe('released today');
+    expect(ageText(1)).toBe('1 day old');
+    expect(ageText(685)).toBe('685 days old');
+    expect(versionWithAge({ tag: '20240111.v2', date: '2024-01-11', build: 2, label: 'version 2024-01-11 (v2)', ageDays: 30 })).toBe(
+      'version 2024-01-11 (v2), 30 days old',
+    );
+  });
+
+  it('says which source says what, and only calls it a disagreement when both answered', () => {
+    expect(sourceVerdict(true)).toBe('a newer version exists');
+    expect(sourceVerdict(false)).toBe('no update is needed');
+    expect(sourceVerdict(undefined)).toBe('could not tell');
+    expect(sourcesDisagree(status('a', { registrySaysOutdated: true, serviceSaysOutdated: false }))).toBe(true);
+    expect(sourcesDisagree(status('a', { registrySaysOutdated: true, serviceSaysOutdated: true }))).toBe(false);
+    expect(sourcesDisagree(status('a', { serviceSaysOutdated: true }))).toBe(false);
+  });
+
+  it('reads environment asset ids in both forms', () => {
+    expect(parseAsset('azureml://locations/x/workspaces/g/environments/pf-custom/versions/3')).toMatchObject({ name: 'pf-custom', version: '3' });
+    expect(parseAsset('azureml:pf-custom:2')).toMatchObject({ name: 'pf-custom', version: '2' });
+    expect(parseAsset('something-else')).toEqual({ assetId: 'something-else' });
+  });
+});
+
+describe('update progress', () => {
+  it('marks the steps before the stage done, the stage current and the rest waiting', () => {
+    expect(updateStepStates('instanceRestarting', false)).toEqual({
+      requested: 'done',
+      instanceRestarting: 'current',
+      runtimeStarting: 'waiting',
+      verifying: 'waiting',
+    });
+    expect(updateStepStates(null, false).requested).toBe('current');
+    expect(Object.values(updateStepStates('done', true))).toEqual(['done', 'done', 'done', 'done']);
+  });
+
+  it("finds a runtime's update operation whatever the case of its workspace id", () => {
+    expect(isUpdateOf(operation('rt-1', 'running'), WS, 'rt-1')).toBe(true);
+    expect(isUpdateOf(operation('rt-1', 'running'), WS, 'rt-2')).toBe(false);
+    expect(isUpdateOf(operation('rt-1', 'running', 'createRuntime'), WS, 'rt-1')).toBe(false);
+    const updating = runtimesBeingUpdated([operation('rt-1', 'running'), operation('rt-2', 'succeeded')]);
+    expect(updating.has(runtimeKey(WS, 'rt-1'))).toBe(true);
+    expect(updating.has(runtimeKey(WS, 'rt-2'))).toBe(false);
+  });
+});
+
+describe('counts and Update all', () => {
+  const report: FleetVersionReport = {
+    runtimes: [status('a'), status('b', { updateAvailable: false })],
+    outdatedCount: 1,
+    problems: [],
+  };
+
+  it('counts outdated runtimes across workspaces and follows a fresher status', () => {
+    expect(outdatedCount([report, { ...report, runtimes: [status('c')] }])).toBe(2);
+    const updated = withStatus(report, status('A', { updateAvailable: false }));
+    expect(updated.outdatedCount).toBe(0);
+    expect(updated.runtimes).toHaveLength(2);
+    expect(withStatus(report, status('d')).runtimes.map((r) => r.runtimeName)).toEqual(['a', 'b', 'd']);
+  });
+
+  it('plans: default environments updated, custom ones for attention, one already updating left alone', () => {
+    const plan = planUpdateAll(
+      [
+        status('default'),
+        status('custom', { customEnvironment: { assetId: 'azureml:pf:1', name: 'pf', version: '1' } }),
+        status('busy'),
+        status('serverless', { computeInstanceName: undefined }),
+        status('current', { updateAvailable: false }),
+      ],
+      new Set([runtimeKey(WS, 'busy')]),
+    );
+    expect(plan.direct.map((r) => r.runtimeName)).toEqual(['default']);
+    expect(plan.attention.map((r) => r.runtimeName)).toEqual(['custom', 'serverless']);
+    expect(plan.alreadyUpdating.map((r) => r.runtimeName)).toEqual(['busy']);
+  });
+
+  it('sums the summary up in one line', () => {
+    expect(
+      summaryHeadline({ items: [], updated: 2, failed: 1, needsAttention: 1, alreadyUpdating: 0, upToDate: 3, problems: [], elapsedMs: 5 }),
+    ).toBe('2 updated, 1 failed, 1 need attention, 0 already being updated.');
+  });
+});

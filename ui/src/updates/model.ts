@@ -1,0 +1,145 @@
+// Versions and updates without drawing anything: how a version reads, which operation is a
+// runtime's update, where an update is, and what "Update all" will do.
+import type {
+  FleetVersionReport,
+  OperationSnapshot,
+  RuntimeVersion,
+  RuntimeVersionStatus,
+  Stage,
+  UpdateAllSummary,
+} from '../backend';
+import { t } from '../i18n';
+
+/** The key operations use for a runtime (the backend's operation target, lower case). */
+export function runtimeKey(workspaceId: string, runtimeName: string): string {
+  return `${workspaceId}/flowruntimes/${runtimeName}`.toLowerCase();
+}
+
+export function workspaceKey(workspaceId: string): string {
+  return workspaceId.toLowerCase();
+}
+
+/** "released today", "1 day old", "685 days old". */
+export function ageText(days: number): string {
+  if (days <= 0) return t('upd.age.today');
+  if (days === 1) return t('upd.age.day');
+  return t('upd.age.days', { days });
+}
+
+/** "version 2024-01-11 (v2), 685 days old". */
+export function versionWithAge(version: RuntimeVersion): string {
+  return t('upd.versionWithAge', { version: version.label, age: ageText(version.ageDays) });
+}
+
+/** What the registry or the service said, for the banner's "which says what" line. */
+export function sourceVerdict(outdated: boolean | undefined): string {
+  if (outdated === undefined) return t('upd.source.unknown');
+  return outdated ? t('upd.source.outdated') : t('upd.source.current');
+}
+
+/** Both sources answered and disagree: the banner says which says what. */
+export function sourcesDisagree(status: RuntimeVersionStatus): boolean {
+  return (
+    status.registrySaysOutdated !== undefined &&
+    status.serviceSaysOutdated !== undefined &&
+    status.registrySaysOutdated !== status.serviceSaysOutdated
+  );
+}
+
+/** The runtime's update operation, if `snapshot` is one. */
+export function isUpdateOf(snapshot: OperationSnapshot, workspaceId: string, runtimeName: string): boolean {
+  return snapshot.kind === 'updateRuntime' && snapshot.target.toLowerCase() === runtimeKey(workspaceId, runtimeName);
+}
+
+/** The runtimes (by key) an update operation is changing right now. */
+export function runtimesBeingUpdated(operations: readonly OperationSnapshot[]): ReadonlySet<string> {
+  return new Set(
+    operations
+      .filter((snapshot) => snapshot.kind === 'updateRuntime' && snapshot.state === 'running')
+      .map((snapshot) => snapshot.target.toLowerCase()),
+  );
+}
+
+/** The four steps an update shows, in order. */
+export const UPDATE_STEPS = ['requested', 'instanceRestarting', 'runtimeStarting', 'verifying'] as const;
+export type UpdateStep = (typeof UPDATE_STEPS)[number];
+export type StepState = 'done' | 'current' | 'waiting';
+
+/** Where each step is, given the operation's stage (a finished update has every step done). */
+export function updateStepStates(stage: Stage | null, finished: boolean): Record<UpdateStep, StepState> {
+  const order: Partial<Record<Stage, number>> = {
+    requested: 0,
+    instanceRestarting: 1,
+    runtimeStarting: 2,
+    verifying: 3,
+    done: 4,
+  };
+  const at = finished ? UPDATE_STEPS.length : (order[stage ?? 'requested'] ?? 0);
+  const states = {} as Record<UpdateStep, StepState>;
+  UPDATE_STEPS.forEach((step, index) => {
+    states[step] = index < at ? 'done' : index === at ? 'current' : 'waiting';
+  });
+  return states;
+}
+
+/** Runtimes with an update available across the checked workspaces (the nav's count). */
+export function outdatedCount(reports: Iterable<FleetVersionReport>): number {
+  let count = 0;
+  for (const report of reports) count += report.runtimes.filter((runtime) => runtime.updateAvailable).length;
+  return count;
+}
+
+/** The report with one runtime's fresher status in place of the old one. */
+export function withStatus(report: FleetVersionReport, status: RuntimeVersionStatus): FleetVersionReport {
+  const name = status.runtimeName.toLowerCase();
+  const found = report.runtimes.some((runtime) => runtime.runtimeName.toLowerCase() === name);
+  const runtimes = found
+    ? report.runtimes.map((runtime) => (runtime.runtimeName.toLowerCase() === name ? status : runtime))
+    : [...report.runtimes, status];
+  return { ...report, runtimes, outdatedCount: runtimes.filter((runtime) => runtime.updateAvailable).length };
+}
+
+/** What "Update all" will do with the outdated runtimes of a report. */
+export interface UpdateAllPlan {
+  /** Default environment: updated in one step. */
+  direct: RuntimeVersionStatus[];
+  /** Custom environment (or not on a compute instance): listed for the user. */
+  attention: RuntimeVersionStatus[];
+  /** Another update is already changing them: left alone. */
+  alreadyUpdating: RuntimeVersionStatus[];
+}
+
+export function planUpdateAll(runtimes: readonly RuntimeVersionStatus[], updating: ReadonlySet<string>): UpdateAllPlan {
+  const plan: UpdateAllPlan = { direct: [], attention: [], alreadyUpdating: [] };
+  for (const runtime of runtimes) {
+    if (!runtime.updateAvailable) continue;
+    if (updating.has(runtimeKey(runtime.workspaceId, runtime.runtimeName))) plan.alreadyUpdating.push(runtime);
+    else if (runtime.customEnvironment || !runtime.computeInstanceName) plan.attention.push(runtime);
+    else plan.direct.push(runtime);
+  }
+  return plan;
+}
+
+/** The summary's headline: "2 updated, 1 failed, 1 needs attention, 0 already updating". */
+export function summaryHeadline(summary: UpdateAllSummary): string {
+  return t('upd.all.summary', {
+    updated: summary.updated,
+    failed: summary.failed,
+    attention: summary.needsAttention,
+    already: summary.alreadyUpdating,
+  });
+}
+
+/** The name to show for a custom environment reference. */
+export function environmentName(environment: { assetId: string; name?: string; version?: string }): string {
+  return environment.name && environment.version ? `${environment.name}:${environment.version}` : environment.assetId;
+}
+
+/** An environment asset id read as name and version (`azureml://.../environments/{name}/versions/{v}` or `azureml:{name}:{v}`). */
+export function parseAsset(assetId: string): { assetId: string; name?: string; version?: string } {
+  const long = /\/environments\/([^/]+)\/versions\/([^/]+)\/?$/.exec(assetId);
+  if (long) return { assetId, name: long[1], version: long[2] };
+  const short = /^azureml:(.+):([^:]+)$/.exec(assetId);
+  if (short) return { assetId, name: short[1], version: short[2] };
+  return { assetId };
+}
