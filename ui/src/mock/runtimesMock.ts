@@ -171,6 +171,8 @@ export function cancelMockOperation(id: string): void {
  * A fake long operation: each stage for `stageMs` (400 ms), then the result (or the error `result` throws).
  * Cancelling ends it with the backend's `cancelled` error.
  */
+const CREATE_STAGE_MS = 1000;
+
 export async function longOperation<T>(
   publish: Publish,
   kind: OperationSnapshot['kind'],
@@ -284,6 +286,9 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
           state.runtimes.push(created);
           return created;
         },
+        undefined,
+        // Long enough that a test on a loaded machine sees each stage and its message.
+        CREATE_STAGE_MS,
       );
     }
     case 'delete_runtime': {
