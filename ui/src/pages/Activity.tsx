@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import {
   Badge,
   Body1,
@@ -16,6 +15,7 @@ import { t, type MessageKey } from '../i18n';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useSession, type TrackedOperation } from '../session/SessionProvider';
+import { useNow } from '../components/useNow';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '760px' },
@@ -44,17 +44,6 @@ export function formatDuration(ms: number): string {
   if (h > 0) return t('activity.duration.hours', { h, m });
   if (m > 0) return t('activity.duration.minutes', { m, s });
   return t('activity.duration.seconds', { s });
-}
-
-/** Ticks once a second while `active`, so running operations show a live elapsed time. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
 }
 
 function OperationCard({ operation, now }: { operation: TrackedOperation; now: number }) {

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import {
   MessageBar,
   MessageBarBody,
@@ -14,6 +13,7 @@ import { formatElapsed } from '../runtimes/model';
 import { latestOperation, useOperations } from '../runtimes/useOperations';
 import { isGrant, outcomeLook } from './model';
 import type { GrantState } from './useGrant';
+import { useNow } from '../../components/useNow';
 
 const useStyles = makeStyles({
   progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
@@ -21,17 +21,6 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   block: { display: 'block' },
 });
-
-/** Ticks while `running`, so the elapsed time advances between progress events. */
-function useNow(running: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!running) return;
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, [running]);
-  return now;
-}
 
 /**
  * A grant as it happens: the request, then Azure's delay in applying the role (re-checked until

@@ -50,6 +50,7 @@ import {
   type WizardStep,
 } from './model';
 import { latestOperation, useOperations } from './useOperations';
+import { useNow } from '../../components/useNow';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -65,17 +66,6 @@ const useStyles = makeStyles({
 });
 
 type Loaded<T> = { kind: 'loading' } | { kind: 'loaded'; value: T } | { kind: 'error'; error: AppError };
-
-/** Ticks while `running`, so elapsed times advance between progress events. */
-function useNow(running: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!running) return;
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, [running]);
-  return now;
-}
 
 function OperationProgress({ snapshot, startedAt, now }: { snapshot: OperationSnapshot | null; startedAt: number; now: number }) {
   const styles = useStyles();

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
 import { Badge, Text, makeStyles, tokens, type BadgeProps } from '@fluentui/react-components';
 import type { OperationSnapshot } from '../../backend';
 import { t, type MessageKey } from '../../i18n';
 import { useSession } from '../../session/SessionProvider';
 import { formatElapsed } from './model';
 import { UPDATE_STEPS, isUpdateOf, updateStepStates, type StepState } from '../../updates/model';
+import { useNow } from '../../components/useNow';
 
 const useStyles = makeStyles({
   box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -29,17 +29,6 @@ export function useUpdateOperation(workspaceId: string, runtimeName: string, sin
       (since === undefined || Date.parse(snapshot.startedAt) >= since - 5000),
   );
   return found?.snapshot ?? null;
-}
-
-/** Ticks once a second while `running`, so the elapsed time advances between reports. */
-function useNow(running: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!running) return;
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, [running]);
-  return now;
 }
 
 /** Where an update is: request sent → application restarting → runtime starting → running on the new version. */
