@@ -210,25 +210,29 @@ pub async fn instance_sign_in_status(
 ) -> Reply<InstanceSignInStatus> {
     let (services, _) = state.session.services().await?;
     let settings = Settings::load(state.session.settings_path()).settings;
-    let status = instance_sign_in::sign_in_status(
-        &settings,
-        services.cloud(),
-        &instance_name,
-        &region,
-        today(),
-    )?;
-    Ok(without_page_in_sandbox(&state, status).await)
+    sign_in_status_as_shown(&state, &services, &settings, &instance_name, &region).await
 }
 
-/// The sandbox's instances are emulated: their addresses would lead to Azure, so none is given.
-async fn without_page_in_sandbox(
+/// The region's sign-in status as of today. The sandbox's instances are emulated: their
+/// addresses would lead to Azure, so no sign-in page is given there.
+async fn sign_in_status_as_shown(
     state: &AppState,
-    mut status: InstanceSignInStatus,
-) -> InstanceSignInStatus {
+    services: &pfrm_core::services::Services,
+    settings: &Settings,
+    instance_name: &str,
+    region: &str,
+) -> Reply<InstanceSignInStatus> {
+    let mut status = instance_sign_in::sign_in_status(
+        settings,
+        services.cloud(),
+        instance_name,
+        region,
+        today(),
+    )?;
     if state.session.in_sandbox().await {
         status.sign_in_url = None;
     }
-    status
+    Ok(status)
 }
 
 /// Opens the instance's sign-in page in the system browser. The sandbox has no such page: it
@@ -275,14 +279,7 @@ pub async fn record_instance_sign_in(
             tracing::warn!(code = %error.code, "{}", error.message);
         }
     })?;
-    let status = instance_sign_in::sign_in_status(
-        &settings,
-        services.cloud(),
-        &instance_name,
-        &region,
-        today(),
-    )?;
-    Ok(without_page_in_sandbox(&state, status).await)
+    sign_in_status_as_shown(&state, &services, &settings, &instance_name, &region).await
 }
 
 /// Whether a custom application on one of the user's instances can host a runtime.
