@@ -171,6 +171,7 @@ export function installPagesMock(): void {
   const scenario = new URLSearchParams(window.location.search).get('scenario');
   let session: SessionStatus = signedOut(scenario);
   const launchedAt = Date.now();
+  let statusAnswers = 0;
   let cancelSignIn: (() => void) | undefined;
   const watchers: Channel<OperationSnapshot>[] = [];
   const operations = new Map((scenario === 'activity' ? OPERATIONS : []).map((op) => [op.id, op]));
@@ -183,7 +184,10 @@ export function installPagesMock(): void {
     switch (command) {
       case 'session_status':
         // Like `--sandbox`: the sandbox comes up in the background shortly after the window.
-        if (scenario === 'sandbox' && session.mode === 'signedOut' && Date.now() - launchedAt > 1000) session = SANDBOX;
+        // The first answer is always "signed out", however late it is asked for, so a test sees
+        // the window before the sandbox is up.
+        statusAnswers += 1;
+        if (scenario === 'sandbox' && session.mode === 'signedOut' && statusAnswers > 1 && Date.now() - launchedAt > 1000) session = SANDBOX;
         return session;
       case 'start_sandbox':
         session = SANDBOX;
