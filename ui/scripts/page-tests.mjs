@@ -757,6 +757,17 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   check(direct.includes('rt-preview: version 2025-06-01 (v3), 203 days old') && !direct.includes('rt-default'), `direct list: ${direct}`);
   await dialog.getByTestId('update-all-attention').filter({ hasText: 'rt-custom: environment pf-custom:1' }).waitFor();
   await dialog.getByTestId('update-all-already').filter({ hasText: 'rt-default' }).waitFor();
+  // Other workspaces can join: ticking one checks its runtimes and names each runtime's workspace.
+  const research = dialog.getByTestId('update-all-workspace-research-ml');
+  const contoso = dialog.getByTestId('update-all-workspace-contoso-ml');
+  check(await research.isChecked(), 'the workspace on screen is included');
+  check(!(await contoso.isChecked()), 'other workspaces are not included until ticked');
+  await contoso.check();
+  await dialog.getByText('Update all outdated runtimes in 2 workspaces').waitFor();
+  await dialog.getByTestId('update-all-direct').filter({ hasText: 'research-ml/rt-preview' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'update-all-two-workspaces-light.png') });
+  await contoso.uncheck();
+  await dialog.getByText('Update all outdated runtimes in research-ml').waitFor();
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(SHOTS, 'update-all-confirm-light.png') });
   await dialog.getByTestId('update-all-confirm').click();

@@ -428,6 +428,8 @@ export const en = {
   'upd.all.outdated': '{count} of these runtimes can be updated.',
   'upd.all.none': 'Every runtime here runs the newest version.',
   'upd.all.title': 'Update all outdated runtimes in {workspace}',
+  'upd.all.titleMany': 'Update all outdated runtimes in {count} workspaces',
+  'upd.all.workspaces': 'Workspaces to include:',
   'upd.all.direct': 'Updated to the newest version ({count}):',
   'upd.all.directNone': 'No runtime here can be updated in one step.',
   'upd.all.attention': 'Need your attention: custom environments must be rebuilt first ({count}):',

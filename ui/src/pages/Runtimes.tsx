@@ -52,6 +52,8 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
   const [runtimes, setRuntimes] = useState<Loaded<RuntimeSummary[]> | null>(null);
   const [view, setView] = useState<View>({ kind: 'list' });
   const [confirmingUpdateAll, setConfirmingUpdateAll] = useState(false);
+  // The workspaces "Update all" covers: the one on screen first, then any the user adds.
+  const [updateAllIds, setUpdateAllIds] = useState<string[]>([]);
   const updates = useUpdates();
   const { checkWorkspaces, startUpdateAll } = updates;
   const { operations } = useSession();
@@ -111,7 +113,23 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
   const report = workspaceId ? updates.reportOf(workspaceId) : undefined;
   const versionsChecking = workspaceId !== null && updates.checking.has(workspaceId.toLowerCase());
   const versionsError = workspaceId ? updates.checkErrors.get(workspaceId.toLowerCase()) : undefined;
-  const plan = planUpdateAll(report?.runtimes ?? [], updating);
+  const scopeIds = confirmingUpdateAll && updateAllIds.length > 0 ? updateAllIds : workspaceId ? [workspaceId] : [];
+  const plan = planUpdateAll(
+    scopeIds.flatMap((id) => updates.reportOf(id)?.runtimes ?? []),
+    updating,
+  );
+  const allWorkspaces = workspaceChoice.listing.kind === 'loaded' ? workspaceChoice.listing.value.workspaces : [];
+
+  function openUpdateAll() {
+    if (workspaceId === null) return;
+    setUpdateAllIds([workspaceId]);
+    setConfirmingUpdateAll(true);
+  }
+
+  function toggleUpdateAllWorkspace(id: string, included: boolean) {
+    setUpdateAllIds((current) => (included ? [...current.filter((other) => other !== id), id] : current.filter((other) => other !== id)));
+    if (included) void checkWorkspaces([id]);
+  }
   const outdated = report?.outdatedCount ?? 0;
 
   const addButton = (label: string) => (
@@ -187,7 +205,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
                   {t('rt.list.refresh')}
                 </Button>
                 <Button
-                  onClick={() => setConfirmingUpdateAll(true)}
+                  onClick={openUpdateAll}
                   disabled={outdated === 0 || updates.updateAll?.kind === 'running'}
                   data-testid="update-all"
                 >
@@ -240,10 +258,16 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
               open={confirmingUpdateAll}
               workspaceName={workspace.name}
               plan={plan}
+              scope={{
+                workspaces: allWorkspaces,
+                chosen: scopeIds,
+                checking: scopeIds.some((id) => updates.checking.has(id.toLowerCase())),
+                onToggle: toggleUpdateAllWorkspace,
+              }}
               onClose={() => setConfirmingUpdateAll(false)}
               onConfirm={() => {
                 setConfirmingUpdateAll(false);
-                void startUpdateAll([workspace.id], plan);
+                void startUpdateAll(scopeIds, plan);
               }}
             />
           </Card>

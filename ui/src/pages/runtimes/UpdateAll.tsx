@@ -1,5 +1,6 @@
 import {
   Button,
+  Checkbox,
   Dialog,
   DialogActions,
   DialogBody,
@@ -14,7 +15,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { RuntimeVersionStatus, UpdateAllItem } from '../../backend';
+import type { RuntimeVersionStatus, UpdateAllItem, WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
@@ -29,37 +30,74 @@ const useStyles = makeStyles({
   block: { display: 'block', margin: `${tokens.spacingVerticalXXS} 0` },
 });
 
-function directLine(runtime: RuntimeVersionStatus): string {
-  return runtime.current ? `${runtime.runtimeName}: ${versionWithAge(runtime.current)}` : runtime.runtimeName;
+/** A runtime's name, with its workspace's when the update spans several workspaces. */
+function runtimeLabel(runtime: RuntimeVersionStatus, manyWorkspaces: boolean): string {
+  return manyWorkspaces ? `${runtime.workspaceName}/${runtime.runtimeName}` : runtime.runtimeName;
 }
+
+function directLine(runtime: RuntimeVersionStatus, manyWorkspaces: boolean): string {
+  const name = runtimeLabel(runtime, manyWorkspaces);
+  return runtime.current ? `${name}: ${versionWithAge(runtime.current)}` : name;
+}
+
+/** Which workspaces "Update all" covers: the one on screen, and any others the user ticks. */
+export type WorkspaceScope = {
+  workspaces: WorkspaceSummary[];
+  chosen: string[];
+  checking: boolean;
+  onToggle: (workspaceId: string, included: boolean) => void;
+};
 
 /** The confirmation of "Update all": what will be updated, what needs the user, what is left alone. */
 export function UpdateAllDialog({
   open,
   workspaceName,
   plan,
+  scope,
   onConfirm,
   onClose,
 }: {
   open: boolean;
   workspaceName: string;
   plan: UpdateAllPlan;
+  scope?: WorkspaceScope;
   onConfirm: () => void;
   onClose: () => void;
 }) {
   const styles = useStyles();
+  const many = (scope?.chosen.length ?? 1) > 1;
   return (
     <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()}>
       <DialogSurface data-testid="update-all-dialog">
         <DialogBody>
-          <DialogTitle>{t('upd.all.title', { workspace: workspaceName })}</DialogTitle>
+          <DialogTitle>
+            {many ? t('upd.all.titleMany', { count: scope?.chosen.length ?? 1 }) : t('upd.all.title', { workspace: workspaceName })}
+          </DialogTitle>
           <DialogContent className={styles.content}>
+            {scope && scope.workspaces.length > 1 && (
+              <div className={styles.box} data-testid="update-all-workspaces">
+                <Text weight="semibold">{t('upd.all.workspaces')}</Text>
+                <div>
+                  {scope.workspaces.map((workspace) => (
+                    <Checkbox
+                      key={workspace.id}
+                      className={styles.block}
+                      checked={scope.chosen.includes(workspace.id)}
+                      onChange={(_, data) => scope.onToggle(workspace.id, data.checked === true)}
+                      label={workspace.name}
+                      data-testid={`update-all-workspace-${workspace.name}`}
+                    />
+                  ))}
+                </div>
+                {scope.checking && <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.checking')} />}
+              </div>
+            )}
             {plan.direct.length > 0 ? (
               <div className={styles.box}>
                 <Text weight="semibold">{t('upd.all.direct', { count: plan.direct.length })}</Text>
                 <ul className={styles.list} data-testid="update-all-direct">
                   {plan.direct.map((runtime) => (
-                    <li key={runtime.runtimeName}>{directLine(runtime)}</li>
+                    <li key={`${runtime.workspaceId}/${runtime.runtimeName}`}>{directLine(runtime, many)}</li>
                   ))}
                 </ul>
                 <Text size={200}>{t('upd.all.restarts')}</Text>
@@ -72,10 +110,10 @@ export function UpdateAllDialog({
                 <Text weight="semibold">{t('upd.all.attention', { count: plan.attention.length })}</Text>
                 <ul className={styles.list} data-testid="update-all-attention">
                   {plan.attention.map((runtime) => (
-                    <li key={runtime.runtimeName}>
+                    <li key={`${runtime.workspaceId}/${runtime.runtimeName}`}>
                       {runtime.customEnvironment
-                        ? t('upd.all.attentionItem', { name: runtime.runtimeName, environment: environmentName(runtime.customEnvironment) })
-                        : t('upd.all.attentionOther', { name: runtime.runtimeName })}
+                        ? t('upd.all.attentionItem', { name: runtimeLabel(runtime, many), environment: environmentName(runtime.customEnvironment) })
+                        : t('upd.all.attentionOther', { name: runtimeLabel(runtime, many) })}
                     </li>
                   ))}
                 </ul>
@@ -86,7 +124,7 @@ export function UpdateAllDialog({
                 <Text weight="semibold">{t('upd.all.already', { count: plan.alreadyUpdating.length })}</Text>
                 <ul className={styles.list} data-testid="update-all-already">
                   {plan.alreadyUpdating.map((runtime) => (
-                    <li key={runtime.runtimeName}>{runtime.runtimeName}</li>
+                    <li key={`${runtime.workspaceId}/${runtime.runtimeName}`}>{runtimeLabel(runtime, many)}</li>
                   ))}
                 </ul>
               </div>
@@ -96,7 +134,7 @@ export function UpdateAllDialog({
             <Button onClick={onClose} data-testid="update-all-cancel">
               {t('upd.dialog.cancel')}
             </Button>
-            <Button appearance="primary" disabled={plan.direct.length === 0} onClick={onConfirm} data-testid="update-all-confirm">
+            <Button appearance="primary" disabled={plan.direct.length === 0 || scope?.checking === true} onClick={onConfirm} data-testid="update-all-confirm">
               {t('upd.all.confirm', { count: plan.direct.length })}
             </Button>
           </DialogActions>
