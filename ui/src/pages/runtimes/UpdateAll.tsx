@@ -28,6 +28,7 @@ const useStyles = makeStyles({
   box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS },
   block: { display: 'block', margin: `${tokens.spacingVerticalXXS} 0` },
+  checks: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start' },
 });
 
 /** A runtime's name, with its workspace's when the update spans several workspaces. */
@@ -77,11 +78,10 @@ export function UpdateAllDialog({
             {scope && scope.workspaces.length > 1 && (
               <div className={styles.box} data-testid="update-all-workspaces">
                 <Text weight="semibold">{t('upd.all.workspaces')}</Text>
-                <div>
+                <div className={styles.checks}>
                   {scope.workspaces.map((workspace) => (
                     <Checkbox
                       key={workspace.id}
-                      className={styles.block}
                       checked={scope.chosen.includes(workspace.id)}
                       onChange={(_, data) => scope.onToggle(workspace.id, data.checked === true)}
                       label={workspace.name}
