@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import {
   Button,
+  Spinner,
   CounterBadge,
   FluentProvider,
   MessageBar,
@@ -20,10 +21,11 @@ import { AccountMenu } from './components/AccountMenu';
 import { SessionProvider, useSession } from './session/SessionProvider';
 import { UpdatesProvider, useUpdates } from './updates/UpdatesProvider';
 import { Welcome } from './pages/Welcome';
-import { Runtimes } from './pages/Runtimes';
-import { Permissions } from './pages/Permissions';
-import { Activity } from './pages/Activity';
-import { Settings } from './pages/Settings';
+// Pages other than the first screen load when first opened, so start-up parses less.
+const Runtimes = lazy(() => import('./pages/Runtimes').then((module) => ({ default: module.Runtimes })));
+const Permissions = lazy(() => import('./pages/Permissions').then((module) => ({ default: module.Permissions })));
+const Activity = lazy(() => import('./pages/Activity').then((module) => ({ default: module.Activity })));
+const Settings = lazy(() => import('./pages/Settings').then((module) => ({ default: module.Settings })));
 import { loadThemeChoice, resolveTheme, saveThemeChoice, useSystemPrefersDark, type ThemeChoice } from './theme';
 
 export type Page = 'welcome' | 'runtimes' | 'permissions' | 'activity' | 'settings';
@@ -154,12 +156,14 @@ export function App() {
           {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.info.warnings} />}
           <StartupUpdateNotice onShowRuntimes={() => navigate('runtimes')} />
           {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} addingAccount={addingAccount} />}
-          {page === 'runtimes' && <Runtimes onOpenPermissions={() => navigate('permissions')} />}
-          {page === 'permissions' && <Permissions />}
-          {page === 'activity' && <Activity />}
-          {page === 'settings' && (
-            <Settings appInfo={appInfo} themeChoice={themeChoice} onThemeChoice={chooseTheme} />
-          )}
+          <Suspense fallback={<Spinner size="small" label={t('app.pageLoading')} />}>
+            {page === 'runtimes' && <Runtimes onOpenPermissions={() => navigate('permissions')} />}
+            {page === 'permissions' && <Permissions />}
+            {page === 'activity' && <Activity />}
+            {page === 'settings' && (
+              <Settings appInfo={appInfo} themeChoice={themeChoice} onThemeChoice={chooseTheme} />
+            )}
+          </Suspense>
         </main>
       </div>
       </div>

@@ -32,6 +32,7 @@ export const en = {
   // Runtimes page: workspace picker, preflight checklist, runtime list and details, delete, wizard.
   'rt.workspace.label': 'Workspace',
   'rt.workspace.placeholder': 'Type to filter by name, subscription or region',
+  'app.pageLoading': 'Opening the page…',
   'rt.workspace.loading': 'Loading your workspaces…',
   'rt.workspace.none': 'No workspace matches "{query}".',
   'rt.workspace.empty': 'No Azure Machine Learning workspace was found in the subscriptions you can see.',
