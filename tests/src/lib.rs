@@ -32,3 +32,22 @@ curl -sS -o /dev/null "$location"
     }
     script
 }
+
+/// The `pfrm` binary from the same target directory as the running test, built once on
+/// demand.
+pub fn pfrm_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let binary = profile_dir.join(format!("pfrm{}", std::env::consts::EXE_SUFFIX));
+    static BUILD: std::sync::Once = std::sync::Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-q", "-p", "pfrm-cli"])
+            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building pfrm-cli failed");
+    });
+    binary
+}

@@ -3,6 +3,7 @@
 
 mod clients_common;
 
+use pfrm_tests::pfrm_binary;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -10,24 +11,6 @@ use clients_common::{Env, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::ErrorCode;
 use serde_json::Value;
-
-/// The `pfrm` binary from the same target directory, built on demand.
-fn pfrm_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let binary = profile_dir.join(format!("pfrm{}", std::env::consts::EXE_SUFFIX));
-    static BUILD: std::sync::Once = std::sync::Once::new();
-    BUILD.call_once(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-q", "-p", "pfrm-cli"])
-            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building pfrm-cli failed");
-    });
-    binary
-}
 
 struct Cli {
     binary: PathBuf,

@@ -4,6 +4,7 @@
 
 mod clients_common;
 
+use pfrm_tests::pfrm_binary;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -17,24 +18,6 @@ use pfrm_core::ErrorCode;
 
 /// `pfrm preflight`'s exit code when a blocker fails (documented in crates/cli/README.md).
 const PREFLIGHT_BLOCKED_EXIT: i32 = 11;
-
-/// The `pfrm` binary from the same target directory, built on demand.
-fn pfrm_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let binary = profile_dir.join(format!("pfrm{}", std::env::consts::EXE_SUFFIX));
-    static BUILD: std::sync::Once = std::sync::Once::new();
-    BUILD.call_once(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-q", "-p", "pfrm-cli"])
-            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building pfrm-cli failed");
-    });
-    binary
-}
 
 /// A stand-in `az` that hands out emulator-issued tokens for the scope it is asked for.
 fn install_fake_az(env: &Env, bin: &Path) {

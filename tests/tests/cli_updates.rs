@@ -5,6 +5,7 @@
 
 mod clients_common;
 
+use pfrm_tests::pfrm_binary;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -14,24 +15,6 @@ use pfrm_core::ErrorCode;
 
 const NEWEST: &str = "20251211.v12";
 const UPDATES_AVAILABLE: i32 = 20;
-
-/// The `pfrm` binary from the same target directory, built on demand.
-fn pfrm_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let binary = profile_dir.join(format!("pfrm{}", std::env::consts::EXE_SUFFIX));
-    static BUILD: std::sync::Once = std::sync::Once::new();
-    BUILD.call_once(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-q", "-p", "pfrm-cli"])
-            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building pfrm-cli failed");
-    });
-    binary
-}
 
 /// A stand-in `az` printing an emulator-issued ARM token for Alice.
 fn fake_az(dir: &Path, token: &str) -> PathBuf {
