@@ -40,20 +40,6 @@ async fn open_page(screen: &Screen, nav: &str, heading: &str) -> Result<(), Stri
     Ok(())
 }
 
-/// Picks the workspace `ws-open` in the page's workspace picker.
-async fn pick_ws_open(screen: &Screen) -> Result<(), String> {
-    screen.click("[data-testid='workspace-picker']").await?;
-    screen
-        .type_into("[data-testid='workspace-picker']", "ws-open")
-        .await?;
-    screen
-        .wait_for_text("[data-testid='workspace-option']", |text| {
-            text.contains("ws-open")
-        })
-        .await?;
-    screen.click("[data-testid='workspace-option']").await
-}
-
 /// Like `wait_for_attribute`, for as long as Azure (here the sandbox) may take to apply a role.
 async fn wait_for_attribute_within(
     screen: &Screen,
@@ -82,7 +68,7 @@ fn gui_grant_to_me_turns_the_preflight_role_blocker_green() {
     };
     app.run(|screen: Screen| async move {
         open_page(&screen, "runtimes", "Runtimes").await?;
-        pick_ws_open(&screen).await?;
+        screen.pick_workspace("ws-open").await?;
 
         // Erin lacks the role, so the checklist blocks adding a runtime and offers the grant.
         let role_check = "[data-testid='check-dataScientistRole']";
@@ -192,7 +178,7 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
                 text.starts_with("Choose a workspace")
             })
             .await?;
-        pick_ws_open(&screen).await?;
+        screen.pick_workspace("ws-open").await?;
         screen
             .wait_for_attribute("[data-testid='grant-ability']", "data-allowed", "true")
             .await?;

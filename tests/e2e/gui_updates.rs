@@ -99,16 +99,7 @@ fn gui_outdated_runtime_shows_the_banner_and_updates_in_one_click() {
             .await?;
 
         // Pick the workspace; its runtimes are checked against the registry and the service.
-        screen.click("[data-testid='workspace-picker']").await?;
-        screen
-            .type_into("[data-testid='workspace-picker']", "ml-work")
-            .await?;
-        screen
-            .wait_for_text("[data-testid='workspace-option']", |text| {
-                text.contains("ml-workspace")
-            })
-            .await?;
-        screen.click("[data-testid='workspace-option']").await?;
+        screen.pick_workspace("ml-workspace").await?;
         screen
             .wait_for_text(DEFAULT_BADGE, |text| text == "Update available")
             .await?;
