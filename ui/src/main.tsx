@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './index.css';
-import { backend } from './backend';
+import { FirstPaintReporter } from './FirstPaintReporter';
 
 declare const __PFRM_PAGES_MOCK__: boolean;
 
@@ -18,13 +18,8 @@ async function start() {
   createRoot(root).render(
     <StrictMode>
       <App />
+      <FirstPaintReporter />
     </StrictMode>,
-  );
-  // Two frames after the first render the first screen has been painted and takes input.
-  requestAnimationFrame(() =>
-    requestAnimationFrame(() => {
-      backend.frontendReady().catch(() => undefined);
-    }),
   );
 }
 
