@@ -10,6 +10,7 @@ mod paths;
 mod permissions_commands;
 mod session;
 mod update_commands;
+mod webkit_renderer;
 
 use std::time::Instant;
 
@@ -104,12 +105,26 @@ fn config_warning(config_file: &std::path::Path, message: String) -> StartupWarn
 
 fn main() {
     let started = Instant::now();
+    // First, while the process has one thread: it may set a variable WebKit reads later.
+    let renderer = webkit_renderer::apply_before_any_thread();
     let dirs = paths::AppDirs::from_environment();
 
     let mut warnings: Vec<StartupWarning> = Vec::new();
     let log = logging::init(dirs.log_dir.as_deref());
     warnings.extend(log.warning.clone());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
+    match &renderer {
+        webkit_renderer::RendererChoice::SoftwareWithoutGpu => tracing::info!(
+            "no GPU render node: {}=1 for a faster first paint",
+            webkit_renderer::DMABUF_SWITCH
+        ),
+        webkit_renderer::RendererChoice::UserChoice(value) => tracing::info!(
+            "{}={value} as set by the user",
+            webkit_renderer::DMABUF_SWITCH
+        ),
+        webkit_renderer::RendererChoice::GpuDefault
+        | webkit_renderer::RendererChoice::NotApplicable => {}
+    }
 
     let settings = pfrm_core::settings::Settings::load(&dirs.config_file);
     if let Some(message) = settings.warning {

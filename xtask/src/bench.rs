@@ -5,7 +5,7 @@
 //! Time: from spawning the process to the page's first interactive paint, which both apps
 //! report the same way (two animation frames after the first render the page invokes
 //! `frontend_ready`, and the app prints `PFRM_FRONTEND_READY` on stderr; the bench timestamps
-//! the line's arrival). Memory: resident set (VmRSS) summed over the app and every process it
+//! the line's arrival; pfrm counts its frames from React's first commit of the first screen). Memory: resident set (VmRSS) summed over the app and every process it
 //! started (WebKit's web and network processes), after 5 s idle. PSS is shown too, as it
 //! counts shared pages once. Medians of N launches per app, launches alternating.
 
@@ -74,23 +74,41 @@ mod linux {
         )?;
 
         let _display = VirtualDisplay::ensure()?;
+        // Without a GPU, pfrm turns WebKit's DMA-BUF renderer off for itself (see
+        // src-tauri/src/webkit_renderer.rs). The minimal app keeps WebKit's default, as a bare
+        // Tauri app would; a third series runs it with the same switch, for a like-for-like figure.
+        let like_for_like = std::env::var_os(DMABUF_SWITCH).is_none() && !has_gpu_render_node();
+        let same_renderer: &[(&str, &str)] = &[(DMABUF_SWITCH, "1")];
         println!(
             "bench: {runs} launches of each app (PFRM_BENCH_RUNS to change), one warm-up each"
         );
-        measure_once(&hello).map_err(|e| format!("warm-up of the minimal app: {e}"))?;
-        measure_once(&app).map_err(|e| format!("warm-up of pfrm: {e}"))?;
+        measure_once(&hello, &[]).map_err(|e| format!("warm-up of the minimal app: {e}"))?;
+        measure_once(&app, &[]).map_err(|e| format!("warm-up of pfrm: {e}"))?;
         let mut hello_samples = Vec::new();
+        let mut hello_same_renderer_samples = Vec::new();
         let mut app_samples = Vec::new();
         for run in 1..=runs {
-            let h = measure_once(&hello).map_err(|e| format!("minimal app, run {run}: {e}"))?;
-            let a = measure_once(&app).map_err(|e| format!("pfrm, run {run}: {e}"))?;
-            println!(
+            let h =
+                measure_once(&hello, &[]).map_err(|e| format!("minimal app, run {run}: {e}"))?;
+            let a = measure_once(&app, &[]).map_err(|e| format!("pfrm, run {run}: {e}"))?;
+            let mut line = format!(
                 "  run {run}: minimal {:>5} ms {:>5} MiB | pfrm {:>5} ms {:>5} MiB",
                 h.ready.as_millis(),
                 h.rss_kib / 1024,
                 a.ready.as_millis(),
                 a.rss_kib / 1024
             );
+            if like_for_like {
+                let s = measure_once(&hello, same_renderer)
+                    .map_err(|e| format!("minimal app with pfrm's renderer, run {run}: {e}"))?;
+                line.push_str(&format!(
+                    " | minimal, same renderer {:>5} ms {:>5} MiB",
+                    s.ready.as_millis(),
+                    s.rss_kib / 1024
+                ));
+                hello_same_renderer_samples.push(s);
+            }
+            println!("{line}");
             hello_samples.push(h);
             app_samples.push(a);
         }
@@ -124,8 +142,39 @@ mod linux {
             "processes (app + WebKit)  {:>7}      {:>7}",
             hello.processes, app.processes
         );
+        if like_for_like {
+            let same = Summary::of(&hello_same_renderer_samples);
+            println!();
+            println!(
+                "no GPU here: pfrm sets {DMABUF_SWITCH}=1 for itself; the minimal app with it too:"
+            );
+            println!(
+                "start → interactive   {:>12.0} ms {:>9.0} ms {:>8.2}×  (like for like)",
+                same.ready_ms,
+                app.ready_ms,
+                app.ready_ms / same.ready_ms
+            );
+            println!(
+                "RSS after 5 s idle    {:>11.0} MiB {:>8.0} MiB {:>8.2}×  (like for like)",
+                same.rss_mib,
+                app.rss_mib,
+                app.rss_mib / same.rss_mib
+            );
+        }
         println!("time ratio {time_ratio:.2}, memory ratio {memory_ratio:.2} (medians of {runs})");
         Ok(())
+    }
+
+    /// WebKitGTK's switch for its DMA-BUF renderer, which pfrm turns off on machines without a GPU.
+    const DMABUF_SWITCH: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+
+    /// Whether this machine has a GPU render node, the test pfrm makes before choosing a renderer.
+    fn has_gpu_render_node() -> bool {
+        std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+        })
     }
 
     fn verdict(ratio: f64, target: f64) -> &'static str {
@@ -221,7 +270,7 @@ mod linux {
     }
 
     /// One launch with a fresh, empty home (no settings, no WebKit caches), as a first start.
-    fn measure_once(binary: &Path) -> Result<Sample, String> {
+    fn measure_once(binary: &Path, extra_env: &[(&str, &str)]) -> Result<Sample, String> {
         static LAUNCHES: AtomicUsize = AtomicUsize::new(0);
         let home = std::env::temp_dir().join(format!(
             "pfrm-bench-{}-{}",
@@ -242,6 +291,7 @@ mod linux {
             // Neither app gets an accessibility bus: it would outlive them and skew memory.
             .env("NO_AT_BRIDGE", "1")
             .env("PFRM_LOG", "warn")
+            .envs(extra_env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -1,0 +1,111 @@
+//! How WebKitGTK draws the window on Linux.
+//!
+//! WebKitGTK's default renderer paints with the GPU and hands frames over as DMA-BUFs. On a
+//! machine without a GPU (a virtual machine, a remote desktop, a headless display) Mesa emulates
+//! the GPU in software, and the first paint of a screen as full as the app's costs about a second:
+//! measured under Xvfb, the welcome screen was committed 0.18 s after the page started and painted
+//! 1.1 s after it; with the non-DMA-BUF path it was painted 0.04 s after the commit. So when the
+//! machine has no GPU render node, the app asks WebKit for that path, unless the user has already
+//! chosen by setting the variable themselves.
+//!
+//! Windows (WebView2) and macOS (WKWebView) have no such switch; there this is a no-op.
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+/// WebKitGTK's switch for its DMA-BUF renderer ("1" turns it off).
+pub const DMABUF_SWITCH: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+
+/// What the app decided about the renderer, logged once logging is up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RendererChoice {
+    /// A GPU is there: WebKit's default renderer.
+    GpuDefault,
+    /// The user set the switch themselves; the app leaves it as it is.
+    UserChoice(String),
+    /// No GPU: the app turned the DMA-BUF renderer off.
+    SoftwareWithoutGpu,
+    /// Not a WebKitGTK platform.
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    NotApplicable,
+}
+
+/// The decision, apart from the environment so that it can be tested.
+pub fn choose(has_gpu_render_node: bool, user_setting: Option<&OsStr>) -> RendererChoice {
+    match user_setting {
+        Some(value) => RendererChoice::UserChoice(value.to_string_lossy().into_owned()),
+        None if has_gpu_render_node => RendererChoice::GpuDefault,
+        None => RendererChoice::SoftwareWithoutGpu,
+    }
+}
+
+/// Whether `dri` (normally `/dev/dri`) holds a GPU render node (`renderD128`, ...).
+pub fn has_gpu_render_node(dri: &Path) -> bool {
+    std::fs::read_dir(dri).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+    })
+}
+
+/// Decides and applies the choice. Must run first in `main`, before any thread exists, because
+/// it changes the process environment that WebKit reads when the window is created.
+#[cfg(target_os = "linux")]
+pub fn apply_before_any_thread() -> RendererChoice {
+    let user_setting = std::env::var_os(DMABUF_SWITCH);
+    let choice = choose(
+        has_gpu_render_node(Path::new("/dev/dri")),
+        user_setting.as_deref(),
+    );
+    if choice == RendererChoice::SoftwareWithoutGpu {
+        std::env::set_var(DMABUF_SWITCH, "1");
+    }
+    choice
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn apply_before_any_thread() -> RendererChoice {
+    RendererChoice::NotApplicable
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_gpu_the_dma_buf_renderer_is_turned_off() {
+        assert_eq!(choose(false, None), RendererChoice::SoftwareWithoutGpu);
+    }
+
+    #[test]
+    fn with_a_gpu_webkit_keeps_its_default() {
+        assert_eq!(choose(true, None), RendererChoice::GpuDefault);
+    }
+
+    #[test]
+    fn a_users_own_setting_wins_either_way() {
+        for has_gpu in [false, true] {
+            assert_eq!(
+                choose(has_gpu, Some(OsStr::new("0"))),
+                RendererChoice::UserChoice("0".into())
+            );
+        }
+    }
+
+    #[test]
+    fn only_render_nodes_count_as_a_gpu() {
+        let dir = std::env::temp_dir().join(format!("pfrm-dri-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        assert!(!has_gpu_render_node(&dir), "an empty folder has no GPU");
+        std::fs::write(dir.join("card0"), b"").unwrap();
+        assert!(
+            !has_gpu_render_node(&dir),
+            "a display card alone is not a render node"
+        );
+        std::fs::write(dir.join("renderD128"), b"").unwrap();
+        assert!(has_gpu_render_node(&dir));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!has_gpu_render_node(&dir), "a missing folder means no GPU");
+    }
+}
