@@ -114,13 +114,13 @@ fn main() {
     warnings.extend(log.warning.clone());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     match &renderer {
-        webkit_renderer::RendererChoice::SoftwareWithoutGpu => tracing::info!(
+        webkit_renderer::RendererChoice::CpuPaintingWithoutGpu => tracing::info!(
             "no GPU render node: {}=1 for a faster first paint",
-            webkit_renderer::DMABUF_SWITCH
+            webkit_renderer::CPU_PAINTING_SWITCH
         ),
         webkit_renderer::RendererChoice::UserChoice(value) => tracing::info!(
             "{}={value} as set by the user",
-            webkit_renderer::DMABUF_SWITCH
+            webkit_renderer::CPU_PAINTING_SWITCH
         ),
         webkit_renderer::RendererChoice::GpuDefault
         | webkit_renderer::RendererChoice::NotApplicable => {}

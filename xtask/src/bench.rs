@@ -74,11 +74,12 @@ mod linux {
         )?;
 
         let _display = VirtualDisplay::ensure()?;
-        // Without a GPU, pfrm turns WebKit's DMA-BUF renderer off for itself (see
+        // Without a GPU, pfrm asks WebKit to paint on the CPU (see
         // src-tauri/src/webkit_renderer.rs). The minimal app keeps WebKit's default, as a bare
         // Tauri app would; a third series runs it with the same switch, for a like-for-like figure.
-        let like_for_like = std::env::var_os(DMABUF_SWITCH).is_none() && !has_gpu_render_node();
-        let same_renderer: &[(&str, &str)] = &[(DMABUF_SWITCH, "1")];
+        let like_for_like =
+            std::env::var_os(CPU_PAINTING_SWITCH).is_none() && !has_gpu_render_node();
+        let same_renderer: &[(&str, &str)] = &[(CPU_PAINTING_SWITCH, "1")];
         println!(
             "bench: {runs} launches of each app (PFRM_BENCH_RUNS to change), one warm-up each"
         );
@@ -146,7 +147,7 @@ mod linux {
             let same = Summary::of(&hello_same_renderer_samples);
             println!();
             println!(
-                "no GPU here: pfrm sets {DMABUF_SWITCH}=1 for itself; the minimal app with it too:"
+                "no GPU here: pfrm sets {CPU_PAINTING_SWITCH}=1 for itself; the minimal app with it too:"
             );
             println!(
                 "start → interactive   {:>12.0} ms {:>9.0} ms {:>8.2}×  (like for like)",
@@ -165,8 +166,8 @@ mod linux {
         Ok(())
     }
 
-    /// WebKitGTK's switch for its DMA-BUF renderer, which pfrm turns off on machines without a GPU.
-    const DMABUF_SWITCH: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    /// WebKitGTK's switch for painting on the CPU, which pfrm turns on on machines without a GPU.
+    const CPU_PAINTING_SWITCH: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 
     /// Whether this machine has a GPU render node, the test pfrm makes before choosing a renderer.
     fn has_gpu_render_node() -> bool {
