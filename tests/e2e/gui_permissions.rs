@@ -219,7 +219,7 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
             .await?;
         screen.save_screenshot("permissions-user-granted").await?;
 
-        // Revoke asks first, naming who and which role; only Remove removes it.
+        // Revoke asks first, naming who and which role; only the typed name and Remove remove it.
         screen
             .click(&format!("{bob_row} [data-testid='assignment-revoke']"))
             .await?;
@@ -235,6 +235,16 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
             1,
             "nothing is removed before confirming"
         );
+        assert_eq!(
+            screen
+                .count("[data-testid='revoke-confirm']:disabled")
+                .await?,
+            1,
+            "Remove stays off until the name is typed"
+        );
+        screen
+            .type_into("[data-testid='revoke-confirm-name']", "Bob")
+            .await?;
         screen.click("[data-testid='revoke-confirm']").await?;
         screen
             .wait_for_text("[data-testid='revoke-outcome']", |text| {

@@ -326,9 +326,17 @@ test('permissions when you may grant: grant to me, look up a person, grant, revo
   await dialog.waitFor({ state: 'detached' });
   check((await bob.count()) === 1, 'cancelling keeps the assignment');
   // Keyboard: the Revoke button is reached and pressed with the keyboard, Remove confirms.
+  // Removing is destructive: Remove stays off until the name is typed, then Enter removes.
   await bob.getByTestId('assignment-revoke').focus();
   await page.keyboard.press('Enter');
-  await dialog.getByTestId('revoke-confirm').click();
+  const typedName = dialog.getByTestId('revoke-confirm-name');
+  await typedName.waitFor();
+  check(await dialog.getByTestId('revoke-confirm').isDisabled(), 'Remove is off before the name is typed');
+  check(await typedName.evaluate((el) => el === document.activeElement), 'the dialog opens with the cursor in the name field');
+  await page.keyboard.type('Bob Exampl');
+  check(await dialog.getByTestId('revoke-confirm').isDisabled(), 'a partly typed name does not enable Remove');
+  await page.keyboard.type('e');
+  await page.keyboard.press('Enter');
   await page.getByTestId('revoke-outcome').filter({ hasText: 'Bob Example no longer has the AzureML Data Scientist role on contoso-ml.' }).waitFor();
   await bob.waitFor({ state: 'detached' });
   // The person shown above is current again: no stale "now has the role", and Grant is back.

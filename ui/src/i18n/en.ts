@@ -251,6 +251,7 @@ export const en = {
   'perm.revoke.title': 'Remove {role} from {who}?',
   'perm.revoke.body':
     '{who} will lose the {role} role on the workspace {workspace}. Azure can take a few minutes to apply the change.',
+  'perm.revoke.typeName': 'Type {who} to confirm',
   'perm.revoke.confirm': 'Remove',
   'perm.revoke.removing': 'Removing…',
   'perm.revoke.cancel': 'Cancel',

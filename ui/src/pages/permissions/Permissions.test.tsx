@@ -111,7 +111,7 @@ describe('Permissions page', () => {
     expect(calls.map((c) => c.command)).not.toContain('grant_data_scientist');
   });
 
-  it('revokes only after Remove in the dialog that names who and which role', async () => {
+  it('revokes only after the name is typed and Remove is pressed in the dialog that names who and which role', async () => {
     const calls = backend(true);
     renderPage();
     await waitFor(() => expect(screen.getByTestId('assignment-revoke')).toBeTruthy());
@@ -123,10 +123,19 @@ describe('Permissions page', () => {
 
     fireEvent.click(screen.getByTestId('assignment-revoke'));
     await waitFor(() => expect(screen.getByTestId('revoke-confirm')).toBeTruthy());
-    fireEvent.click(screen.getByTestId('revoke-confirm'));
+    expect(screen.getByText('Type Bob to confirm')).toBeTruthy();
+    const remove = screen.getByTestId('revoke-confirm') as HTMLButtonElement;
+    expect(remove.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('revoke-confirm-name'), { target: { value: 'Bo' } });
+    expect(remove.disabled).toBe(true);
+    fireEvent.click(remove);
+    expect(calls.map((c) => c.command)).not.toContain('revoke_role_assignment');
+    fireEvent.change(screen.getByTestId('revoke-confirm-name'), { target: { value: ' bob ' } });
+    expect(remove.disabled).toBe(false);
+    fireEvent.click(remove);
     await waitFor(() => expect(screen.getByTestId('revoke-outcome').textContent).toBe('Bob no longer has the Reader role on ws.'));
     const revoke = calls.find((c) => c.command === 'revoke_role_assignment');
-    expect(revoke?.args.request).toEqual({ workspaceId: WS_ID, assignmentName: 'a-bob', confirm: 'Bob' });
+    expect(revoke?.args.request).toEqual({ workspaceId: WS_ID, assignmentName: 'a-bob', confirm: 'bob' });
   });
 });
 

@@ -7,6 +7,8 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
+  Field,
+  Input,
   Text,
   makeStyles,
   tokens,
@@ -20,7 +22,10 @@ const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
 });
 
-/** Asks before removing an assignment, naming who loses which role; removes only on "Remove". */
+/**
+ * Asks before removing an assignment, naming who loses which role. Removing is destructive, so
+ * Remove stays off until the person's (or identity's) name is typed; the backend checks it again.
+ */
 export function RevokeDialog({
   workspaceId,
   workspaceName,
@@ -38,15 +43,22 @@ export function RevokeDialog({
   const styles = useStyles();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
+  const [typed, setTyped] = useState('');
   const who = item ? principalLabel(item.principal) : '';
+  // The same rule as the backend's: the name, ignoring case and surrounding spaces.
+  const matches = who !== '' && typed.trim().toLowerCase() === who.trim().toLowerCase();
 
   async function revoke() {
-    if (!item) return;
+    if (!item || !matches) return;
     setBusy(true);
     setError(null);
     try {
-      // Confirmed by the click on Remove in this dialog, which named the principal.
-      const outcome = await backend.revokeRoleAssignment({ workspaceId, assignmentName: item.assignment.name, confirm: who });
+      const outcome = await backend.revokeRoleAssignment({
+        workspaceId,
+        assignmentName: item.assignment.name,
+        confirm: typed.trim(),
+      });
+      setTyped('');
       onRevoked(outcome);
     } catch (reason) {
       setError(toAppError(reason));
@@ -58,27 +70,44 @@ export function RevokeDialog({
   function close() {
     if (busy) return;
     setError(null);
+    setTyped('');
     onClose();
   }
 
   return (
     <Dialog open={item !== null} modalType="alert" onOpenChange={(_, data) => !data.open && close()}>
       <DialogSurface data-testid="revoke-dialog">
-        <DialogBody>
-          <DialogTitle>{t('perm.revoke.title', { role: item?.roleName ?? '', who })}</DialogTitle>
-          <DialogContent className={styles.content}>
-            <Text data-testid="revoke-body">{t('perm.revoke.body', { role: item?.roleName ?? '', who, workspace: workspaceName })}</Text>
-            {error && <ErrorMessage error={error} />}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={close} disabled={busy} data-testid="revoke-cancel">
-              {t('perm.revoke.cancel')}
-            </Button>
-            <Button appearance="primary" onClick={() => void revoke()} disabled={busy} data-testid="revoke-confirm">
-              {busy ? t('perm.revoke.removing') : t('perm.revoke.confirm')}
-            </Button>
-          </DialogActions>
-        </DialogBody>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (matches && !busy) void revoke();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>{t('perm.revoke.title', { role: item?.roleName ?? '', who })}</DialogTitle>
+            <DialogContent className={styles.content}>
+              <Text data-testid="revoke-body">{t('perm.revoke.body', { role: item?.roleName ?? '', who, workspace: workspaceName })}</Text>
+              <Field label={t('perm.revoke.typeName', { who })}>
+                <Input
+                  value={typed}
+                  onChange={(_, data) => setTyped(data.value)}
+                  data-testid="revoke-confirm-name"
+                  spellCheck={false}
+                  autoComplete="off"
+                />
+              </Field>
+              {error && <ErrorMessage error={error} />}
+            </DialogContent>
+            <DialogActions>
+              <Button type="button" onClick={close} disabled={busy} data-testid="revoke-cancel">
+                {t('perm.revoke.cancel')}
+              </Button>
+              <Button type="submit" appearance="primary" disabled={!matches || busy} data-testid="revoke-confirm">
+                {busy ? t('perm.revoke.removing') : t('perm.revoke.confirm')}
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
       </DialogSurface>
     </Dialog>
   );
