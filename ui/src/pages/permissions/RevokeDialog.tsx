@@ -7,8 +7,6 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Field,
-  Input,
   Text,
   makeStyles,
   tokens,
@@ -16,6 +14,7 @@ import {
 import { backend, toAppError, type AppError, type RevokeOutcome, type WorkspaceRoleAssignment } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { TypedNameField } from '../../components/TypedNameField';
 import { principalLabel } from './model';
 
 const useStyles = makeStyles({
@@ -87,15 +86,12 @@ export function RevokeDialog({
             <DialogTitle>{t('perm.revoke.title', { role: item?.roleName ?? '', who })}</DialogTitle>
             <DialogContent className={styles.content}>
               <Text data-testid="revoke-body">{t('perm.revoke.body', { role: item?.roleName ?? '', who, workspace: workspaceName })}</Text>
-              <Field label={t('perm.revoke.typeName', { who })}>
-                <Input
-                  value={typed}
-                  onChange={(_, data) => setTyped(data.value)}
-                  data-testid="revoke-confirm-name"
-                  spellCheck={false}
-                  autoComplete="off"
-                />
-              </Field>
+              <TypedNameField
+                label={t('perm.revoke.typeName', { who })}
+                value={typed}
+                onChange={setTyped}
+                testId="revoke-confirm-name"
+              />
               {error && <ErrorMessage error={error} />}
             </DialogContent>
             <DialogActions>

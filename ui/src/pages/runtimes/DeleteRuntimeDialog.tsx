@@ -9,7 +9,6 @@ import {
   DialogSurface,
   DialogTitle,
   Field,
-  Input,
   Text,
   makeStyles,
   tokens,
@@ -17,6 +16,7 @@ import {
 import { backend, toAppError, type AppError } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { TypedNameField } from '../../components/TypedNameField';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -71,15 +71,12 @@ export function DeleteRuntimeDialog({
             <DialogTitle>{t('rt.delete.title', { name: runtimeName })}</DialogTitle>
             <DialogContent className={styles.content}>
               <Text>{t('rt.delete.body')}</Text>
-              <Field label={t('rt.delete.typeName', { name: runtimeName })}>
-                <Input
-                  value={typed}
-                  onChange={(_, data) => setTyped(data.value)}
-                  data-testid="delete-confirm-name"
-                  spellCheck={false}
-                  autoComplete="off"
-                />
-              </Field>
+              <TypedNameField
+                label={t('rt.delete.typeName', { name: runtimeName })}
+                value={typed}
+                onChange={setTyped}
+                testId="delete-confirm-name"
+              />
               {customAppName && (
                 <Field hint={t('rt.delete.keepAppHint')}>
                   <Checkbox
