@@ -115,7 +115,7 @@ fn main() {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     match &renderer {
         webkit_renderer::RendererChoice::CpuPaintingWithoutGpu => tracing::info!(
-            "no GPU render node: {}=1 for a faster first paint",
+            "no GPU found: {}=1 for a faster first paint",
             webkit_renderer::CPU_PAINTING_SWITCH
         ),
         webkit_renderer::RendererChoice::UserChoice(value) => tracing::info!(

@@ -4,8 +4,8 @@
 //! remote desktop, a headless display) Mesa emulates the GPU in software, and the first paint of a
 //! screen as full as the app's costs about a second: measured under Xvfb, the welcome screen was
 //! committed 0.18 s after the page started and painted 1.1 s after it; with Skia painting on the
-//! CPU it was painted 0.25 s after the commit. So when the machine has no GPU render node, the app
-//! asks WebKit to paint on the CPU, unless the user has already chosen by setting the variable.
+//! CPU it was painted about 0.3 s after the commit. So when the machine shows no GPU, the app asks
+//! WebKit to paint on the CPU, unless the user has already chosen by setting the variable.
 //!
 //! Turning WebKit's DMA-BUF renderer off instead paints faster still, but then a page loading a
 //! script while WebDriver queried it hung for good (seen with WebKitGTK 2.50); CPU painting keeps
@@ -34,21 +34,23 @@ pub enum RendererChoice {
 }
 
 /// The decision, apart from the environment so that it can be tested.
-pub fn choose(has_gpu_render_node: bool, user_setting: Option<&OsStr>) -> RendererChoice {
+pub fn choose(has_gpu: bool, user_setting: Option<&OsStr>) -> RendererChoice {
     match user_setting {
         Some(value) => RendererChoice::UserChoice(value.to_string_lossy().into_owned()),
-        None if has_gpu_render_node => RendererChoice::GpuDefault,
+        None if has_gpu => RendererChoice::GpuDefault,
         None => RendererChoice::CpuPaintingWithoutGpu,
     }
 }
 
-/// Whether `dri` (normally `/dev/dri`) holds a GPU render node (`renderD128`, ...).
-pub fn has_gpu_render_node(dri: &Path) -> bool {
-    std::fs::read_dir(dri).is_ok_and(|entries| {
+/// Whether the device folder `dev` (normally `/dev`) shows a GPU: a render node in `dri/`
+/// (`renderD128`, ...), or `dxg`, through which WSL hands the Windows GPU to Linux programs.
+pub fn has_gpu(dev: &Path) -> bool {
+    let render_node = std::fs::read_dir(dev.join("dri")).is_ok_and(|entries| {
         entries
             .filter_map(Result::ok)
             .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
-    })
+    });
+    render_node || dev.join("dxg").exists()
 }
 
 /// Decides and applies the choice. Must run first in `main`, before any thread exists, because
@@ -56,10 +58,7 @@ pub fn has_gpu_render_node(dri: &Path) -> bool {
 #[cfg(target_os = "linux")]
 pub fn apply_before_any_thread() -> RendererChoice {
     let user_setting = std::env::var_os(CPU_PAINTING_SWITCH);
-    let choice = choose(
-        has_gpu_render_node(Path::new("/dev/dri")),
-        user_setting.as_deref(),
-    );
+    let choice = choose(has_gpu(Path::new("/dev")), user_setting.as_deref());
     if choice == RendererChoice::CpuPaintingWithoutGpu {
         std::env::set_var(CPU_PAINTING_SWITCH, "1");
     }
@@ -96,19 +95,19 @@ mod tests {
     }
 
     #[test]
-    fn only_render_nodes_count_as_a_gpu() {
-        let dir = std::env::temp_dir().join(format!("pfrm-dri-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        assert!(!has_gpu_render_node(&dir), "an empty folder has no GPU");
-        std::fs::write(dir.join("card0"), b"").unwrap();
-        assert!(
-            !has_gpu_render_node(&dir),
-            "a display card alone is not a render node"
-        );
-        std::fs::write(dir.join("renderD128"), b"").unwrap();
-        assert!(has_gpu_render_node(&dir));
-        std::fs::remove_dir_all(&dir).unwrap();
-        assert!(!has_gpu_render_node(&dir), "a missing folder means no GPU");
+    fn a_render_node_or_wsls_gpu_device_counts_as_a_gpu() {
+        let dev = std::env::temp_dir().join(format!("pfrm-dev-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dev);
+        assert!(!has_gpu(&dev), "a missing folder means no GPU");
+        std::fs::create_dir_all(dev.join("dri")).unwrap();
+        assert!(!has_gpu(&dev), "an empty dri folder has no GPU");
+        std::fs::write(dev.join("dri/card0"), b"").unwrap();
+        assert!(!has_gpu(&dev), "a display card alone is not a render node");
+        std::fs::write(dev.join("dri/renderD128"), b"").unwrap();
+        assert!(has_gpu(&dev));
+        std::fs::remove_dir_all(dev.join("dri")).unwrap();
+        std::fs::write(dev.join("dxg"), b"").unwrap();
+        assert!(has_gpu(&dev), "WSL's GPU device");
+        std::fs::remove_dir_all(&dev).unwrap();
     }
 }

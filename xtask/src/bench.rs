@@ -77,8 +77,7 @@ mod linux {
         // Without a GPU, pfrm asks WebKit to paint on the CPU (see
         // src-tauri/src/webkit_renderer.rs). The minimal app keeps WebKit's default, as a bare
         // Tauri app would; a third series runs it with the same switch, for a like-for-like figure.
-        let like_for_like =
-            std::env::var_os(CPU_PAINTING_SWITCH).is_none() && !has_gpu_render_node();
+        let like_for_like = std::env::var_os(CPU_PAINTING_SWITCH).is_none() && !has_gpu();
         let same_renderer: &[(&str, &str)] = &[(CPU_PAINTING_SWITCH, "1")];
         println!(
             "bench: {runs} launches of each app (PFRM_BENCH_RUNS to change), one warm-up each"
@@ -169,13 +168,14 @@ mod linux {
     /// WebKitGTK's switch for painting on the CPU, which pfrm turns on on machines without a GPU.
     const CPU_PAINTING_SWITCH: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 
-    /// Whether this machine has a GPU render node, the test pfrm makes before choosing a renderer.
-    fn has_gpu_render_node() -> bool {
-        std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+    /// Whether this machine shows a GPU, the test pfrm makes before choosing how to paint.
+    fn has_gpu() -> bool {
+        let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
             entries
                 .filter_map(Result::ok)
                 .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
-        })
+        });
+        render_node || Path::new("/dev/dxg").exists()
     }
 
     fn verdict(ratio: f64, target: f64) -> &'static str {
