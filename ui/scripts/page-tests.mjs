@@ -802,6 +802,7 @@ test('opt-in start-up check: off by default, turned on in Settings, then tells h
   await page.getByRole('tab', { name: 'Settings' }).click();
   const toggle = page.getByTestId('check-updates-at-startup');
   await toggle.waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="check-updates-at-startup"]')?.disabled === false);
   check(!(await toggle.isChecked()), 'the start-up check is off by default');
   await toggle.focus();
   await page.keyboard.press('Space');

@@ -70,6 +70,16 @@ describe('App', () => {
     expect(screen.getByRole('button', { name: 'Open logs folder' })).toBeTruthy();
   });
 
+  it('shows the start-up check switch, off, while its setting loads, so the page below it does not move', async () => {
+    backendAnswering({ update_preferences: () => new Promise(() => undefined) });
+    render(<App />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Settings' }));
+    const toggle = (await screen.findByTestId('check-updates-at-startup')) as HTMLInputElement;
+    expect(toggle.disabled).toBe(true);
+    expect(toggle.checked).toBe(false);
+    expect(screen.getByTestId('theme-dark')).toBeTruthy();
+  });
+
   it('shows start-up warnings as banners on every page', async () => {
     backendAnswering({
       app_info: () => ({ ...INFO, logDir: null, warnings: [{ kind: 'log_dir_unwritable', message: 'M.', remedy: 'R.' }] }),

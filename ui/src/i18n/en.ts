@@ -459,7 +459,6 @@ export const en = {
   'settings.updates': 'Updates',
   'settings.updates.startup': 'Check for runtime updates when the app starts',
   'settings.updates.startupHint': 'After you sign in, the app checks the runtimes of the workspace you used last and tells you how many are behind. Off by default: it sends a few requests at every start.',
-  'settings.updates.loading': 'Loading the update settings…',
 } as const;
 
 export type MessageKey = keyof typeof en;

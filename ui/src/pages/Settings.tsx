@@ -140,18 +140,17 @@ function UpdateSettings() {
   return (
     <Card className={styles.card}>
       <Subtitle2 as="h2">{t('settings.updates')}</Subtitle2>
-      {enabled === null && !error && <Spinner size="tiny" label={t('settings.updates.loading')} />}
-      {enabled !== null && (
-        <Field hint={t('settings.updates.startupHint')}>
-          <Switch
-            checked={enabled}
-            disabled={saving}
-            onChange={(_, data) => void change(data.checked)}
-            label={t('settings.updates.startup')}
-            data-testid="check-updates-at-startup"
-          />
-        </Field>
-      )}
+      {/* The switch is there from the start, off until the setting is read, so that nothing
+          below it moves under the pointer when the setting arrives. */}
+      <Field hint={t('settings.updates.startupHint')}>
+        <Switch
+          checked={enabled ?? false}
+          disabled={enabled === null || saving}
+          onChange={(_, data) => void change(data.checked)}
+          label={t('settings.updates.startup')}
+          data-testid="check-updates-at-startup"
+        />
+      </Field>
       {error && <ErrorMessage error={error} />}
     </Card>
   );
