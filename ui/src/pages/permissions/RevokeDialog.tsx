@@ -48,7 +48,7 @@ export function RevokeDialog({
   const matches = who !== '' && typed.trim().toLowerCase() === who.trim().toLowerCase();
 
   async function revoke() {
-    if (!item || !matches) return;
+    if (!item) return;
     setBusy(true);
     setError(null);
     try {

@@ -20,7 +20,7 @@ import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, summaryHeadline, versionWithAge, type UpdateAllPlan } from '../../updates/model';
+import { environmentName, runtimeKey, summaryHeadline, versionWithAge, type UpdateAllPlan } from '../../updates/model';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -39,6 +39,34 @@ function runtimeLabel(runtime: RuntimeVersionStatus, manyWorkspaces: boolean): s
 function directLine(runtime: RuntimeVersionStatus, manyWorkspaces: boolean): string {
   const name = runtimeLabel(runtime, manyWorkspaces);
   return runtime.current ? `${name}: ${versionWithAge(runtime.current)}` : name;
+}
+
+/** One group of the confirmation's plan: a heading and a line per runtime. */
+function PlanList({
+  title,
+  testId,
+  runtimes,
+  line,
+  footer,
+}: {
+  title: string;
+  testId: string;
+  runtimes: RuntimeVersionStatus[];
+  line: (runtime: RuntimeVersionStatus) => string;
+  footer?: string;
+}) {
+  const styles = useStyles();
+  return (
+    <div className={styles.box}>
+      <Text weight="semibold">{title}</Text>
+      <ul className={styles.list} data-testid={testId}>
+        {runtimes.map((runtime) => (
+          <li key={runtimeKey(runtime.workspaceId, runtime.runtimeName)}>{line(runtime)}</li>
+        ))}
+      </ul>
+      {footer && <Text size={200}>{footer}</Text>}
+    </div>
+  );
 }
 
 /** Which workspaces "Update all" covers: the one on screen, and any others the user ticks. */
@@ -93,41 +121,35 @@ export function UpdateAllDialog({
               </div>
             )}
             {plan.direct.length > 0 ? (
-              <div className={styles.box}>
-                <Text weight="semibold">{t('upd.all.direct', { count: plan.direct.length })}</Text>
-                <ul className={styles.list} data-testid="update-all-direct">
-                  {plan.direct.map((runtime) => (
-                    <li key={`${runtime.workspaceId}/${runtime.runtimeName}`}>{directLine(runtime, many)}</li>
-                  ))}
-                </ul>
-                <Text size={200}>{t('upd.all.restarts')}</Text>
-              </div>
+              <PlanList
+                title={t('upd.all.direct', { count: plan.direct.length })}
+                testId="update-all-direct"
+                runtimes={plan.direct}
+                line={(runtime) => directLine(runtime, many)}
+                footer={t('upd.all.restarts')}
+              />
             ) : (
               <Text>{t('upd.all.directNone')}</Text>
             )}
             {plan.attention.length > 0 && (
-              <div className={styles.box}>
-                <Text weight="semibold">{t('upd.all.attention', { count: plan.attention.length })}</Text>
-                <ul className={styles.list} data-testid="update-all-attention">
-                  {plan.attention.map((runtime) => (
-                    <li key={`${runtime.workspaceId}/${runtime.runtimeName}`}>
-                      {runtime.customEnvironment
-                        ? t('upd.all.attentionItem', { name: runtimeLabel(runtime, many), environment: environmentName(runtime.customEnvironment) })
-                        : t('upd.all.attentionOther', { name: runtimeLabel(runtime, many) })}
-                    </li>
-                  ))}
-                </ul>
-              </div>
+              <PlanList
+                title={t('upd.all.attention', { count: plan.attention.length })}
+                testId="update-all-attention"
+                runtimes={plan.attention}
+                line={(runtime) =>
+                  runtime.customEnvironment
+                    ? t('upd.all.attentionItem', { name: runtimeLabel(runtime, many), environment: environmentName(runtime.customEnvironment) })
+                    : t('upd.all.attentionOther', { name: runtimeLabel(runtime, many) })
+                }
+              />
             )}
             {plan.alreadyUpdating.length > 0 && (
-              <div className={styles.box}>
-                <Text weight="semibold">{t('upd.all.already', { count: plan.alreadyUpdating.length })}</Text>
-                <ul className={styles.list} data-testid="update-all-already">
-                  {plan.alreadyUpdating.map((runtime) => (
-                    <li key={`${runtime.workspaceId}/${runtime.runtimeName}`}>{runtimeLabel(runtime, many)}</li>
-                  ))}
-                </ul>
-              </div>
+              <PlanList
+                title={t('upd.all.already', { count: plan.alreadyUpdating.length })}
+                testId="update-all-already"
+                runtimes={plan.alreadyUpdating}
+                line={(runtime) => runtimeLabel(runtime, many)}
+              />
             )}
           </DialogContent>
           <DialogActions>
