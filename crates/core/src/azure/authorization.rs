@@ -197,12 +197,19 @@ impl AuthorizationClient {
         AuthorizationClient { pipeline }
     }
 
-    fn request<'a>(
+    /// A request for `{scope}/providers/Microsoft.Authorization/{collection}[/{name}]`, where
+    /// `scope` is an ARM id (subscription, resource group or resource).
+    fn request(
         &self,
         method: Method,
-        segments: impl IntoIterator<Item = &'a str>,
+        scope: &str,
+        collection: &str,
+        name: Option<&str>,
         operation: impl Into<String>,
     ) -> Result<ApiRequest> {
+        let segments = id_segments(scope)
+            .chain(["providers", "Microsoft.Authorization", collection])
+            .chain(name);
         let url = url_with_segments(&self.pipeline.cloud().arm_endpoint, segments)?;
         Ok(
             ApiRequest::new(method, url, Audience::Arm, operation)
@@ -210,32 +217,39 @@ impl AuthorizationClient {
         )
     }
 
+    /// Every page of a collection at a scope, optionally with an OData `$filter`.
+    async fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        scope: &str,
+        collection: &str,
+        filter: Option<&str>,
+        operation: impl Into<String>,
+    ) -> Result<Vec<T>> {
+        let mut request = self.request(Method::GET, scope, collection, None, operation)?;
+        if let Some(filter) = filter {
+            request = request.query("$filter", filter);
+        }
+        Pager::new(self.pipeline.clone(), request)
+            .collect_all()
+            .await
+    }
+
     /// The caller's effective permissions on a workspace.
     pub async fn list_permissions_for_workspace(
         &self,
         workspace: &WorkspaceRef,
     ) -> Result<Vec<Permission>> {
-        let segments = [
-            "subscriptions",
-            workspace.subscription_id.as_str(),
-            "resourcegroups",
-            workspace.resource_group.as_str(),
-            "providers",
-            "Microsoft.MachineLearningServices",
-            "workspaces",
-            workspace.name.as_str(),
-            "providers",
-            "Microsoft.Authorization",
+        let scope = format!(
+            "subscriptions/{}/resourcegroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
+            workspace.subscription_id, workspace.resource_group, workspace.name
+        );
+        self.list(
+            &scope,
             "permissions",
-        ];
-        let request = self.request(
-            Method::GET,
-            segments,
+            None,
             format!("check your permissions on workspace '{}'", workspace.name),
-        )?;
-        Pager::new(self.pipeline.clone(), request)
-            .collect_all()
-            .await
+        )
+        .await
     }
 
     /// The caller's effective permissions on a resource group.
@@ -244,22 +258,14 @@ impl AuthorizationClient {
         subscription_id: &str,
         resource_group: &str,
     ) -> Result<Vec<Permission>> {
-        let request = self.request(
-            Method::GET,
-            [
-                "subscriptions",
-                subscription_id,
-                "resourcegroups",
-                resource_group,
-                "providers",
-                "Microsoft.Authorization",
-                "permissions",
-            ],
+        let scope = format!("subscriptions/{subscription_id}/resourcegroups/{resource_group}");
+        self.list(
+            &scope,
+            "permissions",
+            None,
             format!("check your permissions on resource group '{resource_group}'"),
-        )?;
-        Pager::new(self.pipeline.clone(), request)
-            .collect_all()
-            .await
+        )
+        .await
     }
 
     /// A role definition by GUID at a scope.
@@ -268,15 +274,11 @@ impl AuthorizationClient {
         scope: &str,
         role_guid: &str,
     ) -> Result<RoleDefinitionDto> {
-        let segments = id_segments(scope).chain([
-            "providers",
-            "Microsoft.Authorization",
-            "roleDefinitions",
-            role_guid,
-        ]);
         let request = self.request(
             Method::GET,
-            segments,
+            scope,
+            "roleDefinitions",
+            Some(role_guid),
             format!("read role definition {role_guid}"),
         )?;
         self.pipeline.send_json(&request).await
@@ -288,14 +290,7 @@ impl AuthorizationClient {
         scope: &str,
         filter: Option<&str>,
     ) -> Result<Vec<RoleDefinitionDto>> {
-        let segments =
-            id_segments(scope).chain(["providers", "Microsoft.Authorization", "roleDefinitions"]);
-        let mut request = self.request(Method::GET, segments, "list role definitions")?;
-        if let Some(filter) = filter {
-            request = request.query("$filter", filter);
-        }
-        Pager::new(self.pipeline.clone(), request)
-            .collect_all()
+        self.list(scope, "roleDefinitions", filter, "list role definitions")
             .await
     }
 
@@ -308,20 +303,15 @@ impl AuthorizationClient {
         principal_id: &str,
         principal_type: PrincipalType,
     ) -> Result<RoleAssignmentDto> {
-        let name = name.to_string();
-        let segments = id_segments(scope).chain([
-            "providers",
-            "Microsoft.Authorization",
-            "roleAssignments",
-            name.as_str(),
-        ]);
         let role =
             builtin_roles::name_of(role_definition_id.rsplit('/').next().unwrap_or_default())
                 .unwrap_or("the role");
         let request = self
             .request(
                 Method::PUT,
-                segments,
+                scope,
+                "roleAssignments",
+                Some(&name.to_string()),
                 format!("grant {role} to {principal_id}"),
             )?
             .json(json!({
@@ -335,15 +325,11 @@ impl AuthorizationClient {
     }
 
     pub async fn get_role_assignment(&self, scope: &str, name: &str) -> Result<RoleAssignmentDto> {
-        let segments = id_segments(scope).chain([
-            "providers",
-            "Microsoft.Authorization",
-            "roleAssignments",
-            name,
-        ]);
         let request = self.request(
             Method::GET,
-            segments,
+            scope,
+            "roleAssignments",
+            Some(name),
             format!("read role assignment {name}"),
         )?;
         self.pipeline.send_json(&request).await
@@ -356,14 +342,7 @@ impl AuthorizationClient {
         scope: &str,
         filter: Option<&str>,
     ) -> Result<Vec<RoleAssignmentDto>> {
-        let segments =
-            id_segments(scope).chain(["providers", "Microsoft.Authorization", "roleAssignments"]);
-        let mut request = self.request(Method::GET, segments, "list role assignments")?;
-        if let Some(filter) = filter {
-            request = request.query("$filter", filter);
-        }
-        Pager::new(self.pipeline.clone(), request)
-            .collect_all()
+        self.list(scope, "roleAssignments", filter, "list role assignments")
             .await
     }
 
@@ -383,15 +362,11 @@ impl AuthorizationClient {
         scope: &str,
         name: &str,
     ) -> Result<Option<RoleAssignmentDto>> {
-        let segments = id_segments(scope).chain([
-            "providers",
-            "Microsoft.Authorization",
-            "roleAssignments",
-            name,
-        ]);
         let request = self.request(
             Method::DELETE,
-            segments,
+            scope,
+            "roleAssignments",
+            Some(name),
             format!("remove role assignment {name}"),
         )?;
         let response = self.pipeline.send(&request).await?;
