@@ -60,32 +60,12 @@ pub fn from_azure_error(error: &azure_core::Error) -> Error {
 
 /// The HTTPS client for the identity platform: the cloud's extra CA (if any), system proxy.
 pub fn identity_http_client(cloud: &crate::cloud::CloudConfig) -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder()
-        .user_agent(crate::http::user_agent())
-        .connect_timeout(std::time::Duration::from_secs(20))
-        .timeout(std::time::Duration::from_secs(60))
+    crate::http::https_client_for_cloud(
+        cloud,
+        std::time::Duration::from_secs(60),
         // A token endpoint never redirects; following one could send a code elsewhere.
-        .redirect(reqwest::redirect::Policy::none());
-    if let Some(pem) = &cloud.extra_ca_pem {
-        let certificates =
-            reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|error| {
-                Error::new(
-                    ErrorCode::Config,
-                    format!(
-                        "The CA certificate of cloud '{}' could not be read: {error}.",
-                        cloud.name
-                    ),
-                )
-            })?;
-        builder = builder.tls_certs_merge(certificates);
-    }
-    builder.build().map_err(|error| {
-        Error::new(
-            ErrorCode::Config,
-            format!("The HTTPS client could not be set up: {error}."),
-        )
-        .with_remedy("Check the proxy settings (HTTPS_PROXY) and the cloud configuration.")
-    })
+        reqwest::redirect::Policy::none(),
+    )
 }
 
 #[cfg(test)]
@@ -122,6 +102,44 @@ mod tests {
         ] {
             assert!(!text.contains(canary), "{canary} leaked: {text}");
         }
+    }
+
+    /// A redirect from the identity platform is answered, not followed: following it would send
+    /// the request (an authorization code, a refresh token) to wherever it points.
+    #[tokio::test]
+    async fn the_identity_client_does_not_follow_redirects() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let elsewhere_url = format!("http://{}/stolen", elsewhere.local_addr().unwrap());
+        let token_endpoint = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let token_url = format!("http://{}/token", token_endpoint.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut stream, _) = token_endpoint.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request).await.unwrap();
+            let response = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {elsewhere_url}\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            stream.write_all(response.as_bytes()).await.unwrap();
+        });
+
+        let client = super::identity_http_client(&crate::cloud::CloudConfig::public()).unwrap();
+        let response = tokio::time::timeout(
+            Duration::from_secs(10),
+            client.post(&token_url).body("refresh_token=canary").send(),
+        )
+        .await
+        .expect("no answer: the client followed the redirect to a server that never answers")
+        .unwrap();
+
+        assert_eq!(response.status(), 307);
+        let reached_elsewhere =
+            tokio::time::timeout(Duration::from_millis(200), elsewhere.accept()).await;
+        assert!(
+            reached_elsewhere.is_err(),
+            "the client followed the redirect"
+        );
     }
 
     #[test]

@@ -413,14 +413,28 @@ impl Pipeline {
     }
 }
 
-/// Builds the reqwest client: rustls, system proxy (HTTPS_PROXY/NO_PROXY), and the cloud's own
+/// The ARM, registry and Graph client: a request may take up to two minutes.
+fn http_client(cloud: &CloudConfig) -> Result<reqwest::Client> {
+    https_client_for_cloud(
+        cloud,
+        Duration::from_secs(120),
+        reqwest::redirect::Policy::default(),
+    )
+}
+
+/// Builds a reqwest client: rustls, system proxy (HTTPS_PROXY/NO_PROXY), and the cloud's own
 /// CA when it has one. The CA is added to this client only, so it is trusted for this cloud's
 /// requests and nowhere else.
-fn http_client(cloud: &CloudConfig) -> Result<reqwest::Client> {
+pub(crate) fn https_client_for_cloud(
+    cloud: &CloudConfig,
+    request_timeout: Duration,
+    redirects: reqwest::redirect::Policy,
+) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .user_agent(user_agent())
         .connect_timeout(Duration::from_secs(20))
-        .timeout(Duration::from_secs(120));
+        .timeout(request_timeout)
+        .redirect(redirects);
     if let Some(pem) = &cloud.extra_ca_pem {
         let certificates =
             reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|error| {
