@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import type { ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import { ErrorMessage } from './ErrorMessage';
 import { StartupWarnings } from './StartupWarnings';
+import { ConfirmByNameDialog } from './ConfirmByNameDialog';
 
 const inTheme = (element: ReactElement) => render(<FluentProvider theme={webLightTheme}>{element}</FluentProvider>);
 
@@ -44,5 +45,79 @@ describe('StartupWarnings', () => {
   it('renders nothing when start-up went well', () => {
     const { container } = inTheme(<StartupWarnings warnings={[]} />);
     expect(container.querySelector('[data-testid^="startup-warning"]')).toBeNull();
+  });
+});
+
+/** A page with a button that opens the dialog, as the Runtimes and Permissions pages do. */
+function DialogHost({ onConfirm }: { onConfirm: (typedName: string) => Promise<void> }) {
+  const [open, setOpen] = useState(true);
+  return (
+    <>
+      <button onClick={() => setOpen(true)}>open again</button>
+      <ConfirmByNameDialog
+        open={open}
+        title="Delete rt-1?"
+        nameLabel="Type rt-1 to confirm"
+        nameMatches={(typed) => typed.trim() === 'rt-1'}
+        confirmLabel="Delete"
+        busyLabel="Deleting…"
+        cancelLabel="Cancel"
+        onConfirm={async (typedName) => {
+          await onConfirm(typedName);
+          setOpen(false);
+        }}
+        onClose={() => setOpen(false)}
+        testIds={{ dialog: 'dialog', name: 'name', confirm: 'confirm', cancel: 'cancel' }}
+      >
+        <p>The runtime goes; the compute instance stays.</p>
+      </ConfirmByNameDialog>
+    </>
+  );
+}
+
+describe('ConfirmByNameDialog', () => {
+  const confirmButton = () => screen.getByTestId('confirm') as HTMLButtonElement;
+  const nameField = () => screen.getByTestId('name') as HTMLInputElement;
+
+  it('keeps the step off until the name is typed, then runs it with the trimmed name', async () => {
+    const onConfirm = vi.fn(() => Promise.resolve());
+    inTheme(<DialogHost onConfirm={onConfirm} />);
+    expect(screen.getByText('The runtime goes; the compute instance stays.')).toBeTruthy();
+    expect(confirmButton().disabled).toBe(true);
+    fireEvent.change(nameField(), { target: { value: 'rt-' } });
+    fireEvent.submit(nameField().closest('form')!);
+    expect(onConfirm).not.toHaveBeenCalled();
+    fireEvent.change(nameField(), { target: { value: ' rt-1 ' } });
+    expect(confirmButton().disabled).toBe(false);
+    fireEvent.submit(nameField().closest('form')!);
+    await waitFor(() => expect(screen.queryByTestId('dialog')).toBeNull());
+    expect(onConfirm).toHaveBeenCalledExactlyOnceWith('rt-1');
+  });
+
+  it('shows a failure in the dialog and keeps what was typed, so a retry is one click', async () => {
+    const onConfirm = vi.fn(() =>
+      Promise.reject({ code: 'conflict', message: 'The runtime is being updated.', remedy: 'Wait for the update to end.' }),
+    );
+    inTheme(<DialogHost onConfirm={onConfirm} />);
+    fireEvent.change(nameField(), { target: { value: 'rt-1' } });
+    fireEvent.click(confirmButton());
+    await waitFor(() => expect(screen.getByTestId('error-text').textContent).toBe('The runtime is being updated.'));
+    expect(screen.getByTestId('error-remedy').textContent).toBe('Wait for the update to end.');
+    expect(nameField().value).toBe('rt-1');
+    expect(confirmButton().disabled).toBe(false);
+  });
+
+  it('forgets the typed name and the error when cancelled', async () => {
+    inTheme(<DialogHost onConfirm={() => Promise.reject({ code: 'internal', message: 'Oops.' })} />);
+    fireEvent.change(nameField(), { target: { value: 'rt-1' } });
+    fireEvent.click(confirmButton());
+    await waitFor(() => expect(screen.getByTestId('error-text')).toBeTruthy());
+    fireEvent.click(screen.getByTestId('cancel'));
+    await waitFor(() => expect(screen.queryByTestId('dialog')).toBeNull());
+    fireEvent.click(screen.getByText('open again'));
+    await waitFor(() => expect(screen.getByTestId('dialog')).toBeTruthy());
+    expect(nameField().value).toBe('');
+    expect(screen.queryByTestId('error-text')).toBeNull();
+    expect(confirmButton().disabled).toBe(true);
   });
 });

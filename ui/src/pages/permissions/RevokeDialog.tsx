@@ -1,25 +1,8 @@
-import { useState } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type RevokeOutcome, type WorkspaceRoleAssignment } from '../../backend';
+import { Text } from '@fluentui/react-components';
+import { backend, type RevokeOutcome, type WorkspaceRoleAssignment } from '../../backend';
 import { t } from '../../i18n';
-import { ErrorMessage } from '../../components/ErrorMessage';
-import { TypedNameField } from '../../components/TypedNameField';
+import { ConfirmByNameDialog } from '../../components/ConfirmByNameDialog';
 import { principalLabel } from './model';
-
-const useStyles = makeStyles({
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-});
 
 /**
  * Asks before removing an assignment, naming who loses which role. Removing is destructive, so
@@ -39,72 +22,31 @@ export function RevokeDialog({
   onClose: () => void;
   onRevoked: (outcome: RevokeOutcome) => void;
 }) {
-  const styles = useStyles();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  const [typed, setTyped] = useState('');
   const who = item ? principalLabel(item.principal) : '';
-  // The same rule as the backend's: the name, ignoring case and surrounding spaces.
-  const matches = who !== '' && typed.trim().toLowerCase() === who.trim().toLowerCase();
-
-  async function revoke() {
-    if (!item) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const outcome = await backend.revokeRoleAssignment({
-        workspaceId,
-        assignmentName: item.assignment.name,
-        confirm: typed.trim(),
-      });
-      setTyped('');
-      onRevoked(outcome);
-    } catch (reason) {
-      setError(toAppError(reason));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function close() {
-    if (busy) return;
-    setError(null);
-    setTyped('');
-    onClose();
-  }
-
+  const role = item?.roleName ?? '';
   return (
-    <Dialog open={item !== null} modalType="alert" onOpenChange={(_, data) => !data.open && close()}>
-      <DialogSurface data-testid="revoke-dialog">
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (matches && !busy) void revoke();
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>{t('perm.revoke.title', { role: item?.roleName ?? '', who })}</DialogTitle>
-            <DialogContent className={styles.content}>
-              <Text data-testid="revoke-body">{t('perm.revoke.body', { role: item?.roleName ?? '', who, workspace: workspaceName })}</Text>
-              <TypedNameField
-                label={t('perm.revoke.typeName', { who })}
-                value={typed}
-                onChange={setTyped}
-                testId="revoke-confirm-name"
-              />
-              {error && <ErrorMessage error={error} />}
-            </DialogContent>
-            <DialogActions>
-              <Button type="button" onClick={close} disabled={busy} data-testid="revoke-cancel">
-                {t('perm.revoke.cancel')}
-              </Button>
-              <Button type="submit" appearance="primary" disabled={!matches || busy} data-testid="revoke-confirm">
-                {busy ? t('perm.revoke.removing') : t('perm.revoke.confirm')}
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+    <ConfirmByNameDialog
+      open={item !== null}
+      title={t('perm.revoke.title', { role, who })}
+      nameLabel={t('perm.revoke.typeName', { who })}
+      // The same rule as the backend's: the name, ignoring case and surrounding spaces.
+      nameMatches={(typed) => who !== '' && typed.trim().toLowerCase() === who.trim().toLowerCase()}
+      confirmLabel={t('perm.revoke.confirm')}
+      busyLabel={t('perm.revoke.removing')}
+      cancelLabel={t('perm.revoke.cancel')}
+      onConfirm={async (typedName) => {
+        if (!item) return;
+        const outcome = await backend.revokeRoleAssignment({
+          workspaceId,
+          assignmentName: item.assignment.name,
+          confirm: typedName,
+        });
+        onRevoked(outcome);
+      }}
+      onClose={onClose}
+      testIds={{ dialog: 'revoke-dialog', name: 'revoke-confirm-name', confirm: 'revoke-confirm', cancel: 'revoke-cancel' }}
+    >
+      <Text data-testid="revoke-body">{t('perm.revoke.body', { role, who, workspace: workspaceName })}</Text>
+    </ConfirmByNameDialog>
   );
 }

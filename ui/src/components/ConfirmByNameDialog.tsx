@@ -1,0 +1,119 @@
+import { useState, type ReactNode } from 'react';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { toAppError, type AppError } from '../backend';
+import { ErrorMessage } from './ErrorMessage';
+
+const useStyles = makeStyles({
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+});
+
+/**
+ * The dialog before a destructive step: it says what will happen and asks for a name typed out.
+ * The confirm button stays off until `nameMatches` accepts what was typed (the backend checks the
+ * typed name again), Enter confirms once it is on, and a failure shows in the dialog with the
+ * typed name kept. Closing is refused while the step runs.
+ */
+export function ConfirmByNameDialog({
+  open,
+  title,
+  children,
+  nameLabel,
+  nameMatches,
+  confirmLabel,
+  busyLabel,
+  cancelLabel,
+  onConfirm,
+  onClose,
+  testIds,
+}: {
+  open: boolean;
+  title: string;
+  /** What will happen, and any choice that goes with it; shown above the name field. */
+  children: ReactNode;
+  nameLabel: string;
+  nameMatches: (typed: string) => boolean;
+  confirmLabel: string;
+  busyLabel: string;
+  cancelLabel: string;
+  /** Runs the step with the typed name, trimmed; the dialog shows what it throws. */
+  onConfirm: (typedName: string) => Promise<void>;
+  onClose: () => void;
+  testIds: { dialog: string; name: string; confirm: string; cancel: string };
+}) {
+  const styles = useStyles();
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const matches = nameMatches(typed);
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm(typed.trim());
+      setTyped('');
+    } catch (reason) {
+      setError(toAppError(reason));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function close() {
+    if (busy) return;
+    setError(null);
+    setTyped('');
+    onClose();
+  }
+
+  return (
+    <Dialog open={open} modalType="alert" onOpenChange={(_, data) => !data.open && close()}>
+      <DialogSurface data-testid={testIds.dialog}>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (matches && !busy) void confirm();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>{title}</DialogTitle>
+            <DialogContent className={styles.content}>
+              {children}
+              <Field label={nameLabel}>
+                {/* No spelling help or autofill: the point is to type the name. */}
+                <Input
+                  value={typed}
+                  onChange={(_, data) => setTyped(data.value)}
+                  data-testid={testIds.name}
+                  spellCheck={false}
+                  autoComplete="off"
+                />
+              </Field>
+              {error && <ErrorMessage error={error} />}
+            </DialogContent>
+            <DialogActions>
+              <Button type="button" onClick={close} disabled={busy} data-testid={testIds.cancel}>
+                {cancelLabel}
+              </Button>
+              <Button type="submit" appearance="primary" disabled={!matches || busy} data-testid={testIds.confirm}>
+                {busy ? busyLabel : confirmLabel}
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
