@@ -632,9 +632,7 @@ async fn create(
     if !valid_runtime_name(name) {
         return user_error(400, "BadArgument", &format!("Runtime name '{name}' is invalid: use 1-64 letters, digits, '-' or '_', starting with a letter or digit."));
     }
-    let async_call = req
-        .q("asyncCall")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let async_call = is_async_call(req);
     let ready_at;
     {
         let mut world = app.world();
@@ -830,6 +828,27 @@ async fn create(
         });
         ready_at = at;
     }
+    answer_when_ready(app, async_call, ready_at, sub, rg, ws_name, name).await
+}
+
+/// `asyncCall=true`: answer at once with the runtime as it is; otherwise the service holds the
+/// request until the runtime is ready (or gone).
+fn is_async_call(req: &Req) -> bool {
+    req.q("asyncCall")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// The answer to a create or update: the runtime as it is once `ready_at` has passed (a
+/// synchronous call waits for it), or a 404 when it went away meanwhile.
+async fn answer_when_ready(
+    app: &App,
+    async_call: bool,
+    ready_at: Instant,
+    sub: &str,
+    rg: &str,
+    ws_name: &str,
+    name: &str,
+) -> Resp {
     if !async_call {
         wait_until(ready_at).await;
     }
@@ -851,9 +870,7 @@ async fn update(app: &App, req: &Req, sub: &str, rg: &str, ws_name: &str, name: 
         Ok(b) => b,
         Err(r) => return r,
     };
-    let async_call = req
-        .q("asyncCall")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let async_call = is_async_call(req);
     let ready_at;
     {
         let mut world = app.world();
@@ -955,26 +972,11 @@ async fn update(app: &App, req: &Req, sub: &str, rg: &str, ws_name: &str, name: 
         ));
         ready_at = at;
     }
-    if !async_call {
-        wait_until(ready_at).await;
-    }
-    let mut world = app.world();
-    world.tick();
-    let ws = world.workspace(sub, rg, ws_name).expect("checked");
-    match ws
-        .runtimes
-        .iter()
-        .find(|r| r.name().eq_ignore_ascii_case(name))
-    {
-        Some(rt) => json_resp(200, &present(ws, rt)),
-        None => user_error(404, "NotFound", &format!("Runtime '{name}' was not found.")),
-    }
+    answer_when_ready(app, async_call, ready_at, sub, rg, ws_name, name).await
 }
 
 async fn delete(app: &App, req: &Req, sub: &str, rg: &str, ws_name: &str, name: &str) -> Resp {
-    let async_call = req
-        .q("asyncCall")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let async_call = is_async_call(req);
     let (mut dto, at) = {
         let mut world = app.world();
         let at = Instant::now() + world.scaled(10.0);
