@@ -28,24 +28,17 @@ pub struct TokenSet {
     pub id_token: Option<IdTokenClaims>,
 }
 
-/// The claims of an id token that identify the user. None of them is secret.
+/// The claims of an id token that identify the user. None of them is secret; any may be absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct IdTokenClaims {
-    #[serde(default)]
     pub oid: Option<String>,
-    #[serde(default)]
     pub sub: Option<String>,
-    #[serde(default)]
     pub tid: Option<String>,
-    #[serde(default)]
     pub preferred_username: Option<String>,
-    #[serde(default)]
     pub upn: Option<String>,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub nonce: Option<String>,
-    #[serde(default)]
     pub iss: Option<String>,
 }
 
