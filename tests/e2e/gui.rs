@@ -401,22 +401,14 @@ fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
 
         // The wizard, step by step.
         screen.click("[data-testid='add-first-runtime']").await?;
-        screen
-            .wait_for_text("[data-testid='wizard-step-title']", |text| {
-                text.starts_with("Step 1 of 6")
-            })
-            .await?;
+        wait_for_wizard_step(&screen, 1).await?;
         screen
             .type_into("[data-testid='wizard-name']", "rt-e2e")
             .await?;
         screen.click("[data-testid='instance-ci-alice']").await?;
         screen.save_screenshot("runtimes-3-wizard-instance").await?;
         screen.click("[data-testid='wizard-next']").await?;
-        screen
-            .wait_for_text("[data-testid='wizard-step-title']", |text| {
-                text.starts_with("Step 2 of 6")
-            })
-            .await?;
+        wait_for_wizard_step(&screen, 2).await?;
         // The sandbox's instances have no sign-in page to open; the step says so.
         screen
             .wait_for_text("[data-testid='wizard-auth-sandbox']", |text| {
@@ -427,18 +419,10 @@ fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
             .save_screenshot("runtimes-4-wizard-authenticate")
             .await?;
         screen.click("[data-testid='wizard-next']").await?;
-        screen
-            .wait_for_text("[data-testid='wizard-step-title']", |text| {
-                text.starts_with("Step 3 of 6")
-            })
-            .await?;
+        wait_for_wizard_step(&screen, 3).await?;
         screen.save_screenshot("runtimes-5-wizard-app").await?;
         screen.click("[data-testid='wizard-next']").await?;
-        screen
-            .wait_for_text("[data-testid='wizard-step-title']", |text| {
-                text.starts_with("Step 4 of 6")
-            })
-            .await?;
+        wait_for_wizard_step(&screen, 4).await?;
         screen
             .click("[data-testid='wizard-confirm-restart']")
             .await?;
@@ -516,4 +500,15 @@ fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
         screen.save_screenshot("runtimes-12-deleted").await?;
         Ok(())
     });
+}
+
+/// Waits until the add-runtime wizard shows step `step` of its six.
+async fn wait_for_wizard_step(screen: &Screen, step: u32) -> Result<(), String> {
+    let title = format!("Step {step} of 6");
+    screen
+        .wait_for_text("[data-testid='wizard-step-title']", |text| {
+            text.starts_with(&title)
+        })
+        .await
+        .map(drop)
 }
