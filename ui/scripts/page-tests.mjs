@@ -225,6 +225,17 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await page.screenshot({ path: join(SHOTS, 'runtime-details-light.png') });
   await page.getByTestId('details-delete').click();
   check(await page.getByTestId('delete-confirm').isDisabled(), 'delete needs the typed name');
+  // The dialog opens in the name field; the choice about the custom app comes after it.
+  const deleteName = page.getByTestId('delete-confirm-name');
+  await page
+    .waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'delete-confirm-name', null, { timeout: 3000 })
+    .catch(() => {
+      throw new Error('the delete dialog should open with the cursor in the name field');
+    });
+  check(
+    await deleteName.evaluate((field) => Boolean(field.compareDocumentPosition(document.querySelector("[data-testid='delete-remove-app']")) & Node.DOCUMENT_POSITION_FOLLOWING)),
+    'the remove-app choice comes after the name field',
+  );
   await page.getByTestId('delete-confirm-name').fill('my-runtim');
   check(await page.getByTestId('delete-confirm').isDisabled(), 'a wrong name keeps delete off');
   await page.getByTestId('delete-confirm-name').fill('my-runtime');

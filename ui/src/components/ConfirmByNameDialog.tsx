@@ -29,6 +29,7 @@ export function ConfirmByNameDialog({
   open,
   title,
   children,
+  options,
   nameLabel,
   nameMatches,
   confirmLabel,
@@ -40,8 +41,10 @@ export function ConfirmByNameDialog({
 }: {
   open: boolean;
   title: string;
-  /** What will happen, and any choice that goes with it; shown above the name field. */
+  /** What will happen; shown above the name field. */
   children: ReactNode;
+  /** Choices that go with the step, under the name field, so the dialog opens in the field. */
+  options?: ReactNode;
   nameLabel: string;
   nameMatches: (typed: string) => boolean;
   confirmLabel: string;
@@ -101,6 +104,7 @@ export function ConfirmByNameDialog({
                   autoComplete="off"
                 />
               </Field>
+              {options}
               {error && <ErrorMessage error={error} />}
             </DialogContent>
             <DialogActions>

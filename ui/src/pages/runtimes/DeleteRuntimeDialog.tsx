@@ -36,19 +36,21 @@ export function DeleteRuntimeDialog({
         onDeleted();
       }}
       onClose={onClose}
+      options={
+        customAppName && (
+          <Field hint={t('rt.delete.keepAppHint')}>
+            <Checkbox
+              checked={removeApp}
+              onChange={(_, data) => setRemoveApp(data.checked === true)}
+              label={t('rt.delete.removeApp', { app: customAppName })}
+              data-testid="delete-remove-app"
+            />
+          </Field>
+        )
+      }
       testIds={{ dialog: 'delete-dialog', name: 'delete-confirm-name', confirm: 'delete-confirm', cancel: 'delete-cancel' }}
     >
       <Text>{t('rt.delete.body')}</Text>
-      {customAppName && (
-        <Field hint={t('rt.delete.keepAppHint')}>
-          <Checkbox
-            checked={removeApp}
-            onChange={(_, data) => setRemoveApp(data.checked === true)}
-            label={t('rt.delete.removeApp', { app: customAppName })}
-            data-testid="delete-remove-app"
-          />
-        </Field>
-      )}
     </ConfirmByNameDialog>
   );
 }
