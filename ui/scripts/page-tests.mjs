@@ -413,6 +413,15 @@ test('permissions in dark mode', async ({ page, base }) => {
   await openPermissions(page, base, 'contoso', 'contoso-ml');
   await page.getByTestId('endpoint-legacy-ep').waitFor();
   await page.screenshot({ path: join(SHOTS, 'permissions-allowed-dark.png'), fullPage: true });
+  // Dialogs open in a layer outside the page; they must follow the theme too.
+  await page.getByTestId('assignment-revoke').first().click();
+  const dialog = page.getByTestId('revoke-dialog');
+  await dialog.waitFor();
+  // The picture is taken once the dialog has finished fading in.
+  await dialog.evaluate((surface) => Promise.all(surface.getAnimations({ subtree: true }).map((animation) => animation.finished)));
+  const background = await dialog.evaluate((surface) => getComputedStyle(surface).backgroundColor);
+  check(background === 'rgb(41, 41, 41)', `the revoke dialog should be dark; its background is ${background}`);
+  await page.screenshot({ path: join(SHOTS, 'permissions-revoke-dialog-dark.png') });
 });
 
 test('start-up problems show as banners', async ({ page, base }) => {
