@@ -435,10 +435,14 @@ impl Screen {
 
     /// The web page as WebDriver renders it, saved as `<name>.png`.
     pub async fn save_screenshot(&self, name: &str) -> Result<(), String> {
-        // A screenshot can lag the DOM by a frame: let the page paint what the test just saw.
+        // Dialogs and menus fade in: let the animations that end (not a spinner's endless one)
+        // finish. Then a screenshot can still lag the DOM by a frame: let the page paint what the
+        // test just saw.
         self.client
             .execute(
-                "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+                "const ending = document.getAnimations().filter(a => a.playState === 'running' && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+                 return Promise.all(ending.map(a => a.finished.catch(() => null)))
+                   .then(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true)))));",
                 vec![],
             )
             .await
