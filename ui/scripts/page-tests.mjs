@@ -75,6 +75,23 @@ test('welcome screen shows the product, what it does and working actions', async
   await page.screenshot({ path: join(SHOTS, 'welcome-light.png') });
 });
 
+test('a page taller than the window scrolls, and the navigation and account stay in view', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByTestId('sign-in-choices').waitFor();
+  const { scrollHeight, innerHeight } = await page.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, innerHeight: window.innerHeight }));
+  check(scrollHeight > innerHeight, `the signed-out welcome page should be taller than the window (${scrollHeight} <= ${innerHeight})`);
+  await page.mouse.move(700, 400);
+  await page.mouse.wheel(0, 400);
+  await page.waitForFunction(() => window.scrollY > 0);
+  const nav = await page.locator('nav').evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    return { top: box.top, bottom: box.bottom };
+  });
+  check(nav.top === 0, `the navigation should stay at the top of the window, it is at ${nav.top}`);
+  check(Math.round(nav.bottom) === innerHeight, `the navigation should reach the foot of the window, it ends at ${nav.bottom}`);
+  check(await page.getByTestId('account-sign-in').isVisible(), 'the account entry at the foot of the navigation stays visible');
+});
+
 test('settings shows the version and log folder from the backend', async ({ page, base }) => {
   await page.goto(base);
   await page.getByRole('tab', { name: 'Settings' }).click();

@@ -44,9 +44,17 @@ const PAGES: { page: Page; label: MessageKey }[] = [
 ];
 
 const useStyles = makeStyles({
-  root: { height: '100vh', display: 'flex', flexDirection: 'column' },
-  frame: { flexGrow: 1, display: 'flex', minHeight: 0 },
+  // The document scrolls, not an inner box: WebKit paints a scrolling box's first frame far more
+  // slowly than the window's own scrolling (measured ~95 ms of a ~140 ms first content frame
+  // without a GPU). The navigation stays in place beside the page.
+  root: { minHeight: '100vh', display: 'flex', flexDirection: 'column' },
+  frame: { flexGrow: 1, display: 'flex' },
   nav: {
+    position: 'sticky',
+    top: 0,
+    alignSelf: 'flex-start',
+    height: '100vh',
+    boxSizing: 'border-box',
     width: '220px',
     flexShrink: 0,
     display: 'flex',
@@ -66,12 +74,12 @@ const useStyles = makeStyles({
   product: { padding: `0 ${tokens.spacingHorizontalM}`, fontWeight: tokens.fontWeightSemibold },
   main: {
     flexGrow: 1,
-    overflowY: 'auto',
+    minWidth: 0,
     padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalXXXL}`,
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalL,
-    // The page scrolls; banners above it keep their height instead of being squeezed.
+    // Banners above the page keep their height instead of being squeezed.
     '& > *': { flexShrink: 0 },
   },
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import {
   Badge,
   Button,
@@ -63,7 +63,6 @@ export function RuntimeDetailsView({
   const [deleting, setDeleting] = useState(false);
   const [updating, setUpdating] = useState(false);
   const [check, setCheck] = useState<VersionCheck | null>(null);
-  const top = useRef<HTMLElement>(null);
   const updates = useUpdates();
   const { recordStatus, clearRun } = updates;
   const status = updates.statusOf(workspace.id, runtimeName) ?? null;
@@ -95,7 +94,7 @@ export function RuntimeDetailsView({
 
   // The page opens at its top, where the update banner is, even when the list was scrolled.
   useEffect(() => {
-    top.current?.closest('main')?.scrollTo?.({ top: 0 });
+    window.scrollTo?.({ top: 0 });
   }, []);
 
   useEffect(() => {
@@ -122,7 +121,7 @@ export function RuntimeDetailsView({
   );
 
   return (
-    <section ref={top} className={styles.page} data-testid="runtime-details">
+    <section className={styles.page} data-testid="runtime-details">
       <div className={styles.actions}>
         <Button onClick={onBack} data-testid="details-back">
           {t('rt.details.back')}
