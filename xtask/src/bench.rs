@@ -11,6 +11,13 @@
 
 use std::path::Path;
 
+// The app's own GPU test and renderer switch, compiled in here too, so that the bench decides
+// exactly as pfrm does whether the machine has a GPU. The bench uses only those two items.
+#[cfg(target_os = "linux")]
+#[path = "../../src-tauri/src/webkit_renderer.rs"]
+#[allow(dead_code)]
+mod webkit_renderer;
+
 #[cfg(target_os = "linux")]
 pub fn startup(repo_root: &Path, target_dir: &Path) -> Result<(), String> {
     linux::startup(repo_root, target_dir)
@@ -24,6 +31,7 @@ pub fn startup(_repo_root: &Path, _target_dir: &Path) -> Result<(), String> {
 
 #[cfg(target_os = "linux")]
 mod linux {
+    use super::webkit_renderer::{has_gpu, CPU_PAINTING_SWITCH};
     use std::io::{BufRead, BufReader};
     use std::os::unix::process::CommandExt;
     use std::path::{Path, PathBuf};
@@ -77,7 +85,8 @@ mod linux {
         // Without a GPU, pfrm asks WebKit to paint on the CPU (see
         // src-tauri/src/webkit_renderer.rs). The minimal app keeps WebKit's default, as a bare
         // Tauri app would; a third series runs it with the same switch, for a like-for-like figure.
-        let like_for_like = std::env::var_os(CPU_PAINTING_SWITCH).is_none() && !has_gpu();
+        let like_for_like =
+            std::env::var_os(CPU_PAINTING_SWITCH).is_none() && !has_gpu(Path::new("/dev"));
         let same_renderer: &[(&str, &str)] = &[(CPU_PAINTING_SWITCH, "1")];
         println!(
             "bench: {runs} launches of each app (PFRM_BENCH_RUNS to change), one warm-up each"
@@ -163,19 +172,6 @@ mod linux {
         }
         println!("time ratio {time_ratio:.2}, memory ratio {memory_ratio:.2} (medians of {runs})");
         Ok(())
-    }
-
-    /// WebKitGTK's switch for painting on the CPU, which pfrm turns on on machines without a GPU.
-    const CPU_PAINTING_SWITCH: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
-
-    /// Whether this machine shows a GPU, the test pfrm makes before choosing how to paint.
-    fn has_gpu() -> bool {
-        let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
-        });
-        render_node || Path::new("/dev/dxg").exists()
     }
 
     fn verdict(ratio: f64, target: f64) -> &'static str {
