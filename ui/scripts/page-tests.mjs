@@ -253,9 +253,9 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
     await deleteName.evaluate((field) => Boolean(field.compareDocumentPosition(document.querySelector("[data-testid='delete-remove-app']")) & Node.DOCUMENT_POSITION_FOLLOWING)),
     'the remove-app choice comes after the name field',
   );
-  await page.getByTestId('delete-confirm-name').fill('my-runtim');
+  await deleteName.fill('my-runtim');
   check(await page.getByTestId('delete-confirm').isDisabled(), 'a wrong name keeps delete off');
-  await page.getByTestId('delete-confirm-name').fill('my-runtime');
+  await deleteName.fill('my-runtime');
   await page.getByTestId('delete-remove-app').check();
   await page.screenshot({ path: join(SHOTS, 'runtime-delete-light.png') });
   await page.getByTestId('delete-confirm').click();
