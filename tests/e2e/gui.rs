@@ -49,9 +49,7 @@ fn gui_window_opens_on_the_welcome_screen() {
         // The welcome screen offers only actions that work: each is an enabled button.
         // Four ways to sign in (browser, code, Azure CLI, sandbox) and two actions that need none.
         screen
-            .wait_for_text("[data-testid='sign-in-choices']", |text| {
-                text.contains("Try the sandbox")
-            })
+            .wait_for_button("[data-testid='sign-in-sandbox']", "Try the sandbox")
             .await?;
         let buttons = screen
             .count("[data-testid='welcome'] button:not([disabled])")
@@ -135,9 +133,7 @@ fn gui_error_from_rust_is_shown_with_message_and_remedy() {
         // Signed out, the Runtimes page asks Rust for the workspaces; Rust answers with its
         // structured sign-in error, which the page shows as message, remedy and code.
         screen
-            .wait_for_text("[data-testid='sign-in-choices']", |text| {
-                text.contains("Try the sandbox")
-            })
+            .wait_for_button("[data-testid='sign-in-sandbox']", "Try the sandbox")
             .await?;
         screen.click("[data-testid='nav-runtimes']").await?;
         screen
@@ -303,9 +299,7 @@ fn gui_try_the_sandbox_shows_the_banner_and_who_you_are() {
         screen.save_screenshot("sandbox-welcome-light").await?;
         screen.click("[data-testid='leave-sandbox']").await?;
         screen
-            .wait_for_text("[data-testid='sign-in-choices']", |text| {
-                text.contains("Try the sandbox")
-            })
+            .wait_for_button("[data-testid='sign-in-sandbox']", "Try the sandbox")
             .await?;
         assert_eq!(screen.count("[data-testid='sandbox-banner']").await?, 0);
         Ok(())

@@ -115,9 +115,10 @@ fn gui_browser_sign_in_shows_the_account_menu_with_the_users_name() {
     };
     app.run(|screen: Screen| async move {
         screen
-            .wait_for_text("[data-testid='sign-in-choices']", |text| {
-                text.contains("Sign in with your browser")
-            })
+            .wait_for_button(
+                "[data-testid='sign-in-browser']",
+                "Sign in with your browser",
+            )
             .await?;
         screen.save_screenshot("sign-in-choices").await?;
         screen.click("[data-testid='sign-in-browser']").await?;
@@ -152,9 +153,10 @@ fn gui_browser_sign_in_shows_the_account_menu_with_the_users_name() {
         screen.save_screenshot("account-menu").await?;
         screen.click("[data-testid='account-sign-out']").await?;
         screen
-            .wait_for_text("[data-testid='sign-in-choices']", |text| {
-                text.contains("Sign in with your browser")
-            })
+            .wait_for_button(
+                "[data-testid='sign-in-browser']",
+                "Sign in with your browser",
+            )
             .await?;
         Ok(())
     });
@@ -190,9 +192,10 @@ fn gui_waiting_for_the_browser_can_be_cancelled() {
     };
     app.run(|screen: Screen| async move {
         screen
-            .wait_for_text("[data-testid='sign-in-choices']", |text| {
-                text.contains("Sign in with your browser")
-            })
+            .wait_for_button(
+                "[data-testid='sign-in-browser']",
+                "Sign in with your browser",
+            )
             .await?;
         screen.click("[data-testid='sign-in-browser']").await?;
         screen
@@ -205,9 +208,10 @@ fn gui_waiting_for_the_browser_can_be_cancelled() {
             .await?;
         screen.click("[data-testid='sign-in-cancel']").await?;
         screen
-            .wait_for_text("[data-testid='sign-in-choices']", |text| {
-                text.contains("Sign in with your browser")
-            })
+            .wait_for_button(
+                "[data-testid='sign-in-browser']",
+                "Sign in with your browser",
+            )
             .await?;
         assert_eq!(
             screen

@@ -425,6 +425,33 @@ impl Screen {
         serde_json::from_value(value).map_err(|error| format!("texts of `{css}`: {error}"))
     }
 
+    /// Waits until the button matching `css` shows `label`. WebDriver's element text is
+    /// WebKit's `innerText`, which leaves out the label of a `<button>`, so the label is read
+    /// from the button's text content.
+    pub async fn wait_for_button(&self, css: &str, label: &str) -> Result<(), String> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let shown = self
+                .client
+                .execute(
+                    "const button = document.querySelector(arguments[0]);
+                     return button && button.tagName === 'BUTTON' ? button.textContent.trim() : null;",
+                    vec![json!(css)],
+                )
+                .await
+                .map_err(|error| error.to_string());
+            if matches!(&shown, Ok(value) if value.as_str() == Some(label)) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "waited {STEP_TIMEOUT:?} for the button `{css}` labelled {label:?}; last seen: {shown:?}"
+                ));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     pub async fn count(&self, css: &str) -> Result<usize, String> {
         self.client
             .find_all(Locator::Css(css))

@@ -72,14 +72,28 @@ test('welcome screen shows the product, what it does and working actions', async
   // Four ways to sign in (browser, code, Azure CLI, sandbox) and the two actions that need none.
   check((await buttons.count()) === 6, `welcome should offer the six working actions, found ${await buttons.count()}`);
   for (const button of await buttons.all()) check(await button.isEnabled(), 'welcome actions must all work');
+  // A screen reader reads each action's sentence with its button.
+  const described = await page.getByTestId('sign-in-deviceCode').evaluate(
+    (button) => document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent,
+  );
+  check(described?.startsWith('For remote desktops'), `the code sign-in button is described by ${described}`);
+  // At the default window size every choice is in view with nothing to scroll.
+  const { scrollHeight, innerHeight } = await page.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, innerHeight: window.innerHeight }));
+  check(scrollHeight <= innerHeight, `the signed-out welcome page should fit the default window (${scrollHeight} > ${innerHeight})`);
+  for (const button of await buttons.all()) {
+    const box = await button.boundingBox();
+    check(box !== null && box.y + box.height <= innerHeight, `${await button.textContent()} should be in view`);
+  }
   await page.screenshot({ path: join(SHOTS, 'welcome-light.png') });
 });
 
 test('a page taller than the window scrolls, and the navigation and account stay in view', async ({ page, base }) => {
+  // The smallest window the app allows.
+  await page.setViewportSize({ width: 720, height: 480 });
   await page.goto(base);
   await page.getByTestId('sign-in-choices').waitFor();
   const { scrollHeight, innerHeight } = await page.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, innerHeight: window.innerHeight }));
-  check(scrollHeight > innerHeight, `the signed-out welcome page should be taller than the window (${scrollHeight} <= ${innerHeight})`);
+  check(scrollHeight > innerHeight, `the signed-out welcome page should be taller than the smallest window (${scrollHeight} <= ${innerHeight})`);
   await page.mouse.move(700, 400);
   await page.mouse.wheel(0, 400);
   await page.waitForFunction(() => window.scrollY > 0);
@@ -90,6 +104,7 @@ test('a page taller than the window scrolls, and the navigation and account stay
   check(nav.top === 0, `the navigation should stay at the top of the window, it is at ${nav.top}`);
   check(Math.round(nav.bottom) === innerHeight, `the navigation should reach the foot of the window, it ends at ${nav.bottom}`);
   check(await page.getByTestId('account-sign-in').isVisible(), 'the account entry at the foot of the navigation stays visible');
+  await page.screenshot({ path: join(SHOTS, 'welcome-smallest-window-scrolled.png') });
 });
 
 test('settings shows the version and log folder from the backend', async ({ page, base }) => {
@@ -508,6 +523,16 @@ test('browser sign-in waits for the browser and can be cancelled', async ({ page
   await page.goto(base);
   await page.getByRole('button', { name: 'Sign in with your browser' }).click();
   await page.getByText('Finish signing in in your browser').waitFor();
+  // The spinner, the words and Cancel sit on one line, so Cancel is where the eye finishes reading.
+  const waiting = page.getByTestId('sign-in-waiting-browser');
+  const [spinner, words, cancel] = await Promise.all([
+    waiting.getByRole('progressbar').boundingBox(),
+    waiting.getByRole('status').boundingBox(),
+    waiting.getByRole('button', { name: 'Cancel' }).boundingBox(),
+  ]);
+  check(spinner.x + spinner.width <= words.x && words.x + words.width <= cancel.x, 'spinner, words and Cancel should run left to right');
+  const middle = (box) => box.y + box.height / 2;
+  check(Math.abs(middle(spinner) - middle(cancel)) < 4, `the spinner and Cancel should share a line (${middle(spinner)} vs ${middle(cancel)})`);
   await page.screenshot({ path: join(SHOTS, 'sign-in-browser-waiting-light.png') });
   await page.getByRole('button', { name: 'Cancel' }).click();
   await page.getByTestId('sign-in-choices').waitFor();

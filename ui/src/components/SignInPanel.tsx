@@ -1,20 +1,20 @@
-import { Body1, Button, Card, CardHeader, Spinner, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
+import { Body1, Button, Card, Spinner, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import { t, type MessageKey } from '../i18n';
 import { useSession, type SignInChoice } from '../session/SessionProvider';
+import { ActionList } from './ActionList';
 import { DeviceCodeDialog } from './DeviceCodeDialog';
 
 const useStyles = makeStyles({
-  choices: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(260px, 1fr))', gap: tokens.spacingHorizontalL },
-  card: { padding: tokens.spacingHorizontalL },
-  footer: { marginTop: tokens.spacingVerticalS },
+  // A Card lays its children out in a column; the spinner, the words and Cancel read as one line.
   waiting: {
     display: 'flex',
+    flexDirection: 'row',
     alignItems: 'center',
     gap: tokens.spacingHorizontalL,
     padding: tokens.spacingHorizontalL,
     flexWrap: 'wrap',
   },
-  waitingText: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, flexGrow: 1 },
+  waitingText: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, flex: '1 1 240px' },
 });
 
 const CHOICES: { choice: SignInChoice; label: MessageKey; description: MessageKey; primary?: boolean }[] = [
@@ -56,23 +56,19 @@ export function SignInPanel({ includeSandbox = true }: { includeSandbox?: boolea
       {pending?.method === 'deviceCode' && (
         <DeviceCodeDialog prompt={pending.prompt} onCancel={() => void session.cancelSignIn()} />
       )}
-      <div className={styles.choices} data-testid="sign-in-choices">
-        {CHOICES.filter(({ choice }) => includeSandbox || choice !== 'sandbox').map(({ choice, label, description, primary }) => (
-          <Card key={choice} className={styles.card}>
-            <CardHeader header={<Subtitle2>{t(label)}</Subtitle2>} description={<Body1>{t(description)}</Body1>} />
-            <div className={styles.footer}>
-              <Button
-                appearance={primary ? 'primary' : 'secondary'}
-                disabled={pending !== undefined}
-                onClick={() => void session.signIn(choice)}
-                data-testid={`sign-in-${choice}`}
-              >
-                {t(label)}
-              </Button>
-            </div>
-          </Card>
-        ))}
-      </div>
+      <ActionList
+        testId="sign-in-choices"
+        actions={CHOICES.filter(({ choice }) => includeSandbox || choice !== 'sandbox').map(
+          ({ choice, label, description, primary }) => ({
+            testId: `sign-in-${choice}`,
+            label: t(label),
+            description: t(description),
+            primary,
+            disabled: pending !== undefined,
+            onClick: () => void session.signIn(choice),
+          }),
+        )}
+      />
     </>
   );
 }

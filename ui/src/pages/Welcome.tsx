@@ -3,13 +3,13 @@ import { t } from '../i18n';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SignInPanel } from '../components/SignInPanel';
+import { ActionList } from '../components/ActionList';
 import { useSession, whoAmI } from '../session/SessionProvider';
 import type { Page } from '../App';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '760px' },
   tagline: { fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400 },
-  actions: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(260px, 1fr))', gap: tokens.spacingHorizontalL },
   card: { padding: tokens.spacingHorizontalL },
   cardFooter: { marginTop: tokens.spacingVerticalS },
   sectionHeading: { margin: 0 },
@@ -83,24 +83,22 @@ export function Welcome({
       <Subtitle2 as="h2" className={styles.sectionHeading}>
         {t('welcome.available')}
       </Subtitle2>
-      <div className={styles.actions}>
-        <Card className={styles.card}>
-          <CardHeader header={<Subtitle2>{t('welcome.runtimes')}</Subtitle2>} description={<Body1>{t('welcome.runtimes.description')}</Body1>} />
-          <div className={styles.cardFooter}>
-            <Button onClick={() => onNavigate('runtimes')} data-testid="welcome-runtimes">
-              {t('welcome.runtimes')}
-            </Button>
-          </div>
-        </Card>
-        <Card className={styles.card}>
-          <CardHeader header={<Subtitle2>{t('welcome.settings')}</Subtitle2>} description={<Body1>{t('welcome.settings.description')}</Body1>} />
-          <div className={styles.cardFooter}>
-            <Button onClick={() => onNavigate('settings')} data-testid="welcome-settings">
-              {t('welcome.settings')}
-            </Button>
-          </div>
-        </Card>
-      </div>
+      <ActionList
+        actions={[
+          {
+            testId: 'welcome-runtimes',
+            label: t('welcome.runtimes'),
+            description: t('welcome.runtimes.description'),
+            onClick: () => onNavigate('runtimes'),
+          },
+          {
+            testId: 'welcome-settings',
+            label: t('welcome.settings'),
+            description: t('welcome.settings.description'),
+            onClick: () => onNavigate('settings'),
+          },
+        ]}
+      />
     </section>
   );
 }
