@@ -5,7 +5,9 @@ import { t } from '../../i18n';
 import { matchesWorkspace, workspaceLabel } from './model';
 
 const useStyles = makeStyles({
-  field: { maxWidth: '560px' },
+  field: { flexGrow: 1, maxWidth: '560px' },
+  // Wide enough for a workspace's display name and its name in brackets.
+  combobox: { width: '100%' },
   secondary: { display: 'block', color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
 });
 
@@ -34,6 +36,7 @@ export function WorkspacePicker({
   return (
     <Field className={styles.field} label={t('rt.workspace.label')}>
       <Combobox
+        className={styles.combobox}
         data-testid="workspace-picker"
         placeholder={t('rt.workspace.placeholder')}
         value={shown}
