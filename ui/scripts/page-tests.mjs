@@ -177,6 +177,33 @@ test('workspace picker filters by name, subscription and region, and remembers t
   check(shown === 'contoso-ml', `the last workspace should be chosen again after a restart, got ${shown}`);
 });
 
+test('when every prerequisite is met the checks fold away and the runtimes come into view', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'Every prerequisite is met.' }).waitFor();
+  const toggle = page.getByTestId('preflight-toggle');
+  check((await toggle.textContent()) === 'Show the 5 checks', `the toggle says ${await toggle.textContent()}`);
+  check((await toggle.getAttribute('aria-expanded')) === 'false', 'the checks start folded');
+  check(!(await page.getByTestId('preflight-checklist').isVisible()), 'the passed checks are out of the way');
+  const innerHeight = await page.evaluate(() => window.innerHeight);
+  const empty = await page.getByTestId('runtimes-empty').boundingBox();
+  check(empty !== null && empty.y + empty.height <= innerHeight, 'the runtimes are in view without scrolling');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-checks-folded-light.png') });
+  await toggle.click();
+  await page.getByTestId('preflight-checklist').waitFor();
+  check((await toggle.textContent()) === 'Hide the checks', `the toggle says ${await toggle.textContent()}`);
+  check((await toggle.getAttribute('aria-expanded')) === 'true', 'the toggle says the checks are shown');
+  check((await page.locator('[data-testid^="check-"][data-status="passed"]').count()) === 5, 'every check is listed as passed');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('preflight-checklist').waitFor({ state: 'hidden' });
+  // A workspace where a check does not pass opens with the checks shown, and no toggle.
+  await pickWorkspace(page, 'locked', 'locked-ml');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'A prerequisite is not met' }).waitFor();
+  await page.getByTestId('check-dataScientistRole').waitFor();
+  check((await page.getByTestId('preflight-toggle').count()) === 0, 'no way to fold a check that needs attention');
+});
+
 test('a blocker in the checklist disables Add runtime and says why', async ({ page, base }) => {
   await page.goto(base);
   await page.getByRole('tab', { name: 'Runtimes' }).click();

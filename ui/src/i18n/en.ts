@@ -44,6 +44,8 @@ export const en = {
   'rt.checks.loading': 'Checking the workspace…',
   'rt.checks.rerun': 'Check again',
   'rt.checks.allPassed': 'Every prerequisite is met.',
+  'rt.checks.show': 'Show the {count} checks',
+  'rt.checks.hide': 'Hide the checks',
   'rt.checks.blocked': 'A prerequisite is not met, so runtimes cannot be added yet.',
   'rt.checks.passed': 'Passed',
   'rt.checks.failed': 'Not met',

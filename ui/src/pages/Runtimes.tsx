@@ -23,7 +23,7 @@ import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
 import { WorkspaceChooser, useWorkspaceChoice, type Loaded } from './runtimes/WorkspaceChooser';
-import { PreflightChecklist } from './runtimes/PreflightChecklist';
+import { PreflightCard } from './runtimes/PreflightCard';
 import { RuntimeList } from './runtimes/RuntimeList';
 import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
 import { AddRuntimeWizard } from './runtimes/AddRuntimeWizard';
@@ -174,28 +174,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
 
       {workspace && view.kind === 'list' && (
         <>
-          <Card className={styles.card} data-testid="preflight">
-            <div className={styles.header}>
-              <Subtitle2 as="h2">{t('rt.checks.heading')}</Subtitle2>
-              <Button size="small" onClick={() => void loadChecks(workspace.id)} disabled={check?.kind === 'loading'}>
-                {t('rt.checks.rerun')}
-              </Button>
-            </div>
-            {check?.kind === 'loading' && <Spinner size="small" label={t('rt.checks.loading')} />}
-            {check?.kind === 'error' && <ErrorMessage error={check.error} />}
-            {check?.kind === 'loaded' && (
-              <>
-                <Text data-testid="preflight-summary" data-blocked={check.value.report.blocked}>
-                  {check.value.report.blocked ? t('rt.checks.blocked') : t('rt.checks.allPassed')}
-                </Text>
-                <PreflightChecklist
-                  checks={check.value.report.checks}
-                  workspaceId={workspace.id}
-                  onGranted={() => void loadChecks(workspace.id)}
-                />
-              </>
-            )}
-          </Card>
+          <PreflightCard key={workspace.id} workspace={workspace} check={check} onCheckAgain={() => void loadChecks(workspace.id)} />
 
           <Card className={styles.card}>
             <div className={styles.header}>

@@ -1,0 +1,77 @@
+import { useId, useState } from 'react';
+import { Button, Card, Link, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
+import type { WorkspaceCheck, WorkspaceSummary } from '../../backend';
+import { t } from '../../i18n';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import type { Loaded } from './WorkspaceChooser';
+import { PreflightChecklist } from './PreflightChecklist';
+
+const useStyles = makeStyles({
+  card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  header: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' },
+  summary: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
+});
+
+/**
+ * The workspace's prerequisites. When every check passes, the list folds away behind
+ * "Show the checks" so the runtimes come into view; once a check has not passed, the list
+ * stays open for this workspace, so the user sees the check they fixed turn green.
+ * Render it with `key={workspace.id}` so each workspace starts afresh.
+ */
+export function PreflightCard({
+  workspace,
+  check: given,
+  onCheckAgain,
+}: {
+  workspace: WorkspaceSummary;
+  check: Loaded<WorkspaceCheck> | null;
+  onCheckAgain: () => void;
+}) {
+  const styles = useStyles();
+  const listId = useId();
+  const [open, setOpen] = useState<boolean | null>(null);
+  // Right after a switch, the previous workspace's report is still at hand: it is not this one's.
+  const stale = given?.kind === 'loaded' && given.value.workspace.id.toLowerCase() !== workspace.id.toLowerCase();
+  const check: Loaded<WorkspaceCheck> | null = stale ? { kind: 'loading' } : given;
+  const checks = check?.kind === 'loaded' ? check.value.report.checks : [];
+  const allPassed = check?.kind === 'loaded' && checks.every((item) => item.status === 'passed');
+  // Adjusting state while rendering: a check that has not passed opens the list for good.
+  if (open === null && check?.kind === 'loaded' && !allPassed) setOpen(true);
+  const expanded = open ?? !allPassed;
+
+  return (
+    <Card className={styles.card} data-testid="preflight">
+      <div className={styles.header}>
+        <Subtitle2 as="h2">{t('rt.checks.heading')}</Subtitle2>
+        <Button size="small" onClick={onCheckAgain} disabled={check?.kind === 'loading'}>
+          {t('rt.checks.rerun')}
+        </Button>
+      </div>
+      {check?.kind === 'loading' && <Spinner size="small" label={t('rt.checks.loading')} />}
+      {check?.kind === 'error' && <ErrorMessage error={check.error} />}
+      {check?.kind === 'loaded' && (
+        <>
+          <div className={styles.summary}>
+            <Text data-testid="preflight-summary" data-blocked={check.value.report.blocked}>
+              {check.value.report.blocked ? t('rt.checks.blocked') : t('rt.checks.allPassed')}
+            </Text>
+            {allPassed && (
+              <Link
+                as="button"
+                aria-expanded={expanded}
+                aria-controls={listId}
+                onClick={() => setOpen(!expanded)}
+                data-testid="preflight-toggle"
+              >
+                {expanded ? t('rt.checks.hide') : t('rt.checks.show', { count: checks.length })}
+              </Link>
+            )}
+          </div>
+          <div id={listId} hidden={!expanded}>
+            <PreflightChecklist checks={checks} workspaceId={workspace.id} onGranted={onCheckAgain} />
+          </div>
+        </>
+      )}
+    </Card>
+  );
+}
