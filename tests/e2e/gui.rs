@@ -370,6 +370,21 @@ fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
             .await?;
         screen.save_screenshot("runtimes-1-picker").await?;
         screen.click("[data-testid='workspace-option']").await?;
+        // The chosen workspace's display name and name show in full, not cut off.
+        let picked = screen
+            .client
+            .execute(
+                "const input = document.querySelector(\"[data-testid='workspace-picker']\");
+                 return [input.value, input.scrollWidth <= input.clientWidth];",
+                vec![],
+            )
+            .await
+            .map_err(|error| error.to_string())?;
+        assert_eq!(
+            picked,
+            serde_json::json!(["Contoso ML workspace (ml-workspace)", true]),
+            "the picked workspace should show in full"
+        );
 
         // The preflight checklist: every check passes, so the checks are folded away behind
         // "Show the 5 checks"; opened, each says it passed. Nothing blocks, so Add runtime is on.
