@@ -702,6 +702,29 @@ async function openRuntime(page, name) {
   await page.getByTestId('details-status').waitFor();
 }
 
+async function checkColumnsFit(page, testId) {
+  const table = page.getByTestId(testId).first();
+  const cells = await table.evaluate((element) =>
+    [...element.querySelectorAll('th, td')].map((cell) => ({ text: cell.textContent, overflows: cell.scrollWidth > cell.clientWidth })),
+  );
+  const overflowing = cells.filter((cell) => cell.overflows).map((cell) => cell.text);
+  check(cells.length > 0 && overflowing.length === 0, `no cell of ${testId} should spill into the next column: ${overflowing.join(', ')}`);
+  const overflowX = await table.evaluate((element) => getComputedStyle(element.parentElement).overflowX);
+  check(overflowX === 'auto', `${testId} should scroll sideways when its columns do not fit, overflow-x is ${overflowX}`);
+}
+
+test('in the smallest window the runtime and role tables keep every column readable and scroll sideways', async ({ page, base }) => {
+  await page.setViewportSize({ width: 720, height: 480 });
+  await openResearch(page, base);
+  await checkColumnsFit(page, 'runtime-list');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-list-smallest-window.png') });
+  await openPermissions(page, base, 'contoso', 'contoso-ml');
+  await page.getByTestId('assignment-list').first().waitFor();
+  await checkColumnsFit(page, 'assignment-list');
+  await page.getByTestId('assignment-list').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'permissions-list-smallest-window.png') });
+});
+
 async function backToList(page) {
   await page.getByTestId('details-back').click();
   await page.getByTestId('runtime-list').waitFor();

@@ -1,6 +1,5 @@
 import {
   Button,
-  Table,
   TableBody,
   TableCell,
   TableHeader,
@@ -12,6 +11,7 @@ import {
 } from '@fluentui/react-components';
 import type { WorkspaceRoleAssignment } from '../../backend';
 import { t } from '../../i18n';
+import { FittedTable } from '../../components/FittedTable';
 import { principalDetail, principalKindText, principalLabel, scopeText } from './model';
 
 const useStyles = makeStyles({
@@ -37,7 +37,7 @@ export function AssignmentList({
   const styles = useStyles();
   const showActions = canRevoke && onRevoke !== undefined;
   return (
-    <Table aria-label={t('perm.assignments.heading')} data-testid={testId} size="small">
+    <FittedTable aria-label={t('perm.assignments.heading')} data-testid={testId} size="small">
       <TableHeader>
         <TableRow>
           <TableHeaderCell>{t('perm.col.who')}</TableHeaderCell>
@@ -90,6 +90,6 @@ export function AssignmentList({
           );
         })}
       </TableBody>
-    </Table>
+    </FittedTable>
   );
 }

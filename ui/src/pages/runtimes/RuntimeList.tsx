@@ -1,7 +1,6 @@
 import {
   Badge,
   Link,
-  Table,
   TableBody,
   TableCell,
   TableHeader,
@@ -13,6 +12,7 @@ import {
 } from '@fluentui/react-components';
 import type { RuntimeSummary, RuntimeVersionStatus } from '../../backend';
 import { t } from '../../i18n';
+import { FittedTable } from '../../components/FittedTable';
 import { statusColor, statusText } from './model';
 
 const useStyles = makeStyles({
@@ -41,7 +41,7 @@ export function RuntimeList({
   const styles = useStyles();
   const none = t('rt.none');
   return (
-    <Table aria-label={t('nav.runtimes')} data-testid="runtime-list" size="small">
+    <FittedTable aria-label={t('nav.runtimes')} data-testid="runtime-list" size="small">
       <TableHeader>
         <TableRow>
           <TableHeaderCell>{t('rt.col.name')}</TableHeaderCell>
@@ -98,6 +98,6 @@ export function RuntimeList({
           </TableRow>
         ))}
       </TableBody>
-    </Table>
+    </FittedTable>
   );
 }
