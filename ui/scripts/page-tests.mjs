@@ -725,6 +725,49 @@ test('in the smallest window the runtime and role tables keep every column reada
   await page.screenshot({ path: join(SHOTS, 'permissions-list-smallest-window.png') });
 });
 
+test('runtime details in the smallest window: words wrap whole, long addresses still fit, and dates read as dates', async ({ page, base }) => {
+  await page.setViewportSize({ width: 720, height: 480 });
+  await openResearch(page, base);
+  await openRuntime(page, 'rt-default');
+  const fields = await page.getByTestId('runtime-details').evaluate((section) => {
+    // The words of a value that the browser split across two lines.
+    const brokenWords = (element) => {
+      const broken = [];
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) broken.push(match[0]);
+        }
+      }
+      return broken;
+    };
+    return [...section.querySelectorAll('dt')].map((term) => {
+      const value = term.nextElementSibling;
+      return {
+        label: term.textContent,
+        text: value.textContent,
+        broken: brokenWords(value),
+        fits: value.scrollWidth <= value.clientWidth,
+        moment: value.querySelector('time')?.getAttribute('datetime') ?? null,
+      };
+    });
+  });
+  const byLabel = new Map(fields.map((field) => [field.label, field]));
+  for (const label of ['Environment', 'Runtime version', 'Newest version']) {
+    const field = byLabel.get(label);
+    check(field && field.broken.length === 0, `${label} should wrap between words, it broke ${field?.broken.join(', ')}`);
+  }
+  for (const field of fields) check(field.fits, `${field.label} should fit its column: ${field.text}`);
+  const created = byLabel.get('Created');
+  check(created.moment === '2026-01-12T09:00:00Z', `the exact moment stays with the date, was ${created.moment}`);
+  check(created.text.includes('2026') && !created.text.includes('T09:00'), `Created should read as a date and time, was ${created.text}`);
+  await page.screenshot({ path: join(SHOTS, 'runtime-details-smallest-window.png'), fullPage: true });
+});
+
 async function backToList(page) {
   await page.getByTestId('details-back').click();
   await page.getByTestId('runtime-list').waitFor();

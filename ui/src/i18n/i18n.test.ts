@@ -2,12 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { t } from '.';
+import { formatDateTime, t } from '.';
 
 describe('t', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(t('runtimes.nameCheck.ok', { name: 'rt1' })).toBe('"rt1" can be used as a runtime name.');
     expect(t('error.code')).toBe('Error code: {code}');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('shows a moment from Azure as a date and time in the reader\'s language and zone', () => {
+    expect(formatDateTime('2026-01-12T09:00:00Z', 'en-GB', 'UTC')).toBe('12 Jan 2026, 09:00');
+    expect(formatDateTime('2026-01-12T09:00:00.1234567+00:00', 'en-US', 'America/New_York')).toBe('Jan 12, 2026, 4:00 AM');
+  });
+
+  it('shows text that is not a moment as it came', () => {
+    expect(formatDateTime('yesterday-ish')).toBe('yesterday-ish');
   });
 });
 

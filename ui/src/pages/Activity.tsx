@@ -23,7 +23,7 @@ const useStyles = makeStyles({
   list: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, margin: 0, padding: 0, listStyle: 'none' },
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   details: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
-  target: { color: tokens.colorNeutralForeground3, wordBreak: 'break-all' },
+  target: { color: tokens.colorNeutralForeground3, overflowWrap: 'anywhere' },
   footer: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
   grow: { flexGrow: 1 },
 });

@@ -16,7 +16,7 @@ import { principalDetail, principalKindText, principalLabel, scopeText } from '.
 
 const useStyles = makeStyles({
   who: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0`, minWidth: 0 },
-  muted: { color: tokens.colorNeutralForeground3, wordBreak: 'break-all' },
+  muted: { color: tokens.colorNeutralForeground3, overflowWrap: 'anywhere' },
 });
 
 /**

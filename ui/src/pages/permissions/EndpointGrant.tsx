@@ -27,7 +27,7 @@ const useStyles = makeStyles({
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
   },
   text: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, minWidth: 0, flex: '1 1 320px' },
-  muted: { color: tokens.colorNeutralForeground3, wordBreak: 'break-all' },
+  muted: { color: tokens.colorNeutralForeground3, overflowWrap: 'anywhere' },
 });
 
 /**

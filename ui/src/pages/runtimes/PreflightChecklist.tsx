@@ -16,7 +16,7 @@ const useStyles = makeStyles({
   titleRow: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
   evidence: { margin: 0, display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalM, color: tokens.colorNeutralForeground3 },
   term: { fontSize: tokens.fontSizeBase200 },
-  value: { margin: 0, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
+  value: { margin: 0, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
   selectable: { userSelect: 'text', wordBreak: 'break-all', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
 });
 

@@ -20,7 +20,7 @@ import {
   type RuntimeVersionStatus,
   type WorkspaceSummary,
 } from '../../backend';
-import { t, type MessageKey } from '../../i18n';
+import { formatDateTime, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
 import { DeleteRuntimeDialog } from './DeleteRuntimeDialog';
@@ -36,7 +36,7 @@ const useStyles = makeStyles({
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   fields: { margin: 0, display: 'grid', gridTemplateColumns: 'minmax(160px, max-content) 1fr', rowGap: tokens.spacingVerticalS, columnGap: tokens.spacingHorizontalL },
   term: { color: tokens.colorNeutralForeground3 },
-  value: { margin: 0, wordBreak: 'break-all', userSelect: 'text' },
+  value: { margin: 0, overflowWrap: 'anywhere', userSelect: 'text' },
   bannerLine: { display: 'block', marginTop: tokens.spacingVerticalXXS },
   muted: { color: tokens.colorNeutralForeground3 },
   checking: { alignSelf: 'flex-start' },
@@ -210,8 +210,8 @@ export function RuntimeDetailsView({
             {(details.publishedPort !== null || details.targetPort !== null) &&
               field('rt.field.ports', `${details.publishedPort ?? none} → ${details.targetPort ?? none}`)}
             {field('rt.field.owner', details.owner?.userName ?? details.ownerName)}
-            {field('rt.field.created', details.createdOn)}
-            {field('rt.field.modified', details.modifiedOn)}
+            {field('rt.field.created', details.createdOn ? <Moment iso={details.createdOn} /> : null)}
+            {field('rt.field.modified', details.modifiedOn ? <Moment iso={details.modifiedOn} /> : null)}
             {details.description && field('rt.field.description', details.description)}
           </dl>
         </Card>
@@ -293,5 +293,14 @@ function UpdateBanner({ status }: { status: RuntimeVersionStatus }) {
         <span className={styles.bannerLine}>{t('upd.banner.action')}</span>
       </MessageBarBody>
     </MessageBar>
+  );
+}
+
+/** A moment as people read it; the exact value from Azure is kept for copying and on hover. */
+function Moment({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso} title={iso}>
+      {formatDateTime(iso)}
+    </time>
   );
 }
