@@ -229,6 +229,9 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await page.getByLabel('Runtime name').fill('my-runtime');
   // The stopped instance is started from the wizard, with progress.
   await page.getByTestId('wizard-instances').getByText('Stopped · Standard_DS11_v2').waitFor();
+  // What is wrong with the stopped instance reads as not met, with what to do.
+  const problem = await page.getByTestId('wizard-instances').getByTestId('instance-problem').textContent();
+  check(problem.startsWith('Not met: The compute instance is running. What to do: '), `the stopped instance says ${problem}`);
   await page.getByTestId('start-ci-alex-gpu').click();
   await page.getByTestId('operation-stage').waitFor();
   await page.screenshot({ path: join(SHOTS, 'wizard-start-instance-light.png') });

@@ -131,6 +131,7 @@ export const en = {
   'rt.wizard.noInstances': 'You have no compute instance in this workspace. Create one in Azure ML studio (Compute → Compute instances), assigned to you, then come back and refresh.',
   'rt.wizard.reloadInstances': 'Refresh instances',
   'rt.wizard.instanceLine': '{state} · {size}',
+  'rt.wizard.instanceProblem': 'Not met: {title}.',
   'rt.wizard.start': 'Start',
   'rt.wizard.starting': 'Starting {name}…',
   'rt.wizard.pickInstance': 'Choose a compute instance that is running.',

@@ -312,9 +312,11 @@ export function AddRuntimeWizard({
                           {choice.checks
                             .filter((check) => check.status === 'failed')
                             .map((check) => (
-                              <Text key={check.id} size={200} className={styles.problem}>
-                                {check.title}
-                                {check.remedy ? ` — ${check.remedy}` : ''}
+                              // A check's title states what should hold ("The compute instance is
+                              // running"), so it is shown as not met, with what to do.
+                              <Text key={check.id} size={200} className={styles.problem} data-testid="instance-problem">
+                                {t('rt.wizard.instanceProblem', { title: check.title })}
+                                {check.remedy ? ` ${t('rt.checks.remedy', { remedy: check.remedy })}` : ''}
                               </Text>
                             ))}
                         </span>
