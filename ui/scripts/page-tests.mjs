@@ -214,7 +214,10 @@ test('a blocker in the checklist disables Add runtime and says why', async ({ pa
   await role.getByText('grant yourself AzureML Data Scientist', { exact: false }).waitFor();
   check(await page.getByTestId('add-runtime').isDisabled(), 'Add runtime must be off while a blocker fails');
   const reason = await page.getByTestId('add-blocked-reason').textContent();
-  check(reason?.includes('AzureML Data Scientist role'), `the reason should name the blocker, was ${reason}`);
+  check(
+    reason === 'Add runtime is off until this prerequisite is met: You have the AzureML Data Scientist role (or broader) on the workspace.',
+    `the reason should name the prerequisite as not yet met, was ${reason}`,
+  );
   check((await page.getByTestId('add-first-runtime').count()) === 0, 'the empty state must not lead into the wizard either');
   await page.screenshot({ path: join(SHOTS, 'runtimes-blocked-light.png'), fullPage: true });
 });

@@ -59,7 +59,7 @@ export const en = {
   'rt.list.heading': 'Runtimes in {workspace}',
   'rt.list.refresh': 'Refresh',
   'rt.list.add': 'Add runtime',
-  'rt.list.addBlocked': 'Add runtime is off: {reason}',
+  'rt.list.addBlocked': 'Add runtime is off until this prerequisite is met: {reason}.',
   'rt.list.loading': 'Loading runtimes…',
   'rt.list.empty': 'This workspace has no runtimes yet.',
   'rt.list.emptyAction': 'Add your first runtime',
