@@ -116,6 +116,8 @@ impl App {
                 Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots")
             });
         std::fs::create_dir_all(&screenshots).expect("create the screenshot folder");
+        // A failure screenshot from an earlier run would tell of a failure this run may not have.
+        let _ = std::fs::remove_file(screenshots.join(format!("failed-{test}.png")));
         Some(App {
             test,
             binary,

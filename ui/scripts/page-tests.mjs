@@ -2,7 +2,7 @@
 // plus a check that the production bundle (dist) carries no mock code.
 // Run with `npm run test:pages` after `npm run build` and `npm run build:pages`.
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -985,6 +985,8 @@ test('opt-in start-up check: off by default, turned on in Settings, then tells h
 
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
+  // A failure screenshot from an earlier run would tell of a failure this run may not have.
+  for (const name of readdirSync(SHOTS)) if (name.startsWith('failed-')) rmSync(join(SHOTS, name));
   const server = await serve(PAGES);
   const base = `http://127.0.0.1:${server.address().port}/`;
   // Playwright gives every launch a fresh, empty profile (its own --user-data-dir).
