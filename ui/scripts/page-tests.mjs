@@ -660,6 +660,10 @@ test('activity lists operations with state, stage, errors, cancel and clear', as
   const failed = page.getByTestId('operation-op-grant');
   await failed.getByTestId('error-remedy').filter({ hasText: 'Ask an Owner' }).waitFor();
   check((await failed.getByRole('button', { name: 'Cancel' }).count()) === 0, 'finished operations have no Cancel');
+  // A finished operation says when it started and how long it took; a running one, for how long so far.
+  const timing = await failed.getByTestId('operation-elapsed').textContent();
+  check(/^Started .*2026.* · took 2 s$/.test(timing), `the failed grant's timing reads ${timing}`);
+  check(/^Started .* · running for /.test(later), `the running operation's timing reads ${later}`);
   await page.getByTestId('operation-op-start').getByText('Resumed after a restart').waitFor();
   await page.screenshot({ path: join(SHOTS, 'activity-light.png'), fullPage: true });
   await running.getByRole('button', { name: 'Cancel' }).click();

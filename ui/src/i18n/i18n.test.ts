@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { formatDateTime, t } from '.';
+import { formatDateTime, formatDuration, t } from '.';
 
 describe('t', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(t('runtimes.nameCheck.ok', { name: 'rt1' })).toBe('"rt1" can be used as a runtime name.');
     expect(t('error.code')).toBe('Error code: {code}');
+  });
+});
+
+describe('formatDuration', () => {
+  it('says how long in seconds, minutes or hours', () => {
+    expect(formatDuration(4_900)).toBe('4 s');
+    expect(formatDuration(65_000)).toBe('1 min 5 s');
+    expect(formatDuration(3_720_000)).toBe('1 h 2 min');
+    expect(formatDuration(-300)).toBe('0 s');
   });
 });
 

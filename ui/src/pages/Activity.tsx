@@ -11,7 +11,7 @@ import {
   type BadgeProps,
 } from '@fluentui/react-components';
 import type { OperationState } from '../backend';
-import { t, type MessageKey } from '../i18n';
+import { formatDateTime, formatDuration, t, type MessageKey } from '../i18n';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useSession, type TrackedOperation } from '../session/SessionProvider';
@@ -34,17 +34,6 @@ const STATE_BADGE: Record<OperationState, { color: BadgeProps['color']; label: M
   failed: { color: 'danger', label: 'activity.state.failed' },
   cancelled: { color: 'subtle', label: 'activity.state.cancelled' },
 };
-
-/** "42 s", "3 min 5 s", "1 h 2 min". */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return t('activity.duration.hours', { h, m });
-  if (m > 0) return t('activity.duration.minutes', { m, s });
-  return t('activity.duration.seconds', { s });
-}
 
 function OperationCard({ operation, now }: { operation: TrackedOperation; now: number }) {
   const styles = useStyles();
@@ -77,7 +66,10 @@ function OperationCard({ operation, now }: { operation: TrackedOperation; now: n
         {snapshot.error && <ErrorMessage error={snapshot.error} />}
         <div className={styles.footer}>
           <Caption1 className={styles.grow} data-testid="operation-elapsed">
-            {t('activity.elapsed', { time: formatDuration(elapsed) })}
+            {t(running ? 'activity.timing.running' : 'activity.timing.finished', {
+              start: formatDateTime(snapshot.startedAt),
+              time: formatDuration(elapsed),
+            })}
           </Caption1>
           {running && (
             <Button onClick={() => void session.cancelOperation(snapshot.id)} data-testid="operation-cancel">

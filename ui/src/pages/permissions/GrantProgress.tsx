@@ -7,9 +7,8 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { t, type MessageKey } from '../../i18n';
+import { formatDuration, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatElapsed } from '../runtimes/model';
 import { latestOperation, useOperations } from '../runtimes/useOperations';
 import { isGrant, outcomeLook } from './model';
 import type { GrantState } from './useGrant';
@@ -53,7 +52,7 @@ export function GrantProgress({ state }: { state: GrantState }) {
         <Text weight="semibold" data-testid="grant-stage">
           {stage}
         </Text>
-        <Text className={styles.muted}>{t('rt.wizard.elapsed', { time: formatElapsed(now - state.since) })}</Text>
+        <Text className={styles.muted}>{t('duration.elapsed', { time: formatDuration(now - state.since) })}</Text>
       </div>
       <Text className={styles.muted}>{t('perm.grant.patience')}</Text>
     </div>

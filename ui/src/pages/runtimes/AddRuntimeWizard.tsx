@@ -30,7 +30,7 @@ import {
   type OperationSnapshot,
   type WorkspaceSummary,
 } from '../../backend';
-import { t, type MessageKey } from '../../i18n';
+import { formatDuration, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
 import {
@@ -38,7 +38,6 @@ import {
   STEP_TITLES,
   createRequest,
   clockNow,
-  formatElapsed,
   isCreateOf,
   isStartOf,
   pfazureSnippet,
@@ -77,7 +76,7 @@ function OperationProgress({ snapshot, startedAt, now }: { snapshot: OperationSn
         <Text weight="semibold" data-testid="operation-stage">
           {stage}
         </Text>
-        <Text className={styles.muted}>{t('rt.wizard.elapsed', { time: formatElapsed(now - startedAt) })}</Text>
+        <Text className={styles.muted}>{t('duration.elapsed', { time: formatDuration(now - startedAt) })}</Text>
       </div>
       {snapshot?.message && (
         <Text className={styles.muted} data-testid="operation-message">

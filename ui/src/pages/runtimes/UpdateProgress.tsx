@@ -1,8 +1,7 @@
 import { Badge, Text, makeStyles, tokens, type BadgeProps } from '@fluentui/react-components';
 import type { OperationSnapshot } from '../../backend';
-import { t, type MessageKey } from '../../i18n';
+import { formatDuration, t, type MessageKey } from '../../i18n';
 import { useSession } from '../../session/SessionProvider';
-import { formatElapsed } from './model';
 import { UPDATE_STEPS, isUpdateOf, updateStepStates, type StepState } from '../../updates/model';
 import { useNow } from '../../components/useNow';
 
@@ -59,7 +58,7 @@ export function UpdateProgress({ snapshot, since }: { snapshot: OperationSnapsho
         </Text>
       )}
       <Text size={200} className={styles.muted}>
-        {t('upd.dialog.elapsed', { time: formatElapsed(Math.max(0, elapsed)) })}
+        {t('duration.elapsed', { time: formatDuration(elapsed) })}
       </Text>
     </div>
   );

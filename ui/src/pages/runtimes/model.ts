@@ -183,14 +183,6 @@ export function pfazureSnippet(runtimeName: string): string {
   return `pfazure run create --flow <path-to-flow> --data <path-to-data.jsonl> --runtime ${runtimeName}`;
 }
 
-/** `1 min 05 s` / `42 s`. */
-export function formatElapsed(milliseconds: number): string {
-  const seconds = Math.max(0, Math.floor(milliseconds / 1000));
-  const minutes = Math.floor(seconds / 60);
-  const rest = seconds % 60;
-  return minutes > 0 ? `${minutes} min ${String(rest).padStart(2, '0')} s` : `${rest} s`;
-}
-
 export function statusText(status: RuntimeStatus): string {
   return t(`rt.status.${status}` as MessageKey);
 }
