@@ -55,6 +55,8 @@ Exit codes:
   9    timed out
   10   configuration or keychain problem
   11   `pfrm preflight` only: a blocker fails, so a runtime cannot be created yet
+  20   `pfrm runtime check` and `update` only: an update is available, or runtimes on custom environments still need rebuilding
+  21   `pfrm runtime update --all-outdated` only: some updates failed (the summary says which and why)
   70   internal error in pfrm
   130  cancelled (Ctrl+C)
 With --json, results go to stdout as JSON and errors to stderr as {\"error\": {code, message, remedy}}.";
@@ -114,7 +116,7 @@ enum Command {
         #[command(subcommand)]
         command: compute::ComputeCommand,
     },
-    /// Prompt flow runtimes: list, show, create, delete.
+    /// Prompt flow runtimes: list, show, create, delete, check for updates, update.
     Runtime {
         #[command(subcommand)]
         command: runtime::RuntimeCommand,
@@ -466,6 +468,8 @@ mod tests {
             assert!(documented(code.exit_code()), "{code} is not in the help");
         }
         assert!(documented(i32::from(workspace::PREFLIGHT_BLOCKED_EXIT)));
+        assert!(documented(runtime::updates::EXIT_UPDATES_AVAILABLE));
+        assert!(documented(runtime::updates::EXIT_SOME_UPDATES_FAILED));
         let readme = include_str!("../README.md");
         for line in EXIT_CODES_HELP.lines().filter(|l| l.starts_with("  ")) {
             let code = line.split_whitespace().next().unwrap();
