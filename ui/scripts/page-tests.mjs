@@ -927,6 +927,8 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   const dialog = page.getByTestId('update-all-dialog');
   await dialog.getByText('Update all outdated runtimes in research-ml').waitFor();
   const direct = await dialog.getByTestId('update-all-direct').innerText();
+  // Before anything runs, the list says what will happen, not what has happened.
+  await dialog.getByText('Will be updated to the newest version (1):', { exact: true }).waitFor();
   check(direct.includes('rt-preview: version 2025-06-01 (v3), 203 days old') && !direct.includes('rt-default'), `direct list: ${direct}`);
   await dialog.getByTestId('update-all-attention').filter({ hasText: 'rt-custom: environment pf-custom:1' }).waitFor();
   await dialog.getByTestId('update-all-already').filter({ hasText: 'rt-default' }).waitFor();

@@ -435,7 +435,7 @@ export const en = {
   'upd.all.title': 'Update all outdated runtimes in {workspace}',
   'upd.all.titleMany': 'Update all outdated runtimes in {count} workspaces',
   'upd.all.workspaces': 'Workspaces to include:',
-  'upd.all.direct': 'Updated to the newest version ({count}):',
+  'upd.all.direct': 'Will be updated to the newest version ({count}):',
   'upd.all.directNone': 'No runtime here can be updated in one step.',
   'upd.all.attention': 'Need your attention: custom environments must be rebuilt first ({count}):',
   'upd.all.attentionItem': '{name}: environment {environment}',
