@@ -131,6 +131,8 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
     if (included) void checkWorkspaces([id]);
   }
   const outdated = report?.outdatedCount ?? 0;
+  // With no runtimes there is no version to wait for.
+  const noRuntimes = runtimes?.kind === 'loaded' && runtimes.value.length === 0;
 
   const addButton = (label: string) => (
     <Button appearance="primary" disabled={!canAdd} onClick={() => setView({ kind: 'wizard' })} data-testid="add-runtime">
@@ -198,7 +200,9 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
                 {t('rt.list.addBlocked', { reason: blocked })}
               </Text>
             )}
-            {versionsChecking && <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.checking')} data-testid="versions-checking" />}
+            {versionsChecking && !noRuntimes && (
+              <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.checking')} data-testid="versions-checking" />
+            )}
             {!versionsChecking && report && report.runtimes.length > 0 && (
               <Text className={styles.versions} data-testid="versions-summary" data-outdated={outdated}>
                 {outdated > 0 ? t('upd.all.outdated', { count: outdated }) : t('upd.all.none')}
@@ -215,7 +219,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
             <UpdateAllStatus />
             {runtimes?.kind === 'loading' && <Spinner size="small" label={t('rt.list.loading')} />}
             {runtimes?.kind === 'error' && <ErrorMessage error={runtimes.error} />}
-            {runtimes?.kind === 'loaded' && runtimes.value.length === 0 && (
+            {noRuntimes && (
               <div className={styles.row} data-testid="runtimes-empty">
                 <Body1>{t('rt.list.empty')}</Body1>
                 {canAdd && (
