@@ -8,7 +8,7 @@
 
 mod harness;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use harness::{App, AppHome, Screen};
 
@@ -38,24 +38,6 @@ async fn open_page(screen: &Screen, nav: &str, heading: &str) -> Result<(), Stri
     screen.click(&format!("[data-testid='nav-{nav}']")).await?;
     screen.wait_for_text("h1", |text| text == heading).await?;
     Ok(())
-}
-
-/// Like `wait_for_attribute`, for as long as Azure (here the sandbox) may take to apply a role.
-async fn wait_for_attribute_within(
-    screen: &Screen,
-    limit: Duration,
-    css: &str,
-    attribute: &str,
-    value: &str,
-) -> Result<(), String> {
-    let deadline = Instant::now() + limit;
-    loop {
-        match screen.wait_for_attribute(css, attribute, value).await {
-            Ok(()) => return Ok(()),
-            Err(error) if Instant::now() >= deadline => return Err(error),
-            Err(_) => {}
-        }
-    }
 }
 
 #[test]
@@ -122,14 +104,10 @@ fn gui_grant_to_me_turns_the_preflight_role_blocker_green() {
             .await?;
 
         // Once it is in effect the checklist runs again and the check is green.
-        wait_for_attribute_within(
-            &screen,
-            PROPAGATION_LIMIT,
-            role_check,
-            "data-status",
-            "passed",
-        )
-        .await?;
+        // As long as Azure (here the sandbox) may take to apply a role.
+        screen
+            .wait_for_attribute_within(PROPAGATION_LIMIT, role_check, "data-status", "passed")
+            .await?;
         screen
             .wait_for_text("[data-testid='preflight-summary']", |text| {
                 text == "Every prerequisite is met."
@@ -251,13 +229,10 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
                 text.contains("Bob no longer has the AzureML Data Scientist role on ws-open.")
             })
             .await?;
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while screen.count(bob_row).await? != 0 {
-            if Instant::now() >= deadline {
-                return Err("Bob's assignment is still listed after revoking it".into());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        screen
+            .wait_for_count(Duration::from_secs(15), bob_row, 0)
+            .await
+            .map_err(|_| "Bob's assignment is still listed after revoking it".to_string())?;
         // The person shown above is current again: Grant is back, the old outcome gone.
         screen
             .wait_for_attribute("[data-testid='user-grant']", "data-testid", "user-grant")

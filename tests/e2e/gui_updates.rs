@@ -9,33 +9,15 @@
 
 mod harness;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use harness::{App, AppHome, Screen};
+use harness::{poll_until, App, AppHome, Screen};
 
 /// An update restarts the compute instance's custom application and waits for the runtime: in
 /// the sandbox (emulated time 30× faster, a look every 750 ms) that takes some seconds, longer
 /// on a busy machine.
 const UPDATE_TIMEOUT: Duration = Duration::from_secs(120);
 const STEP_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Waits until exactly `wanted` elements match `css`.
-async fn wait_for_count(screen: &Screen, css: &str, wanted: usize) -> Result<(), String> {
-    let deadline = Instant::now() + STEP_TIMEOUT;
-    loop {
-        // An element removed while it is being looked at reads as stale: look again.
-        let found = screen.count(css).await;
-        if found.as_ref().is_ok_and(|found| *found == wanted) {
-            return Ok(());
-        }
-        if Instant::now() >= deadline {
-            return Err(format!(
-                "waited {STEP_TIMEOUT:?} for {wanted} of `{css}`; found {found:?}"
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// Waits until some element matching `css` renders text satisfying `wanted` (Fluent draws a
 /// tab's label twice, once hidden, so the first match is not always the visible one).
@@ -45,19 +27,16 @@ async fn wait_for_rendered(
     timeout: Duration,
     wanted: impl Fn(&str) -> bool,
 ) -> Result<String, String> {
-    let deadline = Instant::now() + timeout;
-    loop {
+    poll_until(timeout, async || {
         let texts = screen.rendered_texts(css).await.unwrap_or_default();
         if let Some(text) = texts.iter().find(|text| wanted(text)) {
             return Ok(text.clone());
         }
-        if Instant::now() >= deadline {
-            return Err(format!(
-                "waited {timeout:?} for the expected text in `{css}`; it shows {texts:?}"
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
+        Err(format!(
+            "waited {timeout:?} for the expected text in `{css}`; it shows {texts:?}"
+        ))
+    })
+    .await
 }
 
 /// Brings the runtime list into the window, for the screenshots (WebDriver shows the viewport).
@@ -186,10 +165,14 @@ fn gui_outdated_runtime_shows_the_banner_and_updates_in_one_click() {
                 .await?;
         }
         // The version is checked again: the banner goes away.
-        wait_for_count(&screen, "[data-testid='update-banner']", 0).await?;
+        screen
+            .wait_for_count(STEP_TIMEOUT, "[data-testid='update-banner']", 0)
+            .await?;
         screen.save_screenshot("update-dialog-done").await?;
         screen.click("[data-testid='update-close']").await?;
-        wait_for_count(&screen, "[data-testid='update-dialog']", 0).await?;
+        screen
+            .wait_for_count(STEP_TIMEOUT, "[data-testid='update-dialog']", 0)
+            .await?;
         screen
             .wait_for_text("[data-testid='details-version']", |text| {
                 text.starts_with("version 2025-12-11 (v12)")
@@ -207,7 +190,9 @@ fn gui_outdated_runtime_shows_the_banner_and_updates_in_one_click() {
                 text == "1 of these runtimes can be updated."
             })
             .await?;
-        wait_for_count(&screen, DEFAULT_BADGE, 0).await?;
+        screen
+            .wait_for_count(STEP_TIMEOUT, DEFAULT_BADGE, 0)
+            .await?;
         assert_eq!(
             screen.count(CUSTOM_BADGE).await?,
             1,

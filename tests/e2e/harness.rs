@@ -301,6 +301,25 @@ fn wait_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
     }
 }
 
+/// Asks `probe` every [`POLL`] until it answers `Ok`; after `timeout`, gives up with the
+/// reason it gave last.
+pub async fn poll_until<T>(
+    timeout: Duration,
+    mut probe: impl AsyncFnMut() -> Result<T, String>,
+) -> Result<T, String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let reason = match probe().await {
+            Ok(answer) => return Ok(answer),
+            Err(reason) => reason,
+        };
+        if Instant::now() >= deadline {
+            return Err(reason);
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
 /// The app's window as a test sees it.
 #[derive(Clone)]
 pub struct Screen {
@@ -331,9 +350,8 @@ impl Screen {
         css: &str,
         wanted: impl Fn(&str) -> bool,
     ) -> Result<String, String> {
-        let deadline = Instant::now() + timeout;
         let mut last_seen = None;
-        loop {
+        poll_until(timeout, async || {
             if let Ok(element) = self.client.find(Locator::Css(css)).await {
                 if let Ok(text) = element.text().await {
                     if wanted(&text) {
@@ -342,16 +360,14 @@ impl Screen {
                     last_seen = Some(text);
                 }
             }
-            if Instant::now() >= deadline {
-                return Err(match last_seen {
-                    Some(text) => format!(
-                        "waited {timeout:?} for the expected text in `{css}`; it shows {text:?}"
-                    ),
-                    None => format!("waited {timeout:?} for `{css}` to appear; it did not"),
-                });
-            }
-            tokio::time::sleep(POLL).await;
-        }
+            Err(match &last_seen {
+                Some(text) => format!(
+                    "waited {timeout:?} for the expected text in `{css}`; it shows {text:?}"
+                ),
+                None => format!("waited {timeout:?} for `{css}` to appear; it did not"),
+            })
+        })
+        .await
     }
 
     pub async fn wait_for_attribute(
@@ -360,18 +376,26 @@ impl Screen {
         attribute: &str,
         value: &str,
     ) -> Result<(), String> {
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        loop {
+        self.wait_for_attribute_within(STEP_TIMEOUT, css, attribute, value)
+            .await
+    }
+
+    pub async fn wait_for_attribute_within(
+        &self,
+        timeout: Duration,
+        css: &str,
+        attribute: &str,
+        value: &str,
+    ) -> Result<(), String> {
+        poll_until(timeout, async || {
             if let Ok(element) = self.client.find(Locator::Css(css)).await {
                 if element.attr(attribute).await.ok().flatten().as_deref() == Some(value) {
                     return Ok(());
                 }
             }
-            if Instant::now() >= deadline {
-                return Err(format!("`{css}` never had {attribute}={value:?}"));
-            }
-            tokio::time::sleep(POLL).await;
-        }
+            Err(format!("`{css}` never had {attribute}={value:?}"))
+        })
+        .await
     }
 
     async fn element(&self, css: &str) -> Result<fantoccini::elements::Element, String> {
@@ -431,8 +455,7 @@ impl Screen {
     /// WebKit's `innerText`, which leaves out the label of a `<button>`, so the label is read
     /// from the button's text content.
     pub async fn wait_for_button(&self, css: &str, label: &str) -> Result<(), String> {
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        loop {
+        poll_until(STEP_TIMEOUT, async || {
             let shown = self
                 .client
                 .execute(
@@ -445,13 +468,31 @@ impl Screen {
             if matches!(&shown, Ok(value) if value.as_str() == Some(label)) {
                 return Ok(());
             }
-            if Instant::now() >= deadline {
-                return Err(format!(
-                    "waited {STEP_TIMEOUT:?} for the button `{css}` labelled {label:?}; last seen: {shown:?}"
-                ));
+            Err(format!(
+                "waited {STEP_TIMEOUT:?} for the button `{css}` labelled {label:?}; last seen: {shown:?}"
+            ))
+        })
+        .await
+    }
+
+    /// Waits until exactly `wanted` elements match `css`.
+    pub async fn wait_for_count(
+        &self,
+        timeout: Duration,
+        css: &str,
+        wanted: usize,
+    ) -> Result<(), String> {
+        poll_until(timeout, async || {
+            // An element removed while it is being looked at reads as stale: look again.
+            let found = self.count(css).await;
+            if found.as_ref().is_ok_and(|found| *found == wanted) {
+                return Ok(());
             }
-            tokio::time::sleep(POLL).await;
-        }
+            Err(format!(
+                "waited {timeout:?} for {wanted} of `{css}`; found {found:?}"
+            ))
+        })
+        .await
     }
 
     pub async fn count(&self, css: &str) -> Result<usize, String> {
@@ -544,17 +585,14 @@ impl Screen {
 
     /// Waits until the running app's output contains `text`.
     pub async fn wait_for_app_log(&self, text: &str) -> Result<(), String> {
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        loop {
+        poll_until(STEP_TIMEOUT, async || {
             let log = std::fs::read_to_string(&self.app_log).unwrap_or_default();
             if log.contains(text) {
                 return Ok(());
             }
-            if Instant::now() >= deadline {
-                return Err(format!("the app never wrote {text:?}"));
-            }
-            tokio::time::sleep(POLL).await;
-        }
+            Err(format!("the app never wrote {text:?}"))
+        })
+        .await
     }
 
     /// The X server has a top-level window with exactly this title.
