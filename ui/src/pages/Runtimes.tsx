@@ -48,7 +48,9 @@ type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wiza
 export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void } = {}) {
   const styles = useStyles();
   const workspaceChoice = useWorkspaceChoice();
-  const [check, setCheck] = useState<Loaded<WorkspaceCheck> | null>(null);
+  // The checks with the workspace they are about: right after a switch, or when a slow answer
+  // for the previous workspace arrives, its report must not stand for the new one.
+  const [checkOf, setCheckOf] = useState<{ workspaceId: string; check: Loaded<WorkspaceCheck> } | null>(null);
   const [runtimes, setRuntimes] = useState<Loaded<RuntimeSummary[]> | null>(null);
   const [view, setView] = useState<View>({ kind: 'list' });
   const [confirmingUpdateAll, setConfirmingUpdateAll] = useState(false);
@@ -60,11 +62,13 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
   const updating = useMemo(() => runtimesBeingUpdated(operations.map((op) => op.snapshot)), [operations]);
 
   const loadChecks = useCallback(async (workspaceId: string) => {
-    setCheck({ kind: 'loading' });
+    const settle = (check: Loaded<WorkspaceCheck>) =>
+      setCheckOf((current) => (current?.workspaceId === workspaceId ? { workspaceId, check } : current));
+    setCheckOf({ workspaceId, check: { kind: 'loading' } });
     try {
-      setCheck({ kind: 'loaded', value: await backend.checkWorkspace(workspaceId) });
+      settle({ kind: 'loaded', value: await backend.checkWorkspace(workspaceId) });
     } catch (reason) {
-      setCheck({ kind: 'error', error: toAppError(reason) });
+      settle({ kind: 'error', error: toAppError(reason) });
     }
   }, []);
 
@@ -100,6 +104,8 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
     setView({ kind: 'list' });
   }
 
+  const check: Loaded<WorkspaceCheck> | null =
+    workspaceId === null ? null : checkOf?.workspaceId === workspaceId ? checkOf.check : { kind: 'loading' };
   const blocked = check?.kind === 'loaded' ? blockingReason(check.value.report.checks) : null;
   const checksReady = check?.kind === 'loaded';
   const canAdd = checksReady && blocked === null;

@@ -20,7 +20,7 @@ const useStyles = makeStyles({
  */
 export function PreflightCard({
   workspace,
-  check: given,
+  check,
   onCheckAgain,
 }: {
   workspace: WorkspaceSummary;
@@ -30,9 +30,6 @@ export function PreflightCard({
   const styles = useStyles();
   const listId = useId();
   const [open, setOpen] = useState<boolean | null>(null);
-  // Right after a switch, the previous workspace's report is still at hand: it is not this one's.
-  const stale = given?.kind === 'loaded' && given.value.workspace.id.toLowerCase() !== workspace.id.toLowerCase();
-  const check: Loaded<WorkspaceCheck> | null = stale ? { kind: 'loading' } : given;
   const checks = check?.kind === 'loaded' ? check.value.report.checks : [];
   const allPassed = check?.kind === 'loaded' && checks.every((item) => item.status === 'passed');
   // Adjusting state while rendering: a check that has not passed opens the list for good.
