@@ -1,5 +1,5 @@
 //! Conformance: the emulator's ARM and flow responses validate against the official OpenAPI
-//! definitions in `<repo>/../shared/azure/specs` (override with PFRM_SPECS_DIR), and the bundled
+//! definitions copied into `crates/emulator/specs` (see its SOURCES.md; override with PFRM_SPECS_DIR), and the bundled
 //! seed examples are byte-identical copies of the official x-ms-examples.
 
 mod common;
@@ -12,7 +12,7 @@ fn specs_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("PFRM_SPECS_DIR") {
         return PathBuf::from(dir);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/azure/specs")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("specs")
 }
 
 const MLS: &str = "azure-rest-api-specs/specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices";
