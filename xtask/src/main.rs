@@ -322,8 +322,12 @@ fn test(context: &Context) -> Result<(), String> {
             let mut gui = context.cargo();
             gui.args([
                 "test",
-                "-p",
-                "pfrm-tests",
+                // The same packages and features as the Rust tests step, so cargo reuses what that
+                // step compiled: `-p pfrm-tests` alone unifies dependency features differently and
+                // rebuilt about a hundred crates.
+                "--workspace",
+                "--features",
+                WORKSPACE_FEATURES,
                 // Every GUI test target (e2e/gui*.rs), one test at a time.
                 "--test",
                 "gui*",
