@@ -79,11 +79,12 @@ impl LaunchOptions {
 }
 
 /// The settings file could not be used: say where the old settings went and what to do.
-fn config_warning(config_file: &std::path::Path, message: String) -> StartupWarning {
-    let mut backup = config_file.as_os_str().to_owned();
-    backup.push(".bak");
-    let backup = std::path::PathBuf::from(backup);
-    let remedy = if backup.exists() && !config_file.exists() {
+fn config_warning(
+    config_file: &std::path::Path,
+    kept_as: Option<&std::path::Path>,
+    message: String,
+) -> StartupWarning {
+    let remedy = if let Some(backup) = kept_as {
         format!(
             "Your old settings are kept in {}. Fix that file and rename it back to {} while the \
              app is closed, or choose your settings again in the app.",
@@ -128,7 +129,11 @@ fn main() {
 
     let settings = pfrm_core::settings::Settings::load(&dirs.config_file);
     if let Some(message) = settings.warning {
-        warnings.push(config_warning(&dirs.config_file, message));
+        warnings.push(config_warning(
+            &dirs.config_file,
+            settings.kept_as.as_deref(),
+            message,
+        ));
     }
     for warning in &warnings {
         tracing::warn!(kind = ?warning.kind, "{} {}", warning.message, warning.remedy);

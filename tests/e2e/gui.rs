@@ -165,12 +165,11 @@ fn gui_bad_config_file_is_kept_aside_and_reported() {
     std::fs::create_dir_all(&config_dir).unwrap();
     let broken = "{ \"theme\": \"dark\", oops";
     std::fs::write(config_dir.join("settings.json"), broken).unwrap();
-    let backup = config_dir.join("settings.json.bak");
     let Some(app) = App::launch_or_skip("gui_bad_config_file_is_kept_aside_and_reported", home)
     else {
         return;
     };
-    let shown_backup = backup.display().to_string();
+    let shown_dir = config_dir.display().to_string();
     let _home = app.run(|screen: Screen| async move {
         screen
             .wait_for_text(
@@ -178,7 +177,7 @@ fn gui_bad_config_file_is_kept_aside_and_reported() {
                 |text| {
                     text.contains("Your settings file could not be used")
                         && text.contains("was damaged")
-                        && text.contains(&shown_backup)
+                        && text.contains(&format!("{shown_dir}/settings.json.damaged-"))
                 },
             )
             .await?;
@@ -191,8 +190,19 @@ fn gui_bad_config_file_is_kept_aside_and_reported() {
         screen.save_screenshot("startup-bad-config").await?;
         Ok(())
     });
+    let kept: Vec<_> = std::fs::read_dir(&config_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("settings.json.damaged-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(
-        std::fs::read_to_string(&backup).unwrap(),
+        std::fs::read_to_string(&kept[0]).unwrap(),
         broken,
         "the bad file is kept, byte for byte"
     );

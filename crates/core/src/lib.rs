@@ -9,6 +9,7 @@ pub mod azure;
 pub mod bindings;
 pub mod cloud;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod model;
 pub mod naming;

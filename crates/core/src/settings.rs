@@ -1,7 +1,9 @@
 //! The settings file: `settings.json` in the OS config directory. It never holds a secret.
 //!
-//! An unreadable file is never lost silently: it is kept as `settings.json.bak`, defaults are
-//! used, and [`LoadedSettings::warning`] says so (the GUI shows it, the CLI prints it).
+//! An unreadable file is never lost silently: it is kept aside as
+//! `settings.json.damaged-<time>` (a new name each time, see [`crate::files::set_aside`]),
+//! defaults are used, and [`LoadedSettings::warning`] says where (the GUI shows it, the CLI
+//! prints it). The file is written atomically and is readable by the user only.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,9 @@ use crate::error::{Error, ErrorCode};
 /// Overrides the config directory (tests, portable installs).
 pub const CONFIG_DIR_ENV: &str = "PFRM_CONFIG_DIR";
 pub const SETTINGS_FILE: &str = "settings.json";
+/// The largest settings file pfrm reads: far above any real one (a few KB), small enough that a
+/// wrong file chosen by mistake is refused rather than loaded whole.
+pub const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
 
 /// How a user signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -91,6 +96,8 @@ pub struct LoadedSettings {
     pub settings: Settings,
     /// Set when the file could not be used and defaults were taken instead.
     pub warning: Option<String>,
+    /// Where the unusable file was moved to, when it could be moved.
+    pub kept_as: Option<PathBuf>,
 }
 
 /// The config directory: `$PFRM_CONFIG_DIR`, else the OS one (`~/.config/pfrm` on Linux).
@@ -118,54 +125,63 @@ pub fn default_settings_path() -> Result<PathBuf, Error> {
 impl Settings {
     /// Reads the settings; a missing file gives defaults, a broken one gives defaults + warning.
     pub fn load(path: &Path) -> LoadedSettings {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
+        let problem = match crate::files::read_capped(path, MAX_SETTINGS_BYTES) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(settings) => {
+                    return LoadedSettings {
+                        settings,
+                        warning: None,
+                        kept_as: None,
+                    }
+                }
+                Err(error) => format!("it was damaged: {error}"),
+            },
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return LoadedSettings {
                     settings: Settings::default(),
                     warning: None,
+                    kept_as: None,
                 }
             }
-            Err(error) => {
-                return LoadedSettings {
-                    settings: Settings::default(),
-                    warning: Some(format!(
+            Err(error) if error.kind() == std::io::ErrorKind::FileTooLarge => {
+                format!("it is larger than {MAX_SETTINGS_BYTES} bytes")
+            }
+            Err(error) => return LoadedSettings {
+                settings: Settings::default(),
+                warning: Some(format!(
                     "The settings file {} could not be read ({error}); default settings are used.",
                     path.display()
                 )),
-                }
-            }
-        };
-        match serde_json::from_str(&text) {
-            Ok(settings) => LoadedSettings {
-                settings,
-                warning: None,
+                kept_as: None,
             },
-            Err(error) => {
-                let backup = backup_path(path);
-                let kept = std::fs::rename(path, &backup).is_ok();
-                let warning = if kept {
-                    format!(
-                        "The settings file {} was damaged ({error}); default settings are used and the old file was kept as {}.",
-                        path.display(),
-                        backup.display()
-                    )
-                } else {
-                    format!(
-                        "The settings file {} was damaged ({error}); default settings are used for this run.",
-                        path.display()
-                    )
-                };
-                tracing::warn!("{warning}");
-                LoadedSettings {
-                    settings: Settings::default(),
-                    warning: Some(warning),
-                }
-            }
+        };
+        let (warning, kept_as) = match crate::files::set_aside(path) {
+            Ok(kept) => (
+                format!(
+                    "The settings file {} could not be used ({problem}); default settings are used and the old file was kept as {}.",
+                    path.display(),
+                    kept.display()
+                ),
+                Some(kept),
+            ),
+            Err(error) => (
+                format!(
+                    "The settings file {} could not be used ({problem}) nor moved aside ({error}); default settings are used for this run.",
+                    path.display()
+                ),
+                None,
+            ),
+        };
+        tracing::warn!("{warning}");
+        LoadedSettings {
+            settings: Settings::default(),
+            warning: Some(warning),
+            kept_as,
         }
     }
 
-    /// Writes the settings atomically (temporary file, then rename), readable by the user only.
+    /// Writes the settings atomically (a staging file of this writer's own, fsync, rename),
+    /// readable by the user only.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         let fail = |error: std::io::Error| {
             Error::new(
@@ -177,15 +193,9 @@ impl Settings {
             )
             .with_remedy("Check that the folder exists and that you may write to it.")
         };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(fail)?;
-        }
         let text =
             serde_json::to_string_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
-        let temporary = path.with_extension("json.tmp");
-        std::fs::write(&temporary, text.as_bytes()).map_err(fail)?;
-        restrict_permissions(&temporary);
-        std::fs::rename(&temporary, path).map_err(fail)
+        crate::files::write_private(path, text.as_bytes()).map_err(fail)
     }
 
     /// Read-modify-write: applies `change` to the settings currently on disk (so changes made
@@ -196,9 +206,9 @@ impl Settings {
         fallback: &Settings,
         change: impl FnOnce(&mut Settings),
     ) -> Result<Settings, Error> {
-        let mut current = std::fs::read_to_string(path)
+        let mut current = crate::files::read_capped(path, MAX_SETTINGS_BYTES)
             .ok()
-            .and_then(|text| serde_json::from_str::<Settings>(&text).ok())
+            .and_then(|bytes| serde_json::from_slice::<Settings>(&bytes).ok())
             .unwrap_or_else(|| fallback.clone());
         change(&mut current);
         current.save(path)?;
@@ -245,21 +255,6 @@ pub fn resolve_cloud(
     })?;
     Ok((cloud, selection, None))
 }
-
-fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".bak");
-    path.with_file_name(name)
-}
-
-#[cfg(unix)]
-fn restrict_permissions(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-}
-
-#[cfg(not(unix))]
-fn restrict_permissions(_path: &Path) {}
 
 #[cfg(test)]
 mod tests {
@@ -367,18 +362,81 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_file_is_kept_as_bak_and_defaults_are_used_with_a_warning() {
+    fn two_damaged_files_in_a_row_are_both_kept_and_the_user_told_where() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(SETTINGS_FILE);
-        std::fs::write(&path, "{ not json").unwrap();
+        let mut kept = Vec::new();
+        for damaged in ["{ not json", "{ also not json"] {
+            std::fs::write(&path, damaged).unwrap();
+            let loaded = Settings::load(&path);
+            assert_eq!(loaded.settings, Settings::default());
+            let warning = loaded.warning.unwrap();
+            let copy = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .find(|p| !kept.contains(p) && p != &path)
+                .expect("a new copy");
+            assert!(warning.contains(&copy.display().to_string()), "{warning}");
+            assert_eq!(std::fs::read_to_string(&copy).unwrap(), damaged);
+            assert!(!path.exists());
+            kept.push(copy);
+        }
+        // The first copy was not overwritten by the second.
+        assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), "{ not json");
+    }
+
+    #[test]
+    fn an_oversized_settings_file_is_refused_kept_aside_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        let huge = format!(
+            "{{\"theme\":\"{}\"}}",
+            "x".repeat(MAX_SETTINGS_BYTES as usize)
+        );
+        std::fs::write(&path, &huge).unwrap();
         let loaded = Settings::load(&path);
         assert_eq!(loaded.settings, Settings::default());
-        let warning = loaded.warning.unwrap();
-        assert!(warning.contains("settings.json.bak"), "{warning}");
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("settings.json.bak")).unwrap(),
-            "{ not json"
-        );
-        assert!(!path.exists());
+        assert!(loaded.warning.unwrap().contains("larger than"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saved_settings_are_readable_by_the_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pfrm").join(SETTINGS_FILE);
+        Settings::default().save(&path).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+
+    #[test]
+    fn concurrent_account_switches_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        Settings::default().save(&path).unwrap();
+        let threads: Vec<_> = (0..120)
+            .map(|i| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    Settings::update(&path, &Settings::default(), |s| {
+                        s.active_account = Some(format!("account-{i}"));
+                    })
+                })
+            })
+            .collect();
+        let failures = threads
+            .into_iter()
+            .filter_map(|thread| thread.join().unwrap().err())
+            .collect::<Vec<_>>();
+        assert!(failures.is_empty(), "{failures:?}");
+        let after = Settings::load(&path);
+        assert!(after.warning.is_none());
+        assert!(after
+            .settings
+            .active_account
+            .unwrap()
+            .starts_with("account-"));
     }
 }
