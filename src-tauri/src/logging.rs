@@ -28,7 +28,8 @@ pub fn init(log_dir: Option<&Path>) -> Logging {
     };
     let stderr_layer = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
+        // Whatever reaches a log line, a token never leaves the process.
+        .with_writer(|| pfrm_core::redact::Redacting(std::io::stderr()))
         .with_filter(filter());
 
     let (file, warning) = match log_dir {
@@ -50,7 +51,7 @@ pub fn init(log_dir: Option<&Path>) -> Logging {
             let (writer, guard) = tracing_appender::non_blocking(appender);
             let file_layer = tracing_subscriber::fmt::layer()
                 .with_ansi(false)
-                .with_writer(writer)
+                .with_writer(move || pfrm_core::redact::Redacting(writer.clone()))
                 .with_filter(filter());
             let _ = tracing_subscriber::registry()
                 .with(stderr_layer)
@@ -75,6 +76,20 @@ pub fn init(log_dir: Option<&Path>) -> Logging {
 
 fn open_log_file(dir: &Path) -> Result<RollingFileAppender, String> {
     std::fs::create_dir_all(dir).map_err(|error| error.to_string())?;
+    // Logs name accounts, workspaces and hosts: the folder and its files are for the user only
+    // (the folder's mode also covers the files the appender creates later, at each new day).
+    pfrm_core::files::make_private(dir);
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(LOG_FILE_PREFIX)
+            {
+                pfrm_core::files::make_private(&entry.path());
+            }
+        }
+    }
     // The appender opens its file lazily on some platforms; prove now that the folder takes writes.
     let probe = dir.join(".pfrm-write-test");
     std::fs::write(&probe, b"").map_err(|error| error.to_string())?;
@@ -142,5 +157,22 @@ mod tests {
         assert!(warning.message.contains("/x/logs"));
         assert!(warning.message.contains("Permission denied"));
         assert!(warning.remedy.contains("restart"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_log_folder_and_earlier_log_files_are_for_the_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("logs");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let old = dir.join("pfrm.2026-01-01.log");
+        std::fs::write(&old, "yesterday").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        open_log_file(&dir).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&old), 0o600);
     }
 }

@@ -314,3 +314,86 @@ async fn cli_refuses_a_reader_before_any_write_and_prints_a_request_to_send() {
     assert_eq!(listed[0]["roleName"], "Reader");
     assert_eq!(listed[0]["inherited"], true);
 }
+
+// Names that URL parsing would resolve away (`.`, `..`) or that would change the path used to
+// reach the collection or hang on a user lookup; each is refused with exit code 2, at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_that_are_not_names_are_refused_with_exit_code_2() {
+    let env = Env::start_scenario_as("blocked", "erin@contoso.com").await;
+    let cli = std::sync::Arc::new(Cli::new(&env, "erin@contoso.com"));
+    let run = |args: Vec<String>| {
+        let cli = cli.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let started = std::time::Instant::now();
+                let output = cli.run(&args);
+                (output, started.elapsed())
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let (output, _) = run(vec!["login".into(), "--azure-cli".into()]).await;
+    assert!(output.status.success(), "{}", text(&output));
+    let ws = workspace_id("ws-open");
+    let mut cases: Vec<Vec<String>> = Vec::new();
+    for bad in [".", "..", "", "a/b", "a%2Fb", "x\u{7}"] {
+        cases.push(vec![
+            "role".into(),
+            "grant".into(),
+            "--workspace".into(),
+            ws.clone(),
+            "--user".into(),
+            bad.into(),
+        ]);
+        cases.push(vec![
+            "runtime".into(),
+            "show".into(),
+            "--workspace".into(),
+            ws.clone(),
+            bad.into(),
+        ]);
+        cases.push(vec![
+            "runtime".into(),
+            "delete".into(),
+            "--workspace".into(),
+            ws.clone(),
+            bad.into(),
+            "--confirm".into(),
+            bad.into(),
+        ]);
+        cases.push(vec![
+            "runtime".into(),
+            "create".into(),
+            "--workspace".into(),
+            ws.clone(),
+            "--name".into(),
+            "rt-fine".into(),
+            "--compute".into(),
+            bad.into(),
+            "--yes-restart".into(),
+        ]);
+    }
+    cases.push(vec![
+        "runtime".into(),
+        "list".into(),
+        "--workspace".into(),
+        format!("{SUBSCRIPTION}/../ws-open"),
+    ]);
+    cases.push(vec![
+        "runtime".into(),
+        "list".into(),
+        "--workspace".into(),
+        "/subscriptions/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w"
+            .into(),
+    ]);
+    for args in cases {
+        let (output, elapsed) = run(args.clone()).await;
+        assert_eq!(code(&output), 2, "{args:?}\n{}", text(&output));
+        assert!(
+            elapsed < std::time::Duration::from_secs(20),
+            "{args:?} took {elapsed:?}"
+        );
+    }
+}

@@ -112,22 +112,8 @@ impl Context {
 /// Turns what the user typed into a workspace ARM id: an id is parsed, `SUB/RG/NAME` is
 /// assembled, and a bare name is looked up among the user's workspaces.
 pub async fn resolve_workspace(services: &Services, given: &str) -> Result<String, Error> {
-    if given.starts_with('/') {
-        return Ok(WorkspaceRef::from_arm_id(given)?.arm_id());
-    }
-    let parts: Vec<&str> = given.split('/').collect();
-    match parts.as_slice() {
-        [subscription, group, name]
-            if [subscription, group, name].iter().all(|p| !p.is_empty()) =>
-        {
-            return Ok(WorkspaceRef::new(*subscription, *group, *name).arm_id());
-        }
-        [_] => {}
-        _ => return Err(
-            Error::invalid_input(format!("'{given}' does not name a workspace.")).with_remedy(
-                "Give the workspace's ARM id, SUBSCRIPTION/RESOURCE_GROUP/NAME, or just its name.",
-            ),
-        ),
+    if let Some(workspace) = WorkspaceRef::parse_reference(given)? {
+        return Ok(workspace.arm_id());
     }
     let listing = list_workspaces(services, DEFAULT_PARALLEL_REQUESTS).await?;
     let matches: Vec<_> = listing

@@ -178,7 +178,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_ansi(false)
-        .with_writer(std::io::stderr)
+        // Whatever reaches a log line, a token never leaves the process.
+        .with_writer(|| pfrm_core::redact::Redacting(std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,

@@ -16,6 +16,9 @@ use crate::error::{Error, ErrorCode, Result};
 /// every tenant. Used unless the settings name another registered application.
 pub const DEFAULT_PUBLIC_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
+/// The largest custom cloud description or CA file pfrm reads (real ones are a few KB).
+pub const MAX_CLOUD_FILE_BYTES: u64 = 1024 * 1024;
+
 /// Which Azure cloud a [`CloudConfig`] describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CloudKind {
@@ -143,18 +146,27 @@ impl CloudConfig {
         }
     }
 
-    /// Reads a custom cloud description (for example the emulator's ready file).
+    /// Reads a custom cloud description (for example the emulator's ready file), refusing one
+    /// larger than [`MAX_CLOUD_FILE_BYTES`].
     pub fn from_custom_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|error| {
-            Error::new(
-                ErrorCode::Config,
-                format!(
-                    "The cloud configuration file {} could not be read: {error}.",
-                    path.display()
-                ),
-            )
-            .with_remedy("Check the path given for the custom cloud, or choose a built-in cloud.")
-        })?;
+        let text = crate::files::read_capped(path, MAX_CLOUD_FILE_BYTES)
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text")
+                })
+            })
+            .map_err(|error| {
+                Error::new(
+                    ErrorCode::Config,
+                    format!(
+                        "The cloud configuration file {} could not be read: {error}.",
+                        path.display()
+                    ),
+                )
+                .with_remedy(
+                    "Check the path given for the custom cloud, or choose a built-in cloud.",
+                )
+            })?;
         Self::from_custom_json(&text).map_err(|error| {
             let message = format!("{} ({})", error.message, path.display());
             Error { message, ..error }
@@ -299,10 +311,9 @@ struct CustomCloudFile {
 
 fn parse_endpoint(field: &str, text: &str) -> Result<Url> {
     let parsed = Url::parse(text).map_err(|error| {
-        Error::new(
-            ErrorCode::Config,
-            format!("The custom cloud field '{field}' is not a valid URL ('{text}'): {error}."),
-        )
+        // Never echo what may be a password.
+        let shown = if text.contains('@') { "…" } else { text };
+        config_field_error(field, format!("is not a valid URL ('{shown}'): {error}"))
     })?;
     if parsed.scheme() != "https" {
         return Err(Error::new(
@@ -311,7 +322,42 @@ fn parse_endpoint(field: &str, text: &str) -> Result<Url> {
         )
         .with_remedy("pfrm only sends credentials over HTTPS."));
     }
+    // A user name or password in an endpoint would be sent along with every request and shown
+    // in messages; a query or fragment would be silently dropped or merged into every call.
+    let problem = if !parsed.username().is_empty() || parsed.password().is_some() {
+        Some("must not contain a user name or password")
+    } else if parsed.host_str().is_none_or(str::is_empty) {
+        Some("must name a host")
+    } else if parsed.query().is_some() || parsed.fragment().is_some() {
+        Some("must not have a query (?...) or fragment (#...)")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let mut shown = parsed.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        return Err(Error::new(
+            ErrorCode::Config,
+            format!("The custom cloud field '{field}' {problem} (got '{shown}')."),
+        )
+        .with_remedy(format!(
+            "Fix '{field}' in the cloud configuration file, or choose a built-in cloud."
+        ))
+        .with_detail("field", field));
+    }
     Ok(parsed)
+}
+
+fn config_field_error(field: &str, problem: String) -> Error {
+    Error::new(
+        ErrorCode::Config,
+        format!("The custom cloud field '{field}' {problem}."),
+    )
+    .with_remedy(format!(
+        "Fix '{field}' in the cloud configuration file, or choose a built-in cloud."
+    ))
+    .with_detail("field", field)
 }
 
 impl CustomCloudFile {
@@ -334,24 +380,56 @@ impl CustomCloudFile {
             }
             None => public.flow_host_pattern.clone(),
         };
-        let extra_ca_pem = match (self.ca_cert_pem, &self.ca_cert_path) {
-            (Some(pem), _) if !pem.trim().is_empty() => Some(pem),
-            (_, Some(path)) => Some(std::fs::read_to_string(path).map_err(|error| {
-                Error::new(
-                    ErrorCode::Config,
-                    format!("The custom cloud CA certificate {path} could not be read: {error}."),
-                )
-            })?),
+        // A CA file that is named must be there, even when a PEM is also inline: a missing file
+        // means the description is stale, and the TLS failure it causes later would look like
+        // a network problem.
+        let file_pem = match &self.ca_cert_path {
+            Some(path) if !path.trim().is_empty() => {
+                let bytes = crate::files::read_capped(Path::new(path), MAX_CLOUD_FILE_BYTES)
+                    .map_err(|error| {
+                        config_field_error(
+                            "caCertPath",
+                            format!("names a CA certificate file that could not be read ({path}: {error})"),
+                        )
+                    })?;
+                Some(String::from_utf8_lossy(&bytes).into_owned())
+            }
             _ => None,
+        };
+        let (extra_ca_pem, ca_field) = match (self.ca_cert_pem, file_pem) {
+            (Some(pem), _) if !pem.trim().is_empty() => (Some(pem), "caCertPem"),
+            (_, Some(pem)) => (Some(pem), "caCertPath"),
+            _ => (None, ""),
         };
         if let Some(pem) = &extra_ca_pem {
             if !pem.contains("-----BEGIN CERTIFICATE-----") {
-                return Err(Error::new(
-                    ErrorCode::Config,
-                    "The custom cloud CA certificate is not a PEM certificate.",
+                return Err(config_field_error(
+                    ca_field,
+                    "is not a PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned(),
                 ));
             }
         }
+        let instances_domain = match self.instances_domain {
+            Some(domain) => {
+                let valid = !domain.is_empty()
+                    && domain.len() <= 253
+                    && domain.split('.').all(|label| {
+                        !label.is_empty()
+                            && label.len() <= 63
+                            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    });
+                if !valid {
+                    return Err(config_field_error(
+                        "instancesDomain",
+                        format!(
+                            "must be a DNS domain such as instances.azureml.ms (got '{domain}')"
+                        ),
+                    ));
+                }
+                domain
+            }
+            None => public.instances_domain.clone(),
+        };
         Ok(CloudConfig {
             name: self.name.unwrap_or_else(|| "Custom".into()),
             kind: CloudKind::Custom,
@@ -380,9 +458,7 @@ impl CustomCloudFile {
                 .unwrap_or_default(),
             registry_endpoint,
             flow_host_pattern,
-            instances_domain: self
-                .instances_domain
-                .unwrap_or_else(|| public.instances_domain.clone()),
+            instances_domain,
             studio_url: match &self.studio_url {
                 Some(text) => parse_endpoint("studioUrl", text)?,
                 None => public.studio_url.clone(),
@@ -401,7 +477,7 @@ mod tests {
         "armAudience":"https://management.azure.com","flowEndpoint":"https://127.0.0.1:4003",
         "registryEndpoint":"https://127.0.0.1:4004","graphEndpoint":"https://127.0.0.1:4005",
         "graphAudience":"https://graph.microsoft.com","controlEndpoint":"https://127.0.0.1:4006",
-        "caCertPath":"/nonexistent/ca.pem","caCertPem":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        "caCertPem":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
         "clientId":"04b07795-8ddb-461a-bbee-02f9e1bf7b46","users":[{"upn":"alice@contoso.com"}],"scenario":"first-time"}"#;
 
     #[test]
@@ -444,6 +520,68 @@ mod tests {
         assert!(cloud.extra_ca_pem.unwrap().contains("MIIC"));
         // Without an explicit audience the ARM endpoint is the audience.
         assert_eq!(cloud.arm_audience, "https://127.0.0.1:2");
+    }
+
+    #[test]
+    fn a_missing_ca_file_is_a_configuration_error_naming_the_field() {
+        for inline in [
+            "",
+            r#","caCertPem":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n""#,
+        ] {
+            let text = format!(
+                r#"{{"authorityHost":"https://127.0.0.1:1","armEndpoint":"https://127.0.0.1:2","caCertPath":"/nonexistent/ca.pem"{inline}}}"#
+            );
+            let error = CloudConfig::from_custom_json(&text).unwrap_err();
+            assert_eq!(error.code, ErrorCode::Config);
+            assert_eq!(error.code.exit_code(), 10);
+            assert!(error.message.contains("'caCertPath'"), "{}", error.message);
+            assert!(
+                error.message.contains("/nonexistent/ca.pem"),
+                "{}",
+                error.message
+            );
+        }
+    }
+
+    #[test]
+    fn endpoints_with_userinfo_query_or_no_host_are_refused_by_field() {
+        for (field, value) in [
+            ("armEndpoint", "https://admin:hunter2@127.0.0.1:2"),
+            ("armEndpoint", "https://user@127.0.0.1:2"),
+            ("graphEndpoint", "https://127.0.0.1:5/?x=1"),
+            ("registryEndpoint", "https://127.0.0.1:4/#frag"),
+            ("studioUrl", "https://u@studio.example"),
+            ("flowEndpoint", "https://u:p@{region}.flow.example"),
+        ] {
+            let mut json = serde_json::json!({
+                "authorityHost": "https://127.0.0.1:1",
+                "armEndpoint": "https://127.0.0.1:2",
+            });
+            json[field] = serde_json::json!(value);
+            let error = CloudConfig::from_custom_json(&json.to_string()).unwrap_err();
+            assert_eq!(error.code, ErrorCode::Config, "{field}={value}");
+            assert!(error.message.contains(field), "{}", error.message);
+            assert!(!error.message.contains("hunter2"), "{}", error.message);
+        }
+        let error = CloudConfig::from_custom_json(
+            r#"{"authorityHost":"https://127.0.0.1:1","armEndpoint":"https://127.0.0.1:2","instancesDomain":"evil.example/x?"}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error.message.contains("instancesDomain"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn an_oversized_cloud_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cloud.json");
+        std::fs::write(&path, vec![b' '; MAX_CLOUD_FILE_BYTES as usize + 1]).unwrap();
+        let error = CloudConfig::from_custom_file(&path).unwrap_err();
+        assert_eq!(error.code, ErrorCode::Config);
+        assert!(error.message.contains("larger than"), "{}", error.message);
     }
 
     #[test]

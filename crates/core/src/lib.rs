@@ -15,6 +15,7 @@ pub mod model;
 pub mod naming;
 pub mod ops;
 pub mod preflight;
+pub mod redact;
 pub mod secret;
 pub mod services;
 pub mod settings;

@@ -41,8 +41,22 @@ pub struct RegistryClient {
 
 /// `Link: <url>; rel="next"` → the next page's URL, resolved against the current one.
 fn next_link(response: &ApiResponse) -> Option<Url> {
-    for value in response.headers.get_all(reqwest::header::LINK) {
-        let Ok(value) = value.to_str() else { continue };
+    let values = response
+        .headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    next_link_in(values, &response.url)
+}
+
+/// The `rel="next"` target among `Link` header values, resolved against `base`. Pages are
+/// followed on the same origin only: a target on another host, or on plain HTTP, or the page
+/// itself, is no next page.
+pub(crate) fn next_link_in<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+    base: &Url,
+) -> Option<Url> {
+    for value in values {
         for link in value.split(',') {
             let mut parts = link.split(';');
             let target = parts.next()?.trim();
@@ -52,7 +66,10 @@ fn next_link(response: &ApiResponse) -> Option<Url> {
             });
             if is_next {
                 let target = target.trim_start_matches('<').trim_end_matches('>');
-                return response.url.join(target).ok();
+                return base
+                    .join(target)
+                    .ok()
+                    .filter(|next| next.origin() == base.origin() && next != base);
             }
         }
     }
@@ -89,13 +106,7 @@ impl RegistryClient {
             }
             let (page_tags, page_next) = self.fetch_page(repository, url.clone()).await?;
             tags.extend(page_tags);
-            if let Some(candidate) = page_next {
-                let same_host = candidate.host_str() == url.host_str()
-                    && candidate.port_or_known_default() == url.port_or_known_default();
-                if same_host && candidate != url {
-                    next = Some(candidate);
-                }
-            }
+            next = page_next;
         }
         Ok(tags)
     }

@@ -73,52 +73,9 @@ impl ServiceError {
     }
 }
 
-/// Removes anything that looks like a bearer token or JWT from service text before it reaches a
-/// message, a log or a file.
-pub fn redact_secrets(text: &str) -> String {
-    let is_token_char =
-        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=');
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    loop {
-        let bearer = rest.find("Bearer ").or_else(|| rest.find("bearer "));
-        let jwt = rest.find("eyJ");
-        let next = match (bearer, jwt) {
-            (Some(b), Some(j)) => Some(if b <= j { (b, "Bearer ".len()) } else { (j, 0) }),
-            (Some(b), None) => Some((b, "Bearer ".len())),
-            (None, Some(j)) => Some((j, 0)),
-            (None, None) => None,
-        };
-        let Some((at, skip)) = next else {
-            out.push_str(rest);
-            return out;
-        };
-        let token_start = at + skip;
-        let token_len = rest[token_start..]
-            .find(|c: char| !is_token_char(c))
-            .unwrap_or(rest.len() - token_start);
-        let token = &rest[token_start..token_start + token_len];
-        let secret = if skip > 0 {
-            token.len() >= 8
-        } else {
-            token.matches('.').count() >= 2
-        };
-        out.push_str(&rest[..token_start]);
-        if secret {
-            out.push_str("[redacted]");
-        } else {
-            out.push_str(token);
-        }
-        if token_len == 0 {
-            // Nothing consumed after the marker: move past it to make progress.
-            let step = rest[token_start..].chars().next().map_or(0, char::len_utf8);
-            out.push_str(&rest[token_start..token_start + step]);
-            rest = &rest[token_start + step..];
-        } else {
-            rest = &rest[token_start + token_len..];
-        }
-    }
-}
+/// Redaction lives in [`crate::redact`], shared by every layer; re-exported here for the
+/// pipeline's callers.
+pub use crate::redact::redact_secrets;
 
 /// The decoded `claims` parameter of a `WWW-Authenticate: Bearer ... claims="<base64>"` challenge.
 pub(crate) fn challenge_claims(headers: &HeaderMap) -> Option<String> {

@@ -39,6 +39,47 @@ pub fn user_agent() -> String {
     format!("pfrm/{}", env!("CARGO_PKG_VERSION"))
 }
 
+/// How long pfrm waits for Azure. Every wait ends: a server that accepts the connection and
+/// then says nothing gives a [`ErrorCode::Timeout`] error (CLI exit 9) after at most
+/// [`Deadlines::read_call`] for a read and [`Deadlines::write_call`] for a write, retries and
+/// their waits included. The defaults are documented in `crates/cli/README.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// Opening the connection (TCP and TLS).
+    pub connect: Duration,
+    /// Silence from the server: before the first byte of its answer, or between two reads.
+    pub idle: Duration,
+    /// One attempt, from sending the request to the last byte of the answer.
+    pub attempt: Duration,
+    /// One call that only reads (GET, HEAD, OPTIONS), every attempt and wait between included.
+    pub read_call: Duration,
+    /// One call that writes (PUT, POST, PATCH, DELETE), every attempt and wait included.
+    pub write_call: Duration,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            connect: Duration::from_secs(10),
+            idle: Duration::from_secs(30),
+            attempt: Duration::from_secs(90),
+            read_call: Duration::from_secs(60),
+            write_call: Duration::from_secs(150),
+        }
+    }
+}
+
+impl Deadlines {
+    /// The deadline of one call with `method`.
+    pub fn for_call(&self, method: &Method) -> Duration {
+        if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            self.read_call
+        } else {
+            self.write_call
+        }
+    }
+}
+
 /// A hint the pipeline puts into [`TokenRequestOptions`]'s context when it asks the credential
 /// again after a 401: the cached token was rejected, so the credential should bypass its cache,
 /// and, when the service sent a claims challenge, request a token satisfying those claims.
@@ -189,6 +230,8 @@ struct PipelineInner {
     cloud: CloudConfig,
     credential: Option<Arc<dyn TokenCredential>>,
     retry: RetryPolicy,
+    deadlines: Deadlines,
+    redirects: Redirects,
 }
 
 impl fmt::Debug for Pipeline {
@@ -201,14 +244,28 @@ impl fmt::Debug for Pipeline {
 }
 
 impl Pipeline {
-    /// A pipeline for `cloud` that authenticates with `credential`.
+    /// A pipeline for `cloud` that authenticates with `credential` (ARM, the flow service,
+    /// Graph). It follows redirects only within the same origin.
     pub fn new(cloud: &CloudConfig, credential: Arc<dyn TokenCredential>) -> Result<Self> {
-        Self::build(cloud, Some(credential), RetryPolicy::default())
+        Self::build(
+            cloud,
+            Some(credential),
+            RetryPolicy::default(),
+            Deadlines::default(),
+            Redirects::SameOrigin,
+        )
     }
 
-    /// A pipeline without credential, for anonymous services (the container registry).
+    /// A pipeline without credential, for anonymous services (the container registry, which
+    /// may redirect to another HTTPS host).
     pub fn anonymous(cloud: &CloudConfig) -> Result<Self> {
-        Self::build(cloud, None, RetryPolicy::default())
+        Self::build(
+            cloud,
+            None,
+            RetryPolicy::default(),
+            Deadlines::default(),
+            Redirects::HttpsOnly,
+        )
     }
 
     /// The same pipeline with another retry policy (tests use short delays).
@@ -220,24 +277,46 @@ impl Pipeline {
                 cloud: inner.cloud.clone(),
                 credential: inner.credential.clone(),
                 retry,
+                deadlines: inner.deadlines,
+                redirects: inner.redirects,
             }),
         }
+    }
+
+    /// The same pipeline with other deadlines (tests use short ones).
+    pub fn with_deadlines(self, deadlines: Deadlines) -> Result<Self> {
+        let inner = &self.inner;
+        Self::build(
+            &inner.cloud,
+            inner.credential.clone(),
+            inner.retry.clone(),
+            deadlines,
+            inner.redirects,
+        )
     }
 
     fn build(
         cloud: &CloudConfig,
         credential: Option<Arc<dyn TokenCredential>>,
         retry: RetryPolicy,
+        deadlines: Deadlines,
+        redirects: Redirects,
     ) -> Result<Self> {
-        let client = http_client(cloud)?;
+        let client = build_client(cloud, &deadlines, redirects.policy())?;
         Ok(Pipeline {
             inner: Arc::new(PipelineInner {
                 client,
                 cloud: cloud.clone(),
                 credential,
                 retry,
+                deadlines,
+                redirects,
             }),
         })
+    }
+
+    pub fn deadlines(&self) -> &Deadlines {
+        &self.inner.deadlines
     }
 
     pub fn cloud(&self) -> &CloudConfig {
@@ -253,11 +332,15 @@ impl Pipeline {
         self.send(request).await?.json(&request.operation)
     }
 
-    /// Sends `request` through the pipeline. See the module docs for what it adds.
+    /// Sends `request` through the pipeline. See the module docs for what it adds. The whole
+    /// call, retries included, ends within [`Deadlines::for_call`].
     pub async fn send(&self, request: &ApiRequest) -> Result<ApiResponse> {
         let client_request_id = Uuid::new_v4().to_string();
         let url = request.full_url();
         let retry = &self.inner.retry;
+        let deadlines = &self.inner.deadlines;
+        let call_deadline = deadlines.for_call(&request.method);
+        let ends_at = tokio::time::Instant::now() + call_deadline;
         let mut attempt: u32 = 0;
         let mut refresh_hint: Option<TokenRefreshHint> = None;
         let mut refreshed = false;
@@ -266,27 +349,42 @@ impl Pipeline {
             let token = self
                 .token_for(&request.audience, refresh_hint.take())
                 .await?;
-            let outcome = self
-                .send_once(request, &url, &client_request_id, token.as_deref())
-                .await;
+            let remaining = ends_at.saturating_duration_since(tokio::time::Instant::now());
+            let outcome = match tokio::time::timeout(
+                remaining.min(deadlines.attempt),
+                self.send_once(request, &url, &client_request_id, token.as_deref()),
+            )
+            .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => Err(Failure::Deadline),
+            };
+            // Waits before a retry never run past the call's deadline: when the wait would,
+            // the last failure is reported now.
+            let fits = |delay: Duration| tokio::time::Instant::now() + delay < ends_at;
             match outcome {
-                Err(error) => {
+                Err(failure) => {
                     // A request that never reached the server can always be sent again; one
                     // that may have been processed only when repeating it is harmless.
                     let safe_to_repeat =
-                        error.is_connect() || retry::is_idempotent(&request.method);
-                    if safe_to_repeat && attempt < retry.max_attempts {
-                        let delay = retry.backoff(attempt, None);
+                        failure.is_connect() || retry::is_idempotent(&request.method);
+                    let delay = retry.backoff(attempt, None);
+                    if safe_to_repeat && attempt < retry.max_attempts && fits(delay) {
                         tracing::debug!(
                             operation = %request.operation,
                             attempt,
                             ?delay,
-                            "connection failed, retrying: {error}"
+                            "connection failed, retrying: {failure}"
                         );
                         tokio::time::sleep(delay).await;
                         continue;
                     }
-                    return Err(network_error(request, &url, &client_request_id, &error));
+                    return Err(match failure {
+                        Failure::Http(error) if !error.is_timeout() || error.is_connect() => {
+                            network_error(request, &url, &client_request_id, &error)
+                        }
+                        _ => timeout_error(request, &url, &client_request_id, call_deadline),
+                    });
                 }
                 Ok((status, headers, body)) => {
                     let accepted =
@@ -299,6 +397,9 @@ impl Pipeline {
                             client_request_id,
                             url,
                         });
+                    }
+                    if (300..400).contains(&status) {
+                        return Err(redirect_error(request, &url, &headers, &client_request_id));
                     }
                     if status == 401 && token.is_some() && !refreshed {
                         refreshed = true;
@@ -318,15 +419,17 @@ impl Pipeline {
                             .and_then(|value| value.to_str().ok())
                             .and_then(parse_retry_after);
                         let delay = retry.backoff(attempt, retry_after);
-                        tracing::debug!(
-                            operation = %request.operation,
-                            status,
-                            attempt,
-                            ?delay,
-                            "transient failure, retrying"
-                        );
-                        tokio::time::sleep(delay).await;
-                        continue;
+                        if fits(delay) {
+                            tracing::debug!(
+                                operation = %request.operation,
+                                status,
+                                attempt,
+                                ?delay,
+                                "transient failure, retrying"
+                            );
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
                     }
                     return Err(classify_response(
                         &request.operation,
@@ -346,7 +449,7 @@ impl Pipeline {
         url: &Url,
         client_request_id: &str,
         token: Option<&str>,
-    ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), reqwest::Error> {
+    ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), Failure> {
         let mut builder = self
             .inner
             .client
@@ -413,26 +516,112 @@ impl Pipeline {
     }
 }
 
-/// The ARM, registry and Graph client: a request may take up to two minutes.
-fn http_client(cloud: &CloudConfig) -> Result<reqwest::Client> {
-    https_client_for_cloud(
+/// Why one attempt got no answer.
+#[derive(Debug)]
+enum Failure {
+    Http(reqwest::Error),
+    /// The attempt's or the call's deadline passed first.
+    Deadline,
+}
+
+impl Failure {
+    fn is_connect(&self) -> bool {
+        matches!(self, Failure::Http(error) if error.is_connect())
+    }
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Self {
+        Failure::Http(error)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Http(error) => f.write_str(&redact_secrets(&error.without_url_text())),
+            Failure::Deadline => f.write_str("no answer in time"),
+        }
+    }
+}
+
+/// Which redirects a client follows. None ever goes from HTTPS to plain HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Redirects {
+    /// Only to the same scheme, host and port (ARM, the flow service, Graph): a token-bearing
+    /// request is never steered to another service.
+    SameOrigin,
+    /// To any HTTPS URL (the anonymous container registry).
+    HttpsOnly,
+}
+
+/// At most this many redirects in one chain.
+const MAX_REDIRECTS: usize = 5;
+
+impl Redirects {
+    pub(crate) fn policy(self) -> reqwest::redirect::Policy {
+        reqwest::redirect::Policy::custom(move |attempt| {
+            let next = attempt.url();
+            let Some(previous) = attempt.previous().last() else {
+                return attempt.stop();
+            };
+            let downgrade = previous.scheme() == "https" && next.scheme() != "https";
+            let other_origin = self == Redirects::SameOrigin && previous.origin() != next.origin();
+            if downgrade || other_origin || attempt.previous().len() > MAX_REDIRECTS {
+                // The 3xx answer comes back to the pipeline, which reports it.
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        })
+    }
+}
+
+/// Builds a reqwest client with `deadlines` (connect, idle; the attempt and call deadlines are
+/// enforced by the pipeline).
+fn build_client(
+    cloud: &CloudConfig,
+    deadlines: &Deadlines,
+    redirects: reqwest::redirect::Policy,
+) -> Result<reqwest::Client> {
+    client_builder(
         cloud,
-        Duration::from_secs(120),
-        reqwest::redirect::Policy::default(),
+        deadlines.connect,
+        deadlines.idle,
+        deadlines.attempt,
+        redirects,
     )
 }
 
 /// Builds a reqwest client: rustls, system proxy (HTTPS_PROXY/NO_PROXY), and the cloud's own
 /// CA when it has one. The CA is added to this client only, so it is trusted for this cloud's
-/// requests and nowhere else.
+/// requests and nowhere else. Connect and idle waits use the [`Deadlines`] defaults.
 pub(crate) fn https_client_for_cloud(
     cloud: &CloudConfig,
     request_timeout: Duration,
     redirects: reqwest::redirect::Policy,
 ) -> Result<reqwest::Client> {
+    let defaults = Deadlines::default();
+    client_builder(
+        cloud,
+        defaults.connect,
+        defaults.idle.min(request_timeout),
+        request_timeout,
+        redirects,
+    )
+}
+
+fn client_builder(
+    cloud: &CloudConfig,
+    connect: Duration,
+    idle: Duration,
+    request_timeout: Duration,
+    redirects: reqwest::redirect::Policy,
+) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .user_agent(user_agent())
-        .connect_timeout(Duration::from_secs(20))
+        .connect_timeout(connect)
+        .read_timeout(idle)
         .timeout(request_timeout)
         .redirect(redirects);
     if let Some(pem) = &cloud.extra_ca_pem {
@@ -455,6 +644,60 @@ pub(crate) fn https_client_for_cloud(
         )
         .with_remedy("Check the proxy settings (HTTPS_PROXY) and the cloud configuration.")
     })
+}
+
+fn timeout_error(
+    request: &ApiRequest,
+    url: &Url,
+    client_request_id: &str,
+    deadline: Duration,
+) -> Error {
+    let host = url.host_str().unwrap_or("the service");
+    Error::new(
+        ErrorCode::Timeout,
+        format!(
+            "pfrm could not {} because {host} did not answer within {} seconds.",
+            request.operation,
+            deadline.as_secs()
+        ),
+    )
+    .with_remedy("The service may be slow or a proxy may be holding the connection. Try again in a few minutes; check your VPN or proxy (HTTPS_PROXY) if it keeps happening.")
+    .with_detail("host", host)
+    .with_detail("clientRequestId", client_request_id)
+}
+
+fn redirect_error(
+    request: &ApiRequest,
+    url: &Url,
+    headers: &HeaderMap,
+    client_request_id: &str,
+) -> Error {
+    let host = url.host_str().unwrap_or("the service");
+    let location = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| url.join(location).ok());
+    let target = location
+        .as_ref()
+        .map(|target| {
+            format!(
+                "{}://{}",
+                target.scheme(),
+                target.host_str().unwrap_or_default()
+            )
+        })
+        .unwrap_or_else(|| "another address".to_owned());
+    Error::new(
+        ErrorCode::Network,
+        format!(
+            "pfrm could not {} because {host} redirected the request to {target}, which pfrm does not follow (only HTTPS on the same host is).",
+            request.operation
+        ),
+    )
+    .with_remedy("A proxy, captive portal or misconfigured endpoint may be answering instead of Azure. Check your network and the cloud configuration, then try again.")
+    .with_detail("host", host)
+    .with_detail("redirectedTo", target)
+    .with_detail("clientRequestId", client_request_id)
 }
 
 fn network_error(

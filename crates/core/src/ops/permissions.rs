@@ -424,7 +424,8 @@ async fn administrators_of(services: &Services, workspace: &WorkspaceRef) -> Vec
 /// Finds a person by user principal name, then by email. Unknown → `not_found` with a remedy.
 pub async fn find_user(services: &Services, email_or_upn: &str) -> Result<PrincipalSummary> {
     let wanted = email_or_upn.trim();
-    if wanted.is_empty() || wanted.contains(['/', '?', '#']) && !wanted.contains("#EXT#") {
+    let unusable = crate::azure::check_segment(wanted).is_err();
+    if unusable || wanted.contains(['/', '?', '#']) && !wanted.contains("#EXT#") {
         return Err(Error::invalid_input(format!(
             "'{wanted}' is not an email address or user name."
         ))

@@ -67,6 +67,7 @@ pub async fn runtime_details(
     workspace_id: &str,
     runtime_name: &str,
 ) -> Result<RuntimeDetails> {
+    crate::azure::check_name("runtime name", runtime_name)?;
     let workspace = workspace(services, workspace_id).await?;
     let flow = services.flow(&workspace)?;
     Ok(RuntimeDetails::from(&flow.get_runtime(runtime_name).await?))
@@ -274,6 +275,7 @@ pub async fn create_runtime(
     watch: WatchSettings,
 ) -> Result<RuntimeDetails> {
     validate_runtime_name(&request.runtime_name)?;
+    crate::azure::check_name("compute instance name", &request.compute_instance)?;
     let new_app = matches!(request.app, CustomAppChoice::New { .. });
     if new_app && !request.confirm_restart {
         return Err(Error::invalid_input(
@@ -510,6 +512,7 @@ pub async fn start_compute_instance(
     instance_name: &str,
     watch: WatchSettings,
 ) -> Result<ComputeInstanceSummary> {
+    crate::azure::check_name("compute instance name", instance_name)?;
     let reference = WorkspaceRef::from_arm_id(workspace_id)?;
     let handle = services.operations.begin(
         OperationKind::StartComputeInstance,
@@ -584,6 +587,7 @@ pub async fn delete_runtime(
         ))
         .with_remedy("Type the runtime's name exactly to confirm that it should be deleted."));
     }
+    crate::azure::check_name("runtime name", &request.runtime_name)?;
     let workspace = workspace(services, &request.workspace_id).await?;
     let flow = services.flow(&workspace)?;
     let runtime = RuntimeDetails::from(&flow.get_runtime(&request.runtime_name).await?);

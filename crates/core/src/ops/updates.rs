@@ -1043,6 +1043,7 @@ pub async fn update_runtime(
     request: UpdateRuntimeRequest,
     watch: WatchSettings,
 ) -> Result<UpdateOutcome> {
+    crate::azure::check_name("runtime name", &request.runtime_name)?;
     let workspace = workspace(services, &request.workspace_id).await?;
     let flow = services.flow(&workspace)?;
     let before = RuntimeDetails::from(&flow.get_runtime(&request.runtime_name).await?);

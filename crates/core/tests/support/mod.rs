@@ -59,6 +59,8 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Silence before the answer (a slow or stuck server).
+    pub delay: Option<std::time::Duration>,
 }
 
 impl Reply {
@@ -67,6 +69,7 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.to_string(),
+            delay: None,
         }
     }
 
@@ -75,11 +78,18 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: String::new(),
+            delay: None,
         }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The same reply, sent only after `delay` of silence.
+    pub fn after(mut self, delay: std::time::Duration) -> Self {
+        self.delay = Some(delay);
         self
     }
 }
@@ -159,6 +169,9 @@ impl TestServer {
                             let index = counter.fetch_add(1, Ordering::SeqCst);
                             let reply = handler(&recorded, index);
                             log.lock().unwrap().push(recorded);
+                            if let Some(delay) = reply.delay {
+                                tokio::time::sleep(delay).await;
+                            }
                             let mut response = Response::builder().status(reply.status);
                             for (name, value) in &reply.headers {
                                 response = response.header(name, value);
