@@ -8,13 +8,15 @@
 //!   page tests, and the real-app end-to-end GUI tests under Xvfb.
 //!
 //! Others: `cargo xtask setup` (only the installation), `cargo xtask bindings` (regenerate the
-//! TypeScript bindings), `cargo xtask emulator [ARGS]` (run the local Azure standalone).
+//! TypeScript bindings), `cargo xtask emulator [ARGS]` (run the local Azure standalone),
+//! `cargo xtask fuzz [--seconds N]` (the libFuzzer targets of `fuzz/`).
 //!
 //! Built artefacts go to a fixed directory outside the clone (`PFRM_TARGET_DIR`, default
 //! `~/.cache/pfrm/target`) so that a second clone or a CI run on the same machine reuses the cache;
 //! nothing depends on that cache being warm.
 
 mod bench;
+mod fuzz;
 mod setup;
 mod steps;
 
@@ -91,6 +93,9 @@ usage: cargo xtask <command>
   bench emulator      the emulator's requests per second and start-up time
   bench picker        requests for the runtime list, and the workspace picker under latency
   bench update-all    update-all over a fleet under latency, against the concurrency bound
+  fuzz [--seconds N] [TARGET...]
+                      run the libFuzzer targets in fuzz/ (N seconds each, default 10;
+                      needs the nightly toolchain, installs cargo-fuzz when missing)
 ";
 
 fn main() -> ExitCode {
@@ -103,6 +108,7 @@ fn main() -> ExitCode {
         Some("bindings") => bindings(&context),
         Some("emulator") => emulator(&context, &args[1..]),
         Some("bench") => bench(&context, args.get(1).map(String::as_str)),
+        Some("fuzz") => fuzz::run(&context, &args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

@@ -125,6 +125,35 @@ fn install_ui_packages(context: &Context) -> Result<(), String> {
         .map_err(|error| format!("cannot write {}: {error}", stamp.display()))
 }
 
+/// The nightly toolchain and cargo-fuzz, for `cargo xtask fuzz`. cargo-fuzz is installed from
+/// crates.io (`cargo install cargo-fuzz --locked`, a few minutes) only when it is missing.
+pub fn install_cargo_fuzz() -> Result<(), String> {
+    let nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !nightly {
+        return Err(
+            "the fuzz targets need the nightly toolchain: run `rustup toolchain install nightly`"
+                .into(),
+        );
+    }
+    let present = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if present {
+        return Ok(());
+    }
+    let mut install = Command::new("cargo");
+    install.args(["install", "cargo-fuzz", "--locked"]);
+    steps::run_plain("install cargo-fuzz", install)
+}
+
 fn check_tool(tool: &str, remedy: &str) -> Result<(), String> {
     if tool_exists(tool) {
         Ok(())

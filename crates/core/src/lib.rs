@@ -10,6 +10,8 @@ pub mod bindings;
 pub mod cloud;
 pub mod error;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod model;
 pub mod naming;

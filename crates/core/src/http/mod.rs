@@ -23,6 +23,7 @@ use serde_json::Value;
 use url::Url;
 use uuid::Uuid;
 
+pub(crate) use classify::challenge_claims;
 pub use classify::{claims_challenge, classify_response, redact_secrets, ServiceError};
 pub use reqwest::Method;
 pub use retry::{parse_retry_after, RetryPolicy};
