@@ -146,14 +146,16 @@ impl Settings {
             Err(error) if error.kind() == std::io::ErrorKind::FileTooLarge => {
                 format!("it is larger than {MAX_SETTINGS_BYTES} bytes")
             }
-            Err(error) => return LoadedSettings {
-                settings: Settings::default(),
-                warning: Some(format!(
+            Err(error) => {
+                return LoadedSettings {
+                    settings: Settings::default(),
+                    warning: Some(format!(
                     "The settings file {} could not be read ({error}); default settings are used.",
                     path.display()
                 )),
-                kept_as: None,
-            },
+                    kept_as: None,
+                }
+            }
         };
         let (warning, kept_as) = match crate::files::set_aside(path) {
             Ok(kept) => (
