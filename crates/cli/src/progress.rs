@@ -1,9 +1,12 @@
 //! Progress of long operations on stderr, and Ctrl+C.
 //!
-//! On a terminal, the running operation is one line redrawn in place (stage, elapsed time, the
-//! service's last message); when stderr is a file or a pipe, each change is a plain line so logs
-//! stay readable. Ctrl+C cancels the running operations (the command then exits with 130, the
-//! cancelled code); a second Ctrl+C, or one while nothing long runs, exits at once.
+//! On a terminal that understands escape codes, the running operation is one line redrawn in
+//! place (stage, elapsed time, the service's last message). Everywhere else each change is a
+//! plain line: when stderr is a file or a pipe (so logs stay readable), on a `TERM=dumb`
+//! terminal, and in a Windows console where virtual-terminal processing cannot be turned on (the
+//! old console would print `←[2K` for every redraw). Ctrl+C cancels the running operations (the
+//! command then exits with 130, the cancelled code); a second Ctrl+C, or one while nothing long
+//! runs, exits at once.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -15,9 +18,43 @@ use tokio::sync::broadcast::{self, error::TryRecvError};
 /// Exit code when the user interrupts with Ctrl+C (as `ErrorCode::Cancelled`).
 const INTERRUPTED_EXIT: i32 = 130;
 
+/// How progress is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// One line redrawn in place with `\r` and the erase-line escape code.
+    Redraw,
+    /// A plain line per change, no escape code.
+    Lines,
+}
+
+impl Style {
+    /// What stderr supports. On Windows this turns virtual-terminal processing on first.
+    fn for_stderr() -> Style {
+        if !std::io::stderr().is_terminal() {
+            return Style::Lines;
+        }
+        Style::for_terminal(
+            anstyle_query::windows::enable_ansi_colors(),
+            std::env::var_os("TERM").as_deref(),
+        )
+    }
+
+    /// `windows_vt`: whether virtual-terminal processing is on (`None` off Windows, where a
+    /// terminal understands escape codes unless it says it is dumb).
+    fn for_terminal(windows_vt: Option<bool>, term: Option<&std::ffi::OsStr>) -> Style {
+        match windows_vt {
+            Some(true) => Style::Redraw,
+            Some(false) => Style::Lines,
+            None if term.is_some_and(|term| term == "dumb") => Style::Lines,
+            None => Style::Redraw,
+        }
+    }
+}
+
 struct Display {
     updates: broadcast::Receiver<OperationSnapshot>,
-    terminal: bool,
+    style: Style,
+    out: Box<dyn Write + Send>,
     /// A progress line is on screen without a newline.
     line_drawn: bool,
     /// The command printed its result: nothing more is drawn.
@@ -32,14 +69,11 @@ static DISPLAY: Mutex<Option<Display>> = Mutex::new(None);
 
 /// Starts drawing the operations' progress and handling Ctrl+C.
 pub fn watch(operations: &Operations) {
-    let display = Display {
-        updates: operations.subscribe(),
-        terminal: std::io::stderr().is_terminal(),
-        line_drawn: false,
-        settled: false,
-        current: None,
-        last_plain: None,
-    };
+    let display = Display::new(
+        operations.subscribe(),
+        Style::for_stderr(),
+        Box::new(std::io::stderr()),
+    );
     *DISPLAY.lock().unwrap_or_else(|e| e.into_inner()) = Some(display);
     tokio::spawn(async {
         loop {
@@ -65,7 +99,9 @@ pub fn watch(operations: &Operations) {
         }
         with_display(|display| {
             display.clear_line();
-            eprintln!("Cancelling… (press Ctrl+C again to quit at once)");
+            display.line(format_args!(
+                "Cancelling… (press Ctrl+C again to quit at once)"
+            ));
             true
         });
         for snapshot in running {
@@ -99,6 +135,28 @@ fn with_display(action: impl FnOnce(&mut Display) -> bool) -> bool {
 }
 
 impl Display {
+    fn new(
+        updates: broadcast::Receiver<OperationSnapshot>,
+        style: Style,
+        out: Box<dyn Write + Send>,
+    ) -> Display {
+        Display {
+            updates,
+            style,
+            out,
+            line_drawn: false,
+            settled: false,
+            current: None,
+            last_plain: None,
+        }
+    }
+
+    /// Writes one finished line. Errors writing to stderr are ignored: nowhere to report them.
+    fn line(&mut self, text: std::fmt::Arguments<'_>) {
+        let _ = writeln!(self.out, "{text}");
+        let _ = self.out.flush();
+    }
+
     /// Takes in every pending snapshot and redraws. Returns `false` once updates have ended.
     fn refresh(&mut self) -> bool {
         loop {
@@ -109,12 +167,12 @@ impl Display {
                 Err(TryRecvError::Closed) => return false,
             }
         }
-        if self.terminal {
+        if self.style == Style::Redraw {
             if let Some((snapshot, seen)) = &self.current {
                 let elapsed = snapshot.elapsed_ms + seen.elapsed().as_millis() as u64;
                 let line = truncate(&progress_line(snapshot, elapsed), terminal_width());
-                eprint!("\r\x1b[2K{line}");
-                std::io::stderr().flush().ok();
+                let _ = write!(self.out, "\r\x1b[2K{line}");
+                let _ = self.out.flush();
                 self.line_drawn = true;
             }
         }
@@ -123,14 +181,15 @@ impl Display {
 
     fn take(&mut self, snapshot: OperationSnapshot) {
         if snapshot.state == OperationState::Running {
-            if !self.terminal {
+            if self.style == Style::Lines {
                 let key = (
                     snapshot.id.clone(),
                     snapshot.stage,
                     snapshot.message.clone(),
                 );
                 if self.last_plain.as_ref() != Some(&key) {
-                    eprintln!("{}", progress_line(&snapshot, snapshot.elapsed_ms));
+                    let line = progress_line(&snapshot, snapshot.elapsed_ms);
+                    self.line(format_args!("{line}"));
                     self.last_plain = Some(key);
                 }
             }
@@ -146,19 +205,22 @@ impl Display {
         }
         self.clear_line();
         let took = format_elapsed(snapshot.elapsed_ms);
+        let title = &snapshot.title;
         match snapshot.state {
-            OperationState::Succeeded => eprintln!("✓ {} ({took})", snapshot.title),
-            OperationState::Cancelled => eprintln!("✗ {}: cancelled after {took}", snapshot.title),
+            OperationState::Succeeded => self.line(format_args!("✓ {title} ({took})")),
+            OperationState::Cancelled => {
+                self.line(format_args!("✗ {title}: cancelled after {took}"))
+            }
             // The error itself is printed by the command with its remedy.
-            OperationState::Failed => eprintln!("✗ {}: failed after {took}", snapshot.title),
+            OperationState::Failed => self.line(format_args!("✗ {title}: failed after {took}")),
             OperationState::Running => {}
         }
     }
 
     fn clear_line(&mut self) {
         if self.line_drawn {
-            eprint!("\r\x1b[2K");
-            std::io::stderr().flush().ok();
+            let _ = write!(self.out, "\r\x1b[2K");
+            let _ = self.out.flush();
             self.line_drawn = false;
         }
     }
@@ -221,7 +283,98 @@ fn truncate(line: &str, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use pfrm_core::ops::OperationKind;
+
     use super::*;
+
+    /// A writer the test can read back.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn snapshot(state: OperationState, stage: Stage, message: &str) -> OperationSnapshot {
+        OperationSnapshot {
+            id: "op-1".into(),
+            kind: OperationKind::CreateRuntime,
+            title: "Create runtime rt-1".into(),
+            target: "rt-1".into(),
+            state,
+            stage,
+            message: Some(message.into()),
+            started_at: "2026-01-01T00:00:00Z".into(),
+            elapsed_ms: 65_000,
+            error: None,
+            resumed: false,
+        }
+    }
+
+    /// Runs a create-runtime operation's updates through a display of `style`.
+    fn draw(style: Style) -> String {
+        let (sender, receiver) = broadcast::channel(16);
+        let captured = Captured::default();
+        let mut display = Display::new(receiver, style, Box::new(captured.clone()));
+        for (stage, message) in [
+            (Stage::InstanceStarting, "Starting"),
+            (Stage::RuntimeStarting, "Pulling image"),
+        ] {
+            sender
+                .send(snapshot(OperationState::Running, stage, message))
+                .unwrap();
+            display.refresh();
+        }
+        sender
+            .send(snapshot(OperationState::Succeeded, Stage::Done, ""))
+            .unwrap();
+        display.refresh();
+        display.clear_line();
+        let bytes = captured.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn with_escape_codes_off_progress_is_plain_lines_without_an_escape_byte() {
+        let text = draw(Style::Lines);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(!text.contains('\r'), "{text:?}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines[1].contains("starting the runtime — Pulling image"));
+        assert!(lines[2].starts_with("✓ Create runtime rt-1 (1m05s)"));
+    }
+
+    #[test]
+    fn with_escape_codes_on_the_line_is_redrawn_in_place() {
+        let text = draw(Style::Redraw);
+        assert!(text.contains("\r\u{1b}[2K"), "{text:?}");
+        assert!(text.contains("✓ Create runtime rt-1"));
+    }
+
+    #[test]
+    fn escape_codes_are_used_only_where_the_console_understands_them() {
+        // Windows: only once virtual-terminal processing is on.
+        assert_eq!(Style::for_terminal(Some(true), None), Style::Redraw);
+        assert_eq!(Style::for_terminal(Some(false), None), Style::Lines);
+        // Elsewhere: any terminal but a dumb one.
+        assert_eq!(
+            Style::for_terminal(None, Some("xterm-256color".as_ref())),
+            Style::Redraw
+        );
+        assert_eq!(
+            Style::for_terminal(None, Some("dumb".as_ref())),
+            Style::Lines
+        );
+    }
 
     #[test]
     fn elapsed_time_reads_as_minutes_and_seconds() {
