@@ -19,6 +19,7 @@ mod bench;
 mod fuzz;
 mod setup;
 mod steps;
+mod windows_check;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -87,6 +88,7 @@ usage: cargo xtask <command>
   run [-- APP-ARGS]   install what is missing, build and launch the desktop app
   test                install what is missing, then run every check and test
   setup               only install what is missing (system packages, npm packages, tools)
+  check-windows       type-check and lint every crate for Windows (Debian only; part of test)
   bindings            regenerate ui/src/backend/bindings.ts from the Rust types
   emulator [ARGS]     run the local Azure emulator standalone (e.g. --scenario first-time)
   bench startup       the release app's start-up time and memory against a minimal Tauri app
@@ -105,6 +107,7 @@ fn main() -> ExitCode {
         Some("run") => run(&context, &args[1..]),
         Some("test") => test(&context),
         Some("setup") => setup::install_everything(&context),
+        Some("check-windows") => windows_check::run(&context),
         Some("bindings") => bindings(&context),
         Some("emulator") => emulator(&context, &args[1..]),
         Some("bench") => bench(&context, args.get(1).map(String::as_str)),
@@ -292,6 +295,22 @@ fn test(context: &Context) -> Result<(), String> {
         "warnings",
     ]);
     report.run(Step::plain("Rust: clippy", clippy));
+
+    report.check(
+        "Windows: aws-lc builds without NASM (prebuilt-nasm)",
+        || windows_check::check_prebuilt_nasm(context),
+    );
+    let windows_clippy = "Windows: clippy -D warnings, every crate (x86_64-pc-windows-gnu)";
+    match windows_check::available() {
+        Ok(()) => match windows_check::install() {
+            Ok(()) => report.run(Step::plain(
+                windows_clippy,
+                windows_check::clippy_command(context),
+            )),
+            Err(error) => report.fail(windows_clippy, error),
+        },
+        Err(reason) => report.skip(windows_clippy, reason),
+    }
 
     let mut rust_tests = context.cargo();
     rust_tests.args([

@@ -50,7 +50,7 @@ pub fn install_everything(context: &Context) -> Result<(), String> {
     install_ui_packages(context)
 }
 
-fn install_system_packages(packages: &[&str]) -> Result<(), String> {
+pub(crate) fn install_system_packages(packages: &[&str]) -> Result<(), String> {
     if cfg!(windows) {
         return check_tool(
             "npm.cmd",
@@ -171,7 +171,7 @@ fn os_release() -> String {
     std::fs::read_to_string("/etc/os-release").unwrap_or_default()
 }
 
-fn is_debian_like() -> bool {
+pub(crate) fn is_debian_like() -> bool {
     Path::new("/usr/bin/apt-get").exists()
         && os_release().lines().any(|line| {
             (line.starts_with("ID=") || line.starts_with("ID_LIKE="))

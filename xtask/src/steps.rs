@@ -148,6 +148,35 @@ impl Report {
         });
     }
 
+    /// A step done inside xtask rather than by a command.
+    pub fn check(&mut self, name: &str, work: impl FnOnce() -> Result<(), String>) {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let result = work();
+        if let Err(error) = &result {
+            println!("    failed: {error}");
+        }
+        self.outcomes.push(Outcome {
+            name: name.into(),
+            ok: result.is_ok(),
+            elapsed: started.elapsed(),
+            counts: None,
+            note: result.err(),
+        });
+    }
+
+    /// A step that cannot run on this machine: shown as skipped, with the reason.
+    pub fn skip(&mut self, name: &str, reason: String) {
+        println!("\n==> {name}\n    skipped: {reason}");
+        self.outcomes.push(Outcome {
+            name: name.into(),
+            ok: true,
+            elapsed: Duration::ZERO,
+            counts: None,
+            note: Some(format!("skipped: {reason}")),
+        });
+    }
+
     pub fn all_passed(&self) -> bool {
         self.outcomes.iter().all(|outcome| outcome.ok)
     }
