@@ -1,12 +1,22 @@
 //! Where refresh tokens live: the OS keychain, behind the small [`SecretStore`] trait.
 //!
 //! [`TokenVault`] adds what every platform needs on top of a raw store:
-//! - **chunking**: Windows Credential Manager holds at most 2,560 bytes per credential and Entra
-//!   refresh tokens can be larger, so a value above [`SecretStore::max_value_len`] is split into
-//!   numbered entries under a fresh generation, then a small header naming that generation is
-//!   written, then the old generation's chunks are deleted (a crash in between leaves either the
-//!   old or the new value readable, never a mix). The same layout is used on every platform so the
-//!   large-token path is exercised everywhere;
+//! - **one item per account** wherever the keychain allows it. The macOS file keychain trusts an
+//!   item only for the program that wrote it, so the app, `pfrm` and every rebuilt binary get a
+//!   "wants to use your confidential information" prompt per item they touch: splitting a token
+//!   over several items multiplied those prompts. macOS and the Secret Service take a token of any
+//!   size in one item, and the vault reads it once and writes it once per refresh.
+//!   (The prompt-free data-protection keychain needs a provisioning profile that pfrm's builds do
+//!   not have, so on macOS the user sees one prompt per program and account after an update:
+//!   "Always Allow" ends it. The README says so.)
+//! - **chunking only where the platform needs it**: Windows Credential Manager holds at most
+//!   2,560 bytes per credential, counted as UTF-16 ([`EntryLimit::WINDOWS`]), and Entra refresh
+//!   tokens can be larger. A value that does not fit is split into pieces under a fresh
+//!   generation: the pieces after the first are written first, then the account's own item with a
+//!   short header and the first piece, then the old generation's pieces are deleted (a crash in
+//!   between leaves either the old or the new value readable, never a mix). Items written by
+//!   earlier versions (a header-only item and 1 KB pieces) are still read, and replaced on the
+//!   next write;
 //! - **off-runtime calls**: keychain APIs block (D-Bus, XPC, Win32), so they run in `spawn_blocking`;
 //! - **memory-only fallback**: with no keychain, or a locked or refusing one, values are kept in
 //!   memory for this run only, [`TokenVault::is_memory_only`] turns true (the GUI shows a banner),
@@ -22,9 +32,61 @@ use crate::secret::Secret;
 
 /// The keychain "service" under which pfrm keeps its entries.
 pub const KEYCHAIN_SERVICE: &str = "pfrm";
-/// Windows' limit is 2,560 bytes of UTF-16 (1,280 characters); stay well below it.
-pub const CHUNK_LIMIT: usize = 1_024;
-const HEADER_PREFIX: &str = "pfrm-chunked:v1:";
+/// Names another service instead of [`KEYCHAIN_SERVICE`]: tests set it so that they never read
+/// or write the user's real items.
+pub const KEYCHAIN_SERVICE_VARIABLE: &str = "PFRM_KEYCHAIN_SERVICE";
+/// The head of an account's item when its value is split (this version's layout).
+const HEADER_PREFIX: &str = "pfrm-chunked:v2:";
+/// The header-only head that versions before it wrote, with every piece in its own item.
+const LEGACY_HEADER_PREFIX: &str = "pfrm-chunked:v1:";
+/// Any value starting like this is stored split, so that it cannot be mistaken for a header.
+const RESERVED_PREFIX: &str = "pfrm-chunked:";
+
+/// How large one keychain item may be, as the platform counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryLimit {
+    /// No limit a token reaches (macOS Keychain, Secret Service): one item per account.
+    Unlimited,
+    /// At most this many bytes once the value is encoded as UTF-16, as Windows stores passwords.
+    Utf16Bytes(usize),
+}
+
+impl EntryLimit {
+    /// Windows Credential Manager: `CRED_MAX_CREDENTIAL_BLOB_SIZE`, 2,560 bytes of UTF-16.
+    pub const WINDOWS: EntryLimit = EntryLimit::Utf16Bytes(2_560);
+
+    /// The rule of the system named like `std::env::consts::OS`.
+    pub fn for_os(os: &str) -> EntryLimit {
+        match os {
+            "windows" => EntryLimit::WINDOWS,
+            _ => EntryLimit::Unlimited,
+        }
+    }
+
+    /// The rule of the system this is running on.
+    pub fn of_this_system() -> EntryLimit {
+        EntryLimit::for_os(std::env::consts::OS)
+    }
+
+    /// The size of `value` as this limit counts it.
+    pub fn size_of(self, value: &str) -> usize {
+        match self {
+            EntryLimit::Unlimited => value.len(),
+            EntryLimit::Utf16Bytes(_) => utf16_bytes(value),
+        }
+    }
+
+    pub fn fits(self, value: &str) -> bool {
+        match self {
+            EntryLimit::Unlimited => true,
+            EntryLimit::Utf16Bytes(limit) => utf16_bytes(value) <= limit,
+        }
+    }
+}
+
+fn utf16_bytes(value: &str) -> usize {
+    value.chars().map(char::len_utf16).sum::<usize>() * 2
+}
 
 /// Why a store call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,30 +120,34 @@ pub trait SecretStore: Send + Sync + fmt::Debug {
     fn set(&self, key: &str, value: &Secret) -> Result<(), StoreFailure>;
     /// Deleting a missing entry is not an error.
     fn delete(&self, key: &str) -> Result<(), StoreFailure>;
-    /// The longest value one entry accepts, in bytes.
-    fn max_value_len(&self) -> usize {
-        CHUNK_LIMIT
+    /// How large one entry may be: the rule of the system this runs on unless the store says
+    /// otherwise.
+    fn entry_limit(&self) -> EntryLimit {
+        EntryLimit::of_this_system()
     }
 }
 
-/// An in-memory store for tests, with failure injection and an optional per-entry size limit.
+/// An in-memory store for tests: failure injection, a platform's size rule, and counts of the
+/// calls made (each is a keychain round trip, and on macOS a possible prompt).
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     entries: Mutex<HashMap<String, Secret>>,
     failure: Mutex<Option<StoreFailure>>,
-    value_limit: Option<usize>,
+    limit: Option<EntryLimit>,
     writes: std::sync::atomic::AtomicUsize,
+    reads: std::sync::atomic::AtomicUsize,
 }
 
 impl MemoryStore {
+    /// A store with the rule of the system the tests run on.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Rejects any single value longer than `limit` bytes, as Windows does at 2,560.
-    pub fn with_value_limit(limit: usize) -> Self {
+    /// A store with another system's rule; it rejects a value over the limit, as that system does.
+    pub fn with_entry_limit(limit: EntryLimit) -> Self {
         MemoryStore {
-            value_limit: Some(limit),
+            limit: Some(limit),
             ..Self::default()
         }
     }
@@ -105,6 +171,10 @@ impl MemoryStore {
         self.writes.load(Ordering::SeqCst)
     }
 
+    pub fn read_count(&self) -> usize {
+        self.reads.load(Ordering::SeqCst)
+    }
+
     fn check(&self) -> Result<(), StoreFailure> {
         match self.failure.lock().unwrap().clone() {
             Some(failure) => Err(failure),
@@ -116,12 +186,13 @@ impl MemoryStore {
 impl SecretStore for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<Secret>, StoreFailure> {
         self.check()?;
+        self.reads.fetch_add(1, Ordering::SeqCst);
         Ok(self.entries.lock().unwrap().get(key).cloned())
     }
 
     fn set(&self, key: &str, value: &Secret) -> Result<(), StoreFailure> {
         self.check()?;
-        if self.value_limit.is_some_and(|limit| value.len() > limit) {
+        if !self.entry_limit().fits(value.expose()) {
             return Err(StoreFailure::TooLong);
         }
         self.writes.fetch_add(1, Ordering::SeqCst);
@@ -138,8 +209,8 @@ impl SecretStore for MemoryStore {
         Ok(())
     }
 
-    fn max_value_len(&self) -> usize {
-        self.value_limit.unwrap_or(CHUNK_LIMIT).min(CHUNK_LIMIT)
+    fn entry_limit(&self) -> EntryLimit {
+        self.limit.unwrap_or_else(EntryLimit::of_this_system)
     }
 }
 
@@ -147,6 +218,7 @@ impl SecretStore for MemoryStore {
 pub struct KeychainStore {
     store: Arc<keyring_core::CredentialStore>,
     service: String,
+    limit: EntryLimit,
 }
 
 impl fmt::Debug for KeychainStore {
@@ -164,7 +236,14 @@ impl KeychainStore {
         Ok(KeychainStore {
             store,
             service: service.to_owned(),
+            limit: EntryLimit::of_this_system(),
         })
+    }
+
+    /// Splits values as if the keychain had `limit` (tests run Windows' rule on a real keychain).
+    pub fn with_entry_limit(mut self, limit: EntryLimit) -> Self {
+        self.limit = limit;
+        self
     }
 
     fn entry(&self, key: &str) -> Result<keyring_core::Entry, StoreFailure> {
@@ -243,6 +322,10 @@ impl SecretStore for KeychainStore {
             Err(error) => Err(classify(error)),
         }
     }
+
+    fn entry_limit(&self) -> EntryLimit {
+        self.limit
+    }
 }
 
 /// Chunked, off-runtime secret storage with a memory-only fallback. See the module docs.
@@ -255,6 +338,9 @@ pub struct TokenVault {
 struct VaultInner {
     store: Option<Arc<dyn SecretStore>>,
     memory: Mutex<HashMap<String, Secret>>,
+    /// How each entry this run read or wrote is laid out in the store, so that rewriting it needs
+    /// no read first (on macOS, each access can be a prompt).
+    layouts: Mutex<HashMap<String, Layout>>,
     memory_only: AtomicBool,
     last_failure: Mutex<Option<StoreFailure>>,
 }
@@ -271,9 +357,14 @@ impl TokenVault {
         vault
     }
 
-    /// Opens the OS keychain, or falls back to memory only when there is none.
+    /// Opens the OS keychain, or falls back to memory only when there is none. The service is
+    /// [`KEYCHAIN_SERVICE`] unless [`KEYCHAIN_SERVICE_VARIABLE`] names another.
     pub async fn open_system() -> Self {
-        match tokio::task::spawn_blocking(|| KeychainStore::open(KEYCHAIN_SERVICE)).await {
+        let service = std::env::var(KEYCHAIN_SERVICE_VARIABLE)
+            .ok()
+            .filter(|service| !service.is_empty())
+            .unwrap_or_else(|| KEYCHAIN_SERVICE.to_owned());
+        match tokio::task::spawn_blocking(move || KeychainStore::open(&service)).await {
             Ok(Ok(store)) => Self::new(Arc::new(store)),
             Ok(Err(failure)) => Self::memory_only(failure),
             Err(_) => Self::memory_only(StoreFailure::Other("keychain start-up panicked".into())),
@@ -285,6 +376,7 @@ impl TokenVault {
             inner: Arc::new(VaultInner {
                 store,
                 memory: Mutex::new(HashMap::new()),
+                layouts: Mutex::new(HashMap::new()),
                 memory_only: AtomicBool::new(false),
                 last_failure: Mutex::new(None),
             }),
@@ -322,10 +414,15 @@ impl TokenVault {
         let Some(store) = self.usable_store() else {
             return Ok(());
         };
-        let key = key.to_owned();
-        match run_blocking(move || write_chunked(store.as_ref(), &key, &value)).await {
-            Ok(()) => Ok(()),
+        let known = self.known_layout(key, store.as_ref());
+        let owned = key.to_owned();
+        match run_blocking(move || write_chunked(store.as_ref(), &owned, &value, known)).await {
+            Ok(layout) => {
+                self.remember_layout(key, layout);
+                Ok(())
+            }
             Err(failure) => {
+                self.forget_layout(key);
                 self.fall_back(failure);
                 Ok(())
             }
@@ -342,7 +439,8 @@ impl TokenVault {
         };
         let owned = key.to_owned();
         match run_blocking(move || read_chunked(store.as_ref(), &owned)).await {
-            Ok(Some(value)) => {
+            Ok((Some(value), layout)) => {
+                self.remember_layout(key, layout);
                 self.inner
                     .memory
                     .lock()
@@ -350,7 +448,10 @@ impl TokenVault {
                     .insert(key.to_owned(), value.clone());
                 Ok(Some(value))
             }
-            Ok(None) => Ok(None),
+            Ok((None, layout)) => {
+                self.remember_layout(key, layout);
+                Ok(None)
+            }
             Err(failure) => {
                 self.fall_back(failure);
                 Ok(None)
@@ -364,8 +465,10 @@ impl TokenVault {
         let Some(store) = self.inner.store.clone() else {
             return Ok(());
         };
+        let known = self.known_layout(key, store.as_ref());
+        self.forget_layout(key);
         let key = key.to_owned();
-        run_blocking(move || delete_chunked(store.as_ref(), &key))
+        run_blocking(move || delete_chunked(store.as_ref(), &key, known))
             .await
             .map_err(|failure| {
                 Error::new(
@@ -375,6 +478,29 @@ impl TokenVault {
                 .with_remedy("Unlock the keychain and sign out again, or remove the 'pfrm' entries with your keychain tool.")
                 .with_detail("cause", failure.to_string())
             })
+    }
+
+    /// The layout this run saw for `key`, trusted only where the store never splits values: there
+    /// another program (the app beside the CLI) can only have written one item, and skipping the
+    /// read spares a macOS prompt. Where values are split, the store is read first so that no
+    /// other program's pieces are left behind.
+    fn known_layout(&self, key: &str, store: &dyn SecretStore) -> Option<Layout> {
+        if store.entry_limit() != EntryLimit::Unlimited {
+            return None;
+        }
+        self.inner.layouts.lock().unwrap().get(key).cloned()
+    }
+
+    fn remember_layout(&self, key: &str, layout: Layout) {
+        self.inner
+            .layouts
+            .lock()
+            .unwrap()
+            .insert(key.to_owned(), layout);
+    }
+
+    fn forget_layout(&self, key: &str) {
+        self.inner.layouts.lock().unwrap().remove(key);
     }
 
     fn usable_store(&self) -> Option<Arc<dyn SecretStore>> {
@@ -398,84 +524,218 @@ fn chunk_key(key: &str, generation: &str, index: usize) -> String {
     format!("{key}#{generation}.{index}")
 }
 
-fn parse_header(value: &str) -> Option<(String, usize)> {
-    let rest = value.strip_prefix(HEADER_PREFIX)?;
-    let (generation, count) = rest.split_once(':')?;
-    Some((generation.to_owned(), count.parse().ok()?))
+/// How one entry is laid out in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// Nothing stored.
+    Absent,
+    /// The whole value in the account's own item.
+    Single,
+    /// The account's item holds a header (and, in this version's layout, the first piece);
+    /// the other pieces are `chunk_key(key, generation, index)`.
+    Split {
+        generation: String,
+        count: usize,
+        legacy: bool,
+    },
 }
 
-/// Splits at char boundaries into pieces of at most `limit` bytes.
-fn split(value: &str, limit: usize) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let mut rest = value;
-    while !rest.is_empty() {
-        let mut end = limit.min(rest.len());
-        while !rest.is_char_boundary(end) {
-            end -= 1;
+impl Layout {
+    /// The items besides the account's own that this layout occupies.
+    fn piece_keys(&self, key: &str) -> Vec<String> {
+        match self {
+            Layout::Absent | Layout::Single => Vec::new(),
+            Layout::Split {
+                generation,
+                count,
+                legacy,
+            } => {
+                let first = if *legacy { 0 } else { 1 };
+                (first..*count)
+                    .map(|index| chunk_key(key, generation, index))
+                    .collect()
+            }
         }
-        let (piece, tail) = rest.split_at(end);
+    }
+}
+
+/// Reads the head item: its layout and, for this version's split layout, the first piece.
+fn parse_head(value: &str) -> (Layout, Option<&str>) {
+    if let Some(rest) = value.strip_prefix(HEADER_PREFIX) {
+        let mut fields = rest.splitn(3, ':');
+        if let (Some(generation), Some(count), Some(first)) =
+            (fields.next(), fields.next(), fields.next())
+        {
+            if let Ok(count) = count.parse::<usize>() {
+                let layout = Layout::Split {
+                    generation: generation.to_owned(),
+                    count,
+                    legacy: false,
+                };
+                return (layout, Some(first));
+            }
+        }
+    } else if let Some(rest) = value.strip_prefix(LEGACY_HEADER_PREFIX) {
+        if let Some((generation, count)) = rest.split_once(':') {
+            if let Ok(count) = count.parse::<usize>() {
+                let layout = Layout::Split {
+                    generation: generation.to_owned(),
+                    count,
+                    legacy: true,
+                };
+                return (layout, None);
+            }
+        }
+    }
+    (Layout::Single, None)
+}
+
+/// Splits at char boundaries into pieces whose size (as `limit` counts it) is at most `first`
+/// for the first piece and `rest` for the others.
+fn split(value: &str, limit: EntryLimit, first: usize, rest: usize) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut remaining = value;
+    while !remaining.is_empty() {
+        let budget = if pieces.is_empty() { first } else { rest };
+        let mut size = 0;
+        let mut end = 0;
+        for (index, character) in remaining.char_indices() {
+            let mut buffer = [0u8; 4];
+            let grown = size + limit.size_of(character.encode_utf8(&mut buffer));
+            if grown > budget {
+                break;
+            }
+            size = grown;
+            end = index + character.len_utf8();
+        }
+        if end == 0 {
+            // Not even one character fits (a limit far below any real keychain's).
+            end = remaining.chars().next().map_or(0, char::len_utf8);
+        }
+        let (piece, tail) = remaining.split_at(end);
         pieces.push(piece);
-        rest = tail;
+        remaining = tail;
     }
     pieces
 }
 
+/// Lays `value` out for a store with `limit`: the head item's text and the other pieces.
+fn encode(value: &str, limit: EntryLimit) -> (String, Vec<(usize, String)>, Layout) {
+    let EntryLimit::Utf16Bytes(max) = limit else {
+        if value.starts_with(RESERVED_PREFIX) {
+            let generation = new_generation();
+            let head = format!("{HEADER_PREFIX}{generation}:1:{value}");
+            let layout = Layout::Split {
+                generation,
+                count: 1,
+                legacy: false,
+            };
+            return (head, Vec::new(), layout);
+        }
+        return (value.to_owned(), Vec::new(), Layout::Single);
+    };
+    if limit.fits(value) && !value.starts_with(RESERVED_PREFIX) {
+        return (value.to_owned(), Vec::new(), Layout::Single);
+    }
+    let generation = new_generation();
+    // The header's count has as many digits as the pieces need; try widths until it fits.
+    let mut digits = 1;
+    loop {
+        let header_size = limit.size_of(&format!(
+            "{HEADER_PREFIX}{generation}:{}:",
+            "9".repeat(digits)
+        ));
+        let pieces = split(value, limit, max.saturating_sub(header_size), max);
+        if pieces.len().to_string().len() <= digits {
+            let head = format!("{HEADER_PREFIX}{generation}:{}:{}", pieces.len(), pieces[0]);
+            let rest = pieces
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(index, piece)| (index, (*piece).to_owned()))
+                .collect();
+            let layout = Layout::Split {
+                generation,
+                count: pieces.len(),
+                legacy: false,
+            };
+            return (head, rest, layout);
+        }
+        digits += 1;
+    }
+}
+
+fn new_generation() -> String {
+    super::pkce::random_token()[..8].to_owned()
+}
+
+/// Writes `value` under `key`. `known` is the entry's current layout when this run already knows
+/// it; otherwise the head item is read to find pieces that the new value replaces.
 pub(crate) fn write_chunked(
     store: &dyn SecretStore,
     key: &str,
     value: &Secret,
-) -> Result<(), StoreFailure> {
-    let previous = store.get(key)?;
-    let limit = store.max_value_len().max(64);
-    if value.len() <= limit && !value.expose().starts_with(HEADER_PREFIX) {
-        store.set(key, value)?;
-    } else {
-        let generation = super::pkce::random_token()[..8].to_owned();
-        let pieces = split(value.expose(), limit);
-        for (index, piece) in pieces.iter().enumerate() {
-            store.set(&chunk_key(key, &generation, index), &Secret::new(*piece))?;
-        }
-        store.set(
-            key,
-            &Secret::new(format!("{HEADER_PREFIX}{generation}:{}", pieces.len())),
-        )?;
-    }
-    if let Some((generation, count)) = previous.as_ref().and_then(|p| parse_header(p.expose())) {
-        for index in 0..count {
-            store.delete(&chunk_key(key, &generation, index))?;
+    known: Option<Layout>,
+) -> Result<Layout, StoreFailure> {
+    let previous = match known {
+        Some(layout) => layout,
+        None => match store.get(key)? {
+            Some(head) => parse_head(head.expose()).0,
+            None => Layout::Absent,
+        },
+    };
+    let (head, pieces, layout) = encode(value.expose(), store.entry_limit());
+    if let Layout::Split { generation, .. } = &layout {
+        for (index, piece) in pieces {
+            store.set(&chunk_key(key, generation, index), &Secret::new(piece))?;
         }
     }
-    Ok(())
+    store.set(key, &Secret::new(head))?;
+    for stale in previous.piece_keys(key) {
+        if !layout.piece_keys(key).contains(&stale) {
+            store.delete(&stale)?;
+        }
+    }
+    Ok(layout)
 }
 
+/// Reads `key`: the value (`None` when absent or torn) and the layout found.
 pub(crate) fn read_chunked(
     store: &dyn SecretStore,
     key: &str,
-) -> Result<Option<Secret>, StoreFailure> {
+) -> Result<(Option<Secret>, Layout), StoreFailure> {
     let Some(head) = store.get(key)? else {
-        return Ok(None);
+        return Ok((None, Layout::Absent));
     };
-    let Some((generation, count)) = parse_header(head.expose()) else {
-        return Ok(Some(head));
-    };
-    let mut value = String::new();
-    for index in 0..count {
-        match store.get(&chunk_key(key, &generation, index))? {
+    let (layout, first) = parse_head(head.expose());
+    if layout == Layout::Single {
+        return Ok((Some(head), layout));
+    }
+    let mut value = first.unwrap_or_default().to_owned();
+    for piece_key in layout.piece_keys(key) {
+        match store.get(&piece_key)? {
             Some(piece) => value.push_str(piece.expose()),
             // A torn entry is as good as none: the user signs in again.
-            None => return Ok(None),
+            None => return Ok((None, layout)),
         }
     }
-    Ok(Some(Secret::new(value)))
+    Ok((Some(Secret::new(value)), layout))
 }
 
-pub(crate) fn delete_chunked(store: &dyn SecretStore, key: &str) -> Result<(), StoreFailure> {
-    if let Some(head) = store.get(key)? {
-        if let Some((generation, count)) = parse_header(head.expose()) {
-            for index in 0..count {
-                store.delete(&chunk_key(key, &generation, index))?;
-            }
-        }
+pub(crate) fn delete_chunked(
+    store: &dyn SecretStore,
+    key: &str,
+    known: Option<Layout>,
+) -> Result<(), StoreFailure> {
+    let layout = match known {
+        Some(layout) => layout,
+        None => match store.get(key)? {
+            Some(head) => parse_head(head.expose()).0,
+            None => Layout::Absent,
+        },
+    };
+    for piece_key in layout.piece_keys(key) {
+        store.delete(&piece_key)?;
     }
     store.delete(key)
 }
@@ -484,40 +744,159 @@ pub(crate) fn delete_chunked(store: &dyn SecretStore, key: &str) -> Result<(), S
 mod tests {
     use super::*;
 
-    fn big_token(len: usize) -> Secret {
-        Secret::new("0.AXYZ-é".repeat(len / 9 + 1))
+    /// A refresh token of about `len` bytes.
+    fn ascii_token(len: usize) -> Secret {
+        Secret::new("0.AXYZ-rt_".repeat(len / 10 + 1)[..len].to_owned())
+    }
+
+    /// Text outside the Basic Multilingual Plane: 4 bytes in UTF-8, 2 UTF-16 units each.
+    fn astral_text(len: usize) -> Secret {
+        Secret::new("\u{1D538}\u{1F511}".repeat(len / 8 + 1))
     }
 
     #[tokio::test]
-    async fn large_tokens_are_chunked_under_the_windows_limit_and_read_back() {
-        let store = Arc::new(MemoryStore::with_value_limit(2_560));
-        let vault = TokenVault::new(store.clone());
-        let token = big_token(9_000);
-        vault.put("acct-1", token.clone()).await.unwrap();
-        assert!(!vault.is_memory_only());
-        assert!(store.keys().len() > 2, "{:?}", store.keys());
-        for key in store.keys() {
-            assert!(store.raw(&key).unwrap().len() <= CHUNK_LIMIT);
+    async fn on_macos_and_linux_a_4_kb_token_is_one_item_one_write_and_one_read() {
+        for os in ["macos", "linux"] {
+            let store = Arc::new(MemoryStore::with_entry_limit(EntryLimit::for_os(os)));
+            let token = ascii_token(4_096);
+            // Sign-in: the first write of an account this run knows nothing about.
+            let vault = TokenVault::new(store.clone());
+            vault.put("acct-1", token.clone()).await.unwrap();
+            assert_eq!(store.keys(), vec!["acct-1".to_owned()], "{os}");
+            assert_eq!(store.write_count(), 1, "{os}");
+
+            // The next run: read it once, then store the rotated token with one write.
+            let (reads, writes) = (store.read_count(), store.write_count());
+            let next_run = TokenVault::new(store.clone());
+            assert_eq!(next_run.get("acct-1").await.unwrap().unwrap(), token);
+            let rotated = ascii_token(4_200);
+            next_run.put("acct-1", rotated.clone()).await.unwrap();
+            assert_eq!(store.read_count() - reads, 1, "{os}: one read");
+            assert_eq!(store.write_count() - writes, 1, "{os}: one write");
+            assert_eq!(store.keys(), vec!["acct-1".to_owned()], "{os}");
+            assert_eq!(store.raw("acct-1").unwrap(), rotated, "stored as it is");
         }
-        // A fresh vault (a new app run) reads it from the store alone.
-        let fresh = TokenVault::new(store.clone());
-        assert_eq!(fresh.get("acct-1").await.unwrap().unwrap(), token);
+    }
 
-        // Rotation replaces the generation and leaves no stale chunks behind.
-        let rotated = big_token(5_000);
-        fresh.put("acct-1", rotated.clone()).await.unwrap();
-        let again = TokenVault::new(store.clone());
-        assert_eq!(again.get("acct-1").await.unwrap().unwrap(), rotated);
-        let chunk_count = store.keys().len() - 1;
-        assert_eq!(chunk_count, split(rotated.expose(), CHUNK_LIMIT).len());
+    #[tokio::test]
+    async fn on_windows_a_4_kb_token_is_split_within_the_utf16_limit() {
+        for token in [ascii_token(4_096), astral_text(4_096)] {
+            // This store refuses any item over 2,560 bytes of UTF-16, as Credential Manager does.
+            let store = Arc::new(MemoryStore::with_entry_limit(EntryLimit::WINDOWS));
+            let vault = TokenVault::new(store.clone());
+            vault.put("acct-1", token.clone()).await.unwrap();
+            assert!(!vault.is_memory_only(), "{:?}", vault.keychain_problem());
+            let keys = store.keys();
+            assert!(keys.len() > 1, "{keys:?}");
+            let sizes: Vec<usize> = keys
+                .iter()
+                .map(|key| utf16_bytes(store.raw(key).unwrap().expose()))
+                .collect();
+            assert!(sizes.iter().all(|&size| size <= 2_560), "{sizes:?}");
+            // Compact: no more items than the UTF-16 size needs, plus at most one for the header.
+            let needed = utf16_bytes(token.expose()).div_ceil(2_560);
+            assert!(
+                keys.len() <= needed + 1,
+                "{} items for {needed}",
+                keys.len()
+            );
 
-        again.remove("acct-1").await.unwrap();
-        assert!(store.keys().is_empty());
+            let next_run = TokenVault::new(store.clone());
+            assert_eq!(next_run.get("acct-1").await.unwrap().unwrap(), token);
+        }
+    }
+
+    #[test]
+    fn the_windows_limit_counts_utf16_not_utf8() {
+        // 1,280 ASCII characters are 2,560 bytes of UTF-16: exactly the limit.
+        assert!(EntryLimit::WINDOWS.fits(&"a".repeat(1_280)));
+        assert!(!EntryLimit::WINDOWS.fits(&"a".repeat(1_281)));
+        // 640 characters outside the BMP: 2,560 UTF-8 bytes and 2,560 UTF-16 bytes.
+        assert!(EntryLimit::WINDOWS.fits(&"\u{1F511}".repeat(640)));
+        assert!(!EntryLimit::WINDOWS.fits(&"\u{1F511}".repeat(641)));
+        // A split never cuts a character, whatever its width.
+        let text = astral_text(100);
+        let pieces = split(text.expose(), EntryLimit::WINDOWS, 6, 10);
+        assert!(pieces.iter().all(|p| utf16_bytes(p) <= 10));
+        assert!(utf16_bytes(pieces[0]) <= 6);
+        assert_eq!(pieces.concat(), text.expose());
+    }
+
+    #[tokio::test]
+    async fn items_written_by_earlier_versions_are_read_and_replaced() {
+        // The layout versions before this one wrote: a header item and 1 KB pieces.
+        let store = Arc::new(MemoryStore::with_entry_limit(EntryLimit::for_os("macos")));
+        let token = ascii_token(3_000);
+        let pieces: Vec<&str> = token
+            .expose()
+            .as_bytes()
+            .chunks(1_024)
+            .map(|piece| std::str::from_utf8(piece).unwrap())
+            .collect();
+        for (index, piece) in pieces.iter().enumerate() {
+            store
+                .set(&format!("acct#oldgen01.{index}"), &Secret::new(*piece))
+                .unwrap();
+        }
+        store
+            .set(
+                "acct",
+                &Secret::new(format!("pfrm-chunked:v1:oldgen01:{}", pieces.len())),
+            )
+            .unwrap();
+
+        let vault = TokenVault::new(store.clone());
+        assert_eq!(vault.get("acct").await.unwrap().unwrap(), token);
+        vault.put("acct", ascii_token(3_100)).await.unwrap();
+        assert_eq!(store.keys(), vec!["acct".to_owned()], "old pieces removed");
+        let next_run = TokenVault::new(store.clone());
+        assert_eq!(
+            next_run.get("acct").await.unwrap().unwrap(),
+            ascii_token(3_100)
+        );
+    }
+
+    #[tokio::test]
+    async fn rotation_and_removal_leave_no_stale_pieces_on_windows() {
+        let store = Arc::new(MemoryStore::with_entry_limit(EntryLimit::WINDOWS));
+        let vault = TokenVault::new(store.clone());
+        vault.put("acct-1", ascii_token(9_000)).await.unwrap();
+        let rotated = ascii_token(5_000);
+        vault.put("acct-1", rotated.clone()).await.unwrap();
+        let pieces = store.keys().len();
+        assert_eq!(
+            TokenVault::new(store.clone()).get("acct-1").await.unwrap(),
+            Some(rotated)
+        );
+        // Back to a small token: one item again.
+        vault.put("acct-1", Secret::new("short")).await.unwrap();
+        assert!(pieces > 1);
+        assert_eq!(store.keys(), vec!["acct-1".to_owned()]);
+        vault.put("acct-1", ascii_token(5_000)).await.unwrap();
+        TokenVault::new(store.clone())
+            .remove("acct-1")
+            .await
+            .unwrap();
+        assert!(store.keys().is_empty(), "{:?}", store.keys());
+    }
+
+    #[tokio::test]
+    async fn a_value_that_looks_like_a_header_reads_back_as_itself() {
+        for limit in [EntryLimit::Unlimited, EntryLimit::WINDOWS] {
+            let store = Arc::new(MemoryStore::with_entry_limit(limit));
+            let tricky = Secret::new("pfrm-chunked:v1:abc:3");
+            TokenVault::new(store.clone())
+                .put("k", tricky.clone())
+                .await
+                .unwrap();
+            let read = TokenVault::new(store.clone()).get("k").await.unwrap();
+            assert_eq!(read, Some(tricky), "{limit:?}");
+        }
     }
 
     #[tokio::test]
     async fn small_values_use_one_entry() {
-        let store = Arc::new(MemoryStore::new());
+        let store = Arc::new(MemoryStore::with_entry_limit(EntryLimit::WINDOWS));
         let vault = TokenVault::new(store.clone());
         vault.put("k", Secret::new("short")).await.unwrap();
         assert_eq!(store.keys(), vec!["k".to_owned()]);
@@ -557,19 +936,11 @@ mod tests {
 
     #[test]
     fn a_torn_chunked_entry_reads_as_missing() {
-        let store = MemoryStore::new();
-        write_chunked(&store, "k", &big_token(3_000)).unwrap();
-        let first_chunk = store.keys().into_iter().find(|k| k.contains('#')).unwrap();
-        store.delete(&first_chunk).unwrap();
-        assert!(read_chunked(&store, "k").unwrap().is_none());
-    }
-
-    #[test]
-    fn split_respects_char_boundaries() {
-        let text = "é".repeat(10);
-        let pieces = split(&text, 5);
-        assert!(pieces.iter().all(|p| p.len() <= 5));
-        assert_eq!(pieces.concat(), text);
+        let store = MemoryStore::with_entry_limit(EntryLimit::WINDOWS);
+        write_chunked(&store, "k", &ascii_token(6_000), None).unwrap();
+        let piece = store.keys().into_iter().find(|k| k.contains('#')).unwrap();
+        store.delete(&piece).unwrap();
+        assert!(read_chunked(&store, "k").unwrap().0.is_none());
     }
 
     #[test]
