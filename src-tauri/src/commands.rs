@@ -50,7 +50,8 @@ pub fn frontend_ready(state: State<'_, AppState>) {
 
 /// Tells the user, through the OS, that a long operation ended while they were in another
 /// window. Does nothing while the app's window has the focus (the Activity panel shows it).
-/// Returns whether a notification was shown.
+/// Returns whether the notification went to a system that can show it: `false` while focused,
+/// where this system would drop it silently (see `notifications`), or when it could not be sent.
 #[tauri::command]
 pub fn notify_when_unfocused(
     app: tauri::AppHandle,
@@ -59,6 +60,18 @@ pub fn notify_when_unfocused(
     body: String,
 ) -> bool {
     if window.is_focused().unwrap_or(false) {
+        return false;
+    }
+    let product_name = app.config().product_name.clone().unwrap_or_default();
+    let facts = crate::notifications::facts_here(&product_name, tauri::is_dev());
+    if let crate::notifications::Support::Unavailable(why) = crate::notifications::support(&facts) {
+        static TOLD: std::sync::Once = std::sync::Once::new();
+        TOLD.call_once(|| {
+            tracing::info!(
+                why,
+                "notifications are not shown; the Activity panel has the results"
+            )
+        });
         return false;
     }
     match app.notification().builder().title(title).body(body).show() {

@@ -6,6 +6,7 @@
 mod azure_commands;
 mod commands;
 mod logging;
+mod notifications;
 mod paths;
 mod permissions_commands;
 mod session;
