@@ -46,7 +46,8 @@ fn log_dir(project: &ProjectDirs) -> PathBuf {
         .unwrap_or_else(|| project.data_local_dir().join("logs"))
 }
 
-/// Windows: `%LOCALAPPDATA%\pfrm\pfrm\data\logs`.
+/// Windows: `%LOCALAPPDATA%\pfrm\data\logs` (`ProjectDirs` with no organisation adds one folder,
+/// `pfrm`, and puts local data in its `data` subfolder).
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
 fn log_dir(project: &ProjectDirs) -> PathBuf {
     project.data_local_dir().join("logs")

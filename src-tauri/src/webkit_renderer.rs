@@ -19,8 +19,11 @@ use std::path::Path;
 /// WebKitGTK's switch for painting with Skia on the CPU ("1" turns it on).
 pub const CPU_PAINTING_SWITCH: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 
-/// What the app decided about the renderer, logged once logging is up.
+/// What the app decided about the renderer, logged once logging is up. The decision is made
+/// (and tested) on every system but applied only on Linux, so elsewhere only `NotApplicable` is
+/// built outside tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub enum RendererChoice {
     /// A GPU is there: WebKit's default renderer.
     GpuDefault,
@@ -34,6 +37,7 @@ pub enum RendererChoice {
 }
 
 /// The decision, apart from the environment so that it can be tested.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn choose(has_gpu: bool, user_setting: Option<&OsStr>) -> RendererChoice {
     match user_setting {
         Some(value) => RendererChoice::UserChoice(value.to_string_lossy().into_owned()),
@@ -44,6 +48,7 @@ pub fn choose(has_gpu: bool, user_setting: Option<&OsStr>) -> RendererChoice {
 
 /// Whether the device folder `dev` (normally `/dev`) shows a GPU: a render node in `dri/`
 /// (`renderD128`, ...), or `dxg`, through which WSL hands the Windows GPU to Linux programs.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn has_gpu(dev: &Path) -> bool {
     let render_node = std::fs::read_dir(dev.join("dri")).is_ok_and(|entries| {
         entries

@@ -25,12 +25,65 @@ curl -sS -o /dev/null "$location"
         user = user
     );
     std::fs::write(&script, text).unwrap();
+    make_executable(&script);
+    script
+}
+
+/// Lets a written script run: Unix wants the execute bit; Windows runs `.cmd` files by name.
+pub fn make_executable(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    script
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// `first` ahead of this process's PATH, joined as this system joins PATH (`:` or `;`).
+pub fn path_with(first: &Path) -> std::ffi::OsString {
+    let current = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(
+        std::iter::once(first.to_path_buf()).chain(std::env::split_paths(&current)),
+    )
+    .expect("no folder in PATH contains the separator")
+}
+
+/// Writes a stand-in `az` into `bin` that prints `answer` (a JSON token response) and, when
+/// `log` is given, appends its arguments there: a shell script, or `az.cmd` on Windows, where
+/// `cmd` runs it. Returns `bin`.
+pub fn write_fake_az(bin: &Path, answer: &str, log: Option<&Path>) -> PathBuf {
+    std::fs::create_dir_all(bin).unwrap();
+    if cfg!(windows) {
+        let mut script = String::from("@echo off\r\n");
+        if let Some(log) = log {
+            script.push_str(&format!("echo %*>>\"{}\"\r\n", log.display()));
+        }
+        script.push_str(&format!("echo {answer}\r\n"));
+        std::fs::write(bin.join("az.cmd"), script).unwrap();
+    } else {
+        let mut script = String::from("#!/bin/sh\n# Stand-in for the Azure CLI in tests.\n");
+        if let Some(log) = log {
+            script.push_str(&format!("echo \"$*\" >> '{}'\n", log.display()));
+        }
+        script.push_str(&format!("printf '%s' '{answer}'\n"));
+        let path = bin.join("az");
+        std::fs::write(&path, script).unwrap();
+        make_executable(&path);
+    }
+    bin.to_path_buf()
+}
+
+/// A token response as `az account get-access-token -o json` prints it, valid for an hour.
+pub fn az_token_json(token: &str) -> String {
+    let expires_on = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    format!(
+        r#"{{"accessToken":"{token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":{expires_on},"tokenType":"Bearer"}}"#
+    )
 }
 
 /// The `pfrm` binary from the same target directory as the running test, built once on

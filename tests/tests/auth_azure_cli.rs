@@ -10,33 +10,33 @@ use auth_common::{Env, ScriptedBrowser, UserAction, ALICE};
 use pfrm_core::auth::store::{MemoryStore, TokenVault};
 use pfrm_core::auth::{AccountManager, SignInMethod};
 use pfrm_core::ErrorCode;
+use pfrm_tests::{az_token_json, make_executable, path_with, write_fake_az};
 
 fn install_fake_az(dir: &std::path::Path, token: &str, count_file: &std::path::Path, fail: bool) {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let expires_on = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 3600;
-    let body = if fail {
-        "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n".to_owned()
+    let bin = dir.join(if fail { "bin-signed-out" } else { "bin" });
+    if fail {
+        // az that is installed but not signed in.
+        std::fs::create_dir_all(&bin).unwrap();
+        if cfg!(windows) {
+            std::fs::write(
+                bin.join("az.cmd"),
+                "@echo off\r\necho ERROR: Please run 'az login' to setup account. 1>&2\r\nexit /b 1\r\n",
+            )
+            .unwrap();
+        } else {
+            let path = bin.join("az");
+            std::fs::write(
+                &path,
+                "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n",
+            )
+            .unwrap();
+            make_executable(&path);
+        }
     } else {
-        format!(
-            "printf '{{\"accessToken\":\"{token}\",\"expiresOn\":\"2099-01-01 00:00:00.000000\",\"expires_on\":{expires_on},\"tokenType\":\"Bearer\"}}'\n"
-        )
-    };
-    let script = format!(
-        "#!/bin/sh\n# Stand-in for the Azure CLI in tests.\necho \"$*\" >> '{}'\n{body}",
-        count_file.display()
-    );
-    let path = bin.join("az");
-    std::fs::write(&path, script).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let old = std::env::var("PATH").unwrap_or_default();
+        write_fake_az(&bin, &az_token_json(token), Some(count_file));
+    }
     // Safety of set_var: this test binary runs one test that touches PATH before any thread reads it.
-    std::env::set_var("PATH", format!("{}:{old}", bin.display()));
+    std::env::set_var("PATH", path_with(&bin));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use auth_common::{Env, ALICE};
-use pfrm_core::auth::store::{KeychainStore, SecretStore};
+use pfrm_core::auth::store::{KeychainStore, SecretStore, KEYCHAIN_SERVICE_VARIABLE};
 use pfrm_core::ErrorCode;
 use pfrm_emulator::EmulatorOptions;
 use pfrm_tests::write_browser_script;
@@ -20,6 +20,8 @@ struct Cli {
     config_dir: PathBuf,
     ready_file: PathBuf,
     browser: PathBuf,
+    /// The keychain service this test's CLI runs use: never the user's real `pfrm` items.
+    keychain_service: String,
     outputs: Vec<String>,
 }
 
@@ -38,6 +40,7 @@ impl Cli {
             config_dir: env.dir.path().join("config"),
             ready_file,
             browser,
+            keychain_service: format!("pfrm-test-cli-{}", std::process::id()),
             outputs: Vec::new(),
         }
     }
@@ -48,6 +51,7 @@ impl Cli {
             .args(args)
             .env("PFRM_CONFIG_DIR", &self.config_dir)
             .env("BROWSER", &self.browser)
+            .env(KEYCHAIN_SERVICE_VARIABLE, &self.keychain_service)
             .env("PFRM_LOG", "trace")
             .env_remove("PFRM_CLOUD")
             .env_remove("PFRM_CLOUD_CONFIG")
@@ -125,6 +129,10 @@ fn keychain_usable() -> bool {
 
 // Multi-threaded: the emulator must keep serving while this thread waits for a CLI process.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "the scripted browser is reached through xdg-open, the only opener that honours $BROWSER"
+)]
 async fn cli_sign_in_list_and_sign_out_leave_no_token_behind() {
     let env = Env::start().await;
     let mut cli = Cli::new(&env);
@@ -190,7 +198,7 @@ async fn cli_sign_in_list_and_sign_out_leave_no_token_behind() {
         let output = cli.run(&["account", "tenants", "--json"]);
         assert!(output.status.success(), "{}", text(&output));
         let key = format!("{}/{id}", env.cloud.name);
-        let store = KeychainStore::open("pfrm").unwrap();
+        let store = KeychainStore::open(&cli.keychain_service).unwrap();
         Some(
             store
                 .get(&key)
@@ -212,7 +220,7 @@ async fn cli_sign_in_list_and_sign_out_leave_no_token_behind() {
     let output = cli.run(&["logout"]);
     assert!(output.status.success(), "{}", text(&output));
     if with_keychain {
-        let store = KeychainStore::open("pfrm").unwrap();
+        let store = KeychainStore::open(&cli.keychain_service).unwrap();
         assert!(store
             .get(&format!("{}/{id}", env.cloud.name))
             .unwrap()

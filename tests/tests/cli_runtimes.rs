@@ -4,7 +4,7 @@
 
 mod clients_common;
 
-use pfrm_tests::pfrm_binary;
+use pfrm_tests::{make_executable, path_with, pfrm_binary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -42,8 +42,7 @@ fn install_fake_az(env: &Env, bin: &Path) {
     );
     let path = bin.join("az");
     std::fs::write(&path, script).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    make_executable(&path);
 }
 
 struct Cli {
@@ -105,11 +104,7 @@ impl Cli {
     }
 
     fn environment(&self, command: &mut Command) {
-        let path = format!(
-            "{}:{}",
-            self.dir.path().join("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
+        let path = path_with(&self.dir.path().join("bin"));
         command
             .env("PATH", path)
             .env("HOME", self.dir.path())
@@ -182,6 +177,7 @@ fn services(env: &Env) -> Services {
 
 // Multi-threaded: the emulator serves while the test waits for pfrm processes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
     let env = Env::start().await;
     let cli = Cli::signed_in(&env).await;
@@ -393,6 +389,7 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn a_stopped_instance_is_started_from_the_command_line() {
     let env = Env::start().await;
     let services = services(&env);
@@ -456,6 +453,7 @@ async fn a_stopped_instance_is_started_from_the_command_line() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy() {
     let env = Env::start_scenario("blocked").await;
     let cli = Cli::signed_in(&env).await;
@@ -526,6 +524,7 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn ctrl_c_cancels_a_create_cleanly_with_exit_code_130() {
     use std::io::{BufRead, BufReader};
 
@@ -631,6 +630,7 @@ async fn run_with_input(mut command: Command, input: &'static str) -> (Option<i3
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn on_a_terminal_create_asks_before_the_restart_and_redraws_one_progress_line() {
     if Command::new("script").arg("--version").output().is_err() {
         eprintln!("skipped: `script` (util-linux) is not installed");

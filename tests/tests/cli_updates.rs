@@ -5,7 +5,7 @@
 
 mod clients_common;
 
-use pfrm_tests::pfrm_binary;
+use pfrm_tests::{az_token_json, path_with, pfrm_binary, write_fake_az};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -18,27 +18,13 @@ const UPDATES_AVAILABLE: i32 = 20;
 
 /// A stand-in `az` printing an emulator-issued ARM token for Alice.
 fn fake_az(dir: &Path, token: &str) -> PathBuf {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let expires_on = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 3600;
-    let script = format!(
-        "#!/bin/sh\nprintf '{{\"accessToken\":\"{token}\",\"expiresOn\":\"2099-01-01 00:00:00.000000\",\"expires_on\":{expires_on},\"tokenType\":\"Bearer\"}}'\n"
-    );
-    let path = bin.join("az");
-    std::fs::write(&path, script).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    bin
+    write_fake_az(&dir.join("bin"), &az_token_json(token), None)
 }
 
 struct Cli {
     binary: PathBuf,
     config_dir: PathBuf,
-    path: String,
+    path: std::ffi::OsString,
 }
 
 impl Cli {
@@ -88,11 +74,7 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     let cli = Cli {
         binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
         config_dir: dir.path().join("config"),
-        path: format!(
-            "{}:{}",
-            bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        ),
+        path: path_with(&bin),
     };
     let workspace = WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id();
     let run = |args: Vec<String>| {
