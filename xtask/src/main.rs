@@ -372,6 +372,20 @@ fn test(context: &Context) -> Result<(), String> {
         Err(error) => report.fail("GUI: end-to-end tests (real app, Xvfb, WebDriver)", error),
     }
 
+    // Every `cargo test` above replays the fuzz corpora and mutates them for a few seconds on
+    // the stable toolchain. libFuzzer runs need a nightly build of the core (6 to 12 minutes
+    // cold on 2 cores) and cargo-fuzz (about 2.5 minutes to install), so they are opt-in here:
+    // PFRM_FUZZ_SECONDS=N runs every target for N seconds (5 keeps the step near a minute once
+    // built).
+    if let Some(seconds) = std::env::var("PFRM_FUZZ_SECONDS")
+        .ok()
+        .filter(|value| !value.is_empty())
+    {
+        let mut fuzz = context.cargo();
+        fuzz.args(["xtask", "fuzz", "--seconds", &seconds]);
+        report.run(Step::plain("Fuzz: libFuzzer run of every target", fuzz));
+    }
+
     report.print_summary(started.elapsed());
     if report.all_passed() {
         Ok(())
