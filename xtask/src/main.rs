@@ -20,6 +20,7 @@ mod fuzz;
 mod setup;
 mod steps;
 mod windows_check;
+mod workflows;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -310,6 +311,14 @@ fn test(context: &Context) -> Result<(), String> {
             Err(error) => report.fail(windows_clippy, error),
         },
         Err(reason) => report.skip(windows_clippy, reason),
+    }
+
+    match workflows::install(context) {
+        Ok(()) => report.run(Step::plain(
+            "GitHub workflows: actionlint",
+            workflows::lint_command(context),
+        )),
+        Err(error) => report.fail("GitHub workflows: actionlint", error),
     }
 
     let mut rust_tests = context.cargo();
