@@ -175,6 +175,33 @@ pub fn run(context: &Context) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// Git for Windows checks text out with CRLF unless told otherwise, and the bindings drift
+    /// check compares bytes: the generated file must come out with LF on every system.
+    #[test]
+    fn generated_and_compared_files_are_checked_out_with_lf_everywhere() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let output = Command::new("git")
+            .args(["check-attr", "eol", "--"])
+            .args([
+                "ui/src/backend/bindings.ts",
+                "crates/emulator/scenarios/first-time.json",
+                "tauri.conf.json",
+            ])
+            .current_dir(root)
+            .output();
+        let Some(output) = output.ok().filter(|output| output.status.success()) else {
+            eprintln!("SKIPPED: git is not available or this is not a git checkout");
+            return;
+        };
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(text.lines().count(), 3, "{text}");
+        for line in text.lines() {
+            assert!(line.ends_with(": eol: lf"), "{line}");
+        }
+    }
+
     #[test]
     fn aws_lc_without_prebuilt_nasm_is_reported_with_the_fix() {
         let tree = "aws-lc-sys v0.47.0 [prebuilt-nasm]\n";
