@@ -630,7 +630,10 @@ async fn run_with_input(mut command: Command, input: &'static str) -> (Option<i3
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "the terminal comes from util-linux's `script -qec`; the stand-in az is a shell script"
+)]
 async fn on_a_terminal_create_asks_before_the_restart_and_redraws_one_progress_line() {
     if Command::new("script").arg("--version").output().is_err() {
         eprintln!("skipped: `script` (util-linux) is not installed");
