@@ -337,6 +337,13 @@ async fn names_that_are_not_names_are_refused_with_exit_code_2() {
     let mut cases: Vec<Vec<String>> = Vec::new();
     for bad in [".", "..", "", "a/b", "a%2Fb", "x\u{7}"] {
         cases.push(vec![
+            "runtime".into(),
+            "update".into(),
+            "--workspace".into(),
+            ws.clone(),
+            bad.into(),
+        ]);
+        cases.push(vec![
             "role".into(),
             "grant".into(),
             "--workspace".into(),

@@ -407,6 +407,12 @@ mod tests {
             ),
             None
         );
+        // A secret inside the action of an AuthorizationFailed message was shown as the action.
+        let mut body = b"\x03\x00\x00".to_vec();
+        body.extend_from_slice(
+            br#"{"error":{"code":"AuthorizationFailed","message":"The client 'a' does not have authorization to perform action 'x?id_token=4e.secret' over scope '/s?sig=abcdef'"}}"#,
+        );
+        service_error(&body);
         // A long number under a key pfrm does not know keeps its key and every known setting.
         settings_file(br#"{"":[11111111111111111111111]}"#);
     }

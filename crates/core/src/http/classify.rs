@@ -184,14 +184,9 @@ pub fn classify_response(
             .with_remedy(remedy)
         }
         403 => {
-            let action = service
-                .message
-                .as_deref()
-                .and_then(|message| quoted_after(message, "perform action"));
-            let scope = service
-                .message
-                .as_deref()
-                .and_then(|message| quoted_after(message, "over scope"));
+            // Read from the redacted message: the action and scope are shown to the user.
+            let action = quoted_after(&service_message, "perform action");
+            let scope = quoted_after(&service_message, "over scope");
             match (code_is("AuthorizationFailed") || action.is_some(), action) {
                 (true, Some(action)) => {
                     let on = scope.map(|scope| format!(" on {scope}")).unwrap_or_default();

@@ -406,6 +406,7 @@ pub async fn check_runtime_version(
     runtime_name: &str,
     options: CheckOptions,
 ) -> Result<RuntimeVersionStatus> {
+    crate::azure::check_name("runtime name", runtime_name)?;
     let workspace = workspace(services, workspace_id).await?;
     let flow = services.flow(&workspace)?;
     let (runtime, need_upgrade, latest) = tokio::join!(
@@ -700,6 +701,7 @@ pub async fn custom_environment_guidance(
     runtime_name: &str,
     options: CheckOptions,
 ) -> Result<CustomEnvironmentGuidance> {
+    crate::azure::check_name("runtime name", runtime_name)?;
     let workspace = workspace(services, workspace_id).await?;
     let flow = services.flow(&workspace)?;
     let (runtime, latest, environments) = tokio::join!(
