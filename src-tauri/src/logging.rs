@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use pfrm_core::app_info::{StartupWarning, StartupWarningKind};
+use pfrm_core::log_filter::{log_filter, LogHost, LOG_ENV};
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
@@ -23,9 +24,7 @@ pub struct Logging {
 }
 
 pub fn init(log_dir: Option<&Path>) -> Logging {
-    let filter = || {
-        EnvFilter::try_from_env("PFRM_LOG").unwrap_or_else(|_| EnvFilter::new("info,pfrm=debug"))
-    };
+    let filter = || app_filter(std::env::var(LOG_ENV).ok().as_deref());
     let stderr_layer = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         // Whatever reaches a log line, a token never leaves the process.
@@ -72,6 +71,13 @@ pub fn init(log_dir: Option<&Path>) -> Logging {
             }
         }
     }
+}
+
+/// The CLI's filter with the app's default: the same caps on protocol libraries whatever
+/// `PFRM_LOG` says. A `PFRM_LOG` that cannot be read falls back to the default.
+fn app_filter(requested: Option<&str>) -> EnvFilter {
+    EnvFilter::try_new(log_filter(LogHost::App, requested))
+        .unwrap_or_else(|_| EnvFilter::new(log_filter(LogHost::App, None)))
 }
 
 fn open_log_file(dir: &Path) -> Result<RollingFileAppender, String> {
@@ -148,6 +154,20 @@ mod tests {
             names[0].starts_with("pfrm.") && names[0].ends_with(".log"),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn trace_logging_keeps_protocol_libraries_at_warn_like_the_cli() {
+        use tracing::level_filters::LevelFilter;
+        let filter = app_filter(Some("trace"));
+        // EnvFilter prints its directives; the capped libraries are at warn, pfrm at trace.
+        let text = filter.to_string();
+        for library in ["zbus", "hyper", "reqwest", "h2", "rustls"] {
+            assert!(text.contains(&format!("{library}=warn")), "{text}");
+        }
+        assert_eq!(filter.max_level_hint(), Some(LevelFilter::TRACE));
+        // A PFRM_LOG that is not a filter falls back to the default, with the caps.
+        assert!(app_filter(Some("[[[")).to_string().contains("hyper=warn"));
     }
 
     #[test]

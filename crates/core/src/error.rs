@@ -25,6 +25,9 @@ pub enum ErrorCode {
     SignInRequired,
     /// The network or the service could not be reached.
     Network,
+    /// The server's TLS certificate failed verification (unknown issuer, expired, wrong name...).
+    /// Not retried: the same certificate fails again until the trust is fixed.
+    Certificate,
     /// The service asked us to slow down and retries ran out.
     Throttled,
     /// The service failed or is temporarily unavailable.
@@ -53,6 +56,7 @@ impl ErrorCode {
             ErrorCode::PermissionDenied => "permission_denied",
             ErrorCode::SignInRequired => "sign_in_required",
             ErrorCode::Network => "network",
+            ErrorCode::Certificate => "certificate",
             ErrorCode::Throttled => "throttled",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::Service => "service",
@@ -85,6 +89,7 @@ impl ErrorCode {
             ErrorCode::Cancelled => 130,
             ErrorCode::Timeout => 9,
             ErrorCode::Config | ErrorCode::Keychain => 10,
+            ErrorCode::Certificate => 12,
             ErrorCode::Internal => 70,
         }
     }
@@ -209,6 +214,7 @@ mod tests {
             (ErrorCode::PermissionDenied, "permission_denied"),
             (ErrorCode::SignInRequired, "sign_in_required"),
             (ErrorCode::Network, "network"),
+            (ErrorCode::Certificate, "certificate"),
             (ErrorCode::Throttled, "throttled"),
             (ErrorCode::ServiceUnavailable, "service_unavailable"),
             (ErrorCode::Service, "service"),

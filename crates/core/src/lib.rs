@@ -13,6 +13,7 @@ pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
+pub mod log_filter;
 pub mod model;
 pub mod naming;
 pub mod ops;

@@ -269,7 +269,7 @@ async fn the_custom_ca_is_trusted_only_by_the_cloud_that_names_it() {
         .unwrap()
         .with_retry_policy(fast_retries(1));
     let error = public.send(&get(&server, "x")).await.unwrap_err();
-    assert_eq!(error.code, ErrorCode::Network);
+    assert_eq!(error.code, ErrorCode::Certificate);
     // The custom cloud with that CA reaches it.
     server
         .pipeline(FakeCredential::new())
@@ -546,4 +546,53 @@ async fn a_post_that_may_have_been_carried_out_is_not_repeated() {
         .await
         .unwrap_err();
     assert_eq!(server.requests().len(), 1 + 4);
+}
+
+#[tokio::test]
+async fn a_certificate_from_an_unknown_ca_is_refused_once_naming_the_host_and_the_reason() {
+    let server = TestServer::start(|_, _| Reply::json(200, json!({}))).await;
+    let port = server.base.port().unwrap();
+    // Every connection to the server, through a relay that counts them: TLS fails before any
+    // request reaches the server's log.
+    let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay_port = relay.local_addr().unwrap().port();
+    let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = relay.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut outbound = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            });
+        }
+    });
+    // The public cloud does not trust the server's throwaway CA, as with a proxy that inspects
+    // HTTPS with its own CA; retries are allowed, and must not be used.
+    let public = Pipeline::new(&CloudConfig::public(), FakeCredential::new())
+        .unwrap()
+        .with_retry_policy(fast_retries(4));
+    let url = url::Url::parse(&format!("https://127.0.0.1:{relay_port}/x")).unwrap();
+    let error = public
+        .send(&ApiRequest::get(
+            url,
+            Audience::Arm,
+            "list your subscriptions",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Certificate, "{error:?}");
+    assert!(!error.is_retryable());
+    assert_eq!(
+        error.message,
+        "pfrm could not list your subscriptions because the certificate of 127.0.0.1 is not trusted: it is signed by an issuer pfrm does not trust (unknown issuer)."
+    );
+    assert!(
+        error.remedy.as_deref().unwrap().contains("caCertPath"),
+        "{error:?}"
+    );
+    assert_eq!(connections.load(Ordering::SeqCst), 1, "tried exactly once");
+    assert!(server.requests().is_empty());
 }

@@ -59,6 +59,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'permission_denied',
   'sign_in_required',
   'network',
+  'certificate',
   'throttled',
   'service_unavailable',
   'service',

@@ -366,6 +366,13 @@ impl HttpTokenEndpoint {
 
 /// A transport failure, described without the request body (which may hold a secret).
 pub fn network_error(url: &Url, error: &reqwest::Error) -> Error {
+    if let Some(refused) = crate::http::certificate_error(
+        url.host_str().unwrap_or("?"),
+        "reach the sign-in service",
+        error,
+    ) {
+        return refused;
+    }
     let mut chain = String::new();
     let mut source: Option<&dyn std::error::Error> = Some(error);
     while let Some(cause) = source {

@@ -266,6 +266,71 @@ pub fn classify_response(
     error
 }
 
+/// What to do about a certificate that failed verification.
+pub const CERTIFICATE_REMEDY: &str = "If your organisation inspects HTTPS traffic through a proxy, pfrm must trust that proxy's root certificate: add it to the system's trusted certificates, or put its PEM file in a cloud configuration file as \"caCertPath\" and pass that file with --cloud-config (PFRM_CLOUD_CONFIG). If you expect no such proxy, the connection may be intercepted: do not sign in from this network until your IT team has checked it.";
+
+/// Why a TLS handshake refused the server's certificate, when `error` (or any error it wraps)
+/// is such a refusal. Connection and timeout failures give `None`.
+pub fn certificate_problem(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use rustls::CertificateError as Cert;
+    let mut next = Some(error);
+    while let Some(current) = next {
+        if let Some(rustls::Error::InvalidCertificate(problem)) =
+            current.downcast_ref::<rustls::Error>()
+        {
+            return Some(
+                match problem {
+                    Cert::UnknownIssuer => {
+                        "it is signed by an issuer pfrm does not trust (unknown issuer)"
+                    }
+                    Cert::Expired | Cert::ExpiredContext { .. } => "it has expired",
+                    Cert::NotValidYet | Cert::NotValidYetContext { .. } => "it is not valid yet",
+                    Cert::NotValidForName | Cert::NotValidForNameContext { .. } => {
+                        "it was issued for another name (name mismatch)"
+                    }
+                    Cert::Revoked => "it has been revoked",
+                    Cert::BadSignature => "its signature is not valid",
+                    Cert::InvalidPurpose | Cert::InvalidPurposeContext { .. } => {
+                        "it is not meant for identifying a server"
+                    }
+                    other => return Some(format!("it failed verification ({other:?})")),
+                }
+                .to_owned(),
+            );
+        }
+        // An `io::Error` that wraps another error does not give it as its `source()` (it gives
+        // the wrapped error's source): step into it instead. TLS errors come wrapped twice.
+        next = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    None
+}
+
+/// The certificate error for a request to `host` that failed because the server's certificate
+/// was refused; `None` for every other transport failure.
+pub fn certificate_error(
+    host: &str,
+    operation: &str,
+    error: &(dyn std::error::Error + 'static),
+) -> Option<Error> {
+    let reason = certificate_problem(error)?;
+    Some(
+        Error::new(
+            ErrorCode::Certificate,
+            format!(
+                "pfrm could not {operation} because the certificate of {host} is not trusted: {reason}."
+            ),
+        )
+        .with_remedy(CERTIFICATE_REMEDY)
+        .with_detail("host", host),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

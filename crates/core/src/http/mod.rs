@@ -24,7 +24,9 @@ use url::Url;
 use uuid::Uuid;
 
 pub(crate) use classify::challenge_claims;
-pub use classify::{claims_challenge, classify_response, redact_secrets, ServiceError};
+pub use classify::{
+    certificate_error, claims_challenge, classify_response, redact_secrets, ServiceError,
+};
 pub use reqwest::Method;
 pub use retry::{parse_retry_after, RetryPolicy};
 
@@ -365,6 +367,16 @@ impl Pipeline {
             let fits = |delay: Duration| tokio::time::Instant::now() + delay < ends_at;
             match outcome {
                 Err(failure) => {
+                    // A refused certificate is refused again on every attempt: fail at once.
+                    if let Failure::Http(error) = &failure {
+                        if let Some(refused) = classify::certificate_error(
+                            url.host_str().unwrap_or("the service"),
+                            &request.operation,
+                            error,
+                        ) {
+                            return Err(refused.with_detail("clientRequestId", client_request_id));
+                        }
+                    }
                     // A request that never reached the server can always be sent again; one
                     // that may have been processed only when repeating it is harmless.
                     let safe_to_repeat =
