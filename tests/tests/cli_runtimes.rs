@@ -15,6 +15,7 @@ use pfrm_core::ops::Operations;
 use pfrm_core::preflight::CheckId;
 use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
+use pfrm_emulator::FaultRule;
 
 /// `pfrm preflight`'s exit code when a blocker fails (documented in crates/cli/README.md).
 const PREFLIGHT_BLOCKED_EXIT: i32 = 11;
@@ -54,13 +55,18 @@ struct Cli {
 impl Cli {
     /// Writes the emulator's ready file, installs `az`, and signs in with `--azure-cli`.
     async fn signed_in(env: &Env) -> Cli {
+        Cli::signed_in_to(
+            env,
+            serde_json::to_value(env.emulator.ready_info()).unwrap(),
+        )
+        .await
+    }
+
+    /// Like [`Cli::signed_in`], with `cloud` as the cloud configuration file.
+    async fn signed_in_to(env: &Env, cloud: serde_json::Value) -> Cli {
         let dir = tempfile::tempdir().unwrap();
         let ready_file = dir.path().join("ready.json");
-        std::fs::write(
-            &ready_file,
-            serde_json::to_string(env.emulator.ready_info()).unwrap(),
-        )
-        .unwrap();
+        std::fs::write(&ready_file, serde_json::to_string(&cloud).unwrap()).unwrap();
         install_fake_az(env, &dir.path().join("bin"));
         let cli = Cli {
             binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
@@ -114,6 +120,7 @@ impl Cli {
             .env("PFRM_POLL_INTERVAL_MS", "40")
             .env_remove("PFRM_CLOUD")
             .env_remove("PFRM_CLOUD_CONFIG")
+            .env_remove("PFRM_LOG")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .stdin(Stdio::null());
     }
@@ -672,5 +679,291 @@ async fn on_a_terminal_create_asks_before_the_restart_and_redraws_one_progress_l
     assert!(
         screen.contains("Runtime rt-tty is running on ci-alice"),
         "{screen}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocker_that_could_not_be_read_is_not_ready_and_create_refuses_with_the_reason() {
+    let env = Env::start().await;
+    let cli = Cli::signed_in(&env).await;
+    let workspace = workspace_id("ml-workspace");
+    // The caller's permissions cannot be read: the role check cannot be made.
+    env.emulator.faults().add(FaultRule {
+        service: Some("arm".into()),
+        path: Some("**/providers/Microsoft.Authorization/permissions".into()),
+        status: Some(403),
+        body: Some(serde_json::json!({"error": {"code": "AuthorizationFailed",
+            "message": "The client does not have authorization to perform action 'Microsoft.Authorization/permissions/read'."}})),
+        ..FaultRule::default()
+    });
+
+    let output = cli.run(&["preflight", "--workspace", &workspace]).await;
+    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    let checklist = stdout(&output);
+    assert!(!checklist.contains("Ready"), "{checklist}");
+    let role = checklist
+        .lines()
+        .find(|line| line.contains("AzureML Data Scientist role"))
+        .unwrap_or_else(|| panic!("{checklist}"));
+    assert!(role.trim_start().starts_with('?'), "{role}");
+    let verdict = checklist.lines().rfind(|l| !l.trim().is_empty()).unwrap();
+    assert!(
+        verdict.starts_with("Could not tell: Your permissions could not be read: ")
+            && verdict.contains("run `pfrm preflight` again"),
+        "{verdict}"
+    );
+
+    let output = cli
+        .run(&["--json", "preflight", "--workspace", &workspace])
+        .await;
+    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["blocked"], true);
+    assert_eq!(report["blocking"]["kind"], "couldNotTell");
+    assert_eq!(report["blocking"]["check"], "dataScientistRole");
+    assert_eq!(report["report"]["blocked"], true);
+
+    // Create refuses before it sends anything, saying what could not be told.
+    let output = cli
+        .run(&[
+            "--json",
+            "runtime",
+            "create",
+            "--workspace",
+            &workspace,
+            "--name",
+            "rt-unknown",
+            "--compute",
+            "ci-alice",
+            "--yes-restart",
+        ])
+        .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::Conflict.exit_code(),
+        "{}",
+        text(&output)
+    );
+    let last = stderr(&output)
+        .lines()
+        .rfind(|line| !line.trim().is_empty())
+        .map(str::to_owned)
+        .unwrap();
+    let error: serde_json::Value = serde_json::from_str(&last).unwrap();
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("pfrm could not tell whether a prerequisite is met (you have the AzureML Data Scientist role")
+            && message.contains("Your permissions could not be read"),
+        "{message}"
+    );
+    assert_eq!(error["error"]["details"]["checkStatus"], "couldNotTell");
+    env.emulator.faults().clear();
+    assert!(cli
+        .json(&["runtime", "list", "--workspace", &workspace])
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+/// Answers the compute list and `name`'s GET with the instance in `state` (and provisioning
+/// state), as Azure shows an instance while it is being deleted.
+async fn show_instance_as(env: &Env, name: &str, state: &str) {
+    let reference = WorkspaceRef::from_arm_id(&workspace_id("ml-workspace")).unwrap();
+    let services = services(env);
+    let mut computes = services.arm.list_computes(&reference).await.unwrap();
+    let mut changed = None;
+    for compute in &mut computes {
+        if compute.name == name {
+            compute.properties.provisioning_state = Some(state.into());
+            if let Some(inner) = compute.properties.properties.as_mut() {
+                inner["state"] = serde_json::json!(state);
+            }
+            changed = Some(compute.clone());
+        }
+    }
+    let changed = changed.expect("the instance exists");
+    let faults = env.emulator.faults();
+    faults.add(FaultRule {
+        service: Some("arm".into()),
+        method: Some("GET".into()),
+        path: Some(format!("**/workspaces/ml-workspace/computes/{name}")),
+        status: Some(200),
+        body: Some(serde_json::to_value(&changed).unwrap()),
+        ..FaultRule::default()
+    });
+    faults.add(FaultRule {
+        service: Some("arm".into()),
+        method: Some("GET".into()),
+        path: Some("**/workspaces/ml-workspace/computes".into()),
+        status: Some(200),
+        body: Some(serde_json::json!({ "value": computes })),
+        ..FaultRule::default()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_being_deleted_is_not_usable_and_create_on_it_is_refused() {
+    let env = Env::start().await;
+    let cli = Cli::signed_in(&env).await;
+    let workspace = workspace_id("ml-workspace");
+    show_instance_as(&env, "ci-alice", "Deleting").await;
+
+    let instances = cli
+        .json(&["compute", "list", "--workspace", &workspace])
+        .await;
+    let alice = instances
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|choice| choice["instance"]["name"] == "ci-alice")
+        .unwrap_or_else(|| panic!("{instances}"));
+    assert_eq!(alice["usable"], false, "{alice}");
+    assert!(alice["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|check| check["id"] == "instanceUsable" && check["status"] == "failed"));
+
+    let output = cli
+        .run(&[
+            "runtime",
+            "create",
+            "--workspace",
+            &workspace,
+            "--name",
+            "rt-gone",
+            "--compute",
+            "ci-alice",
+            "--yes-restart",
+        ])
+        .await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::Conflict.exit_code(),
+        "{}",
+        text(&output)
+    );
+    let error = stderr(&output);
+    assert!(
+        error.contains("A prerequisite is not met: the compute instance can host a runtime")
+            && error.contains("ci-alice is being deleted, so it cannot host a runtime"),
+        "{error}"
+    );
+    // Preflight for that instance says the same, with its own exit code.
+    let output = cli
+        .run(&[
+            "preflight",
+            "--workspace",
+            &workspace,
+            "--compute",
+            "ci-alice",
+        ])
+        .await;
+    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    env.emulator.faults().clear();
+    assert!(cli
+        .json(&["runtime", "list", "--workspace", &workspace])
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+/// A TCP relay to `target` that counts the connections made through it.
+async fn counting_relay(
+    target: String,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = count.clone();
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let target = target.clone();
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    (format!("https://{address}"), count)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_from_an_unknown_ca_is_its_own_error_tried_once_with_clean_json() {
+    let env = Env::start().await;
+    // ARM behind a relay that counts connections, and no CA for it in the cloud configuration:
+    // its certificate is then signed by an issuer pfrm does not trust, as behind a proxy that
+    // inspects HTTPS with its own CA.
+    let arm = url::Url::parse(&env.emulator.ready_info().arm_endpoint).unwrap();
+    let (relay, connections) = counting_relay(format!(
+        "{}:{}",
+        arm.host_str().unwrap(),
+        arm.port().unwrap()
+    ))
+    .await;
+    let mut cloud = serde_json::to_value(env.emulator.ready_info()).unwrap();
+    cloud["armEndpoint"] = serde_json::json!(relay);
+    let object = cloud.as_object_mut().unwrap();
+    object.remove("caCertPath");
+    object.remove("caCertPem");
+    let cli = Cli::signed_in_to(&env, cloud).await;
+    let workspace = workspace_id("ml-workspace");
+
+    connections.store(0, std::sync::atomic::Ordering::SeqCst);
+    let output = cli
+        .run(&["--json", "runtime", "list", "--workspace", &workspace])
+        .await;
+    assert_eq!(code(&output), 12, "{}", text(&output));
+    assert_eq!(
+        code(&output),
+        ErrorCode::Certificate.exit_code(),
+        "{}",
+        text(&output)
+    );
+    assert!(output.stdout.is_empty(), "{}", text(&output));
+    // stderr holds the JSON error and nothing else: no library log lines.
+    let lines: Vec<&str> = std::str::from_utf8(&output.stderr)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", text(&output));
+    let error: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(error["error"]["code"], "certificate");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("the certificate of 127.0.0.1 is not trusted")
+            && message.contains("unknown issuer"),
+        "{message}"
+    );
+    assert!(
+        error["error"]["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("caCertPath"),
+        "{error}"
+    );
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "a refused certificate is not retried"
+    );
+
+    // Asked for, library log lines do reach stderr (PFRM_LOG is honoured).
+    let mut command = cli.command(&["runtime", "list", "--workspace", &workspace]);
+    command.env("PFRM_LOG", "debug");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(code(&output), 12, "{}", text(&output));
+    assert!(stderr(&output).contains("rustls"), "{}", text(&output));
+    assert!(
+        stderr(&output).contains("error: pfrm could not"),
+        "{}",
+        text(&output)
     );
 }

@@ -231,6 +231,66 @@ test('a blocker in the checklist disables Add runtime and says why', async ({ pa
   await page.screenshot({ path: join(SHOTS, 'runtimes-blocked-light.png'), fullPage: true });
 });
 
+test('a blocker that could not be checked keeps Add runtime off, says why, and Check again runs it again', async ({ page, base }) => {
+  await page.goto(`${base}?scenario=permissions-unreadable`);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'pfrm could not tell whether every prerequisite is met' }).waitFor();
+  const role = page.getByTestId('check-dataScientistRole');
+  check((await role.getAttribute('data-status')) === 'unknown', 'the role check could not be made');
+  check(await page.getByTestId('add-runtime').isDisabled(), 'Add runtime must be off while a blocker could not be told');
+  check((await page.getByTestId('add-first-runtime').count()) === 0, 'the empty state must not lead into the wizard either');
+  const reason = page.getByTestId('add-blocked-reason');
+  const text = await reason.textContent();
+  check(
+    text ===
+      'Could not tell: Your permissions could not be read: pfrm could not check your permissions on workspace contoso-ml because management.azure.com could not be reached (the request timed out).',
+    `the reason should say what could not be told and why, was ${text}`,
+  );
+  check((await reason.getAttribute('data-kind')) === 'couldNotTell', 'the reason is a could-not-tell');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-could-not-tell-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('[data-theme="dark"]').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'runtimes-could-not-tell-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.locator('[data-theme="light"]').waitFor();
+  // Checking again beside the reason reads the permissions again; now they can be read.
+  await page.getByTestId('add-check-again').click();
+  await page.getByTestId('preflight-summary').filter({ hasText: 'Every prerequisite is met.' }).waitFor();
+  check(await page.getByTestId('add-runtime').isEnabled(), 'Add runtime is on once every blocker is known to pass');
+  check((await page.getByTestId('add-blocked-reason').count()) === 0, 'no reason is left once nothing blocks');
+});
+
+test('a compute instance being deleted is listed but cannot be chosen', async ({ page, base }) => {
+  await page.goto(`${base}?scenario=instance-deleting`);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('add-first-runtime').click();
+  await page.getByLabel('Runtime name').fill('my-runtime');
+  const doomed = page.getByTestId('instance-ci-alex-old');
+  await doomed.waitFor();
+  check(await doomed.isDisabled(), 'an instance that is being deleted cannot be chosen');
+  const problems = page.getByTestId('wizard-instances').getByTestId('instance-problem');
+  const texts = await problems.allTextContents();
+  check(
+    texts.some((text) => text.includes('ci-alex-old is being deleted, so it cannot host a runtime.')),
+    `the instance should say why it cannot be chosen, said ${texts.join(' | ')}`,
+  );
+  await doomed.click({ force: true }).catch(() => {});
+  check(!(await doomed.isChecked()), 'clicking it does not choose it');
+  check(await page.getByTestId('wizard-next').isDisabled(), 'there is no going on with it');
+  await page.screenshot({ path: join(SHOTS, 'wizard-instance-deleting-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('[data-theme="dark"]').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-instance-deleting-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.locator('[data-theme="light"]').waitFor();
+  // The running instance is still offered.
+  await page.getByTestId('instance-ci-alex').check();
+  await page.getByTestId('wizard-next').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.querySelector('[data-testid="wizard-next"]')?.disabled === false);
+});
+
 test('add-runtime wizard: start an instance, custom environment warning, restart confirmation, create, details, delete', async ({ page, base }) => {
   await page.goto(base);
   await page.getByRole('tab', { name: 'Runtimes' }).click();

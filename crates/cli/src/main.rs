@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pfrm_core::auth::{AccountManager, AccountSummary, DeviceCodePrompt};
+use pfrm_core::log_filter::{log_filter, LogHost, LOG_ENV};
 use pfrm_core::settings::{default_settings_path, resolve_cloud, Settings};
 use pfrm_core::{Error, ErrorCode};
 use tokio_util::sync::CancellationToken;
@@ -54,7 +55,8 @@ Exit codes:
   8    the service refused or failed the request (its message says why)
   9    timed out
   10   configuration or keychain problem
-  11   `pfrm preflight` only: a blocker fails, so a runtime cannot be created yet
+  11   `pfrm preflight` only: a blocker fails or could not be checked, so a runtime cannot be created yet
+  12   a server's certificate is not trusted (unknown issuer, expired, wrong name): not retried; a proxy that inspects HTTPS needs its CA trusted
   20   `pfrm runtime check` and `update` only: an update is available, or runtimes on custom environments still need rebuilding
   21   `pfrm runtime update --all-outdated` only: some updates failed (the summary says which and why)
   70   internal error in pfrm
@@ -109,7 +111,7 @@ enum Command {
         command: workspace::WorkspaceCommand,
     },
     /// Check a workspace and your compute instances against what runtimes need
-    /// (exit code 11 when a blocker fails).
+    /// (exit code 11 when a blocker fails or could not be checked).
     Preflight(workspace::PreflightArgs),
     /// Your compute instances: list, start.
     Compute {
@@ -166,16 +168,13 @@ enum AccountCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Libraries that log raw protocol bytes (D-Bus, HTTP) stay at `warn` whatever PFRM_LOG says:
-    // at trace level they would print request bodies and keychain traffic.
-    let filter = format!(
-        "{},zbus=warn,hyper=warn,hyper_util=warn,reqwest=warn,h2=warn,rustls=warn",
-        std::env::var("PFRM_LOG").unwrap_or_else(|_| "warn".to_owned())
-    );
+    // The app's filter too: protocol libraries capped at `warn`, no library lines by default.
+    let filter = log_filter(LogHost::Cli, std::env::var(LOG_ENV).ok().as_deref());
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(filter)
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(log_filter(LogHost::Cli, None))
+            }),
         )
         .with_ansi(false)
         // Whatever reaches a log line, a token never leaves the process.
@@ -451,6 +450,7 @@ mod tests {
             ErrorCode::PermissionDenied,
             ErrorCode::SignInRequired,
             ErrorCode::Network,
+            ErrorCode::Certificate,
             ErrorCode::Throttled,
             ErrorCode::ServiceUnavailable,
             ErrorCode::Service,

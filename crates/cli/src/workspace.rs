@@ -7,13 +7,15 @@ use pfrm_core::ops::runtimes::{list_my_compute_instances, InstanceChoice};
 use pfrm_core::ops::workspaces::{
     check_workspace, list_workspaces, WorkspaceCheck, DEFAULT_PARALLEL_REQUESTS,
 };
+use pfrm_core::preflight::{BlockKind, BlockingReason};
 use pfrm_core::Error;
 use serde::Serialize;
 
 use crate::context::{Context, WorkspaceOption};
 use crate::output::{print_check, print_json, Table};
 
-/// Exit code of `pfrm preflight` when a blocker fails: creating a runtime cannot work yet.
+/// Exit code of `pfrm preflight` when a blocker fails or could not be evaluated: creating a
+/// runtime cannot work yet, or nobody can tell whether it would.
 pub const PREFLIGHT_BLOCKED_EXIT: u8 = 11;
 
 #[derive(Subcommand)]
@@ -136,6 +138,9 @@ struct PreflightOutput<'a> {
     compute_instances: &'a [InstanceChoice],
     /// Whether `pfrm runtime create` would be refused (the exit code says the same).
     blocked: bool,
+    /// Why: the first failed blocker, else the first that could not be evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocking: Option<BlockingReason>,
 }
 
 /// Runs the checks; returns the process exit code (0, or [`PREFLIGHT_BLOCKED_EXIT`]).
@@ -162,12 +167,17 @@ pub async fn preflight(context: &Context, args: PreflightArgs) -> Result<u8, Err
         ),
         None => None,
     };
-    let blocked = check.report.blocked || chosen.is_some_and(|choice| !choice.usable);
+    // The rules are the core's: the workspace's blockers first, then the chosen instance's.
+    let blocking = check.report.blocking.clone().or_else(|| {
+        chosen.and_then(|choice| pfrm_core::preflight::first_blocking_reason(&choice.checks))
+    });
+    let blocked = blocking.is_some();
     if context.json {
         print_json(&PreflightOutput {
             check: &check,
             compute_instances: &instances,
             blocked,
+            blocking: blocking.clone(),
         })?;
     } else {
         println!(
@@ -207,10 +217,15 @@ pub async fn preflight(context: &Context, args: PreflightArgs) -> Result<u8, Err
             }
         }
         println!();
-        if blocked {
-            println!("Blocked: a runtime cannot be created until the ✗ items are fixed.");
-        } else {
-            println!("Ready: nothing blocks creating a runtime.");
+        match &blocking {
+            Some(reason) if reason.kind == BlockKind::CouldNotTell => println!(
+                "Could not tell: {}. A runtime cannot be created until every required check (?) can be made: run `pfrm preflight` again to check again.",
+                reason.reason
+            ),
+            Some(_) => {
+                println!("Blocked: a runtime cannot be created until the ✗ items are fixed.")
+            }
+            None => println!("Ready: nothing blocks creating a runtime."),
         }
     }
     Ok(if blocked { PREFLIGHT_BLOCKED_EXIT } else { 0 })

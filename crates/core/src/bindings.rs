@@ -56,6 +56,8 @@ pub fn render() -> String {
         crate::preflight::Evidence,
         crate::preflight::FixAction,
         crate::preflight::CheckResult,
+        crate::preflight::BlockKind,
+        crate::preflight::BlockingReason,
         crate::preflight::PreflightReport,
         crate::services::Me,
         crate::services::SessionMode,

@@ -1,6 +1,6 @@
 // Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.
 
-export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission_denied" | "sign_in_required" | "network" | "throttled" | "service_unavailable" | "service" | "cancelled" | "timeout" | "config" | "keychain" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission_denied" | "sign_in_required" | "network" | "certificate" | "throttled" | "service_unavailable" | "service" | "cancelled" | "timeout" | "config" | "keychain" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, remedy?: string, details?: Record<string, unknown>, };
 
@@ -273,7 +273,7 @@ elapsedMs: number, error?: AppError,
  */
 resumed: boolean, };
 
-export type CheckId = "dataScientistRole" | "defaultDatastoreIsBlob" | "dataIsolationOff" | "notHubProject" | "networkIsolation" | "instanceAssignedToYou" | "instanceRunning" | "customAppNameFree" | "publishedPortFree";
+export type CheckId = "dataScientistRole" | "defaultDatastoreIsBlob" | "dataIsolationOff" | "notHubProject" | "networkIsolation" | "instanceAssignedToYou" | "instanceUsable" | "instanceRunning" | "customAppNameFree" | "publishedPortFree";
 
 export type Severity = "blocker" | "warning" | "info";
 
@@ -293,11 +293,27 @@ title: string, evidence: Array<Evidence>,
  */
 remedy?: string, link?: string, fix?: FixAction, };
 
+export type BlockKind = "notMet" | "couldNotTell";
+
+export type BlockingReason = { check: CheckId, kind: BlockKind, 
+/**
+ * The check's title (a statement of what must hold).
+ */
+title: string, 
+/**
+ * `NotMet`: the title. `CouldNotTell`: what could not be read, and why.
+ */
+reason: string, };
+
 export type PreflightReport = { checks: Array<CheckResult>, 
 /**
- * True when any blocker failed: the Create action is disabled.
+ * True when any blocker failed or could not be evaluated: the Create action is disabled.
  */
-blocked: boolean, };
+blocked: boolean, 
+/**
+ * Why it is disabled: the first failed blocker, else the first that could not be told.
+ */
+blocking?: BlockingReason, };
 
 export type Me = { objectId: string, tenantId: string, userName?: string, displayName?: string, };
 

@@ -3,6 +3,7 @@
 // stopped compute instance; runtimes that can be created (with progress events) and deleted.
 // research-ml holds runtimes behind the newest version (see updatesMock.ts).
 import type {
+  BlockingReason,
   CheckResult,
   ComputeInstanceSummary,
   EnvironmentChoice,
@@ -59,11 +60,32 @@ function check(id: CheckResult['id'], title: string, passed: boolean, extra: Par
   return { id, severity: 'blocker', status: passed ? 'passed' : 'failed', title, evidence: [], ...extra };
 }
 
+/** `?scenario=…` of the page test, for answers only some tests want. */
+const scenario = () => new URLSearchParams(window.location.search).get('scenario');
+
+/** With `?scenario=permissions-unreadable`, the first checks of contoso-ml cannot read your permissions. */
+let permissionReads = 0;
+
+const PERMISSIONS_UNREADABLE: CheckResult = {
+  id: 'dataScientistRole',
+  severity: 'blocker',
+  status: 'unknown',
+  title: 'You have the AzureML Data Scientist role (or broader) on the workspace',
+  evidence: [
+    {
+      label: 'Your permissions could not be read',
+      value: 'pfrm could not check your permissions on workspace contoso-ml because management.azure.com could not be reached (the request timed out).',
+    },
+  ],
+  remedy: 'Check again; if it keeps failing, check your sign-in and network.',
+};
+
 function workspaceChecks(name: string): CheckResult[] {
   // locked-ml: you administer access there but lack the role, until you grant it to yourself.
   const locked = name === 'locked-ml' && !iHaveDataScientist(name);
+  const unreadable = name === 'contoso-ml' && scenario() === 'permissions-unreadable' && permissionReads++ === 0;
   return [
-    check('dataScientistRole', 'You have the AzureML Data Scientist role (or broader) on the workspace', !locked, {
+    unreadable ? PERMISSIONS_UNREADABLE : check('dataScientistRole', 'You have the AzureML Data Scientist role (or broader) on the workspace', !locked, {
       evidence: [{ label: 'Missing permissions', value: locked ? 'Microsoft.MachineLearningServices/workspaces/computes/write' : 'none' }],
       ...(locked
         ? {
@@ -80,6 +102,19 @@ function workspaceChecks(name: string): CheckResult[] {
       link: 'https://learn.microsoft.com/azure/machine-learning/prompt-flow/how-to-secure-prompt-flow',
     }),
   ];
+}
+
+/** The core's rule (`PreflightReport::new`): a failed blocker first, else one that could not be told. */
+function blockingOf(checks: CheckResult[]): BlockingReason | undefined {
+  const failed = checks.find((c) => c.severity === 'blocker' && c.status === 'failed');
+  const unknown = checks.find((c) => c.severity === 'blocker' && c.status === 'unknown');
+  if (failed) return { check: failed.id, kind: 'notMet', title: failed.title, reason: failed.title };
+  if (unknown) {
+    const first = unknown.evidence[0];
+    const reason = first ? `${first.label}: ${first.value.replace(/\.$/, '')}` : unknown.title;
+    return { check: unknown.id, kind: 'couldNotTell', title: unknown.title, reason };
+  }
+  return undefined;
 }
 
 function instance(name: string, state: ComputeInstanceSummary['state']): ComputeInstanceSummary {
@@ -114,8 +149,29 @@ interface State {
 
 const state: State = { running: new Set(['ci-alex']), runtimes: [], operations: 0, signedInRegions: new Map() };
 
+/** With `?scenario=instance-deleting`, an instance of yours that is being deleted. */
+function deletingInstance(): InstanceChoice {
+  const summary = { ...instance('ci-alex-old', 'Deleting'), provisioningState: 'Deleting' };
+  return {
+    instance: summary,
+    checks: [
+      check('instanceAssignedToYou', 'The compute instance is assigned to you', true),
+      check('instanceUsable', 'The compute instance can host a runtime (it is not being deleted, failed or unusable)', false, {
+        evidence: [
+          { label: 'State', value: 'Deleting' },
+          { label: 'Provisioning state', value: 'Deleting' },
+        ],
+        remedy: 'ci-alex-old is being deleted, so it cannot host a runtime. Choose another of your instances, or create one.',
+      }),
+    ],
+    runtimeApps: [],
+    usable: false,
+  };
+}
+
 function instances(): InstanceChoice[] {
-  return ['ci-alex', 'ci-alex-gpu'].map((name) => {
+  const extra = scenario() === 'instance-deleting' ? [deletingInstance()] : [];
+  return extra.concat(['ci-alex', 'ci-alex-gpu'].map((name) => {
     const running = state.running.has(name);
     const summary = instance(name, running ? 'Running' : 'Stopped');
     const checks: CheckResult[] = [
@@ -126,7 +182,7 @@ function instances(): InstanceChoice[] {
       }),
     ];
     return { instance: summary, checks, runtimeApps: [], usable: true };
-  });
+  }));
 }
 
 function runtime(name: string, computeInstance: string): RuntimeDetails {
@@ -232,9 +288,10 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       const found = byId(args.workspaceId);
       if (!found) return Promise.reject({ code: 'not_found', message: 'No such workspace.' });
       const checks = workspaceChecks(found.name);
+      const blocking = blockingOf(checks);
       const answer: WorkspaceCheck = {
         workspace: found,
-        report: { checks, blocked: checks.some((c) => c.severity === 'blocker' && c.status === 'failed') },
+        report: { checks, blocked: blocking !== undefined, ...(blocking ? { blocking } : {}) },
       };
       return pause(100).then(() => answer);
     }

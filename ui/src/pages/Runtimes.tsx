@@ -27,7 +27,6 @@ import { PreflightCard } from './runtimes/PreflightCard';
 import { RuntimeList } from './runtimes/RuntimeList';
 import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
 import { AddRuntimeWizard } from './runtimes/AddRuntimeWizard';
-import { blockingReason } from './runtimes/model';
 import { UpdateAllDialog, UpdateAllStatus } from './runtimes/UpdateAll';
 import { useUpdates } from '../updates/UpdatesProvider';
 import { useSession } from '../session/SessionProvider';
@@ -106,9 +105,10 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
 
   const check: Loaded<WorkspaceCheck> | null =
     workspaceId === null ? null : checkOf?.workspaceId === workspaceId ? checkOf.check : { kind: 'loading' };
-  const blocked = check?.kind === 'loaded' ? blockingReason(check.value.report.checks) : null;
+  // The core decides what holds Add runtime back; the page only says it.
+  const blocking = check?.kind === 'loaded' ? (check.value.report.blocking ?? null) : null;
   const checksReady = check?.kind === 'loaded';
-  const canAdd = checksReady && blocked === null;
+  const canAdd = checksReady && !check.value.report.blocked;
 
   function refresh() {
     if (workspaceId === null) return;
@@ -201,10 +201,20 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
                 {addButton(t('rt.list.add'))}
               </div>
             </div>
-            {blocked && (
-              <Text className={styles.reason} data-testid="add-blocked-reason">
-                {t('rt.list.addBlocked', { reason: blocked })}
+            {blocking?.kind === 'notMet' && (
+              <Text className={styles.reason} data-testid="add-blocked-reason" data-kind={blocking.kind}>
+                {t('rt.list.addBlocked', { reason: blocking.reason })}
               </Text>
+            )}
+            {blocking?.kind === 'couldNotTell' && (
+              <div className={styles.row}>
+                <Text className={styles.reason} data-testid="add-blocked-reason" data-kind={blocking.kind}>
+                  {t('rt.list.couldNotTell', { reason: blocking.reason })}
+                </Text>
+                <Button size="small" onClick={() => void loadChecks(workspace.id)} data-testid="add-check-again">
+                  {t('rt.checks.rerun')}
+                </Button>
+              </div>
             )}
             {versionsChecking && !noRuntimes && (
               <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.checking')} data-testid="versions-checking" />

@@ -145,4 +145,33 @@ impl ComputeInstanceSummary {
             (None, None) => false,
         }
     }
+
+    /// Why this instance cannot host a runtime at all (not merely "not running yet"): its state
+    /// or provisioning state is Deleting, a failure, Unusable or Unknown. `None` when it can.
+    pub fn unusable_because(&self) -> Option<String> {
+        let provisioning = self.provisioning_state.as_deref().map(str::trim);
+        let provisioning_is =
+            |value: &str| provisioning.is_some_and(|p| p.eq_ignore_ascii_case(value));
+        let state = self
+            .state_text
+            .clone()
+            .unwrap_or_else(|| format!("{:?}", self.state));
+        use ComputeInstanceState as S;
+        Some(match self.state {
+            S::Deleting => "is being deleted".to_owned(),
+            _ if provisioning_is("Deleting") => {
+                "is being deleted (provisioning state Deleting)".to_owned()
+            }
+            S::CreateFailed | S::SetupFailed | S::UserSetupFailed => {
+                format!("failed (state {state})")
+            }
+            _ if provisioning_is("Failed") => "failed (provisioning state Failed)".to_owned(),
+            S::Unusable => "is unusable, as Azure reports it (state Unusable)".to_owned(),
+            S::Unknown => format!("is in a state pfrm cannot tell ({state})"),
+            _ if provisioning_is("Unknown") => {
+                "is in a state pfrm cannot tell (provisioning state Unknown)".to_owned()
+            }
+            _ => return None,
+        })
+    }
 }

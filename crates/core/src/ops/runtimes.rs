@@ -19,7 +19,10 @@ use crate::model::{
 use crate::naming::validate_runtime_name;
 use crate::ops::workspaces::check_workspace;
 use crate::ops::{JournalEntry, OperationKind, Progress, Stage};
-use crate::preflight::{check_compute_instance, CheckResult, PlannedApp};
+use crate::preflight::{
+    check_compute_instance, first_blocking_reason, BlockKind, BlockingReason, CheckResult,
+    PlannedApp,
+};
 use crate::services::Services;
 
 /// How long operations wait and how often they look.
@@ -352,8 +355,12 @@ async fn prepare_create(
         services.me(),
     );
     let check = check?;
-    if let Some(blocker) = check.report.blocking_reasons().first() {
-        return Err(blocked_by(blocker));
+    if let Some(reason) = &check.report.blocking {
+        let remedy = check
+            .report
+            .get(reason.check)
+            .and_then(|blocker| blocker.remedy.clone());
+        return Err(blocked_by(reason, remedy.as_deref()));
     }
     let instance = ComputeInstanceSummary::from(&compute?);
     let me = me?;
@@ -370,8 +377,12 @@ async fn prepare_create(
         Some(&me.tenant_id),
         planned.as_ref(),
     );
-    if let Some(blocker) = checks.iter().find(|check| check.blocks()) {
-        return Err(blocked_by(blocker));
+    if let Some(reason) = first_blocking_reason(&checks) {
+        let remedy = checks
+            .iter()
+            .find(|check| check.id == reason.check)
+            .and_then(|check| check.remedy.clone());
+        return Err(blocked_by(&reason, remedy.as_deref()));
     }
     if !instance.state.is_running() {
         return Err(Error::new(
@@ -406,19 +417,41 @@ async fn prepare_create(
     Ok(flow)
 }
 
-fn blocked_by(check: &CheckResult) -> Error {
-    let mut error = Error::new(
-        ErrorCode::Conflict,
-        format!("A prerequisite is not met: {}.", check.title.to_lowercase()),
-    )
-    .with_detail(
-        "checkId",
-        serde_json::to_value(check.id).unwrap_or_default(),
-    );
-    if let Some(remedy) = &check.remedy {
-        error = error.with_remedy(remedy.clone());
+/// The refusal of a create that preflight holds back: a prerequisite that is not met, or one that
+/// could not be evaluated (then the reason says what could not be read).
+fn blocked_by(reason: &BlockingReason, remedy: Option<&str>) -> Error {
+    let message = match reason.kind {
+        BlockKind::NotMet => format!(
+            "A prerequisite is not met: {}.",
+            lowercase_first(&reason.title)
+        ),
+        BlockKind::CouldNotTell => format!(
+            "pfrm could not tell whether a prerequisite is met ({}): {}.",
+            lowercase_first(&reason.title),
+            reason.reason
+        ),
+    };
+    let mut error = Error::new(ErrorCode::Conflict, message)
+        .with_detail(
+            "checkId",
+            serde_json::to_value(reason.check).unwrap_or_default(),
+        )
+        .with_detail(
+            "checkStatus",
+            serde_json::to_value(reason.kind).unwrap_or_default(),
+        );
+    if let Some(remedy) = remedy {
+        error = error.with_remedy(remedy.to_owned());
     }
     error
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Polls the runtime (and, while a new custom app is being set up, its compute instance) until

@@ -28,6 +28,8 @@ pub enum CheckId {
     NotHubProject,
     NetworkIsolation,
     InstanceAssignedToYou,
+    /// The instance is not being deleted, failed or unusable: it can host a runtime at all.
+    InstanceUsable,
     InstanceRunning,
     CustomAppNameFree,
     PublishedPortFree,
@@ -128,10 +130,63 @@ impl CheckResult {
         self
     }
 
-    /// Whether this result stops runtime creation.
+    /// Whether this result stops runtime creation: a blocker that failed, or one that could not
+    /// be evaluated (nothing is created on a prerequisite nobody could check).
     pub fn blocks(&self) -> bool {
-        self.severity == Severity::Blocker && self.status == CheckStatus::Failed
+        self.severity == Severity::Blocker && self.status != CheckStatus::Passed
     }
+
+    /// A blocker whose facts could not be read.
+    pub fn could_not_tell(&self) -> bool {
+        self.severity == Severity::Blocker && self.status == CheckStatus::Unknown
+    }
+
+    /// Why this check stops runtime creation, or `None` when it does not.
+    pub fn blocking_reason(&self) -> Option<BlockingReason> {
+        if !self.blocks() {
+            return None;
+        }
+        let could_not_tell = self.could_not_tell();
+        Some(BlockingReason {
+            check: self.id,
+            kind: if could_not_tell {
+                BlockKind::CouldNotTell
+            } else {
+                BlockKind::NotMet
+            },
+            title: self.title.clone(),
+            reason: if could_not_tell {
+                // The first evidence of an unknown check says what could not be read and why.
+                self.evidence
+                    .first()
+                    .map(|item| format!("{}: {}", item.label, item.value.trim_end_matches('.')))
+                    .unwrap_or_else(|| format!("\"{}\" could not be checked", self.title))
+            } else {
+                self.title.clone()
+            },
+        })
+    }
+}
+
+/// Whether a blocker is known to fail, or could not be evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum BlockKind {
+    NotMet,
+    CouldNotTell,
+}
+
+/// Why runtime creation is off: shown beside Add runtime, and given by `runtime create` when it
+/// refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockingReason {
+    pub check: CheckId,
+    pub kind: BlockKind,
+    /// The check's title (a statement of what must hold).
+    pub title: String,
+    /// `NotMet`: the title. `CouldNotTell`: what could not be read, and why.
+    pub reason: String,
 }
 
 /// All the results for one workspace (and, in the wizard, one compute instance).
@@ -139,24 +194,41 @@ impl CheckResult {
 #[serde(rename_all = "camelCase")]
 pub struct PreflightReport {
     pub checks: Vec<CheckResult>,
-    /// True when any blocker failed: the Create action is disabled.
+    /// True when any blocker failed or could not be evaluated: the Create action is disabled.
     pub blocked: bool,
+    /// Why it is disabled: the first failed blocker, else the first that could not be told.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocking: Option<BlockingReason>,
 }
 
 impl PreflightReport {
     pub fn new(checks: Vec<CheckResult>) -> Self {
-        let blocked = checks.iter().any(CheckResult::blocks);
-        PreflightReport { checks, blocked }
+        let blocking = first_blocking_reason(&checks);
+        PreflightReport {
+            blocked: blocking.is_some(),
+            blocking,
+            checks,
+        }
     }
 
     pub fn get(&self, id: CheckId) -> Option<&CheckResult> {
         self.checks.iter().find(|check| check.id == id)
     }
 
-    /// The remedies of the failed blockers, for "why is Create disabled?".
+    /// The blockers that stop creation (failed, or not evaluated), for "why is Create disabled?".
     pub fn blocking_reasons(&self) -> Vec<&CheckResult> {
         self.checks.iter().filter(|check| check.blocks()).collect()
     }
+}
+
+/// A failed blocker says what to fix, so it comes before one that could not be evaluated.
+pub fn first_blocking_reason(checks: &[CheckResult]) -> Option<BlockingReason> {
+    checks
+        .iter()
+        .find(|check| check.blocks() && !check.could_not_tell())
+        .or_else(|| checks.iter().find(|check| check.could_not_tell()))
+        .and_then(CheckResult::blocking_reason)
 }
 
 /// The workspace's default datastore as preflight needs it.
@@ -256,8 +328,11 @@ fn role_check(access: &AccessFacts, workspace: &str) -> CheckResult {
             CheckStatus::Unknown,
             TITLE,
         )
-        .evidence(evidence("Could not read your permissions", reason.clone()))
-        .remedy("Refresh to check again; if it keeps failing, check your sign-in and network."),
+        .evidence(evidence(
+            "Your permissions could not be read",
+            reason.clone(),
+        ))
+        .remedy("Check again; if it keeps failing, check your sign-in and network."),
     }
 }
 
@@ -289,8 +364,8 @@ fn datastore_check(datastore: &Result<Option<DefaultDatastore>, String>) -> Chec
                 "Make a blob datastore the default: in Azure ML studio open Data → Datastores, select workspaceblobstore (or another Azure Blob Storage datastore) and choose \"Set as default\".",
             ),
         Err(reason) => check(CheckStatus::Unknown)
-            .evidence(evidence("Could not read the datastores", reason.clone()))
-            .remedy("Refresh to check again; reading datastores needs at least Reader on the workspace."),
+            .evidence(evidence("The workspace's datastores could not be read", reason.clone()))
+            .remedy("Check again; reading datastores needs at least Reader on the workspace."),
     }
 }
 
@@ -447,30 +522,63 @@ pub fn check_compute_instance(
         .state_text
         .clone()
         .unwrap_or_else(|| format!("{:?}", instance.state));
-    let mut running = CheckResult::new(
-        CheckId::InstanceRunning,
-        Severity::Warning,
-        if instance.state.is_running() {
-            CheckStatus::Passed
-        } else {
+    let unusable = instance.unusable_because();
+    let mut usable = CheckResult::new(
+        CheckId::InstanceUsable,
+        Severity::Blocker,
+        if unusable.is_some() {
             CheckStatus::Failed
-        },
-        "The compute instance is running",
-    )
-    .evidence(evidence("State", state_text));
-    if !instance.state.is_running() {
-        if instance.state.can_start() {
-            running = running.remedy("Start the instance; the runtime is created once it runs.");
-            running.fix = Some(FixAction::StartComputeInstance {
-                name: instance.name.clone(),
-            });
         } else {
-            running = running.remedy(
-                "Wait until the instance is running (or stopped, so it can be started), then check again.",
-            );
-        }
+            CheckStatus::Passed
+        },
+        "The compute instance can host a runtime (it is not being deleted, failed or unusable)",
+    )
+    .evidence(evidence("State", state_text.clone()))
+    .evidence(evidence(
+        "Provisioning state",
+        instance
+            .provisioning_state
+            .clone()
+            .unwrap_or_else(|| "not given".into()),
+    ));
+    if let Some(why) = &unusable {
+        usable = usable
+            .remedy(format!(
+                "{} {why}, so it cannot host a runtime. Choose another of your instances, or create one.",
+                instance.name
+            ))
+            .link(CREATE_COMPUTE_INSTANCE_GUIDE);
     }
-    checks.push(running);
+    checks.push(usable);
+    // Whether an instance that cannot host a runtime at all is running is beside the point: the
+    // check above says what to do, and a second "not met" would only repeat it.
+    if unusable.is_none() {
+        let mut running = CheckResult::new(
+            CheckId::InstanceRunning,
+            Severity::Warning,
+            if instance.state.is_running() {
+                CheckStatus::Passed
+            } else {
+                CheckStatus::Failed
+            },
+            "The compute instance is running",
+        )
+        .evidence(evidence("State", state_text));
+        if !instance.state.is_running() {
+            if instance.state.can_start() {
+                running =
+                    running.remedy("Start the instance; the runtime is created once it runs.");
+                running.fix = Some(FixAction::StartComputeInstance {
+                    name: instance.name.clone(),
+                });
+            } else {
+                running = running.remedy(
+                    "Wait until the instance is running (or stopped, so it can be started), then check again.",
+                );
+            }
+        }
+        checks.push(running);
+    }
 
     if let Some(planned) = planned {
         let taken = instance

@@ -90,9 +90,46 @@ fn unreadable_permissions_are_unknown_not_passed() {
     let role = report.get(CheckId::DataScientistRole).unwrap();
     assert_eq!(role.status, CheckStatus::Unknown);
     assert!(
-        !report.blocked,
-        "unknown is shown, not treated as a failure"
+        report.blocked,
+        "a blocker nobody could evaluate keeps creation off"
     );
+    let blocking = report.blocking.as_ref().unwrap();
+    assert_eq!(blocking.kind, BlockKind::CouldNotTell);
+    assert_eq!(blocking.check, CheckId::DataScientistRole);
+    assert_eq!(
+        blocking.reason,
+        "Your permissions could not be read: timed out"
+    );
+    assert_eq!(report.blocking_reasons().len(), 1);
+}
+
+#[test]
+fn an_unreadable_datastore_keeps_creation_off_and_a_failed_blocker_is_named_first() {
+    let mut facts = healthy();
+    facts.default_datastore = Err("pfrm could not list the datastores (503).".into());
+    let report = check_workspace(&facts);
+    assert!(report.blocked);
+    let blocking = report.blocking.clone().unwrap();
+    assert_eq!(blocking.kind, BlockKind::CouldNotTell);
+    assert_eq!(
+        blocking.reason,
+        "The workspace's datastores could not be read: pfrm could not list the datastores (503)"
+    );
+    // With a definite failure too, the failure is the reason given: it says what to fix.
+    facts.workspace.flags.data_isolation = true;
+    let report = check_workspace(&facts);
+    let blocking = report.blocking.unwrap();
+    assert_eq!(blocking.kind, BlockKind::NotMet);
+    assert_eq!(blocking.check, CheckId::DataIsolationOff);
+    assert_eq!(blocking.reason, "Data isolation is off for the workspace");
+}
+
+#[test]
+fn a_healthy_report_has_no_blocking_reason() {
+    let report = check_workspace(&healthy());
+    assert_eq!(report.blocking, None);
+    let json = serde_json::to_value(&report).unwrap();
+    assert!(json.get("blocking").is_none(), "{json}");
 }
 
 #[test]
@@ -291,4 +328,66 @@ fn report_serialises_with_stable_ids_for_the_ui_and_cli() {
     assert_eq!(json["checks"][2]["severity"], "blocker");
     assert_eq!(json["checks"][2]["status"], "failed");
     assert_eq!(json["checks"][0]["fix"], serde_json::Value::Null);
+}
+
+fn with_states(state: ComputeInstanceState, provisioning: &str) -> Vec<CheckResult> {
+    let mut ci = instance(Some("alice"), state);
+    ci.provisioning_state = Some(provisioning.into());
+    check_compute_instance(&ci, "alice", Some("t"), None)
+}
+
+#[test]
+fn instances_being_deleted_failed_unusable_or_unknown_cannot_host_a_runtime() {
+    let cases = [
+        (
+            ComputeInstanceState::Deleting,
+            "Succeeded",
+            "is being deleted",
+        ),
+        (
+            ComputeInstanceState::Running,
+            "Deleting",
+            "is being deleted",
+        ),
+        (ComputeInstanceState::CreateFailed, "Succeeded", "failed"),
+        (ComputeInstanceState::SetupFailed, "Succeeded", "failed"),
+        (ComputeInstanceState::Running, "Failed", "failed"),
+        (ComputeInstanceState::Unusable, "Succeeded", "unusable"),
+        (ComputeInstanceState::Unknown, "Succeeded", "cannot tell"),
+        (ComputeInstanceState::Running, "Unknown", "cannot tell"),
+    ];
+    for (state, provisioning, words) in cases {
+        let checks = with_states(state, provisioning);
+        let usable = checks
+            .iter()
+            .find(|c| c.id == CheckId::InstanceUsable)
+            .unwrap();
+        assert!(usable.blocks(), "{state:?}/{provisioning}");
+        let remedy = usable.remedy.as_deref().unwrap();
+        assert!(
+            remedy.starts_with("ci-alice ") && remedy.contains(words),
+            "{state:?}/{provisioning}: {remedy}"
+        );
+        let reason = first_blocking_reason(&checks).unwrap();
+        assert_eq!(reason.check, CheckId::InstanceUsable);
+        // No second "not met" saying to wait until it runs, for an instance that won't.
+        assert!(
+            checks.iter().all(|c| c.id != CheckId::InstanceRunning),
+            "{state:?}"
+        );
+    }
+    for state in [
+        ComputeInstanceState::Running,
+        ComputeInstanceState::Stopped,
+        ComputeInstanceState::Starting,
+        ComputeInstanceState::Creating,
+    ] {
+        let checks = with_states(state, "Succeeded");
+        let usable = checks
+            .iter()
+            .find(|c| c.id == CheckId::InstanceUsable)
+            .unwrap();
+        assert_eq!(usable.status, CheckStatus::Passed, "{state:?}");
+        assert!(first_blocking_reason(&checks).is_none(), "{state:?}");
+    }
 }

@@ -50,7 +50,11 @@ export function PreflightCard({
         <>
           <div className={styles.summary}>
             <Text data-testid="preflight-summary" data-blocked={check.value.report.blocked}>
-              {check.value.report.blocked ? t('rt.checks.blocked') : t('rt.checks.allPassed')}
+              {!check.value.report.blocked
+                ? t('rt.checks.allPassed')
+                : check.value.report.blocking?.kind === 'couldNotTell'
+                  ? t('rt.checks.couldNotTell')
+                  : t('rt.checks.blocked')}
             </Text>
             {allPassed && (
               <Link

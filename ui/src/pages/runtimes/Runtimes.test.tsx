@@ -53,6 +53,15 @@ afterEach(() => {
   window.localStorage.clear();
 });
 
+/** The report as the core sends it: `blocking` says why Add runtime is off. */
+function report(roleStatus: CheckResult['status']) {
+  const checks = [{ ...ROLE, status: roleStatus }];
+  if (roleStatus === 'passed') return { checks, blocked: false };
+  const kind = roleStatus === 'failed' ? ('notMet' as const) : ('couldNotTell' as const);
+  const reason = kind === 'notMet' ? ROLE.title : 'Your permissions could not be read: timed out';
+  return { checks, blocked: true, blocking: { check: ROLE.id, kind, title: ROLE.title, reason } };
+}
+
 function backend(roleStatus: CheckResult['status']) {
   const calls: string[] = [];
   mockIPC((command) => {
@@ -61,7 +70,7 @@ function backend(roleStatus: CheckResult['status']) {
       case 'list_workspaces':
         return LISTING;
       case 'check_workspace':
-        return { workspace: LISTING.workspaces[0], report: { checks: [{ ...ROLE, status: roleStatus }], blocked: roleStatus === 'failed' } };
+        return { workspace: LISTING.workspaces[0], report: report(roleStatus) };
       case 'list_runtimes':
         return [];
       case 'check_workspace_versions':
@@ -97,6 +106,19 @@ describe('Runtimes page', () => {
     renderPage();
     await waitFor(() => expect(screen.getByTestId('add-blocked-reason').textContent).toContain('You have the role'));
     expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('keeps Add runtime off when a blocker could not be told, and says so with a way to check again', async () => {
+    const calls = backend('unknown');
+    renderPage();
+    await waitFor(() =>
+      expect(screen.getByTestId('add-blocked-reason').textContent).toBe('Could not tell: Your permissions could not be read: timed out.'),
+    );
+    expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('preflight-summary').textContent).toContain('could not tell');
+    const checks = calls.filter((call) => call === 'check_workspace').length;
+    fireEvent.click(screen.getByTestId('add-check-again'));
+    await waitFor(() => expect(calls.filter((call) => call === 'check_workspace').length).toBe(checks + 1));
   });
 
   it('keeps the wizard on its first step when the name is rejected, showing message and remedy', async () => {

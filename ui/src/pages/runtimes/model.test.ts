@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, OperationSnapshot, WorkspaceSummary } from '../../backend';
+import type { OperationSnapshot, WorkspaceSummary } from '../../backend';
 import {
   EMPTY_CHOICES,
-  blockingReason,
   createRequest,
   isCreateOf,
   matchesWorkspace,
@@ -27,14 +26,6 @@ const WORKSPACE: WorkspaceSummary = {
   flags: { dataIsolation: false, hubProject: false, publicNetworkDisabled: false, privateEndpoint: false, managedNetworkIsolated: false },
 };
 
-const check = (severity: CheckResult['severity'], status: CheckResult['status'], title: string): CheckResult => ({
-  id: 'dataScientistRole',
-  severity,
-  status,
-  title,
-  evidence: [],
-});
-
 describe('workspace filter', () => {
   it('matches every typed word against name, subscription, region and kind, ignoring case', () => {
     expect(matchesWorkspace(WORKSPACE, 'Contoso Production', '')).toBe(true);
@@ -42,13 +33,6 @@ describe('workspace filter', () => {
     expect(matchesWorkspace(WORKSPACE, 'Contoso Production', 'production contoso')).toBe(true);
     expect(matchesWorkspace(WORKSPACE, 'Contoso Production', 'default rg-ml')).toBe(true);
     expect(matchesWorkspace(WORKSPACE, 'Contoso Production', 'contoso westus')).toBe(false);
-  });
-});
-
-describe('blocking reason', () => {
-  it('names the first failed blocker and ignores failed warnings and unknown blockers', () => {
-    expect(blockingReason([check('warning', 'failed', 'w'), check('blocker', 'unknown', 'u')])).toBeNull();
-    expect(blockingReason([check('blocker', 'passed', 'a'), check('blocker', 'failed', 'role'), check('blocker', 'failed', 'b')])).toBe('role');
   });
 });
 

@@ -1,7 +1,6 @@
 // The Runtimes page's logic that does not draw anything: filtering workspaces, the wizard's
 // steps, the requests it sends, and the texts users copy.
 import type {
-  CheckResult,
   CreateRuntimeRequest,
   OperationSnapshot,
   RuntimeStatus,
@@ -62,10 +61,6 @@ export function matchesWorkspace(
 }
 
 /** Why "Add runtime" is off: the first failed blocker's title, or null when nothing blocks. */
-export function blockingReason(checks: CheckResult[]): string | null {
-  const blocker = checks.find((check) => check.severity === 'blocker' && check.status === 'failed');
-  return blocker ? blocker.title : null;
-}
 
 export type WizardStep = 'instance' | 'authenticate' | 'app' | 'restart' | 'create' | 'done';
 export type AppKind = 'new' | 'existing';
