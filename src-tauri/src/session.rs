@@ -191,6 +191,7 @@ impl Session {
         let manager = self.accounts().await?;
         if manager
             .active_account()
+            .await
             .is_some_and(|account| account.signed_in)
         {
             self.connect_account(&manager).await?;
@@ -333,7 +334,7 @@ impl Session {
             let sign_in = if sandbox {
                 None
             } else {
-                Some(self.accounts().await?.status())
+                Some(self.accounts().await?.status().await)
             };
             return Ok(SessionStatus {
                 mode: if sandbox {
@@ -347,7 +348,7 @@ impl Session {
             });
         }
         let manager = self.accounts().await?;
-        let status = manager.status();
+        let status = manager.status().await;
         Ok(SessionStatus {
             mode: SessionMode::SignedOut,
             me: None,

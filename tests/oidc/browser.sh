@@ -4,7 +4,7 @@
 url="$1"; jar=$(mktemp)
 printf 'open %s\n' "$url" >> "$OIDC_LOG"
 for step in 1 2 3 4 5 6 7 8 9 10; do
-  case "$url" in http://localhost*) curl -sS -o /dev/null "$url"; rm -f "$jar"; exit 0;; esac
+  case "$url" in http://localhost*|http://127.0.0.1*|http://\[::1\]*) curl -sS -g -o /dev/null "$url"; rm -f "$jar"; exit 0;; esac
   case "$url" in
     */interaction/*)
       page=$(curl -sS --cacert "$OIDC_CA" -b "$jar" -c "$jar" "$url")

@@ -8,6 +8,7 @@ use std::time::Duration;
 use auth_common::{complete_sign_in_page, Env, ScriptedBrowser, UserAction, ALICE};
 use azure_core::credentials::TokenRequestOptions;
 use pfrm_core::auth::browser::{sign_in_with_browser, BrowserSignInRequest};
+use pfrm_core::auth::discovery::Discovery;
 use pfrm_core::auth::oauth::{Authority, HttpTokenEndpoint, TokenEndpoint};
 use pfrm_core::auth::store::{MemoryStore, TokenVault};
 use pfrm_core::auth::{
@@ -40,7 +41,7 @@ async fn browser_sign_in_yields_an_account_whose_token_arm_accepts() {
     let env = Env::start().await;
     let browser = ScriptedBrowser::new(&env, UserAction::SignIn);
     let (manager, store) = manager(&env, browser.clone());
-    assert_eq!(manager.status().state, SignInState::SignedOut);
+    assert_eq!(manager.status().await.state, SignInState::SignedOut);
 
     let account = manager
         .sign_in_with_browser(None, &CancellationToken::new())
@@ -59,7 +60,10 @@ async fn browser_sign_in_yields_an_account_whose_token_arm_accepts() {
     assert_eq!(query["code_challenge_method"], "S256");
     assert_eq!(query["code_challenge"].len(), 43);
     assert!(query["state"].len() >= 32 && query["nonce"].len() >= 32);
-    assert!(query["redirect_uri"].starts_with("http://localhost:"));
+    // A custom cloud redirects to the loopback literal (RFC 8252 §7.3); the emulator, like
+    // Entra, lists no `prompt_values_supported`, so no `prompt` is sent.
+    assert!(query["redirect_uri"].starts_with("http://127.0.0.1:"));
+    assert!(!query.contains_key("prompt"));
 
     // The refresh token went to the store; the token works against ARM through the pipeline.
     assert_eq!(store.keys().len(), 1);
@@ -86,7 +90,7 @@ async fn browser_sign_in_yields_an_account_whose_token_arm_accepts() {
         .unwrap(),
         (),
     );
-    assert_eq!(again.active_account().unwrap().id, account.id);
+    assert_eq!(again.active_account().await.unwrap().id, account.id);
     let token = again
         .active_credential()
         .unwrap()
@@ -99,8 +103,8 @@ async fn browser_sign_in_yields_an_account_whose_token_arm_accepts() {
     // Sign out removes the keychain entry and the record.
     again.sign_out(&account.id).await.unwrap();
     assert!(store.keys().is_empty());
-    assert!(again.accounts().is_empty());
-    assert_eq!(again.status().state, SignInState::SignedOut);
+    assert!(again.accounts().await.is_empty());
+    assert_eq!(again.status().await.state, SignInState::SignedOut);
 }
 
 #[tokio::test]
@@ -148,8 +152,11 @@ async fn device_code_denied_ends_cleanly() {
         manager.sign_in_with_device_code(None, &show, &cancel),
         denier
     );
-    assert_eq!(result.unwrap_err().code, ErrorCode::Cancelled);
-    assert!(manager.accounts().is_empty());
+    // Declined is its own outcome (exit code 13), not a Ctrl+C (130).
+    let error = result.unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignInDeclined);
+    assert_eq!(error.code.exit_code(), 13);
+    assert!(manager.accounts().await.is_empty());
 }
 
 #[tokio::test]
@@ -236,8 +243,8 @@ async fn revocation_asks_for_sign_in_again_without_looping() {
         1,
         "one refused refresh, then no more requests"
     );
-    assert_eq!(manager.status().state, SignInState::SignInRequired);
-    assert!(!manager.active_account().unwrap().signed_in);
+    assert_eq!(manager.status().await.state, SignInState::SignInRequired);
+    assert!(!manager.active_account().await.unwrap().signed_in);
     assert!(store.keys().is_empty(), "the dead refresh token is dropped");
 
     // Signing in again restores the account in place.
@@ -246,10 +253,10 @@ async fn revocation_asks_for_sign_in_again_without_looping() {
         .await
         .unwrap();
     assert_eq!(again.id, account.id);
-    assert_eq!(manager.status().state, SignInState::SignedIn);
+    assert_eq!(manager.status().await.state, SignInState::SignedIn);
     let credential = manager.credential(&account.id).unwrap();
     assert!(credential.get_token(&[graph.as_str()], None).await.is_ok());
-    assert_eq!(manager.accounts().len(), 1);
+    assert_eq!(manager.accounts().await.len(), 1);
 }
 
 #[tokio::test]
@@ -274,15 +281,15 @@ async fn expired_access_tokens_are_refreshed_transparently() {
     assert!(env.token_requests() - before >= 2);
 }
 
-fn flow_parts(env: &Env) -> (Authority, HttpTokenEndpoint) {
+fn flow_parts(env: &Env) -> (Discovery, HttpTokenEndpoint) {
     let authority = Authority::new(
         env.cloud.authority_host.clone(),
         env.cloud.client_id.clone(),
     )
     .unwrap();
-    let endpoint =
-        HttpTokenEndpoint::new(authority.clone(), identity_http_client(&env.cloud).unwrap());
-    (authority, endpoint)
+    let http = identity_http_client(&env.cloud).unwrap();
+    let endpoint = HttpTokenEndpoint::new(authority.clone(), http.clone());
+    (Discovery::new(authority, http), endpoint)
 }
 
 #[tokio::test]
@@ -318,11 +325,14 @@ async fn cancel_and_timeout_end_the_browser_sign_in() {
 }
 
 #[tokio::test]
-async fn a_forged_state_is_rejected() {
+async fn a_forged_state_is_ignored_and_never_redeemed() {
     let env = Env::start().await;
     let (authority, endpoint) = flow_parts(&env);
     let forger = ScriptedBrowser::new(&env, UserAction::ForgeState);
-    let request = BrowserSignInRequest::new(env.tenant(), vec![arm_scope(&env)]);
+    let mut request = BrowserSignInRequest::new(env.tenant(), vec![arm_scope(&env)]);
+    // A forged redirect does not end the sign-in (any local process could send one): it goes on
+    // waiting for the real one, here until its time is up.
+    request.timeout = Duration::from_secs(3);
     let before = env.token_requests();
     let error = sign_in_with_browser(
         &authority,
@@ -333,7 +343,7 @@ async fn a_forged_state_is_rejected() {
     )
     .await
     .unwrap_err();
-    assert_eq!(error.code, ErrorCode::PermissionDenied);
+    assert_eq!(error.code, ErrorCode::Timeout);
     assert_eq!(env.token_requests(), before, "no code was redeemed");
 }
 
@@ -359,7 +369,7 @@ async fn codes_cannot_be_replayed_or_redeemed_for_another_redirect() {
         .unwrap()
         .1
         .into_owned();
-    let redirect_uri = format!("http://localhost:{}", redirect.port().unwrap());
+    let redirect_uri = format!("http://127.0.0.1:{}", redirect.port().unwrap());
     let scopes = vec![arm_scope(&env)];
     // Replay: the verifier is unknown to an attacker anyway, but even a correct-looking request fails.
     let replay = endpoint
@@ -379,10 +389,10 @@ async fn codes_cannot_be_replayed_or_redeemed_for_another_redirect() {
         let pkce = pfrm_core::auth::pkce::Pkce::generate();
         (pkce.verifier.clone(), pkce.challenge.clone())
     };
-    let mut authorize = authority.authorize_url(&env.tenant());
+    let mut authorize = authority.authority().authorize_url(&env.tenant());
     authorize
         .query_pairs_mut()
-        .append_pair("client_id", &authority.client_id)
+        .append_pair("client_id", &authority.authority().client_id)
         .append_pair("response_type", "code")
         .append_pair("redirect_uri", "http://localhost:1/")
         .append_pair(
@@ -483,10 +493,10 @@ async fn several_accounts_switching_and_signing_out_one() {
         .await
         .unwrap();
     assert_ne!(alice.id, carol.id);
-    let accounts = manager.accounts();
+    let accounts = manager.accounts().await;
     assert_eq!(accounts.len(), 2);
     assert_eq!(
-        manager.active_account().unwrap().id,
+        manager.active_account().await.unwrap().id,
         carol.id,
         "the newest sign-in is active"
     );
@@ -523,8 +533,8 @@ async fn several_accounts_switching_and_signing_out_one() {
 
     // Signing out Carol keeps Alice signed in and active, with only her entry in the keychain.
     manager.sign_out(&carol.id).await.unwrap();
-    assert_eq!(manager.accounts().len(), 1);
-    assert_eq!(manager.active_account().unwrap().id, alice.id);
+    assert_eq!(manager.accounts().await.len(), 1);
+    assert_eq!(manager.active_account().await.unwrap().id, alice.id);
     assert_eq!(store.keys().len(), 1);
     assert!(store.keys()[0].ends_with(&alice.id));
 }

@@ -82,8 +82,8 @@ async fn tokens_never_reach_logs_files_or_debug_output() {
 
     let debug_forms = format!(
         "{manager:?}\n{credential:?}\n{:?}\n{}\n{:?}",
-        manager.status(),
-        serde_json::to_string(&manager.status()).unwrap(),
+        manager.status().await,
+        serde_json::to_string(&manager.status().await).unwrap(),
         manager.user_credential(&account.id)
     );
     manager.sign_out(&account.id).await.unwrap();

@@ -5,136 +5,19 @@
 //! Needs `node`, `npm`, `openssl` and `curl`. Without node it skips with a reason, unless
 //! `PFRM_REQUIRE_OIDC` is set, in which case it fails.
 
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod auth_oidc_common;
+
+use std::process::Command;
 use std::sync::Arc;
 
+use auth_oidc_common::{oidc_dir, OidcServer};
 use azure_core::credentials::TokenRequestOptions;
 use pfrm_core::auth::browser::SystemBrowser;
 use pfrm_core::auth::oauth::{Authority, HttpTokenEndpoint, TokenEndpoint};
 use pfrm_core::auth::store::{MemoryStore, TokenVault};
 use pfrm_core::auth::{identity_http_client, AccountManager, DeviceCodePrompt, SignInMethod};
-use pfrm_core::cloud::CloudConfig;
 use pfrm_core::http::TokenRefreshHint;
 use tokio_util::sync::CancellationToken;
-
-const CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
-const API_AUDIENCE: &str = "api://pfrm-arm";
-
-fn oidc_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("oidc")
-}
-
-fn have(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn run(command: &mut Command) {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// A CA and a server certificate for 127.0.0.1, made with openssl.
-fn make_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    let ca = dir.join("ca.pem");
-    let ca_key = dir.join("ca.key");
-    let cert = dir.join("cert.pem");
-    let key = dir.join("key.pem");
-    let csr = dir.join("req.csr");
-    let ext = dir.join("ext.cnf");
-    std::fs::write(
-        &ext,
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-    ];
-    run(Command::new("openssl")
-        .args(["req", "-x509"])
-        .args(ec)
-        .arg("-keyout")
-        .arg(&ca_key)
-        .arg("-out")
-        .arg(&ca)
-        .args(["-days", "2", "-subj", "/CN=pfrm conformance CA"])
-        .args(["-addext", "basicConstraints=critical,CA:TRUE"]));
-    run(Command::new("openssl")
-        .arg("req")
-        .args(ec)
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&csr)
-        .args(["-subj", "/CN=127.0.0.1"]));
-    run(Command::new("openssl")
-        .args(["x509", "-req", "-in"])
-        .arg(&csr)
-        .arg("-CA")
-        .arg(&ca)
-        .arg("-CAkey")
-        .arg(&ca_key)
-        .args(["-CAcreateserial", "-days", "2", "-out"])
-        .arg(&cert)
-        .arg("-extfile")
-        .arg(&ext));
-    (ca, cert, key)
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_server(cert: &Path, key: &Path, log: &Path) -> (Server, String) {
-    let mut child = Command::new("node")
-        .arg("server.mjs")
-        .current_dir(oidc_dir())
-        .env("OIDC_CERT", cert)
-        .env("OIDC_KEY", key)
-        .env("OIDC_CLIENT_ID", CLIENT_ID)
-        .env("OIDC_API_SCOPE", format!("{API_AUDIENCE}/.default"))
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .expect("node starts");
-    // The first line says where it listens; the rest (oidc-provider's notices) is drained so
-    // that the server never writes into a closed pipe.
-    let stdout = child.stdout.take().unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = sender.send(line);
-        }
-    });
-    let line = receiver
-        .recv_timeout(std::time::Duration::from_secs(30))
-        .expect("the server says where it listens");
-    let ready: serde_json::Value =
-        serde_json::from_str(&line).unwrap_or_else(|_| panic!("no ready line: {line:?}"));
-    (Server(child), ready["issuer"].as_str().unwrap().to_owned())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(
@@ -142,42 +25,20 @@ fn start_server(cert: &Path, key: &Path, log: &Path) -> (Server, String) {
     ignore = "the scripted browser (a shell script) is reached through xdg-open, the only opener that honours $BROWSER"
 )]
 async fn browser_device_code_and_refresh_work_against_oidc_provider() {
-    if !have("node") || !have("npm") {
-        if std::env::var_os("PFRM_REQUIRE_OIDC").is_some() {
-            panic!("PFRM_REQUIRE_OIDC is set but node/npm are missing");
-        }
-        eprintln!("SKIPPED: node and npm are needed for the oidc-provider conformance test");
+    if !auth_oidc_common::available() {
         return;
     }
-    if !oidc_dir().join("node_modules/oidc-provider").exists() {
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(oidc_dir()));
-    }
+    // Registered like a client following RFC 8252 §7.3 (the loopback literal only), with no
+    // `select_account` among the server's `prompt_values_supported`.
+    let server = OidcServer::start(&[("OIDC_REDIRECT_URIS", "http://127.0.0.1")]);
+    let cloud = server.cloud();
     let dir = tempfile::tempdir().unwrap();
-    let (ca, cert, key) = make_certificates(dir.path());
-    let (_server, issuer) = start_server(&cert, &key, &dir.path().join("server.log"));
-
-    let cloud = CloudConfig::from_custom_json(
-        &serde_json::json!({
-            "name": "oidc-conformance",
-            "authorityHost": issuer,
-            "tenantId": "organizations",
-            "armEndpoint": "https://127.0.0.1:9/",
-            "armAudience": API_AUDIENCE,
-            "caCertPath": ca,
-            "clientId": CLIENT_ID,
-        })
-        .to_string(),
-    )
-    .unwrap();
 
     // The system browser path: xdg-open → $BROWSER (a curl script driving the server's pages).
-    let log = dir.path().join("browser.log");
-    std::env::set_var("BROWSER", oidc_dir().join("browser.sh"));
-    std::env::set_var("OIDC_CA", &ca);
-    std::env::set_var("OIDC_USER", "alice@example.test");
-    std::env::set_var("OIDC_LOG", &log);
+    let log = server.browser_log();
+    for (key, value) in server.browser_env("alice@example.test") {
+        std::env::set_var(key, value);
+    }
     std::env::remove_var("XDG_CURRENT_DESKTOP");
     std::env::remove_var("DISPLAY");
 
@@ -198,9 +59,16 @@ async fn browser_device_code_and_refresh_work_against_oidc_provider() {
         alice.display_name.as_deref(),
         Some("User alice@example.test")
     );
-    assert!(std::fs::read_to_string(&log)
-        .unwrap()
-        .contains("code_challenge_method=S256"));
+    let opened = std::fs::read_to_string(&log).unwrap();
+    assert!(opened.contains("code_challenge_method=S256"));
+    assert!(
+        opened.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A"),
+        "{opened}"
+    );
+    assert!(
+        !opened.contains("prompt="),
+        "a prompt the server does not list: {opened}"
+    );
     let key = store.keys()[0].clone();
     let first_refresh_token = store.raw(&key).unwrap();
 
@@ -240,7 +108,7 @@ async fn browser_device_code_and_refresh_work_against_oidc_provider() {
     assert_eq!(replay.unwrap_err().oauth_code(), Some("invalid_grant"));
 
     // Device code: the prompt goes to a "second device" that enters the code and signs in as Bob.
-    let device_ca = ca.clone();
+    let device_ca = server.ca.clone();
     let on_prompt = move |prompt: DeviceCodePrompt| {
         let ca = device_ca.clone();
         std::thread::spawn(move || {
@@ -260,7 +128,7 @@ async fn browser_device_code_and_refresh_work_against_oidc_provider() {
         .unwrap();
     assert_eq!(bob.username, "bob@example.test");
     assert_eq!(bob.method, SignInMethod::DeviceCode);
-    assert_eq!(manager.accounts().len(), 2);
+    assert_eq!(manager.accounts().await.len(), 2);
     let token = manager
         .credential(&bob.id)
         .unwrap()

@@ -57,6 +57,8 @@ Exit codes:
   10   configuration or keychain problem
   11   `pfrm preflight` only: a blocker fails or could not be checked, so a runtime cannot be created yet
   12   a server's certificate is not trusted (unknown issuer, expired, wrong name): not retried; a proxy that inspects HTTPS needs its CA trusted
+  13   sign-in declined: the request was turned down on the sign-in or device code page
+  14   sign-in rejected: pfrm refused the sign-in service's answer (a forged or foreign identity token); nothing was saved
   20   `pfrm runtime check` and `update` only: an update is available, or runtimes on custom environments still need rebuilding
   21   `pfrm runtime update --all-outdated` only: some updates failed (the summary says which and why)
   70   internal error in pfrm
@@ -268,7 +270,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         }
         Command::Logout { account, all } => {
             let ids: Vec<String> = if all {
-                manager.accounts().into_iter().map(|a| a.id).collect()
+                manager.accounts().await.into_iter().map(|a| a.id).collect()
             } else {
                 vec![match account {
                     Some(id) => id,
@@ -290,7 +292,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         }
         Command::Account { command } => match command {
             AccountCommand::List => {
-                let accounts = manager.accounts();
+                let accounts = manager.accounts().await;
                 if json {
                     println!("{}", to_json(&accounts)?);
                 } else if accounts.is_empty() {
@@ -319,6 +321,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
                 };
                 let account = manager
                     .accounts()
+                    .await
                     .into_iter()
                     .find(|a| a.id == id)
                     .ok_or_else(|| {
@@ -386,7 +389,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
 }
 
 fn active_id(manager: &AccountManager) -> Result<String, Error> {
-    manager.active_account().map(|a| a.id).ok_or_else(|| {
+    manager.active_account_id().ok_or_else(|| {
         Error::new(ErrorCode::SignInRequired, "No one is signed in.")
             .with_remedy("Run `pfrm login`.")
     })
@@ -429,10 +432,10 @@ fn show_device_code(prompt: &DeviceCodePrompt, json: bool) {
         eprintln!("{}", serde_json::json!({ "deviceCode": prompt }));
     } else {
         eprintln!(
-            "To sign in, open {} and enter the code {} (valid for {} minutes).",
+            "To sign in, open {} and enter the code {} (valid for {}).",
             prompt.verification_uri,
             prompt.user_code,
-            prompt.expires_in_seconds / 60
+            prompt.lifetime_text()
         );
     }
 }
@@ -455,6 +458,8 @@ mod tests {
             ErrorCode::ServiceUnavailable,
             ErrorCode::Service,
             ErrorCode::Cancelled,
+            ErrorCode::SignInDeclined,
+            ErrorCode::SignInRejected,
             ErrorCode::Timeout,
             ErrorCode::Config,
             ErrorCode::Keychain,

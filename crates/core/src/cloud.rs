@@ -74,6 +74,10 @@ pub struct CloudConfig {
     /// An extra CA certificate (PEM) trusted for this cloud's hosts only. Never set for the
     /// built-in clouds.
     pub extra_ca_pem: Option<String>,
+    /// Host of the browser sign-in's loopback redirect URI, as the client registration has it:
+    /// `localhost` for Entra's public clients, `127.0.0.1` (RFC 8252 §7.3) by default for a
+    /// custom cloud, whose file may say `localhost`, `127.0.0.1` or `[::1]` (`redirectHost`).
+    pub redirect_host: String,
 }
 
 fn url(text: &str) -> Url {
@@ -99,6 +103,7 @@ impl CloudConfig {
             instances_domain: "instances.azureml.ms".into(),
             studio_url: url("https://ml.azure.com"),
             extra_ca_pem: None,
+            redirect_host: "localhost".into(),
         }
     }
 
@@ -307,6 +312,8 @@ struct CustomCloudFile {
     ca_cert_path: Option<String>,
     #[serde(default)]
     client_id: Option<String>,
+    #[serde(default)]
+    redirect_host: Option<String>,
 }
 
 fn parse_endpoint(field: &str, text: &str) -> Result<Url> {
@@ -430,7 +437,18 @@ impl CustomCloudFile {
             }
             None => public.instances_domain.clone(),
         };
+        let redirect_host = match self.redirect_host.as_deref() {
+            None => "127.0.0.1".to_owned(),
+            Some(host @ ("localhost" | "127.0.0.1" | "[::1]")) => host.to_owned(),
+            Some(other) => {
+                return Err(config_field_error(
+                    "redirectHost",
+                    format!("must be localhost, 127.0.0.1 or [::1] (got '{other}'): the sign-in redirect only ever goes to this computer"),
+                ))
+            }
+        };
         Ok(CloudConfig {
+            redirect_host,
             name: self.name.unwrap_or_else(|| "Custom".into()),
             kind: CloudKind::Custom,
             authority_host: parse_endpoint("authorityHost", &self.authority_host)?,
@@ -582,6 +600,24 @@ mod tests {
         let error = CloudConfig::from_custom_file(&path).unwrap_err();
         assert_eq!(error.code, ErrorCode::Config);
         assert!(error.message.contains("larger than"), "{}", error.message);
+    }
+
+    #[test]
+    fn the_redirect_host_is_localhost_for_entra_and_the_loopback_literal_for_custom_clouds() {
+        assert_eq!(CloudConfig::public().redirect_host, "localhost");
+        assert_eq!(CloudConfig::china().redirect_host, "localhost");
+        let base = r#""authorityHost":"https://127.0.0.1:1","armEndpoint":"https://127.0.0.1:2""#;
+        let custom = CloudConfig::from_custom_json(&format!("{{{base}}}")).unwrap();
+        assert_eq!(custom.redirect_host, "127.0.0.1");
+        let chosen =
+            CloudConfig::from_custom_json(&format!(r#"{{{base},"redirectHost":"localhost"}}"#))
+                .unwrap();
+        assert_eq!(chosen.redirect_host, "localhost");
+        let error =
+            CloudConfig::from_custom_json(&format!(r#"{{{base},"redirectHost":"example.test"}}"#))
+                .unwrap_err();
+        assert_eq!(error.code, ErrorCode::Config);
+        assert!(error.message.contains("redirectHost"), "{}", error.message);
     }
 
     #[test]

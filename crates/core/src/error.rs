@@ -36,6 +36,11 @@ pub enum ErrorCode {
     Service,
     /// The user cancelled the operation.
     Cancelled,
+    /// The user (or the sign-in service on their behalf) declined the sign-in request.
+    SignInDeclined,
+    /// pfrm refused a sign-in answer that failed a check (identity token signature, issuer,
+    /// audience, lifetime or nonce; the redirect's issuer). Nothing was saved.
+    SignInRejected,
     /// The operation did not finish in the time allowed.
     Timeout,
     /// A configuration or settings file could not be read or written.
@@ -61,6 +66,8 @@ impl ErrorCode {
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::Service => "service",
             ErrorCode::Cancelled => "cancelled",
+            ErrorCode::SignInDeclined => "sign_in_declined",
+            ErrorCode::SignInRejected => "sign_in_rejected",
             ErrorCode::Timeout => "timeout",
             ErrorCode::Config => "config",
             ErrorCode::Keychain => "keychain",
@@ -87,6 +94,8 @@ impl ErrorCode {
             ErrorCode::Network | ErrorCode::Throttled | ErrorCode::ServiceUnavailable => 7,
             ErrorCode::Service => 8,
             ErrorCode::Cancelled => 130,
+            ErrorCode::SignInDeclined => 13,
+            ErrorCode::SignInRejected => 14,
             ErrorCode::Timeout => 9,
             ErrorCode::Config | ErrorCode::Keychain => 10,
             ErrorCode::Certificate => 12,
@@ -219,6 +228,8 @@ mod tests {
             (ErrorCode::ServiceUnavailable, "service_unavailable"),
             (ErrorCode::Service, "service"),
             (ErrorCode::Cancelled, "cancelled"),
+            (ErrorCode::SignInDeclined, "sign_in_declined"),
+            (ErrorCode::SignInRejected, "sign_in_rejected"),
             (ErrorCode::Timeout, "timeout"),
             (ErrorCode::Config, "config"),
             (ErrorCode::Keychain, "keychain"),

@@ -64,6 +64,8 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'service_unavailable',
   'service',
   'cancelled',
+  'sign_in_declined',
+  'sign_in_rejected',
   'timeout',
   'config',
   'keychain',

@@ -95,7 +95,9 @@ export function DeviceCodeDialog({ prompt, onCancel }: { prompt?: DeviceCodeProm
                   </div>
                 </Field>
                 <Caption1>
-                  {t('session.deviceCode.expires', { minutes: Math.max(1, Math.round(Number(prompt.expiresInSeconds) / 60)) })}
+                  {Number(prompt.expiresInSeconds) < 120
+                    ? t('session.deviceCode.expiresSeconds', { seconds: Number(prompt.expiresInSeconds) })
+                    : t('session.deviceCode.expires', { minutes: Math.round(Number(prompt.expiresInSeconds) / 60) })}
                 </Caption1>
                 <Spinner size="tiny" labelPosition="after" label={t('session.deviceCode.waiting')} />
               </>

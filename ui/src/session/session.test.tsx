@@ -130,7 +130,7 @@ describe('session provider', () => {
     fireEvent.click(await screen.findByTestId('sign-in-deviceCode'));
     expect((await screen.findByTestId('device-code-code')).textContent).toBe('ABCD-1234');
     expect(screen.getByTestId('device-code-url').textContent).toBe('https://login.example/device');
-    expect(screen.getByText('The code works for 15 minutes.')).toBeTruthy();
+    expect(screen.getByText('The code works for about 15 minutes.')).toBeTruthy();
     fireEvent.click(screen.getByTestId('device-code-cancel'));
     await waitFor(() => expect(screen.queryByTestId('device-code-dialog')).toBeNull());
     expect(calls).toContain('cancel_sign_in');

@@ -16,7 +16,9 @@ use ts_rs::TS;
 use super::azure_cli::CachedAzureCliCredential;
 use super::browser::{sign_in_with_browser, BrowserLauncher, BrowserSignInRequest, SystemBrowser};
 use super::device_code::{sign_in_with_device_code, DeviceCodePrompt};
+use super::discovery::Discovery;
 use super::oauth::{Authority, HttpTokenEndpoint, IdTokenClaims, TokenEndpoint, TokenSet};
+use super::refresh_lock::RefreshLock;
 use super::session::{InteractiveReauth, SessionState, UserCredential};
 use super::store::TokenVault;
 use crate::cloud::CloudConfig;
@@ -89,9 +91,10 @@ pub struct TenantSummary {
 /// Interactive re-authentication through the browser (claims challenges).
 #[derive(Debug)]
 struct BrowserReauth {
-    authority: Authority,
+    discovery: Arc<Discovery>,
     endpoint: Arc<dyn TokenEndpoint>,
     launcher: Arc<dyn BrowserLauncher>,
+    redirect_host: String,
 }
 
 #[async_trait]
@@ -107,8 +110,9 @@ impl InteractiveReauth for BrowserReauth {
         let mut request = BrowserSignInRequest::new(tenant, scopes.to_vec());
         request.login_hint = login_hint.map(str::to_owned);
         request.claims = Some(claims.to_owned());
+        request.redirect_host = self.redirect_host.clone();
         sign_in_with_browser(
-            &self.authority,
+            &self.discovery,
             self.endpoint.as_ref(),
             self.launcher.as_ref(),
             &request,
@@ -126,8 +130,9 @@ enum LiveCredential {
 /// The accounts of one cloud. See the module docs.
 pub struct AccountManager {
     cloud: CloudConfig,
-    authority: Authority,
+    discovery: Arc<Discovery>,
     endpoint: Arc<dyn TokenEndpoint>,
+    refresh_lock: RefreshLock,
     launcher: Arc<dyn BrowserLauncher>,
     vault: TokenVault,
     settings_path: PathBuf,
@@ -157,12 +162,20 @@ impl AccountManager {
         let authority = Authority::new(cloud.authority_host.clone(), cloud.client_id.clone())?;
         let http = super::identity_http_client(&cloud)?;
         let endpoint: Arc<dyn TokenEndpoint> =
-            Arc::new(HttpTokenEndpoint::new(authority.clone(), http));
+            Arc::new(HttpTokenEndpoint::new(authority.clone(), http.clone()));
+        let discovery = Arc::new(Discovery::new(authority, http));
         let loaded = Settings::load(&settings_path);
+        // The app and every command using these settings share their refresh tokens, so they
+        // share the refresh lock too.
+        let refresh_lock = match settings_path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => RefreshLock::in_dir(dir),
+            _ => RefreshLock::in_dir(std::path::Path::new(".")),
+        };
         Ok(AccountManager {
             cloud,
-            authority,
+            discovery,
             endpoint,
+            refresh_lock,
             launcher,
             vault,
             settings_path,
@@ -222,9 +235,10 @@ impl AccountManager {
 
     fn reauth(&self) -> Arc<dyn InteractiveReauth> {
         Arc::new(BrowserReauth {
-            authority: self.authority.clone(),
+            discovery: self.discovery.clone(),
             endpoint: self.endpoint.clone(),
             launcher: self.launcher.clone(),
+            redirect_host: self.cloud.redirect_host.clone(),
         })
     }
 
@@ -238,9 +252,10 @@ impl AccountManager {
             .map(str::to_owned)
             .unwrap_or_else(|| self.default_tenant());
         let scopes = self.sign_in_scopes();
-        let request = BrowserSignInRequest::new(tenant.clone(), scopes.clone());
+        let mut request = BrowserSignInRequest::new(tenant.clone(), scopes.clone());
+        request.redirect_host = self.cloud.redirect_host.clone();
         let tokens = sign_in_with_browser(
-            &self.authority,
+            &self.discovery,
             self.endpoint.as_ref(),
             self.launcher.as_ref(),
             &request,
@@ -262,9 +277,15 @@ impl AccountManager {
             .map(str::to_owned)
             .unwrap_or_else(|| self.default_tenant());
         let scopes = self.sign_in_scopes();
-        let tokens =
-            sign_in_with_device_code(self.endpoint.as_ref(), &tenant, &scopes, on_prompt, cancel)
-                .await?;
+        let tokens = sign_in_with_device_code(
+            &self.discovery,
+            self.endpoint.as_ref(),
+            &tenant,
+            &scopes,
+            on_prompt,
+            cancel,
+        )
+        .await?;
         self.finish_interactive(tokens, &tenant, SignInMethod::DeviceCode, &scopes)
             .await
     }
@@ -337,11 +358,11 @@ impl AccountManager {
         method: SignInMethod,
         scopes: &[String],
     ) -> Result<AccountSummary, Error> {
+        // Only the claims of an ID token the flow validated say who signed in.
         let claims = tokens
             .id_token
             .clone()
-            .or_else(|| IdTokenClaims::from_jwt(tokens.access_token.expose()))
-            .unwrap_or_default();
+            .ok_or_else(|| super::id_token::rejected("was not validated", "not_validated"))?;
         let record = self.record_from_claims(&claims, requested_tenant, method)?;
         let id = record.id.clone();
         let credential = UserCredential::new(
@@ -351,7 +372,8 @@ impl AccountManager {
             self.endpoint.clone(),
             self.vault.clone(),
             Some(self.reauth()),
-        );
+        )
+        .with_refresh_lock(self.refresh_lock.clone());
         credential.accept_sign_in(tokens, scopes).await?;
         self.live
             .lock()
@@ -408,11 +430,12 @@ impl AccountManager {
             .then_some(active)
     }
 
-    fn summary_of(&self, record: &AccountRecord, active: Option<&str>) -> AccountSummary {
-        let signed_in = match self.live.lock().unwrap().get(&record.id) {
-            Some(LiveCredential::User(credential)) => credential.state() == SessionState::Active,
-            _ => true,
-        };
+    fn summary_of(
+        &self,
+        record: &AccountRecord,
+        active: Option<&str>,
+        signed_in: bool,
+    ) -> AccountSummary {
         AccountSummary {
             id: record.id.clone(),
             username: record.username.clone(),
@@ -426,26 +449,59 @@ impl AccountManager {
         }
     }
 
+    /// The summary right after a change made by this process (its sign-in state as this
+    /// process knows it).
     fn summary(&self, id: &str) -> Result<AccountSummary, Error> {
         let record = self.record(id)?;
-        Ok(self.summary_of(&record, self.active_id().as_deref()))
+        let signed_in = match self.live.lock().unwrap().get(id) {
+            Some(LiveCredential::User(credential)) => credential.state() == SessionState::Active,
+            _ => true,
+        };
+        Ok(self.summary_of(&record, self.active_id().as_deref(), signed_in))
     }
 
-    /// The accounts of this cloud, the active one marked.
-    pub fn accounts(&self) -> Vec<AccountSummary> {
+    /// Whether the account can still get tokens without the user: for browser and device code
+    /// sign-ins, a refresh token must be in the keychain now (it may have been removed by another
+    /// process, by the user, or never saved: a memory-only sign-in of a process that has ended).
+    async fn has_usable_credential(&self, record: &AccountRecord) -> bool {
+        if record.method == SignInMethod::AzureCli {
+            return true;
+        }
+        let live_state = match self.live.lock().unwrap().get(&record.id) {
+            Some(LiveCredential::User(credential)) => Some(credential.state()),
+            _ => None,
+        };
+        if live_state == Some(SessionState::SignInRequired) {
+            return false;
+        }
+        matches!(
+            self.vault.get_stored(&self.vault_key(&record.id)).await,
+            Ok(Some(_))
+        )
+    }
+
+    /// The accounts of this cloud, the active one marked, each with whether its sign-in is usable.
+    pub async fn accounts(&self) -> Vec<AccountSummary> {
         let active = self.active_id();
-        self.records()
-            .iter()
-            .map(|r| self.summary_of(r, active.as_deref()))
-            .collect()
+        let mut accounts = Vec::new();
+        for record in self.records() {
+            let signed_in = self.has_usable_credential(&record).await;
+            accounts.push(self.summary_of(&record, active.as_deref(), signed_in));
+        }
+        accounts
     }
 
-    pub fn active_account(&self) -> Option<AccountSummary> {
-        self.accounts().into_iter().find(|a| a.is_active)
+    /// The active account's id, without checking its sign-in.
+    pub fn active_account_id(&self) -> Option<String> {
+        self.active_id()
     }
 
-    pub fn status(&self) -> SignInStatus {
-        let accounts = self.accounts();
+    pub async fn active_account(&self) -> Option<AccountSummary> {
+        self.accounts().await.into_iter().find(|a| a.is_active)
+    }
+
+    pub async fn status(&self) -> SignInStatus {
+        let accounts = self.accounts().await;
         let active_account = accounts.iter().find(|a| a.is_active).cloned();
         let state = match &active_account {
             None => SignInState::SignedOut,
@@ -477,16 +533,17 @@ impl AccountManager {
                         Some(record.tenant_id.clone()).filter(|t| !t.is_empty()),
                     )?))
                 }
-                SignInMethod::Browser | SignInMethod::DeviceCode => {
-                    LiveCredential::User(UserCredential::new(
+                SignInMethod::Browser | SignInMethod::DeviceCode => LiveCredential::User(
+                    UserCredential::new(
                         self.vault_key(&record.id),
                         Some(record.username.clone()),
                         record.tenant_id.clone(),
                         self.endpoint.clone(),
                         self.vault.clone(),
                         Some(self.reauth()),
-                    ))
-                }
+                    )
+                    .with_refresh_lock(self.refresh_lock.clone()),
+                ),
             };
             live.insert(record.id.clone(), credential);
         }

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+use super::discovery::Discovery;
+use super::id_token::{self, Expected};
 use super::oauth::{TokenEndpoint, TokenError, TokenSet};
 use crate::error::{Error, ErrorCode};
 
@@ -28,9 +30,29 @@ pub struct DeviceCodePrompt {
     pub message: Option<String>,
 }
 
+impl DeviceCodePrompt {
+    /// "15 seconds", "about 15 minutes": how long the code stays valid, in words.
+    pub fn lifetime_text(&self) -> String {
+        describe_lifetime(self.expires_in_seconds)
+    }
+}
+
+/// Lifetimes under two minutes in seconds (a rounded "0 minutes" or "1 minute" would mislead),
+/// longer ones in whole minutes.
+pub fn describe_lifetime(seconds: u64) -> String {
+    match seconds {
+        1 => "1 second".into(),
+        0..120 => format!("{seconds} seconds"),
+        // The code started ticking before the user reads this: "about".
+        _ => format!("about {} minutes", (seconds + 30) / 60),
+    }
+}
+
 /// Starts a device code sign-in, hands the prompt to `on_prompt`, and polls until the user has
-/// finished, declined, the code expired, or `cancel` fired.
+/// finished, declined, the code expired, or `cancel` fired. The ID token is validated before the
+/// tokens are handed back.
 pub async fn sign_in_with_device_code(
+    discovery: &Discovery,
     endpoint: &dyn TokenEndpoint,
     tenant: &str,
     scopes: &[String],
@@ -58,14 +80,25 @@ pub async fn sign_in_with_device_code(
             _ = tokio::time::sleep(interval) => {}
         }
         match endpoint.poll_device_code(tenant, &start.device_code).await {
-            Ok(tokens) => return Ok(tokens),
+            Ok(mut tokens) => {
+                let raw = tokens.raw_id_token.clone().ok_or_else(|| {
+                    id_token::rejected("is missing from the sign-in answer", "missing")
+                })?;
+                let expected = Expected {
+                    tenant,
+                    client_id: &discovery.authority().client_id,
+                    nonce: None,
+                };
+                tokens.id_token = Some(id_token::validate(discovery, &raw, expected).await?);
+                return Ok(tokens);
+            }
             Err(error) => match error.oauth_code() {
                 Some("authorization_pending") => {}
                 Some("slow_down") => interval += SLOW_DOWN_STEP,
                 Some("expired_token" | "code_expired") => return Err(expired()),
                 Some("access_denied" | "authorization_declined") => {
                     return Err(Error::new(
-                        ErrorCode::Cancelled,
+                        ErrorCode::SignInDeclined,
                         "The sign-in was declined on the verification page.",
                     )
                     .with_remedy("Sign in again and approve the request."))
@@ -174,6 +207,7 @@ mod tests {
                     access_token: Secret::new("at"),
                     expires_on: OffsetDateTime::now_utc(),
                     refresh_token: Some(Secret::new("rt")),
+                    raw_id_token: None,
                     id_token: None,
                 });
             }
@@ -190,7 +224,16 @@ mod tests {
         cancel: &CancellationToken,
     ) -> (Result<TokenSet, Error>, Vec<DeviceCodePrompt>) {
         let prompts = Mutex::new(Vec::new());
+        let discovery = Discovery::new(
+            crate::auth::oauth::Authority::new(
+                url::Url::parse("https://login.example.test/").unwrap(),
+                "client-1",
+            )
+            .unwrap(),
+            reqwest::Client::new(),
+        );
         let result = sign_in_with_device_code(
+            &discovery,
             endpoint,
             "t1",
             &["arm/.default".into()],
@@ -210,7 +253,9 @@ mod tests {
             "ok",
         ]);
         let (result, prompts) = run(&endpoint, &CancellationToken::new()).await;
-        assert_eq!(result.unwrap().refresh_token.unwrap().expose(), "rt");
+        // The scripted answer has tokens but no ID token: nobody can say who signed in.
+        let error = result.unwrap_err();
+        assert_eq!(error.code, ErrorCode::SignInRejected);
         assert_eq!(prompts.len(), 1);
         assert_eq!(prompts[0].user_code, "ABCD-1234");
         assert_eq!(
@@ -233,14 +278,12 @@ mod tests {
         );
 
         let endpoint = ScriptedEndpoint::new(&["access_denied"]);
-        assert_eq!(
-            run(&endpoint, &CancellationToken::new())
-                .await
-                .0
-                .unwrap_err()
-                .code,
-            ErrorCode::Cancelled
-        );
+        let declined = run(&endpoint, &CancellationToken::new())
+            .await
+            .0
+            .unwrap_err();
+        assert_eq!(declined.code, ErrorCode::SignInDeclined);
+        assert_ne!(declined.code.exit_code(), ErrorCode::Cancelled.exit_code());
 
         // The code's own lifetime (60 s) bounds the wait even if the server keeps saying "pending".
         let endpoint = ScriptedEndpoint::new(&[]);
@@ -264,5 +307,15 @@ mod tests {
         let (result, _) = run(&endpoint, &cancel).await;
         assert_eq!(result.unwrap_err().code, ErrorCode::Cancelled);
         assert_eq!(endpoint.polls.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn lifetimes_read_as_people_say_them() {
+        assert_eq!(describe_lifetime(15), "15 seconds");
+        assert_eq!(describe_lifetime(1), "1 second");
+        assert_eq!(describe_lifetime(90), "90 seconds");
+        assert_eq!(describe_lifetime(900), "about 15 minutes");
+        assert_eq!(describe_lifetime(899), "about 15 minutes");
+        assert_eq!(describe_lifetime(125), "about 2 minutes");
     }
 }

@@ -12,9 +12,12 @@ pub mod accounts;
 pub mod azure_cli;
 pub mod browser;
 pub mod device_code;
+pub mod discovery;
+pub mod id_token;
 pub mod loopback;
 pub mod oauth;
 pub mod pkce;
+pub mod refresh_lock;
 pub mod session;
 pub mod store;
 
@@ -82,6 +85,7 @@ mod tests {
             access_token: Secret::new("canary-access"),
             expires_on: time::OffsetDateTime::now_utc(),
             refresh_token: Some(Secret::new("canary-refresh")),
+            raw_id_token: None,
             id_token: None,
         };
         let start = DeviceCodeStart {

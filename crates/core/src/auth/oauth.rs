@@ -25,6 +25,11 @@ pub struct TokenSet {
     pub access_token: Secret,
     pub expires_on: OffsetDateTime,
     pub refresh_token: Option<Secret>,
+    /// The ID token as the server sent it; nothing in it is trusted until
+    /// [`super::id_token::validate`] has checked it.
+    pub raw_id_token: Option<Secret>,
+    /// The identity claims of a validated ID token (set by the sign-in flows, never by the
+    /// token endpoint itself).
     pub id_token: Option<IdTokenClaims>,
 }
 
@@ -43,8 +48,9 @@ pub struct IdTokenClaims {
 }
 
 impl IdTokenClaims {
-    /// Reads the payload of a JWT. The signature is not checked: the token came straight from
-    /// the token endpoint over TLS, which OpenID Connect Core §3.1.3.7 accepts as proof of origin.
+    /// Reads the payload of a JWT without checking anything. Only for tokens from a local source
+    /// pfrm already trusts (the Azure CLI); a sign-in's ID token goes through
+    /// [`super::id_token::validate`].
     pub fn from_jwt(jwt: &str) -> Option<Self> {
         let payload = jwt.split('.').nth(1)?;
         let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
@@ -359,7 +365,8 @@ impl HttpTokenEndpoint {
             access_token: Secret::new(raw.access_token),
             expires_on: OffsetDateTime::now_utc() + Duration::from_secs(lifetime),
             refresh_token: raw.refresh_token.map(Secret::new),
-            id_token: raw.id_token.as_deref().and_then(IdTokenClaims::from_jwt),
+            raw_id_token: raw.id_token.map(Secret::new),
+            id_token: None,
         })
     }
 }

@@ -3,10 +3,15 @@
 //! Access tokens live only in memory, per (tenant, scopes). The refresh token lives in the
 //! [`TokenVault`] (OS keychain, or memory when there is none). Refresh is single-flight: one
 //! async mutex serialises refreshes and every waiter re-checks the cache after taking it, so N
-//! concurrent callers with an expired token cause exactly one token request. A rotated refresh
-//! token is persisted before anything uses it. `invalid_grant` / `interaction_required` move the
-//! credential into [`SessionState::SignInRequired`]: later calls fail fast with
-//! `ErrorCode::SignInRequired` instead of hammering the token endpoint.
+//! concurrent callers with an expired token cause exactly one token request.
+//!
+//! Other processes (the app, other `pfrm` commands) share the refresh token, and the authority
+//! rotates it on every use. So a refresh also holds the [`RefreshLock`] file lock, reads the
+//! keychain again under it (another process may have rotated the token), and persists the
+//! rotated token before letting go. On `invalid_grant` the keychain is read once more: a token
+//! another process stored meanwhile is used; the entry is removed only while it still holds the
+//! token that failed. Only then does the credential move into [`SessionState::SignInRequired`]:
+//! later calls fail fast with `ErrorCode::SignInRequired` instead of hammering the endpoint.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,7 +24,8 @@ use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions}
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
-use super::oauth::{sign_in_required, TokenEndpoint, TokenSet};
+use super::oauth::{sign_in_required, TokenEndpoint, TokenError, TokenSet};
+use super::refresh_lock::RefreshLock;
 use super::store::TokenVault;
 use crate::error::{Error, ErrorCode};
 use crate::http::TokenRefreshHint;
@@ -80,6 +86,7 @@ struct Inner {
     tenant: RwLock<String>,
     endpoint: Arc<dyn TokenEndpoint>,
     vault: TokenVault,
+    file_lock: RwLock<RefreshLock>,
     access_tokens: Mutex<HashMap<String, CachedAccessToken>>,
     refresh_lock: tokio::sync::Mutex<()>,
     state: Mutex<SessionState>,
@@ -117,6 +124,7 @@ impl UserCredential {
                 tenant: RwLock::new(tenant.into()),
                 endpoint,
                 vault,
+                file_lock: RwLock::new(RefreshLock::none()),
                 access_tokens: Mutex::new(HashMap::new()),
                 refresh_lock: tokio::sync::Mutex::new(()),
                 state: Mutex::new(SessionState::Active),
@@ -125,6 +133,12 @@ impl UserCredential {
                 refreshes: AtomicUsize::new(0),
             }),
         }
+    }
+
+    /// Refreshes under `lock`, shared with every other process using the same keychain entry.
+    pub fn with_refresh_lock(self, lock: RefreshLock) -> Self {
+        *self.inner.file_lock.write().unwrap() = lock;
+        self
     }
 
     /// Takes in the tokens of a finished interactive sign-in: persist the refresh token, cache
@@ -233,38 +247,71 @@ impl UserCredential {
                 "You are signed out or your sign-in has expired.",
             ));
         }
-        let Some(refresh_token) = self.inner.vault.get(&self.inner.vault_key).await? else {
-            *self.inner.state.lock().unwrap() = SessionState::SignInRequired;
-            return Err(sign_in_required(
-                "pfrm has no saved sign-in for this account.",
-            ));
-        };
-        self.inner.refreshes.fetch_add(1, Ordering::SeqCst);
+        let lock = self.inner.file_lock.read().unwrap().clone();
+        let _file_lock = lock.acquire().await?;
+        // Under the lock, the keychain holds the newest refresh token: another process may have
+        // rotated it since this one last looked.
+        let mut refresh_token = self.stored_refresh_token().await?;
         let scopes_with_offline = super::with_oidc_scopes(scopes);
-        match self
-            .inner
-            .endpoint
-            .refresh(&tenant, &refresh_token, &scopes_with_offline)
-            .await
-        {
-            Ok(tokens) => {
-                if let Some(rotated) = tokens.refresh_token.clone() {
-                    // Persist before use: if this fails we still hold it in memory via the vault.
-                    self.inner.vault.put(&self.inner.vault_key, rotated).await?;
+        let mut retried = false;
+        loop {
+            self.inner.refreshes.fetch_add(1, Ordering::SeqCst);
+            match self
+                .inner
+                .endpoint
+                .refresh(&tenant, &refresh_token, &scopes_with_offline)
+                .await
+            {
+                Ok(tokens) => {
+                    if let Some(rotated) = tokens.refresh_token.clone() {
+                        // Persisted before the lock is released: the next process must find
+                        // this one, not the token just spent.
+                        self.inner.vault.put(&self.inner.vault_key, rotated).await?;
+                    }
+                    self.cache(scopes, &tokens);
+                    return Ok((tokens.access_token, tokens.expires_on));
                 }
-                self.cache(scopes, &tokens);
-                Ok((tokens.access_token, tokens.expires_on))
+                Err(error) if error.needs_interaction() => {
+                    let now_stored = self.inner.vault.get_stored(&self.inner.vault_key).await?;
+                    match now_stored {
+                        // Someone stored a newer token meanwhile (a process that does not take
+                        // the lock, or a sign-in): use it, once.
+                        Some(newer) if newer != refresh_token && !retried => {
+                            retried = true;
+                            refresh_token = newer;
+                            continue;
+                        }
+                        // Still the token that failed: it is dead, drop it (keep the account).
+                        Some(current) if current == refresh_token => {
+                            let _ = self.inner.vault.remove(&self.inner.vault_key).await;
+                        }
+                        // Gone, or a newer token that failed to be used: leave the keychain as is.
+                        _ => {}
+                    }
+                    return Err(self.sign_in_lost(error));
+                }
+                Err(error) => return Err(error.into_error()),
             }
-            Err(error) if error.needs_interaction() => {
-                tracing::info!(account = %self.inner.vault_key, "refresh refused; the user must sign in again");
-                *self.inner.state.lock().unwrap() = SessionState::SignInRequired;
-                self.inner.access_tokens.lock().unwrap().clear();
-                // The refresh token is dead: drop it, keep the account record.
-                let _ = self.inner.vault.remove(&self.inner.vault_key).await;
-                Err(error.into_error())
-            }
-            Err(error) => Err(error.into_error()),
         }
+    }
+
+    async fn stored_refresh_token(&self) -> Result<Secret, Error> {
+        match self.inner.vault.get_stored(&self.inner.vault_key).await? {
+            Some(token) => Ok(token),
+            None => {
+                *self.inner.state.lock().unwrap() = SessionState::SignInRequired;
+                Err(sign_in_required(
+                    "pfrm has no saved sign-in for this account.",
+                ))
+            }
+        }
+    }
+
+    fn sign_in_lost(&self, error: TokenError) -> Error {
+        tracing::info!(account = %self.inner.vault_key, "refresh refused; the user must sign in again");
+        *self.inner.state.lock().unwrap() = SessionState::SignInRequired;
+        self.inner.access_tokens.lock().unwrap().clear();
+        error.into_error()
     }
 
     /// Answers a claims challenge (conditional access, MFA step-up) with one interactive sign-in
@@ -341,7 +388,7 @@ mod tests {
 
     use super::*;
     use crate::auth::oauth::{DeviceCodeStart, TokenError};
-    use crate::auth::store::MemoryStore;
+    use crate::auth::store::{MemoryStore, SecretStore};
 
     /// A token endpoint that rotates refresh tokens, counts requests and can revoke.
     #[derive(Debug, Default)]
@@ -385,6 +432,7 @@ mod tests {
                 access_token: Secret::new(format!("at-{tenant}-{n}")),
                 expires_on: OffsetDateTime::now_utc() + time::Duration::seconds(self.lifetime_secs),
                 refresh_token: Some(Secret::new(format!("rt-{n}"))),
+                raw_id_token: None,
                 id_token: None,
             })
         }
@@ -537,6 +585,7 @@ mod tests {
                 access_token: Secret::new("at-with-claims"),
                 expires_on: OffsetDateTime::now_utc() + time::Duration::hours(1),
                 refresh_token: Some(Secret::new("rt-claims")),
+                raw_id_token: None,
                 id_token: None,
             })
         }
@@ -594,5 +643,205 @@ mod tests {
         credential.get_token(&[ARM], None).await.unwrap();
         let text = format!("{credential:?}");
         assert!(!text.contains("at-t1") && !text.contains("rt-"), "{text}");
+    }
+
+    /// An authority that rotates refresh tokens strictly: only the newest is valid, and a spent
+    /// one coming back revokes the grant (as Entra may, and oidc-provider does).
+    #[derive(Debug, Default)]
+    struct StrictEndpoint {
+        current: Mutex<String>,
+        revoked: AtomicBool,
+        refreshes: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl TokenEndpoint for StrictEndpoint {
+        async fn redeem_code(
+            &self,
+            _: &str,
+            _: &Secret,
+            _: &str,
+            _: &Secret,
+            _: &[String],
+        ) -> Result<TokenSet, TokenError> {
+            unreachable!()
+        }
+        async fn refresh(
+            &self,
+            _: &str,
+            refresh_token: &Secret,
+            _: &[String],
+        ) -> Result<TokenSet, TokenError> {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let n = self.refreshes.fetch_add(1, Ordering::SeqCst) + 1;
+            let mut current = self.current.lock().unwrap();
+            if self.revoked.load(Ordering::SeqCst) || *current != refresh_token.expose() {
+                self.revoked.store(true, Ordering::SeqCst);
+                return Err(TokenError::OAuth {
+                    error: "invalid_grant".into(),
+                    description: "refresh token reused; grant revoked".into(),
+                    claims: None,
+                });
+            }
+            *current = format!("rt-{n}");
+            Ok(TokenSet {
+                access_token: Secret::new(format!("at-{n}")),
+                expires_on: OffsetDateTime::now_utc() + time::Duration::hours(1),
+                refresh_token: Some(Secret::new(current.clone())),
+                raw_id_token: None,
+                id_token: None,
+            })
+        }
+        async fn start_device_code(
+            &self,
+            _: &str,
+            _: &[String],
+        ) -> Result<DeviceCodeStart, TokenError> {
+            unreachable!()
+        }
+        async fn poll_device_code(&self, _: &str, _: &Secret) -> Result<TokenSet, TokenError> {
+            unreachable!()
+        }
+    }
+
+    /// Each credential stands for another process: its own vault (own memory copy) over the one
+    /// keychain, and the lock file in the shared data folder.
+    fn process(
+        store: &Arc<MemoryStore>,
+        endpoint: &Arc<StrictEndpoint>,
+        data_dir: &std::path::Path,
+    ) -> UserCredential {
+        UserCredential::new(
+            "acct",
+            None,
+            "t1",
+            endpoint.clone(),
+            TokenVault::new(store.clone()),
+            None,
+        )
+        .with_refresh_lock(RefreshLock::in_dir(data_dir))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ten_processes_refreshing_at_once_all_succeed_without_revoking_the_grant() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::new());
+        let endpoint = Arc::new(StrictEndpoint::default());
+        *endpoint.current.lock().unwrap() = "rt-0".into();
+        store.set("acct", &Secret::new("rt-0")).unwrap();
+        let processes: Vec<UserCredential> = (0..10)
+            .map(|_| process(&store, &endpoint, dir.path()))
+            .collect();
+        let mut calls = Vec::new();
+        for credential in &processes {
+            let credential = credential.clone();
+            calls.push(tokio::spawn(async move {
+                credential.access_token(&[ARM.into()], false).await
+            }));
+        }
+        let mut succeeded = 0;
+        for call in calls {
+            if call.await.unwrap().is_ok() {
+                succeeded += 1;
+            }
+        }
+        assert_eq!(succeeded, 10);
+        assert!(!endpoint.revoked.load(Ordering::SeqCst));
+        assert_eq!(endpoint.refreshes.load(Ordering::SeqCst), 10);
+        assert_eq!(
+            store.raw("acct").unwrap().expose(),
+            endpoint.current.lock().unwrap().as_str()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_refresh_uses_a_token_another_process_stored_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::new());
+        let endpoint = Arc::new(StrictEndpoint::default());
+        *endpoint.current.lock().unwrap() = "rt-new".into();
+        // This process read "rt-old" earlier; the keychain already holds the newer one, and the
+        // refresh with the old one is refused (without revocation in this test).
+        let credential = process(&store, &endpoint, dir.path());
+        store.set("acct", &Secret::new("rt-old")).unwrap();
+        let gate = credential.inner.vault.get("acct").await.unwrap();
+        assert_eq!(gate.unwrap().expose(), "rt-old");
+        store.set("acct", &Secret::new("rt-new")).unwrap();
+        let (token, _) = credential.access_token(&[ARM.into()], false).await.unwrap();
+        assert_eq!(token.expose(), "at-1");
+        assert_eq!(store.raw("acct").unwrap().expose(), "rt-1");
+    }
+
+    #[tokio::test]
+    async fn a_refused_token_is_removed_only_while_it_is_still_the_stored_one() {
+        #[derive(Debug)]
+        struct SwapsOnFailure {
+            store: Arc<MemoryStore>,
+            calls: AtomicUsize,
+        }
+        #[async_trait]
+        impl TokenEndpoint for SwapsOnFailure {
+            async fn redeem_code(
+                &self,
+                _: &str,
+                _: &Secret,
+                _: &str,
+                _: &Secret,
+                _: &[String],
+            ) -> Result<TokenSet, TokenError> {
+                unreachable!()
+            }
+            async fn refresh(
+                &self,
+                _: &str,
+                _: &Secret,
+                _: &[String],
+            ) -> Result<TokenSet, TokenError> {
+                // While each request is out, another process signs in again and stores its token.
+                let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+                self.store
+                    .set("acct", &Secret::new(format!("rt-of-sign-in-{n}")))
+                    .unwrap();
+                Err(TokenError::OAuth {
+                    error: "invalid_grant".into(),
+                    description: String::new(),
+                    claims: None,
+                })
+            }
+            async fn start_device_code(
+                &self,
+                _: &str,
+                _: &[String],
+            ) -> Result<DeviceCodeStart, TokenError> {
+                unreachable!()
+            }
+            async fn poll_device_code(&self, _: &str, _: &Secret) -> Result<TokenSet, TokenError> {
+                unreachable!()
+            }
+        }
+        let store = Arc::new(MemoryStore::new());
+        store.set("acct", &Secret::new("rt-0")).unwrap();
+        let credential = UserCredential::new(
+            "acct",
+            None,
+            "t1",
+            Arc::new(SwapsOnFailure {
+                store: store.clone(),
+                calls: AtomicUsize::new(0),
+            }),
+            TokenVault::new(store.clone()),
+            None,
+        );
+        let error = credential
+            .access_token(&[ARM.into()], false)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code, ErrorCode::SignInRequired);
+        // Tried once more with the newer token, then left the newest one in place.
+        assert_eq!(
+            store.raw("acct").unwrap().expose(),
+            "rt-of-sign-in-2",
+            "the other process's token was deleted"
+        );
     }
 }

@@ -459,6 +459,30 @@ impl TokenVault {
         }
     }
 
+    /// Reads `key` from the keychain itself, not this process's copy: another process (the app,
+    /// another command) may have replaced or removed it. A memory-only vault answers from memory.
+    pub async fn get_stored(&self, key: &str) -> Result<Option<Secret>, Error> {
+        let Some(store) = self.usable_store() else {
+            return Ok(self.inner.memory.lock().unwrap().get(key).cloned());
+        };
+        let owned = key.to_owned();
+        match run_blocking(move || read_chunked(store.as_ref(), &owned)).await {
+            Ok((value, layout)) => {
+                self.remember_layout(key, layout);
+                let mut memory = self.inner.memory.lock().unwrap();
+                match &value {
+                    Some(value) => memory.insert(key.to_owned(), value.clone()),
+                    None => memory.remove(key),
+                };
+                Ok(value)
+            }
+            Err(failure) => {
+                self.fall_back(failure);
+                Ok(self.inner.memory.lock().unwrap().get(key).cloned())
+            }
+        }
+    }
+
     /// Removes `key` from memory and the keychain (all chunks).
     pub async fn remove(&self, key: &str) -> Result<(), Error> {
         self.inner.memory.lock().unwrap().remove(key);
