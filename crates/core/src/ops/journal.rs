@@ -2,9 +2,10 @@
 //! app closed in the middle of "create runtime" shows the operation again when reopened and
 //! resumes watching it. Entries are removed when their operation ends.
 //!
-//! Every write replaces the file atomically (write a sibling, then rename), so a crash never
-//! leaves a half-written journal. An unreadable journal is moved aside to `*.bak` (never deleted)
-//! and the app starts with an empty one.
+//! Every write replaces the file atomically and privately ([`crate::files::write_private`]), so
+//! a crash or a second pfrm never leaves a half-written journal and other users cannot read it.
+//! An unreadable journal is moved aside to `operations.json.damaged-<time>` (a new name each
+//! time, never deleted) and the app starts with an empty one.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,9 @@ use super::OperationKind;
 use crate::error::{Error, ErrorCode, Result};
 
 const FORMAT_VERSION: u32 = 1;
+
+/// The largest journal pfrm reads; a real one lists a handful of operations (a few KB).
+pub const MAX_JOURNAL_BYTES: u64 = 4 * 1024 * 1024;
 
 /// What the journal keeps of one operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,8 +67,7 @@ impl Journal {
         let (pending, warning) = match journal.read() {
             Ok(file) => (file.operations, None),
             Err(error) => {
-                let backup = backup_path(&journal.path);
-                let moved = std::fs::rename(&journal.path, &backup).is_ok();
+                let kept = crate::files::set_aside(&journal.path).ok();
                 let mut warning = Error::new(
                     ErrorCode::Config,
                     format!(
@@ -74,8 +77,8 @@ impl Journal {
                 )
                 .with_remedy("Check in Azure ML studio whether a runtime you were creating or updating finished.")
                 .with_detail("cause", error.message);
-                if moved {
-                    warning = warning.with_detail("keptAs", backup.display().to_string());
+                if let Some(kept) = kept {
+                    warning = warning.with_detail("keptAs", kept.display().to_string());
                 }
                 (Vec::new(), Some(warning))
             }
@@ -119,7 +122,7 @@ impl Journal {
     }
 
     fn read(&self) -> Result<JournalFile> {
-        match std::fs::read(&self.path) {
+        match crate::files::read_capped(&self.path, MAX_JOURNAL_BYTES) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| {
                 Error::new(
                     ErrorCode::Config,
@@ -151,22 +154,12 @@ impl Journal {
             )
             .with_remedy("Check that the folder exists and is writable; the operation itself is not affected.")
         };
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error)?;
-        }
+
         let text = serde_json::to_vec_pretty(file).map_err(|error| {
             Error::internal(format!("The journal could not be encoded: {error}."))
         })?;
-        let staging = self.path.with_extension("json.tmp");
-        std::fs::write(&staging, text).map_err(io_error)?;
-        std::fs::rename(&staging, &self.path).map_err(io_error)
+        crate::files::write_private(&self.path, &text).map_err(io_error)
     }
-}
-
-fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".bak");
-    path.with_file_name(name)
 }
 
 #[cfg(test)]
@@ -223,12 +216,37 @@ mod tests {
         let warning = opened.warning.expect("a warning for the user");
         assert_eq!(warning.code, ErrorCode::Config);
         assert!(warning.remedy.is_some());
-        let backup = dir.path().join("operations.json.bak");
+        let backup = PathBuf::from(warning.details.unwrap()["keptAs"].as_str().unwrap());
         assert_eq!(std::fs::read(&backup).unwrap(), b"{ not json");
-        assert_eq!(
-            warning.details.unwrap()["keptAs"],
-            json!(backup.display().to_string())
-        );
+        assert!(backup
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("operations.json.damaged-"));
+
+        // A second damaged journal is kept too, under another name.
+        std::fs::write(&path, b"{ also not json").unwrap();
+        let again = Journal::open(&path).warning.unwrap();
+        let second = PathBuf::from(again.details.unwrap()["keptAs"].as_str().unwrap());
+        assert_ne!(second, backup);
+        assert_eq!(std::fs::read(&backup).unwrap(), b"{ not json");
+        assert_eq!(std::fs::read(&second).unwrap(), b"{ also not json");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_journal_is_readable_by_the_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pfrm").join("operations.json");
+        let opened = Journal::open(&path);
+        let operations = Operations::new(Some(opened.journal));
+        let _handle = operations
+            .begin(OperationKind::GrantRole, "Grant", "scope", json!(null))
+            .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
     }
 
     #[test]
