@@ -136,6 +136,21 @@ describe('session provider', () => {
     expect(calls).toContain('cancel_sign_in');
   });
 
+  it('gives a short device code lifetime in seconds, not as 0 minutes', async () => {
+    const prompt: DeviceCodePrompt = { userCode: 'WXYZ-9876', verificationUri: 'https://login.example/device', expiresInSeconds: 15 as unknown as bigint };
+    backend({
+      session_status: () => SIGNED_OUT,
+      sign_in_device_code: (payload) => {
+        (payload.onPrompt as { onmessage: (p: DeviceCodePrompt) => void }).onmessage(prompt);
+        return new Promise(() => undefined);
+      },
+    });
+    render(wrap(<SignInPanel />));
+    fireEvent.click(await screen.findByTestId('sign-in-deviceCode'));
+    expect((await screen.findByTestId('device-code-code')).textContent).toBe('WXYZ-9876');
+    expect(screen.getByText('The code works for 15 seconds.')).toBeTruthy();
+  });
+
   it('shows the sandbox banner and leaves the sandbox', async () => {
     let status = SIGNED_OUT;
     backend({
