@@ -352,7 +352,10 @@ impl FlowClient {
         let request = self
             .request(Method::POST, &[name], format!("create runtime '{name}'"))?
             .query("asyncCall", async_call.to_string())
-            .json(body);
+            .json(body)
+            // Each call starts a create; a repeat after an unclear failure could fail on the
+            // duplicate or start a second one.
+            .not_repeatable();
         self.pipeline.send_json(&request).await
     }
 
@@ -368,7 +371,9 @@ impl FlowClient {
         let request = self
             .request(Method::PUT, &[name], format!("update runtime '{name}'"))?
             .query("asyncCall", async_call.to_string())
-            .json(body);
+            .json(body)
+            // Despite the PUT, each call restarts the runtime on a new image: not idempotent.
+            .not_repeatable();
         self.pipeline.send_json(&request).await
     }
 

@@ -10,6 +10,7 @@ mod classify;
 pub mod lro;
 pub mod pager;
 mod retry;
+pub mod wait;
 
 use std::fmt;
 use std::sync::Arc;
@@ -28,7 +29,7 @@ pub use classify::{
     certificate_error, claims_challenge, classify_response, redact_secrets, ServiceError,
 };
 pub use reqwest::Method;
-pub use retry::{parse_retry_after, RetryPolicy};
+pub use retry::{parse_retry_after, retry_after_from, RetryPolicy, MAX_RETRY_AFTER};
 
 pub use crate::cloud::Audience;
 use crate::cloud::CloudConfig;
@@ -112,6 +113,9 @@ pub struct ApiRequest {
     pub operation: String,
     /// Non-2xx statuses the caller handles itself (e.g. 304 for cached tag lists).
     pub accept_status: Vec<u16>,
+    /// Whether the pipeline may send it again after a transient failure (see
+    /// [`Self::not_repeatable`]).
+    pub repeatable: bool,
 }
 
 impl fmt::Debug for ApiRequest {
@@ -146,6 +150,7 @@ impl ApiRequest {
             audience,
             operation: operation.into(),
             accept_status: Vec::new(),
+            repeatable: true,
         }
     }
 
@@ -170,6 +175,14 @@ impl ApiRequest {
 
     pub fn accept(mut self, status: u16) -> Self {
         self.accept_status.push(status);
+        self
+    }
+
+    /// A write that must not be repeated, whatever its method (the flow service's runtime create
+    /// and update start work on every call): the pipeline retries it only when the connection
+    /// could not be made, so the server never saw it.
+    pub fn not_repeatable(mut self) -> Self {
+        self.repeatable = false;
         self
     }
 
@@ -379,8 +392,8 @@ impl Pipeline {
                     }
                     // A request that never reached the server can always be sent again; one
                     // that may have been processed only when repeating it is harmless.
-                    let safe_to_repeat =
-                        failure.is_connect() || retry::is_idempotent(&request.method);
+                    let safe_to_repeat = failure.is_connect()
+                        || (request.repeatable && retry::is_idempotent(&request.method));
                     let delay = retry.backoff(attempt, None);
                     if safe_to_repeat && attempt < retry.max_attempts && fits(delay) {
                         tracing::debug!(
@@ -424,13 +437,11 @@ impl Pipeline {
                         });
                         continue;
                     }
-                    if retry::is_retryable_status(status, &request.method)
+                    if request.repeatable
+                        && retry::is_retryable_status(status, &request.method)
                         && attempt < retry.max_attempts
                     {
-                        let retry_after = headers
-                            .get(reqwest::header::RETRY_AFTER)
-                            .and_then(|value| value.to_str().ok())
-                            .and_then(parse_retry_after);
+                        let retry_after = retry::retry_after_from(&headers);
                         let delay = retry.backoff(attempt, retry_after);
                         if fits(delay) {
                             tracing::debug!(

@@ -41,7 +41,9 @@ impl RetryPolicy {
     }
 }
 
-/// Methods that may be repeated without changing the outcome (ARM PUTs are idempotent).
+/// Methods that may be repeated without changing the outcome. ARM PUTs are idempotent, and so
+/// is an ARM PATCH: it merges the same body into the resource again (azure-core retries it too).
+/// Requests that are not, whatever their method, say so with [`super::ApiRequest::not_repeatable`].
 pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
     use reqwest::Method;
     [
@@ -49,6 +51,7 @@ pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
         Method::HEAD,
         Method::OPTIONS,
         Method::PUT,
+        Method::PATCH,
         Method::DELETE,
     ]
     .contains(method)
@@ -65,22 +68,56 @@ pub(crate) fn is_retryable_status(status: u16, method: &reqwest::Method) -> bool
     }
 }
 
-/// Parses `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+/// The longest wait any `Retry-After` (or `retry-after-ms`) can ask for: one hour. Larger
+/// values, up to any number of digits, read as this; callers cap further (the pipeline at
+/// [`RetryPolicy::max_delay`], the poller at its longest poll interval).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Parses `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3), at most
+/// [`MAX_RETRY_AFTER`]. A date in the past reads as zero. Never panics, whatever the text.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    if let Ok(seconds) = value.parse::<f64>() {
-        if seconds.is_finite() && seconds >= 0.0 {
-            return Some(Duration::from_secs_f64(seconds));
-        }
+    if let Some(seconds) = parse_number(value) {
+        return Some(seconds_capped(seconds));
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(
         when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
     )
+}
+
+/// The wait a response asks for, as azure-core reads it: `retry-after-ms`, then
+/// `x-ms-retry-after-ms` (milliseconds), then `Retry-After`.
+pub fn retry_after_from(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
+        if let Some(millis) = text(name).and_then(|value| parse_number(value.trim())) {
+            return Some(seconds_capped(millis / 1000.0));
+        }
+    }
+    text("retry-after").and_then(parse_retry_after)
+}
+
+/// A non-negative decimal number (`7`, `0.5`, `1e20`, a 30-digit integer), or `None`.
+fn parse_number(value: &str) -> Option<f64> {
+    // f64 reads any length of digits (rounding), so no integer overflow can occur; NaN, the
+    // infinities and negatives are not delays.
+    let number = value.parse::<f64>().ok()?;
+    if number == f64::INFINITY && value.starts_with(|c: char| c.is_ascii_digit()) {
+        // Digits beyond f64's range ("1e400"): a number all the same, just huge.
+        return Some(f64::MAX);
+    }
+    (number.is_finite() && number >= 0.0).then_some(number)
+}
+
+fn seconds_capped(seconds: f64) -> Duration {
+    if seconds >= MAX_RETRY_AFTER.as_secs_f64() {
+        MAX_RETRY_AFTER
+    } else {
+        Duration::try_from_secs_f64(seconds).unwrap_or(MAX_RETRY_AFTER)
+    }
 }
 
 #[cfg(test)]
@@ -99,6 +136,49 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("0.5"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_retry_after("-3"), None);
+        assert_eq!(parse_retry_after("NaN"), None);
+        assert_eq!(parse_retry_after("inf"), None);
+    }
+
+    #[test]
+    fn huge_retry_after_values_are_capped_instead_of_panicking() {
+        // Panicked in Duration::from_secs_f64 before: 1e20 s does not fit a Duration.
+        for text in [
+            "1e20",
+            "12345678901234567890",
+            "123456789012345678901234567890",
+            "18446744073709551616",
+            "1.8e308",
+            "1e400",
+            "3601",
+        ] {
+            assert_eq!(parse_retry_after(text), Some(MAX_RETRY_AFTER), "{text}");
+        }
+        let far = SystemTime::now() + Duration::from_secs(400 * 24 * 3600);
+        assert_eq!(
+            parse_retry_after(&httpdate::fmt_http_date(far)),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(parse_retry_after("3599"), Some(Duration::from_secs(3599)));
+    }
+
+    #[test]
+    fn retry_after_in_milliseconds_wins_as_in_azure_core() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("30"));
+        assert_eq!(retry_after_from(&headers), Some(Duration::from_secs(30)));
+        headers.insert("x-ms-retry-after-ms", HeaderValue::from_static("1500"));
+        assert_eq!(
+            retry_after_from(&headers),
+            Some(Duration::from_millis(1500))
+        );
+        headers.insert("retry-after-ms", HeaderValue::from_static("250"));
+        assert_eq!(retry_after_from(&headers), Some(Duration::from_millis(250)));
+        headers.insert("retry-after-ms", HeaderValue::from_static("1e30"));
+        assert_eq!(retry_after_from(&headers), Some(MAX_RETRY_AFTER));
     }
 
     #[test]
@@ -140,6 +220,10 @@ mod tests {
         }
         for status in [500, 502, 504] {
             assert!(!is_retryable_status(status, &Method::POST), "{status}");
+        }
+        // An ARM PATCH merges the same body again: retried like PUT (it was not before).
+        for status in [500, 502, 504] {
+            assert!(is_retryable_status(status, &Method::PATCH), "{status}");
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod instance_sign_in;
 pub mod journal;
 pub mod permissions;
 mod registry;
+mod runtime_watch;
 pub mod runtimes;
 pub mod updates;
 pub mod workspaces;

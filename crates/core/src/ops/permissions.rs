@@ -21,6 +21,7 @@ use crate::azure::authorization::{
 use crate::azure::graph::GraphUser;
 use crate::azure::WorkspaceRef;
 use crate::error::{Error, ErrorCode, Result};
+use crate::http::wait::{self, Look, Wait, Waited};
 use crate::model::RoleAssignment;
 use crate::ops::{OperationKind, Progress, Stage};
 use crate::preflight::{ASSIGN_ROLES_ACTION, RUNTIME_ACTIONS};
@@ -839,40 +840,56 @@ async fn grant_work(
 
     progress.stage(Stage::Requested);
     let role_definition = role_definition_id(&workspace.subscription_id, DATA_SCIENTIST_ROLE_GUID);
-    let started = tokio::time::Instant::now();
-    let mut delay = settings.principal_retry_initial_delay;
-    let created = loop {
+    // A principal created moments ago is not yet known to every directory replica: ARM answers
+    // PrincipalNotFound until it is. That is no transient failure of the request (the pipeline
+    // does not repeat it), so it is waited out here, with a growing pause.
+    let principal_wait = Wait::every(
+        settings.principal_retry_initial_delay,
+        settings.principal_retry_timeout,
+    )
+    .with_max_interval(settings.principal_retry_max_delay);
+    let scope_ref = &scope;
+    let label_ref = &label;
+    let principal_ref = &principal;
+    let role_definition_ref = &role_definition;
+    let progress_ref = &progress;
+    let created = wait::until(&principal_wait, move |attempt| async move {
         match services
             .authorization
             .create_role_assignment(
-                &scope,
+                scope_ref,
                 name,
-                &role_definition,
-                &principal.object_id,
+                role_definition_ref,
+                &principal_ref.object_id,
                 principal_type,
             )
             .await
         {
-            Ok(created) => break Some(created),
-            Err(error) if arm_code(&error) == Some("RoleAssignmentExists") => break None,
+            Ok(created) => Ok(Look::Done(Some(created))),
+            Err(error) if arm_code(&error) == Some("RoleAssignmentExists") => Ok(Look::Done(None)),
             Err(error) if arm_code(&error) == Some("PrincipalNotFound") => {
-                if started.elapsed() + delay > settings.principal_retry_timeout {
-                    return Err(Error::new(
-                        ErrorCode::NotFound,
-                        format!(
-                            "Azure does not know {label} yet, so the role could not be granted."
-                        ),
-                    )
-                    .with_remedy("An identity created moments ago can take a few minutes to reach every part of Azure. Wait a few minutes and grant again; retrying is safe.")
-                    .with_detail("armCode", "PrincipalNotFound"));
-                }
-                progress.message(format!(
-                    "Azure does not know {label} yet (a new identity takes a moment to replicate); trying again."
+                progress_ref.message(format!(
+                    "Azure does not know {label_ref} yet (a new identity takes a moment to replicate); trying again."
                 ));
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(settings.principal_retry_max_delay);
+                Ok(Look::AgainAfter(
+                    settings
+                        .principal_retry_initial_delay
+                        .saturating_mul(1 << attempt.number.saturating_sub(1).min(16)),
+                ))
             }
-            Err(error) => return Err(error),
+            Err(error) => Err(error),
+        }
+    })
+    .await?;
+    let created = match created {
+        Waited::Done(created) => created,
+        Waited::TimedOut => {
+            return Err(Error::new(
+                ErrorCode::NotFound,
+                format!("Azure does not know {label} yet, so the role could not be granted."),
+            )
+            .with_remedy("An identity created moments ago can take a few minutes to reach every part of Azure. Wait a few minutes and grant again; retrying is safe.")
+            .with_detail("armCode", "PrincipalNotFound"))
         }
     };
 
@@ -979,8 +996,9 @@ async fn wait_until_visible(
     progress
         .message("Azure can take several minutes to apply a new role; pfrm checks until it does.");
     let scope = workspace.arm_id();
-    let deadline = tokio::time::Instant::now() + settings.propagation_timeout;
-    loop {
+    let scope = &scope;
+    let visibility = Wait::every(settings.poll_interval, settings.propagation_timeout);
+    let outcome = wait::until(&visibility, move |_| async move {
         let visible = if is_me {
             let permissions = services
                 .authorization
@@ -992,27 +1010,28 @@ async fn wait_until_visible(
         } else {
             services
                 .authorization
-                .list_role_assignments_for_principal(&scope, &principal.object_id)
+                .list_role_assignments_for_principal(scope, &principal.object_id)
                 .await?
                 .iter()
                 .any(|dto| {
                     is_data_scientist(dto)
-                        && scope_covers(&assignment_scope(dto), &scope)
+                        && scope_covers(&assignment_scope(dto), scope)
                         && assignment_name.is_none_or(|name| {
                             dto.name.eq_ignore_ascii_case(name)
-                                || !same_scope(&assignment_scope(dto), &scope)
+                                || !same_scope(&assignment_scope(dto), scope)
                         })
                 })
         };
-        if visible {
+        Ok(if visible { Look::Done(()) } else { Look::Again })
+    })
+    .await?;
+    match outcome {
+        Waited::Done(()) => {
             progress.stage(Stage::Verifying);
-            return Ok(true);
+            Ok(true)
         }
-        let now = tokio::time::Instant::now();
-        if now >= deadline {
-            return Ok(false);
-        }
-        tokio::time::sleep(settings.poll_interval.min(deadline - now)).await;
+        // Not yet in effect is an answer, not a failure: the grant itself succeeded.
+        Waited::TimedOut => Ok(false),
     }
 }
 

@@ -13,10 +13,12 @@ use crate::azure::WorkspaceRef;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::lro::LroOptions;
 use crate::model::{
-    ComputeInstanceState, ComputeInstanceSummary, CustomApp, RuntimeDetails, RuntimeStatus,
-    RuntimeSummary, WorkspaceSummary,
+    ComputeInstanceSummary, CustomApp, RuntimeDetails, RuntimeSummary, WorkspaceSummary,
 };
 use crate::naming::validate_runtime_name;
+pub(crate) use crate::ops::runtime_watch::RuntimeResume;
+pub use crate::ops::runtime_watch::WatchSettings;
+use crate::ops::runtime_watch::{verify_update, wait_until_deleted, watch_until_running};
 use crate::ops::workspaces::check_workspace;
 use crate::ops::{JournalEntry, OperationKind, Progress, Stage};
 use crate::preflight::{
@@ -24,24 +26,6 @@ use crate::preflight::{
     PlannedApp,
 };
 use crate::services::Services;
-
-/// How long operations wait and how often they look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WatchSettings {
-    pub poll_interval: Duration,
-    pub timeout: Duration,
-}
-
-impl Default for WatchSettings {
-    fn default() -> Self {
-        // A compute-instance restart plus the runtime's first start takes several minutes; the
-        // studio waits about as long.
-        WatchSettings {
-            poll_interval: Duration::from_secs(10),
-            timeout: Duration::from_secs(30 * 60),
-        }
-    }
-}
 
 pub(crate) async fn workspace(services: &Services, workspace_id: &str) -> Result<WorkspaceSummary> {
     let reference = WorkspaceRef::from_arm_id(workspace_id)?;
@@ -256,20 +240,6 @@ pub(crate) fn runtime_target(workspace_id: &str, runtime_name: &str) -> String {
     format!("{}/flowruntimes/{}", workspace_id, runtime_name).to_lowercase()
 }
 
-/// What the journal keeps to watch a runtime again after a restart.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct RuntimeResume {
-    pub(crate) workspace_id: String,
-    pub(crate) runtime_name: String,
-    pub(crate) compute_instance: Option<String>,
-    pub(crate) new_app: bool,
-    /// For updates: the image before the update, so a resumed update still checks that the
-    /// runtime ended on a newer one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) previous_image: Option<String>,
-}
-
 /// Creates a compute-instance runtime: validates, re-runs preflight, sends the request, and
 /// watches the instance and the runtime until the runtime runs. Returns the running runtime.
 pub async fn create_runtime(
@@ -454,90 +424,6 @@ fn lowercase_first(text: &str) -> String {
     }
 }
 
-/// Polls the runtime (and, while a new custom app is being set up, its compute instance) until
-/// the runtime runs or fails, reporting each stage and the service's status message.
-pub(crate) async fn watch_until_running(
-    services: &Services,
-    flow: &FlowClient,
-    resume: &RuntimeResume,
-    progress: &Progress,
-    watch: WatchSettings,
-) -> Result<RuntimeDetails> {
-    let reference = WorkspaceRef::from_arm_id(&resume.workspace_id)?;
-    let mut instance_restarted = !resume.new_app;
-    loop {
-        let runtime = match flow.get_runtime(&resume.runtime_name).await {
-            Ok(dto) => RuntimeDetails::from(&dto),
-            // Right after the request the service may not list the runtime yet.
-            Err(error) if error.code == ErrorCode::NotFound => {
-                tokio::time::sleep(watch.poll_interval).await;
-                continue;
-            }
-            Err(error) if error.is_retryable() => {
-                progress.message(error.message);
-                tokio::time::sleep(watch.poll_interval).await;
-                continue;
-            }
-            Err(error) => return Err(error),
-        };
-        if let Some(message) = runtime.status_message.clone().filter(|m| !m.is_empty()) {
-            progress.message(message);
-        }
-        match runtime.summary.status {
-            RuntimeStatus::Running => return Ok(runtime),
-            RuntimeStatus::Failed | RuntimeStatus::NotExist | RuntimeStatus::Unavailable => {
-                return Err(runtime_failed(&runtime));
-            }
-            _ => {}
-        }
-        if !instance_restarted {
-            if let Some(instance) = resume.compute_instance.as_deref() {
-                let state = services
-                    .arm
-                    .get_compute(&reference, instance)
-                    .await
-                    .map(|compute| ComputeInstanceSummary::from(&compute).state);
-                match state {
-                    Ok(ComputeInstanceState::Restarting | ComputeInstanceState::Starting) => {
-                        progress.stage(Stage::InstanceRestarting);
-                    }
-                    Ok(ComputeInstanceState::Running) => {
-                        instance_restarted = true;
-                        progress.stage(Stage::RuntimeStarting);
-                    }
-                    _ => {}
-                }
-            }
-        } else {
-            progress.stage(Stage::RuntimeStarting);
-        }
-        tokio::time::sleep(watch.poll_interval).await;
-    }
-}
-
-fn runtime_failed(runtime: &RuntimeDetails) -> Error {
-    let reason = runtime
-        .error_message
-        .clone()
-        .or_else(|| runtime.status_message.clone())
-        .unwrap_or_else(|| "the prompt flow service gave no reason".into());
-    Error::new(
-        ErrorCode::Service,
-        format!(
-            "Runtime {} did not start ({}): {reason}",
-            runtime.summary.name,
-            runtime
-                .summary
-                .status_text
-                .clone()
-                .unwrap_or_else(|| format!("{:?}", runtime.summary.status))
-        ),
-    )
-    .with_remedy(
-        "Check that the compute instance is running and that its custom application uses a prompt flow runtime image, then retry.",
-    )
-}
-
 /// Starts a stopped compute instance and waits until it runs.
 pub async fn start_compute_instance(
     services: &Services,
@@ -635,24 +521,7 @@ pub async fn delete_runtime(
         .run(watch.timeout, async move {
             progress.stage(Stage::Deleting);
             flow.delete_runtime(&request.runtime_name, true).await?;
-            loop {
-                match flow.get_runtime(&request.runtime_name).await {
-                    Err(error) if error.code == ErrorCode::NotFound => break,
-                    Ok(dto)
-                        if RuntimeDetails::from(&dto).summary.status == RuntimeStatus::NotExist =>
-                    {
-                        break
-                    }
-                    Ok(dto) => {
-                        if let Some(message) = dto.status_message.clone() {
-                            progress.message(message);
-                        }
-                    }
-                    Err(error) if error.is_retryable() => progress.message(error.message),
-                    Err(error) => return Err(error),
-                }
-                tokio::time::sleep(watch.poll_interval).await;
-            }
+            wait_until_deleted(&flow, &request.runtime_name, &progress, watch).await?;
             if request.remove_custom_app {
                 if let (Some(instance), Some(app)) = (
                     runtime.summary.compute_instance_name.as_deref(),
@@ -722,7 +591,7 @@ pub async fn resume_from_journal(
                     watch_until_running(services, &flow, &resume, &progress, watch).await?;
                 if kind == OperationKind::UpdateRuntime {
                     progress.stage(Stage::Verifying);
-                    crate::ops::updates::verify_update(&runtime, resume.previous_image.as_deref())?;
+                    verify_update(&runtime, resume.previous_image.as_deref())?;
                 }
                 Ok(runtime)
             })

@@ -26,11 +26,14 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::{
     ComputeInstanceSummary, CustomApp, ImageTag, RuntimeDetails, RuntimeStatus, WorkspaceSummary,
 };
-use crate::ops::runtimes::{
-    list_environments, runtime_target, version_order, watch_until_running, workspace,
-    EnvironmentChoice, RuntimeResume, WatchSettings,
+pub use crate::ops::runtime_watch::{verify_update, version_label};
+use crate::ops::runtime_watch::{
+    wait_for_update_to_start, watch_until_running, RuntimeResume, WatchSettings,
 };
-use crate::ops::{OperationKind, OperationState, Progress, Stage};
+use crate::ops::runtimes::{
+    list_environments, runtime_target, version_order, workspace, EnvironmentChoice,
+};
+use crate::ops::{OperationKind, OperationState, Stage};
 use crate::services::Services;
 
 /// Runtimes updated (and checked) at once unless the caller says otherwise.
@@ -90,11 +93,6 @@ impl RuntimeVersion {
             age_days,
         }
     }
-}
-
-/// `version 2024-01-11 (v2)`.
-pub fn version_label(tag: &ImageTag) -> String {
-    format!("version {} (v{})", tag.date(), tag.build)
 }
 
 fn today() -> Date {
@@ -796,42 +794,6 @@ pub struct UpdateOutcome {
     pub warnings: Vec<String>,
 }
 
-/// Checks that an updated runtime runs a newer image than `previous_image` (when that image
-/// had a version). Used after an update and after an update resumed from the journal.
-pub fn verify_update(runtime: &RuntimeDetails, previous_image: Option<&str>) -> Result<()> {
-    let Some(previous) = previous_image.and_then(ImageTag::from_image_reference) else {
-        return Ok(());
-    };
-    let now = runtime
-        .summary
-        .docker_image
-        .as_deref()
-        .and_then(ImageTag::from_image_reference);
-    match now {
-        Some(now) if now > previous => Ok(()),
-        Some(now) => Err(Error::new(
-            ErrorCode::Service,
-            format!(
-                "Runtime {} is running again, but on {} ({}), which is not newer than {} before the update.",
-                runtime.summary.name,
-                version_label(&now),
-                now.text,
-                version_label(&previous)
-            ),
-        )
-        .with_remedy("The prompt flow service did not move it to a newer image. Check the version again later, or recreate the runtime with the default environment.")),
-        None => Err(Error::new(
-            ErrorCode::Service,
-            format!(
-                "Runtime {} is running again, but its image ({}) has no version, so the update cannot be confirmed.",
-                runtime.summary.name,
-                runtime.summary.docker_image.clone().unwrap_or_else(|| "none reported".into())
-            ),
-        )
-        .with_remedy("Open the runtime in Azure ML studio to check which image it runs.")),
-    }
-}
-
 fn verify_environment(runtime: &RuntimeDetails, expected: &str) -> Result<()> {
     let expected = CustomEnvironmentRef::parse(expected);
     let actual = runtime
@@ -965,7 +927,7 @@ async fn run_update(
                 environment: environment.clone(),
             };
             flow.update_runtime(&name, &body, true).await?;
-            wait_for_update_to_start(&flow, &before, &progress, watch).await?;
+            wait_for_update_to_start(&flow, &before, UPDATE_START_GRACE_POLLS, watch).await?;
             let runtime = watch_until_running(services, &flow, &resume, &progress, watch).await?;
             progress.stage(Stage::Verifying);
             match &environment {
@@ -1005,34 +967,6 @@ async fn run_update(
         }
         Err(error) => Err((Some(operation_id), NotStarted::Failed(error))),
     }
-}
-
-/// After an asynchronous PUT the service may take a moment to mark the runtime as changing;
-/// wait a few polls for that so a still-"Running" old image is not taken as the result.
-async fn wait_for_update_to_start(
-    flow: &FlowClient,
-    before: &RuntimeDetails,
-    progress: &Progress,
-    watch: WatchSettings,
-) -> Result<()> {
-    for _ in 0..UPDATE_START_GRACE_POLLS {
-        match flow.get_runtime(&before.summary.name).await {
-            Ok(dto) => {
-                let now = RuntimeDetails::from(&dto);
-                if now.summary.status != RuntimeStatus::Running
-                    || now.summary.docker_image != before.summary.docker_image
-                    || now.summary.environment != before.summary.environment
-                {
-                    return Ok(());
-                }
-            }
-            Err(error) if error.is_retryable() => progress.message(error.message),
-            Err(error) if error.code == ErrorCode::NotFound => {}
-            Err(error) => return Err(error),
-        }
-        tokio::time::sleep(watch.poll_interval).await;
-    }
-    Ok(())
 }
 
 /// Updates one runtime: to the newest image with the default environment (`environment: None`),
