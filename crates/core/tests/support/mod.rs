@@ -96,6 +96,11 @@ impl Reply {
 
 type Handler = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
 
+/// A handler that answers asynchronously (a proxy, say).
+pub type AsyncHandler = dyn Fn(Recorded) -> std::pin::Pin<Box<dyn std::future::Future<Output = Reply> + Send>>
+    + Send
+    + Sync;
+
 /// HTTPS on 127.0.0.1 with a certificate from a throwaway CA.
 pub struct TestServer {
     pub base: Url,
@@ -116,12 +121,22 @@ impl TestServer {
         handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
     ) -> Self {
         let handler: Arc<Handler> = Arc::new(handler);
+        let counter = Arc::new(AtomicUsize::new(0));
+        Self::start_async(Arc::new(move |recorded: Recorded| {
+            let index = counter.fetch_add(1, Ordering::SeqCst);
+            let reply = handler(&recorded, index);
+            Box::pin(async move { reply })
+        }))
+        .await
+    }
+
+    /// Starts a server whose replies come from an asynchronous handler.
+    pub async fn start_async(handler: Arc<AsyncHandler>) -> Self {
         let (ca_pem, server_config) = tls_config();
         let acceptor = TlsAcceptor::from(Arc::new(server_config));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
-        let counter = Arc::new(AtomicUsize::new(0));
         let task_log = log.clone();
         let task = tokio::spawn(async move {
             loop {
@@ -131,7 +146,6 @@ impl TestServer {
                 let acceptor = acceptor.clone();
                 let handler = handler.clone();
                 let log = task_log.clone();
-                let counter = counter.clone();
                 tokio::spawn(async move {
                     let Ok(tls) = acceptor.accept(stream).await else {
                         return;
@@ -139,7 +153,6 @@ impl TestServer {
                     let service = service_fn(move |request: Request<Incoming>| {
                         let handler = handler.clone();
                         let log = log.clone();
-                        let counter = counter.clone();
                         async move {
                             let method = request.method().to_string();
                             let target = request
@@ -166,9 +179,8 @@ impl TestServer {
                                 headers,
                                 body: String::from_utf8_lossy(&body).into_owned(),
                             };
-                            let index = counter.fetch_add(1, Ordering::SeqCst);
-                            let reply = handler(&recorded, index);
-                            log.lock().unwrap().push(recorded);
+                            log.lock().unwrap().push(recorded.clone());
+                            let reply = handler(recorded).await;
                             if let Some(delay) = reply.delay {
                                 tokio::time::sleep(delay).await;
                             }
@@ -197,6 +209,11 @@ impl TestServer {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// The requests so far, forgetting them.
+    pub fn take_requests(&self) -> Vec<Recorded> {
+        std::mem::take(&mut *self.log.lock().unwrap())
     }
 
     pub fn url(&self, path: &str) -> Url {
