@@ -331,6 +331,8 @@ fn test(context: &Context) -> Result<(), String> {
         "--skip",
         "gui_",
     ]);
+    // setup installed the AutoRest test server: its conformance test must run, not skip.
+    rust_tests.env("PFRM_REQUIRE_AUTOREST", "1");
     report.run(Step::counted(
         "Rust: tests",
         in_keychain_session(context, rust_tests),

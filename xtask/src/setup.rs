@@ -47,7 +47,17 @@ pub fn install_for_run(context: &Context) -> Result<(), String> {
 pub fn install_everything(context: &Context) -> Result<(), String> {
     let all: Vec<&str> = RUN_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
     install_system_packages(&all)?;
-    install_ui_packages(context)
+    install_ui_packages(context)?;
+    install_test_peer_packages(context)
+}
+
+/// Third-party servers the tests run as peers, from their own package-lock.json: the AutoRest
+/// test server (tests/autorest) that the long-running-operation poller is checked against.
+fn install_test_peer_packages(context: &Context) -> Result<(), String> {
+    install_npm_folder(
+        &context.repo_root.join("tests").join("autorest"),
+        "install the AutoRest test server",
+    )
 }
 
 pub(crate) fn install_system_packages(packages: &[&str]) -> Result<(), String> {
@@ -109,17 +119,21 @@ pub(crate) fn install_system_packages(packages: &[&str]) -> Result<(), String> {
 
 /// `npm ci` in ui/, skipped when node_modules already matches package-lock.json.
 fn install_ui_packages(context: &Context) -> Result<(), String> {
-    let ui = context.ui_dir();
-    let lock = ui.join("package-lock.json");
-    let stamp = ui.join("node_modules").join(".pfrm-installed-lock.json");
+    install_npm_folder(&context.ui_dir(), "install the UI's npm packages")
+}
+
+/// `npm ci` in `dir`, skipped when its node_modules already matches its package-lock.json.
+fn install_npm_folder(dir: &Path, what: &str) -> Result<(), String> {
+    let lock = dir.join("package-lock.json");
+    let stamp = dir.join("node_modules").join(".pfrm-installed-lock.json");
     let lock_text =
         std::fs::read(&lock).map_err(|error| format!("cannot read {}: {error}", lock.display()))?;
     if std::fs::read(&stamp).ok().as_deref() == Some(lock_text.as_slice()) {
         return Ok(());
     }
     steps::run_plain(
-        "install the UI's npm packages",
-        steps::npm(&ui, &["ci", "--prefer-offline", "--no-audit", "--no-fund"]),
+        what,
+        steps::npm(dir, &["ci", "--prefer-offline", "--no-audit", "--no-fund"]),
     )?;
     std::fs::write(&stamp, lock_text)
         .map_err(|error| format!("cannot write {}: {error}", stamp.display()))
