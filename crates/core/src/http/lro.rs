@@ -498,7 +498,9 @@ fn timeout_error(operation: &str, options: &LroOptions) -> Error {
 
 /// Locks a mutex that only this poller's own steps share (never poisoned by a panic elsewhere).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The pause a response asks for; zero when it asks for none (the default interval applies).
