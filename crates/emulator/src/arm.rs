@@ -7,7 +7,8 @@ use crate::rbac::{
 };
 use crate::server::{empty_resp, json_resp, set_header, Req, Resp};
 use crate::state::{
-    now_rfc3339, subscription_json, tenant_json, Lro, Pending, RoleAssignment, World, MLS,
+    now_rfc3339, subscription_json, tenant_json, Lro, LroPattern, Pending, RoleAssignment, World,
+    MLS,
 };
 use crate::App;
 use hyper::Method;
@@ -471,9 +472,16 @@ fn lro_status(world: &World, location: &str, id: &str) -> Resp {
         if let Some((code, message)) = &lro.failure {
             body["status"] = json!("Failed");
             body["error"] = json!({"code": code, "message": message});
+        } else if lro.canceled {
+            body["status"] = json!("Canceled");
+            body["error"] =
+                json!({"code": "OperationCanceled", "message": "The operation was canceled."});
         }
+        return json_resp(200, &body);
     }
-    json_resp(200, &body)
+    let mut r = json_resp(200, &body);
+    set_header(&mut r, "Retry-After", &retry_after_header(world));
+    r
 }
 
 fn lro_result(app: &App, world: &World, req: &Req, id: &str) -> Resp {
@@ -486,23 +494,35 @@ fn lro_result(app: &App, world: &World, req: &Req, id: &str) -> Resp {
     };
     if lro.done_at > Instant::now() {
         let mut r = empty_resp(202);
+        let version = req
+            .q("api-version")
+            .map(|v| format!("api-version={v}"))
+            .unwrap_or_default();
+        // With a new Location per poll, each 202 names the next URL; the old ones keep working.
+        let next = match world.lro_pattern {
+            LroPattern::NewLocationPerPoll => {
+                let poll = req
+                    .q("poll")
+                    .and_then(|p| p.parse::<u64>().ok())
+                    .unwrap_or(0)
+                    + 1;
+                format!("{version}&poll={poll}")
+            }
+            _ => version,
+        };
         set_header(
             &mut r,
             "Location",
-            &format!(
-                "{}{}?{}",
-                app.info.arm_endpoint,
-                req.path,
-                req.q("api-version")
-                    .map(|v| format!("api-version={v}"))
-                    .unwrap_or_default()
-            ),
+            &format!("{}{}?{next}", app.info.arm_endpoint, req.path),
         );
-        set_header(&mut r, "Retry-After", &retry_after(world).to_string());
+        set_header(&mut r, "Retry-After", &retry_after_header(world));
         return r;
     }
     if let Some((code, message)) = &lro.failure {
         return arm_error(400, code, message);
+    }
+    if lro.canceled {
+        return arm_error(409, "OperationCanceled", "The operation was canceled.");
     }
     empty_resp(204)
 }
@@ -511,7 +531,24 @@ fn retry_after(world: &World) -> u64 {
     ((15.0 / world.time_scale).ceil() as u64).clamp(1, 15)
 }
 
-/// Registers an LRO finishing at `at` and returns its response headers.
+/// `Retry-After` as the pattern asks: seconds, `0`, or an HTTP-date.
+fn retry_after_header(world: &World) -> String {
+    match world.lro_pattern {
+        LroPattern::RetryAfterZero => "0".to_owned(),
+        LroPattern::RetryAfterDate => {
+            let when = time::OffsetDateTime::now_utc()
+                + time::Duration::seconds(retry_after(world) as i64);
+            let format = time::macros::format_description!(
+                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+            );
+            when.format(&format).unwrap_or_else(|_| "0".to_owned())
+        }
+        _ => retry_after(world).to_string(),
+    }
+}
+
+/// Registers an LRO finishing at `at`, sets the response headers the world's [`LroPattern`]
+/// calls for, and returns the operation's id.
 #[allow(clippy::too_many_arguments)]
 fn start_lro(
     app: &App,
@@ -522,7 +559,7 @@ fn start_lro(
     at: Instant,
     failure: Option<(String, String)>,
     resp: &mut Resp,
-) {
+) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     world.lros.insert(
         id.clone(),
@@ -531,23 +568,38 @@ fn start_lro(
             done_at: at,
             start_time: now_rfc3339(),
             failure,
+            canceled: false,
         },
     );
     let base = format!(
         "{}/subscriptions/{sub}/providers/{MLS}/locations/{location}",
         app.info.arm_endpoint
     );
-    set_header(
-        resp,
-        "Azure-AsyncOperation",
-        &format!("{base}/computeOperationsStatus/{id}?api-version={version}&service=new"),
-    );
-    set_header(
-        resp,
-        "Location",
-        &format!("{base}/computeOperationsResults/{id}?api-version={version}&service=new"),
-    );
-    set_header(resp, "Retry-After", &retry_after(world).to_string());
+    let (async_header, location_header) = match world.lro_pattern {
+        LroPattern::AsyncAndLocation | LroPattern::RetryAfterZero | LroPattern::RetryAfterDate => {
+            (true, true)
+        }
+        LroPattern::AsyncOnly => (true, false),
+        LroPattern::LocationOnly
+        | LroPattern::NewLocationPerPoll
+        | LroPattern::ProvisioningState => (false, true),
+    };
+    if async_header {
+        set_header(
+            resp,
+            "Azure-AsyncOperation",
+            &format!("{base}/computeOperationsStatus/{id}?api-version={version}&service=new"),
+        );
+    }
+    if location_header {
+        set_header(
+            resp,
+            "Location",
+            &format!("{base}/computeOperationsResults/{id}?api-version={version}&service=new"),
+        );
+    }
+    set_header(resp, "Retry-After", &retry_after_header(world));
+    id
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -903,6 +955,10 @@ fn create_compute(
         .computes
         .push(compute);
     let mut r = json_resp(201, &value);
+    if world.lro_pattern == LroPattern::ProvisioningState {
+        // Only the resource's provisioningState tells when the create is done.
+        return r;
+    }
     start_lro(
         app,
         world,
@@ -1048,6 +1104,7 @@ fn compute_action(
     };
     let scaled = |secs: f64| world.scaled(secs);
     let planned_failure = world.fail_next_operation.clone();
+    let world_cancel = world.cancel_next_operation;
     let (start_at, stop_at, restart_at) = (scaled(120.0), scaled(60.0), scaled(90.0));
     let apply_apps = scaled(10.0);
     let ws = world.workspace_mut(sub, rg, ws_name).expect("exists");
@@ -1113,7 +1170,8 @@ fn compute_action(
         );
     }
     let at = Instant::now() + after;
-    let fails = planned_failure.is_some();
+    let canceled = planned_failure.is_none() && world_cancel;
+    let fails = planned_failure.is_some() || canceled;
     let final_state: &'static str = match (fails, op) {
         (false, _) => final_state,
         (true, "start") => "Stopped",
@@ -1138,8 +1196,14 @@ fn compute_action(
     } else {
         None
     };
+    if canceled {
+        world.cancel_next_operation = false;
+    }
     let mut r = empty_resp(202);
-    start_lro(app, world, sub, location, version, at, failure, &mut r);
+    let id = start_lro(app, world, sub, location, version, at, failure, &mut r);
+    if let Some(lro) = world.lros.get_mut(&id) {
+        lro.canceled = canceled;
+    }
     r
 }
 

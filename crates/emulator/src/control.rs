@@ -88,6 +88,12 @@ pub async fn handle(app: &App, req: Req) -> Resp {
             if let Some(n) = b["pageSize"].as_u64() {
                 app.set_page_size(n as usize);
             }
+            if let Some(pattern) = b.get("lroPattern") {
+                match serde_json::from_value::<crate::LroPattern>(pattern.clone()) {
+                    Ok(pattern) => app.set_lro_pattern(pattern),
+                    Err(e) => return bad(&format!("invalid lroPattern: {e}")),
+                }
+            }
             if let Some(n) = b["deviceCodeIntervalSeconds"].as_u64() {
                 app.world().device_code_interval = n;
             }
@@ -107,6 +113,10 @@ pub async fn handle(app: &App, req: Req) -> Resp {
                 .as_str()
                 .unwrap_or("The compute operation failed.");
             app.fail_next_compute_operation(code, message);
+            empty_resp(204)
+        }
+        (Method::POST, ["_emulator", "compute", "cancel-next"]) => {
+            app.cancel_next_compute_operation();
             empty_resp(204)
         }
         (Method::POST, ["_emulator", "token"]) => {

@@ -20,6 +20,8 @@ mod server;
 mod state;
 mod tls;
 
+pub use state::LroPattern;
+
 pub use faults::{Counters, FaultAction, FaultRule, Faults};
 pub use scenario::Scenario;
 
@@ -184,6 +186,16 @@ impl App {
 
     pub fn fail_next_compute_operation(&self, code: &str, message: &str) {
         self.world().fail_next_operation = Some((code.to_string(), message.to_string()));
+    }
+
+    /// The next compute start/stop/restart ends as cancelled in Azure.
+    pub fn cancel_next_compute_operation(&self) {
+        self.world().cancel_next_operation = true;
+    }
+
+    /// How ARM answers long-running operations from now on.
+    pub fn set_lro_pattern(&self, pattern: LroPattern) {
+        self.world().lro_pattern = pattern;
     }
 
     pub fn issue_access_token(
@@ -387,6 +399,17 @@ impl Emulator {
     /// the instance back in its previous state and `lastOperation.operationStatus` `{Op}Failed`.
     pub fn fail_next_compute_operation(&self, code: &str, message: &str) {
         self.app.fail_next_compute_operation(code, message)
+    }
+
+    /// The next compute instance start/stop/restart ends with its LRO `Canceled`, the instance
+    /// back in its previous state.
+    pub fn cancel_next_compute_operation(&self) {
+        self.app.cancel_next_compute_operation();
+    }
+
+    /// How ARM answers long-running operations from now on (headers, `Retry-After`).
+    pub fn set_lro_pattern(&self, pattern: LroPattern) {
+        self.app.set_lro_pattern(pattern);
     }
 
     /// Mints an access token for a seeded user without the sign-in dance (tests only).

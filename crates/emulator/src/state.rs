@@ -213,6 +213,32 @@ pub struct Lro {
     pub done_at: Instant,
     pub start_time: String,
     pub failure: Option<(String, String)>,
+    /// Ends as `Canceled` (someone cancelled it in Azure) instead of `Succeeded`.
+    pub canceled: bool,
+}
+
+/// How ARM answers a long-running operation: which URLs it names to follow and how it asks
+/// clients to pace their polls. ARM's asynchronous-operation rules allow each of these, and
+/// Azure's services use all of them; tests pick one per scenario.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LroPattern {
+    /// `Azure-AsyncOperation` and `Location`, `Retry-After` in seconds (the compute RP's way).
+    #[default]
+    AsyncAndLocation,
+    /// `Azure-AsyncOperation` alone.
+    AsyncOnly,
+    /// `Location` alone: it answers 202 until the operation ends.
+    LocationOnly,
+    /// `Location` alone, and every 202 from it names a new `Location` to poll next.
+    NewLocationPerPoll,
+    /// No header at all on a create (PUT): the resource's `provisioningState` tells; actions
+    /// (POST) still name a `Location`, as ARM requires of a 202.
+    ProvisioningState,
+    /// Both headers, with `Retry-After: 0` ("no preference": clients use their default).
+    RetryAfterZero,
+    /// Both headers, with `Retry-After` as an HTTP-date.
+    RetryAfterDate,
 }
 
 /// A started authorization-code sign-in waiting for the user's form post.
@@ -300,6 +326,10 @@ pub struct World {
     pub flow_endpoint: String,
     /// The next compute start/stop/restart fails with this ARM error (code, message).
     pub fail_next_operation: Option<(String, String)>,
+    /// The next compute start/stop/restart ends as cancelled in Azure.
+    pub cancel_next_operation: bool,
+    /// How long-running operations are answered.
+    pub lro_pattern: LroPattern,
     /// Device-code polling interval announced to clients (seconds, unscaled).
     pub device_code_interval: u64,
     /// Device-code lifetime announced to clients (seconds, unscaled; expiry happens scaled).
@@ -472,6 +502,8 @@ impl World {
             page_size: 20,
             device_code_interval: 5,
             fail_next_operation: None,
+            cancel_next_operation: false,
+            lro_pattern: LroPattern::default(),
             device_code_lifetime: 900,
             flow_endpoint: flow_endpoint.trim_end_matches('/').to_string(),
         };
