@@ -47,6 +47,9 @@ const COMMANDS: &[&str] = &[
     "update_all_outdated",
     "update_preferences",
     "set_check_updates_at_startup",
+    "retirement_status",
+    "dismiss_retirement_notice",
+    "open_migration_guide",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@
 mod azure_commands;
 mod commands;
 mod logging;
+mod migration_commands;
 mod notifications;
 mod paths;
 mod permissions_commands;
@@ -248,6 +249,9 @@ fn main() {
             update_commands::update_all_outdated,
             update_commands::update_preferences,
             update_commands::set_check_updates_at_startup,
+            migration_commands::retirement_status,
+            migration_commands::dismiss_retirement_notice,
+            migration_commands::open_migration_guide,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

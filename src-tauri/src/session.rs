@@ -182,6 +182,15 @@ impl Session {
             .is_some_and(|connected| connected._sandbox.is_some())
     }
 
+    /// Where "today" comes from: the connection's clock (the sandbox's emulated date), else
+    /// `PFRM_TODAY` or the system's date.
+    pub async fn clock(&self) -> pfrm_core::migration::retirement::Clock {
+        match self.connected.read().await.as_ref() {
+            Some(connected) => connected.services.clock(),
+            None => pfrm_core::migration::retirement::Clock::from_env_or(None),
+        }
+    }
+
     /// Services of the current connection; `sign_in_required` when there is none.
     pub async fn services(&self) -> Result<(Services, WatchSettings), Error> {
         if let Some(connected) = self.connected.read().await.as_ref() {

@@ -967,3 +967,63 @@ async fn a_certificate_from_an_unknown_ca_is_its_own_error_tried_once_with_clean
         text(&output)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_retirement_date_runtime_create_is_refused_with_the_reason() {
+    let env = Env::start().await;
+    let cli = Cli::signed_in(&env).await;
+    let workspace = format!("{SUBSCRIPTION}/rg-ml/ml-workspace");
+    let create = |today: &'static str| {
+        let mut command = cli.command(&[
+            "runtime",
+            "create",
+            "--workspace",
+            &workspace,
+            "--name",
+            "rt-late",
+            "--compute",
+            "ci-alice",
+            "--yes-restart",
+        ]);
+        command.env("PFRM_TODAY", today);
+        command
+    };
+    let mut after = create("2027-04-21");
+    let output = tokio::task::spawn_blocking(move || after.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        code(&output),
+        ErrorCode::Conflict.exit_code(),
+        "{}",
+        text(&output)
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains("notice: Prompt flow retired on 2027-04-20 (yesterday (1 day ago))"),
+        "{err}"
+    );
+    assert!(
+        err.contains("No new runtime can be created: prompt flow retired on 2027-04-20"),
+        "{err}"
+    );
+    assert!(err.contains("pfrm migrate audit"), "{err}");
+    let listed =
+        pfrm_core::ops::runtimes::list_runtimes(&services(&env), &workspace_id("ml-workspace"))
+            .await
+            .unwrap();
+    assert!(listed.is_empty(), "nothing was created: {listed:?}");
+
+    // Before the date the notice counts the days left and the command goes on.
+    let mut list = cli.command(&["runtime", "list", "--workspace", &workspace]);
+    list.env("PFRM_TODAY", "2026-12-06");
+    let output = tokio::task::spawn_blocking(move || list.output().unwrap())
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        stderr(&output).contains("notice: Prompt flow retires on 2027-04-20 (in 135 days)"),
+        "{}",
+        text(&output)
+    );
+}

@@ -566,3 +566,54 @@ async fn an_app_restart_mid_create_resumes_watching_from_the_journal() {
     assert_eq!(snapshot.state, OperationState::Succeeded);
     assert!(second.journal.entries().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn after_the_retirement_date_creating_a_runtime_is_refused_and_nothing_is_sent() {
+    use pfrm_core::migration::retirement::{Clock, RETIREMENT_DATE};
+    let env = Env::start().await;
+    let services = services(&env, Operations::default()).with_clock(Clock::fixed(RETIREMENT_DATE));
+    let error = runtimes::create_runtime(
+        &services,
+        create_request(
+            "ml-workspace",
+            "rt-after",
+            "ci-alice",
+            CustomAppChoice::New { environment: None },
+        ),
+        fast(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Conflict);
+    assert!(
+        error.message.contains("retired on 2027-04-20"),
+        "{}",
+        error.message
+    );
+    assert!(error.remedy.unwrap().contains("Agent Framework"));
+    assert!(
+        services.operations.list().is_empty(),
+        "no operation started"
+    );
+    let listed = runtimes::list_runtimes(&services, &workspace_id("ml-workspace"))
+        .await
+        .unwrap();
+    assert!(listed.is_empty(), "nothing was created: {listed:?}");
+
+    // The day before, the same request goes through to the service.
+    let day_before = RETIREMENT_DATE.previous_day().unwrap();
+    let services = services.with_clock(Clock::fixed(day_before));
+    let created = runtimes::create_runtime(
+        &services,
+        create_request(
+            "ml-workspace",
+            "rt-before",
+            "ci-alice",
+            CustomAppChoice::New { environment: None },
+        ),
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.summary.name, "rt-before");
+}

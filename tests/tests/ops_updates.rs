@@ -579,3 +579,33 @@ async fn an_update_interrupted_by_an_app_restart_resumes_watching_from_the_journ
     assert!(distinct_stages(&mut progress).contains(&Stage::Verifying));
     assert!(second.journal.entries().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_newest_image_is_called_final_once_the_images_are_frozen() {
+    use pfrm_core::migration::retirement::{Clock, IMAGES_FROZEN_SINCE};
+    let env = Env::start_scenario("returning").await;
+    let frozen =
+        services(&env, Operations::default()).with_clock(Clock::fixed(IMAGES_FROZEN_SINCE));
+    let report =
+        updates::check_workspaces(&frozen, &[ml_workspace()], CheckOptions::default()).await;
+    assert!(report.latest_is_final);
+    assert!(report.runtimes.iter().all(|r| r.latest_is_final));
+    let single = updates::check_runtime_version(
+        &frozen,
+        &ml_workspace(),
+        "rt-default",
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(single.latest_is_final);
+
+    let before = frozen.with_clock(Clock::fixed(IMAGES_FROZEN_SINCE.previous_day().unwrap()));
+    let report =
+        updates::check_workspaces(&before, &[ml_workspace()], CheckOptions::default()).await;
+    assert!(
+        !report.latest_is_final,
+        "before the notice more images could come"
+    );
+    assert!(report.runtimes.iter().all(|r| !r.latest_is_final));
+}

@@ -565,6 +565,21 @@ test('start-up problems show as banners', async ({ page, base }) => {
   await page.screenshot({ path: join(SHOTS, 'startup-warnings-light.png') });
 });
 
+test('the retirement notice: days left, the migration guide, hidden until next week', async ({ page, base }) => {
+  await page.goto(`${base}?scenario=retirement`);
+  const notice = page.getByTestId('retirement-notice');
+  await notice.filter({ hasText: 'Prompt flow retires on 2027-04-20: 135 days left' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'retirement-notice-light.png') });
+  await page.getByTestId('retirement-guide').click();
+  check((await page.getByTestId('retirement-guide-error').count()) === 0, 'opening the guide should not fail');
+  await page.getByTestId('retirement-dismiss').click();
+  await notice.waitFor({ state: 'detached' });
+  await page.goto(`${base}?scenario=retired`);
+  await page.getByTestId('retirement-notice').filter({ hasText: 'Prompt flow retired on 2027-04-20' }).waitFor();
+  await page.getByTestId('retirement-notice').filter({ hasText: 'no new runtime can be created' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'retirement-notice-retired-light.png') });
+});
+
 test('the keyboard reaches the navigation and moves between pages', async ({ page, base }) => {
   await page.goto(base);
   await page.getByRole('heading', { level: 1 }).waitFor();
@@ -871,7 +886,7 @@ test('outdated runtimes get a badge and a count in the navigation; details show 
   const banner = page.getByTestId('update-banner');
   await banner.getByText('A newer runtime version is available').waitFor();
   await banner.getByTestId('update-banner-current').filter({ hasText: 'rt-default runs version 2024-01-11 (v2), 706 days old.' }).waitFor();
-  await banner.getByTestId('update-banner-latest').filter({ hasText: 'The newest is version 2025-12-11 (v12), 5 days old.' }).waitFor();
+  await banner.getByTestId('update-banner-latest').filter({ hasText: 'The newest is version 2025-12-11 (v12), 5 days old, the final image: prompt flow runtime images get no more updates' }).waitFor();
   check((await banner.getByTestId('update-banner-sources').count()) === 0, 'agreeing sources need no explanation');
   const bannerTop = await banner.evaluate((element) => element.getBoundingClientRect().top);
   const headingTop = await page.getByRole('heading', { level: 2, name: 'rt-default' }).evaluate((element) => element.getBoundingClientRect().top);
@@ -897,7 +912,7 @@ test('outdated runtimes get a badge and a count in the navigation; details show 
   await page.getByTestId('details-version').waitFor();
   check((await page.getByTestId('update-banner').count()) === 0, 'no banner on the newest version');
   await page.getByTestId('check-version').click();
-  await page.getByTestId('version-up-to-date').filter({ hasText: 'Up to date: rt-fresh runs version 2025-12-11 (v12), the newest version.' }).waitFor();
+  await page.getByTestId('version-up-to-date').filter({ hasText: 'Up to date: rt-fresh runs version 2025-12-11 (v12), the final image.' }).waitFor();
 });
 
 test('update with the default environment: one click from the keyboard, progress, a clear result, then the banner and badge go away', async ({ page, base }) => {

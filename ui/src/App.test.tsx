@@ -26,6 +26,7 @@ function runtimeStatus(name: string, updateAvailable: boolean): RuntimeVersionSt
     runtimeName: name,
     status: 'Running',
     updateAvailable,
+    latestIsFinal: false,
     sourcesAgree: true,
     problems: [],
   };
@@ -33,6 +34,7 @@ function runtimeStatus(name: string, updateAvailable: boolean): RuntimeVersionSt
 const REPORT: FleetVersionReport = {
   runtimes: [runtimeStatus('a', true), runtimeStatus('b', true), runtimeStatus('c', false)],
   outdatedCount: 2,
+  latestIsFinal: false,
   problems: [],
 };
 
@@ -133,5 +135,60 @@ describe('App', () => {
     expect(resolveTheme('system', false).dark).toBe(false);
     expect(resolveTheme('light', true).dark).toBe(false);
     expect(resolveTheme('dark', false).dark).toBe(true);
+  });
+});
+
+describe('retirement notice', () => {
+  const STATUS = {
+    retirementDate: '2027-04-20',
+    today: '2026-12-06',
+    daysLeft: 135,
+    retired: false,
+    imagesFrozen: true,
+    guideUrl: 'https://learn.microsoft.com/azure/machine-learning/prompt-flow/migrate-prompt-flow-to-agent-framework',
+    weekOf: '2026-11-30',
+    dismissedThisWeek: false,
+  };
+
+  it('says the date and the days left, opens the guide through the backend and hides for the week', async () => {
+    const calls: string[] = [];
+    backendAnswering({
+      retirement_status: () => STATUS,
+      open_migration_guide: () => {
+        calls.push('open');
+        return null;
+      },
+      dismiss_retirement_notice: () => {
+        calls.push('dismiss');
+        return { ...STATUS, dismissedThisWeek: true };
+      },
+    });
+    render(<App />);
+    const notice = await screen.findByTestId('retirement-notice');
+    expect(notice.textContent).toContain('Prompt flow retires on 2027-04-20: 135 days left');
+    expect(notice.textContent).toContain('no more updates, security fixes included');
+    fireEvent.click(screen.getByTestId('retirement-guide'));
+    await waitFor(() => expect(calls).toEqual(['open']));
+    fireEvent.click(screen.getByTestId('retirement-dismiss'));
+    await waitFor(() => expect(screen.queryByTestId('retirement-notice')).toBeNull());
+    expect(calls).toEqual(['open', 'dismiss']);
+  });
+
+  it('after the date says the prompt flow retired and no runtime can be created', async () => {
+    backendAnswering({
+      retirement_status: () => ({ ...STATUS, today: '2027-05-01', daysLeft: -11, retired: true, weekOf: '2027-04-26' }),
+    });
+    render(<App />);
+    const notice = await screen.findByTestId('retirement-notice');
+    expect(notice.textContent).toContain('Prompt flow retired on 2027-04-20');
+    expect(notice.textContent).toContain('no new runtime can be created');
+  });
+
+  it('stays hidden in a week it was dismissed in', async () => {
+    backendAnswering({ retirement_status: () => ({ ...STATUS, dismissedThisWeek: true }) });
+    render(<App />);
+    await screen.findByRole('heading', { level: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.queryByTestId('retirement-notice')).toBeNull();
   });
 });

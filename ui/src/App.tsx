@@ -17,6 +17,7 @@ import { backend, toAppError, type AppError, type AppInfo } from './backend';
 import { t, type MessageKey } from './i18n';
 import { StartupWarnings } from './components/StartupWarnings';
 import { SessionBanner } from './components/SessionBanner';
+import { RetirementNotice } from './components/RetirementNotice';
 import { AccountMenu } from './components/AccountMenu';
 import { SessionProvider, useSession } from './session/SessionProvider';
 import { UpdatesProvider, useUpdates } from './updates/UpdatesProvider';
@@ -161,6 +162,7 @@ export function App() {
         </nav>
         <main className={styles.main}>
           <SessionBanner onSignInAgain={addAccount} />
+          <RetirementNotice />
           {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.info.warnings} />}
           <StartupUpdateNotice onShowRuntimes={() => navigate('runtimes')} />
           {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} addingAccount={addingAccount} />}

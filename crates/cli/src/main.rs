@@ -3,6 +3,7 @@
 
 mod compute;
 mod context;
+mod migrate;
 mod output;
 mod progress;
 mod role;
@@ -13,9 +14,10 @@ mod workspace;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pfrm_core::auth::{AccountManager, AccountSummary, DeviceCodePrompt};
 use pfrm_core::log_filter::{log_filter, LogHost, LOG_ENV};
+use pfrm_core::migration::retirement::{Clock, RetirementStatus};
 use pfrm_core::settings::{default_settings_path, resolve_cloud, Settings};
 use pfrm_core::{Error, ErrorCode};
 use tokio_util::sync::CancellationToken;
@@ -125,6 +127,11 @@ enum Command {
         #[command(subcommand)]
         command: runtime::RuntimeCommand,
     },
+    /// Move a prompt flow to Microsoft Agent Framework: audit its mapping, generate a skeleton.
+    Migrate {
+        #[command(subcommand)]
+        command: migrate::MigrateCommand,
+    },
 }
 
 #[derive(Args)]
@@ -169,7 +176,15 @@ enum AccountCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The help opens with the retirement notice, counted from today (`PFRM_TODAY` sets it).
+    let retirement = RetirementStatus::on(Clock::from_env_or(None).today());
+    let matches = Cli::command()
+        .before_help(retirement.notice())
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     // The app's filter too: protocol libraries capped at `warn`, no library lines by default.
     let filter = log_filter(LogHost::Cli, std::env::var(LOG_ENV).ok().as_deref());
     tracing_subscriber::fmt()
@@ -216,6 +231,14 @@ fn report_error(error: &Error, json: bool) {
 /// Runs the command; returns the exit code of a command that finished (0, or a command's own
 /// non-error outcome such as a blocked preflight).
 async fn run(cli: Cli) -> Result<u8, Error> {
+    // Migration reads local files only: no cloud, settings or sign-in involved.
+    let cli = match cli.command {
+        Command::Migrate { command } => {
+            migrate::run(command, cli.json)?;
+            return Ok(0);
+        }
+        command => Cli { command, ..cli },
+    };
     let settings_path = default_settings_path()?;
     let loaded = Settings::load(&settings_path);
     if let Some(warning) = &loaded.warning {
@@ -370,6 +393,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         }
         Command::Preflight(args) => {
             let context = context(&manager)?;
+            print_retirement_notice(&context);
             let code = workspace::preflight(&context, args).await?;
             context.remember_workspace();
             return Ok(code);
@@ -381,11 +405,22 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         }
         Command::Runtime { command } => {
             let context = context(&manager)?;
+            print_retirement_notice(&context);
             runtime::run(&context, command).await?;
             context.remember_workspace();
         }
+        Command::Migrate { .. } => unreachable!("handled before signing in"),
     }
     Ok(0)
+}
+
+/// Commands about runtimes open with the retirement notice on stderr (never in `--json` output,
+/// which scripts parse).
+fn print_retirement_notice(context: &context::Context) {
+    if !context.json {
+        let status = RetirementStatus::on(context.services.clock().today());
+        eprintln!("notice: {}", status.notice());
+    }
 }
 
 fn active_id(manager: &AccountManager) -> Result<String, Error> {

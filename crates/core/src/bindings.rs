@@ -97,6 +97,7 @@ pub fn render() -> String {
         crate::ops::permissions::RevokeRequest,
         crate::ops::permissions::RevokeOutcome,
         crate::settings::UpdatePreferences,
+        crate::migration::retirement::RetirementStatus,
     ];
     let mut text = String::from(
         "// Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.\n\n",

@@ -78,6 +78,9 @@ pub struct CloudConfig {
     /// `localhost` for Entra's public clients, `127.0.0.1` (RFC 8252 §7.3) by default for a
     /// custom cloud, whose file may say `localhost`, `127.0.0.1` or `[::1]` (`redirectHost`).
     pub redirect_host: String,
+    /// The calendar date of an emulated cloud (its scenario's "today"), so the sandbox and tests
+    /// show the prompt flow retirement as of that day. Never set for the built-in clouds.
+    pub today: Option<time::Date>,
 }
 
 fn url(text: &str) -> Url {
@@ -104,6 +107,7 @@ impl CloudConfig {
             studio_url: url("https://ml.azure.com"),
             extra_ca_pem: None,
             redirect_host: "localhost".into(),
+            today: None,
         }
     }
 
@@ -314,6 +318,9 @@ struct CustomCloudFile {
     client_id: Option<String>,
     #[serde(default)]
     redirect_host: Option<String>,
+    /// `YYYY-MM-DD`: the emulated cloud's date.
+    #[serde(default)]
+    today: Option<String>,
 }
 
 fn parse_endpoint(field: &str, text: &str) -> Result<Url> {
@@ -447,6 +454,17 @@ impl CustomCloudFile {
                 ))
             }
         };
+        let today = match &self.today {
+            Some(text) => Some(crate::migration::retirement::parse_date(text.trim()).ok_or_else(
+                || {
+                    Error::new(
+                        ErrorCode::Config,
+                        format!("The custom cloud field 'today' must be a date YYYY-MM-DD, got '{text}'."),
+                    )
+                },
+            )?),
+            None => None,
+        };
         Ok(CloudConfig {
             redirect_host,
             name: self.name.unwrap_or_else(|| "Custom".into()),
@@ -482,6 +500,7 @@ impl CustomCloudFile {
                 None => public.studio_url.clone(),
             },
             extra_ca_pem,
+            today,
         })
     }
 }
@@ -497,6 +516,24 @@ mod tests {
         "graphAudience":"https://graph.microsoft.com","controlEndpoint":"https://127.0.0.1:4006",
         "caCertPem":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
         "clientId":"04b07795-8ddb-461a-bbee-02f9e1bf7b46","users":[{"upn":"alice@contoso.com"}],"scenario":"first-time"}"#;
+
+    #[test]
+    fn an_emulated_cloud_carries_its_date() {
+        assert_eq!(
+            CloudConfig::from_custom_json(READY_FILE).unwrap().today,
+            None
+        );
+        let retired = READY_FILE.replace(
+            r#""scenario":"first-time""#,
+            r#""scenario":"retiring","today":"2027-04-21""#,
+        );
+        let cloud = CloudConfig::from_custom_json(&retired).unwrap();
+        assert_eq!(cloud.today, Some(time::macros::date!(2027 - 04 - 21)));
+        let bad = READY_FILE.replace(r#""scenario":"first-time""#, r#""today":"21 April""#);
+        let error = CloudConfig::from_custom_json(&bad).unwrap_err();
+        assert!(error.message.contains("'today'"), "{}", error.message);
+        assert_eq!(CloudConfig::public().today, None);
+    }
 
     #[test]
     fn emulator_ready_file_is_a_custom_cloud() {

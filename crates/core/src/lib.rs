@@ -14,6 +14,7 @@ pub mod files;
 pub mod fuzzing;
 pub mod http;
 pub mod log_filter;
+pub mod migration;
 pub mod model;
 pub mod naming;
 pub mod ops;

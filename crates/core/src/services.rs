@@ -18,6 +18,7 @@ use crate::azure::WorkspaceRef;
 use crate::cloud::CloudConfig;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Pipeline;
+use crate::migration::retirement::Clock;
 use crate::model::WorkspaceSummary;
 use crate::ops::Operations;
 
@@ -67,6 +68,7 @@ pub struct Services {
     cloud: CloudConfig,
     credential: Arc<dyn TokenCredential>,
     pipeline: Pipeline,
+    clock: Clock,
     pub arm: ArmClient,
     pub authorization: AuthorizationClient,
     pub graph: GraphClient,
@@ -94,6 +96,7 @@ impl Services {
             authorization: AuthorizationClient::new(pipeline.clone()),
             graph: GraphClient::new(pipeline.clone()),
             registry: RegistryClient::new(Pipeline::anonymous(&cloud)?),
+            clock: Clock::from_env_or(cloud.today),
             cloud,
             credential,
             pipeline,
@@ -108,6 +111,17 @@ impl Services {
         self.graph = GraphClient::new(pipeline.clone());
         self.pipeline = pipeline;
         self
+    }
+
+    /// A copy that reads "today" from `clock` (tests set the date this way).
+    pub fn with_clock(mut self, clock: Clock) -> Services {
+        self.clock = clock;
+        self
+    }
+
+    /// Where "today" comes from: `PFRM_TODAY`, else the emulated cloud's date, else the system's.
+    pub fn clock(&self) -> Clock {
+        self.clock
     }
 
     pub fn cloud(&self) -> &CloudConfig {

@@ -65,6 +65,10 @@ pub struct Settings {
     /// how many are behind. Off unless the user turns it on (it costs requests at every start).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub check_updates_at_startup: bool,
+    /// The week (its Monday, `YYYY-MM-DD`) the prompt flow retirement notice was dismissed in;
+    /// the notice shows again from the next week on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retirement_notice_dismissed_week: Option<String>,
     /// Keys this version does not know (newer versions, other parts of the app): kept as they are.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,

@@ -107,6 +107,9 @@ pub struct ReadyInfo {
     pub scenario: String,
     /// Time scale in force.
     pub time_scale: f64,
+    /// The emulated calendar date (`YYYY-MM-DD`), when the scenario sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
     /// Process id of the emulator.
     pub pid: u32,
     /// Milliseconds from `start` being called to the listeners accepting connections.
@@ -317,6 +320,7 @@ impl Emulator {
                 .collect(),
             scenario: options.scenario.name.clone(),
             time_scale: world.time_scale,
+            today: options.scenario.today.clone(),
             pid: std::process::id(),
             startup_ms: 0,
         };

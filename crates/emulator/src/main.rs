@@ -12,7 +12,7 @@ use std::path::PathBuf;
     about = "A local Azure for pfrm: identity platform, ARM, flow service, registry and Graph over loopback HTTPS"
 )]
 struct Args {
-    /// Scenario: first-time, returning, blocked, fleet or fleet:S:W:R
+    /// Scenario: first-time, returning, retiring, blocked, fleet or fleet:S:W:R
     #[arg(long, default_value = "first-time")]
     scenario: String,
     /// A scenario JSON file instead of a named scenario
@@ -39,6 +39,9 @@ struct Args {
     /// Device-code polling interval announced to clients, in seconds
     #[arg(long)]
     device_code_interval: Option<u64>,
+    /// The emulated calendar date (YYYY-MM-DD), e.g. after prompt flow's retirement
+    #[arg(long)]
+    today: Option<String>,
 }
 
 #[tokio::main]
@@ -48,10 +51,13 @@ async fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    let scenario = match &args.scenario_file {
+    let mut scenario = match &args.scenario_file {
         Some(path) => Scenario::from_file(path)?,
         None => Scenario::by_name(&args.scenario)?,
     };
+    if args.today.is_some() {
+        scenario.today = args.today.clone();
+    }
     let emulator = Emulator::start(EmulatorOptions {
         scenario,
         time_scale: args.time_scale,

@@ -21,6 +21,10 @@ pub struct Scenario {
     /// Registry tags for promptflow-runtime-stable (a realistic default list when empty).
     pub registry_tags: Vec<String>,
     pub settings: SettingsSeed,
+    /// The world's calendar date (`YYYY-MM-DD`), handed to clients in the ready file so the
+    /// prompt flow retirement can be shown as of that day; the real date when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -173,6 +177,16 @@ impl Scenario {
             "returning" => RETURNING,
             "blocked" => BLOCKED,
             "fleet" => return Ok(Scenario::fleet(2, 3, 4)),
+            // The returning user's world on the day after prompt flow's retirement.
+            "retiring" => {
+                let mut scenario = Self::from_json(RETURNING)?;
+                scenario.name = "retiring".into();
+                scenario.description =
+                    "The returning user's workspace on 2027-04-21, the day after prompt flow retired"
+                        .into();
+                scenario.today = Some("2027-04-21".into());
+                return Ok(scenario);
+            }
             other => {
                 if let Some(args) = other.strip_prefix("fleet:") {
                     let n: Vec<usize> = args
@@ -186,7 +200,7 @@ impl Scenario {
                     return Ok(Scenario::fleet(n[0], n[1], n[2]));
                 }
                 return Err(anyhow!(
-                    "unknown scenario {other:?}; known: first-time, returning, blocked, fleet[:S:W:R]"
+                    "unknown scenario {other:?}; known: first-time, returning, retiring, blocked, fleet[:S:W:R]"
                 ));
             }
         };

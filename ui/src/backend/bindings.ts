@@ -472,6 +472,11 @@ serviceSaysOutdated?: boolean,
  */
 updateAvailable: boolean, 
 /**
+ * The newest version is the final one: the images receive no more updates since prompt
+ * flow's retirement was announced.
+ */
+latestIsFinal: boolean, 
+/**
  * Both sources answered and said the same.
  */
 sourcesAgree: boolean, 
@@ -503,6 +508,10 @@ outdatedCount: number,
  * The newest version in the container registry.
  */
 latest?: RuntimeVersion, 
+/**
+ * `latest` is the final image: no more updates will come (prompt flow retires).
+ */
+latestIsFinal: boolean, 
 /**
  * Workspaces whose runtimes could not be listed.
  */
@@ -717,3 +726,38 @@ checkAtStartup: boolean,
  * The workspace (ARM id) picked last, checked at start-up when the app remembers none.
  */
 lastWorkspaceId?: string, };
+
+export type RetirementStatus = { 
+/**
+ * `2027-04-20`.
+ */
+retirementDate: string, 
+/**
+ * The date pfrm counts from (`YYYY-MM-DD`).
+ */
+today: string, 
+/**
+ * Whole days from today to the retirement date; 0 on the day, negative after it.
+ */
+daysLeft: number, 
+/**
+ * The retirement date has come: no new runtimes.
+ */
+retired: boolean, 
+/**
+ * The runtime images receive no more updates: the newest tag is the final one.
+ */
+imagesFrozen: boolean, 
+/**
+ * Microsoft's migration guide.
+ */
+guideUrl: string, 
+/**
+ * The Monday of today's week (`YYYY-MM-DD`): a notice dismissed this week shows again
+ * from the next one.
+ */
+weekOf: string, 
+/**
+ * The user dismissed the notice this week (it is never hidden for longer).
+ */
+dismissedThisWeek: boolean, };

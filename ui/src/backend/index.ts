@@ -36,6 +36,7 @@ import type {
   UpdateAllRequest,
   UpdateAllSummary,
   UpdatePreferences,
+  RetirementStatus,
 } from './bindings';
 import { t } from '../i18n';
 
@@ -197,4 +198,7 @@ export const backend = {
   updatePreferences: () => call<UpdatePreferences>('update_preferences'),
   setCheckUpdatesAtStartup: (enabled: boolean) =>
     call<UpdatePreferences>('set_check_updates_at_startup', { enabled }),
+  retirementStatus: () => call<RetirementStatus | null>('retirement_status'),
+  dismissRetirementNotice: () => call<RetirementStatus>('dismiss_retirement_notice'),
+  openMigrationGuide: () => call<null>('open_migration_guide'),
 };

@@ -9,6 +9,7 @@ import type {
   AppInfo,
   DeviceCodePrompt,
   OperationSnapshot,
+  RetirementStatus,
   SessionStatus,
   TenantSummary,
 } from '../backend/bindings';
@@ -167,11 +168,32 @@ const OPERATIONS: OperationSnapshot[] = [
 
 type Channel<T> = { onmessage: (message: T) => void };
 
+/**
+ * The retirement as of 2026-12-06 (135 days left), or after it in the `retired` scenario. Other
+ * scenarios start with the notice dismissed for the week, so their screens are pictured as
+ * they were.
+ */
+function retirement(scenario: string | null, dismissed: boolean): RetirementStatus {
+  const retired = scenario === 'retired';
+  dismissed = dismissed || (scenario !== 'retirement' && !retired);
+  return {
+    retirementDate: '2027-04-20',
+    today: retired ? '2027-05-01' : '2026-12-06',
+    daysLeft: retired ? -11 : 135,
+    retired,
+    imagesFrozen: true,
+    guideUrl: 'https://learn.microsoft.com/azure/machine-learning/prompt-flow/migrate-prompt-flow-to-agent-framework',
+    weekOf: retired ? '2027-04-26' : '2026-11-30',
+    dismissedThisWeek: dismissed,
+  };
+}
+
 export function installPagesMock(): void {
   const scenario = new URLSearchParams(window.location.search).get('scenario');
   let session: SessionStatus = signedOut(scenario);
   const launchedAt = Date.now();
   let statusAnswers = 0;
+  let retirementDismissed = false;
   let cancelSignIn: (() => void) | undefined;
   const watchers: Channel<OperationSnapshot>[] = [];
   const operations = new Map((scenario === 'activity' ? OPERATIONS : []).map((op) => [op.id, op]));
@@ -246,6 +268,13 @@ export function installPagesMock(): void {
         return null;
       case 'app_info':
         return appInfo(scenario);
+      case 'retirement_status':
+        return retirement(scenario, retirementDismissed);
+      case 'dismiss_retirement_notice':
+        retirementDismissed = true;
+        return retirement(scenario, retirementDismissed);
+      case 'open_migration_guide':
+        return null;
       case 'validate_runtime_name': {
         const name = (payload as { name?: unknown } | undefined)?.name;
         if (name === 'my-runtime') return null;

@@ -103,6 +103,8 @@ function status(workspaceId: string, runtime: RuntimeDetails): RuntimeVersionSta
     registrySaysOutdated,
     serviceSaysOutdated,
     updateAvailable: registrySaysOutdated === true || serviceSaysOutdated === true,
+    // The images are frozen since prompt flow's retirement was announced.
+    latestIsFinal: true,
     sourcesAgree,
     explanation,
     customEnvironment: environmentVersion
@@ -286,6 +288,7 @@ export function updatesCommand(
         runtimes,
         outdatedCount: runtimes.filter((r) => r.updateAvailable).length,
         latest: version(NEWEST),
+        latestIsFinal: true,
         problems: [],
       };
       return pause(200).then(() => report);

@@ -100,6 +100,7 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
             runtimes,
             problems,
             latest: report.latest,
+            latestIsFinal: report.latestIsFinal,
             outdatedCount: runtimes.filter((runtime) => runtime.updateAvailable).length,
           });
         }

@@ -26,6 +26,7 @@ function status(name: string, extra: Partial<RuntimeVersionStatus> = {}): Runtim
     status: 'Running',
     computeInstanceName: 'ci',
     updateAvailable: true,
+    latestIsFinal: false,
     sourcesAgree: true,
     problems: [],
     ...extra,
@@ -99,6 +100,7 @@ describe('counts and Update all', () => {
   const report: FleetVersionReport = {
     runtimes: [status('a'), status('b', { updateAvailable: false })],
     outdatedCount: 1,
+    latestIsFinal: false,
     problems: [],
   };
 

@@ -196,7 +196,13 @@ fn print_statuses(statuses: &[RuntimeVersionStatus], show_workspace: bool) {
         let latest = status
             .latest
             .as_ref()
-            .map(|v| v.label.clone())
+            .map(|v| {
+                if status.latest_is_final {
+                    format!("{} (final image)", v.label)
+                } else {
+                    v.label.clone()
+                }
+            })
             .unwrap_or_else(|| "-".into());
         let state = if !status.update_available {
             "up to date"
@@ -227,6 +233,16 @@ fn print_statuses(statuses: &[RuntimeVersionStatus], show_workspace: bool) {
                 status.runtime_name, problem.message
             );
         }
+    }
+    if let Some(latest) = statuses
+        .iter()
+        .find(|status| status.latest_is_final)
+        .and_then(|status| status.latest.as_ref())
+    {
+        println!(
+            "{} is the final image: prompt flow's runtime images get no more updates, security fixes included.",
+            latest.label
+        );
     }
     let outdated = updates::count_outdated(statuses);
     if outdated > 0 {

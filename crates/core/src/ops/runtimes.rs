@@ -249,6 +249,7 @@ pub async fn create_runtime(
 ) -> Result<RuntimeDetails> {
     validate_runtime_name(&request.runtime_name)?;
     crate::azure::check_name("compute instance name", &request.compute_instance)?;
+    crate::migration::retirement::refuse_create_after_retirement(services.clock().today())?;
     let new_app = matches!(request.app, CustomAppChoice::New { .. });
     if new_app && !request.confirm_restart {
         return Err(Error::invalid_input(

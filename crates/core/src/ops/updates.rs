@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use futures::stream::{self, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
-use time::{Date, Month, OffsetDateTime};
+use time::{Date, Month};
 use ts_rs::TS;
 
 use crate::azure::flow::{FlowClient, UpdateFlowRuntimeRequest};
@@ -93,10 +93,6 @@ impl RuntimeVersion {
             age_days,
         }
     }
-}
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
 }
 
 /// A custom environment as a runtime references it.
@@ -196,6 +192,9 @@ pub struct RuntimeVersionStatus {
     pub service_says_outdated: Option<bool>,
     /// Show the "update available" banner and badge.
     pub update_available: bool,
+    /// The newest version is the final one: the images receive no more updates since prompt
+    /// flow's retirement was announced.
+    pub latest_is_final: bool,
     /// Both sources answered and said the same.
     pub sources_agree: bool,
     /// Why the sources disagree or one of them is missing, naming which says what.
@@ -344,6 +343,8 @@ fn assess(facts: Facts<'_>) -> RuntimeVersionStatus {
         registry_says_outdated: registry,
         service_says_outdated: service,
         update_available: registry == Some(true) || service == Some(true),
+        latest_is_final: latest_tag.is_some()
+            && crate::migration::retirement::RetirementStatus::on(today).images_frozen,
         sources_agree,
         explanation: if notes.is_empty() {
             None
@@ -430,7 +431,7 @@ pub async fn check_runtime_version(
         latest,
         need_upgrade,
         extra_problems,
-        today: today(),
+        today: services.clock().today(),
     }))
 }
 
@@ -455,6 +456,8 @@ pub struct FleetVersionReport {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest: Option<RuntimeVersion>,
+    /// `latest` is the final image: no more updates will come (prompt flow retires).
+    pub latest_is_final: bool,
     /// Workspaces whose runtimes could not be listed.
     pub problems: Vec<WorkspaceCheckProblem>,
 }
@@ -516,7 +519,7 @@ async fn check_one_workspace(
         .collect()
         .await;
     let mut answers: HashMap<usize, Result<bool>> = answers.into_iter().collect();
-    let today = today();
+    let today = services.clock().today();
     let mut statuses: Vec<RuntimeVersionStatus> = runtimes
         .iter()
         .enumerate()
@@ -580,7 +583,7 @@ async fn check_fleet(
     }
     checked.sort_by_key(|checked| checked.workspace.name.to_lowercase());
     problems.sort_by(|a, b| a.workspace_id.cmp(&b.workspace_id));
-    let today = today();
+    let today = services.clock().today();
     let mut workspaces = Vec::new();
     let mut runtimes = Vec::new();
     let mut details = HashMap::new();
@@ -594,13 +597,16 @@ async fn check_fleet(
         workspaces.push(checked.workspace);
         runtimes.extend(checked.statuses);
     }
+    let latest = latest
+        .ok()
+        .flatten()
+        .map(|tag| RuntimeVersion::from_tag(&tag, today));
     let report = FleetVersionReport {
         outdated_count: u32::try_from(count_outdated(&runtimes)).unwrap_or(u32::MAX),
         runtimes,
-        latest: latest
-            .ok()
-            .flatten()
-            .map(|tag| RuntimeVersion::from_tag(&tag, today)),
+        latest_is_final: latest.is_some()
+            && crate::migration::retirement::RetirementStatus::on(today).images_frozen,
+        latest,
         problems,
     };
     (report, workspaces, details)
@@ -751,7 +757,7 @@ pub async fn custom_environment_guidance(
     Ok(CustomEnvironmentGuidance {
         runtime_name: runtime.summary.name.clone(),
         current_environment: current,
-        latest: Some(RuntimeVersion::from_tag(&latest, today())),
+        latest: Some(RuntimeVersion::from_tag(&latest, services.clock().today())),
         dockerfile_from_line: format!("FROM {base_image}"),
         base_image,
         candidates,
@@ -915,7 +921,7 @@ async fn run_update(
     };
     let operation_id = handle.id().to_owned();
     let progress = handle.progress();
-    let today = today();
+    let today = services.clock().today();
     let previous_tag = previous_image
         .as_deref()
         .and_then(ImageTag::from_image_reference);

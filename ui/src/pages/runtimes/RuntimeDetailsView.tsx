@@ -161,7 +161,7 @@ export function RuntimeDetailsView({
         <MessageBar intent="success" data-testid="version-up-to-date">
           <MessageBarBody>
             {status.current
-              ? t('upd.upToDate', { name: runtimeName, version: status.current.label })
+              ? t(status.latestIsFinal ? 'upd.upToDateFinal' : 'upd.upToDate', { name: runtimeName, version: status.current.label })
               : t('upd.upToDateCustom', { name: runtimeName })}
           </MessageBarBody>
         </MessageBar>
@@ -273,7 +273,7 @@ function UpdateBanner({ status }: { status: RuntimeVersionStatus }) {
         </span>
         {status.latest && (
           <span className={styles.bannerLine} data-testid="update-banner-latest">
-            {t('upd.banner.latest', { version: versionWithAge(status.latest) })}
+            {t(status.latestIsFinal ? 'upd.banner.latestFinal' : 'upd.banner.latest', { version: versionWithAge(status.latest) })}
           </span>
         )}
         {!status.sourcesAgree && (

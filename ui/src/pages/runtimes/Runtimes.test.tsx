@@ -74,7 +74,7 @@ function backend(roleStatus: CheckResult['status']) {
       case 'list_runtimes':
         return [];
       case 'check_workspace_versions':
-        return { runtimes: [], outdatedCount: 0, problems: [] };
+        return { runtimes: [], outdatedCount: 0, latestIsFinal: false, problems: [] };
       case 'list_compute_instances':
         return [INSTANCE];
       case 'validate_runtime_name':

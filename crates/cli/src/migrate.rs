@@ -1,0 +1,162 @@
+//! `pfrm migrate …`: from a prompt flow to a Microsoft Agent Framework project. `audit` reads a
+//! flow folder's `flow.dag.yaml` and prints its node-by-node mapping; `scaffold` writes the
+//! Agent Framework skeleton. Neither needs a sign-in: they read local files only.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use pfrm_core::migration::flow_yaml::FlowDefinition;
+use pfrm_core::migration::mapping::{self, FlowAudit};
+use pfrm_core::migration::retirement::{Clock, RetirementStatus};
+use pfrm_core::migration::scaffold;
+use pfrm_core::Error;
+
+use crate::output::{print_json, Table};
+
+#[derive(Subcommand)]
+pub enum MigrateCommand {
+    /// Map a flow to Agent Framework: its DAG, what each node, edge, input, output and
+    /// connection becomes, and what has no direct equivalent.
+    Audit {
+        /// A flow folder (with flow.dag.yaml) or the flow.dag.yaml file.
+        path: PathBuf,
+    },
+    /// Generate an Agent Framework Python project from a flow: one Executor per node, a
+    /// WorkflowBuilder wired like the flow, .env.example, requirements.txt and a README.
+    Scaffold {
+        /// A flow folder (with flow.dag.yaml) or the flow.dag.yaml file.
+        path: PathBuf,
+        /// The folder to write the project to (created; must not hold a workflow.py yet).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+pub fn run(command: MigrateCommand, json: bool) -> Result<(), Error> {
+    if !json {
+        let status = RetirementStatus::on(Clock::from_env_or(None).today());
+        eprintln!("notice: {}", status.notice());
+    }
+    match command {
+        MigrateCommand::Audit { path } => {
+            let flow = FlowDefinition::read(&path)?;
+            let audit = mapping::audit(&flow)?;
+            if json {
+                return print_json(&audit);
+            }
+            print_audit(&audit);
+        }
+        MigrateCommand::Scaffold { path, out } => {
+            let flow = FlowDefinition::read(&path)?;
+            let audit = mapping::audit(&flow)?;
+            let files = scaffold::generate(&flow, &audit)?;
+            let result = scaffold::write(&out, &files, &audit)?;
+            if json {
+                return print_json(&result);
+            }
+            println!(
+                "Wrote an Agent Framework project for {} to {}: {} executors, {} edge groups.",
+                audit.name, result.out_dir, result.executors, result.edge_groups
+            );
+            for file in &result.files {
+                println!("  {file}");
+            }
+            println!("Next: finish the handlers in executors.py, then validate side by side (README.md).");
+        }
+    }
+    Ok(())
+}
+
+fn print_audit(audit: &FlowAudit) {
+    println!(
+        "Flow {} ({}), {}",
+        audit.name,
+        audit.kind.label(),
+        audit.definition
+    );
+    let inputs: Vec<String> = audit
+        .inputs
+        .iter()
+        .map(|input| format!("{} ({})", input.name, input.input_type))
+        .collect();
+    println!("Inputs: {}", or_none(&inputs));
+    let outputs: Vec<String> = audit
+        .outputs
+        .iter()
+        .map(|output| format!("{} ← {}", output.name, output.from))
+        .collect();
+    println!("Outputs: {}\n", or_none(&outputs));
+    let mut table = Table::new(&["NODE", "TYPE", "BECOMES", "DEPENDS ON"]);
+    for node in &audit.nodes {
+        let node_type = match &node.tool {
+            Some(tool) => format!("{} ({tool})", node.node_type),
+            None => node.node_type.clone(),
+        };
+        let depends = if node.depends_on.is_empty() {
+            "flow inputs".to_owned()
+        } else {
+            node.depends_on.join(", ")
+        };
+        table.row(vec![
+            node.name.clone(),
+            node_type,
+            format!("{} {}", node.target.label(), node.executor_class),
+            depends,
+        ]);
+    }
+    table.print();
+    println!("\nEdges:");
+    for wiring in &audit.wiring {
+        let condition = wiring
+            .condition
+            .as_ref()
+            .map(|c| format!("  when {}", c.describe()))
+            .unwrap_or_default();
+        println!(
+            "  {:<18} {} → {}{condition}",
+            wiring.kind.label(),
+            wiring.sources.join(", "),
+            wiring.targets.join(", ")
+        );
+    }
+    if !audit.context_providers.is_empty() {
+        println!("\nContext providers:");
+        for provider in &audit.context_providers {
+            match &provider.embedding_node {
+                Some(embedding) => println!("  {embedding} + {}", provider.lookup_node),
+                None => println!("  {}", provider.lookup_node),
+            }
+        }
+    }
+    println!("\nConnections → environment variables:");
+    if audit.connections.is_empty() {
+        println!("  none");
+    }
+    for connection in &audit.connections {
+        println!(
+            "  {} → {} (used by {})",
+            connection.name,
+            connection.variables.join(", "),
+            connection.used_by.join(", ")
+        );
+    }
+    for node in audit.nodes.iter().filter(|n| !n.notes.is_empty()) {
+        for note in &node.notes {
+            println!("note: {}: {note}", node.name);
+        }
+    }
+    if !audit.gaps.is_empty() {
+        println!("\nNo direct equivalent:");
+        for gap in &audit.gaps {
+            println!("  {}: {}. Route: {}", gap.subject, gap.what, gap.route);
+        }
+    }
+}
+
+fn or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
