@@ -448,6 +448,7 @@ export const en = {
   'upd.all.checking': 'Checking versions…',
   'upd.all.outdated': '{count} of these runtimes can be updated.',
   'upd.all.none': 'Every runtime here runs the newest version.',
+  'upd.all.noneFinal': 'Every runtime here runs the final image: prompt flow’s runtime images get no more updates.',
   'upd.all.title': 'Update all outdated runtimes in {workspace}',
   'upd.all.titleMany': 'Update all outdated runtimes in {count} workspaces',
   'upd.all.workspaces': 'Workspaces to include:',

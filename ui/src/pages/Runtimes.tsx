@@ -221,7 +221,9 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
             )}
             {!versionsChecking && report && report.runtimes.length > 0 && (
               <Text className={styles.versions} data-testid="versions-summary" data-outdated={outdated}>
-                {outdated > 0 ? t('upd.all.outdated', { count: outdated }) : t('upd.all.none')}
+                {outdated > 0
+                  ? t('upd.all.outdated', { count: outdated })
+                  : t(report.latestIsFinal ? 'upd.all.noneFinal' : 'upd.all.none')}
               </Text>
             )}
             {!versionsChecking && versionsError && (

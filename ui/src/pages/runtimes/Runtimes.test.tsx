@@ -62,7 +62,7 @@ function report(roleStatus: CheckResult['status']) {
   return { checks, blocked: true, blocking: { check: ROLE.id, kind, title: ROLE.title, reason } };
 }
 
-function backend(roleStatus: CheckResult['status']) {
+function backend(roleStatus: CheckResult['status'], versions: { runtimes: unknown[]; latestIsFinal: boolean } = { runtimes: [], latestIsFinal: false }) {
   const calls: string[] = [];
   mockIPC((command) => {
     calls.push(command);
@@ -74,7 +74,7 @@ function backend(roleStatus: CheckResult['status']) {
       case 'list_runtimes':
         return [];
       case 'check_workspace_versions':
-        return { runtimes: [], outdatedCount: 0, latestIsFinal: false, problems: [] };
+        return { ...versions, outdatedCount: 0, problems: [] };
       case 'list_compute_instances':
         return [INSTANCE];
       case 'validate_runtime_name':
@@ -101,6 +101,14 @@ function renderPage() {
 }
 
 describe('Runtimes page', () => {
+  it('says a fleet on the last image runs the final image, not the newest of more to come', async () => {
+    const current = { workspaceId: WS_ID, workspaceName: 'ws', runtimeName: 'rt', status: 'Running', problems: [] };
+    backend('passed', { runtimes: [current], latestIsFinal: true });
+    renderPage();
+    await waitFor(() => expect(screen.getByTestId('versions-summary').textContent).toContain('final image'));
+    expect(screen.getByTestId('versions-summary').textContent).not.toContain('newest version');
+  });
+
   it('reopens the last workspace and turns Add runtime off while a blocker fails', async () => {
     backend('failed');
     renderPage();
