@@ -19,7 +19,8 @@ import { StartupWarnings } from './components/StartupWarnings';
 import { SessionBanner } from './components/SessionBanner';
 import { RetirementNotice } from './components/RetirementNotice';
 import { AccountMenu } from './components/AccountMenu';
-import { SessionProvider, useSession } from './session/SessionProvider';
+import { SessionProvider } from './session/SessionProvider';
+import { OperationsProvider, useOperations } from './data/operations';
 import { UpdatesProvider, useUpdates } from './updates/UpdatesProvider';
 import { Welcome } from './pages/Welcome';
 // Pages other than the first screen load when first opened, so start-up parses less.
@@ -127,6 +128,7 @@ export function App() {
     // the window's layout (full height, background) lives on an inner element: on the
     // provider it would cover the page whenever a menu or dialog opened.
     <FluentProvider theme={theme} data-theme={dark ? 'dark' : 'light'}>
+      <OperationsProvider>
       <SessionProvider>
       <UpdatesProvider>
       <div className={styles.root}>
@@ -179,13 +181,14 @@ export function App() {
       </div>
       </UpdatesProvider>
       </SessionProvider>
+      </OperationsProvider>
     </FluentProvider>
   );
 }
 
 /** How many operations are running, beside the Activity tab (nothing when none). */
 function RunningCount() {
-  const { runningCount } = useSession();
+  const { runningCount } = useOperations();
   if (runningCount === 0) return null;
   return (
     <>

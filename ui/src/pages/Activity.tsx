@@ -14,7 +14,7 @@ import type { OperationState } from '../backend';
 import { formatDateTime, formatDuration, t, type MessageKey } from '../i18n';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { useSession, type TrackedOperation } from '../session/SessionProvider';
+import { useOperations, type TrackedOperation } from '../data/operations';
 import { useNow } from '../components/useNow';
 
 const useStyles = makeStyles({
@@ -37,7 +37,7 @@ const STATE_BADGE: Record<OperationState, { color: BadgeProps['color']; label: M
 
 function OperationCard({ operation, now }: { operation: TrackedOperation; now: number }) {
   const styles = useStyles();
-  const session = useSession();
+  const { cancel } = useOperations();
   const { snapshot, receivedAt } = operation;
   const running = snapshot.state === 'running';
   const elapsed = running ? snapshot.elapsedMs + Math.max(0, now - receivedAt) : snapshot.elapsedMs;
@@ -72,7 +72,7 @@ function OperationCard({ operation, now }: { operation: TrackedOperation; now: n
             })}
           </Caption1>
           {running && (
-            <Button onClick={() => void session.cancelOperation(snapshot.id)} data-testid="operation-cancel">
+            <Button onClick={() => void cancel(snapshot.id)} data-testid="operation-cancel">
               {t('activity.cancel')}
             </Button>
           )}
@@ -84,14 +84,13 @@ function OperationCard({ operation, now }: { operation: TrackedOperation; now: n
 
 export function Activity() {
   const styles = useStyles();
-  const session = useSession();
-  const { operations, runningCount } = session;
+  const { list: operations, runningCount, error, clearFinished } = useOperations();
   const now = useNow(runningCount > 0);
   const finished = operations.length - runningCount;
   return (
     <section className={styles.page} data-testid="activity">
       <PageHeading>{t('activity.heading')}</PageHeading>
-      {session.error && <ErrorMessage error={session.error} />}
+      {error && <ErrorMessage error={error} />}
       {operations.length === 0 ? (
         <Body1>{t('activity.empty')}</Body1>
       ) : (
@@ -102,7 +101,7 @@ export function Activity() {
             </Body1>
             <Button
               disabled={finished === 0}
-              onClick={() => void session.clearFinishedOperations()}
+              onClick={() => void clearFinished()}
               data-testid="activity-clear-finished"
             >
               {t('activity.clearFinished')}

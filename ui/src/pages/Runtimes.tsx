@@ -29,7 +29,7 @@ import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
 import { AddRuntimeWizard } from './runtimes/AddRuntimeWizard';
 import { UpdateAllDialog, UpdateAllStatus } from './runtimes/UpdateAll';
 import { useUpdates } from '../updates/UpdatesProvider';
-import { useSession } from '../session/SessionProvider';
+import { useOperations } from '../data/operations';
 import { planUpdateAll, runtimeKey, runtimesBeingUpdated } from '../updates/model';
 
 const useStyles = makeStyles({
@@ -57,7 +57,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
   const [updateAllIds, setUpdateAllIds] = useState<string[]>([]);
   const updates = useUpdates();
   const { checkWorkspaces, startUpdateAll } = updates;
-  const { operations } = useSession();
+  const { list: operations } = useOperations();
   const updating = useMemo(() => runtimesBeingUpdated(operations.map((op) => op.snapshot)), [operations]);
 
   const loadChecks = useCallback(async (workspaceId: string) => {

@@ -4,11 +4,9 @@ import {
   toAppError,
   type AppError,
   type DeviceCodePrompt,
-  type OperationSnapshot,
   type SessionStatus,
   type TenantSummary,
 } from '../backend';
-import { finishedNotice } from './finishedNotice';
 
 /** The sign-in the app is waiting on, if any. */
 export type PendingSignIn =
@@ -19,17 +17,12 @@ export type PendingSignIn =
 
 export type SignInChoice = PendingSignIn['method'];
 
-/** An operation as last reported, with the moment the report arrived (for a ticking clock). */
-export type TrackedOperation = { snapshot: OperationSnapshot; receivedAt: number };
-
 export type Session = {
   /** Undefined until the backend first answers. */
   status?: SessionStatus;
   /** Why the status could not be loaded, or why the last sign-in or account action failed. */
   error?: AppError;
   pending?: PendingSignIn;
-  operations: TrackedOperation[];
-  runningCount: number;
   refresh: () => Promise<void>;
   signIn: (choice: SignInChoice) => Promise<boolean>;
   cancelSignIn: () => Promise<void>;
@@ -38,8 +31,6 @@ export type Session = {
   switchAccount: (accountId: string) => Promise<void>;
   listTenants: (accountId: string) => Promise<TenantSummary[]>;
   switchTenant: (accountId: string, tenantId: string) => Promise<void>;
-  cancelOperation: (operationId: string) => Promise<void>;
-  clearFinishedOperations: () => Promise<void>;
   dismissError: () => void;
 };
 
@@ -58,7 +49,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<SessionStatus | undefined>();
   const [error, setError] = useState<AppError | undefined>();
   const [pending, setPending] = useState<PendingSignIn | undefined>();
-  const [operations, setOperations] = useState<Map<string, TrackedOperation>>(() => new Map());
   // Once the user acts, launch polling must not overwrite what their action produced.
   const userActed = useRef(false);
 
@@ -97,34 +87,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => {
       live = false;
       if (timer) clearTimeout(timer);
-    };
-  }, []);
-
-  // The state each operation was last reported in, to notice the moment one finishes.
-  const lastStates = useRef(new Map<string, OperationSnapshot['state']>());
-
-  useEffect(() => {
-    let live = true;
-    const onUpdate = (snapshot: OperationSnapshot) => {
-      if (!live) return;
-      const notice = finishedNotice(lastStates.current.get(snapshot.id), snapshot);
-      lastStates.current.set(snapshot.id, snapshot.state);
-      if (notice) {
-        // The backend shows it only while the window is not focused; failing to show it loses
-        // nothing, as the Activity panel has the result.
-        backend.notifyWhenUnfocused(notice.title, notice.body).catch(() => undefined);
-      }
-      setOperations((current) => {
-        const next = new Map(current);
-        next.set(snapshot.id, { snapshot, receivedAt: Date.now() });
-        return next;
-      });
-    };
-    backend.watchOperations(onUpdate).catch((reason: unknown) => {
-      if (live) setError(toAppError(reason));
-    });
-    return () => {
-      live = false;
     };
   }, []);
 
@@ -177,31 +139,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const cancelOperation = useCallback(async (operationId: string) => {
-    try {
-      await backend.cancelOperation(operationId);
-    } catch (reason) {
-      setError(toAppError(reason));
-    }
-  }, []);
-
-  const clearFinishedOperations = useCallback(async () => {
-    try {
-      await backend.clearFinishedOperations();
-      setOperations((current) => new Map([...current].filter(([, op]) => op.snapshot.state === 'running')));
-    } catch (reason) {
-      setError(toAppError(reason));
-    }
-  }, []);
-
   const session = useMemo<Session>(() => {
-    const list = [...operations.values()].sort((a, b) => b.snapshot.startedAt.localeCompare(a.snapshot.startedAt));
     return {
       status,
       error,
       pending,
-      operations: list,
-      runningCount: list.filter((op) => op.snapshot.state === 'running').length,
       refresh,
       signIn,
       cancelSignIn,
@@ -218,16 +160,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       switchTenant: async (accountId, tenantId) => {
         await act(() => backend.switchTenant(accountId, tenantId));
       },
-      cancelOperation,
-      clearFinishedOperations,
       dismissError: () => setError(undefined),
     };
-  }, [status, error, pending, operations, refresh, signIn, cancelSignIn, act, cancelOperation, clearFinishedOperations]);
+  }, [status, error, pending, refresh, signIn, cancelSignIn, act]);
 
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
-/** The session (who the app acts as, sign-in actions, running operations) for any component. */
+/** The session (who the app acts as, sign-in and account actions) for any component. */
 export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error('useSession must be used inside <SessionProvider>');

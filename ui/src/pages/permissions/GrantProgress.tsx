@@ -9,7 +9,7 @@ import {
 } from '@fluentui/react-components';
 import { formatDuration, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { latestOperation, useOperations } from '../runtimes/useOperations';
+import { latestOperation, useOperations } from '../../data/operations';
 import { isGrant, outcomeLook } from './model';
 import type { GrantState } from './useGrant';
 import { useNow } from '../../components/useNow';
@@ -27,7 +27,7 @@ const useStyles = makeStyles({
  */
 export function GrantProgress({ state }: { state: GrantState }) {
   const styles = useStyles();
-  const operations = useOperations();
+  const { list: operations } = useOperations();
   const running = state.kind === 'running';
   const now = useNow(running);
   if (state.kind === 'idle') return null;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { OperationsProvider } from '../../data/operations';
 import { Permissions } from '../Permissions';
 import { PreflightChecklist } from '../runtimes/PreflightChecklist';
 import type { CheckResult, GrantAbility, GrantOutcome, WorkspaceListing, WorkspaceRoleAssignment } from '../../backend';
@@ -86,7 +87,9 @@ function renderPage() {
   window.localStorage.setItem('pfrm.runtimes.workspace', WS_ID);
   render(
     <FluentProvider theme={webLightTheme}>
-      <Permissions />
+      <OperationsProvider>
+        <Permissions />
+      </OperationsProvider>
     </FluentProvider>,
   );
 }
@@ -153,7 +156,9 @@ describe('the preflight role check', () => {
   function renderChecklist(check: CheckResult, onGranted: () => void) {
     render(
       <FluentProvider theme={webLightTheme}>
-        <PreflightChecklist checks={[check]} workspaceId={WS_ID} onGranted={onGranted} />
+        <OperationsProvider>
+          <PreflightChecklist checks={[check]} workspaceId={WS_ID} onGranted={onGranted} />
+        </OperationsProvider>
       </FluentProvider>,
     );
   }

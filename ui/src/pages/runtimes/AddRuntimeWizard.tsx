@@ -48,7 +48,7 @@ import {
   type WizardChoices,
   type WizardStep,
 } from './model';
-import { latestOperation, useOperations } from './useOperations';
+import { latestOperation, useOperations } from '../../data/operations';
 import { useNow } from '../../components/useNow';
 
 const useStyles = makeStyles({
@@ -116,7 +116,7 @@ export function AddRuntimeWizard({
   const [signInStepShown, setSignInStepShown] = useState(true);
   const [recordingSignIn, setRecordingSignIn] = useState(false);
   const [appCheck, setAppCheck] = useState<{ app: string; state: Loaded<CustomAppAvailability> } | null>(null);
-  const operations = useOperations();
+  const { list: operations } = useOperations();
   const now = useNow(starting !== null || creating !== null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   // A second click while the request is on its way must not send a second create.

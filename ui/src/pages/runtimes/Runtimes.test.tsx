@@ -3,7 +3,9 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { Runtimes } from '../Runtimes';
+import { StrictMode } from 'react';
 import { SessionProvider } from '../../session/SessionProvider';
+import { OperationsProvider } from '../../data/operations';
 import { UpdatesProvider } from '../../updates/UpdatesProvider';
 import type { CheckResult, InstanceChoice, WorkspaceListing } from '../../backend';
 
@@ -89,14 +91,20 @@ function backend(roleStatus: CheckResult['status'], versions: { runtimes: unknow
 function renderPage() {
   // The last workspace chosen is picked again when the page opens.
   window.localStorage.setItem('pfrm.runtimes.workspace', WS_ID);
+  // Strict mode mounts every component twice, as development builds do: a store that opened a
+  // channel per mount would show it here.
   render(
-    <FluentProvider theme={webLightTheme}>
-      <SessionProvider>
-        <UpdatesProvider>
-          <Runtimes />
-        </UpdatesProvider>
-      </SessionProvider>
-    </FluentProvider>,
+    <StrictMode>
+      <FluentProvider theme={webLightTheme}>
+        <OperationsProvider>
+          <SessionProvider>
+            <UpdatesProvider>
+              <Runtimes />
+            </UpdatesProvider>
+          </SessionProvider>
+        </OperationsProvider>
+      </FluentProvider>
+    </StrictMode>,
   );
 }
 
@@ -143,5 +151,19 @@ describe('Runtimes page', () => {
     expect(screen.getByTestId('error-remedy').textContent).toBe('Pick another.');
     expect(screen.getByTestId('add-runtime-wizard').getAttribute('data-step')).toBe('instance');
     expect(calls).not.toContain('create_runtime');
+  });
+
+  it('opens one operations channel for the window, however often the wizard opens and closes', async () => {
+    const calls = backend('passed');
+    renderPage();
+    await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
+    for (let round = 0; round < 3; round += 1) {
+      fireEvent.click(screen.getByTestId('add-runtime'));
+      await waitFor(() => expect(screen.getByTestId('instance-ci')).toBeTruthy());
+      fireEvent.click(screen.getByTestId('wizard-cancel'));
+      await waitFor(() => expect(screen.queryByTestId('add-runtime-wizard')).toBeNull());
+    }
+    // Every watch the backend is asked for starts a task that lives until the window closes.
+    expect(calls.filter((call) => call === 'watch_operations')).toEqual(['watch_operations']);
   });
 });

@@ -1,7 +1,7 @@
 import { Badge, Text, makeStyles, tokens, type BadgeProps } from '@fluentui/react-components';
 import type { OperationSnapshot } from '../../backend';
 import { formatDuration, t, type MessageKey } from '../../i18n';
-import { useSession } from '../../session/SessionProvider';
+import { useOperations } from '../../data/operations';
 import { UPDATE_STEPS, isUpdateOf, updateStepStates, type StepState } from '../../updates/model';
 import { useNow } from '../../components/useNow';
 
@@ -20,8 +20,8 @@ const STEP_BADGE: Record<StepState, { color: BadgeProps['color']; label: Message
 
 /** The newest update operation of a runtime (started at or after `since`, when given). */
 export function useUpdateOperation(workspaceId: string, runtimeName: string, since?: number): OperationSnapshot | null {
-  const { operations } = useSession();
-  // The session lists the newest first.
+  const { list: operations } = useOperations();
+  // The store lists the newest first.
   const found = operations.find(
     ({ snapshot }) =>
       isUpdateOf(snapshot, workspaceId, runtimeName) &&
