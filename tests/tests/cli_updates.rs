@@ -34,6 +34,8 @@ impl Cli {
             .env("PFRM_CONFIG_DIR", &self.config_dir)
             .env("PATH", &self.path)
             .env("PFRM_POLL_INTERVAL_MS", "40")
+            // After the images froze (2026-06-04), before the retirement: the newest tag is the last.
+            .env("PFRM_TODAY", "2026-12-06")
             .env_remove("PFRM_CLOUD")
             .env_remove("PFRM_CLOUD_CONFIG")
             .stdin(Stdio::null())
@@ -167,6 +169,12 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
         "{}",
         text(&output)
     );
+    assert!(
+        stdout(&output).contains("rebuild the environment on the final runtime image")
+            && !stdout(&output).contains("newest"),
+        "the guidance promises no newer image: {}",
+        text(&output)
+    );
 
     // The default-environment runtime updates, with progress on stderr.
     let output = run(args(&[
@@ -199,6 +207,13 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(stdout(&output).contains("up to date"), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("(v12) (final image)")
+            && stdout(&output)
+                .contains("is the final image: prompt flow's runtime images get no more updates"),
+        "runtime check names the final image: {}",
+        text(&output)
+    );
 
     // Update all: only the custom runtime is left, and it needs attention (exit 20).
     let output = run(args(&[

@@ -334,6 +334,9 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await page.screenshot({ path: join(SHOTS, 'wizard-restart-light.png') });
   await page.getByTestId('wizard-next').click();
   await page.getByTestId('wizard-summary').filter({ hasText: 'Runtime my-runtime on ci-alex-gpu, with a new custom application on the default environment.' }).waitFor();
+  // Before creating, the wizard says the date and the days left, even with the page notice hidden for the week.
+  await page.getByTestId('wizard-retirement').filter({ hasText: 'Prompt flow retires on 2027-04-20, 135 days from today. This runtime will run the final image' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-create-retirement-light.png') });
   await page.getByTestId('wizard-create').click();
   check(await page.getByTestId('wizard-create').isDisabled(), 'Create is off while creating (no double create)');
   await page.getByTestId('operation-message').filter({ hasText: 'Runtime is starting' }).waitFor();
@@ -887,6 +890,7 @@ test('outdated runtimes get a badge and a count in the navigation; details show 
   await banner.getByText('A newer runtime version is available').waitFor();
   await banner.getByTestId('update-banner-current').filter({ hasText: 'rt-default runs version 2024-01-11 (v2), 706 days old.' }).waitFor();
   await banner.getByTestId('update-banner-latest').filter({ hasText: 'The newest is version 2025-12-11 (v12), 5 days old, the final image: prompt flow runtime images get no more updates' }).waitFor();
+  check((await banner.innerText()).includes('Choose Update to move it to the final image.') && !(await banner.innerText()).includes('newest version'), 'the banner offers the final image, not the newest version');
   check((await banner.getByTestId('update-banner-sources').count()) === 0, 'agreeing sources need no explanation');
   const bannerTop = await banner.evaluate((element) => element.getBoundingClientRect().top);
   const headingTop = await page.getByRole('heading', { level: 2, name: 'rt-default' }).evaluate((element) => element.getBoundingClientRect().top);
@@ -1012,7 +1016,8 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   await dialog.getByText('Update all outdated runtimes in research-ml').waitFor();
   const direct = await dialog.getByTestId('update-all-direct').innerText();
   // Before anything runs, the list says what will happen, not what has happened.
-  await dialog.getByText('Will be updated to the newest version (1):', { exact: true }).waitFor();
+  await dialog.getByText('Will be updated to the final image (1):', { exact: true }).waitFor();
+  check(!(await dialog.innerText()).includes('newest version'), 'Update all does not promise newer versions to come');
   check(direct.includes('rt-preview: version 2025-06-01 (v3), 203 days old') && !direct.includes('rt-default'), `direct list: ${direct}`);
   await dialog.getByTestId('update-all-attention').filter({ hasText: 'rt-custom: environment pf-custom:1' }).waitFor();
   await dialog.getByTestId('update-all-already').filter({ hasText: 'rt-default' }).waitFor();
@@ -1064,7 +1069,8 @@ test('opt-in start-up check: off by default, turned on in Settings, then tells h
   check(await page.getByTestId('check-updates-at-startup').count() === 0, 'the app reopens on Welcome');
   await page.getByRole('button', { name: 'Try the sandbox' }).click();
   const notice = page.getByTestId('startup-update-notice');
-  await notice.filter({ hasText: '3 runtimes in research-ml are behind the newest version.' }).waitFor();
+  await notice.filter({ hasText: '3 runtimes in research-ml are behind the final image.' }).waitFor();
+  check(!(await notice.innerText()).includes('newest version'), 'the start-up notice does not promise newer versions');
   await page.getByTestId('nav-runtimes-outdated').first().filter({ hasText: '3' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'startup-update-notice-light.png') });
   await notice.getByRole('button', { name: 'Show runtimes' }).click();

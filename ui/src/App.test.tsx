@@ -114,6 +114,19 @@ describe('App', () => {
     expect(screen.queryByTestId('startup-update-notice')).toBeNull();
   });
 
+  it('says the start-up check found runtimes behind the final image when no newer image will come', async () => {
+    backendAnswering({
+      session_status: () => SANDBOX,
+      update_preferences: () => ({ checkAtStartup: true, lastWorkspaceId: WS }),
+      check_workspace_versions: () => ({ ...REPORT, latestIsFinal: true }),
+    });
+    render(<App />);
+    await waitFor(() =>
+      expect(screen.getByTestId('startup-update-notice').textContent).toContain('2 runtimes in ml-workspace are behind the final image.'),
+    );
+    expect(screen.getByTestId('startup-update-notice').textContent).not.toContain('newest version');
+  });
+
   it('does not check at start-up unless the user turned it on', async () => {
     const commands: string[] = [];
     mockIPC((command) => {

@@ -225,10 +225,10 @@ function StartupUpdateNotice({ onShowRuntimes }: { onShowRuntimes: () => void })
     notice.kind === 'failed'
       ? t('upd.startup.failed', { workspace, message: notice.error.message })
       : notice.outdated === 0
-        ? t('upd.startup.current', { workspace })
+        ? t(notice.latestIsFinal ? 'upd.startup.currentFinal' : 'upd.startup.current', { workspace })
         : notice.outdated === 1
-          ? t('upd.startup.oneBehind', { workspace })
-          : t('upd.startup.behind', { workspace, count: notice.outdated });
+          ? t(notice.latestIsFinal ? 'upd.startup.oneBehindFinal' : 'upd.startup.oneBehind', { workspace })
+          : t(notice.latestIsFinal ? 'upd.startup.behindFinal' : 'upd.startup.behind', { workspace, count: notice.outdated });
   const intent = notice.kind === 'failed' ? 'warning' : notice.outdated > 0 ? 'info' : 'success';
   return (
     <MessageBar intent={intent} layout="multiline" data-testid="startup-update-notice" data-outdated={notice.kind === 'checked' ? notice.outdated : undefined}>

@@ -76,3 +76,36 @@ export function RetirementNotice() {
     </MessageBar>
   );
 }
+
+/** The line the add-runtime wizard shows before it creates: the date, the days left, the final image. */
+export function retirementCreateLine(status: RetirementStatus): string {
+  const date = status.retirementDate;
+  if (status.daysLeft === 0) return t('retire.create.today', { date });
+  if (status.retired) return t('retire.create.retired', { date });
+  if (status.daysLeft === 1) return t('retire.create.one', { date });
+  return t('retire.create', { date, days: status.daysLeft });
+}
+
+/**
+ * Said in the wizard right above "Create runtime", even when the page notice is hidden for the
+ * week: a new runtime runs the final image and has the days left until the retirement date.
+ */
+export function CreateRetirementNote() {
+  const [status, setStatus] = useState<RetirementStatus | null>(null);
+  useEffect(() => {
+    let live = true;
+    backend.retirementStatus().then(
+      (next) => live && setStatus(next),
+      () => live && setStatus(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (!status) return null;
+  return (
+    <MessageBar intent={status.retired ? 'error' : 'warning'} layout="multiline" data-testid="wizard-retirement" data-days-left={status.daysLeft}>
+      <MessageBarBody>{retirementCreateLine(status)}</MessageBarBody>
+    </MessageBar>
+  );
+}

@@ -5,6 +5,7 @@ import { useState, type ReactElement } from 'react';
 import { ErrorMessage } from './ErrorMessage';
 import { StartupWarnings } from './StartupWarnings';
 import { ConfirmByNameDialog } from './ConfirmByNameDialog';
+import { retirementCreateLine } from './RetirementNotice';
 
 const inTheme = (element: ReactElement) => render(<FluentProvider theme={webLightTheme}>{element}</FluentProvider>);
 
@@ -119,5 +120,30 @@ describe('ConfirmByNameDialog', () => {
     expect(nameField().value).toBe('');
     expect(screen.queryByTestId('error-text')).toBeNull();
     expect(confirmButton().disabled).toBe(true);
+  });
+});
+
+describe('retirementCreateLine', () => {
+  const status = (today: string, daysLeft: number) => ({
+    retirementDate: '2027-04-20',
+    today,
+    daysLeft,
+    retired: daysLeft <= 0,
+    imagesFrozen: true,
+    guideUrl: 'https://learn.microsoft.com/',
+    weekOf: today,
+    dismissedThisWeek: false,
+  });
+
+  it('names the date, the days left and the final image before a runtime is created', () => {
+    const line = retirementCreateLine(status('2026-12-06', 135));
+    expect(line).toContain('retires on 2027-04-20, 135 days from today');
+    expect(line).toContain('final image');
+  });
+
+  it('says tomorrow, today, and refused after the date', () => {
+    expect(retirementCreateLine(status('2027-04-19', 1))).toContain('retires tomorrow, 2027-04-20');
+    expect(retirementCreateLine(status('2027-04-20', 0))).toContain('retires today');
+    expect(retirementCreateLine(status('2027-05-01', -11))).toContain('creating a runtime will be refused');
   });
 });

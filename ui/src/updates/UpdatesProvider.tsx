@@ -31,7 +31,7 @@ export type UpdateAllRun =
 
 /** What the opt-in start-up check found in the remembered workspace. */
 export type StartupNotice =
-  | { kind: 'checked'; workspaceId: string; workspaceName: string; outdated: number }
+  | { kind: 'checked'; workspaceId: string; workspaceName: string; outdated: number; latestIsFinal: boolean }
   | { kind: 'failed'; workspaceId: string; workspaceName: string; error: AppError };
 
 /** A check's answer, or why there is none. */
@@ -211,7 +211,7 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       const workspaceName = report?.runtimes[0]?.workspaceName ?? workspaceNameOf(workspaceId);
       const error = 'error' in outcome ? outcome.error : report?.problems[0]?.error;
       if (error) setStartupNotice({ kind: 'failed', workspaceId, workspaceName, error });
-      else if (report) setStartupNotice({ kind: 'checked', workspaceId, workspaceName, outdated: report.outdatedCount });
+      else if (report) setStartupNotice({ kind: 'checked', workspaceId, workspaceName, outdated: report.outdatedCount, latestIsFinal: report.latestIsFinal });
     })();
     return () => {
       live = false;

@@ -126,6 +126,15 @@ describe('counts and Update all', () => {
     expect(plan.direct.map((r) => r.runtimeName)).toEqual(['default']);
     expect(plan.attention.map((r) => r.runtimeName)).toEqual(['custom', 'serverless']);
     expect(plan.alreadyUpdating.map((r) => r.runtimeName)).toEqual(['busy']);
+    expect(plan.latestIsFinal).toBe(false);
+  });
+
+  it('plans a move to the final image only when every runtime it moves has the last tag as its newest', () => {
+    const final = planUpdateAll([status('a', { latestIsFinal: true }), status('b', { latestIsFinal: true })], new Set());
+    expect(final.latestIsFinal).toBe(true);
+    const mixed = planUpdateAll([status('a', { latestIsFinal: true }), status('b')], new Set());
+    expect(mixed.latestIsFinal).toBe(false);
+    expect(planUpdateAll([], new Set()).latestIsFinal).toBe(false);
   });
 
   it('sums the summary up in one line', () => {

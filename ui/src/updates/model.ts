@@ -107,16 +107,20 @@ export interface UpdateAllPlan {
   attention: RuntimeVersionStatus[];
   /** Another update is already changing them: left alone. */
   alreadyUpdating: RuntimeVersionStatus[];
+  /** The version the direct updates move to is the last one prompt flow will publish. */
+  latestIsFinal: boolean;
 }
 
 export function planUpdateAll(runtimes: readonly RuntimeVersionStatus[], updating: ReadonlySet<string>): UpdateAllPlan {
-  const plan: UpdateAllPlan = { direct: [], attention: [], alreadyUpdating: [] };
+  const plan: UpdateAllPlan = { direct: [], attention: [], alreadyUpdating: [], latestIsFinal: false };
   for (const runtime of runtimes) {
     if (!runtime.updateAvailable) continue;
     if (updating.has(runtimeKey(runtime.workspaceId, runtime.runtimeName))) plan.alreadyUpdating.push(runtime);
     else if (runtime.customEnvironment || !runtime.computeInstanceName) plan.attention.push(runtime);
     else plan.direct.push(runtime);
   }
+  const moving = [...plan.direct, ...plan.attention];
+  plan.latestIsFinal = moving.length > 0 && moving.every((runtime) => runtime.latestIsFinal);
   return plan;
 }
 

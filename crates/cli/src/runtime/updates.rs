@@ -22,7 +22,8 @@ pub const EXIT_UPDATES_AVAILABLE: i32 = 20;
 pub const EXIT_SOME_UPDATES_FAILED: i32 = 21;
 
 const CHECK_EXIT_CODES: &str = "\
-Exit codes: 0 every runtime checked runs the newest image; 20 an update is available;
+Exit codes: 0 every runtime checked runs the newest image (the final one: prompt flow's images
+get no more updates); 20 an update is available;
 other codes as for every pfrm command (see `pfrm --help`).";
 
 const UPDATE_EXIT_CODES: &str = "\
@@ -315,7 +316,7 @@ pub async fn update(context: &Context, args: UpdateArgs) -> Result<(), Error> {
                 environment.display()
             ))
             .with_remedy(
-                "Rebuild the environment on the newest runtime image (see above), then run `pfrm runtime update NAME --environment ASSET_ID`; or pass --default-environment to switch it to the default environment.",
+                "Rebuild the environment on the runtime image named above, then run `pfrm runtime update NAME --environment ASSET_ID`; or pass --default-environment to switch it to the default environment.",
             ));
         }
     }
@@ -359,6 +360,16 @@ pub async fn update(context: &Context, args: UpdateArgs) -> Result<(), Error> {
     finish(context, 0)
 }
 
+/// "final" once prompt flow's images are frozen (no newer one will come), "newest" before.
+fn newest_word() -> &'static str {
+    let today = pfrm_core::migration::retirement::Clock::from_env_or(None).today();
+    if pfrm_core::migration::retirement::RetirementStatus::on(today).images_frozen {
+        "final"
+    } else {
+        "newest"
+    }
+}
+
 fn print_guidance(guidance: &CustomEnvironmentGuidance) {
     println!(
         "Runtime {} runs custom environment {}.",
@@ -369,7 +380,10 @@ fn print_guidance(guidance: &CustomEnvironmentGuidance) {
             .map(|e| e.display())
             .unwrap_or_else(|| "(unknown)".into())
     );
-    println!("To update it, rebuild the environment on the newest runtime image, starting its Dockerfile with:");
+    println!(
+        "To update it, rebuild the environment on the {} runtime image, starting its Dockerfile with:",
+        newest_word()
+    );
     println!("    {}", guidance.dockerfile_from_line);
     println!(
         "then register it as a new version and pass that version's asset id with --environment."
@@ -400,8 +414,9 @@ fn print_guidance(guidance: &CustomEnvironmentGuidance) {
 fn print_summary(summary: &UpdateAllSummary) {
     if summary.items.is_empty() {
         println!(
-            "Every runtime checked ({}) runs the newest image.",
-            summary.up_to_date
+            "Every runtime checked ({}) runs the {} image.",
+            summary.up_to_date,
+            newest_word()
         );
     } else {
         let mut table = Table::new(&["WORKSPACE", "RUNTIME", "RESULT", "DETAIL"]);

@@ -1,3 +1,4 @@
+import { CreateRetirementNote } from '../../components/RetirementNotice';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   Button,
@@ -495,6 +496,7 @@ export function AddRuntimeWizard({
                       : t('rt.wizard.summary.new'),
               })}
             </Text>
+            <CreateRetirementNote />
             {creating && <OperationProgress snapshot={createSnapshot} startedAt={creating.since} now={now} />}
             {createError && <ErrorMessage error={createError} />}
             <div className={styles.nav}>

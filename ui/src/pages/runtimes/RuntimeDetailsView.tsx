@@ -290,7 +290,7 @@ function UpdateBanner({ status }: { status: RuntimeVersionStatus }) {
             {t('upd.banner.problems', { problems: status.problems.map((problem) => problem.message).join(' ') })}
           </span>
         )}
-        <span className={styles.bannerLine}>{t('upd.banner.action')}</span>
+        <span className={styles.bannerLine}>{t(status.latestIsFinal ? 'upd.banner.actionFinal' : 'upd.banner.action')}</span>
       </MessageBarBody>
     </MessageBar>
   );

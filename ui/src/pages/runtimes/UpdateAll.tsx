@@ -122,7 +122,7 @@ export function UpdateAllDialog({
             )}
             {plan.direct.length > 0 ? (
               <PlanList
-                title={t('upd.all.direct', { count: plan.direct.length })}
+                title={t(plan.latestIsFinal ? 'upd.all.directFinal' : 'upd.all.direct', { count: plan.direct.length })}
                 testId="update-all-direct"
                 runtimes={plan.direct}
                 line={(runtime) => directLine(runtime, many)}
