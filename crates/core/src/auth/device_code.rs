@@ -1,5 +1,7 @@
 //! Device code sign-in (RFC 8628) for remote desktops and locked-down machines.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +12,8 @@ use super::discovery::Discovery;
 use super::id_token::{self, Expected};
 use super::oauth::{TokenEndpoint, TokenError, TokenSet};
 use crate::error::{Error, ErrorCode};
+use crate::http::wait::{self, Look, Wait, Waited};
+use crate::secret::Secret;
 
 /// RFC 8628 §3.5: on `slow_down` the interval grows by 5 seconds.
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
@@ -70,51 +74,77 @@ pub async fn sign_in_with_device_code(
         expires_in_seconds: start.expires_in.as_secs(),
         message: start.message.clone(),
     });
-    let deadline = tokio::time::Instant::now() + start.expires_in;
-    let mut interval = start.interval;
-    let mut transient_failures = 0;
-    loop {
-        tokio::select! {
-            _ = cancel.cancelled() => return Err(Error::cancelled()),
-            _ = tokio::time::sleep_until(deadline) => return Err(expired()),
-            _ = tokio::time::sleep(interval) => {}
-        }
-        match endpoint.poll_device_code(tenant, &start.device_code).await {
-            Ok(mut tokens) => {
-                let raw = tokens.raw_id_token.clone().ok_or_else(|| {
-                    id_token::rejected("is missing from the sign-in answer", "missing")
-                })?;
-                let expected = Expected {
-                    tenant,
-                    client_id: &discovery.authority().client_id,
-                    nonce: None,
-                };
-                tokens.id_token = Some(id_token::validate(discovery, &raw, expected).await?);
-                return Ok(tokens);
+    // The code's own lifetime bounds the wait; the first look comes one interval in (RFC 8628
+    // §3.5), and every later one after the interval in force, which `slow_down` lengthens.
+    let wait = Wait::every(start.interval, start.expires_in)
+        .after(start.interval)
+        .with_max_interval(start.expires_in.max(start.interval))
+        .with_cancel(cancel.clone());
+    let poll = Poll {
+        interval: Mutex::new(start.interval),
+        transient_failures: AtomicU32::new(0),
+    };
+    let polled = wait::until(&wait, |_| poll.once(endpoint, tenant, &start.device_code)).await?;
+    let Waited::Done(mut tokens) = polled else {
+        return Err(expired());
+    };
+    let raw = tokens
+        .raw_id_token
+        .clone()
+        .ok_or_else(|| id_token::rejected("is missing from the sign-in answer", "missing"))?;
+    let expected = Expected {
+        tenant,
+        client_id: &discovery.authority().client_id,
+        nonce: None,
+    };
+    tokens.id_token = Some(id_token::validate(discovery, &raw, expected).await?);
+    Ok(tokens)
+}
+
+/// What one device code poll carries to the next: the interval in force and the transient
+/// failures in a row.
+struct Poll {
+    interval: Mutex<Duration>,
+    transient_failures: AtomicU32,
+}
+
+impl Poll {
+    /// One look at the token endpoint: done with tokens, again (pending, slowed down, a tolerated
+    /// network failure) or an error that ends the sign-in.
+    async fn once(
+        &self,
+        endpoint: &dyn TokenEndpoint,
+        tenant: &str,
+        device_code: &Secret,
+    ) -> Result<Look<TokenSet>, Error> {
+        let again = |poll: &Self| Look::AgainAfter(*poll.interval.lock().unwrap());
+        let error = match endpoint.poll_device_code(tenant, device_code).await {
+            Ok(tokens) => return Ok(Look::Done(tokens)),
+            Err(error) => error,
+        };
+        match error.oauth_code() {
+            Some("authorization_pending") => {}
+            Some("slow_down") => *self.interval.lock().unwrap() += SLOW_DOWN_STEP,
+            Some("expired_token" | "code_expired") => return Err(expired()),
+            Some("access_denied" | "authorization_declined") => {
+                return Err(Error::new(
+                    ErrorCode::SignInDeclined,
+                    "The sign-in was declined on the verification page.",
+                )
+                .with_remedy("Sign in again and approve the request."))
             }
-            Err(error) => match error.oauth_code() {
-                Some("authorization_pending") => {}
-                Some("slow_down") => interval += SLOW_DOWN_STEP,
-                Some("expired_token" | "code_expired") => return Err(expired()),
-                Some("access_denied" | "authorization_declined") => {
-                    return Err(Error::new(
-                        ErrorCode::SignInDeclined,
-                        "The sign-in was declined on the verification page.",
-                    )
-                    .with_remedy("Sign in again and approve the request."))
+            Some(_) => return Err(error.into_error()),
+            None => {
+                let error = error.into_error();
+                let failures = self.transient_failures.fetch_add(1, Ordering::SeqCst) + 1;
+                if !error.is_retryable() || failures > MAX_TRANSIENT_FAILURES {
+                    return Err(error);
                 }
-                Some(_) => return Err(error.into_error()),
-                None => {
-                    let error = error.into_error();
-                    transient_failures += 1;
-                    if !error.is_retryable() || transient_failures > MAX_TRANSIENT_FAILURES {
-                        return Err(error);
-                    }
-                    continue;
-                }
-            },
+                return Ok(again(self));
+            }
         }
-        transient_failures = 0;
+        self.transient_failures.store(0, Ordering::SeqCst);
+        Ok(again(self))
     }
 }
 
@@ -128,99 +158,11 @@ fn expired() -> Error {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-
-    use async_trait::async_trait;
-    use time::OffsetDateTime;
-
     use super::*;
-    use crate::auth::oauth::DeviceCodeStart;
-    use crate::secret::Secret;
-
-    /// Answers polls from a script and records when each poll came.
-    #[derive(Debug)]
-    struct ScriptedEndpoint {
-        answers: Mutex<Vec<&'static str>>,
-        polls: Mutex<Vec<tokio::time::Instant>>,
-    }
-
-    impl ScriptedEndpoint {
-        fn new(answers: &[&'static str]) -> Self {
-            let mut answers = answers.to_vec();
-            answers.reverse();
-            ScriptedEndpoint {
-                answers: Mutex::new(answers),
-                polls: Mutex::new(Vec::new()),
-            }
-        }
-        fn gaps(&self) -> Vec<u64> {
-            let polls = self.polls.lock().unwrap();
-            polls.windows(2).map(|w| (w[1] - w[0]).as_secs()).collect()
-        }
-    }
-
-    #[async_trait]
-    impl TokenEndpoint for ScriptedEndpoint {
-        async fn redeem_code(
-            &self,
-            _: &str,
-            _: &Secret,
-            _: &str,
-            _: &Secret,
-            _: &[String],
-        ) -> Result<TokenSet, TokenError> {
-            unreachable!()
-        }
-        async fn refresh(&self, _: &str, _: &Secret, _: &[String]) -> Result<TokenSet, TokenError> {
-            unreachable!()
-        }
-        async fn start_device_code(
-            &self,
-            _: &str,
-            scopes: &[String],
-        ) -> Result<DeviceCodeStart, TokenError> {
-            assert!(scopes.iter().any(|s| s == "offline_access"));
-            Ok(DeviceCodeStart {
-                device_code: Secret::new("device-secret"),
-                user_code: "ABCD-1234".into(),
-                verification_uri: "https://login.example.test/device".into(),
-                expires_in: Duration::from_secs(60),
-                interval: Duration::from_secs(5),
-                message: None,
-            })
-        }
-        async fn poll_device_code(
-            &self,
-            _: &str,
-            device_code: &Secret,
-        ) -> Result<TokenSet, TokenError> {
-            assert_eq!(device_code.expose(), "device-secret");
-            self.polls.lock().unwrap().push(tokio::time::Instant::now());
-            let answer = self
-                .answers
-                .lock()
-                .unwrap()
-                .pop()
-                .unwrap_or("authorization_pending");
-            if answer == "ok" {
-                return Ok(TokenSet {
-                    access_token: Secret::new("at"),
-                    expires_on: OffsetDateTime::now_utc(),
-                    refresh_token: Some(Secret::new("rt")),
-                    raw_id_token: None,
-                    id_token: None,
-                });
-            }
-            Err(TokenError::OAuth {
-                error: answer.into(),
-                description: String::new(),
-                claims: None,
-            })
-        }
-    }
+    use crate::auth::fake_authority::FakeAuthority;
 
     async fn run(
-        endpoint: &ScriptedEndpoint,
+        endpoint: &FakeAuthority,
         cancel: &CancellationToken,
     ) -> (Result<TokenSet, Error>, Vec<DeviceCodePrompt>) {
         let prompts = Mutex::new(Vec::new());
@@ -246,7 +188,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn polls_at_the_server_interval_and_slows_down_when_asked() {
-        let endpoint = ScriptedEndpoint::new(&[
+        let endpoint = FakeAuthority::device_code(&[
             "authorization_pending",
             "slow_down",
             "authorization_pending",
@@ -262,42 +204,32 @@ mod tests {
             prompts[0].verification_uri,
             "https://login.example.test/device"
         );
-        assert_eq!(endpoint.gaps(), vec![5, 10, 10]);
+        assert_eq!(endpoint.poll_gaps(), vec![5, 10, 10]);
     }
 
     #[tokio::test(start_paused = true)]
     async fn ends_on_expiry_decline_and_cancel() {
-        let endpoint = ScriptedEndpoint::new(&["authorization_pending", "expired_token"]);
-        assert_eq!(
-            run(&endpoint, &CancellationToken::new())
+        let failure = |endpoint| async move {
+            run(endpoint, &CancellationToken::new())
                 .await
                 .0
                 .unwrap_err()
-                .code,
-            ErrorCode::Timeout
-        );
+                .code
+        };
+        let endpoint = FakeAuthority::device_code(&["authorization_pending", "expired_token"]);
+        assert_eq!(failure(&endpoint).await, ErrorCode::Timeout);
 
-        let endpoint = ScriptedEndpoint::new(&["access_denied"]);
-        let declined = run(&endpoint, &CancellationToken::new())
-            .await
-            .0
-            .unwrap_err();
-        assert_eq!(declined.code, ErrorCode::SignInDeclined);
-        assert_ne!(declined.code.exit_code(), ErrorCode::Cancelled.exit_code());
+        let endpoint = FakeAuthority::device_code(&["access_denied"]);
+        let declined = failure(&endpoint).await;
+        assert_eq!(declined, ErrorCode::SignInDeclined);
+        assert_ne!(declined.exit_code(), ErrorCode::Cancelled.exit_code());
 
         // The code's own lifetime (60 s) bounds the wait even if the server keeps saying "pending".
-        let endpoint = ScriptedEndpoint::new(&[]);
-        assert_eq!(
-            run(&endpoint, &CancellationToken::new())
-                .await
-                .0
-                .unwrap_err()
-                .code,
-            ErrorCode::Timeout
-        );
+        let endpoint = FakeAuthority::device_code(&[]);
+        assert_eq!(failure(&endpoint).await, ErrorCode::Timeout);
         assert!(endpoint.polls.lock().unwrap().len() <= 12);
 
-        let endpoint = ScriptedEndpoint::new(&[]);
+        let endpoint = FakeAuthority::device_code(&[]);
         let cancel = CancellationToken::new();
         let canceller = cancel.clone();
         tokio::spawn(async move {

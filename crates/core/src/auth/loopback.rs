@@ -432,16 +432,27 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_wrong_state_is_ignored_and_the_real_redirect_still_signs_in() {
+    /// A listener on 127.0.0.1 waiting for a redirect with `state`: its port and the wait.
+    async fn waiting_for_code(
+        state: &'static str,
+        timeout: Duration,
+    ) -> (
+        u16,
+        tokio::task::JoinHandle<Result<AuthorizationResponse, Error>>,
+    ) {
         let listener = LoopbackListener::bind("127.0.0.1").await.unwrap();
         let port = listener.port();
-        let cancel = CancellationToken::new();
         let waiter = tokio::spawn(async move {
             listener
-                .wait_for_code("expected", Duration::from_secs(5), &cancel)
+                .wait_for_code(state, timeout, &CancellationToken::new())
                 .await
         });
+        (port, waiter)
+    }
+
+    #[tokio::test]
+    async fn a_wrong_state_is_ignored_and_the_real_redirect_still_signs_in() {
+        let (port, waiter) = waiting_for_code("expected", Duration::from_secs(5)).await;
         let (status, _) = get(port, "/?code=stolen&state=forged").await;
         assert_eq!(status, 400);
         let (status, _) = get(port, "/?error=access_denied&state=forged").await;
@@ -454,14 +465,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_idle_connection_does_not_hold_up_the_redirect() {
-        let listener = LoopbackListener::bind("127.0.0.1").await.unwrap();
-        let port = listener.port();
-        let cancel = CancellationToken::new();
-        let waiter = tokio::spawn(async move {
-            listener
-                .wait_for_code("s", Duration::from_secs(30), &cancel)
-                .await
-        });
+        let (port, waiter) = waiting_for_code("s", Duration::from_secs(30)).await;
         // A connection that never sends anything (a browser's speculative pre-connect).
         let _idle = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
         let started = std::time::Instant::now();
@@ -477,14 +481,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_error_redirect_is_shown_escaped_and_reported() {
-        let listener = LoopbackListener::bind("127.0.0.1").await.unwrap();
-        let port = listener.port();
-        let cancel = CancellationToken::new();
-        let waiter = tokio::spawn(async move {
-            listener
-                .wait_for_code("s", Duration::from_secs(5), &cancel)
-                .await
-        });
+        let (port, waiter) = waiting_for_code("s", Duration::from_secs(5)).await;
         let (_, page) = get(port, "/?error=%3Cscript%3Ealert(1)%3C/script%3E&state=s").await;
         assert!(!page.contains("<script>"));
         assert!(page.contains("&lt;script&gt;"));
@@ -493,14 +490,7 @@ mod tests {
 
     #[tokio::test]
     async fn access_denied_is_a_declined_sign_in_not_a_cancel() {
-        let listener = LoopbackListener::bind("127.0.0.1").await.unwrap();
-        let port = listener.port();
-        let cancel = CancellationToken::new();
-        let waiter = tokio::spawn(async move {
-            listener
-                .wait_for_code("s", Duration::from_secs(5), &cancel)
-                .await
-        });
+        let (port, waiter) = waiting_for_code("s", Duration::from_secs(5)).await;
         get(port, "/?error=access_denied&state=s").await;
         let error = waiter.await.unwrap().unwrap_err();
         assert_eq!(error.code, ErrorCode::SignInDeclined);

@@ -13,6 +13,8 @@ pub mod azure_cli;
 pub mod browser;
 pub mod device_code;
 pub mod discovery;
+#[cfg(test)]
+mod fake_authority;
 pub mod id_token;
 pub mod loopback;
 pub mod oauth;

@@ -7,9 +7,10 @@
 //! holder exits, however it exits, so a crashed process never blocks the others.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::{Error, ErrorCode};
+use crate::http::wait::{self, Look, Wait, Waited};
 
 /// The lock file's name, next to the settings file.
 pub const LOCK_FILE_NAME: &str = "sign-in.lock";
@@ -60,25 +61,25 @@ impl RefreshLock {
             .write(true)
             .open(path)
             .map_err(|error| lock_error(path, &error))?;
-        let started = Instant::now();
-        loop {
-            match fs4::FileExt::try_lock(&file) {
-                Ok(()) => return Ok(RefreshLockGuard { _file: Some(file) }),
-                Err(fs4::TryLockError::WouldBlock) if started.elapsed() < WAIT_LIMIT => {
-                    tokio::time::sleep(POLL_INTERVAL).await;
-                }
-                Err(fs4::TryLockError::WouldBlock) => {
-                    return Err(Error::new(
-                        ErrorCode::Timeout,
-                        "Another pfrm process has been refreshing the sign-in for too long.",
-                    )
-                    .with_remedy(
-                        "Close other pfrm windows and commands that may be stuck, then try again.",
-                    )
-                    .with_detail("lock", path.display().to_string()))
-                }
-                Err(fs4::TryLockError::Error(error)) => return Err(lock_error(path, &error)),
-            }
+        // The lock is tried, not blocked on: a blocking wait would hold a runtime thread.
+        let wait = Wait::every(POLL_INTERVAL, WAIT_LIMIT);
+        let taken = wait::until(&wait, |_| {
+            let look = match fs4::FileExt::try_lock(&file) {
+                Ok(()) => Ok(Look::Done(())),
+                Err(fs4::TryLockError::WouldBlock) => Ok(Look::Again),
+                Err(fs4::TryLockError::Error(error)) => Err(lock_error(path, &error)),
+            };
+            std::future::ready(look)
+        })
+        .await?;
+        match taken {
+            Waited::Done(()) => Ok(RefreshLockGuard { _file: Some(file) }),
+            Waited::TimedOut => Err(Error::new(
+                ErrorCode::Timeout,
+                "Another pfrm process has been refreshing the sign-in for too long.",
+            )
+            .with_remedy("Close other pfrm windows and commands that may be stuck, then try again.")
+            .with_detail("lock", path.display().to_string())),
         }
     }
 }
@@ -98,6 +99,7 @@ fn lock_error(path: &Path, error: &std::io::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[tokio::test]
     async fn the_lock_is_exclusive_and_released_on_drop() {

@@ -384,77 +384,14 @@ impl TokenCredential for UserCredential {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicBool;
-
     use super::*;
-    use crate::auth::oauth::{DeviceCodeStart, TokenError};
+    use crate::auth::fake_authority::{tokens, FakeAuthority};
     use crate::auth::store::{MemoryStore, SecretStore};
-
-    /// A token endpoint that rotates refresh tokens, counts requests and can revoke.
-    #[derive(Debug, Default)]
-    struct RotatingEndpoint {
-        refreshes: AtomicUsize,
-        revoked: AtomicBool,
-        lifetime_secs: i64,
-        last_refresh_token: Mutex<Option<String>>,
-    }
-
-    #[async_trait]
-    impl TokenEndpoint for RotatingEndpoint {
-        async fn redeem_code(
-            &self,
-            _: &str,
-            _: &Secret,
-            _: &str,
-            _: &Secret,
-            _: &[String],
-        ) -> Result<TokenSet, TokenError> {
-            unreachable!()
-        }
-        async fn refresh(
-            &self,
-            tenant: &str,
-            refresh_token: &Secret,
-            _: &[String],
-        ) -> Result<TokenSet, TokenError> {
-            // Give concurrent callers time to pile up behind the lock.
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            let n = self.refreshes.fetch_add(1, Ordering::SeqCst) + 1;
-            *self.last_refresh_token.lock().unwrap() = Some(refresh_token.expose().to_owned());
-            if self.revoked.load(Ordering::SeqCst) {
-                return Err(TokenError::OAuth {
-                    error: "invalid_grant".into(),
-                    description: "AADSTS50173: revoked".into(),
-                    claims: None,
-                });
-            }
-            Ok(TokenSet {
-                access_token: Secret::new(format!("at-{tenant}-{n}")),
-                expires_on: OffsetDateTime::now_utc() + time::Duration::seconds(self.lifetime_secs),
-                refresh_token: Some(Secret::new(format!("rt-{n}"))),
-                raw_id_token: None,
-                id_token: None,
-            })
-        }
-        async fn start_device_code(
-            &self,
-            _: &str,
-            _: &[String],
-        ) -> Result<DeviceCodeStart, TokenError> {
-            unreachable!()
-        }
-        async fn poll_device_code(&self, _: &str, _: &Secret) -> Result<TokenSet, TokenError> {
-            unreachable!()
-        }
-    }
 
     async fn credential(
         lifetime_secs: i64,
-    ) -> (UserCredential, Arc<RotatingEndpoint>, Arc<MemoryStore>) {
-        let endpoint = Arc::new(RotatingEndpoint {
-            lifetime_secs,
-            ..Default::default()
-        });
+    ) -> (UserCredential, Arc<FakeAuthority>, Arc<MemoryStore>) {
+        let endpoint = Arc::new(FakeAuthority::rotating(lifetime_secs));
         let store = Arc::new(MemoryStore::new());
         let vault = TokenVault::new(store.clone());
         vault.put("acct", Secret::new("rt-0")).await.unwrap();
@@ -581,22 +518,13 @@ mod tests {
                 .lock()
                 .unwrap()
                 .push((claims.to_owned(), login_hint.map(str::to_owned)));
-            Ok(TokenSet {
-                access_token: Secret::new("at-with-claims"),
-                expires_on: OffsetDateTime::now_utc() + time::Duration::hours(1),
-                refresh_token: Some(Secret::new("rt-claims")),
-                raw_id_token: None,
-                id_token: None,
-            })
+            Ok(tokens("at-with-claims", "rt-claims", 3600))
         }
     }
 
     #[tokio::test]
     async fn a_claims_challenge_triggers_exactly_one_interactive_reauth() {
-        let endpoint = Arc::new(RotatingEndpoint {
-            lifetime_secs: 3600,
-            ..Default::default()
-        });
+        let endpoint = Arc::new(FakeAuthority::rotating(3600));
         let store = Arc::new(MemoryStore::new());
         let reauth = Arc::new(CountingReauth::default());
         let credential = UserCredential::new(
@@ -645,70 +573,11 @@ mod tests {
         assert!(!text.contains("at-t1") && !text.contains("rt-"), "{text}");
     }
 
-    /// An authority that rotates refresh tokens strictly: only the newest is valid, and a spent
-    /// one coming back revokes the grant (as Entra may, and oidc-provider does).
-    #[derive(Debug, Default)]
-    struct StrictEndpoint {
-        current: Mutex<String>,
-        revoked: AtomicBool,
-        refreshes: AtomicUsize,
-    }
-
-    #[async_trait]
-    impl TokenEndpoint for StrictEndpoint {
-        async fn redeem_code(
-            &self,
-            _: &str,
-            _: &Secret,
-            _: &str,
-            _: &Secret,
-            _: &[String],
-        ) -> Result<TokenSet, TokenError> {
-            unreachable!()
-        }
-        async fn refresh(
-            &self,
-            _: &str,
-            refresh_token: &Secret,
-            _: &[String],
-        ) -> Result<TokenSet, TokenError> {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            let n = self.refreshes.fetch_add(1, Ordering::SeqCst) + 1;
-            let mut current = self.current.lock().unwrap();
-            if self.revoked.load(Ordering::SeqCst) || *current != refresh_token.expose() {
-                self.revoked.store(true, Ordering::SeqCst);
-                return Err(TokenError::OAuth {
-                    error: "invalid_grant".into(),
-                    description: "refresh token reused; grant revoked".into(),
-                    claims: None,
-                });
-            }
-            *current = format!("rt-{n}");
-            Ok(TokenSet {
-                access_token: Secret::new(format!("at-{n}")),
-                expires_on: OffsetDateTime::now_utc() + time::Duration::hours(1),
-                refresh_token: Some(Secret::new(current.clone())),
-                raw_id_token: None,
-                id_token: None,
-            })
-        }
-        async fn start_device_code(
-            &self,
-            _: &str,
-            _: &[String],
-        ) -> Result<DeviceCodeStart, TokenError> {
-            unreachable!()
-        }
-        async fn poll_device_code(&self, _: &str, _: &Secret) -> Result<TokenSet, TokenError> {
-            unreachable!()
-        }
-    }
-
     /// Each credential stands for another process: its own vault (own memory copy) over the one
     /// keychain, and the lock file in the shared data folder.
     fn process(
         store: &Arc<MemoryStore>,
-        endpoint: &Arc<StrictEndpoint>,
+        endpoint: &Arc<FakeAuthority>,
         data_dir: &std::path::Path,
     ) -> UserCredential {
         UserCredential::new(
@@ -726,8 +595,7 @@ mod tests {
     async fn ten_processes_refreshing_at_once_all_succeed_without_revoking_the_grant() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(MemoryStore::new());
-        let endpoint = Arc::new(StrictEndpoint::default());
-        *endpoint.current.lock().unwrap() = "rt-0".into();
+        let endpoint = Arc::new(FakeAuthority::strict("rt-0"));
         store.set("acct", &Secret::new("rt-0")).unwrap();
         let processes: Vec<UserCredential> = (0..10)
             .map(|_| process(&store, &endpoint, dir.path()))
@@ -758,8 +626,7 @@ mod tests {
     async fn a_refused_refresh_uses_a_token_another_process_stored_meanwhile() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(MemoryStore::new());
-        let endpoint = Arc::new(StrictEndpoint::default());
-        *endpoint.current.lock().unwrap() = "rt-new".into();
+        let endpoint = Arc::new(FakeAuthority::strict("rt-new"));
         // This process read "rt-old" earlier; the keychain already holds the newer one, and the
         // refresh with the old one is refused (without revocation in this test).
         let credential = process(&store, &endpoint, dir.path());
@@ -768,67 +635,26 @@ mod tests {
         assert_eq!(gate.unwrap().expose(), "rt-old");
         store.set("acct", &Secret::new("rt-new")).unwrap();
         let (token, _) = credential.access_token(&[ARM.into()], false).await.unwrap();
-        assert_eq!(token.expose(), "at-1");
+        assert_eq!(token.expose(), "at-t1-1");
         assert_eq!(store.raw("acct").unwrap().expose(), "rt-1");
     }
 
     #[tokio::test]
     async fn a_refused_token_is_removed_only_while_it_is_still_the_stored_one() {
-        #[derive(Debug)]
-        struct SwapsOnFailure {
-            store: Arc<MemoryStore>,
-            calls: AtomicUsize,
-        }
-        #[async_trait]
-        impl TokenEndpoint for SwapsOnFailure {
-            async fn redeem_code(
-                &self,
-                _: &str,
-                _: &Secret,
-                _: &str,
-                _: &Secret,
-                _: &[String],
-            ) -> Result<TokenSet, TokenError> {
-                unreachable!()
-            }
-            async fn refresh(
-                &self,
-                _: &str,
-                _: &Secret,
-                _: &[String],
-            ) -> Result<TokenSet, TokenError> {
-                // While each request is out, another process signs in again and stores its token.
-                let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-                self.store
-                    .set("acct", &Secret::new(format!("rt-of-sign-in-{n}")))
-                    .unwrap();
-                Err(TokenError::OAuth {
-                    error: "invalid_grant".into(),
-                    description: String::new(),
-                    claims: None,
-                })
-            }
-            async fn start_device_code(
-                &self,
-                _: &str,
-                _: &[String],
-            ) -> Result<DeviceCodeStart, TokenError> {
-                unreachable!()
-            }
-            async fn poll_device_code(&self, _: &str, _: &Secret) -> Result<TokenSet, TokenError> {
-                unreachable!()
-            }
-        }
         let store = Arc::new(MemoryStore::new());
         store.set("acct", &Secret::new("rt-0")).unwrap();
+        // While each request is out, another process signs in again and stores its token.
+        let other_process = store.clone();
+        let endpoint = FakeAuthority::refusing_while(move |n| {
+            other_process
+                .set("acct", &Secret::new(format!("rt-of-sign-in-{n}")))
+                .unwrap()
+        });
         let credential = UserCredential::new(
             "acct",
             None,
             "t1",
-            Arc::new(SwapsOnFailure {
-                store: store.clone(),
-                calls: AtomicUsize::new(0),
-            }),
+            Arc::new(endpoint),
             TokenVault::new(store.clone()),
             None,
         );
