@@ -21,9 +21,8 @@ impl AppDirs {
             .unwrap_or_else(|_| PathBuf::from(pfrm_core::settings::SETTINGS_FILE));
         AppDirs {
             log_dir: project.as_ref().map(log_dir),
-            journal_file: project
-                .as_ref()
-                .map(|project| project.data_local_dir().join("operations.json")),
+            // Shared with the CLI, so each sees the other's operations in flight.
+            journal_file: pfrm_core::ops::default_journal_path(),
             config_file,
         }
     }

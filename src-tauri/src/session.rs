@@ -13,7 +13,7 @@ use pfrm_core::auth::AccountManager;
 use pfrm_core::cloud::CloudConfig;
 use pfrm_core::ops::permissions::GrantSettings;
 use pfrm_core::ops::runtimes::WatchSettings;
-use pfrm_core::ops::{Journal, JournalEntry, Operations};
+use pfrm_core::ops::{Journal, JournalScope, Operations};
 use pfrm_core::services::{Me, Services, SessionMode, SessionStatus};
 use pfrm_core::settings::{resolve_cloud, Settings};
 use pfrm_core::{Error, ErrorCode};
@@ -83,9 +83,9 @@ pub struct Session {
     cloud_file: Option<PathBuf>,
     accounts: Mutex<Option<Arc<AccountManager>>>,
     connected: RwLock<Option<Connected>>,
+    /// Every operation of the app; each connection acts through a clone tied to its account
+    /// (or, for the sandbox, one that journals nothing).
     pub operations: Operations,
-    /// Operations the journal listed at start-up, resumed once the user is connected.
-    pending: Mutex<Vec<JournalEntry>>,
     /// The journal could not be read (shown on the Activity page).
     pub journal_warning: Option<Error>,
     /// Which emulated world the sandbox opens, and as whom.
@@ -117,16 +117,12 @@ impl Session {
         cloud_selection: Option<String>,
         cloud_file: Option<PathBuf>,
     ) -> Session {
-        let (operations, pending, journal_warning) = match journal_path {
+        let (operations, journal_warning) = match journal_path {
             Some(path) => {
                 let opened = Journal::open(path);
-                (
-                    Operations::new(Some(opened.journal)),
-                    opened.pending,
-                    opened.warning,
-                )
+                (Operations::new(Some(opened.journal)), opened.warning)
             }
-            None => (Operations::default(), Vec::new(), None),
+            None => (Operations::default(), None),
         };
         Session {
             settings_path,
@@ -135,7 +131,6 @@ impl Session {
             accounts: Mutex::new(None),
             connected: RwLock::new(None),
             operations,
-            pending: Mutex::new(pending),
             journal_warning,
             sandbox_world: SandboxWorld::default(),
         }
@@ -226,7 +221,14 @@ impl Session {
     /// Connects to the manager's active account and resumes journaled operations.
     pub async fn connect_account(&self, manager: &AccountManager) -> Result<(), Error> {
         let credential = manager.active_credential()?;
-        let services = Services::new(manager.cloud().clone(), credential, self.operations.clone())?;
+        let account = manager.active_account().map(|account| account.id);
+        let operations = match account {
+            Some(account) => self
+                .operations
+                .for_account(JournalScope::new(manager.cloud().name.clone(), account)),
+            None => self.operations.clone(),
+        };
+        let services = Services::new(manager.cloud().clone(), credential, operations)?;
         let me = services.me().await?;
         self.set_connected(Connected {
             services,
@@ -243,13 +245,18 @@ impl Session {
         let services = connected.services.clone();
         let watch = connected.watch;
         *self.connected.write().await = Some(connected);
-        let pending = std::mem::take(&mut *self.pending.lock().await);
+        // Only this connection's own entries: another account's (or, for the sandbox, any real
+        // account's) operations stay in the journal untouched.
+        let pending = services.operations.pending().unwrap_or_else(|error| {
+            tracing::warn!(code = %error.code, "the journal could not be read");
+            Vec::new()
+        });
         if !pending.is_empty() {
             tokio::spawn(async move {
-                for outcome in
-                    pfrm_core::ops::runtimes::resume_from_journal(&services, pending, watch).await
+                for resumed in
+                    pfrm_core::ops::resume::resume_operations(&services, pending, watch).await
                 {
-                    if let Err(error) = outcome {
+                    if let Some(error) = resumed.error {
                         tracing::warn!(code = %error.code, "a resumed operation ended with an error");
                     }
                 }
@@ -300,7 +307,9 @@ impl Session {
             emulator: emulator.clone(),
             user,
         });
-        let services = Services::new(cloud, credential, self.operations.clone())?;
+        // The sandbox's world is gone when it closes, so nothing of it is journaled, and it
+        // never resumes (or ends) a real account's entries.
+        let services = Services::new(cloud, credential, self.operations.unjournaled())?;
         let me = services.me().await?;
         tracing::info!("sandbox started");
         self.set_connected(Connected {
@@ -364,5 +373,81 @@ impl Session {
             cloud: manager.cloud().name.clone(),
             sign_in: Some(status),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pfrm_core::ops::{JournalEntry, OperationKind};
+
+    /// A real account's create, journaled by an earlier run, as the journal file holds it.
+    fn real_account_create() -> serde_json::Value {
+        serde_json::json!({
+            "version": 1,
+            "operations": [{
+                "id": "op-real-1",
+                "kind": "createRuntime",
+                "title": "Create runtime rt-prod on ci-prod",
+                "target": "/subscriptions/s/resourcegroups/rg/providers/microsoft.machinelearningservices/workspaces/ws/flowruntimes/rt-prod",
+                "startedAt": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap(),
+                "resume": {
+                    "workspaceId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws",
+                    "runtimeName": "rt-prod",
+                    "computeInstance": "ci-prod",
+                    "newApp": true
+                },
+                "cloud": "AzureCloud",
+                "account": "oid.tid"
+            }]
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_sandbox_leaves_a_real_accounts_journal_entries_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("operations.json");
+        std::fs::write(&journal, real_account_create().to_string()).unwrap();
+        let session = Session::new(
+            dir.path().join("settings.json"),
+            Some(journal.clone()),
+            None,
+            None,
+        );
+        session.start_sandbox().await.unwrap();
+        assert!(session.in_sandbox().await);
+        // Whatever the sandbox would do with the entry happens in the background; give it time.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+
+        let entries: Vec<JournalEntry> = Journal::open(&journal).journal.entries().unwrap();
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert_eq!(entries[0].id, "op-real-1");
+        assert!(
+            session.operations.list().is_empty(),
+            "the sandbox resumed a real account's operation: {:?}",
+            session.operations.list()
+        );
+
+        // The sandbox's own operations are not journaled either: its world ends with the app.
+        let (services, _) = session.services().await.unwrap();
+        let handle = services
+            .operations
+            .begin(
+                OperationKind::StartComputeInstance,
+                "Start compute instance ci",
+                "sandbox-target",
+                serde_json::Value::Null,
+            )
+            .unwrap();
+        let ids: Vec<String> = Journal::open(&journal)
+            .journal
+            .entries()
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.id)
+            .collect();
+        assert_eq!(ids, ["op-real-1"]);
+        handle.finish(&Ok(()));
+        assert_eq!(Journal::open(&journal).journal.entries().unwrap().len(), 1);
     }
 }

@@ -1027,3 +1027,97 @@ async fn after_the_retirement_date_runtime_create_is_refused_with_the_reason() {
         text(&output)
     );
 }
+
+// `pfrm runtime create` killed with SIGKILL after the create was sent, then run again: the rerun
+// says the runtime is already being created (no second create), `pfrm operations list` shows the
+// entry under its account, and `pfrm operations resume` watches it until it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_create_is_not_sent_again_and_resumes_to_running() {
+    let env = Env::start().await;
+    let cli = Cli::signed_in(&env).await;
+    // Slower emulated time: the instance restart and runtime start take about six seconds, so
+    // the create is still under way when it is run again.
+    env.emulator.set_time_scale(20.0);
+    let create = [
+        "runtime",
+        "create",
+        "--workspace",
+        "ml-workspace",
+        "--name",
+        "rt-killed",
+        "--compute",
+        "ci-alice",
+        "--yes-restart",
+    ];
+    let mut first = cli.command(&create).spawn().unwrap();
+    let faults = env.emulator.faults();
+    let sent = std::time::Instant::now();
+    while faults.request_count("POST", "**/FlowRuntimes/rt-killed") == 0 {
+        assert!(
+            sent.elapsed() < std::time::Duration::from_secs(30),
+            "the create was never sent"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // kill -9: no destructor, no cleanup.
+    first.kill().unwrap();
+    let status = tokio::task::spawn_blocking(move || first.wait().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(9)
+    );
+
+    let output = cli.run(&create).await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::Conflict.exit_code(),
+        "{}",
+        text(&output)
+    );
+    let message = stderr(&output);
+    assert!(
+        message.contains("Runtime rt-killed is already being created"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        message.contains("pfrm runtime show rt-killed"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(
+        faults.request_count("POST", "**/FlowRuntimes/rt-killed"),
+        1,
+        "the rerun sent a second create"
+    );
+
+    let listed = cli.json(&["operations", "list"]).await;
+    let entries = listed.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{listed}");
+    assert_eq!(entries[0]["kind"], "createRuntime");
+    assert_eq!(entries[0]["resume"]["runtimeName"], "rt-killed");
+    assert!(entries[0]["cloud"].is_string(), "{listed}");
+    assert!(entries[0]["account"].is_string(), "{listed}");
+
+    let output = cli.run(&["operations", "resume"]).await;
+    assert_eq!(code(&output), 0, "{}", text(&output));
+    assert!(
+        stdout(&output).contains("Runtime rt-killed is running."),
+        "{}",
+        text(&output)
+    );
+    let listed = cli.json(&["operations", "list"]).await;
+    assert_eq!(listed, serde_json::json!([]));
+    let shown = cli
+        .json(&[
+            "runtime",
+            "show",
+            "--workspace",
+            "ml-workspace",
+            "rt-killed",
+        ])
+        .await;
+    assert_eq!(shown["status"], "Running", "{shown}");
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 use clients_common::{Env, ALICE_OID, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::model::{ComputeInstanceState, RuntimeStatus};
+use pfrm_core::ops::resume::resume_operations;
 use pfrm_core::ops::runtimes::{
     self, CreateRuntimeRequest, CustomAppChoice, DeleteRuntimeRequest, WatchSettings,
 };
@@ -557,9 +558,16 @@ async fn an_app_restart_mid_create_resumes_watching_from_the_journal() {
     let id = second.pending[0].id.clone();
     let operations = Operations::new(Some(second.journal.clone()));
     let services = services(&env, operations.clone());
-    let results = runtimes::resume_from_journal(&services, second.pending, fast()).await;
+    let results = resume_operations(&services, second.pending, fast()).await;
     assert_eq!(results.len(), 1);
-    let runtime = results.into_iter().next().unwrap().unwrap();
+    assert!(results[0].error.is_none(), "{:?}", results[0].error);
+    assert_eq!(
+        results[0].outcome.as_deref(),
+        Some("Runtime rt-alice is running.")
+    );
+    let runtime = runtimes::runtime_details(&services, &workspace_id("ml-workspace"), "rt-alice")
+        .await
+        .unwrap();
     assert_eq!(runtime.summary.status, RuntimeStatus::Running);
     let snapshot = operations.get(&id).unwrap();
     assert!(snapshot.resumed);

@@ -10,6 +10,7 @@ use std::time::Duration;
 use clients_common::{Env, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::model::RuntimeStatus;
+use pfrm_core::ops::resume::resume_operations;
 use pfrm_core::ops::runtimes::{self, WatchSettings};
 use pfrm_core::ops::updates::{
     self, CheckOptions, UpdateAllOutcome, UpdateAllRequest, UpdateRuntimeRequest,
@@ -565,8 +566,11 @@ async fn an_update_interrupted_by_an_app_restart_resumes_watching_from_the_journ
     let operations = Operations::new(Some(second.journal.clone()));
     let mut progress = operations.subscribe();
     let services = services(&env, operations.clone());
-    let results = runtimes::resume_from_journal(&services, second.pending, fast()).await;
-    let runtime = results.into_iter().next().unwrap().unwrap();
+    let results = resume_operations(&services, second.pending, fast()).await;
+    assert!(results[0].error.is_none(), "{:?}", results[0].error);
+    let runtime = runtimes::runtime_details(&services, &ml_workspace(), "rt-default")
+        .await
+        .unwrap();
     assert!(runtime
         .summary
         .docker_image

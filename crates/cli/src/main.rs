@@ -4,6 +4,7 @@
 mod compute;
 mod context;
 mod migrate;
+mod operations;
 mod output;
 mod progress;
 mod role;
@@ -131,6 +132,11 @@ enum Command {
     Migrate {
         #[command(subcommand)]
         command: migrate::MigrateCommand,
+    },
+    /// Operations in flight left by a closed app or an interrupted command: list, resume.
+    Operations {
+        #[command(subcommand)]
+        command: operations::OperationsCommand,
     },
 }
 
@@ -410,6 +416,12 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             context.remember_workspace();
         }
         Command::Migrate { .. } => unreachable!("handled before signing in"),
+        Command::Operations { command } => match command {
+            operations::OperationsCommand::List => operations::list(&manager, json)?,
+            operations::OperationsCommand::Resume { id } => {
+                return operations::resume(&context(&manager)?, id).await;
+            }
+        },
     }
     Ok(0)
 }

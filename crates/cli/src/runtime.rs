@@ -114,9 +114,10 @@ pub async fn run(context: &Context, command: RuntimeCommand) -> Result<(), Error
                 app,
                 confirm_restart,
             };
+            let name = request.runtime_name.clone();
             let runtime = runtimes::create_runtime(&context.services, request, context.watch).await;
             crate::progress::settle();
-            let runtime = runtime?;
+            let runtime = runtime.map_err(|error| in_flight_remedy(error, &name))?;
             if context.json {
                 return print_json(&runtime);
             }
@@ -278,4 +279,20 @@ fn print_details(context: &Context, workspace_id: &str, details: &RuntimeDetails
             println!("  {label:<21} {value}");
         }
     }
+}
+
+/// A create that an earlier run left under way: point at the commands that follow it.
+fn in_flight_remedy(error: Error, name: &str) -> Error {
+    let in_flight = error
+        .details
+        .as_ref()
+        .and_then(|details| details.get("inFlight"))
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    if !in_flight {
+        return error;
+    }
+    error.with_remedy(format!(
+        "Do not create it again. Follow it with `pfrm runtime show {name}`, or wait for it to run with `pfrm operations resume`."
+    ))
 }

@@ -167,7 +167,21 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         self.code.is_retryable()
     }
+
+    /// The request reached the service, but its answer was lost (connection reset, cut-off
+    /// body, timeout after sending) or was a 500/502/504: the service may have carried it out.
+    /// Callers of writes read the resource again instead of assuming either outcome.
+    pub fn outcome_unknown(&self) -> bool {
+        self.details
+            .as_ref()
+            .and_then(|details| details.get(OUTCOME_UNKNOWN_DETAIL))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    }
 }
+
+/// The detail [`Error::outcome_unknown`] reads.
+pub const OUTCOME_UNKNOWN_DETAIL: &str = "outcomeUnknown";
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What a matching rule does to the request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +17,9 @@ pub enum FaultAction {
     Reset,
     /// Run the real handler, then send only half of the body and close the connection.
     Truncate,
+    /// Run the real handler (the service acts), then close the connection without answering:
+    /// the client cannot tell whether its request was carried out.
+    ResetAfter,
     /// Only wait `delayMs`, then run the real handler.
     Delay,
 }
@@ -58,12 +61,50 @@ pub struct Counters {
     pub injected_total: u64,
 }
 
+/// One request as the emulator saw it, kept while recording is on (see
+/// [`Faults::set_recording`]): enough to check a client's retries afterwards.
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    /// When the request arrived (before any injected delay).
+    pub at: Instant,
+    pub service: String,
+    pub method: String,
+    pub path: String,
+    /// The client's `x-ms-client-request-id` (the same on every retry of one logical request).
+    pub client_request_id: Option<String>,
+    /// The fault injected, if any.
+    pub fault: Option<FaultAction>,
+    /// The injected status (for `respond`).
+    pub status: Option<u16>,
+    /// The injected `Retry-After` seconds (for `respond`).
+    pub retry_after: Option<u64>,
+}
+
+impl RequestRecord {
+    /// Whether the emulated service ran the request (it may have acted on it).
+    pub fn reached_service(&self) -> bool {
+        !matches!(
+            self.fault,
+            Some(FaultAction::Respond) | Some(FaultAction::Reset)
+        )
+    }
+
+    /// Whether the client was told plainly that the request was not carried out (408, 429 or
+    /// 503 injected before the service saw it), so sending it again is safe for any method.
+    pub fn refused_unprocessed(&self) -> bool {
+        self.fault == Some(FaultAction::Respond)
+            && matches!(self.status.unwrap_or(503), 408 | 429 | 503)
+    }
+}
+
 #[derive(Default)]
 struct Inner {
     rules: Vec<FaultRule>,
     next_id: u64,
     latency_ms: u64,
     counters: Counters,
+    recording: bool,
+    log: Vec<RequestRecord>,
 }
 
 /// Shared handle to the fault rules and counters; cheap to clone.
@@ -161,8 +202,30 @@ impl Faults {
             .sum()
     }
 
-    /// Counts the request and picks the fault (if any) to apply.
-    pub(crate) fn decide(&self, service: &str, method: &str, path: &str) -> Decision {
+    /// Starts (or stops) keeping a [`RequestRecord`] of every request; starting clears the log.
+    pub fn set_recording(&self, on: bool) {
+        let mut inner = self.lock();
+        inner.recording = on;
+        if on {
+            inner.log.clear();
+        }
+    }
+
+    /// The requests recorded since recording started, in arrival order.
+    pub fn request_log(&self) -> Vec<RequestRecord> {
+        self.lock().log.clone()
+    }
+
+    /// Counts the request (recording it with the client's request id, when recording) and
+    /// picks the fault (if any) to apply.
+    pub(crate) fn decide_request(
+        &self,
+        service: &str,
+        method: &str,
+        path: &str,
+        client_request_id: Option<&str>,
+    ) -> Decision {
+        let arrived = Instant::now();
         let mut inner = self.lock();
         *inner
             .counters
@@ -193,6 +256,25 @@ impl Faults {
         if let Some(rule) = &chosen {
             *inner.counters.injected.entry(rule.id.clone()).or_insert(0) += 1;
             inner.counters.injected_total += 1;
+        }
+        if inner.recording {
+            let record = RequestRecord {
+                at: arrived,
+                service: service.to_owned(),
+                method: method.to_owned(),
+                path: path.to_owned(),
+                client_request_id: client_request_id.map(str::to_owned),
+                fault: chosen.as_ref().map(|rule| rule.action.clone()),
+                status: chosen
+                    .as_ref()
+                    .filter(|rule| rule.action == FaultAction::Respond)
+                    .map(|rule| rule.status.unwrap_or(503)),
+                retry_after: chosen
+                    .as_ref()
+                    .filter(|rule| rule.action == FaultAction::Respond)
+                    .and_then(|rule| rule.retry_after),
+            };
+            inner.log.push(record);
         }
         Decision {
             delay,
@@ -267,7 +349,12 @@ mod tests {
             ..Default::default()
         });
         let hits = (0..4)
-            .filter(|_| faults.decide("arm", "GET", "/a").fault.is_some())
+            .filter(|_| {
+                faults
+                    .decide_request("arm", "GET", "/a", None)
+                    .fault
+                    .is_some()
+            })
             .count();
         assert_eq!(hits, 2);
         assert_eq!(faults.injected(&id), 2);

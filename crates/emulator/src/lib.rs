@@ -22,7 +22,7 @@ mod tls;
 
 pub use state::LroPattern;
 
-pub use faults::{Counters, FaultAction, FaultRule, Faults};
+pub use faults::{Counters, FaultAction, FaultRule, Faults, RequestRecord};
 pub use scenario::Scenario;
 
 use anyhow::{anyhow, Context, Result};
@@ -383,6 +383,14 @@ impl Emulator {
 
     pub fn set_token_lifetime(&self, lifetime: Duration) {
         self.app.set_token_lifetime(lifetime)
+    }
+
+    /// How many times faster than real time emulated time runs from now on (state changes
+    /// already scheduled keep their time).
+    pub fn set_time_scale(&self, time_scale: f64) {
+        if time_scale > 0.0 {
+            self.app.world().time_scale = time_scale;
+        }
     }
 
     /// Real-time delay before new role assignments count in permission checks.

@@ -203,8 +203,15 @@ async fn handle(
     let path = req.uri().path().to_string();
     let method = req.method().clone();
     let mut truncate = false;
+    let mut reset_after = false;
     if service != Service::Control {
-        let decision = app.faults.decide(service.name(), method.as_str(), &path);
+        let client_request_id = req
+            .headers()
+            .get("x-ms-client-request-id")
+            .and_then(|value| value.to_str().ok());
+        let decision =
+            app.faults
+                .decide_request(service.name(), method.as_str(), &path, client_request_id);
         if !decision.delay.is_zero() {
             tokio::time::sleep(decision.delay).await;
         }
@@ -224,6 +231,7 @@ async fn handle(
                 }
                 FaultAction::Respond => return Ok(fault_response(&rule)),
                 FaultAction::Truncate => truncate = true,
+                FaultAction::ResetAfter => reset_after = true,
                 FaultAction::Delay => {}
             }
         }
@@ -268,6 +276,14 @@ async fn handle(
         Service::Control => crate::control::handle(&app, emu_req).await,
     };
     tracing::debug!(service = service.name(), method = %emu_method, path = %emu_path, status = resp.status().as_u16(), "request");
+    if reset_after {
+        let _ = socket2::SockRef::from(&*raw).set_linger(Some(std::time::Duration::ZERO));
+        tracing::debug!(service = service.name(), method = %emu_method, path = %emu_path, "injected connection reset after the service acted");
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected connection reset after the service acted",
+        ));
+    }
     if truncate {
         let full = resp.body_mut().data.take().unwrap_or_default();
         let half = full.slice(..full.len() / 2);

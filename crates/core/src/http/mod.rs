@@ -455,13 +455,19 @@ impl Pipeline {
                             continue;
                         }
                     }
-                    return Err(classify_response(
+                    let error = classify_response(
                         &request.operation,
                         status,
                         &headers,
                         &body,
                         &client_request_id,
-                    ));
+                    );
+                    // After these the server may have acted before failing.
+                    return Err(if matches!(status, 500 | 502 | 504) {
+                        error.with_detail(crate::error::OUTCOME_UNKNOWN_DETAIL, true)
+                    } else {
+                        error
+                    });
                 }
             }
         }
@@ -739,16 +745,29 @@ fn network_error(
         // reqwest's Display includes the URL; keep only the kind of failure.
         redact_secrets(&error.without_url_text())
     };
-    Error::new(
-        ErrorCode::Network,
-        format!(
-            "pfrm could not {} because {host} could not be reached ({cause}).",
-            request.operation
-        ),
-    )
-    .with_remedy("Check your internet connection, VPN or proxy (HTTPS_PROXY), then try again.")
-    .with_detail("host", host)
-    .with_detail("clientRequestId", client_request_id)
+    let error = if error.is_connect() {
+        Error::new(
+            ErrorCode::Network,
+            format!(
+                "pfrm could not {} because {host} could not be reached ({cause}).",
+                request.operation
+            ),
+        )
+    } else {
+        // The request went out: the server may have carried it out before the answer was lost.
+        Error::new(
+            ErrorCode::Network,
+            format!(
+                "pfrm sent the request to {} to {host}, but its answer was lost ({cause}).",
+                request.operation
+            ),
+        )
+        .with_detail(crate::error::OUTCOME_UNKNOWN_DETAIL, true)
+    };
+    error
+        .with_remedy("Check your internet connection, VPN or proxy (HTTPS_PROXY), then try again.")
+        .with_detail("host", host)
+        .with_detail("clientRequestId", client_request_id)
 }
 
 trait WithoutUrlText {

@@ -1,6 +1,8 @@
 //! The operation journal: a small JSON file listing the operations still in flight, so that an
-//! app closed in the middle of "create runtime" shows the operation again when reopened and
-//! resumes watching it. Entries are removed when their operation ends.
+//! app or a `pfrm` command closed (or killed) in the middle of "create runtime" shows the
+//! operation again when reopened and resumes watching it. Entries are removed when their
+//! operation ends. The app and the CLI share one file; each entry names the cloud and account it
+//! belongs to, so one account (or the sandbox) never resumes, or ends, another's operations.
 //!
 //! Every write replaces the file atomically and privately ([`crate::files::write_private`]), so
 //! a crash or a second pfrm never leaves a half-written journal and other users cannot read it.
@@ -32,7 +34,57 @@ pub struct JournalEntry {
     /// Operation-specific facts needed to watch it again (workspace, runtime name, ...).
     /// Never a secret.
     pub resume: serde_json::Value,
+    /// The cloud the operation runs in (its configuration's name). Unset in entries written
+    /// before entries were scoped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<String>,
+    /// The account (its id) the operation runs as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
+
+/// Whose operations a connection may resume and end: one account in one cloud.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalScope {
+    pub cloud: String,
+    pub account: String,
+}
+
+impl JournalScope {
+    pub fn new(cloud: impl Into<String>, account: impl Into<String>) -> JournalScope {
+        JournalScope {
+            cloud: cloud.into(),
+            account: account.into(),
+        }
+    }
+
+    /// Whether `entry` is this account's. Entries from before scoping name no account; any
+    /// signed-in account may resume them (the sandbox never journals, so never sees them).
+    pub fn owns(&self, entry: &JournalEntry) -> bool {
+        match (&entry.cloud, &entry.account) {
+            (Some(cloud), Some(account)) => {
+                cloud.eq_ignore_ascii_case(&self.cloud) && account == &self.account
+            }
+            _ => true,
+        }
+    }
+}
+
+/// The journal file's usual place: beside the settings when `PFRM_CONFIG_DIR` is set (tests,
+/// portable setups), else the OS's local data folder (`~/.local/share/pfrm` on Linux). The app
+/// and the CLI both use it, so an operation started by one is seen by the other.
+pub fn default_journal_path() -> Option<PathBuf> {
+    if let Some(dir) =
+        std::env::var_os(crate::settings::CONFIG_DIR_ENV).filter(|dir| !dir.is_empty())
+    {
+        return Some(PathBuf::from(dir).join(JOURNAL_FILE));
+    }
+    directories::ProjectDirs::from("", "", "pfrm")
+        .map(|project| project.data_local_dir().join(JOURNAL_FILE))
+}
+
+/// The journal's file name.
+pub const JOURNAL_FILE: &str = "operations.json";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct JournalFile {
@@ -107,7 +159,8 @@ impl Journal {
         })
     }
 
-    pub(crate) fn remove(&self, id: &str) -> Result<()> {
+    /// Ends an entry without watching it (its operation is known to be over).
+    pub fn remove(&self, id: &str) -> Result<()> {
         self.change(|file| file.operations.retain(|existing| existing.id != id))
     }
 
@@ -260,6 +313,8 @@ mod tests {
             target: "scope".into(),
             started_at: "2026-01-01T00:00:00Z".into(),
             resume: json!(null),
+            cloud: None,
+            account: None,
         };
         opened.journal.record(&entry).unwrap();
         let names: Vec<String> = std::fs::read_dir(dir.path())

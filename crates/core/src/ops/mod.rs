@@ -9,14 +9,16 @@
 
 pub mod instance_sign_in;
 pub mod journal;
+mod lost_answer;
 pub mod permissions;
 mod registry;
+pub mod resume;
 mod runtime_watch;
 pub mod runtimes;
 pub mod updates;
 pub mod workspaces;
 
-pub use journal::{Journal, JournalEntry};
+pub use journal::{default_journal_path, Journal, JournalEntry, JournalScope};
 pub use registry::{OperationHandle, Operations, Progress};
 
 use serde::{Deserialize, Serialize};

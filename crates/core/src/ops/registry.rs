@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
+use super::journal::JournalScope;
 use super::{Journal, JournalEntry, OperationKind, OperationSnapshot, OperationState, Stage};
 use crate::error::{Error, ErrorCode, Result};
 
@@ -20,6 +21,8 @@ struct Entry {
     snapshot: OperationSnapshot,
     started: Instant,
     cancel: CancellationToken,
+    /// Recorded in the journal (so it leaves the journal when it ends).
+    journaled: bool,
 }
 
 struct Inner {
@@ -28,10 +31,17 @@ struct Inner {
 }
 
 /// All operations of this process. Cheap to clone: clones share the list.
+///
+/// A clone may be tied to one account ([`Operations::for_account`]): the operations it begins
+/// are journaled under that account, and [`Operations::pending`] lists only that account's.
+/// The sandbox's clone ([`Operations::unjournaled`]) keeps nothing on disk: its world is gone
+/// when the app closes, and it must never touch a real account's entries.
 #[derive(Clone)]
 pub struct Operations {
     inner: Arc<Mutex<Inner>>,
     updates: broadcast::Sender<OperationSnapshot>,
+    scope: Option<JournalScope>,
+    journaled: bool,
 }
 
 impl Default for Operations {
@@ -50,7 +60,56 @@ impl Operations {
                 journal,
             })),
             updates,
+            scope: None,
+            journaled: true,
         }
+    }
+
+    /// The same list, journaling under `scope` (the cloud and account operations run as).
+    pub fn for_account(&self, scope: JournalScope) -> Operations {
+        Operations {
+            scope: Some(scope),
+            journaled: true,
+            ..self.clone()
+        }
+    }
+
+    /// The same list, journaling nothing and resuming nothing (the sandbox).
+    pub fn unjournaled(&self) -> Operations {
+        Operations {
+            scope: None,
+            journaled: false,
+            ..self.clone()
+        }
+    }
+
+    /// The journal this list writes to, if any.
+    pub fn journal(&self) -> Option<Journal> {
+        if !self.journaled {
+            return None;
+        }
+        self.lock().journal.clone()
+    }
+
+    /// Journal entries of this account that no operation of this process is watching: those
+    /// left by a closed (or killed) app or command, to resume. Other accounts' entries, and
+    /// everything when unjournaled, are left alone.
+    pub fn pending(&self) -> Result<Vec<JournalEntry>> {
+        let Some(journal) = self.journal() else {
+            return Ok(Vec::new());
+        };
+        let running: Vec<String> = self
+            .list()
+            .into_iter()
+            .filter(|op| !op.state.is_terminal())
+            .map(|op| op.id)
+            .collect();
+        Ok(journal
+            .entries()?
+            .into_iter()
+            .filter(|entry| self.scope.as_ref().is_none_or(|scope| scope.owns(entry)))
+            .filter(|entry| !running.contains(&entry.id))
+            .collect())
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -100,6 +159,8 @@ impl Operations {
             target: target.into(),
             started_at: now_rfc3339(),
             resume,
+            cloud: self.scope.as_ref().map(|scope| scope.cloud.clone()),
+            account: self.scope.as_ref().map(|scope| scope.account.clone()),
         };
         self.track(entry, false)
     }
@@ -121,9 +182,14 @@ impl Operations {
             .with_remedy("Wait for it to finish, or cancel it in the Activity panel.")
             .with_detail("operationId", running.snapshot.id.clone()));
         }
-        if let Some(journal) = &inner.journal {
+        let journaled = self.journaled && inner.journal.is_some();
+        if let (true, Some(journal)) = (journaled, &inner.journal) {
             journal.record(&entry)?;
         }
+        // An operation resumed in the process that dropped it is listed once, as running.
+        inner
+            .entries
+            .retain(|existing| existing.snapshot.id != entry.id);
         let cancel = CancellationToken::new();
         let snapshot = OperationSnapshot {
             id: entry.id.clone(),
@@ -142,6 +208,7 @@ impl Operations {
             snapshot: snapshot.clone(),
             started: Instant::now(),
             cancel: cancel.clone(),
+            journaled,
         });
         drop(inner);
         let _ = self.updates.send(snapshot);
@@ -200,7 +267,9 @@ impl Operations {
         let snapshot = with_elapsed(entry);
         if snapshot.state.is_terminal() {
             entry.snapshot.elapsed_ms = snapshot.elapsed_ms;
-            if let (Some(journal), JournalOnEnd::Remove) = (&inner.journal, on_end) {
+            let journaled = entry.journaled;
+            if let (Some(journal), JournalOnEnd::Remove, true) = (&inner.journal, on_end, journaled)
+            {
                 if let Err(error) = journal.remove(id) {
                     tracing::warn!(%error, operation = id, "could not remove a finished operation from the journal");
                 }

@@ -2,7 +2,7 @@
 //! update (also when resumed from the journal), until an update is taken up, until it is gone
 //! after a delete. Every watch runs on the one wait primitive ([`crate::http::wait`]).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -212,6 +212,69 @@ pub(crate) async fn wait_until_deleted(
     match outcome {
         Waited::Done(()) => Ok(()),
         Waited::TimedOut => Err(timed_out(format!("Deleting runtime {runtime_name}"), watch)),
+    }
+}
+
+/// Looks of an instance that reads stopped before a start asked for is taken as not having gone
+/// through.
+const STOPPED_LOOKS_BEFORE_GIVING_UP: u32 = 3;
+
+/// Watches an instance whose start was asked for (by an earlier run, or by a request whose
+/// answer was lost) until it runs. A missing instance ends at once; one that stays stopped for
+/// [`STOPPED_LOOKS_BEFORE_GIVING_UP`] looks in a row ends too: the start did not go through.
+pub(crate) async fn watch_instance_start(
+    services: &Services,
+    reference: &WorkspaceRef,
+    instance: &str,
+    progress: &Progress,
+    watch: WatchSettings,
+) -> Result<()> {
+    let stopped_looks = &AtomicU32::new(0);
+    let outcome = wait::until(&watch.wait(), move |_| async move {
+        let compute = match services.arm.get_compute(reference, instance).await {
+            Ok(compute) => compute,
+            Err(error) if error.code == ErrorCode::NotFound => {
+                return Err(Error::new(
+                    ErrorCode::NotFound,
+                    format!("Compute instance {instance} no longer exists."),
+                )
+                .with_remedy("Choose another compute instance."))
+            }
+            Err(error) => return Err(error),
+        };
+        let state = ComputeInstanceSummary::from(&compute).state;
+        if state.is_running() {
+            return Ok(Look::Done(()));
+        }
+        progress.message(format!("Azure reports: {state:?}"));
+        if matches!(
+            state,
+            ComputeInstanceState::Starting
+                | ComputeInstanceState::Restarting
+                | ComputeInstanceState::SettingUp
+                | ComputeInstanceState::UserSettingUp
+                | ComputeInstanceState::Creating
+        ) {
+            stopped_looks.store(0, Ordering::Relaxed);
+        } else if stopped_looks.fetch_add(1, Ordering::Relaxed) + 1 >= STOPPED_LOOKS_BEFORE_GIVING_UP
+        {
+            return Err(Error::new(
+                ErrorCode::Service,
+                format!(
+                    "Compute instance {instance} is {state:?}, not starting: the start did not go through."
+                ),
+            )
+            .with_remedy("Check the compute instance's state, and start it again if it is stopped."));
+        }
+        Ok(Look::Again)
+    })
+    .await?;
+    match outcome {
+        Waited::Done(()) => Ok(()),
+        Waited::TimedOut => Err(timed_out(
+            format!("Compute instance {instance} starting"),
+            watch,
+        )),
     }
 }
 

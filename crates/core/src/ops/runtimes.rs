@@ -13,14 +13,16 @@ use crate::azure::WorkspaceRef;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::lro::LroOptions;
 use crate::model::{
-    ComputeInstanceSummary, CustomApp, RuntimeDetails, RuntimeSummary, WorkspaceSummary,
+    ComputeInstanceSummary, CustomApp, RuntimeDetails, RuntimeStatus, RuntimeSummary,
+    WorkspaceSummary,
 };
 use crate::naming::validate_runtime_name;
+use crate::ops::lost_answer::{confirm_created, confirm_deleting};
 pub(crate) use crate::ops::runtime_watch::RuntimeResume;
 pub use crate::ops::runtime_watch::WatchSettings;
-use crate::ops::runtime_watch::{verify_update, wait_until_deleted, watch_until_running};
+use crate::ops::runtime_watch::{wait_until_deleted, watch_until_running};
 use crate::ops::workspaces::check_workspace;
-use crate::ops::{JournalEntry, OperationKind, Progress, Stage};
+use crate::ops::{OperationKind, Progress, Stage};
 use crate::preflight::{
     check_compute_instance, first_blocking_reason, BlockKind, BlockingReason, CheckResult,
     PlannedApp,
@@ -273,13 +275,15 @@ pub async fn create_runtime(
         new_app,
         previous_image: None,
     };
+    let target = runtime_target(&request.workspace_id, &request.runtime_name);
+    refuse_create_in_flight(services, &request, &target).await?;
     let handle = services.operations.begin(
         OperationKind::CreateRuntime,
         format!(
             "Create runtime {} on {}",
             request.runtime_name, request.compute_instance
         ),
-        runtime_target(&request.workspace_id, &request.runtime_name),
+        target,
         serde_json::to_value(&resume).unwrap_or_default(),
     )?;
     let progress = handle.progress();
@@ -299,8 +303,17 @@ pub async fn create_runtime(
             if cancel.is_cancelled() {
                 return Err(Error::cancelled());
             }
-            flow.create_runtime(&request.runtime_name, &body, true)
-                .await?;
+            if let Err(error) = flow
+                .create_runtime(&request.runtime_name, &body, true)
+                .await
+            {
+                if !error.outcome_unknown() {
+                    return Err(error);
+                }
+                // The request may have been carried out: what is true is read, not guessed, and
+                // the create is never sent again blindly.
+                confirm_created(&flow, &request.runtime_name, error, &progress, watch).await?;
+            }
             progress.stage(if new_app {
                 Stage::AddingCustomApp
             } else {
@@ -309,6 +322,72 @@ pub async fn create_runtime(
             watch_until_running(services, &flow, &resume, &progress, watch).await
         })
         .await
+}
+
+/// A create of the same runtime that an earlier run (a closed app, a killed `pfrm`) left in the
+/// journal: if the runtime exists, the create is under way (or done) and is not sent again;
+/// if it does not, the entry is stale and leaves the journal.
+async fn refuse_create_in_flight(
+    services: &Services,
+    request: &CreateRuntimeRequest,
+    target: &str,
+) -> Result<()> {
+    let Some(earlier) = services
+        .operations
+        .pending()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|entry| entry.kind == OperationKind::CreateRuntime && entry.target == target)
+    else {
+        return Ok(());
+    };
+    let workspace = workspace(services, &request.workspace_id).await?;
+    let flow = services.flow(&workspace)?;
+    let name = &request.runtime_name;
+    match flow.get_runtime(name).await {
+        Err(error) if error.code == ErrorCode::NotFound => {
+            if let Some(journal) = services.operations.journal() {
+                journal.remove(&earlier.id)?;
+            }
+            Ok(())
+        }
+        Err(error) => Err(error),
+        Ok(dto) => {
+            let runtime = RuntimeDetails::from(&dto);
+            let status = runtime
+                .summary
+                .status_text
+                .clone()
+                .unwrap_or_else(|| format!("{:?}", runtime.summary.status));
+            let settled = matches!(
+                runtime.summary.status,
+                RuntimeStatus::Running | RuntimeStatus::Failed | RuntimeStatus::NotExist
+            );
+            if settled {
+                // The earlier create ended while nobody watched; its entry is done with.
+                if let Some(journal) = services.operations.journal() {
+                    journal.remove(&earlier.id)?;
+                }
+                return Err(Error::new(
+                    ErrorCode::Conflict,
+                    format!("Runtime {name} already exists (it is {status}): an earlier create of it finished."),
+                )
+                .with_remedy("Look at the runtime, or choose another name for a new one.")
+                .with_detail("runtimeName", name.clone()));
+            }
+            Err(Error::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Runtime {name} is already being created: an earlier run started it at {} and stopped before it finished. The runtime exists and is {status}.",
+                    earlier.started_at
+                ),
+            )
+            .with_remedy("Follow the runtime's state until it is running, or resume watching the earlier operation; do not create it again.")
+            .with_detail("operationId", earlier.id)
+            .with_detail("runtimeName", name.clone())
+            .with_detail("inFlight", true))
+        }
+    }
 }
 
 /// Everything checked before the create request is sent; returns the workspace's flow client.
@@ -445,10 +524,27 @@ pub async fn start_compute_instance(
     handle
         .run(watch.timeout, async move {
             progress.stage(Stage::InstanceStarting);
-            let pending = services
-                .arm
-                .start_compute(&reference, instance_name)
-                .await?;
+            let pending = match services.arm.start_compute(&reference, instance_name).await {
+                Ok(pending) => pending,
+                // The start may have been carried out: the instance's state says.
+                Err(error) if error.outcome_unknown() => {
+                    progress.message(format!(
+                        "The answer to the start request was lost; checking {instance_name}"
+                    ));
+                    crate::ops::runtime_watch::watch_instance_start(
+                        services,
+                        &reference,
+                        instance_name,
+                        &progress,
+                        watch,
+                    )
+                    .await?;
+                    return Ok(ComputeInstanceSummary::from(
+                        &services.arm.get_compute(&reference, instance_name).await?,
+                    ));
+                }
+                Err(error) => return Err(error),
+            };
             let options = LroOptions {
                 timeout: watch.timeout,
                 poll_interval: watch.poll_interval,
@@ -515,13 +611,21 @@ pub async fn delete_runtime(
         OperationKind::DeleteRuntime,
         format!("Delete runtime {}", request.runtime_name),
         runtime_target(&request.workspace_id, &request.runtime_name),
-        serde_json::Value::Null,
+        json!({"workspaceId": request.workspace_id, "runtimeName": request.runtime_name}),
     )?;
     let progress = handle.progress();
     handle
         .run(watch.timeout, async move {
             progress.stage(Stage::Deleting);
-            flow.delete_runtime(&request.runtime_name, true).await?;
+            match flow.delete_runtime(&request.runtime_name, true).await {
+                Ok(_) => {}
+                // Gone already: an earlier attempt whose answer was lost deleted it.
+                Err(error) if error.code == ErrorCode::NotFound => {}
+                Err(error) if error.outcome_unknown() => {
+                    confirm_deleting(&flow, &request.runtime_name, error).await?
+                }
+                Err(error) => return Err(error),
+            }
             wait_until_deleted(&flow, &request.runtime_name, &progress, watch).await?;
             if request.remove_custom_app {
                 if let (Some(instance), Some(app)) = (
@@ -561,42 +665,4 @@ async fn remove_custom_app(
         .arm
         .replace_custom_services(&reference, instance_name, &kept)
         .await
-}
-
-/// Watches again, after an app restart, the create operations the journal still lists.
-/// Each resumed operation appears in the Activity panel under its original id.
-pub async fn resume_from_journal(
-    services: &Services,
-    pending: Vec<JournalEntry>,
-    watch: WatchSettings,
-) -> Vec<Result<RuntimeDetails>> {
-    let resumable = pending.into_iter().filter(|entry| {
-        matches!(
-            entry.kind,
-            OperationKind::CreateRuntime | OperationKind::UpdateRuntime
-        )
-    });
-    let watches = resumable.map(|entry| async move {
-        let kind = entry.kind;
-        let resume: RuntimeResume = serde_json::from_value(entry.resume.clone()).map_err(|_| {
-            Error::internal("An operation in the journal has an unreadable resume record.")
-        })?;
-        let handle = services.operations.resume(entry)?;
-        let progress = handle.progress();
-        progress.stage(Stage::RuntimeStarting);
-        handle
-            .run(watch.timeout, async move {
-                let workspace = workspace(services, &resume.workspace_id).await?;
-                let flow = services.flow(&workspace)?;
-                let runtime =
-                    watch_until_running(services, &flow, &resume, &progress, watch).await?;
-                if kind == OperationKind::UpdateRuntime {
-                    progress.stage(Stage::Verifying);
-                    verify_update(&runtime, resume.previous_image.as_deref())?;
-                }
-                Ok(runtime)
-            })
-            .await
-    });
-    futures::future::join_all(watches).await
 }

@@ -26,6 +26,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::{
     ComputeInstanceSummary, CustomApp, ImageTag, RuntimeDetails, RuntimeStatus, WorkspaceSummary,
 };
+use crate::ops::lost_answer::confirm_update_started;
 pub use crate::ops::runtime_watch::{verify_update, version_label};
 use crate::ops::runtime_watch::{
     wait_for_update_to_start, watch_until_running, RuntimeResume, WatchSettings,
@@ -932,8 +933,25 @@ async fn run_update(
                 runtime_description: before.description.clone(),
                 environment: environment.clone(),
             };
-            flow.update_runtime(&name, &body, true).await?;
-            wait_for_update_to_start(&flow, &before, UPDATE_START_GRACE_POLLS, watch).await?;
+            match flow.update_runtime(&name, &body, true).await {
+                Ok(_) => {
+                    wait_for_update_to_start(&flow, &before, UPDATE_START_GRACE_POLLS, watch)
+                        .await?
+                }
+                // The PUT may have been carried out: read what is true, never send it again.
+                Err(error) if error.outcome_unknown() => {
+                    confirm_update_started(
+                        &flow,
+                        &before,
+                        error,
+                        UPDATE_START_GRACE_POLLS,
+                        &progress,
+                        watch,
+                    )
+                    .await?
+                }
+                Err(error) => return Err(error),
+            }
             let runtime = watch_until_running(services, &flow, &resume, &progress, watch).await?;
             progress.stage(Stage::Verifying);
             match &environment {
