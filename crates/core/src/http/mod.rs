@@ -409,7 +409,10 @@ impl Pipeline {
                         Failure::Http(error) if !error.is_timeout() || error.is_connect() => {
                             network_error(request, &url, &client_request_id, &error)
                         }
-                        _ => timeout_error(request, &url, &client_request_id, call_deadline),
+                        // The request may have gone out and been carried out before time ran
+                        // out: callers of writes read what is true.
+                        _ => timeout_error(request, &url, &client_request_id, call_deadline)
+                            .with_detail(crate::error::OUTCOME_UNKNOWN_DETAIL, true),
                     });
                 }
                 Ok((status, headers, body)) => {
