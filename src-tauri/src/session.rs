@@ -221,7 +221,7 @@ impl Session {
     /// Connects to the manager's active account and resumes journaled operations.
     pub async fn connect_account(&self, manager: &AccountManager) -> Result<(), Error> {
         let credential = manager.active_credential()?;
-        let account = manager.active_account().map(|account| account.id);
+        let account = manager.active_account_id();
         let operations = match account {
             Some(account) => self
                 .operations

@@ -36,7 +36,7 @@ pub fn list(manager: &AccountManager, json: bool) -> Result<(), Error> {
         println!("No operations in progress.");
         return Ok(());
     }
-    let active = manager.active_account().map(|account| account.id);
+    let active = manager.active_account_id();
     let mut table = Table::new(&["ID", "STARTED", "CLOUD", "ACCOUNT", "OPERATION"]);
     for entry in &entries {
         let account = match (&entry.account, &active) {

@@ -29,9 +29,9 @@ pub fn operations() -> Operations {
 pub fn connect(manager: &AccountManager) -> Result<Services, Error> {
     let credential = manager.active_credential()?;
     let operations = operations();
-    let operations = match manager.active_account() {
+    let operations = match manager.active_account_id() {
         Some(account) => {
-            operations.for_account(JournalScope::new(manager.cloud().name.clone(), account.id))
+            operations.for_account(JournalScope::new(manager.cloud().name.clone(), account))
         }
         None => operations,
     };
