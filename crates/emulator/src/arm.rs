@@ -7,8 +7,7 @@ use crate::rbac::{
 };
 use crate::server::{empty_resp, json_resp, set_header, Req, Resp};
 use crate::state::{
-    now_rfc3339, subscription_json, tenant_json, Lro, LroPattern, Pending, RoleAssignment, World,
-    MLS,
+    now_rfc3339, subscription_json, tenant_json, Pending, RoleAssignment, World, MLS,
 };
 use crate::App;
 use hyper::Method;
@@ -79,6 +78,7 @@ struct Caller {
 
 pub async fn handle(app: &App, req: Req) -> Resp {
     let mut resp = route(app, &req);
+    crate::lro::observe(app, &req, &resp);
     let request_id = uuid::Uuid::new_v4().to_string();
     set_header(&mut resp, "x-ms-request-id", &request_id);
     let correlation = req
@@ -361,10 +361,10 @@ fn route(app: &App, req: &Req) -> Resp {
                     page(app, req, items, size)
                 }
                 ["locations", _, "computeoperationsstatus", id] if req.method == Method::GET => {
-                    lro_status(&world, segs[5], id)
+                    crate::lro::status(&world, segs[5], id)
                 }
                 ["locations", _, "computeoperationsresults", id] if req.method == Method::GET => {
-                    lro_result(app, &world, req, id)
+                    crate::lro::result(app, &world, req, id)
                 }
                 _ => unknown_route(req),
             }
@@ -456,152 +456,6 @@ fn readable_workspaces(
         .collect()
 }
 
-fn lro_status(world: &World, location: &str, id: &str) -> Resp {
-    let Some(lro) = world.lros.get(id) else {
-        return arm_error(
-            404,
-            "NotFound",
-            &format!("The operation '{id}' could not be found in location '{location}'."),
-        );
-    };
-    let done = lro.done_at <= Instant::now();
-    let mut body = json!({"id": format!("/subscriptions/-/providers/{MLS}/locations/{location}/computeOperationsStatus/{}", lro.id), "name": lro.id, "startTime": lro.start_time, "status": if done { "Succeeded" } else { "InProgress" }});
-    if done {
-        body["endTime"] = json!(now_rfc3339());
-        body["percentComplete"] = json!(100.0);
-        if let Some((code, message)) = &lro.failure {
-            body["status"] = json!("Failed");
-            body["error"] = json!({"code": code, "message": message});
-        } else if lro.canceled {
-            body["status"] = json!("Canceled");
-            body["error"] =
-                json!({"code": "OperationCanceled", "message": "The operation was canceled."});
-        }
-        return json_resp(200, &body);
-    }
-    let mut r = json_resp(200, &body);
-    set_header(&mut r, "Retry-After", &retry_after_header(world));
-    r
-}
-
-fn lro_result(app: &App, world: &World, req: &Req, id: &str) -> Resp {
-    let Some(lro) = world.lros.get(id) else {
-        return arm_error(
-            404,
-            "NotFound",
-            &format!("The operation '{id}' could not be found."),
-        );
-    };
-    if lro.done_at > Instant::now() {
-        let mut r = empty_resp(202);
-        let version = req
-            .q("api-version")
-            .map(|v| format!("api-version={v}"))
-            .unwrap_or_default();
-        // With a new Location per poll, each 202 names the next URL; the old ones keep working.
-        let next = match world.lro_pattern {
-            LroPattern::NewLocationPerPoll => {
-                let poll = req
-                    .q("poll")
-                    .and_then(|p| p.parse::<u64>().ok())
-                    .unwrap_or(0)
-                    + 1;
-                format!("{version}&poll={poll}")
-            }
-            _ => version,
-        };
-        set_header(
-            &mut r,
-            "Location",
-            &format!("{}{}?{next}", app.info.arm_endpoint, req.path),
-        );
-        set_header(&mut r, "Retry-After", &retry_after_header(world));
-        return r;
-    }
-    if let Some((code, message)) = &lro.failure {
-        return arm_error(400, code, message);
-    }
-    if lro.canceled {
-        return arm_error(409, "OperationCanceled", "The operation was canceled.");
-    }
-    empty_resp(204)
-}
-
-fn retry_after(world: &World) -> u64 {
-    ((15.0 / world.time_scale).ceil() as u64).clamp(1, 15)
-}
-
-/// `Retry-After` as the pattern asks: seconds, `0`, or an HTTP-date.
-fn retry_after_header(world: &World) -> String {
-    match world.lro_pattern {
-        LroPattern::RetryAfterZero => "0".to_owned(),
-        LroPattern::RetryAfterDate => {
-            let when = time::OffsetDateTime::now_utc()
-                + time::Duration::seconds(retry_after(world) as i64);
-            let format = time::macros::format_description!(
-                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-            );
-            when.format(&format).unwrap_or_else(|_| "0".to_owned())
-        }
-        _ => retry_after(world).to_string(),
-    }
-}
-
-/// Registers an LRO finishing at `at`, sets the response headers the world's [`LroPattern`]
-/// calls for, and returns the operation's id.
-#[allow(clippy::too_many_arguments)]
-fn start_lro(
-    app: &App,
-    world: &mut World,
-    sub: &str,
-    location: &str,
-    version: &str,
-    at: Instant,
-    failure: Option<(String, String)>,
-    resp: &mut Resp,
-) -> String {
-    let id = uuid::Uuid::new_v4().to_string();
-    world.lros.insert(
-        id.clone(),
-        Lro {
-            id: id.clone(),
-            done_at: at,
-            start_time: now_rfc3339(),
-            failure,
-            canceled: false,
-        },
-    );
-    let base = format!(
-        "{}/subscriptions/{sub}/providers/{MLS}/locations/{location}",
-        app.info.arm_endpoint
-    );
-    let (async_header, location_header) = match world.lro_pattern {
-        LroPattern::AsyncAndLocation | LroPattern::RetryAfterZero | LroPattern::RetryAfterDate => {
-            (true, true)
-        }
-        LroPattern::AsyncOnly => (true, false),
-        LroPattern::LocationOnly
-        | LroPattern::NewLocationPerPoll
-        | LroPattern::ProvisioningState => (false, true),
-    };
-    if async_header {
-        set_header(
-            resp,
-            "Azure-AsyncOperation",
-            &format!("{base}/computeOperationsStatus/{id}?api-version={version}&service=new"),
-        );
-    }
-    if location_header {
-        set_header(
-            resp,
-            "Location",
-            &format!("{base}/computeOperationsResults/{id}?api-version={version}&service=new"),
-        );
-    }
-    set_header(resp, "Retry-After", &retry_after_header(world));
-    id
-}
-
 #[allow(clippy::too_many_arguments)]
 fn workspace_child(
     app: &App,
@@ -678,22 +532,43 @@ fn workspace_child(
                     ),
                 );
             }
-            let at = Instant::now() + world.scaled(60.0);
-            let w = world.workspace_mut(sub, rg, ws_name).expect("exists");
-            let Some(c) = w.compute_mut(segs[1]) else {
+            if ws.compute(segs[1]).is_none() {
                 return empty_resp(204);
+            }
+            let duration = world.scaled(60.0);
+            let plan = crate::lro::Plan::new(world, duration);
+            if let Some(r) = plan.synchronous_failure(world, req) {
+                return r;
+            }
+            let w = world.workspace_mut(sub, rg, ws_name).expect("exists");
+            let c = w.compute_mut(segs[1]).expect("checked");
+            // A delete that does not succeed leaves the instance as it was, marked Failed.
+            let before: &'static str = match c.state() {
+                "Running" => "Running",
+                "Stopped" => "Stopped",
+                _ => "Unusable",
             };
             c.set_state("Deleting");
             c.value["properties"]["provisioningState"] = json!("Deleting");
             c.pending = Some(Pending {
-                final_state: "Deleting",
+                final_state: if plan.succeeds() { "Deleting" } else { before },
                 operation: "Delete",
-                at,
-                remove: true,
-                failed: false,
+                at: plan.done_at,
+                remove: plan.succeeds(),
+                failed: !plan.succeeds(),
+                provisioning_state: plan
+                    .ending
+                    .as_ref()
+                    .map_or("Succeeded", |e| e.provisioning_state()),
             });
             let mut r = empty_resp(202);
-            start_lro(app, world, sub, &ws.location, &version, at, None, &mut r);
+            let start = crate::lro::Start {
+                req,
+                subscription: sub,
+                location: &ws.location,
+                version: &version,
+            };
+            crate::lro::start(app, world, &start, &plan, &mut r);
             r
         }
         (Method::POST, ["computes", _, op]) => compute_action(
@@ -935,19 +810,38 @@ fn create_compute(
         Ok(c) => c,
         Err(e) => return arm_error(400, "BadRequest", &e.to_string()),
     };
-    let at = Instant::now() + world.scaled(180.0);
+    let duration = world.scaled(180.0);
+    let plan = crate::lro::Plan::new(world, duration);
     compute.value["properties"]["provisioningState"] = json!("Creating");
     compute.value["properties"]["description"] = body["properties"]["description"].clone();
     if compute.value["properties"]["description"].is_null() {
         compute.value["properties"]["description"] = json!("");
     }
-    compute.pending = Some(Pending {
-        final_state: "Running",
-        operation: "Create",
-        at,
-        remove: false,
-        failed: false,
-    });
+    let ending = plan.ending.clone();
+    match &ending {
+        // Ended in the first answer: the resource is already Failed (or Canceled).
+        Some(e) if plan.ends_at_once() => {
+            compute.set_state("CreateFailed");
+            compute.value["properties"]["provisioningState"] = json!(e.provisioning_state());
+            compute.value["properties"]["provisioningErrors"] = json!([{"error": e.error_body()}]);
+        }
+        _ => {
+            compute.pending = Some(Pending {
+                final_state: if ending.is_none() {
+                    "Running"
+                } else {
+                    "CreateFailed"
+                },
+                operation: "Create",
+                at: plan.done_at,
+                remove: false,
+                failed: ending.is_some(),
+                provisioning_state: ending
+                    .as_ref()
+                    .map_or("Succeeded", |e| e.provisioning_state()),
+            })
+        }
+    }
     let value = compute.value.clone();
     world
         .workspace_mut(&ws.subscription_id, &ws.resource_group, &ws.name)
@@ -955,20 +849,13 @@ fn create_compute(
         .computes
         .push(compute);
     let mut r = json_resp(201, &value);
-    if world.lro_pattern == LroPattern::ProvisioningState {
-        // Only the resource's provisioningState tells when the create is done.
-        return r;
-    }
-    start_lro(
-        app,
-        world,
-        &ws.subscription_id,
-        &ws.location,
+    let start = crate::lro::Start {
+        req,
+        subscription: &ws.subscription_id,
+        location: &ws.location,
         version,
-        at,
-        None,
-        &mut r,
-    );
+    };
+    crate::lro::start(app, world, &start, &plan, &mut r);
     r
 }
 
@@ -1103,8 +990,6 @@ fn compute_action(
         None
     };
     let scaled = |secs: f64| world.scaled(secs);
-    let planned_failure = world.fail_next_operation.clone();
-    let world_cancel = world.cancel_next_operation;
     let (start_at, stop_at, restart_at) = (scaled(120.0), scaled(60.0), scaled(90.0));
     let apply_apps = scaled(10.0);
     let ws = world.workspace_mut(sub, rg, ws_name).expect("exists");
@@ -1141,8 +1026,17 @@ fn compute_action(
             // The swagger declares a plain 200; the instance still needs a moment to apply the
             // apps, so the answer also carries LRO headers that clients may follow.
             let mut r = empty_resp(200);
-            let at = Instant::now() + apply_apps;
-            start_lro(app, world, sub, location, version, at, None, &mut r);
+            let plan = crate::lro::Plan {
+                done_at: Instant::now() + apply_apps,
+                ending: None,
+            };
+            let start = crate::lro::Start {
+                req,
+                subscription: sub,
+                location,
+                version,
+            };
+            crate::lro::start(app, world, &start, &plan, &mut r);
             return r;
         }
         "updateidleshutdownsetting" => {
@@ -1169,41 +1063,38 @@ fn compute_action(
             &format!("Cannot {op} compute instance '{name}' while it is {state}."),
         );
     }
-    let at = Instant::now() + after;
-    let canceled = planned_failure.is_none() && world_cancel;
-    let fails = planned_failure.is_some() || canceled;
-    let final_state: &'static str = match (fails, op) {
-        (false, _) => final_state,
-        (true, "start") => "Stopped",
-        (true, _) => "Running",
+    let plan = crate::lro::Plan::new(world, after);
+    if let Some(r) = plan.synchronous_failure(world, req) {
+        return r;
+    }
+    // An action that does not succeed leaves the instance as it was before.
+    let final_state: &'static str = match (plan.succeeds(), op) {
+        (true, _) => final_state,
+        (false, "start") => "Stopped",
+        (false, _) => "Running",
     };
+    let c = world
+        .workspace_mut(sub, rg, ws_name)
+        .and_then(|w| w.compute_mut(name))
+        .expect("checked");
     c.set_state(transient);
     c.value["properties"]["properties"]["lastOperation"] = json!({"operationName": operation, "operationTime": now_rfc3339(), "operationStatus": "InProgress", "operationTrigger": "User"});
     c.pending = Some(Pending {
         final_state,
         operation,
-        at,
+        at: plan.done_at,
         remove: false,
-        failed: false,
+        failed: !plan.succeeds(),
+        provisioning_state: "Succeeded",
     });
-    if fails {
-        if let Some(p) = c.pending.as_mut() {
-            p.failed = true;
-        }
-    }
-    let failure = if fails {
-        world.fail_next_operation.take()
-    } else {
-        None
-    };
-    if canceled {
-        world.cancel_next_operation = false;
-    }
     let mut r = empty_resp(202);
-    let id = start_lro(app, world, sub, location, version, at, failure, &mut r);
-    if let Some(lro) = world.lros.get_mut(&id) {
-        lro.canceled = canceled;
-    }
+    let start = crate::lro::Start {
+        req,
+        subscription: sub,
+        location,
+        version,
+    };
+    crate::lro::start(app, world, &start, &plan, &mut r);
     r
 }
 

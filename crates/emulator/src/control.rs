@@ -56,6 +56,7 @@ pub async fn handle(app: &App, req: Req) -> Resp {
             }
             None => bad("body must be {\"ms\": <milliseconds>}"),
         },
+        (Method::GET, ["_emulator", "lro"]) => json_resp(200, &json!(app.lro_records())),
         (Method::GET, ["_emulator", "counters"]) => json_resp(200, &json!(app.faults.counters())),
         (Method::DELETE, ["_emulator", "counters"]) => {
             app.faults.reset_counters();
@@ -92,6 +93,12 @@ pub async fn handle(app: &App, req: Req) -> Resp {
                 match serde_json::from_value::<crate::LroPattern>(pattern.clone()) {
                     Ok(pattern) => app.set_lro_pattern(pattern),
                     Err(e) => return bad(&format!("invalid lroPattern: {e}")),
+                }
+            }
+            if let Some(ending) = b.get("lroEnding") {
+                match serde_json::from_value::<crate::LroEnding>(ending.clone()) {
+                    Ok(ending) => app.set_next_lro_ending(ending),
+                    Err(e) => return bad(&format!("invalid lroEnding: {e}")),
                 }
             }
             if let Some(n) = b["deviceCodeIntervalSeconds"].as_u64() {

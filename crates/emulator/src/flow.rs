@@ -811,6 +811,7 @@ async fn create(
                 at: ci_ready,
                 remove: false,
                 failed: false,
+                provisioning_state: "Succeeded",
             });
             (dto, ci_ready + world.scaled(30.0))
         };
@@ -950,6 +951,7 @@ async fn update(app: &App, req: &Req, sub: &str, rg: &str, ws_name: &str, name: 
             at: ci_ready,
             remove: false,
             failed: false,
+            provisioning_state: "Succeeded",
         });
         let r = w
             .runtimes

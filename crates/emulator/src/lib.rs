@@ -13,6 +13,7 @@ mod flow;
 mod graph;
 mod identity;
 pub mod jwt;
+mod lro;
 mod rbac;
 mod registry;
 pub mod scenario;
@@ -20,6 +21,7 @@ mod server;
 mod state;
 mod tls;
 
+pub use lro::{LroEnd, LroEnding, LroRecord, LroRequest, LroStage};
 pub use state::LroPattern;
 
 pub use faults::{Counters, FaultAction, FaultRule, Faults, RequestRecord};
@@ -188,12 +190,75 @@ impl App {
     }
 
     pub fn fail_next_compute_operation(&self, code: &str, message: &str) {
-        self.world().fail_next_operation = Some((code.to_string(), message.to_string()));
+        self.set_next_lro_ending(LroEnding::failed(LroStage::Later, code, message));
     }
 
     /// The next compute start/stop/restart ends as cancelled in Azure.
     pub fn cancel_next_compute_operation(&self) {
-        self.world().cancel_next_operation = true;
+        self.set_next_lro_ending(LroEnding::canceled(LroStage::Later));
+    }
+
+    pub fn set_next_lro_ending(&self, ending: LroEnding) {
+        self.world().next_lro_ending = Some(ending);
+    }
+
+    pub fn lro_records(&self) -> Vec<LroRecord> {
+        self.world().lro_records.clone()
+    }
+
+    /// Puts every compute instance called `name` in `state` at once, with nothing pending.
+    pub fn set_compute_state(&self, name: &str, state: &str) -> Result<()> {
+        let mut world = self.world();
+        let mut found = false;
+        for ws in &mut world.workspaces {
+            if let Some(c) = ws.compute_mut(name) {
+                c.pending = None;
+                c.set_state(state);
+                c.value["properties"]["provisioningState"] = serde_json::json!("Succeeded");
+                found = true;
+            }
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(anyhow!("no compute instance '{name}'"))
+        }
+    }
+
+    /// Adds a compute instance `name` to workspace `workspace` (by name), assigned to the user
+    /// `assigned_to` (UPN), in `state`.
+    pub fn add_compute_instance(
+        &self,
+        workspace: &str,
+        name: &str,
+        assigned_to: &str,
+        state: &str,
+    ) -> Result<()> {
+        let mut world = self.world();
+        let index = world
+            .workspaces
+            .iter()
+            .position(|w| w.name.eq_ignore_ascii_case(workspace))
+            .ok_or_else(|| anyhow!("no workspace '{workspace}'"))?;
+        let ws = world.workspaces[index].clone();
+        let tenant = world
+            .subscription(&ws.subscription_id)
+            .map(|s| s.tenant_id.clone())
+            .unwrap_or_default();
+        let seed = scenario::ComputeInstanceSeed {
+            name: name.into(),
+            assigned_to: assigned_to.into(),
+            state: Some(state.into()),
+            vm_size: None,
+            custom_services: vec![],
+            fail_runtime_start: false,
+        };
+        let compute = world.build_compute(&ws, &seed, &tenant)?;
+        world.workspaces[index]
+            .computes
+            .retain(|c| !c.name().eq_ignore_ascii_case(name));
+        world.workspaces[index].computes.push(compute);
+        Ok(())
     }
 
     /// How ARM answers long-running operations from now on.
@@ -422,6 +487,39 @@ impl Emulator {
     /// How ARM answers long-running operations from now on (headers, `Retry-After`).
     pub fn set_lro_pattern(&self, pattern: LroPattern) {
         self.app.set_lro_pattern(pattern);
+    }
+
+    /// How the next ARM long-running operation (compute create, delete, start, stop, restart)
+    /// ends: failed or cancelled, in its first answer, at its first poll or later.
+    pub fn set_next_lro_ending(&self, ending: LroEnding) {
+        self.app.set_next_lro_ending(ending);
+    }
+
+    /// The requests of every ARM long-running operation so far, oldest first, with their times.
+    pub fn lro_records(&self) -> Vec<LroRecord> {
+        self.app.lro_records()
+    }
+
+    /// The most recent ARM long-running operation's requests.
+    pub fn last_lro(&self) -> Option<LroRecord> {
+        self.app.lro_records().pop()
+    }
+
+    /// Puts the compute instance `name` in `state` at once (tests that need a starting point).
+    pub fn set_compute_state(&self, name: &str, state: &str) -> Result<()> {
+        self.app.set_compute_state(name, state)
+    }
+
+    /// Adds (or replaces) a compute instance in a seeded workspace.
+    pub fn add_compute_instance(
+        &self,
+        workspace: &str,
+        name: &str,
+        assigned_to: &str,
+        state: &str,
+    ) -> Result<()> {
+        self.app
+            .add_compute_instance(workspace, name, assigned_to, state)
     }
 
     /// Mints an access token for a seeded user without the sign-in dance (tests only).

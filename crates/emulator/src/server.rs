@@ -78,6 +78,13 @@ pub struct EmuBody {
     fail_after: bool,
 }
 
+impl EmuBody {
+    /// The whole body, unless it is to be cut short.
+    pub fn bytes(&self) -> Option<&Bytes> {
+        self.data.as_ref().filter(|_| !self.fail_after)
+    }
+}
+
 impl hyper::body::Body for EmuBody {
     type Data = Bytes;
     type Error = std::io::Error;

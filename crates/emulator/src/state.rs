@@ -82,6 +82,9 @@ pub struct Pending {
     pub remove: bool,
     /// The operation fails: the state returns to `final_state` with `{operation}Failed`.
     pub failed: bool,
+    /// The resource's `provisioningState` once done: `Succeeded` for actions, which leave the
+    /// resource as it was; `Failed` or `Canceled` for a create or delete that did not succeed.
+    pub provisioning_state: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -324,10 +327,10 @@ pub struct World {
     pub token_lifetime: Duration,
     pub page_size: usize,
     pub flow_endpoint: String,
-    /// The next compute start/stop/restart fails with this ARM error (code, message).
-    pub fail_next_operation: Option<(String, String)>,
-    /// The next compute start/stop/restart ends as cancelled in Azure.
-    pub cancel_next_operation: bool,
+    /// How the next long-running operation ends, when not in success.
+    pub next_lro_ending: Option<crate::lro::LroEnding>,
+    /// Every long-running operation's requests, newest last (see [`crate::lro::LroRecord`]).
+    pub lro_records: Vec<crate::lro::LroRecord>,
     /// How long-running operations are answered.
     pub lro_pattern: LroPattern,
     /// Device-code polling interval announced to clients (seconds, unscaled).
@@ -440,7 +443,8 @@ impl World {
                             "operationStatus": if p.failed { format!("{}Failed", p.operation) } else { "Succeeded".to_string() },
                             "operationTrigger": "User"
                         });
-                        compute.value["properties"]["provisioningState"] = json!("Succeeded");
+                        compute.value["properties"]["provisioningState"] =
+                            json!(p.provisioning_state);
                         compute.value["properties"]["modifiedOn"] = json!(now_rfc3339());
                         if p.remove {
                             compute.value = Value::Null;
@@ -501,8 +505,8 @@ impl World {
             token_lifetime: Duration::from_secs(3600),
             page_size: 20,
             device_code_interval: 5,
-            fail_next_operation: None,
-            cancel_next_operation: false,
+            next_lro_ending: None,
+            lro_records: Vec::new(),
             lro_pattern: LroPattern::default(),
             device_code_lifetime: 900,
             flow_endpoint: flow_endpoint.trim_end_matches('/').to_string(),

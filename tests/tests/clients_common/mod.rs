@@ -108,9 +108,14 @@ impl Env {
 
     /// The scenario `name`, signed in as `user`.
     pub async fn start_scenario_as(name: &str, user: &str) -> Env {
+        Self::start_scaled(name, user, 200.0).await
+    }
+
+    /// The scenario `name`, signed in as `user`, with emulated time `time_scale` times faster.
+    pub async fn start_scaled(name: &str, user: &str, time_scale: f64) -> Env {
         let options = EmulatorOptions {
             scenario: Scenario::by_name(name).unwrap(),
-            time_scale: 200.0,
+            time_scale,
             ..EmulatorOptions::default()
         };
         let emulator = Arc::new(Emulator::start(options).await.expect("emulator starts"));
