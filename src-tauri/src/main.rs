@@ -3,15 +3,11 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod azure_commands;
 mod commands;
 mod logging;
-mod migration_commands;
 mod notifications;
 mod paths;
-mod permissions_commands;
 mod session;
-mod update_commands;
 mod webkit_renderer;
 
 use std::time::Instant;
@@ -202,57 +198,7 @@ fn main() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::validate_runtime_name,
-            commands::open_logs_folder,
-            commands::notify_when_unfocused,
-            azure_commands::instance_sign_in_status,
-            azure_commands::open_instance_sign_in,
-            azure_commands::record_instance_sign_in,
-            azure_commands::check_custom_app,
-            commands::frontend_ready,
-            azure_commands::session_status,
-            azure_commands::start_sandbox,
-            azure_commands::leave_sandbox,
-            azure_commands::sign_in_browser,
-            azure_commands::sign_in_device_code,
-            azure_commands::sign_in_azure_cli,
-            azure_commands::cancel_sign_in,
-            azure_commands::sign_out,
-            azure_commands::switch_account,
-            azure_commands::list_tenants,
-            azure_commands::switch_tenant,
-            azure_commands::list_workspaces,
-            azure_commands::check_workspace,
-            azure_commands::list_runtimes,
-            azure_commands::runtime_details,
-            azure_commands::list_compute_instances,
-            azure_commands::list_environments,
-            azure_commands::create_runtime,
-            azure_commands::start_compute_instance,
-            azure_commands::delete_runtime,
-            azure_commands::list_operations,
-            azure_commands::cancel_operation,
-            azure_commands::clear_finished_operations,
-            azure_commands::watch_operations,
-            permissions_commands::grant_ability,
-            permissions_commands::find_user,
-            permissions_commands::list_role_assignments,
-            permissions_commands::list_endpoint_identities,
-            permissions_commands::grant_data_scientist,
-            permissions_commands::revoke_role_assignment,
-            update_commands::check_runtime_version,
-            update_commands::check_workspace_versions,
-            update_commands::custom_environment_guidance,
-            update_commands::update_runtime,
-            update_commands::update_all_outdated,
-            update_commands::update_preferences,
-            update_commands::set_check_updates_at_startup,
-            migration_commands::retirement_status,
-            migration_commands::dismiss_retirement_notice,
-            migration_commands::open_migration_guide,
-        ])
+        .invoke_handler(commands::invoke_handler())
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {
         tracing::error!(%error, "the app stopped with an error");

@@ -8,7 +8,7 @@
 //!   page tests, and the real-app end-to-end GUI tests under Xvfb.
 //!
 //! Others: `cargo xtask setup` (only the installation), `cargo xtask bindings` (regenerate the
-//! TypeScript bindings), `cargo xtask emulator [ARGS]` (run the local Azure standalone),
+//! TypeScript bindings and command client), `cargo xtask emulator [ARGS]` (run the local Azure standalone),
 //! `cargo xtask fuzz [--seconds N]` (the libFuzzer targets of `fuzz/`).
 //!
 //! Built artefacts go to a fixed directory outside the clone (`PFRM_TARGET_DIR`, default
@@ -90,7 +90,7 @@ usage: cargo xtask <command>
   test                install what is missing, then run every check and test
   setup               only install what is missing (system packages, npm packages, tools)
   check-windows       type-check and lint every crate for Windows (Debian only; part of test)
-  bindings            regenerate ui/src/backend/bindings.ts from the Rust types
+  bindings            regenerate ui/src/backend/bindings.ts and commands.ts from the Rust side
   emulator [ARGS]     run the local Azure emulator standalone (e.g. --scenario first-time)
   bench startup       the release app's start-up time and memory against a minimal Tauri app
   bench emulator      the emulator's requests per second and start-up time
@@ -199,12 +199,28 @@ fn bench(context: &Context, which: Option<&str>) -> Result<(), String> {
     }
 }
 
+/// Rewrites the generated TypeScript: the types (`bindings.ts`, from the core's types) and the
+/// typed command client (`commands.ts`, from the desktop's one declaration per command).
 fn bindings(context: &Context) -> Result<(), String> {
-    let mut command = context.cargo();
-    command
+    let mut types = context.cargo();
+    types
         .args(["test", "-p", "pfrm-core", "--lib", "bindings"])
         .env("PFRM_UPDATE_BINDINGS", "1");
-    steps::run_plain("regenerate the TypeScript bindings", command)
+    steps::run_plain("regenerate the TypeScript bindings", types)?;
+    let mut client = context.cargo();
+    client
+        .args([
+            "test",
+            "-p",
+            "pfrm-desktop",
+            "--features",
+            WORKSPACE_FEATURES,
+            "--bin",
+            "pfrm-desktop",
+            "checked_in_typescript_client",
+        ])
+        .env("PFRM_UPDATE_BINDINGS", "1");
+    steps::run_plain("regenerate the TypeScript command client", client)
 }
 
 fn emulator(context: &Context, args: &[String]) -> Result<(), String> {

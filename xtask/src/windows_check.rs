@@ -186,6 +186,7 @@ mod tests {
             .args(["check-attr", "eol", "--"])
             .args([
                 "ui/src/backend/bindings.ts",
+                "ui/src/backend/commands.ts",
                 "crates/emulator/scenarios/first-time.json",
                 "tauri.conf.json",
             ])
@@ -196,7 +197,7 @@ mod tests {
             return;
         };
         let text = String::from_utf8_lossy(&output.stdout);
-        assert_eq!(text.lines().count(), 3, "{text}");
+        assert_eq!(text.lines().count(), 4, "{text}");
         for line in text.lines() {
             assert!(line.ends_with(": eol: lf"), "{line}");
         }

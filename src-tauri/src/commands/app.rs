@@ -1,27 +1,23 @@
-//! The app's commands: each parses its input, calls `pfrm_core`, and returns its result or a
-//! `pfrm_core::Error`, which the UI renders as message + remedy.
+//! The app itself: its facts, the runtime-name rule, the logs folder, start-up timing and OS
+//! notifications.
 
 use pfrm_core::app_info::AppInfo;
 use pfrm_core::Error;
-use tauri::State;
 use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::AppState;
+use super::{Host, Reply};
 
-#[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    state.info.clone()
+pub async fn app_info(host: &Host) -> Reply<AppInfo> {
+    Ok(host.state().info.clone())
 }
 
-#[tauri::command]
-pub fn validate_runtime_name(name: String) -> Result<(), Error> {
+pub async fn validate_runtime_name(_: &Host, name: String) -> Reply<()> {
     pfrm_core::naming::validate_runtime_name(&name)
 }
 
-#[tauri::command]
-pub fn open_logs_folder(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<(), Error> {
-    let Some(dir) = &state.info.log_dir else {
+pub async fn open_logs_folder(host: &Host) -> Reply<()> {
+    let Some(dir) = &host.state().info.log_dir else {
         return Err(Error::new(
             pfrm_core::ErrorCode::Config,
             "There is no logs folder in this session: the app could not write one at start-up.",
@@ -30,32 +26,38 @@ pub fn open_logs_folder(app: tauri::AppHandle, state: State<'_, AppState>) -> Re
             "See the warning at the top of the window for the reason, then restart the app.",
         ));
     };
-    app.opener().open_path(dir, None::<&str>).map_err(|error| {
-        Error::new(
-            pfrm_core::ErrorCode::Internal,
-            format!("The logs folder {dir} could not be opened ({error})."),
-        )
-        .with_remedy(format!("Open {dir} in your file manager."))
-    })
+    host.app
+        .opener()
+        .open_path(dir, None::<&str>)
+        .map_err(|error| {
+            Error::new(
+                pfrm_core::ErrorCode::Internal,
+                format!("The logs folder {dir} could not be opened ({error})."),
+            )
+            .with_remedy(format!("Open {dir} in your file manager."))
+        })
 }
 
 /// Called by the UI once its first screen is painted and can take input. Logged with the time
 /// since the process started; the start-up benchmark reads this line.
-#[tauri::command]
-pub fn frontend_ready(state: State<'_, AppState>) {
-    let elapsed = state.started.elapsed();
+pub async fn frontend_ready(host: &Host) -> Reply<()> {
+    let elapsed = host.state().started.elapsed();
     tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "frontend ready");
     eprintln!("PFRM_FRONTEND_READY {}", elapsed.as_micros());
+    Ok(())
 }
 
 /// Tells the user, through the OS, that a long operation ended while they were in another
 /// window. Does nothing while the app's window has the focus (the Activity panel shows it).
 /// Returns whether the notification went to a system that can show it: `false` while focused,
 /// where this system would drop it silently (see `notifications`), or when it could not be sent.
-#[tauri::command]
-pub fn notify_when_unfocused(
-    app: tauri::AppHandle,
-    window: tauri::WebviewWindow,
+pub async fn notify_when_unfocused(host: &Host, title: String, body: String) -> Reply<bool> {
+    Ok(notify(&host.app, &host.window, title, body))
+}
+
+fn notify(
+    app: &tauri::AppHandle,
+    window: &tauri::WebviewWindow,
     title: String,
     body: String,
 ) -> bool {

@@ -8,67 +8,45 @@ use pfrm_core::ops::permissions::{
     self, EndpointIdentity, GrantAbility, GrantOutcome, GrantRequest, PrincipalSummary,
     RevokeOutcome, RevokeRequest, WorkspaceRoleAssignment,
 };
-use pfrm_core::Error;
-use tauri::State;
 
-use crate::AppState;
+use super::{Host, Reply};
 
-type Reply<T> = Result<T, Error>;
-
-#[tauri::command]
-pub async fn grant_ability(
-    state: State<'_, AppState>,
-    workspace_id: String,
-) -> Reply<GrantAbility> {
-    let (services, _) = state.session.services().await?;
+pub async fn grant_ability(host: &Host, workspace_id: String) -> Reply<GrantAbility> {
+    let (services, _) = host.state().session.services().await?;
     permissions::can_grant(&services, &workspace_id).await
 }
 
-#[tauri::command]
-pub async fn find_user(
-    state: State<'_, AppState>,
-    email_or_upn: String,
-) -> Reply<PrincipalSummary> {
-    let (services, _) = state.session.services().await?;
+pub async fn find_user(host: &Host, email_or_upn: String) -> Reply<PrincipalSummary> {
+    let (services, _) = host.state().session.services().await?;
     permissions::find_user(&services, &email_or_upn).await
 }
 
 /// Every assignment that applies to the workspace, or only `principal_id`'s.
-#[tauri::command]
 pub async fn list_role_assignments(
-    state: State<'_, AppState>,
+    host: &Host,
     workspace_id: String,
     principal_id: Option<String>,
 ) -> Reply<Vec<WorkspaceRoleAssignment>> {
-    let (services, _) = state.session.services().await?;
+    let (services, _) = host.state().session.services().await?;
     permissions::list_workspace_assignments(&services, &workspace_id, principal_id.as_deref()).await
 }
 
-#[tauri::command]
 pub async fn list_endpoint_identities(
-    state: State<'_, AppState>,
+    host: &Host,
     workspace_id: String,
 ) -> Reply<Vec<EndpointIdentity>> {
-    let (services, _) = state.session.services().await?;
+    let (services, _) = host.state().session.services().await?;
     permissions::list_endpoint_identities(&services, &workspace_id).await
 }
 
 /// Grants the role, then waits (as an operation) until Azure applies it or the limit passes.
-#[tauri::command]
-pub async fn grant_data_scientist(
-    state: State<'_, AppState>,
-    request: GrantRequest,
-) -> Reply<GrantOutcome> {
-    let (services, _) = state.session.services().await?;
-    let settings = state.session.grant_settings().await;
+pub async fn grant_data_scientist(host: &Host, request: GrantRequest) -> Reply<GrantOutcome> {
+    let (services, _) = host.state().session.services().await?;
+    let settings = host.state().session.grant_settings().await;
     permissions::grant_data_scientist(&services, request, settings).await
 }
 
-#[tauri::command]
-pub async fn revoke_role_assignment(
-    state: State<'_, AppState>,
-    request: RevokeRequest,
-) -> Reply<RevokeOutcome> {
-    let (services, _) = state.session.services().await?;
+pub async fn revoke_role_assignment(host: &Host, request: RevokeRequest) -> Reply<RevokeOutcome> {
+    let (services, _) = host.state().session.services().await?;
     permissions::revoke_assignment(&services, request).await
 }

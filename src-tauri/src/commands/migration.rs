@@ -4,28 +4,23 @@
 use pfrm_core::migration::retirement::{RetirementStatus, MIGRATION_GUIDE_URL};
 use pfrm_core::settings::Settings;
 use pfrm_core::{Error, ErrorCode};
-use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::AppState;
-
-type Reply<T> = Result<T, Error>;
+use super::{Host, Reply};
 
 /// The retirement as of today (the sandbox's emulated date when in the sandbox), with this
 /// week's dismissal applied.
-#[tauri::command]
-pub async fn retirement_status(state: State<'_, AppState>) -> Reply<RetirementStatus> {
-    let today = state.session.clock().await.today();
-    let settings = Settings::load(state.session.settings_path()).settings;
+pub async fn retirement_status(host: &Host) -> Reply<RetirementStatus> {
+    let today = host.state().session.clock().await.today();
+    let settings = Settings::load(host.state().session.settings_path()).settings;
     Ok(RetirementStatus::on(today)
         .with_dismissal(settings.retirement_notice_dismissed_week.as_deref()))
 }
 
 /// Hides the notice until the end of this week.
-#[tauri::command]
-pub async fn dismiss_retirement_notice(state: State<'_, AppState>) -> Reply<RetirementStatus> {
-    let status = RetirementStatus::on(state.session.clock().await.today());
-    let path = state.session.settings_path();
+pub async fn dismiss_retirement_notice(host: &Host) -> Reply<RetirementStatus> {
+    let status = RetirementStatus::on(host.state().session.clock().await.today());
+    let path = host.state().session.settings_path();
     let current = Settings::load(path).settings;
     let week = status.week_of.clone();
     let saved = Settings::update(path, &current, |settings| {
@@ -36,9 +31,9 @@ pub async fn dismiss_retirement_notice(state: State<'_, AppState>) -> Reply<Reti
 
 /// Opens Microsoft's migration guide in the system browser. Only this one address can be
 /// opened: the page passes no URL.
-#[tauri::command]
-pub fn open_migration_guide(app: tauri::AppHandle) -> Reply<()> {
-    app.opener()
+pub async fn open_migration_guide(host: &Host) -> Reply<()> {
+    host.app
+        .opener()
         .open_url(MIGRATION_GUIDE_URL, None::<&str>)
         .map_err(|error| {
             Error::new(

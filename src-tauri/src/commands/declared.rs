@@ -1,0 +1,103 @@
+// Every command the UI can call, declared once. From this list come the Tauri commands and their
+// handler list (`commands/mod.rs`), the `allow-<name>` permissions and the set the main window is
+// granted (`build.rs`, `permissions/app-commands.toml`), and the typed TypeScript client
+// (`ui/src/backend/commands.ts`, `cargo xtask bindings`; a test fails when it drifts).
+//
+// One entry: `fn name(argument: Type, ...) [channel(name: Update)] -> Answer = module::function;`
+// The function takes `&Host` and the arguments in this order (then the channel), and returns
+// `Reply<Answer>`. Argument and answer types cross IPC, so each is in `bindings.ts`. A channel
+// streams updates to a callback while the command runs (and after, if the command keeps it).
+app_commands! {
+    // The app itself.
+    /// The app's name, version, folders and start-up warnings.
+    fn app_info() -> AppInfo = app::app_info;
+    /// Whether a runtime name is allowed (the same rule the service applies).
+    fn validate_runtime_name(name: String) -> () = app::validate_runtime_name;
+    fn open_logs_folder() -> () = app::open_logs_folder;
+    /// Tells the backend the first screen is painted and takes input (start-up timing).
+    fn frontend_ready() -> () = app::frontend_ready;
+    /// An OS notification, shown only while the app's window does not have the focus.
+    fn notify_when_unfocused(title: String, body: String) -> bool = app::notify_when_unfocused;
+
+    // Session: sign-in, accounts, sandbox.
+    fn session_status() -> SessionStatus = account::session_status;
+    fn start_sandbox() -> SessionStatus = account::start_sandbox;
+    fn leave_sandbox() -> SessionStatus = account::leave_sandbox;
+    fn sign_in_browser(tenant: Option<String>) -> SessionStatus = account::sign_in_browser;
+    /// `onPrompt` receives the code and page to show while the backend waits for the user.
+    fn sign_in_device_code(tenant: Option<String>) channel(on_prompt: DeviceCodePrompt)
+        -> SessionStatus = account::sign_in_device_code;
+    fn sign_in_azure_cli(tenant: Option<String>) -> SessionStatus = account::sign_in_azure_cli;
+    fn cancel_sign_in() -> () = account::cancel_sign_in;
+    fn sign_out(account_id: String) -> SessionStatus = account::sign_out;
+    fn switch_account(account_id: String) -> SessionStatus = account::switch_account;
+    fn list_tenants(account_id: String) -> Vec<TenantSummary> = account::list_tenants;
+    fn switch_tenant(account_id: String, tenant_id: String) -> SessionStatus
+        = account::switch_tenant;
+
+    // Workspaces, preflight and runtimes.
+    fn list_workspaces() -> WorkspaceListing = runtimes::list_workspaces;
+    fn check_workspace(workspace_id: String) -> WorkspaceCheck = runtimes::check_workspace;
+    fn list_runtimes(workspace_id: String) -> Vec<RuntimeSummary> = runtimes::list_runtimes;
+    fn runtime_details(workspace_id: String, runtime_name: String) -> RuntimeDetails
+        = runtimes::runtime_details;
+    fn list_compute_instances(workspace_id: String, new_app_name: Option<String>)
+        -> Vec<InstanceChoice> = runtimes::list_compute_instances;
+    fn list_environments(workspace_id: String) -> Vec<EnvironmentChoice>
+        = runtimes::list_environments;
+    /// Whether the wizard's "authenticate on the compute instance" step is due for this region.
+    fn instance_sign_in_status(instance_name: String, region: String) -> InstanceSignInStatus
+        = runtimes::instance_sign_in_status;
+    fn open_instance_sign_in(instance_name: String, region: String) -> ()
+        = runtimes::open_instance_sign_in;
+    fn record_instance_sign_in(instance_name: String, region: String) -> InstanceSignInStatus
+        = runtimes::record_instance_sign_in;
+    fn check_custom_app(workspace_id: String, instance_name: String, app_name: String)
+        -> CustomAppAvailability = runtimes::check_custom_app;
+    fn create_runtime(request: CreateRuntimeRequest) -> RuntimeDetails = runtimes::create_runtime;
+    fn start_compute_instance(workspace_id: String, instance_name: String)
+        -> ComputeInstanceSummary = runtimes::start_compute_instance;
+    fn delete_runtime(request: DeleteRuntimeRequest) -> () = runtimes::delete_runtime;
+
+    // Long operations (the Activity panel).
+    fn list_operations() -> Vec<OperationSnapshot> = operations::list_operations;
+    fn cancel_operation(operation_id: String) -> () = operations::cancel_operation;
+    fn clear_finished_operations() -> () = operations::clear_finished_operations;
+    /// Every change to any operation, starting with the current list.
+    fn watch_operations() channel(on_update: OperationSnapshot) -> ()
+        = operations::watch_operations;
+
+    // Permissions: who may grant, people, endpoints, assignments, grant and revoke.
+    fn grant_ability(workspace_id: String) -> GrantAbility = permissions::grant_ability;
+    fn find_user(email_or_upn: String) -> PrincipalSummary = permissions::find_user;
+    /// Every assignment that applies to the workspace, or only `principalId`'s.
+    fn list_role_assignments(workspace_id: String, principal_id: Option<String>)
+        -> Vec<WorkspaceRoleAssignment> = permissions::list_role_assignments;
+    fn list_endpoint_identities(workspace_id: String) -> Vec<EndpointIdentity>
+        = permissions::list_endpoint_identities;
+    /// Resolves once Azure applies the role or the wait's limit passes (see `visible`).
+    fn grant_data_scientist(request: GrantRequest) -> GrantOutcome
+        = permissions::grant_data_scientist;
+    fn revoke_role_assignment(request: RevokeRequest) -> RevokeOutcome
+        = permissions::revoke_role_assignment;
+
+    // Versions and updates.
+    fn check_runtime_version(workspace_id: String, runtime_name: String) -> RuntimeVersionStatus
+        = updates::check_runtime_version;
+    fn check_workspace_versions(workspace_ids: Vec<String>) -> FleetVersionReport
+        = updates::check_workspace_versions;
+    fn custom_environment_guidance(workspace_id: String, runtime_name: String)
+        -> CustomEnvironmentGuidance = updates::custom_environment_guidance;
+    /// Runs as an operation (progress through `watchOperations`); resolves when it has ended.
+    fn update_runtime(request: UpdateRuntimeRequest) -> UpdateOutcome = updates::update_runtime;
+    fn update_all_outdated(request: UpdateAllRequest) -> UpdateAllSummary
+        = updates::update_all_outdated;
+    fn update_preferences() -> UpdatePreferences = updates::update_preferences;
+    fn set_check_updates_at_startup(enabled: bool) -> UpdatePreferences
+        = updates::set_check_updates_at_startup;
+
+    // Prompt flow's retirement.
+    fn retirement_status() -> RetirementStatus = migration::retirement_status;
+    fn dismiss_retirement_notice() -> RetirementStatus = migration::dismiss_retirement_notice;
+    fn open_migration_guide() -> () = migration::open_migration_guide;
+}

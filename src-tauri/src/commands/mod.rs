@@ -1,0 +1,105 @@
+//! The app's commands. Each is declared once, in `declared.rs`; [`app_commands!`] turns the list
+//! into the Tauri commands, their handler and (in tests) the typed TypeScript client. A command
+//! parses its input, calls `pfrm_core` and returns the answer or a `pfrm_core::Error`, which the
+//! UI renders as message and remedy; progress of long work flows through `watch_operations`.
+
+mod account;
+mod app;
+mod migration;
+mod operations;
+mod permissions;
+mod runtimes;
+#[cfg(test)]
+mod typescript;
+mod updates;
+
+use pfrm_core::app_info::AppInfo;
+use pfrm_core::auth::{DeviceCodePrompt, TenantSummary};
+use pfrm_core::migration::retirement::RetirementStatus;
+use pfrm_core::model::{ComputeInstanceSummary, RuntimeDetails, RuntimeSummary};
+use pfrm_core::ops::instance_sign_in::{CustomAppAvailability, InstanceSignInStatus};
+use pfrm_core::ops::permissions::{
+    EndpointIdentity, GrantAbility, GrantOutcome, GrantRequest, PrincipalSummary, RevokeOutcome,
+    RevokeRequest, WorkspaceRoleAssignment,
+};
+use pfrm_core::ops::runtimes::{
+    CreateRuntimeRequest, DeleteRuntimeRequest, EnvironmentChoice, InstanceChoice,
+};
+use pfrm_core::ops::updates::{
+    CustomEnvironmentGuidance, FleetVersionReport, RuntimeVersionStatus, UpdateAllRequest,
+    UpdateAllSummary, UpdateOutcome, UpdateRuntimeRequest,
+};
+use pfrm_core::ops::workspaces::{WorkspaceCheck, WorkspaceListing};
+use pfrm_core::ops::OperationSnapshot;
+use pfrm_core::services::SessionStatus;
+use pfrm_core::settings::UpdatePreferences;
+use tauri::Manager;
+
+use crate::AppState;
+
+/// What every command answers: its result, or the structured error the UI shows.
+pub type Reply<T> = Result<T, pfrm_core::Error>;
+
+/// What a command's body may use of the app: its state, the app handle (opener, notifications)
+/// and the window that called.
+pub struct Host {
+    pub app: tauri::AppHandle,
+    pub window: tauri::WebviewWindow,
+}
+
+impl Host {
+    pub fn state(&self) -> &AppState {
+        self.app.state::<AppState>().inner()
+    }
+}
+
+/// Expands the declarations into one `#[tauri::command]` per entry (in [`generated`]), the
+/// handler that routes an invoke to them ([`invoke_handler`]) and, for tests, the entries as
+/// values ([`declarations`]) from which the TypeScript client is written.
+macro_rules! app_commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident ( $($arg:ident : $ty:ty),* $(,)? )
+            $(channel ( $channel:ident : $update:ty ))?
+            -> $answer:ty = $body:path;
+    )*) => {
+        /// The Tauri commands, one per declaration: each hands its arguments to its body.
+        pub mod generated {
+            use super::*;
+            $(
+                $(#[doc = $doc])*
+                #[tauri::command]
+                pub async fn $name(
+                    app: tauri::AppHandle,
+                    window: tauri::WebviewWindow,
+                    $($arg: $ty,)*
+                    $($channel: tauri::ipc::Channel<$update>,)?
+                ) -> Reply<$answer> {
+                    let host = Host { app, window };
+                    $body(&host, $($arg,)* $($channel)?).await
+                }
+            )*
+        }
+
+        /// Routes every declared command to its body.
+        pub fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(generated::$name),*]
+        }
+
+        /// Every declaration as a value: name, documentation, arguments and answer as TypeScript.
+        #[cfg(test)]
+        pub fn declarations() -> Vec<typescript::Declaration> {
+            use ts_rs::TS;
+            let cfg = ts_rs::Config::new();
+            vec![$(typescript::Declaration {
+                name: stringify!($name),
+                docs: vec![$($doc.trim()),*],
+                arguments: vec![$((stringify!($arg), <$ty as TS>::name(&cfg))),*],
+                channel: None$(.or(Some((stringify!($channel), <$update as TS>::name(&cfg)))))?,
+                answer: <$answer as TS>::name(&cfg),
+            }),*]
+        }
+    };
+}
+
+include!("declared.rs");
