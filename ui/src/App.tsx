@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import {
   Button,
   Spinner,
@@ -13,7 +13,8 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type AppInfo } from './backend';
+import { backend, type AppInfo } from './backend';
+import { useQuery, type Loaded } from './data/query';
 import { t, type MessageKey } from './i18n';
 import { StartupWarnings } from './components/StartupWarnings';
 import { SessionBanner } from './components/SessionBanner';
@@ -32,10 +33,7 @@ import { loadThemeChoice, resolveTheme, saveThemeChoice, useSystemPrefersDark, t
 
 export type Page = 'welcome' | 'runtimes' | 'permissions' | 'activity' | 'settings';
 
-export type AppInfoState =
-  | { kind: 'loading' }
-  | { kind: 'loaded'; info: AppInfo }
-  | { kind: 'error'; error: AppError };
+export type AppInfoState = Loaded<AppInfo>;
 
 const PAGES: { page: Page; label: MessageKey }[] = [
   { page: 'welcome', label: 'nav.welcome' },
@@ -91,21 +89,10 @@ export function App() {
   const [page, setPage] = useState<Page>('welcome');
   const [navigated, setNavigated] = useState(false);
   const [addingAccount, setAddingAccount] = useState(false);
-  const [appInfo, setAppInfo] = useState<AppInfoState>({ kind: 'loading' });
+  const appInfo = useQuery('app-info', backend.appInfo).state;
   const [themeChoice, setThemeChoice] = useState<ThemeChoice>(loadThemeChoice);
   const systemDark = useSystemPrefersDark();
   const { theme, dark } = resolveTheme(themeChoice, systemDark);
-
-  useEffect(() => {
-    let live = true;
-    backend.appInfo().then(
-      (info) => live && setAppInfo({ kind: 'loaded', info }),
-      (reason: unknown) => live && setAppInfo({ kind: 'error', error: toAppError(reason) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
 
   function navigate(next: Page) {
     setNavigated(true);
@@ -165,7 +152,7 @@ export function App() {
         <main className={styles.main}>
           <SessionBanner onSignInAgain={addAccount} />
           <RetirementNotice />
-          {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.info.warnings} />}
+          {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.value.warnings} />}
           <StartupUpdateNotice onShowRuntimes={() => navigate('runtimes')} />
           {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} addingAccount={addingAccount} />}
           <Suspense fallback={<Spinner size="small" label={t('app.pageLoading')} />}>

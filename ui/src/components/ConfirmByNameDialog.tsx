@@ -12,7 +12,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { toAppError, type AppError } from '../backend';
+import { useMutation } from '../data/query';
 import { ErrorMessage } from './ErrorMessage';
 
 const useStyles = makeStyles({
@@ -57,26 +57,21 @@ export function ConfirmByNameDialog({
 }) {
   const styles = useStyles();
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const step = useMutation(async (name: string) => {
+    await onConfirm(name);
+    return true;
+  });
+  const busy = step.pending;
+  const error = step.error;
   const matches = nameMatches(typed);
 
   async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm(typed.trim());
-      setTyped('');
-    } catch (reason) {
-      setError(toAppError(reason));
-    } finally {
-      setBusy(false);
-    }
+    if (await step.run(typed.trim())) setTyped('');
   }
 
   function close() {
     if (busy) return;
-    setError(null);
+    step.reset();
     setTyped('');
     onClose();
   }

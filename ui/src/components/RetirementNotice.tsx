@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type RetirementStatus } from '../backend';
+import { backend, type RetirementStatus } from '../backend';
+import { useMutation, useQuery } from '../data/query';
 import { t } from '../i18n';
 import { useSession } from '../session/SessionProvider';
 
@@ -20,19 +20,13 @@ export function retirementTitle(status: RetirementStatus): string {
 export function RetirementNotice() {
   const session = useSession();
   const mode = session.status?.mode;
-  const [status, setStatus] = useState<RetirementStatus | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    backend.retirementStatus().then(
-      (next) => live && setStatus(next),
-      () => live && setStatus(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [mode]);
+  // Asked again when the session changes: the sandbox has its own date. Without an answer
+  // there is no notice.
+  const loaded = useQuery(`retirement/${mode ?? 'unknown'}`, backend.retirementStatus).data;
+  const dismiss = useMutation(backend.dismissRetirementNotice);
+  const openGuide = useMutation(backend.openMigrationGuide);
+  const status = dismiss.data ?? loaded ?? null;
+  const error = openGuide.error ?? dismiss.error ?? null;
 
   if (!status || status.dismissedThisWeek) return null;
   return (
@@ -57,8 +51,7 @@ export function RetirementNotice() {
           appearance="primary"
           data-testid="retirement-guide"
           onClick={() => {
-            setError(null);
-            backend.openMigrationGuide().catch((reason: unknown) => setError(toAppError(reason)));
+            void openGuide.run();
           }}
         >
           {t('retire.guide')}
@@ -67,7 +60,7 @@ export function RetirementNotice() {
           size="small"
           data-testid="retirement-dismiss"
           onClick={() => {
-            backend.dismissRetirementNotice().then(setStatus, (reason: unknown) => setError(toAppError(reason)));
+            void dismiss.run();
           }}
         >
           {t('retire.dismiss')}
@@ -91,17 +84,8 @@ export function retirementCreateLine(status: RetirementStatus): string {
  * week: a new runtime runs the final image and has the days left until the retirement date.
  */
 export function CreateRetirementNote() {
-  const [status, setStatus] = useState<RetirementStatus | null>(null);
-  useEffect(() => {
-    let live = true;
-    backend.retirementStatus().then(
-      (next) => live && setStatus(next),
-      () => live && setStatus(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  // Without an answer there is no note.
+  const status = useQuery('retirement', backend.retirementStatus).data;
   if (!status) return null;
   return (
     <MessageBar intent={status.retired ? 'error' : 'warning'} layout="multiline" data-testid="wizard-retirement" data-days-left={status.daysLeft}>

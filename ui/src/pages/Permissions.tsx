@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Body1,
   Button,
@@ -11,18 +11,12 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import {
-  backend,
-  toAppError,
-  type GrantAbility,
-  type RevokeOutcome,
-  type WorkspaceRoleAssignment,
-  type WorkspaceSummary,
-} from '../backend';
+import { backend, type RevokeOutcome, type WorkspaceRoleAssignment, type WorkspaceSummary } from '../backend';
+import { useQuery } from '../data/query';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
-import { WorkspaceChooser, useWorkspaceChoice, type Loaded } from './runtimes/WorkspaceChooser';
+import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { GrantAbilityCard } from './permissions/GrantAbilityCard';
 import { GrantToMe } from './permissions/GrantToMe';
 import { UserGrant } from './permissions/UserGrant';
@@ -57,37 +51,16 @@ export function Permissions() {
 
 function WorkspacePermissions({ workspace }: { workspace: WorkspaceSummary }) {
   const styles = useStyles();
-  const [ability, setAbility] = useState<Loaded<GrantAbility>>({ kind: 'loading' });
-  const [assignments, setAssignments] = useState<Loaded<WorkspaceRoleAssignment[]>>({ kind: 'loading' });
+  const abilityQuery = useQuery(workspace.id, () => backend.grantAbility(workspace.id));
+  const ability = abilityQuery.state;
+  // A refresh keeps the list on screen: it runs after every grant and revoke.
+  const assignmentsQuery = useQuery(workspace.id, () => backend.listRoleAssignments(workspace.id), { keepWhileRefreshing: true });
+  const assignments = assignmentsQuery.state;
+  const loadAssignments = assignmentsQuery.refresh;
   const [revoking, setRevoking] = useState<WorkspaceRoleAssignment | null>(null);
   const [revoked, setRevoked] = useState<RevokeOutcome | null>(null);
   // Counts removals: a grant's "now has the role" shown before one may no longer hold.
   const [revision, setRevision] = useState(0);
-
-  const loadAbility = useCallback(async () => {
-    setAbility({ kind: 'loading' });
-    try {
-      setAbility({ kind: 'loaded', value: await backend.grantAbility(workspace.id) });
-    } catch (reason) {
-      setAbility({ kind: 'error', error: toAppError(reason) });
-    }
-  }, [workspace.id]);
-
-  const loadAssignments = useCallback(async () => {
-    setAssignments((current) => (current.kind === 'loaded' ? current : { kind: 'loading' }));
-    try {
-      setAssignments({ kind: 'loaded', value: await backend.listRoleAssignments(workspace.id) });
-    } catch (reason) {
-      setAssignments({ kind: 'error', error: toAppError(reason) });
-    }
-  }, [workspace.id]);
-
-  useEffect(() => {
-    // Loading is what this effect is for: it sets state when the answers arrive.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void loadAbility();
-    void loadAssignments();
-  }, [loadAbility, loadAssignments]);
 
   const allowed = ability.kind === 'loaded' && ability.value.allowed;
   const granted = () => {
@@ -104,7 +77,7 @@ function WorkspacePermissions({ workspace }: { workspace: WorkspaceSummary }) {
           <>
             <ErrorMessage error={ability.error} />
             <div>
-              <Button onClick={() => void loadAbility()}>{t('perm.ability.retry')}</Button>
+              <Button onClick={() => void abilityQuery.refresh()}>{t('perm.ability.retry')}</Button>
             </div>
           </>
         )}

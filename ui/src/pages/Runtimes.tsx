@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Body1,
   Button,
@@ -12,17 +12,12 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import {
-  backend,
-  toAppError,
-  type RuntimeSummary,
-  type WorkspaceCheck,
-  type WorkspaceSummary,
-} from '../backend';
+import { backend, type WorkspaceSummary } from '../backend';
+import { useQuery } from '../data/query';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
-import { WorkspaceChooser, useWorkspaceChoice, type Loaded } from './runtimes/WorkspaceChooser';
+import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { PreflightCard } from './runtimes/PreflightCard';
 import { RuntimeList } from './runtimes/RuntimeList';
 import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
@@ -47,10 +42,13 @@ type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wiza
 export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void } = {}) {
   const styles = useStyles();
   const workspaceChoice = useWorkspaceChoice();
-  // The checks with the workspace they are about: right after a switch, or when a slow answer
-  // for the previous workspace arrives, its report must not stand for the new one.
-  const [checkOf, setCheckOf] = useState<{ workspaceId: string; check: Loaded<WorkspaceCheck> } | null>(null);
-  const [runtimes, setRuntimes] = useState<Loaded<RuntimeSummary[]> | null>(null);
+  const { workspace } = workspaceChoice;
+  const workspaceId = workspace?.id ?? null;
+  // Keyed by the workspace: right after a switch, or when a slow answer for the previous
+  // workspace arrives, its report must not stand for the new one.
+  const checks = useQuery(workspaceId, () => backend.checkWorkspace(workspaceId!));
+  const runtimesQuery = useQuery(workspaceId, () => backend.listRuntimes(workspaceId!));
+  const runtimes = runtimesQuery.state;
   const [view, setView] = useState<View>({ kind: 'list' });
   const [confirmingUpdateAll, setConfirmingUpdateAll] = useState(false);
   // The workspaces "Update all" covers: the one on screen first, then any the user adds.
@@ -60,51 +58,23 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
   const { list: operations } = useOperations();
   const updating = useMemo(() => runtimesBeingUpdated(operations.map((op) => op.snapshot)), [operations]);
 
-  const loadChecks = useCallback(async (workspaceId: string) => {
-    const settle = (check: Loaded<WorkspaceCheck>) =>
-      setCheckOf((current) => (current?.workspaceId === workspaceId ? { workspaceId, check } : current));
-    setCheckOf({ workspaceId, check: { kind: 'loading' } });
-    try {
-      settle({ kind: 'loaded', value: await backend.checkWorkspace(workspaceId) });
-    } catch (reason) {
-      settle({ kind: 'error', error: toAppError(reason) });
-    }
-  }, []);
-
-  const loadRuntimes = useCallback(async (workspaceId: string) => {
-    setRuntimes({ kind: 'loading' });
-    try {
-      setRuntimes({ kind: 'loaded', value: await backend.listRuntimes(workspaceId) });
-    } catch (reason) {
-      setRuntimes({ kind: 'error', error: toAppError(reason) });
-    }
-  }, []);
-
-  const { workspace } = workspaceChoice;
-  const workspaceId = workspace?.id ?? null;
-
   useEffect(() => {
-    if (workspaceId === null) return;
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void loadChecks(workspaceId);
-    void loadRuntimes(workspaceId);
-    void checkWorkspaces([workspaceId]);
-  }, [workspaceId, loadChecks, loadRuntimes, checkWorkspaces]);
+    if (workspaceId !== null) void checkWorkspaces([workspaceId]);
+  }, [workspaceId, checkWorkspaces]);
 
   // When "Update all" ends, the list shows where each runtime is now.
   const updateAllKind = updates.updateAll?.kind;
+  const { refresh: reloadRuntimes } = runtimesQuery;
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    if (workspaceId !== null && (updateAllKind === 'done' || updateAllKind === 'failed')) void loadRuntimes(workspaceId);
-  }, [updateAllKind, workspaceId, loadRuntimes]);
+    if (updateAllKind === 'done' || updateAllKind === 'failed') void reloadRuntimes();
+  }, [updateAllKind, reloadRuntimes]);
 
   function choose(next: WorkspaceSummary) {
     workspaceChoice.choose(next);
     setView({ kind: 'list' });
   }
 
-  const check: Loaded<WorkspaceCheck> | null =
-    workspaceId === null ? null : checkOf?.workspaceId === workspaceId ? checkOf.check : { kind: 'loading' };
+  const check = workspaceId === null ? null : checks.state;
   // The core decides what holds Add runtime back; the page only says it.
   const blocking = check?.kind === 'loaded' ? (check.value.report.blocking ?? null) : null;
   const checksReady = check?.kind === 'loaded';
@@ -112,7 +82,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
 
   function refresh() {
     if (workspaceId === null) return;
-    void loadRuntimes(workspaceId);
+    void reloadRuntimes();
     void checkWorkspaces([workspaceId]);
   }
 
@@ -138,7 +108,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
   }
   const outdated = report?.outdatedCount ?? 0;
   // With no runtimes there is no version to wait for.
-  const noRuntimes = runtimes?.kind === 'loaded' && runtimes.value.length === 0;
+  const noRuntimes = runtimes.kind === 'loaded' && runtimes.value.length === 0;
 
   const addButton = (label: string) => (
     <Button appearance="primary" disabled={!canAdd} onClick={() => setView({ kind: 'wizard' })} data-testid="add-runtime">
@@ -182,13 +152,13 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
 
       {workspace && view.kind === 'list' && (
         <>
-          <PreflightCard key={workspace.id} workspace={workspace} check={check} onCheckAgain={() => void loadChecks(workspace.id)} />
+          <PreflightCard key={workspace.id} workspace={workspace} check={check} onCheckAgain={() => void checks.refresh()} />
 
           <Card className={styles.card}>
             <div className={styles.header}>
               <Subtitle2 as="h2">{t('rt.list.heading', { workspace: workspace.name })}</Subtitle2>
               <div className={styles.row}>
-                <Button onClick={refresh} disabled={runtimes?.kind === 'loading'} data-testid="runtimes-refresh">
+                <Button onClick={refresh} disabled={runtimes.kind === 'loading'} data-testid="runtimes-refresh">
                   {t('rt.list.refresh')}
                 </Button>
                 <Button
@@ -211,7 +181,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
                 <Text className={styles.reason} data-testid="add-blocked-reason" data-kind={blocking.kind}>
                   {t('rt.list.couldNotTell', { reason: blocking.reason })}
                 </Text>
-                <Button size="small" onClick={() => void loadChecks(workspace.id)} data-testid="add-check-again">
+                <Button size="small" onClick={() => void checks.refresh()} data-testid="add-check-again">
                   {t('rt.checks.rerun')}
                 </Button>
               </div>
@@ -235,8 +205,8 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
               </MessageBar>
             )}
             <UpdateAllStatus />
-            {runtimes?.kind === 'loading' && <Spinner size="small" label={t('rt.list.loading')} />}
-            {runtimes?.kind === 'error' && <ErrorMessage error={runtimes.error} />}
+            {runtimes.kind === 'loading' && <Spinner size="small" label={t('rt.list.loading')} />}
+            {runtimes.kind === 'error' && <ErrorMessage error={runtimes.error} />}
             {noRuntimes && (
               <div className={styles.row} data-testid="runtimes-empty">
                 <Body1>{t('rt.list.empty')}</Body1>
@@ -247,7 +217,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
                 )}
               </div>
             )}
-            {runtimes?.kind === 'loaded' && runtimes.value.length > 0 && (
+            {runtimes.kind === 'loaded' && runtimes.value.length > 0 && (
               <RuntimeList
                 runtimes={runtimes.value}
                 onOpen={(name) => setView({ kind: 'details', name })}

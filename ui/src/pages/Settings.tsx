@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import {
   Button,
   Card,
@@ -12,7 +11,8 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type AppInfo } from '../backend';
+import { backend, type AppInfo } from '../backend';
+import { useMutation, useQuery } from '../data/query';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
@@ -49,9 +49,9 @@ export function Settings({
       <PageHeading>{t('settings.heading')}</PageHeading>
       <Card className={styles.card}>
         <Subtitle2 as="h2">{t('settings.about')}</Subtitle2>
-        {appInfo.kind === 'loading' && <Spinner size="tiny" label={t('settings.loading')} />}
+        {(appInfo.kind === 'loading' || appInfo.kind === 'idle') && <Spinner size="tiny" label={t('settings.loading')} />}
         {appInfo.kind === 'error' && <ErrorMessage error={appInfo.error} />}
-        {appInfo.kind === 'loaded' && <About info={appInfo.info} />}
+        {appInfo.kind === 'loaded' && <About info={appInfo.value} />}
       </Card>
       <UpdateSettings />
       <Card className={styles.card}>
@@ -73,15 +73,7 @@ export function Settings({
 
 function About({ info }: { info: AppInfo }) {
   const styles = useStyles();
-  const [openError, setOpenError] = useState<AppError | null>(null);
-  async function openLogs() {
-    setOpenError(null);
-    try {
-      await backend.openLogsFolder();
-    } catch (reason) {
-      setOpenError(toAppError(reason));
-    }
-  }
+  const openLogs = useMutation(backend.openLogsFolder);
   return (
     <>
       <dl className={styles.facts}>
@@ -100,12 +92,12 @@ function About({ info }: { info: AppInfo }) {
       </dl>
       {info.logDir !== null && (
         <div className={styles.actions}>
-          <Button onClick={openLogs} data-testid="open-logs">
+          <Button onClick={() => void openLogs.run()} data-testid="open-logs">
             {t('settings.openLogs')}
           </Button>
         </div>
       )}
-      {openError && <ErrorMessage error={openError} />}
+      {openLogs.error && <ErrorMessage error={openLogs.error} />}
     </>
   );
 }
@@ -113,30 +105,14 @@ function About({ info }: { info: AppInfo }) {
 /** The opt-in start-up update check, kept in the settings file by the backend. */
 function UpdateSettings() {
   const styles = useStyles();
-  const [enabled, setEnabled] = useState<boolean | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  useEffect(() => {
-    let live = true;
-    backend.updatePreferences().then(
-      (preferences) => live && setEnabled(preferences.checkAtStartup),
-      (reason: unknown) => live && setError(toAppError(reason)),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  async function change(next: boolean) {
-    setSaving(true);
-    setError(null);
-    try {
-      setEnabled((await backend.setCheckUpdatesAtStartup(next)).checkAtStartup);
-    } catch (reason) {
-      setError(toAppError(reason));
-    } finally {
-      setSaving(false);
-    }
-  }
+  const preferences = useQuery('update-preferences', backend.updatePreferences);
+  const save = useMutation(backend.setCheckUpdatesAtStartup);
+  // What the backend last said: the saved answer once there is one, else the loaded one.
+  const enabled = (save.data ?? preferences.data)?.checkAtStartup ?? null;
+  const saving = save.pending;
+  const error = save.error ?? preferences.error ?? null;
+  const change = (next: boolean) => save.run(next);
+
   return (
     <Card className={styles.card}>
       <Subtitle2 as="h2">{t('settings.updates')}</Subtitle2>

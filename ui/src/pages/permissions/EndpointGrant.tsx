@@ -1,4 +1,3 @@
-import { useCallback, useEffect, useState } from 'react';
 import {
   Body1,
   Button,
@@ -7,10 +6,10 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, toAppError, type EndpointIdentity } from '../../backend';
+import { backend } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import type { Loaded } from '../runtimes/WorkspaceChooser';
+import { useQuery } from '../../data/query';
 import { GrantProgress } from './GrantProgress';
 import { useGrant } from './useGrant';
 
@@ -45,22 +44,8 @@ export function EndpointGrant({
   onGranted: () => void;
 }) {
   const styles = useStyles();
-  const [endpoints, setEndpoints] = useState<Loaded<EndpointIdentity[]>>({ kind: 'loading' });
+  const endpoints = useQuery(workspaceId, () => backend.listEndpointIdentities(workspaceId)).state;
   const { state, grant, running } = useGrant(workspaceId, onGranted, revision);
-
-  const load = useCallback(async () => {
-    setEndpoints({ kind: 'loading' });
-    try {
-      setEndpoints({ kind: 'loaded', value: await backend.listEndpointIdentities(workspaceId) });
-    } catch (reason) {
-      setEndpoints({ kind: 'error', error: toAppError(reason) });
-    }
-  }, [workspaceId]);
-
-  useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void load();
-  }, [load]);
 
   return (
     <div className={styles.box}>

@@ -8,10 +8,10 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type PrincipalSummary, type WorkspaceRoleAssignment } from '../../backend';
+import { backend, type WorkspaceRoleAssignment } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import type { Loaded } from '../runtimes/WorkspaceChooser';
+import { useMutation, type Loaded } from '../../data/query';
 import { AssignmentList } from './AssignmentList';
 import { GrantProgress } from './GrantProgress';
 import { hasDataScientist, principalDetail, principalLabel } from './model';
@@ -33,8 +33,6 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
 });
 
-type Lookup = { kind: 'idle' } | { kind: 'looking' } | { kind: 'found'; user: PrincipalSummary } | { kind: 'error'; error: AppError };
-
 /**
  * Grant to a person: look them up in the directory by email or user name first, show the roles
  * they already have on the workspace (from `assignments`, the page's list, so they stay current
@@ -54,25 +52,21 @@ export function UserGrant({
 }) {
   const styles = useStyles();
   const [query, setQuery] = useState('');
-  const [lookup, setLookup] = useState<Lookup>({ kind: 'idle' });
+  const lookup = useMutation(backend.findUser);
+  const user = lookup.data;
   const { state, grant, running } = useGrant(workspaceId, onGranted, revision);
 
   async function find() {
     const wanted = query.trim();
     if (wanted === '') return;
-    setLookup({ kind: 'looking' });
-    try {
-      setLookup({ kind: 'found', user: await backend.findUser(wanted) });
-    } catch (reason) {
-      setLookup({ kind: 'error', error: toAppError(reason) });
-    }
+    await lookup.run(wanted);
   }
 
   const theirs: Loaded<WorkspaceRoleAssignment[]> | null =
-    lookup.kind !== 'found'
+    user === undefined
       ? null
       : assignments.kind === 'loaded'
-        ? { kind: 'loaded', value: assignments.value.filter((item) => item.principal.objectId === lookup.user.objectId) }
+        ? { kind: 'loaded', value: assignments.value.filter((item) => item.principal.objectId === user.objectId) }
         : assignments;
 
   return (
@@ -95,44 +89,44 @@ export function UserGrant({
             data-testid="user-query"
           />
         </Field>
-        <Button type="submit" disabled={query.trim() === '' || lookup.kind === 'looking' || running} data-testid="user-find">
+        <Button type="submit" disabled={query.trim() === '' || lookup.pending || running} data-testid="user-find">
           {t('perm.user.find')}
         </Button>
       </form>
 
-      {lookup.kind === 'looking' && <Spinner size="small" label={t('perm.user.looking')} />}
-      {lookup.kind === 'error' && <ErrorMessage error={lookup.error} />}
-      {lookup.kind === 'found' && (
-        <div className={styles.person} data-testid="user-found" data-object-id={lookup.user.objectId}>
+      {lookup.pending && <Spinner size="small" label={t('perm.user.looking')} />}
+      {lookup.error && <ErrorMessage error={lookup.error} />}
+      {user && (
+        <div className={styles.person} data-testid="user-found" data-object-id={user.objectId}>
           <div>
             <Text weight="semibold" data-testid="user-found-name">
-              {principalLabel(lookup.user)}
+              {principalLabel(user)}
             </Text>{' '}
-            <Text className={styles.muted}>{principalDetail(lookup.user)}</Text>
+            <Text className={styles.muted}>{principalDetail(user)}</Text>
           </div>
           {theirs?.kind === 'loading' && <Spinner size="small" label={t('perm.user.rolesLoading')} />}
           {theirs?.kind === 'error' && <ErrorMessage error={theirs.error} />}
           {theirs?.kind === 'loaded' && (
             <>
               {theirs.value.length === 0 ? (
-                <Text data-testid="user-no-roles">{t('perm.user.noRoles', { name: principalLabel(lookup.user) })}</Text>
+                <Text data-testid="user-no-roles">{t('perm.user.noRoles', { name: principalLabel(user) })}</Text>
               ) : (
                 <>
-                  <Text>{t('perm.user.roles', { name: principalLabel(lookup.user) })}</Text>
+                  <Text>{t('perm.user.roles', { name: principalLabel(user) })}</Text>
                   <AssignmentList items={theirs.value} canRevoke={false} testId="user-assignments" />
                 </>
               )}
               <div className={styles.actions}>
                 {hasDataScientist(theirs.value) ? (
-                  <Text data-testid="user-has-role">{t('perm.user.hasRole', { name: principalLabel(lookup.user) })}</Text>
+                  <Text data-testid="user-has-role">{t('perm.user.hasRole', { name: principalLabel(user) })}</Text>
                 ) : (
                   <Button
                     appearance="primary"
                     disabled={running}
-                    onClick={() => void grant({ kind: 'user', user: lookup.user.userPrincipalName ?? lookup.user.objectId })}
+                    onClick={() => void grant({ kind: 'user', user: user.userPrincipalName ?? user.objectId })}
                     data-testid="user-grant"
                   >
-                    {running ? t('perm.grant.granting') : t('perm.user.grant', { name: principalLabel(lookup.user) })}
+                    {running ? t('perm.grant.granting') : t('perm.user.grant', { name: principalLabel(user) })}
                   </Button>
                 )}
               </div>

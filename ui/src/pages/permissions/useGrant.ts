@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
-import { backend, toAppError, type AppError, type GrantOutcome, type GrantTarget } from '../../backend';
+import { backend, type AppError, type GrantOutcome, type GrantTarget } from '../../backend';
+import { useMutation } from '../../data/query';
 import { clockNow } from '../runtimes/model';
 
 export type GrantState =
@@ -8,7 +9,8 @@ export type GrantState =
   | { kind: 'done'; target: GrantTarget; outcome: GrantOutcome }
   | { kind: 'failed'; target: GrantTarget; error: AppError };
 
-type Tracked = GrantState & { revision?: number };
+/** The last grant started: to whom, when, and the page's count of removals at the time. */
+type Started = { target: GrantTarget; since: number; revision: number };
 
 /**
  * Runs one grant at a time on `workspaceId`: the call resolves when Azure has applied the role
@@ -17,23 +19,24 @@ type Tracked = GrantState & { revision?: number };
  * which "now has the role" may no longer be true).
  */
 export function useGrant(workspaceId: string, onFinished?: (outcome: GrantOutcome) => void, revision = 0) {
-  const [tracked, setTracked] = useState<Tracked>({ kind: 'idle' });
+  const [started, setStarted] = useState<Started | null>(null);
+  const call = useMutation((target: GrantTarget) => backend.grantDataScientist({ workspaceId, target }));
+  const { run } = call;
 
   const grant = useCallback(
     async (target: GrantTarget) => {
-      setTracked({ kind: 'running', target, since: clockNow() });
-      try {
-        const outcome = await backend.grantDataScientist({ workspaceId, target });
-        setTracked({ kind: 'done', target, outcome, revision });
-        onFinished?.(outcome);
-      } catch (reason) {
-        setTracked({ kind: 'failed', target, error: toAppError(reason), revision });
-      }
+      setStarted({ target, since: clockNow(), revision });
+      const outcome = await run(target);
+      if (outcome) onFinished?.(outcome);
     },
-    [workspaceId, onFinished, revision],
+    [run, onFinished, revision],
   );
 
-  const stale = tracked.kind !== 'running' && tracked.revision !== undefined && tracked.revision !== revision;
-  const state: GrantState = stale ? { kind: 'idle' } : tracked;
+  let state: GrantState = { kind: 'idle' };
+  if (started && call.pending) state = { kind: 'running', target: started.target, since: started.since };
+  else if (started && started.revision === revision) {
+    if (call.data) state = { kind: 'done', target: started.target, outcome: call.data };
+    else if (call.error) state = { kind: 'failed', target: started.target, error: call.error };
+  }
   return { state, grant, running: state.kind === 'running' };
 }

@@ -3,7 +3,7 @@ import { Button, Card, Link, Spinner, Subtitle2, Text, makeStyles, tokens } from
 import type { WorkspaceCheck, WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import type { Loaded } from './WorkspaceChooser';
+import type { Loaded } from '../../data/query';
 import { PreflightChecklist } from './PreflightChecklist';
 
 const useStyles = makeStyles({

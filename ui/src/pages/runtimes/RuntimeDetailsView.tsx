@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   Badge,
   Button,
@@ -12,14 +12,8 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import {
-  backend,
-  toAppError,
-  type AppError,
-  type RuntimeDetails,
-  type RuntimeVersionStatus,
-  type WorkspaceSummary,
-} from '../../backend';
+import { backend, type RuntimeVersionStatus, type WorkspaceSummary } from '../../backend';
+import { useMutation, useQuery } from '../../data/query';
 import { formatDateTime, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
@@ -43,8 +37,6 @@ const useStyles = makeStyles({
   resultRow: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, alignItems: 'flex-start' },
 });
 
-type VersionCheck = { kind: 'checking'; manual: boolean } | { kind: 'checked'; manual: boolean } | { kind: 'error'; error: AppError };
-
 /** Everything the service says about one runtime, its version (banner, Check version, Update), "Open in Azure ML studio", and delete. */
 export function RuntimeDetailsView({
   workspace,
@@ -58,11 +50,15 @@ export function RuntimeDetailsView({
   onDeleted: () => void;
 }) {
   const styles = useStyles();
-  const [details, setDetails] = useState<RuntimeDetails | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  // A refresh keeps the fields on screen; the answer replaces them.
+  const detailsQuery = useQuery(`${workspace.id}/${runtimeName}`, () => backend.runtimeDetails(workspace.id, runtimeName), {
+    keepWhileRefreshing: true,
+  });
+  const details = detailsQuery.data ?? null;
+  const error = detailsQuery.error ?? null;
+  const load = detailsQuery.refresh;
   const [deleting, setDeleting] = useState(false);
   const [updating, setUpdating] = useState(false);
-  const [check, setCheck] = useState<VersionCheck | null>(null);
   const updates = useUpdates();
   const { recordStatus, clearRun } = updates;
   const status = updates.statusOf(workspace.id, runtimeName) ?? null;
@@ -70,27 +66,13 @@ export function RuntimeDetailsView({
   const operation = useUpdateOperation(workspace.id, runtimeName, run?.since);
   const updateRunning = run?.kind === 'running' || operation?.state === 'running';
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setDetails(await backend.runtimeDetails(workspace.id, runtimeName));
-    } catch (reason) {
-      setError(toAppError(reason));
-    }
-  }, [workspace.id, runtimeName]);
-
-  const checkVersion = useCallback(
-    async (manual: boolean) => {
-      setCheck({ kind: 'checking', manual });
-      try {
-        recordStatus(await backend.checkRuntimeVersion(workspace.id, runtimeName));
-        setCheck({ kind: 'checked', manual });
-      } catch (reason) {
-        setCheck({ kind: 'error', error: toAppError(reason) });
-      }
-    },
-    [workspace.id, runtimeName, recordStatus],
-  );
+  // Whether the user asked (Check version) or the page did on opening: only an answer to the
+  // user's own check says "up to date".
+  const check = useMutation(async (manual: boolean) => {
+    recordStatus(await backend.checkRuntimeVersion(workspace.id, runtimeName));
+    return { manual };
+  });
+  const checkVersion = check.run;
 
   // The page opens at its top, where the update banner is, even when the list was scrolled.
   useEffect(() => {
@@ -98,17 +80,13 @@ export function RuntimeDetailsView({
   }, []);
 
   useEffect(() => {
-    // Loading is what this effect is for: it sets state when the answer arrives.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void load();
     // Opening the page checks for a newer version (the banner).
     void checkVersion(false);
-  }, [load, checkVersion]);
+  }, [checkVersion]);
 
   // When an update ends, show what the runtime is now.
   const runKind = run?.kind;
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (runKind === 'succeeded' || runKind === 'failed') void load();
   }, [runKind, load]);
 
@@ -129,7 +107,7 @@ export function RuntimeDetailsView({
         <Button onClick={() => void load()}>{t('rt.details.refresh')}</Button>
         <Button
           onClick={() => void checkVersion(true)}
-          disabled={check?.kind === 'checking'}
+          disabled={check.pending}
           data-testid="check-version"
         >
           {t('upd.check')}
@@ -148,8 +126,8 @@ export function RuntimeDetailsView({
       </div>
       {status?.updateAvailable && !updateRunning && <UpdateBanner status={status} />}
       <Subtitle1 as="h2">{runtimeName}</Subtitle1>
-      {check?.kind === 'checking' && <Spinner className={styles.checking} size="tiny" labelPosition="after" label={t('upd.checking')} data-testid="version-checking" />}
-      {check?.kind === 'error' && (
+      {check.pending && <Spinner className={styles.checking} size="tiny" labelPosition="after" label={t('upd.checking')} data-testid="version-checking" />}
+      {check.error && (
         <MessageBar intent="warning" layout="multiline" data-testid="version-check-failed">
           <MessageBarBody>
             <MessageBarTitle>{t('upd.checkFailed')}</MessageBarTitle>
@@ -157,7 +135,7 @@ export function RuntimeDetailsView({
           </MessageBarBody>
         </MessageBar>
       )}
-      {check?.kind === 'checked' && check.manual && status && !status.updateAvailable && (
+      {check.data?.manual && status && !status.updateAvailable && (
         <MessageBar intent="success" data-testid="version-up-to-date">
           <MessageBarBody>
             {status.current

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Button,
   Checkbox,
@@ -21,14 +21,8 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import {
-  backend,
-  toAppError,
-  type AppError,
-  type CustomEnvironmentGuidance,
-  type EnvironmentCandidate,
-  type RuntimeVersionStatus,
-} from '../../backend';
+import { backend, type EnvironmentCandidate, type RuntimeVersionStatus } from '../../backend';
+import { useQuery } from '../../data/query';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
@@ -42,7 +36,6 @@ const useStyles = makeStyles({
 });
 
 type Path = 'default' | 'custom';
-type Loaded<T> = { kind: 'loading' } | { kind: 'loaded'; value: T } | { kind: 'error'; error: AppError };
 
 function candidateLabel(candidate: EnvironmentCandidate): string {
   const names = { name: candidate.choice.name, version: candidate.choice.version };
@@ -77,26 +70,15 @@ export function UpdateRuntimeDialog({
   const runningElsewhere = run === null && elsewhere?.state === 'running' ? elsewhere : null;
   const current = status?.customEnvironment ?? null;
   const [path, setPath] = useState<Path>(current ? 'custom' : 'default');
-  const [guidance, setGuidance] = useState<Loaded<CustomEnvironmentGuidance> | null>(null);
-  const [chosen, setChosen] = useState<string | null>(null);
+  // Asked for once the custom path is open, then kept while the dialog is.
+  const guidanceKey = open && path === 'custom' ? `${workspaceId}/${runtimeName}` : null;
+  const guidance = useQuery(guidanceKey, () => backend.customEnvironmentGuidance(workspaceId, runtimeName)).state;
+  const [picked, setChosen] = useState<string | null>(null);
   const [allowOlder, setAllowOlder] = useState(false);
 
-  useEffect(() => {
-    if (!open || path !== 'custom' || guidance !== null) return;
-    // Loading is what this effect is for: it sets state when the answer arrives.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    setGuidance({ kind: 'loading' });
-    backend.customEnvironmentGuidance(workspaceId, runtimeName).then(
-      (value) => {
-        setGuidance({ kind: 'loaded', value });
-        const rebuilt = value.candidates.find((candidate) => !candidate.warning);
-        setChosen((previous) => previous ?? rebuilt?.choice.assetId ?? null);
-      },
-      (reason: unknown) => setGuidance({ kind: 'error', error: toAppError(reason) }),
-    );
-  }, [open, path, guidance, workspaceId, runtimeName]);
-
-  const candidates = guidance?.kind === 'loaded' ? guidance.value.candidates : [];
+  const candidates = guidance.kind === 'loaded' ? guidance.value.candidates : [];
+  // Until the user picks one, the first environment rebuilt on the newest image.
+  const chosen = picked ?? candidates.find((c) => !c.warning)?.choice.assetId ?? null;
   const candidate = candidates.find((c) => c.choice.assetId === chosen) ?? null;
   const canUpdate =
     path === 'default' || (candidate !== null && (candidate.warning === undefined || allowOlder));
@@ -160,9 +142,9 @@ export function UpdateRuntimeDialog({
                   )}
                   {path === 'custom' && (
                     <div className={styles.indent}>
-                      {guidance?.kind === 'loading' && <Spinner size="small" label={t('upd.dialog.guidanceLoading')} />}
-                      {guidance?.kind === 'error' && <ErrorMessage error={guidance.error} />}
-                      {guidance?.kind === 'loaded' && (
+                      {guidance.kind === 'loading' && <Spinner size="small" label={t('upd.dialog.guidanceLoading')} />}
+                      {guidance.kind === 'error' && <ErrorMessage error={guidance.error} />}
+                      {guidance.kind === 'loaded' && (
                         <>
                           <Text>{t('upd.dialog.customIntro')}</Text>
                           <CopyableText text={guidance.value.dockerfileFromLine} testId="update-from-line" />

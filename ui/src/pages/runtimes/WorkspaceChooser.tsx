@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import {
   Body1,
   Button,
@@ -9,7 +9,8 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type WorkspaceListing, type WorkspaceSummary } from '../../backend';
+import { backend, type WorkspaceListing, type WorkspaceSummary } from '../../backend';
+import { useQuery, type Loaded } from '../../data/query';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { WorkspacePicker } from './WorkspacePicker';
@@ -18,8 +19,6 @@ import { loadLastWorkspace, saveLastWorkspace } from './model';
 const useStyles = makeStyles({
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
 });
-
-export type Loaded<T> = { kind: 'loading' } | { kind: 'loaded'; value: T } | { kind: 'error'; error: AppError };
 
 export interface WorkspaceChoice {
   listing: Loaded<WorkspaceListing>;
@@ -35,23 +34,8 @@ export interface WorkspaceChoice {
  * page that works on a workspace (Runtimes, Permissions).
  */
 export function useWorkspaceChoice(): WorkspaceChoice {
-  const [listing, setListing] = useState<Loaded<WorkspaceListing>>({ kind: 'loading' });
+  const { state: listing, refresh: reload } = useQuery('workspaces', backend.listWorkspaces);
   const [selectedId, setSelectedId] = useState<string | null>(loadLastWorkspace);
-
-  const reload = useCallback(async () => {
-    setListing({ kind: 'loading' });
-    try {
-      setListing({ kind: 'loaded', value: await backend.listWorkspaces() });
-    } catch (reason) {
-      setListing({ kind: 'error', error: toAppError(reason) });
-    }
-  }, []);
-
-  useEffect(() => {
-    // Loading is what this effect is for: it sets state when the answer arrives.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void reload();
-  }, [reload]);
 
   const choose = useCallback((next: WorkspaceSummary) => {
     saveLastWorkspace(next.id);
@@ -78,7 +62,7 @@ export function WorkspaceChooser({
 }) {
   const styles = useStyles();
   const { listing, selectedId, workspace } = choice;
-  if (listing.kind === 'loading') {
+  if (listing.kind === 'loading' || listing.kind === 'idle') {
     return <Spinner size="small" label={t('rt.workspace.loading')} data-testid="workspaces-loading" />;
   }
   if (listing.kind === 'error') {
