@@ -511,13 +511,13 @@ async fn every_operation_ends_right_and_polls_at_the_asked_pace_under_every_lro_
     for cell in cells {
         rows.push(cell.await.unwrap());
     }
-    println!(
-        "\n{:<28} {:<24} {:<6} {:>5} {:>13} {:>11}",
+    let mut table = format!(
+        "\n{:<28} {:<24} {:<6} {:>5} {:>13} {:>11}\n",
         "operation", "LRO pattern", "result", "runs", "polls (succ.)", "min gap ms"
     );
     for row in &rows {
-        println!(
-            "{:<28} {:<24} {:<6} {:>5} {:>13} {:>11}",
+        table += &format!(
+            "{:<28} {:<24} {:<6} {:>5} {:>13} {:>11}\n",
             row.op.label(),
             pattern_label(row.pattern),
             if row.failures.is_empty() {
@@ -533,14 +533,20 @@ async fn every_operation_ends_right_and_polls_at_the_asked_pace_under_every_lro_
     }
     for op in OPS {
         if !op.meets_pattern(LroPattern::ProvisioningState) {
-            println!(
-                "{:<28} {:<24} n/a: a 202 must name a URL to follow",
+            table += &format!(
+                "{:<28} {:<24} n/a: a 202 must name a URL to follow\n",
                 op.label(),
                 pattern_label(LroPattern::ProvisioningState)
             );
         }
     }
-    println!("(every row: succeeds; fails in the first answer, at the first poll, later; cancelled at the first poll, later, and for a create in the first answer)");
+    table +=
+        "runs: succeeds; fails in the first answer, at the first poll, later; cancelled at the \
+              first poll, later (and a create in its first answer). polls: requests after the \
+              first, in the run that succeeded. min gap: the shortest pause after a 'still \
+              running' answer, over all runs.\n";
+    // Straight to stderr, past the test harness's capture: the figures belong in the CI log.
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), table.as_bytes());
     let failures: Vec<String> = rows
         .iter()
         .flat_map(|row| {

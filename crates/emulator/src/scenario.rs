@@ -161,6 +161,8 @@ pub struct SettingsSeed {
     pub role_assignment_propagation_seconds: Option<f64>,
     /// Principal ids for which role assignment creation answers 400 PrincipalNotFound.
     pub principal_not_found: Vec<String>,
+    /// How ARM answers long-running operations (default: both headers, Retry-After seconds).
+    pub lro_pattern: Option<crate::LroPattern>,
 }
 
 const FIRST_TIME: &str = include_str!("../scenarios/first-time.json");

@@ -507,7 +507,7 @@ impl World {
             device_code_interval: 5,
             next_lro_ending: None,
             lro_records: Vec::new(),
-            lro_pattern: LroPattern::default(),
+            lro_pattern: scenario.settings.lro_pattern.unwrap_or_default(),
             device_code_lifetime: 900,
             flow_endpoint: flow_endpoint.trim_end_matches('/').to_string(),
         };
