@@ -9,13 +9,15 @@
 //!
 //! Others: `cargo xtask setup` (only the installation), `cargo xtask bindings` (regenerate the
 //! TypeScript bindings and command client), `cargo xtask emulator [ARGS]` (run the local Azure standalone),
-//! `cargo xtask fuzz [--seconds N]` (the libFuzzer targets of `fuzz/`).
+//! `cargo xtask fuzz [--seconds N]` (the libFuzzer targets of `fuzz/`), `cargo xtask bundle
+//! [--release]` (the Linux installers).
 //!
 //! Built artefacts go to a fixed directory outside the clone (`PFRM_TARGET_DIR`, default
 //! `~/.cache/pfrm/target`) so that a second clone or a CI run on the same machine reuses the cache;
 //! nothing depends on that cache being warm.
 
 mod bench;
+mod bundle;
 mod fuzz;
 mod setup;
 mod steps;
@@ -89,6 +91,7 @@ usage: cargo xtask <command>
   run [-- APP-ARGS]   install what is missing, build and launch the desktop app
   test                install what is missing, then run every check and test
   setup               only install what is missing (system packages, npm packages, tools)
+  bundle [--release]  build the app and its Linux installers (.deb, .rpm; debug unless --release)
   check-windows       type-check and lint every crate for Windows (Debian only; part of test)
   bindings            regenerate ui/src/backend/bindings.ts and commands.ts from the Rust side
   emulator [ARGS]     run the local Azure emulator standalone (e.g. --scenario first-time)
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
         Some("run") => run(&context, &args[1..]),
         Some("test") => test(&context),
         Some("setup") => setup::install_everything(&context),
+        Some("bundle") => bundle::run(&context, &args[1..]),
         Some("check-windows") => windows_check::run(&context),
         Some("bindings") => bindings(&context),
         Some("emulator") => emulator(&context, &args[1..]),
@@ -336,6 +340,10 @@ fn test(context: &Context) -> Result<(), String> {
         )),
         Err(error) => report.fail("GitHub workflows: actionlint", error),
     }
+    report.run(Step::counted(
+        "Release: the update feed writer (node --test)",
+        workflows::release_feed_test_command(context),
+    ));
 
     let mut rust_tests = context.cargo();
     rust_tests.args([
@@ -377,9 +385,30 @@ fn test(context: &Context) -> Result<(), String> {
     } else {
         Err(GUI_ONLY_ON_LINUX.to_owned())
     };
+    // The installers are packed from that same debug binary (no second build), and the GUI
+    // step below installs the .deb into a scratch root and starts it.
+    let mut installers = None;
+    if desktop.is_ok() {
+        report.check(
+            "Installers: .deb and .rpm (tauri bundle of the debug app)",
+            || {
+                bundle::install(context)?;
+                steps::run_plain("bundle the installers", bundle::command(context, false))?;
+                installers = Some((
+                    bundle::find(context, false, "deb")?,
+                    bundle::find(context, false, "rpm")?,
+                ));
+                Ok(())
+            },
+        );
+    }
     match desktop {
         Ok(binary) => {
             let mut gui = context.cargo();
+            if let Some((deb, rpm)) = &installers {
+                gui.env("PFRM_DEB_PACKAGE", deb)
+                    .env("PFRM_RPM_PACKAGE", rpm);
+            }
             gui.args([
                 "test",
                 // The same packages and features as the Rust tests step, so cargo reuses what that

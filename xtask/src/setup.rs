@@ -37,6 +37,8 @@ const TEST_PACKAGES: &[&str] = &[
     "fonts-dejavu-core",
     "fonts-noto-core",
     "chromium",
+    // The installer test reads the .rpm's requirements and file list.
+    "rpm",
     // The generated Agent Framework skeletons are built with the real framework in a venv.
     "python3-venv",
 ];
