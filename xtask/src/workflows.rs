@@ -28,3 +28,13 @@ pub fn lint_command(context: &Context) -> std::process::Command {
         .current_dir(&context.repo_root);
     command
 }
+
+/// `node --test tools/release`: the writer of the update feed (`latest.json`) that the release
+/// workflow runs. Under a second, no install.
+pub fn release_feed_test_command(context: &Context) -> std::process::Command {
+    let mut command = std::process::Command::new("node");
+    command
+        .args(["--test", "tools/release/"])
+        .current_dir(&context.repo_root);
+    command
+}
