@@ -61,10 +61,13 @@ impl AppHome {
     fn cache_dir(&self) -> PathBuf {
         self.dir.path().join("cache")
     }
-    fn driver_log(&self) -> PathBuf {
+    /// What WebKitWebDriver and the app wrote to their standard output and error.
+    pub fn driver_log(&self) -> PathBuf {
         self.dir.path().join("driver-and-app.log")
     }
-    fn environment(&self) -> Vec<(&'static str, PathBuf)> {
+    /// The app's environment (its folders and [`Self::with_env`] variables): a `pfrm` command run
+    /// with it works on the app's settings.
+    pub fn environment(&self) -> Vec<(&'static str, PathBuf)> {
         for dir in [self.home(), self.data_dir(), self.cache_dir()] {
             std::fs::create_dir_all(dir).expect("create a folder of the temporary home");
         }
@@ -194,10 +197,11 @@ impl Driver {
         let mut command = Command::new(webkit_webdriver());
         command
             .arg(format!("--port={port}"))
+            // A home may ask for another level (`with_env("PFRM_LOG", ...)`).
+            .env("PFRM_LOG", "info")
             .envs(home.environment())
             // Lets the Tauri webview accept automation from WebKitWebDriver.
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
-            .env("PFRM_LOG", "info")
             // No accessibility bus: D-Bus would start it outside the driver's process group,
             // where it would outlive the test.
             .env("NO_AT_BRIDGE", "1")

@@ -79,7 +79,13 @@ export function AccountMenu({ onAddAccount }: { onAddAccount: () => void }) {
             <span className={styles.ellipsis} data-testid="account-menu-name">
               {who.name}
             </span>
-            {cloud && <Caption1 className={styles.ellipsis}>{cloud}</Caption1>}
+            {active && !active.signedIn ? (
+              <Caption1 className={styles.ellipsis} data-testid="account-menu-sign-in-required">
+                {t('session.menu.signInRequired')}
+              </Caption1>
+            ) : (
+              cloud && <Caption1 className={styles.ellipsis}>{cloud}</Caption1>
+            )}
           </span>
         </Button>
       </MenuTrigger>

@@ -288,6 +288,9 @@ export const en = {
   'session.who.heading': 'You are signed in',
   'session.who.sandboxHeading': 'You are in the sandbox',
   'session.who.as': 'Signed in as {name}',
+  'session.who.signInRequiredHeading': 'Your saved sign-in can no longer be used',
+  'session.who.was': 'Last signed in as {name}',
+  'session.signInAgain.heading': 'Sign in again',
   'session.who.cloud': 'Cloud: {cloud}',
   'session.goToRuntimes': 'Go to runtimes',
   'session.deviceCode.title': 'Sign in with a code',
@@ -308,7 +311,7 @@ export const en = {
   'session.banner.memoryOnly': 'Sign-ins last until you close the app',
   'session.banner.memoryOnly.detail': 'No usable keychain was found, so your sign-in is kept in memory only and nothing secret is saved.',
   'session.banner.signInRequired': 'Sign in again',
-  'session.banner.signInRequired.detail': 'Your saved sign-in for {name} expired or was revoked.',
+  'session.banner.signInRequired.detail': 'Your saved sign-in for {name} expired, was revoked or was removed from this computer.',
   'session.banner.signInAgain': 'Sign in again',
 
   // Prompt flow's retirement: the notice above every page.
@@ -329,6 +332,7 @@ export const en = {
   'session.menu.signIn': 'Sign in',
   'session.menu.accounts': 'Accounts',
   'session.menu.needsSignIn': '{name} (sign in again)',
+  'session.menu.signInRequired': 'Sign in again',
   'session.menu.tenants': 'Directory',
   'session.menu.tenantsLoading': 'Loading directories…',
   'session.menu.tenantsNone': 'No other directories',

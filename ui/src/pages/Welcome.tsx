@@ -31,6 +31,8 @@ export function Welcome({
   const status = session.status;
   const who = whoAmI(status);
   const signedOut = status !== undefined && status.mode === 'signedOut';
+  // The active account's saved sign-in is gone: nothing here may claim it still works.
+  const signInRequired = status?.mode === 'signedIn' && status.signIn?.state === 'signInRequired';
   return (
     <section className={styles.page} data-testid="welcome">
       <PageHeading focusOnMount={focusHeading}>{t('welcome.heading')}</PageHeading>
@@ -45,22 +47,32 @@ export function Welcome({
           <CardHeader
             header={
               <Subtitle2 as="h2">
-                {t(status.mode === 'sandbox' ? 'session.who.sandboxHeading' : 'session.who.heading')}
+                {t(
+                  status.mode === 'sandbox'
+                    ? 'session.who.sandboxHeading'
+                    : signInRequired
+                      ? 'session.who.signInRequiredHeading'
+                      : 'session.who.heading',
+                )}
               </Subtitle2>
             }
           />
           <div className={styles.who}>
-            <Body1 data-testid="welcome-who-name">{t('session.who.as', { name: who.name })}</Body1>
+            <Body1 data-testid="welcome-who-name">
+              {t(signInRequired ? 'session.who.was' : 'session.who.as', { name: who.name })}
+            </Body1>
             {who.userName && <Caption1>{who.userName}</Caption1>}
             <Caption1>
               {t('session.who.cloud', { cloud: status.mode === 'sandbox' ? t('session.cloud.sandbox') : status.cloud })}
             </Caption1>
           </div>
-          <div className={styles.cardFooter}>
-            <Button appearance="primary" onClick={() => onNavigate('runtimes')} data-testid="welcome-go-to-runtimes">
-              {t('session.goToRuntimes')}
-            </Button>
-          </div>
+          {!signInRequired && (
+            <div className={styles.cardFooter}>
+              <Button appearance="primary" onClick={() => onNavigate('runtimes')} data-testid="welcome-go-to-runtimes">
+                {t('session.goToRuntimes')}
+              </Button>
+            </div>
+          )}
         </Card>
       )}
       {signedOut && (
@@ -72,10 +84,10 @@ export function Welcome({
           <SignInPanel />
         </>
       )}
-      {status?.mode === 'signedIn' && addingAccount && (
+      {status?.mode === 'signedIn' && (addingAccount || signInRequired) && (
         <>
           <Subtitle2 as="h2" className={styles.sectionHeading}>
-            {t('session.addAccount.heading')}
+            {t(signInRequired ? 'session.signInAgain.heading' : 'session.addAccount.heading')}
           </Subtitle2>
           <SignInPanel includeSandbox={false} />
         </>

@@ -52,8 +52,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // Once the user acts, launch polling must not overwrite what their action produced.
   const userActed = useRef(false);
 
+  // How many status answers were taken: a re-check answered after a newer one is dropped.
+  const answers = useRef(0);
+
   const accept = useCallback((next: unknown) => {
-    if (isStatus(next)) setStatus(next);
+    if (!isStatus(next)) return;
+    answers.current += 1;
+    setStatus(next);
   }, []);
 
   const refresh = useCallback(async () => {
@@ -72,7 +77,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       backend.sessionStatus().then(
         (next) => {
           if (!live || userActed.current) return;
-          if (isStatus(next)) setStatus(next);
+          accept(next);
           polls += 1;
           if ((!isStatus(next) || next.mode === 'signedOut') && polls < LAUNCH_POLLS) {
             timer = setTimeout(poll, LAUNCH_POLL_MS);
@@ -88,7 +93,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       live = false;
       if (timer) clearTimeout(timer);
     };
-  }, []);
+  }, [accept]);
+
+  // A sign-in can end behind the app's back (its keychain entry removed by the user or another
+  // tool, a sign-out from the command line): coming back to the window asks again, so the account
+  // state never claims a sign-in the next action cannot use.
+  useEffect(() => {
+    const recheck = () => {
+      if (document.visibilityState === 'hidden') return;
+      const asked = answers.current;
+      backend.sessionStatus().then(
+        (next) => {
+          if (answers.current === asked) accept(next);
+        },
+        // A failed re-check changes nothing: the next action reports its own failure.
+        () => undefined,
+      );
+    };
+    window.addEventListener('focus', recheck);
+    document.addEventListener('visibilitychange', recheck);
+    return () => {
+      window.removeEventListener('focus', recheck);
+      document.removeEventListener('visibilitychange', recheck);
+    };
+  }, [accept]);
 
   /** Runs a session action: its status answer replaces the current one; failures show. */
   const act = useCallback(

@@ -10,6 +10,7 @@ import { SessionBanner } from '../components/SessionBanner';
 import { SignInPanel } from '../components/SignInPanel';
 import { AccountMenu } from '../components/AccountMenu';
 import { Activity } from '../pages/Activity';
+import { Welcome } from '../pages/Welcome';
 
 const SIGNED_OUT: SessionStatus = {
   mode: 'signedOut',
@@ -185,6 +186,37 @@ describe('session provider', () => {
     expect(screen.getByTestId('sign-in-required-banner').textContent).toContain('Alice Example');
     fireEvent.click(screen.getByTestId('sign-in-again'));
     expect(onSignInAgain).toHaveBeenCalledOnce();
+  });
+
+  it('asks again when the window regains focus, and says "Sign in again" once the sign-in is gone', async () => {
+    let current: SessionStatus = SIGNED_IN;
+    backend({ session_status: () => current });
+    render(
+      wrap(
+        <>
+          <Probe />
+          <SessionBanner onSignInAgain={() => undefined} />
+          <AccountMenu onAddAccount={() => undefined} />
+          <Welcome onNavigate={() => undefined} focusHeading={false} />
+        </>,
+      ),
+    );
+    await waitFor(() => expect(screen.getByTestId('mode').textContent).toBe('signedIn'));
+    expect(screen.queryByTestId('sign-in-required-banner')).toBeNull();
+    // The keychain entry is removed behind the app's back; the user comes back to the window.
+    current = {
+      ...SIGNED_IN,
+      signIn: { state: 'signInRequired', activeAccount: { ...ALICE, signedIn: false }, accounts: [{ ...ALICE, signedIn: false }], memoryOnly: false },
+    };
+    act(() => {
+      window.dispatchEvent(new Event('focus'));
+    });
+    expect((await screen.findByTestId('sign-in-required-banner')).textContent).toContain('Alice Example');
+    // Nothing else still claims the sign-in works.
+    expect(screen.getByTestId('welcome-who-name').textContent).toBe('Last signed in as Alice Example');
+    expect(screen.queryByTestId('welcome-go-to-runtimes')).toBeNull();
+    expect(screen.getByTestId('sign-in-browser')).toBeTruthy();
+    expect(screen.getByTestId('account-menu-sign-in-required').textContent).toBe('Sign in again');
   });
 
   it('tracks operations from the watch and counts the running ones', async () => {
