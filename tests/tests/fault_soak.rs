@@ -7,7 +7,9 @@
 //! - lost operations: operations that never ended, or left an entry in the journal;
 //! - reported failed but done (and reported done but not done);
 //! - non-idempotent requests re-sent: a runtime create (POST) or update (PUT), or an instance
-//!   start (POST), sent again after an attempt the service may have carried out;
+//!   start (POST), sent again after an attempt the service may have carried out (sending one
+//!   again after a 429 or 503, by which the service said it did not act, is safe: it is counted
+//!   apart, and must happen);
 //! - sleeps shorter than Retry-After: a retry that came sooner than the service asked.
 //!
 //! Every figure must be 0. Emulated time runs fast and Retry-After is one second, so the soak
@@ -41,6 +43,8 @@ const SUBSCRIPTION: &str = "5f1e0000-0000-4000-8000-000000000001";
 const NEWEST_TAG: &str = "20251211.v12";
 /// At least this many faults must be injected for the soak to count.
 const MIN_FAULTS: u64 = 500;
+/// Runtime creates, and as many updates, that the service turns away with 429 or 503 first.
+const REFUSED_WRITES: u32 = 4;
 
 fn workspace_id(w: usize) -> String {
     WorkspaceRef::new(SUBSCRIPTION, "rg-fleet-1", format!("ws-fleet-1-{w}")).arm_id()
@@ -102,7 +106,18 @@ fn fault_rules() -> Vec<FaultRule> {
         delay_ms,
         ..FaultRule::default()
     };
+    // The service turning a create or an update away (429, 503): the only failures after which
+    // those writes may be sent again. The first few of each, so every run exercises it.
+    let refuse = |method: &str, status: u16| FaultRule {
+        service: Some("flow".into()),
+        method: Some(method.into()),
+        path: Some("**/FlowRuntimes/*".into()),
+        times: Some(REFUSED_WRITES),
+        ..respond(status, Some(1), 1.0)
+    };
     vec![
+        refuse("POST", 429),
+        refuse("PUT", 503),
         // Slow long-running operations: status polls of instance starts and restarts.
         FaultRule {
             service: Some("arm".into()),
@@ -110,7 +125,8 @@ fn fault_rules() -> Vec<FaultRule> {
             ..action(FaultAction::Delay, 0.3, Some(300))
         },
         respond(429, Some(1), 0.03),
-        respond(503, None, 0.035),
+        respond(503, Some(1), 0.015),
+        respond(503, None, 0.02),
         respond(500, None, 0.025),
         respond(502, None, 0.015),
         respond(504, None, 0.015),
@@ -283,6 +299,8 @@ fn is_non_idempotent(record: &RequestRecord) -> bool {
 
 struct RetryFigures {
     resent_non_idempotent: usize,
+    /// Non-idempotent writes sent again after the service turned them away: safe, and expected.
+    resent_after_refusal: usize,
     short_sleeps: usize,
     retry_after_waits_checked: usize,
 }
@@ -296,12 +314,16 @@ fn check_retries(log: &[RequestRecord]) -> RetryFigures {
     }
     let mut figures = RetryFigures {
         resent_non_idempotent: 0,
+        resent_after_refusal: 0,
         short_sleeps: 0,
         retry_after_waits_checked: 0,
     };
     for tries in attempts.values() {
         for pair in tries.windows(2) {
             let (before, after) = (pair[0], pair[1]);
+            if is_non_idempotent(after) && before.refused_unprocessed() {
+                figures.resent_after_refusal += 1;
+            }
             if is_non_idempotent(after) && !before.refused_unprocessed() {
                 eprintln!(
                     "re-sent after a possibly carried-out attempt: {} {} (first attempt: {:?} {:?})",
@@ -518,6 +540,10 @@ async fn the_fault_soak_loses_nothing_duplicates_nothing_and_misreports_nothing(
         retries.resent_non_idempotent
     );
     summary += &format!(
+        "  non-idempotent requests sent again after a 429/503 (safe): {}\n",
+        retries.resent_after_refusal
+    );
+    summary += &format!(
         "  sleeps shorter than Retry-After: {}\n",
         retries.short_sleeps
     );
@@ -535,6 +561,12 @@ async fn the_fault_soak_loses_nothing_duplicates_nothing_and_misreports_nothing(
         "only {injected} faults were injected"
     );
     assert!(retries.retry_after_waits_checked > 0);
+    // Creates and updates turned away were sent again (not reported failed).
+    assert!(
+        retries.resent_after_refusal >= 2 * REFUSED_WRITES as usize,
+        "only {} creates or updates were sent again after a 429/503",
+        retries.resent_after_refusal
+    );
     assert_eq!(duplicates, 0, "duplicates");
     assert_eq!(lost, 0, "lost operations");
     assert_eq!(

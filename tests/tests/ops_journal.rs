@@ -120,7 +120,7 @@ async fn a_create_whose_answer_is_cut_off_before_the_service_acted_says_it_was_n
     assert!(
         error
             .message
-            .contains("the runtime does not exist: it was not created"),
+            .contains("Runtime rt-alice does not exist: it was not created"),
         "{}",
         error.message
     );
@@ -130,6 +130,58 @@ async fn a_create_whose_answer_is_cut_off_before_the_service_acted_says_it_was_n
             .faults()
             .request_count("POST", "**/FlowRuntimes/rt-alice"),
         1
+    );
+}
+
+#[tokio::test]
+async fn an_update_whose_answer_is_lost_after_the_service_acted_reports_the_update() {
+    let env = Env::start_scenario("returning").await;
+    let operations = Operations::default();
+    let mut updates = operations.subscribe();
+    let services = services(&env, operations);
+    // The service takes the update up, then the connection closes before its answer.
+    let rule = env.emulator.faults().add(FaultRule {
+        service: Some("flow".into()),
+        method: Some("PUT".into()),
+        path: Some("**/FlowRuntimes/rt-default".into()),
+        action: FaultAction::ResetAfter,
+        times: Some(1),
+        ..FaultRule::default()
+    });
+
+    let outcome = pfrm_core::ops::updates::update_runtime(
+        &services,
+        pfrm_core::ops::updates::UpdateRuntimeRequest {
+            workspace_id: workspace_id("ml-workspace"),
+            runtime_name: "rt-default".into(),
+            environment: None,
+            allow_older: false,
+        },
+        fast(),
+    )
+    .await
+    .expect("the update happened although its answer was lost");
+    assert_eq!(env.emulator.faults().injected(&rule), 1);
+    assert_eq!(outcome.runtime.summary.status, RuntimeStatus::Running);
+    assert_ne!(
+        outcome.previous.as_ref().map(|v| &v.tag),
+        outcome.current.as_ref().map(|v| &v.tag)
+    );
+    // Sent once: a second PUT would have met "Runtime is Starting" (409).
+    assert_eq!(
+        env.emulator
+            .faults()
+            .request_count("PUT", "**/FlowRuntimes/rt-default"),
+        1
+    );
+    let messages: Vec<String> = std::iter::from_fn(|| updates.try_recv().ok())
+        .filter_map(|snapshot| snapshot.message)
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("was lost, but the update is under way")),
+        "{messages:?}"
     );
 }
 

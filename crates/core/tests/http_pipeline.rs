@@ -548,6 +548,157 @@ async fn a_post_that_may_have_been_carried_out_is_not_repeated() {
     assert_eq!(server.requests().len(), 1 + 4);
 }
 
+/// The flow service's runtime create: a POST that starts work on every call.
+fn create_runtime(url: url::Url) -> ApiRequest {
+    ApiRequest::new(Method::POST, url, Audience::Arm, "create runtime 'rt1'")
+        .json(json!({"runtimeType": "ComputeInstance"}))
+        .not_repeatable()
+}
+
+#[tokio::test]
+async fn a_write_that_must_not_be_repeated_is_sent_again_after_429_and_503_honouring_retry_after() {
+    let server = TestServer::start(|_, index| match index {
+        0 => Reply::json(
+            429,
+            json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
+        )
+        .header("Retry-After", "1"),
+        1 => Reply::empty(503).header("Retry-After", "1"),
+        _ => Reply::json(200, json!({"name": "rt1"})),
+    })
+    .await;
+    let pipeline = server.pipeline(FakeCredential::new());
+    let started = Instant::now();
+    let body: Value = pipeline
+        .send_json(&create_runtime(server.url("FlowRuntimes/rt1")))
+        .await
+        .unwrap();
+    assert_eq!(body["name"], "rt1");
+    // The service turned the first two away, so sending it again created one runtime.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|request| request.method == "POST"));
+    assert!(
+        started.elapsed() >= Duration::from_millis(1950),
+        "two Retry-After: 1 waits were not honoured: {:?}",
+        started.elapsed()
+    );
+    let ids: Vec<&str> = requests
+        .iter()
+        .map(|r| r.header("x-ms-client-request-id").unwrap())
+        .collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+}
+
+#[tokio::test]
+async fn a_write_that_must_not_be_repeated_is_never_sent_again_after_it_may_have_been_carried_out()
+{
+    // 500, 502 and 504: the service may have acted before failing. Even a PUT (idempotent by its
+    // method) is not repeated when it says it must not be.
+    for status in [500u16, 502, 504] {
+        let server = TestServer::start(move |_, _| {
+            Reply::json(
+                status,
+                json!({"error": {"code": "InternalServerError", "message": "boom"}}),
+            )
+        })
+        .await;
+        let pipeline = server.pipeline(FakeCredential::new());
+        let error = pipeline
+            .send(&create_runtime(server.url("FlowRuntimes/rt1")))
+            .await
+            .unwrap_err();
+        assert_eq!(server.requests().len(), 1, "POST re-sent after {status}");
+        assert!(error.outcome_unknown(), "{status}: {error:?}");
+        let update = ApiRequest::new(
+            Method::PUT,
+            server.url("FlowRuntimes/rt1"),
+            Audience::Arm,
+            "update runtime 'rt1'",
+        )
+        .json(json!({}))
+        .not_repeatable();
+        let error = pipeline.send(&update).await.unwrap_err();
+        assert_eq!(server.requests().len(), 2, "PUT re-sent after {status}");
+        assert!(error.outcome_unknown(), "{status}: {error:?}");
+    }
+
+    // The answer is lost after the server read the request.
+    let server = TestServer::start(|_, _| Reply::cut_off()).await;
+    let error = server
+        .pipeline(FakeCredential::new())
+        .send(&create_runtime(server.url("FlowRuntimes/rt1")))
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 1, "re-sent after a lost answer");
+    assert_eq!(error.code, ErrorCode::Network);
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert!(error.message.contains("its answer was lost"), "{error:?}");
+    // The same loss on a read is retried.
+    server
+        .pipeline(FakeCredential::new())
+        .send(&get(&server, "FlowRuntimes/rt1"))
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 1 + 4);
+
+    // No answer before the attempt's deadline.
+    let server =
+        TestServer::start(|_, _| Reply::json(200, json!({})).after(Duration::from_secs(5))).await;
+    let pipeline = server
+        .pipeline(FakeCredential::new())
+        .with_deadlines(pfrm_core::http::Deadlines {
+            connect: Duration::from_millis(500),
+            idle: Duration::from_millis(400),
+            attempt: Duration::from_millis(600),
+            read_call: Duration::from_secs(2),
+            write_call: Duration::from_secs(2),
+        })
+        .unwrap();
+    let error = pipeline
+        .send(&create_runtime(server.url("FlowRuntimes/rt1")))
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 1, "re-sent after a timeout");
+    assert_eq!(error.code, ErrorCode::Timeout, "{error:?}");
+    assert!(error.outcome_unknown(), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_write_that_must_not_be_repeated_is_sent_again_when_the_connection_was_never_made() {
+    let server = TestServer::start(|_, _| Reply::json(200, json!({"name": "rt1"}))).await;
+    let port = server.base.port().unwrap();
+    // A relay that closes the first connection before TLS completes (nothing of the request
+    // was sent), then relays.
+    let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay_port = relay.local_addr().unwrap().port();
+    let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = relay.accept().await {
+            if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                drop(inbound);
+                continue;
+            }
+            tokio::spawn(async move {
+                let mut outbound = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            });
+        }
+    });
+    let url = url::Url::parse(&format!("https://127.0.0.1:{relay_port}/FlowRuntimes/rt1")).unwrap();
+    let body: Value = server
+        .pipeline(FakeCredential::new())
+        .send_json(&create_runtime(url))
+        .await
+        .unwrap();
+    assert_eq!(body["name"], "rt1");
+    assert_eq!(connections.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests().len(), 1, "the server saw the create once");
+}
+
 #[tokio::test]
 async fn a_certificate_from_an_unknown_ca_is_refused_once_naming_the_host_and_the_reason() {
     let server = TestServer::start(|_, _| Reply::json(200, json!({}))).await;

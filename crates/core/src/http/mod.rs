@@ -178,9 +178,13 @@ impl ApiRequest {
         self
     }
 
-    /// A write that must not be repeated, whatever its method (the flow service's runtime create
-    /// and update start work on every call): the pipeline retries it only when the connection
-    /// could not be made, so the server never saw it.
+    /// A write that must not be repeated blindly, whatever its method (the flow service's runtime
+    /// create and update start work on every call). The pipeline sends it again only when the
+    /// server cannot have acted on it: the connection could not be made (nothing was sent), or
+    /// the service answered 429 or 503 (it turned the request away; its `Retry-After` is
+    /// honoured). After a reset, a cut-off answer, a timeout or a 500/502/504 it is not sent
+    /// again: the error says the outcome is unknown ([`crate::Error::outcome_unknown`]) and the
+    /// caller reads what is true.
     pub fn not_repeatable(mut self) -> Self {
         self.repeatable = false;
         self
@@ -440,10 +444,14 @@ impl Pipeline {
                         });
                         continue;
                     }
-                    if request.repeatable
-                        && retry::is_retryable_status(status, &request.method)
-                        && attempt < retry.max_attempts
-                    {
+                    // A write that must not be repeated is sent again only when the service
+                    // said it did not act on it.
+                    let worth_repeating = if request.repeatable {
+                        retry::is_retryable_status(status, &request.method)
+                    } else {
+                        retry::says_not_acted(status)
+                    };
+                    if worth_repeating && attempt < retry.max_attempts {
                         let retry_after = retry::retry_after_from(&headers);
                         let delay = retry.backoff(attempt, retry_after);
                         if fits(delay) {

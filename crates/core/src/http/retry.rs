@@ -68,6 +68,14 @@ pub(crate) fn is_retryable_status(status: u16, method: &reqwest::Method) -> bool
     }
 }
 
+/// Statuses by which the service says it did not act on the request: 429 (throttled: turned
+/// away before any work) and 503 (unavailable). A write that must not be repeated
+/// ([`super::ApiRequest::not_repeatable`]) is still sent again after these, once the
+/// `Retry-After` they carry has passed; after any other failure it may have been carried out.
+pub(crate) fn says_not_acted(status: u16) -> bool {
+    matches!(status, 429 | 503)
+}
+
 /// The longest wait any `Retry-After` (or `retry-after-ms`) can ask for: one hour. Larger
 /// values, up to any number of digits, read as this; callers cap further (the pipeline at
 /// [`RetryPolicy::max_delay`], the poller at its longest poll interval).

@@ -22,9 +22,15 @@ fn status_text(runtime: &RuntimeDetails) -> String {
         .unwrap_or_else(|| format!("{:?}", runtime.summary.status))
 }
 
-/// The lost answer's error, told as what it is now known to mean.
-fn lost_error(lost: &Error, message: String, remedy: &str, name: &str) -> Error {
-    Error::new(lost.code, message)
+/// The lost answer's error, followed by what reading the runtime showed.
+fn lost_error(lost: &Error, truth: String, remedy: &str, name: &str) -> Error {
+    let said = lost.message.trim_end();
+    let said = if said.ends_with(['.', '!', '?']) {
+        said.to_owned()
+    } else {
+        format!("{said}.")
+    };
+    Error::new(lost.code, format!("{said} {truth}"))
         .with_remedy(remedy)
         .with_detail("runtimeName", name)
 }
@@ -56,7 +62,6 @@ pub(crate) async fn confirm_created(
         }
     })
     .await;
-    let lost_text = lost.message.trim_end_matches('.').to_owned();
     match looked {
         Ok(Waited::Done(Some(runtime))) => {
             let status = status_text(&runtime);
@@ -68,9 +73,7 @@ pub(crate) async fn confirm_created(
         }
         Ok(Waited::Done(None)) => Err(lost_error(
             &lost,
-            format!(
-                "The answer to the request to create runtime {name} was lost ({lost_text}), and the runtime does not exist: it was not created."
-            ),
+            format!("Runtime {name} does not exist: it was not created."),
             "Check your connection, then create it again.",
             name,
         )),
@@ -78,7 +81,7 @@ pub(crate) async fn confirm_created(
         Err(error) => Err(lost_error(
             &lost,
             format!(
-                "The answer to the request to create runtime {name} was lost ({lost_text}), and whether the runtime was created could not be read: {}",
+                "Whether runtime {name} was created could not be read: {}",
                 error.message
             ),
             "Look at the workspace's runtimes before creating it again: it may exist.",
@@ -86,9 +89,7 @@ pub(crate) async fn confirm_created(
         )),
         Ok(Waited::TimedOut) => Err(lost_error(
             &lost,
-            format!(
-                "The answer to the request to create runtime {name} was lost ({lost_text}), and whether the runtime was created could not be read in time."
-            ),
+            format!("Whether runtime {name} was created could not be read in time."),
             "Look at the workspace's runtimes before creating it again: it may exist.",
             name,
         )),
@@ -143,10 +144,7 @@ pub(crate) async fn confirm_update_started(
         }
         Waited::Done(None) | Waited::TimedOut => Err(lost_error(
             &lost,
-            format!(
-                "The answer to the request to update runtime {name} was lost ({}), and the runtime is unchanged: it was not updated.",
-                lost.message.trim_end_matches('.')
-            ),
+            format!("Runtime {name} is unchanged: it was not updated."),
             "Check your connection, then update it again.",
             name,
         )),
@@ -168,10 +166,7 @@ pub(crate) async fn confirm_deleting(flow: &FlowClient, name: &str, lost: Error)
         }
         _ => Err(lost_error(
             &lost,
-            format!(
-                "The answer to the request to delete runtime {name} was lost ({}), and the runtime is still there: it was not deleted.",
-                lost.message.trim_end_matches('.')
-            ),
+            format!("Runtime {name} is still there: it was not deleted."),
             "Check your connection, then delete it again.",
             name,
         )),

@@ -2,7 +2,6 @@
 //! HTTP pipeline and the clients without the emulator.
 #![allow(dead_code)]
 
-use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -87,12 +86,21 @@ impl Reply {
         self
     }
 
+    /// No answer at all: the request is read (and logged), then the connection closes, as when
+    /// the network drops the answer of a request the server carried out.
+    pub fn cut_off() -> Self {
+        Reply::empty(200).header(CUT_OFF, "1")
+    }
+
     /// The same reply, sent only after `delay` of silence.
     pub fn after(mut self, delay: std::time::Duration) -> Self {
         self.delay = Some(delay);
         self
     }
 }
+
+/// The marker [`Reply::cut_off`] sets; never sent.
+const CUT_OFF: &str = "x-test-cut-off";
 
 type Handler = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
 
@@ -184,11 +192,16 @@ impl TestServer {
                             if let Some(delay) = reply.delay {
                                 tokio::time::sleep(delay).await;
                             }
+                            if reply.headers.iter().any(|(name, _)| name == CUT_OFF) {
+                                // An error from the service makes hyper close the connection
+                                // without answering.
+                                return Err(std::io::Error::other("answer cut off"));
+                            }
                             let mut response = Response::builder().status(reply.status);
                             for (name, value) in &reply.headers {
                                 response = response.header(name, value);
                             }
-                            Ok::<_, Infallible>(
+                            Ok::<_, std::io::Error>(
                                 response.body(Full::new(Bytes::from(reply.body))).unwrap(),
                             )
                         }
