@@ -487,6 +487,10 @@ fn workspace_child(
             format!("{MLS}/workspaces/environments/write")
         }
         (Method::GET, ["onlineendpoints", ..]) => format!("{MLS}/workspaces/onlineEndpoints/read"),
+        (Method::GET, ["connections", ..]) => format!("{MLS}/workspaces/connections/read"),
+        (Method::POST, ["connections", _, "listsecrets"]) => {
+            format!("{MLS}/workspaces/connections/listsecrets/action")
+        }
         _ => return unknown_route(req),
     };
     let target = if segs.len() >= 2 {
@@ -504,6 +508,10 @@ fn workspace_child(
     let not_found = |kind: &str, name: &str| {
         arm_error(404, "ResourceNotFound", &format!("The Resource '{MLS}/workspaces/{ws_name}/{kind}/{name}' under resource group '{rg}' was not found."))
     };
+    // Connections and flow deployments live with the other prompt flow assets.
+    if let Some(resp) = crate::prompt_flow::arm_route(&ws, &req.method, l, not_found) {
+        return resp;
+    }
     match (req.method.clone(), l) {
         (Method::GET, []) => json_resp(200, &ws.value),
         (Method::GET, ["computes"]) => page(

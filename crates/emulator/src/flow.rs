@@ -256,6 +256,24 @@ async fn route(app: &App, req: &Req) -> Resp {
     if l.as_slice() == ["flow", "api", "runtimes", "latestconfig"] && req.method == Method::GET {
         return json_resp(200, &latest_config(&app.world()));
     }
+    // `Flows/...` (the flow service's Flows API) shares the workspace checks below.
+    let flows_api = matches!(
+        l.as_slice(),
+        [
+            "flow",
+            "api",
+            "subscriptions",
+            _,
+            "resourcegroups",
+            _,
+            "providers",
+            "microsoft.machinelearningservices",
+            "workspaces",
+            _,
+            "flows",
+            ..
+        ]
+    );
     let (sub, rg, ws_name, rest) = match l.as_slice() {
         ["flow", "api", "subscriptions", _, "resourcegroups", _, "providers", "microsoft.machinelearningservices", "workspaces", _, "flowruntimes", ..] => {
             (
@@ -265,6 +283,12 @@ async fn route(app: &App, req: &Req) -> Resp {
                 segs[11..].iter().map(|s| s.to_string()).collect::<Vec<_>>(),
             )
         }
+        _ if flows_api => (
+            segs[3].to_string(),
+            segs[5].to_string(),
+            segs[9].to_string(),
+            segs[11..].iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ),
         _ => {
             return user_error(
                 404,
@@ -305,6 +329,20 @@ async fn route(app: &App, req: &Req) -> Resp {
                 &format!("Workspace '{ws_name}' was not found in resource group '{rg}'."),
             );
         }
+    }
+    if flows_api {
+        let world = app.world();
+        let ws = world.workspace(&sub, &rg, &ws_name).expect("checked");
+        return crate::prompt_flow::flows_route(&world, ws, &req.method, &rest_l, |m| {
+            user_error(404, "FlowNotFound", m)
+        })
+        .unwrap_or_else(|| {
+            user_error(
+                404,
+                "NotFound",
+                &format!("No route for {} {}.", req.method, req.path),
+            )
+        });
     }
     let caller = (oid, tid, upn);
     match (req.method.clone(), rest_l.as_slice()) {

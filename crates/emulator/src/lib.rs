@@ -14,6 +14,7 @@ mod graph;
 mod identity;
 pub mod jwt;
 mod lro;
+mod prompt_flow;
 mod rbac;
 mod registry;
 pub mod scenario;

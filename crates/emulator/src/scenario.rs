@@ -92,6 +92,9 @@ pub struct WorkspaceSeed {
     pub environments: Vec<EnvironmentSeed>,
     pub online_endpoints: Vec<String>,
     pub runtimes: Vec<RuntimeSeed>,
+    /// Flows, sessions, connections and flow deployments; the built-in scenarios add them.
+    #[serde(skip_serializing_if = "crate::prompt_flow::Assets::is_empty")]
+    pub prompt_flow: crate::prompt_flow::Assets,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -176,12 +179,12 @@ impl Scenario {
     pub fn by_name(name: &str) -> Result<Scenario> {
         let text = match name {
             "first-time" => FIRST_TIME,
-            "returning" => RETURNING,
+            "returning" => return Self::returning(),
             "blocked" => BLOCKED,
             "fleet" => return Ok(Scenario::fleet(2, 3, 4)),
             // The returning user's world on the day after prompt flow's retirement.
             "retiring" => {
-                let mut scenario = Self::from_json(RETURNING)?;
+                let mut scenario = Self::returning()?;
                 scenario.name = "retiring".into();
                 scenario.description =
                     "The returning user's workspace on 2027-04-21, the day after prompt flow retired"
@@ -207,6 +210,18 @@ impl Scenario {
             }
         };
         Self::from_json(text)
+    }
+
+    /// The returning user's world with its prompt flow assets.
+    fn returning() -> Result<Scenario> {
+        let mut scenario = Self::from_json(RETURNING)?;
+        let mut assets = crate::prompt_flow::returning_assets();
+        for workspace in &mut scenario.workspaces {
+            if let Some(found) = assets.remove(&workspace.name) {
+                workspace.prompt_flow = found;
+            }
+        }
+        Ok(scenario)
     }
 
     pub fn from_json(text: &str) -> Result<Scenario> {
@@ -260,6 +275,11 @@ impl Scenario {
                         assigned_to: "alice@contoso.com".into(),
                         ..Default::default()
                     }],
+                    // Each workspace's own flows (up to three), their connections and one unused.
+                    prompt_flow: crate::prompt_flow::fleet_assets(
+                        &format!("ws-fleet-{}-{}", s + 1, w + 1),
+                        (s + w) % 3 + 1,
+                    ),
                     runtimes: (0..runtimes)
                         .map(|r| RuntimeSeed {
                             name: format!("rt-{}", r + 1),

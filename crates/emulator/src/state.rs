@@ -168,6 +168,8 @@ pub struct Workspace {
     pub env_versions: Vec<EnvVersion>,
     pub endpoints: Vec<Value>,
     pub runtimes: Vec<Runtime>,
+    /// Flows, their sessions, connections and flow deployments (see `prompt_flow`).
+    pub prompt_flow: crate::prompt_flow::Assets,
 }
 
 impl Workspace {
@@ -726,6 +728,7 @@ impl World {
             env_versions: vec![],
             endpoints: vec![],
             runtimes: vec![],
+            prompt_flow: seed.prompt_flow.clone(),
         };
         let default_type = seed
             .default_datastore_type

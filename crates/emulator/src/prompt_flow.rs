@@ -1,0 +1,410 @@
+//! Prompt flow's own assets in a workspace, the things a team takes stock of before the
+//! retirement: flows (the flow service's `GET /Flows`, `GET /Flows/{flowId}` and the flow's
+//! compute session status), workspace connections (ARM, secrets only through `listsecrets`) and
+//! the online deployments that serve a flow (ARM). Shapes follow
+//! `specs/promptflow/flow-service-swagger.json` (`FlowBaseDto`, `FlowDto`, `FlowSessionDto`) and
+//! the MachineLearningServices 2024-04-01 specs (`WorkspaceConnectionPropertiesV2BasicResource`,
+//! `OnlineDeploymentTrackedResource`).
+
+use crate::server::{json_resp, Resp};
+use crate::state::{Workspace, World, MLS};
+use hyper::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const RETURNING_ASSETS: &str = include_str!("../scenarios/prompt-flow-assets.json");
+
+/// A workspace's prompt flow assets as seeded.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Assets {
+    pub flows: Vec<FlowSeed>,
+    pub connections: Vec<ConnectionSeed>,
+    pub online_deployments: Vec<DeploymentSeed>,
+}
+
+impl Assets {
+    pub fn is_empty(&self) -> bool {
+        self.flows.is_empty() && self.connections.is_empty() && self.online_deployments.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FlowSeed {
+    pub flow_id: String,
+    pub flow_name: String,
+    /// `Default`, `Chat`, `Evaluation` or `Rag` (`FlowType`).
+    pub flow_type: String,
+    /// The owner's user name; the service answers with their object id and tenant too.
+    pub owner: String,
+    pub created_date: String,
+    pub last_modified_date: String,
+    pub flow_definition_file_path: String,
+    /// `FlowGraph`: nodes, codes (file path to text), inputs, outputs.
+    pub flow_graph: Value,
+    pub node_variants: Option<Value>,
+    /// The runtime the flow's run settings name (the flow predates compute sessions).
+    pub runtime_name: Option<String>,
+    pub session: Option<SessionSeed>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SessionSeed {
+    pub compute_name: String,
+    pub vm_size: String,
+    pub max_idle_time_seconds: i64,
+    /// `RuntimeStatusEnum`: `Running`, `NotExist`, `Failed`, ...
+    pub status: String,
+    /// Serverless compute (deleted with its last session) rather than a compute instance.
+    pub serverless: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConnectionSeed {
+    pub name: String,
+    pub category: String,
+    pub auth_type: String,
+    pub target: String,
+    /// A canary value: it must never show up in anything the client writes.
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentSeed {
+    pub endpoint: String,
+    pub name: String,
+    /// The flow (by name) the deployment serves.
+    pub flow: String,
+    pub instance_type: String,
+    pub instance_count: i64,
+}
+
+/// The returning user's assets, by workspace name.
+pub fn returning_assets() -> BTreeMap<String, Assets> {
+    let mut all: BTreeMap<String, Value> =
+        serde_json::from_str(RETURNING_ASSETS).expect("built-in prompt flow assets parse");
+    all.remove("_comment");
+    all.into_iter()
+        .map(|(name, value)| {
+            (
+                name,
+                serde_json::from_value(value).expect("built-in prompt flow assets parse"),
+            )
+        })
+        .collect()
+}
+
+/// A fleet workspace's assets: the returning workspace's first `flows` flows (new ids, so each
+/// workspace's flows are its own) and the connections they use, plus one unused connection.
+pub fn fleet_assets(workspace: &str, flows: usize) -> Assets {
+    let base = returning_assets()
+        .remove("ml-workspace")
+        .unwrap_or_default();
+    let chosen: Vec<FlowSeed> = base
+        .flows
+        .into_iter()
+        .take(flows)
+        .map(|mut flow| {
+            flow.flow_id = uuid::Uuid::new_v5(
+                &uuid::Uuid::NAMESPACE_URL,
+                format!("pfrm-flow/{workspace}/{}", flow.flow_name).as_bytes(),
+            )
+            .to_string();
+            flow.runtime_name = None;
+            flow
+        })
+        .collect();
+    let used: Vec<String> = chosen
+        .iter()
+        .flat_map(|flow| connections_of(&flow.flow_graph))
+        .collect();
+    let connections = base
+        .connections
+        .into_iter()
+        .filter(|c| used.contains(&c.name) || c.name == "legacy_bing_connection")
+        .collect();
+    Assets {
+        flows: chosen,
+        connections,
+        online_deployments: vec![],
+    }
+}
+
+/// The connection names a flow graph's nodes use.
+fn connections_of(graph: &Value) -> Vec<String> {
+    let mut names = vec![];
+    for node in graph["nodes"].as_array().into_iter().flatten() {
+        if let Some(name) = node["connection"].as_str() {
+            names.push(name.to_string());
+        }
+        for value in node["inputs"]
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.values())
+        {
+            if let Some(name) = value.as_str().filter(|s| s.ends_with("_connection")) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+fn owner(world: &World, user_name: &str) -> Value {
+    let user = world.user_by_name(user_name);
+    json!({
+        "userObjectId": user.map(|u| u.object_id.clone()),
+        "userTenantId": user.map(|u| u.tenant_id.clone()),
+        "userName": user.map(|u| u.display_name.clone()).unwrap_or_else(|| user_name.to_string()),
+        "userPrincipalName": user_name,
+    })
+}
+
+/// `FlowBaseDto`, as `GET /Flows` lists it.
+fn flow_base(world: &World, ws: &Workspace, flow: &FlowSeed) -> Value {
+    let mut base = json!({
+        "flowId": flow.flow_id,
+        "flowName": flow.flow_name,
+        "description": null,
+        "tags": {},
+        "flowType": flow.flow_type,
+        "experimentId": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, ws.id().as_bytes()).to_string(),
+        "createdDate": flow.created_date,
+        "lastModifiedDate": flow.last_modified_date,
+        "owner": owner(world, &flow.owner),
+        "flowResourceId": format!("azureml://locations/{}/workspaces/{}/flows/{}", ws.location, ws.workspace_guid(), flow.flow_id),
+        "isArchived": false,
+        "flowDefinitionFilePath": flow.flow_definition_file_path,
+        "enableMultiContainer": false,
+    });
+    if let Some(session) = &flow.session {
+        base["vmSize"] = json!(session.vm_size);
+        base["maxIdleTimeSeconds"] = json!(session.max_idle_time_seconds);
+    }
+    base
+}
+
+/// `FlowDto`, as `GET /Flows/{flowId}` answers: the base plus the flow graph and run settings.
+fn flow_dto(world: &World, ws: &Workspace, flow: &FlowSeed) -> Value {
+    let mut dto = flow_base(world, ws, flow);
+    dto["flow"] = json!({
+        "flowGraph": flow.flow_graph,
+        "nodeVariants": flow.node_variants,
+    });
+    dto["flowRunSettings"] = json!({
+        "runtimeName": flow.runtime_name,
+        "computeName": flow.session.as_ref().map(|s| s.compute_name.clone()),
+        "vmSize": flow.session.as_ref().map(|s| s.vm_size.clone()),
+        "maxIdleTimeSeconds": flow.session.as_ref().map(|s| s.max_idle_time_seconds),
+    });
+    dto["eTag"] = json!(format!("\"{}\"", flow.last_modified_date));
+    dto
+}
+
+/// `FlowSessionDto` for a flow's session, or `NotExist` when it has none.
+fn session_dto(flow: &FlowSeed) -> Value {
+    match &flow.session {
+        Some(session) => json!({
+            "sessionId": flow.flow_id,
+            "status": session.status,
+            "computeName": session.compute_name,
+            "vmSize": session.vm_size,
+            "maxIdleTimeSeconds": session.max_idle_time_seconds,
+            // Serverless sessions run as training sessions; the others on the instance.
+            "runtimeType": if session.serverless { "TrainingSession" } else { "ComputeInstance" },
+            "computeInstanceName": (!session.serverless).then(|| session.compute_name.clone()),
+            "instanceType": session.serverless.then(|| session.vm_size.clone()),
+            "enableMultiContainer": false,
+            "baseImage": "mcr.microsoft.com/azureml/promptflow/promptflow-runtime:latest",
+        }),
+        None => {
+            json!({"sessionId": flow.flow_id, "status": "NotExist", "enableMultiContainer": false})
+        }
+    }
+}
+
+/// The flow service's Flows routes under a workspace (`rest` is lower-cased and starts after
+/// `Flows`). `None` when the route is not one of them.
+pub fn flows_route(
+    world: &World,
+    ws: &Workspace,
+    method: &Method,
+    rest: &[&str],
+    not_found: impl Fn(&str) -> Resp,
+) -> Option<Resp> {
+    let find = |id: &str| {
+        ws.prompt_flow
+            .flows
+            .iter()
+            .find(|f| f.flow_id.eq_ignore_ascii_case(id))
+    };
+    Some(match (method, rest) {
+        (&Method::GET, []) => json_resp(
+            200,
+            &Value::Array(
+                ws.prompt_flow
+                    .flows
+                    .iter()
+                    .map(|f| flow_base(world, ws, f))
+                    .collect(),
+            ),
+        ),
+        (&Method::GET, [id]) => match find(id) {
+            Some(flow) => json_resp(200, &flow_dto(world, ws, flow)),
+            None => not_found(&format!("Flow '{id}' was not found.")),
+        },
+        (&Method::GET, [id, "sessions", "status"]) => match find(id) {
+            Some(flow) => json_resp(200, &session_dto(flow)),
+            None => not_found(&format!("Flow '{id}' was not found.")),
+        },
+        _ => return None,
+    })
+}
+
+fn connection_resource(ws: &Workspace, connection: &ConnectionSeed, with_secret: bool) -> Value {
+    let mut properties = json!({
+        "authType": connection.auth_type,
+        "category": connection.category,
+        "target": connection.target,
+        "isSharedToAll": true,
+        "metadata": {"ApiType": "Azure"},
+        "createdByWorkspaceArmId": ws.id(),
+    });
+    if with_secret {
+        properties["credentials"] = if connection.auth_type == "CustomKeys" {
+            json!({"keys": {"api_key": connection.secret}})
+        } else {
+            json!({"key": connection.secret})
+        };
+    }
+    json!({
+        "id": format!("{}/connections/{}", ws.id(), connection.name),
+        "name": connection.name,
+        "type": format!("{MLS}/workspaces/connections"),
+        "properties": properties,
+    })
+}
+
+fn deployment_resource(ws: &Workspace, deployment: &DeploymentSeed) -> Value {
+    let flow = ws
+        .prompt_flow
+        .flows
+        .iter()
+        .find(|f| f.flow_name == deployment.flow);
+    json!({
+        "id": format!("{}/onlineEndpoints/{}/deployments/{}", ws.id(), deployment.endpoint, deployment.name),
+        "name": deployment.name,
+        "type": format!("{MLS}/workspaces/onlineEndpoints/deployments"),
+        "location": ws.location,
+        "kind": "Managed",
+        "sku": {"name": "Default", "tier": "Standard", "capacity": deployment.instance_count},
+        "properties": {
+            "endpointComputeType": "Managed",
+            "instanceType": deployment.instance_type,
+            "provisioningState": "Succeeded",
+            "environmentId": "azureml://registries/azureml/environments/promptflow-runtime/versions/12",
+            "model": format!("{}/models/{}-model/versions/1", ws.id(), deployment.flow),
+            "environmentVariables": {
+                "PROMPTFLOW_RUN_MODE": "serving",
+                "PRT_CONFIG_OVERRIDE": format!("deployment.subscription_id={},deployment.resource_group={},deployment.workspace_name={},deployment.endpoint_name={},deployment.deployment_name={}", ws.subscription_id, ws.resource_group, ws.name, deployment.endpoint, deployment.name),
+            },
+            "properties": {
+                "azureml.promptflow.source_flow_id": flow.map(|f| f.flow_id.clone()),
+                "azureml.promptflow.source_flow_name": deployment.flow,
+            },
+        },
+    })
+}
+
+/// ARM's connections and online deployments under a workspace (`l` lower-cased, from the
+/// workspace on). `None` when the route is not one of them.
+pub fn arm_route(
+    ws: &Workspace,
+    method: &Method,
+    l: &[&str],
+    not_found: impl Fn(&str, &str) -> Resp,
+) -> Option<Resp> {
+    let assets = &ws.prompt_flow;
+    let connection = |name: &str| {
+        assets
+            .connections
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+    };
+    Some(match (method, l) {
+        (&Method::GET, ["connections"]) => json_resp(
+            200,
+            &json!({"value": assets.connections.iter().map(|c| connection_resource(ws, c, false)).collect::<Vec<_>>()}),
+        ),
+        (&Method::GET, ["connections", name]) => match connection(name) {
+            Some(c) => json_resp(200, &connection_resource(ws, c, false)),
+            None => not_found("connections", name),
+        },
+        (&Method::POST, ["connections", name, "listsecrets"]) => match connection(name) {
+            Some(c) => json_resp(200, &connection_resource(ws, c, true)),
+            None => not_found("connections", name),
+        },
+        (&Method::GET, ["onlineendpoints", endpoint, "deployments"]) => {
+            if !ws.endpoints.iter().any(|e| {
+                e["name"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(endpoint))
+            }) {
+                return Some(not_found("onlineEndpoints", endpoint));
+            }
+            json_resp(
+                200,
+                &json!({"value": assets
+                    .online_deployments
+                    .iter()
+                    .filter(|d| d.endpoint.eq_ignore_ascii_case(endpoint))
+                    .map(|d| deployment_resource(ws, d))
+                    .collect::<Vec<_>>()}),
+            )
+        }
+        (&Method::GET, ["onlineendpoints", endpoint, "deployments", name]) => {
+            match assets.online_deployments.iter().find(|d| {
+                d.endpoint.eq_ignore_ascii_case(endpoint) && d.name.eq_ignore_ascii_case(name)
+            }) {
+                Some(d) => json_resp(200, &deployment_resource(ws, d)),
+                None => not_found("deployments", name),
+            }
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_returning_workspace_holds_six_flows_with_connections_and_a_deployment() {
+        let assets = returning_assets().remove("ml-workspace").unwrap();
+        assert_eq!(assets.flows.len(), 6);
+        assert!(assets
+            .connections
+            .iter()
+            .all(|c| c.secret.starts_with("CANARY-")));
+        assert_eq!(assets.online_deployments.len(), 2);
+        let kinds: Vec<&str> = assets.flows.iter().map(|f| f.flow_type.as_str()).collect();
+        assert!(kinds.contains(&"Chat") && kinds.contains(&"Evaluation"));
+    }
+
+    #[test]
+    fn a_fleet_workspace_gets_its_own_flow_ids_and_only_the_connections_they_use_plus_one() {
+        let a = fleet_assets("ws-a", 2);
+        let b = fleet_assets("ws-b", 2);
+        assert_eq!(a.flows.len(), 2);
+        assert_ne!(a.flows[0].flow_id, b.flows[0].flow_id);
+        assert!(a
+            .connections
+            .iter()
+            .any(|c| c.name == "legacy_bing_connection"));
+    }
+}
