@@ -3,6 +3,7 @@
 
 mod compute;
 mod context;
+mod inventory;
 mod migrate;
 mod operations;
 mod output;
@@ -128,6 +129,9 @@ enum Command {
         #[command(subcommand)]
         command: runtime::RuntimeCommand,
     },
+    /// What prompt flow is left in your workspaces (runtimes, flows, sessions, endpoints,
+    /// connections) and what costs money now, as Markdown, CSV or JSON.
+    Inventory(inventory::InventoryArgs),
     /// Move a prompt flow to Microsoft Agent Framework: audit its mapping, generate a skeleton.
     Migrate {
         #[command(subcommand)]
@@ -239,7 +243,7 @@ fn report_error(error: &Error, json: bool) {
 async fn run(cli: Cli) -> Result<u8, Error> {
     // Migration reads local files only: no cloud, settings or sign-in involved.
     let cli = match cli.command {
-        Command::Migrate { command } => {
+        Command::Migrate { command } if command.is_local() => {
             migrate::run(command, cli.json)?;
             return Ok(0);
         }
@@ -415,7 +419,22 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             runtime::run(&context, command).await?;
             context.remember_workspace();
         }
-        Command::Migrate { .. } => unreachable!("handled before signing in"),
+        Command::Inventory(args) => {
+            let context = context(&manager)?;
+            print_retirement_notice(&context);
+            let code = inventory::run(&context, args).await?;
+            if code != 0 {
+                use std::io::Write;
+                std::io::stdout().flush().ok();
+                std::process::exit(code);
+            }
+        }
+        // A flow in the workspace: read through the flow service, then as a local folder.
+        Command::Migrate { command } => {
+            let context = context(&manager)?;
+            migrate::run_from_workspace(&context, command).await?;
+            context.remember_workspace();
+        }
         Command::Operations { command } => match command {
             operations::OperationsCommand::List => operations::list(&manager, json)?,
             operations::OperationsCommand::Resume { id } => {

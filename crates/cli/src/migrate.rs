@@ -1,6 +1,7 @@
 //! `pfrm migrate …`: from a prompt flow to a Microsoft Agent Framework project. `audit` reads a
-//! flow folder's `flow.dag.yaml` and prints its node-by-node mapping; `scaffold` writes the
-//! Agent Framework skeleton. Neither needs a sign-in: they read local files only.
+//! flow's `flow.dag.yaml` and prints its node-by-node mapping; `scaffold` writes the Agent
+//! Framework skeleton. FLOW is a local folder (no sign-in needed) or a flow in the workspace
+//! (its id or name), read from the flow service into a temporary folder first.
 
 use std::path::PathBuf;
 
@@ -11,25 +12,90 @@ use pfrm_core::migration::retirement::{Clock, RetirementStatus};
 use pfrm_core::migration::scaffold;
 use pfrm_core::Error;
 
+use crate::context::{Context, WorkspaceOption};
 use crate::output::{print_json, Table};
+use pfrm_core::migration::inventory::workspace_flow;
 
 #[derive(Subcommand)]
 pub enum MigrateCommand {
     /// Map a flow to Agent Framework: its DAG, what each node, edge, input, output and
     /// connection becomes, and what has no direct equivalent.
     Audit {
-        /// A flow folder (with flow.dag.yaml) or the flow.dag.yaml file.
+        /// A flow folder (with flow.dag.yaml), the flow.dag.yaml file, or a flow in the
+        /// workspace (its id or name).
+        #[arg(value_name = "FLOW")]
         path: PathBuf,
+        #[command(flatten)]
+        workspace: WorkspaceOption,
     },
     /// Generate an Agent Framework Python project from a flow: one Executor per node, a
     /// WorkflowBuilder wired like the flow, .env.example, requirements.txt and a README.
     Scaffold {
-        /// A flow folder (with flow.dag.yaml) or the flow.dag.yaml file.
+        /// A flow folder (with flow.dag.yaml), the flow.dag.yaml file, or a flow in the
+        /// workspace (its id or name).
+        #[arg(value_name = "FLOW")]
         path: PathBuf,
+        #[command(flatten)]
+        workspace: WorkspaceOption,
         /// The folder to write the project to (created; must not hold a workflow.py yet).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+impl MigrateCommand {
+    fn path(&self) -> &PathBuf {
+        match self {
+            MigrateCommand::Audit { path, .. } | MigrateCommand::Scaffold { path, .. } => path,
+        }
+    }
+
+    /// FLOW names something on this machine (a folder or file), or has a path's shape: it is
+    /// read locally, with no sign-in. Otherwise it is a flow in the workspace.
+    pub fn is_local(&self) -> bool {
+        let path = self.path();
+        path.exists() || path.components().count() > 1 || path.extension().is_some()
+    }
+
+    fn with_path(self, folder: PathBuf) -> MigrateCommand {
+        match self {
+            MigrateCommand::Audit { workspace, .. } => MigrateCommand::Audit {
+                path: folder,
+                workspace,
+            },
+            MigrateCommand::Scaffold { workspace, out, .. } => MigrateCommand::Scaffold {
+                path: folder,
+                workspace,
+                out,
+            },
+        }
+    }
+}
+
+/// Reads FLOW (an id or a name) from the workspace's flow service into a temporary folder,
+/// then audits or scaffolds it like a local flow. The folder is removed afterwards.
+pub async fn run_from_workspace(context: &Context, command: MigrateCommand) -> Result<(), Error> {
+    let option = match &command {
+        MigrateCommand::Audit { workspace, .. } | MigrateCommand::Scaffold { workspace, .. } => {
+            workspace.clone()
+        }
+    };
+    let workspace_id = context.workspace_id(&option).await?;
+    let given = command.path().to_string_lossy().into_owned();
+    let scratch = tempfile::Builder::new()
+        .prefix("pfrm-flow-")
+        .tempdir()
+        .map_err(|error| {
+            Error::new(
+                pfrm_core::ErrorCode::Config,
+                format!("A temporary folder for the flow could not be made: {error}"),
+            )
+            .with_remedy("Check that the temporary folder (TMPDIR) is writable.")
+        })?;
+    let folder =
+        workspace_flow::fetch_flow(&context.services, &workspace_id, &given, scratch.path())
+            .await?;
+    run(command.with_path(folder), context.json)
 }
 
 pub fn run(command: MigrateCommand, json: bool) -> Result<(), Error> {
@@ -38,7 +104,7 @@ pub fn run(command: MigrateCommand, json: bool) -> Result<(), Error> {
         eprintln!("notice: {}", status.notice());
     }
     match command {
-        MigrateCommand::Audit { path } => {
+        MigrateCommand::Audit { path, .. } => {
             let flow = FlowDefinition::read(&path)?;
             let audit = mapping::audit(&flow)?;
             if json {
@@ -46,7 +112,7 @@ pub fn run(command: MigrateCommand, json: bool) -> Result<(), Error> {
             }
             print_audit(&audit);
         }
-        MigrateCommand::Scaffold { path, out } => {
+        MigrateCommand::Scaffold { path, out, .. } => {
             let flow = FlowDefinition::read(&path)?;
             let audit = mapping::audit(&flow)?;
             let files = scaffold::generate(&flow, &audit)?;
