@@ -297,7 +297,7 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await pickWorkspace(page, 'contoso', 'contoso-ml');
   await page.getByTestId('add-first-runtime').click();
   const wizard = page.getByTestId('add-runtime-wizard');
-  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 1 of 6: Name and compute instance' }).waitFor();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 1 of 5: Name and compute instance' }).waitFor();
   await page.getByLabel('Runtime name').fill('my-runtime');
   // The stopped instance is started from the wizard, with progress.
   await page.getByTestId('wizard-instances').getByText('Stopped · Standard_DS11_v2').waitFor();
@@ -311,11 +311,11 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await page.getByTestId('instance-ci-alex-gpu').check();
   await page.screenshot({ path: join(SHOTS, 'wizard-instance-light.png') });
   await page.getByTestId('wizard-next').click();
-  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 2 of 6: Authenticate on the compute instance' }).waitFor();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 2 of 5: Authenticate on the compute instance' }).waitFor();
   await wizard.getByText('once per region every 6 months').waitFor();
   await page.getByTestId('wizard-instance-url').filter({ hasText: 'https://ci-alex-gpu.eastus.instances.azureml.ms' }).waitFor();
   await page.getByRole('button', { name: 'Done, it is authenticated' }).click();
-  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 3 of 6: Custom application' }).waitFor();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 3 of 5: Custom application' }).waitFor();
   check(await page.getByTestId('app-existing').isDisabled(), 'no existing runtime app on the instance');
   await page.getByTestId('env-custom').check();
   check(await page.getByTestId('wizard-next').isDisabled(), 'a custom environment must be picked before going on');
@@ -328,11 +328,12 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await page.getByTestId('env-warning').waitFor({ state: 'detached' });
   await page.getByTestId('env-default').check();
   await page.getByTestId('wizard-next').click();
-  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 4 of 6: Restart warning' }).waitFor();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 4 of 5: Restart warning' }).waitFor();
   check(await page.getByTestId('wizard-next').isDisabled(), 'the restart must be confirmed');
   await page.getByTestId('wizard-confirm-restart').check();
   await page.screenshot({ path: join(SHOTS, 'wizard-restart-light.png') });
   await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 5 of 5: Create' }).waitFor();
   await page.getByTestId('wizard-summary').filter({ hasText: 'Runtime my-runtime on ci-alex-gpu, with a new custom application on the default environment.' }).waitFor();
   // Before creating, the wizard says the date and the days left, even with the page notice hidden for the week.
   await page.getByTestId('wizard-retirement').filter({ hasText: 'Prompt flow retires on 2027-04-20, 135 days from today. This runtime will run the final image' }).waitFor();
@@ -342,6 +343,8 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await page.getByTestId('operation-message').filter({ hasText: 'Runtime is starting' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'wizard-creating-light.png') });
   await page.getByTestId('wizard-done').filter({ hasText: 'Runtime my-runtime is running.' }).waitFor();
+  // Where the run ends is not a step of it.
+  check((await page.getByTestId('wizard-step-title').textContent()) === 'Done', 'the last screen is titled Done, without a step number');
   await page.getByTestId('wizard-snippet').filter({ hasText: 'pfazure run create --flow <path-to-flow> --data <path-to-data.jsonl> --runtime my-runtime' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'wizard-done-light.png') });
   // The last step leads to the Permissions page, on the same workspace; back on Runtimes the

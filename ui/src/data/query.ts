@@ -143,3 +143,15 @@ export function useMutation<A extends unknown[], T>(action: (...args: A) => Prom
 
   return { run, pending: state.pending, error: state.error, data: state.data, reset };
 }
+
+/** A call's value, or the structured error it failed with. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** Waits for `call` and says how it ended, never throwing: for reducers that take the outcome. */
+export async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await call };
+  } catch (reason) {
+    return { ok: false, error: toAppError(reason) };
+  }
+}

@@ -166,4 +166,55 @@ describe('Runtimes page', () => {
     // Every watch the backend is asked for starts a task that lives until the window closes.
     expect(calls.filter((call) => call === 'watch_operations')).toEqual(['watch_operations']);
   });
+
+  it('states one step count for the whole run, even when the sign-in step is left out, and Done is not a step', async () => {
+    const calls: string[] = [];
+    mockIPC((command) => {
+      calls.push(command);
+      switch (command) {
+        case 'list_workspaces':
+          return LISTING;
+        case 'check_workspace':
+          return { workspace: LISTING.workspaces[0], report: report('passed') };
+        case 'list_runtimes':
+          return [];
+        case 'check_workspace_versions':
+          return { runtimes: [], latestIsFinal: false, outdatedCount: 0, problems: [] };
+        case 'list_compute_instances':
+          return [INSTANCE];
+        case 'instance_sign_in_status':
+          // Signed in on this region's instances recently: the sign-in step is not due.
+          return { region: 'eastus', signedInOn: '2026-01-01', validUntil: '2026-01-31', needed: false };
+        case 'create_runtime':
+          return { name: 'rt-1' };
+        default:
+          return null;
+      }
+    });
+    renderPage();
+    const title = () => screen.getByTestId('wizard-step-title').textContent;
+    await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('add-runtime'));
+    await waitFor(() => expect(screen.getByTestId('instance-ci')).toBeTruthy());
+    expect(title()).toBe('Step 1 of 5: Name and compute instance');
+    fireEvent.change(screen.getByTestId('wizard-name'), { target: { value: 'rt-1' } });
+    fireEvent.click(screen.getByTestId('instance-ci'));
+    await waitFor(() => expect((screen.getByTestId('wizard-next') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    // The sign-in step keeps its number: the run goes from step 1 to step 3 of the same five.
+    await waitFor(() => expect(title()).toBe('Step 3 of 5: Custom application'));
+    expect(screen.getByTestId('wizard-auth-skipped')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    await waitFor(() => expect(title()).toBe('Step 4 of 5: Restart warning'));
+    fireEvent.click(screen.getByTestId('wizard-back'));
+    await waitFor(() => expect(title()).toBe('Step 3 of 5: Custom application'));
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    await waitFor(() => expect(title()).toBe('Step 4 of 5: Restart warning'));
+    fireEvent.click(screen.getByTestId('wizard-confirm-restart'));
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    await waitFor(() => expect(title()).toBe('Step 5 of 5: Create'));
+    fireEvent.click(screen.getByTestId('wizard-create'));
+    await waitFor(() => expect(title()).toBe('Done'));
+    expect(calls.filter((call) => call === 'create_runtime')).toHaveLength(1);
+  });
 });

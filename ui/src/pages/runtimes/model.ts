@@ -88,6 +88,20 @@ export function stepBefore(step: WizardStep, appKind: AppKind, signInDue = true)
   return steps[Math.max(index - 1, 0)] ?? step;
 }
 
+/**
+ * Every step a run can have, in order, and so the count the wizard states from its first screen
+ * to its last. A step this run leaves out (the sign-in while it still counts, the restart for an
+ * existing application) keeps its number: the count never changes mid-run, and "Done" is where
+ * the run ends, not a step of it.
+ */
+export const NUMBERED_STEPS: readonly WizardStep[] = ['instance', 'authenticate', 'app', 'restart', 'create'];
+
+/** "Step {index} of {count}" for `step`; null for "Done". */
+export function stepNumber(step: WizardStep): { index: number; count: number } | null {
+  const index = NUMBERED_STEPS.indexOf(step);
+  return index < 0 ? null : { index: index + 1, count: NUMBERED_STEPS.length };
+}
+
 export const STEP_TITLES: Record<WizardStep, MessageKey> = {
   instance: 'rt.wizard.step.instance',
   authenticate: 'rt.wizard.step.authenticate',

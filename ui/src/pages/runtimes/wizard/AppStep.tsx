@@ -1,0 +1,128 @@
+import { Dropdown, Field, MessageBar, MessageBarBody, Option, Radio, RadioGroup, Spinner, Text } from '@fluentui/react-components';
+import type { EnvironmentChoice, InstanceChoice } from '../../../backend';
+import { t } from '../../../i18n';
+import { ErrorMessage } from '../../../components/ErrorMessage';
+import type { Loaded } from '../../../data/query';
+import type { WizardChoices } from '../model';
+import type { WizardAction, WizardState } from './state';
+import { useWizardStyles } from './styles';
+
+/** Step 3: a new custom application (default or custom environment) or an existing one, checked. */
+export function AppStep({
+  chosen,
+  state,
+  environments,
+  dispatch,
+  onChooseExistingApp,
+}: {
+  chosen: InstanceChoice;
+  state: WizardState;
+  environments: Loaded<EnvironmentChoice[]>;
+  dispatch: (action: WizardAction) => void;
+  onChooseExistingApp: (app: string) => void;
+}) {
+  const styles = useWizardStyles();
+  const { choices, customEnv, signIn, signInDue, appCheck } = state;
+  return (
+    <>
+      {!signInDue && signIn?.signedInOn && signIn.validUntil && (
+        <Text className={styles.muted} data-testid="wizard-auth-skipped">
+          {t('rt.wizard.auth.skipped', { region: signIn.region, date: signIn.signedInOn, until: signIn.validUntil })}
+        </Text>
+      )}
+      <RadioGroup
+        value={choices.appKind}
+        onChange={(_, data) => dispatch({ type: 'chooseAppKind', appKind: data.value as WizardChoices['appKind'] })}
+        data-testid="wizard-app-kind"
+      >
+        <Radio value="new" label={t('rt.wizard.app.new')} data-testid="app-new" />
+        <Radio value="existing" label={t('rt.wizard.app.existing')} disabled={chosen.runtimeApps.length === 0} data-testid="app-existing" />
+      </RadioGroup>
+      {chosen.runtimeApps.length === 0 && <Text className={styles.muted}>{t('rt.wizard.app.noExisting')}</Text>}
+      {choices.appKind === 'new' && (
+        <div className={styles.indent}>
+          <RadioGroup
+            value={customEnv ? 'custom' : 'default'}
+            onChange={(_, data) => dispatch({ type: 'chooseCustomEnv', custom: data.value === 'custom' })}
+          >
+            <Radio value="default" label={t('rt.wizard.env.default')} data-testid="env-default" />
+            <Radio value="custom" label={t('rt.wizard.env.custom')} data-testid="env-custom" />
+          </RadioGroup>
+          {customEnv && environments.kind === 'loading' && <Spinner size="small" label={t('rt.wizard.env.loading')} />}
+          {customEnv && environments.kind === 'error' && <ErrorMessage error={environments.error} />}
+          {customEnv && environments.kind === 'loaded' && environments.value.length === 0 && <Text>{t('rt.wizard.env.none')}</Text>}
+          {customEnv && environments.kind === 'loaded' && environments.value.length > 0 && (
+            <EnvironmentPicker
+              environments={environments.value}
+              selected={choices.environment}
+              onSelect={(assetId) => dispatch({ type: 'edit', change: { environment: assetId } })}
+            />
+          )}
+        </div>
+      )}
+      {choices.appKind === 'existing' && (
+        <RadioGroup
+          className={styles.indent}
+          value={choices.existingApp ?? ''}
+          onChange={(_, data) => onChooseExistingApp(data.value)}
+          data-testid="wizard-existing-apps"
+        >
+          {chosen.runtimeApps.map((app) => (
+            <Radio key={app.name} value={app.name} label={t('rt.wizard.appWithImage', { name: app.name, image: app.image ?? t('rt.none') })} />
+          ))}
+        </RadioGroup>
+      )}
+      {choices.appKind === 'existing' && appCheck && appCheck.app === choices.existingApp && (
+        <div className={styles.indent} aria-live="polite" data-testid="wizard-app-check">
+          {appCheck.state.kind === 'loading' && <Spinner size="small" label={t('rt.wizard.app.checking', { name: appCheck.app })} />}
+          {appCheck.state.kind === 'error' && <ErrorMessage error={appCheck.state.error} />}
+          {appCheck.state.kind === 'loaded' && appCheck.state.value.available && <Text>{t('rt.wizard.app.available', { name: appCheck.app })}</Text>}
+          {appCheck.state.kind === 'loaded' && !appCheck.state.value.available && (
+            <MessageBar intent="error" layout="multiline">
+              <MessageBarBody>{t('rt.wizard.app.unavailable', { name: appCheck.app, reason: appCheck.state.value.reason ?? '' })}</MessageBarBody>
+            </MessageBar>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+function EnvironmentPicker({
+  environments,
+  selected,
+  onSelect,
+}: {
+  environments: EnvironmentChoice[];
+  selected: string | null;
+  onSelect: (assetId: string) => void;
+}) {
+  const current = environments.find((environment) => environment.assetId === selected);
+  const label = (environment: EnvironmentChoice) => t('rt.wizard.env.option', { name: environment.name, version: environment.version });
+  return (
+    <>
+      <Field label={t('rt.wizard.env.label')}>
+        <Dropdown
+          value={current ? label(current) : ''}
+          selectedOptions={selected ? [selected] : []}
+          onOptionSelect={(_, data) => data.optionValue && onSelect(data.optionValue)}
+          data-testid="env-picker"
+          inlinePopup
+        >
+          {environments.map((environment) => (
+            <Option key={environment.assetId} value={environment.assetId} text={label(environment)}>
+              {label(environment)}
+            </Option>
+          ))}
+        </Dropdown>
+      </Field>
+      {current && current.derivesFromRuntimeImage !== true && (
+        <MessageBar intent="warning" layout="multiline" data-testid="env-warning">
+          <MessageBarBody>
+            {current.derivesFromRuntimeImage === false ? t('rt.wizard.env.other') : t('rt.wizard.env.notDerived')}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Text } from '@fluentui/react-components';
+import type { InstanceChoice, OperationSnapshot } from '../../../backend';
+import { t } from '../../../i18n';
+import { ErrorMessage } from '../../../components/ErrorMessage';
+import type { Query } from '../../../data/query';
+import { OperationProgress } from './OperationProgress';
+import type { WizardAction, WizardState } from './state';
+import { useWizardStyles } from './styles';
+
+/** Step 1: the runtime's name and the compute instance it runs on, with a Start for a stopped one. */
+export function InstanceStep({
+  state,
+  instances,
+  startSnapshot,
+  now,
+  dispatch,
+  onStart,
+}: {
+  state: WizardState;
+  instances: Query<InstanceChoice[]>;
+  startSnapshot: OperationSnapshot | null;
+  now: number;
+  dispatch: (action: WizardAction) => void;
+  onStart: (instanceName: string) => void;
+}) {
+  const styles = useWizardStyles();
+  const { choices, starting } = state;
+  const list = instances.state;
+  return (
+    <>
+      <Field label={t('rt.wizard.name')} hint={t('rt.wizard.nameHint')} required>
+        <Input
+          value={choices.runtimeName}
+          onChange={(_, data) => dispatch({ type: 'edit', change: { runtimeName: data.value } })}
+          data-testid="wizard-name"
+          spellCheck={false}
+          autoComplete="off"
+        />
+      </Field>
+      {list.kind === 'loading' && <Spinner size="small" label={t('rt.wizard.instancesLoading')} />}
+      {list.kind === 'error' && <ErrorMessage error={list.error} />}
+      {list.kind === 'loaded' && list.value.length === 0 && (
+        <MessageBar intent="warning" data-testid="wizard-no-instances">
+          <MessageBarBody>{t('rt.wizard.noInstances')}</MessageBarBody>
+        </MessageBar>
+      )}
+      {list.kind === 'loaded' && list.value.length > 0 && (
+        <Field label={t('rt.wizard.instances')} hint={t('rt.wizard.pickInstance')}>
+          <RadioGroup
+            value={choices.instance ?? ''}
+            onChange={(_, data) => dispatch({ type: 'chooseInstance', instance: data.value })}
+            data-testid="wizard-instances"
+          >
+            {list.value.map((choice) => (
+              <Radio
+                key={choice.instance.name}
+                value={choice.instance.name}
+                disabled={!choice.usable}
+                data-testid={`instance-${choice.instance.name}`}
+                label={<InstanceLabel choice={choice} />}
+              />
+            ))}
+          </RadioGroup>
+        </Field>
+      )}
+      {list.kind === 'loaded' &&
+        list.value
+          .filter((choice) => choice.checks.some((check) => check.status === 'failed' && check.fix?.type === 'startComputeInstance'))
+          .map((choice) => (
+            <div key={choice.instance.name} className={styles.instanceRow}>
+              <Button
+                onClick={() => onStart(choice.instance.name)}
+                disabled={starting !== null}
+                data-testid={`start-${choice.instance.name}`}
+              >
+                {t('rt.wizard.start')} {choice.instance.name}
+              </Button>
+              {starting?.name === choice.instance.name && (
+                <>
+                  <Text>{t('rt.wizard.starting', { name: choice.instance.name })}</Text>
+                  <OperationProgress snapshot={startSnapshot} startedAt={starting.since} now={now} />
+                </>
+              )}
+            </div>
+          ))}
+      {list.kind !== 'loading' && (
+        <div>
+          <Button size="small" onClick={() => void instances.refresh()}>
+            {t('rt.wizard.reloadInstances')}
+          </Button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function InstanceLabel({ choice }: { choice: InstanceChoice }) {
+  const styles = useWizardStyles();
+  return (
+    <span className={styles.instance}>
+      <span className={styles.instanceRow}>
+        <Text weight="semibold">{choice.instance.name}</Text>
+        <Text className={styles.muted} data-testid="instance-state">
+          {t('rt.wizard.instanceLine', {
+            state: choice.instance.stateText ?? choice.instance.state,
+            size: choice.instance.vmSize ?? t('rt.none'),
+          })}
+        </Text>
+      </span>
+      {choice.checks
+        .filter((check) => check.status === 'failed')
+        .map((check) => (
+          // A check's title states what should hold ("The compute instance is running"), so it
+          // is shown as not met, with what to do.
+          <Text key={check.id} size={200} className={styles.problem} data-testid="instance-problem">
+            {t('rt.wizard.instanceProblem', { title: check.title })}
+            {check.remedy ? ` ${t('rt.checks.remedy', { remedy: check.remedy })}` : ''}
+          </Text>
+        ))}
+    </span>
+  );
+}
