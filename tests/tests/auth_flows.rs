@@ -538,3 +538,68 @@ async fn several_accounts_switching_and_signing_out_one() {
     assert_eq!(store.keys().len(), 1);
     assert!(store.keys()[0].ends_with(&alice.id));
 }
+
+/// What the token endpoint answers keeps its meaning through the `oauth2` crate's requests: an
+/// OAuth error its code, a proxy's 503 page a retryable error, an unreadable success a service
+/// error; and no answer's body reaches the error (it may hold a token).
+#[tokio::test]
+async fn token_endpoint_answers_keep_their_meaning() {
+    use pfrm_core::auth::oauth::TokenError;
+    use pfrm_emulator::FaultRule;
+    use serde_json::json;
+
+    let env = Env::start().await;
+    let endpoint = HttpTokenEndpoint::new(
+        Authority::new(
+            env.cloud.authority_host.clone(),
+            env.cloud.client_id.clone(),
+        )
+        .unwrap(),
+        identity_http_client(&env.cloud).unwrap(),
+    );
+    let answer = |status: u16, body: serde_json::Value| FaultRule {
+        service: Some("authority".into()),
+        path: Some("/*/oauth2/v2.0/token".into()),
+        status: Some(status),
+        body: Some(body),
+        times: Some(1),
+        ..FaultRule::default()
+    };
+    let refresh = || async {
+        endpoint
+            .refresh(
+                "organizations",
+                &Secret::new("rt-canary"),
+                &[env.cloud.arm_scope()],
+            )
+            .await
+    };
+
+    env.emulator.faults().add(answer(
+        400,
+        json!({"error": "invalid_grant", "error_description": "AADSTS70008: expired"}),
+    ));
+    let refused = refresh().await.unwrap_err();
+    assert_eq!(refused.oauth_code(), Some("invalid_grant"));
+    assert!(refused.needs_interaction());
+    assert_eq!(refused.into_error().code, ErrorCode::SignInRequired);
+
+    env.emulator.faults().add(answer(
+        503,
+        json!("<html>Service Unavailable (access_token=page-canary)</html>"),
+    ));
+    let unavailable = refresh().await.unwrap_err().into_error();
+    assert_eq!(unavailable.code, ErrorCode::ServiceUnavailable);
+    assert!(unavailable.is_retryable());
+    assert!(!format!("{unavailable:?}").contains("page-canary"));
+
+    env.emulator.faults().add(answer(
+        200,
+        json!({"refresh_token": "body-canary", "token_type": "Bearer"}),
+    ));
+    let unreadable = refresh().await.unwrap_err();
+    assert!(matches!(unreadable, TokenError::Other(_)));
+    let unreadable = unreadable.into_error();
+    assert_eq!(unreadable.code, ErrorCode::Service);
+    assert!(!format!("{unreadable:?}").contains("body-canary"));
+}

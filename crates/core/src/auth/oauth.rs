@@ -2,6 +2,23 @@
 //!
 //! [`TokenEndpoint`] is the seam between the sign-in flows and the network: the flows and the
 //! refresh logic are written against the trait, [`HttpTokenEndpoint`] is the real one.
+//!
+//! Which protocol code is a maintained crate's and which is pfrm's own, and why:
+//! - Code redemption and refresh are the `oauth2` crate's token requests (request building,
+//!   public-client `client_id` in the body, PKCE verifier, response and error parsing), sent
+//!   through pfrm's own identity client (reqwest 0.13: pfrm's TLS roots, proxy, and no redirect
+//!   following) by [`HttpTokenEndpoint::send`]. pfrm maps the outcome to its own secret types and
+//!   errors, so `invalid_grant` still reaches the refresh lock's logic and an unreadable or 5xx
+//!   answer stays a retryable service error.
+//! - Device code stays hand-written: `oauth2`'s device flow runs its own polling loop (its own
+//!   sleeps, backoff and timeout), while pfrm waits in one place only (`http::wait`, which the
+//!   device code flow uses with RFC 8628's interval and `slow_down`), and the crate has no
+//!   request for a single poll. Its start request would be the only part left to share, and it
+//!   rejects answers whose `expires_in` is a string, as some servers send.
+//! - ID tokens are checked by [`super::id_token`] with `jsonwebtoken`, not `openidconnect`'s
+//!   verifier: Entra's multi-tenant discovery names the issuer as a template
+//!   (`…/{tenantid}/v2.0`) filled from the token's `tid`, which that verifier's exact issuer
+//!   match cannot express (it would have to be switched off and redone by hand anyway).
 
 use std::fmt;
 use std::time::Duration;
@@ -9,7 +26,16 @@ use std::time::Duration;
 use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::Deserialize;
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthorizationCode, ClientId, EndpointNotSet, EndpointSet, ExtraTokenFields, PkceCodeVerifier,
+    RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use url::Url;
 
@@ -253,16 +279,42 @@ pub struct HttpTokenEndpoint {
     http: reqwest::Client,
 }
 
-#[derive(Deserialize)]
-struct RawToken {
-    access_token: String,
-    #[serde(default)]
-    expires_in: Option<serde_json::Value>,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
+/// What OpenID Connect adds to an OAuth 2.0 token answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OidcFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     id_token: Option<String>,
 }
+
+impl ExtraTokenFields for OidcFields {}
+
+type TokenAnswer = StandardTokenResponse<OidcFields, BasicTokenType>;
+
+/// An `oauth2` client that knows the token endpoint only: all the requests it makes here.
+type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenAnswer,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// A failure [`HttpTokenEndpoint::send`] already described as pfrm's own error.
+#[derive(Debug)]
+struct Transport(Error);
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Transport {}
 
 #[derive(Deserialize)]
 struct RawError {
@@ -329,46 +381,117 @@ impl HttpTokenEndpoint {
             }
         }
         if !status.is_success() {
-            return Err(TokenError::Other(
-                Error::new(
-                    if status.is_server_error() {
-                        ErrorCode::ServiceUnavailable
-                    } else {
-                        ErrorCode::Service
-                    },
-                    format!(
-                        "The sign-in service answered with HTTP {}.",
-                        status.as_u16()
-                    ),
-                )
-                .with_remedy("Try again in a moment.")
-                .with_detail("status", status.as_u16()),
-            ));
+            return Err(TokenError::Other(status_error(status)));
         }
-        serde_json::from_slice(&body).map_err(|_| {
-            TokenError::Other(Error::new(
-                ErrorCode::Service,
-                "The sign-in service sent an answer pfrm could not read.",
-            ))
-        })
+        serde_json::from_slice(&body).map_err(|_| TokenError::Other(unreadable()))
     }
 
-    fn token_set(value: serde_json::Value) -> Result<TokenSet, TokenError> {
-        let raw: RawToken = serde_json::from_value(value).map_err(|_| {
-            TokenError::Other(Error::new(
-                ErrorCode::Service,
-                "The sign-in service sent a token answer without an access token.",
-            ))
-        })?;
-        let lifetime = seconds(raw.expires_in.as_ref(), 3600);
-        Ok(TokenSet {
-            access_token: Secret::new(raw.access_token),
-            expires_on: OffsetDateTime::now_utc() + Duration::from_secs(lifetime),
-            refresh_token: raw.refresh_token.map(Secret::new),
-            raw_id_token: raw.id_token.map(Secret::new),
-            id_token: None,
-        })
+    fn oauth_client(&self, tenant: &str) -> OAuthClient {
+        oauth2::Client::new(ClientId::new(self.authority.client_id.clone()))
+            .set_token_uri(TokenUrl::from_url(self.authority.token_url(tenant)))
     }
+
+    /// Sends one of `oauth2`'s requests with pfrm's identity client. An answer that is neither a
+    /// success nor an OAuth error (a proxy's or load balancer's page) is refused here, with its
+    /// status, so that a 503 stays retryable.
+    async fn send(&self, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, Transport> {
+        let url = Url::parse(&request.uri().to_string())
+            .map_err(|_| Transport(Error::internal("an unparsable token endpoint URL")))?;
+        let request = reqwest::Request::try_from(request)
+            .map_err(|error| Transport(network_error(&url, &error)))?;
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|error| Transport(network_error(&url, &error)))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| Transport(network_error(&url, &error)))?;
+        if !status.is_success() && serde_json::from_slice::<RawError>(&body).is_err() {
+            return Err(Transport(status_error(status)));
+        }
+        let mut answer = oauth2::http::Response::builder().status(status.as_u16());
+        for (name, value) in &headers {
+            answer = answer.header(name, value);
+        }
+        answer
+            .body(body.to_vec())
+            .map_err(|_| Transport(unreadable()))
+    }
+}
+
+/// [`HttpTokenEndpoint::send`] as `oauth2`'s HTTP client (a named type: a closure's future
+/// would not be `Send` for every borrow, as `async_trait` needs).
+struct IdentityClient<'a>(&'a HttpTokenEndpoint);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for IdentityClient<'_> {
+    type Error = Transport;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, Transport>> + Send + 'c>,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(self.0.send(request))
+    }
+}
+
+/// `oauth2`'s outcome as pfrm's: the OAuth error code unchanged (so `invalid_grant` and
+/// `interaction_required` mean what they always did), never the answer's body (it may hold a
+/// token).
+fn token_result(
+    result: Result<TokenAnswer, RequestTokenError<Transport, BasicErrorResponse>>,
+) -> Result<TokenSet, TokenError> {
+    let answer = match result {
+        Ok(answer) => answer,
+        Err(RequestTokenError::ServerResponse(refused)) => {
+            return Err(TokenError::OAuth {
+                error: refused.error().to_string(),
+                description: refused.error_description().cloned().unwrap_or_default(),
+                claims: None,
+            })
+        }
+        Err(RequestTokenError::Request(Transport(error))) => return Err(TokenError::Other(error)),
+        Err(RequestTokenError::Parse(..) | RequestTokenError::Other(_)) => {
+            return Err(TokenError::Other(unreadable()))
+        }
+    };
+    let lifetime = answer.expires_in().unwrap_or(Duration::from_secs(3600));
+    Ok(TokenSet {
+        access_token: Secret::new(answer.access_token().secret().as_str()),
+        expires_on: OffsetDateTime::now_utc() + lifetime,
+        refresh_token: answer
+            .refresh_token()
+            .map(|token| Secret::new(token.secret().as_str())),
+        raw_id_token: answer.extra_fields().id_token.clone().map(Secret::new),
+        id_token: None,
+    })
+}
+
+fn status_error(status: reqwest::StatusCode) -> Error {
+    Error::new(
+        if status.is_server_error() {
+            ErrorCode::ServiceUnavailable
+        } else {
+            ErrorCode::Service
+        },
+        format!(
+            "The sign-in service answered with HTTP {}.",
+            status.as_u16()
+        ),
+    )
+    .with_remedy("Try again in a moment.")
+    .with_detail("status", status.as_u16())
+}
+
+fn unreadable() -> Error {
+    Error::new(
+        ErrorCode::Service,
+        "The sign-in service sent an answer pfrm could not read.",
+    )
+    .with_remedy("Try again in a moment. If it keeps failing, check the cloud settings.")
 }
 
 /// A transport failure, described without the request body (which may hold a secret).
@@ -412,16 +535,19 @@ impl TokenEndpoint for HttpTokenEndpoint {
         verifier: &Secret,
         scopes: &[String],
     ) -> Result<TokenSet, TokenError> {
-        let scope = scopes.join(" ");
-        let form = [
-            ("grant_type", "authorization_code"),
-            ("client_id", self.authority.client_id.as_str()),
-            ("code", code.expose()),
-            ("redirect_uri", redirect_uri),
-            ("code_verifier", verifier.expose()),
-            ("scope", scope.as_str()),
-        ];
-        Self::token_set(self.post(self.authority.token_url(tenant), &form).await?)
+        let redirect = RedirectUrl::new(redirect_uri.to_owned())
+            .map_err(|_| TokenError::Other(Error::internal("the sign-in redirect is not a URL")))?;
+        let client = self.oauth_client(tenant);
+        let send = IdentityClient(self);
+        let result = client
+            .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
+            .set_redirect_uri(std::borrow::Cow::Owned(redirect))
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()))
+            // Entra's v2 endpoint wants the scopes again when redeeming the code.
+            .add_extra_param("scope", scopes.join(" "))
+            .request_async(&send)
+            .await;
+        token_result(result)
     }
 
     async fn refresh(
@@ -430,14 +556,15 @@ impl TokenEndpoint for HttpTokenEndpoint {
         refresh_token: &Secret,
         scopes: &[String],
     ) -> Result<TokenSet, TokenError> {
-        let scope = scopes.join(" ");
-        let form = [
-            ("grant_type", "refresh_token"),
-            ("client_id", self.authority.client_id.as_str()),
-            ("refresh_token", refresh_token.expose()),
-            ("scope", scope.as_str()),
-        ];
-        Self::token_set(self.post(self.authority.token_url(tenant), &form).await?)
+        let client = self.oauth_client(tenant);
+        let send = IdentityClient(self);
+        let refresh_token = RefreshToken::new(refresh_token.expose().to_owned());
+        let result = client
+            .exchange_refresh_token(&refresh_token)
+            .add_scopes(scopes.iter().cloned().map(Scope::new))
+            .request_async(&send)
+            .await;
+        token_result(result)
     }
 
     async fn start_device_code(
@@ -479,7 +606,12 @@ impl TokenEndpoint for HttpTokenEndpoint {
             ("client_id", self.authority.client_id.as_str()),
             ("device_code", device_code.expose()),
         ];
-        Self::token_set(self.post(self.authority.token_url(tenant), &form).await?)
+        let answer = self.post(self.authority.token_url(tenant), &form).await?;
+        token_result(
+            serde_json::from_value(answer).map_err(|_| {
+                RequestTokenError::Other("a token answer without an access token".into())
+            }),
+        )
     }
 }
 
