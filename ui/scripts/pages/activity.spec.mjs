@@ -1,0 +1,32 @@
+// Activity: the list of operations.
+import { join } from 'node:path';
+import { test, check, SHOTS } from './harness.mjs';
+
+test('activity lists operations with state, stage, errors, cancel and clear', async ({ page, base }) => {
+  await page.goto(`${base}?scenario=activity`);
+  // Fluent draws a tab's label twice (a hidden bold copy keeps its width), hence first().
+  await page.getByTestId('nav-activity-running').first().filter({ hasText: '1' }).waitFor();
+  await page.getByRole('tab', { name: /Activity/ }).click();
+  const running = page.getByTestId('operation-op-create');
+  await running.getByTestId('operation-state').filter({ hasText: 'Running' }).waitFor();
+  await running.getByText('Waiting for the runtime to start.').waitFor();
+  await running.getByText('Pulling the runtime image').waitFor();
+  const first = await running.getByTestId('operation-elapsed').textContent();
+  await page.waitForTimeout(1500);
+  const later = await running.getByTestId('operation-elapsed').textContent();
+  check(first !== later, `the elapsed time ticks (${first} then ${later})`);
+  const failed = page.getByTestId('operation-op-grant');
+  await failed.getByTestId('error-remedy').filter({ hasText: 'Ask an Owner' }).waitFor();
+  check((await failed.getByRole('button', { name: 'Cancel' }).count()) === 0, 'finished operations have no Cancel');
+  // A finished operation says when it started and how long it took; a running one, for how long so far.
+  const timing = await failed.getByTestId('operation-elapsed').textContent();
+  check(/^Started .*2026.* · took 2 s$/.test(timing), `the failed grant's timing reads ${timing}`);
+  check(/^Started .* · running for /.test(later), `the running operation's timing reads ${later}`);
+  await page.getByTestId('operation-op-start').getByText('Resumed after a restart').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'activity-light.png'), fullPage: true });
+  await running.getByRole('button', { name: 'Cancel' }).click();
+  await running.getByTestId('operation-state').filter({ hasText: 'Cancelled' }).waitFor();
+  await page.getByTestId('nav-activity-running').first().waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Clear finished' }).click();
+  await page.getByText('Nothing has run yet.').waitFor();
+});

@@ -1,0 +1,312 @@
+// Runtimes: workspace picker, preflight checklist, wizard, details and delete, the smallest window.
+import { join } from 'node:path';
+import { test, check, SHOTS } from './harness.mjs';
+import { retype, pickWorkspace, openPermissions, openResearch, openRuntime, checkColumnsFit } from './helpers.mjs';
+
+test('a rejected runtime name shows the message and the remedy', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByTestId('welcome-runtimes').click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('add-runtime').click();
+  await page.getByLabel('Runtime name').fill('bad_name');
+  await page.getByTestId('instance-ci-alex').check();
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('error-text').filter({ hasText: 'cannot be used as a runtime name' }).waitFor();
+  const remedy = await page.getByTestId('error-remedy').textContent();
+  check(remedy?.startsWith('Use 3 to 24 characters'), `remedy was ${remedy}`);
+  const step = await page.getByTestId('add-runtime-wizard').getAttribute('data-step');
+  check(step === 'instance', `a rejected name must keep the wizard on its first step, it is on ${step}`);
+  await page.screenshot({ path: join(SHOTS, 'runtime-name-error-light.png') });
+});
+
+test('workspace picker filters by name, subscription and region, and remembers the choice', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  const picker = page.getByTestId('workspace-picker');
+  await picker.click();
+  check((await page.getByTestId('workspace-option').count()) === 3, 'all three workspaces are offered');
+  await retype(picker, 'sweden');
+  await page.getByTestId('workspace-option').filter({ hasText: 'Research Sandbox · swedencentral · Default' }).waitFor();
+  check((await page.getByTestId('workspace-option').count()) === 1, 'the region filter should leave one workspace');
+  await retype(picker, 'contoso production');
+  await page.getByTestId('workspace-option').nth(1).waitFor();
+  check((await page.getByTestId('workspace-option').count()) === 2, 'the subscription filter should leave two workspaces');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-picker-light.png') });
+  await retype(picker, 'nothing-like-this');
+  await page.getByTestId('workspace-none').filter({ hasText: 'No workspace matches' }).waitFor();
+  await retype(picker, 'contoso-ml');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'Every prerequisite is met.' }).waitFor();
+  check(await page.getByTestId('add-runtime').isEnabled(), 'Add runtime is on when nothing blocks');
+  await page.getByTestId('runtimes-empty').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'runtimes-checklist-light.png') });
+  await page.reload();
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await page.getByTestId('preflight-summary').waitFor();
+  const shown = await page.getByTestId('workspace-picker').inputValue();
+  check(shown === 'contoso-ml', `the last workspace should be chosen again after a restart, got ${shown}`);
+});
+
+test('when every prerequisite is met the checks fold away and the runtimes come into view', async ({ page, base }) => {
+  await page.goto(base);
+  await page.evaluate(() => {
+    window.pfrmSawEmptyListWhileChecking = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="runtimes-empty"]') && document.querySelector('[data-testid="versions-checking"]')) {
+        window.pfrmSawEmptyListWhileChecking = true;
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'Every prerequisite is met.' }).waitFor();
+  const toggle = page.getByTestId('preflight-toggle');
+  check((await toggle.textContent()) === 'Show the 5 checks', `the toggle says ${await toggle.textContent()}`);
+  check((await toggle.getAttribute('aria-expanded')) === 'false', 'the checks start folded');
+  check(!(await page.getByTestId('preflight-checklist').isVisible()), 'the passed checks are out of the way');
+  const innerHeight = await page.evaluate(() => window.innerHeight);
+  const empty = await page.getByTestId('runtimes-empty').boundingBox();
+  check(empty !== null && empty.y + empty.height <= innerHeight, 'the runtimes are in view without scrolling');
+  check(!(await page.evaluate(() => window.pfrmSawEmptyListWhileChecking)), 'with no runtimes there is no version check to wait for');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-checks-folded-light.png') });
+  await toggle.click();
+  await page.getByTestId('preflight-checklist').waitFor();
+  check((await toggle.textContent()) === 'Hide the checks', `the toggle says ${await toggle.textContent()}`);
+  check((await toggle.getAttribute('aria-expanded')) === 'true', 'the toggle says the checks are shown');
+  check((await page.locator('[data-testid^="check-"][data-status="passed"]').count()) === 5, 'every check is listed as passed');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('preflight-checklist').waitFor({ state: 'hidden' });
+  // A workspace where a check does not pass opens with the checks shown, and no toggle.
+  await pickWorkspace(page, 'locked', 'locked-ml');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'A prerequisite is not met' }).waitFor();
+  await page.getByTestId('check-dataScientistRole').waitFor();
+  check((await page.getByTestId('preflight-toggle').count()) === 0, 'no way to fold a check that needs attention');
+});
+
+test('a blocker in the checklist disables Add runtime and says why', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'locked', 'locked-ml');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'A prerequisite is not met' }).waitFor();
+  const role = page.getByTestId('check-dataScientistRole');
+  check((await role.getAttribute('data-status')) === 'failed', 'the role check fails');
+  await role.getByText('grant yourself AzureML Data Scientist', { exact: false }).waitFor();
+  check(await page.getByTestId('add-runtime').isDisabled(), 'Add runtime must be off while a blocker fails');
+  const reason = await page.getByTestId('add-blocked-reason').textContent();
+  check(
+    reason === 'Add runtime is off until this prerequisite is met: You have the AzureML Data Scientist role (or broader) on the workspace.',
+    `the reason should name the prerequisite as not yet met, was ${reason}`,
+  );
+  check((await page.getByTestId('add-first-runtime').count()) === 0, 'the empty state must not lead into the wizard either');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-blocked-light.png'), fullPage: true });
+});
+
+test('a blocker that could not be checked keeps Add runtime off, says why, and Check again runs it again', async ({ page, base }) => {
+  await page.goto(`${base}?scenario=permissions-unreadable`);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('preflight-summary').filter({ hasText: 'pfrm could not tell whether every prerequisite is met' }).waitFor();
+  const role = page.getByTestId('check-dataScientistRole');
+  check((await role.getAttribute('data-status')) === 'unknown', 'the role check could not be made');
+  check(await page.getByTestId('add-runtime').isDisabled(), 'Add runtime must be off while a blocker could not be told');
+  check((await page.getByTestId('add-first-runtime').count()) === 0, 'the empty state must not lead into the wizard either');
+  const reason = page.getByTestId('add-blocked-reason');
+  const text = await reason.textContent();
+  check(
+    text ===
+      'Could not tell: Your permissions could not be read: pfrm could not check your permissions on workspace contoso-ml because management.azure.com could not be reached (the request timed out).',
+    `the reason should say what could not be told and why, was ${text}`,
+  );
+  check((await reason.getAttribute('data-kind')) === 'couldNotTell', 'the reason is a could-not-tell');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-could-not-tell-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('[data-theme="dark"]').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'runtimes-could-not-tell-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.locator('[data-theme="light"]').waitFor();
+  // Checking again beside the reason reads the permissions again; now they can be read.
+  await page.getByTestId('add-check-again').click();
+  await page.getByTestId('preflight-summary').filter({ hasText: 'Every prerequisite is met.' }).waitFor();
+  check(await page.getByTestId('add-runtime').isEnabled(), 'Add runtime is on once every blocker is known to pass');
+  check((await page.getByTestId('add-blocked-reason').count()) === 0, 'no reason is left once nothing blocks');
+});
+
+test('a compute instance being deleted is listed but cannot be chosen', async ({ page, base }) => {
+  await page.goto(`${base}?scenario=instance-deleting`);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('add-first-runtime').click();
+  await page.getByLabel('Runtime name').fill('my-runtime');
+  const doomed = page.getByTestId('instance-ci-alex-old');
+  await doomed.waitFor();
+  check(await doomed.isDisabled(), 'an instance that is being deleted cannot be chosen');
+  const problems = page.getByTestId('wizard-instances').getByTestId('instance-problem');
+  const texts = await problems.allTextContents();
+  check(
+    texts.some((text) => text.includes('ci-alex-old is being deleted, so it cannot host a runtime.')),
+    `the instance should say why it cannot be chosen, said ${texts.join(' | ')}`,
+  );
+  await doomed.click({ force: true }).catch(() => {});
+  check(!(await doomed.isChecked()), 'clicking it does not choose it');
+  check(await page.getByTestId('wizard-next').isDisabled(), 'there is no going on with it');
+  await page.screenshot({ path: join(SHOTS, 'wizard-instance-deleting-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('[data-theme="dark"]').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-instance-deleting-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.locator('[data-theme="light"]').waitFor();
+  // The running instance is still offered.
+  await page.getByTestId('instance-ci-alex').check();
+  await page.getByTestId('wizard-next').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.querySelector('[data-testid="wizard-next"]')?.disabled === false);
+});
+
+test('add-runtime wizard: start an instance, custom environment warning, restart confirmation, create, details, delete', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'contoso', 'contoso-ml');
+  await page.getByTestId('add-first-runtime').click();
+  const wizard = page.getByTestId('add-runtime-wizard');
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 1 of 5: Name and compute instance' }).waitFor();
+  await page.getByLabel('Runtime name').fill('my-runtime');
+  // The stopped instance is started from the wizard, with progress.
+  await page.getByTestId('wizard-instances').getByText('Stopped · Standard_DS11_v2').waitFor();
+  // What is wrong with the stopped instance reads as not met, with what to do.
+  const problem = await page.getByTestId('wizard-instances').getByTestId('instance-problem').textContent();
+  check(problem.startsWith('Not met: The compute instance is running. What to do: '), `the stopped instance says ${problem}`);
+  await page.getByTestId('start-ci-alex-gpu').click();
+  await page.getByTestId('operation-stage').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-start-instance-light.png') });
+  await page.getByTestId('wizard-instances').getByText('Stopped · Standard_DS11_v2').waitFor({ state: 'detached' });
+  await page.getByTestId('instance-ci-alex-gpu').check();
+  await page.screenshot({ path: join(SHOTS, 'wizard-instance-light.png') });
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 2 of 5: Authenticate on the compute instance' }).waitFor();
+  await wizard.getByText('once per region every 6 months').waitFor();
+  await page.getByTestId('wizard-instance-url').filter({ hasText: 'https://ci-alex-gpu.eastus.instances.azureml.ms' }).waitFor();
+  await page.getByRole('button', { name: 'Done, it is authenticated' }).click();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 3 of 5: Custom application' }).waitFor();
+  check(await page.getByTestId('app-existing').isDisabled(), 'no existing runtime app on the instance');
+  await page.getByTestId('env-custom').check();
+  check(await page.getByTestId('wizard-next').isDisabled(), 'a custom environment must be picked before going on');
+  await page.getByTestId('env-picker').click();
+  await page.getByRole('option', { name: 'docker-context : 1' }).click();
+  await page.getByTestId('env-warning').filter({ hasText: 'cannot be shown to build on the prompt flow runtime image' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-custom-environment-light.png') });
+  await page.getByTestId('env-picker').click();
+  await page.getByRole('option', { name: 'pf-custom : 3' }).click();
+  await page.getByTestId('env-warning').waitFor({ state: 'detached' });
+  await page.getByTestId('env-default').check();
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 4 of 5: Restart warning' }).waitFor();
+  check(await page.getByTestId('wizard-next').isDisabled(), 'the restart must be confirmed');
+  await page.getByTestId('wizard-confirm-restart').check();
+  await page.screenshot({ path: join(SHOTS, 'wizard-restart-light.png') });
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 5 of 5: Create' }).waitFor();
+  await page.getByTestId('wizard-summary').filter({ hasText: 'Runtime my-runtime on ci-alex-gpu, with a new custom application on the default environment.' }).waitFor();
+  // Before creating, the wizard says the date and the days left, even with the page notice hidden for the week.
+  await page.getByTestId('wizard-retirement').filter({ hasText: 'Prompt flow retires on 2027-04-20, 135 days from today. This runtime will run the final image' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-create-retirement-light.png') });
+  await page.getByTestId('wizard-create').click();
+  check(await page.getByTestId('wizard-create').isDisabled(), 'Create is off while creating (no double create)');
+  await page.getByTestId('operation-message').filter({ hasText: 'Runtime is starting' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-creating-light.png') });
+  await page.getByTestId('wizard-done').filter({ hasText: 'Runtime my-runtime is running.' }).waitFor();
+  // Where the run ends is not a step of it.
+  check((await page.getByTestId('wizard-step-title').textContent()) === 'Done', 'the last screen is titled Done, without a step number');
+  await page.getByTestId('wizard-snippet').filter({ hasText: 'pfazure run create --flow <path-to-flow> --data <path-to-data.jsonl> --runtime my-runtime' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-done-light.png') });
+  // The last step leads to the Permissions page, on the same workspace; back on Runtimes the
+  // new runtime is listed.
+  await page.getByTestId('wizard-open-permissions').click();
+  await page.getByRole('heading', { level: 1, name: 'Permissions' }).waitFor();
+  await page.getByTestId('grant-ability').filter({ hasText: 'You may grant roles on contoso-ml.' }).waitFor();
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  const row = page.getByTestId('runtime-row-my-runtime');
+  await row.waitFor();
+  check((await row.getAttribute('data-status')) === 'Running', 'the new runtime is listed as running');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-list-light.png') });
+  await row.getByRole('button', { name: 'my-runtime' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('details-status').filter({ hasText: 'Running' }).waitFor();
+  const url = await page.getByTestId('studio-url').textContent();
+  check(url === `https://ml.azure.com/prompts/runtime/my-runtime/details?wsid=/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/contoso-ml`, `studio url was ${url}`);
+  await page.screenshot({ path: join(SHOTS, 'runtime-details-light.png') });
+  await page.getByTestId('details-delete').click();
+  check(await page.getByTestId('delete-confirm').isDisabled(), 'delete needs the typed name');
+  // The dialog opens in the name field; the choice about the custom app comes after it.
+  const deleteName = page.getByTestId('delete-confirm-name');
+  await page
+    .waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'delete-confirm-name', null, { timeout: 3000 })
+    .catch(() => {
+      throw new Error('the delete dialog should open with the cursor in the name field');
+    });
+  check(
+    await deleteName.evaluate((field) => Boolean(field.compareDocumentPosition(document.querySelector("[data-testid='delete-remove-app']")) & Node.DOCUMENT_POSITION_FOLLOWING)),
+    'the remove-app choice comes after the name field',
+  );
+  await deleteName.fill('my-runtim');
+  check(await page.getByTestId('delete-confirm').isDisabled(), 'a wrong name keeps delete off');
+  await deleteName.fill('my-runtime');
+  await page.getByTestId('delete-remove-app').check();
+  await page.screenshot({ path: join(SHOTS, 'runtime-delete-light.png') });
+  await page.getByTestId('delete-confirm').click();
+  await page.getByTestId('runtimes-empty').waitFor();
+});
+
+test('in the smallest window the runtime and role tables keep every column readable and scroll sideways', async ({ page, base }) => {
+  await page.setViewportSize({ width: 720, height: 480 });
+  await openResearch(page, base);
+  await checkColumnsFit(page, 'runtime-list');
+  await page.screenshot({ path: join(SHOTS, 'runtimes-list-smallest-window.png') });
+  await openPermissions(page, base, 'contoso', 'contoso-ml');
+  await page.getByTestId('assignment-list').first().waitFor();
+  await checkColumnsFit(page, 'assignment-list');
+  await page.getByTestId('assignment-list').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'permissions-list-smallest-window.png') });
+});
+
+test('runtime details in the smallest window: words wrap whole, long addresses still fit, and dates read as dates', async ({ page, base }) => {
+  await page.setViewportSize({ width: 720, height: 480 });
+  await openResearch(page, base);
+  await openRuntime(page, 'rt-default');
+  const fields = await page.getByTestId('runtime-details').evaluate((section) => {
+    // The words of a value that the browser split across two lines.
+    const brokenWords = (element) => {
+      const broken = [];
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) broken.push(match[0]);
+        }
+      }
+      return broken;
+    };
+    return [...section.querySelectorAll('dt')].map((term) => {
+      const value = term.nextElementSibling;
+      return {
+        label: term.textContent,
+        text: value.textContent,
+        broken: brokenWords(value),
+        fits: value.scrollWidth <= value.clientWidth,
+        moment: value.querySelector('time')?.getAttribute('datetime') ?? null,
+      };
+    });
+  });
+  const byLabel = new Map(fields.map((field) => [field.label, field]));
+  for (const label of ['Environment', 'Runtime version', 'Newest version']) {
+    const field = byLabel.get(label);
+    check(field && field.broken.length === 0, `${label} should wrap between words, it broke ${field?.broken.join(', ')}`);
+  }
+  for (const field of fields) check(field.fits, `${field.label} should fit its column: ${field.text}`);
+  const created = byLabel.get('Created');
+  check(created.moment === '2026-01-12T09:00:00Z', `the exact moment stays with the date, was ${created.moment}`);
+  check(created.text.includes('2026') && !created.text.includes('T09:00'), `Created should read as a date and time, was ${created.text}`);
+  await page.screenshot({ path: join(SHOTS, 'runtime-details-smallest-window.png'), fullPage: true });
+});
