@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import { test, check, SHOTS } from './harness.mjs';
 
-// Session: sign-in choices, sandbox, account menu, and the Activity list.
 test('try the sandbox: banner, who you are, and on to runtimes', async ({ page, base }) => {
   await page.goto(base);
   await page.getByRole('button', { name: 'Try the sandbox' }).click();

@@ -5,28 +5,9 @@ import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { OperationsProvider } from '../../data/operations';
 import { Permissions } from '../Permissions';
 import { PreflightChecklist } from '../runtimes/PreflightChecklist';
-import type { CheckResult, GrantAbility, GrantOutcome, WorkspaceListing, WorkspaceRoleAssignment } from '../../backend';
+import type { CheckResult, GrantAbility, GrantOutcome, WorkspaceRoleAssignment } from '../../backend';
+import { LISTING, WS_ID } from '../../testing/fixtures';
 
-const WS_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
-const LISTING: WorkspaceListing = {
-  subscriptions: [{ id: '/subscriptions/s', subscriptionId: 's', displayName: 'Sub', tenantId: null, state: 'Enabled', usable: true }],
-  workspaces: [
-    {
-      id: WS_ID,
-      name: 'ws',
-      subscriptionId: 's',
-      resourceGroup: 'rg',
-      location: 'eastus',
-      kind: 'Default',
-      kindText: null,
-      workspaceId: null,
-      discoveryUrl: null,
-      friendlyName: null,
-      flags: { dataIsolation: false, hubProject: false, publicNetworkDisabled: false, privateEndpoint: false, managedNetworkIsolated: false },
-    },
-  ],
-  problems: [],
-};
 const BOB_READER: WorkspaceRoleAssignment = {
   assignment: {
     id: `${WS_ID}/providers/Microsoft.Authorization/roleAssignments/a-bob`,

@@ -7,28 +7,9 @@ import { StrictMode } from 'react';
 import { SessionProvider } from '../../session/SessionProvider';
 import { OperationsProvider } from '../../data/operations';
 import { UpdatesProvider } from '../../updates/UpdatesProvider';
-import type { CheckResult, InstanceChoice, WorkspaceListing } from '../../backend';
+import type { CheckResult, InstanceChoice } from '../../backend';
+import { LISTING, WS_ID } from '../../testing/fixtures';
 
-const WS_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
-const LISTING: WorkspaceListing = {
-  subscriptions: [{ id: '/subscriptions/s', subscriptionId: 's', displayName: 'Sub', tenantId: null, state: 'Enabled', usable: true }],
-  workspaces: [
-    {
-      id: WS_ID,
-      name: 'ws',
-      subscriptionId: 's',
-      resourceGroup: 'rg',
-      location: 'eastus',
-      kind: 'Default',
-      kindText: null,
-      workspaceId: null,
-      discoveryUrl: null,
-      friendlyName: null,
-      flags: { dataIsolation: false, hubProject: false, publicNetworkDisabled: false, privateEndpoint: false, managedNetworkIsolated: false },
-    },
-  ],
-  problems: [],
-};
 const ROLE: CheckResult = { id: 'dataScientistRole', severity: 'blocker', status: 'passed', title: 'You have the role', evidence: [] };
 const INSTANCE: InstanceChoice = {
   instance: {
@@ -64,10 +45,16 @@ function report(roleStatus: CheckResult['status']) {
   return { checks, blocked: true, blocking: { check: ROLE.id, kind, title: ROLE.title, reason } };
 }
 
-function backend(roleStatus: CheckResult['status'], versions: { runtimes: unknown[]; latestIsFinal: boolean } = { runtimes: [], latestIsFinal: false }) {
+function backend(
+  roleStatus: CheckResult['status'],
+  versions: { runtimes: unknown[]; latestIsFinal: boolean } = { runtimes: [], latestIsFinal: false },
+  overrides: Record<string, () => unknown> = {},
+) {
   const calls: string[] = [];
   mockIPC((command) => {
     calls.push(command);
+    const override = overrides[command];
+    if (override) return override();
     switch (command) {
       case 'list_workspaces':
         return LISTING;
@@ -168,28 +155,11 @@ describe('Runtimes page', () => {
   });
 
   it('states one step count for the whole run, even when the sign-in step is left out, and Done is not a step', async () => {
-    const calls: string[] = [];
-    mockIPC((command) => {
-      calls.push(command);
-      switch (command) {
-        case 'list_workspaces':
-          return LISTING;
-        case 'check_workspace':
-          return { workspace: LISTING.workspaces[0], report: report('passed') };
-        case 'list_runtimes':
-          return [];
-        case 'check_workspace_versions':
-          return { runtimes: [], latestIsFinal: false, outdatedCount: 0, problems: [] };
-        case 'list_compute_instances':
-          return [INSTANCE];
-        case 'instance_sign_in_status':
-          // Signed in on this region's instances recently: the sign-in step is not due.
-          return { region: 'eastus', signedInOn: '2026-01-01', validUntil: '2026-01-31', needed: false };
-        case 'create_runtime':
-          return { name: 'rt-1' };
-        default:
-          return null;
-      }
+    const calls = backend('passed', undefined, {
+      validate_runtime_name: () => null,
+      // Signed in on this region's instances recently: the sign-in step is not due.
+      instance_sign_in_status: () => ({ region: 'eastus', signedInOn: '2026-01-01', validUntil: '2026-01-31', needed: false }),
+      create_runtime: () => ({ name: 'rt-1' }),
     });
     renderPage();
     const title = () => screen.getByTestId('wizard-step-title').textContent;
