@@ -8,7 +8,9 @@
 //! - `Retry-After` (seconds or an HTTP-date) sets the next pause; `0` or none means the default
 //!   interval, and no pause exceeds [`LroOptions::max_poll_interval`];
 //! - terminal states (`Succeeded`, `Failed`, `Canceled`) are read in any case; `Failed` and
-//!   `Canceled` are errors carrying the service's `error.code` of any JSON type;
+//!   `Canceled` are errors carrying the service's `error.code` of any JSON type; a `Location`
+//!   that answers a client error (400, 409, 412, 422) reports the same failure (cancelled for
+//!   `OperationCanceled`), so an operation ends alike whichever header the service chose;
 //! - the result is read by method: PUT/PATCH from the original URL, POST from `Location` when
 //!   given, DELETE has none;
 //! - a status body without `status`, a body that is not JSON, or a resource read without a
@@ -271,13 +273,18 @@ impl Operation<'_> {
     }
 
     async fn get(&self, url: &Url, accept_202: bool) -> Result<ApiResponse> {
+        self.get_accepting(url, if accept_202 { &[202] } else { &[] })
+            .await
+    }
+
+    async fn get_accepting(&self, url: &Url, statuses: &[u16]) -> Result<ApiResponse> {
         let mut request = ApiRequest::get(
             url.clone(),
             self.initial.audience.clone(),
             self.initial.operation.clone(),
         );
-        if accept_202 {
-            request = request.accept(202);
+        for status in statuses {
+            request = request.accept(*status);
         }
         self.pipeline.send(&request).await
     }
@@ -359,7 +366,22 @@ impl Operation<'_> {
                 Ok((with_progress(step, progress), response))
             }
             Monitor::Location(url) => {
-                let response = self.get(url, true).await?;
+                let response = self.get_accepting(url, LOCATION_ANSWERS).await?;
+                if response.status >= 400 {
+                    // The operation ended without success: the same failure as an operation
+                    // status saying so, whichever header the service chose.
+                    let body = self.json_body(&response).ok().flatten();
+                    let error = error_of(body.as_ref());
+                    let canceled = error
+                        .and_then(|error| error.get("code"))
+                        .and_then(Value::as_str)
+                        .is_some_and(|code| {
+                            code.eq_ignore_ascii_case("OperationCanceled")
+                                || state_of(code) == State::Canceled
+                        });
+                    let status = if canceled { "Canceled" } else { "Failed" };
+                    return Err(failed(self.name(), status, error, &response));
+                }
                 if response.status == 202 {
                     let next = match self.status_url(&response, "location")? {
                         Some(next) => Monitor::Location(next),
@@ -414,6 +436,12 @@ impl Operation<'_> {
         }
     }
 }
+
+/// What a `Location` may answer besides success: 202 while the operation runs, and the client
+/// errors with which ARM reports an operation that failed or was cancelled (ARM RPC, "202
+/// Accepted and Location headers"). A 401 still renews the token, a 403 or 404 means the URL
+/// itself cannot be read, and the pipeline retries 429 and 5xx as for any read.
+const LOCATION_ANSWERS: &[u16] = &[202, 400, 409, 412, 422];
 
 /// What a poll found.
 enum Step {
