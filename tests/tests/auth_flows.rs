@@ -508,8 +508,11 @@ async fn several_accounts_switching_and_signing_out_one() {
     assert!(manager.switch_account("nobody").is_err());
 
     // Alice is a guest in Fabrikam: the tenant list shows it, and after switching, tokens are
-    // issued by Fabrikam's authority and accepted by ARM.
+    // issued by Fabrikam's authority and accepted by ARM. ARM pages the list: with one tenant a
+    // page, both tenants are still listed (the ARM client follows `nextLink`).
+    env.emulator.set_page_size(1);
     let tenants = manager.list_tenants(&alice.id).await.unwrap();
+    assert_eq!(tenants.len(), 2, "{tenants:?}");
     let fabrikam = tenants
         .iter()
         .find(|t| t.tenant_id != env.tenant())

@@ -211,6 +211,7 @@ async fn work_on_workspace(services: Services, w: usize) -> Vec<Reported> {
                 runtime_name: updated.clone(),
                 environment: None,
                 allow_older: false,
+                move_to_default_environment: false,
             },
             watch(),
         )

@@ -156,6 +156,7 @@ async fn an_update_whose_answer_is_lost_after_the_service_acted_reports_the_upda
             runtime_name: "rt-default".into(),
             environment: None,
             allow_older: false,
+            move_to_default_environment: false,
         },
         fast(),
     )

@@ -151,6 +151,7 @@ async fn default_environment_update_ends_on_the_newest_tag_and_the_badge_goes_aw
             runtime_name: "rt-default".into(),
             environment: None,
             allow_older: false,
+            move_to_default_environment: false,
         },
         fast(),
     )
@@ -211,6 +212,7 @@ async fn an_update_that_leaves_the_old_tag_fails_clearly() {
             runtime_name: "rt-default".into(),
             environment: None,
             allow_older: false,
+            move_to_default_environment: false,
         },
         fast(),
     )
@@ -251,6 +253,30 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
         guidance.current_environment.as_ref().unwrap().display(),
         "pf-custom:1"
     );
+    // Without an environment, the update would move the runtime to the default environment and
+    // drop its custom one: refused unless asked for, before anything is sent.
+    let moved = updates::update_runtime(
+        &services,
+        UpdateRuntimeRequest {
+            workspace_id: ml_workspace(),
+            runtime_name: "rt-custom".into(),
+            environment: None,
+            allow_older: false,
+            move_to_default_environment: false,
+        },
+        fast(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(moved.code, ErrorCode::InvalidInput);
+    assert!(moved.message.contains("pf-custom:1"), "{}", moved.message);
+    assert_eq!(
+        moved.details.as_ref().unwrap()["reason"],
+        "customEnvironment",
+        "hosts tell this refusal apart by its reason"
+    );
+    assert!(services.operations.list().is_empty(), "nothing was started");
+
     let versions: Vec<(&str, bool, bool)> = guidance
         .candidates
         .iter()
@@ -267,6 +293,7 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
             runtime_name: "rt-custom".into(),
             environment: Some(current_id),
             allow_older: false,
+            move_to_default_environment: false,
         },
         fast(),
     )
@@ -288,6 +315,7 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
             runtime_name: "rt-custom".into(),
             environment: Some("azureml:pf-custom:9".into()),
             allow_older: false,
+            move_to_default_environment: false,
         },
         fast(),
     )
@@ -303,6 +331,7 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
             runtime_name: "rt-custom".into(),
             environment: Some(rebuilt.clone()),
             allow_older: false,
+            move_to_default_environment: false,
         },
         fast(),
     )
@@ -311,6 +340,10 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
     assert_eq!(
         outcome.runtime.summary.environment.as_deref(),
         Some(rebuilt.as_str())
+    );
+    assert_eq!(
+        outcome.environment.as_ref().unwrap().display(),
+        "pf-custom:2"
     );
     assert_eq!(outcome.runtime.summary.status, RuntimeStatus::Running);
     let status = updates::check_runtime_version(
@@ -415,6 +448,7 @@ async fn update_all_lists_custom_runtimes_and_skips_one_already_updating() {
                     runtime_name: "rt-default".into(),
                     environment: None,
                     allow_older: false,
+                    move_to_default_environment: false,
                 },
                 fast(),
             )
@@ -476,6 +510,7 @@ async fn an_update_can_be_cancelled() {
         runtime_name: "rt-default".into(),
         environment: None,
         allow_older: false,
+        move_to_default_environment: false,
     };
     let task = {
         let services = services.clone();
@@ -512,6 +547,7 @@ async fn an_update_that_outlasts_its_watch_times_out() {
             runtime_name: "rt-default".into(),
             environment: None,
             allow_older: false,
+            move_to_default_environment: false,
         },
         short,
     )
@@ -542,6 +578,7 @@ async fn an_update_interrupted_by_an_app_restart_resumes_watching_from_the_journ
                 runtime_name: "rt-default".into(),
                 environment: None,
                 allow_older: false,
+                move_to_default_environment: false,
             },
             fast(),
         )

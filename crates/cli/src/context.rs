@@ -98,14 +98,7 @@ impl Context {
 
     /// The workspace's prompt flow page in Azure ML studio.
     pub fn studio_link(&self, workspace_id: &str) -> String {
-        format!(
-            "{}/prompts?wsid={workspace_id}",
-            self.services
-                .cloud()
-                .studio_url
-                .as_str()
-                .trim_end_matches('/')
-        )
+        self.services.cloud().studio_prompts_link(workspace_id)
     }
 }
 

@@ -41,7 +41,6 @@ pub fn render() -> String {
         crate::auth::AccountSummary,
         crate::auth::SignInState,
         crate::auth::SignInStatus,
-        crate::auth::TenantSummary,
         crate::auth::DeviceCodePrompt,
         crate::app_info::StartupWarningKind,
         crate::app_info::StartupWarning,

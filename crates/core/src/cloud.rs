@@ -206,6 +206,27 @@ impl CloudConfig {
         Some(format!("{}/.default", resource.trim_end_matches('/')))
     }
 
+    /// The studio's page of a runtime (`{studio}/prompts/runtime/{name}/details?wsid={id}`), in
+    /// this cloud's studio: `ml.azure.com`, `studio.ml.azure.cn` or `ml.azure.us`.
+    pub fn studio_runtime_link(&self, runtime_name: &str, workspace_id: &str) -> String {
+        let mut page = self.studio_url.clone();
+        if let Ok(mut segments) = page.path_segments_mut() {
+            segments
+                .pop_if_empty()
+                .extend(["prompts", "runtime", runtime_name, "details"]);
+        }
+        // The studio reads `wsid` as the ARM id with its slashes as they are.
+        format!("{page}?wsid={workspace_id}")
+    }
+
+    /// The studio's prompt flow page of a workspace (`{studio}/prompts?wsid={id}`).
+    pub fn studio_prompts_link(&self, workspace_id: &str) -> String {
+        format!(
+            "{}/prompts?wsid={workspace_id}",
+            self.studio_url.as_str().trim_end_matches('/')
+        )
+    }
+
     pub fn arm_scope(&self) -> String {
         self.scope_for(&Audience::Arm).unwrap_or_default()
     }
@@ -516,6 +537,31 @@ mod tests {
         "graphAudience":"https://graph.microsoft.com","controlEndpoint":"https://127.0.0.1:4006",
         "caCertPem":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
         "clientId":"04b07795-8ddb-461a-bbee-02f9e1bf7b46","users":[{"upn":"alice@contoso.com"}],"scenario":"first-time"}"#;
+
+    #[test]
+    fn the_studio_link_of_a_runtime_is_in_its_own_cloud() {
+        let workspace = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws";
+        let links: Vec<String> = [
+            CloudConfig::public(),
+            CloudConfig::china(),
+            CloudConfig::us_gov(),
+        ]
+        .iter()
+        .map(|cloud| cloud.studio_runtime_link("my runtime", workspace))
+        .collect();
+        assert_eq!(
+            links,
+            [
+                format!("https://ml.azure.com/prompts/runtime/my%20runtime/details?wsid={workspace}"),
+                format!("https://studio.ml.azure.cn/prompts/runtime/my%20runtime/details?wsid={workspace}"),
+                format!("https://ml.azure.us/prompts/runtime/my%20runtime/details?wsid={workspace}"),
+            ]
+        );
+        assert_eq!(
+            CloudConfig::us_gov().studio_prompts_link(workspace),
+            format!("https://ml.azure.us/prompts?wsid={workspace}")
+        );
+    }
 
     #[test]
     fn an_emulated_cloud_carries_its_date() {

@@ -1,7 +1,8 @@
 //! The session: its status, the sandbox, signing in (browser, device code, Azure CLI) and out,
 //! and switching account or tenant. Each answers the session's new status.
 
-use pfrm_core::auth::{AccountSummary, DeviceCodePrompt, TenantSummary};
+use pfrm_core::auth::{AccountSummary, DeviceCodePrompt};
+use pfrm_core::model::Tenant;
 use pfrm_core::services::SessionStatus;
 use tauri::ipc::Channel;
 use tokio_util::sync::CancellationToken;
@@ -100,7 +101,7 @@ pub async fn switch_account(host: &Host, account_id: String) -> Reply<SessionSta
     session.status().await
 }
 
-pub async fn list_tenants(host: &Host, account_id: String) -> Reply<Vec<TenantSummary>> {
+pub async fn list_tenants(host: &Host, account_id: String) -> Reply<Vec<Tenant>> {
     let manager = host.state().session.accounts().await?;
     manager.list_tenants(&account_id).await
 }

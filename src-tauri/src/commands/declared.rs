@@ -31,7 +31,7 @@ app_commands! {
     fn cancel_sign_in() -> () = account::cancel_sign_in;
     fn sign_out(account_id: String) -> SessionStatus = account::sign_out;
     fn switch_account(account_id: String) -> SessionStatus = account::switch_account;
-    fn list_tenants(account_id: String) -> Vec<TenantSummary> = account::list_tenants;
+    fn list_tenants(account_id: String) -> Vec<Tenant> = account::list_tenants;
     fn switch_tenant(account_id: String, tenant_id: String) -> SessionStatus
         = account::switch_tenant;
 

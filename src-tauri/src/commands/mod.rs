@@ -14,9 +14,9 @@ mod typescript;
 mod updates;
 
 use pfrm_core::app_info::AppInfo;
-use pfrm_core::auth::{DeviceCodePrompt, TenantSummary};
+use pfrm_core::auth::DeviceCodePrompt;
 use pfrm_core::migration::retirement::RetirementStatus;
-use pfrm_core::model::{ComputeInstanceSummary, RuntimeDetails, RuntimeSummary};
+use pfrm_core::model::{ComputeInstanceSummary, RuntimeDetails, RuntimeSummary, Tenant};
 use pfrm_core::ops::instance_sign_in::{CustomAppAvailability, InstanceSignInStatus};
 use pfrm_core::ops::permissions::{
     EndpointIdentity, GrantAbility, GrantOutcome, GrantRequest, PrincipalSummary, RevokeOutcome,

@@ -4,7 +4,7 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission
 
 export type AppError = { code: ErrorCode, message: string, remedy?: string, details?: Record<string, unknown>, };
 
-export type Tenant = { tenantId: string, displayName: string | null, defaultDomain: string | null, };
+export type Tenant = { tenantId: string, displayName?: string, defaultDomain?: string, };
 
 export type Subscription = { 
 /**
@@ -136,7 +136,12 @@ export type RuntimeDetails = { description: string | null, statusMessage: string
 /**
  * The service's error message when the runtime failed.
  */
-errorMessage: string | null, endpointUrl: string | null, publishedPort: number | null, targetPort: number | null, fromExistingCustomApp: boolean | null, assignedTo: UserRef | null, owner: RuntimeOwner | null, name: string, 
+errorMessage: string | null, endpointUrl: string | null, publishedPort: number | null, targetPort: number | null, fromExistingCustomApp: boolean | null, assignedTo: UserRef | null, owner: RuntimeOwner | null, 
+/**
+ * The runtime's page in this cloud's Azure ML studio (set by the operations that know the
+ * cloud; `None` when read straight from the service).
+ */
+studioUrl?: string, name: string, 
 /**
  * `ComputeInstance`, `ManagedOnlineEndpoint`, ...
  */
@@ -209,8 +214,6 @@ memoryOnly: boolean, keychainProblem?: string,
  * Set when the settings file was damaged and defaults were used.
  */
 settingsWarning?: string, };
-
-export type TenantSummary = { tenantId: string, displayName?: string, defaultDomain?: string, };
 
 export type DeviceCodePrompt = { 
 /**
@@ -553,7 +556,13 @@ environment?: string,
  * The user confirmed a custom environment version that is older than (or the same as) the
  * runtime's current one.
  */
-allowOlder: boolean, };
+allowOlder: boolean, 
+/**
+ * The user chose to move a runtime on a custom environment to the default environment
+ * (the newest image), leaving the custom one. Without it such an update is refused:
+ * [`CUSTOM_ENVIRONMENT_REFUSAL`].
+ */
+moveToDefaultEnvironment: boolean, };
 
 export type UpdateOutcome = { operationId: string, runtime: RuntimeDetails, 
 /**
@@ -564,6 +573,11 @@ previous?: RuntimeVersion,
  * The version the runtime runs now, as read back after the update.
  */
 current?: RuntimeVersion, 
+/**
+ * The custom environment the runtime runs now, read as name and version (`None` on the
+ * default environment).
+ */
+environment?: CustomEnvironmentRef, 
 /**
  * Things worth knowing that did not stop the update (e.g. the registry lists an even
  * newer image than the one the service moved to).

@@ -1,6 +1,6 @@
 // Generated from src-tauri/src/commands/declared.rs by `cargo xtask bindings`. Do not edit.
 import { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, SessionStatus, TenantSummary, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
+import type { AppInfo, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
 
 /** Every command's arguments (as sent) and answer. */
 export interface Commands {
@@ -18,7 +18,7 @@ export interface Commands {
   cancel_sign_in: { args: Record<string, never>; answer: null };
   sign_out: { args: { accountId: string }; answer: SessionStatus };
   switch_account: { args: { accountId: string }; answer: SessionStatus };
-  list_tenants: { args: { accountId: string }; answer: Array<TenantSummary> };
+  list_tenants: { args: { accountId: string }; answer: Array<Tenant> };
   switch_tenant: { args: { accountId: string; tenantId: string }; answer: SessionStatus };
   list_workspaces: { args: Record<string, never>; answer: WorkspaceListing };
   check_workspace: { args: { workspaceId: string }; answer: WorkspaceCheck };

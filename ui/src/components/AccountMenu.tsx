@@ -16,7 +16,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { TenantSummary } from '../backend';
+import type { Tenant } from '../backend';
 import { t } from '../i18n';
 import { useSession, whoAmI } from '../session/SessionProvider';
 
@@ -32,7 +32,7 @@ const useStyles = makeStyles({
   },
 });
 
-type Tenants = { accountId: string; list?: TenantSummary[] };
+type Tenants = { accountId: string; list?: Tenant[] };
 
 /** Who the app acts as, with account and directory switching, adding accounts and signing out. */
 export function AccountMenu({ onAddAccount }: { onAddAccount: () => void }) {

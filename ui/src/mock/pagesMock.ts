@@ -11,7 +11,7 @@ import type {
   OperationSnapshot,
   RetirementStatus,
   SessionStatus,
-  TenantSummary,
+  Tenant,
 } from '../backend/bindings';
 import { cancelMockOperation, runtimesCommand } from './runtimesMock';
 import { permissionsCommand } from './permissionsMock';
@@ -72,7 +72,7 @@ const BOB: AccountSummary = {
   displayName: 'Bob Example',
   isActive: false,
 };
-const TENANTS: TenantSummary[] = [
+const TENANTS: Tenant[] = [
   { tenantId: 'contoso-tid', displayName: 'Contoso', defaultDomain: 'contoso.example' },
   { tenantId: 'fabrikam-tid', displayName: 'Fabrikam', defaultDomain: 'fabrikam.example' },
 ];

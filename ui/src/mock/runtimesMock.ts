@@ -305,7 +305,9 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       );
     case 'runtime_details': {
       const found = [...state.runtimes, ...researchRuntimes()].find((r) => r.name === args.runtimeName);
-      return found ? Promise.resolve(found) : Promise.reject({ code: 'not_found', message: `Runtime ${String(args.runtimeName)} does not exist.` });
+      // The backend gives the studio page of the signed-in cloud (here the public one).
+      const studioUrl = `https://ml.azure.com/prompts/runtime/${encodeURIComponent(String(args.runtimeName))}/details?wsid=${String(args.workspaceId)}`;
+      return found ? Promise.resolve({ ...found, studioUrl }) : Promise.reject({ code: 'not_found', message: `Runtime ${String(args.runtimeName)} does not exist.` });
     }
     case 'list_compute_instances':
       return pause(100).then(instances);

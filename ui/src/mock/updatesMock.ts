@@ -154,6 +154,13 @@ function update(publish: Publish, workspaceId: string, request: UpdateRuntimeReq
       remedy: 'Pick the version rebuilt on the newest runtime image, or confirm that you want this one.',
     });
   }
+  if (current && !chosen && !request.moveToDefaultEnvironment) {
+    return Promise.reject({
+      code: 'invalid_input',
+      message: `Runtime ${runtime.name} runs custom environment pf-custom:${current}, which the service cannot update by itself.`,
+      details: { reason: 'customEnvironment' },
+    });
+  }
   const previous = runtime.imageTag ? version(runtime.imageTag) : undefined;
   const title = chosen
     ? `Update runtime ${runtime.name} to environment pf-custom:${chosen}`
@@ -186,6 +193,7 @@ function update(publish: Publish, workspaceId: string, request: UpdateRuntimeReq
         runtime: { ...runtime },
         previous,
         current: runtime.imageTag && !chosen ? version(runtime.imageTag) : undefined,
+        environment: chosen ? { assetId: environmentAsset(chosen), name: 'pf-custom', version: chosen } : undefined,
         warnings: [],
       };
     },
@@ -238,7 +246,7 @@ async function updateAll(publish: Publish, workspaceIds: string[], runtimesOf: (
           return;
         }
         try {
-          const outcome = await updateTracked(publish, s.workspaceId, { workspaceId: s.workspaceId, runtimeName: s.runtimeName, allowOlder: false });
+          const outcome = await updateTracked(publish, s.workspaceId, { workspaceId: s.workspaceId, runtimeName: s.runtimeName, allowOlder: false, moveToDefaultEnvironment: false });
           items.push({ ...base(s), outcome: 'updated', to: outcome.current, operationId: outcome.operationId });
         } catch (error) {
           items.push({ ...base(s), outcome: 'failed', error: error as UpdateAllItem['error'] });

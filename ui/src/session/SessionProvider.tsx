@@ -5,7 +5,7 @@ import {
   type AppError,
   type DeviceCodePrompt,
   type SessionStatus,
-  type TenantSummary,
+  type Tenant,
 } from '../backend';
 
 /** The sign-in the app is waiting on, if any. */
@@ -29,7 +29,7 @@ export type Session = {
   leaveSandbox: () => Promise<void>;
   signOut: (accountId: string) => Promise<void>;
   switchAccount: (accountId: string) => Promise<void>;
-  listTenants: (accountId: string) => Promise<TenantSummary[]>;
+  listTenants: (accountId: string) => Promise<Tenant[]>;
   switchTenant: (accountId: string, tenantId: string) => Promise<void>;
   dismissError: () => void;
 };

@@ -4,7 +4,6 @@ import {
   ageText,
   isUpdateOf,
   outdatedCount,
-  parseAsset,
   planUpdateAll,
   runtimeKey,
   runtimesBeingUpdated,
@@ -65,12 +64,6 @@ describe('versions as people read them', () => {
     expect(sourcesDisagree(status('a', { registrySaysOutdated: true, serviceSaysOutdated: false }))).toBe(true);
     expect(sourcesDisagree(status('a', { registrySaysOutdated: true, serviceSaysOutdated: true }))).toBe(false);
     expect(sourcesDisagree(status('a', { serviceSaysOutdated: true }))).toBe(false);
-  });
-
-  it('reads environment asset ids in both forms', () => {
-    expect(parseAsset('azureml://locations/x/workspaces/g/environments/pf-custom/versions/3')).toMatchObject({ name: 'pf-custom', version: '3' });
-    expect(parseAsset('azureml:pf-custom:2')).toMatchObject({ name: 'pf-custom', version: '2' });
-    expect(parseAsset('something-else')).toEqual({ assetId: 'something-else' });
   });
 });
 

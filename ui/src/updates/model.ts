@@ -138,12 +138,3 @@ export function summaryHeadline(summary: UpdateAllSummary): string {
 export function environmentName(environment: { assetId: string; name?: string; version?: string }): string {
   return environment.name && environment.version ? `${environment.name}:${environment.version}` : environment.assetId;
 }
-
-/** An environment asset id read as name and version (`azureml://.../environments/{name}/versions/{v}` or `azureml:{name}:{v}`). */
-export function parseAsset(assetId: string): { assetId: string; name?: string; version?: string } {
-  const long = /\/environments\/([^/]+)\/versions\/([^/]+)\/?$/.exec(assetId);
-  if (long) return { assetId, name: long[1], version: long[2] };
-  const short = /^azureml:(.+):([^:]+)$/.exec(assetId);
-  if (short) return { assetId, name: short[1], version: short[2] };
-  return { assetId };
-}

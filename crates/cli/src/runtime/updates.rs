@@ -290,15 +290,23 @@ pub async fn update(context: &Context, args: UpdateArgs) -> Result<(), Error> {
         );
     };
     let name = args.name.clone().unwrap_or_default();
-    if args.environment.is_none() && !args.default_environment {
-        let status = updates::check_runtime_version(
-            &context.services,
-            workspace_id,
-            &name,
-            CheckOptions::default(),
-        )
-        .await?;
-        if let Some(environment) = &status.custom_environment {
+    let outcome = updates::update_runtime(
+        &context.services,
+        UpdateRuntimeRequest {
+            workspace_id: workspace_id.clone(),
+            runtime_name: name.clone(),
+            environment: args.environment.clone(),
+            allow_older: args.allow_older,
+            move_to_default_environment: args.default_environment,
+        },
+        context.watch,
+    )
+    .await;
+    crate::progress::settle();
+    let outcome = match outcome {
+        Err(error) if is_custom_environment_refusal(&error) => {
+            // The core refused to move the runtime off its custom environment unasked: show
+            // what to rebuild on, and the flags that go on.
             let guidance = updates::custom_environment_guidance(
                 &context.services,
                 workspace_id,
@@ -311,28 +319,12 @@ pub async fn update(context: &Context, args: UpdateArgs) -> Result<(), Error> {
             } else {
                 print_guidance(&guidance);
             }
-            return Err(Error::invalid_input(format!(
-                "Runtime {name} runs custom environment {}, which the service cannot update by itself.",
-                environment.display()
-            ))
-            .with_remedy(
+            return Err(error.with_remedy(
                 "Rebuild the environment on the runtime image named above, then run `pfrm runtime update NAME --environment ASSET_ID`; or pass --default-environment to switch it to the default environment.",
             ));
         }
-    }
-    let outcome = updates::update_runtime(
-        &context.services,
-        UpdateRuntimeRequest {
-            workspace_id: workspace_id.clone(),
-            runtime_name: name.clone(),
-            environment: args.environment.clone(),
-            allow_older: args.allow_older,
-        },
-        context.watch,
-    )
-    .await;
-    crate::progress::settle();
-    let outcome = outcome?;
+        other => other?,
+    };
     if context.json {
         print_json(&outcome)?;
     } else {
@@ -358,6 +350,14 @@ pub async fn update(context: &Context, args: UpdateArgs) -> Result<(), Error> {
         }
     }
     finish(context, 0)
+}
+
+fn is_custom_environment_refusal(error: &Error) -> bool {
+    error
+        .details
+        .as_ref()
+        .and_then(|details| details.get("reason"))
+        .is_some_and(|reason| reason == updates::CUSTOM_ENVIRONMENT_REFUSAL)
 }
 
 /// "final" once prompt flow's images are frozen (no newer one will come), "newest" before.

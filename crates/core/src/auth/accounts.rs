@@ -23,6 +23,7 @@ use super::session::{InteractiveReauth, SessionState, UserCredential};
 use super::store::TokenVault;
 use crate::cloud::CloudConfig;
 use crate::error::{Error, ErrorCode};
+use crate::model::Tenant;
 pub use crate::settings::SignInMethod;
 use crate::settings::{AccountRecord, Settings};
 
@@ -73,19 +74,6 @@ pub struct SignInStatus {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings_warning: Option<String>,
-}
-
-/// A tenant the account can switch to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct TenantSummary {
-    pub tenant_id: String,
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_domain: Option<String>,
 }
 
 /// Interactive re-authentication through the browser (claims challenges).
@@ -577,41 +565,13 @@ impl AccountManager {
         }
     }
 
-    /// The tenants the account can use, from ARM `GET /tenants`.
-    pub async fn list_tenants(&self, id: &str) -> Result<Vec<TenantSummary>, Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Tenant {
-            tenant_id: String,
-            #[serde(default)]
-            display_name: Option<String>,
-            #[serde(default)]
-            default_domain: Option<String>,
-        }
-        #[derive(Deserialize)]
-        struct Page {
-            value: Vec<Tenant>,
-        }
-        let credential = self.credential(id)?;
-        let pipeline = crate::http::Pipeline::new(&self.cloud, credential)?;
-        let url = self
-            .cloud
-            .arm_endpoint
-            .join("tenants")
-            .map_err(|e| Error::internal(e.to_string()))?;
-        let request =
-            crate::http::ApiRequest::get(url, crate::cloud::Audience::Arm, "list your tenants")
-                .query("api-version", "2022-12-01");
-        let page: Page = pipeline.send_json(&request).await?;
-        Ok(page
-            .value
-            .into_iter()
-            .map(|t| TenantSummary {
-                tenant_id: t.tenant_id,
-                display_name: t.display_name,
-                default_domain: t.default_domain,
-            })
-            .collect())
+    /// The tenants the account can use, every page of ARM `GET /tenants`.
+    pub async fn list_tenants(&self, id: &str) -> Result<Vec<Tenant>, Error> {
+        let pipeline = crate::http::Pipeline::new(&self.cloud, self.credential(id)?)?;
+        let tenants = crate::azure::arm::ArmClient::new(pipeline)
+            .list_tenants()
+            .await?;
+        Ok(tenants.iter().map(Tenant::from).collect())
     }
 
     /// Makes `tenant_id` the tenant tokens of account `id` are requested for.

@@ -23,9 +23,7 @@ pub mod refresh_lock;
 pub mod session;
 pub mod store;
 
-pub use accounts::{
-    AccountManager, AccountSummary, SignInMethod, SignInState, SignInStatus, TenantSummary,
-};
+pub use accounts::{AccountManager, AccountSummary, SignInMethod, SignInState, SignInStatus};
 pub use device_code::DeviceCodePrompt;
 pub use session::UserCredential;
 

@@ -126,6 +126,7 @@ impl From<&FlowRuntimeDto> for RuntimeDetails {
                 user_name: owner.user_name.clone(),
                 user_principal_name: owner.user_principal_name.clone(),
             }),
+            studio_url: None,
         }
     }
 }

@@ -6,7 +6,11 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
     pub tenant_id: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_domain: Option<String>,
 }
 

@@ -84,4 +84,9 @@ pub struct RuntimeDetails {
     pub from_existing_custom_app: Option<bool>,
     pub assigned_to: Option<UserRef>,
     pub owner: Option<RuntimeOwner>,
+    /// The runtime's page in this cloud's Azure ML studio (set by the operations that know the
+    /// cloud; `None` when read straight from the service).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_url: Option<String>,
 }

@@ -59,7 +59,13 @@ pub async fn runtime_details(
     crate::azure::check_name("runtime name", runtime_name)?;
     let workspace = workspace(services, workspace_id).await?;
     let flow = services.flow(&workspace)?;
-    Ok(RuntimeDetails::from(&flow.get_runtime(runtime_name).await?))
+    let mut details = RuntimeDetails::from(&flow.get_runtime(runtime_name).await?);
+    details.studio_url = Some(
+        services
+            .cloud()
+            .studio_runtime_link(runtime_name, workspace_id),
+    );
+    Ok(details)
 }
 
 /// One compute instance the wizard offers, with its checks.

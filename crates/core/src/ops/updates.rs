@@ -780,6 +780,43 @@ pub struct UpdateRuntimeRequest {
     /// runtime's current one.
     #[serde(default)]
     pub allow_older: bool,
+    /// The user chose to move a runtime on a custom environment to the default environment
+    /// (the newest image), leaving the custom one. Without it such an update is refused:
+    /// [`CUSTOM_ENVIRONMENT_REFUSAL`].
+    #[serde(default)]
+    pub move_to_default_environment: bool,
+}
+
+/// `details.reason` of the error that refuses to move a runtime off its custom environment
+/// unasked, so that a host can offer the guidance or the explicit choice.
+pub const CUSTOM_ENVIRONMENT_REFUSAL: &str = "customEnvironment";
+
+/// The rule for a runtime on a custom environment: the service cannot update the environment,
+/// and an update without one moves the runtime to the default environment. That happens only
+/// when asked for.
+fn refuse_unasked_move(runtime: &RuntimeDetails, request: &UpdateRuntimeRequest) -> Result<()> {
+    let custom = runtime
+        .summary
+        .environment
+        .as_deref()
+        .map(CustomEnvironmentRef::parse);
+    match custom {
+        Some(environment)
+            if request.environment.is_none() && !request.move_to_default_environment =>
+        {
+            Err(Error::invalid_input(format!(
+                "Runtime {} runs custom environment {}, which the service cannot update by itself.",
+                request.runtime_name,
+                environment.display()
+            ))
+            .with_remedy(
+                "Rebuild the environment on the runtime image its guidance names and update to that version, or choose to move the runtime to the default environment.",
+            )
+            .with_detail("reason", CUSTOM_ENVIRONMENT_REFUSAL)
+            .with_detail("environment", environment.asset_id))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// How an update ended.
@@ -796,6 +833,11 @@ pub struct UpdateOutcome {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<RuntimeVersion>,
+    /// The custom environment the runtime runs now, read as name and version (`None` on the
+    /// default environment).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<CustomEnvironmentRef>,
     /// Things worth knowing that did not stop the update (e.g. the registry lists an even
     /// newer image than the one the service moved to).
     pub warnings: Vec<String>,
@@ -979,6 +1021,11 @@ async fn run_update(
             }
             Ok(UpdateOutcome {
                 operation_id,
+                environment: runtime
+                    .summary
+                    .environment
+                    .as_deref()
+                    .map(CustomEnvironmentRef::parse),
                 previous: previous_tag
                     .as_ref()
                     .map(|tag| RuntimeVersion::from_tag(tag, today)),
@@ -1007,6 +1054,7 @@ pub async fn update_runtime(
     let workspace = workspace(services, &request.workspace_id).await?;
     let flow = services.flow(&workspace)?;
     let before = RuntimeDetails::from(&flow.get_runtime(&request.runtime_name).await?);
+    refuse_unasked_move(&before, &request)?;
     let mut warnings = Vec::new();
     let latest = match &request.environment {
         None => match latest_runtime_tag(services, None).await {
@@ -1580,6 +1628,7 @@ mod tests {
             from_existing_custom_app: None,
             assigned_to: None,
             owner: None,
+            studio_url: None,
         };
         let newer = "mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:20240111.v10";
         assert!(verify_update(&details(newer), Some(OLD)).is_ok());

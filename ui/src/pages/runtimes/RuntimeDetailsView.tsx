@@ -18,7 +18,7 @@ import { formatDateTime, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
 import { DeleteRuntimeDialog } from './DeleteRuntimeDialog';
-import { statusColor, statusText, studioUrl } from './model';
+import { statusColor, statusText } from './model';
 import { UpdateResult, UpdateRuntimeDialog } from './UpdateRuntimeDialog';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
@@ -194,11 +194,13 @@ export function RuntimeDetailsView({
           </dl>
         </Card>
       )}
-      <Card className={styles.card}>
-        <Text weight="semibold">{t('rt.details.studio')}</Text>
-        <Text size={200}>{t('rt.details.studioHint')}</Text>
-        <CopyableText text={studioUrl(runtimeName, workspace.id)} testId="studio-url" />
-      </Card>
+      {details?.studioUrl && (
+        <Card className={styles.card}>
+          <Text weight="semibold">{t('rt.details.studio')}</Text>
+          <Text size={200}>{t('rt.details.studioHint')}</Text>
+          <CopyableText text={details.studioUrl} testId="studio-url" />
+        </Card>
+      )}
       {details && (
         <UpdateRuntimeDialog
           open={updating}

@@ -28,7 +28,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, parseAsset, runtimeKey } from '../../updates/model';
+import { environmentName, runtimeKey } from '../../updates/model';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -89,6 +89,9 @@ export function UpdateRuntimeDialog({
       runtimeName,
       environment: path === 'custom' && candidate ? candidate.choice.assetId : undefined,
       allowOlder: path === 'custom' && allowOlder,
+      // Choosing the default environment is the explicit choice the backend asks for before it
+      // moves a runtime off its custom environment.
+      moveToDefaultEnvironment: path === 'default',
     });
   }
 
@@ -272,9 +275,9 @@ export function UpdateResult({ workspaceId, runtimeName }: { workspaceId: string
       </div>
     );
   }
-  const { outcome, request } = run;
-  const text = request.environment
-    ? t('upd.result.environment', { name: runtimeName, environment: environmentName(parseAsset(request.environment)) })
+  const { outcome } = run;
+  const text = outcome.environment
+    ? t('upd.result.environment', { name: runtimeName, environment: environmentName(outcome.environment) })
     : outcome.current
       ? t('upd.result.version', { name: runtimeName, version: outcome.current.label })
       : t('upd.result.done', { name: runtimeName });

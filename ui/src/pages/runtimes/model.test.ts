@@ -8,7 +8,6 @@ import {
   stepAfter,
   stepBefore,
   stepComplete,
-  studioUrl,
   wizardSteps,
 } from './model';
 
@@ -89,9 +88,5 @@ describe('texts', () => {
     expect(isCreateOf(snapshot, 'rt-1')).toBe(true);
     expect(isCreateOf(snapshot, 'rt')).toBe(false);
     expect(isCreateOf({ ...snapshot, kind: 'deleteRuntime' }, 'rt-1')).toBe(false);
-  });
-
-  it('builds the studio address', () => {
-    expect(studioUrl('rt-1', WORKSPACE.id)).toBe(`https://ml.azure.com/prompts/runtime/rt-1/details?wsid=${WORKSPACE.id}`);
   });
 });

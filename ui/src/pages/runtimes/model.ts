@@ -184,10 +184,6 @@ export function clockNow(): number {
   return Date.now();
 }
 
-export function studioUrl(runtimeName: string, workspaceArmId: string): string {
-  return `https://ml.azure.com/prompts/runtime/${encodeURIComponent(runtimeName)}/details?wsid=${workspaceArmId}`;
-}
-
 export function pfazureSnippet(runtimeName: string): string {
   return `pfazure run create --flow <path-to-flow> --data <path-to-data.jsonl> --runtime ${runtimeName}`;
 }
