@@ -286,7 +286,23 @@ async fn sign_in_through_the_browser(screen: &Screen) -> Result<(), String> {
             "Sign in with your browser",
         )
         .await?;
-    screen.click("[data-testid='sign-in-browser']").await?;
+    // A banner that appears while the page settles can move the button from under a click:
+    // click again, as a user would, until the sign-in has started.
+    harness::poll_until(std::time::Duration::from_secs(15), async || {
+        let waiting = screen
+            .count("[data-testid='sign-in-waiting-browser']")
+            .await?;
+        let who = screen
+            .rendered_texts("[data-testid='welcome-who-name']")
+            .await?;
+        if waiting > 0 || who.iter().any(|text| text == "Signed in as Alice") {
+            return Ok(());
+        }
+        screen.click("[data-testid='sign-in-browser']").await?;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        Err("the browser sign-in never started".to_owned())
+    })
+    .await?;
     screen
         .wait_for_text("[data-testid='welcome-who-name']", |text| {
             text == "Signed in as Alice"
