@@ -100,15 +100,7 @@ fn make_default_browser(home: &AppHome, browser: &Path) {
 #[test]
 fn gui_browser_sign_in_shows_the_account_menu_with_the_users_name() {
     let azure = LocalAzure::start("first-time");
-    let ca_path = azure.emulator.ready_info().ca_cert_path.clone();
-    let home = home_for(&azure, |dir| {
-        pfrm_tests::write_browser_script(
-            dir,
-            &ca_path,
-            "alice@contoso.com",
-            &dir.join("browser.log"),
-        )
-    });
+    let home = alice_browser(&azure);
     let Some(app) = App::launch_or_skip(
         "gui_browser_sign_in_shows_the_account_menu_with_the_users_name",
         home,

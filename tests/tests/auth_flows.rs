@@ -20,6 +20,18 @@ use pfrm_core::ErrorCode;
 use pfrm_emulator::EmulatorOptions;
 use tokio_util::sync::CancellationToken;
 
+/// The emulated identity platform's token endpoint, as pfrm talks to it.
+fn token_endpoint(env: &Env) -> HttpTokenEndpoint {
+    HttpTokenEndpoint::new(
+        Authority::new(
+            env.cloud.authority_host.clone(),
+            env.cloud.client_id.clone(),
+        )
+        .unwrap(),
+        identity_http_client(&env.cloud).unwrap(),
+    )
+}
+
 fn manager(env: &Env, launcher: Arc<ScriptedBrowser>) -> (AccountManager, Arc<MemoryStore>) {
     let store = Arc::new(MemoryStore::new());
     let manager = AccountManager::new(
@@ -201,14 +213,7 @@ async fn refresh_rotates_the_refresh_token_and_ten_concurrent_callers_share_one_
     // The rotated refresh token was persisted, and the old one no longer works.
     let rotated = store.raw(&key).unwrap();
     assert_ne!(rotated, first_refresh_token);
-    let endpoint = HttpTokenEndpoint::new(
-        Authority::new(
-            env.cloud.authority_host.clone(),
-            env.cloud.client_id.clone(),
-        )
-        .unwrap(),
-        identity_http_client(&env.cloud).unwrap(),
-    );
+    let endpoint = token_endpoint(&env);
     let replay = endpoint
         .refresh(
             &env.tenant(),
@@ -552,14 +557,7 @@ async fn token_endpoint_answers_keep_their_meaning() {
     use serde_json::json;
 
     let env = Env::start().await;
-    let endpoint = HttpTokenEndpoint::new(
-        Authority::new(
-            env.cloud.authority_host.clone(),
-            env.cloud.client_id.clone(),
-        )
-        .unwrap(),
-        identity_http_client(&env.cloud).unwrap(),
-    );
+    let endpoint = token_endpoint(&env);
     let answer = |status: u16, body: serde_json::Value| FaultRule {
         service: Some("authority".into()),
         path: Some("/*/oauth2/v2.0/token".into()),
