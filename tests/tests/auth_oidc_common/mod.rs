@@ -177,8 +177,10 @@ impl OidcServer {
                 let _ = sender.send(line);
             }
         });
+        // Generous: node and oidc-provider take seconds to start on a loaded 2-core machine, and
+        // a whole test binary may start fifteen of them at once.
         let line = receiver
-            .recv_timeout(std::time::Duration::from_secs(30))
+            .recv_timeout(std::time::Duration::from_secs(120))
             .expect("the server says where it listens");
         let ready: serde_json::Value =
             serde_json::from_str(&line).unwrap_or_else(|_| panic!("no ready line: {line:?}"));
