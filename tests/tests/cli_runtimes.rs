@@ -1125,3 +1125,157 @@ async fn a_killed_create_is_not_sent_again_and_resumes_to_running() {
         .await;
     assert_eq!(shown["status"], "Running", "{shown}");
 }
+
+/// Each workspace of the `troubled` world, its failed runtime, and the diagnosis pfrm must give
+/// (`None`: a failure no pattern knows).
+const TROUBLED: [(&str, &str, Option<&str>); 9] = [
+    (
+        "ws-start-timeout",
+        "rt-custom-env",
+        Some("runtime-start-timeout"),
+    ),
+    (
+        "ws-not-yours",
+        "rt-pipeline",
+        Some("compute-instance-assigned-to-someone-else"),
+    ),
+    ("ws-custom-app", "rt-app", Some("custom-app-failed")),
+    (
+        "ws-image-outside-acr",
+        "rt-dockerhub",
+        Some("image-not-in-acr"),
+    ),
+    (
+        "ws-shared-key-off",
+        "rt-keys",
+        Some("storage-key-access-disabled"),
+    ),
+    (
+        "ws-file-share-denied",
+        "rt-files",
+        Some("storage-file-access-denied"),
+    ),
+    ("ws-no-quota", "rt-big", Some("vm-quota-exceeded")),
+    ("ws-datalake", "rt-lake", Some("datalake-default-datastore")),
+    ("ws-unknown", "rt-mystery", None),
+];
+
+fn troubled_workspace(name: &str) -> String {
+    WorkspaceRef::new(SUBSCRIPTION, "rg-trouble", name).arm_id()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+async fn runtime_show_explains_each_failure_of_the_troubled_world_before_the_services_words() {
+    let env = Env::start_scenario("troubled").await;
+    let cli = Cli::signed_in(&env).await;
+    for (workspace, runtime, expected) in TROUBLED {
+        let id = troubled_workspace(workspace);
+        let details = cli.json(&["runtime", "show", "-w", &id, runtime]).await;
+        assert_eq!(details["status"], "Failed", "{workspace}");
+        assert_eq!(
+            details["diagnosis"]["code"].as_str(),
+            expected,
+            "{workspace}: {details}"
+        );
+
+        let output = cli.run(&["runtime", "show", "-w", &id, runtime]).await;
+        assert!(output.status.success(), "{}", text(&output));
+        let shown = stdout(&output);
+        let error_line = shown
+            .lines()
+            .position(|line| line.trim_start().starts_with("error "))
+            .unwrap_or_else(|| panic!("{workspace}: no error line\n{shown}"));
+        let diagnosis_line = shown
+            .lines()
+            .position(|line| line.trim_start().starts_with("diagnosis "))
+            .unwrap_or_else(|| panic!("{workspace}: no diagnosis line\n{shown}"));
+        assert!(diagnosis_line < error_line, "{shown}");
+        match expected {
+            Some(code) => {
+                let remedy = details["diagnosis"]["remedy"].as_str().unwrap();
+                assert!(shown.contains(code), "{shown}");
+                assert!(shown.contains(remedy), "{shown}");
+            }
+            None => {
+                assert!(shown.contains("does not recognise this failure"), "{shown}");
+                assert!(shown.contains("pfrm diagnose"), "{shown}");
+            }
+        }
+    }
+    // The action the app offers as a button is named in the terminal too.
+    let output = cli
+        .run(&[
+            "runtime",
+            "show",
+            "-w",
+            &troubled_workspace("ws-file-share-denied"),
+            "rt-files",
+        ])
+        .await;
+    assert!(
+        stdout(&output).contains(
+            "grant Storage File Data Privileged Contributor on the workspace's storage account"
+        ),
+        "{}",
+        text(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+async fn a_create_that_fails_for_a_known_reason_carries_the_diagnosis_in_its_error() {
+    let env = Env::start_scenario("troubled").await;
+    let cli = Cli::signed_in(&env).await;
+    let id = troubled_workspace("ws-no-quota");
+    let args = [
+        "runtime",
+        "create",
+        "-w",
+        &id,
+        "--name",
+        "rt-again",
+        "--compute",
+        "ci-no-quota",
+        "--yes-restart",
+    ];
+    let output = cli.run(&args).await;
+    assert_eq!(
+        code(&output),
+        ErrorCode::Service.exit_code(),
+        "{}",
+        text(&output)
+    );
+    let said = stderr(&output);
+    assert!(
+        said.contains("Not enough quota available for STANDARD_E16S_V3"),
+        "{said}"
+    );
+    assert!(said.contains("diagnosis"), "{said}");
+    assert!(said.contains("request quota"), "{said}");
+
+    let mut with_json = vec!["--json"];
+    with_json.extend_from_slice(&args[..4]);
+    with_json.extend_from_slice(&[
+        "--name",
+        "rt-third",
+        "--compute",
+        "ci-no-quota",
+        "--yes-restart",
+    ]);
+    let output = cli.run(&with_json).await;
+    let error: serde_json::Value = serde_json::from_slice(
+        stderr(&output)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .as_bytes(),
+    )
+    .unwrap_or_else(|e| panic!("{e}: {}", text(&output)));
+    assert_eq!(error["diagnosis"]["code"], "vm-quota-exceeded", "{error}");
+    assert_eq!(
+        error["error"]["details"]["diagnosis"]["code"],
+        "vm-quota-exceeded"
+    );
+    assert_eq!(error["diagnosis"]["action"]["type"], "openQuotaPage");
+}

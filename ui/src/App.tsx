@@ -23,6 +23,7 @@ import { AccountMenu } from './components/AccountMenu';
 import { SessionProvider } from './session/SessionProvider';
 import { OperationsProvider, useOperations } from './data/operations';
 import { UpdatesProvider, useUpdates } from './updates/UpdatesProvider';
+import type { RoleRequest } from './components/DiagnosisPanel';
 import { Welcome } from './pages/Welcome';
 // Pages other than the first screen load when first opened, so start-up parses less.
 const Runtimes = lazy(() => import('./pages/Runtimes').then((module) => ({ default: module.Runtimes })));
@@ -87,6 +88,8 @@ const useStyles = makeStyles({
 export function App() {
   const styles = useStyles();
   const [page, setPage] = useState<Page>('welcome');
+  // The role a diagnosis asked for, shown on Permissions until another page is opened.
+  const [roleRequest, setRoleRequest] = useState<RoleRequest | null>(null);
   const [navigated, setNavigated] = useState(false);
   const [addingAccount, setAddingAccount] = useState(false);
   const appInfo = useQuery('app-info', backend.appInfo).state;
@@ -97,6 +100,7 @@ export function App() {
   function navigate(next: Page) {
     setNavigated(true);
     setAddingAccount(false);
+    setRoleRequest(null);
     setPage(next);
   }
 
@@ -156,8 +160,16 @@ export function App() {
           <StartupUpdateNotice onShowRuntimes={() => navigate('runtimes')} />
           {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} addingAccount={addingAccount} />}
           <Suspense fallback={<Spinner size="small" label={t('app.pageLoading')} />}>
-            {page === 'runtimes' && <Runtimes onOpenPermissions={() => navigate('permissions')} />}
-            {page === 'permissions' && <Permissions />}
+            {page === 'runtimes' && (
+              <Runtimes
+                onOpenPermissions={(request) => {
+                  navigate('permissions');
+                  setRoleRequest(request ?? null);
+                }}
+                onOpenSettings={() => navigate('settings')}
+              />
+            )}
+            {page === 'permissions' && <Permissions roleRequest={roleRequest} />}
             {page === 'activity' && <Activity />}
             {page === 'settings' && (
               <Settings appInfo={appInfo} themeChoice={themeChoice} onThemeChoice={chooseTheme} />

@@ -3,6 +3,7 @@
 
 mod compute;
 mod context;
+mod diagnosis;
 mod inventory;
 mod migrate;
 mod operations;
@@ -226,14 +227,30 @@ fn main() -> ExitCode {
 }
 
 fn report_error(error: &Error, json: bool) {
+    let diagnosis = pfrm_core::diagnosis::of_error(error);
     if json {
-        let text = serde_json::to_string(&serde_json::json!({ "error": error }))
-            .unwrap_or_else(|_| error.message.clone());
+        // The diagnosis is in the error's details; it is repeated beside the error so scripts
+        // find it under `diagnosis` as in `pfrm runtime show --json`.
+        let mut value = serde_json::json!({ "error": error });
+        if let Some(diagnosis) = &diagnosis {
+            value["diagnosis"] = serde_json::to_value(diagnosis).unwrap_or_default();
+        }
+        let text = serde_json::to_string(&value).unwrap_or_else(|_| error.message.clone());
         eprintln!("{text}");
     } else {
         eprintln!("error: {}", error.message);
-        if let Some(remedy) = &error.remedy {
-            eprintln!("  {remedy}");
+        match &diagnosis {
+            // The remedy is the diagnosis's own: print it once, with the cause and the action.
+            Some(diagnosis) => {
+                for line in diagnosis::lines(diagnosis, "  ") {
+                    eprintln!("{line}");
+                }
+            }
+            None => {
+                if let Some(remedy) = &error.remedy {
+                    eprintln!("  {remedy}");
+                }
+            }
         }
     }
 }

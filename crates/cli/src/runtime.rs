@@ -274,6 +274,18 @@ fn print_details(context: &Context, workspace_id: &str, details: &RuntimeDetails
     ];
     lines.push(("studio", Some(context.studio_link(workspace_id))));
     println!("Runtime {}", summary.name);
+    // The explanation comes first, the service's own words (status message, error) after it.
+    match &details.diagnosis {
+        Some(diagnosis) => {
+            for line in crate::diagnosis::lines(diagnosis, "  ") {
+                println!("{line}");
+            }
+        }
+        None if has_failure(details) => {
+            println!("  {:<21} {}", "diagnosis", crate::diagnosis::UNRECOGNISED)
+        }
+        None => {}
+    }
     for (label, value) in lines {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
             println!("  {label:<21} {value}");
@@ -295,4 +307,14 @@ fn in_flight_remedy(error: Error, name: &str) -> Error {
     error.with_remedy(format!(
         "Do not create it again. Follow it with `pfrm runtime show {name}`, or wait for it to run with `pfrm operations resume`."
     ))
+}
+
+/// A runtime that failed or is unavailable with a message from the service.
+fn has_failure(details: &RuntimeDetails) -> bool {
+    use pfrm_core::model::RuntimeStatus;
+    details.error_message.is_some()
+        || (matches!(
+            details.summary.status,
+            RuntimeStatus::Failed | RuntimeStatus::Unavailable
+        ) && details.status_message.is_some())
 }

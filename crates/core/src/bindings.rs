@@ -20,6 +20,9 @@ pub fn render() -> String {
     let declarations: Vec<String> = declarations![&cfg;
         crate::error::ErrorCode,
         crate::error::Error,
+        crate::diagnosis::RoleScope,
+        crate::diagnosis::DiagnosisAction,
+        crate::diagnosis::Diagnosis,
         crate::model::Tenant,
         crate::model::Subscription,
         crate::model::WorkspaceKind,

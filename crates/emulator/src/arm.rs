@@ -809,6 +809,7 @@ fn create_compute(
         vm_size: ci["vmSize"].as_str().map(str::to_string),
         custom_services: services,
         fail_runtime_start: false,
+        runtime_failure: None,
     };
     let tenant = world
         .subscription(&ws.subscription_id)

@@ -627,7 +627,7 @@ fn resolve_image(
     }
 }
 
-fn failure_reason(ws: &Workspace, compute: &Compute) -> Option<String> {
+fn failure_reason(ws: &Workspace, compute: &Compute, runtime: &str) -> Option<String> {
     let default_store = ws
         .datastores
         .iter()
@@ -639,6 +639,9 @@ fn failure_reason(ws: &Workspace, compute: &Compute) -> Option<String> {
         if kind != "AzureBlob" {
             return Some(format!("The workspace's default datastore '{}' is of type {kind}; prompt flow needs an Azure Blob default datastore.", d["name"].as_str().unwrap_or_default()));
         }
+    }
+    if let Some(failure) = &compute.runtime_failure {
+        return crate::troubles::message_for(failure, ws, compute, runtime).ok();
     }
     if compute.fail_runtime_start {
         return Some("The runtime container did not become healthy: the readiness probe on port 8080 timed out. Check the custom application's logs on the compute instance.".into());
@@ -757,7 +760,7 @@ async fn create(
         let from_existing = body["fromExistingCustomApp"].as_bool().unwrap_or(false);
         let owner = world.user_by_oid(&caller.0).cloned();
         let now = now_rfc3339();
-        let failure = failure_reason(&ws, &compute);
+        let failure = failure_reason(&ws, &compute, name);
         let (dto, at) = if from_existing {
             let Some(app_name) = body["customAppName"].as_str().filter(|s| !s.is_empty()) else {
                 return user_error(
@@ -958,7 +961,7 @@ async fn update(app: &App, req: &Req, sub: &str, rg: &str, ws_name: &str, name: 
             Err(r) => return r,
         };
         let app_name = rt.dto["customAppName"].as_str().unwrap_or(name).to_string();
-        let failure = failure_reason(&ws, &compute);
+        let failure = failure_reason(&ws, &compute, name);
         let (transient, secs) = if compute.state() == "Running" {
             ("Restarting", 90.0)
         } else {

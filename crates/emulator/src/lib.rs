@@ -21,6 +21,7 @@ pub mod scenario;
 mod server;
 mod state;
 mod tls;
+mod troubles;
 
 pub use lro::{LroEnd, LroEnding, LroRecord, LroRequest, LroStage};
 pub use state::LroPattern;

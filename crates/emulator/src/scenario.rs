@@ -110,6 +110,9 @@ pub struct ComputeInstanceSeed {
     pub custom_services: Vec<Value>,
     /// Runtimes started on this instance fail (with a status message) instead of running.
     pub fail_runtime_start: bool,
+    /// Runtimes created or updated on this instance end `Failed` with this trouble's message
+    /// (one of `troubles::NAMES`).
+    pub runtime_failure: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -141,6 +144,8 @@ pub struct RuntimeSeed {
     pub environment: Option<String>,
     pub status: Option<String>,
     pub description: Option<String>,
+    /// The runtime starts `Failed` with this trouble's message (one of `troubles::NAMES`).
+    pub failure: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -171,16 +176,19 @@ pub struct SettingsSeed {
 const FIRST_TIME: &str = include_str!("../scenarios/first-time.json");
 const RETURNING: &str = include_str!("../scenarios/returning.json");
 const BLOCKED: &str = include_str!("../scenarios/blocked.json");
+const TROUBLED: &str = include_str!("../scenarios/troubled.json");
 
 impl Scenario {
     /// Names accepted by [`Scenario::by_name`] (`fleet` takes `fleet:S:W:R`, default 2×3×4).
-    pub const NAMES: [&'static str; 4] = ["first-time", "returning", "blocked", "fleet"];
+    pub const NAMES: [&'static str; 5] =
+        ["first-time", "returning", "blocked", "troubled", "fleet"];
 
     pub fn by_name(name: &str) -> Result<Scenario> {
         let text = match name {
             "first-time" => FIRST_TIME,
             "returning" => return Self::returning(),
             "blocked" => BLOCKED,
+            "troubled" => TROUBLED,
             "fleet" => return Ok(Scenario::fleet(2, 3, 4)),
             // The returning user's world on the day after prompt flow's retirement.
             "retiring" => {
@@ -205,7 +213,7 @@ impl Scenario {
                     return Ok(Scenario::fleet(n[0], n[1], n[2]));
                 }
                 return Err(anyhow!(
-                    "unknown scenario {other:?}; known: first-time, returning, retiring, blocked, fleet[:S:W:R]"
+                    "unknown scenario {other:?}; known: first-time, returning, retiring, blocked, troubled, fleet[:S:W:R]"
                 ));
             }
         };

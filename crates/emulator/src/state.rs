@@ -92,6 +92,8 @@ pub struct Compute {
     pub value: Value,
     pub pending: Option<Pending>,
     pub fail_runtime_start: bool,
+    /// See `ComputeInstanceSeed::runtime_failure`.
+    pub runtime_failure: Option<String>,
 }
 
 impl Compute {
@@ -913,6 +915,9 @@ impl World {
             );
             dto["status"] = json!(rt.status.clone().unwrap_or_else(|| "Running".into()));
             dto["runtimeDescription"] = json!(rt.description.clone().unwrap_or_default());
+            if let Some(failure) = &rt.failure {
+                crate::troubles::fail_seeded(&mut dto, failure, &ws, &compute)?;
+            }
             if let Some(c) = ws.compute_mut(&rt.compute_instance) {
                 let mut services = c.custom_services();
                 services.push(app);
@@ -978,6 +983,13 @@ impl World {
             value: v,
             pending: None,
             fail_runtime_start: seed.fail_runtime_start,
+            runtime_failure: match &seed.runtime_failure {
+                Some(name) => {
+                    crate::troubles::check(name)?;
+                    Some(name.clone())
+                }
+                None => None,
+            },
         })
     }
 }

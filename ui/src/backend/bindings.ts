@@ -4,6 +4,16 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission
 
 export type AppError = { code: ErrorCode, message: string, remedy?: string, details?: Record<string, unknown>, };
 
+export type RoleScope = "workspace" | "storage" | "registry";
+
+export type DiagnosisAction = { "type": "openPermissions", role: string, scope: RoleScope, } | { "type": "useDefaultEnvironment" } | { "type": "openQuotaPage" };
+
+export type Diagnosis = { 
+/**
+ * The pattern's stable id (`storage-key-access-disabled`, ...).
+ */
+code: string, cause: string, remedy: string, action?: DiagnosisAction, link?: string, };
+
 export type Tenant = { tenantId: string, displayName?: string, defaultDomain?: string, };
 
 export type Subscription = { 
@@ -141,7 +151,12 @@ errorMessage: string | null, endpointUrl: string | null, publishedPort: number |
  * The runtime's page in this cloud's Azure ML studio (set by the operations that know the
  * cloud; `None` when read straight from the service).
  */
-studioUrl?: string, name: string, 
+studioUrl?: string, 
+/**
+ * What pfrm recognised in the error or status message (`None`: nothing to explain, or a
+ * message no known pattern matches).
+ */
+diagnosis: Diagnosis | null, name: string, 
 /**
  * `ComputeInstance`, `ManagedOnlineEndpoint`, ...
  */

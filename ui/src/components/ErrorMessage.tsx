@@ -6,7 +6,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { AppError } from '../backend';
+import type { AppError, Diagnosis } from '../backend';
 import { t } from '../i18n';
 
 const useStyles = makeStyles({
@@ -15,12 +15,30 @@ const useStyles = makeStyles({
   code: { display: 'block', marginTop: tokens.spacingVerticalXS, color: tokens.colorNeutralForeground3 },
 });
 
-/** Shows an error from the backend the same way everywhere: what happened, then what to do. */
+/** The diagnosis core attached to an error whose service message it recognised. */
+export function diagnosisOf(error: AppError): Diagnosis | null {
+  const value = error.details?.diagnosis;
+  if (value && typeof value === 'object' && 'code' in value && 'cause' in value && 'remedy' in value) {
+    return value as Diagnosis;
+  }
+  return null;
+}
+
+/**
+ * Shows an error from the backend the same way everywhere: why (when pfrm recognised the
+ * failure), what happened in the service's words, then what to do.
+ */
 export function ErrorMessage({ error }: { error: AppError }) {
   const styles = useStyles();
+  const diagnosis = diagnosisOf(error);
   return (
     <MessageBar intent="error" layout="multiline" role="alert" data-testid="error-message" data-code={error.code}>
       <MessageBarBody>
+        {diagnosis && (
+          <Text as="span" weight="semibold" className={styles.block} data-testid="error-diagnosis" data-diagnosis={diagnosis.code}>
+            {diagnosis.cause}
+          </Text>
+        )}
         <MessageBarTitle className={styles.block} data-testid="error-text">
           {error.message}
         </MessageBarTitle>

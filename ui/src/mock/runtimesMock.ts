@@ -203,6 +203,7 @@ function runtime(name: string, computeInstance: string): RuntimeDetails {
     description: null,
     statusMessage: null,
     errorMessage: null,
+    diagnosis: null,
     endpointUrl: `https://${computeInstance}-8081.eastus.instances.azureml.ms`,
     publishedPort: 8081,
     targetPort: 8080,

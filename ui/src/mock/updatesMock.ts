@@ -53,6 +53,7 @@ function researchRuntime(name: string, instance: string, tag: string | null, env
     description: null,
     statusMessage: null,
     errorMessage: null,
+    diagnosis: null,
     endpointUrl: `https://${instance}-8081.swedencentral.instances.azureml.ms`,
     publishedPort: 8081,
     targetPort: 8080,

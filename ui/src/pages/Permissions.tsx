@@ -23,6 +23,8 @@ import { UserGrant } from './permissions/UserGrant';
 import { EndpointGrant } from './permissions/EndpointGrant';
 import { AssignmentList } from './permissions/AssignmentList';
 import { RevokeDialog } from './permissions/RevokeDialog';
+import { RoleRequestNotice } from './permissions/RoleRequestNotice';
+import type { RoleRequest } from '../components/DiagnosisPanel';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1100px' },
@@ -35,7 +37,7 @@ const useStyles = makeStyles({
  * The AzureML Data Scientist role on the workspace chosen on the Runtimes page (or here): may
  * you grant it, to yourself, a colleague or an endpoint, and who has which role (with revoke).
  */
-export function Permissions() {
+export function Permissions({ roleRequest = null }: { roleRequest?: RoleRequest | null } = {}) {
   const styles = useStyles();
   const workspaceChoice = useWorkspaceChoice();
   const { workspace } = workspaceChoice;
@@ -43,6 +45,7 @@ export function Permissions() {
     <section className={styles.page} data-testid="permissions">
       <PageHeading>{t('permissions.heading')}</PageHeading>
       <Body1>{t('perm.intro')}</Body1>
+      {roleRequest && <RoleRequestNotice request={roleRequest} />}
       <WorkspaceChooser choice={workspaceChoice} onChoose={workspaceChoice.choose} chooseHint={t('perm.workspace.choose')} />
       {workspace && <WorkspacePermissions key={workspace.id} workspace={workspace} />}
     </section>

@@ -20,6 +20,7 @@ import { PageHeading } from '../components/PageHeading';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { PreflightCard } from './runtimes/PreflightCard';
 import { RuntimeList } from './runtimes/RuntimeList';
+import type { RoleRequest } from '../components/DiagnosisPanel';
 import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
 import { AddRuntimeWizard } from './runtimes/AddRuntimeWizard';
 import { UpdateAllDialog, UpdateAllStatus } from './runtimes/UpdateAll';
@@ -38,8 +39,14 @@ const useStyles = makeStyles({
 
 type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wizard' };
 
-/** `onOpenPermissions` leads to the Permissions page (from the wizard's last step). */
-export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void } = {}) {
+/**
+ * `onOpenPermissions` leads to the Permissions page (from the wizard's last step, or a
+ * diagnosis asking for a role); `onOpenSettings` to Settings (the diagnostics bundle).
+ */
+export function Runtimes({
+  onOpenPermissions,
+  onOpenSettings,
+}: { onOpenPermissions?: (request?: RoleRequest) => void; onOpenSettings?: () => void } = {}) {
   const styles = useStyles();
   const workspaceChoice = useWorkspaceChoice();
   const { workspace } = workspaceChoice;
@@ -126,7 +133,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
         <AddRuntimeWizard
           key={workspace.id}
           workspace={workspace}
-          onOpenPermissions={onOpenPermissions}
+          onOpenPermissions={onOpenPermissions && (() => onOpenPermissions())}
           onClose={(created) => {
             setView({ kind: 'list' });
             if (created) refresh();
@@ -147,6 +154,8 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: () => void
             setView({ kind: 'list' });
             refresh();
           }}
+          onOpenPermissions={onOpenPermissions}
+          onOpenSettings={onOpenSettings}
         />
       )}
 

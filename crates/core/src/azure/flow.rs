@@ -127,8 +127,29 @@ impl From<&FlowRuntimeDto> for RuntimeDetails {
                 user_principal_name: owner.user_principal_name.clone(),
             }),
             studio_url: None,
+            diagnosis: diagnose_runtime(dto),
         }
     }
+}
+
+/// The runtime's failure explained, from its error (message and codes) or else its status
+/// message. A healthy runtime has nothing to explain.
+fn diagnose_runtime(dto: &FlowRuntimeDto) -> Option<crate::diagnosis::Diagnosis> {
+    let codes = dto
+        .error
+        .as_ref()
+        .map(crate::diagnosis::error_codes)
+        .unwrap_or_default();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    [error_message(&dto.error), dto.status_message.clone()]
+        .into_iter()
+        .flatten()
+        .find_map(|message| crate::diagnosis::diagnose(&message, &codes))
+        .or_else(|| {
+            dto.error
+                .as_ref()
+                .and_then(|_| crate::diagnosis::diagnose("", &codes))
+        })
 }
 
 impl FlowRuntimeDto {

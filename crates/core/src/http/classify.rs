@@ -248,7 +248,7 @@ pub fn classify_response(
     if let Some(code) = service.code {
         error = error.with_detail("armCode", code);
     }
-    if let Some(inner) = service.inner_code {
+    if let Some(inner) = service.inner_code.clone() {
         error = error.with_detail("innerCode", inner);
     }
     if let Some(request_id) = header("x-ms-request-id").or_else(|| header("request-id")) {
@@ -263,7 +263,12 @@ pub fn classify_response(
             error = error.with_detail(CLAIMS_DETAIL, claims);
         }
     }
-    error
+    let codes: Vec<&str> = [service_code.as_str()]
+        .into_iter()
+        .chain(service.inner_code.as_deref())
+        .filter(|code| !code.is_empty())
+        .collect();
+    crate::diagnosis::attach_if_known(error, &service_message, &codes)
 }
 
 /// What to do about a certificate that failed verification.

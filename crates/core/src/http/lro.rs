@@ -486,8 +486,10 @@ fn text_of(value: &Value) -> String {
 }
 
 fn failed(operation: &str, status: &str, error: Option<&Value>, response: &ApiResponse) -> Error {
+    let error_body = error;
     let code = error.and_then(|error| error.get("code")).map(text_of);
     let message = error.and_then(|error| error.get("message")).map(text_of);
+    let message_text = message.clone();
     let said = message
         .map(|message| format!(" Azure said: {}", super::redact_secrets(&message)))
         .unwrap_or_default();
@@ -504,13 +506,21 @@ fn failed(operation: &str, status: &str, error: Option<&Value>, response: &ApiRe
     .with_detail("status", response.status)
     .with_detail("operationStatus", status)
     .with_detail("clientRequestId", response.client_request_id.clone());
+    let codes = error_body
+        .map(crate::diagnosis::error_codes)
+        .unwrap_or_default();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let diagnosed_message = message_text
+        .as_deref()
+        .map(super::redact_secrets)
+        .unwrap_or_default();
     if let Some(code) = code {
         error = error.with_detail("armCode", code);
     }
     if let Some(correlation) = response.header("x-ms-correlation-request-id") {
         error = error.with_detail("correlationId", correlation);
     }
-    error
+    crate::diagnosis::attach_if_known(error, &diagnosed_message, &codes)
 }
 
 fn timeout_error(operation: &str, options: &LroOptions) -> Error {

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::compute::UserRef;
+use crate::diagnosis::Diagnosis;
 
 /// A runtime's status. The service's enum lacks the healthy value (`Running` is what it sends),
 /// so anything unrecognised becomes `Unknown` and the raw text is kept beside it.
@@ -89,4 +90,7 @@ pub struct RuntimeDetails {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_url: Option<String>,
+    /// What pfrm recognised in the error or status message (`None`: nothing to explain, or a
+    /// message no known pattern matches).
+    pub diagnosis: Option<Diagnosis>,
 }

@@ -133,6 +133,14 @@ pub(crate) async fn watch_until_running(
 }
 
 fn runtime_failed(runtime: &RuntimeDetails) -> Error {
+    let error = runtime_failed_plainly(runtime);
+    match &runtime.diagnosis {
+        Some(diagnosis) => diagnosis.attach(error),
+        None => error,
+    }
+}
+
+fn runtime_failed_plainly(runtime: &RuntimeDetails) -> Error {
     let reason = runtime
         .error_message
         .clone()

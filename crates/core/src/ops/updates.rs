@@ -1629,6 +1629,7 @@ mod tests {
             assigned_to: None,
             owner: None,
             studio_url: None,
+            diagnosis: None,
         };
         let newer = "mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:20240111.v10";
         assert!(verify_update(&details(newer), Some(OLD)).is_ok());

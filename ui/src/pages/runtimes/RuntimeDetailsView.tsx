@@ -16,6 +16,7 @@ import { backend, type RuntimeVersionStatus, type WorkspaceSummary } from '../..
 import { useMutation, useQuery } from '../../data/query';
 import { formatDateTime, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { DiagnosisPanel, type RoleRequest } from '../../components/DiagnosisPanel';
 import { CopyableText } from './CopyableText';
 import { DeleteRuntimeDialog } from './DeleteRuntimeDialog';
 import { statusColor, statusText } from './model';
@@ -43,11 +44,17 @@ export function RuntimeDetailsView({
   runtimeName,
   onBack,
   onDeleted,
+  onOpenPermissions,
+  onOpenSettings,
 }: {
   workspace: WorkspaceSummary;
   runtimeName: string;
   onBack: () => void;
   onDeleted: () => void;
+  /** A diagnosis's "Grant <role>" button. */
+  onOpenPermissions?: (request: RoleRequest) => void;
+  /** An unrecognised failure's "Create diagnostics bundle" button. */
+  onOpenSettings?: () => void;
 }) {
   const styles = useStyles();
   // A refresh keeps the fields on screen; the answer replaces them.
@@ -59,6 +66,8 @@ export function RuntimeDetailsView({
   const load = detailsQuery.refresh;
   const [deleting, setDeleting] = useState(false);
   const [updating, setUpdating] = useState(false);
+  // Set by a diagnosis's "Update to the default environment": the dialog opens on that path.
+  const [preferDefault, setPreferDefault] = useState(false);
   const updates = useUpdates();
   const { recordStatus, clearRun } = updates;
   const status = updates.statusOf(workspace.id, runtimeName) ?? null;
@@ -163,6 +172,19 @@ export function RuntimeDetailsView({
       )}
       {error && <ErrorMessage error={error} />}
       {!details && !error && <Spinner size="small" label={t('rt.details.loading')} />}
+      {details && hasFailure(details) && (
+        <DiagnosisPanel
+          diagnosis={details.diagnosis}
+          onCreateBundle={onOpenSettings}
+          onAction={(action) => {
+            if (action.type === 'openPermissions') onOpenPermissions?.({ role: action.role, scope: action.scope });
+            if (action.type === 'useDefaultEnvironment') {
+              setPreferDefault(true);
+              setUpdating(true);
+            }
+          }}
+        />
+      )}
       {details && (
         <Card className={styles.card}>
           <dl className={styles.fields}>
@@ -203,6 +225,8 @@ export function RuntimeDetailsView({
       )}
       {details && (
         <UpdateRuntimeDialog
+          key={preferDefault ? 'default' : 'current'}
+          preferDefault={preferDefault}
           open={updating}
           workspaceId={workspace.id}
           runtimeName={runtimeName}
@@ -283,4 +307,10 @@ function Moment({ iso }: { iso: string }) {
       {formatDateTime(iso)}
     </time>
   );
+}
+
+/** A runtime that failed, or is unavailable, with words from the service to explain. */
+function hasFailure(details: RuntimeDetails): boolean {
+  if (details.errorMessage) return true;
+  return (details.status === 'Failed' || details.status === 'Unavailable') && !!details.statusMessage;
 }

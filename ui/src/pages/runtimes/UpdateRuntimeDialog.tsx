@@ -54,7 +54,10 @@ export function UpdateRuntimeDialog({
   instanceName,
   status,
   onClose,
+  preferDefault = false,
 }: {
+  /** Open on the default environment even for a runtime on a custom one (a diagnosis asked). */
+  preferDefault?: boolean;
   open: boolean;
   workspaceId: string;
   runtimeName: string;
@@ -69,7 +72,7 @@ export function UpdateRuntimeDialog({
   const elsewhere = useUpdateOperation(workspaceId, runtimeName);
   const runningElsewhere = run === null && elsewhere?.state === 'running' ? elsewhere : null;
   const current = status?.customEnvironment ?? null;
-  const [path, setPath] = useState<Path>(current ? 'custom' : 'default');
+  const [path, setPath] = useState<Path>(current && !preferDefault ? 'custom' : 'default');
   // Asked for once the custom path is open, then kept while the dialog is.
   const guidanceKey = open && path === 'custom' ? `${workspaceId}/${runtimeName}` : null;
   const guidance = useQuery(guidanceKey, () => backend.customEnvironmentGuidance(workspaceId, runtimeName)).state;
