@@ -254,6 +254,7 @@ impl App {
             vm_size: None,
             custom_services: vec![],
             fail_runtime_start: false,
+            runtime_failure: None,
         };
         let compute = world.build_compute(&ws, &seed, &tenant)?;
         world.workspaces[index]
