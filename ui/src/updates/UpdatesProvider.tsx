@@ -14,6 +14,7 @@ import {
   type UpdateRuntimeRequest,
 } from '../backend';
 import { useSession } from '../session/SessionProvider';
+import { settle } from '../data/query';
 import { loadLastWorkspace } from '../pages/runtimes/model';
 import { outdatedCount, runtimeKey, withStatus, workspaceKey, type UpdateAllPlan } from './model';
 
@@ -146,19 +147,15 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       const key = runtimeKey(request.workspaceId, request.runtimeName);
       const since = Date.now();
       setRuns((current) => new Map(current).set(key, { kind: 'running', since, request }));
-      let run: UpdateRun;
-      try {
-        run = { kind: 'succeeded', since, request, outcome: await backend.updateRuntime(request) };
-      } catch (reason) {
-        run = { kind: 'failed', since, request, error: toAppError(reason) };
-      }
+      const updated = await settle(backend.updateRuntime(request));
+      const run: UpdateRun = updated.ok
+        ? { kind: 'succeeded', since, request, outcome: updated.value }
+        : { kind: 'failed', since, request, error: updated.error };
       setRuns((current) => new Map(current).set(key, run));
-      // Whatever happened, the version may have changed: the badge and banner follow it.
-      try {
-        recordStatus(await backend.checkRuntimeVersion(request.workspaceId, request.runtimeName));
-      } catch {
-        // The details page offers Check version; the outcome above is what matters now.
-      }
+      // Whatever happened, the version may have changed: the badge and banner follow it. When
+      // the check fails, the details page offers Check version; the outcome above is what matters.
+      const checked = await settle(backend.checkRuntimeVersion(request.workspaceId, request.runtimeName));
+      if (checked.ok) recordStatus(checked.value);
     },
     [recordStatus],
   );
@@ -176,12 +173,10 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
   const startUpdateAll = useCallback(
     async (workspaceIds: string[], plan: UpdateAllPlan) => {
       setUpdateAll({ kind: 'running', since: Date.now(), workspaceIds, plan });
-      try {
-        const summary = await backend.updateAllOutdated({ workspaceIds });
-        setUpdateAll({ kind: 'done', workspaceIds, summary });
-      } catch (reason) {
-        setUpdateAll({ kind: 'failed', workspaceIds, error: toAppError(reason) });
-      }
+      const ended = await settle(backend.updateAllOutdated({ workspaceIds }));
+      setUpdateAll(
+        ended.ok ? { kind: 'done', workspaceIds, summary: ended.value } : { kind: 'failed', workspaceIds, error: ended.error },
+      );
       await checkWorkspaces(workspaceIds);
     },
     [checkWorkspaces],
