@@ -1,0 +1,231 @@
+//! What crosses to the UI and the CLI: abilities, principals, assignments, endpoints, grant and
+//! revoke requests and outcomes, and the timing of both.
+
+use super::*;
+
+/// Whether the signed-in user may grant roles on a workspace, and what to do if not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantAbility {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    /// The caller has `Microsoft.Authorization/roleAssignments/write` on the workspace.
+    pub allowed: bool,
+    /// Who can grant the role, in a sentence.
+    pub who_can_grant: String,
+    /// People who hold Owner or User Access Administrator on the workspace or above, when the
+    /// caller can read them (best effort; may be empty).
+    pub administrators: Vec<PrincipalSummary>,
+    /// A ready-to-send request naming the user, the role and the workspace scope ("Copy request").
+    pub request_text: String,
+}
+
+/// What a principal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum PrincipalKind {
+    User,
+    Group,
+    ServicePrincipal,
+    /// Azure did not say (or pfrm does not know the kind).
+    Unknown,
+}
+
+impl PrincipalKind {
+    pub(super) fn from_azure(text: Option<&str>) -> PrincipalKind {
+        match text {
+            Some(t) if t.eq_ignore_ascii_case("User") => PrincipalKind::User,
+            Some(t) if t.eq_ignore_ascii_case("Group") => PrincipalKind::Group,
+            Some(t) if t.eq_ignore_ascii_case("ServicePrincipal") => {
+                PrincipalKind::ServicePrincipal
+            }
+            _ => PrincipalKind::Unknown,
+        }
+    }
+}
+
+/// A person or identity that can hold a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrincipalSummary {
+    /// Object id (`principalId` of role assignments).
+    pub object_id: String,
+    pub kind: PrincipalKind,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_principal_name: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<String>,
+    /// For an endpoint's managed identity: the endpoint's name.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+}
+
+impl PrincipalSummary {
+    /// The name people know this principal by (what revoking asks to type).
+    pub fn label(&self) -> String {
+        if let Some(endpoint) = &self.endpoint_name {
+            return endpoint.clone();
+        }
+        self.display_name
+            .clone()
+            .or_else(|| self.user_principal_name.clone())
+            .unwrap_or_else(|| self.object_id.clone())
+    }
+
+    pub(super) fn from_user(user: GraphUser) -> PrincipalSummary {
+        PrincipalSummary {
+            object_id: user.id,
+            kind: PrincipalKind::User,
+            display_name: user.display_name,
+            user_principal_name: user.user_principal_name,
+            mail: user.mail,
+            endpoint_name: None,
+        }
+    }
+}
+
+/// A role assignment that applies to the workspace, as the permissions screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceRoleAssignment {
+    pub assignment: RoleAssignment,
+    /// Role display name (built-ins resolved; custom roles read from Azure when possible).
+    pub role_name: String,
+    pub principal: PrincipalSummary,
+    /// Made on the resource group or subscription, not on the workspace itself: it cannot be
+    /// removed here.
+    pub inherited: bool,
+    /// Shown with a "Remove" button (made on the workspace itself).
+    pub removable: bool,
+}
+
+/// An online endpoint of the workspace and the identity a role can be granted to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointIdentity {
+    pub endpoint_name: String,
+    /// `SystemAssigned`, `UserAssigned`, `SystemAssigned,UserAssigned`, `None`.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_type: Option<String>,
+    /// The system-assigned identity's object id; none when the endpoint has none.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_id: Option<String>,
+    /// Why a role cannot be granted to this endpoint (no system-assigned identity).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+/// Who receives the role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum GrantTarget {
+    /// The signed-in user ("Grant to me").
+    Me,
+    /// A person found in the directory by user principal name or email.
+    User { user: String },
+    /// The system-assigned managed identity of an online endpoint of the workspace.
+    Endpoint { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantRequest {
+    pub workspace_id: String,
+    pub target: GrantTarget,
+}
+
+/// How a grant ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum GrantStatus {
+    /// A new assignment was made.
+    Granted,
+    /// The principal already had the role on the workspace (or inherited it from above).
+    AlreadyAssigned,
+    /// The endpoint has no system-assigned managed identity, so there is nothing to grant to.
+    EndpointHasNoIdentity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantOutcome {
+    pub status: GrantStatus,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<PrincipalSummary>,
+    /// The assignment that gives the role (new or existing).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<RoleAssignment>,
+    /// The assignment was seen in effect (for "me": the runtime permissions are allowed; for
+    /// others: the assignment is listed) before the time limit.
+    pub visible: bool,
+    /// A sentence for people saying what happened and what to expect next.
+    pub message: String,
+    /// The operation's id, when one ran.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeRequest {
+    pub workspace_id: String,
+    /// The assignment's GUID name (as listed).
+    pub assignment_name: String,
+    /// Must equal the principal's label (display name, endpoint name or, for unnamed principals,
+    /// the object id), ignoring case and surrounding spaces.
+    pub confirm: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeOutcome {
+    pub removed: WorkspaceRoleAssignment,
+    /// It was already gone when the request arrived.
+    pub already_gone: bool,
+    pub message: String,
+}
+
+/// Timing of grant and revoke. Defaults suit real Azure; tests shorten them.
+#[derive(Debug, Clone, Copy)]
+pub struct GrantSettings {
+    /// How long to keep re-checking until a new assignment is in effect.
+    pub propagation_timeout: Duration,
+    /// Pause between those checks.
+    pub poll_interval: Duration,
+    /// How long to retry `PrincipalNotFound` (a principal created moments ago is not yet known to
+    /// every directory replica).
+    pub principal_retry_timeout: Duration,
+    /// First pause after `PrincipalNotFound`; doubled each time up to `principal_retry_max_delay`.
+    pub principal_retry_initial_delay: Duration,
+    pub principal_retry_max_delay: Duration,
+}
+
+impl Default for GrantSettings {
+    fn default() -> Self {
+        GrantSettings {
+            propagation_timeout: Duration::from_secs(10 * 60),
+            poll_interval: Duration::from_secs(10),
+            principal_retry_timeout: Duration::from_secs(2 * 60),
+            principal_retry_initial_delay: Duration::from_secs(2),
+            principal_retry_max_delay: Duration::from_secs(20),
+        }
+    }
+}
+
+impl GrantSettings {
+    /// The whole operation's limit: the retries, the wait and room for the requests themselves.
+    pub(super) fn operation_timeout(&self) -> Duration {
+        self.principal_retry_timeout + self.propagation_timeout + Duration::from_secs(120)
+    }
+}
