@@ -28,11 +28,12 @@ import { Welcome } from './pages/Welcome';
 // Pages other than the first screen load when first opened, so start-up parses less.
 const Runtimes = lazy(() => import('./pages/Runtimes').then((module) => ({ default: module.Runtimes })));
 const Permissions = lazy(() => import('./pages/Permissions').then((module) => ({ default: module.Permissions })));
+const Inventory = lazy(() => import('./pages/Inventory').then((module) => ({ default: module.Inventory })));
 const Activity = lazy(() => import('./pages/Activity').then((module) => ({ default: module.Activity })));
 const Settings = lazy(() => import('./pages/Settings').then((module) => ({ default: module.Settings })));
 import { loadThemeChoice, resolveTheme, saveThemeChoice, useSystemPrefersDark, type ThemeChoice } from './theme';
 
-export type Page = 'welcome' | 'runtimes' | 'permissions' | 'activity' | 'settings';
+export type Page = 'welcome' | 'runtimes' | 'permissions' | 'inventory' | 'activity' | 'settings';
 
 export type AppInfoState = Loaded<AppInfo>;
 
@@ -40,6 +41,7 @@ const PAGES: { page: Page; label: MessageKey }[] = [
   { page: 'welcome', label: 'nav.welcome' },
   { page: 'runtimes', label: 'nav.runtimes' },
   { page: 'permissions', label: 'nav.permissions' },
+  { page: 'inventory', label: 'nav.inventory' },
   { page: 'activity', label: 'nav.activity' },
   { page: 'settings', label: 'nav.settings' },
 ];
@@ -170,6 +172,7 @@ export function App() {
               />
             )}
             {page === 'permissions' && <Permissions roleRequest={roleRequest} />}
+            {page === 'inventory' && <Inventory />}
             {page === 'activity' && <Activity />}
             {page === 'settings' && (
               <Settings appInfo={appInfo} themeChoice={themeChoice} onThemeChoice={chooseTheme} />

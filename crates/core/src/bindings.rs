@@ -100,6 +100,13 @@ pub fn render() -> String {
         crate::ops::permissions::RevokeOutcome,
         crate::settings::UpdatePreferences,
         crate::migration::retirement::RetirementStatus,
+        crate::migration::inventory::ItemKind,
+        crate::migration::inventory::CostState,
+        crate::migration::inventory::InventoryItem,
+        crate::migration::inventory::InventoryProblem,
+        crate::migration::inventory::Inventory,
+        crate::migration::inventory::export::ExportFormat,
+        crate::migration::scaffold::ScaffoldResult,
     ];
     let mut text = String::from(
         "// Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.\n\n",

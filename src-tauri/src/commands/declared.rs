@@ -100,4 +100,13 @@ app_commands! {
     fn retirement_status() -> RetirementStatus = migration::retirement_status;
     fn dismiss_retirement_notice() -> RetirementStatus = migration::dismiss_retirement_notice;
     fn open_migration_guide() -> () = migration::open_migration_guide;
+    /// What prompt flow is left in the workspaces (all of them with `all_workspaces`).
+    fn take_inventory(workspace_ids: Vec<String>, all_workspaces: bool) -> Inventory
+        = migration::take_inventory;
+    /// Writes the inventory to the Downloads folder; answers the file's path.
+    fn save_inventory(inventory: Inventory, format: ExportFormat) -> String
+        = migration::save_inventory;
+    /// A workspace flow's Agent Framework project, written to `out_dir`.
+    fn export_flow_project(workspace_id: String, flow_id: String, out_dir: String)
+        -> ScaffoldResult = migration::export_flow_project;
 }

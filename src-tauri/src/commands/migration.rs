@@ -1,9 +1,13 @@
 //! Prompt flow's retirement in the app: the notice's facts (date, days left, frozen images),
 //! its weekly dismissal, and Microsoft's migration guide opened in the system browser.
 
+use pfrm_core::migration::inventory::export::{self, ExportFormat};
+use pfrm_core::migration::inventory::{self as inventory, workspace_flow, Inventory};
 use pfrm_core::migration::retirement::{RetirementStatus, MIGRATION_GUIDE_URL};
+use pfrm_core::migration::scaffold::ScaffoldResult;
 use pfrm_core::settings::Settings;
 use pfrm_core::{Error, ErrorCode};
+use tauri::Manager;
 use tauri_plugin_opener::OpenerExt;
 
 use super::{Host, Reply};
@@ -42,4 +46,76 @@ pub async fn open_migration_guide(host: &Host) -> Reply<()> {
             )
             .with_remedy(format!("Open {MIGRATION_GUIDE_URL} in your browser."))
         })
+}
+
+/// Workspaces read at the same time (and requests per workspace), as Update all.
+const INVENTORY_PARALLEL: usize = 4;
+
+/// The inventory of the chosen workspaces, or of every workspace the user can see.
+pub async fn take_inventory(
+    host: &Host,
+    workspace_ids: Vec<String>,
+    all_workspaces: bool,
+) -> Reply<Inventory> {
+    let (services, _) = host.state().session.services().await?;
+    let ids = if all_workspaces {
+        pfrm_core::ops::workspaces::list_workspaces(&services, INVENTORY_PARALLEL)
+            .await?
+            .workspaces
+            .into_iter()
+            .map(|w| w.id)
+            .collect()
+    } else {
+        workspace_ids
+    };
+    Ok(inventory::take_inventory(&services, &ids, INVENTORY_PARALLEL).await)
+}
+
+/// Writes the inventory as `prompt-flow-inventory-DATE.EXT` in the Downloads folder (a new
+/// name when one is taken) and answers the path.
+pub async fn save_inventory(host: &Host, inventory: Inventory, format: ExportFormat) -> Reply<String> {
+    let text = export::render(&inventory, format)?;
+    let folder = host.app.path().download_dir().map_err(|error| {
+        Error::new(
+            ErrorCode::Config,
+            format!("The Downloads folder could not be found ({error})."),
+        )
+        .with_remedy("Export from the command line instead: pfrm inventory --out FILE.")
+    })?;
+    let stem = format!("prompt-flow-inventory-{}", inventory.taken_on);
+    let mut path = folder.join(format!("{stem}.{}", format.extension()));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(format!("{stem}-{n}.{}", format.extension()));
+        n += 1;
+    }
+    std::fs::write(&path, text).map_err(|error| {
+        Error::new(
+            ErrorCode::Config,
+            format!("{} could not be written: {error}", path.display()),
+        )
+        .with_remedy("Check that the Downloads folder is writable.")
+    })?;
+    Ok(path.display().to_string())
+}
+
+/// "Export as Agent Framework project…": the flow's skeleton in `out_dir`.
+pub async fn export_flow_project(
+    host: &Host,
+    workspace_id: String,
+    flow_id: String,
+    out_dir: String,
+) -> Reply<ScaffoldResult> {
+    if out_dir.trim().is_empty() || !std::path::Path::new(out_dir.trim()).is_absolute() {
+        return Err(Error::invalid_input("Choose the folder to write the project to.")
+            .with_remedy("Give a full path, such as /home/you/projects/my-flow."));
+    }
+    let (services, _) = host.state().session.services().await?;
+    workspace_flow::scaffold_workspace_flow(
+        &services,
+        &workspace_id,
+        &flow_id,
+        std::path::Path::new(out_dir.trim()),
+    )
+    .await
 }

@@ -15,7 +15,10 @@ mod updates;
 
 use pfrm_core::app_info::AppInfo;
 use pfrm_core::auth::DeviceCodePrompt;
+use pfrm_core::migration::inventory::export::ExportFormat;
+use pfrm_core::migration::inventory::Inventory;
 use pfrm_core::migration::retirement::RetirementStatus;
+use pfrm_core::migration::scaffold::ScaffoldResult;
 use pfrm_core::model::{ComputeInstanceSummary, RuntimeDetails, RuntimeSummary, Tenant};
 use pfrm_core::ops::instance_sign_in::{CustomAppAvailability, InstanceSignInStatus};
 use pfrm_core::ops::permissions::{

@@ -790,3 +790,83 @@ weekOf: string,
  * The user dismissed the notice this week (it is never hidden for longer).
  */
 dismissedThisWeek: boolean, };
+
+export type ItemKind = "runtime" | "computeInstance" | "customApp" | "flow" | "computeSession" | "serverlessInstance" | "onlineEndpoint" | "onlineDeployment" | "connection";
+
+export type CostState = "running" | "stopped" | "noCompute" | "unknown";
+
+export type InventoryItem = { kind: ItemKind, workspaceId: string, workspaceName: string, name: string, 
+/**
+ * The flow id, or the ARM id.
+ */
+id?: string, 
+/**
+ * The state as Azure says it (`Running`, `Stopped`, `Succeeded`, `NotExist`, ...).
+ */
+state?: string, cost: CostState, 
+/**
+ * Idle shutdown, in minutes, where it applies and is set.
+ */
+idleShutdownMinutes?: number, 
+/**
+ * VM size, or instance type × count for a deployment.
+ */
+size?: string, owner?: string, lastChange?: string, 
+/**
+ * A flow's type (`Default`, `Chat`, `Evaluation`, `Rag`); a connection's category.
+ */
+category?: string, 
+/**
+ * What a flow runs on (`runtime rt-1`, `session on serverless-1`), what a custom
+ * application or runtime sits on, the endpoint of a deployment.
+ */
+runsOn?: string, 
+/**
+ * A flow's nodes counted by kind (`llm`, `python`, `prompt`, `embedding`, ...).
+ */
+nodeCounts: { [key in string]: number }, 
+/**
+ * The connections a flow uses.
+ */
+connections: Array<string>, 
+/**
+ * Who uses it: the flows of a connection, session or serverless instance, the runtimes of
+ * an instance, the flow a deployment serves.
+ */
+usedBy: Array<string>, 
+/**
+ * Something about the row the user should know (a definition that could not be read).
+ */
+note?: string, };
+
+export type InventoryProblem = { workspaceId: string, 
+/**
+ * What could not be read (`flows`, `connections`, ... or `workspace`).
+ */
+part: string, error: AppError, };
+
+export type Inventory = { 
+/**
+ * The day it was taken (`YYYY-MM-DD`, pfrm's clock).
+ */
+takenOn: string, 
+/**
+ * Days left until prompt flow's retirement (negative after it).
+ */
+daysLeft: number, workspaces: Array<string>, 
+/**
+ * Sorted by workspace, kind, name.
+ */
+items: Array<InventoryItem>, 
+/**
+ * Rows by kind (every kind present, zero included).
+ */
+counts: { [key in string]: number }, 
+/**
+ * Rows that cost money now.
+ */
+running: number, problems: Array<InventoryProblem>, };
+
+export type ExportFormat = "json" | "csv" | "markdown";
+
+export type ScaffoldResult = { outDir: string, files: Array<string>, executors: number, edgeGroups: number, };

@@ -1,6 +1,6 @@
 // Generated from src-tauri/src/commands/declared.rs by `cargo xtask bindings`. Do not edit.
 import { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
+import type { AppInfo, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
 
 /** Every command's arguments (as sent) and answer. */
 export interface Commands {
@@ -53,6 +53,9 @@ export interface Commands {
   retirement_status: { args: Record<string, never>; answer: RetirementStatus };
   dismiss_retirement_notice: { args: Record<string, never>; answer: RetirementStatus };
   open_migration_guide: { args: Record<string, never>; answer: null };
+  take_inventory: { args: { workspaceIds: Array<string>; allWorkspaces: boolean }; answer: Inventory };
+  save_inventory: { args: { inventory: Inventory; format: ExportFormat }; answer: string };
+  export_flow_project: { args: { workspaceId: string; flowId: string; outDir: string }; answer: ScaffoldResult };
 }
 
 export type CommandName = keyof Commands;
@@ -108,6 +111,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'retirement_status',
   'dismiss_retirement_notice',
   'open_migration_guide',
+  'take_inventory',
+  'save_inventory',
+  'export_flow_project',
 ];
 
 /** Sends one command and resolves with its answer (the caller maps failures). */
@@ -183,5 +189,11 @@ export function commandClient(call: Call) {
     retirementStatus: () => call('retirement_status', {}),
     dismissRetirementNotice: () => call('dismiss_retirement_notice', {}),
     openMigrationGuide: () => call('open_migration_guide', {}),
+    /** What prompt flow is left in the workspaces (all of them with `all_workspaces`). */
+    takeInventory: (workspaceIds: Array<string>, allWorkspaces: boolean) => call('take_inventory', { workspaceIds, allWorkspaces }),
+    /** Writes the inventory to the Downloads folder; answers the file's path. */
+    saveInventory: (inventory: Inventory, format: ExportFormat) => call('save_inventory', { inventory, format }),
+    /** A workspace flow's Agent Framework project, written to `out_dir`. */
+    exportFlowProject: (workspaceId: string, flowId: string, outDir: string) => call('export_flow_project', { workspaceId, flowId, outDir }),
   };
 }

@@ -13,8 +13,9 @@ import type {
   SessionStatus,
   Tenant,
 } from '../backend/bindings';
-import { cancelMockOperation, runtimesCommand } from './runtimesMock';
+import { cancelMockOperation, pause, runtimesCommand } from './runtimesMock';
 import { permissionsCommand } from './permissionsMock';
+import { inventoryOf } from './inventoryMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
 
@@ -275,6 +276,22 @@ export function installPagesMock(): void {
         return retirement(scenario, retirementDismissed);
       case 'open_migration_guide':
         return null;
+      case 'take_inventory':
+        return pause(300).then(() => inventoryOf((payload as { allWorkspaces?: boolean }).allWorkspaces === true));
+      case 'save_inventory': {
+        const format = (payload as { format?: string }).format;
+        return `/home/alex/Downloads/prompt-flow-inventory-2026-12-06.${format === 'markdown' ? 'md' : String(format)}`;
+      }
+      case 'export_flow_project': {
+        const args = payload as { flowId: string; outDir: string };
+        if (!args.outDir.startsWith('/')) return Promise.reject({ code: 'invalid_input', message: 'Choose the folder to write the project to.', remedy: 'Give a full path, such as /home/you/projects/my-flow.' });
+        return pause(300).then(() => ({
+          outDir: args.outDir,
+          files: ['.env.example', 'README.md', 'executors.py', 'requirements.txt', 'run.py', 'validate.py', 'workflow.py'],
+          executors: 7,
+          edgeGroups: 6,
+        }));
+      }
       case 'validate_runtime_name': {
         const name = (payload as { name?: unknown } | undefined)?.name;
         if (name === 'my-runtime') return null;

@@ -1,0 +1,317 @@
+import { useMemo, useState } from 'react';
+import {
+  Body1,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Dropdown,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Spinner,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import {
+  backend,
+  toAppError,
+  type AppError,
+  type ExportFormat,
+  type Inventory as InventoryReport,
+  type InventoryItem,
+  type ItemKind,
+  type ScaffoldResult,
+} from '../backend';
+import { t, type MessageKey } from '../i18n';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { FittedTable } from '../components/FittedTable';
+import { PageHeading } from '../components/PageHeading';
+import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
+
+const useStyles = makeStyles({
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
+  counts: { display: 'flex', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  cell: { overflowWrap: 'anywhere' },
+});
+
+export const KINDS: ItemKind[] = [
+  'runtime',
+  'computeInstance',
+  'customApp',
+  'flow',
+  'computeSession',
+  'serverlessInstance',
+  'onlineEndpoint',
+  'onlineDeployment',
+  'connection',
+];
+
+export const kindLabel = (kind: ItemKind): string => t(`inv.kind.${kind}` as MessageKey);
+
+export interface InventoryFilter {
+  kind: ItemKind | 'all';
+  text: string;
+  costsOnly: boolean;
+}
+
+/** The rows a filter keeps: a kind, words in any column, only what costs money now. */
+export function filterItems(items: readonly InventoryItem[], filter: InventoryFilter): InventoryItem[] {
+  const words = filter.text.trim().toLowerCase();
+  return items.filter(
+    (item) =>
+      (filter.kind === 'all' || item.kind === filter.kind) &&
+      (!filter.costsOnly || item.cost === 'running') &&
+      (words === '' ||
+        [item.name, item.workspaceName, item.owner, item.category, item.runsOn, item.state, ...item.connections, ...item.usedBy]
+          .filter(Boolean)
+          .some((value) => value!.toLowerCase().includes(words))),
+  );
+}
+
+/** The "what" column's details: node counts and connections of a flow, users of the others. */
+export function itemDetail(item: InventoryItem): string {
+  const parts: string[] = [];
+  if (item.category) parts.push(item.category);
+  const counts = Object.entries(item.nodeCounts).map(([kind, n]) => `${n} ${kind}`);
+  if (counts.length > 0) parts.push(t('inv.nodes', { counts: counts.join(', ') }));
+  if (item.connections.length > 0) parts.push(t('inv.connections', { names: item.connections.join(', ') }));
+  if (item.usedBy.length > 0) parts.push(t('inv.usedBy', { names: item.usedBy.join(', ') }));
+  else if (item.kind === 'connection') parts.push(t('inv.unused'));
+  return parts.join(' · ');
+}
+
+function costText(item: InventoryItem): string {
+  const cost = t(`inv.cost.${item.cost}` as MessageKey);
+  return item.idleShutdownMinutes !== undefined ? t('inv.idle', { cost, minutes: item.idleShutdownMinutes }) : cost;
+}
+
+type Taking = { kind: 'idle' } | { kind: 'taking' } | { kind: 'taken'; inventory: InventoryReport } | { kind: 'error'; error: AppError };
+
+/**
+ * What prompt flow is left, in the chosen workspace or all of them: every runtime, instance,
+ * custom application, flow, session, serverless instance, flow endpoint and connection, with
+ * what costs money now. Filters, an export (JSON, CSV, Markdown), and a flow's Agent Framework
+ * project.
+ */
+export function Inventory() {
+  const styles = useStyles();
+  const choice = useWorkspaceChoice();
+  const [all, setAll] = useState(false);
+  const [taking, setTaking] = useState<Taking>({ kind: 'idle' });
+  const [filter, setFilter] = useState<InventoryFilter>({ kind: 'all', text: '', costsOnly: false });
+  const [saved, setSaved] = useState<{ path: string } | { error: AppError } | null>(null);
+  const [exporting, setExporting] = useState<InventoryItem | null>(null);
+
+  const take = async () => {
+    setTaking({ kind: 'taking' });
+    setSaved(null);
+    try {
+      const ids = choice.workspace ? [choice.workspace.id] : [];
+      setTaking({ kind: 'taken', inventory: await backend.takeInventory(ids, all) });
+    } catch (reason) {
+      setTaking({ kind: 'error', error: toAppError(reason) });
+    }
+  };
+  const save = async (inventory: InventoryReport, format: ExportFormat) => {
+    try {
+      setSaved({ path: await backend.saveInventory(inventory, format) });
+    } catch (reason) {
+      setSaved({ error: toAppError(reason) });
+    }
+  };
+  const shown = useMemo(() => (taking.kind === 'taken' ? filterItems(taking.inventory.items, filter) : []), [taking, filter]);
+
+  return (
+    <section className={styles.page} data-testid="inventory">
+      <PageHeading>{t('inv.heading')}</PageHeading>
+      <Body1>{t('inv.intro')}</Body1>
+      <WorkspaceChooser choice={choice} onChoose={choice.choose} chooseHint={t('inv.choose')} />
+      <div className={styles.row}>
+        <Checkbox checked={all} onChange={(_, data) => setAll(data.checked === true)} label={t('inv.all')} data-testid="inventory-all" />
+        <Button
+          appearance="primary"
+          onClick={() => void take()}
+          disabled={taking.kind === 'taking' || (!all && !choice.workspace)}
+          data-testid="inventory-take"
+        >
+          {taking.kind === 'taken' ? t('inv.again') : t('inv.take')}
+        </Button>
+      </div>
+      {taking.kind === 'taking' && <Spinner size="small" label={t('inv.taking')} />}
+      {taking.kind === 'error' && <ErrorMessage error={taking.error} />}
+      {taking.kind === 'taken' && (
+        <>
+          <div className={styles.counts} data-testid="inventory-counts">
+            {KINDS.map((kind) => (
+              <Text key={kind} data-testid={`inventory-count-${kind}`}>
+                {kindLabel(kind)}: <strong>{taking.inventory.counts[kind] ?? 0}</strong>
+              </Text>
+            ))}
+          </div>
+          <MessageBar intent={taking.inventory.running > 0 ? 'warning' : 'info'} data-testid="inventory-running">
+            <MessageBarBody>
+              {t('inv.summary', { running: taking.inventory.running, date: taking.inventory.takenOn, days: taking.inventory.daysLeft })}
+            </MessageBarBody>
+          </MessageBar>
+          {taking.inventory.problems.map((problem) => (
+            <MessageBar key={`${problem.workspaceId}/${problem.part}`} intent="warning" data-testid="inventory-problem">
+              <MessageBarBody>
+                {t('inv.problem', { part: problem.part, workspace: problem.workspaceId.split('/').pop() ?? '', message: problem.error.message })}
+              </MessageBarBody>
+            </MessageBar>
+          ))}
+          <div className={styles.row}>
+            <Field label={t('inv.filter.kind')}>
+              <Dropdown
+                value={filter.kind === 'all' ? t('inv.filter.all') : kindLabel(filter.kind)}
+                selectedOptions={[filter.kind]}
+                onOptionSelect={(_, data) => setFilter({ ...filter, kind: (data.optionValue ?? 'all') as ItemKind | 'all' })}
+                data-testid="inventory-kind"
+              >
+                <Option value="all">{t('inv.filter.all')}</Option>
+                {KINDS.map((kind) => (
+                  <Option key={kind} value={kind}>
+                    {kindLabel(kind)}
+                  </Option>
+                ))}
+              </Dropdown>
+            </Field>
+            <Field label={t('inv.filter.text')}>
+              <Input value={filter.text} onChange={(_, data) => setFilter({ ...filter, text: data.value })} data-testid="inventory-text" />
+            </Field>
+            <Checkbox
+              checked={filter.costsOnly}
+              onChange={(_, data) => setFilter({ ...filter, costsOnly: data.checked === true })}
+              label={t('inv.filter.costs')}
+              data-testid="inventory-costs"
+            />
+          </div>
+          <div className={styles.row}>
+            <Text>{t('inv.export')}</Text>
+            {(['markdown', 'csv', 'json'] as ExportFormat[]).map((format) => (
+              <Button key={format} onClick={() => void save(taking.inventory, format)} data-testid={`inventory-save-${format}`}>
+                {t(`inv.export.${format}` as MessageKey)}
+              </Button>
+            ))}
+          </div>
+          {saved && 'path' in saved && (
+            <MessageBar intent="success" data-testid="inventory-saved">
+              <MessageBarBody>{t('inv.saved', { path: saved.path })}</MessageBarBody>
+            </MessageBar>
+          )}
+          {saved && 'error' in saved && <ErrorMessage error={saved.error} />}
+          <Text className={styles.muted} data-testid="inventory-shown">
+            {t('inv.shown', { shown: shown.length, total: taking.inventory.items.length })}
+          </Text>
+          <FittedTable aria-label={t('inv.heading')} data-testid="inventory-table" size="small">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>{t('inv.col.kind')}</TableHeaderCell>
+                <TableHeaderCell>{t('inv.col.name')}</TableHeaderCell>
+                <TableHeaderCell>{t('inv.col.workspace')}</TableHeaderCell>
+                <TableHeaderCell>{t('inv.col.state')}</TableHeaderCell>
+                <TableHeaderCell>{t('inv.col.cost')}</TableHeaderCell>
+                <TableHeaderCell>{t('inv.col.runsOn')}</TableHeaderCell>
+                <TableHeaderCell>{t('inv.col.detail')}</TableHeaderCell>
+                <TableHeaderCell>{t('inv.col.owner')}</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {shown.map((item) => (
+                <TableRow key={`${item.workspaceId}/${item.kind}/${item.id ?? item.name}`} data-testid={`inventory-row-${item.kind}-${item.name}`}>
+                  <TableCell>{kindLabel(item.kind)}</TableCell>
+                  <TableCell className={styles.cell}>
+                    {item.name}
+                    {item.kind === 'flow' && item.id && (
+                      <div>
+                        <Button size="small" appearance="subtle" onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`}>
+                          {t('inv.exportProject')}
+                        </Button>
+                      </div>
+                    )}
+                  </TableCell>
+                  <TableCell>{item.workspaceName}</TableCell>
+                  <TableCell>{item.state ?? '—'}</TableCell>
+                  <TableCell>{costText(item)}</TableCell>
+                  <TableCell className={styles.cell}>{item.runsOn ?? item.size ?? '—'}</TableCell>
+                  <TableCell className={styles.cell}>{itemDetail(item) || item.note || '—'}</TableCell>
+                  <TableCell className={styles.cell}>
+                    {item.owner ?? '—'}
+                    {item.lastChange && <div className={styles.muted}>{item.lastChange}</div>}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </FittedTable>
+        </>
+      )}
+      {exporting && <ExportProjectDialog flow={exporting} onClose={() => setExporting(null)} />}
+    </section>
+  );
+}
+
+/** "Export as Agent Framework project…": the folder to write to, then what was written. */
+function ExportProjectDialog({ flow, onClose }: { flow: InventoryItem; onClose: () => void }) {
+  const [folder, setFolder] = useState('');
+  const [state, setState] = useState<{ kind: 'idle' } | { kind: 'writing' } | { kind: 'done'; result: ScaffoldResult } | { kind: 'error'; error: AppError }>({
+    kind: 'idle',
+  });
+  const write = async () => {
+    setState({ kind: 'writing' });
+    try {
+      setState({ kind: 'done', result: await backend.exportFlowProject(flow.workspaceId, flow.id ?? flow.name, folder) });
+    } catch (reason) {
+      setState({ kind: 'error', error: toAppError(reason) });
+    }
+  };
+  return (
+    <Dialog open onOpenChange={(_, data) => !data.open && onClose()}>
+      <DialogSurface data-testid="export-project-dialog">
+        <DialogBody>
+          <DialogTitle>{t('inv.project.title', { name: flow.name })}</DialogTitle>
+          <DialogContent>
+            <Field label={t('inv.project.folder')} hint={t('inv.project.hint')}>
+              <Input value={folder} onChange={(_, data) => setFolder(data.value)} data-testid="export-project-folder" />
+            </Field>
+            {state.kind === 'writing' && <Spinner size="small" label={t('inv.project.writing')} />}
+            {state.kind === 'error' && <ErrorMessage error={state.error} />}
+            {state.kind === 'done' && (
+              <MessageBar intent="success" data-testid="export-project-done">
+                <MessageBarBody>
+                  {t('inv.project.done', {
+                    folder: state.result.outDir,
+                    executors: state.result.executors,
+                    files: state.result.files.join(', '),
+                  })}
+                </MessageBarBody>
+              </MessageBar>
+            )}
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="primary" disabled={state.kind === 'writing' || folder.trim() === ''} onClick={() => void write()} data-testid="export-project-write">
+              {t('inv.project.write')}
+            </Button>
+            <Button onClick={onClose} data-testid="export-project-close">
+              {t('inv.project.close')}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
