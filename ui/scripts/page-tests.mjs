@@ -11,5 +11,6 @@ import './pages/permissions.spec.mjs';
 import './pages/session.spec.mjs';
 import './pages/activity.spec.mjs';
 import './pages/updates.spec.mjs';
+import './pages/inventory.spec.mjs';
 
 await runAll();

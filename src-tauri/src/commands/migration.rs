@@ -73,7 +73,11 @@ pub async fn take_inventory(
 
 /// Writes the inventory as `prompt-flow-inventory-DATE.EXT` in the Downloads folder (a new
 /// name when one is taken) and answers the path.
-pub async fn save_inventory(host: &Host, inventory: Inventory, format: ExportFormat) -> Reply<String> {
+pub async fn save_inventory(
+    host: &Host,
+    inventory: Inventory,
+    format: ExportFormat,
+) -> Reply<String> {
     let text = export::render(&inventory, format)?;
     let folder = host.app.path().download_dir().map_err(|error| {
         Error::new(
@@ -107,8 +111,10 @@ pub async fn export_flow_project(
     out_dir: String,
 ) -> Reply<ScaffoldResult> {
     if out_dir.trim().is_empty() || !std::path::Path::new(out_dir.trim()).is_absolute() {
-        return Err(Error::invalid_input("Choose the folder to write the project to.")
-            .with_remedy("Give a full path, such as /home/you/projects/my-flow."));
+        return Err(
+            Error::invalid_input("Choose the folder to write the project to.")
+                .with_remedy("Give a full path, such as /home/you/projects/my-flow."),
+        );
     }
     let (services, _) = host.state().session.services().await?;
     workspace_flow::scaffold_workspace_flow(

@@ -369,6 +369,7 @@ export const en = {
   'inv.col.runsOn': 'Runs on',
   'inv.col.detail': 'Details',
   'inv.col.owner': 'Owner, last change',
+  'inv.count': '{kind}: {count}',
   'inv.nodes': 'nodes: {counts}',
   'inv.connections': 'connections: {names}',
   'inv.usedBy': 'used by {names}',

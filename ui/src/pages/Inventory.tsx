@@ -159,7 +159,7 @@ export function Inventory() {
           <div className={styles.counts} data-testid="inventory-counts">
             {KINDS.map((kind) => (
               <Text key={kind} data-testid={`inventory-count-${kind}`}>
-                {kindLabel(kind)}: <strong>{taking.inventory.counts[kind] ?? 0}</strong>
+                {t('inv.count', { kind: kindLabel(kind), count: taking.inventory.counts[kind] ?? 0 })}
               </Text>
             ))}
           </div>

@@ -1,0 +1,75 @@
+// Inventory: take stock of a workspace (or all), counts, what costs money now, filters, save,
+// and a flow's Agent Framework project.
+import { join } from 'node:path';
+import { test, check, SHOTS } from './harness.mjs';
+import { retype } from './helpers.mjs';
+
+async function openInventory(page, base) {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Inventory' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Inventory' }).waitFor();
+  const picker = page.getByTestId('workspace-picker');
+  await picker.click();
+  await retype(picker, 'contoso');
+  await page.getByRole('option', { name: /^contoso-ml/ }).click();
+}
+
+test('inventory: counts by kind, what costs money now, filters, save, and a flow exported as an Agent Framework project', async ({ page, base }) => {
+  await openInventory(page, base);
+  await page.getByTestId('inventory-take').click();
+  await page.getByTestId('inventory-count-flow').filter({ hasText: 'Flows: 2' }).waitFor();
+  await page.getByTestId('inventory-count-connection').filter({ hasText: 'Connections: 3' }).waitFor();
+  await page.getByTestId('inventory-count-serverlessInstance').filter({ hasText: 'Serverless instances: 1' }).waitFor();
+  await page.getByTestId('inventory-running').filter({ hasText: '5 items cost money now' }).waitFor();
+  await page.getByTestId('inventory-running').filter({ hasText: '135 days until prompt flow retires' }).waitFor();
+  await page.getByTestId('inventory-row-flow-support-router').filter({ hasText: 'compute session on serverless-alex-7d2e' }).waitFor();
+  await page.getByTestId('inventory-row-connection-legacy_bing_connection').filter({ hasText: 'used by no flow' }).waitFor();
+  await page.getByTestId('inventory-row-computeSession-support-router session').filter({ hasText: 'running, idle shutdown 60 min' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'inventory-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, 'inventory-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Filters: only what costs money now, then words.
+  await page.getByTestId('inventory-costs').click();
+  await page.getByTestId('inventory-shown').filter({ hasText: 'Showing 5 of 11 items.' }).waitFor();
+  check((await page.getByTestId('inventory-row-flow-web-classification').count()) === 0, 'a flow costs nothing by itself');
+  await page.getByTestId('inventory-costs').click();
+  await page.getByTestId('inventory-text').fill('aoai');
+  await page.getByTestId('inventory-shown').filter({ hasText: 'Showing 2 of 11 items.' }).waitFor();
+  await page.getByTestId('inventory-text').fill('');
+
+  // Save: the Downloads path is said.
+  await page.getByTestId('inventory-save-csv').click();
+  await page.getByTestId('inventory-saved').filter({ hasText: 'Saved to /home/alex/Downloads/prompt-flow-inventory-2026-12-06.csv.' }).waitFor();
+
+  // A flow's project: a folder is required, then what was written.
+  await page.getByTestId('inventory-export-support-router').click();
+  const dialog = page.getByTestId('export-project-dialog');
+  await dialog.getByText('Export support-router as an Agent Framework project').waitFor();
+  check(await dialog.getByTestId('export-project-write').isDisabled(), 'no project without a folder');
+  await dialog.getByTestId('export-project-folder').fill('/home/alex/projects/support-router');
+  await dialog.getByTestId('export-project-write').click();
+  await dialog.getByTestId('export-project-done').filter({ hasText: 'Wrote /home/alex/projects/support-router: 7 executors' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'inventory-export-project-light.png') });
+  await dialog.getByTestId('export-project-close').click();
+
+  // All workspaces: research-ml's runtime joins.
+  await page.getByTestId('inventory-all').click();
+  await page.getByTestId('inventory-take').click();
+  await page.getByTestId('inventory-count-runtime').filter({ hasText: 'Runtimes: 2' }).waitFor();
+  await page.getByTestId('inventory-row-runtime-rt-preview').waitFor();
+});
+
+test('inventory in the smallest window: the table scrolls sideways, light and dark', async ({ page, base }) => {
+  await page.setViewportSize({ width: 720, height: 480 });
+  await openInventory(page, base);
+  await page.getByTestId('inventory-take').click();
+  await page.getByTestId('inventory-table').waitFor();
+  const overflowX = await page.getByTestId('inventory-table').evaluate((element) => getComputedStyle(element.parentElement).overflowX);
+  check(overflowX === 'auto', `the inventory table should scroll sideways, overflow-x is ${overflowX}`);
+  await page.screenshot({ path: join(SHOTS, 'inventory-small-light.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, 'inventory-small-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
