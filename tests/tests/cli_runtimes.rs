@@ -1279,3 +1279,78 @@ async fn a_create_that_fails_for_a_known_reason_carries_the_diagnosis_in_its_err
     );
     assert_eq!(error["diagnosis"]["action"]["type"], "openQuotaPage");
 }
+
+// `pfrm diagnose` with secrets planted in the logs it reads and a failed runtime whose details
+// it includes: the zip lists what it said it would and a canary scan of every entry finds 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
+    let env = Env::start_scenario("troubled").await;
+    let cli = Cli::signed_in(&env).await;
+    let logs = cli.dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let jwt = env
+        .emulator
+        .issue_access_token(ALICE, "https://management.azure.com/.default")
+        .unwrap();
+    let canaries = [
+        jwt.as_str(),
+        "Q2FuYXJ5S2V5Rm9yU3RvcmFnZQ",
+        "canary-client-secret-42",
+        "alice@contoso.com",
+    ];
+    std::fs::write(
+        logs.join("pfrm.log"),
+        format!(
+            "DEBUG sent Authorization: Bearer {jwt}\nDEBUG AccountKey=Q2FuYXJ5S2V5Rm9yU3RvcmFnZQ==;EndpointSuffix=x\nDEBUG client_secret=canary-client-secret-42&a=b\nINFO signed in as alice@contoso.com\n"
+        ),
+    )
+    .unwrap();
+    let out = cli.dir.path().join("bundle.zip");
+    let output = cli
+        .run(&[
+            "diagnose",
+            "--out",
+            out.to_str().unwrap(),
+            "--log-dir",
+            logs.to_str().unwrap(),
+            "-w",
+            &troubled_workspace("ws-shared-key-off"),
+            "--runtime",
+            "rt-keys",
+        ])
+        .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let listed = stdout(&output);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut hits = 0;
+    let mut names = Vec::new();
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let mut content = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut content).unwrap();
+        hits += canaries.iter().filter(|c| content.contains(*c)).count();
+        assert!(
+            listed.contains(entry.name()),
+            "{} not listed:\n{listed}",
+            entry.name()
+        );
+        if entry.name() == "runtime.json" {
+            assert!(content.contains("storage-key-access-disabled"), "{content}");
+        }
+        names.push(entry.name().to_owned());
+    }
+    assert_eq!(hits, 0, "canary hits in {names:?}");
+    for name in [
+        "manifest.json",
+        "preflight.json",
+        "runtime.json",
+        "operations.json",
+        "logs/pfrm.log",
+    ] {
+        assert!(
+            names.iter().any(|n| n == name),
+            "{name} missing from {names:?}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 mod compute;
 mod context;
+mod diagnose;
 mod diagnosis;
 mod inventory;
 mod migrate;
@@ -133,6 +134,9 @@ enum Command {
     /// What prompt flow is left in your workspaces (runtimes, flows, sessions, endpoints,
     /// connections) and what costs money now, as Markdown, CSV or JSON.
     Inventory(inventory::InventoryArgs),
+    /// Write a redacted diagnostics bundle (a zip: versions, cloud, logs, preflight, a runtime's
+    /// details, the last operations) to share with whoever helps you; works without the app.
+    Diagnose(diagnose::DiagnoseArgs),
     /// Move a prompt flow to Microsoft Agent Framework: audit its mapping, generate a skeleton.
     Migrate {
         #[command(subcommand)]
@@ -289,6 +293,10 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         ))
     };
     match cli.command {
+        Command::Diagnose(args) => {
+            let cloud = manager.cloud().name.clone();
+            diagnose::run(args, &cloud, context(&manager), json).await?;
+        }
         Command::Login(args) => {
             let cancel = CancellationToken::new();
             let on_interrupt = cancel.clone();

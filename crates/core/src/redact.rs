@@ -32,6 +32,11 @@ const SECRET_KEYS: &[&str] = &[
     "apikey",
     "code_verifier",
     "authorization",
+    // Storage and service connection strings.
+    "accountkey",
+    "sharedaccesskey",
+    "primarykey",
+    "secondarykey",
 ];
 
 /// Keys that name a secret only in the `key=value` form (`code` is a word in prose too).
@@ -44,6 +49,8 @@ fn is_token_char(c: char) -> bool {
 /// `text` with every secret it appears to contain replaced by [`MARK`]. Never fails; text without
 /// secrets comes back unchanged.
 pub fn redact_secrets(text: &str) -> String {
+    let text = redact_emails(text);
+    let text = text.as_str();
     let mut out = String::with_capacity(text.len());
     // The previous word and the separator after it, for context.
     let mut previous_word: &str = "";
@@ -69,6 +76,42 @@ pub fn redact_secrets(text: &str) -> String {
         separator = "";
         rest = after;
     }
+    out
+}
+
+/// Email addresses (and user principal names, which look the same) become [`MARK`]: they name
+/// a person, and files pfrm writes for support must not.
+fn redact_emails(text: &str) -> String {
+    let is_local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-');
+    let is_domain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        let before = &rest[..at];
+        let after = &rest[at + 1..];
+        let local_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_local(*c))
+            .last()
+            .map(|(i, _)| i)
+            .unwrap_or(before.len());
+        let domain_len = after.find(|c: char| !is_domain(c)).unwrap_or(after.len());
+        let domain = after[..domain_len].trim_end_matches(['.', '-']);
+        let is_email = local_start < before.len()
+            && domain.contains('.')
+            && domain.split('.').all(|label| !label.is_empty());
+        if is_email {
+            out.push_str(&before[..local_start]);
+            out.push_str(MARK);
+            rest = &after[domain.len()..];
+        } else {
+            out.push_str(before);
+            out.push('@');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -204,6 +247,30 @@ mod tests {
             "",
         ] {
             assert_eq!(redact_secrets(text), text);
+        }
+    }
+
+    #[test]
+    fn emails_and_connection_string_keys_are_removed() {
+        let text = "signed in as alice@contoso.com (Alice.Smith+ml@sub.contoso.co.uk); DefaultEndpointsProtocol=https;AccountName=st1;AccountKey=bXlrZXk+c2VjcmV0Lw==;EndpointSuffix=core.windows.net";
+        let out = redact_secrets(text);
+        for secret in [
+            "alice@contoso.com",
+            "Alice.Smith",
+            "contoso.co.uk",
+            "bXlrZXk",
+        ] {
+            assert!(!out.contains(secret), "{out}");
+        }
+        assert!(out.contains("AccountName=st1"), "{out}");
+        for plain in [
+            "user@localhost",
+            "a @ b.c",
+            "@scope/package",
+            "x@",
+            "ends with @",
+        ] {
+            assert_eq!(redact_secrets(plain), plain);
         }
     }
 

@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use crate::error::Error;
 
+pub mod bundle;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,260 @@
+//! The diagnostics bundle: what someone helping a user needs, in one zip, with nothing in it
+//! that could sign in as the user or name them. Every file's text passes through
+//! [`crate::redact::redact_secrets`] (tokens, keys, connection secrets, email addresses) before
+//! it is listed, so the list the user sees before saving is what the zip holds.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::redact::redact_secrets;
+
+/// How much of each log file goes in (its end, where the failure is).
+const LOG_TAIL_BYTES: usize = 512 * 1024;
+
+/// What the host knows; everything optional is left out when absent.
+#[derive(Debug, Clone, Default)]
+pub struct BundleFacts {
+    pub app_version: String,
+    /// `linux x86_64`, ...
+    pub os: String,
+    /// The app's WebView version (the CLI has none).
+    pub webview: Option<String>,
+    pub cloud: String,
+    pub log_dir: Option<PathBuf>,
+    /// The newest this many log files are included.
+    pub max_logs: usize,
+    pub preflight: Option<Value>,
+    pub runtime: Option<Value>,
+    /// The journal's last operations.
+    pub operations: Vec<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleFile {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// Quoted to support so they can find this bundle.
+    pub id: String,
+    pub files: Vec<BundleFile>,
+}
+
+impl Bundle {
+    pub fn file_names(&self) -> Vec<&str> {
+        self.files.iter().map(|file| file.name.as_str()).collect()
+    }
+}
+
+fn file(name: &str, text: &str) -> BundleFile {
+    BundleFile {
+        name: name.to_owned(),
+        text: redact_secrets(text),
+    }
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// The newest `max` files of `dir` (by modification time), newest first.
+fn newest_logs(dir: &Path, max: usize) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .map(|entry| {
+            let modified = entry
+                .metadata()
+                .and_then(|meta| meta.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            (modified, entry.path())
+        })
+        .collect();
+    files.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    files.into_iter().take(max).map(|(_, path)| path).collect()
+}
+
+fn tail(bytes: &[u8]) -> String {
+    let start = bytes.len().saturating_sub(LOG_TAIL_BYTES);
+    String::from_utf8_lossy(&bytes[start..]).into_owned()
+}
+
+/// Gathers the bundle's files, redacted.
+pub fn collect(facts: &BundleFacts) -> Bundle {
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut files = Vec::new();
+    let logs: Vec<PathBuf> = facts
+        .log_dir
+        .as_deref()
+        .map(|dir| newest_logs(dir, facts.max_logs))
+        .unwrap_or_default();
+    let log_names: Vec<String> = logs
+        .iter()
+        .filter_map(|path| path.file_name())
+        .map(|name| format!("logs/{}", name.to_string_lossy()))
+        .collect();
+    let manifest = json!({
+        "id": id,
+        "createdAt": time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        "appVersion": facts.app_version,
+        "os": facts.os,
+        "webview": facts.webview,
+        "cloud": facts.cloud,
+        "logs": log_names,
+        "preflight": facts.preflight.is_some(),
+        "runtime": facts.runtime.is_some(),
+        "operations": facts.operations.len(),
+    });
+    files.push(file("manifest.json", &pretty(&manifest)));
+    if let Some(preflight) = &facts.preflight {
+        files.push(file("preflight.json", &pretty(preflight)));
+    }
+    if let Some(runtime) = &facts.runtime {
+        files.push(file("runtime.json", &pretty(runtime)));
+    }
+    files.push(file(
+        "operations.json",
+        &pretty(&Value::Array(facts.operations.clone())),
+    ));
+    for (path, name) in logs.iter().zip(&log_names) {
+        if let Ok(bytes) = std::fs::read(path) {
+            files.push(file(name, &tail(&bytes)));
+        }
+    }
+    Bundle { id, files }
+}
+
+/// Writes the bundle as a zip at `path` (private to the user where the OS allows).
+pub fn write_zip(bundle: &Bundle, path: &Path) -> Result<()> {
+    let failed = |error: &dyn std::fmt::Display| {
+        Error::new(
+            ErrorCode::Config,
+            format!(
+                "pfrm could not write the diagnostics bundle to {}: {error}",
+                path.display()
+            ),
+        )
+        .with_remedy("Choose a folder you can write to (--out FILE), then try again.")
+    };
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buffer);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .unix_permissions(0o600);
+        for entry in &bundle.files {
+            zip.start_file(entry.name.as_str(), options)
+                .map_err(|e| failed(&e))?;
+            zip.write_all(entry.text.as_bytes())
+                .map_err(|e| failed(&e))?;
+        }
+        zip.finish().map_err(|e| failed(&e))?;
+    }
+    crate::files::write_private(path, buffer.get_ref()).map_err(|e| failed(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Secrets of every kind the bundle must never hold, each planted in every source.
+    const JWT: &str =
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJ1cG4iOiJjYW5hcnkifQ.c2lnbmF0dXJlY2FuYXJ5";
+    const CANARIES: [&str; 6] = [
+        JWT,
+        "opaque-canary-token-0123456789",
+        "Q2FuYXJ5S2V5Rm9yU3RvcmFnZQ",
+        "canary-client-secret-42",
+        "carol.canary@contoso.com",
+        "canarySig0123",
+    ];
+
+    fn planted(context: &str) -> String {
+        format!(
+            "{context}: Authorization: Bearer {JWT}; token bearer opaque-canary-token-0123456789; \
+             DefaultEndpointsProtocol=https;AccountName=st1;AccountKey=Q2FuYXJ5S2V5Rm9yU3RvcmFnZQ==;EndpointSuffix=core.windows.net; \
+             client_secret=canary-client-secret-42&x=1; user carol.canary@contoso.com; \
+             https://st1.blob.core.windows.net/c?sv=2024&sig=canarySig0123&se=2026"
+        )
+    }
+
+    #[test]
+    fn a_bundle_full_of_planted_secrets_holds_none_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("logs");
+        std::fs::create_dir_all(&logs).unwrap();
+        for n in 0..4 {
+            std::fs::write(
+                logs.join(format!("pfrm.{n}.log")),
+                planted(&format!("log {n}")),
+            )
+            .unwrap();
+        }
+        let facts = BundleFacts {
+            app_version: "1.2.3".into(),
+            os: "linux x86_64".into(),
+            webview: Some("WebKitGTK 2.44".into()),
+            cloud: "AzureCloud".into(),
+            log_dir: Some(logs),
+            max_logs: 3,
+            preflight: Some(json!({"checks": [{"evidence": planted("preflight")}]})),
+            runtime: Some(json!({"name": "rt", "errorMessage": planted("runtime")})),
+            operations: vec![json!({"id": "op-1", "error": planted("journal")})],
+        };
+        let bundle = collect(&facts);
+        let path = dir.path().join("bundle.zip");
+        write_zip(&bundle, &path).unwrap();
+
+        // Read the zip back as the person helping would, and scan every entry.
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut names = Vec::new();
+        let mut hits = Vec::new();
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+            for canary in CANARIES {
+                if text.contains(canary) {
+                    hits.push(format!("{} holds {canary}", entry.name()));
+                }
+            }
+            names.push(entry.name().to_owned());
+        }
+        assert_eq!(hits, Vec::<String>::new(), "0 canary hits expected");
+        assert_eq!(
+            names,
+            bundle.file_names(),
+            "the list shown is what is saved"
+        );
+        // Everything it promises is there: the three newest logs, preflight, runtime, journal.
+        assert_eq!(names.iter().filter(|n| n.starts_with("logs/")).count(), 3);
+        for name in [
+            "manifest.json",
+            "preflight.json",
+            "runtime.json",
+            "operations.json",
+        ] {
+            assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+        }
+        let manifest: Value = serde_json::from_str(&bundle.files[0].text).unwrap();
+        assert_eq!(manifest["id"], bundle.id);
+        assert_eq!(manifest["appVersion"], "1.2.3");
+        assert_eq!(manifest["webview"], "WebKitGTK 2.44");
+        assert_eq!(manifest["cloud"], "AzureCloud");
+        // Redaction kept the rest readable.
+        assert!(bundle
+            .files
+            .iter()
+            .any(|f| f.text.contains("AccountName=st1")));
+    }
+}
