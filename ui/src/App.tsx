@@ -168,7 +168,6 @@ export function App() {
                   navigate('permissions');
                   setRoleRequest(request ?? null);
                 }}
-                onOpenSettings={() => navigate('settings')}
               />
             )}
             {page === 'permissions' && <Permissions roleRequest={roleRequest} />}

@@ -39,12 +39,12 @@ describe('DiagnosisPanel', () => {
     expect(screen.queryByTestId('diagnosis-action')).toBeNull();
   });
 
-  it('says when it does not recognise a failure and offers the diagnostics bundle', () => {
-    const onCreateBundle = vi.fn();
-    inTheme(<DiagnosisPanel diagnosis={null} onCreateBundle={onCreateBundle} />);
-    expect(screen.getByTestId('diagnosis-unrecognised').textContent).toContain('does not recognise this failure');
-    fireEvent.click(screen.getByTestId('diagnosis-bundle'));
-    expect(onCreateBundle).toHaveBeenCalled();
+  it('says when it does not recognise a failure and gives the command that makes the diagnostics bundle', () => {
+    inTheme(<DiagnosisPanel diagnosis={null} />);
+    const panel = screen.getByTestId('diagnosis-unrecognised');
+    expect(panel.textContent).toContain('does not recognise this failure');
+    expect(panel.textContent).toContain('pfrm diagnose --out pfrm-diagnostics.zip');
+    expect(screen.queryByRole('button', { name: 'Create diagnostics bundle' })).toBeNull();
   });
 });
 

@@ -3,6 +3,9 @@ import type { Diagnosis, DiagnosisAction, RoleScope } from '../backend';
 import { t, type MessageKey } from '../i18n';
 import { CopyableText } from '../pages/runtimes/CopyableText';
 
+/** The bundle is made by the CLI, which works even when the app does not start. */
+export const DIAGNOSE_COMMAND = 'pfrm diagnose --out pfrm-diagnostics.zip';
+
 /** A role a diagnosis asks for, carried to the Permissions page. */
 export type RoleRequest = { role: string; scope: RoleScope };
 
@@ -35,16 +38,14 @@ export function actionLabel(action: DiagnosisAction): string {
 /**
  * What pfrm recognised in a failure, shown above the service's own message (which stays on the
  * page): the cause, the remedy and a button for what the app can do. A failure no pattern knows
- * says so and offers the diagnostics bundle.
+ * says so and gives the command that makes the diagnostics bundle.
  */
 export function DiagnosisPanel({
   diagnosis,
   onAction,
-  onCreateBundle,
 }: {
   diagnosis: Diagnosis | null | undefined;
   onAction?: (action: DiagnosisAction) => void;
-  onCreateBundle?: () => void;
 }) {
   const styles = useStyles();
   if (!diagnosis) {
@@ -55,14 +56,8 @@ export function DiagnosisPanel({
           <Text as="span" className={styles.line}>
             {t('diag.unrecognised.body')}
           </Text>
+          <CopyableText text={DIAGNOSE_COMMAND} testId="diagnosis-bundle" copyLabel={t('diag.unrecognised.bundle')} />
         </MessageBarBody>
-        {onCreateBundle && (
-          <MessageBarActions>
-            <Button onClick={onCreateBundle} data-testid="diagnosis-bundle">
-              {t('diag.unrecognised.bundle')}
-            </Button>
-          </MessageBarActions>
-        )}
       </MessageBar>
     );
   }

@@ -105,8 +105,8 @@ export const en = {
   'diag.action.quota': 'Open the quota page',
   'diag.unrecognised.title': 'pfrm does not recognise this failure',
   'diag.unrecognised.body':
-    "The service's message is below. A diagnostics bundle (redacted: no tokens, keys or email addresses) lets someone else help without a screen share.",
-  'diag.unrecognised.bundle': 'Create diagnostics bundle',
+    "The service's message is below. To get help, create a diagnostics bundle (redacted: no tokens, keys or email addresses) with this command in a terminal, and send the file to whoever helps you:",
+  'diag.unrecognised.bundle': 'Copy the command',
   'diag.request.title': 'Grant {role} on {scope}',
   'diag.request.body':
     "A runtime failed because this role is missing. Grant {role} on {scope} to you and to the workspace's managed identity (in the Azure portal: the resource's Access control (IAM) page), wait a few minutes for it to take effect, then start the runtime again.",

@@ -41,12 +41,9 @@ type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wiza
 
 /**
  * `onOpenPermissions` leads to the Permissions page (from the wizard's last step, or a
- * diagnosis asking for a role); `onOpenSettings` to Settings (the diagnostics bundle).
+ * diagnosis asking for a role).
  */
-export function Runtimes({
-  onOpenPermissions,
-  onOpenSettings,
-}: { onOpenPermissions?: (request?: RoleRequest) => void; onOpenSettings?: () => void } = {}) {
+export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: (request?: RoleRequest) => void } = {}) {
   const styles = useStyles();
   const workspaceChoice = useWorkspaceChoice();
   const { workspace } = workspaceChoice;
@@ -155,7 +152,6 @@ export function Runtimes({
             refresh();
           }}
           onOpenPermissions={onOpenPermissions}
-          onOpenSettings={onOpenSettings}
         />
       )}
 

@@ -45,7 +45,6 @@ export function RuntimeDetailsView({
   onBack,
   onDeleted,
   onOpenPermissions,
-  onOpenSettings,
 }: {
   workspace: WorkspaceSummary;
   runtimeName: string;
@@ -53,8 +52,6 @@ export function RuntimeDetailsView({
   onDeleted: () => void;
   /** A diagnosis's "Grant <role>" button. */
   onOpenPermissions?: (request: RoleRequest) => void;
-  /** An unrecognised failure's "Create diagnostics bundle" button. */
-  onOpenSettings?: () => void;
 }) {
   const styles = useStyles();
   // A refresh keeps the fields on screen; the answer replaces them.
@@ -175,7 +172,6 @@ export function RuntimeDetailsView({
       {details && hasFailure(details) && (
         <DiagnosisPanel
           diagnosis={details.diagnosis}
-          onCreateBundle={onOpenSettings}
           onAction={(action) => {
             if (action.type === 'openPermissions') onOpenPermissions?.({ role: action.role, scope: action.scope });
             if (action.type === 'useDefaultEnvironment') {
