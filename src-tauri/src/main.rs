@@ -3,8 +3,10 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod app_update;
 mod commands;
 mod logging;
+mod menu;
 mod notifications;
 mod paths;
 mod session;
@@ -178,6 +180,14 @@ fn main() {
         }))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        // Checks and installs only when the user asks (app_update); no JavaScript access.
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        // The window opens where and as large as the user left it.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(app_update::PendingUpdate::default())
+        .manage(menu::MenuListener::default())
+        .menu(menu::build)
+        .on_menu_event(menu::on_event)
         .manage(state)
         .setup(move |app| {
             if launch.sandbox || launch.sandbox_when_signed_out {

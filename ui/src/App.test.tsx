@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { App } from './App';
 import type { AppInfo, FleetVersionReport, RuntimeVersionStatus, SessionStatus } from './backend';
@@ -71,6 +71,68 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('app-version').textContent).toBe('9.8.7'), { timeout: 10_000 });
     expect(screen.getByTestId('log-dir').textContent).toBe('/logs');
     expect(screen.getByRole('button', { name: 'Open logs folder' })).toBeTruthy();
+  });
+
+  it('checks for a new version of the app only when asked, and installs only on a click that names it', async () => {
+    const calls: string[] = [];
+    backendAnswering({
+      check_app_update: () => {
+        calls.push('check');
+        return { state: 'available', currentVersion: '9.8.7', version: '9.9.0', notes: 'Faster start-up.' };
+      },
+      install_app_update: () => {
+        calls.push('install');
+        return null;
+      },
+    });
+    render(<App />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Settings' }));
+    const check = await screen.findByRole('button', { name: 'Check for updates' });
+    expect(calls).toEqual([]);
+    fireEvent.click(check);
+    await waitFor(() =>
+      expect(screen.getByTestId('app-update-status').textContent).toContain('Version 9.9.0 is available; you have 9.8.7.'),
+    );
+    expect(screen.getByTestId('app-update-status').textContent).toContain('Faster start-up.');
+    expect(calls).toEqual(['check']);
+    fireEvent.click(screen.getByRole('button', { name: 'Install version 9.9.0 and restart' }));
+    await waitFor(() => expect(calls).toEqual(['check', 'install']));
+  });
+
+  it('says who turned app updates off, and offers no install', async () => {
+    backendAnswering({
+      check_app_update: () => ({ state: 'turned_off_by_administrator', currentVersion: '9.8.7', version: null, notes: null }),
+    });
+    render(<App />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Settings' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Check for updates' }));
+    await waitFor(() => expect(screen.getByTestId('app-update-status').textContent).toContain('by its administrator'));
+    expect(screen.queryByTestId('install-app-update')).toBeNull();
+  });
+
+  it('follows the native menu: Settings, and Check for updates, which checks at once', async () => {
+    let menu: { onmessage: (id: string) => void } | undefined;
+    let checks = 0;
+    backendAnswering({
+      watch_menu: (payload) => {
+        menu = (payload as { onItem: typeof menu }).onItem;
+        return null;
+      },
+      check_app_update: () => {
+        checks += 1;
+        return { state: 'up_to_date', currentVersion: '9.8.7', version: null, notes: null };
+      },
+    });
+    render(<App />);
+    await waitFor(() => expect(menu).toBeDefined());
+    act(() => menu!.onmessage('settings'));
+    await waitFor(() => expect(screen.getByTestId('settings')).toBeTruthy());
+    expect(checks).toBe(0);
+    act(() => menu!.onmessage('check-for-updates'));
+    await waitFor(() =>
+      expect(screen.getByTestId('app-update-status').textContent).toContain('You have the newest version (9.8.7).'),
+    );
+    expect(checks).toBe(1);
   });
 
   it('shows the start-up check switch, off, while its setting loads, so the page below it does not move', async () => {

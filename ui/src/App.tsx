@@ -1,4 +1,4 @@
-import { Suspense, lazy, useState } from 'react';
+import { Suspense, lazy, useMemo, useState } from 'react';
 import {
   Button,
   Spinner,
@@ -25,6 +25,7 @@ import { OperationsProvider, useOperations } from './data/operations';
 import { UpdatesProvider, useUpdates } from './updates/UpdatesProvider';
 import type { RoleRequest } from './components/DiagnosisPanel';
 import { Welcome } from './pages/Welcome';
+import { copyDiagnostics, useMenu, type MenuHandlers } from './menu';
 // Pages other than the first screen load when first opened, so start-up parses less.
 const Runtimes = lazy(() => import('./pages/Runtimes').then((module) => ({ default: module.Runtimes })));
 const Permissions = lazy(() => import('./pages/Permissions').then((module) => ({ default: module.Permissions })));
@@ -111,6 +112,34 @@ export function App() {
     setAddingAccount(true);
   }
 
+  // Menu items: a refresh remounts the page (every query loads again), "New runtime" opens
+  // the runtimes page on its wizard, "Check for updates" opens Settings and checks at once.
+  const [pageKey, setPageKey] = useState(0);
+  const [runtimesStart, setRuntimesStart] = useState<'list' | 'wizard'>('list');
+  const [checkAppUpdateNow, setCheckAppUpdateNow] = useState(0);
+  const [diagnosticsCopied, setDiagnosticsCopied] = useState<boolean | null>(null);
+  const menuHandlers = useMemo<MenuHandlers>(
+    () => ({
+      refresh: () => setPageKey((key) => key + 1),
+      'new-runtime': () => {
+        setRuntimesStart('wizard');
+        setPageKey((key) => key + 1);
+        navigate('runtimes');
+      },
+      settings: () => navigate('settings'),
+      'check-for-updates': () => {
+        setCheckAppUpdateNow((count) => count + 1);
+        navigate('settings');
+      },
+      'copy-diagnostics': () => {
+        void copyDiagnostics(appInfo).then(setDiagnosticsCopied);
+      },
+    }),
+    // navigate only sets state; appInfo is read when the item is picked.
+    [appInfo],
+  );
+  useMenu(menuHandlers);
+
   function chooseTheme(choice: ThemeChoice) {
     saveThemeChoice(choice);
     setThemeChoice(choice);
@@ -160,21 +189,34 @@ export function App() {
           <RetirementNotice />
           {appInfo.kind === 'loaded' && <StartupWarnings warnings={appInfo.value.warnings} />}
           <StartupUpdateNotice onShowRuntimes={() => navigate('runtimes')} />
+          {diagnosticsCopied !== null && (
+            <MessageBar intent={diagnosticsCopied ? 'success' : 'warning'} data-testid="diagnostics-copied">
+              <MessageBarBody>{t(diagnosticsCopied ? 'menu.diagnosticsCopied' : 'menu.diagnosticsNotCopied')}</MessageBarBody>
+            </MessageBar>
+          )}
           {page === 'welcome' && <Welcome onNavigate={navigate} focusHeading={navigated} addingAccount={addingAccount} />}
           <Suspense fallback={<Spinner size="small" label={t('app.pageLoading')} />}>
             {page === 'runtimes' && (
               <Runtimes
+                key={pageKey}
+                initialView={runtimesStart === 'wizard' ? { kind: 'wizard' } : undefined}
                 onOpenPermissions={(request) => {
                   navigate('permissions');
                   setRoleRequest(request ?? null);
                 }}
               />
             )}
-            {page === 'permissions' && <Permissions roleRequest={roleRequest} />}
-            {page === 'inventory' && <Inventory />}
-            {page === 'activity' && <Activity />}
+            {page === 'permissions' && <Permissions key={pageKey} roleRequest={roleRequest} />}
+            {page === 'inventory' && <Inventory key={pageKey} />}
+            {page === 'activity' && <Activity key={pageKey} />}
             {page === 'settings' && (
-              <Settings appInfo={appInfo} themeChoice={themeChoice} onThemeChoice={chooseTheme} />
+              <Settings
+                key={pageKey}
+                appInfo={appInfo}
+                themeChoice={themeChoice}
+                onThemeChoice={chooseTheme}
+                checkAppUpdateNow={checkAppUpdateNow}
+              />
             )}
           </Suspense>
         </main>

@@ -35,9 +35,89 @@ pub struct AppInfo {
     pub warnings: Vec<StartupWarning>,
 }
 
+/// Set to `1` (or `true`) by an administrator, the app never looks for newer versions of itself.
+pub const APP_UPDATES_OFF_ENV: &str = "PFRM_DISABLE_APP_UPDATES";
+
+/// Where "Check for updates" (of the app itself) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AppUpdateState {
+    UpToDate,
+    /// A newer, signed version is offered; nothing is downloaded until the user says so.
+    Available,
+    /// Turned off for the machine by [`APP_UPDATES_OFF_ENV`].
+    TurnedOffByAdministrator,
+    /// Turned off in the settings file (`appUpdatesOff`).
+    TurnedOffInSettings,
+    /// This build has no update feed and key (it was not made by the release workflow).
+    NotAvailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppUpdateCheck {
+    pub state: AppUpdateState,
+    pub current_version: String,
+    /// The version offered, when one is.
+    pub version: Option<String>,
+    /// Its release notes, when the feed has them.
+    pub notes: Option<String>,
+}
+
+/// Whether the app may look for newer versions of itself: `Some(reason)` when it may not.
+/// The administrator's variable wins over the user's settings.
+pub fn app_updates_turned_off(
+    env_value: Option<&str>,
+    settings: &crate::settings::Settings,
+) -> Option<AppUpdateState> {
+    let env_says_off = env_value
+        .map(|value| value.trim().to_ascii_lowercase())
+        .is_some_and(|value| matches!(value.as_str(), "1" | "true" | "yes" | "on"));
+    if env_says_off {
+        Some(AppUpdateState::TurnedOffByAdministrator)
+    } else if settings.app_updates_off {
+        Some(AppUpdateState::TurnedOffInSettings)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn app_updates_are_off_when_the_administrator_or_the_settings_say_so() {
+        let mut settings = crate::settings::Settings::default();
+        assert_eq!(app_updates_turned_off(None, &settings), None);
+        assert_eq!(app_updates_turned_off(Some("0"), &settings), None);
+        assert_eq!(app_updates_turned_off(Some(""), &settings), None);
+        for on in ["1", "true", "TRUE", " yes "] {
+            assert_eq!(
+                app_updates_turned_off(Some(on), &settings),
+                Some(AppUpdateState::TurnedOffByAdministrator),
+                "{on:?}"
+            );
+        }
+        settings.app_updates_off = true;
+        assert_eq!(
+            app_updates_turned_off(None, &settings),
+            Some(AppUpdateState::TurnedOffInSettings)
+        );
+        assert_eq!(
+            app_updates_turned_off(Some("1"), &settings),
+            Some(AppUpdateState::TurnedOffByAdministrator)
+        );
+    }
+
+    #[test]
+    fn the_settings_file_keeps_the_app_updates_switch() {
+        let settings: crate::settings::Settings =
+            serde_json::from_str(r#"{"appUpdatesOff":true}"#).unwrap();
+        assert!(settings.app_updates_off);
+        let default = serde_json::to_string(&crate::settings::Settings::default()).unwrap();
+        assert!(!default.contains("appUpdatesOff"), "{default}");
+    }
 
     #[test]
     fn app_info_serialises_in_camel_case_with_snake_case_warning_kinds() {

@@ -48,6 +48,8 @@ pub fn render() -> String {
         crate::app_info::StartupWarningKind,
         crate::app_info::StartupWarning,
         crate::app_info::AppInfo,
+        crate::app_info::AppUpdateState,
+        crate::app_info::AppUpdateCheck,
         crate::ops::OperationKind,
         crate::ops::OperationState,
         crate::ops::Stage,

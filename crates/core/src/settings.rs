@@ -65,6 +65,11 @@ pub struct Settings {
     /// how many are behind. Off unless the user turns it on (it costs requests at every start).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub check_updates_at_startup: bool,
+    /// The app never looks for newer versions of itself (a managed machine whose software is
+    /// deployed centrally). The environment variable [`crate::app_info::APP_UPDATES_OFF_ENV`]
+    /// does the same for every user of a machine.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub app_updates_off: bool,
     /// The week (its Monday, `YYYY-MM-DD`) the prompt flow retirement notice was dismissed in;
     /// the notice shows again from the next week on.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -18,6 +18,13 @@ app_commands! {
     fn frontend_ready() -> () = app::frontend_ready;
     /// An OS notification, shown only while the app's window does not have the focus.
     fn notify_when_unfocused(title: String, body: String) -> bool = app::notify_when_unfocused;
+    /// Looks for a newer, signed version of the app; downloads nothing.
+    fn check_app_update() -> AppUpdateCheck = crate::app_update::check_app_update;
+    /// Downloads the version the last check offered, verifies its signature, installs it and
+    /// restarts the app. Only on the user's request.
+    fn install_app_update() -> () = crate::app_update::install_app_update;
+    /// `onItem` receives the id of each native menu item the page handles (ui/src/menu.ts).
+    fn watch_menu() channel(on_item: String) -> () = crate::menu::watch_menu;
 
     // Session: sign-in, accounts, sandbox.
     fn session_status() -> SessionStatus = account::session_status;

@@ -13,7 +13,7 @@ mod runtimes;
 mod typescript;
 mod updates;
 
-use pfrm_core::app_info::AppInfo;
+use pfrm_core::app_info::{AppInfo, AppUpdateCheck};
 use pfrm_core::auth::DeviceCodePrompt;
 use pfrm_core::migration::inventory::export::ExportFormat;
 use pfrm_core::migration::inventory::Inventory;

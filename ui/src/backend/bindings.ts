@@ -258,6 +258,18 @@ export type AppInfo = { name: string, version: string,
  */
 logDir: string | null, configPath: string, warnings: Array<StartupWarning>, };
 
+export type AppUpdateState = "up_to_date" | "available" | "turned_off_by_administrator" | "turned_off_in_settings" | "not_available";
+
+export type AppUpdateCheck = { state: AppUpdateState, currentVersion: string, 
+/**
+ * The version offered, when one is.
+ */
+version: string | null, 
+/**
+ * Its release notes, when the feed has them.
+ */
+notes: string | null, };
+
 export type OperationKind = "startComputeInstance" | "createRuntime" | "updateRuntime" | "deleteRuntime" | "grantRole" | "revokeRole";
 
 export type OperationState = "running" | "succeeded" | "failed" | "cancelled";

@@ -1,6 +1,6 @@
 // Generated from src-tauri/src/commands/declared.rs by `cargo xtask bindings`. Do not edit.
 import { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
+import type { AppInfo, AppUpdateCheck, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
 
 /** Every command's arguments (as sent) and answer. */
 export interface Commands {
@@ -9,6 +9,9 @@ export interface Commands {
   open_logs_folder: { args: Record<string, never>; answer: null };
   frontend_ready: { args: Record<string, never>; answer: null };
   notify_when_unfocused: { args: { title: string; body: string }; answer: boolean };
+  check_app_update: { args: Record<string, never>; answer: AppUpdateCheck };
+  install_app_update: { args: Record<string, never>; answer: null };
+  watch_menu: { args: { onItem: Channel<string> }; answer: null };
   session_status: { args: Record<string, never>; answer: SessionStatus };
   start_sandbox: { args: Record<string, never>; answer: SessionStatus };
   leave_sandbox: { args: Record<string, never>; answer: SessionStatus };
@@ -67,6 +70,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'open_logs_folder',
   'frontend_ready',
   'notify_when_unfocused',
+  'check_app_update',
+  'install_app_update',
+  'watch_menu',
   'session_status',
   'start_sandbox',
   'leave_sandbox',
@@ -131,6 +137,17 @@ export function commandClient(call: Call) {
     frontendReady: () => call('frontend_ready', {}),
     /** An OS notification, shown only while the app's window does not have the focus. */
     notifyWhenUnfocused: (title: string, body: string) => call('notify_when_unfocused', { title, body }),
+    /** Looks for a newer, signed version of the app; downloads nothing. */
+    checkAppUpdate: () => call('check_app_update', {}),
+    /** Downloads the version the last check offered, verifies its signature, installs it and */
+    /** restarts the app. Only on the user's request. */
+    installAppUpdate: () => call('install_app_update', {}),
+    /** `onItem` receives the id of each native menu item the page handles (ui/src/menu.ts). */
+    watchMenu: (onItem: (update: string) => void) => {
+      const channel = new Channel<string>();
+      channel.onmessage = onItem;
+      return call('watch_menu', { onItem: channel });
+    },
     sessionStatus: () => call('session_status', {}),
     startSandbox: () => call('start_sandbox', {}),
     leaveSandbox: () => call('leave_sandbox', {}),

@@ -7,6 +7,7 @@ import type {
   AccountSummary,
   AppError,
   AppInfo,
+  AppUpdateCheck,
   DeviceCodePrompt,
   OperationSnapshot,
   RetirementStatus,
@@ -297,8 +298,17 @@ export function installPagesMock(): void {
         if (name === 'my-runtime') return null;
         throw NAME_ERROR;
       }
+      case 'check_app_update':
+        return {
+          state: 'available',
+          currentVersion: '0.1.0',
+          version: '0.2.0',
+          notes: 'Faster start-up.',
+        } satisfies AppUpdateCheck;
       case 'open_logs_folder':
       case 'frontend_ready':
+      case 'install_app_update':
+      case 'watch_menu':
         return null;
       case 'notify_when_unfocused':
         return false;

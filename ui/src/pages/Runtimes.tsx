@@ -37,13 +37,17 @@ const useStyles = makeStyles({
   versions: { color: tokens.colorNeutralForeground2 },
 });
 
-type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wizard' };
+export type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wizard' };
 
 /**
  * `onOpenPermissions` leads to the Permissions page (from the wizard's last step, or a
- * diagnosis asking for a role).
+ * diagnosis asking for a role); `initialView` opens the page on the wizard (the menu's
+ * "New runtime").
  */
-export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: (request?: RoleRequest) => void } = {}) {
+export function Runtimes({
+  onOpenPermissions,
+  initialView,
+}: { onOpenPermissions?: (request?: RoleRequest) => void; initialView?: View } = {}) {
   const styles = useStyles();
   const workspaceChoice = useWorkspaceChoice();
   const { workspace } = workspaceChoice;
@@ -53,7 +57,7 @@ export function Runtimes({ onOpenPermissions }: { onOpenPermissions?: (request?:
   const checks = useQuery(workspaceId, () => backend.checkWorkspace(workspaceId!));
   const runtimesQuery = useQuery(workspaceId, () => backend.listRuntimes(workspaceId!));
   const runtimes = runtimesQuery.state;
-  const [view, setView] = useState<View>({ kind: 'list' });
+  const [view, setView] = useState<View>(initialView ?? { kind: 'list' });
   const [confirmingUpdateAll, setConfirmingUpdateAll] = useState(false);
   // The workspaces "Update all" covers: the one on screen first, then any the user adds.
   const [updateAllIds, setUpdateAllIds] = useState<string[]>([]);

@@ -11,7 +11,8 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, type AppInfo } from '../backend';
+import { useEffect } from 'react';
+import { backend, type AppInfo, type AppUpdateCheck } from '../backend';
 import { useMutation, useQuery } from '../data/query';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -38,10 +39,13 @@ export function Settings({
   appInfo,
   themeChoice,
   onThemeChoice,
+  checkAppUpdateNow = 0,
 }: {
   appInfo: AppInfoState;
   themeChoice: ThemeChoice;
   onThemeChoice: (choice: ThemeChoice) => void;
+  /** Changes each time the menu's "Check for updates" is picked: the check runs at once. */
+  checkAppUpdateNow?: number;
 }) {
   const styles = useStyles();
   return (
@@ -54,6 +58,7 @@ export function Settings({
         {appInfo.kind === 'loaded' && <About info={appInfo.value} />}
       </Card>
       <UpdateSettings />
+      <AppUpdate checkNow={checkAppUpdateNow} />
       <Card className={styles.card}>
         <Field label={<Subtitle2 as="h2">{t('settings.appearance')}</Subtitle2>}>
           <RadioGroup
@@ -127,6 +132,72 @@ function UpdateSettings() {
           data-testid="check-updates-at-startup"
         />
       </Field>
+      {error && <ErrorMessage error={error} />}
+    </Card>
+  );
+}
+
+function appUpdateMessage(answer: AppUpdateCheck): string {
+  const current = answer.currentVersion;
+  switch (answer.state) {
+    case 'up_to_date':
+      return t('settings.appUpdate.upToDate', { current });
+    case 'available':
+      return t('settings.appUpdate.available', { current, version: answer.version ?? '' });
+    case 'turned_off_by_administrator':
+      return t('settings.appUpdate.offByAdministrator');
+    case 'turned_off_in_settings':
+      return t('settings.appUpdate.offInSettings');
+    case 'not_available':
+      return t('settings.appUpdate.notAvailable');
+  }
+}
+
+/**
+ * Updates of the app itself: a check only when asked, and an install only on a second, explicit
+ * click that names the version (the backend verifies the download's signature first).
+ */
+function AppUpdate({ checkNow }: { checkNow: number }) {
+  const styles = useStyles();
+  const check = useMutation(backend.checkAppUpdate);
+  const install = useMutation(backend.installAppUpdate);
+  const runCheck = check.run;
+  useEffect(() => {
+    if (checkNow > 0) void runCheck();
+  }, [checkNow, runCheck]);
+  const answer = check.data;
+  const error = install.error ?? check.error ?? null;
+  return (
+    <Card className={styles.card} data-testid="app-update">
+      <Subtitle2 as="h2">{t('settings.appUpdate')}</Subtitle2>
+      <div className={styles.actions}>
+        <Button
+          onClick={() => {
+            install.reset();
+            void check.run();
+          }}
+          disabled={check.pending || install.pending}
+          data-testid="check-app-update"
+        >
+          {t('settings.appUpdate.check')}
+        </Button>
+        {answer?.state === 'available' && answer.version && (
+          <Button
+            appearance="primary"
+            onClick={() => void install.run()}
+            disabled={install.pending}
+            data-testid="install-app-update"
+          >
+            {t('settings.appUpdate.install', { version: answer.version })}
+          </Button>
+        )}
+      </div>
+      {check.pending && <Spinner size="tiny" label={t('settings.appUpdate.checking')} />}
+      {install.pending && <Spinner size="tiny" label={t('settings.appUpdate.installing')} />}
+      <div role="status" data-testid="app-update-status">
+        {answer && !check.pending && <Text>{appUpdateMessage(answer)}</Text>}
+        {answer?.notes && <Text block>{answer.notes}</Text>}
+      </div>
       {error && <ErrorMessage error={error} />}
     </Card>
   );
