@@ -409,6 +409,13 @@ mod tests {
             br#"{"error":{"code":"AuthorizationFailed","message":"The client 'a' does not have authorization to perform action 'x?id_token=4e.secret' over scope '/s?sig=abcdef'"}}"#,
         );
         service_error(&body);
+        // An action ending in `id_token=` made "' is not allowed" look like its value: the
+        // joined message was not a fixed point of the redaction.
+        let mut body = b"\x03\x00\x00".to_vec();
+        body.extend_from_slice(
+            br#"{"error":{"code":"x","message":"The client 'a' does not perform action 'x-id_token=' over scope 's'"}}"#,
+        );
+        service_error(&body);
         // A long number under a key pfrm does not know keeps its key and every known setting.
         settings_file(br#"{"":[11111111111111111111111]}"#);
     }

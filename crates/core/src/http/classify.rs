@@ -263,6 +263,10 @@ pub fn classify_response(
             error = error.with_detail(CLAIMS_DETAIL, claims);
         }
     }
+    // The parts were redacted one by one; joined into a sentence they can form a new
+    // secret-shaped run (a quoted action ending in `id_token=` followed by "' is not allowed").
+    // One more pass over the whole makes the message a fixed point of the redaction.
+    error.message = redact_secrets(&error.message);
     let codes: Vec<&str> = [service_code.as_str()]
         .into_iter()
         .chain(service.inner_code.as_deref())
