@@ -417,3 +417,68 @@ async fn one_account_resumes_only_its_own_entries() {
     // An unjournaled list (the sandbox) sees nothing to resume.
     assert!(operations.unjournaled().pending().unwrap().is_empty());
 }
+
+/// An update the service took up, whose follow-up reads then all failed (504 after the pipeline's
+/// retries): pfrm cannot tell how it ended, and says that the request was sent — never that the
+/// update failed. (The fault soak once caught "could not get runtime (HTTP 504)" reported as a
+/// failed update that had been done.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_whose_follow_up_reads_fail_is_reported_as_sent_not_as_failed() {
+    let env = Env::start_scenario("returning").await;
+    let services = services(&env, Operations::default());
+    let faults = env.emulator.faults();
+    let update = tokio::spawn(async move {
+        pfrm_core::ops::updates::update_runtime(
+            &services,
+            pfrm_core::ops::updates::UpdateRuntimeRequest {
+                workspace_id: workspace_id("ml-workspace"),
+                runtime_name: "rt-default".into(),
+                environment: None,
+                allow_older: false,
+                move_to_default_environment: false,
+            },
+            fast(),
+        )
+        .await
+    });
+    let sent = Instant::now();
+    while faults.request_count("PUT", "**/FlowRuntimes/rt-default") == 0 {
+        assert!(
+            sent.elapsed() < Duration::from_secs(30),
+            "the update was never sent"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    // From now on every read of the runtime fails.
+    let rule = faults.add(FaultRule {
+        service: Some("flow".into()),
+        method: Some("GET".into()),
+        path: Some("**/FlowRuntimes/rt-default".into()),
+        action: FaultAction::Respond,
+        status: Some(504),
+        ..FaultRule::default()
+    });
+
+    let error = update
+        .await
+        .unwrap()
+        .expect_err("no read succeeded after the update was sent");
+    assert!(faults.injected(&rule) > 0);
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert!(
+        error.message.starts_with(
+            "The update request for runtime rt-default was sent, but pfrm lost track of it"
+        ),
+        "{}",
+        error.message
+    );
+    assert!(
+        error
+            .remedy
+            .as_deref()
+            .is_some_and(|remedy| remedy.contains("pfrm runtime show rt-default")),
+        "{error:?}"
+    );
+    // Sent once, never again.
+    assert_eq!(faults.request_count("PUT", "**/FlowRuntimes/rt-default"), 1);
+}

@@ -23,6 +23,29 @@ fn status_text(runtime: &RuntimeDetails) -> String {
 }
 
 /// The lost answer's error, followed by what reading the runtime showed.
+/// A write was sent (or may have been), then a read to follow it failed for want of the network
+/// or the service, after the pipeline's retries. That read says nothing about the write: the
+/// error says the request went out and is marked outcome-unknown, so it is never shown, or
+/// counted, as "not done". Every other error (the runtime's own failure, a timeout, a cancel)
+/// is left as it is. (The pipeline marks a read's 500/502/504 outcome-unknown too, but of the
+/// read: it says nothing about the write, so the message must.)
+pub(crate) fn lost_track(error: Error, what: &str, name: &str) -> Error {
+    if !error.is_retryable() {
+        return error;
+    }
+    let mut error = error;
+    error.message = format!(
+        "The {what} request for runtime {name} was sent, but pfrm lost track of it: {}",
+        error.message
+    );
+    error.remedy = Some(format!(
+        "The {what} may still finish: check runtime {name} (refresh the list, or run `pfrm runtime show {name}`) before trying again."
+    ));
+    error
+        .with_detail(crate::error::OUTCOME_UNKNOWN_DETAIL, true)
+        .with_detail("runtimeName", name)
+}
+
 fn lost_error(lost: &Error, truth: String, remedy: &str, name: &str) -> Error {
     let said = lost.message.trim_end();
     let said = if said.ends_with(['.', '!', '?']) {
@@ -86,13 +109,15 @@ pub(crate) async fn confirm_created(
             ),
             "Look at the workspace's runtimes before creating it again: it may exist.",
             name,
-        )),
+        )
+        .with_detail(crate::error::OUTCOME_UNKNOWN_DETAIL, true)),
         Ok(Waited::TimedOut) => Err(lost_error(
             &lost,
             format!("Whether runtime {name} was created could not be read in time."),
             "Look at the workspace's runtimes before creating it again: it may exist.",
             name,
-        )),
+        )
+        .with_detail(crate::error::OUTCOME_UNKNOWN_DETAIL, true)),
     }
 }
 
@@ -131,7 +156,7 @@ pub(crate) async fn confirm_update_started(
                 format!("Runtime {name} no longer exists, so it was not updated."),
             )
             .with_remedy("Check the workspace's runtimes.")),
-            Err(error) => Err(error),
+            Err(error) => Err(lost_track(error, "update", name)),
         }
     })
     .await?;
@@ -164,6 +189,8 @@ pub(crate) async fn confirm_deleting(flow: &FlowClient, name: &str, lost: Error)
         {
             Ok(())
         }
+        // A failed read is no sign that the runtime is still there.
+        Err(error) if error.is_retryable() => Err(lost_track(error, "delete", name)),
         _ => Err(lost_error(
             &lost,
             format!("Runtime {name} is still there: it was not deleted."),

@@ -17,7 +17,7 @@ use crate::model::{
     WorkspaceSummary,
 };
 use crate::naming::validate_runtime_name;
-use crate::ops::lost_answer::{confirm_created, confirm_deleting};
+use crate::ops::lost_answer::{confirm_created, confirm_deleting, lost_track};
 pub(crate) use crate::ops::runtime_watch::RuntimeResume;
 pub use crate::ops::runtime_watch::WatchSettings;
 use crate::ops::runtime_watch::{wait_until_deleted, watch_until_running};
@@ -325,7 +325,9 @@ pub async fn create_runtime(
             } else {
                 Stage::RuntimeStarting
             });
-            watch_until_running(services, &flow, &resume, &progress, watch).await
+            watch_until_running(services, &flow, &resume, &progress, watch)
+                .await
+                .map_err(|error| lost_track(error, "create", &request.runtime_name))
         })
         .await
 }
@@ -632,7 +634,9 @@ pub async fn delete_runtime(
                 }
                 Err(error) => return Err(error),
             }
-            wait_until_deleted(&flow, &request.runtime_name, &progress, watch).await?;
+            wait_until_deleted(&flow, &request.runtime_name, &progress, watch)
+                .await
+                .map_err(|error| lost_track(error, "delete", &request.runtime_name))?;
             if request.remove_custom_app {
                 if let (Some(instance), Some(app)) = (
                     runtime.summary.compute_instance_name.as_deref(),

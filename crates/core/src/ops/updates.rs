@@ -26,7 +26,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::{
     ComputeInstanceSummary, CustomApp, ImageTag, RuntimeDetails, RuntimeStatus, WorkspaceSummary,
 };
-use crate::ops::lost_answer::confirm_update_started;
+use crate::ops::lost_answer::{confirm_update_started, lost_track};
 pub use crate::ops::runtime_watch::{verify_update, version_label};
 use crate::ops::runtime_watch::{
     wait_for_update_to_start, watch_until_running, RuntimeResume, WatchSettings,
@@ -976,10 +976,9 @@ async fn run_update(
                 environment: environment.clone(),
             };
             match flow.update_runtime(&name, &body, true).await {
-                Ok(_) => {
-                    wait_for_update_to_start(&flow, &before, UPDATE_START_GRACE_POLLS, watch)
-                        .await?
-                }
+                Ok(_) => wait_for_update_to_start(&flow, &before, UPDATE_START_GRACE_POLLS, watch)
+                    .await
+                    .map_err(|error| lost_track(error, "update", &name))?,
                 // The PUT may have been carried out: read what is true, never send it again.
                 Err(error) if error.outcome_unknown() => {
                     confirm_update_started(
@@ -994,7 +993,9 @@ async fn run_update(
                 }
                 Err(error) => return Err(error),
             }
-            let runtime = watch_until_running(services, &flow, &resume, &progress, watch).await?;
+            let runtime = watch_until_running(services, &flow, &resume, &progress, watch)
+                .await
+                .map_err(|error| lost_track(error, "update", &name))?;
             progress.stage(Stage::Verifying);
             match &environment {
                 None => verify_update(&runtime, previous_image.as_deref())?,
