@@ -229,6 +229,10 @@ impl Driver {
             "webkitgtk:browserOptions".into(),
             json!({ "binary": binary, "args": [] }),
         );
+        // Two rustls providers are compiled into the workspace (aws-lc-rs, which pfrm uses, and
+        // ring, which the updater plugin's HTTP client brings), so rustls cannot pick one by
+        // itself: the WebDriver client would panic. Choose pfrm's own, once per process.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         ClientBuilder::rustls()
             .map_err(|error| format!("WebDriver client: {error}"))?
             .capabilities(capabilities)
