@@ -40,7 +40,14 @@ fn gui_window_opens_on_the_welcome_screen() {
         let tabs = screen.rendered_texts("[role='tab']").await?;
         assert_eq!(
             tabs,
-            ["Welcome", "Runtimes", "Permissions", "Activity", "Settings"],
+            [
+                "Welcome",
+                "Runtimes",
+                "Permissions",
+                "Inventory",
+                "Activity",
+                "Settings"
+            ],
             "the navigation"
         );
         let title = screen.client.title().await.map_err(|e| e.to_string())?;
