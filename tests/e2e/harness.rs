@@ -233,12 +233,17 @@ impl Driver {
         // ring, which the updater plugin's HTTP client brings), so rustls cannot pick one by
         // itself: the WebDriver client would panic. Choose pfrm's own, once per process.
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        ClientBuilder::rustls()
-            .map_err(|error| format!("WebDriver client: {error}"))?
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .map_err(|error| format!("could not start the app over WebDriver: {error}"))
+        let mut builder =
+            ClientBuilder::rustls().map_err(|error| format!("WebDriver client: {error}"))?;
+        let address = format!("http://127.0.0.1:{}", self.port);
+        let connect = builder.capabilities(capabilities).connect(&address);
+        // WebKitWebDriver has been seen to hang while starting a session (the app had started):
+        // a bounded wait turns that into a failure with the app's last lines, not a stuck run.
+        match tokio::time::timeout(Duration::from_secs(120), connect).await {
+            Ok(connected) => connected
+                .map_err(|error| format!("could not start the app over WebDriver: {error}")),
+            Err(_) => Err("could not start the app over WebDriver: no session after 120 s".into()),
+        }
     }
 }
 
