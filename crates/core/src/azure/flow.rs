@@ -269,6 +269,19 @@ pub fn flow_base_url(
     Ok(base)
 }
 
+/// The items of a flow-service list: the documented bare JSON array, or an ARM-style
+/// `{"value": [...]}` wrapper, which is tolerated too.
+pub(crate) fn listed_items(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        Value::Object(mut object) => match object.remove("value") {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
 /// Client for one workspace's runtimes. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct FlowClient {
@@ -339,15 +352,7 @@ impl FlowClient {
             format!("list the runtimes of workspace '{}'", self.workspace.name),
         )?;
         let value: Value = self.pipeline.send_json(&request).await?;
-        // Tolerate an ARM-style wrapper as well as the documented bare array.
-        let items = match value {
-            Value::Array(items) => items,
-            Value::Object(mut object) => match object.remove("value") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        };
+        let items = listed_items(value);
         Ok(items
             .into_iter()
             .filter_map(|item| serde_json::from_value(item).ok())

@@ -122,14 +122,7 @@ impl FlowsApi<'_> {
             format!("list the flows of workspace '{}'", self.workspace.name),
         )?;
         let value: Value = self.pipeline.send_json(&request).await?;
-        let items = match value {
-            Value::Array(items) => items,
-            Value::Object(mut object) => match object.remove("value") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        };
+        let items = crate::azure::flow::listed_items(value);
         Ok(items
             .into_iter()
             .filter_map(|item| serde_json::from_value::<FlowDto>(item).ok())
