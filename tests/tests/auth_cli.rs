@@ -25,6 +25,16 @@ struct Cli {
     outputs: Vec<String>,
 }
 
+/// A keychain service of this test alone. The tests of this file run at the same time and sign in
+/// the same user of the same scenario, so their entries have the same key: under one shared
+/// service, the device code test's sign-in overwrote the browser test's token (its next refresh
+/// was refused) or came back after its logout.
+fn unique_keychain_service() -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    format!("pfrm-test-cli-{}-{n}", std::process::id())
+}
+
 impl Cli {
     fn new(env: &Env) -> Cli {
         let ready_file = env.dir.path().join("ready.json");
@@ -40,7 +50,7 @@ impl Cli {
             config_dir: env.dir.path().join("config"),
             ready_file,
             browser,
-            keychain_service: format!("pfrm-test-cli-{}", std::process::id()),
+            keychain_service: unique_keychain_service(),
             outputs: Vec::new(),
         }
     }
@@ -118,7 +128,7 @@ fn contains_jwt(text: &str) -> bool {
 }
 
 fn keychain_usable() -> bool {
-    KeychainStore::open("pfrm-test-probe")
+    KeychainStore::open(&unique_keychain_service())
         .and_then(|store| {
             store
                 .set("probe", &"p".into())
@@ -313,6 +323,13 @@ async fn cli_device_code_sign_in_prints_the_code_and_finishes() {
     assert_eq!(account["username"], ALICE);
     assert_eq!(account["method"], "deviceCode");
     assert!(!contains_jwt(&String::from_utf8_lossy(&output.stdout)));
+    // Signing out leaves nothing in the keychain.
+    let output = cli.command(&["logout"]).output().unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    if let Ok(store) = KeychainStore::open(&cli.keychain_service) {
+        let key = format!("{}/{}", env.cloud.name, account["id"].as_str().unwrap());
+        assert!(matches!(store.get(&key), Ok(None)), "a token is left");
+    }
 }
 
 #[test]
