@@ -353,15 +353,7 @@ impl AccountManager {
             .ok_or_else(|| super::id_token::rejected("was not validated", "not_validated"))?;
         let record = self.record_from_claims(&claims, requested_tenant, method)?;
         let id = record.id.clone();
-        let credential = UserCredential::new(
-            self.vault_key(&id),
-            Some(record.username.clone()),
-            record.tenant_id.clone(),
-            self.endpoint.clone(),
-            self.vault.clone(),
-            Some(self.reauth()),
-        )
-        .with_refresh_lock(self.refresh_lock.clone());
+        let credential = self.new_user_credential(&record);
         credential.accept_sign_in(tokens, scopes).await?;
         self.live
             .lock()
@@ -521,17 +513,9 @@ impl AccountManager {
                         Some(record.tenant_id.clone()).filter(|t| !t.is_empty()),
                     )?))
                 }
-                SignInMethod::Browser | SignInMethod::DeviceCode => LiveCredential::User(
-                    UserCredential::new(
-                        self.vault_key(&record.id),
-                        Some(record.username.clone()),
-                        record.tenant_id.clone(),
-                        self.endpoint.clone(),
-                        self.vault.clone(),
-                        Some(self.reauth()),
-                    )
-                    .with_refresh_lock(self.refresh_lock.clone()),
-                ),
+                SignInMethod::Browser | SignInMethod::DeviceCode => {
+                    LiveCredential::User(self.new_user_credential(record))
+                }
             };
             live.insert(record.id.clone(), credential);
         }
@@ -539,6 +523,19 @@ impl AccountManager {
             LiveCredential::User(credential) => Arc::new(credential.clone()),
             LiveCredential::Cli(credential) => credential.clone(),
         })
+    }
+
+    /// A credential for an interactive account, sharing this manager's vault and refresh lock.
+    fn new_user_credential(&self, record: &AccountRecord) -> UserCredential {
+        UserCredential::new(
+            self.vault_key(&record.id),
+            Some(record.username.clone()),
+            record.tenant_id.clone(),
+            self.endpoint.clone(),
+            self.vault.clone(),
+            Some(self.reauth()),
+        )
+        .with_refresh_lock(self.refresh_lock.clone())
     }
 
     /// The credential of one account, for `http::Pipeline::new`.
@@ -600,13 +597,14 @@ impl AccountManager {
     pub async fn sign_out(&self, id: &str) -> Result<(), Error> {
         let record = self.record(id)?;
         let live = self.live.lock().unwrap().remove(id);
-        match live {
-            Some(LiveCredential::User(credential)) => credential.forget().await?,
-            _ => {
-                if record.method != SignInMethod::AzureCli {
-                    self.vault.remove(&self.vault_key(id)).await?;
-                }
-            }
+        if record.method != SignInMethod::AzureCli {
+            // Through a credential, so the removal waits for any refresh under way (this
+            // process's or another's) instead of racing its write of the rotated token.
+            let credential = match live {
+                Some(LiveCredential::User(credential)) => credential,
+                _ => self.new_user_credential(&record),
+            };
+            credential.forget().await?;
         }
         let cloud = self.cloud.name.clone();
         self.update_settings(|settings| {

@@ -89,6 +89,16 @@ impl FakeAuthority {
         authority
     }
 
+    /// Rotates refresh tokens like [`Self::rotating`], running `meanwhile` while each refresh
+    /// request is out (another party acting before the answer arrives).
+    pub fn rotating_while(meanwhile: impl Fn(usize) + Send + Sync + 'static) -> Self {
+        FakeAuthority {
+            lifetime_secs: 3600,
+            meanwhile: Some(Box::new(meanwhile)),
+            ..Default::default()
+        }
+    }
+
     /// Seconds between consecutive device code polls.
     pub fn poll_gaps(&self) -> Vec<u64> {
         let polls = self.polls.lock().unwrap();

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -95,6 +95,9 @@ struct Inner {
     /// not another browser window.
     answered_claims: Mutex<Vec<String>>,
     refreshes: AtomicUsize,
+    /// Set once by [`UserCredential::forget`] (sign-out): from then on nothing this credential
+    /// obtains is written to the keychain, even by a refresh that was already under way.
+    forgotten: AtomicBool,
 }
 
 impl fmt::Debug for UserCredential {
@@ -131,6 +134,7 @@ impl UserCredential {
                 reauth,
                 answered_claims: Mutex::new(Vec::new()),
                 refreshes: AtomicUsize::new(0),
+                forgotten: AtomicBool::new(false),
             }),
         }
     }
@@ -145,6 +149,12 @@ impl UserCredential {
     /// the access token for `scopes`.
     pub async fn accept_sign_in(&self, tokens: TokenSet, scopes: &[String]) -> Result<(), Error> {
         if let Some(refresh_token) = tokens.refresh_token.clone() {
+            // Under the lock, like a refresh: a sign-out waiting for it removes this token after.
+            let lock = self.inner.file_lock.read().unwrap().clone();
+            let _file_lock = lock.acquire().await?;
+            if self.is_forgotten() {
+                return Err(signed_out());
+            }
             self.inner
                 .vault
                 .put(&self.inner.vault_key, refresh_token)
@@ -174,11 +184,24 @@ impl UserCredential {
         self.inner.refreshes.load(Ordering::SeqCst)
     }
 
-    /// Forgets every access token and the refresh token (memory and keychain).
+    /// Signs out: forgets every access token and removes the refresh token (memory and keychain).
+    ///
+    /// A refresh may be under way at that moment, here or in another process (the app beside a
+    /// `pfrm logout`), and it writes the rotated token back when it ends. So the removal waits
+    /// for the refresh lock: a refresh that holds it finishes its write first and the removal
+    /// comes after; a refresh of this credential that has not written yet sees the sign-out and
+    /// writes nothing; a refresh in any process after it finds no token. No token is left behind.
     pub async fn forget(&self) -> Result<(), Error> {
+        self.inner.forgotten.store(true, Ordering::SeqCst);
         self.inner.access_tokens.lock().unwrap().clear();
         *self.inner.state.lock().unwrap() = SessionState::SignInRequired;
+        let lock = self.inner.file_lock.read().unwrap().clone();
+        let _file_lock = lock.acquire().await?;
         self.inner.vault.remove(&self.inner.vault_key).await
+    }
+
+    fn is_forgotten(&self) -> bool {
+        self.inner.forgotten.load(Ordering::SeqCst)
     }
 
     fn cache_key(tenant: &str, scopes: &[String]) -> String {
@@ -263,6 +286,10 @@ impl UserCredential {
                 .await
             {
                 Ok(tokens) => {
+                    // Signed out while the request was out: the user asked for no token to stay.
+                    if self.is_forgotten() {
+                        return Err(signed_out());
+                    }
                     if let Some(rotated) = tokens.refresh_token.clone() {
                         // Persisted before the lock is released: the next process must find
                         // this one, not the token just spent.
@@ -380,6 +407,10 @@ impl TokenCredential for UserCredential {
         let (token, expires_on) = result.map_err(super::to_azure_error)?;
         Ok(AccessToken::new(token, expires_on))
     }
+}
+
+fn signed_out() -> Error {
+    sign_in_required("You signed out of this account.")
 }
 
 #[cfg(test)]
@@ -668,6 +699,75 @@ mod tests {
             store.raw("acct").unwrap().expose(),
             "rt-of-sign-in-2",
             "the other process's token was deleted"
+        );
+    }
+
+    type SignOutTask = tokio::task::JoinHandle<Result<(), Error>>;
+
+    /// Signs out while a refresh request is out, as a user does who runs `pfrm logout` while the
+    /// app refreshes (`same_process: false`), or who signs out in the app while one of its own
+    /// calls refreshes (`true`). Returns the refresh's outcome and the keychain afterwards.
+    async fn sign_out_during_a_refresh(
+        same_process: bool,
+    ) -> (Result<(Secret, OffsetDateTime), Error>, Arc<MemoryStore>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::new());
+        store.set("acct", &Secret::new("rt-0")).unwrap();
+        let signer: Arc<std::sync::OnceLock<UserCredential>> = Arc::default();
+        let sign_out: Arc<Mutex<Option<SignOutTask>>> = Arc::default();
+        let endpoint = {
+            let (signer, sign_out, store) = (signer.clone(), sign_out.clone(), store.clone());
+            Arc::new(FakeAuthority::rotating_while(move |_| {
+                let who = signer.get().unwrap().clone();
+                *sign_out.lock().unwrap() = Some(tokio::spawn(async move { who.forget().await }));
+                // Every chance for the sign-out to finish before the refresh answers: it must
+                // wait for the refresh instead (the 300 ms then run out).
+                let until = std::time::Instant::now() + Duration::from_millis(300);
+                while store.raw("acct").is_some() && std::time::Instant::now() < until {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }))
+        };
+        let refreshing = process(&store, &endpoint, dir.path());
+        let signing_out = if same_process {
+            refreshing.clone()
+        } else {
+            process(&store, &endpoint, dir.path())
+        };
+        signer.set(signing_out).unwrap();
+        let refreshed = refreshing.access_token(&[ARM.into()], false).await;
+        let handle = sign_out
+            .lock()
+            .unwrap()
+            .take()
+            .expect("the sign-out started");
+        handle.await.unwrap().expect("the sign-out succeeds");
+        (refreshed, store)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sign_out_in_another_process_during_a_refresh_leaves_no_token() {
+        let (refreshed, store) = sign_out_during_a_refresh(false).await;
+        assert!(refreshed.is_ok(), "{refreshed:?}");
+        assert_eq!(
+            store.keys(),
+            Vec::<String>::new(),
+            "the rotated token was written after the sign-out"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sign_out_during_this_credentials_own_refresh_leaves_no_token() {
+        let (refreshed, store) = sign_out_during_a_refresh(true).await;
+        assert_eq!(
+            refreshed.unwrap_err().code,
+            ErrorCode::SignInRequired,
+            "a refresh that ends after the sign-out hands out nothing"
+        );
+        assert_eq!(
+            store.keys(),
+            Vec::<String>::new(),
+            "the rotated token was written after the sign-out"
         );
     }
 }
