@@ -2,7 +2,7 @@
 //! (revoke refresh tokens, approve device codes, settings, direct token minting).
 
 use crate::faults::FaultRule;
-use crate::server::{empty_resp, json_resp, Req, Resp};
+use crate::http::{empty_resp, json_resp, Req, Resp};
 use crate::App;
 use hyper::Method;
 use serde_json::{json, Value};
@@ -22,7 +22,7 @@ fn body(req: &Req) -> Result<Value, Resp> {
     serde_json::from_slice(&req.body).map_err(|e| bad(&format!("invalid JSON: {e}")))
 }
 
-pub async fn handle(app: &App, req: Req) -> Resp {
+pub async fn answer(app: &App, req: Req) -> Resp {
     let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
     let b = match body(&req) {
         Ok(b) => b,
@@ -141,4 +141,25 @@ pub async fn handle(app: &App, req: Req) -> Resp {
             &json!({"error": {"code": "NotFound", "message": format!("no control route {} {}", req.method, req.path)}}),
         ),
     }
+}
+
+/// The service's routes.
+pub fn router() -> axum::Router<std::sync::Arc<App>> {
+    axum::Router::new().fallback(
+        |axum::extract::State(app): axum::extract::State<std::sync::Arc<App>>, req: Req| async move {
+            answer(&app, req).await
+        },
+    )
+}
+
+pub async fn handle(router: &axum::Router, req: Req) -> Resp {
+    let segments = crate::routing::segments(&req.path);
+    crate::routing::call(
+        router,
+        req,
+        segments,
+        crate::routing::Case::Sensitive,
+        Default::default(),
+    )
+    .await
 }

@@ -1,7 +1,7 @@
 //! The prompt flow service's FlowRuntimes API (regional host named by the workspace's discoveryUrl).
 
+use crate::http::{json_resp, set_header, Req, Resp};
 use crate::identity::{validate_bearer, BearerError, ARM_AUDIENCES};
-use crate::server::{json_resp, set_header, Req, Resp};
 use crate::state::{
     now_rfc3339, parse_tag, Compute, Pending, Runtime, RuntimeOutcome, User, Workspace, World,
     RUNTIME_IMAGE_REPO,
@@ -188,7 +188,7 @@ fn present(ws: &Workspace, rt: &Runtime) -> Value {
     dto
 }
 
-pub async fn handle(app: &App, req: Req) -> Resp {
+pub async fn answer(app: &App, req: Req) -> Resp {
     let mut resp = route(app, &req).await;
     set_header(
         &mut resp,
@@ -1068,4 +1068,25 @@ async fn delete(app: &App, req: &Req, sub: &str, rg: &str, ws_name: &str, name: 
         obj.retain(|k, v| !(v.is_null() && matches!(k.as_str(), "error" | "identity")));
     }
     json_resp(200, &dto)
+}
+
+/// The service's routes.
+pub fn router() -> axum::Router<std::sync::Arc<App>> {
+    axum::Router::new().fallback(
+        |axum::extract::State(app): axum::extract::State<std::sync::Arc<App>>, req: Req| async move {
+            answer(&app, req).await
+        },
+    )
+}
+
+pub async fn handle(router: &axum::Router, req: Req) -> Resp {
+    let segments = crate::routing::segments(&req.path);
+    crate::routing::call(
+        router,
+        req,
+        segments,
+        crate::routing::Case::Sensitive,
+        Default::default(),
+    )
+    .await
 }

@@ -1,7 +1,7 @@
 //! Microsoft Graph v1.0: the signed-in user and user lookup by id, UPN or mail.
 
+use crate::http::{json_resp, set_header, Req, Resp};
 use crate::identity::{validate_bearer, BearerError, GRAPH_AUDIENCE};
-use crate::server::{json_resp, set_header, Req, Resp};
 use crate::state::User;
 use crate::App;
 use serde_json::{json, Value};
@@ -40,7 +40,7 @@ fn select(mut v: Value, req: &Req) -> Value {
     v
 }
 
-pub fn handle(app: &App, req: Req) -> Resp {
+pub fn answer(app: &App, req: Req) -> Resp {
     let claims = match validate_bearer(
         app,
         &req,
@@ -126,4 +126,25 @@ pub fn handle(app: &App, req: Req) -> Resp {
         }
         _ => graph_error(400, "Request_BadRequest", &format!("Invalid request: {}", req.path), &req),
     }
+}
+
+/// The service's routes.
+pub fn router() -> axum::Router<std::sync::Arc<App>> {
+    axum::Router::new().fallback(
+        |axum::extract::State(app): axum::extract::State<std::sync::Arc<App>>, req: Req| async move {
+            answer(&app, req)
+        },
+    )
+}
+
+pub async fn handle(router: &axum::Router, req: Req) -> Resp {
+    let segments = crate::routing::segments(&req.path);
+    crate::routing::call(
+        router,
+        req,
+        segments,
+        crate::routing::Case::Sensitive,
+        Default::default(),
+    )
+    .await
 }

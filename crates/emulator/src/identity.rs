@@ -1,7 +1,7 @@
 //! Microsoft identity platform v2.0: authorization code + PKCE with a real sign-in page,
 //! refresh tokens that rotate, device code, discovery and JWKS.
 
-use crate::server::{empty_resp, form_get, json_resp, set_header, text_resp, Req, Resp};
+use crate::http::{empty_resp, form_get, json_resp, set_header, text_resp, Req, Resp};
 use crate::state::{AuthCode, DeviceGrant, DeviceState, PendingSignIn, RefreshGrant, User, World};
 use crate::App;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -343,7 +343,7 @@ fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Resp {
     r
 }
 
-pub async fn handle(app: &App, req: Req) -> Resp {
+pub async fn answer(app: &App, req: Req) -> Resp {
     let segs: Vec<String> = req
         .path
         .trim_matches('/')
@@ -1113,4 +1113,25 @@ pub fn validate_bearer(app: &App, req: &Req, audiences: &[&str]) -> Result<Value
         return Err(BearerError::Audience(aud.to_string()));
     }
     Ok(claims)
+}
+
+/// The service's routes.
+pub fn router() -> axum::Router<std::sync::Arc<App>> {
+    axum::Router::new().fallback(
+        |axum::extract::State(app): axum::extract::State<std::sync::Arc<App>>, req: Req| async move {
+            answer(&app, req).await
+        },
+    )
+}
+
+pub async fn handle(router: &axum::Router, req: Req) -> Resp {
+    let segments = crate::routing::segments(&req.path);
+    crate::routing::call(
+        router,
+        req,
+        segments,
+        crate::routing::Case::Sensitive,
+        Default::default(),
+    )
+    .await
 }

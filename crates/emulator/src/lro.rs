@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::arm::arm_error;
-use crate::server::{empty_resp, json_resp, set_header, Req, Resp};
+use crate::http::{empty_resp, json_resp, set_header, Req, Resp};
 use crate::state::{now_rfc3339, Lro, LroPattern, World, MLS};
 use crate::App;
 

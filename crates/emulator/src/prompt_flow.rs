@@ -6,8 +6,8 @@
 //! the MachineLearningServices 2024-04-01 specs (`WorkspaceConnectionPropertiesV2BasicResource`,
 //! `OnlineDeploymentTrackedResource`).
 
-use crate::server::{json_resp, Resp};
-use crate::state::{Workspace, World, MLS};
+use crate::http::{json_resp, Resp};
+use crate::state::{Workspace, World};
 use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -262,119 +262,6 @@ pub fn flows_route(
             Some(flow) => json_resp(200, &session_dto(flow)),
             None => not_found(&format!("Flow '{id}' was not found.")),
         },
-        _ => return None,
-    })
-}
-
-fn connection_resource(ws: &Workspace, connection: &ConnectionSeed, with_secret: bool) -> Value {
-    let mut properties = json!({
-        "authType": connection.auth_type,
-        "category": connection.category,
-        "target": connection.target,
-        "isSharedToAll": true,
-        "metadata": {"ApiType": "Azure"},
-        "createdByWorkspaceArmId": ws.id(),
-    });
-    if with_secret {
-        properties["credentials"] = if connection.auth_type == "CustomKeys" {
-            json!({"keys": {"api_key": connection.secret}})
-        } else {
-            json!({"key": connection.secret})
-        };
-    }
-    json!({
-        "id": format!("{}/connections/{}", ws.id(), connection.name),
-        "name": connection.name,
-        "type": format!("{MLS}/workspaces/connections"),
-        "properties": properties,
-    })
-}
-
-fn deployment_resource(ws: &Workspace, deployment: &DeploymentSeed) -> Value {
-    let flow = ws
-        .prompt_flow
-        .flows
-        .iter()
-        .find(|f| f.flow_name == deployment.flow);
-    json!({
-        "id": format!("{}/onlineEndpoints/{}/deployments/{}", ws.id(), deployment.endpoint, deployment.name),
-        "name": deployment.name,
-        "type": format!("{MLS}/workspaces/onlineEndpoints/deployments"),
-        "location": ws.location,
-        "kind": "Managed",
-        "sku": {"name": "Default", "tier": "Standard", "capacity": deployment.instance_count},
-        "properties": {
-            "endpointComputeType": "Managed",
-            "instanceType": deployment.instance_type,
-            "provisioningState": "Succeeded",
-            "environmentId": "azureml://registries/azureml/environments/promptflow-runtime/versions/12",
-            "model": format!("{}/models/{}-model/versions/1", ws.id(), deployment.flow),
-            "environmentVariables": {
-                "PROMPTFLOW_RUN_MODE": "serving",
-                "PRT_CONFIG_OVERRIDE": format!("deployment.subscription_id={},deployment.resource_group={},deployment.workspace_name={},deployment.endpoint_name={},deployment.deployment_name={}", ws.subscription_id, ws.resource_group, ws.name, deployment.endpoint, deployment.name),
-            },
-            "properties": {
-                "azureml.promptflow.source_flow_id": flow.map(|f| f.flow_id.clone()),
-                "azureml.promptflow.source_flow_name": deployment.flow,
-            },
-        },
-    })
-}
-
-/// ARM's connections and online deployments under a workspace (`l` lower-cased, from the
-/// workspace on). `None` when the route is not one of them.
-pub fn arm_route(
-    ws: &Workspace,
-    method: &Method,
-    l: &[&str],
-    not_found: impl Fn(&str, &str) -> Resp,
-) -> Option<Resp> {
-    let assets = &ws.prompt_flow;
-    let connection = |name: &str| {
-        assets
-            .connections
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name))
-    };
-    Some(match (method, l) {
-        (&Method::GET, ["connections"]) => json_resp(
-            200,
-            &json!({"value": assets.connections.iter().map(|c| connection_resource(ws, c, false)).collect::<Vec<_>>()}),
-        ),
-        (&Method::GET, ["connections", name]) => match connection(name) {
-            Some(c) => json_resp(200, &connection_resource(ws, c, false)),
-            None => not_found("connections", name),
-        },
-        (&Method::POST, ["connections", name, "listsecrets"]) => match connection(name) {
-            Some(c) => json_resp(200, &connection_resource(ws, c, true)),
-            None => not_found("connections", name),
-        },
-        (&Method::GET, ["onlineendpoints", endpoint, "deployments"]) => {
-            if !ws.endpoints.iter().any(|e| {
-                e["name"]
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(endpoint))
-            }) {
-                return Some(not_found("onlineEndpoints", endpoint));
-            }
-            json_resp(
-                200,
-                &json!({"value": assets
-                    .online_deployments
-                    .iter()
-                    .filter(|d| d.endpoint.eq_ignore_ascii_case(endpoint))
-                    .map(|d| deployment_resource(ws, d))
-                    .collect::<Vec<_>>()}),
-            )
-        }
-        (&Method::GET, ["onlineendpoints", endpoint, "deployments", name]) => {
-            match assets.online_deployments.iter().find(|d| {
-                d.endpoint.eq_ignore_ascii_case(endpoint) && d.name.eq_ignore_ascii_case(name)
-            }) {
-                Some(d) => json_resp(200, &deployment_resource(ws, d)),
-                None => not_found("deployments", name),
-            }
-        }
         _ => return None,
     })
 }

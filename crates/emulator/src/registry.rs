@@ -1,7 +1,7 @@
 //! Container registry (Docker Registry HTTP API v2): anonymous tag listing with `n`/`last`
 //! pagination, `Link` headers and ETags.
 
-use crate::server::{empty_resp, json_resp, set_header, Req, Resp};
+use crate::http::{empty_resp, json_resp, set_header, Req, Resp};
 use crate::state::REGISTRY_REPO;
 use crate::App;
 use hyper::Method;
@@ -18,7 +18,7 @@ fn registry_error(status: u16, code: &str, message: &str) -> Resp {
     r
 }
 
-pub fn handle(app: &App, req: Req) -> Resp {
+pub fn answer(app: &App, req: Req) -> Resp {
     if req.method != Method::GET && req.method != Method::HEAD {
         return registry_error(405, "UNSUPPORTED", "The operation is unsupported.");
     }
@@ -93,4 +93,25 @@ pub fn handle(app: &App, req: Req) -> Resp {
         }
     }
     r
+}
+
+/// The service's routes.
+pub fn router() -> axum::Router<std::sync::Arc<App>> {
+    axum::Router::new().fallback(
+        |axum::extract::State(app): axum::extract::State<std::sync::Arc<App>>, req: Req| async move {
+            answer(&app, req)
+        },
+    )
+}
+
+pub async fn handle(router: &axum::Router, req: Req) -> Resp {
+    let segments = crate::routing::segments(&req.path);
+    crate::routing::call(
+        router,
+        req,
+        segments,
+        crate::routing::Case::Sensitive,
+        Default::default(),
+    )
+    .await
 }

@@ -1,0 +1,85 @@
+//! `GET /tenants`, `GET /subscriptions` and `GET /subscriptions/{id}` (any method answers as
+//! GET, as before the routes had their own modules).
+
+use super::checks::{arm_error, check_subscription, check_version, page, RESOURCES_API_VERSIONS};
+use super::Call;
+use crate::http::{json_resp, Resp};
+use crate::state::{subscription_json, tenant_json};
+use serde_json::Value;
+
+pub async fn list_tenants(call: Call) -> Resp {
+    let Call {
+        app, caller, req, ..
+    } = call;
+    if let Err(r) = check_version(&req, RESOURCES_API_VERSIONS, "") {
+        return r;
+    }
+    let world = app.world();
+    let items: Vec<Value> = match world.user_by_oid(&caller.oid) {
+        Some(u) => world
+            .tenants
+            .iter()
+            .filter(|t| u.in_tenant(&t.tenant_id))
+            .map(tenant_json)
+            .collect(),
+        None => vec![],
+    };
+    let size = world.page_size;
+    drop(world);
+    page(&app, &req, items, size)
+}
+
+pub async fn list_subscriptions(call: Call) -> Resp {
+    let Call {
+        app, caller, req, ..
+    } = call;
+    if let Err(r) = check_version(&req, RESOURCES_API_VERSIONS, "") {
+        return r;
+    }
+    let world = app.world();
+    let items: Vec<Value> = world
+        .subscriptions
+        .iter()
+        .filter(|s| {
+            s.tenant_id.eq_ignore_ascii_case(&caller.tid)
+                && world.has_any_access_near(
+                    &caller.oid,
+                    &format!("/subscriptions/{}", s.subscription_id),
+                )
+        })
+        .map(subscription_json)
+        .collect();
+    let size = world.page_size;
+    drop(world);
+    page(&app, &req, items, size)
+}
+
+pub async fn get_subscription(call: Call) -> Resp {
+    let Call {
+        app,
+        caller,
+        p,
+        req,
+        ..
+    } = call;
+    if let Err(r) = check_version(&req, RESOURCES_API_VERSIONS, "") {
+        return r;
+    }
+    let sub = &p["subscription"];
+    let world = app.world();
+    if let Err(r) = check_subscription(&app, &world, &caller, sub) {
+        return r;
+    }
+    let scope = format!("/subscriptions/{sub}");
+    if !world.has_any_access_near(&caller.oid, &scope) {
+        return arm_error(
+            404,
+            "SubscriptionNotFound",
+            &format!("The subscription '{sub}' could not be found."),
+        );
+    }
+    json_resp(
+        200,
+        &subscription_json(world.subscription(sub).expect("checked")),
+    )
+}
