@@ -2,9 +2,15 @@
 
 use crate::http::{json_resp, set_header, Req, Resp};
 use crate::identity::{validate_bearer, BearerError, GRAPH_AUDIENCE};
+use crate::routing::{self, Case, Params};
 use crate::state::User;
 use crate::App;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Extension, Router};
+use hyper::http::Extensions;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 fn graph_error(status: u16, code: &str, message: &str, req: &Req) -> Resp {
     let request_id = uuid::Uuid::new_v4().to_string();
@@ -40,7 +46,23 @@ fn select(mut v: Value, req: &Req) -> Value {
     v
 }
 
-pub fn answer(app: &App, req: Req) -> Resp {
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1.0/me", get(me))
+        .route("/v1.0/users/{key}", get(user))
+        .route("/v1.0/users", get(users))
+        .fallback(bad_request)
+}
+
+/// The caller's tenant and object id, from the token.
+#[derive(Clone)]
+struct Caller {
+    tid: String,
+    oid: String,
+}
+
+/// The token first, then the method (Graph's resources here are read-only), then the route.
+pub async fn handle(app: &App, router: &Router, req: Req) -> Resp {
     let claims = match validate_bearer(
         app,
         &req,
@@ -75,11 +97,10 @@ pub fn answer(app: &App, req: Req) -> Resp {
             return r;
         }
     };
-    let tid = claims["tid"].as_str().unwrap_or_default().to_string();
-    let oid = claims["oid"].as_str().unwrap_or_default().to_string();
-    let base = app.info.graph_endpoint.clone();
-    let world = app.world();
-    let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    let caller = Caller {
+        tid: claims["tid"].as_str().unwrap_or_default().to_string(),
+        oid: claims["oid"].as_str().unwrap_or_default().to_string(),
+    };
     if req.method != hyper::Method::GET {
         return graph_error(
             405,
@@ -88,63 +109,101 @@ pub fn answer(app: &App, req: Req) -> Resp {
             &req,
         );
     }
-    match segs.as_slice() {
-        ["v1.0", "me"] => match world.user_by_oid(&oid) {
-            Some(u) => json_resp(200, &select(user_json(u, &base), &req)),
-            None => graph_error(404, "Request_ResourceNotFound", &format!("Resource '{oid}' does not exist or one of its queried reference-property objects are not present."), &req),
-        },
-        ["v1.0", "users", key] => {
-            let key = key.to_string();
-            let found = world.users.iter().find(|u| u.in_tenant(&tid) && (u.object_id.eq_ignore_ascii_case(&key) || u.user_name.eq_ignore_ascii_case(&key)));
-            match found {
-                Some(u) => json_resp(200, &select(user_json(u, &base), &req)),
-                None => graph_error(404, "Request_ResourceNotFound", &format!("Resource '{key}' does not exist or one of its queried reference-property objects are not present."), &req),
-            }
-        }
-        ["v1.0", "users"] => {
-            let filter = req.q("$filter").unwrap_or_default().trim().to_string();
-            let mut users: Vec<&User> = world.users.iter().filter(|u| u.in_tenant(&tid)).collect();
-            if !filter.is_empty() {
-                let parse = |prefix: &str| filter.strip_prefix(prefix).and_then(|s| s.strip_suffix('\'')).map(|s| s.replace("''", "'"));
-                if let Some(mail) = parse("mail eq '") {
-                    users.retain(|u| u.mail.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(&mail)));
-                } else if let Some(upn) = parse("userPrincipalName eq '") {
-                    users.retain(|u| u.user_name.eq_ignore_ascii_case(&upn));
-                } else if let Some(mail) = filter.strip_prefix("otherMails/any(m:m eq '").and_then(|s| s.strip_suffix("')")) {
-                    let _ = mail;
-                    users.clear();
-                } else {
-                    return graph_error(400, "Request_UnsupportedQuery", &format!("Unsupported query: {filter}"), &req);
-                }
-            }
-            let value: Vec<Value> = users.iter().map(|u| {
-                let mut v = select(user_json(u, &base), &req);
-                if let Some(o) = v.as_object_mut() { o.remove("@odata.context"); }
-                v
-            }).collect();
-            json_resp(200, &json!({"@odata.context": format!("{base}/v1.0/$metadata#users"), "value": value}))
-        }
-        _ => graph_error(400, "Request_BadRequest", &format!("Invalid request: {}", req.path), &req),
+    let mut extensions = Extensions::new();
+    extensions.insert(caller);
+    let segments = routing::segments(&req.path);
+    routing::call(router, req, segments, Case::Sensitive, extensions).await
+}
+
+async fn bad_request(req: Req) -> Resp {
+    graph_error(
+        400,
+        "Request_BadRequest",
+        &format!("Invalid request: {}", req.path),
+        &req,
+    )
+}
+
+async fn me(State(app): State<Arc<App>>, Extension(caller): Extension<Caller>, req: Req) -> Resp {
+    let base = &app.info.graph_endpoint;
+    let oid = &caller.oid;
+    match app.world().user_by_oid(oid) {
+        Some(u) => json_resp(200, &select(user_json(u, base), &req)),
+        None => graph_error(404, "Request_ResourceNotFound", &format!("Resource '{oid}' does not exist or one of its queried reference-property objects are not present."), &req),
     }
 }
 
-/// The service's routes.
-pub fn router() -> axum::Router<std::sync::Arc<App>> {
-    axum::Router::new().fallback(
-        |axum::extract::State(app): axum::extract::State<std::sync::Arc<App>>, req: Req| async move {
-            answer(&app, req)
-        },
-    )
+async fn user(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    p: Params,
+    req: Req,
+) -> Resp {
+    let base = &app.info.graph_endpoint;
+    let key = &p["key"];
+    let world = app.world();
+    let found = world.users.iter().find(|u| {
+        u.in_tenant(&caller.tid)
+            && (u.object_id.eq_ignore_ascii_case(key) || u.user_name.eq_ignore_ascii_case(key))
+    });
+    match found {
+        Some(u) => json_resp(200, &select(user_json(u, base), &req)),
+        None => graph_error(404, "Request_ResourceNotFound", &format!("Resource '{key}' does not exist or one of its queried reference-property objects are not present."), &req),
+    }
 }
 
-pub async fn handle(router: &axum::Router, req: Req) -> Resp {
-    let segments = crate::routing::segments(&req.path);
-    crate::routing::call(
-        router,
-        req,
-        segments,
-        crate::routing::Case::Sensitive,
-        Default::default(),
+async fn users(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    req: Req,
+) -> Resp {
+    let base = app.info.graph_endpoint.clone();
+    let tid = caller.tid;
+    let world = app.world();
+    let filter = req.q("$filter").unwrap_or_default().trim().to_string();
+    let mut users: Vec<&User> = world.users.iter().filter(|u| u.in_tenant(&tid)).collect();
+    if !filter.is_empty() {
+        let parse = |prefix: &str| {
+            filter
+                .strip_prefix(prefix)
+                .and_then(|s| s.strip_suffix('\''))
+                .map(|s| s.replace("''", "'"))
+        };
+        if let Some(mail) = parse("mail eq '") {
+            users.retain(|u| {
+                u.mail
+                    .as_deref()
+                    .is_some_and(|m| m.eq_ignore_ascii_case(&mail))
+            });
+        } else if let Some(upn) = parse("userPrincipalName eq '") {
+            users.retain(|u| u.user_name.eq_ignore_ascii_case(&upn));
+        } else if let Some(mail) = filter
+            .strip_prefix("otherMails/any(m:m eq '")
+            .and_then(|s| s.strip_suffix("')"))
+        {
+            let _ = mail;
+            users.clear();
+        } else {
+            return graph_error(
+                400,
+                "Request_UnsupportedQuery",
+                &format!("Unsupported query: {filter}"),
+                &req,
+            );
+        }
+    }
+    let value: Vec<Value> = users
+        .iter()
+        .map(|u| {
+            let mut v = select(user_json(u, &base), &req);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("@odata.context");
+            }
+            v
+        })
+        .collect();
+    json_resp(
+        200,
+        &json!({"@odata.context": format!("{base}/v1.0/$metadata#users"), "value": value}),
     )
-    .await
 }

@@ -1,16 +1,10 @@
-//! Prompt flow's own assets in a workspace, the things a team takes stock of before the
-//! retirement: flows (the flow service's `GET /Flows`, `GET /Flows/{flowId}` and the flow's
-//! compute session status), workspace connections (ARM, secrets only through `listsecrets`) and
-//! the online deployments that serve a flow (ARM). Shapes follow
-//! `specs/promptflow/flow-service-swagger.json` (`FlowBaseDto`, `FlowDto`, `FlowSessionDto`) and
-//! the MachineLearningServices 2024-04-01 specs (`WorkspaceConnectionPropertiesV2BasicResource`,
-//! `OnlineDeploymentTrackedResource`).
+//! Prompt flow's own assets in a workspace as scenarios seed them, the things a team takes stock
+//! of before the retirement: flows and their sessions (served by `flow::flows`), workspace
+//! connections and the online deployments that serve a flow (served by `arm::connections` and
+//! `arm::endpoints`).
 
-use crate::http::{json_resp, Resp};
-use crate::state::{Workspace, World};
-use hyper::Method;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const RETURNING_ASSETS: &str = include_str!("../scenarios/prompt-flow-assets.json");
@@ -153,117 +147,6 @@ fn connections_of(graph: &Value) -> Vec<String> {
         }
     }
     names
-}
-
-fn owner(world: &World, user_name: &str) -> Value {
-    let user = world.user_by_name(user_name);
-    json!({
-        "userObjectId": user.map(|u| u.object_id.clone()),
-        "userTenantId": user.map(|u| u.tenant_id.clone()),
-        "userName": user.map(|u| u.display_name.clone()).unwrap_or_else(|| user_name.to_string()),
-        "userPrincipalName": user_name,
-    })
-}
-
-/// `FlowBaseDto`, as `GET /Flows` lists it.
-fn flow_base(world: &World, ws: &Workspace, flow: &FlowSeed) -> Value {
-    let mut base = json!({
-        "flowId": flow.flow_id,
-        "flowName": flow.flow_name,
-        "description": null,
-        "tags": {},
-        "flowType": flow.flow_type,
-        "experimentId": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, ws.id().as_bytes()).to_string(),
-        "createdDate": flow.created_date,
-        "lastModifiedDate": flow.last_modified_date,
-        "owner": owner(world, &flow.owner),
-        "flowResourceId": format!("azureml://locations/{}/workspaces/{}/flows/{}", ws.location, ws.workspace_guid(), flow.flow_id),
-        "isArchived": false,
-        "flowDefinitionFilePath": flow.flow_definition_file_path,
-        "enableMultiContainer": false,
-    });
-    if let Some(session) = &flow.session {
-        base["vmSize"] = json!(session.vm_size);
-        base["maxIdleTimeSeconds"] = json!(session.max_idle_time_seconds);
-    }
-    base
-}
-
-/// `FlowDto`, as `GET /Flows/{flowId}` answers: the base plus the flow graph and run settings.
-fn flow_dto(world: &World, ws: &Workspace, flow: &FlowSeed) -> Value {
-    let mut dto = flow_base(world, ws, flow);
-    dto["flow"] = json!({
-        "flowGraph": flow.flow_graph,
-        "nodeVariants": flow.node_variants,
-    });
-    dto["flowRunSettings"] = json!({
-        "runtimeName": flow.runtime_name,
-        "computeName": flow.session.as_ref().map(|s| s.compute_name.clone()),
-        "vmSize": flow.session.as_ref().map(|s| s.vm_size.clone()),
-        "maxIdleTimeSeconds": flow.session.as_ref().map(|s| s.max_idle_time_seconds),
-    });
-    dto["eTag"] = json!(format!("\"{}\"", flow.last_modified_date));
-    dto
-}
-
-/// `FlowSessionDto` for a flow's session, or `NotExist` when it has none.
-fn session_dto(flow: &FlowSeed) -> Value {
-    match &flow.session {
-        Some(session) => json!({
-            "sessionId": flow.flow_id,
-            "status": session.status,
-            "computeName": session.compute_name,
-            "vmSize": session.vm_size,
-            "maxIdleTimeSeconds": session.max_idle_time_seconds,
-            // Serverless sessions run as training sessions; the others on the instance.
-            "runtimeType": if session.serverless { "TrainingSession" } else { "ComputeInstance" },
-            "computeInstanceName": (!session.serverless).then(|| session.compute_name.clone()),
-            "instanceType": session.serverless.then(|| session.vm_size.clone()),
-            "enableMultiContainer": false,
-            "baseImage": "mcr.microsoft.com/azureml/promptflow/promptflow-runtime:latest",
-        }),
-        None => {
-            json!({"sessionId": flow.flow_id, "status": "NotExist", "enableMultiContainer": false})
-        }
-    }
-}
-
-/// The flow service's Flows routes under a workspace (`rest` is lower-cased and starts after
-/// `Flows`). `None` when the route is not one of them.
-pub fn flows_route(
-    world: &World,
-    ws: &Workspace,
-    method: &Method,
-    rest: &[&str],
-    not_found: impl Fn(&str) -> Resp,
-) -> Option<Resp> {
-    let find = |id: &str| {
-        ws.prompt_flow
-            .flows
-            .iter()
-            .find(|f| f.flow_id.eq_ignore_ascii_case(id))
-    };
-    Some(match (method, rest) {
-        (&Method::GET, []) => json_resp(
-            200,
-            &Value::Array(
-                ws.prompt_flow
-                    .flows
-                    .iter()
-                    .map(|f| flow_base(world, ws, f))
-                    .collect(),
-            ),
-        ),
-        (&Method::GET, [id]) => match find(id) {
-            Some(flow) => json_resp(200, &flow_dto(world, ws, flow)),
-            None => not_found(&format!("Flow '{id}' was not found.")),
-        },
-        (&Method::GET, [id, "sessions", "status"]) => match find(id) {
-            Some(flow) => json_resp(200, &session_dto(flow)),
-            None => not_found(&format!("Flow '{id}' was not found.")),
-        },
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -2,10 +2,15 @@
 //! pagination, `Link` headers and ETags.
 
 use crate::http::{empty_resp, json_resp, set_header, Req, Resp};
+use crate::routing::{self, Case, Params};
 use crate::state::REGISTRY_REPO;
 use crate::App;
+use axum::extract::State;
+use axum::routing::any;
+use axum::Router;
 use hyper::Method;
 use serde_json::json;
+use std::sync::Arc;
 
 const REPOS: [&str; 2] = [REGISTRY_REPO, "azureml/promptflow/promptflow-runtime"];
 
@@ -18,21 +23,37 @@ fn registry_error(status: u16, code: &str, message: &str) -> Resp {
     r
 }
 
-pub fn answer(app: &App, req: Req) -> Resp {
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v2", any(base))
+        .route("/v2/{*rest}", any(tags))
+        .fallback(unknown)
+}
+
+/// Only reads are served, whatever the path.
+pub async fn handle(router: &Router, req: Req) -> Resp {
     if req.method != Method::GET && req.method != Method::HEAD {
         return registry_error(405, "UNSUPPORTED", "The operation is unsupported.");
     }
-    let path = req.path.trim_end_matches('/');
-    if path == "/v2" {
-        let mut r = json_resp(200, &json!({}));
-        set_header(&mut r, "Docker-Distribution-Api-Version", "registry/2.0");
-        return r;
-    }
-    let Some(repo) = path
-        .strip_prefix("/v2/")
-        .and_then(|p| p.strip_suffix("/tags/list"))
-    else {
-        return registry_error(404, "NAME_UNKNOWN", "repository name not known to registry");
+    let segments = routing::segments(&req.path);
+    routing::call(router, req, segments, Case::Sensitive, Default::default()).await
+}
+
+/// `GET /v2/`: the API version check.
+async fn base() -> Resp {
+    let mut r = json_resp(200, &json!({}));
+    set_header(&mut r, "Docker-Distribution-Api-Version", "registry/2.0");
+    r
+}
+
+async fn unknown() -> Resp {
+    registry_error(404, "NAME_UNKNOWN", "repository name not known to registry")
+}
+
+/// `GET /v2/{repository}/tags/list` (the repository's name has slashes in it).
+async fn tags(State(app): State<Arc<App>>, p: Params, req: Req) -> Resp {
+    let Some(repo) = p["rest"].strip_suffix("/tags/list") else {
+        return unknown().await;
     };
     if !REPOS.contains(&repo) {
         return registry_error(
@@ -93,25 +114,4 @@ pub fn answer(app: &App, req: Req) -> Resp {
         }
     }
     r
-}
-
-/// The service's routes.
-pub fn router() -> axum::Router<std::sync::Arc<App>> {
-    axum::Router::new().fallback(
-        |axum::extract::State(app): axum::extract::State<std::sync::Arc<App>>, req: Req| async move {
-            answer(&app, req)
-        },
-    )
-}
-
-pub async fn handle(router: &axum::Router, req: Req) -> Resp {
-    let segments = crate::routing::segments(&req.path);
-    crate::routing::call(
-        router,
-        req,
-        segments,
-        crate::routing::Case::Sensitive,
-        Default::default(),
-    )
-    .await
 }

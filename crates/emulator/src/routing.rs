@@ -47,7 +47,7 @@ pub async fn handle(service: Service, app: &Arc<App>, router: &Router, req: Req)
         Service::Arm => crate::arm::handle(app, router, req).await,
         Service::Flow => crate::flow::handle(router, req).await,
         Service::Registry => crate::registry::handle(router, req).await,
-        Service::Graph => crate::graph::handle(router, req).await,
+        Service::Graph => crate::graph::handle(app, router, req).await,
         Service::Control => crate::control::handle(router, req).await,
     }
 }
@@ -118,6 +118,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Req {
 pub struct Params(Vec<(String, String)>);
 
 impl Params {
+    /// Names given by hand (a fallback, which has no matched route).
+    pub fn named(pairs: &[(&str, String)]) -> Params {
+        Params(
+            pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
     pub fn get(&self, name: &str) -> &str {
         self.0
             .iter()
