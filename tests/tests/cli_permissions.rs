@@ -174,6 +174,51 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
         "{stdout}"
     );
 
+    // The storage role a diagnosis names, to the workspace's identity, on its storage account;
+    // a second run finds it there.
+    for expected in ["granted", "alreadyAssigned"] {
+        let output = run(args(&[
+            "role",
+            "grant",
+            "--workspace",
+            ws,
+            "--workspace-identity",
+            "--role",
+            "storage-file-data-privileged-contributor",
+            "--json",
+        ]))
+        .await;
+        assert!(output.status.success(), "{}", text(&output));
+        let granted: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(granted["status"], expected, "{granted}");
+        let scope = granted["assignment"]["scope"].as_str().unwrap();
+        assert!(
+            scope.starts_with("/subscriptions/")
+                && scope.contains("/providers/Microsoft.Storage/storageAccounts/"),
+            "{granted}"
+        );
+        assert!(granted["assignment"]["roleDefinitionId"]
+            .as_str()
+            .unwrap()
+            .ends_with("69566ab7-960f-475b-8e7c-b3118f30c6bd"));
+    }
+    let output = run(args(&[
+        "role",
+        "grant",
+        "--workspace",
+        ws,
+        "--me",
+        "--role",
+        "acr-pull",
+    ]))
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("You now have the AcrPull role on the container registry"),
+        "{stdout}"
+    );
+
     let output = run(args(&[
         "role",
         "grant",
@@ -276,10 +321,20 @@ async fn cli_refuses_a_reader_before_any_write_and_prints_a_request_to_send() {
         let login = cli2.run(&["login", "--azure-cli"]);
         let check = cli2.run(&["role", "check", "--workspace", &ws]);
         let grant = cli2.run(&["role", "grant", "--workspace", &ws, "--me"]);
-        (login, check, grant)
+        let storage = cli2.run(&[
+            "role",
+            "grant",
+            "--workspace",
+            &ws,
+            "--me",
+            "--role",
+            "storage-blob-data-contributor",
+        ]);
+        (login, check, (grant, storage))
     })
     .await
     .unwrap();
+    let (grant, storage) = grant;
     assert!(login.status.success(), "{}", text(&login));
     assert!(check.status.success(), "{}", text(&check));
     let stdout = String::from_utf8_lossy(&check.stdout);
@@ -294,6 +349,17 @@ async fn cli_refuses_a_reader_before_any_write_and_prints_a_request_to_send() {
         text(&grant)
     );
     assert!(String::from_utf8_lossy(&grant.stderr).contains("Owner"));
+    assert_eq!(
+        code(&storage),
+        ErrorCode::PermissionDenied.exit_code(),
+        "{}",
+        text(&storage)
+    );
+    assert!(
+        String::from_utf8_lossy(&storage.stderr).contains("storage account"),
+        "{}",
+        text(&storage)
+    );
     assert_eq!(
         env.emulator
             .faults()

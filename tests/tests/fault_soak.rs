@@ -206,6 +206,7 @@ async fn work_on_workspace(services: Services, w: usize) -> Vec<Reported> {
                 target: GrantTarget::User {
                     user: bob(w, round),
                 },
+                role: None,
             },
             grant_settings(),
         )

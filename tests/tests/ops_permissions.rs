@@ -10,8 +10,8 @@ use std::time::Duration;
 use clients_common::{Env, ALICE_OID, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::ops::permissions::{
-    self, assignment_name, GrantRequest, GrantSettings, GrantStatus, GrantTarget, PrincipalKind,
-    RevokeRequest, DATA_SCIENTIST_ROLE_GUID,
+    self, assignment_name, GrantRequest, GrantSettings, GrantStatus, GrantTarget, GrantableRole,
+    PrincipalKind, RevokeRequest, DATA_SCIENTIST_ROLE_GUID,
 };
 use pfrm_core::ops::workspaces::check_workspace;
 use pfrm_core::ops::{OperationKind, OperationState, Operations, Stage};
@@ -53,6 +53,7 @@ fn grant(workspace: &str, target: GrantTarget) -> GrantRequest {
     GrantRequest {
         workspace_id: workspace_id(workspace),
         target,
+        role: None,
     }
 }
 
@@ -591,4 +592,223 @@ async fn principal_not_found_gives_up_after_the_time_limit() {
         .contains("retrying is safe"));
     assert!(puts(&env) >= 3, "retried: {}", puts(&env));
     assert_eq!(operations.list()[0].state, OperationState::Failed);
+}
+
+/// The storage account or registry a workspace names in its properties.
+async fn resource_of(services: &Services, workspace: &str, registry: bool) -> String {
+    let dto = services
+        .arm
+        .get_workspace(&WorkspaceRef::from_arm_id(&workspace_id(workspace)).unwrap())
+        .await
+        .unwrap();
+    let properties = dto.properties;
+    if registry {
+        properties.container_registry.unwrap()
+    } else {
+        properties.storage_account.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn storage_file_role_goes_to_the_workspace_identity_on_its_storage_account_once() {
+    let env = Env::start_scenario_as("blocked", ERIN).await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+    let storage = resource_of(&services, "ws-open", false).await;
+    assert!(storage.contains("/providers/Microsoft.Storage/storageAccounts/"));
+    let request = || GrantRequest {
+        workspace_id: workspace_id("ws-open"),
+        target: GrantTarget::WorkspaceIdentity,
+        role: Some(GrantableRole::StorageFileDataPrivilegedContributor),
+    };
+    let outcome = permissions::grant_role(&services, request(), fast())
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, GrantStatus::Granted, "{outcome:?}");
+    assert!(outcome.visible);
+    assert!(
+        outcome
+            .message
+            .contains("Storage File Data Privileged Contributor"),
+        "{}",
+        outcome.message
+    );
+    assert!(
+        outcome.message.contains("storage account"),
+        "{}",
+        outcome.message
+    );
+    let principal = outcome.principal.unwrap();
+    assert_eq!(principal.kind, PrincipalKind::ServicePrincipal);
+    let assignment = outcome.assignment.unwrap();
+    assert_eq!(assignment.scope.as_deref(), Some(storage.as_str()));
+    assert!(assignment
+        .role_definition_id
+        .ends_with("/69566ab7-960f-475b-8e7c-b3118f30c6bd"));
+    assert_eq!(
+        assignment.principal_type.as_deref(),
+        Some("ServicePrincipal")
+    );
+    assert_eq!(
+        assignment.name,
+        assignment_name(
+            &storage,
+            &principal.object_id,
+            "69566ab7-960f-475b-8e7c-b3118f30c6bd"
+        )
+        .to_string()
+    );
+
+    // Again: the same assignment, not a second one.
+    let again = permissions::grant_role(&services, request(), fast())
+        .await
+        .unwrap();
+    assert_eq!(again.status, GrantStatus::AlreadyAssigned, "{again:?}");
+    let at_storage = services
+        .authorization
+        .list_role_assignments(&storage, None)
+        .await
+        .unwrap();
+    let file_roles = at_storage
+        .iter()
+        .filter(|a| {
+            a.properties
+                .role_definition_id
+                .ends_with("69566ab7-960f-475b-8e7c-b3118f30c6bd")
+        })
+        .count();
+    assert_eq!(file_roles, 1, "{at_storage:?}");
+    // Nothing was granted on the workspace itself.
+    let on_workspace =
+        permissions::list_workspace_assignments(&services, &workspace_id("ws-open"), None)
+            .await
+            .unwrap();
+    assert!(!on_workspace
+        .iter()
+        .any(|a| a.principal.object_id == principal.object_id));
+}
+
+#[tokio::test]
+async fn blob_role_to_me_waits_until_its_data_actions_are_in_effect_on_the_storage() {
+    let env = Env::start_scenario_as("blocked", ERIN).await;
+    let services = services(&env, Operations::default());
+    let storage = resource_of(&services, "ws-open", false).await;
+    env.emulator
+        .set_role_propagation_delay(Duration::from_millis(1200));
+    let started = std::time::Instant::now();
+    let blob = permissions::grant_role(
+        &services,
+        GrantRequest {
+            workspace_id: workspace_id("ws-open"),
+            target: GrantTarget::Me,
+            role: Some(GrantableRole::StorageBlobDataContributor),
+        },
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(blob.status, GrantStatus::Granted);
+    assert!(blob.visible);
+    assert!(
+        started.elapsed() >= Duration::from_millis(1100),
+        "waited for the propagation delay"
+    );
+    // In effect means the caller's effective permissions on the storage account now hold the
+    // role's data actions, re-read until they did.
+    let checks = env.emulator.faults().request_count(
+        "GET",
+        "/subscriptions/**/storageAccounts/*/providers/Microsoft.Authorization/permissions",
+    );
+    assert!(checks >= 3, "re-checked {checks} times");
+    let blob = blob.assignment.unwrap();
+    assert_eq!(blob.scope.as_deref(), Some(storage.as_str()));
+    assert_eq!(blob.principal_id, ERIN_OID);
+    assert!(blob
+        .role_definition_id
+        .ends_with("/ba92f5b4-2d11-453d-a403-e96b0029c9fe"));
+}
+
+#[tokio::test]
+async fn acr_pull_to_an_endpoint_lands_on_the_workspace_registry() {
+    let env = Env::start_scenario_as("returning", CAROL).await;
+    let services = services(&env, Operations::default());
+    let registry = resource_of(&services, "ml-workspace", true).await;
+    let endpoints = permissions::list_endpoint_identities(&services, &workspace_id("ml-workspace"))
+        .await
+        .unwrap();
+    let endpoint = endpoints
+        .iter()
+        .find(|e| e.principal_id.is_some())
+        .expect("an endpoint with an identity");
+    let pull = permissions::grant_role(
+        &services,
+        GrantRequest {
+            workspace_id: workspace_id("ml-workspace"),
+            target: GrantTarget::Endpoint {
+                name: endpoint.endpoint_name.clone(),
+            },
+            role: Some(GrantableRole::AcrPull),
+        },
+        fast(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(pull.status, GrantStatus::Granted, "{pull:?}");
+    let pull = pull.assignment.unwrap();
+    assert_eq!(pull.scope.as_deref(), Some(registry.as_str()));
+    assert_eq!(pull.principal_id, endpoint.principal_id.clone().unwrap());
+    assert!(pull
+        .role_definition_id
+        .ends_with("/7f951dda-4ed3-4680-a7ca-43fe172d538d"));
+}
+
+#[tokio::test]
+async fn a_caller_who_may_not_grant_on_the_registry_is_refused_before_any_write() {
+    let env = Env::start_scenario_as("blocked", BOB).await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+    for role in [
+        GrantableRole::AcrPull,
+        GrantableRole::StorageFileDataPrivilegedContributor,
+    ] {
+        let error = permissions::grant_role(
+            &services,
+            GrantRequest {
+                workspace_id: workspace_id("ws-open"),
+                target: GrantTarget::Me,
+                role: Some(role),
+            },
+            fast(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.code, ErrorCode::PermissionDenied, "{error:?}");
+        let place = match role {
+            GrantableRole::AcrPull => "container registry",
+            _ => "storage account",
+        };
+        assert!(error.message.contains(place), "{error:?}");
+        let remedy = error.remedy.as_deref().unwrap();
+        assert!(remedy.contains(role.name()), "{remedy}");
+        assert!(remedy.contains("Owner"), "{remedy}");
+    }
+    assert_eq!(puts(&env), 0, "nothing was written");
+    assert!(operations.list().is_empty(), "no operation was started");
+}
+
+#[test]
+fn the_roles_the_diagnoses_name_are_all_grantable() {
+    // A diagnosis action names a role by its display name; every such name must be one the
+    // permissions screen can grant, at the scope the action says.
+    for (name, scope) in [
+        ("Storage Blob Data Contributor", "storage"),
+        ("Storage File Data Privileged Contributor", "storage"),
+        ("AcrPull", "registry"),
+        ("AzureML Data Scientist", "workspace"),
+    ] {
+        let role = GrantableRole::from_name(name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(role.name(), name);
+        assert_eq!(json!(role.scope()), json!(scope));
+    }
+    assert_eq!(GrantableRole::from_name("Owner"), None);
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use pfrm_core::ops::permissions::{
-    self, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget, RevokeRequest,
-    WorkspaceRoleAssignment,
+    self, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget, GrantableRole,
+    RevokeRequest, WorkspaceRoleAssignment,
 };
 use pfrm_core::{Error, ErrorCode};
 
@@ -37,7 +37,8 @@ pub enum RoleCommand {
         #[command(flatten)]
         workspace: WorkspaceOption,
     },
-    /// Grant AzureML Data Scientist on a workspace, then wait until Azure applies it.
+    /// Grant AzureML Data Scientist on a workspace (or, with --role, a storage role on its storage
+    /// account or AcrPull on its registry), then wait until Azure applies it.
     Grant(GrantArgs),
     /// Remove a role assignment made on a workspace.
     Revoke {
@@ -64,6 +65,9 @@ pub struct Grantee {
     /// Yourself.
     #[arg(long)]
     me: bool,
+    /// The workspace's own system-assigned managed identity.
+    #[arg(long)]
+    workspace_identity: bool,
 }
 
 #[derive(Args)]
@@ -72,9 +76,43 @@ pub struct GrantArgs {
     workspace: WorkspaceOption,
     #[command(flatten)]
     grantee: Grantee,
+    /// The role: AzureML Data Scientist on the workspace (the default), the storage roles on the
+    /// workspace's storage account, or AcrPull on its container registry.
+    #[arg(long, value_enum, default_value_t = RoleArg::DataScientist)]
+    role: RoleArg,
     /// How long to wait for Azure to apply the new role, in seconds (0: do not wait).
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     wait: u64,
+}
+
+/// `--role`, named as people type them.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum RoleArg {
+    /// AzureML Data Scientist, on the workspace.
+    #[value(name = "data-scientist")]
+    DataScientist,
+    /// Storage Blob Data Contributor, on the workspace's storage account.
+    #[value(name = "storage-blob-data-contributor")]
+    StorageBlobDataContributor,
+    /// Storage File Data Privileged Contributor, on the workspace's storage account.
+    #[value(name = "storage-file-data-privileged-contributor")]
+    StorageFileDataPrivilegedContributor,
+    /// AcrPull, on the workspace's container registry.
+    #[value(name = "acr-pull")]
+    AcrPull,
+}
+
+impl From<RoleArg> for GrantableRole {
+    fn from(role: RoleArg) -> GrantableRole {
+        match role {
+            RoleArg::DataScientist => GrantableRole::DataScientist,
+            RoleArg::StorageBlobDataContributor => GrantableRole::StorageBlobDataContributor,
+            RoleArg::StorageFileDataPrivilegedContributor => {
+                GrantableRole::StorageFileDataPrivilegedContributor
+            }
+            RoleArg::AcrPull => GrantableRole::AcrPull,
+        }
+    }
 }
 
 pub async fn run(context: &Context, command: RoleCommand) -> Result<(), Error> {
@@ -155,9 +193,14 @@ pub async fn run(context: &Context, command: RoleCommand) -> Result<(), Error> {
         }
         RoleCommand::Grant(args) => {
             let workspace_id = context.workspace_id(&args.workspace).await?;
-            let target = match (args.grantee.user, args.grantee.endpoint, args.grantee.me) {
+            let target = match (
+                args.grantee.user,
+                args.grantee.endpoint,
+                args.grantee.workspace_identity,
+            ) {
                 (Some(user), _, _) => GrantTarget::User { user },
                 (_, Some(name), _) => GrantTarget::Endpoint { name },
+                (_, _, true) => GrantTarget::WorkspaceIdentity,
                 _ => GrantTarget::Me,
             };
             let settings = GrantSettings {
@@ -169,6 +212,7 @@ pub async fn run(context: &Context, command: RoleCommand) -> Result<(), Error> {
                 GrantRequest {
                     workspace_id,
                     target,
+                    role: Some(args.role.into()),
                 },
                 settings,
             )

@@ -95,6 +95,7 @@ pub fn render() -> String {
         crate::ops::permissions::WorkspaceRoleAssignment,
         crate::ops::permissions::EndpointIdentity,
         crate::ops::permissions::GrantTarget,
+        crate::ops::permissions::GrantableRole,
         crate::ops::permissions::GrantRequest,
         crate::ops::permissions::GrantStatus,
         crate::ops::permissions::GrantOutcome,

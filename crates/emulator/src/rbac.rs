@@ -93,6 +93,48 @@ pub static ROLES: &[Role] = &[
         not_actions: &[],
         data_actions: &[],
     },
+    Role {
+        id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        name: "Storage Blob Data Contributor",
+        description: "Read, write, and delete Azure Storage containers and blobs.",
+        actions: &[
+            "Microsoft.Storage/storageAccounts/blobServices/containers/delete",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/write",
+            "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+        ],
+        not_actions: &[],
+        data_actions: &[
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
+        ],
+    },
+    Role {
+        id: "69566ab7-960f-475b-8e7c-b3118f30c6bd",
+        name: "Storage File Data Privileged Contributor",
+        description: "Customer has read, write, delete and modify NTFS permission access on Azure Storage file shares.",
+        actions: &[],
+        not_actions: &[],
+        data_actions: &[
+            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/read",
+            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/write",
+            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/delete",
+            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/modifypermissions/action",
+            "Microsoft.Storage/storageAccounts/fileServices/readFileBackupSemantics/action",
+            "Microsoft.Storage/storageAccounts/fileServices/writeFileBackupSemantics/action",
+        ],
+    },
+    Role {
+        id: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        name: "AcrPull",
+        description: "acr pull",
+        actions: &["Microsoft.ContainerRegistry/registries/pull/read"],
+        not_actions: &[],
+        data_actions: &[],
+    },
 ];
 
 pub fn role_by_name_or_id(key: &str) -> Option<&'static Role> {

@@ -716,9 +716,15 @@ principalId?: string,
  */
 explanation?: string, };
 
-export type GrantTarget = { "kind": "me" } | { "kind": "user", user: string, } | { "kind": "endpoint", name: string, };
+export type GrantTarget = { "kind": "me" } | { "kind": "user", user: string, } | { "kind": "endpoint", name: string, } | { "kind": "workspaceIdentity" };
 
-export type GrantRequest = { workspaceId: string, target: GrantTarget, };
+export type GrantableRole = "dataScientist" | "storageBlobDataContributor" | "storageFileDataPrivilegedContributor" | "acrPull";
+
+export type GrantRequest = { workspaceId: string, target: GrantTarget, 
+/**
+ * The role to grant; AzureML Data Scientist when absent.
+ */
+role?: GrantableRole, };
 
 export type GrantStatus = "granted" | "alreadyAssigned" | "endpointHasNoIdentity";
 

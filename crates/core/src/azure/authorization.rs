@@ -20,6 +20,13 @@ pub mod builtin_roles {
     pub const AZUREML_COMPUTE_OPERATOR: &str = "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815";
     pub const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
     pub const CONTRIBUTOR: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+    /// Read, write and delete blobs (identity-based datastore access).
+    pub const STORAGE_BLOB_DATA_CONTRIBUTOR: &str = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    /// Read, write and change permissions of files in Azure Files shares (the flow files).
+    pub const STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR: &str =
+        "69566ab7-960f-475b-8e7c-b3118f30c6bd";
+    /// Pull images from a container registry.
+    pub const ACR_PULL: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
 
     /// Display name of a built-in role GUID pfrm knows.
     pub fn name_of(role_guid: &str) -> Option<&'static str> {
@@ -29,6 +36,11 @@ pub mod builtin_roles {
             AZUREML_COMPUTE_OPERATOR => Some("AzureML Compute Operator"),
             OWNER => Some("Owner"),
             CONTRIBUTOR => Some("Contributor"),
+            STORAGE_BLOB_DATA_CONTRIBUTOR => Some("Storage Blob Data Contributor"),
+            STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR => {
+                Some("Storage File Data Privileged Contributor")
+            }
+            ACR_PULL => Some("AcrPull"),
             _ => None,
         }
     }
@@ -248,6 +260,19 @@ impl AuthorizationClient {
             "permissions",
             None,
             format!("check your permissions on workspace '{}'", workspace.name),
+        )
+        .await
+    }
+
+    /// The caller's effective permissions on any resource, by ARM id (a storage account, a
+    /// container registry).
+    pub async fn list_permissions_at(&self, scope: &str) -> Result<Vec<Permission>> {
+        let name = scope.rsplit('/').next().unwrap_or(scope).to_owned();
+        self.list(
+            scope,
+            "permissions",
+            None,
+            format!("check your permissions on '{name}'"),
         )
         .await
     }

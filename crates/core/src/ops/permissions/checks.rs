@@ -71,28 +71,42 @@ async fn administrators_of(services: &Services, workspace: &WorkspaceRef) -> Vec
     found
 }
 
-/// Refuses up front (before any write) when the caller may not grant on the workspace.
+/// Refuses up front (before any write) when the caller may not grant `role` at `scope` (the
+/// workspace, its storage account or its registry: each has its own access control).
 pub(super) async fn require_grant_permission(
     services: &Services,
     workspace: &WorkspaceRef,
+    role: GrantableRole,
+    scope: &GrantScope,
 ) -> Result<()> {
-    let permissions = services
-        .authorization
-        .list_permissions_for_workspace(workspace)
-        .await?;
+    let permissions = match scope.kind {
+        RoleScope::Workspace => {
+            services
+                .authorization
+                .list_permissions_for_workspace(workspace)
+                .await?
+        }
+        _ => {
+            services
+                .authorization
+                .list_permissions_at(&scope.id)
+                .await?
+        }
+    };
     if is_action_allowed(&permissions, ASSIGN_ROLES_ACTION) {
         return Ok(());
     }
     Err(Error::new(
         ErrorCode::PermissionDenied,
         format!(
-            "You cannot grant roles on the workspace '{}': your roles there do not include '{ASSIGN_ROLES_ACTION}'.",
-            workspace.name
+            "You cannot grant roles on {}: your roles there do not include '{ASSIGN_ROLES_ACTION}'.",
+            scope.label
         ),
     )
     .with_remedy(format!(
         "{} Send them a request (\"Copy request\" on the permissions screen).",
-        who_can_grant_text(workspace)
+        who_can_grant_role_text(workspace, role, scope)
     ))
-    .with_detail("action", ASSIGN_ROLES_ACTION))
+    .with_detail("action", ASSIGN_ROLES_ACTION)
+    .with_detail("scope", scope.id.clone()))
 }

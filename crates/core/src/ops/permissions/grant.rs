@@ -1,5 +1,5 @@
-//! Granting AzureML Data Scientist: resolve the target, write the assignment once, then wait
-//! (as an operation with progress) until Azure applies it.
+//! Granting a role: resolve the target and the scope, check that the caller may grant there,
+//! write the assignment once, then wait (as an operation with progress) until Azure applies it.
 
 use super::*;
 
@@ -16,6 +16,7 @@ pub(super) enum Resolved {
 pub(super) async fn resolve_target(
     services: &Services,
     workspace: &WorkspaceRef,
+    workspace_dto: Option<&crate::azure::arm::WorkspaceDto>,
     target: &GrantTarget,
 ) -> Result<Resolved> {
     Ok(match target {
@@ -65,60 +66,134 @@ pub(super) async fn resolve_target(
                 None => Resolved::NoIdentity(identity),
             }
         }
+        GrantTarget::WorkspaceIdentity => {
+            let fetched;
+            let dto = match workspace_dto {
+                Some(dto) => dto,
+                None => {
+                    fetched = services.arm.get_workspace(workspace).await?;
+                    &fetched
+                }
+            };
+            let identity = dto.identity.as_ref();
+            let system_assigned = identity
+                .and_then(|i| i.identity_type.as_deref())
+                .is_some_and(|t| t.to_ascii_lowercase().contains("systemassigned"));
+            match identity
+                .and_then(|i| i.principal_id.clone())
+                .filter(|id| system_assigned && !id.is_empty())
+            {
+                Some(principal_id) => Resolved::Principal {
+                    principal: PrincipalSummary {
+                        object_id: principal_id,
+                        kind: PrincipalKind::ServicePrincipal,
+                        display_name: Some(format!("Workspace {}", workspace.name)),
+                        user_principal_name: None,
+                        mail: None,
+                        endpoint_name: None,
+                    },
+                    principal_type: PrincipalType::ServicePrincipal,
+                    is_me: false,
+                },
+                None => Resolved::NoIdentity(EndpointIdentity {
+                    endpoint_name: workspace.name.clone(),
+                    identity_type: identity.and_then(|i| i.identity_type.clone()),
+                    principal_id: None,
+                    explanation: Some(format!(
+                        "The workspace '{}' has no system-assigned managed identity, so there is no workspace identity to give the role to. Grant the role to its user-assigned identity in the Azure portal.",
+                        workspace.name
+                    )),
+                }),
+            }
+        }
     })
 }
 
-/// Grants AzureML Data Scientist on the workspace to the target, then waits (as an operation
-/// with progress) until the assignment is in effect or `settings.propagation_timeout` passes.
-///
-/// Refused before any write when the caller may not grant. An endpoint without a managed
-/// identity is not an error: the outcome explains it.
+/// Grants the requested role (AzureML Data Scientist when none is named) to the target; see
+/// [`grant_role`].
 pub async fn grant_data_scientist(
     services: &Services,
     request: GrantRequest,
     settings: GrantSettings,
 ) -> Result<GrantOutcome> {
+    grant_role(services, request, settings).await
+}
+
+/// Grants `request.role` at its scope (the workspace, its storage account or its registry) to
+/// the target, then waits (as an operation with progress) until the assignment is in effect or
+/// `settings.propagation_timeout` passes.
+///
+/// Refused before any write when the caller may not grant at that scope. An endpoint (or a
+/// workspace) without a managed identity is not an error: the outcome explains it.
+pub async fn grant_role(
+    services: &Services,
+    request: GrantRequest,
+    settings: GrantSettings,
+) -> Result<GrantOutcome> {
     let workspace = WorkspaceRef::from_arm_id(&request.workspace_id)?;
-    require_grant_permission(services, &workspace).await?;
-    let (principal, principal_type, is_me) =
-        match resolve_target(services, &workspace, &request.target).await? {
-            Resolved::NoIdentity(identity) => {
-                return Ok(GrantOutcome {
-                    status: GrantStatus::EndpointHasNoIdentity,
-                    principal: None,
-                    assignment: None,
-                    visible: false,
-                    message: identity.explanation.unwrap_or_default(),
-                    operation_id: None,
-                })
-            }
-            Resolved::Principal {
-                principal,
-                principal_type,
-                is_me,
-            } => (principal, principal_type, is_me),
-        };
-    let scope = workspace.arm_id();
-    let name = assignment_name(&scope, &principal.object_id, DATA_SCIENTIST_ROLE_GUID);
+    let role = request.role.unwrap_or_default();
+    // The workspace's properties name its storage account, its registry and its identity.
+    let needs_dto = role.scope() != RoleScope::Workspace
+        || matches!(request.target, GrantTarget::WorkspaceIdentity);
+    let workspace_dto = if needs_dto {
+        Some(services.arm.get_workspace(&workspace).await?)
+    } else {
+        None
+    };
+    let scope = match &workspace_dto {
+        Some(dto) => GrantScope::of_role(&workspace, dto, role)?,
+        None => GrantScope::workspace(&workspace),
+    };
+    require_grant_permission(services, &workspace, role, &scope).await?;
+    let (principal, principal_type, is_me) = match resolve_target(
+        services,
+        &workspace,
+        workspace_dto.as_ref(),
+        &request.target,
+    )
+    .await?
+    {
+        Resolved::NoIdentity(identity) => {
+            return Ok(GrantOutcome {
+                status: GrantStatus::EndpointHasNoIdentity,
+                principal: None,
+                assignment: None,
+                visible: false,
+                message: identity.explanation.unwrap_or_default(),
+                operation_id: None,
+            })
+        }
+        Resolved::Principal {
+            principal,
+            principal_type,
+            is_me,
+        } => (principal, principal_type, is_me),
+    };
+    let name = assignment_name(&scope.id, &principal.object_id, role.guid());
     let title = format!(
-        "Grant {DATA_SCIENTIST_ROLE_NAME} to {} on {}",
+        "Grant {} to {} on {}",
+        role.name(),
         if is_me {
             "you".to_owned()
         } else {
             principal.label()
         },
-        workspace.name
+        scope.id.rsplit('/').next().unwrap_or(&workspace.name)
     );
-    let target = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}");
+    let target = format!(
+        "{}/providers/Microsoft.Authorization/roleAssignments/{name}",
+        scope.id
+    );
     let handle = services.operations.begin(
         OperationKind::GrantRole,
         title,
         target,
         json!({
-            "workspaceId": scope,
+            "workspaceId": workspace.arm_id(),
+            "scope": scope.id,
             "principalId": principal.object_id,
             "principalType": principal_type.as_str(),
-            "roleDefinitionGuid": DATA_SCIENTIST_ROLE_GUID,
+            "roleDefinitionGuid": role.guid(),
             "assignmentName": name.to_string(),
         }),
     )?;
@@ -127,10 +202,14 @@ pub async fn grant_data_scientist(
     let work = grant_work(
         services,
         &workspace,
-        principal,
-        principal_type,
-        is_me,
-        name,
+        Grant {
+            role,
+            scope,
+            principal,
+            principal_type,
+            is_me,
+            name,
+        },
         settings,
         progress,
     );
@@ -139,36 +218,50 @@ pub async fn grant_data_scientist(
     Ok(outcome)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One grant, resolved: which role, where, to whom, under which assignment name.
+pub(super) struct Grant {
+    pub role: GrantableRole,
+    pub scope: GrantScope,
+    pub principal: PrincipalSummary,
+    pub principal_type: PrincipalType,
+    pub is_me: bool,
+    pub name: Uuid,
+}
+
 pub(super) async fn grant_work(
     services: &Services,
     workspace: &WorkspaceRef,
-    principal: PrincipalSummary,
-    principal_type: PrincipalType,
-    is_me: bool,
-    name: Uuid,
+    grant: Grant,
     settings: GrantSettings,
     progress: Progress,
 ) -> Result<GrantOutcome> {
-    let scope = workspace.arm_id();
+    let Grant {
+        role,
+        scope,
+        principal,
+        principal_type,
+        is_me,
+        name,
+    } = grant;
+    let role_name = role.name();
     let label = if is_me {
         "You".to_owned()
     } else {
         principal.label()
     };
     // An assignment on the resource group or subscription already gives the role here: making
-    // a second one on the workspace would only add clutter to remove later.
+    // a second one on the resource would only add clutter to remove later.
     let existing = services
         .authorization
-        .list_role_assignments_for_principal(&scope, &principal.object_id)
+        .list_role_assignments_for_principal(&scope.id, &principal.object_id)
         .await?;
     if let Some(inherited) = existing.iter().find(|dto| {
-        is_data_scientist(dto)
-            && scope_covers(&assignment_scope(dto), &scope)
-            && !same_scope(&assignment_scope(dto), &scope)
+        is_role(dto, role)
+            && scope_covers(&assignment_scope(dto), &scope.id)
+            && !same_scope(&assignment_scope(dto), &scope.id)
     }) {
         let visible = wait_until_visible(
-            services, workspace, &principal, is_me, None, settings, &progress,
+            services, workspace, role, &scope, &principal, is_me, None, settings, &progress,
         )
         .await?;
         return Ok(GrantOutcome {
@@ -177,7 +270,7 @@ pub(super) async fn grant_work(
             assignment: Some(RoleAssignment::from(inherited)),
             visible,
             message: format!(
-                "{label} already had the {DATA_SCIENTIST_ROLE_NAME} role here, through an assignment on {}.",
+                "{label} already had the {role_name} role here, through an assignment on {}.",
                 describe_scope(&assignment_scope(inherited))
             ),
             operation_id: None,
@@ -186,10 +279,10 @@ pub(super) async fn grant_work(
 
     let had_it_here = existing
         .iter()
-        .any(|dto| is_data_scientist(dto) && same_scope(&assignment_scope(dto), &scope));
+        .any(|dto| is_role(dto, role) && same_scope(&assignment_scope(dto), &scope.id));
 
     progress.stage(Stage::Requested);
-    let role_definition = role_definition_id(&workspace.subscription_id, DATA_SCIENTIST_ROLE_GUID);
+    let role_definition = role_definition_id(&workspace.subscription_id, role.guid());
     // A principal created moments ago is not yet known to every directory replica: ARM answers
     // PrincipalNotFound until it is. That is no transient failure of the request (the pipeline
     // does not repeat it), so it is waited out here, with a growing pause.
@@ -198,7 +291,7 @@ pub(super) async fn grant_work(
         settings.principal_retry_timeout,
     )
     .with_max_interval(settings.principal_retry_max_delay);
-    let scope_ref = &scope;
+    let scope_ref = &scope.id;
     let label_ref = &label;
     let principal_ref = &principal;
     let role_definition_ref = &role_definition;
@@ -250,26 +343,27 @@ pub(super) async fn grant_work(
         }
         Some(created) => (GrantStatus::Granted, RoleAssignment::from(&created)),
         None => {
-            // 409: an assignment of the role to this principal exists on the workspace under
+            // 409: an assignment of the role to this principal exists at the scope under
             // another name (made in the portal, say). Show that one.
             let found = services
                 .authorization
-                .list_role_assignments_for_principal(&scope, &principal.object_id)
+                .list_role_assignments_for_principal(&scope.id, &principal.object_id)
                 .await?
                 .into_iter()
-                .find(|dto| is_data_scientist(dto) && same_scope(&assignment_scope(dto), &scope));
+                .find(|dto| is_role(dto, role) && same_scope(&assignment_scope(dto), &scope.id));
             let assignment =
                 found
                     .as_ref()
                     .map(RoleAssignment::from)
                     .unwrap_or_else(|| RoleAssignment {
                         id: format!(
-                            "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"
+                            "{}/providers/Microsoft.Authorization/roleAssignments/{name}",
+                            scope.id
                         ),
                         name: name.to_string(),
-                        scope: Some(scope.clone()),
+                        scope: Some(scope.id.clone()),
                         role_definition_id: role_definition.clone(),
-                        role_name: Some(DATA_SCIENTIST_ROLE_NAME.to_owned()),
+                        role_name: Some(role_name.to_owned()),
                         principal_id: principal.object_id.clone(),
                         principal_type: Some(principal_type.as_str().to_owned()),
                         created_on: None,
@@ -281,6 +375,8 @@ pub(super) async fn grant_work(
     let visible = wait_until_visible(
         services,
         workspace,
+        role,
+        &scope,
         &principal,
         is_me,
         Some(&assignment.name),
@@ -288,16 +384,17 @@ pub(super) async fn grant_work(
         &progress,
     )
     .await?;
+    // The workspace keeps its plain name in the message people have always read.
+    let place = match scope.kind {
+        RoleScope::Workspace => workspace.name.clone(),
+        _ => scope.label.clone(),
+    };
     let action = match status {
         GrantStatus::Granted => format!(
-            "{label} now {} the {DATA_SCIENTIST_ROLE_NAME} role on {}.",
+            "{label} now {} the {role_name} role on {place}.",
             if is_me { "have" } else { "has" },
-            workspace.name
         ),
-        _ => format!(
-            "{label} already had the {DATA_SCIENTIST_ROLE_NAME} role on {}.",
-            workspace.name
-        ),
+        _ => format!("{label} already had the {role_name} role on {place}."),
     };
     let message = if visible {
         format!("{action} It is in effect.")
@@ -318,11 +415,15 @@ pub(super) async fn grant_work(
     })
 }
 
-/// Re-checks until the grant is in effect: for the caller, until the runtime actions are allowed
-/// in their effective permissions; for others, until the assignment is listed.
+/// Re-checks until the grant is in effect: for the caller, until their effective permissions at
+/// the scope hold what the role gives (the runtime actions, the blob or file data actions, the
+/// registry pull); for others, until the assignment is listed at the scope.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn wait_until_visible(
     services: &Services,
     workspace: &WorkspaceRef,
+    role: GrantableRole,
+    scope: &GrantScope,
     principal: &PrincipalSummary,
     is_me: bool,
     assignment_name: Option<&str>,
@@ -332,18 +433,21 @@ pub(super) async fn wait_until_visible(
     progress.stage(Stage::WaitingForPropagation);
     progress
         .message("Azure can take several minutes to apply a new role; pfrm checks until it does.");
-    let scope = workspace.arm_id();
-    let scope = &scope;
+    let kind = scope.kind;
+    let scope = &scope.id;
     let visibility = Wait::every(settings.poll_interval, settings.propagation_timeout);
     let outcome = wait::until(&visibility, move |_| async move {
         let visible = if is_me {
-            let permissions = services
-                .authorization
-                .list_permissions_for_workspace(workspace)
-                .await?;
-            RUNTIME_ACTIONS
-                .iter()
-                .all(|action| is_action_allowed(&permissions, action))
+            let permissions = match kind {
+                RoleScope::Workspace => {
+                    services
+                        .authorization
+                        .list_permissions_for_workspace(workspace)
+                        .await?
+                }
+                _ => services.authorization.list_permissions_at(scope).await?,
+            };
+            role.in_effect(&permissions)
         } else {
             services
                 .authorization
@@ -351,7 +455,7 @@ pub(super) async fn wait_until_visible(
                 .await?
                 .iter()
                 .any(|dto| {
-                    is_data_scientist(dto)
+                    is_role(dto, role)
                         && scope_covers(&assignment_scope(dto), scope)
                         && assignment_name.is_none_or(|name| {
                             dto.name.eq_ignore_ascii_case(name)

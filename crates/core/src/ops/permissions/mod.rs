@@ -1,6 +1,9 @@
-//! Granting the AzureML Data Scientist role on a workspace, to the signed-in user, to a colleague
-//! found in the directory, or to an online endpoint's managed identity — checked before (may the
-//! caller grant at all?) and verified after (is the new assignment in effect yet?).
+//! Granting the AzureML Data Scientist role on a workspace — and the storage and registry roles
+//! that runtimes need (Storage Blob Data Contributor and Storage File Data Privileged Contributor
+//! on the workspace's storage account, AcrPull on its registry) — to the signed-in user, to a
+//! colleague found in the directory, to an online endpoint's managed identity or to the
+//! workspace's own identity, checked before (may the caller grant there at all?) and verified
+//! after (is the new assignment in effect yet?).
 //!
 //! Azure applies a new role assignment after a delay of up to several minutes, so a grant is an
 //! operation that waits for the assignment to become visible and reports whether it did within a
@@ -31,6 +34,7 @@ use crate::azure::authorization::{
 };
 use crate::azure::graph::GraphUser;
 use crate::azure::WorkspaceRef;
+use crate::diagnosis::RoleScope;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::wait::{self, Look, Wait, Waited};
 use crate::model::RoleAssignment;
@@ -42,7 +46,7 @@ pub use checks::can_grant;
 use checks::*;
 use directory::*;
 pub use directory::{find_user, list_endpoint_identities, list_workspace_assignments};
-pub use grant::grant_data_scientist;
+pub use grant::{grant_data_scientist, grant_role};
 pub use revoke::revoke_assignment;
 use rules::*;
 pub use rules::{

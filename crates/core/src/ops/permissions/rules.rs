@@ -75,8 +75,63 @@ pub(super) fn assignment_scope(dto: &RoleAssignmentDto) -> String {
     })
 }
 
-pub(super) fn is_data_scientist(dto: &RoleAssignmentDto) -> bool {
-    role_guid_of(&dto.properties.role_definition_id).eq_ignore_ascii_case(DATA_SCIENTIST_ROLE_GUID)
+pub(super) fn is_role(dto: &RoleAssignmentDto, role: GrantableRole) -> bool {
+    role_guid_of(&dto.properties.role_definition_id).eq_ignore_ascii_case(role.guid())
+}
+
+/// The resource a role is granted on: the workspace, its storage account or its registry.
+#[derive(Debug, Clone)]
+pub(super) struct GrantScope {
+    /// ARM id.
+    pub id: String,
+    /// How people read it: "the workspace 'ws'", "the storage account 'st1' of the workspace 'ws'".
+    pub label: String,
+    pub kind: RoleScope,
+}
+
+impl GrantScope {
+    pub(super) fn workspace(workspace: &WorkspaceRef) -> GrantScope {
+        GrantScope {
+            id: workspace.arm_id(),
+            label: format!("the workspace '{}'", workspace.name),
+            kind: RoleScope::Workspace,
+        }
+    }
+
+    /// Where `role` is granted for `workspace`, read from the workspace's properties (`dto`).
+    pub(super) fn of_role(
+        workspace: &WorkspaceRef,
+        dto: &crate::azure::arm::WorkspaceDto,
+        role: GrantableRole,
+    ) -> Result<GrantScope> {
+        let kind = role.scope();
+        let (resource, what) = match kind {
+            RoleScope::Workspace => return Ok(GrantScope::workspace(workspace)),
+            RoleScope::Storage => (&dto.properties.storage_account, "storage account"),
+            RoleScope::Registry => (&dto.properties.container_registry, "container registry"),
+        };
+        let Some(id) = resource.as_deref().filter(|id| !id.trim().is_empty()) else {
+            let remedy = match kind {
+                RoleScope::Registry => "Azure creates the workspace's registry when the first custom environment image is built there; until then no one needs AcrPull on it. If your images live in another registry, grant AcrPull there in the Azure portal.",
+                _ => "Check the workspace in the Azure portal: every workspace should have a default storage account.",
+            };
+            return Err(Error::new(
+                ErrorCode::NotFound,
+                format!(
+                    "The workspace '{}' has no {what}, so there is nowhere to grant {}.",
+                    workspace.name,
+                    role.name()
+                ),
+            )
+            .with_remedy(remedy));
+        };
+        let name = id.trim_end_matches('/').rsplit('/').next().unwrap_or(id);
+        Ok(GrantScope {
+            id: id.trim_end_matches('/').to_owned(),
+            label: format!("the {what} '{name}' of the workspace '{}'", workspace.name),
+            kind,
+        })
+    }
 }
 
 pub(super) fn arm_code(error: &Error) -> Option<&str> {
@@ -91,6 +146,22 @@ pub(super) fn who_can_grant_text(workspace: &WorkspaceRef) -> String {
     format!(
         "An Owner or User Access Administrator of the workspace '{}', of its resource group '{}' or of its subscription can grant the {DATA_SCIENTIST_ROLE_NAME} role.",
         workspace.name, workspace.resource_group
+    )
+}
+
+/// Who can grant `role` at `scope`.
+pub(super) fn who_can_grant_role_text(
+    workspace: &WorkspaceRef,
+    role: GrantableRole,
+    scope: &GrantScope,
+) -> String {
+    if scope.kind == RoleScope::Workspace && role == GrantableRole::DataScientist {
+        return who_can_grant_text(workspace);
+    }
+    format!(
+        "An Owner or User Access Administrator of {}, of its resource group or of its subscription can grant the {} role.",
+        scope.label,
+        role.name()
     )
 }
 

@@ -123,6 +123,87 @@ pub struct EndpointIdentity {
     pub explanation: Option<String>,
 }
 
+/// A role the permissions screen grants, and where: AzureML Data Scientist on the workspace, the
+/// storage roles on the workspace's storage account, AcrPull on its container registry (the roles
+/// the failure diagnoses name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum GrantableRole {
+    #[default]
+    DataScientist,
+    StorageBlobDataContributor,
+    StorageFileDataPrivilegedContributor,
+    AcrPull,
+}
+
+impl GrantableRole {
+    pub const ALL: [GrantableRole; 4] = [
+        GrantableRole::DataScientist,
+        GrantableRole::StorageBlobDataContributor,
+        GrantableRole::StorageFileDataPrivilegedContributor,
+        GrantableRole::AcrPull,
+    ];
+
+    /// The built-in role's definition GUID (the same in every subscription).
+    pub fn guid(self) -> &'static str {
+        match self {
+            GrantableRole::DataScientist => builtin_roles::AZUREML_DATA_SCIENTIST,
+            GrantableRole::StorageBlobDataContributor => {
+                builtin_roles::STORAGE_BLOB_DATA_CONTRIBUTOR
+            }
+            GrantableRole::StorageFileDataPrivilegedContributor => {
+                builtin_roles::STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR
+            }
+            GrantableRole::AcrPull => builtin_roles::ACR_PULL,
+        }
+    }
+
+    /// The role's display name, as Azure and the diagnoses spell it.
+    pub fn name(self) -> &'static str {
+        builtin_roles::name_of(self.guid()).unwrap_or_default()
+    }
+
+    /// Where the role is granted.
+    pub fn scope(self) -> RoleScope {
+        match self {
+            GrantableRole::DataScientist => RoleScope::Workspace,
+            GrantableRole::StorageBlobDataContributor
+            | GrantableRole::StorageFileDataPrivilegedContributor => RoleScope::Storage,
+            GrantableRole::AcrPull => RoleScope::Registry,
+        }
+    }
+
+    /// Effective permissions at the role's scope show that the role is in effect: they allow
+    /// what the role is granted for.
+    pub fn in_effect(self, permissions: &[crate::azure::authorization::Permission]) -> bool {
+        use crate::azure::authorization::is_data_action_allowed;
+        match self {
+            GrantableRole::DataScientist => RUNTIME_ACTIONS
+                .iter()
+                .all(|action| is_action_allowed(permissions, action)),
+            GrantableRole::StorageBlobDataContributor => is_data_action_allowed(
+                permissions,
+                "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+            ),
+            GrantableRole::StorageFileDataPrivilegedContributor => is_data_action_allowed(
+                permissions,
+                "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/write",
+            ),
+            GrantableRole::AcrPull => is_action_allowed(
+                permissions,
+                "Microsoft.ContainerRegistry/registries/pull/read",
+            ),
+        }
+    }
+
+    /// The role with this display name (case-insensitive), as a diagnosis names it.
+    pub fn from_name(name: &str) -> Option<GrantableRole> {
+        GrantableRole::ALL
+            .into_iter()
+            .find(|role| role.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
 /// Who receives the role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -133,6 +214,9 @@ pub enum GrantTarget {
     User { user: String },
     /// The system-assigned managed identity of an online endpoint of the workspace.
     Endpoint { name: String },
+    /// The workspace's own system-assigned managed identity (it reads the storage and pulls
+    /// images for the runtimes).
+    WorkspaceIdentity,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -140,6 +224,10 @@ pub enum GrantTarget {
 pub struct GrantRequest {
     pub workspace_id: String,
     pub target: GrantTarget,
+    /// The role to grant; AzureML Data Scientist when absent.
+    #[ts(optional)]
+    #[serde(default)]
+    pub role: Option<GrantableRole>,
 }
 
 /// How a grant ended.
@@ -150,7 +238,8 @@ pub enum GrantStatus {
     Granted,
     /// The principal already had the role on the workspace (or inherited it from above).
     AlreadyAssigned,
-    /// The endpoint has no system-assigned managed identity, so there is nothing to grant to.
+    /// The endpoint (or the workspace) has no system-assigned managed identity, so there is
+    /// nothing to grant to.
     EndpointHasNoIdentity,
 }
 
