@@ -20,6 +20,7 @@ mod rbac;
 mod registry;
 mod routing;
 pub mod scenario;
+mod seed;
 mod server;
 mod state;
 mod tls;

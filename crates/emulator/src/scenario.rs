@@ -173,6 +173,7 @@ pub struct SettingsSeed {
     pub lro_pattern: Option<crate::LroPattern>,
 }
 
+const DEFAULTS: &str = include_str!("../scenarios/defaults.json");
 const FIRST_TIME: &str = include_str!("../scenarios/first-time.json");
 const RETURNING: &str = include_str!("../scenarios/returning.json");
 const BLOCKED: &str = include_str!("../scenarios/blocked.json");
@@ -230,6 +231,12 @@ impl Scenario {
             }
         }
         Ok(scenario)
+    }
+
+    /// What every scenario has unless it says otherwise (`scenarios/defaults.json`): the Azure
+    /// CLI's client and the runtime image tags.
+    pub fn defaults() -> Scenario {
+        Self::from_json(DEFAULTS).expect("built-in defaults parse")
     }
 
     pub fn from_json(text: &str) -> Result<Scenario> {
@@ -301,5 +308,30 @@ impl Scenario {
             }
         }
         scenario
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_name_the_azure_cli_client_and_a_tag_list_where_lexical_order_misleads() {
+        let defaults = Scenario::defaults();
+        assert_eq!(defaults.clients[0].client_id, crate::DEFAULT_CLIENT_ID);
+        assert_eq!(
+            defaults.clients[0].redirect_uris,
+            ["http://localhost", "http://127.0.0.1"]
+        );
+        let tags = &defaults.registry_tags;
+        assert!(tags.contains(&"20240529.v10".to_string()));
+        assert!(tags.contains(&"latest".to_string()));
+        // v10 sorts before v9 as text, after it as a version.
+        let newest = tags
+            .iter()
+            .filter_map(|t| crate::state::parse_tag(t).map(|k| (k, t)))
+            .max()
+            .map(|(_, t)| t.as_str());
+        assert_eq!(newest, Some("20251211.v12"));
     }
 }

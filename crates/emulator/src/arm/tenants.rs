@@ -4,8 +4,12 @@
 use super::checks::{arm_error, check_subscription, check_version, page, RESOURCES_API_VERSIONS};
 use super::Call;
 use crate::http::{json_resp, Resp};
-use crate::state::{subscription_json, tenant_json};
-use serde_json::Value;
+use crate::seed::example_body;
+use crate::state::{Subscription, Tenant};
+use serde_json::{json, Value};
+
+const EX_SUBSCRIPTION: &str = include_str!("../../seed/examples/GetSubscription.json");
+const EX_TENANTS: &str = include_str!("../../seed/examples/GetTenants.json");
 
 pub async fn list_tenants(call: Call) -> Resp {
     let Call {
@@ -82,4 +86,33 @@ pub async fn get_subscription(call: Call) -> Resp {
         200,
         &subscription_json(world.subscription(sub).expect("checked")),
     )
+}
+
+/// Tenant JSON for `GET /tenants`, based on the official example's shape.
+pub fn tenant_json(t: &Tenant) -> Value {
+    let ex: Value = serde_json::from_str(EX_TENANTS).expect("bundled example parses");
+    let mut v = ex["responses"]["200"]["body"]["value"][1].clone();
+    v["id"] = json!(format!("/tenants/{}", t.tenant_id));
+    v["tenantId"] = json!(t.tenant_id);
+    v["displayName"] = json!(t.display_name);
+    v["countryCode"] = json!(t.country_code);
+    v["domains"] = json!([t.default_domain]);
+    v["defaultDomain"] = json!(t.default_domain);
+    v["tenantCategory"] = json!("Home");
+    v["tenantType"] = json!("AAD");
+    v
+}
+
+pub fn subscription_json(s: &Subscription) -> Value {
+    let mut v = example_body(EX_SUBSCRIPTION);
+    v["id"] = json!(format!("/subscriptions/{}", s.subscription_id));
+    v["subscriptionId"] = json!(s.subscription_id);
+    v["tenantId"] = json!(s.tenant_id);
+    v["displayName"] = json!(s.display_name);
+    v["state"] = json!(s.state);
+    v["authorizationSource"] = json!("RoleBased");
+    v["managedByTenants"] = json!([]);
+    v["tags"] = json!({});
+    v["subscriptionPolicies"] = json!({"locationPlacementId": "Public_2014-09-01", "quotaId": "PayAsYouGo_2014-09-01", "spendingLimit": "Off"});
+    v
 }
