@@ -260,6 +260,28 @@ describe('retirement notice', () => {
     expect(notice.textContent).toContain('no new runtime can be created');
   });
 
+  it('stays in place while the session status arrives, so the sign-in choices do not move under a click', async () => {
+    let signedOut!: (status: SessionStatus) => void;
+    const session = new Promise<SessionStatus>((resolve) => {
+      signedOut = resolve;
+    });
+    let asked = 0;
+    backendAnswering({
+      session_status: () => session,
+      // The first answer comes at once; the answer for the known session stays on its way.
+      retirement_status: () => (++asked === 1 ? STATUS : new Promise(() => undefined)),
+    });
+    render(<App />);
+    await screen.findByTestId('retirement-notice');
+    await act(async () => {
+      signedOut({ mode: 'signedOut', cloud: 'AzureCloud', signIn: { state: 'signedOut', accounts: [], memoryOnly: false } });
+      await session;
+    });
+    await screen.findByTestId('sign-in-sandbox');
+    expect(asked).toBe(2);
+    expect(screen.queryByTestId('retirement-notice')).not.toBeNull();
+  });
+
   it('stays hidden in a week it was dismissed in', async () => {
     backendAnswering({ retirement_status: () => ({ ...STATUS, dismissedThisWeek: true }) });
     render(<App />);

@@ -21,8 +21,10 @@ export function RetirementNotice() {
   const session = useSession();
   const mode = session.status?.mode;
   // Asked again when the session changes: the sandbox has its own date. Without an answer
-  // there is no notice.
-  const loaded = useQuery(`retirement/${mode ?? 'unknown'}`, backend.retirementStatus).data;
+  // there is no notice. While the new answer is on its way the notice stays: taking it away
+  // and back moved the sign-in choices below it just as they appeared, and a click on "Try the
+  // sandbox" landed on another way to sign in.
+  const loaded = useQuery(`retirement/${mode ?? 'unknown'}`, backend.retirementStatus, { keepAcrossKeys: true }).data;
   const dismiss = useMutation(backend.dismissRetirementNotice);
   const openGuide = useMutation(backend.openMigrationGuide);
   const status = dismiss.data ?? loaded ?? null;

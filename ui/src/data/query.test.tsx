@@ -43,6 +43,32 @@ describe('useQuery', () => {
     await waitFor(() => expect(result.current.data).toBe('value of b'));
   });
 
+  it('keeps the previous key\'s value until the new answer comes when asked to (a notice that must not blink)', async () => {
+    const answers = new Map([
+      ['a', deferred<string>()],
+      ['b', deferred<string>()],
+    ]);
+    const seen: (string | undefined)[] = [];
+    const { result, rerender } = renderHook(
+      ({ key }: { key: string }) => {
+        const query = useQuery(key, () => answers.get(key)!.promise, { keepAcrossKeys: true });
+        seen.push(query.data);
+        return query;
+      },
+      { initialProps: { key: 'a' } },
+    );
+    await act(async () => answers.get('a')!.resolve('value of a'));
+    expect(result.current.data).toBe('value of a');
+    const from = seen.length;
+    rerender({ key: 'b' });
+    expect(result.current.data).toBe('value of a');
+    expect(result.current.fetching).toBe(true);
+    await act(async () => answers.get('b')!.resolve('value of b'));
+    expect(result.current.data).toBe('value of b');
+    // Not one render in between without a value.
+    expect(seen.slice(from)).not.toContain(undefined);
+  });
+
   it('asks nothing while the key is null', () => {
     let asked = 0;
     const { result } = renderHook(() => useQuery(null, () => Promise.resolve(++asked)));

@@ -31,6 +31,12 @@ export type Query<T> = {
 export type QueryOptions = {
   /** Keep the last value on screen while a refresh runs, instead of showing progress. */
   keepWhileRefreshing?: boolean;
+  /**
+   * Keep the previous key's value on screen until the new key's answer comes. For something
+   * shown above a page (a notice): taking it away and putting it back moves everything below it,
+   * and a click aimed at a button lands on the one that slid under the pointer.
+   */
+  keepAcrossKeys?: boolean;
 };
 
 type Entry<T> = { key: string | null; state: Loaded<T>; fetching: boolean };
@@ -56,15 +62,17 @@ export function useQuery<T>(key: string | null, fetch: () => Promise<T>, options
   );
   const latestFetch = useLatest(fetch);
   const keep = options.keepWhileRefreshing ?? false;
+  const keepAcross = options.keepAcrossKeys ?? false;
   // Each load takes a ticket; only the newest ticket's answer is kept.
   const tickets = useRef(0);
 
   const load = useCallback(
-    async (forKey: string, keepValue: boolean) => {
+    async (forKey: string, keepValue: boolean, keepOtherKey: boolean) => {
       const ticket = ++tickets.current;
       setEntry((current) => {
         if (current.key === forKey && current.fetching && current.state.kind === 'loading') return current;
-        const state = keepValue && current.key === forKey && current.state.kind === 'loaded' ? current.state : { kind: 'loading' as const };
+        const kept = keepOtherKey || (keepValue && current.key === forKey);
+        const state = kept && current.state.kind === 'loaded' ? current.state : { kind: 'loading' as const };
         return { key: forKey, state, fetching: true };
       });
       let state: Loaded<T>;
@@ -82,15 +90,18 @@ export function useQuery<T>(key: string | null, fetch: () => Promise<T>, options
     if (key === null) return;
     // Loading is what this effect is for: the answer sets state when it arrives.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    void load(key, false);
-  }, [key, load]);
+    void load(key, false, keepAcross);
+  }, [key, load, keepAcross]);
 
   const refresh = useCallback(async () => {
-    if (key !== null) await load(key, keep);
+    if (key !== null) await load(key, keep, false);
   }, [key, keep, load]);
 
   const current = entry.key === key;
-  const state: Loaded<T> = key === null ? { kind: 'idle' } : current ? entry.state : { kind: 'loading' };
+  // Until the effect above starts the new key's load, the render after a key change still holds
+  // the old entry: shown only when the caller asked to keep it.
+  const previous = keepAcross && entry.state.kind === 'loaded' ? entry.state : undefined;
+  const state: Loaded<T> = key === null ? { kind: 'idle' } : current ? entry.state : (previous ?? { kind: 'loading' });
   return {
     state,
     data: state.kind === 'loaded' ? state.value : undefined,
