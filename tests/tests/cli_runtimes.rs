@@ -1354,3 +1354,104 @@ async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
         );
     }
 }
+
+// Multi-threaded: the emulator serves while the test waits for pfrm processes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named() {
+    let env = Env::start_scenario("returning").await;
+    let cli = Cli::signed_in(&env).await;
+    let plan = cli
+        .json(&["decommission", "plan", "--workspace", "ml-workspace"])
+        .await;
+    let ids: Vec<&str> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"connection:legacy_bing_connection"),
+        "{ids:?}"
+    );
+    assert_eq!(plan["workspaceName"], "ml-workspace");
+
+    // Without the workspace's name typed exactly, nothing is removed (exit 2).
+    for wrong in ["ml", "ML-WORKSPACE", ""] {
+        let output = cli
+            .run(&[
+                "decommission",
+                "apply",
+                "--workspace",
+                "ml-workspace",
+                "--confirm",
+                wrong,
+                "--only",
+                "connection:legacy_bing_connection",
+            ])
+            .await;
+        assert_eq!(code(&output), 2, "{}", text(&output));
+        assert!(
+            stderr(&output).contains("not the workspace's name"),
+            "{}",
+            text(&output)
+        );
+    }
+    // The suggested items are not removed with a wrong name either.
+    let output = cli
+        .run(&[
+            "decommission",
+            "apply",
+            "--workspace",
+            "ml-workspace",
+            "--confirm",
+            "other-workspace",
+        ])
+        .await;
+    assert_eq!(code(&output), 2, "{}", text(&output));
+    let unchanged = cli
+        .json(&["decommission", "plan", "--workspace", "ml-workspace"])
+        .await;
+    assert_eq!(unchanged["items"], plan["items"]);
+    // An id the plan does not list is refused too.
+    let output = cli
+        .run(&[
+            "decommission",
+            "apply",
+            "--workspace",
+            "ml-workspace",
+            "--confirm",
+            "ml-workspace",
+            "--only",
+            "runtime:no-such-runtime",
+        ])
+        .await;
+    assert_eq!(code(&output), 2, "{}", text(&output));
+
+    // With the name, exactly the named item goes.
+    let report = cli
+        .json(&[
+            "decommission",
+            "apply",
+            "--workspace",
+            "ml-workspace",
+            "--confirm",
+            "ml-workspace",
+            "--only",
+            "connection:legacy_bing_connection",
+        ])
+        .await;
+    assert_eq!(report["outcomes"][0]["state"], "removed", "{report:#}");
+    let after = cli
+        .json(&["decommission", "plan", "--workspace", "ml-workspace"])
+        .await;
+    let left: Vec<&str> = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    let mut expected = ids.clone();
+    expected.retain(|id| *id != "connection:legacy_bing_connection");
+    assert_eq!(left, expected);
+}

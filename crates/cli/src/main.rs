@@ -3,6 +3,7 @@
 
 mod compute;
 mod context;
+mod decommission;
 mod diagnose;
 mod diagnosis;
 mod inventory;
@@ -141,6 +142,11 @@ enum Command {
     Migrate {
         #[command(subcommand)]
         command: migrate::MigrateCommand,
+    },
+    /// Once flows have moved: what prompt flow left that can go (plan), and its removal (apply).
+    Decommission {
+        #[command(subcommand)]
+        command: decommission::DecommissionCommand,
     },
     /// Operations in flight left by a closed app or an interrupted command: list, resume.
     Operations {
@@ -459,6 +465,16 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             let context = context(&manager)?;
             migrate::run_from_workspace(&context, command).await?;
             context.remember_workspace();
+        }
+        Command::Decommission { command } => {
+            let context = context(&manager)?;
+            print_retirement_notice(&context);
+            let code = decommission::run(&context, command).await?;
+            if code != 0 {
+                use std::io::Write;
+                std::io::stdout().flush().ok();
+                std::process::exit(code);
+            }
         }
         Command::Operations { command } => match command {
             operations::OperationsCommand::List => operations::list(&manager, json)?,

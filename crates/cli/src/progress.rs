@@ -16,7 +16,7 @@ use pfrm_core::ops::{OperationSnapshot, OperationState, Operations, Stage};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
 /// Exit code when the user interrupts with Ctrl+C (as `ErrorCode::Cancelled`).
-const INTERRUPTED_EXIT: i32 = 130;
+pub const INTERRUPTED_EXIT: i32 = 130;
 
 /// How progress is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

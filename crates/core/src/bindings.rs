@@ -110,6 +110,13 @@ pub fn render() -> String {
         crate::migration::inventory::Inventory,
         crate::migration::inventory::export::ExportFormat,
         crate::migration::scaffold::ScaffoldResult,
+        crate::migration::decommission::PlanItem,
+        crate::migration::decommission::KeptItem,
+        crate::migration::decommission::DecommissionPlan,
+        crate::migration::decommission::DecommissionRequest,
+        crate::migration::decommission::OutcomeState,
+        crate::migration::decommission::ItemOutcome,
+        crate::migration::decommission::DecommissionReport,
     ];
     let mut text = String::from(
         "// Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.\n\n",

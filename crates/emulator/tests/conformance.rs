@@ -478,3 +478,106 @@ fn bundled_seed_examples_are_the_official_files() {
         assert_eq!(a, b, "{bundled} differs from {}", official.display());
     }
 }
+
+/// The status codes the spec lists for `method` on `path` (a key of `paths`).
+fn spec_statuses(file: &str, path: &str, method: &str) -> Vec<u16> {
+    let text = std::fs::read_to_string(specs_dir().join(file)).unwrap();
+    let spec: Value = serde_json::from_str(&text).unwrap();
+    let operation = &spec["paths"][path][method];
+    assert!(operation.is_object(), "{method} {path} is not in {file}");
+    operation["responses"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter_map(|k| k.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn removal_routes_answer_with_the_status_codes_the_specs_define() {
+    let env = start("returning", 1000.0).await;
+    let t = env.token(ALICE);
+    let ws = env.ws_path("rg-ml", "ml-workspace");
+    let v = "api-version=2024-04-01";
+    let stable = format!("{MLS}/stable/2024-04-01/machineLearningServices.json");
+    let mfe = format!("{MLS}/stable/2024-04-01/mfe.json");
+    let arm_ws = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}";
+    let delete = |url: String| {
+        let (env, t) = (&env, t.clone());
+        async move {
+            env.send_json(Method::DELETE, &url, &t, &Value::Null)
+                .await
+                .0
+        }
+    };
+    let cases = [
+        (
+            stable.clone(),
+            format!("{arm_ws}/connections/{{connectionName}}"),
+            env.arm(&format!("{ws}/connections/legacy_bing_connection?{v}")),
+        ),
+        (
+            mfe.clone(),
+            format!("{arm_ws}/onlineEndpoints/{{endpointName}}/deployments/{{deploymentName}}"),
+            env.arm(&format!(
+                "{ws}/onlineEndpoints/pf-endpoint/deployments/green?{v}"
+            )),
+        ),
+        (
+            mfe.clone(),
+            format!("{arm_ws}/onlineEndpoints/{{endpointName}}"),
+            env.arm(&format!("{ws}/onlineEndpoints/pf-endpoint?{v}")),
+        ),
+    ];
+    for (file, path, url) in cases {
+        let allowed = spec_statuses(&file, &path, "delete");
+        let first = delete(url.clone()).await;
+        assert!(
+            allowed.contains(&first),
+            "{url}: {first} not in {allowed:?}"
+        );
+        assert_ne!(first, 204, "{url}: the resource existed");
+        // Deleting again (already gone) is answered as the spec allows too.
+        let again = delete(url.clone()).await;
+        assert_eq!(again, 204, "{url}");
+        assert!(
+            allowed.contains(&again),
+            "{url}: {again} not in {allowed:?}"
+        );
+    }
+    let (status, _) = env
+        .get_json(
+            &env.arm(&format!("{ws}/onlineEndpoints/pf-endpoint/deployments?{v}")),
+            &t,
+        )
+        .await;
+    assert_eq!(status, 404, "the endpoint's deployments went with it");
+
+    // A flow's compute session: experimentId is required, then the session does not exist.
+    let flows_base = format!("{}/flow/api{ws}/Flows", env.info().flow_endpoint);
+    let (_, flows) = env.get_json(&flows_base, &t).await;
+    let flow = flows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["flowName"] == "support-router")
+        .unwrap();
+    let id = flow["flowId"].as_str().unwrap();
+    let experiment = flow["experimentId"].as_str().unwrap();
+    let path = "/flow/api/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/Flows/{flowId}/sessions";
+    let allowed = spec_statuses(FLOW, path, "delete");
+    assert_eq!(
+        delete(format!("{flows_base}/{id}/sessions")).await,
+        400,
+        "experimentId is required"
+    );
+    let status = delete(format!(
+        "{flows_base}/{id}/sessions?experimentId={experiment}"
+    ))
+    .await;
+    assert!(allowed.contains(&status), "{status} not in {allowed:?}");
+    let (_, session) = env
+        .get_json(&format!("{flows_base}/{id}/sessions/status"), &t)
+        .await;
+    assert_eq!(session["status"], "NotExist");
+}

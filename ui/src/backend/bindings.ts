@@ -270,7 +270,7 @@ version: string | null,
  */
 notes: string | null, };
 
-export type OperationKind = "startComputeInstance" | "createRuntime" | "updateRuntime" | "deleteRuntime" | "grantRole" | "revokeRole";
+export type OperationKind = "startComputeInstance" | "createRuntime" | "updateRuntime" | "deleteRuntime" | "grantRole" | "revokeRole" | "decommission";
 
 export type OperationState = "running" | "succeeded" | "failed" | "cancelled";
 
@@ -888,3 +888,94 @@ running: number, problems: Array<InventoryProblem>, };
 export type ExportFormat = "json" | "csv" | "markdown";
 
 export type ScaffoldResult = { outDir: string, files: Array<string>, executors: number, edgeGroups: number, };
+
+export type PlanItem = { 
+/**
+ * Stable within the workspace: `runtime:rt-1`, `computeInstance:ci-1`,
+ * `customApp:ci-1/app`, `computeSession:{flowId}`, `onlineDeployment:ep/blue`,
+ * `onlineEndpoint:ep`, `connection:name`. `pfrm decommission apply --only` takes these.
+ */
+id: string, kind: ItemKind, name: string, 
+/**
+ * The state as Azure says it (`Running`, `Stopped`, ...).
+ */
+state?: string, 
+/**
+ * Whether it costs money now. pfrm shows no price: prices depend on the region, the
+ * agreement and reservations, which it cannot read; the state and size say what is billed.
+ */
+cost: CostState, 
+/**
+ * VM size, or instance type × count.
+ */
+size?: string, idleShutdownMinutes?: number, 
+/**
+ * Where it sits (the instance of a custom application, the endpoint of a deployment).
+ */
+runsOn?: string, 
+/**
+ * Plan items that use this one: it goes only when they go too (or are gone already).
+ */
+needs: Array<string>, 
+/**
+ * Ticked by default. Compute instances (they may hold files and notebooks) and connections
+ * (other tools may use them) are left for the user to tick.
+ */
+suggested: boolean, 
+/**
+ * Why it can go, for people.
+ */
+reason: string, };
+
+export type KeptItem = { kind: ItemKind, name: string, reason: string, };
+
+export type DecommissionPlan = { workspaceId: string, 
+/**
+ * Typed by the user to confirm the removal.
+ */
+workspaceName: string, takenOn: string, daysLeft: number, 
+/**
+ * Flows counted as moved (their session, runtime, deployments and connections may go).
+ */
+movedFlows: Array<string>, 
+/**
+ * Flows that stay: what they use is kept.
+ */
+stayingFlows: Array<string>, 
+/**
+ * In removal order: sessions, runtimes, deployments, endpoints, custom applications,
+ * compute instances, connections.
+ */
+items: Array<PlanItem>, kept: Array<KeptItem>, 
+/**
+ * Plan items that cost money now.
+ */
+running: number, 
+/**
+ * Parts of the workspace that could not be read; the plan may miss what they hold.
+ */
+problems: Array<InventoryProblem>, };
+
+export type DecommissionRequest = { workspaceId: string, 
+/**
+ * The workspace's name, typed by the user to confirm.
+ */
+confirmWorkspace: string, 
+/**
+ * The plan item ids the user ticked.
+ */
+selected: Array<string>, 
+/**
+ * The flows that have moved (names or ids); unset means all of the workspace's flows.
+ */
+movedFlows?: Array<string>, };
+
+export type OutcomeState = "removed" | "alreadyGone" | "kept" | "failed" | "notReached";
+
+export type ItemOutcome = { id: string, kind: ItemKind, name: string, state: OutcomeState, message?: string, error?: AppError, };
+
+export type DecommissionReport = { operationId: string, workspaceName: string, 
+/**
+ * Every ticked item, in the order it was handled.
+ */
+outcomes: Array<ItemOutcome>, cancelled: boolean, };

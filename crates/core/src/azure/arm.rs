@@ -887,6 +887,70 @@ impl ArmClient {
         )?;
         self.pipeline.send_json(&request).await
     }
+
+    /// `Compute_Delete` with `underlyingResourceAction=Delete`: the instance and its VM go (a
+    /// detach would leave the VM billed). Wait on the returned operation.
+    pub async fn delete_compute(
+        &self,
+        workspace: &WorkspaceRef,
+        name: &str,
+    ) -> Result<PendingOperation> {
+        let request = self
+            .workspace_request(
+                Method::DELETE,
+                workspace,
+                &["computes", name],
+                api_versions::MACHINE_LEARNING,
+                format!("delete compute instance '{name}'"),
+            )?
+            .query("underlyingResourceAction", "Delete");
+        PendingOperation::start(&self.pipeline, request).await
+    }
+
+    /// `OnlineEndpoints_Delete` (long-running; Azure removes the endpoint's deployments with it).
+    pub async fn delete_online_endpoint(
+        &self,
+        workspace: &WorkspaceRef,
+        name: &str,
+    ) -> Result<PendingOperation> {
+        let request = self.workspace_request(
+            Method::DELETE,
+            workspace,
+            &["onlineEndpoints", name],
+            api_versions::MACHINE_LEARNING,
+            format!("delete online endpoint '{name}'"),
+        )?;
+        PendingOperation::start(&self.pipeline, request).await
+    }
+
+    /// `OnlineDeployments_Delete` (long-running).
+    pub async fn delete_online_deployment(
+        &self,
+        workspace: &WorkspaceRef,
+        endpoint: &str,
+        name: &str,
+    ) -> Result<PendingOperation> {
+        let request = self.workspace_request(
+            Method::DELETE,
+            workspace,
+            &["onlineEndpoints", endpoint, "deployments", name],
+            api_versions::MACHINE_LEARNING,
+            format!("delete deployment '{name}' of online endpoint '{endpoint}'"),
+        )?;
+        PendingOperation::start(&self.pipeline, request).await
+    }
+
+    /// `WorkspaceConnections_Delete` (200, or 204 when it was not there).
+    pub async fn delete_connection(&self, workspace: &WorkspaceRef, name: &str) -> Result<()> {
+        let request = self.workspace_request(
+            Method::DELETE,
+            workspace,
+            &["connections", name],
+            api_versions::MACHINE_LEARNING,
+            format!("delete connection '{name}'"),
+        )?;
+        self.pipeline.send(&request).await.map(|_| ())
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ mod lost_answer;
 pub mod permissions;
 mod registry;
 pub mod resume;
-mod runtime_watch;
+pub(crate) mod runtime_watch;
 pub mod runtimes;
 pub mod updates;
 pub mod workspaces;
@@ -36,6 +36,8 @@ pub enum OperationKind {
     DeleteRuntime,
     GrantRole,
     RevokeRole,
+    /// Removing what prompt flow left in a workspace once its flows have moved.
+    Decommission,
 }
 
 /// Where an operation is. Terminal states never change again.

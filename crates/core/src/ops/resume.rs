@@ -63,6 +63,7 @@ async fn resume_one(
         Err(error) => Err(error),
         Ok(handle) => {
             let progress = handle.progress();
+            let cancel = handle.cancellation().clone();
             handle
                 .run(watch.timeout, async {
                     if expired {
@@ -83,6 +84,14 @@ async fn resume_one(
                         }
                         OperationKind::GrantRole | OperationKind::RevokeRole => {
                             Err(not_resumable_error(&entry))
+                        }
+                        OperationKind::Decommission => {
+                            let resume = serde_json::from_value(entry.resume.clone())
+                                .map_err(|_| unreadable_record())?;
+                            crate::migration::decommission::apply::resume(
+                                services, resume, &progress, cancel, watch,
+                            )
+                            .await
                         }
                     }
                 })
@@ -144,6 +153,9 @@ fn check_remedy(kind: OperationKind) -> &'static str {
         }
         OperationKind::StartComputeInstance => {
             "Check the compute instance's state, and start it again if it is stopped."
+        }
+        OperationKind::Decommission => {
+            "Run `pfrm decommission plan` to see what is left, and apply the decommission again: what is gone already is skipped."
         }
         _ => "Check the runtime's state, and run the operation again if it did not finish.",
     }

@@ -12,6 +12,7 @@ mod endpoints;
 mod environments;
 mod operations;
 mod power;
+mod removals;
 mod role_assignments;
 mod role_definitions;
 mod storage;
@@ -146,17 +147,23 @@ fn in_workspace() -> Router<Arc<App>> {
             get(environments::get_version).put(environments::put_version),
         )
         .route("/onlineendpoints", get(endpoints::list))
-        .route("/onlineendpoints/{endpoint}", get(endpoints::get))
+        .route(
+            "/onlineendpoints/{endpoint}",
+            get(endpoints::get).delete(removals::delete_endpoint),
+        )
         .route(
             "/onlineendpoints/{endpoint}/deployments",
             get(endpoints::list_deployments),
         )
         .route(
             "/onlineendpoints/{endpoint}/deployments/{deployment}",
-            get(endpoints::get_deployment),
+            get(endpoints::get_deployment).delete(removals::delete_deployment),
         )
         .route("/connections", get(connections::list))
-        .route("/connections/{connection}", get(connections::get))
+        .route(
+            "/connections/{connection}",
+            get(connections::get).delete(removals::delete_connection),
+        )
         .route(
             "/connections/{connection}/listsecrets",
             post(connections::list_secrets),

@@ -10,6 +10,7 @@ mod flows;
 mod images;
 mod lifecycle;
 mod runtimes;
+mod session_removal;
 mod update;
 
 pub use custom_app::{next_published_port, runtime_custom_service};
@@ -73,6 +74,10 @@ fn in_workspace() -> Router<Arc<App>> {
         )
         .route("/flows", get(flows::list))
         .route("/flows/{flow}", get(flows::get))
+        .route(
+            "/flows/{flow}/sessions",
+            axum::routing::delete(session_removal::delete_session),
+        )
         .route("/flows/{flow}/sessions/status", get(flows::session))
         .method_not_allowed_fallback(unknown_in_workspace)
         .fallback(unknown_in_workspace)

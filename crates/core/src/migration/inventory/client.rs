@@ -30,6 +30,8 @@ pub struct FlowDto {
     pub flow_id: String,
     pub flow_name: Option<String>,
     pub flow_type: Option<String>,
+    /// The experiment the flow belongs to; deleting its session names it.
+    pub experiment_id: Option<String>,
     pub owner: Option<FlowOwner>,
     pub created_date: Option<String>,
     pub last_modified_date: Option<String>,
@@ -106,13 +108,30 @@ pub struct FlowsApi<'a> {
 
 impl FlowsApi<'_> {
     fn request(&self, rest: &[&str], operation: String) -> Result<ApiRequest> {
+        self.request_with(Method::GET, rest, operation)
+    }
+
+    fn request_with(&self, method: Method, rest: &[&str], operation: String) -> Result<ApiRequest> {
         let segments = ["flow", "api"]
             .into_iter()
             .chain(self.workspace.segments())
             .chain(["Flows"])
             .chain(rest.iter().copied());
         let url = url_with_segments(self.base, segments)?;
-        Ok(ApiRequest::new(Method::GET, url, Audience::Arm, operation))
+        Ok(ApiRequest::new(method, url, Audience::Arm, operation))
+    }
+
+    /// `DELETE /Flows/{flowId}/sessions?experimentId=...` (`Flows_DeleteFlowSession`): the
+    /// flow's compute session stops and its compute is released.
+    pub async fn delete_session(&self, flow_id: &str, experiment_id: &str) -> Result<()> {
+        let request = self
+            .request_with(
+                Method::DELETE,
+                &[flow_id, "sessions"],
+                format!("delete the compute session of flow '{flow_id}'"),
+            )?
+            .query("experimentId", experiment_id);
+        self.pipeline.send(&request).await.map(|_| ())
     }
 
     /// `GET /Flows`: the workspace's flows (a bare array), archived ones left out.
