@@ -655,6 +655,8 @@ async fn one_workspace(
                     .get(&connection.name.to_lowercase())
                     .cloned()
                     .unwrap_or_default();
+                // Flows are read in parallel: the order they finish in is not an order.
+                row.used_by.sort_by_key(|f| f.to_lowercase());
                 items.push(row);
             }
         }
