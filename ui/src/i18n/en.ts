@@ -109,7 +109,7 @@ export const en = {
   'diag.unrecognised.bundle': 'Copy the command',
   'diag.request.title': 'Grant {role} on {scope}',
   'diag.request.body':
-    "A runtime failed because this role is missing. Grant {role} on {scope} to you and to the workspace's managed identity (in the Azure portal: the resource's Access control (IAM) page), wait a few minutes for it to take effect, then start the runtime again.",
+    "A runtime failed because this role is missing. {role} is chosen below: grant it on {scope} to you and to the workspace's managed identity, wait a few minutes for it to take effect, then start the runtime again.",
   'rt.field.type': 'Type',
   'rt.field.instance': 'Compute instance',
   'rt.field.app': 'Custom application',
@@ -209,7 +209,7 @@ export const en = {
 
   'permissions.heading': 'Permissions',
   'perm.intro':
-    'People who create or use prompt flow runtimes need the AzureML Data Scientist role on the workspace, and so do the endpoints that run deployed flows. Grant it here instead of in the Azure portal.',
+    "People who create or use prompt flow runtimes need the AzureML Data Scientist role on the workspace, and so do the endpoints that run deployed flows. Runtimes can also need storage roles on the workspace's storage account and AcrPull on its container registry. Grant them here instead of in the Azure portal.",
   'perm.workspace.choose': 'Choose a workspace to see who has which role on it. The Runtimes page uses the same workspace.',
   'perm.ability.heading': 'Can you grant roles here?',
   'perm.ability.loading': 'Checking your permissions on the workspace…',
@@ -221,7 +221,7 @@ export const en = {
   'perm.ability.request': 'Send them this request:',
   'perm.ability.copyRequest': 'Copy request',
   'perm.me.heading': 'Grant to me',
-  'perm.me.body': 'Give yourself the AzureML Data Scientist role on {workspace} with one click.',
+  'perm.me.body': 'Give yourself the {role} role on {place} with one click.',
   'perm.me.button': 'Grant to me',
   'perm.grant.granting': 'Granting…',
   'perm.grant.patience':
@@ -240,7 +240,24 @@ export const en = {
   'perm.user.noRoles': '{name} has no role on this workspace yet.',
   'perm.user.roles': 'Roles {name} has on this workspace:',
   'perm.user.hasRole': '{name} already has the AzureML Data Scientist role here.',
-  'perm.user.grant': 'Grant AzureML Data Scientist to {name}',
+  'perm.user.grant': 'Grant {role} to {name}',
+  'perm.role.heading': 'Which role',
+  'perm.role.label': 'Role to grant',
+  'perm.role.dataScientist': 'AzureML Data Scientist, on the workspace: create and use runtimes.',
+  'perm.role.storageBlobDataContributor':
+    "Storage Blob Data Contributor, on the workspace's storage account: read and write data when the storage does not accept keys.",
+  'perm.role.storageFileDataPrivilegedContributor':
+    "Storage File Data Privileged Contributor, on the workspace's storage account: read the flow files (dag.yaml) from the file share.",
+  'perm.role.acrPull': "AcrPull, on the workspace's container registry: pull a custom environment's image.",
+  'perm.role.scopeCheck':
+    'Your permission to grant is checked on {place} when you grant: access there can differ from the workspace.',
+  'perm.place.workspace': '{workspace}',
+  'perm.place.storage': "the storage account of {workspace}",
+  'perm.place.registry': "the container registry of {workspace}",
+  'perm.identity.heading': "Grant to the workspace's identity",
+  'perm.identity.body':
+    "The workspace's managed identity reads its storage and pulls images for the runtimes: it needs this role too.",
+  'perm.identity.button': "Grant to the workspace's identity",
   'perm.endpoints.heading': 'Grant to an endpoint',
   'perm.endpoints.body': "Deployed flows run as their online endpoint's managed identity, which needs the role too.",
   'perm.endpoints.loading': 'Loading the online endpoints…',
@@ -248,7 +265,7 @@ export const en = {
   'perm.endpoints.identity': 'System-assigned identity {id}',
   'perm.endpoints.noIdentity': 'This endpoint has no system-assigned managed identity, so there is no identity to give the role to.',
   'perm.endpoints.grant': 'Grant',
-  'perm.endpoints.grantFor': 'Grant AzureML Data Scientist to endpoint {name}',
+  'perm.endpoints.grantFor': 'Grant {role} to endpoint {name}',
   'perm.assignments.heading': 'Who has roles on this workspace',
   'perm.assignments.refresh': 'Refresh',
   'perm.assignments.loading': 'Loading role assignments…',

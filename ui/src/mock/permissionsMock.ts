@@ -4,6 +4,7 @@
 // (no role yet), Carol (a Reader); anyone else is unknown. Endpoints of contoso-ml: scoring-ep
 // with a managed identity, legacy-ep without one.
 import type {
+  GrantableRole,
   AppError,
   EndpointIdentity,
   GrantAbility,
@@ -19,6 +20,12 @@ import type {
 type Publish = (snapshot: OperationSnapshot) => void;
 
 const DATA_SCIENTIST = 'f6c7c914-8db3-469d-8ca1-694a8f32e121';
+const ROLE_NAMES: Record<GrantableRole, string> = {
+  dataScientist: 'AzureML Data Scientist',
+  storageBlobDataContributor: 'Storage Blob Data Contributor',
+  storageFileDataPrivilegedContributor: 'Storage File Data Privileged Contributor',
+  acrPull: 'AcrPull',
+};
 const ROLES: Record<string, string> = {
   [DATA_SCIENTIST]: 'AzureML Data Scientist',
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
@@ -150,6 +157,25 @@ async function grant(request: GrantRequest, publish: Publish): Promise<GrantOutc
       return { status: 'endpointHasNoIdentity', visible: false, message: endpoint?.explanation ?? '' };
     }
     principal = ENDPOINT_PRINCIPAL;
+  }
+  if (target.kind === 'workspaceIdentity') {
+    principal = { objectId: `${name}-identity`, kind: 'ServicePrincipal', displayName: `Workspace ${name}` };
+  }
+  const role = request.role ?? 'dataScientist';
+  const roleName = ROLE_NAMES[role];
+  // The storage and registry roles are granted on those resources, not on the workspace: they
+  // do not join the workspace's list.
+  if (role !== 'dataScientist') {
+    if (!principal) throw { code: 'invalid_input', message: 'Nobody to grant to.' } satisfies AppError;
+    await pause(800);
+    const place = role === 'acrPull' ? `the container registry of ${name}` : `the storage account of ${name}`;
+    const label = target.kind === 'me' ? 'You' : (principal.displayName ?? principal.objectId);
+    return {
+      status: 'granted',
+      principal,
+      visible: true,
+      message: `${label} now ${target.kind === 'me' ? 'have' : 'has'} the ${roleName} role on ${place}. It is in effect.`,
+    };
   }
   if (!principal) throw { code: 'invalid_input', message: 'Nobody to grant to.' } satisfies AppError;
   const who = target.kind === 'me' ? 'you' : (principal.endpointName ?? principal.displayName ?? principal.objectId);

@@ -5,15 +5,17 @@ import {
   Card,
   MessageBar,
   MessageBarBody,
+  Radio,
+  RadioGroup,
   Spinner,
   Subtitle2,
   Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, type RevokeOutcome, type WorkspaceRoleAssignment, type WorkspaceSummary } from '../backend';
+import { backend, type GrantableRole, type RevokeOutcome, type WorkspaceRoleAssignment, type WorkspaceSummary } from '../backend';
 import { useQuery } from '../data/query';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
@@ -25,6 +27,8 @@ import { AssignmentList } from './permissions/AssignmentList';
 import { RevokeDialog } from './permissions/RevokeDialog';
 import { RoleRequestNotice } from './permissions/RoleRequestNotice';
 import type { RoleRequest } from '../components/DiagnosisPanel';
+import { GRANTABLE_ROLES, roleFromName, roleInfo } from './permissions/roles';
+import { WorkspaceIdentityGrant } from './permissions/WorkspaceIdentityGrant';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1100px' },
@@ -34,25 +38,53 @@ const useStyles = makeStyles({
 });
 
 /**
- * The AzureML Data Scientist role on the workspace chosen on the Runtimes page (or here): may
- * you grant it, to yourself, a colleague or an endpoint, and who has which role (with revoke).
+ * Roles on the workspace chosen on the Runtimes page (or here): AzureML Data Scientist on the
+ * workspace, or a storage or registry role that a failed runtime's diagnosis asked for (chosen
+ * when the page opens from it). May you grant it, to yourself, a colleague, an endpoint or the
+ * workspace's identity, and who has which role on the workspace (with revoke).
  */
 export function Permissions({ roleRequest = null }: { roleRequest?: RoleRequest | null } = {}) {
   const styles = useStyles();
   const workspaceChoice = useWorkspaceChoice();
   const { workspace } = workspaceChoice;
+  const [role, setRole] = useState<GrantableRole>(() => roleFromName(roleRequest?.role) ?? 'dataScientist');
   return (
     <section className={styles.page} data-testid="permissions">
       <PageHeading>{t('permissions.heading')}</PageHeading>
       <Body1>{t('perm.intro')}</Body1>
       {roleRequest && <RoleRequestNotice request={roleRequest} />}
       <WorkspaceChooser choice={workspaceChoice} onChoose={workspaceChoice.choose} chooseHint={t('perm.workspace.choose')} />
-      {workspace && <WorkspacePermissions key={workspace.id} workspace={workspace} />}
+      {workspace && <WorkspacePermissions key={workspace.id} workspace={workspace} role={role} onRole={setRole} />}
     </section>
   );
 }
 
-function WorkspacePermissions({ workspace }: { workspace: WorkspaceSummary }) {
+/** Which role the grants below give: the diagnosis's when the page opened from one. */
+function RoleChooser({ role, onRole }: { role: GrantableRole; onRole: (role: GrantableRole) => void }) {
+  return (
+    <RadioGroup
+      value={role}
+      onChange={(_, data) => onRole(data.value as GrantableRole)}
+      aria-label={t('perm.role.label')}
+      data-testid="role-choice"
+      data-role={role}
+    >
+      {GRANTABLE_ROLES.map((info) => (
+        <Radio key={info.role} value={info.role} label={t(`perm.role.${info.role}` as MessageKey)} data-testid={`role-${info.role}`} />
+      ))}
+    </RadioGroup>
+  );
+}
+
+function WorkspacePermissions({
+  workspace,
+  role,
+  onRole,
+}: {
+  workspace: WorkspaceSummary;
+  role: GrantableRole;
+  onRole: (role: GrantableRole) => void;
+}) {
   const styles = useStyles();
   const abilityQuery = useQuery(workspace.id, () => backend.grantAbility(workspace.id));
   const ability = abilityQuery.state;
@@ -66,6 +98,8 @@ function WorkspacePermissions({ workspace }: { workspace: WorkspaceSummary }) {
   const [revision, setRevision] = useState(0);
 
   const allowed = ability.kind === 'loaded' && ability.value.allowed;
+  const info = roleInfo(role);
+  const place = t(`perm.place.${info.scope}` as MessageKey, { workspace: workspace.name });
   const granted = () => {
     setRevoked(null);
     void loadAssignments();
@@ -89,19 +123,32 @@ function WorkspacePermissions({ workspace }: { workspace: WorkspaceSummary }) {
 
       {allowed && (
         <>
+          <Card className={styles.card} data-testid="permissions-role">
+            <Subtitle2 as="h2">{t('perm.role.heading')}</Subtitle2>
+            <RoleChooser role={role} onRole={onRole} />
+            {info.scope !== 'workspace' && <Text className={styles.muted}>{t('perm.role.scopeCheck', { place })}</Text>}
+          </Card>
+          {/* Keyed by role: an outcome shown is about the role it was granted for. */}
           <Card className={styles.card} data-testid="permissions-me">
             <Subtitle2 as="h2">{t('perm.me.heading')}</Subtitle2>
-            <Text>{t('perm.me.body', { workspace: workspace.name })}</Text>
-            <GrantToMe workspaceId={workspace.id} onFinished={granted} revision={revision} />
+            <Text>{t('perm.me.body', { role: info.name, place })}</Text>
+            <GrantToMe key={role} workspaceId={workspace.id} onFinished={granted} revision={revision} role={role} />
           </Card>
+          {info.scope !== 'workspace' && (
+            <Card className={styles.card} data-testid="permissions-workspace-identity">
+              <Subtitle2 as="h2">{t('perm.identity.heading')}</Subtitle2>
+              <Text className={styles.muted}>{t('perm.identity.body')}</Text>
+              <WorkspaceIdentityGrant key={role} workspaceId={workspace.id} onFinished={granted} revision={revision} role={role} />
+            </Card>
+          )}
           <Card className={styles.card} data-testid="permissions-user">
             <Subtitle2 as="h2">{t('perm.user.heading')}</Subtitle2>
-            <UserGrant workspaceId={workspace.id} assignments={assignments} revision={revision} onGranted={granted} />
+            <UserGrant key={role} workspaceId={workspace.id} assignments={assignments} revision={revision} onGranted={granted} role={role} />
           </Card>
           <Card className={styles.card} data-testid="permissions-endpoints">
             <Subtitle2 as="h2">{t('perm.endpoints.heading')}</Subtitle2>
             <Text className={styles.muted}>{t('perm.endpoints.body')}</Text>
-            <EndpointGrant workspaceId={workspace.id} revision={revision} onGranted={granted} />
+            <EndpointGrant key={role} workspaceId={workspace.id} revision={revision} onGranted={granted} role={role} />
           </Card>
         </>
       )}

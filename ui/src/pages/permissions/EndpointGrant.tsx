@@ -6,12 +6,13 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend } from '../../backend';
+import { backend, type GrantableRole } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useQuery } from '../../data/query';
 import { GrantProgress } from './GrantProgress';
 import { useGrant } from './useGrant';
+import { roleInfo } from './roles';
 
 const useStyles = makeStyles({
   box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -37,15 +38,17 @@ export function EndpointGrant({
   workspaceId,
   revision,
   onGranted,
+  role = 'dataScientist',
 }: {
   workspaceId: string;
   /** Changes when an assignment was removed. */
   revision: number;
   onGranted: () => void;
+  role?: GrantableRole;
 }) {
   const styles = useStyles();
   const endpoints = useQuery(workspaceId, () => backend.listEndpointIdentities(workspaceId)).state;
-  const { state, grant, running } = useGrant(workspaceId, onGranted, revision);
+  const { state, grant, running } = useGrant(workspaceId, onGranted, revision, role);
 
   return (
     <div className={styles.box}>
@@ -79,7 +82,7 @@ export function EndpointGrant({
                 <Button
                   disabled={running}
                   onClick={() => void grant({ kind: 'endpoint', name: endpoint.endpointName })}
-                  aria-label={t('perm.endpoints.grantFor', { name: endpoint.endpointName })}
+                  aria-label={t('perm.endpoints.grantFor', { name: endpoint.endpointName, role: roleInfo(role).name })}
                   data-testid="endpoint-grant"
                 >
                   {t('perm.endpoints.grant')}

@@ -7,6 +7,7 @@ import { Permissions } from '../Permissions';
 import { PreflightChecklist } from '../runtimes/PreflightChecklist';
 import type { CheckResult, GrantAbility, GrantOutcome, WorkspaceRoleAssignment } from '../../backend';
 import { LISTING, WS_ID } from '../../testing/fixtures';
+import type { RoleRequest } from '../../components/DiagnosisPanel';
 
 const BOB_READER: WorkspaceRoleAssignment = {
   assignment: {
@@ -63,13 +64,13 @@ function backend(allowed: boolean, grant?: () => GrantOutcome) {
   return calls;
 }
 
-function renderPage() {
+function renderPage(roleRequest: RoleRequest | null = null) {
   // The workspace chosen on the Runtimes page.
   window.localStorage.setItem('pfrm.runtimes.workspace', WS_ID);
   render(
     <FluentProvider theme={webLightTheme}>
       <OperationsProvider>
-        <Permissions />
+        <Permissions roleRequest={roleRequest} />
       </OperationsProvider>
     </FluentProvider>,
   );
@@ -123,6 +124,42 @@ describe('Permissions page', () => {
   });
 });
 
+describe('Permissions page opened for the role a diagnosis names', () => {
+  it('has that role chosen, and grants it to the workspace identity at its scope', async () => {
+    const calls = backend(true, () => ({ status: 'granted', visible: true, message: 'Workspace ws now has the role.' }));
+    renderPage({ role: 'Storage File Data Privileged Contributor', scope: 'storage' });
+    await waitFor(() => expect(screen.getByTestId('role-choice').getAttribute('data-role')).toBe('storageFileDataPrivilegedContributor'));
+    const chosen = screen.getByTestId('role-storageFileDataPrivilegedContributor') as HTMLInputElement;
+    expect(chosen.checked).toBe(true);
+    expect(screen.getByTestId('permissions-me').textContent).toContain(
+      'Give yourself the Storage File Data Privileged Contributor role on the storage account of ws',
+    );
+    fireEvent.click(screen.getByTestId('grant-to-workspace-identity'));
+    await waitFor(() => expect(screen.getByTestId('grant-outcome').getAttribute('data-status')).toBe('granted'));
+    expect(calls.find((c) => c.command === 'grant_data_scientist')?.args.request).toEqual({
+      workspaceId: WS_ID,
+      target: { kind: 'workspaceIdentity' },
+      role: 'storageFileDataPrivilegedContributor',
+    });
+  });
+
+  it('starts on AzureML Data Scientist without a request, with no workspace-identity grant', async () => {
+    const calls = backend(true);
+    renderPage();
+    await waitFor(() => expect(screen.getByTestId('role-choice').getAttribute('data-role')).toBe('dataScientist'));
+    expect(screen.queryByTestId('permissions-workspace-identity')).toBeNull();
+    fireEvent.click(screen.getByTestId('role-acrPull'));
+    await waitFor(() => expect(screen.getByTestId('permissions-workspace-identity')).toBeTruthy());
+    fireEvent.click(screen.getByTestId('grant-to-me'));
+    await waitFor(() => expect(calls.some((c) => c.command === 'grant_data_scientist')).toBe(true));
+    expect(calls.find((c) => c.command === 'grant_data_scientist')?.args.request).toEqual({
+      workspaceId: WS_ID,
+      target: { kind: 'me' },
+      role: 'acrPull',
+    });
+  });
+});
+
 describe('the preflight role check', () => {
   const missing: CheckResult = {
     id: 'dataScientistRole',
@@ -150,7 +187,7 @@ describe('the preflight role check', () => {
     renderChecklist(missing, () => (rechecks += 1));
     fireEvent.click(screen.getByTestId('grant-to-me'));
     await waitFor(() => expect(rechecks).toBe(1));
-    expect(calls.find((c) => c.command === 'grant_data_scientist')?.args.request).toEqual({ workspaceId: WS_ID, target: { kind: 'me' } });
+    expect(calls.find((c) => c.command === 'grant_data_scientist')?.args.request).toEqual({ workspaceId: WS_ID, target: { kind: 'me' }, role: 'dataScientist' });
   });
 
   it('keeps saying so when Azure has not applied the role yet, without checking again', async () => {

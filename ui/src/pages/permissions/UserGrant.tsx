@@ -8,7 +8,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, type WorkspaceRoleAssignment } from '../../backend';
+import { backend, type GrantableRole, type WorkspaceRoleAssignment } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useMutation, type Loaded } from '../../data/query';
@@ -16,6 +16,7 @@ import { AssignmentList } from './AssignmentList';
 import { GrantProgress } from './GrantProgress';
 import { hasDataScientist, principalDetail, principalLabel } from './model';
 import { useGrant } from './useGrant';
+import { roleInfo } from './roles';
 
 const useStyles = makeStyles({
   box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -43,18 +44,21 @@ export function UserGrant({
   assignments,
   revision,
   onGranted,
+  role = 'dataScientist',
 }: {
   workspaceId: string;
   assignments: Loaded<WorkspaceRoleAssignment[]>;
   /** Changes when an assignment was removed. */
   revision: number;
   onGranted: () => void;
+  role?: GrantableRole;
 }) {
   const styles = useStyles();
   const [query, setQuery] = useState('');
   const lookup = useMutation(backend.findUser);
   const user = lookup.data;
-  const { state, grant, running } = useGrant(workspaceId, onGranted, revision);
+  const { state, grant, running } = useGrant(workspaceId, onGranted, revision, role);
+  const roleName = roleInfo(role).name;
 
   async function find() {
     const wanted = query.trim();
@@ -117,7 +121,7 @@ export function UserGrant({
                 </>
               )}
               <div className={styles.actions}>
-                {hasDataScientist(theirs.value) ? (
+                {role === 'dataScientist' && hasDataScientist(theirs.value) ? (
                   <Text data-testid="user-has-role">{t('perm.user.hasRole', { name: principalLabel(user) })}</Text>
                 ) : (
                   <Button
@@ -126,7 +130,7 @@ export function UserGrant({
                     onClick={() => void grant({ kind: 'user', user: user.userPrincipalName ?? user.objectId })}
                     data-testid="user-grant"
                   >
-                    {running ? t('perm.grant.granting') : t('perm.user.grant', { name: principalLabel(user) })}
+                    {running ? t('perm.grant.granting') : t('perm.user.grant', { name: principalLabel(user), role: roleName })}
                   </Button>
                 )}
               </div>

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { backend, type AppError, type GrantOutcome, type GrantTarget } from '../../backend';
+import { backend, type AppError, type GrantOutcome, type GrantTarget, type GrantableRole } from '../../backend';
 import { useMutation } from '../../data/query';
 import { clockNow } from '../runtimes/model';
 
@@ -13,14 +13,19 @@ export type GrantState =
 type Started = { target: GrantTarget; since: number; revision: number };
 
 /**
- * Runs one grant at a time on `workspaceId`: the call resolves when Azure has applied the role
+ * Runs one grant of `role` at a time on `workspaceId` (or its storage account or registry): the call resolves when Azure has applied the role
  * (or the wait's limit passed), and `onFinished` then lets the page read the new state. A
  * finished grant's outcome is shown until `revision` changes (the page counts removals, after
  * which "now has the role" may no longer be true).
  */
-export function useGrant(workspaceId: string, onFinished?: (outcome: GrantOutcome) => void, revision = 0) {
+export function useGrant(
+  workspaceId: string,
+  onFinished?: (outcome: GrantOutcome) => void,
+  revision = 0,
+  role: GrantableRole = 'dataScientist',
+) {
   const [started, setStarted] = useState<Started | null>(null);
-  const call = useMutation((target: GrantTarget) => backend.grantDataScientist({ workspaceId, target }));
+  const call = useMutation((target: GrantTarget) => backend.grantDataScientist({ workspaceId, target, role }));
   const { run } = call;
 
   const grant = useCallback(
