@@ -121,13 +121,15 @@ function WorkspacePermissions({
         {ability.kind === 'loaded' && <GrantAbilityCard ability={ability.value} />}
       </Card>
 
+      {/* Shown to everyone: who may not grant still sees which role is needed where. */}
+      <Card className={styles.card} data-testid="permissions-role">
+        <Subtitle2 as="h2">{t('perm.role.heading')}</Subtitle2>
+        <RoleChooser role={role} onRole={onRole} />
+        {info.scope !== 'workspace' && <Text className={styles.muted}>{t('perm.role.scopeCheck', { place })}</Text>}
+      </Card>
+
       {allowed && (
         <>
-          <Card className={styles.card} data-testid="permissions-role">
-            <Subtitle2 as="h2">{t('perm.role.heading')}</Subtitle2>
-            <RoleChooser role={role} onRole={onRole} />
-            {info.scope !== 'workspace' && <Text className={styles.muted}>{t('perm.role.scopeCheck', { place })}</Text>}
-          </Card>
           {/* Keyed by role: an outcome shown is about the role it was granted for. */}
           <Card className={styles.card} data-testid="permissions-me">
             <Subtitle2 as="h2">{t('perm.me.heading')}</Subtitle2>
