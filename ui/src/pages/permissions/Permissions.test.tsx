@@ -131,6 +131,7 @@ describe('Permissions page opened for the role a diagnosis names', () => {
     await waitFor(() => expect(screen.getByTestId('role-choice').getAttribute('data-role')).toBe('storageFileDataPrivilegedContributor'));
     const chosen = screen.getByTestId('role-storageFileDataPrivilegedContributor') as HTMLInputElement;
     expect(chosen.checked).toBe(true);
+    await waitFor(() => expect(screen.getByTestId('permissions-me')).toBeTruthy());
     expect(screen.getByTestId('permissions-me').textContent).toContain(
       'Give yourself the Storage File Data Privileged Contributor role on the storage account of ws',
     );
@@ -147,6 +148,7 @@ describe('Permissions page opened for the role a diagnosis names', () => {
     const calls = backend(true);
     renderPage();
     await waitFor(() => expect(screen.getByTestId('role-choice').getAttribute('data-role')).toBe('dataScientist'));
+    await waitFor(() => expect(screen.getByTestId('permissions-me')).toBeTruthy());
     expect(screen.queryByTestId('permissions-workspace-identity')).toBeNull();
     fireEvent.click(screen.getByTestId('role-acrPull'));
     await waitFor(() => expect(screen.getByTestId('permissions-workspace-identity')).toBeTruthy());
