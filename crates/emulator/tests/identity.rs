@@ -512,3 +512,42 @@ async fn scopes_for_two_resources_or_unknown_resources_are_rejected() {
     let b: Value = r.json().await.unwrap();
     assert_eq!(b["error"], "invalid_resource");
 }
+
+/// The multi-tenant authorities publish their keys under their own name too; `common` also has
+/// the instance-discovery route beside it, which must not hide the keys.
+#[tokio::test]
+async fn common_and_organizations_publish_their_configuration_and_keys() {
+    let env = start("first-time", 1.0).await;
+    for tenant in ["common", "organizations"] {
+        let (status, config) = env
+            .get_json(
+                &format!(
+                    "{}/{tenant}/v2.0/.well-known/openid-configuration",
+                    env.info().authority_host
+                ),
+                "",
+            )
+            .await;
+        assert_eq!(status, 200, "{tenant}: {config}");
+        let jwks_uri = config["jwks_uri"].as_str().unwrap();
+        assert!(jwks_uri.ends_with(&format!("/{tenant}/discovery/v2.0/keys")));
+        let (status, jwks) = env.get_json(jwks_uri, "").await;
+        assert_eq!(status, 200, "{tenant}: {jwks}");
+        assert_eq!(jwks["keys"][0]["kty"], "RSA");
+    }
+    let (status, discovery) = env
+        .get_json(
+            &format!(
+                "{}/common/discovery/instance?api-version=1.1&authorization_endpoint={}/common/oauth2/v2.0/authorize",
+                env.info().authority_host,
+                env.info().authority_host
+            ),
+            "",
+        )
+        .await;
+    assert_eq!(status, 200, "{discovery}");
+    assert!(discovery["tenant_discovery_endpoint"]
+        .as_str()
+        .unwrap()
+        .ends_with("/common/v2.0/.well-known/openid-configuration"));
+}
