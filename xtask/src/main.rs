@@ -18,6 +18,7 @@
 
 mod bench;
 mod bundle;
+mod cargo_tools;
 mod fuzz;
 mod setup;
 mod steps;
@@ -316,6 +317,16 @@ fn test(context: &Context) -> Result<(), String> {
         "warnings",
     ]);
     report.run(Step::plain("Rust: clippy", clippy));
+
+    // setup installed both tools (cargo_tools.rs); clippy above fetched every crate they read.
+    report.run(Step::plain(
+        "Rust: licences, bans and sources (cargo-deny)",
+        cargo_tools::deny_command(context),
+    ));
+    report.run(Step::plain(
+        "Rust: unused dependencies (cargo-machete)",
+        cargo_tools::machete_command(context),
+    ));
 
     report.check(
         "Windows: aws-lc builds without NASM (prebuilt-nasm)",

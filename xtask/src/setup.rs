@@ -53,6 +53,7 @@ pub fn install_everything(context: &Context) -> Result<(), String> {
     install_system_packages(&all)?;
     install_ui_packages(context)?;
     install_agent_framework(context);
+    crate::cargo_tools::install_all(context)?;
     install_test_peer_packages(context)
 }
 
