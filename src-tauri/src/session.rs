@@ -13,7 +13,7 @@ use pfrm_core::auth::AccountManager;
 use pfrm_core::cloud::CloudConfig;
 use pfrm_core::ops::permissions::GrantSettings;
 use pfrm_core::ops::runtimes::WatchSettings;
-use pfrm_core::ops::{Journal, JournalScope, Operations};
+use pfrm_core::ops::Operations;
 use pfrm_core::services::{Me, Services, SessionMode, SessionStatus};
 use pfrm_core::settings::{resolve_cloud, Settings};
 use pfrm_core::{Error, ErrorCode};
@@ -117,13 +117,7 @@ impl Session {
         cloud_selection: Option<String>,
         cloud_file: Option<PathBuf>,
     ) -> Session {
-        let (operations, journal_warning) = match journal_path {
-            Some(path) => {
-                let opened = Journal::open(path);
-                (Operations::new(Some(opened.journal)), opened.warning)
-            }
-            None => (Operations::default(), None),
-        };
+        let (operations, journal_warning) = pfrm_core::connection::open_operations(journal_path);
         Session {
             settings_path,
             cloud_selection,
@@ -220,15 +214,7 @@ impl Session {
 
     /// Connects to the manager's active account and resumes journaled operations.
     pub async fn connect_account(&self, manager: &AccountManager) -> Result<(), Error> {
-        let credential = manager.active_credential()?;
-        let account = manager.active_account_id();
-        let operations = match account {
-            Some(account) => self
-                .operations
-                .for_account(JournalScope::new(manager.cloud().name.clone(), account)),
-            None => self.operations.clone(),
-        };
-        let services = Services::new(manager.cloud().clone(), credential, operations)?;
+        let services = pfrm_core::connection::connect_active_account(manager, &self.operations)?;
         let me = services.me().await?;
         self.set_connected(Connected {
             services,
@@ -247,21 +233,7 @@ impl Session {
         *self.connected.write().await = Some(connected);
         // Only this connection's own entries: another account's (or, for the sandbox, any real
         // account's) operations stay in the journal untouched.
-        let pending = services.operations.pending().unwrap_or_else(|error| {
-            tracing::warn!(code = %error.code, "the journal could not be read");
-            Vec::new()
-        });
-        if !pending.is_empty() {
-            tokio::spawn(async move {
-                for resumed in
-                    pfrm_core::ops::resume::resume_operations(&services, pending, watch).await
-                {
-                    if let Some(error) = resumed.error {
-                        tracing::warn!(code = %error.code, "a resumed operation ended with an error");
-                    }
-                }
-            });
-        }
+        pfrm_core::connection::resume_pending_in_background(&services, watch);
     }
 
     /// Starts the sandbox: the local emulator in-process, signed in as its user.
@@ -379,7 +351,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pfrm_core::ops::{JournalEntry, OperationKind};
+    use pfrm_core::ops::{Journal, JournalEntry, OperationKind};
 
     /// A real account's create, journaled by an earlier run, as the journal file holds it.
     fn real_account_create() -> serde_json::Value {

@@ -6,36 +6,29 @@
 //! picks up, and a rerun of the same create sees that it is already under way.
 
 use pfrm_core::auth::AccountManager;
-use pfrm_core::ops::{default_journal_path, Journal, JournalScope, Operations};
+use pfrm_core::connection::{connect_active_account, open_operations};
+use pfrm_core::ops::{default_journal_path, Operations};
 use pfrm_core::services::Services;
 use pfrm_core::Error;
 
 /// The journal-backed operation list of this process (none without a data folder).
 pub fn operations() -> Operations {
-    let Some(path) = default_journal_path() else {
-        return Operations::default();
-    };
-    let opened = Journal::open(path);
-    if let Some(warning) = &opened.warning {
+    let (operations, warning) = open_operations(default_journal_path());
+    if let Some(warning) = &warning {
         eprintln!("warning: {}", warning.message);
         if let Some(remedy) = &warning.remedy {
             eprintln!("  {remedy}");
         }
     }
-    Operations::new(Some(opened.journal))
+    operations
 }
 
 /// Services for the active account. Fails with `sign_in_required` when no one is signed in.
 pub fn connect(manager: &AccountManager) -> Result<Services, Error> {
-    let credential = manager.active_credential()?;
-    let operations = operations();
-    let operations = match manager.active_account_id() {
-        Some(account) => {
-            operations.for_account(JournalScope::new(manager.cloud().name.clone(), account))
-        }
-        None => operations,
-    };
-    let services = Services::new(manager.cloud().clone(), credential, operations)?;
+    // The credential is checked before the journal is opened: a signed-out command says so
+    // without a journal warning first.
+    manager.active_credential()?;
+    let services = connect_active_account(manager, &operations())?;
     crate::progress::watch(&services.operations);
     Ok(services)
 }

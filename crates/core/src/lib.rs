@@ -8,6 +8,7 @@ pub mod auth;
 pub mod azure;
 pub mod bindings;
 pub mod cloud;
+pub mod connection;
 pub mod diagnosis;
 pub mod error;
 pub mod files;
