@@ -116,6 +116,7 @@ impl Cli {
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
             .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
+            .env("XDG_STATE_HOME", self.dir.path().join("xdg-state"))
             .env("PFRM_CONFIG_DIR", self.config_dir())
             .env("PFRM_POLL_INTERVAL_MS", "40")
             .env_remove("PFRM_CLOUD")
@@ -1353,6 +1354,40 @@ async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
             "{name} missing from {names:?}"
         );
     }
+    let mut manifest = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("manifest.json").unwrap(),
+        &mut manifest,
+    )
+    .unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(manifest["webview"], "not applicable", "{manifest}");
+
+    // Without --log-dir, the logs come from the folder the desktop app writes them to.
+    let app_logs = cli.dir.path().join("xdg-state").join("pfrm").join("logs");
+    std::fs::create_dir_all(&app_logs).unwrap();
+    std::fs::write(
+        app_logs.join("pfrm.2026-01-02.log"),
+        format!("INFO app started\nDEBUG sent Authorization: Bearer {jwt}\n"),
+    )
+    .unwrap();
+    let out = cli.dir.path().join("default-logs.zip");
+    let output = cli.run(&["diagnose", "--out", out.to_str().unwrap()]).await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("logs/pfrm.2026-01-02.log"),
+        "{}",
+        text(&output)
+    );
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut log = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("logs/pfrm.2026-01-02.log").unwrap(),
+        &mut log,
+    )
+    .unwrap();
+    assert!(log.contains("app started"), "{log}");
+    assert!(!log.contains(jwt.as_str()), "the token is redacted: {log}");
 }
 
 // Multi-threaded: the emulator serves while the test waits for pfrm processes.

@@ -17,7 +17,8 @@ pub struct DiagnoseArgs {
     /// Where to write the zip (default: pfrm-diagnostics-ID.zip in the current folder).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// The folder of the app's log files to include.
+    /// The folder of the app's log files to include (default: the folder the desktop app writes
+    /// its logs to).
     #[arg(long, value_name = "DIR")]
     log_dir: Option<PathBuf>,
     /// How many of the newest log files to include.
@@ -96,9 +97,10 @@ pub async fn run(
     let facts = BundleFacts {
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
         os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
-        webview: None,
+        // The command line shows no web page: there is no WebView to report.
+        webview: Some(bundle::NO_WEBVIEW.to_owned()),
         cloud: cloud.to_owned(),
-        log_dir: args.log_dir.clone(),
+        log_dir: args.log_dir.clone().or_else(bundle::default_log_dir),
         max_logs: args.logs,
         preflight,
         runtime,

@@ -11,6 +11,28 @@ use serde_json::{json, Value};
 use crate::error::{Error, ErrorCode, Result};
 use crate::redact::redact_secrets;
 
+/// What the bundle says of the WebView where there is none (the command line).
+pub const NO_WEBVIEW: &str = "not applicable";
+
+/// The folder the desktop app writes its logs to, per OS conventions (the app's
+/// `src-tauri/src/paths.rs` names the same folder): Linux `$XDG_STATE_HOME/pfrm/logs`, macOS
+/// `~/Library/Logs/pfrm`, Windows `%LOCALAPPDATA%\pfrm\data\logs`. `None` without a home folder.
+pub fn default_log_dir() -> Option<PathBuf> {
+    let project = directories::ProjectDirs::from("", "", "pfrm")?;
+    #[cfg(target_os = "linux")]
+    let dir = project
+        .state_dir()
+        .unwrap_or_else(|| project.data_local_dir())
+        .join("logs");
+    #[cfg(target_os = "macos")]
+    let dir = directories::BaseDirs::new()
+        .map(|base| base.home_dir().join("Library/Logs/pfrm"))
+        .unwrap_or_else(|| project.data_local_dir().join("logs"));
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+    let dir = project.data_local_dir().join("logs");
+    Some(dir)
+}
+
 /// How much of each log file goes in (its end, where the failure is).
 const LOG_TAIL_BYTES: usize = 512 * 1024;
 
