@@ -12,5 +12,6 @@ import './pages/session.spec.mjs';
 import './pages/activity.spec.mjs';
 import './pages/updates.spec.mjs';
 import './pages/inventory.spec.mjs';
+import './pages/focus.spec.mjs';
 
 await runAll();

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, existsSync } fr
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { audit, summary as axeSummary } from './axe.mjs';
 
 const UI = resolve(fileURLToPath(import.meta.url), '../../..');
 export const PAGES = join(UI, 'dist-pages');
@@ -75,9 +76,19 @@ export async function runAll() {
   let passed = 0;
   let failed = 0;
   try {
-    for (const { name, body } of tests) {
+    // PFRM_PAGE_TESTS=text runs only the tests whose name contains it (for working on one page).
+    const only = process.env.PFRM_PAGE_TESTS;
+    for (const { name, body } of tests.filter((entry) => !only || entry.name.includes(only))) {
       const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
       const page = await context.newPage();
+      // Every state a test photographs is audited with axe first, in light, dark and forced colours.
+      const screenshot = page.screenshot.bind(page);
+      page.screenshot = async (options = {}) => {
+        const state = options.path ? options.path.split('/').pop().replace(/\.png$/, '') : name;
+        const problems = await audit(page, state);
+        check(problems.length === 0, `accessibility problems:\n${problems.join('\n')}`);
+        return screenshot(options);
+      };
       page.setDefaultTimeout(10_000);
       const pageErrors = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -91,7 +102,7 @@ export async function runAll() {
       } catch (error) {
         failed += 1;
         console.log(`FAIL ${name}\n     ${String(error.message ?? error).split('\n').join('\n     ')}`);
-        await page.screenshot({ path: join(SHOTS, `failed-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+        await screenshot({ path: join(SHOTS, `failed-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
       } finally {
         await context.close();
       }
@@ -100,6 +111,7 @@ export async function runAll() {
     await browser.close();
     server.close();
   }
+  console.log(axeSummary());
   console.log(`screenshots: ${SHOTS}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed === 0 ? 0 : 1;

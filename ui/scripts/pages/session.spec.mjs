@@ -36,7 +36,8 @@ test('browser sign-in waits for the browser and can be cancelled', async ({ page
   // The spinner, the words and Cancel sit on one line, so Cancel is where the eye finishes reading.
   const waiting = page.getByTestId('sign-in-waiting-browser');
   const [spinner, words, cancel] = await Promise.all([
-    waiting.getByRole('progressbar').boundingBox(),
+    // The spinner is decoration (hidden from screen readers): the words say what is awaited.
+    waiting.locator('.fui-Spinner').boundingBox(),
     waiting.getByRole('status').boundingBox(),
     waiting.getByRole('button', { name: 'Cancel' }).boundingBox(),
   ]);

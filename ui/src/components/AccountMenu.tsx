@@ -23,6 +23,15 @@ import { useSession, whoAmI } from '../session/SessionProvider';
 const useStyles = makeStyles({
   trigger: { justifyContent: 'flex-start', width: '100%', minWidth: 0, textAlign: 'start' },
   triggerText: { display: 'flex', flexDirection: 'column', minWidth: 0, overflow: 'hidden' },
+  // Read by screen readers, not shown.
+  hidden: {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    overflow: 'hidden',
+    clipPath: 'inset(50%)',
+    whiteSpace: 'nowrap',
+  },
   ellipsis: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   who: {
     display: 'flex',
@@ -71,11 +80,14 @@ export function AccountMenu({ onAddAccount }: { onAddAccount: () => void }) {
         <Button
           appearance="subtle"
           className={styles.trigger}
-          icon={<Avatar name={who.name} size={24} />}
-          aria-label={`${t('session.menu.label')}: ${who.name}`}
+          // The picture repeats the name beside it, so only the words name the button.
+          icon={<Avatar name={who.name} size={24} aria-hidden />}
           data-testid="account-menu-button"
         >
           <span className={styles.triggerText}>
+            {/* The button's name is its visible words with "Account" before them (never other words,
+                so speech control finds the button by what it shows). */}
+            <span className={styles.hidden}>{t('session.menu.label')} </span>
             <span className={styles.ellipsis} data-testid="account-menu-name">
               {who.name}
             </span>

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { makeStyles, typographyStyles } from '@fluentui/react-components';
 
 const useStyles = makeStyles({
-  heading: { ...typographyStyles.title2, margin: 0, outline: 'none' },
+  heading: { ...typographyStyles.title2, margin: 0 },
 });
 
 /**

@@ -33,11 +33,12 @@ export function SignInPanel({ includeSandbox = true }: { includeSandbox?: boolea
   if (pending?.method === 'browser') {
     return (
       <Card className={styles.waiting} data-testid="sign-in-waiting-browser">
-        <Spinner size="medium" />
-        <div className={styles.waitingText}>
-          <Subtitle2 as="h2" role="status">
-            {t('session.signIn.waitingBrowser')}
-          </Subtitle2>
+        {/* The words beside it say what is awaited; the spinner is decoration. */}
+        <Spinner size="medium" aria-hidden />
+        {/* A live region, not a heading: a heading that announces itself reads twice in a
+            screen reader's heading list and as a status. */}
+        <div className={styles.waitingText} role="status">
+          <Subtitle2>{t('session.signIn.waitingBrowser')}</Subtitle2>
           <Body1>{t('session.signIn.waitingBrowser.hint')}</Body1>
         </div>
         <Button onClick={() => void session.cancelSignIn()} data-testid="sign-in-cancel">

@@ -417,7 +417,7 @@ export const en = {
   'retire.create.one': 'Prompt flow retires tomorrow, {date}. This runtime will run the final image and stop working with prompt flow after that date.',
   'retire.create.today': 'Prompt flow retires today, {date}. The runtime images stop being available; creating a runtime will be refused.',
   'retire.create.retired': 'Prompt flow retired on {date}: the runtime images are no longer available, so creating a runtime will be refused. Move your flows to Microsoft Agent Framework.',
-  'session.menu.label': 'Account',
+  'session.menu.label': 'Account:',
   'session.menu.signIn': 'Sign in',
   'session.menu.accounts': 'Accounts',
   'session.menu.needsSignIn': '{name} (sign in again)',

@@ -11,12 +11,14 @@ import {
   Text,
   makeStyles,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { backend, type WorkspaceSummary } from '../backend';
 import { useQuery } from '../data/query';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
+import { byTestId, focusWhenShown } from '../components/focus';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { PreflightCard } from './runtimes/PreflightCard';
 import { RuntimeList } from './runtimes/RuntimeList';
@@ -65,6 +67,8 @@ export function Runtimes({
   const { checkWorkspaces, startUpdateAll } = updates;
   const { list: operations } = useOperations();
   const updating = useMemo(() => runtimesBeingUpdated(operations.map((op) => op.snapshot)), [operations]);
+  // A dialog opened from a control gives focus back to it when it closes.
+  const restoreFocusTarget = useRestoreFocusTarget();
 
   useEffect(() => {
     if (workspaceId !== null) void checkWorkspaces([workspaceId]);
@@ -138,6 +142,8 @@ export function Runtimes({
           onClose={(created) => {
             setView({ kind: 'list' });
             if (created) refresh();
+            // Back in the list, focus is where the wizard was opened.
+            focusWhenShown(byTestId('add-runtime'));
           }}
         />
       )}
@@ -150,10 +156,14 @@ export function Runtimes({
           onBack={() => {
             setView({ kind: 'list' });
             refresh();
+            // Back in the list, focus is on the runtime that was opened.
+            focusWhenShown(byTestId('runtime-open', `runtime-row-${view.name}`));
           }}
           onDeleted={() => {
             setView({ kind: 'list' });
             refresh();
+            // The runtime is gone: focus goes to the list it was in.
+            focusWhenShown(byTestId('runtime-list-heading'));
           }}
           onOpenPermissions={onOpenPermissions}
         />
@@ -165,7 +175,9 @@ export function Runtimes({
 
           <Card className={styles.card}>
             <div className={styles.header}>
-              <Subtitle2 as="h2">{t('rt.list.heading', { workspace: workspace.name })}</Subtitle2>
+              <Subtitle2 as="h2" tabIndex={-1} data-testid="runtime-list-heading">
+                {t('rt.list.heading', { workspace: workspace.name })}
+              </Subtitle2>
               <div className={styles.row}>
                 <Button onClick={refresh} disabled={runtimes.kind === 'loading'} data-testid="runtimes-refresh">
                   {t('rt.list.refresh')}
@@ -174,6 +186,7 @@ export function Runtimes({
                   onClick={openUpdateAll}
                   disabled={outdated === 0 || updates.updateAll?.kind === 'running'}
                   data-testid="update-all"
+                  {...restoreFocusTarget}
                 >
                   {t('upd.all.button')}
                 </Button>
@@ -248,6 +261,8 @@ export function Runtimes({
               onConfirm={() => {
                 setConfirmingUpdateAll(false);
                 void startUpdateAll(scopeIds, plan);
+                // Its progress takes focus: the button that opened it is off while it runs.
+                focusWhenShown(byTestId('update-all-running'));
               }}
             />
           </Card>

@@ -47,7 +47,7 @@ export function GrantProgress({ state }: { state: GrantState }) {
   const stage = snapshot ? t(`rt.stage.${snapshot.stage}` as MessageKey) : t('rt.stage.requested');
   return (
     <div className={styles.progress} aria-live="polite" data-testid="grant-progress" data-stage={snapshot?.stage ?? 'requested'}>
-      <ProgressBar />
+      <ProgressBar aria-label={stage} />
       <div className={styles.row}>
         <Text weight="semibold" data-testid="grant-stage">
           {stage}

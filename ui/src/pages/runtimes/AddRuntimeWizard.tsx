@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useRef } from 'react';
+import { useEffect, useReducer, useRef, type KeyboardEvent } from 'react';
 import { Button, Card, Subtitle1 } from '@fluentui/react-components';
 import { backend, type WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
@@ -99,11 +99,22 @@ export function AddRuntimeWizard({
   const createSnapshot = latestOperation(operations, creating?.since ?? null, (s) => isCreateOf(s, choices.runtimeName.trim()));
   const startSnapshot = starting ? latestOperation(operations, starting.since, (s) => isStartOf(s, starting.name)) : null;
   const number = stepNumber(step);
+  const canGoOnNow = canGoOn(state, chosen?.instance.state === 'Running');
+
+  // Enter in a field of a step goes on, as Next does (Next comes last in Tab order, after Cancel
+  // and Back). A list that is open takes Enter for itself.
+  function onKeyDown(event: KeyboardEvent<HTMLElement>) {
+    const target = event.target;
+    if (event.key !== 'Enter' || !(target instanceof HTMLInputElement) || target.getAttribute('role') === 'combobox') return;
+    if (step === 'create' || step === 'done' || !canGoOnNow) return;
+    event.preventDefault();
+    void next();
+  }
 
   return (
     <section className={styles.page} data-testid="add-runtime-wizard" data-step={step}>
       <Subtitle1 as="h2">{t('rt.wizard.heading', { workspace: workspace.name })}</Subtitle1>
-      <Card className={styles.card}>
+      <Card className={styles.card} onKeyDown={onKeyDown}>
         <h3 className={styles.stepTitle} ref={headingRef} tabIndex={-1} data-testid="wizard-step-title">
           {number ? t('rt.wizard.stepOf', { ...number, title: t(STEP_TITLES[step]) }) : t(STEP_TITLES[step])}
         </h3>
@@ -163,7 +174,7 @@ export function AddRuntimeWizard({
                 <Button
                   appearance="primary"
                   onClick={() => void next()}
-                  disabled={!canGoOn(state, chosen?.instance.state === 'Running')}
+                  disabled={!canGoOnNow}
                   data-testid="wizard-next"
                 >
                   {step === 'authenticate' ? t('rt.wizard.auth.done') : t('rt.wizard.next')}

@@ -7,15 +7,16 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Spinner,
-  Subtitle1,
   Text,
   makeStyles,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { backend, type RuntimeDetails, type RuntimeVersionStatus, type WorkspaceSummary } from '../../backend';
 import { useMutation, useQuery } from '../../data/query';
 import { formatDateTime, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { useFocusOnMount } from '../../components/focus';
 import { DiagnosisPanel, type RoleRequest } from '../../components/DiagnosisPanel';
 import { CopyableText } from './CopyableText';
 import { DeleteRuntimeDialog } from './DeleteRuntimeDialog';
@@ -62,6 +63,9 @@ export function RuntimeDetailsView({
   const error = detailsQuery.error ?? null;
   const load = detailsQuery.refresh;
   const [deleting, setDeleting] = useState(false);
+  // The details take focus when they open (from the list); a dialog gives it back to its button.
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const restoreFocusTarget = useRestoreFocusTarget();
   const [updating, setUpdating] = useState(false);
   // Set by a diagnosis's "Update to the default environment": the dialog opens on that path.
   const [preferDefault, setPreferDefault] = useState(false);
@@ -123,15 +127,19 @@ export function RuntimeDetailsView({
           onClick={() => setUpdating(true)}
           disabled={!details}
           data-testid="details-update"
+          {...restoreFocusTarget}
         >
           {t('upd.update')}
         </Button>
-        <Button onClick={() => setDeleting(true)} disabled={!details} data-testid="details-delete">
+        <Button onClick={() => setDeleting(true)} disabled={!details} data-testid="details-delete" {...restoreFocusTarget}>
           {t('rt.details.delete')}
         </Button>
       </div>
       {status?.updateAvailable && !updateRunning && <UpdateBanner status={status} />}
-      <Subtitle1 as="h2">{runtimeName}</Subtitle1>
+      {/* Subtitle1's look; Text takes the ref that Subtitle1 does not. */}
+      <Text as="h2" size={500} weight="semibold" ref={headingRef} tabIndex={-1}>
+        {runtimeName}
+      </Text>
       {check.pending && <Spinner className={styles.checking} size="tiny" labelPosition="after" label={t('upd.checking')} data-testid="version-checking" />}
       {check.error && (
         <MessageBar intent="warning" layout="multiline" data-testid="version-check-failed">

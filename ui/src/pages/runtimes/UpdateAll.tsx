@@ -188,7 +188,7 @@ export function UpdateAllStatus() {
   if (!run) return null;
   if (run.kind === 'running') {
     return (
-      <MessageBar intent="info" data-testid="update-all-running">
+      <MessageBar intent="info" data-testid="update-all-running" tabIndex={-1}>
         <MessageBarBody>
           <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.running', { count: run.plan.direct.length })} />
         </MessageBarBody>

@@ -4,6 +4,7 @@ import { formatDuration, t, type MessageKey } from '../../i18n';
 import { useOperations } from '../../data/operations';
 import { UPDATE_STEPS, isUpdateOf, updateStepStates, type StepState } from '../../updates/model';
 import { useNow } from '../../components/useNow';
+import { useFocusOnMount } from '../../components/focus';
 
 const useStyles = makeStyles({
   box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -31,15 +32,18 @@ export function useUpdateOperation(workspaceId: string, runtimeName: string, sin
 }
 
 /** Where an update is: request sent → application restarting → runtime starting → running on the new version. */
-export function UpdateProgress({ snapshot, since }: { snapshot: OperationSnapshot | null; since: number }) {
+export function UpdateProgress({ snapshot, since, takeFocus = false }: { snapshot: OperationSnapshot | null; since: number; takeFocus?: boolean }) {
   const styles = useStyles();
+  // Where the update was started, its progress takes focus, so the keyboard is not left on a
+  // button that went away.
+  const focusRef = useFocusOnMount<HTMLDivElement>(takeFocus);
   const finished = snapshot !== null && snapshot.state === 'succeeded';
   const running = snapshot === null || snapshot.state === 'running';
   const now = useNow(running);
   const states = updateStepStates(snapshot?.stage ?? null, finished);
   const elapsed = snapshot && !running ? snapshot.elapsedMs : now - since;
   return (
-    <div className={styles.box} aria-live="polite" data-testid="update-progress" data-stage={snapshot?.stage ?? 'requested'}>
+    <div ref={focusRef} tabIndex={takeFocus ? -1 : undefined} className={styles.box} aria-live="polite" data-testid="update-progress" data-stage={snapshot?.stage ?? 'requested'}>
       <ol className={styles.steps}>
         {UPDATE_STEPS.map((step) => (
           <li key={step} data-testid={`update-step-${step}`} data-state={states[step]}>

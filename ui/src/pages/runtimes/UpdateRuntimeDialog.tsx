@@ -203,10 +203,10 @@ export function UpdateRuntimeDialog({
                   <UpdateProgress snapshot={runningElsewhere} since={Date.parse(runningElsewhere.startedAt)} />
                 </>
               )}
-              {run?.kind === 'running' && <UpdateProgress snapshot={snapshot} since={run.since} />}
+              {run?.kind === 'running' && <UpdateProgress snapshot={snapshot} since={run.since} takeFocus />}
               {run?.kind === 'succeeded' && (
                 <>
-                  <UpdateProgress snapshot={snapshot} since={run.since} />
+                  <UpdateProgress snapshot={snapshot} since={run.since} takeFocus />
                   <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />
                 </>
               )}

@@ -3,7 +3,7 @@ import { makeStyles, tokens, typographyStyles } from '@fluentui/react-components
 /** The wizard's look, shared by its steps. */
 export const useWizardStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  stepTitle: { ...typographyStyles.subtitle2, margin: 0, outline: 'none' },
+  stepTitle: { ...typographyStyles.subtitle2, margin: 0 },
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   nav: { display: 'flex', gap: tokens.spacingHorizontalS, justifyContent: 'flex-end', flexWrap: 'wrap' },
   instance: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
