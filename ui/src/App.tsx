@@ -1,4 +1,4 @@
-import { Suspense, lazy, useMemo, useState } from 'react';
+import { Suspense, lazy, useMemo, useState, useSyncExternalStore } from 'react';
 import {
   Button,
   Spinner,
@@ -11,6 +11,7 @@ import {
   TabList,
   Text,
   makeStyles,
+  mergeClasses,
   tokens,
 } from '@fluentui/react-components';
 import { backend, type AppInfo } from './backend';
@@ -47,12 +48,36 @@ const PAGES: { page: Page; label: MessageKey }[] = [
   { page: 'settings', label: 'nav.settings' },
 ];
 
+// Below this width (CSS pixels: a 720 px window at 150% zoom or more) the navigation folds away.
+const NARROW_QUERY = '(max-width: 600px)';
+const NARROW = `@media ${NARROW_QUERY}`;
+
+function subscribeToWidth(onChange: () => void): () => void {
+  if (typeof window.matchMedia !== 'function') return () => undefined;
+  const query = window.matchMedia(NARROW_QUERY);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+}
+
+/** Whether the window is narrow enough for the folded navigation, kept current as it resizes. */
+function useNarrow(): boolean {
+  return useSyncExternalStore(
+    subscribeToWidth,
+    () => typeof window.matchMedia === 'function' && window.matchMedia(NARROW_QUERY).matches,
+    () => false,
+  );
+}
+
 const useStyles = makeStyles({
   // The document scrolls, not an inner box: WebKit paints a scrolling box's first frame far more
   // slowly than the window's own scrolling (measured ~95 ms of a ~140 ms first content frame
   // without a GPU). The navigation stays in place beside the page.
   root: { minHeight: '100vh', display: 'flex', flexDirection: 'column' },
-  frame: { flexGrow: 1, display: 'flex' },
+  frame: {
+    flexGrow: 1,
+    display: 'flex',
+    [NARROW]: { flexDirection: 'column' },
+  },
   nav: {
     position: 'sticky',
     top: 0,
@@ -67,19 +92,35 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalS}`,
     backgroundColor: tokens.colorNeutralBackground2,
     borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    // Narrow (a small window, or zoomed in): a bar above the page whose pages fold behind a
+    // button, so the page keeps the width and nothing scrolls sideways.
+    [NARROW]: {
+      position: 'static',
+      height: 'auto',
+      width: '100%',
+      gap: tokens.spacingVerticalS,
+      padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalS}`,
+      borderRight: 'none',
+      borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    },
   },
+  bar: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
+  // The page-folding button exists only in the narrow layout.
+  menuButton: { display: 'none', [NARROW]: { display: 'inline-flex' } },
+  folded: { [NARROW]: { display: 'none' } },
   tabs: { alignItems: 'stretch' },
   tab: { justifyContent: 'flex-start' },
   // Fluent centres a tab's label over the space its bold form needs; a vertical list reads
   // better with labels on one left edge.
   tabLabel: { textAlign: 'start' },
   // The account sits at the foot of the navigation, after the pages in Tab order.
-  account: { marginTop: 'auto', borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, paddingTop: tokens.spacingVerticalS },
+  account: { marginTop: 'auto', [NARROW]: { marginTop: 0 }, borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, paddingTop: tokens.spacingVerticalS },
   product: { padding: `0 ${tokens.spacingHorizontalM}`, fontWeight: tokens.fontWeightSemibold },
   main: {
     flexGrow: 1,
     minWidth: 0,
     padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalXXXL}`,
+    [NARROW]: { padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalM}` },
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalL,
@@ -100,7 +141,13 @@ export function App() {
   const systemDark = useSystemPrefersDark();
   const { theme, dark } = resolveTheme(themeChoice, systemDark);
 
+  // In the narrow layout the pages are folded behind a button until it is pressed.
+  const narrow = useNarrow();
+  const [pagesShown, setPagesShown] = useState(false);
+  const folded = narrow && !pagesShown;
+
   function navigate(next: Page) {
+    setPagesShown(false);
     setNavigated(true);
     setAddingAccount(false);
     setRoleRequest(null);
@@ -156,11 +203,24 @@ export function App() {
       <div className={styles.root}>
       <div className={styles.frame}>
         <nav className={styles.nav} aria-label={t('nav.label')}>
-          <Text className={styles.product} size={400}>
-            {t('app.name')}
-          </Text>
+          <div className={styles.bar}>
+            <Text className={styles.product} size={400}>
+              {t('app.name')}
+            </Text>
+            <Button
+              className={styles.menuButton}
+              appearance="subtle"
+              aria-expanded={!folded}
+              aria-controls="pfrm-pages"
+              onClick={() => setPagesShown((shown) => !shown)}
+              data-testid="nav-toggle"
+            >
+              {t(folded ? 'nav.show' : 'nav.hide', { page: t(PAGES.find((entry) => entry.page === page)?.label ?? 'nav.welcome') })}
+            </Button>
+          </div>
           <TabList
-            className={styles.tabs}
+            id="pfrm-pages"
+            className={mergeClasses(styles.tabs, folded && styles.folded)}
             vertical
             size="large"
             selectedValue={page}
@@ -180,7 +240,7 @@ export function App() {
               </Tab>
             ))}
           </TabList>
-          <div className={styles.account}>
+          <div className={mergeClasses(styles.account, folded && styles.folded)}>
             <AccountMenu onAddAccount={addAccount} />
           </div>
         </nav>

@@ -26,7 +26,7 @@ export const MODES = [
   { name: 'forced colours', media: { colorScheme: 'light', forcedColors: 'active' }, theme: 'light' },
 ];
 
-export const totals = { states: 0, runs: 0, failing: 0, moderate: 0, minor: 0, suppressed: 0 };
+export const totals = { states: 0, runs: 0, failing: 0, moderate: 0, minor: 0, suppressed: 0, lesserRules: new Set() };
 
 async function runAxe(page) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
@@ -95,8 +95,11 @@ export async function audit(page, state) {
         if (FAILING.has(violation.impact)) {
           totals.failing += count;
           problems.push(`${state} (${mode.name}): ${violation.impact} ${violation.id}: ${violation.help}\n  ${violation.nodes.slice(0, 4).join('\n  ')}`);
-        } else if (violation.impact === 'moderate') totals.moderate += count;
-        else totals.minor += count;
+        } else {
+          if (violation.impact === 'moderate') totals.moderate += count;
+          else totals.minor += count;
+          totals.lesserRules.add(violation.id);
+        }
       }
     }
   } finally {
@@ -109,7 +112,8 @@ export async function audit(page, state) {
 export function summary() {
   return (
     `axe: ${totals.states} states × ${MODES.length} modes = ${totals.runs} runs; ` +
-    `${totals.failing} serious or critical, ${totals.moderate} moderate, ${totals.minor} minor; ` +
+    `${totals.failing} serious or critical, ${totals.moderate} moderate, ${totals.minor} minor` +
+    `${totals.lesserRules.size > 0 ? ` (${[...totals.lesserRules].join(', ')})` : ''}; ` +
     `${totals.suppressed} nodes suppressed (${SUPPRESSED.map((entry) => `${entry.rule} on ${entry.selector}: ${entry.reason}`).join('; ')})`
   );
 }

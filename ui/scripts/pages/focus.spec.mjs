@@ -1,7 +1,8 @@
 // Where keyboard focus goes: to the new content after a page or view changes, into what an
 // operation shows when it starts, and back to the control that opened a dialog or view when it
 // closes. Driven from the keyboard, as a keyboard or screen-reader user would.
-import { test, check } from './harness.mjs';
+import { join } from 'node:path';
+import { test, check, SHOTS } from './harness.mjs';
 import { openResearch, pickWorkspace } from './helpers.mjs';
 
 /** What has focus: its test id, else its role and text (for the failure message). */
@@ -43,6 +44,10 @@ test('focus: list → details → back returns to the runtime opened; a page cha
   await page.getByTestId('nav-activity').focus();
   await page.keyboard.press('Enter');
   await expectFocus(page, 'h1 "Activity"', 'Activity opened');
+  // The heading that took focus from the keyboard shows it.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  check(outline === 'solid', `the focused heading should show a focus ring, its outline is ${outline}`);
+  await page.screenshot({ path: join(SHOTS, 'focus-heading-light.png') });
 });
 
 test('focus: the Delete and Update dialogs give focus back to their button when closed', async ({ page, base }) => {

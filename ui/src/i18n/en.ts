@@ -12,6 +12,8 @@ export const en = {
   'nav.inventory': 'Inventory',
   'nav.activity': 'Activity',
   'nav.settings': 'Settings',
+  'nav.show': 'Pages ({page})',
+  'nav.hide': 'Hide pages',
 
   'welcome.heading': 'Welcome to Prompt Flow Runtime Manager',
   'welcome.what':
@@ -85,7 +87,7 @@ export const en = {
   'rt.details.back': 'Back to runtimes',
   'rt.details.loading': 'Loading the runtime…',
   'rt.details.studio': 'Open in Azure ML studio',
-  'rt.details.studioHint': 'Copy this address into your browser:',
+  'rt.details.studioHint': 'It opens in your browser. The address, to copy:',
   'rt.details.copy': 'Copy',
   'rt.details.copied': 'Copied',
   'rt.details.delete': 'Delete runtime',
@@ -96,6 +98,8 @@ export const en = {
   'diag.title': 'Why this failed',
   'diag.code': 'Known failure: {code}',
   'diag.learnMore': 'Learn more',
+  'diag.openQuotaPage': 'Open the quota page in the Azure portal',
+  'link.failed': 'The link could not be opened.',
   'diag.copyQuotaUrl': 'Copy quota page address',
   'diag.scope.workspace': 'the workspace',
   'diag.scope.storage': "the workspace's storage account",

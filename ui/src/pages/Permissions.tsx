@@ -31,7 +31,8 @@ import { GRANTABLE_ROLES, roleFromName, roleInfo } from './permissions/roles';
 import { WorkspaceIdentityGrant } from './permissions/WorkspaceIdentityGrant';
 
 const useStyles = makeStyles({
-  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1100px' },
+  // Tables take the width of a large window; beyond 1600 px rows grow too long to read across.
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1600px' },
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   header: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },

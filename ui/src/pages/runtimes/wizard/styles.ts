@@ -4,8 +4,22 @@ import { makeStyles, tokens, typographyStyles } from '@fluentui/react-components
 export const useWizardStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   stepTitle: { ...typographyStyles.subtitle2, margin: 0 },
-  card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  nav: { display: 'flex', gap: tokens.spacingHorizontalS, justifyContent: 'flex-end', flexWrap: 'wrap' },
+  // Visible overflow: a Card clips its content, which would stop the buttons' bar from sticking.
+  card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, overflow: 'visible' },
+  // Cancel, Back and Next stay at the foot of the window while a long step scrolls (a small or
+  // zoomed window), so going on never takes a hunt.
+  nav: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalS,
+    justifyContent: 'flex-end',
+    flexWrap: 'wrap',
+    position: 'sticky',
+    bottom: 0,
+    margin: `0 calc(-1 * ${tokens.spacingHorizontalL})`,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
   instance: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   instanceRow: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },
