@@ -15,6 +15,7 @@ pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
+pub mod links;
 pub mod log_filter;
 pub mod migration;
 pub mod model;

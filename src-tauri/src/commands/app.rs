@@ -1,5 +1,5 @@
-//! The app itself: its facts, the runtime-name rule, the logs folder, start-up timing and OS
-//! notifications.
+//! The app itself: its facts, the runtime-name rule, the logs folder, links in the browser,
+//! start-up timing and OS notifications.
 
 use pfrm_core::app_info::AppInfo;
 use pfrm_core::Error;
@@ -35,6 +35,22 @@ pub async fn open_logs_folder(host: &Host) -> Reply<()> {
                 format!("The logs folder {dir} could not be opened ({error})."),
             )
             .with_remedy(format!("Open {dir} in your file manager."))
+        })
+}
+
+/// Opens a link in the system browser, when it is an https address of Azure or Microsoft's
+/// documentation (`pfrm_core::links`); anything else is refused with the reason.
+pub async fn open_link(host: &Host, url: String) -> Reply<()> {
+    let url = pfrm_core::links::checked_link(&url)?;
+    host.app
+        .opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|error| {
+            Error::new(
+                pfrm_core::ErrorCode::Internal,
+                format!("The browser could not be opened ({error})."),
+            )
+            .with_remedy(format!("Copy {url} into your browser."))
         })
 }
 

@@ -14,6 +14,9 @@ app_commands! {
     /// Whether a runtime name is allowed (the same rule the service applies).
     fn validate_runtime_name(name: String) -> () = app::validate_runtime_name;
     fn open_logs_folder() -> () = app::open_logs_folder;
+    /// Opens an https link to Azure or Microsoft's documentation in the system browser; any
+    /// other address is refused.
+    fn open_link(url: String) -> () = app::open_link;
     /// Tells the backend the first screen is painted and takes input (start-up timing).
     fn frontend_ready() -> () = app::frontend_ready;
     /// An OS notification, shown only while the app's window does not have the focus.

@@ -7,6 +7,7 @@ export interface Commands {
   app_info: { args: Record<string, never>; answer: AppInfo };
   validate_runtime_name: { args: { name: string }; answer: null };
   open_logs_folder: { args: Record<string, never>; answer: null };
+  open_link: { args: { url: string }; answer: null };
   frontend_ready: { args: Record<string, never>; answer: null };
   notify_when_unfocused: { args: { title: string; body: string }; answer: boolean };
   check_app_update: { args: Record<string, never>; answer: AppUpdateCheck };
@@ -68,6 +69,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'app_info',
   'validate_runtime_name',
   'open_logs_folder',
+  'open_link',
   'frontend_ready',
   'notify_when_unfocused',
   'check_app_update',
@@ -133,6 +135,11 @@ export function commandClient(call: Call) {
     /** Whether a runtime name is allowed (the same rule the service applies). */
     validateRuntimeName: (name: string) => call('validate_runtime_name', { name }),
     openLogsFolder: () => call('open_logs_folder', {}),
+    /**
+     * Opens an https link to Azure or Microsoft's documentation in the system browser; any
+     * other address is refused.
+     */
+    openLink: (url: string) => call('open_link', { url }),
     /** Tells the backend the first screen is painted and takes input (start-up timing). */
     frontendReady: () => call('frontend_ready', {}),
     /** An OS notification, shown only while the app's window does not have the focus. */

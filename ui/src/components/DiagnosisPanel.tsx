@@ -1,6 +1,7 @@
-import { Button, Link, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { Diagnosis, DiagnosisAction, RoleScope } from '../backend';
 import { t, type MessageKey } from '../i18n';
+import { ExternalLink } from './ExternalLink';
 import { CopyableText } from '../pages/runtimes/CopyableText';
 
 /** The bundle is made by the CLI, which works even when the app does not start. */
@@ -74,14 +75,17 @@ export function DiagnosisPanel({
         </Text>
         {action?.type === 'openQuotaPage' && (
           <div className={styles.quota}>
+            <ExternalLink href={QUOTA_PAGE_URL} testId="diagnosis-quota-link">
+              {t('diag.openQuotaPage')}
+            </ExternalLink>
             <CopyableText text={QUOTA_PAGE_URL} testId="diagnosis-quota-url" copyLabel={t('diag.copyQuotaUrl')} />
           </div>
         )}
         {diagnosis.link && (
           <Text as="span" className={styles.line}>
-            <Link href={diagnosis.link} target="_blank" rel="noreferrer">
+            <ExternalLink href={diagnosis.link} testId="diagnosis-link">
               {t('diag.learnMore')}
-            </Link>
+            </ExternalLink>
           </Text>
         )}
         <Text as="span" size={200} className={styles.code}>

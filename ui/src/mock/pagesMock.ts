@@ -277,6 +277,12 @@ export function installPagesMock(): void {
         return retirement(scenario, retirementDismissed);
       case 'open_migration_guide':
         return null;
+      case 'open_link': {
+        // What the page asked the browser to open, for the tests to read.
+        const opened = ((window as unknown as { pfrmOpenedLinks?: string[] }).pfrmOpenedLinks ??= []);
+        opened.push((payload as { url: string }).url);
+        return null;
+      }
       case 'take_inventory':
         return pause(300).then(() => inventoryOf((payload as { allWorkspaces?: boolean }).allWorkspaces === true));
       case 'save_inventory': {

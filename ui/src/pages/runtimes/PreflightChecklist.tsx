@@ -1,6 +1,7 @@
 import { Badge, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { CheckResult, CheckStatus } from '../../backend';
 import { t, type MessageKey } from '../../i18n';
+import { ExternalLink } from '../../components/ExternalLink';
 import { GrantToMe } from '../permissions/GrantToMe';
 
 const useStyles = makeStyles({
@@ -17,7 +18,6 @@ const useStyles = makeStyles({
   evidence: { margin: 0, display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalM, color: tokens.colorNeutralForeground3 },
   term: { fontSize: tokens.fontSizeBase200 },
   value: { margin: 0, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
-  selectable: { userSelect: 'text', wordBreak: 'break-all', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
 });
 
 const STATUS: Record<CheckStatus, { symbol: string; color: 'success' | 'danger' | 'warning' | 'informative'; label: MessageKey }> = {
@@ -87,7 +87,10 @@ export function PreflightChecklist({
               )}
               {check.link && (
                 <Text size={200}>
-                  {t('rt.checks.link')} <span className={styles.selectable}>{check.link}</span>
+                  {t('rt.checks.link')}{' '}
+                  <ExternalLink href={check.link} testId={`check-link-${check.id}`}>
+                    {check.link}
+                  </ExternalLink>
                 </Text>
               )}
             </div>

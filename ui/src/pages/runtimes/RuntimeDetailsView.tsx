@@ -17,6 +17,7 @@ import { useMutation, useQuery } from '../../data/query';
 import { formatDateTime, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useFocusOnMount } from '../../components/focus';
+import { ExternalLink } from '../../components/ExternalLink';
 import { DiagnosisPanel, type RoleRequest } from '../../components/DiagnosisPanel';
 import { CopyableText } from './CopyableText';
 import { DeleteRuntimeDialog } from './DeleteRuntimeDialog';
@@ -222,7 +223,9 @@ export function RuntimeDetailsView({
       )}
       {details?.studioUrl && (
         <Card className={styles.card}>
-          <Text weight="semibold">{t('rt.details.studio')}</Text>
+          <ExternalLink href={details.studioUrl} testId="studio-link">
+            {t('rt.details.studio')}
+          </ExternalLink>
           <Text size={200}>{t('rt.details.studioHint')}</Text>
           <CopyableText text={details.studioUrl} testId="studio-url" />
         </Card>
