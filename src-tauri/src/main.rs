@@ -10,6 +10,7 @@ mod menu;
 mod notifications;
 mod paths;
 mod session;
+mod taskbar;
 mod webkit_renderer;
 
 use std::time::Instant;
@@ -190,6 +191,14 @@ fn main() {
         .on_menu_event(menu::on_event)
         .manage(state)
         .setup(move |app| {
+            // Long operations show on the taskbar while they run.
+            if let Some(window) = app.get_webview_window("main") {
+                let operations = app.state::<AppState>().session.operations.clone();
+                tauri::async_runtime::spawn(pfrm_core::ops::taskbar::follow(
+                    operations,
+                    taskbar::WindowProgress(window),
+                ));
+            }
             if launch.sandbox || launch.sandbox_when_signed_out {
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(async move {

@@ -15,6 +15,7 @@ mod registry;
 pub mod resume;
 pub(crate) mod runtime_watch;
 pub mod runtimes;
+pub mod taskbar;
 pub mod updates;
 pub mod workspaces;
 
