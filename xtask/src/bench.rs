@@ -7,7 +7,8 @@
 //! `frontend_ready`, and the app prints `PFRM_FRONTEND_READY` on stderr; the bench timestamps
 //! the line's arrival; pfrm counts its frames from React's first commit of the first screen). Memory: resident set (VmRSS) summed over the app and every process it
 //! started (WebKit's web and network processes), after 5 s idle. PSS is shown too, as it
-//! counts shared pages once. Medians of N launches per app, launches alternating.
+//! counts shared pages once. Medians of N launches per app, launches alternating. Size: the UI's
+//! JavaScript gzipped, all of it and what the first screen loads (`npm run size` in ui/).
 
 use std::path::Path;
 
@@ -55,6 +56,13 @@ mod linux {
             .unwrap_or(DEFAULT_RUNS);
 
         build_ui(repo_root)?;
+        // What the webview parses at start-up: the UI's JavaScript, gzipped (ui/scripts/bundle-size.mjs).
+        run(
+            Command::new("npm")
+                .args(["run", "--silent", "size"])
+                .current_dir(repo_root.join("ui")),
+            "measure the UI's JavaScript",
+        )?;
         let app = build(
             repo_root,
             target_dir,

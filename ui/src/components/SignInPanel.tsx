@@ -1,8 +1,10 @@
+import { Suspense, lazy } from 'react';
 import { Body1, Button, Card, Spinner, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import { t, type MessageKey } from '../i18n';
 import { useSession, type SignInChoice } from '../session/SessionProvider';
 import { ActionList } from './ActionList';
-import { DeviceCodeDialog } from './DeviceCodeDialog';
+// The code dialog loads when a code sign-in starts: the first screen does not draw it.
+const DeviceCodeDialog = lazy(() => import('./DeviceCodeDialog').then((module) => ({ default: module.DeviceCodeDialog })));
 
 const useStyles = makeStyles({
   // A Card lays its children out in a column; the spinner, the words and Cancel read as one line.
@@ -55,7 +57,9 @@ export function SignInPanel({ includeSandbox = true }: { includeSandbox?: boolea
   return (
     <>
       {pending?.method === 'deviceCode' && (
-        <DeviceCodeDialog prompt={pending.prompt} onCancel={() => void session.cancelSignIn()} />
+        <Suspense fallback={null}>
+          <DeviceCodeDialog prompt={pending.prompt} onCancel={() => void session.cancelSignIn()} />
+        </Suspense>
       )}
       <ActionList
         testId="sign-in-choices"
