@@ -84,6 +84,9 @@ export async function audit(page, state) {
   }));
   const following = await followsSystem(page);
   const problems = [];
+  // The fake backend's operations wait while the state is audited, so the test goes on from the
+  // state it photographed.
+  await page.evaluate(() => (window.pfrmMockHeld = true));
   try {
     for (const mode of MODES) {
       await page.emulateMedia(mode.media);
@@ -114,6 +117,7 @@ export async function audit(page, state) {
       }
     }
   } finally {
+    await page.evaluate(() => (window.pfrmMockHeld = false));
     await page.emulateMedia(before);
     if (following) await page.locator(`[data-theme="${before.colorScheme}"]`).first().waitFor();
   }

@@ -3,6 +3,7 @@
 // checklist offers "Grant to me"); research-ml: you may not grant (Copy request). People: Bob
 // (no role yet), Carol (a Reader); anyone else is unknown. Endpoints of contoso-ml: scoring-ep
 // with a managed identity, legacy-ep without one.
+import { pause } from './runtimesMock';
 import type {
   GrantableRole,
   AppError,
@@ -132,7 +133,6 @@ function findPerson(query: string): PrincipalSummary | undefined {
   return PEOPLE.find((p) => p.userPrincipalName === wanted || p.mail === wanted || p.objectId === wanted);
 }
 
-const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 let operations = 0;
 
 async function grant(request: GrantRequest, publish: Publish): Promise<GrantOutcome> {

@@ -215,7 +215,14 @@ function runtime(name: string, computeInstance: string): RuntimeDetails {
 
 export type Publish = (snapshot: OperationSnapshot) => void;
 
-export const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+/**
+ * Waits `ms`, and longer while the page tests hold the fake backend (`window.pfrmMockHeld`): an
+ * accessibility audit of a state takes seconds, and operations must not move on meanwhile.
+ */
+export const pause = async (ms: number) => {
+  await new Promise((done) => setTimeout(done, ms));
+  while ((window as unknown as { pfrmMockHeld?: boolean }).pfrmMockHeld) await new Promise((done) => setTimeout(done, 50));
+};
 
 /** Operations the user cancelled; a running one stops at its next step. */
 const cancelled = new Set<string>();
