@@ -135,10 +135,8 @@ export function commandClient(call: Call) {
     /** Whether a runtime name is allowed (the same rule the service applies). */
     validateRuntimeName: (name: string) => call('validate_runtime_name', { name }),
     openLogsFolder: () => call('open_logs_folder', {}),
-    /**
-     * Opens an https link to Azure or Microsoft's documentation in the system browser; any
-     * other address is refused.
-     */
+    /** Opens an https link to Azure or Microsoft's documentation in the system browser; any */
+    /** other address is refused. */
     openLink: (url: string) => call('open_link', { url }),
     /** Tells the backend the first screen is painted and takes input (start-up timing). */
     frontendReady: () => call('frontend_ready', {}),

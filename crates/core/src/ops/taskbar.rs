@@ -46,16 +46,13 @@ pub async fn follow(operations: Operations, display: impl ProgressDisplay) {
     let mut updates = operations.subscribe();
     let mut shown = progress_of(&operations.list());
     display.show(shown);
-    loop {
-        match updates.recv().await {
-            Ok(_) | Err(RecvError::Lagged(_)) => {
-                let now = progress_of(&operations.list());
-                if now != shown {
-                    display.show(now);
-                    shown = now;
-                }
-            }
-            Err(RecvError::Closed) => break,
+    // Each change (or, after falling behind, several) is a cue to look again; the registry
+    // closing ends the loop.
+    while let Ok(_) | Err(RecvError::Lagged(_)) = updates.recv().await {
+        let now = progress_of(&operations.list());
+        if now != shown {
+            display.show(now);
+            shown = now;
         }
     }
 }
