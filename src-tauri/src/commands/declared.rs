@@ -119,4 +119,10 @@ app_commands! {
     /// A workspace flow's Agent Framework project, written to `out_dir`.
     fn export_flow_project(workspace_id: String, flow_id: String, out_dir: String)
         -> ScaffoldResult = migration::export_flow_project;
+    /// What can go from the workspace once its flows have moved (`moved_flows` unset: all).
+    fn decommission_plan(workspace_id: String, moved_flows: Option<Vec<String>>)
+        -> DecommissionPlan = migration::decommission_plan;
+    /// Runs as an operation (progress through `watchOperations`); resolves when it has ended.
+    fn decommission_apply(request: DecommissionRequest) -> DecommissionReport
+        = migration::decommission_apply;
 }

@@ -1,6 +1,9 @@
 //! Prompt flow's retirement in the app: the notice's facts (date, days left, frozen images),
 //! its weekly dismissal, and Microsoft's migration guide opened in the system browser.
 
+use pfrm_core::migration::decommission::{
+    self, DecommissionPlan, DecommissionReport, DecommissionRequest,
+};
 use pfrm_core::migration::inventory::export::{self, ExportFormat};
 use pfrm_core::migration::inventory::{self as inventory, workspace_flow, Inventory};
 use pfrm_core::migration::retirement::{RetirementStatus, MIGRATION_GUIDE_URL};
@@ -124,4 +127,23 @@ pub async fn export_flow_project(
         std::path::Path::new(out_dir.trim()),
     )
     .await
+}
+
+/// The workspace's decommission plan.
+pub async fn decommission_plan(
+    host: &Host,
+    workspace_id: String,
+    moved_flows: Option<Vec<String>>,
+) -> Reply<DecommissionPlan> {
+    let (services, _) = host.state().session.services().await?;
+    decommission::plan_decommission(&services, &workspace_id, moved_flows.as_deref()).await
+}
+
+/// Removes the ticked items after the typed-name check; progress shows in Activity.
+pub async fn decommission_apply(
+    host: &Host,
+    request: DecommissionRequest,
+) -> Reply<DecommissionReport> {
+    let (services, watch) = host.state().session.services().await?;
+    decommission::apply(&services, request, watch).await
 }

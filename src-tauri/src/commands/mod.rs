@@ -15,6 +15,9 @@ mod updates;
 
 use pfrm_core::app_info::{AppInfo, AppUpdateCheck};
 use pfrm_core::auth::DeviceCodePrompt;
+use pfrm_core::migration::decommission::{
+    DecommissionPlan, DecommissionReport, DecommissionRequest,
+};
 use pfrm_core::migration::inventory::export::ExportFormat;
 use pfrm_core::migration::inventory::Inventory;
 use pfrm_core::migration::retirement::RetirementStatus;

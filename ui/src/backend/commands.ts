@@ -1,6 +1,6 @@
 // Generated from src-tauri/src/commands/declared.rs by `cargo xtask bindings`. Do not edit.
 import { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, AppUpdateCheck, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
+import type { AppInfo, AppUpdateCheck, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
 
 /** Every command's arguments (as sent) and answer. */
 export interface Commands {
@@ -60,6 +60,8 @@ export interface Commands {
   take_inventory: { args: { workspaceIds: Array<string>; allWorkspaces: boolean }; answer: Inventory };
   save_inventory: { args: { inventory: Inventory; format: ExportFormat }; answer: string };
   export_flow_project: { args: { workspaceId: string; flowId: string; outDir: string }; answer: ScaffoldResult };
+  decommission_plan: { args: { workspaceId: string; movedFlows?: Array<string> }; answer: DecommissionPlan };
+  decommission_apply: { args: { request: DecommissionRequest }; answer: DecommissionReport };
 }
 
 export type CommandName = keyof Commands;
@@ -122,6 +124,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'take_inventory',
   'save_inventory',
   'export_flow_project',
+  'decommission_plan',
+  'decommission_apply',
 ];
 
 /** Sends one command and resolves with its answer (the caller maps failures). */
@@ -217,5 +221,9 @@ export function commandClient(call: Call) {
     saveInventory: (inventory: Inventory, format: ExportFormat) => call('save_inventory', { inventory, format }),
     /** A workspace flow's Agent Framework project, written to `out_dir`. */
     exportFlowProject: (workspaceId: string, flowId: string, outDir: string) => call('export_flow_project', { workspaceId, flowId, outDir }),
+    /** What can go from the workspace once its flows have moved (`moved_flows` unset: all). */
+    decommissionPlan: (workspaceId: string, movedFlows?: Array<string>) => call('decommission_plan', { workspaceId, movedFlows }),
+    /** Runs as an operation (progress through `watchOperations`); resolves when it has ended. */
+    decommissionApply: (request: DecommissionRequest) => call('decommission_apply', { request }),
   };
 }

@@ -40,6 +40,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { FittedTable } from '../components/FittedTable';
 import { PageHeading } from '../components/PageHeading';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
+import { DecommissionPanel } from './Decommission';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
@@ -116,6 +117,7 @@ export function Inventory() {
   const [filter, setFilter] = useState<InventoryFilter>({ kind: 'all', text: '', costsOnly: false });
   const [saved, setSaved] = useState<{ path: string } | { error: AppError } | null>(null);
   const [exporting, setExporting] = useState<InventoryItem | null>(null);
+  const [decommissioning, setDecommissioning] = useState(false);
 
   const take = async () => {
     setTaking({ kind: 'taking' });
@@ -259,6 +261,16 @@ export function Inventory() {
             </TableBody>
           </FittedTable>
         </>
+      )}
+      {taking.kind === 'taken' && choice.workspace && !all && !decommissioning && (
+        <div className={styles.row}>
+          <Button onClick={() => setDecommissioning(true)} data-testid="inventory-decommission">
+            {t('inv.decommission')}
+          </Button>
+        </div>
+      )}
+      {decommissioning && choice.workspace && (
+        <DecommissionPanel workspaceId={choice.workspace.id} onClose={() => setDecommissioning(false)} />
       )}
       {exporting && <ExportProjectDialog flow={exporting} onClose={() => setExporting(null)} />}
     </section>
