@@ -1489,4 +1489,73 @@ async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named(
     let mut expected = ids.clone();
     expected.retain(|id| *id != "connection:legacy_bing_connection");
     assert_eq!(left, expected);
+/// `pfrm preflight` on each troubled workspace: the blocker it must stop on (the first reason in
+/// `--json`), with any extra arguments that bring the blocker in.
+const TROUBLED_BLOCKERS: [(&str, &[&str], &str); 11] = [
+    ("ws-shared-key-off", &[], "sharedKeyAccess"),
+    ("ws-file-share-denied", &[], "storageRolesForYou"),
+    ("ws-datalake", &[], "defaultDatastoreIsBlob"),
+    ("ws-no-working-dir", &[], "workingDirectoryDatastore"),
+    ("ws-network-unprovisioned", &[], "managedNetworkProvisioned"),
+    ("ws-endpoint-pending", &[], "privateEndpointsApproved"),
+    ("ws-outbound-missing", &[], "outboundRulesForRuntime"),
+    ("ws-no-quota", &[], "vmQuota"),
+    (
+        "ws-not-yours",
+        &["--compute", "ci-not-yours"],
+        "instanceAssignedToYou",
+    ),
+    (
+        "ws-image-outside-acr",
+        &["--environment", "contoso-flow-env:1"],
+        "imageInAcr",
+    ),
+    (
+        "ws-image-not-pullable",
+        &["--environment", "contoso-flow-env:1"],
+        "imagePullable",
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+async fn preflight_exits_11_on_each_blocker_of_the_troubled_world_and_0_where_none_is() {
+    let env = Env::start_scenario("troubled").await;
+    let cli = Cli::signed_in(&env).await;
+    for (workspace, extra, blocker) in TROUBLED_BLOCKERS {
+        let id = troubled_workspace(workspace);
+        let mut args = vec!["--json", "preflight", "--workspace", &id];
+        args.extend_from_slice(extra);
+        let output = cli.run(&args).await;
+        assert_eq!(
+            code(&output),
+            PREFLIGHT_BLOCKED_EXIT,
+            "{workspace}: {}",
+            text(&output)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            report["blocking"]["check"], blocker,
+            "{workspace}: {report}"
+        );
+        assert_eq!(report["blocking"]["kind"], "notMet", "{workspace}");
+
+        // The terminal shows the failed check with its remedy.
+        let mut args = vec!["preflight", "--workspace", &id];
+        args.extend_from_slice(extra);
+        let output = cli.run(&args).await;
+        assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+        assert!(stdout(&output).contains("Blocked:"), "{}", text(&output));
+        assert!(stdout(&output).contains('→'), "{}", text(&output));
+    }
+    // A troubled runtime, but nothing the preflight can see: ready, exit 0.
+    let output = cli
+        .run(&[
+            "preflight",
+            "--workspace",
+            &troubled_workspace("ws-custom-app"),
+        ])
+        .await;
+    assert_eq!(code(&output), 0, "{}", text(&output));
+    assert!(stdout(&output).contains("Ready:"), "{}", text(&output));
 }

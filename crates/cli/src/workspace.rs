@@ -3,7 +3,10 @@
 
 use clap::{Args, Subcommand};
 use pfrm_core::model::{WorkspaceKind, WorkspaceSummary};
-use pfrm_core::ops::runtimes::{list_my_compute_instances, InstanceChoice};
+use pfrm_core::ops::runtimes::{
+    check_one_instance, environment_image_checks, environment_of, list_my_compute_instances,
+    InstanceChoice,
+};
 use pfrm_core::ops::workspaces::{
     check_workspace, list_workspaces, WorkspaceCheck, DEFAULT_PARALLEL_REQUESTS,
 };
@@ -35,6 +38,10 @@ pub struct PreflightArgs {
     /// Also require this compute instance to pass its checks (blockers on it count).
     #[arg(long, value_name = "INSTANCE")]
     compute: Option<String>,
+    /// Also check this custom environment's image (in Azure Container Registry, tagged, pullable
+    /// by the workspace): `NAME:VERSION` or its asset id.
+    #[arg(long, value_name = "NAME:VERSION")]
+    environment: Option<String>,
 }
 
 pub async fn run(context: &Context, command: WorkspaceCommand) -> Result<(), Error> {
@@ -136,6 +143,12 @@ struct PreflightOutput<'a> {
     #[serde(flatten)]
     check: &'a WorkspaceCheck,
     compute_instances: &'a [InstanceChoice],
+    /// The instance named by `--compute` when it is not one of yours.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    other_compute_instances: &'a [InstanceChoice],
+    /// `--environment`: the custom environment's image checks.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    environment_checks: &'a [pfrm_core::preflight::CheckResult],
     /// Whether `pfrm runtime create` would be refused (the exit code says the same).
     blocked: bool,
     /// Why: the first failed blocker, else the first that could not be evaluated.
@@ -152,30 +165,75 @@ pub async fn preflight(context: &Context, args: PreflightArgs) -> Result<u8, Err
     );
     let check = check?;
     let instances = instances?;
-    let chosen = match &args.compute {
-        Some(name) => Some(
-            instances
-                .iter()
-                .find(|choice| choice.instance.name.eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    Error::new(
-                        pfrm_core::ErrorCode::NotFound,
-                        format!("You have no compute instance named '{name}' in this workspace."),
-                    )
-                    .with_remedy("Run `pfrm compute list` to see yours.")
-                })?,
-        ),
+    let chosen: Option<InstanceChoice> = match &args.compute {
+        Some(name) => match instances
+            .iter()
+            .find(|choice| choice.instance.name.eq_ignore_ascii_case(name))
+        {
+            Some(choice) => Some(choice.clone()),
+            // Someone else's instance is checked too: "assigned to you" fails and says whose.
+            None => Some(
+                check_one_instance(&context.services, &workspace_id, name)
+                    .await
+                    .map_err(|error| {
+                        if error.code == pfrm_core::ErrorCode::NotFound {
+                            Error::new(
+                                pfrm_core::ErrorCode::NotFound,
+                                format!("There is no compute instance named '{name}' in this workspace."),
+                            )
+                            .with_remedy("Run `pfrm compute list` to see yours.")
+                        } else {
+                            error
+                        }
+                    })?,
+            ),
+        },
         None => None,
     };
-    // The rules are the core's: the workspace's blockers first, then the chosen instance's.
-    let blocking = check.report.blocking.clone().or_else(|| {
-        chosen.and_then(|choice| pfrm_core::preflight::first_blocking_reason(&choice.checks))
-    });
+    let environment_checks = match &args.environment {
+        Some(text) => {
+            let (name, version) = environment_of(text)
+                .or_else(|| {
+                    text.split_once(':')
+                        .map(|(name, version)| (name.to_owned(), version.to_owned()))
+                })
+                .ok_or_else(|| {
+                    Error::invalid_input(format!("'{text}' does not name an environment version."))
+                        .with_remedy("Give it as NAME:VERSION, for example my-env:3.")
+                })?;
+            let reference = pfrm_core::azure::WorkspaceRef::from_arm_id(&workspace_id)?;
+            environment_image_checks(&context.services, &reference, &name, &version).await?
+        }
+        None => Vec::new(),
+    };
+    // The rules are the core's: the workspace's blockers first, then the chosen instance's,
+    // then the environment's.
+    let blocking = check
+        .report
+        .blocking
+        .clone()
+        .or_else(|| {
+            chosen
+                .as_ref()
+                .and_then(|choice| pfrm_core::preflight::first_blocking_reason(&choice.checks))
+        })
+        .or_else(|| pfrm_core::preflight::first_blocking_reason(&environment_checks));
     let blocked = blocking.is_some();
     if context.json {
+        let chosen_outside: Vec<InstanceChoice> = chosen
+            .iter()
+            .filter(|choice| {
+                !instances
+                    .iter()
+                    .any(|mine| mine.instance.id == choice.instance.id)
+            })
+            .cloned()
+            .collect();
         print_json(&PreflightOutput {
             check: &check,
             compute_instances: &instances,
+            other_compute_instances: &chosen_outside,
+            environment_checks: &environment_checks,
             blocked,
             blocking: blocking.clone(),
         })?;
@@ -187,7 +245,7 @@ pub async fn preflight(context: &Context, args: PreflightArgs) -> Result<u8, Err
         for item in &check.report.checks {
             print_check(item, "  ");
         }
-        let shown: Vec<&InstanceChoice> = match chosen {
+        let shown: Vec<&InstanceChoice> = match &chosen {
             Some(choice) => vec![choice],
             None => instances.iter().collect(),
         };
@@ -213,6 +271,13 @@ pub async fn preflight(context: &Context, args: PreflightArgs) -> Result<u8, Err
                     .unwrap_or_default()
             );
             for item in &choice.checks {
+                print_check(item, "  ");
+            }
+        }
+        if let Some(environment) = &args.environment {
+            println!();
+            println!("Custom environment {environment}");
+            for item in &environment_checks {
                 print_check(item, "  ");
             }
         }

@@ -15,6 +15,7 @@ mod http;
 mod identity;
 pub mod jwt;
 mod lro;
+mod prerequisites;
 mod prompt_flow;
 mod rbac;
 mod registry;
@@ -30,6 +31,7 @@ pub use lro::{LroEnd, LroEnding, LroRecord, LroRequest, LroStage};
 pub use state::LroPattern;
 
 pub use faults::{Counters, FaultAction, FaultRule, Faults, RequestRecord};
+pub use prerequisites::{PrerequisiteSeed, QuotaSeed};
 pub use scenario::Scenario;
 
 use anyhow::{anyhow, Context, Result};
@@ -258,6 +260,7 @@ impl App {
             custom_services: vec![],
             fail_runtime_start: false,
             runtime_failure: None,
+            idle_shutdown: None,
         };
         let compute = world.build_compute(&ws, &seed, &tenant)?;
         world.workspaces[index]

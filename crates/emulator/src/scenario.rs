@@ -18,6 +18,8 @@ pub struct Scenario {
     pub subscriptions: Vec<SubscriptionSeed>,
     pub workspaces: Vec<WorkspaceSeed>,
     pub role_assignments: Vec<RoleAssignmentSeed>,
+    /// VM quota per region (a generous default everywhere else).
+    pub quotas: Vec<crate::prerequisites::QuotaSeed>,
     /// Registry tags for promptflow-runtime-stable (a realistic default list when empty).
     pub registry_tags: Vec<String>,
     pub settings: SettingsSeed,
@@ -92,6 +94,9 @@ pub struct WorkspaceSeed {
     pub environments: Vec<EnvironmentSeed>,
     pub online_endpoints: Vec<String>,
     pub runtimes: Vec<RuntimeSeed>,
+    /// Storage, managed network and identity-role seeds for the preflight's deeper checks.
+    #[serde(flatten)]
+    pub prerequisites: crate::prerequisites::PrerequisiteSeed,
     /// Flows, sessions, connections and flow deployments; the built-in scenarios add them.
     #[serde(skip_serializing_if = "crate::prompt_flow::Assets::is_empty")]
     pub prompt_flow: crate::prompt_flow::Assets,
@@ -113,6 +118,8 @@ pub struct ComputeInstanceSeed {
     /// Runtimes created or updated on this instance end `Failed` with this trouble's message
     /// (one of `troubles::NAMES`).
     pub runtime_failure: Option<String>,
+    /// `idleTimeBeforeShutdown` (ISO 8601, `PT60M`); absent: idle shutdown is off.
+    pub idle_shutdown: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -270,7 +277,12 @@ impl Scenario {
                 tenant_id: tenant.clone(),
                 state: None,
             });
-            for role in ["AzureML Data Scientist", "AzureML Compute Operator"] {
+            // Reader: the preflight reads the storage accounts and the region's quota.
+            for role in [
+                "AzureML Data Scientist",
+                "AzureML Compute Operator",
+                "Reader",
+            ] {
                 scenario.role_assignments.push(RoleAssignmentSeed {
                     principal: "alice@contoso.com".into(),
                     role: role.into(),

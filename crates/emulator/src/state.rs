@@ -131,6 +131,8 @@ pub struct Workspace {
     pub runtimes: Vec<Runtime>,
     /// Flows, their sessions, connections and flow deployments (see `prompt_flow`).
     pub prompt_flow: crate::prompt_flow::Assets,
+    /// Seeds of the preflight's deeper checks (see `prerequisites`).
+    pub prerequisites: crate::prerequisites::PrerequisiteSeed,
 }
 
 impl Workspace {
@@ -282,6 +284,7 @@ pub struct World {
     pub subscriptions: Vec<Subscription>,
     pub workspaces: Vec<Workspace>,
     pub role_assignments: Vec<RoleAssignment>,
+    pub quotas: Vec<crate::prerequisites::QuotaSeed>,
     pub lros: HashMap<String, Lro>,
     pub auth: AuthState,
     pub registry_tags: Vec<String>,

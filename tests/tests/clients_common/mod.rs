@@ -113,8 +113,13 @@ impl Env {
 
     /// The scenario `name`, signed in as `user`, with emulated time `time_scale` times faster.
     pub async fn start_scaled(name: &str, user: &str, time_scale: f64) -> Env {
+        Self::start_world(Scenario::by_name(name).unwrap(), user, time_scale).await
+    }
+
+    /// A world given in full (a named scenario changed by the test), signed in as `user`.
+    pub async fn start_world(scenario: Scenario, user: &str, time_scale: f64) -> Env {
         let options = EmulatorOptions {
-            scenario: Scenario::by_name(name).unwrap(),
+            scenario,
             time_scale,
             ..EmulatorOptions::default()
         };

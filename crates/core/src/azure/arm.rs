@@ -130,6 +130,17 @@ pub struct PrivateLinkState {
 #[serde(rename_all = "camelCase", default)]
 pub struct ManagedNetwork {
     pub isolation_mode: Option<String>,
+    /// `{status: Active|Inactive, sparkReady}`: whether the network is provisioned.
+    pub status: Option<ManagedNetworkStatus>,
+    /// Rules by name (`OutboundRule`, discriminated by `type`), kept raw: the destination's
+    /// shape depends on the type.
+    pub outbound_rules: Option<Map<String, Value>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ManagedNetworkStatus {
+    pub status: Option<String>,
 }
 
 /// `ManagedServiceIdentity` (workspaces, computes, online endpoints).
@@ -260,6 +271,8 @@ pub struct ComputeInstanceProperties {
     pub applications: Option<Vec<ComputeApplication>>,
     pub custom_services: Option<Vec<CustomService>>,
     pub last_operation: Option<ComputeLastOperation>,
+    /// ISO 8601 duration (`PT60M`); absent when idle shutdown is off.
+    pub idle_time_before_shutdown: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -474,6 +487,14 @@ pub struct DatastoreProperties {
     pub account_name: Option<String>,
     pub container_name: Option<String>,
     pub description: Option<String>,
+    pub credentials: Option<DatastoreCredentials>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DatastoreCredentials {
+    /// `AccountKey`, `Certificate`, `None` (identity-based), `Sas`, `ServicePrincipal`.
+    pub credentials_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ pub mod arm;
 pub mod authorization;
 pub mod flow;
 pub mod graph;
+pub mod prerequisites;
 pub mod registry;
 
 use url::Url;

@@ -11,6 +11,7 @@ pub mod instance_sign_in;
 pub mod journal;
 mod lost_answer;
 pub mod permissions;
+pub mod prerequisites;
 mod registry;
 pub mod resume;
 pub(crate) mod runtime_watch;

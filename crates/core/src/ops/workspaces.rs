@@ -111,32 +111,37 @@ pub struct WorkspaceCheck {
     pub report: PreflightReport,
 }
 
-/// Reads the workspace afresh and evaluates the studio page's prerequisites. The workspace,
-/// its default datastore and the caller's permissions are read at the same time.
+/// Reads the workspace afresh and evaluates the studio page's prerequisites and the deeper ones
+/// it never checks. The workspace, its datastores and the caller's permissions are read at the
+/// same time; then the storage account, the storage roles and the region's quota, at the same
+/// time again.
 pub async fn check_workspace(services: &Services, workspace_id: &str) -> Result<WorkspaceCheck> {
     let reference = WorkspaceRef::from_arm_id(workspace_id)?;
     let (workspace, datastores, permissions) = tokio::join!(
         services.arm.get_workspace(&reference),
-        services.arm.list_datastores(&reference, true),
+        services.arm.list_datastores(&reference, false),
         services
             .authorization
             .list_permissions_for_workspace(&reference),
     );
-    let workspace = WorkspaceSummary::from(&workspace?);
+    let dto = workspace?;
+    let workspace = WorkspaceSummary::from(&dto);
     let default_datastore = datastores
+        .as_ref()
         .map(|stores| {
             stores
-                .into_iter()
-                .find(|store| store.properties.is_default != Some(false))
+                .iter()
+                .find(|store| store.properties.is_default == Some(true))
                 .map(|store| DefaultDatastore {
                     datastore_type: store
                         .properties
                         .datastore_type
+                        .clone()
                         .unwrap_or_else(|| "unknown".into()),
-                    name: store.name,
+                    name: store.name.clone(),
                 })
         })
-        .map_err(|error| error.message);
+        .map_err(|error| error.message.clone());
     let access = match permissions {
         Ok(permissions) => AccessFacts::Known {
             missing_actions: RUNTIME_ACTIONS
@@ -150,10 +155,15 @@ pub async fn check_workspace(services: &Services, workspace_id: &str) -> Result<
             reason: error.message,
         },
     };
+    let (storage, network, quota) =
+        super::prerequisites::workspace_facts(services, &dto, &datastores).await;
     let report = preflight::check_workspace(&WorkspaceFacts {
         workspace: workspace.clone(),
         default_datastore,
         access,
+        storage: Some(storage),
+        network: Some(network),
+        quota: Some(quota),
     });
     Ok(WorkspaceCheck { workspace, report })
 }

@@ -11,6 +11,13 @@ use ts_rs::TS;
 
 use crate::model::{ComputeInstanceSummary, WorkspaceSummary};
 
+pub mod prerequisites;
+
+pub use prerequisites::{
+    DatastoreFacts, Fact, FamilyUsage, ImageFacts, NetworkFacts, OutboundRuleFacts, QuotaFacts,
+    SizeFacts, StorageAccess, StorageFacts, Unreadable,
+};
+
 /// The network isolation guide the studio page points to.
 pub const NETWORK_ISOLATION_GUIDE: &str =
     "https://learn.microsoft.com/azure/machine-learning/prompt-flow/how-to-secure-prompt-flow";
@@ -33,6 +40,26 @@ pub enum CheckId {
     InstanceRunning,
     CustomAppNameFree,
     PublishedPortFree,
+    /// The `workspaceworkingdirectory` datastore exists.
+    WorkingDirectoryDatastore,
+    /// No datastore uses account keys while the storage account refuses shared keys.
+    SharedKeyAccess,
+    /// The signed-in user's storage data roles, where identity-based access is in use.
+    StorageRolesForYou,
+    /// The workspace identity's storage data roles, where identity-based access is in use.
+    StorageRolesForWorkspace,
+    ManagedNetworkProvisioned,
+    PrivateEndpointsApproved,
+    OutboundRulesForRuntime,
+    /// Some compute instance size fits the VM quota left in the region.
+    VmQuota,
+    /// The chosen (stopped) instance can start within the quota left.
+    InstanceQuota,
+    IdleShutdown,
+    /// A custom environment's image is in Azure Container Registry, with a tag.
+    ImageInAcr,
+    /// The workspace identity may pull that image.
+    ImagePullable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -259,6 +286,10 @@ pub struct WorkspaceFacts {
     /// `Ok(None)`: the workspace has no default datastore. `Err(reason)`: could not be read.
     pub default_datastore: Result<Option<DefaultDatastore>, String>,
     pub access: AccessFacts,
+    /// The storage facts (`None`: not gathered, the storage checks are left out).
+    pub storage: Option<StorageFacts>,
+    pub network: Option<NetworkFacts>,
+    pub quota: Option<QuotaFacts>,
 }
 
 /// The actions the AzureML Data Scientist role grants that creating and using a runtime needs.
@@ -278,13 +309,23 @@ pub const ASSIGN_ROLES_ACTION: &str = "Microsoft.Authorization/roleAssignments/w
 
 /// Evaluates the page's prerequisites for one workspace.
 pub fn check_workspace(facts: &WorkspaceFacts) -> PreflightReport {
-    PreflightReport::new(vec![
+    let mut checks = vec![
         role_check(&facts.access, &facts.workspace.name),
         datastore_check(&facts.default_datastore),
-        data_isolation_check(&facts.workspace),
-        hub_project_check(&facts.workspace),
-        network_check(&facts.workspace),
-    ])
+    ];
+    if let Some(storage) = &facts.storage {
+        checks.extend(prerequisites::storage_checks(storage));
+    }
+    checks.push(data_isolation_check(&facts.workspace));
+    checks.push(hub_project_check(&facts.workspace));
+    checks.push(network_check(&facts.workspace));
+    if let Some(network) = &facts.network {
+        checks.extend(prerequisites::network_checks(network));
+    }
+    if let Some(quota) = &facts.quota {
+        checks.push(prerequisites::vm_quota_check(quota));
+    }
+    PreflightReport::new(checks)
 }
 
 fn role_check(access: &AccessFacts, workspace: &str) -> CheckResult {
@@ -351,6 +392,14 @@ fn datastore_check(datastore: &Result<Option<DefaultDatastore>, String>) -> Chec
             check(CheckStatus::Passed)
                 .evidence(evidence("Default datastore", store.name.clone()))
                 .evidence(evidence("Type", store.datastore_type.clone()))
+        }
+        Ok(Some(store)) if store.datastore_type.eq_ignore_ascii_case("AzureDataLakeGen2") => {
+            check(CheckStatus::Failed)
+                .evidence(evidence("Default datastore", store.name.clone()))
+                .evidence(evidence("Type", "AzureDataLakeGen2 (Data Lake Storage Gen2)"))
+                .remedy(
+                    "Prompt flow refuses a workspace whose default datastore is Data Lake Storage Gen2 (PromptFlowNotSupported), even though it is blob storage underneath: it must be an Azure Blob Storage datastore. In Azure ML studio open Data → Datastores, select workspaceblobstore and choose \"Set as default\".",
+                )
         }
         Ok(Some(store)) => check(CheckStatus::Failed)
             .evidence(evidence("Default datastore", store.name.clone()))

@@ -38,6 +38,9 @@ fn healthy() -> WorkspaceFacts {
         workspace: workspace(WorkspaceFlags::default(), WorkspaceKind::Default),
         default_datastore: blob(),
         access: allowed(),
+        storage: None,
+        network: None,
+        quota: None,
     }
 }
 

@@ -187,6 +187,7 @@ fn create_compute(
         custom_services: services,
         fail_runtime_start: false,
         runtime_failure: None,
+        idle_shutdown: ci["idleTimeBeforeShutdown"].as_str().map(str::to_string),
     };
     let tenant = world
         .subscription(&ws.subscription_id)

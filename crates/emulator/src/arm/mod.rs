@@ -12,6 +12,7 @@ mod endpoints;
 mod environments;
 mod operations;
 mod power;
+mod prerequisite_reads;
 mod removals;
 mod role_assignments;
 mod role_definitions;
@@ -97,6 +98,14 @@ pub fn router() -> Router<Arc<App>> {
         )
         .nest(MLS_IN_SUBSCRIPTION, in_subscription())
         .route(WORKSPACES, any(workspaces::list_in_group))
+        .route(
+            "/subscriptions/{subscription}/resourcegroups/{group}/providers/microsoft.storage/storageaccounts/{account}",
+            any(prerequisite_reads::answer),
+        )
+        .route(
+            "/subscriptions/{subscription}/providers/microsoft.containerregistry/registries",
+            any(prerequisite_reads::answer),
+        )
         .nest(&format!("{WORKSPACES}/{{workspace}}"), in_workspace())
         .nest("/providers/microsoft.authorization", authorization())
         .fallback(unknown)
@@ -106,6 +115,14 @@ pub fn router() -> Router<Arc<App>> {
 fn in_subscription() -> Router<Arc<App>> {
     Router::new()
         .route("/workspaces", get(workspaces::list_in_subscription))
+        .route(
+            "/locations/{location}/usages",
+            get(prerequisite_reads::answer),
+        )
+        .route(
+            "/locations/{location}/vmsizes",
+            get(prerequisite_reads::answer),
+        )
         .route(
             "/locations/{location}/computeoperationsstatus/{operation}",
             get(operations::status),

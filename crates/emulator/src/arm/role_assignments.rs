@@ -43,6 +43,14 @@ pub async fn list(call: Call) -> Resp {
         Err(r) => return r,
     };
     let (req, scope) = (&call.req, scope.as_str());
+    if let Err(r) = super::checks::authorize(
+        &world,
+        &call.caller,
+        scope,
+        "Microsoft.Authorization/roleAssignments/read",
+    ) {
+        return r;
+    }
     let page_size = world.page_size;
     let filter = req.q("$filter").unwrap_or_default().trim().to_string();
     let mut items: Vec<&RoleAssignment> = world

@@ -49,6 +49,7 @@ impl World {
                 .collect(),
             workspaces: vec![],
             role_assignments: vec![],
+            quotas: vec![],
             lros: HashMap::new(),
             auth: AuthState::default(),
             registry_tags: if scenario.registry_tags.is_empty() {
@@ -98,9 +99,30 @@ impl World {
             scenario.default_tenant_id.clone()
         };
         for ws in &scenario.workspaces {
-            let built = world.build_workspace(ws)?;
+            let mut built = world.build_workspace(ws)?;
+            crate::prerequisites::apply_to_workspace(&mut built);
+            for (scope, principal, role) in crate::prerequisites::identity_assignments(&built) {
+                let role = crate::rbac::role_by_name_or_id(&role)
+                    .ok_or_else(|| anyhow!("unknown role {role:?} for {}'s identity", ws.name))?;
+                world.role_assignments.push(RoleAssignment {
+                    name: uuid::Uuid::new_v5(
+                        &uuid::Uuid::NAMESPACE_URL,
+                        format!("{scope}|{principal}|{}", role.id).as_bytes(),
+                    )
+                    .to_string(),
+                    scope,
+                    role_definition_guid: role.id.to_string(),
+                    principal_id: principal,
+                    principal_type: "ServicePrincipal".into(),
+                    description: None,
+                    created_on: "2024-01-10T08:00:00.0000000Z".into(),
+                    created_by: String::new(),
+                    effective_at: Instant::now(),
+                });
+            }
             world.workspaces.push(built);
         }
+        world.quotas = scenario.quotas.clone();
         for ra in &scenario.role_assignments {
             let principal = world
                 .user_by_name(&ra.principal)

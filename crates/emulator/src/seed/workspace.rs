@@ -126,6 +126,7 @@ impl World {
             endpoints: vec![],
             runtimes: vec![],
             prompt_flow: seed.prompt_flow.clone(),
+            prerequisites: seed.prerequisites.clone(),
         };
         let default_type = seed
             .default_datastore_type
@@ -360,6 +361,9 @@ impl World {
             .clone()
             .unwrap_or_else(|| "STANDARD_DS3_V2".into()));
         ci["applicationSharingPolicy"] = json!("Personal");
+        if let Some(idle) = &seed.idle_shutdown {
+            ci["idleTimeBeforeShutdown"] = json!(idle);
+        }
         ci["sshSettings"] =
             json!({"sshPublicAccess": "Disabled", "adminUserName": "azureuser", "sshPort": 50000});
         ci["customServices"] = Value::Array(seed.custom_services.clone());
