@@ -1499,7 +1499,11 @@ const TROUBLED_BLOCKERS: [(&str, &[&str], &str); 11] = [
     ("ws-network-unprovisioned", &[], "managedNetworkProvisioned"),
     ("ws-endpoint-pending", &[], "privateEndpointsApproved"),
     ("ws-outbound-missing", &[], "outboundRulesForRuntime"),
-    ("ws-no-quota", &[], "vmQuota"),
+    (
+        "ws-quota-used-up",
+        &["--compute", "ci-quota-stopped"],
+        "instanceQuota",
+    ),
     (
         "ws-not-yours",
         &["--compute", "ci-not-yours"],

@@ -195,9 +195,15 @@ async fn each_troubled_workspace_fails_its_own_deep_check_and_a_healthy_one_pass
         text(rules)
     );
 
-    let quota = check("ws-no-quota").await;
-    assert_fails(&quota.report, CheckId::VmQuota, "request more quota");
-    assert!(text(get(&quota.report, CheckId::VmQuota)).contains("none of"));
+    // No size fits the region's cores: a warning (a running instance needs no new cores).
+    let quota = check("ws-quota-used-up").await;
+    let sizes = get(&quota.report, CheckId::VmQuota);
+    assert_eq!(
+        (sizes.status, sizes.severity),
+        (CheckStatus::Failed, Severity::Warning)
+    );
+    assert!(sizes.remedy.clone().unwrap().contains("request more quota"));
+    assert!(text(sizes).contains("none of"), "{}", text(sizes));
 }
 
 #[tokio::test]
@@ -205,7 +211,7 @@ async fn instance_checks_quota_to_start_idle_shutdown_and_whose_it_is() {
     let env = Env::start_scenario("troubled").await;
     let services = services(&env);
 
-    let choices = list_my_compute_instances(&services, &troubled("ws-no-quota"), None)
+    let choices = list_my_compute_instances(&services, &troubled("ws-quota-used-up"), None)
         .await
         .unwrap();
     let named = |name: &str| {
@@ -218,7 +224,7 @@ async fn instance_checks_quota_to_start_idle_shutdown_and_whose_it_is() {
         checks.iter().find(|check| check.id == id).cloned().unwrap()
     };
     // Stopped, and its family has no cores left: it cannot start, so it is not usable.
-    let spare = named("ci-no-quota-spare");
+    let spare = named("ci-quota-stopped");
     let quota = find(&spare.checks, CheckId::InstanceQuota);
     assert_eq!(quota.status, CheckStatus::Failed, "{quota:#?}");
     assert!(quota.remedy.unwrap().contains("Not enough quota available"));
@@ -228,7 +234,7 @@ async fn instance_checks_quota_to_start_idle_shutdown_and_whose_it_is() {
         CheckStatus::Passed
     );
     // Running: it already holds its cores. No idle shutdown: a warning, not a blocker.
-    let running = named("ci-no-quota");
+    let running = named("ci-quota-running");
     assert_eq!(
         find(&running.checks, CheckId::InstanceQuota).status,
         CheckStatus::Passed
@@ -346,20 +352,19 @@ async fn checks_that_cannot_be_read_say_could_not_tell_with_the_missing_permissi
     );
     assert!(files.report.blocked);
 
-    let quota = check_workspace(&services, &troubled("ws-no-quota"))
+    let quota = check_workspace(&services, &troubled("ws-quota-used-up"))
         .await
         .unwrap();
     assert_could_not_tell(
         get(&quota.report, CheckId::VmQuota),
         "Microsoft.MachineLearningServices/locations/vmsizes/read in westus2",
     );
-    assert!(quota.report.blocked);
-    let choices = list_my_compute_instances(&services, &troubled("ws-no-quota"), None)
+    let choices = list_my_compute_instances(&services, &troubled("ws-quota-used-up"), None)
         .await
         .unwrap();
     let spare = choices
         .iter()
-        .find(|choice| choice.instance.name == "ci-no-quota-spare")
+        .find(|choice| choice.instance.name == "ci-quota-stopped")
         .unwrap();
     let start = spare
         .checks

@@ -708,6 +708,9 @@ impl QuotaFacts {
 }
 
 /// The sizes a user might choose for a new compute instance: does any fit the quota left?
+///
+/// A warning, never a blocker: a runtime on an instance that runs needs no new cores. What a
+/// runtime needs is that its own (stopped) instance can start: [`instance_quota_check`].
 pub fn vm_quota_check(quota: &QuotaFacts) -> CheckResult {
     let title = format!(
         "Your VM quota in {} leaves room for a compute instance",
@@ -718,7 +721,7 @@ pub fn vm_quota_check(quota: &QuotaFacts) -> CheckResult {
         Err(why) => {
             return could_not_tell(
                 CheckId::VmQuota,
-                Severity::Blocker,
+                Severity::Warning,
                 &title,
                 &format!("the VM sizes in {}", quota.location),
                 why,
@@ -728,7 +731,7 @@ pub fn vm_quota_check(quota: &QuotaFacts) -> CheckResult {
     if let Err(why) = &quota.families {
         return could_not_tell(
             CheckId::VmQuota,
-            Severity::Blocker,
+            Severity::Warning,
             &title,
             &format!("your quota usage in {}", quota.location),
             why,
@@ -752,12 +755,10 @@ pub fn vm_quota_check(quota: &QuotaFacts) -> CheckResult {
     full.dedup();
     let mut result = CheckResult::new(
         CheckId::VmQuota,
-        if fitting.is_empty() {
-            Severity::Blocker
-        } else if full.is_empty() {
-            Severity::Info
-        } else {
+        if fitting.is_empty() || !full.is_empty() {
             Severity::Warning
+        } else {
+            Severity::Info
         },
         if fitting.is_empty() || !full.is_empty() {
             CheckStatus::Failed
