@@ -1489,6 +1489,8 @@ async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named(
     let mut expected = ids.clone();
     expected.retain(|id| *id != "connection:legacy_bing_connection");
     assert_eq!(left, expected);
+}
+
 /// `pfrm preflight` on each troubled workspace: the blocker it must stop on (the first reason in
 /// `--json`), with any extra arguments that bring the blocker in.
 const TROUBLED_BLOCKERS: [(&str, &[&str], &str); 11] = [

@@ -292,10 +292,10 @@ async fn a_custom_environments_image_must_be_in_acr_tagged_and_pullable_by_the_w
     assert_eq!(pull.status, CheckStatus::Failed, "{pull:#?}");
     assert!(pull.remedy.unwrap().contains("AcrPull"));
 
-    // The same image, with the identity's default AcrPull on its registry: it passes.
+    // The same image, once the workspace's identity has AcrPull on its registry: it passes.
     let mut world = Scenario::by_name("troubled").unwrap();
     for workspace in &mut world.workspaces {
-        workspace.prerequisites.identity_registry_roles = None;
+        workspace.prerequisites.identity_registry_roles = Some(vec!["AcrPull".into()]);
     }
     let env = Env::start_world(world, ALICE, 200.0).await;
     let services = services_of(&env);

@@ -79,9 +79,9 @@ pub struct PrerequisiteSeed {
     pub allow_shared_key_access: Option<bool>,
     /// `credentialsType` of every datastore (default `AccountKey`; `None` is identity-based).
     pub datastore_credentials: Option<String>,
-    /// Roles of the workspace's identity on its storage account (default: both data roles).
+    /// Roles of the workspace's identity on its storage account (default: none).
     pub identity_storage_roles: Option<Vec<String>>,
-    /// Roles of the workspace's identity on its registry (default: AcrPull).
+    /// Roles of the workspace's identity on its registry (default: none).
     pub identity_registry_roles: Option<Vec<String>>,
     /// Managed network `status.status` (`Active`, `Inactive`); absent: not provisioned.
     pub managed_network_status: Option<String>,
@@ -342,21 +342,18 @@ pub fn identity_assignments(ws: &Workspace) -> Vec<(String, String, String)> {
         .unwrap_or_default()
         .to_owned();
     let mut out = Vec::new();
+    // None unless seeded: the storage and registry roles are granted on purpose (the
+    // Permissions page grants them), so a world starts without them.
     let storage_roles = ws
         .prerequisites
         .identity_storage_roles
         .clone()
-        .unwrap_or_else(|| {
-            vec![
-                "Storage Blob Data Contributor".into(),
-                "Storage File Data Privileged Contributor".into(),
-            ]
-        });
+        .unwrap_or_default();
     let registry_roles = ws
         .prerequisites
         .identity_registry_roles
         .clone()
-        .unwrap_or_else(|| vec!["AcrPull".into()]);
+        .unwrap_or_default();
     for (scope, roles) in [
         (
             ws.value["properties"]["storageAccount"].as_str(),
