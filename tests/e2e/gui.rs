@@ -432,9 +432,18 @@ fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
             .await?;
         screen.save_screenshot("runtimes-2-checklist").await?;
 
-        // The wizard, step by step.
+        // The quick panel first, then the full wizard (More options) with its choices carried
+        // over, step by step.
         screen.click("[data-testid='add-first-runtime']").await?;
+        screen
+            .wait_for_attribute("[data-testid='quick-name']", "data-valid", "true")
+            .await?;
+        screen.click("[data-testid='quick-more-options']").await?;
         wait_for_wizard_step(&screen, 1).await?;
+        // Control+A (WebDriver keeps a modifier down until it is sent again), then Backspace.
+        screen
+            .type_into("[data-testid='wizard-name']", "\u{E009}a\u{E009}\u{E003}")
+            .await?;
         screen
             .type_into("[data-testid='wizard-name']", "rt-e2e")
             .await?;

@@ -73,7 +73,10 @@ async fn disagreement_with_need_upgrade_says_which_source_says_what() {
     assert_eq!(status.registry_says_outdated, Some(true));
     assert_eq!(status.service_says_outdated, Some(false));
     assert!(!status.sources_agree);
-    assert!(status.update_available, "the registry's newer image counts");
+    assert!(
+        !status.update_available,
+        "the service refuses an update it says is not needed: none is offered"
+    );
     let explanation = status.explanation.unwrap();
     assert!(
         explanation.contains("container registry lists version 2025-12-11 (v12)"),
@@ -418,6 +421,50 @@ async fn update_all_finishes_the_others_when_one_fails_and_says_which() {
     )
     .await;
     assert_eq!(again.outdated_count, 1);
+}
+
+#[tokio::test]
+async fn update_all_leaves_out_a_runtime_the_service_says_needs_no_update() {
+    // The registry lists a newer image for rt-default, but the service says no update is
+    // needed: the service would refuse the update ("not newer"), so it is never started.
+    let env = Env::start_scenario("returning").await;
+    let operations = Operations::default();
+    let services = services(&env, operations.clone());
+    env.emulator.faults().add(FaultRule {
+        service: Some("flow".into()),
+        method: Some("GET".into()),
+        path: Some("/flow/api/**/FlowRuntimes/rt-default/needUpgrade".into()),
+        action: FaultAction::Respond,
+        status: Some(200),
+        body: Some(serde_json::json!(false)),
+        ..Default::default()
+    });
+    let summary = updates::update_all_outdated(
+        &services,
+        UpdateAllRequest {
+            workspace_ids: vec![ml_workspace()],
+            max_parallel: None,
+        },
+        fast(),
+        CheckOptions::default(),
+    )
+    .await;
+    assert_eq!(summary.updated, 0, "{summary:#?}");
+    assert_eq!(summary.failed, 0, "{summary:#?}");
+    assert_eq!(summary.up_to_date, 1, "{summary:#?}");
+    assert!(
+        summary
+            .items
+            .iter()
+            .all(|item| item.runtime_name != "rt-default"),
+        "{summary:#?}"
+    );
+    let updates_started = operations
+        .list()
+        .iter()
+        .filter(|op| op.kind == OperationKind::UpdateRuntime)
+        .count();
+    assert_eq!(updates_started, 0);
 }
 
 #[tokio::test]

@@ -63,6 +63,33 @@ describe('App', () => {
     }
   });
 
+  it('reopens on the page it was left on: from the settings when the window has forgotten it, and remembers each page chosen', async () => {
+    const remembered: unknown[] = [];
+    backendAnswering({
+      last_place: () => ({ page: 'activity', workspaceId: WS }),
+      remember_place: (payload) => {
+        remembered.push(payload);
+        return {};
+      },
+    });
+    render(<App />);
+    await waitFor(() => expect(screen.getByRole('tab', { name: 'Activity' }).getAttribute('aria-selected')).toBe('true'), { timeout: 10_000 });
+    fireEvent.click(screen.getByRole('tab', { name: 'Settings' }));
+    expect(remembered).toEqual([{ page: 'settings' }]);
+    // The window remembers too: the next start opens on Settings at once, before any answer.
+    clearMocks();
+    backendAnswering();
+    render(<App />);
+    expect(screen.getAllByRole('tab', { name: 'Settings' }).some((tab) => tab.getAttribute('aria-selected') === 'true')).toBe(true);
+  });
+
+  it('opens on Welcome the first time, and for a page this version does not have', async () => {
+    backendAnswering({ last_place: () => ({ page: 'no-such-page' }) });
+    render(<App />);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Welcome to Prompt Flow Runtime Manager');
+  });
+
   it('shows the version from the backend in Settings', async () => {
     backendAnswering();
     render(<App />);

@@ -39,6 +39,30 @@ export type Page = 'welcome' | 'runtimes' | 'permissions' | 'inventory' | 'activ
 
 export type AppInfoState = Loaded<AppInfo>;
 
+const LAST_PAGE_KEY = 'pfrm.lastPage';
+
+function loadLastPage(): Page | null {
+  try {
+    const name = window.localStorage.getItem(LAST_PAGE_KEY);
+    return name === null ? null : pageNamed(name);
+  } catch {
+    return null;
+  }
+}
+
+function saveLastPage(page: Page): void {
+  try {
+    window.localStorage.setItem(LAST_PAGE_KEY, page);
+  } catch {
+    // Storage can be unavailable; the settings file still has it.
+  }
+}
+
+/** The page a remembered name stands for; Welcome for none or one this version does not have. */
+export function pageNamed(name: string | undefined): Page {
+  return PAGES.find((entry) => entry.page === name)?.page ?? 'welcome';
+}
+
 const PAGES: { page: Page; label: MessageKey }[] = [
   { page: 'welcome', label: 'nav.welcome' },
   { page: 'runtimes', label: 'nav.runtimes' },
@@ -131,7 +155,12 @@ const useStyles = makeStyles({
 
 export function App() {
   const styles = useStyles();
-  const [page, setPage] = useState<Page>('welcome');
+  // The page the app was left on opens again (the first launch: Welcome). The window's own
+  // storage has it at once, for the first paint; the settings file has it too, for when that
+  // storage was cleared.
+  const [chosenPage, setPage] = useState<Page | null>(loadLastPage);
+  const lastPlace = useQuery(chosenPage === null ? 'last-place' : null, backend.lastPlace).state;
+  const page: Page = chosenPage ?? (lastPlace.kind === 'loaded' ? pageNamed(lastPlace.value?.page) : 'welcome');
   // The role a diagnosis asked for, shown on Permissions until another page is opened.
   const [roleRequest, setRoleRequest] = useState<RoleRequest | null>(null);
   const [navigated, setNavigated] = useState(false);
@@ -152,6 +181,9 @@ export function App() {
     setAddingAccount(false);
     setRoleRequest(null);
     setPage(next);
+    // Remembered for the next start; failing to remember is no reason to bother the user.
+    saveLastPage(next);
+    void backend.rememberPlace(next, undefined).catch(() => undefined);
   }
 
   function addAccount() {
@@ -259,7 +291,7 @@ export function App() {
             {page === 'runtimes' && (
               <Runtimes
                 key={pageKey}
-                initialView={runtimesStart === 'wizard' ? { kind: 'wizard' } : undefined}
+                initialView={runtimesStart === 'wizard' ? { kind: 'quick' } : undefined}
                 onOpenPermissions={(request) => {
                   navigate('permissions');
                   setRoleRequest(request ?? null);

@@ -102,6 +102,7 @@ pub fn render() -> String {
         crate::ops::permissions::RevokeRequest,
         crate::ops::permissions::RevokeOutcome,
         crate::settings::UpdatePreferences,
+        crate::settings::LastPlace,
         crate::migration::retirement::RetirementStatus,
         crate::migration::inventory::ItemKind,
         crate::migration::inventory::CostState,

@@ -57,6 +57,10 @@ pub struct Settings {
     /// The workspace (ARM id) picked last, offered first next time by the app and the CLI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_workspace_id: Option<String>,
+    /// The app's page when it was last left (`runtimes`, `permissions`, ...): the next start
+    /// opens there. Never set, the app opens on Welcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_page: Option<String>,
     /// Per `cloud/region`, the day the user last signed in on that region's compute instances
     /// (`YYYY-MM-DD`); the add-runtime wizard skips that step for six months.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -97,6 +101,55 @@ impl UpdatePreferences {
             check_at_startup: settings.check_updates_at_startup,
             last_workspace_id: settings.last_workspace_id.clone(),
         }
+    }
+}
+
+/// Where the app was when it was last left: its page and workspace, reopened at the next start.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LastPlace {
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// ARM id of the workspace picked last (shared with the CLI).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+
+/// The longest page name kept: the app's pages are short words; anything longer is not one.
+const MAX_PAGE_NAME: usize = 32;
+
+impl LastPlace {
+    pub fn from_settings(settings: &Settings) -> LastPlace {
+        LastPlace {
+            page: settings.last_page.clone(),
+            workspace_id: settings.last_workspace_id.clone(),
+        }
+    }
+
+    /// Records `page` and `workspace_id` (each when given) in `settings`; says whether anything
+    /// changed, so an unchanged place costs no write. A page that is not a short lower-case word
+    /// is not kept.
+    pub fn record(settings: &mut Settings, page: Option<&str>, workspace_id: Option<&str>) -> bool {
+        let mut changed = false;
+        if let Some(page) = page.filter(|page| {
+            !page.is_empty()
+                && page.len() <= MAX_PAGE_NAME
+                && page.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        }) {
+            if settings.last_page.as_deref() != Some(page) {
+                settings.last_page = Some(page.to_owned());
+                changed = true;
+            }
+        }
+        if let Some(id) = workspace_id.filter(|id| !id.is_empty()) {
+            if settings.last_workspace_id.as_deref() != Some(id) {
+                settings.last_workspace_id = Some(id.to_owned());
+                changed = true;
+            }
+        }
+        changed
     }
 }
 
@@ -449,5 +502,25 @@ mod tests {
             .active_account
             .unwrap()
             .starts_with("account-"));
+    }
+
+    #[test]
+    fn the_last_place_is_kept_and_an_unchanged_one_is_not_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        let mut settings = Settings::default();
+        assert_eq!(LastPlace::from_settings(&settings), LastPlace::default());
+        assert!(LastPlace::record(
+            &mut settings,
+            Some("runtimes"),
+            Some("/subscriptions/s/ws")
+        ));
+        assert!(!LastPlace::record(&mut settings, Some("runtimes"), None));
+        // Not a page name: ignored.
+        assert!(!LastPlace::record(&mut settings, Some("../../etc"), None));
+        settings.save(&path).unwrap();
+        let place = LastPlace::from_settings(&Settings::load(&path).settings);
+        assert_eq!(place.page.as_deref(), Some("runtimes"));
+        assert_eq!(place.workspace_id.as_deref(), Some("/subscriptions/s/ws"));
     }
 }

@@ -2,6 +2,7 @@
 //! start-up timing and OS notifications.
 
 use pfrm_core::app_info::AppInfo;
+use pfrm_core::settings::{LastPlace, Settings};
 use pfrm_core::Error;
 use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
@@ -14,6 +15,28 @@ pub async fn app_info(host: &Host) -> Reply<AppInfo> {
 
 pub async fn validate_runtime_name(_: &Host, name: String) -> Reply<()> {
     pfrm_core::naming::validate_runtime_name(&name)
+}
+
+pub async fn last_place(host: &Host) -> Reply<LastPlace> {
+    let settings = Settings::load(host.state().session.settings_path()).settings;
+    Ok(LastPlace::from_settings(&settings))
+}
+
+pub async fn remember_place(
+    host: &Host,
+    page: Option<String>,
+    workspace_id: Option<String>,
+) -> Reply<LastPlace> {
+    let path = host.state().session.settings_path();
+    let mut current = Settings::load(path).settings;
+    // Page changes are frequent: the file is written only when the place moved.
+    if !LastPlace::record(&mut current, page.as_deref(), workspace_id.as_deref()) {
+        return Ok(LastPlace::from_settings(&current));
+    }
+    let saved = Settings::update(path, &current, |settings| {
+        LastPlace::record(settings, page.as_deref(), workspace_id.as_deref());
+    })?;
+    Ok(LastPlace::from_settings(&saved))
 }
 
 pub async fn open_logs_folder(host: &Host) -> Reply<()> {

@@ -26,6 +26,11 @@ app_commands! {
     /// Downloads the version the last check offered, verifies its signature, installs it and
     /// restarts the app. Only on the user's request.
     fn install_app_update() -> () = crate::app_update::install_app_update;
+    /// The page and workspace the app was left on, to open there again.
+    fn last_place() -> LastPlace = app::last_place;
+    /// Remembers the page and workspace shown now (each when given).
+    fn remember_place(page: Option<String>, workspace_id: Option<String>) -> LastPlace
+        = app::remember_place;
     /// `onItem` receives the id of each native menu item the page handles (ui/src/menu.ts).
     fn watch_menu() channel(on_item: String) -> () = crate::menu::watch_menu;
 

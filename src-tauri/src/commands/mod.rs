@@ -38,7 +38,7 @@ use pfrm_core::ops::updates::{
 use pfrm_core::ops::workspaces::{WorkspaceCheck, WorkspaceListing};
 use pfrm_core::ops::OperationSnapshot;
 use pfrm_core::services::SessionStatus;
-use pfrm_core::settings::UpdatePreferences;
+use pfrm_core::settings::{LastPlace, UpdatePreferences};
 use tauri::Manager;
 
 use crate::AppState;

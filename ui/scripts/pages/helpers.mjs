@@ -27,8 +27,8 @@ export async function openPermissions(page, base, filter, name) {
 }
 
 // The workspace of the version and update tests. research-ml holds
-// rt-default (outdated), rt-preview (registry and service disagree; its update fails),
-// rt-custom (custom environment) and rt-fresh (newest).
+// rt-default and rt-old (outdated), rt-preview (the registry lists a newer image, the service says
+// no update is needed: none is offered), rt-custom (custom environment) and rt-fresh (newest).
 export const RESEARCH_ID = '/subscriptions/00000000-0000-0000-0000-00000000000b/resourceGroups/rg-research/providers/Microsoft.MachineLearningServices/workspaces/research-ml';
 
 export async function openResearch(page, base, query = '') {
@@ -39,7 +39,7 @@ export async function openResearch(page, base, query = '') {
 }
 
 export async function openRuntime(page, name) {
-  await page.getByTestId(`runtime-row-${name}`).getByRole('button', { name }).click();
+  await page.getByTestId(`runtime-row-${name}`).getByRole('button', { name, exact: true }).click();
   await page.getByTestId('details-status').waitFor();
 }
 

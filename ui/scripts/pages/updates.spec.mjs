@@ -14,8 +14,14 @@ const badgeCount = async (page, name) => page.getByTestId(`runtime-row-${name}`)
 test('outdated runtimes get a badge and a count in the navigation; details show the banner, which source says what, and Check version', async ({ page, base }) => {
   await openResearch(page, base);
   await page.getByTestId('versions-summary').filter({ hasText: '3 of these runtimes can be updated.' }).waitFor();
-  for (const name of ['rt-default', 'rt-preview', 'rt-custom']) check((await badgeCount(page, name)) === 1, `${name} shows Update available`);
+  for (const name of ['rt-default', 'rt-old', 'rt-custom']) check((await badgeCount(page, name)) === 1, `${name} shows Update available`);
   check((await badgeCount(page, 'rt-fresh')) === 0, 'the newest runtime has no badge');
+  check((await badgeCount(page, 'rt-preview')) === 0, 'no update is offered where the service says none is needed');
+  // Each outdated row has its own Update button; the list reads versions as the details do.
+  check((await page.getByTestId('runtime-row-rt-default').getByTestId('row-update').count()) === 1, 'an outdated row has an Update button');
+  check((await page.getByTestId('runtime-row-rt-preview').getByTestId('row-update').count()) === 0, 'no Update button where none is offered');
+  const listed = await page.getByTestId('runtime-row-rt-default').getByTestId('runtime-version').textContent();
+  check(listed === '2024-01-11 (v2)', `the list reads the version ${listed}`);
   const badge = await page.getByTestId('runtime-row-rt-default').getByTestId('update-badge').textContent();
   check(badge === 'Update available', `badge text ${badge}`);
   await page.getByTestId('nav-runtimes-outdated').first().filter({ hasText: '3' }).waitFor();
@@ -45,9 +51,10 @@ test('outdated runtimes get a badge and a count in the navigation; details show 
   await backToList(page);
 
   await openRuntime(page, 'rt-preview');
-  const sources = page.getByTestId('update-banner-sources');
-  await sources.filter({ hasText: 'The container registry says: a newer version exists. The prompt flow service says: no update is needed.' }).waitFor();
-  check((await sources.getAttribute('data-disagree')) === 'true', 'the sources disagree');
+  // The registry lists a newer image, the service (which performs updates) says none is needed:
+  // no banner offers an update that would fail; the page says why none is offered.
+  await page.getByTestId('update-not-offered').filter({ hasText: 'No update is offered for rt-preview: the container registry lists version 2025-12-11 (v12), but the prompt flow service, which performs updates, says none is needed' }).waitFor();
+  check((await page.getByTestId('update-banner').count()) === 0, 'no banner offers the refused update');
   await page.screenshot({ path: join(SHOTS, 'update-banner-disagree-light.png') });
   await backToList(page);
 
@@ -157,7 +164,9 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   // Before anything runs, the list says what will happen, not what has happened.
   await dialog.getByText('Will be updated to the final image (1):', { exact: true }).waitFor();
   check(!(await dialog.innerText()).includes('newest version'), 'Update all does not promise newer versions to come');
-  check(direct.includes('rt-preview: version 2025-06-01 (v3), 203 days old') && !direct.includes('rt-default'), `direct list: ${direct}`);
+  check(direct.includes('rt-old: version 2024-06-01 (v1), 568 days old') && !direct.includes('rt-default') && !direct.includes('rt-preview'), `direct list: ${direct}`);
+  // The runtime the service says needs no update is left out, with the reason.
+  await dialog.getByTestId('update-all-not-needed').filter({ hasText: 'rt-preview: the container registry lists version 2025-12-11 (v12), but the prompt flow service says no update is needed' }).waitFor();
   await dialog.getByTestId('update-all-attention').filter({ hasText: 'rt-custom: environment pf-custom:1' }).waitFor();
   await dialog.getByTestId('update-all-already').filter({ hasText: 'rt-default' }).waitFor();
   // Other workspaces can join: ticking one checks its runtimes and names each runtime's workspace.
@@ -167,7 +176,7 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   check(!(await contoso.isChecked()), 'other workspaces are not included until ticked');
   await contoso.check();
   await dialog.getByText('Update all outdated runtimes in 2 workspaces').waitFor();
-  await dialog.getByTestId('update-all-direct').filter({ hasText: 'research-ml/rt-preview' }).waitFor();
+  await dialog.getByTestId('update-all-direct').filter({ hasText: 'research-ml/rt-old' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'update-all-two-workspaces-light.png') });
   await contoso.uncheck();
   await dialog.getByText('Update all outdated runtimes in research-ml').waitFor();
@@ -176,15 +185,15 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   await dialog.getByTestId('update-all-confirm').click();
   await page.getByTestId('update-all-running').waitFor();
   const summary = page.getByTestId('update-all-summary');
-  await summary.getByTestId('update-all-headline').filter({ hasText: '0 updated, 1 failed, 1 need attention, 1 already being updated.' }).waitFor({ timeout: 30_000 });
-  check((await summary.getByTestId('update-all-item-rt-preview').getAttribute('data-outcome')) === 'failed', 'rt-preview failed');
-  await summary.getByTestId('update-all-item-rt-preview').filter({ hasText: 'not newer than' }).waitFor();
+  await summary.getByTestId('update-all-headline').filter({ hasText: '1 updated, 0 failed, 1 need attention, 1 already being updated.' }).waitFor({ timeout: 30_000 });
+  check((await summary.getByTestId('update-all-item-rt-old').getAttribute('data-outcome')) === 'updated', 'rt-old was updated');
+  check((await summary.getByTestId('update-all-item-rt-preview').getAttribute('data-outcome')) === 'notNeeded', 'rt-preview was left out, not failed');
   check((await summary.getByTestId('update-all-item-rt-default').getAttribute('data-outcome')) === 'alreadyUpdating', 'rt-default was not updated twice');
   check((await summary.getByTestId('update-all-item-rt-custom').getAttribute('data-outcome')) === 'needsAttention', 'rt-custom needs attention');
   await summary.getByTestId('update-all-from-line').filter({ hasText: 'FROM mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:20251211.v12' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'update-all-summary-light.png'), fullPage: true });
   await page.getByRole('tab', { name: /Activity/ }).click();
-  await page.getByTestId('activity').getByText('Update runtime rt-preview to the newest image').waitFor();
+  await page.getByTestId('activity').getByText('Update runtime rt-old to the newest image').waitFor();
   // The details page's update ends on its own; Activity shows it once.
   await page.locator('[data-state="succeeded"]').filter({ hasText: 'Update runtime rt-default to the newest image' }).waitFor({ timeout: 30_000 });
   const defaults = await page.getByTestId('operation-title').filter({ hasText: 'Update runtime rt-default' }).count();
@@ -205,7 +214,9 @@ test('opt-in start-up check: off by default, turned on in Settings, then tells h
   await page.screenshot({ path: join(SHOTS, 'settings-updates-light.png'), fullPage: true });
   await page.evaluate((id) => window.localStorage.setItem('pfrm.runtimes.workspace', id), RESEARCH_ID);
   await page.reload();
-  check(await page.getByTestId('check-updates-at-startup').count() === 0, 'the app reopens on Welcome');
+  // The app reopens on the page it was left on.
+  await page.getByTestId('check-updates-at-startup').waitFor();
+  await page.getByRole('tab', { name: 'Welcome' }).click();
   await page.getByRole('button', { name: 'Try the sandbox' }).click();
   const notice = page.getByTestId('startup-update-notice');
   await notice.filter({ hasText: '3 runtimes in research-ml are behind the final image.' }).waitFor();

@@ -774,6 +774,12 @@ checkAtStartup: boolean,
  */
 lastWorkspaceId?: string, };
 
+export type LastPlace = { page?: string, 
+/**
+ * ARM id of the workspace picked last (shared with the CLI).
+ */
+workspaceId?: string, };
+
 export type RetirementStatus = { 
 /**
  * `2027-04-20`.

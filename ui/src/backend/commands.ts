@@ -1,6 +1,6 @@
 // Generated from src-tauri/src/commands/declared.rs by `cargo xtask bindings`. Do not edit.
 import { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, AppUpdateCheck, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
+import type { AppInfo, AppUpdateCheck, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, LastPlace, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
 
 /** Every command's arguments (as sent) and answer. */
 export interface Commands {
@@ -12,6 +12,8 @@ export interface Commands {
   notify_when_unfocused: { args: { title: string; body: string }; answer: boolean };
   check_app_update: { args: Record<string, never>; answer: AppUpdateCheck };
   install_app_update: { args: Record<string, never>; answer: null };
+  last_place: { args: Record<string, never>; answer: LastPlace };
+  remember_place: { args: { page?: string; workspaceId?: string }; answer: LastPlace };
   watch_menu: { args: { onItem: Channel<string> }; answer: null };
   session_status: { args: Record<string, never>; answer: SessionStatus };
   start_sandbox: { args: Record<string, never>; answer: SessionStatus };
@@ -76,6 +78,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'notify_when_unfocused',
   'check_app_update',
   'install_app_update',
+  'last_place',
+  'remember_place',
   'watch_menu',
   'session_status',
   'start_sandbox',
@@ -151,6 +155,10 @@ export function commandClient(call: Call) {
     /** Downloads the version the last check offered, verifies its signature, installs it and */
     /** restarts the app. Only on the user's request. */
     installAppUpdate: () => call('install_app_update', {}),
+    /** The page and workspace the app was left on, to open there again. */
+    lastPlace: () => call('last_place', {}),
+    /** Remembers the page and workspace shown now (each when given). */
+    rememberPlace: (page?: string, workspaceId?: string) => call('remember_place', { page, workspaceId }),
     /** `onItem` receives the id of each native menu item the page handles (ui/src/menu.ts). */
     watchMenu: (onItem: (update: string) => void) => {
       const channel = new Channel<string>();

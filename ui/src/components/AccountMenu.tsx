@@ -17,6 +17,7 @@ import {
 } from '@fluentui/react-components';
 import type { Tenant } from '../backend';
 import { t } from '../i18n';
+import { cloudName } from '../data/plainWords';
 import { useSession, whoAmI } from '../session/SessionProvider';
 
 const useStyles = makeStyles({
@@ -76,7 +77,7 @@ export function AccountMenu({ onAddAccount }: { onAddAccount: () => void }) {
   const signIn = status?.signIn;
   const active = signIn?.activeAccount;
   const sandbox = status?.mode === 'sandbox';
-  const cloud = sandbox ? t('session.cloud.sandbox') : status?.cloud;
+  const cloud = sandbox ? t('session.cloud.sandbox') : status?.cloud && cloudName(status.cloud);
 
   if (!status || !who) {
     return (

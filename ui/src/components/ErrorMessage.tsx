@@ -8,6 +8,7 @@ import {
 } from '@fluentui/react-components';
 import type { AppError, Diagnosis } from '../backend';
 import { t } from '../i18n';
+import { RawDetails } from './RawDetails';
 
 const useStyles = makeStyles({
   block: { display: 'block' },
@@ -47,9 +48,10 @@ export function ErrorMessage({ error }: { error: AppError }) {
             {error.remedy}
           </Text>
         )}
-        <Text as="span" size={200} className={styles.code}>
-          {t('error.code', { code: error.code })}
-        </Text>
+        {/* The code is for a support request, not for reading: behind "Details". */}
+        <span className={styles.code}>
+          <RawDetails testId="error-details">{t('error.code', { code: error.code })}</RawDetails>
+        </span>
       </MessageBarBody>
     </MessageBar>
   );

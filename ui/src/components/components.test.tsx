@@ -6,6 +6,7 @@ import { ErrorMessage } from './ErrorMessage';
 import { StartupWarnings } from './StartupWarnings';
 import { ConfirmByNameDialog } from './ConfirmByNameDialog';
 import { retirementCreateLine } from './RetirementNotice';
+import { PreflightChecklist } from '../pages/runtimes/PreflightChecklist';
 
 const inTheme = (element: ReactElement) => render(<FluentProvider theme={webLightTheme}>{element}</FluentProvider>);
 
@@ -15,7 +16,11 @@ describe('ErrorMessage', () => {
     expect(screen.getByRole('alert')).toBeTruthy();
     expect(screen.getByTestId('error-text').textContent).toBe('You cannot do that.');
     expect(screen.getByTestId('error-remedy').textContent).toBe('Ask an Owner.');
-    expect(screen.getByText('Error code: permission_denied')).toBeTruthy();
+    // The code is for support, behind "Details", not in the reading path.
+    const details = screen.getByTestId('error-details') as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    expect(details.querySelector('summary')?.textContent).toBe('Details');
+    expect(details.textContent).toContain('Error code: permission_denied');
   });
 
   it('leaves out the remedy line when there is none', () => {
@@ -145,5 +150,25 @@ describe('retirementCreateLine', () => {
     expect(retirementCreateLine(status('2027-04-19', 1))).toContain('retires tomorrow, 2027-04-20');
     expect(retirementCreateLine(status('2027-04-20', 0))).toContain('retires today');
     expect(retirementCreateLine(status('2027-05-01', -11))).toContain('creating a runtime will be refused');
+  });
+});
+
+describe('PreflightChecklist', () => {
+  it('says a failed check is not met, so a red mark never sits beside a sentence that reads as true', () => {
+    inTheme(
+      <PreflightChecklist
+        checks={[
+          { id: 'dataScientistRole', severity: 'blocker', status: 'failed', title: 'You have the AzureML Data Scientist role', evidence: [] },
+          { id: 'networkIsolation', severity: 'warning', status: 'unknown', title: 'The workspace has quota', evidence: [] },
+          { id: 'notHubProject', severity: 'blocker', status: 'passed', title: 'The workspace exists', evidence: [] },
+        ]}
+      />,
+    );
+    const titles = screen.getAllByTestId('check-title').map((title) => title.textContent);
+    expect(titles).toEqual([
+      'Not met: You have the AzureML Data Scientist role',
+      'Could not check: The workspace has quota',
+      'The workspace exists',
+    ]);
   });
 });

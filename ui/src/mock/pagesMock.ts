@@ -9,6 +9,7 @@ import type {
   AppInfo,
   AppUpdateCheck,
   DeviceCodePrompt,
+  LastPlace,
   OperationSnapshot,
   RetirementStatus,
   SessionStatus,
@@ -190,6 +191,17 @@ function retirement(scenario: string | null, dismissed: boolean): RetirementStat
   };
 }
 
+/** Where the mock's settings keep the last place (the page's own storage, like a settings file). */
+const PLACE_KEY = 'pfrm.mock.lastPlace';
+
+function readPlace(): LastPlace {
+  try {
+    return JSON.parse(window.localStorage.getItem(PLACE_KEY) ?? '{}') as LastPlace;
+  } catch {
+    return {};
+  }
+}
+
 export function installPagesMock(): void {
   const scenario = new URLSearchParams(window.location.search).get('scenario');
   let session: SessionStatus = signedOut(scenario);
@@ -300,8 +312,10 @@ export function installPagesMock(): void {
         }));
       }
       case 'validate_runtime_name': {
+        // The core's rule: a letter, then letters, digits and hyphens, 3 to 24 in all, not
+        // ending in a hyphen and digits.
         const name = (payload as { name?: unknown } | undefined)?.name;
-        if (name === 'my-runtime') return null;
+        if (typeof name === 'string' && /^[A-Za-z][A-Za-z0-9-]{2,23}$/.test(name) && !/-\d+$/.test(name)) return null;
         throw NAME_ERROR;
       }
       case 'check_app_update':
@@ -311,6 +325,15 @@ export function installPagesMock(): void {
           version: '0.2.0',
           notes: 'Faster start-up.',
         } satisfies AppUpdateCheck;
+      case 'last_place':
+        return readPlace();
+      case 'remember_place': {
+        const place = { ...readPlace() };
+        if (typeof args.page === 'string') place.page = args.page;
+        if (typeof args.workspaceId === 'string') place.workspaceId = args.workspaceId;
+        window.localStorage.setItem(PLACE_KEY, JSON.stringify(place));
+        return place;
+      }
       case 'open_logs_folder':
       case 'frontend_ready':
       case 'install_app_update':

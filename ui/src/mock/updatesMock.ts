@@ -20,7 +20,7 @@ import { longOperation, pause, type Publish } from './runtimesMock';
 
 const REPOSITORY = 'mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable';
 const NEWEST = '20251211.v12';
-const AGES: Record<string, number> = { '20240111.v2': 706, '20240429.v8': 597, '20250601.v3': 203, [NEWEST]: 5 };
+const AGES: Record<string, number> = { '20240111.v2': 706, '20240429.v8': 597, '20240601.v1': 568, '20250601.v3': 203, [NEWEST]: 5 };
 const ENVIRONMENT_BASES: Record<string, string> = { '1': '20240111.v2', '2': '20240429.v8', '3': NEWEST };
 const CHECK_PREFERENCE_KEY = 'pfrm.mock.checkUpdatesAtStartup';
 
@@ -68,6 +68,7 @@ const research: RuntimeDetails[] = [
   researchRuntime('rt-default', 'ci-rita', '20240111.v2'),
   researchRuntime('rt-fresh', 'ci-sam', NEWEST),
   researchRuntime('rt-preview', 'ci-sam', '20250601.v3'),
+  researchRuntime('rt-old', 'ci-sam', '20240601.v1'),
 ];
 
 export function researchRuntimes(): RuntimeDetails[] {
@@ -88,7 +89,7 @@ function status(workspaceId: string, runtime: RuntimeDetails): RuntimeVersionSta
   const sourcesAgree = registrySaysOutdated !== undefined && registrySaysOutdated === serviceSaysOutdated;
   let explanation: string | undefined;
   if (registrySaysOutdated === true && serviceSaysOutdated === false) {
-    explanation = `The container registry lists version 2025-12-11 (v12) as the newest image, newer than this runtime's ${current?.label ?? ''}, but the prompt flow service says no update is needed (it may not offer that image yet; an update moves the runtime to the service's default image).`;
+    explanation = `The container registry lists version 2025-12-11 (v12) as the newest image, newer than this runtime's ${current?.label ?? ''}, but the prompt flow service says no update is needed (it may not offer that image yet), so no update is offered: the service would refuse it.`;
   } else if (environmentVersion) {
     explanation = `The runtime runs custom environment pf-custom:${environmentVersion}, whose base image version cannot be read from Azure; the prompt flow service says ${serviceSaysOutdated ? 'an update is available' : 'no update is needed'}.`;
   }
@@ -103,7 +104,8 @@ function status(workspaceId: string, runtime: RuntimeDetails): RuntimeVersionSta
     latest: version(NEWEST),
     registrySaysOutdated,
     serviceSaysOutdated,
-    updateAvailable: registrySaysOutdated === true || serviceSaysOutdated === true,
+    // As the core decides: the service's answer wins; the registry only when it is unknown.
+    updateAvailable: serviceSaysOutdated ?? registrySaysOutdated === true,
     // The images are frozen since prompt flow's retirement was announced.
     latestIsFinal: true,
     sourcesAgree,

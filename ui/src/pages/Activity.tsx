@@ -16,6 +16,8 @@ import { PageHeading } from '../components/PageHeading';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useOperations, type TrackedOperation } from '../data/operations';
 import { useNow } from '../components/useNow';
+import { RawDetails } from '../components/RawDetails';
+import { describeTarget, stageSentence } from '../data/plainWords';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '760px' },
@@ -58,12 +60,15 @@ function OperationCard({ operation, now }: { operation: TrackedOperation; now: n
           }
         />
         <div className={styles.details}>
-          <Caption1 className={styles.target}>{snapshot.target}</Caption1>
-          {running && <Body1 data-testid="operation-stage">{t(`activity.stage.${snapshot.stage}`)}</Body1>}
+          <Caption1 className={styles.target} data-testid="operation-target">
+            {describeTarget(snapshot.target)}
+          </Caption1>
+          {running && <Body1 data-testid="operation-stage">{stageSentence(snapshot)}</Body1>}
           {snapshot.message && <Body1 data-testid="operation-message">{snapshot.message}</Body1>}
           {snapshot.resumed && <Caption1>{t('activity.resumed')}</Caption1>}
         </div>
         {snapshot.error && <ErrorMessage error={snapshot.error} />}
+        <RawDetails testId="operation-raw">{snapshot.target}</RawDetails>
         <div className={styles.footer}>
           <Caption1 className={styles.grow} data-testid="operation-elapsed">
             {t(running ? 'activity.timing.running' : 'activity.timing.finished', {

@@ -4,6 +4,7 @@ import {
   Button,
   Card,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
   Spinner,
@@ -25,7 +26,10 @@ import { RuntimeList } from './runtimes/RuntimeList';
 import type { RoleRequest } from '../components/DiagnosisPanel';
 import { RuntimeDetailsView } from './runtimes/RuntimeDetailsView';
 import { AddRuntimeWizard } from './runtimes/AddRuntimeWizard';
+import { QuickCreate } from './runtimes/QuickCreate';
+import type { WizardChoices } from './runtimes/model';
 import { UpdateAllDialog, UpdateAllStatus } from './runtimes/UpdateAll';
+import { UpdateRuntimeDialog } from './runtimes/UpdateRuntimeDialog';
 import { useUpdates } from '../updates/UpdatesProvider';
 import { useOperations } from '../data/operations';
 import { planUpdateAll, runtimeKey, runtimesBeingUpdated } from '../updates/model';
@@ -40,7 +44,11 @@ const useStyles = makeStyles({
   versions: { color: tokens.colorNeutralForeground2 },
 });
 
-export type View = { kind: 'list' } | { kind: 'details'; name: string } | { kind: 'wizard' };
+export type View =
+  | { kind: 'list' }
+  | { kind: 'details'; name: string }
+  | { kind: 'quick' }
+  | { kind: 'wizard'; choices?: WizardChoices };
 
 /**
  * `onOpenPermissions` leads to the Permissions page (from the wizard's last step, or a
@@ -62,6 +70,10 @@ export function Runtimes({
   const runtimes = runtimesQuery.state;
   const [view, setView] = useState<View>(initialView ?? { kind: 'list' });
   const [confirmingUpdateAll, setConfirmingUpdateAll] = useState(false);
+  // The runtime whose row's Update button was chosen: its update dialog opens over the list.
+  const [rowUpdate, setRowUpdate] = useState<string | null>(null);
+  // The runtime the quick create panel just made, announced above the list.
+  const [justCreated, setJustCreated] = useState<string | null>(null);
   // The workspaces "Update all" covers: the one on screen first, then any the user adds.
   const [updateAllIds, setUpdateAllIds] = useState<string[]>([]);
   const updates = useUpdates();
@@ -124,7 +136,7 @@ export function Runtimes({
   const noRuntimes = runtimes.kind === 'loaded' && runtimes.value.length === 0;
 
   const addButton = (label: string) => (
-    <Button appearance="primary" disabled={!canAdd} onClick={() => setView({ kind: 'wizard' })} data-testid="add-runtime">
+    <Button appearance="primary" disabled={!canAdd} onClick={() => setView({ kind: 'quick' })} data-testid="add-runtime">
       {label}
     </Button>
   );
@@ -135,10 +147,27 @@ export function Runtimes({
 
       <WorkspaceChooser choice={workspaceChoice} onChoose={choose} chooseHint={t('rt.workspace.choose')} />
 
+      {workspace && view.kind === 'quick' && (
+        <QuickCreate
+          key={workspace.id}
+          workspace={workspace}
+          existingNames={runtimes.kind === 'loaded' ? runtimes.value.map((runtime) => runtime.name) : []}
+          onMoreOptions={(choices) => setView({ kind: 'wizard', choices })}
+          onClose={(created) => {
+            setView({ kind: 'list' });
+            if (created) {
+              setJustCreated(created);
+              refresh();
+            }
+          }}
+        />
+      )}
+
       {workspace && view.kind === 'wizard' && (
         <AddRuntimeWizard
           key={workspace.id}
           workspace={workspace}
+          initialChoices={view.choices}
           onOpenPermissions={onOpenPermissions && (() => onOpenPermissions())}
           onClose={(created) => {
             setView({ kind: 'list' });
@@ -227,6 +256,19 @@ export function Runtimes({
                 </MessageBarBody>
               </MessageBar>
             )}
+            {justCreated && (
+              <MessageBar intent="success" layout="multiline" data-testid="quick-created">
+                <MessageBarBody>{t('rt.quick.created', { name: justCreated })}</MessageBarBody>
+                <MessageBarActions>
+                  <Button size="small" onClick={() => setView({ kind: 'details', name: justCreated })} data-testid="quick-created-open">
+                    {t('rt.quick.createdOpen', { name: justCreated })}
+                  </Button>
+                  <Button size="small" onClick={() => setJustCreated(null)}>
+                    {t('upd.result.dismiss')}
+                  </Button>
+                </MessageBarActions>
+              </MessageBar>
+            )}
             <UpdateAllStatus />
             {runtimes.kind === 'loading' && <Spinner size="small" label={t('rt.list.loading')} />}
             {runtimes.kind === 'error' && <ErrorMessage error={runtimes.error} />}
@@ -234,7 +276,7 @@ export function Runtimes({
               <div className={styles.row} data-testid="runtimes-empty">
                 <Body1>{t('rt.list.empty')}</Body1>
                 {canAdd && (
-                  <Button onClick={() => setView({ kind: 'wizard' })} data-testid="add-first-runtime">
+                  <Button onClick={() => setView({ kind: 'quick' })} data-testid="add-first-runtime">
                     {t('rt.list.emptyAction')}
                   </Button>
                 )}
@@ -244,8 +286,23 @@ export function Runtimes({
               <RuntimeList
                 runtimes={runtimes.value}
                 onOpen={(name) => setView({ kind: 'details', name })}
+                onUpdate={setRowUpdate}
                 versionOf={(name) => updates.statusOf(workspace.id, name)}
                 isUpdating={(name) => updating.has(runtimeKey(workspace.id, name))}
+              />
+            )}
+            {rowUpdate && runtimes.kind === 'loaded' && (
+              <UpdateRuntimeDialog
+                key={rowUpdate}
+                open
+                workspaceId={workspace.id}
+                runtimeName={rowUpdate}
+                instanceName={runtimes.value.find((runtime) => runtime.name === rowUpdate)?.computeInstanceName ?? null}
+                status={updates.statusOf(workspace.id, rowUpdate) ?? null}
+                onClose={() => {
+                  setRowUpdate(null);
+                  void reloadRuntimes();
+                }}
               />
             )}
             <UpdateAllDialog

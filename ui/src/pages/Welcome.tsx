@@ -1,5 +1,6 @@
 import { Body1, Button, Caption1, Card, CardHeader, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { t } from '../i18n';
+import { cloudName } from '../data/plainWords';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SignInPanel } from '../components/SignInPanel';
@@ -63,7 +64,7 @@ export function Welcome({
             </Body1>
             {who.userName && <Caption1>{who.userName}</Caption1>}
             <Caption1>
-              {t('session.who.cloud', { cloud: status.mode === 'sandbox' ? t('session.cloud.sandbox') : status.cloud })}
+              {t('session.who.cloud', { cloud: status.mode === 'sandbox' ? t('session.cloud.sandbox') : cloudName(status.cloud) })}
             </Caption1>
           </div>
           {!signInRequired && (

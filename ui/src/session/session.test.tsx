@@ -242,7 +242,7 @@ describe('session provider', () => {
     });
     render(wrap(<><Probe /><Activity /></>));
     await waitFor(() => expect(screen.getByTestId('running').textContent).toBe('1'));
-    expect(screen.getByTestId('operation-stage').textContent).toBe('Restarting the compute instance so the application starts.');
+    expect(screen.getByTestId('operation-stage').textContent).toBe('Restarting the compute instance so the new custom application starts; notebooks, terminals and jobs on it stop.');
     expect(screen.getByTestId('operation-elapsed').textContent).toMatch(/^Started .*2026.* · running for [5-9] s$/);
     fireEvent.click(screen.getByTestId('operation-cancel'));
     await waitFor(() => expect(calls).toContain('cancel_operation'));

@@ -27,7 +27,7 @@ export type UpdateRun =
 /** "Update all" for some workspaces. */
 export type UpdateAllRun =
   | { kind: 'running'; since: number; workspaceIds: string[]; plan: UpdateAllPlan }
-  | { kind: 'done'; workspaceIds: string[]; summary: UpdateAllSummary }
+  | { kind: 'done'; workspaceIds: string[]; summary: UpdateAllSummary; plan: UpdateAllPlan }
   | { kind: 'failed'; workspaceIds: string[]; error: AppError };
 
 /** What the opt-in start-up check found in the remembered workspace. */
@@ -175,7 +175,7 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       setUpdateAll({ kind: 'running', since: Date.now(), workspaceIds, plan });
       const ended = await settle(backend.updateAllOutdated({ workspaceIds }));
       setUpdateAll(
-        ended.ok ? { kind: 'done', workspaceIds, summary: ended.value } : { kind: 'failed', workspaceIds, error: ended.error },
+        ended.ok ? { kind: 'done', workspaceIds, summary: ended.value, plan } : { kind: 'failed', workspaceIds, error: ended.error },
       );
       await checkWorkspaces(workspaceIds);
     },

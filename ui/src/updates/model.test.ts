@@ -10,6 +10,7 @@ import {
   sourceVerdict,
   sourcesDisagree,
   summaryHeadline,
+  tagLabel,
   updateStepStates,
   versionWithAge,
   withStatus,
@@ -120,6 +121,26 @@ describe('counts and Update all', () => {
     expect(plan.attention.map((r) => r.runtimeName)).toEqual(['custom', 'serverless']);
     expect(plan.alreadyUpdating.map((r) => r.runtimeName)).toEqual(['busy']);
     expect(plan.latestIsFinal).toBe(false);
+  });
+
+  it('leaves out, with the reason, a runtime the service says needs no update although the registry lists a newer image', () => {
+    const plan = planUpdateAll(
+      [
+        status('default'),
+        status('refused', { updateAvailable: false, registrySaysOutdated: true, serviceSaysOutdated: false, sourcesAgree: false }),
+        status('current', { updateAvailable: false, registrySaysOutdated: false, serviceSaysOutdated: false }),
+      ],
+      new Set(),
+    );
+    expect(plan.direct.map((r) => r.runtimeName)).toEqual(['default']);
+    expect(plan.notNeeded.map((r) => r.runtimeName)).toEqual(['refused']);
+    expect([...plan.attention, ...plan.alreadyUpdating]).toEqual([]);
+  });
+
+  it('reads an image tag as the version label does, so the list and the details agree', () => {
+    expect(tagLabel('20240111.v2')).toBe('2024-01-11 (v2)');
+    expect(versionWithAge({ tag: '20240111.v2', date: '2024-01-11', build: 2, label: 'version 2024-01-11 (v2)', ageDays: 3 })).toContain(tagLabel('20240111.v2'));
+    expect(tagLabel('latest')).toBe('latest');
   });
 
   it('plans a move to the final image only when every runtime it moves has the last tag as its newest', () => {

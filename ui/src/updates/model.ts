@@ -19,6 +19,15 @@ export function workspaceKey(workspaceId: string): string {
   return workspaceId.toLowerCase();
 }
 
+/**
+ * An image tag as versions read everywhere: `20240111.v2` is "2024-01-11 (v2)", as in the core's
+ * "version 2024-01-11 (v2)"; a tag outside that scheme is shown as it is.
+ */
+export function tagLabel(tag: string): string {
+  const match = /^(\d{4})(\d{2})(\d{2})\.v(\d+)$/.exec(tag);
+  return match ? `${match[1]}-${match[2]}-${match[3]} (v${match[4]})` : tag;
+}
+
 /** "released today", "1 day old", "685 days old". */
 export function ageText(days: number): string {
   if (days <= 0) return t('upd.age.today');
@@ -44,6 +53,14 @@ export function sourcesDisagree(status: RuntimeVersionStatus): boolean {
     status.serviceSaysOutdated !== undefined &&
     status.registrySaysOutdated !== status.serviceSaysOutdated
   );
+}
+
+/**
+ * The registry lists a newer image, yet the prompt flow service (which performs updates) says
+ * none is needed: no update is offered, and the user is told why.
+ */
+export function serviceSaysNotNeeded(status: RuntimeVersionStatus): boolean {
+  return !status.updateAvailable && status.registrySaysOutdated === true && status.serviceSaysOutdated === false;
 }
 
 /** The runtime's update operation, if `snapshot` is one. */
@@ -107,13 +124,19 @@ export interface UpdateAllPlan {
   attention: RuntimeVersionStatus[];
   /** Another update is already changing them: left alone. */
   alreadyUpdating: RuntimeVersionStatus[];
+  /**
+   * The registry lists a newer image but the prompt flow service says no update is needed: left
+   * out, since the service would refuse the update.
+   */
+  notNeeded: RuntimeVersionStatus[];
   /** The version the direct updates move to is the last one prompt flow will publish. */
   latestIsFinal: boolean;
 }
 
 export function planUpdateAll(runtimes: readonly RuntimeVersionStatus[], updating: ReadonlySet<string>): UpdateAllPlan {
-  const plan: UpdateAllPlan = { direct: [], attention: [], alreadyUpdating: [], latestIsFinal: false };
+  const plan: UpdateAllPlan = { direct: [], attention: [], alreadyUpdating: [], notNeeded: [], latestIsFinal: false };
   for (const runtime of runtimes) {
+    if (serviceSaysNotNeeded(runtime)) plan.notNeeded.push(runtime);
     if (!runtime.updateAvailable) continue;
     if (updating.has(runtimeKey(runtime.workspaceId, runtime.runtimeName))) plan.alreadyUpdating.push(runtime);
     else if (runtime.customEnvironment || !runtime.computeInstanceName) plan.attention.push(runtime);

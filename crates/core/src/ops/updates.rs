@@ -277,7 +277,7 @@ fn assess(facts: Facts<'_>) -> RuntimeVersionStatus {
     let mut notes = Vec::new();
     match (registry, service) {
         (Some(true), Some(false)) => notes.push(format!(
-            "The container registry lists {} as the newest image, newer than this runtime's {}, but the prompt flow service says no update is needed (it may not offer that image yet; an update moves the runtime to the service's default image).",
+            "The container registry lists {} as the newest image, newer than this runtime's {}, but the prompt flow service says no update is needed (it may not offer that image yet), so no update is offered: the service would refuse it.",
             latest_label.clone().unwrap_or_default(),
             current_label.clone().unwrap_or_default()
         )),
@@ -343,7 +343,9 @@ fn assess(facts: Facts<'_>) -> RuntimeVersionStatus {
             .map(|tag| RuntimeVersion::from_tag(tag, today)),
         registry_says_outdated: registry,
         service_says_outdated: service,
-        update_available: registry == Some(true) || service == Some(true),
+        // The service performs the update and refuses one it says is not needed: its answer
+        // wins, and the registry decides only when the service could not be asked.
+        update_available: service.unwrap_or(registry == Some(true)),
         latest_is_final: latest_tag.is_some()
             && crate::migration::retirement::RetirementStatus::on(today).images_frozen,
         sources_agree,
@@ -1521,7 +1523,8 @@ mod tests {
     fn disagreement_names_which_source_says_what() {
         let latest = ImageTag::parse("20240129.v1").unwrap();
         let status = assess_with(&runtime(Some(OLD), None), Some(&latest), Ok(false));
-        assert!(status.update_available);
+        // The service would refuse the update ("not newer"): none is offered.
+        assert!(!status.update_available);
         assert!(!status.sources_agree);
         assert_eq!(status.registry_says_outdated, Some(true));
         assert_eq!(status.service_says_outdated, Some(false));
@@ -1534,6 +1537,7 @@ mod tests {
             text.contains("prompt flow service says no update is needed"),
             "{text}"
         );
+        assert!(text.contains("no update is offered"), "{text}");
 
         let same = ImageTag::parse("20240111.v2").unwrap();
         let status = assess_with(&runtime(Some(OLD), None), Some(&same), Ok(true));

@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useNow } from '../../components/useNow';
 import { latestOperation, useOperations } from '../../data/operations';
 import { settle, useQuery } from '../../data/query';
-import { STEP_TITLES, clockNow, createRequest, isCreateOf, isStartOf, stepNumber } from './model';
+import { STEP_TITLES, clockNow, createRequest, isCreateOf, isStartOf, stepNumber, type WizardChoices } from './model';
 import { INITIAL_STATE, canGoOn, wizardReducer } from './wizard/state';
 import { useWizardStyles } from './wizard/styles';
 import { InstanceStep } from './wizard/InstanceStep';
@@ -23,16 +23,19 @@ import { DoneStep } from './wizard/DoneStep';
  */
 export function AddRuntimeWizard({
   workspace,
+  initialChoices,
   onClose,
   onOpenPermissions,
 }: {
   workspace: WorkspaceSummary;
+  /** What the quick create panel had chosen when "More options" opened the wizard. */
+  initialChoices?: WizardChoices;
   onClose: (created: string | null) => void;
   /** Leads to the Permissions page, offered on the last step. */
   onOpenPermissions?: () => void;
 }) {
   const styles = useWizardStyles();
-  const [state, dispatch] = useReducer(wizardReducer, INITIAL_STATE);
+  const [state, dispatch] = useReducer(wizardReducer, initialChoices ? { ...INITIAL_STATE, choices: initialChoices } : INITIAL_STATE);
   const { step, choices, starting, creating } = state;
   const instances = useQuery(workspace.id, () => backend.listComputeInstances(workspace.id));
   // Asked for once a custom environment is chosen.
@@ -65,6 +68,9 @@ export function AddRuntimeWizard({
         backend.validateRuntimeName(choices.runtimeName.trim()).then(() => (instance ? backend.instanceSignInStatus(instance, region) : null)),
       );
       dispatch({ type: 'nameChecked', result: await checked });
+    } else if (step === 'authenticate' && instance && !state.signIn?.signInUrl) {
+      // No sign-in page (the sandbox): nothing was signed in, so nothing is recorded.
+      dispatch({ type: 'next' });
     } else if (step === 'authenticate' && instance) {
       dispatch({ type: 'recordingSignIn' });
       dispatch({ type: 'signInRecorded', result: await settle(backend.recordInstanceSignIn(instance, region)) });
@@ -177,7 +183,7 @@ export function AddRuntimeWizard({
                   disabled={!canGoOnNow}
                   data-testid="wizard-next"
                 >
-                  {step === 'authenticate' ? t('rt.wizard.auth.done') : t('rt.wizard.next')}
+                  {step === 'authenticate' && state.signIn?.signInUrl ? t('rt.wizard.auth.done') : t('rt.wizard.next')}
                 </Button>
               )}
             </>

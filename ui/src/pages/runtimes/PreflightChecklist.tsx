@@ -59,7 +59,15 @@ export function PreflightChecklist({
             </Badge>
             <div className={styles.body}>
               <div className={styles.titleRow}>
-                <Text weight="semibold">{check.title}</Text>
+                {/* A title states what should hold; one that did not is said to be not met, so a
+                    red mark never sits beside a sentence that reads as true. */}
+                <Text weight="semibold" data-testid="check-title">
+                  {check.status === 'failed'
+                    ? t('rt.checks.notMetTitle', { title: check.title })
+                    : check.status === 'unknown'
+                      ? t('rt.checks.unknownTitle', { title: check.title })
+                      : check.title}
+                </Text>
                 {check.status !== 'passed' && (
                   <Badge appearance="tint" color={look.color} size="small">
                     {t(`rt.checks.severity.${check.severity}` as MessageKey)}

@@ -25,7 +25,9 @@ import { statusColor, statusText } from './model';
 import { UpdateResult, UpdateRuntimeDialog } from './UpdateRuntimeDialog';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, runtimeKey, sourceVerdict, sourcesDisagree, versionWithAge } from '../../updates/model';
+import { environmentName, runtimeKey, serviceSaysNotNeeded, sourceVerdict, sourcesDisagree, tagLabel, versionWithAge } from '../../updates/model';
+import { runtimeTypeName } from '../../data/plainWords';
+import { RawDetails } from '../../components/RawDetails';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -137,6 +139,13 @@ export function RuntimeDetailsView({
         </Button>
       </div>
       {status?.updateAvailable && !updateRunning && <UpdateBanner status={status} />}
+      {status && serviceSaysNotNeeded(status) && !updateRunning && (
+        <MessageBar intent="info" layout="multiline" data-testid="update-not-offered">
+          <MessageBarBody>
+            {t('upd.notOffered', { name: runtimeName, version: status.latest?.label ?? '' })}
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {/* Subtitle1's look; Text takes the ref that Subtitle1 does not. */}
       <Text as="h2" size={500} weight="semibold" ref={headingRef} tabIndex={-1}>
         {runtimeName}
@@ -201,16 +210,17 @@ export function RuntimeDetailsView({
             )}
             {field('rt.field.statusMessage', details.statusMessage ?? details.statusText)}
             {details.errorMessage && field('rt.field.error', details.errorMessage)}
-            {field('rt.field.type', details.runtimeType)}
+            {field('rt.field.type', runtimeTypeName(details.runtimeType))}
             {field('rt.field.instance', details.computeInstanceName)}
             {field('rt.field.app', details.customAppName)}
             {details.fromExistingCustomApp !== null &&
               field('rt.field.fromExisting', details.fromExistingCustomApp ? t('rt.yes') : t('rt.no'))}
-            {field('rt.field.image', details.dockerImage)}
-            {field('rt.field.imageTag', details.imageTag)}
-            {status && field('upd.field.version', <VersionText status={status} />)}
+            {status ? field('upd.field.version', <VersionText status={status} />) : field('upd.field.version', details.imageTag && tagLabel(details.imageTag))}
             {status?.latest && field('upd.field.latest', versionWithAge(status.latest))}
-            {field('rt.field.environment', details.environment ?? t('rt.defaultEnvironment'))}
+            {field(
+              'rt.field.environment',
+              details.environment ? (status?.customEnvironment ? t('upd.field.customVersion', { environment: environmentName(status.customEnvironment) }) : details.environment) : t('rt.defaultEnvironment'),
+            )}
             {field('rt.field.endpoint', details.endpointUrl)}
             {(details.publishedPort !== null || details.targetPort !== null) &&
               field('rt.field.ports', `${details.publishedPort ?? none} → ${details.targetPort ?? none}`)}
@@ -219,6 +229,15 @@ export function RuntimeDetailsView({
             {field('rt.field.modified', details.modifiedOn ? <Moment iso={details.modifiedOn} /> : null)}
             {details.description && field('rt.field.description', details.description)}
           </dl>
+          {/* What the service calls things, for a support request or the CLI. */}
+          <RawDetails testId="details-raw">
+            <dl className={styles.fields}>
+              {field('rt.field.rawType', details.runtimeType)}
+              {field('rt.field.image', details.dockerImage)}
+              {field('rt.field.imageTag', details.imageTag)}
+              {details.environment && field('rt.field.rawEnvironment', details.environment)}
+            </dl>
+          </RawDetails>
         </Card>
       )}
       {details?.studioUrl && (

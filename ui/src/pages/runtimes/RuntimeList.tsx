@@ -1,5 +1,6 @@
 import {
   Badge,
+  Button,
   Link,
   TableBody,
   TableCell,
@@ -14,6 +15,7 @@ import type { RuntimeSummary, RuntimeVersionStatus } from '../../backend';
 import { t } from '../../i18n';
 import { FittedTable } from '../../components/FittedTable';
 import { statusColor, statusText } from './model';
+import { tagLabel } from '../../updates/model';
 
 const useStyles = makeStyles({
   statusCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0` },
@@ -21,20 +23,24 @@ const useStyles = makeStyles({
   row: { cursor: 'pointer' },
   nameCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, alignItems: 'flex-start', padding: `${tokens.spacingVerticalXS} 0` },
   badge: { whiteSpace: 'nowrap' },
+  badgeRow: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
 });
 
 /**
  * The workspace's runtimes; the name opens the details (mouse or keyboard). A runtime with a
- * newer version shows an "Update available" badge, one being updated an "Updating" badge.
+ * newer version shows an "Update available" badge and, with `onUpdate`, an Update button that
+ * opens the update dialog right there; one being updated shows an "Updating" badge.
  */
 export function RuntimeList({
   runtimes,
   onOpen,
+  onUpdate,
   versionOf = () => undefined,
   isUpdating = () => false,
 }: {
   runtimes: RuntimeSummary[];
   onOpen: (name: string) => void;
+  onUpdate?: (name: string) => void;
   versionOf?: (name: string) => RuntimeVersionStatus | undefined;
   isUpdating?: (name: string) => boolean;
 }) {
@@ -72,9 +78,26 @@ export function RuntimeList({
                   </Badge>
                 ) : (
                   versionOf(runtime.name)?.updateAvailable && (
-                    <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
-                      {t('upd.badge.available')}
-                    </Badge>
+                    <span className={styles.badgeRow}>
+                      <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
+                        {t('upd.badge.available')}
+                      </Badge>
+                      {onUpdate && (
+                        <Button
+                          size="small"
+                          appearance="primary"
+                          aria-label={t('upd.row.updateLabel', { name: runtime.name })}
+                          onClick={(event) => {
+                            // The row itself opens the details.
+                            event.stopPropagation();
+                            onUpdate(runtime.name);
+                          }}
+                          data-testid="row-update"
+                        >
+                          {t('upd.row.update')}
+                        </Button>
+                      )}
+                    </span>
                   )
                 )}
               </div>
@@ -93,7 +116,7 @@ export function RuntimeList({
             </TableCell>
             <TableCell>{runtime.computeInstanceName ?? none}</TableCell>
             <TableCell>{runtime.customAppName ?? none}</TableCell>
-            <TableCell>{runtime.imageTag ?? none}</TableCell>
+            <TableCell data-testid="runtime-version">{runtime.imageTag ? tagLabel(runtime.imageTag) : none}</TableCell>
             <TableCell>{runtime.ownerName ?? none}</TableCell>
           </TableRow>
         ))}

@@ -95,6 +95,83 @@ function renderPage() {
   );
 }
 
+/** The full wizard: Add runtime opens the quick panel, whose More options opens the wizard. */
+function openWizard() {
+  fireEvent.click(screen.getByTestId('add-runtime'));
+  fireEvent.click(screen.getByTestId('quick-more-options'));
+}
+
+describe('quick create panel', () => {
+  function quickBackend(signIn: { needed: boolean; signInUrl?: string }) {
+    const calls: { command: string; payload: unknown }[] = [];
+    mockIPC((command, payload) => {
+      calls.push({ command, payload });
+      switch (command) {
+        case 'list_workspaces':
+          return LISTING;
+        case 'check_workspace':
+          return { workspace: LISTING.workspaces[0], report: report('passed') };
+        case 'list_runtimes':
+          return calls.some((call) => call.command === 'create_runtime') ? [{ name: 'rt-ci', status: 'Running' }] : [];
+        case 'check_workspace_versions':
+          return { runtimes: [], latestIsFinal: false, outdatedCount: 0, problems: [] };
+        case 'list_compute_instances':
+          return [INSTANCE];
+        case 'instance_sign_in_status':
+          return { region: 'eastus', ...signIn };
+        case 'record_instance_sign_in':
+          return { region: 'eastus', needed: false };
+        case 'create_runtime':
+          return { name: 'rt-ci', status: 'Running' };
+        default:
+          return null;
+      }
+    });
+    return calls;
+  }
+
+  it('offers a validated name and the running instance, says the restart on the button, and creates with the default environment', async () => {
+    const calls = quickBackend({ needed: false });
+    renderPage();
+    await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('add-runtime'));
+    const button = () => screen.getByTestId('quick-create-button') as HTMLButtonElement;
+    await waitFor(() => expect(button().disabled).toBe(false));
+    expect((screen.getByTestId('quick-name') as HTMLInputElement).value).toBe('rt-ci');
+    expect(calls.find((call) => call.command === 'validate_runtime_name')?.payload).toEqual({ name: 'rt-ci' });
+    expect(button().textContent).toBe('Restart ci and create runtime');
+    expect(screen.getByTestId('quick-restart').textContent).toContain('restarts the compute instance');
+    expect(screen.queryByTestId('quick-sign-in')).toBeNull();
+    fireEvent.click(button());
+    await waitFor(() => expect(screen.getByTestId('quick-created').textContent).toContain('rt-ci'));
+    const create = calls.find((call) => call.command === 'create_runtime')?.payload as { request: unknown };
+    expect(create.request).toEqual({
+      workspaceId: WS_ID,
+      runtimeName: 'rt-ci',
+      computeInstance: 'ci',
+      app: { kind: 'new' },
+      confirmRestart: true,
+    });
+    expect(calls.some((call) => call.command === 'record_instance_sign_in')).toBe(false);
+  });
+
+  it('shows the instance sign-in inline when it is due, and records it before creating', async () => {
+    const calls = quickBackend({ needed: true, signInUrl: 'https://ci.eastus.instances.azureml.ms' });
+    renderPage();
+    await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('add-runtime'));
+    await waitFor(() => expect(screen.getByTestId('quick-sign-in')).toBeTruthy());
+    expect(screen.getByTestId('quick-open-sign-in')).toBeTruthy();
+    const button = () => screen.getByTestId('quick-create-button') as HTMLButtonElement;
+    await waitFor(() => expect(button().disabled).toBe(false));
+    fireEvent.click(button());
+    await waitFor(() => expect(calls.some((call) => call.command === 'create_runtime')).toBe(true));
+    const order = calls.map((call) => call.command);
+    expect(order.indexOf('record_instance_sign_in')).toBeGreaterThan(-1);
+    expect(order.indexOf('record_instance_sign_in')).toBeLessThan(order.indexOf('create_runtime'));
+  });
+});
+
 describe('Runtimes page', () => {
   it('says a fleet on the last image runs the final image, not the newest of more to come', async () => {
     const current = { workspaceId: WS_ID, workspaceName: 'ws', runtimeName: 'rt', status: 'Running', problems: [] };
@@ -128,7 +205,7 @@ describe('Runtimes page', () => {
     const calls = backend('passed');
     renderPage();
     await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
-    fireEvent.click(screen.getByTestId('add-runtime'));
+    openWizard();
     await waitFor(() => expect(screen.getByTestId('instance-ci')).toBeTruthy());
     fireEvent.change(screen.getByTestId('wizard-name'), { target: { value: 'x' } });
     fireEvent.click(screen.getByTestId('instance-ci'));
@@ -145,7 +222,7 @@ describe('Runtimes page', () => {
     renderPage();
     await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
     for (let round = 0; round < 3; round += 1) {
-      fireEvent.click(screen.getByTestId('add-runtime'));
+      openWizard();
       await waitFor(() => expect(screen.getByTestId('instance-ci')).toBeTruthy());
       fireEvent.click(screen.getByTestId('wizard-cancel'));
       await waitFor(() => expect(screen.queryByTestId('add-runtime-wizard')).toBeNull());
@@ -164,7 +241,7 @@ describe('Runtimes page', () => {
     renderPage();
     const title = () => screen.getByTestId('wizard-step-title').textContent;
     await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
-    fireEvent.click(screen.getByTestId('add-runtime'));
+    openWizard();
     await waitFor(() => expect(screen.getByTestId('instance-ci')).toBeTruthy());
     expect(title()).toBe('Step 1 of 5: Name and compute instance');
     fireEvent.change(screen.getByTestId('wizard-name'), { target: { value: 'rt-1' } });

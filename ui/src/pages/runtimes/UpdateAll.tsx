@@ -41,6 +41,10 @@ function directLine(runtime: RuntimeVersionStatus, manyWorkspaces: boolean): str
   return runtime.current ? `${name}: ${versionWithAge(runtime.current)}` : name;
 }
 
+function notNeededLine(runtime: RuntimeVersionStatus, manyWorkspaces: boolean): string {
+  return t('upd.all.notNeededItem', { name: runtimeLabel(runtime, manyWorkspaces), version: runtime.latest?.label ?? '' });
+}
+
 /** One group of the confirmation's plan: a heading and a line per runtime. */
 function PlanList({
   title,
@@ -151,6 +155,14 @@ export function UpdateAllDialog({
                 line={(runtime) => runtimeLabel(runtime, many)}
               />
             )}
+            {plan.notNeeded.length > 0 && (
+              <PlanList
+                title={t('upd.all.notNeeded', { count: plan.notNeeded.length })}
+                testId="update-all-not-needed"
+                runtimes={plan.notNeeded}
+                line={(runtime) => notNeededLine(runtime, many)}
+              />
+            )}
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose} data-testid="update-all-cancel">
@@ -220,6 +232,11 @@ export function UpdateAllStatus() {
           {summary.items.map((item) => (
             <li key={`${item.workspaceId}/${item.runtimeName}`} data-testid={`update-all-item-${item.runtimeName}`} data-outcome={item.outcome}>
               {itemLine(item)}
+            </li>
+          ))}
+          {run.plan.notNeeded.map((runtime) => (
+            <li key={runtimeKey(runtime.workspaceId, runtime.runtimeName)} data-testid={`update-all-item-${runtime.runtimeName}`} data-outcome="notNeeded">
+              {notNeededLine(runtime, false)}
             </li>
           ))}
           {summary.problems.map((problem) => (

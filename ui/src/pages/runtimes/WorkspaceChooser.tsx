@@ -35,11 +35,16 @@ export interface WorkspaceChoice {
  */
 export function useWorkspaceChoice(): WorkspaceChoice {
   const { state: listing, refresh: reload } = useQuery('workspaces', backend.listWorkspaces);
-  const [selectedId, setSelectedId] = useState<string | null>(loadLastWorkspace);
+  const [chosenId, setSelectedId] = useState<string | null>(loadLastWorkspace);
+  // The settings remember the workspace too (shared with the CLI, kept when the WebView's
+  // storage is not): used when this window has none of its own.
+  const remembered = useQuery(chosenId === null ? 'last-place' : null, backend.lastPlace).data?.workspaceId ?? null;
+  const selectedId = chosenId ?? remembered;
 
   const choose = useCallback((next: WorkspaceSummary) => {
     saveLastWorkspace(next.id);
     setSelectedId(next.id);
+    void backend.rememberPlace(undefined, next.id).catch(() => undefined);
   }, []);
 
   const workspace =

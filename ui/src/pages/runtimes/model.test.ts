@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationSnapshot, WorkspaceSummary } from '../../backend';
+import type { InstanceChoice, OperationSnapshot, WorkspaceSummary } from '../../backend';
 import {
   EMPTY_CHOICES,
   createRequest,
   isCreateOf,
   matchesWorkspace,
+  preselectInstance,
+  suggestRuntimeName,
   stepAfter,
   stepBefore,
   stepComplete,
@@ -88,5 +90,52 @@ describe('texts', () => {
     expect(isCreateOf(snapshot, 'rt-1')).toBe(true);
     expect(isCreateOf(snapshot, 'rt')).toBe(false);
     expect(isCreateOf({ ...snapshot, kind: 'deleteRuntime' }, 'rt-1')).toBe(false);
+  });
+});
+
+function choice(name: string, state: InstanceChoice['instance']['state'], assignee: string | null, usable = true): InstanceChoice {
+  return {
+    instance: {
+      id: `/x/computes/${name}`,
+      name,
+      location: 'eastus',
+      state,
+      stateText: null,
+      vmSize: null,
+      provisioningState: null,
+      assignedUser: assignee ? { objectId: assignee, tenantId: null } : null,
+      createdBy: null,
+      createdByName: null,
+      customApps: [],
+      lastOperation: null,
+    },
+    checks: [],
+    runtimeApps: [],
+    usable,
+  };
+}
+
+describe('the quick create panel', () => {
+  it('preselects the one running instance assigned to the user, and nothing when the choice is open', () => {
+    const alice = choice('ci-alice', 'Running', 'me');
+    const bob = choice('ci-bob', 'Running', 'bob');
+    const stopped = choice('ci-old', 'Stopped', 'me');
+    expect(preselectInstance([alice, bob, stopped], 'me')?.instance.name).toBe('ci-alice');
+    expect(preselectInstance([bob, stopped], 'me')?.instance.name).toBe('ci-bob');
+    expect(preselectInstance([alice, bob], null)).toBeNull();
+    expect(preselectInstance([alice, choice('ci-alice2', 'Running', 'me')], 'me')).toBeNull();
+    expect(preselectInstance([choice('ci-broken', 'Running', 'me', false)], 'me')).toBeNull();
+  });
+
+  it('suggests a name that follows the naming rule and is not taken', () => {
+    expect(suggestRuntimeName('ci-alice', [])).toBe('rt-ci-alice');
+    expect(suggestRuntimeName('ci-alice', ['RT-ci-alice'])).toBe('rt-ci-alice-b');
+    expect(suggestRuntimeName('ci-alice', ['rt-ci-alice', 'rt-ci-alice-b'])).toBe('rt-ci-alice-c');
+    // Never "-<digits>" at the end (reserved), never more than 24 characters.
+    expect(suggestRuntimeName('ci-alice-1', [])).toBe('rt-ci-alice-1x');
+    const long = suggestRuntimeName('a-very-long-instance-name-indeed', []);
+    expect(long.length).toBeLessThanOrEqual(24);
+    expect(long).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
+    expect(suggestRuntimeName(null, [])).toBe('rt-flow');
   });
 });

@@ -2,6 +2,7 @@
 // steps, the requests it sends, and the texts users copy.
 import type {
   CreateRuntimeRequest,
+  InstanceChoice,
   OperationSnapshot,
   RuntimeStatus,
   WorkspaceSummary,
@@ -206,4 +207,38 @@ export function statusColor(status: RuntimeStatus): 'success' | 'danger' | 'warn
     case 'Unknown':
       return 'informative';
   }
+}
+
+/**
+ * The instance the quick create panel starts with: the one running, usable instance assigned to
+ * the user, else the one running, usable instance there is; none when the choice is the user's.
+ */
+export function preselectInstance(instances: readonly InstanceChoice[], myObjectId: string | null): InstanceChoice | null {
+  const running = instances.filter((choice) => choice.usable && choice.instance.state === 'Running');
+  const mine = myObjectId ? running.filter((choice) => choice.instance.assignedUser?.objectId === myObjectId) : [];
+  if (mine.length === 1) return mine[0] ?? null;
+  if (mine.length === 0 && running.length === 1) return running[0] ?? null;
+  return null;
+}
+
+/**
+ * A runtime name to suggest: `rt-<instance>`, with a letter added when a runtime already has it.
+ * Follows the naming rule (letters, digits and hyphens, 3 to 24 characters, never ending in a
+ * hyphen and digits); the backend still validates it before it is offered.
+ */
+export function suggestRuntimeName(instanceName: string | null, taken: readonly string[]): string {
+  const slug = (instanceName ?? 'flow')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+  const base = `rt-${slug || 'flow'}`.slice(0, 21).replace(/-+$/, '');
+  const used = new Set(taken.map((name) => name.toLowerCase()));
+  const safe = (name: string) => (/-\d+$/.test(name) ? `${name}x` : name);
+  if (!used.has(safe(base))) return safe(base);
+  for (const letter of 'bcdefghijklmnopqrstuvwxyz') {
+    const name = `${base}-${letter}`;
+    if (!used.has(name)) return name;
+  }
+  return `${base}-new`;
 }
