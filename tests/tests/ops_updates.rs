@@ -13,8 +13,10 @@ use pfrm_core::model::RuntimeStatus;
 use pfrm_core::ops::resume::resume_operations;
 use pfrm_core::ops::runtimes::{self, WatchSettings};
 use pfrm_core::ops::updates::{
-    self, CheckOptions, UpdateAllOutcome, UpdateAllRequest, UpdateRuntimeRequest,
+    self, AttentionReason, CheckOptions, UpdateAllOutcome, UpdateAllRequest, UpdateRuntimeRequest,
+    VersionNote,
 };
+use pfrm_core::ops::workspaces::list_workspaces;
 use pfrm_core::ops::{Journal, OperationKind, OperationState, Operations, Stage};
 use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
@@ -77,14 +79,68 @@ async fn disagreement_with_need_upgrade_says_which_source_says_what() {
         !status.update_available,
         "the service refuses an update it says is not needed: none is offered"
     );
-    let explanation = status.explanation.unwrap();
-    assert!(
-        explanation.contains("container registry lists version 2025-12-11 (v12)"),
-        "{explanation}"
+    assert_eq!(
+        status.notes,
+        [VersionNote::RegistryNewer {
+            latest: "version 2025-12-11 (v12)".into(),
+            current: status.current.as_ref().unwrap().label.clone(),
+        }],
+        "the note names which source says what"
     );
-    assert!(
-        explanation.contains("prompt flow service says no update is needed"),
-        "{explanation}"
+}
+
+/// A workspace the session listed is not read again to learn its flow host: checking and
+/// guiding (each of which once read the workspace first) send no GET of it.
+#[tokio::test]
+async fn operations_on_a_listed_workspace_do_not_read_it_again() {
+    let env = Env::start_scenario("returning").await;
+    let listed = services(&env, Operations::default());
+    let workspace_gets = || {
+        env.emulator.faults().request_count(
+            "GET",
+            "/subscriptions/*/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ml-workspace",
+        )
+    };
+    let listing = list_workspaces(&listed, 4).await.unwrap();
+    assert!(listing
+        .workspaces
+        .iter()
+        .any(|w| w.id.eq_ignore_ascii_case(&ml_workspace())));
+    let before = workspace_gets();
+    for _ in 0..2 {
+        updates::check_runtime_version(
+            &listed,
+            &ml_workspace(),
+            "rt-default",
+            CheckOptions::default(),
+        )
+        .await
+        .unwrap();
+        runtimes::list_runtimes(&listed, &ml_workspace())
+            .await
+            .unwrap();
+    }
+    updates::custom_environment_guidance(
+        &listed,
+        &ml_workspace(),
+        "rt-custom",
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(workspace_gets(), before, "no GET of the listed workspace");
+
+    // A workspace the session has not seen is read once, then reused.
+    let fresh = services(&env, Operations::default());
+    for _ in 0..3 {
+        runtimes::list_runtimes(&fresh, &ml_workspace())
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        workspace_gets(),
+        before + 1,
+        "read once for a session that never listed it"
     );
 }
 
@@ -116,11 +172,13 @@ async fn checking_workspaces_flags_outdated_runtimes_and_counts_them() {
         "pf-custom:1"
     );
     assert!(!custom.updatable_directly());
-    assert!(custom
-        .explanation
-        .as_deref()
-        .unwrap()
-        .contains("custom environment pf-custom:1"));
+    assert_eq!(
+        custom.notes,
+        [VersionNote::CustomEnvironment {
+            environment: "pf-custom:1".into(),
+            service_outdated: true,
+        }]
+    );
     assert!(report.runtimes[1].updatable_directly());
     assert_eq!(report.problems.len(), 1);
     assert_eq!(report.problems[0].workspace_id, missing);
@@ -307,6 +365,11 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
         refused.message.contains("pf-custom:1"),
         "{}",
         refused.message
+    );
+    assert_eq!(
+        refused.details.as_ref().unwrap()["warning"],
+        serde_json::json!({"code": "same", "chosen": "pf-custom:1"}),
+        "hosts can phrase the refusal from its code"
     );
     assert!(services.operations.list().is_empty(), "nothing was started");
 
@@ -529,7 +592,14 @@ async fn update_all_lists_custom_runtimes_and_skips_one_already_updating() {
         .find(|item| item.outcome == UpdateAllOutcome::NeedsAttention)
         .unwrap();
     assert_eq!(attention.runtime_name, "rt-custom");
-    assert!(attention.attention.as_deref().unwrap().contains("rebuild"));
+    assert_eq!(
+        attention.attention,
+        Some(AttentionReason::CustomEnvironment)
+    );
+    assert_eq!(
+        attention.custom_environment.as_ref().unwrap().display(),
+        "pf-custom:1"
+    );
     assert!(summary
         .dockerfile_from_line
         .as_deref()

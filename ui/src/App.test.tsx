@@ -21,9 +21,11 @@ const SANDBOX: SessionStatus = {
 };
 function runtimeStatus(name: string, updateAvailable: boolean): RuntimeVersionStatus {
   return {
+    key: `${WS}/flowruntimes/${name}`.toLowerCase(),
     workspaceId: WS,
     workspaceName: 'ml-workspace',
     runtimeName: name,
+    notes: [],
     status: 'Running',
     updateAvailable,
     latestIsFinal: false,

@@ -2,6 +2,7 @@
 //! the studio page, as commands. Each subcommand is one variant of [`RuntimeCommand`] and one arm
 //! of [`run`]; add new ones the same way.
 
+mod phrases;
 pub(crate) mod updates;
 
 use clap::{Args, Subcommand};

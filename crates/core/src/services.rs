@@ -2,7 +2,8 @@
 //! pipeline and a client per service. The shell and the CLI build one [`Services`] per active
 //! account and hand it to the operations in [`crate::ops`].
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use azure_core::credentials::TokenCredential;
 use base64::Engine;
@@ -74,6 +75,31 @@ pub struct Services {
     pub graph: GraphClient,
     pub registry: RegistryClient,
     pub operations: Operations,
+    known: KnownWorkspaces,
+}
+
+/// Workspaces already read by this session, by lower-case ARM id: an operation on a workspace the
+/// caller listed (or read before) learns its flow host here instead of reading it again. Only
+/// what does not change for a workspace's life (id, name, location, flow host) is read from it.
+#[derive(Clone, Default)]
+struct KnownWorkspaces(Arc<Mutex<HashMap<String, WorkspaceSummary>>>);
+
+impl KnownWorkspaces {
+    fn get(&self, workspace_id: &str) -> Option<WorkspaceSummary> {
+        let known = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        known.get(&workspace_id.to_lowercase()).cloned()
+    }
+
+    fn remember(&self, workspace: &WorkspaceSummary) {
+        let mut known = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        known.insert(workspace.id.to_lowercase(), workspace.clone());
+    }
 }
 
 impl std::fmt::Debug for Services {
@@ -101,6 +127,7 @@ impl Services {
             credential,
             pipeline,
             operations,
+            known: KnownWorkspaces::default(),
         })
     }
 
@@ -130,6 +157,39 @@ impl Services {
 
     pub fn pipeline(&self) -> &Pipeline {
         &self.pipeline
+    }
+
+    /// Keeps what a listing or a read of workspaces found, for [`Services::workspace`].
+    pub fn remember_workspaces<'a>(
+        &self,
+        workspaces: impl IntoIterator<Item = &'a WorkspaceSummary>,
+    ) {
+        for workspace in workspaces {
+            self.known.remember(workspace);
+        }
+    }
+
+    /// The workspace with this ARM id: as this session listed or read it, else read from ARM
+    /// (once; later calls reuse it).
+    pub async fn workspace(&self, workspace_id: &str) -> Result<WorkspaceSummary> {
+        let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+        if let Some(known) = self.known.get(workspace_id) {
+            return Ok(known);
+        }
+        let workspace = WorkspaceSummary::from(&self.arm.get_workspace(&reference).await?);
+        self.known.remember(&workspace);
+        Ok(workspace)
+    }
+
+    /// The workspace with this ARM id and its flow (runtime) service client, resolved as
+    /// [`Services::workspace`] does.
+    pub async fn workspace_flow(
+        &self,
+        workspace_id: &str,
+    ) -> Result<(WorkspaceSummary, FlowClient)> {
+        let workspace = self.workspace(workspace_id).await?;
+        let flow = self.flow(&workspace)?;
+        Ok((workspace, flow))
     }
 
     /// The flow (runtime) service client of a workspace.

@@ -467,7 +467,20 @@ export type CustomEnvironmentRef = {
  */
 assetId: string, name?: string, version?: string, };
 
+export type VersionNote = { "code": "registryNewer", latest: string, current: string, } | { "code": "serviceNewer", latest: string, } | { "code": "customEnvironment", environment: string, serviceOutdated: boolean, } | { "code": "registryUnread", serviceOutdated: boolean, } | { "code": "unversionedImage", image: string, serviceOutdated: boolean, } | { "code": "serviceUnasked", registryOutdated: boolean, } | { "code": "neitherAnswered" } | { "code": "appDiffers", runtime: string, instance: string, app: string, };
+
+export type EnvironmentWarning = { "code": "older", chosen: string, current: string, } | { "code": "same", chosen: string, } | { "code": "olderImage", chosen: string, image: string, current: string, };
+
+export type UpdateWarning = { "code": "registryUnread", reason: string, } | { "code": "registryNewer", now: string, latest: string, } | { "code": "environment", warning: EnvironmentWarning, };
+
+export type AttentionReason = "customEnvironment" | "notOnComputeInstance";
+
 export type RuntimeVersionStatus = { 
+/**
+ * The runtime's key: the target its operations carry (lower case), so a host can tell
+ * which operation changes it without building the key itself.
+ */
+key: string, 
 /**
  * ARM id of the workspace.
  */
@@ -511,9 +524,10 @@ latestIsFinal: boolean,
  */
 sourcesAgree: boolean, 
 /**
- * Why the sources disagree or one of them is missing, naming which says what.
+ * Why the sources disagree or one of them is missing, naming which says what; and whether
+ * the custom application runs another version than the runtime reports.
  */
-explanation?: string, 
+notes: Array<VersionNote>, 
 /**
  * Set for runtimes on a custom environment: they are updated by rebuilding it.
  */
@@ -556,7 +570,7 @@ isCurrent: boolean,
  * Why picking it would not move the runtime forward (older or the same version); the
  * update asks for confirmation (`allowOlder`) when set.
  */
-warning?: string, };
+warning?: EnvironmentWarning, };
 
 export type CustomEnvironmentGuidance = { runtimeName: string, currentEnvironment?: CustomEnvironmentRef, latest?: RuntimeVersion, 
 /**
@@ -609,7 +623,7 @@ environment?: CustomEnvironmentRef,
  * Things worth knowing that did not stop the update (e.g. the registry lists an even
  * newer image than the one the service moved to).
  */
-warnings: Array<string>, };
+warnings: Array<UpdateWarning>, };
 
 export type UpdateAllRequest = { 
 /**
@@ -634,9 +648,9 @@ operationId?: string,
  */
 error?: AppError, 
 /**
- * What the user needs to do (runtimes that need attention).
+ * Why the user needs to act (runtimes that need attention).
  */
-attention?: string, customEnvironment?: CustomEnvironmentRef, warnings: Array<string>, };
+attention?: AttentionReason, customEnvironment?: CustomEnvironmentRef, warnings: Array<UpdateWarning>, };
 
 export type UpdateAllSummary = { 
 /**

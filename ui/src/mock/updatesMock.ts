@@ -15,6 +15,7 @@ import type {
   UpdateAllSummary,
   UpdateOutcome,
   UpdateRuntimeRequest,
+  VersionNote,
 } from '../backend/bindings';
 import { longOperation, pause, type Publish } from './runtimesMock';
 
@@ -87,13 +88,14 @@ function status(workspaceId: string, runtime: RuntimeDetails): RuntimeVersionSta
   const serviceSaysOutdated =
     runtime.name === 'rt-preview' ? false : environmentVersion ? environmentVersion !== '3' : registrySaysOutdated;
   const sourcesAgree = registrySaysOutdated !== undefined && registrySaysOutdated === serviceSaysOutdated;
-  let explanation: string | undefined;
+  const notes: VersionNote[] = [];
   if (registrySaysOutdated === true && serviceSaysOutdated === false) {
-    explanation = `The container registry lists version 2025-12-11 (v12) as the newest image, newer than this runtime's ${current?.label ?? ''}, but the prompt flow service says no update is needed (it may not offer that image yet), so no update is offered: the service would refuse it.`;
+    notes.push({ code: 'registryNewer', latest: 'version 2025-12-11 (v12)', current: current?.label ?? '' });
   } else if (environmentVersion) {
-    explanation = `The runtime runs custom environment pf-custom:${environmentVersion}, whose base image version cannot be read from Azure; the prompt flow service says ${serviceSaysOutdated ? 'an update is available' : 'no update is needed'}.`;
+    notes.push({ code: 'customEnvironment', environment: `pf-custom:${environmentVersion}`, serviceOutdated: serviceSaysOutdated === true });
   }
   return {
+    key: `${workspaceId}/flowruntimes/${runtime.name}`.toLowerCase(),
     workspaceId,
     workspaceName,
     runtimeName: runtime.name,
@@ -109,7 +111,7 @@ function status(workspaceId: string, runtime: RuntimeDetails): RuntimeVersionSta
     // The images are frozen since prompt flow's retirement was announced.
     latestIsFinal: true,
     sourcesAgree,
-    explanation,
+    notes,
     customEnvironment: environmentVersion
       ? { assetId: runtime.environment ?? '', name: 'pf-custom', version: environmentVersion }
       : undefined,
@@ -130,9 +132,9 @@ function guidance(runtime: RuntimeDetails): CustomEnvironmentGuidance {
     isCurrent: v === current,
     warning:
       current && Number(v) < Number(current)
-        ? `pf-custom:${v} is older than the version the runtime uses now (pf-custom:${current}).`
+        ? { code: 'older' as const, chosen: `pf-custom:${v}`, current: `pf-custom:${current}` }
         : v === current
-          ? `pf-custom:${v} is the version the runtime uses now; updating to it changes nothing.`
+          ? { code: 'same' as const, chosen: `pf-custom:${v}` }
           : undefined,
   }));
   return {
@@ -237,7 +239,7 @@ async function updateAll(publish: Publish, workspaceIds: string[], runtimesOf: (
       ...base(s),
       outcome: 'needsAttention',
       customEnvironment: s.customEnvironment,
-      attention: `Runs custom environment pf-custom:${s.customEnvironment?.version ?? ''}: rebuild it on the newest runtime image, then update the runtime to the rebuilt version.`,
+      attention: 'customEnvironment',
     });
   }
   await Promise.all(

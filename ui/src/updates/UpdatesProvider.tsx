@@ -109,7 +109,7 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       });
       setStatuses((current) => {
         const next = new Map(current);
-        for (const runtime of report.runtimes) next.set(runtimeKey(runtime.workspaceId, runtime.runtimeName), runtime);
+        for (const runtime of report.runtimes) next.set(runtime.key, runtime);
         return next;
       });
       setCheckErrors((current) => {
@@ -133,7 +133,7 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const recordStatus = useCallback((status: RuntimeVersionStatus) => {
-    setStatuses((current) => new Map(current).set(runtimeKey(status.workspaceId, status.runtimeName), status));
+    setStatuses((current) => new Map(current).set(status.key, status));
     setReports((current) => {
       const key = workspaceKey(status.workspaceId);
       const report = current.get(key);

@@ -6,6 +6,10 @@ import {
   outdatedCount,
   planUpdateAll,
   runtimeKey,
+  noteText,
+  environmentWarningText,
+  updateWarningText,
+  attentionText,
   runtimesBeingUpdated,
   sourceVerdict,
   sourcesDisagree,
@@ -20,8 +24,10 @@ const WS = '/subscriptions/S/resourceGroups/RG/providers/Microsoft.MachineLearni
 
 function status(name: string, extra: Partial<RuntimeVersionStatus> = {}): RuntimeVersionStatus {
   return {
+    key: `${WS}/flowruntimes/${name}`.toLowerCase(),
     workspaceId: WS,
     workspaceName: 'WS',
+    notes: [],
     runtimeName: name,
     status: 'Running',
     computeInstanceName: 'ci',
@@ -155,5 +161,37 @@ describe('counts and Update all', () => {
     expect(
       summaryHeadline({ items: [], updated: 2, failed: 1, needsAttention: 1, alreadyUpdating: 0, upToDate: 3, problems: [], elapsedMs: 5 }),
     ).toBe('2 updated, 1 failed, 1 need attention, 0 already being updated.');
+  });
+
+  it('phrases the backend codes from the catalog, naming which source says what', () => {
+    expect(noteText({ code: 'registryNewer', latest: 'version 2025-12-11 (v12)', current: 'version 2024-01-11 (v2)' })).toBe(
+      "The container registry lists version 2025-12-11 (v12) as the newest image, newer than this runtime's version 2024-01-11 (v2), but the prompt flow service says no update is needed (it may not offer that image yet; an update moves the runtime to the service's default image).",
+    );
+    expect(noteText({ code: 'customEnvironment', environment: 'pf-custom:1', serviceOutdated: true })).toBe(
+      'The runtime runs custom environment pf-custom:1, whose base image version cannot be read from Azure; the prompt flow service says an update is available.',
+    );
+    expect(noteText({ code: 'serviceUnasked', registryOutdated: false })).toBe(
+      'The prompt flow service could not be asked; the container registry says the runtime is up to date.',
+    );
+    expect(environmentWarningText({ code: 'older', chosen: 'pf-custom:1', current: 'pf-custom:3' })).toBe(
+      'pf-custom:1 is older than the version the runtime uses now (pf-custom:3).',
+    );
+    expect(updateWarningText({ code: 'environment', warning: { code: 'same', chosen: 'pf-custom:3' } })).toBe(
+      'pf-custom:3 is the version the runtime uses now; updating to it changes nothing.',
+    );
+    const item = {
+      workspaceId: WS,
+      workspaceName: 'WS',
+      runtimeName: 'rt',
+      outcome: 'needsAttention' as const,
+      customEnvironment: { assetId: 'azureml:pf-custom:2', name: 'pf-custom', version: '2' },
+      warnings: [],
+    };
+    expect(attentionText({ ...item, attention: 'customEnvironment' })).toBe(
+      'Runs custom environment pf-custom:2: rebuild it on the newest runtime image, then update the runtime to the rebuilt version.',
+    );
+    expect(attentionText({ ...item, attention: 'notOnComputeInstance' })).toBe(
+      'Not a compute-instance runtime: update it where it is deployed.',
+    );
   });
 });

@@ -1,12 +1,16 @@
 // Versions and updates without drawing anything: how a version reads, which operation is a
 // runtime's update, where an update is, and what "Update all" will do.
 import type {
+  EnvironmentWarning,
   FleetVersionReport,
   OperationSnapshot,
   RuntimeVersion,
   RuntimeVersionStatus,
   Stage,
+  UpdateAllItem,
   UpdateAllSummary,
+  UpdateWarning,
+  VersionNote,
 } from '../backend';
 import { t } from '../i18n';
 
@@ -138,7 +142,7 @@ export function planUpdateAll(runtimes: readonly RuntimeVersionStatus[], updatin
   for (const runtime of runtimes) {
     if (serviceSaysNotNeeded(runtime)) plan.notNeeded.push(runtime);
     if (!runtime.updateAvailable) continue;
-    if (updating.has(runtimeKey(runtime.workspaceId, runtime.runtimeName))) plan.alreadyUpdating.push(runtime);
+    if (updating.has(runtime.key)) plan.alreadyUpdating.push(runtime);
     else if (runtime.customEnvironment || !runtime.computeInstanceName) plan.attention.push(runtime);
     else plan.direct.push(runtime);
   }
@@ -160,4 +164,70 @@ export function summaryHeadline(summary: UpdateAllSummary): string {
 /** The name to show for a custom environment reference. */
 export function environmentName(environment: { assetId: string; name?: string; version?: string }): string {
   return environment.name && environment.version ? `${environment.name}:${environment.version}` : environment.assetId;
+}
+
+function serviceSays(outdated: boolean): string {
+  return t(outdated ? 'upd.note.service.outdated' : 'upd.note.service.current');
+}
+
+/** One of the backend's version notes as a sentence. */
+export function noteText(note: VersionNote): string {
+  switch (note.code) {
+    case 'registryNewer':
+      return t('upd.note.registryNewer', { latest: note.latest, current: note.current });
+    case 'serviceNewer':
+      return t('upd.note.serviceNewer', { latest: note.latest });
+    case 'customEnvironment':
+      return t('upd.note.customEnvironment', { environment: note.environment, service: serviceSays(note.serviceOutdated) });
+    case 'registryUnread':
+      return t('upd.note.registryUnread', { service: serviceSays(note.serviceOutdated) });
+    case 'unversionedImage':
+      return t('upd.note.unversionedImage', { image: note.image, service: serviceSays(note.serviceOutdated) });
+    case 'serviceUnasked':
+      return t('upd.note.serviceUnasked', {
+        registry: t(note.registryOutdated ? 'upd.note.registry.outdated' : 'upd.note.registry.current'),
+      });
+    case 'neitherAnswered':
+      return t('upd.note.neitherAnswered');
+    case 'appDiffers':
+      return t('upd.note.appDiffers', { runtime: note.runtime, instance: note.instance, app: note.app });
+  }
+}
+
+/** Why an environment version would not move the runtime forward, as a sentence. */
+export function environmentWarningText(warning: EnvironmentWarning): string {
+  switch (warning.code) {
+    case 'older':
+      return t('upd.envWarning.older', { chosen: warning.chosen, current: warning.current });
+    case 'same':
+      return t('upd.envWarning.same', { chosen: warning.chosen });
+    case 'olderImage':
+      return t('upd.envWarning.olderImage', { chosen: warning.chosen, image: warning.image, current: warning.current });
+  }
+}
+
+/** What an update noted without stopping, as a sentence. */
+export function updateWarningText(warning: UpdateWarning): string {
+  switch (warning.code) {
+    case 'registryUnread':
+      return t('upd.warning.registryUnread', { reason: warning.reason });
+    case 'registryNewer':
+      return t('upd.warning.registryNewer', { now: warning.now, latest: warning.latest });
+    case 'environment':
+      return environmentWarningText(warning.warning);
+  }
+}
+
+/** What the user needs to do with a runtime "Update all" left alone. */
+export function attentionText(item: UpdateAllItem): string {
+  switch (item.attention) {
+    case 'customEnvironment':
+      return t('upd.attention.customEnvironment', {
+        environment: item.customEnvironment ? environmentName(item.customEnvironment) : '',
+      });
+    case 'notOnComputeInstance':
+      return t('upd.attention.notOnComputeInstance');
+    case undefined:
+      return '';
+  }
 }

@@ -12,6 +12,7 @@ use pfrm_core::ops::updates::{
 };
 use pfrm_core::Error;
 
+use super::phrases;
 use crate::context::{Context, WorkspaceOption};
 use crate::output::{print_json, Table};
 
@@ -225,7 +226,7 @@ fn print_statuses(statuses: &[RuntimeVersionStatus], show_workspace: bool) {
     }
     table.print();
     for status in statuses {
-        if let Some(explanation) = &status.explanation {
+        if let Some(explanation) = phrases::version_notes(&status.notes) {
             println!("{}: {explanation}", status.runtime_name);
         }
         for problem in &status.problems {
@@ -346,7 +347,7 @@ pub async fn update(context: &Context, args: UpdateArgs) -> Result<(), Error> {
             (None, None) => println!("Runtime {name} is running again."),
         }
         for warning in &outcome.warnings {
-            println!("note: {warning}");
+            println!("note: {}", phrases::update_warning(warning));
         }
     }
     finish(context, 0)
@@ -403,8 +404,8 @@ fn print_guidance(guidance: &CustomEnvironmentGuidance) {
                 candidate.choice.asset_id,
                 candidate
                     .warning
-                    .as_deref()
-                    .map(|w| format!("  — {w}"))
+                    .as_ref()
+                    .map(|w| format!("  — {}", phrases::environment_warning(w)))
                     .unwrap_or_default()
             );
         }
@@ -440,10 +441,7 @@ fn print_summary(summary: &UpdateAllSummary) {
                         .map(|e| e.message.clone())
                         .unwrap_or_default(),
                 ),
-                UpdateAllOutcome::NeedsAttention => (
-                    "needs attention",
-                    item.attention.clone().unwrap_or_default(),
-                ),
+                UpdateAllOutcome::NeedsAttention => ("needs attention", phrases::attention(item)),
                 UpdateAllOutcome::AlreadyUpdating => (
                     "already updating",
                     "another operation is updating it".to_owned(),

@@ -14,7 +14,7 @@ use ts_rs::TS;
 
 use crate::cloud::CloudConfig;
 use crate::error::{Error, ErrorCode, Result};
-use crate::ops::runtimes::{list_my_compute_instances, workspace};
+use crate::ops::runtimes::list_my_compute_instances;
 use crate::services::Services;
 use crate::settings::Settings;
 
@@ -157,7 +157,7 @@ pub async fn check_custom_app(
     instance: &str,
     app: &str,
 ) -> Result<CustomAppAvailability> {
-    let workspace = workspace(services, workspace_id).await?;
+    let workspace = services.workspace(workspace_id).await?;
     let mine = list_my_compute_instances(services, workspace_id, None).await?;
     if !mine
         .iter()

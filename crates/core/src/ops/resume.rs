@@ -16,7 +16,6 @@ use super::runtime_watch::{
     verify_update, wait_until_deleted, watch_instance_start, watch_until_running, RuntimeResume,
     WatchSettings,
 };
-use super::runtimes::workspace;
 use super::{JournalEntry, OperationKind, Stage};
 use crate::azure::WorkspaceRef;
 use crate::error::{Error, ErrorCode, Result};
@@ -176,8 +175,7 @@ async fn resume_runtime_start(
 ) -> Result<String> {
     let resume: RuntimeResume =
         serde_json::from_value(entry.resume.clone()).map_err(|_| unreadable_record())?;
-    let workspace = workspace(services, &resume.workspace_id).await?;
-    let flow = services.flow(&workspace)?;
+    let (_, flow) = services.workspace_flow(&resume.workspace_id).await?;
     if let Err(error) = flow.get_runtime(&resume.runtime_name).await {
         return Err(if error.code == ErrorCode::NotFound {
             runtime_missing(&resume.runtime_name, entry.kind)
@@ -224,8 +222,7 @@ async fn resume_delete(
 ) -> Result<String> {
     let resume: DeleteResume =
         serde_json::from_value(entry.resume.clone()).map_err(|_| unreadable_record())?;
-    let workspace = workspace(services, &resume.workspace_id).await?;
-    let flow = services.flow(&workspace)?;
+    let (_, flow) = services.workspace_flow(&resume.workspace_id).await?;
     wait_until_deleted(&flow, &resume.runtime_name, progress, watch).await?;
     Ok(format!("Runtime {} is deleted.", resume.runtime_name))
 }

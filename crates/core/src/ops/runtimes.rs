@@ -14,7 +14,6 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::http::lro::LroOptions;
 use crate::model::{
     ComputeInstanceSummary, CustomApp, RuntimeDetails, RuntimeStatus, RuntimeSummary,
-    WorkspaceSummary,
 };
 use crate::naming::validate_runtime_name;
 use crate::ops::lost_answer::{confirm_created, confirm_deleting, lost_track};
@@ -30,17 +29,9 @@ use crate::preflight::{
 };
 use crate::services::Services;
 
-pub(crate) async fn workspace(services: &Services, workspace_id: &str) -> Result<WorkspaceSummary> {
-    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
-    Ok(WorkspaceSummary::from(
-        &services.arm.get_workspace(&reference).await?,
-    ))
-}
-
 /// The runtime list page: the workspace (for its flow host) and its runtimes.
 pub async fn list_runtimes(services: &Services, workspace_id: &str) -> Result<Vec<RuntimeSummary>> {
-    let workspace = workspace(services, workspace_id).await?;
-    let flow = services.flow(&workspace)?;
+    let (_, flow) = services.workspace_flow(workspace_id).await?;
     let mut runtimes: Vec<RuntimeSummary> = flow
         .list_runtimes()
         .await?
@@ -58,8 +49,7 @@ pub async fn runtime_details(
     runtime_name: &str,
 ) -> Result<RuntimeDetails> {
     crate::azure::check_name("runtime name", runtime_name)?;
-    let workspace = workspace(services, workspace_id).await?;
-    let flow = services.flow(&workspace)?;
+    let (_, flow) = services.workspace_flow(workspace_id).await?;
     let mut details = RuntimeDetails::from(&flow.get_runtime(runtime_name).await?);
     details.studio_url = Some(
         services
@@ -166,7 +156,7 @@ pub async fn list_environments(
     services: &Services,
     workspace_id: &str,
 ) -> Result<Vec<EnvironmentChoice>> {
-    let workspace = workspace(services, workspace_id).await?;
+    let workspace = services.workspace(workspace_id).await?;
     let reference = WorkspaceRef::from_arm_id(workspace_id)?;
     let workspace_guid = workspace.workspace_id.clone().ok_or_else(|| {
         Error::new(
@@ -371,8 +361,7 @@ async fn refuse_create_in_flight(
     else {
         return Ok(());
     };
-    let workspace = workspace(services, &request.workspace_id).await?;
-    let flow = services.flow(&workspace)?;
+    let (_, flow) = services.workspace_flow(&request.workspace_id).await?;
     let name = &request.runtime_name;
     match flow.get_runtime(name).await {
         Err(error) if error.code == ErrorCode::NotFound => {
@@ -661,8 +650,7 @@ pub async fn delete_runtime(
         .with_remedy("Type the runtime's name exactly to confirm that it should be deleted."));
     }
     crate::azure::check_name("runtime name", &request.runtime_name)?;
-    let workspace = workspace(services, &request.workspace_id).await?;
-    let flow = services.flow(&workspace)?;
+    let (_, flow) = services.workspace_flow(&request.workspace_id).await?;
     let runtime = RuntimeDetails::from(&flow.get_runtime(&request.runtime_name).await?);
     let handle = services.operations.begin(
         OperationKind::DeleteRuntime,

@@ -96,6 +96,7 @@ pub async fn list_workspaces(services: &Services, max_parallel: usize) -> Result
     workspaces
         .sort_by_cached_key(|w| (subscription_name(&w.subscription_id), w.name.to_lowercase()));
     problems.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    services.remember_workspaces(&workspaces);
     Ok(WorkspaceListing {
         subscriptions,
         workspaces,
@@ -126,6 +127,7 @@ pub async fn check_workspace(services: &Services, workspace_id: &str) -> Result<
     );
     let dto = workspace?;
     let workspace = WorkspaceSummary::from(&dto);
+    services.remember_workspaces([&workspace]);
     let default_datastore = datastores
         .as_ref()
         .map(|stores| {

@@ -25,7 +25,7 @@ import { statusColor, statusText } from './model';
 import { UpdateResult, UpdateRuntimeDialog } from './UpdateRuntimeDialog';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, runtimeKey, serviceSaysNotNeeded, sourceVerdict, sourcesDisagree, tagLabel, versionWithAge } from '../../updates/model';
+import { environmentName, noteText, runtimeKey, serviceSaysNotNeeded, sourceVerdict, sourcesDisagree, tagLabel, versionWithAge } from '../../updates/model';
 import { runtimeTypeName } from '../../data/plainWords';
 import { RawDetails } from '../../components/RawDetails';
 
@@ -312,7 +312,7 @@ function UpdateBanner({ status }: { status: RuntimeVersionStatus }) {
               registry: sourceVerdict(status.registrySaysOutdated),
               service: sourceVerdict(status.serviceSaysOutdated),
             })}
-            {status.explanation && ` ${status.explanation}`}
+            {status.notes.map((note) => ` ${noteText(note)}`).join('')}
           </span>
         )}
         {status.problems.length > 0 && (

@@ -20,7 +20,7 @@ import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, runtimeKey, summaryHeadline, versionWithAge, type UpdateAllPlan } from '../../updates/model';
+import { attentionText, environmentName, summaryHeadline, versionWithAge, type UpdateAllPlan } from '../../updates/model';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -65,7 +65,7 @@ function PlanList({
       <Text weight="semibold">{title}</Text>
       <ul className={styles.list} data-testid={testId}>
         {runtimes.map((runtime) => (
-          <li key={runtimeKey(runtime.workspaceId, runtime.runtimeName)}>{line(runtime)}</li>
+          <li key={runtime.key}>{line(runtime)}</li>
         ))}
       </ul>
       {footer && <Text size={200}>{footer}</Text>}
@@ -186,7 +186,7 @@ function itemLine(item: UpdateAllItem): string {
     case 'failed':
       return t('upd.all.item.failed', { name, message: item.error ? `${item.error.message} ${item.error.remedy ?? ''}`.trim() : '' });
     case 'needsAttention':
-      return t('upd.all.item.needsAttention', { name, attention: item.attention ?? '' });
+      return t('upd.all.item.needsAttention', { name, attention: attentionText(item) });
     case 'alreadyUpdating':
       return t('upd.all.item.alreadyUpdating', { name });
   }

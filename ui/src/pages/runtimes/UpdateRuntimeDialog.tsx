@@ -28,7 +28,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyableText } from './CopyableText';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, runtimeKey } from '../../updates/model';
+import { environmentName, environmentWarningText, runtimeKey, updateWarningText } from '../../updates/model';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -181,7 +181,7 @@ export function UpdateRuntimeDialog({
                           {candidate?.warning && (
                             <MessageBar intent="warning" layout="multiline" data-testid="update-older-warning">
                               <MessageBarBody>
-                                {candidate.warning}
+                                {environmentWarningText(candidate.warning)}
                                 <Checkbox
                                   checked={allowOlder}
                                   onChange={(_, data) => setAllowOlder(data.checked === true)}
@@ -288,7 +288,7 @@ export function UpdateResult({ workspaceId, runtimeName }: { workspaceId: string
     <MessageBar intent="success" layout="multiline" data-testid="update-result" data-result="succeeded">
       <MessageBarBody>
         <MessageBarTitle>{text}</MessageBarTitle>
-        {outcome.warnings.map((warning) => (
+        {outcome.warnings.map(updateWarningText).map((warning) => (
           <Text as="p" key={warning}>
             {warning}
           </Text>

@@ -295,7 +295,7 @@ async fn one_workspace(
     workspace_id: &str,
     max_parallel: usize,
 ) -> Result<WorkspaceStock> {
-    let workspace = crate::ops::runtimes::workspace(services, workspace_id).await?;
+    let workspace = services.workspace(workspace_id).await?;
     let reference = WorkspaceRef::from_arm_id(&workspace.id)?;
     let flow_client = services.flow(&workspace)?;
     let flows_api = FlowsApi {

@@ -20,7 +20,7 @@ pub async fn fetch_flow(
     given: &str,
     parent: &Path,
 ) -> Result<PathBuf> {
-    let workspace = crate::ops::runtimes::workspace(services, workspace_id).await?;
+    let workspace = services.workspace(workspace_id).await?;
     let reference = WorkspaceRef::from_arm_id(&workspace.id)?;
     let flow_client = services.flow(&workspace)?;
     let api = FlowsApi {
