@@ -6,7 +6,8 @@ mod clients_common;
 
 use std::time::{Duration, Instant};
 
-use clients_common::{Env, SUBSCRIPTION};
+use clients_common::ops::{fast, services, workspace_id};
+use clients_common::Env;
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::model::{ComputeInstanceState, ComputeInstanceSummary, RuntimeStatus};
 use pfrm_core::ops::resume::resume_operations;
@@ -14,27 +15,9 @@ use pfrm_core::ops::runtimes::{
     self, CreateRuntimeRequest, CustomAppChoice, DeleteRuntimeRequest, WatchSettings,
 };
 use pfrm_core::ops::{Journal, JournalScope, OperationKind, OperationState, Operations};
-use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
 use pfrm_emulator::{FaultAction, FaultRule};
 use serde_json::json;
-
-fn services(env: &Env, operations: Operations) -> Services {
-    Services::new(env.cloud.clone(), env.credential.clone(), operations)
-        .unwrap()
-        .with_pipeline(env.pipeline.clone())
-}
-
-fn fast() -> WatchSettings {
-    WatchSettings {
-        poll_interval: Duration::from_millis(40),
-        timeout: Duration::from_secs(60),
-    }
-}
-
-fn workspace_id(name: &str) -> String {
-    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", name).arm_id()
-}
 
 /// Cuts off the body of the next answer to `method` on the runtime `name`, after the emulated
 /// service has acted on the request.

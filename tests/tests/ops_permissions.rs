@@ -7,8 +7,8 @@ mod clients_common;
 
 use std::time::Duration;
 
-use clients_common::{Env, ALICE_OID, SUBSCRIPTION};
-use pfrm_core::azure::WorkspaceRef;
+use clients_common::ops::{services, workspace_id};
+use clients_common::{Env, ALICE_OID};
 use pfrm_core::ops::permissions::{
     self, assignment_name, GrantRequest, GrantSettings, GrantStatus, GrantTarget, GrantableRole,
     PrincipalKind, RevokeRequest, DATA_SCIENTIST_ROLE_GUID,
@@ -16,7 +16,6 @@ use pfrm_core::ops::permissions::{
 use pfrm_core::ops::workspaces::check_workspace;
 use pfrm_core::ops::{OperationKind, OperationState, Operations, Stage};
 use pfrm_core::preflight::{CheckId, CheckStatus, FixAction};
-use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
 use pfrm_emulator::{FaultAction, FaultRule};
 use serde_json::json;
@@ -28,16 +27,6 @@ const ERIN: &str = "erin@contoso.com";
 const ERIN_OID: &str = "e1e10000-0000-4000-8000-000000000005";
 
 const ASSIGNMENT_PUTS: &str = "/subscriptions/**/roleAssignments/*";
-
-fn services(env: &Env, operations: Operations) -> Services {
-    Services::new(env.cloud.clone(), env.credential.clone(), operations)
-        .unwrap()
-        .with_pipeline(env.pipeline.clone())
-}
-
-fn workspace_id(name: &str) -> String {
-    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", name).arm_id()
-}
 
 fn fast() -> GrantSettings {
     GrantSettings {

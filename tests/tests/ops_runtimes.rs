@@ -6,7 +6,8 @@ mod clients_common;
 
 use std::time::Duration;
 
-use clients_common::{Env, ALICE_OID, SUBSCRIPTION};
+use clients_common::ops::{fast, services, workspace_id};
+use clients_common::{Env, ALICE_OID};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::model::{ComputeInstanceState, RuntimeStatus};
 use pfrm_core::ops::resume::resume_operations;
@@ -16,25 +17,7 @@ use pfrm_core::ops::runtimes::{
 use pfrm_core::ops::workspaces::{check_workspace, list_workspaces};
 use pfrm_core::ops::{Journal, OperationKind, OperationState, Operations, Stage};
 use pfrm_core::preflight::{CheckId, CheckStatus, FixAction};
-use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
-
-fn services(env: &Env, operations: Operations) -> Services {
-    Services::new(env.cloud.clone(), env.credential.clone(), operations)
-        .unwrap()
-        .with_pipeline(env.pipeline.clone())
-}
-
-fn fast() -> WatchSettings {
-    WatchSettings {
-        poll_interval: Duration::from_millis(40),
-        timeout: Duration::from_secs(60),
-    }
-}
-
-fn workspace_id(name: &str) -> String {
-    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", name).arm_id()
-}
 
 fn create_request(
     workspace: &str,

@@ -7,6 +7,7 @@ mod clients_common;
 
 use std::time::Duration;
 
+use clients_common::ops::{fast, services, workspace_id};
 use clients_common::{Env, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::model::RuntimeStatus;
@@ -18,27 +19,13 @@ use pfrm_core::ops::updates::{
 };
 use pfrm_core::ops::workspaces::list_workspaces;
 use pfrm_core::ops::{Journal, OperationKind, OperationState, Operations, Stage};
-use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
 use pfrm_emulator::{FaultAction, FaultRule};
 
 const NEWEST: &str = "20251211.v12";
 
-fn services(env: &Env, operations: Operations) -> Services {
-    Services::new(env.cloud.clone(), env.credential.clone(), operations)
-        .unwrap()
-        .with_pipeline(env.pipeline.clone())
-}
-
-fn fast() -> WatchSettings {
-    WatchSettings {
-        poll_interval: Duration::from_millis(40),
-        timeout: Duration::from_secs(60),
-    }
-}
-
 fn ml_workspace() -> String {
-    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id()
+    workspace_id("ml-workspace")
 }
 
 fn fleet_workspace(w: usize) -> String {

@@ -13,6 +13,8 @@ use pfrm_core::cloud::CloudConfig;
 use pfrm_core::http::{Pipeline, RetryPolicy, TokenRefreshHint};
 use pfrm_emulator::{Emulator, EmulatorOptions, Scenario};
 
+pub mod ops;
+
 pub const ALICE: &str = "alice@contoso.com";
 pub const ALICE_OID: &str = "a11ce000-0000-4000-8000-000000000001";
 pub const SUBSCRIPTION: &str = "3d9e2f10-7c4b-4a8e-b1d2-5e6f7a8b9c01";

@@ -104,6 +104,16 @@ pub async fn list_workspaces(services: &Services, max_parallel: usize) -> Result
     })
 }
 
+/// The workspace ids, each once (ARM ids compare case-insensitively), in the order given.
+pub fn distinct_workspace_ids(workspace_ids: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    workspace_ids
+        .iter()
+        .filter(|id| seen.insert(id.to_lowercase()))
+        .cloned()
+        .collect()
+}
+
 /// A workspace with its preflight checklist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -16,7 +16,7 @@ pub mod export;
 pub mod flow_graph;
 pub mod workspace_flow;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -198,12 +198,7 @@ pub async fn take_inventory(
     workspace_ids: &[String],
     max_parallel: usize,
 ) -> Inventory {
-    let mut seen = HashSet::new();
-    let unique: Vec<String> = workspace_ids
-        .iter()
-        .filter(|id| seen.insert(id.to_lowercase()))
-        .cloned()
-        .collect();
+    let unique = crate::ops::workspaces::distinct_workspace_ids(workspace_ids);
     let results: Vec<(String, Result<WorkspaceStock>)> = stream::iter(unique)
         .map(|id| {
             let services = services.clone();

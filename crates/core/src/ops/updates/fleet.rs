@@ -1,7 +1,7 @@
 //! Checking versions: one runtime (the details page's "Check version") and every runtime of
 //! several workspaces at once (the list's badges, the nav's count, the start-up check).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use futures::stream::{self, StreamExt};
 
@@ -147,12 +147,7 @@ pub(super) async fn check_fleet(
 ) {
     let latest = latest_runtime_tag(services, options.registry_page_size).await;
     let latest_ref = latest.as_ref().map(Option::as_ref);
-    let mut seen = HashSet::new();
-    let unique: Vec<String> = workspace_ids
-        .iter()
-        .filter(|id| seen.insert(id.to_lowercase()))
-        .cloned()
-        .collect();
+    let unique = crate::ops::workspaces::distinct_workspace_ids(workspace_ids);
     let results: Vec<(String, Result<WorkspaceStatuses>)> = stream::iter(unique)
         .map(|id| async move {
             let result = check_one_workspace(services, &id, latest_ref, options.max_parallel).await;

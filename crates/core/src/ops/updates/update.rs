@@ -79,19 +79,12 @@ fn verify_environment(runtime: &RuntimeDetails, expected: &str) -> Result<()> {
 /// The refusal of an environment version that would not move the runtime forward, until the
 /// user confirms it (`allowOlder`). `details.warning` carries the rule's code for the hosts.
 fn not_forward(warning: &EnvironmentWarning) -> Error {
-    let message = match warning {
-        EnvironmentWarning::Older { chosen, current } => {
-            format!("{chosen} is older than the version the runtime uses now ({current}).")
-        }
-        EnvironmentWarning::Same { chosen } => {
-            format!("{chosen} is the version the runtime uses now; updating to it changes nothing.")
-        }
-        EnvironmentWarning::OlderImage {
-            chosen,
-            image,
-            current,
-        } => format!("{chosen} runs {image}, older than the runtime's {current}."),
-    };
+    let (EnvironmentWarning::Older { chosen, .. }
+    | EnvironmentWarning::Same { chosen }
+    | EnvironmentWarning::OlderImage { chosen, .. }) = warning;
+    let message = format!(
+        "Environment version {chosen} would not move the runtime forward: it is older than, or the same as, what the runtime runs now."
+    );
     Error::new(ErrorCode::Conflict, message)
         .with_remedy(
             "Pick the version rebuilt on the newest runtime image, or confirm that you want this one.",
