@@ -150,7 +150,7 @@ pub async fn apply(
     request: DecommissionRequest,
     watch: WatchSettings,
 ) -> Result<DecommissionReport> {
-    let workspace = crate::ops::runtimes::workspace(services, &request.workspace_id).await?;
+    let workspace = services.workspace(&request.workspace_id).await?;
     check_confirmation(&workspace.name, &request.confirm_workspace)?;
     if request.selected.is_empty() {
         return Err(Error::invalid_input("Nothing was ticked for removal.")
@@ -204,7 +204,7 @@ pub(crate) async fn resume(
     cancel: CancellationToken,
     watch: WatchSettings,
 ) -> Result<String> {
-    let workspace = crate::ops::runtimes::workspace(services, &resume.workspace_id).await?;
+    let workspace = services.workspace(&resume.workspace_id).await?;
     let outcomes = execute(services, &workspace, &resume, progress, cancel, watch).await?;
     let report = DecommissionReport {
         operation_id: progress.id().to_owned(),

@@ -28,7 +28,7 @@ pub async fn plan_decommission(
     workspace_id: &str,
     moved_flows: Option<&[String]>,
 ) -> Result<DecommissionPlan> {
-    let workspace = crate::ops::runtimes::workspace(services, workspace_id).await?;
+    let workspace = services.workspace(workspace_id).await?;
     let inventory = crate::migration::inventory::take_inventory(
         services,
         std::slice::from_ref(&workspace.id),
