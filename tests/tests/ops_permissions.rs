@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clients_common::ops::{services, workspace_id};
 use clients_common::{Env, ALICE_OID};
+use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::ops::permissions::{
     self, assignment_name, GrantRequest, GrantSettings, GrantStatus, GrantTarget, GrantableRole,
     PrincipalKind, RevokeRequest, DATA_SCIENTIST_ROLE_GUID,
@@ -16,6 +17,7 @@ use pfrm_core::ops::permissions::{
 use pfrm_core::ops::workspaces::check_workspace;
 use pfrm_core::ops::{OperationKind, OperationState, Operations, Stage};
 use pfrm_core::preflight::{CheckId, CheckStatus, FixAction};
+use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
 use pfrm_emulator::{FaultAction, FaultRule};
 use serde_json::json;
