@@ -454,6 +454,8 @@ export const en = {
   'dec.cost.unknown': 'Unknown',
   'dec.idle': 'idle shutdown {minutes} min',
   'dec.tick': 'Remove {name}',
+  'dec.itemName': '{kind}: {name}',
+  'dec.keptItem': '{kind}: {name} — {reason}',
   'dec.kept': 'Stays',
   'dec.confirm': 'Type {workspace} to confirm',
   'dec.apply': 'Remove {count} items',

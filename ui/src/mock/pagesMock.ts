@@ -8,6 +8,7 @@ import type {
   AppError,
   AppInfo,
   AppUpdateCheck,
+  DecommissionRequest,
   DeviceCodePrompt,
   LastPlace,
   OperationSnapshot,
@@ -18,6 +19,7 @@ import type {
 import { cancelMockOperation, pause, runtimesCommand } from './runtimesMock';
 import { permissionsCommand } from './permissionsMock';
 import { inventoryOf } from './inventoryMock';
+import { decommissionApply, decommissionPlanOf } from './decommissionMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
 
@@ -297,6 +299,10 @@ export function installPagesMock(): void {
       }
       case 'take_inventory':
         return pause(300).then(() => inventoryOf((payload as { allWorkspaces?: boolean }).allWorkspaces === true));
+      case 'decommission_plan':
+        return pause(200).then(() => decommissionPlanOf((payload as { workspaceId: string }).workspaceId));
+      case 'decommission_apply':
+        return pause(200).then(() => decommissionApply((payload as { request: DecommissionRequest }).request));
       case 'save_inventory': {
         const format = (payload as { format?: string }).format;
         return `/home/alex/Downloads/prompt-flow-inventory-2026-12-06.${format === 'markdown' ? 'md' : String(format)}`;

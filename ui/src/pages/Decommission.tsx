@@ -154,7 +154,7 @@ export function DecommissionPanel({ workspaceId, onClose }: { workspaceId: strin
                     />
                   </TableCell>
                   <TableCell>
-                    {kindLabel(item.kind)}: {item.name}
+                    {t('dec.itemName', { kind: kindLabel(item.kind), name: item.name })}
                   </TableCell>
                   <TableCell>{planCost(item)}</TableCell>
                   <TableCell>
@@ -178,7 +178,7 @@ export function DecommissionPanel({ workspaceId, onClose }: { workspaceId: strin
           <Text weight="semibold">{t('dec.kept')}</Text>
           {plan.kept.map((kept) => (
             <Body1 key={`${kept.kind}:${kept.name}`} as="p">
-              {kindLabel(kept.kind)}: {kept.name} — {kept.reason}
+              {t('dec.keptItem', { kind: kindLabel(kept.kind), name: kept.name, reason: kept.reason })}
             </Body1>
           ))}
         </div>

@@ -165,7 +165,7 @@ describe('counts and Update all', () => {
 
   it('phrases the backend codes from the catalog, naming which source says what', () => {
     expect(noteText({ code: 'registryNewer', latest: 'version 2025-12-11 (v12)', current: 'version 2024-01-11 (v2)' })).toBe(
-      "The container registry lists version 2025-12-11 (v12) as the newest image, newer than this runtime's version 2024-01-11 (v2), but the prompt flow service says no update is needed (it may not offer that image yet; an update moves the runtime to the service's default image).",
+      "The container registry lists version 2025-12-11 (v12) as the newest image, newer than this runtime's version 2024-01-11 (v2), but the prompt flow service says no update is needed (it may not offer that image yet), so no update is offered: the service would refuse it.",
     );
     expect(noteText({ code: 'customEnvironment', environment: 'pf-custom:1', serviceOutdated: true })).toBe(
       'The runtime runs custom environment pf-custom:1, whose base image version cannot be read from Azure; the prompt flow service says an update is available.',

@@ -235,7 +235,7 @@ export function UpdateAllStatus() {
             </li>
           ))}
           {run.plan.notNeeded.map((runtime) => (
-            <li key={runtimeKey(runtime.workspaceId, runtime.runtimeName)} data-testid={`update-all-item-${runtime.runtimeName}`} data-outcome="notNeeded">
+            <li key={runtime.key} data-testid={`update-all-item-${runtime.runtimeName}`} data-outcome="notNeeded">
               {notNeededLine(runtime, false)}
             </li>
           ))}
