@@ -5,8 +5,8 @@ use crate::azure::arm::{is_prompt_flow_runtime_image, ComputeResource};
 use crate::azure::WorkspaceRef;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{ComputeInstanceSummary, RuntimeDetails, RuntimeSummary};
-use crate::preflight::{check_compute_instance, CheckResult, PlannedApp};
 use crate::ops::prerequisites;
+use crate::preflight::{check_compute_instance, CheckResult, PlannedApp};
 use crate::services::Services;
 
 /// The runtime list page: the workspace (for its flow host) and its runtimes.
