@@ -114,7 +114,9 @@ test('focus: the wizard opens on its step heading, an operation it starts takes 
   await page.goto(base);
   await page.getByRole('tab', { name: 'Runtimes' }).click();
   await pickWorkspace(page, 'contoso', 'contoso-ml');
+  // Add runtime opens the quick panel; its More options opens the full wizard.
   await press(page, 'add-runtime');
+  await press(page, 'quick-more-options');
   await page.getByTestId('add-runtime-wizard').waitFor();
   await expectFocus(page, '#wizard-step-title', 'the wizard opened');
   // Starting the stopped instance: its progress takes focus.

@@ -43,6 +43,10 @@ test('200% zoom in the smallest window: the navigation folds, nothing scrolls si
   await noSidewaysScroll(page, 'Runtimes');
   await page.screenshot({ path: join(SHOTS, 'zoom-200-runtimes-light.png') });
   await page.getByTestId('add-first-runtime').click();
+  // The quick panel first, then the full wizard from its More options.
+  await page.getByTestId('quick-more-options').waitFor();
+  await noSidewaysScroll(page, 'the quick create panel');
+  await page.getByTestId('quick-more-options').click();
   await page.getByTestId('wizard-step-title').waitFor();
   await noSidewaysScroll(page, 'the wizard');
   // Next is in the window without scrolling, on every step's opening.
