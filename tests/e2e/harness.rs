@@ -421,9 +421,19 @@ impl Screen {
             .map_err(|error| format!("`{css}` did not appear: {error}"))
     }
 
+    /// Clicks as a user would after scrolling the element to the middle of the view: WebDriver
+    /// scrolls only until the element shows at an edge, where the wizard's bar that stays at the
+    /// bottom of the window covers it and takes the click.
     pub async fn click(&self, css: &str) -> Result<(), String> {
-        self.element(css)
-            .await?
+        let element = self.element(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![serde_json::to_value(&element).map_err(|error| error.to_string())?],
+            )
+            .await
+            .map_err(|error| format!("could not scroll to `{css}`: {error}"))?;
+        element
             .click()
             .await
             .map_err(|error| format!("could not click `{css}`: {error}"))
