@@ -1,5 +1,6 @@
 //! What the preflight's deeper checks read: storage accounts (`allowSharedKeyAccess`), container
-//! registries, VM sizes and quota usage per region, and the storage and registry data roles.
+//! registries, and VM sizes and quota usage per region (the storage and registry data roles are
+//! built-in roles in [`crate::rbac::ROLES`]).
 //! Shapes come from the official examples (Microsoft.Storage 2023-05-01 `StorageAccountGetProperties`,
 //! Microsoft.ContainerRegistry 2023-07-01 `RegistryList`, Microsoft.MachineLearningServices
 //! 2024-04-01 `Usage/list` and `VirtualMachineSize/list`).
@@ -9,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::http::{json_resp, Req, Resp};
-use crate::rbac::Role;
 use crate::state::{Workspace, World};
 
 const EX_STORAGE_ACCOUNT: &str = include_str!("../seed/examples/StorageAccount_get.json");
@@ -20,55 +20,6 @@ const EX_VM_SIZES: &str = include_str!(
 
 pub const STORAGE_API_VERSIONS: &[&str] = &["2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01"];
 pub const REGISTRY_API_VERSIONS: &[&str] = &["2021-09-01", "2022-12-01", "2023-07-01"];
-
-/// The data-plane roles the checks count (built-in definitions, as `az role definition list`
-/// shows them).
-pub static DATA_ROLES: &[Role] = &[
-    Role {
-        id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-        name: "Storage Blob Data Contributor",
-        description: "Allows for read, write and delete access to Azure Storage blob containers and data",
-        actions: &[
-            "Microsoft.Storage/storageAccounts/blobServices/containers/delete",
-            "Microsoft.Storage/storageAccounts/blobServices/containers/read",
-            "Microsoft.Storage/storageAccounts/blobServices/containers/write",
-            "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
-        ],
-        not_actions: &[],
-        data_actions: &[
-            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
-            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
-            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
-            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action",
-            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
-        ],
-    },
-    Role {
-        id: "69566ab7-960f-475b-8e7c-b3118f30c6bd",
-        name: "Storage File Data Privileged Contributor",
-        description: "Customer has read, write, delete and modify NTFS permission access on Azure Storage file shares.",
-        actions: &[],
-        not_actions: &[],
-        data_actions: &[
-            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/read",
-            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/write",
-            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/delete",
-            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/modifypermissions/action",
-            "Microsoft.Storage/storageAccounts/fileServices/readFileBackupSemantics/action",
-            "Microsoft.Storage/storageAccounts/fileServices/writeFileBackupSemantics/action",
-            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/readFileBackupSemantics/action",
-            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/writeFileBackupSemantics/action",
-        ],
-    },
-    Role {
-        id: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
-        name: "AcrPull",
-        description: "acr pull",
-        actions: &["Microsoft.ContainerRegistry/registries/pull/read"],
-        not_actions: &[],
-        data_actions: &[],
-    },
-];
 
 /// Per-workspace seeds for the deeper checks (all optional; the defaults are a healthy
 /// workspace).

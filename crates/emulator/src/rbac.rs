@@ -141,7 +141,6 @@ pub fn role_by_name_or_id(key: &str) -> Option<&'static Role> {
     let key = key.rsplit('/').next().unwrap_or(key);
     ROLES
         .iter()
-        .chain(crate::prerequisites::DATA_ROLES)
         .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
