@@ -447,19 +447,18 @@ pub fn network_checks(facts: &NetworkFacts) -> Vec<CheckResult> {
     ]
 }
 
+/// A managed-network check on a workspace that uses no managed network: nothing to check.
+fn without_managed_network(id: CheckId, title: &str) -> CheckResult {
+    CheckResult::new(id, Severity::Info, CheckStatus::Passed, title).evidence(evidence(
+        "Managed network",
+        "not used (isolation mode Disabled)",
+    ))
+}
+
 fn provisioned_check(facts: &NetworkFacts) -> CheckResult {
     const TITLE: &str = "The workspace's managed network is provisioned";
     if !facts.managed() {
-        return CheckResult::new(
-            CheckId::ManagedNetworkProvisioned,
-            Severity::Info,
-            CheckStatus::Passed,
-            TITLE,
-        )
-        .evidence(evidence(
-            "Managed network",
-            "not used (isolation mode Disabled)",
-        ));
+        return without_managed_network(CheckId::ManagedNetworkProvisioned, TITLE);
     }
     let active = facts
         .status
@@ -549,16 +548,7 @@ fn outbound_rules_check(facts: &NetworkFacts) -> CheckResult {
     const TITLE: &str =
         "The managed network lets the runtime reach the workspace's storage and registry";
     if !facts.managed() {
-        return CheckResult::new(
-            CheckId::OutboundRulesForRuntime,
-            Severity::Info,
-            CheckStatus::Passed,
-            TITLE,
-        )
-        .evidence(evidence(
-            "Managed network",
-            "not used (isolation mode Disabled)",
-        ));
+        return without_managed_network(CheckId::OutboundRulesForRuntime, TITLE);
     }
     let mut problems = Vec::new();
     // Rules the service requires must be active once the network is provisioned.
