@@ -15,6 +15,7 @@ mod http;
 mod identity;
 pub mod jwt;
 mod lro;
+mod names;
 mod prerequisites;
 mod prompt_flow;
 mod rbac;
@@ -232,44 +233,6 @@ impl App {
         }
     }
 
-    /// Adds a compute instance `name` to workspace `workspace` (by name), assigned to the user
-    /// `assigned_to` (UPN), in `state`.
-    pub fn add_compute_instance(
-        &self,
-        workspace: &str,
-        name: &str,
-        assigned_to: &str,
-        state: &str,
-    ) -> Result<()> {
-        let mut world = self.world();
-        let index = world
-            .workspaces
-            .iter()
-            .position(|w| w.name.eq_ignore_ascii_case(workspace))
-            .ok_or_else(|| anyhow!("no workspace '{workspace}'"))?;
-        let ws = world.workspaces[index].clone();
-        let tenant = world
-            .subscription(&ws.subscription_id)
-            .map(|s| s.tenant_id.clone())
-            .unwrap_or_default();
-        let seed = scenario::ComputeInstanceSeed {
-            name: name.into(),
-            assigned_to: assigned_to.into(),
-            state: Some(state.into()),
-            vm_size: None,
-            custom_services: vec![],
-            fail_runtime_start: false,
-            runtime_failure: None,
-            idle_shutdown: None,
-        };
-        let compute = world.build_compute(&ws, &seed, &tenant)?;
-        world.workspaces[index]
-            .computes
-            .retain(|c| !c.name().eq_ignore_ascii_case(name));
-        world.workspaces[index].computes.push(compute);
-        Ok(())
-    }
-
     /// How ARM answers long-running operations from now on.
     pub fn set_lro_pattern(&self, pattern: LroPattern) {
         self.world().lro_pattern = pattern;
@@ -288,8 +251,14 @@ impl App {
             .cloned()
             .ok_or_else(|| anyhow!("no user {user}"))?;
         let tenant = tenant.unwrap_or(&u.tenant_id).to_string();
-        let client = state::AZURE_CLI_CLIENT_ID;
-        let v = identity::issue_tokens(self, &mut world, &u, &tenant, client, scope, None)
+        let token = identity::TokenFor {
+            user: &u,
+            tenant_id: &tenant,
+            client_id: state::AZURE_CLI_CLIENT_ID,
+            scope,
+            nonce: None,
+        };
+        let v = identity::issue_tokens(self, &mut world, &token)
             .map_err(|(e, code, m)| anyhow!("{e} AADSTS{code}: {m}"))?;
         Ok(v["access_token"].as_str().unwrap_or_default().to_string())
     }
@@ -519,7 +488,8 @@ impl Emulator {
         self.app.set_compute_state(name, state)
     }
 
-    /// Adds (or replaces) a compute instance in a seeded workspace.
+    /// Adds (or replaces) a compute instance `name` in the seeded workspace `workspace` (by
+    /// name), assigned to the user `assigned_to` (UPN), in `state`.
     pub fn add_compute_instance(
         &self,
         workspace: &str,
@@ -527,8 +497,33 @@ impl Emulator {
         assigned_to: &str,
         state: &str,
     ) -> Result<()> {
-        self.app
-            .add_compute_instance(workspace, name, assigned_to, state)
+        let mut world = self.app.world();
+        let index = world
+            .workspaces
+            .iter()
+            .position(|w| w.name.eq_ignore_ascii_case(workspace))
+            .ok_or_else(|| anyhow!("no workspace '{workspace}'"))?;
+        let ws = world.workspaces[index].clone();
+        let tenant = world
+            .subscription(&ws.subscription_id)
+            .map(|s| s.tenant_id.clone())
+            .unwrap_or_default();
+        let seed = scenario::ComputeInstanceSeed {
+            name: name.into(),
+            assigned_to: assigned_to.into(),
+            state: Some(state.into()),
+            vm_size: None,
+            custom_services: vec![],
+            fail_runtime_start: false,
+            runtime_failure: None,
+            idle_shutdown: None,
+        };
+        let compute = world.build_compute(&ws, &seed, &tenant)?;
+        world.workspaces[index]
+            .computes
+            .retain(|c| !c.name().eq_ignore_ascii_case(name));
+        world.workspaces[index].computes.push(compute);
+        Ok(())
     }
 
     /// Mints an access token for a seeded user without the sign-in dance (tests only).

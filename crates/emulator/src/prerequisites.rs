@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::http::{json_resp, Req, Resp};
+use crate::names::is_named;
 use crate::state::{Workspace, World};
 
 const EX_STORAGE_ACCOUNT: &str = include_str!("../seed/examples/StorageAccount_get.json");
@@ -69,11 +70,7 @@ fn vm_sizes() -> Vec<Value> {
         ("Standard_NC6s_v3", "standardNCSv3Family", 6, 112.0),
         ("Standard_E16s_v3", "standardESv3Family", 16, 128.0),
     ] {
-        if sizes.iter().any(|size| {
-            size["name"]
-                .as_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        }) {
+        if sizes.iter().any(|size| is_named(size, name)) {
             continue;
         }
         let mut size = template.clone();

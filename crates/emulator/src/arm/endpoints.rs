@@ -5,6 +5,7 @@ use super::checks::page;
 use super::workspaces::enter;
 use super::Call;
 use crate::http::{json_resp, Resp};
+use crate::names::is_named;
 use crate::prompt_flow::DeploymentSeed;
 use crate::state::{Workspace, MLS};
 use serde_json::{json, Value};
@@ -23,11 +24,7 @@ pub async fn list(call: Call) -> Resp {
 }
 
 fn has_endpoint(ws: &Workspace, name: &str) -> bool {
-    ws.endpoints.iter().any(|e| {
-        e["name"]
-            .as_str()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    })
+    ws.endpoints.iter().any(|e| is_named(e, name))
 }
 
 pub async fn get(call: Call) -> Resp {
@@ -36,11 +33,7 @@ pub async fn get(call: Call) -> Resp {
         Err(r) => return r,
     };
     let name = &call.p["endpoint"];
-    match at.ws.endpoints.iter().find(|e| {
-        e["name"]
-            .as_str()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    }) {
+    match at.ws.endpoints.iter().find(|e| is_named(e, name)) {
         Some(e) => json_resp(200, e),
         None => at.not_found("onlineEndpoints", name),
     }

@@ -5,6 +5,7 @@ use super::checks::{arm_error, bad_content, page, parse_json};
 use super::workspaces::enter;
 use super::{Call, Caller};
 use crate::http::{json_resp, Req, Resp};
+use crate::names::is_named;
 use crate::state::{now_rfc3339, World, MLS};
 use serde_json::{json, Value};
 
@@ -41,11 +42,7 @@ pub async fn list(call: Call) -> Resp {
 }
 
 fn has_container(ws: &crate::state::Workspace, name: &str) -> bool {
-    ws.env_containers.iter().any(|c| {
-        c["name"]
-            .as_str()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    })
+    ws.env_containers.iter().any(|c| is_named(c, name))
 }
 
 pub async fn get(call: Call) -> Resp {
@@ -54,11 +51,7 @@ pub async fn get(call: Call) -> Resp {
         Err(r) => return r,
     };
     let name = &call.p["environment"];
-    match at.ws.env_containers.iter().find(|c| {
-        c["name"]
-            .as_str()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    }) {
+    match at.ws.env_containers.iter().find(|c| is_named(c, name)) {
         Some(c) => json_resp(200, c),
         None => at.not_found("environments", name),
     }
@@ -217,7 +210,7 @@ fn put_env_version(
         .iter()
         .filter(|v| v.container.eq_ignore_ascii_case(env))
         .count();
-    match ws.env_containers.iter_mut().find(|c| c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(env))) {
+    match ws.env_containers.iter_mut().find(|c| is_named(c, env)) {
         Some(c) => {
             c["properties"]["latestVersion"] = json!(version);
             c["properties"]["nextVersion"] = json!((count + 1).to_string());

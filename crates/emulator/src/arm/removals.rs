@@ -10,6 +10,7 @@
 use super::workspaces::{enter, InWorkspace};
 use super::Call;
 use crate::http::{empty_resp, json_resp, Resp};
+use crate::names::is_named;
 use crate::state::{Workspace, MLS};
 use serde_json::json;
 
@@ -69,11 +70,7 @@ pub async fn delete_endpoint(call: Call) -> Resp {
     let name = &call.p["endpoint"];
     let ws = stored(&mut at);
     let before = ws.endpoints.len();
-    ws.endpoints.retain(|e| {
-        !e["name"]
-            .as_str()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    });
+    ws.endpoints.retain(|e| !is_named(e, name));
     if ws.endpoints.len() == before {
         return empty_resp(204);
     }

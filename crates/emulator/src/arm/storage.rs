@@ -4,6 +4,7 @@ use super::checks::{arm_error, page};
 use super::workspaces::enter;
 use super::Call;
 use crate::http::{json_resp, Resp};
+use crate::names::is_named;
 use crate::state::MLS;
 
 pub async fn list(call: Call) -> Resp {
@@ -73,11 +74,7 @@ pub async fn get(call: Call) -> Resp {
     };
     let ws = &at.ws;
     let name = &call.p["datastore"];
-    match ws.datastores.iter().find(|d| {
-        d["name"]
-            .as_str()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    }) {
+    match ws.datastores.iter().find(|d| is_named(d, name)) {
         Some(d) => json_resp(200, d),
         None => at.not_found("datastores", name),
     }

@@ -2,24 +2,17 @@
 //! GET, as before the routes had their own modules).
 
 use super::checks::{arm_error, check_subscription, check_version, page, RESOURCES_API_VERSIONS};
-use super::Call;
+use super::{Call, Caller};
 use crate::http::{json_resp, Resp};
 use crate::seed::example_body;
-use crate::state::{Subscription, Tenant};
+use crate::state::{Subscription, Tenant, World};
 use serde_json::{json, Value};
 
 const EX_SUBSCRIPTION: &str = include_str!("../../seed/examples/GetSubscription.json");
 const EX_TENANTS: &str = include_str!("../../seed/examples/GetTenants.json");
 
 pub async fn list_tenants(call: Call) -> Resp {
-    let Call {
-        app, caller, req, ..
-    } = call;
-    if let Err(r) = check_version(&req, RESOURCES_API_VERSIONS, "") {
-        return r;
-    }
-    let world = app.world();
-    let items: Vec<Value> = match world.user_by_oid(&caller.oid) {
+    list_visible(call, |world, caller| match world.user_by_oid(&caller.oid) {
         Some(u) => world
             .tenants
             .iter()
@@ -27,13 +20,28 @@ pub async fn list_tenants(call: Call) -> Resp {
             .map(tenant_json)
             .collect(),
         None => vec![],
-    };
-    let size = world.page_size;
-    drop(world);
-    page(&app, &req, items, size)
+    })
 }
 
 pub async fn list_subscriptions(call: Call) -> Resp {
+    list_visible(call, |world, caller| {
+        world
+            .subscriptions
+            .iter()
+            .filter(|s| {
+                s.tenant_id.eq_ignore_ascii_case(&caller.tid)
+                    && world.has_any_access_near(
+                        &caller.oid,
+                        &format!("/subscriptions/{}", s.subscription_id),
+                    )
+            })
+            .map(subscription_json)
+            .collect()
+    })
+}
+
+/// A tenant-level list (no subscription in the path): what the caller may see, in pages.
+fn list_visible(call: Call, visible: impl FnOnce(&World, &Caller) -> Vec<Value>) -> Resp {
     let Call {
         app, caller, req, ..
     } = call;
@@ -41,18 +49,7 @@ pub async fn list_subscriptions(call: Call) -> Resp {
         return r;
     }
     let world = app.world();
-    let items: Vec<Value> = world
-        .subscriptions
-        .iter()
-        .filter(|s| {
-            s.tenant_id.eq_ignore_ascii_case(&caller.tid)
-                && world.has_any_access_near(
-                    &caller.oid,
-                    &format!("/subscriptions/{}", s.subscription_id),
-                )
-        })
-        .map(subscription_json)
-        .collect();
+    let items = visible(&world, &caller);
     let size = world.page_size;
     drop(world);
     page(&app, &req, items, size)

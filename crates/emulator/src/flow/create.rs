@@ -9,9 +9,9 @@ use super::lifecycle::{
     answer_when_ready, failure_reason, is_async_call, parse_flow_body, valid_runtime_name,
 };
 use super::FlowCall;
-use crate::http::{Req, Resp};
+use crate::http::Resp;
+use crate::names::is_named;
 use crate::state::{now_rfc3339, Runtime, RuntimeOutcome};
-use crate::App;
 use serde_json::json;
 use std::time::Instant;
 
@@ -19,28 +19,12 @@ pub async fn create(call: FlowCall) -> Resp {
     if let Err(r) = call.enter() {
         return r;
     }
-    let caller = (call.oid.clone(), call.tid.clone(), call.upn.clone());
-    create_runtime(
-        &call.app,
-        &call.req,
-        call.sub(),
-        call.rg(),
-        call.ws_name(),
-        &call.p["runtime"],
-        &caller,
-    )
-    .await
+    create_runtime(&call).await
 }
 
-async fn create_runtime(
-    app: &App,
-    req: &Req,
-    sub: &str,
-    rg: &str,
-    ws_name: &str,
-    name: &str,
-    caller: &(String, String, String),
-) -> Resp {
+async fn create_runtime(call: &FlowCall) -> Resp {
+    let (app, req, name) = (&call.app, &call.req, &call.p["runtime"]);
+    let (sub, rg, ws_name) = (call.sub(), call.rg(), call.ws_name());
     let body = match parse_flow_body(req) {
         Ok(b) => b,
         Err(r) => return r,
@@ -118,7 +102,7 @@ async fn create_runtime(
             );
         };
         if let Some((assigned, _)) = compute.assigned_user() {
-            if !assigned.eq_ignore_ascii_case(&caller.0) {
+            if !assigned.eq_ignore_ascii_case(&call.oid) {
                 return user_error(403, "Forbidden", &format!("You are not authorized to invoke this runtime as the runtime compute instance {ci_name} is assigned to {assigned}."));
             }
         }
@@ -133,10 +117,12 @@ async fn create_runtime(
             );
         }
         let from_existing = body["fromExistingCustomApp"].as_bool().unwrap_or(false);
-        let owner = world.user_by_oid(&caller.0).cloned();
+        let owner = world.user_by_oid(&call.oid).cloned();
         let now = now_rfc3339();
         let failure = failure_reason(&ws, &compute, name);
-        let (dto, at) = if from_existing {
+        // Where the runtime's image comes from: the existing application's, or the resolved
+        // environment's on a new application.
+        let (image, environment, port, app_name, at) = if from_existing {
             let Some(app_name) = body["customAppName"].as_str().filter(|s| !s.is_empty()) else {
                 return user_error(
                     400,
@@ -145,11 +131,7 @@ async fn create_runtime(
                 );
             };
             let services = compute.custom_services();
-            let Some(service) = services.iter().find(|s| {
-                s["name"]
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(app_name))
-            }) else {
+            let Some(service) = services.iter().find(|s| is_named(s, app_name)) else {
                 return user_error(400, "NotFound", &format!("Custom application '{app_name}' was not found on compute instance '{ci_name}'."));
             };
             if !is_runtime_image(service) {
@@ -171,20 +153,9 @@ async fn create_runtime(
             let port = service["endpoints"][0]["published"]
                 .as_i64()
                 .unwrap_or(8081);
-            let mut dto = runtime_dto(
-                &ws,
-                name,
-                &compute,
-                owner.as_ref(),
-                &caller.1,
-                &image,
-                body["environment"].as_str(),
-                port,
-                true,
-                &now,
-            );
-            dto["customAppName"] = json!(service["name"]);
-            (dto, Instant::now() + world.scaled(30.0))
+            let environment = body["environment"].as_str().map(str::to_string);
+            let at = Instant::now() + world.scaled(30.0);
+            (image, environment, port, Some(service["name"].clone()), at)
         } else {
             let (image, environment) =
                 match resolve_image(&world, &ws, body["environment"].as_str()) {
@@ -193,22 +164,30 @@ async fn create_runtime(
                 };
             let port = next_published_port(&compute);
             let app_spec = runtime_custom_service(name, &image, port, &ws);
-            let dto = runtime_dto(
-                &ws,
-                name,
-                &compute,
-                owner.as_ref(),
-                &caller.1,
-                &image,
-                environment.as_deref(),
-                port,
-                false,
-                &now,
-            );
             let ci_ready = custom_app::install(&mut world, &ws, ci_name, app_spec);
-            (dto, ci_ready + world.scaled(30.0))
+            (
+                image,
+                environment,
+                port,
+                None,
+                ci_ready + world.scaled(30.0),
+            )
         };
-        let mut dto = dto;
+        let mut dto = runtime_dto(
+            &ws,
+            name,
+            &compute,
+            owner.as_ref(),
+            &call.tid,
+            &image,
+            environment.as_deref(),
+            port,
+            from_existing,
+            &now,
+        );
+        if let Some(app_name) = app_name {
+            dto["customAppName"] = app_name;
+        }
         dto["runtimeDescription"] = json!(body["runtimeDescription"].as_str().unwrap_or_default());
         let outcome = match failure {
             Some(reason) => RuntimeOutcome::Failed(reason),
@@ -222,5 +201,5 @@ async fn create_runtime(
         });
         ready_at = at;
     }
-    answer_when_ready(app, async_call, ready_at, sub, rg, ws_name, name).await
+    answer_when_ready(call, async_call, ready_at).await
 }

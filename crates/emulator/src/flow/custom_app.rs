@@ -3,6 +3,7 @@
 //! runtime is updated (another restart), removed when the runtime is deleted. A runtime made
 //! from an existing application leaves the application alone.
 
+use crate::names::is_named;
 use crate::state::{Compute, Pending, Workspace, World};
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -91,10 +92,7 @@ pub fn replace_image(
 ) -> Instant {
     change_and_restart(world, ws, compute, |services| {
         for s in services.iter_mut() {
-            if s["name"]
-                .as_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(app_name))
-            {
+            if is_named(s, app_name) {
                 s["image"] = json!({"type": "docker", "reference": image});
             }
         }
@@ -108,11 +106,7 @@ pub fn remove(ws: &mut Workspace, compute: &str, app_name: &str) {
         let services: Vec<Value> = c
             .custom_services()
             .into_iter()
-            .filter(|s| {
-                !s["name"]
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(app_name))
-            })
+            .filter(|s| !is_named(s, app_name))
             .collect();
         c.set_custom_services(services);
     }

@@ -84,43 +84,33 @@ fn session_dto(flow: &FlowSeed) -> Value {
 
 /// The flow named in the path, answered by `answer` (after the workspace's checks).
 fn with_flow(call: &FlowCall, answer: impl Fn(&World, &Workspace, &FlowSeed) -> Value) -> Resp {
-    if let Err(r) = call.enter() {
-        return r;
-    }
-    let world = call.app.world();
-    let ws = world
-        .workspace(call.sub(), call.rg(), call.ws_name())
-        .expect("checked");
-    let id = call.p["flow"].to_ascii_lowercase();
-    match ws
-        .prompt_flow
-        .flows
-        .iter()
-        .find(|f| f.flow_id.eq_ignore_ascii_case(&id))
-    {
-        Some(flow) => json_resp(200, &answer(&world, ws, flow)),
-        None => user_error(404, "FlowNotFound", &format!("Flow '{id}' was not found.")),
-    }
+    call.in_workspace(|world, ws| {
+        let id = call.p["flow"].to_ascii_lowercase();
+        match ws
+            .prompt_flow
+            .flows
+            .iter()
+            .find(|f| f.flow_id.eq_ignore_ascii_case(&id))
+        {
+            Some(flow) => json_resp(200, &answer(world, ws, flow)),
+            None => user_error(404, "FlowNotFound", &format!("Flow '{id}' was not found.")),
+        }
+    })
 }
 
 pub async fn list(call: FlowCall) -> Resp {
-    if let Err(r) = call.enter() {
-        return r;
-    }
-    let world = call.app.world();
-    let ws = world
-        .workspace(call.sub(), call.rg(), call.ws_name())
-        .expect("checked");
-    json_resp(
-        200,
-        &Value::Array(
-            ws.prompt_flow
-                .flows
-                .iter()
-                .map(|f| flow_base(&world, ws, f))
-                .collect(),
-        ),
-    )
+    call.in_workspace(|world, ws| {
+        json_resp(
+            200,
+            &Value::Array(
+                ws.prompt_flow
+                    .flows
+                    .iter()
+                    .map(|f| flow_base(world, ws, f))
+                    .collect(),
+            ),
+        )
+    })
 }
 
 pub async fn get(call: FlowCall) -> Resp {

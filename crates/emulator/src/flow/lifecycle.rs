@@ -3,9 +3,9 @@
 
 use super::dto::present;
 use super::errors::user_error;
+use super::FlowCall;
 use crate::http::{json_resp, Req, Resp};
-use crate::state::{Compute, Workspace};
-use crate::App;
+use crate::state::{Compute, Runtime, Workspace};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -79,6 +79,19 @@ pub fn parse_flow_body(req: &Req) -> Result<Value, Resp> {
     Ok(v)
 }
 
+/// The 404 for a runtime name the workspace does not have.
+pub fn runtime_not_found(name: &str) -> Resp {
+    user_error(404, "NotFound", &format!("Runtime '{name}' was not found."))
+}
+
+/// The workspace's runtime `name` (names compare without case), or the 404 for it.
+pub fn find_runtime<'a>(ws: &'a Workspace, name: &str) -> Result<&'a Runtime, Resp> {
+    ws.runtimes
+        .iter()
+        .find(|r| r.name().eq_ignore_ascii_case(name))
+        .ok_or_else(|| runtime_not_found(name))
+}
+
 pub fn valid_runtime_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
@@ -130,27 +143,17 @@ pub fn is_async_call(req: &Req) -> bool {
 
 /// The answer to a create or update: the runtime as it is once `ready_at` has passed (a
 /// synchronous call waits for it), or a 404 when it went away meanwhile.
-pub async fn answer_when_ready(
-    app: &App,
-    async_call: bool,
-    ready_at: Instant,
-    sub: &str,
-    rg: &str,
-    ws_name: &str,
-    name: &str,
-) -> Resp {
+pub async fn answer_when_ready(call: &FlowCall, async_call: bool, ready_at: Instant) -> Resp {
     if !async_call {
         wait_until(ready_at).await;
     }
-    let mut world = app.world();
+    let mut world = call.app.world();
     world.tick();
-    let ws = world.workspace(sub, rg, ws_name).expect("checked");
-    match ws
-        .runtimes
-        .iter()
-        .find(|r| r.name().eq_ignore_ascii_case(name))
-    {
-        Some(rt) => json_resp(200, &present(ws, rt)),
-        None => user_error(404, "NotFound", &format!("Runtime '{name}' was not found.")),
+    let ws = world
+        .workspace(call.sub(), call.rg(), call.ws_name())
+        .expect("checked");
+    match find_runtime(ws, &call.p["runtime"]) {
+        Ok(rt) => json_resp(200, &present(ws, rt)),
+        Err(r) => r,
     }
 }

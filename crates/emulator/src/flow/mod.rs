@@ -21,6 +21,7 @@ pub use images::{built_env_image, parse_environment_ref};
 use crate::http::{json_resp, set_header, Req, Resp};
 use crate::identity::{validate_bearer, BearerError, ARM_AUDIENCES};
 use crate::routing::{self, Case, Params, Segments};
+use crate::state::{Workspace, World};
 use crate::App;
 use axum::extract::{FromRequestParts, State};
 use axum::routing::{any, get};
@@ -170,6 +171,18 @@ impl FlowCall {
             ));
         }
         Ok(())
+    }
+
+    /// The workspace's checks, then `answer` with the world and the workspace (read only).
+    pub fn in_workspace(&self, answer: impl FnOnce(&World, &Workspace) -> Resp) -> Resp {
+        if let Err(r) = self.enter() {
+            return r;
+        }
+        let world = self.app.world();
+        let ws = world
+            .workspace(self.sub(), self.rg(), self.ws_name())
+            .expect("checked");
+        answer(&world, ws)
     }
 }
 

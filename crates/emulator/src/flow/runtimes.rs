@@ -5,9 +5,11 @@ use super::custom_app::is_runtime_image;
 use super::dto::present;
 use super::errors::{flow_error_body, user_error};
 use super::images::parse_environment_ref;
+use super::lifecycle::find_runtime;
 use super::FlowCall;
 use crate::http::{json_resp, Resp};
-use crate::state::{parse_tag, World, RUNTIME_IMAGE_REPO};
+use crate::names::is_named;
+use crate::state::{parse_tag, Workspace, World, RUNTIME_IMAGE_REPO};
 use serde_json::{json, Value};
 
 fn latest_config(world: &World) -> Value {
@@ -26,112 +28,64 @@ pub async fn latest(call: FlowCall) -> Resp {
 
 /// `GET .../FlowRuntimes/latestConfig`.
 pub async fn latest_in_workspace(call: FlowCall) -> Resp {
-    if let Err(r) = call.enter() {
-        return r;
-    }
-    json_resp(200, &latest_config(&call.app.world()))
+    call.in_workspace(|world, _| json_resp(200, &latest_config(world)))
 }
 
 pub async fn list(call: FlowCall) -> Resp {
-    if let Err(r) = call.enter() {
-        return r;
-    }
-    let world = call.app.world();
-    let ws = world
-        .workspace(call.sub(), call.rg(), call.ws_name())
-        .expect("checked");
-    json_resp(
-        200,
-        &Value::Array(ws.runtimes.iter().map(|rt| present(ws, rt)).collect()),
-    )
+    call.in_workspace(|_, ws| {
+        json_resp(
+            200,
+            &Value::Array(ws.runtimes.iter().map(|rt| present(ws, rt)).collect()),
+        )
+    })
 }
 
 pub async fn get(call: FlowCall) -> Resp {
-    if let Err(r) = call.enter() {
-        return r;
-    }
-    let name = &call.p["runtime"];
-    let world = call.app.world();
-    let ws = world
-        .workspace(call.sub(), call.rg(), call.ws_name())
-        .expect("checked");
-    match ws
-        .runtimes
-        .iter()
-        .find(|r| r.name().eq_ignore_ascii_case(name))
-    {
-        Some(rt) => json_resp(200, &present(ws, rt)),
-        None => user_error(
-            404,
-            "NotFound",
-            &format!("Runtime '{}' was not found.", name),
-        ),
-    }
+    call.in_workspace(|_, ws| match find_runtime(ws, &call.p["runtime"]) {
+        Ok(rt) => json_resp(200, &present(ws, rt)),
+        Err(r) => r,
+    })
 }
 
 /// `GET .../FlowRuntimes/{name}/needUpgrade`: whether a newer runtime image exists than the
 /// one the runtime (or its custom environment's base image) is on.
 pub async fn need_upgrade(call: FlowCall) -> Resp {
-    if let Err(r) = call.enter() {
-        return r;
-    }
-    let name = &call.p["runtime"];
-    let world = call.app.world();
-    let ws = world
-        .workspace(call.sub(), call.rg(), call.ws_name())
-        .expect("checked");
-    let Some(rt) = ws
-        .runtimes
-        .iter()
-        .find(|r| r.name().eq_ignore_ascii_case(name))
-    else {
-        return user_error(
-            404,
-            "NotFound",
-            &format!("Runtime '{}' was not found.", name),
-        );
-    };
-    let latest = parse_tag(&world.latest_tag());
-    let current = match rt.dto["environment"].as_str() {
-        None => rt.dto["dockerImage"]
-            .as_str()
-            .and_then(|i| i.rsplit_once(':'))
-            .and_then(|(_, t)| parse_tag(t)),
-        Some(env) => parse_environment_ref(env)
-            .and_then(|(n, v)| {
-                ws.env_versions
-                    .iter()
-                    .find(|e| e.container.eq_ignore_ascii_case(&n) && e.version == v)
-            })
-            .and_then(|e| e.base_tag.as_deref())
-            .and_then(parse_tag),
-    };
-    json_resp(
-        200,
-        &json!(matches!((current, latest), (Some(c), Some(l)) if c < l)),
-    )
+    call.in_workspace(|world, ws| {
+        let rt = match find_runtime(ws, &call.p["runtime"]) {
+            Ok(rt) => rt,
+            Err(r) => return r,
+        };
+        let latest = parse_tag(&world.latest_tag());
+        let current = match rt.dto["environment"].as_str() {
+            None => rt.dto["dockerImage"]
+                .as_str()
+                .and_then(|i| i.rsplit_once(':'))
+                .and_then(|(_, t)| parse_tag(t)),
+            Some(env) => parse_environment_ref(env)
+                .and_then(|(n, v)| {
+                    ws.env_versions
+                        .iter()
+                        .find(|e| e.container.eq_ignore_ascii_case(&n) && e.version == v)
+                })
+                .and_then(|e| e.base_tag.as_deref())
+                .and_then(parse_tag),
+        };
+        json_resp(
+            200,
+            &json!(matches!((current, latest), (Some(c), Some(l)) if c < l)),
+        )
+    })
 }
 
 pub async fn capability(call: FlowCall) -> Resp {
-    if let Err(r) = call.enter() {
-        return r;
-    }
-    let name = &call.p["runtime"];
-    let world = call.app.world();
-    let ws = world
-        .workspace(call.sub(), call.rg(), call.ws_name())
-        .expect("checked");
-    if !ws
-        .runtimes
-        .iter()
-        .any(|r| r.name().eq_ignore_ascii_case(name))
-    {
-        return user_error(
-            404,
-            "NotFound",
-            &format!("Runtime '{}' was not found.", name),
-        );
-    }
+    call.in_workspace(|_, ws| match find_runtime(ws, &call.p["runtime"]) {
+        Ok(_) => capabilities(),
+        Err(r) => r,
+    })
+}
+
+/// The features every runtime here offers, all ready.
+fn capabilities() -> Resp {
     let ready = json!({"Runtime": "Ready", "Executor": "Ready", "PFS": "Ready"});
     json_resp(
         200,
@@ -165,13 +119,10 @@ pub async fn check_online_endpoint(call: FlowCall) -> Resp {
 /// `GET .../FlowRuntimes/checkCiAvailability`: whether a custom application on an instance can
 /// carry a runtime.
 pub async fn check_compute_instance(call: FlowCall) -> Resp {
-    if let Err(r) = call.enter() {
-        return r;
-    }
-    check_ci(&call)
+    call.in_workspace(|_, ws| check_ci(&call, ws))
 }
 
-fn check_ci(call: &FlowCall) -> Resp {
+fn check_ci(call: &FlowCall, ws: &Workspace) -> Resp {
     let (req, oid) = (&call.req, &call.oid);
     let (Some(ci), Some(appname)) = (req.q("computeInstanceName"), req.q("customAppName")) else {
         return user_error(
@@ -180,10 +131,6 @@ fn check_ci(call: &FlowCall) -> Resp {
             "Query parameters 'computeInstanceName' and 'customAppName' are required.",
         );
     };
-    let world = call.app.world();
-    let ws = world
-        .workspace(call.sub(), call.rg(), call.ws_name())
-        .expect("checked");
     let unavailable = |inner: &str, msg: String| {
         json_resp(
             200,
@@ -202,11 +149,7 @@ fn check_ci(call: &FlowCall) -> Resp {
         return unavailable("Forbidden", format!("You are not authorized to use compute instance '{ci}': it is assigned to another user."));
     }
     let services = c.custom_services();
-    let Some(service) = services.iter().find(|s| {
-        s["name"]
-            .as_str()
-            .is_some_and(|n| n.eq_ignore_ascii_case(appname))
-    }) else {
+    let Some(service) = services.iter().find(|s| is_named(s, appname)) else {
         return unavailable(
             "NotFound",
             format!("Custom application '{appname}' was not found on compute instance '{ci}'."),

@@ -5,12 +5,12 @@ use super::custom_app;
 use super::errors::user_error;
 use super::images::resolve_image;
 use super::lifecycle::{
-    answer_when_ready, failure_reason, is_async_call, parse_flow_body, wait_until,
+    answer_when_ready, failure_reason, find_runtime, is_async_call, parse_flow_body,
+    runtime_not_found, wait_until,
 };
 use super::FlowCall;
-use crate::http::{json_resp, Req, Resp};
+use crate::http::{json_resp, Resp};
 use crate::state::{now_rfc3339, RuntimeOutcome};
-use crate::App;
 use serde_json::{json, Value};
 use std::time::Instant;
 
@@ -18,40 +18,19 @@ pub async fn update(call: FlowCall) -> Resp {
     if let Err(r) = call.enter() {
         return r;
     }
-    update_runtime(
-        &call.app,
-        &call.req,
-        call.sub(),
-        call.rg(),
-        call.ws_name(),
-        &call.p["runtime"],
-    )
-    .await
+    update_runtime(&call).await
 }
 
 pub async fn delete(call: FlowCall) -> Resp {
     if let Err(r) = call.enter() {
         return r;
     }
-    delete_runtime(
-        &call.app,
-        &call.req,
-        call.sub(),
-        call.rg(),
-        call.ws_name(),
-        &call.p["runtime"],
-    )
-    .await
+    delete_runtime(&call).await
 }
 
-async fn update_runtime(
-    app: &App,
-    req: &Req,
-    sub: &str,
-    rg: &str,
-    ws_name: &str,
-    name: &str,
-) -> Resp {
+async fn update_runtime(call: &FlowCall) -> Resp {
+    let (app, req, name) = (&call.app, &call.req, &call.p["runtime"]);
+    let (sub, rg, ws_name) = (call.sub(), call.rg(), call.ws_name());
     let body = match parse_flow_body(req) {
         Ok(b) => b,
         Err(r) => return r,
@@ -61,13 +40,9 @@ async fn update_runtime(
     {
         let mut world = app.world();
         let ws = world.workspace(sub, rg, ws_name).expect("checked").clone();
-        let Some(rt) = ws
-            .runtimes
-            .iter()
-            .find(|r| r.name().eq_ignore_ascii_case(name))
-            .cloned()
-        else {
-            return user_error(404, "NotFound", &format!("Runtime '{name}' was not found."));
+        let rt = match find_runtime(&ws, name) {
+            Ok(rt) => rt.clone(),
+            Err(r) => return r,
         };
         if rt.ready_at.is_some() || rt.delete_at.is_some() {
             return user_error(
@@ -130,17 +105,12 @@ async fn update_runtime(
         ));
         ready_at = at;
     }
-    answer_when_ready(app, async_call, ready_at, sub, rg, ws_name, name).await
+    answer_when_ready(call, async_call, ready_at).await
 }
 
-async fn delete_runtime(
-    app: &App,
-    req: &Req,
-    sub: &str,
-    rg: &str,
-    ws_name: &str,
-    name: &str,
-) -> Resp {
+async fn delete_runtime(call: &FlowCall) -> Resp {
+    let (app, req, name) = (&call.app, &call.req, &call.p["runtime"]);
+    let (sub, rg, ws_name) = (call.sub(), call.rg(), call.ws_name());
     let async_call = is_async_call(req);
     let (mut dto, at) = {
         let mut world = app.world();
@@ -151,7 +121,7 @@ async fn delete_runtime(
             .iter_mut()
             .find(|r| r.name().eq_ignore_ascii_case(name))
         else {
-            return user_error(404, "NotFound", &format!("Runtime '{name}' was not found."));
+            return runtime_not_found(name);
         };
         if rt.delete_at.is_none() {
             rt.delete_at = Some(at);

@@ -3,7 +3,7 @@
 
 use super::pages::{device_page, html_page};
 use super::scopes::resolve_scope;
-use super::{aad_error, random_token, resolve_tenant};
+use super::{aad_error, known_client, known_tenant, random_token};
 use crate::http::{form_get, json_resp, text_resp, Req, Resp};
 use crate::routing::Params;
 use crate::state::{DeviceGrant, DeviceState, World};
@@ -31,17 +31,10 @@ fn device_code(app: &App, tenant: &str, req: &Req) -> Resp {
         .unwrap_or_default()
         .to_ascii_lowercase();
     let mut world = app.world();
-    if !world.clients.contains_key(&client_id) {
-        return aad_error(app, 400, "unauthorized_client", 700016, &format!("Application with identifier '{client_id}' was not found in the directory '{tenant}'."));
-    }
-    if resolve_tenant(&world, tenant).is_none() {
-        return aad_error(
-            app,
-            400,
-            "invalid_request",
-            90002,
-            &format!("Tenant '{tenant}' not found."),
-        );
+    if let Err(r) = known_client(app, &world, &client_id, tenant)
+        .and_then(|()| known_tenant(app, &world, tenant).map(drop))
+    {
+        return r;
     }
     let scope = form_get(&form, "scope").unwrap_or_default().to_string();
     if let Err(e) = resolve_scope(&scope, tenant) {

@@ -14,7 +14,7 @@ mod tokens;
 
 pub use bearer::{validate_bearer, BearerError, ARM_AUDIENCES, GRAPH_AUDIENCE};
 pub use device_code::decide_device_code;
-pub use tokens::issue_tokens;
+pub use tokens::{issue_tokens, TokenFor};
 
 use crate::http::{json_resp, Req, Resp};
 use crate::routing::{self, Case};
@@ -104,6 +104,35 @@ pub fn aad_error(app: &App, status: u16, error: &str, code: u32, description: &s
             "error_uri": format!("{}/error?code={code}", app.info.authority_host),
         }),
     )
+}
+
+/// The `unauthorized_client` error unless `client_id` is a registered application.
+fn known_client(app: &App, world: &World, client_id: &str, tenant: &str) -> Result<(), Resp> {
+    if world.clients.contains_key(client_id) {
+        return Ok(());
+    }
+    Err(aad_error(
+        app,
+        400,
+        "unauthorized_client",
+        700016,
+        &format!(
+            "Application with identifier '{client_id}' was not found in the directory '{tenant}'."
+        ),
+    ))
+}
+
+/// The tenant named in the path, or the `invalid_request` error for one that does not exist.
+fn known_tenant(app: &App, world: &World, tenant: &str) -> Result<TenantRef, Resp> {
+    resolve_tenant(world, tenant).ok_or_else(|| {
+        aad_error(
+            app,
+            400,
+            "invalid_request",
+            90002,
+            &format!("Tenant '{tenant}' not found."),
+        )
+    })
 }
 
 pub enum TenantRef {

@@ -1,8 +1,8 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: the checks every grant shares (form body, a known public
 //! client, the tenant), then the grant's own module.
 
-use super::grants::{authorization_code, device_code, refresh_token};
-use super::{aad_error, resolve_tenant};
+use super::grants::{authorization_code, device_code, refresh_token, Redeem};
+use super::{aad_error, known_client, known_tenant};
 use crate::http::{form_get, Req, Resp};
 use crate::routing::Params;
 use crate::App;
@@ -38,33 +38,26 @@ fn answer(app: &App, tenant: &str, req: &Req) -> Resp {
             "The request body must contain the following parameter: 'client_id'.",
         );
     }
-    if !world.clients.contains_key(&client_id) {
-        return aad_error(app, 400, "unauthorized_client", 700016, &format!("Application with identifier '{client_id}' was not found in the directory '{tenant}'."));
+    if let Err(r) = known_client(app, &world, &client_id, tenant) {
+        return r;
     }
     if form_get(&form, "client_secret").is_some() {
         return aad_error(app, 401, "invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
     }
-    let tenant_ref = match resolve_tenant(&world, tenant) {
-        Some(t) => t,
-        None => {
-            return aad_error(
-                app,
-                400,
-                "invalid_request",
-                90002,
-                &format!("Tenant '{tenant}' not found."),
-            )
-        }
+    let tenant_ref = match known_tenant(app, &world, tenant) {
+        Ok(t) => t,
+        Err(r) => return r,
     };
-    let grant_type = form_get(&form, "grant_type").unwrap_or_default();
-    match grant_type {
-        "authorization_code" => {
-            authorization_code::redeem(app, &mut world, &form, &client_id, tenant_ref)
-        }
-        "refresh_token" => refresh_token::redeem(app, &mut world, &form, &client_id, tenant_ref),
-        "urn:ietf:params:oauth:grant-type:device_code" => {
-            device_code::redeem(app, &mut world, &form, &client_id, tenant_ref)
-        }
+    let call = Redeem {
+        app,
+        form: &form,
+        client_id: &client_id,
+        tenant_ref,
+    };
+    match form_get(&form, "grant_type").unwrap_or_default() {
+        "authorization_code" => authorization_code::redeem(&call, &mut world),
+        "refresh_token" => refresh_token::redeem(&call, &mut world),
+        "urn:ietf:params:oauth:grant-type:device_code" => device_code::redeem(&call, &mut world),
         "" => aad_error(
             app,
             400,

@@ -11,16 +11,29 @@ use base64::Engine;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
+/// Whom a token response is for: the user, in a tenant, through a client, for a scope (and
+/// the sign-in's nonce, echoed in the ID token).
+pub struct TokenFor<'a> {
+    pub user: &'a User,
+    pub tenant_id: &'a str,
+    pub client_id: &'a str,
+    pub scope: &'a str,
+    pub nonce: Option<&'a str>,
+}
+
 /// Mints an access token (and the other parts of a token response) for `user`.
 pub fn issue_tokens(
     app: &App,
     world: &mut World,
-    user: &User,
-    tenant_id: &str,
-    client_id: &str,
-    scope: &str,
-    nonce: Option<&str>,
+    token: &TokenFor,
 ) -> Result<Value, (String, u32, String)> {
+    let TokenFor {
+        user,
+        tenant_id,
+        client_id,
+        scope,
+        nonce,
+    } = *token;
     let grant =
         resolve_scope(scope, tenant_id).map_err(|e| (e.error.to_string(), e.code, e.message))?;
     let now = unix_now();
@@ -85,16 +98,8 @@ pub fn issue_tokens(
     Ok(response)
 }
 
-pub fn respond_tokens(
-    app: &App,
-    world: &mut World,
-    user: &User,
-    tenant_id: &str,
-    client_id: &str,
-    scope: &str,
-    nonce: Option<&str>,
-) -> Resp {
-    match issue_tokens(app, world, user, tenant_id, client_id, scope, nonce) {
+pub fn respond_tokens(app: &App, world: &mut World, token: &TokenFor) -> Resp {
+    match issue_tokens(app, world, token) {
         Ok(v) => {
             let mut r = json_resp(200, &v);
             set_header(&mut r, "Cache-Control", "no-store, no-cache");

@@ -1,21 +1,17 @@
 //! The device code grant's polling: pending, too fast, expired, declined, then tokens.
 
-use super::super::tokens::respond_tokens;
+use super::super::tokens::{respond_tokens, TokenFor};
 use super::super::{aad_error, resolve_tenant, TenantRef};
-use crate::http::{form_get, Resp};
+use super::Redeem;
+use crate::http::Resp;
 use crate::state::{DeviceState, World};
-use crate::App;
 use std::time::Instant;
 
-pub fn redeem(
-    app: &App,
-    world: &mut World,
-    form: &[(String, String)],
-    client_id: &str,
-    _tenant_ref: TenantRef,
-) -> Resp {
-    let code = form_get(form, "device_code")
-        .or_else(|| form_get(form, "code"))
+pub fn redeem(call: &Redeem, world: &mut World) -> Resp {
+    let app = call.app;
+    let code = call
+        .field("device_code")
+        .or_else(|| call.field("code"))
         .unwrap_or_default()
         .to_string();
     let scaled_interval = {
@@ -32,14 +28,8 @@ pub fn redeem(
         );
     };
     let now = Instant::now();
-    if grant.client_id != client_id {
-        return aad_error(
-            app,
-            400,
-            "invalid_grant",
-            70000,
-            "The device code was issued to another client.",
-        );
+    if let Err(r) = call.issued_to_caller(&grant.client_id, "The device code") {
+        return r;
     }
     if grant.expires < now {
         return aad_error(app, 400, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. Device code expired.");
@@ -75,20 +65,22 @@ pub fn redeem(
         }
         DeviceState::Approved { user_object_id } => {
             let grant = world.auth.devices.remove(&code).expect("present");
-            let Some(user) = world.user_by_oid(&user_object_id).cloned() else {
-                return aad_error(
-                    app,
-                    400,
-                    "invalid_grant",
-                    50034,
-                    "The user account does not exist.",
-                );
+            let user = match call.user(world, &user_object_id) {
+                Ok(u) => u,
+                Err(r) => return r,
             };
             let tenant_id = match resolve_tenant(world, &grant.tenant) {
                 Some(TenantRef::Specific(t)) => t,
                 _ => user.tenant_id.clone(),
             };
-            respond_tokens(app, world, &user, &tenant_id, client_id, &grant.scope, None)
+            let token = TokenFor {
+                user: &user,
+                tenant_id: &tenant_id,
+                client_id: call.client_id,
+                scope: &grant.scope,
+                nonce: None,
+            };
+            respond_tokens(app, world, &token)
         }
     }
 }
