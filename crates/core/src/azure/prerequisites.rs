@@ -115,6 +115,29 @@ impl PrerequisiteReads {
             .query("api-version", api_version))
     }
 
+    /// A read of Azure ML's per-region facts (`locations/{location}/{what}`).
+    fn location_request(
+        &self,
+        subscription_id: &str,
+        location: &str,
+        what: &str,
+        operation: String,
+    ) -> Result<ApiRequest> {
+        self.request(
+            [
+                "subscriptions",
+                subscription_id,
+                "providers",
+                "Microsoft.MachineLearningServices",
+                "locations",
+                location,
+                what,
+            ],
+            api_versions::MACHINE_LEARNING,
+            operation,
+        )
+    }
+
     async fn list<T: serde::de::DeserializeOwned>(&self, request: ApiRequest) -> Result<Vec<T>> {
         Pager::new(self.pipeline.clone(), request)
             .collect_all()
@@ -138,17 +161,10 @@ impl PrerequisiteReads {
         subscription_id: &str,
         location: &str,
     ) -> Result<Vec<UsageDto>> {
-        let request = self.request(
-            [
-                "subscriptions",
-                subscription_id,
-                "providers",
-                "Microsoft.MachineLearningServices",
-                "locations",
-                location,
-                "usages",
-            ],
-            api_versions::MACHINE_LEARNING,
+        let request = self.location_request(
+            subscription_id,
+            location,
+            "usages",
             format!("read the VM quota usage in {location}"),
         )?;
         self.list(request).await
@@ -160,17 +176,10 @@ impl PrerequisiteReads {
         subscription_id: &str,
         location: &str,
     ) -> Result<Vec<VmSizeDto>> {
-        let request = self.request(
-            [
-                "subscriptions",
-                subscription_id,
-                "providers",
-                "Microsoft.MachineLearningServices",
-                "locations",
-                location,
-                "vmSizes",
-            ],
-            api_versions::MACHINE_LEARNING,
+        let request = self.location_request(
+            subscription_id,
+            location,
+            "vmSizes",
             format!("list the VM sizes in {location}"),
         )?;
         // Not paged: `{value: [...]}` only.

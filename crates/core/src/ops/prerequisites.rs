@@ -42,7 +42,7 @@ pub(crate) async fn workspace_facts(
         .as_ref()
         .and_then(|identity| identity.principal_id.clone())
         .filter(|id| !id.is_empty());
-    let subscription = subscription_of(&workspace.id);
+    let subscription = workspace.workspace_ref().subscription_id;
     let location = workspace.location.clone().unwrap_or_default();
 
     let storage_read = async {
@@ -356,7 +356,7 @@ pub async fn image_checks(
         .as_deref()
         .and_then(|image| crate::preflight::prerequisites::split_image(image).0)
         .map(str::to_ascii_lowercase);
-    let subscription = subscription_of(&workspace.id);
+    let subscription = workspace.workspace_ref().subscription_id;
     let in_acr = host.as_deref().is_some_and(|host| host.ends_with(suffix));
     let (registry, puller_roles): (Fact<Option<String>>, Fact<Vec<String>>) = if in_acr {
         let host = host.clone().unwrap_or_default();
@@ -407,14 +407,4 @@ pub async fn image_checks(
         puller: principal,
         puller_roles,
     })
-}
-
-fn subscription_of(id: &str) -> String {
-    let parts: Vec<&str> = id.split('/').collect();
-    parts
-        .iter()
-        .position(|part| part.eq_ignore_ascii_case("subscriptions"))
-        .and_then(|index| parts.get(index + 1))
-        .map(|s| (*s).to_owned())
-        .unwrap_or_default()
 }
