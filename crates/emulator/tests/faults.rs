@@ -3,6 +3,7 @@
 mod common;
 use common::*;
 use pfrm_emulator::{FaultAction, FaultRule};
+use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -146,8 +147,7 @@ async fn latency_and_delay_rules_slow_requests_down() {
 #[tokio::test]
 async fn control_api_over_https_manages_rules_counters_and_levers() {
     let env = start("first-time", 1.0).await;
-    let control = env.info().control_endpoint.clone();
-    let r = env.http.post(format!("{control}/_emulator/faults")).json(&json!({"service": "graph", "path": "/v1.0/me", "status": 503, "retryAfter": 2, "times": 1})).send().await.unwrap();
+    let r = env.control_send(Method::POST, "/_emulator/faults", &json!({"service": "graph", "path": "/v1.0/me", "status": 503, "retryAfter": 2, "times": 1})).await;
     assert_eq!(r.status(), 201);
     let id = r.json::<Value>().await.unwrap()["id"]
         .as_str()
@@ -162,62 +162,38 @@ async fn control_api_over_https_manages_rules_counters_and_levers() {
         .await;
     assert_eq!(r.status(), 503);
     assert_eq!(r.headers()["retry-after"], "2");
-    let counters: Value = env
-        .http
-        .get(format!("{control}/_emulator/counters"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let counters: Value = env.control_get("/_emulator/counters").await;
     assert_eq!(counters["injectedTotal"], 1);
     assert_eq!(counters["injected"][&id], 1);
     assert_eq!(counters["requests"]["graph GET /v1.0/me"], 1);
     let r = env
-        .http
-        .post(format!("{control}/_emulator/token"))
-        .json(&json!({"userName": ALICE}))
-        .send()
-        .await
-        .unwrap();
+        .control_send(
+            Method::POST,
+            "/_emulator/token",
+            &json!({"userName": ALICE}),
+        )
+        .await;
     let token = r.json::<Value>().await.unwrap()["accessToken"]
         .as_str()
         .unwrap()
         .to_string();
     assert_eq!(claims(&token)["aud"], "https://management.azure.com");
     let r = env
-        .http
-        .put(format!("{control}/_emulator/latency"))
-        .json(&json!({"ms": 0}))
-        .send()
-        .await
-        .unwrap();
+        .control_send(Method::PUT, "/_emulator/latency", &json!({"ms": 0}))
+        .await;
     assert_eq!(r.status(), 204);
     let r = env
-        .http
-        .put(format!("{control}/_emulator/settings"))
-        .json(&json!({"pageSize": 1}))
-        .send()
-        .await
-        .unwrap();
+        .control_send(Method::PUT, "/_emulator/settings", &json!({"pageSize": 1}))
+        .await;
     assert_eq!(r.status(), 204);
-    let ready: Value = env
-        .http
-        .get(format!("{control}/_emulator/ready"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready: Value = env.control_get("/_emulator/ready").await;
     assert_eq!(ready["armEndpoint"], env.info().arm_endpoint.as_str());
     let r = env
-        .http
-        .post(format!("{control}/_emulator/faults"))
-        .json(&json!({"action": "explode"}))
-        .send()
-        .await
-        .unwrap();
+        .control_send(
+            Method::POST,
+            "/_emulator/faults",
+            &json!({"action": "explode"}),
+        )
+        .await;
     assert_eq!(r.status(), 400);
 }

@@ -25,6 +25,33 @@ async fn wait_status(env: &Env, url: &str, token: &str, from: &str) -> Value {
     }
 }
 
+/// `POST` a new runtime `name` in the workspace `(rg, ws)` with `body`.
+async fn create(
+    env: &Env,
+    (rg, ws, name): (&str, &str, &str),
+    token: &str,
+    body: &Value,
+) -> (u16, Value, reqwest::header::HeaderMap) {
+    env.send_json(Method::POST, &env.flow(rg, ws, name), token, body)
+        .await
+}
+
+/// The ARM URL of Alice's compute instance in `ml-workspace`.
+fn ci_alice(env: &Env) -> String {
+    env.ws_arm(
+        "rg-ml",
+        "ml-workspace",
+        &format!("/computes/ci-alice?{MLS_V}"),
+    )
+}
+
+/// The custom applications on a compute instance (its ARM JSON).
+fn custom_apps(compute: &Value) -> &Vec<Value> {
+    compute["properties"]["properties"]["customServices"]
+        .as_array()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn create_with_new_custom_app_restarts_the_instance_and_runs() {
     let env = start("first-time", 60.0).await;
@@ -48,10 +75,7 @@ async fn create_with_new_custom_app_restarts_the_instance_and_runs() {
         "the newest (date, N) tag, not the lexically last"
     );
     // The compute instance got the app and is restarting.
-    let ci = env.arm(&format!(
-        "{}/computes/ci-alice?{MLS_V}",
-        env.ws_path("rg-ml", "ml-workspace")
-    ));
+    let ci = ci_alice(&env);
     let (_, c) = env.get_json(&ci, &t).await;
     assert_eq!(c["properties"]["properties"]["state"], "Restarting");
     let app = &c["properties"]["properties"]["customServices"][0];
@@ -68,14 +92,13 @@ async fn create_with_new_custom_app_restarts_the_instance_and_runs() {
     assert_eq!(done["status"], "Running");
     let (_, c) = env.get_json(&ci, &t).await;
     assert_eq!(c["properties"]["properties"]["state"], "Running");
-    let (s, b, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ml-workspace", "/my-runtime"),
-            &t,
-            &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice"}),
-        )
-        .await;
+    let (s, b, _) = create(
+        &env,
+        ("rg-ml", "ml-workspace", "/my-runtime"),
+        &t,
+        &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice"}),
+    )
+    .await;
     assert_eq!(
         (
             s,
@@ -98,14 +121,13 @@ async fn create_with_new_custom_app_restarts_the_instance_and_runs() {
 async fn synchronous_create_returns_when_the_runtime_is_running() {
     let env = start("first-time", 1000.0).await;
     let t = env.token(ALICE);
-    let (s, dto, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ml-workspace", "/sync-rt"),
-            &t,
-            &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice"}),
-        )
-        .await;
+    let (s, dto, _) = create(
+        &env,
+        ("rg-ml", "ml-workspace", "/sync-rt"),
+        &t,
+        &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice"}),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(dto["status"], "Running");
 }
@@ -164,18 +186,8 @@ async fn returning_runtimes_need_upgrade_and_update_moves_to_the_latest_tag() {
     .await;
     assert_eq!(done["status"], "Running");
     assert_eq!(done["runtimeDescription"], "updated");
-    let (_, c) = env
-        .get_json(
-            &env.arm(&format!(
-                "{}/computes/ci-alice?{MLS_V}",
-                env.ws_path("rg-ml", "ml-workspace")
-            )),
-            &t,
-        )
-        .await;
-    let apps = c["properties"]["properties"]["customServices"]
-        .as_array()
-        .unwrap();
+    let (_, c) = env.get_json(&ci_alice(&env), &t).await;
+    let apps = custom_apps(&c);
     let app = apps.iter().find(|a| a["name"] == "rt-default").unwrap();
     assert!(app["image"]["reference"]
         .as_str()
@@ -211,25 +223,24 @@ async fn existing_custom_app_must_exist_and_run_a_runtime_image() {
     );
     let (_, missing) = env.get_json(&check("nope"), &t).await;
     assert_eq!(missing["isAvailable"], false);
-    let (s, b, _) = env.send_json(Method::POST, &env.flow("rg-ml", "ml-workspace", "/from-rstudio"), &t, &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice", "fromExistingCustomApp": true, "customAppName": "rstudio"})).await;
+    let (s, b, _) = create(&env, ("rg-ml", "ml-workspace", "/from-rstudio"), &t, &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice", "fromExistingCustomApp": true, "customAppName": "rstudio"})).await;
     assert_eq!(
         (s, b["error"]["innerError"]["code"].as_str()),
         (400, Some("InvalidImage"))
     );
-    let (s, dto, _) = env.send_json(Method::POST, &env.flow("rg-ml", "ml-workspace", "/reuse"), &t, &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice", "fromExistingCustomApp": true, "customAppName": "rt-default"})).await;
+    let (s, dto, _) = create(&env, ("rg-ml", "ml-workspace", "/reuse"), &t, &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice", "fromExistingCustomApp": true, "customAppName": "rt-default"})).await;
     assert_eq!(s, 200, "{dto}");
     assert_eq!(dto["fromExistingCustomApp"], true);
     assert_eq!(dto["customAppName"], "rt-default");
     assert_eq!(dto["status"], "Running");
     // Someone else's instance is refused.
-    let (s, b, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ml-workspace", "/on-carol"),
-            &t,
-            &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-carol"}),
-        )
-        .await;
+    let (s, b, _) = create(
+        &env,
+        ("rg-ml", "ml-workspace", "/on-carol"),
+        &t,
+        &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-carol"}),
+    )
+    .await;
     assert_eq!((s, b["error"]["code"].as_str()), (403, Some("UserError")));
 }
 
@@ -238,50 +249,40 @@ async fn blocked_workspaces_refuse_or_fail_with_a_status_message() {
     let env = start("blocked", 1000.0).await;
     let t = env.token(ALICE);
     let body = |ci: &str| json!({"runtimeType": "ComputeInstance", "computeInstanceName": ci});
-    let (s, b, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ws-isolated", "/rt"),
-            &t,
-            &body("ci-alice-iso"),
-        )
-        .await;
+    let (s, b, _) = create(
+        &env,
+        ("rg-ml", "ws-isolated", "/rt"),
+        &t,
+        &body("ci-alice-iso"),
+    )
+    .await;
     assert_eq!(
         (s, b["error"]["innerError"]["code"].as_str()),
         (400, Some("NotSupported"))
     );
-    let (s, dto, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ws-filestore", "/rt"),
-            &t,
-            &body("ci-alice-file"),
-        )
-        .await;
+    let (s, dto, _) = create(
+        &env,
+        ("rg-ml", "ws-filestore", "/rt"),
+        &t,
+        &body("ci-alice-file"),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(dto["status"], "Failed");
     assert!(dto["statusMessage"].as_str().unwrap().contains("AzureFile"));
     assert_eq!(dto["error"]["error"]["code"], "UserError");
-    let (s, dto, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ws-open", "/rt"),
-            &t,
-            &body("ci-alice-open"),
-        )
-        .await;
+    let (s, dto, _) = create(
+        &env,
+        ("rg-ml", "ws-open", "/rt"),
+        &t,
+        &body("ci-alice-open"),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(dto["status"], "Failed");
     // Bob has no flow permission on the workspace.
     let bob = env.token("bob@contoso.com");
-    let (s, b, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ws-open", "/bobs"),
-            &bob,
-            &body("ci-bob"),
-        )
-        .await;
+    let (s, b, _) = create(&env, ("rg-ml", "ws-open", "/bobs"), &bob, &body("ci-bob")).await;
     assert_eq!(
         (s, b["error"]["innerError"]["code"].as_str()),
         (403, Some("AuthorizationFailed"))
@@ -315,18 +316,8 @@ async fn delete_removes_the_runtime_and_its_app() {
         assert!(started.elapsed() < Duration::from_secs(5));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let (_, c) = env
-        .get_json(
-            &env.arm(&format!(
-                "{}/computes/ci-alice?{MLS_V}",
-                env.ws_path("rg-ml", "ml-workspace")
-            )),
-            &t,
-        )
-        .await;
-    let apps = c["properties"]["properties"]["customServices"]
-        .as_array()
-        .unwrap();
+    let (_, c) = env.get_json(&ci_alice(&env), &t).await;
+    let apps = custom_apps(&c);
     assert!(!apps.iter().any(|a| a["name"] == "rt-default"));
 }
 
@@ -343,26 +334,24 @@ async fn flow_service_needs_an_arm_token_and_valid_bodies() {
     assert_eq!(r.status(), 401);
     assert!(r.headers().contains_key("www-authenticate"));
     let t = env.token(ALICE);
-    let (s, b, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ml-workspace", "/x"),
-            &t,
-            &json!({"runtimeType": "ComputeInstance", "computeInstanceName": 5}),
-        )
-        .await;
+    let (s, b, _) = create(
+        &env,
+        ("rg-ml", "ml-workspace", "/x"),
+        &t,
+        &json!({"runtimeType": "ComputeInstance", "computeInstanceName": 5}),
+    )
+    .await;
     assert_eq!(
         (s, b["error"]["innerError"]["code"].as_str()),
         (400, Some("BadArgument"))
     );
-    let (s, _, _) = env
-        .send_json(
-            Method::POST,
-            &env.flow("rg-ml", "ml-workspace", "/bad%20name"),
-            &t,
-            &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice"}),
-        )
-        .await;
+    let (s, _, _) = create(
+        &env,
+        ("rg-ml", "ml-workspace", "/bad%20name"),
+        &t,
+        &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice"}),
+    )
+    .await;
     assert_eq!(s, 400);
     let (s, _) = env
         .get_json(&env.flow("rg-ml", "ml-workspace", "/ghost"), &t)

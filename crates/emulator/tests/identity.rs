@@ -7,20 +7,6 @@ use std::time::Duration;
 
 const FULL_SCOPE: &str = "https://management.azure.com/.default openid profile offline_access";
 
-async fn token_form(env: &Env, form: &[(&str, &str)]) -> (u16, Value) {
-    let r = env
-        .http
-        .post(format!(
-            "{}/organizations/oauth2/v2.0/token",
-            env.info().authority_host
-        ))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
-}
-
 #[tokio::test]
 async fn auth_code_with_pkce_yields_arm_token_id_token_and_refresh_token() {
     let env = start("first-time", 1.0).await;
@@ -44,20 +30,24 @@ async fn auth_code_with_pkce_yields_arm_token_id_token_and_refresh_token() {
     assert!(t["refresh_token"].as_str().is_some());
 }
 
+/// The tenant's OpenID configuration (no token): status and JSON.
+async fn openid_configuration(env: &Env, tenant: &str) -> (u16, Value) {
+    env.get_json(
+        &format!(
+            "{}/{tenant}/v2.0/.well-known/openid-configuration",
+            env.info().authority_host
+        ),
+        "",
+    )
+    .await
+}
+
 #[tokio::test]
 async fn access_token_signature_verifies_against_published_jwks() {
     let env = start("first-time", 1.0).await;
     let t = sign_in(&env, ALICE, FULL_SCOPE).await;
     let tenant = &env.info().tenant_id;
-    let (status, config) = env
-        .get_json(
-            &format!(
-                "{}/{tenant}/v2.0/.well-known/openid-configuration",
-                env.info().authority_host
-            ),
-            "",
-        )
-        .await;
+    let (status, config) = openid_configuration(&env, tenant).await;
     assert_eq!(status, 200);
     assert_eq!(
         config["issuer"],
@@ -95,20 +85,18 @@ async fn access_token_signature_verifies_against_published_jwks() {
 #[tokio::test]
 async fn authorize_requires_pkce_s256_and_reports_errors_on_the_redirect_with_state() {
     let env = start("first-time", 1.0).await;
-    let url = format!("{}/common/oauth2/v2.0/authorize", env.info().authority_host);
-    let r = env
-        .http
-        .get(&url)
-        .query(&[
+    let r = authorize_with(
+        &env,
+        "common",
+        &[
             ("client_id", CLIENT_ID),
             ("response_type", "code"),
             ("redirect_uri", "http://localhost:4000/"),
             ("scope", ARM_SCOPE),
             ("state", "s1"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 302);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     assert!(loc.starts_with("http://localhost:4000/"));
@@ -122,20 +110,19 @@ async fn authorize_requires_pkce_s256_and_reports_errors_on_the_redirect_with_st
         .starts_with("AADSTS"));
 
     let (_, challenge) = pkce();
-    let r = env
-        .http
-        .get(&url)
-        .query(&[
+    let r = authorize_with(
+        &env,
+        "common",
+        &[
             ("client_id", CLIENT_ID),
             ("response_type", "code"),
             ("redirect_uri", "http://localhost:4000/"),
             ("scope", ARM_SCOPE),
             ("code_challenge", &challenge),
             ("code_challenge_method", "plain"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(
         query_param(r.headers()["location"].to_str().unwrap(), "error").as_deref(),
         Some("invalid_request")
@@ -146,10 +133,6 @@ async fn authorize_requires_pkce_s256_and_reports_errors_on_the_redirect_with_st
 async fn redirect_uri_must_match_host_and_path_but_any_loopback_port_works() {
     let env = start("first-time", 1.0).await;
     let (_, challenge) = pkce();
-    let url = format!(
-        "{}/organizations/oauth2/v2.0/authorize",
-        env.info().authority_host
-    );
     for (redirect, ok) in [
         ("http://localhost:1/", true),
         ("http://localhost:65000", true),
@@ -158,20 +141,19 @@ async fn redirect_uri_must_match_host_and_path_but_any_loopback_port_works() {
         ("http://evil.example:8400/", false),
         ("https://localhost:8400/", false),
     ] {
-        let r = env
-            .http
-            .get(&url)
-            .query(&[
+        let r = authorize_with(
+            &env,
+            "organizations",
+            &[
                 ("client_id", CLIENT_ID),
                 ("response_type", "code"),
                 ("redirect_uri", redirect),
                 ("scope", ARM_SCOPE),
                 ("code_challenge", &challenge),
                 ("code_challenge_method", "S256"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            ],
+        )
+        .await;
         let status = r.status().as_u16();
         let text = r.text().await.unwrap();
         if ok {
@@ -182,103 +164,59 @@ async fn redirect_uri_must_match_host_and_path_but_any_loopback_port_works() {
             assert!(text.contains("AADSTS50011"), "{redirect}");
         }
     }
-    let r = env
-        .http
-        .get(&url)
-        .query(&[
+    let r = authorize_with(
+        &env,
+        "organizations",
+        &[
             ("client_id", "11111111-2222-3333-4444-555555555555"),
             ("response_type", "code"),
             ("redirect_uri", "http://localhost/"),
             ("scope", ARM_SCOPE),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("AADSTS700016"));
+}
+
+/// Redeems an authorization code issued for `http://localhost:9/`.
+async fn redeem_code(env: &Env, code: &str, verifier: &str) -> (u16, Value) {
+    token_form(
+        env,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT_ID),
+            ("code", code),
+            ("redirect_uri", "http://localhost:9/"),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await
 }
 
 #[tokio::test]
 async fn cancel_and_unknown_user_and_wrong_verifier_are_refused() {
     let env = start("first-time", 1.0).await;
     let (verifier, challenge) = pkce();
-    let authority = format!("{}/organizations", env.info().authority_host);
     let open = || async {
-        let html = env
-            .http
-            .get(format!("{authority}/oauth2/v2.0/authorize"))
-            .query(&[
-                ("client_id", CLIENT_ID),
-                ("response_type", "code"),
-                ("redirect_uri", "http://localhost:9/"),
-                ("scope", FULL_SCOPE),
-                ("state", "xyz"),
-                ("code_challenge", &challenge),
-                ("code_challenge_method", "S256"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        hidden_input(&html, "ctx")
+        let page = authorize(&env, "http://localhost:9/", FULL_SCOPE, "xyz", &challenge).await;
+        hidden_input(&page.text().await.unwrap(), "ctx")
     };
     // Cancel → access_denied with state.
     let ctx = open().await;
-    let r = env
-        .http
-        .post(format!("{authority}/login"))
-        .form(&[
-            ("ctx", ctx.as_str()),
-            ("username", ""),
-            ("action", "cancel"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = post_login(&env, &ctx, "", "cancel").await;
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(query_param(&loc, "error").as_deref(), Some("access_denied"));
     assert_eq!(query_param(&loc, "state").as_deref(), Some("xyz"));
     // Unknown user → the page again with an error, no redirect.
     let ctx = open().await;
-    let r = env
-        .http
-        .post(format!("{authority}/login"))
-        .form(&[
-            ("ctx", ctx.as_str()),
-            ("username", "mallory@contoso.com"),
-            ("action", "signin"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = post_login(&env, &ctx, "mallory@contoso.com", "signin").await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("AADSTS50034"));
     // Wrong verifier → invalid_grant; the code cannot be replayed afterwards.
-    let r = env
-        .http
-        .post(format!("{authority}/login"))
-        .form(&[
-            ("ctx", ctx.as_str()),
-            ("username", ALICE),
-            ("action", "signin"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = post_login(&env, &ctx, ALICE, "signin").await;
     let code = query_param(r.headers()["location"].to_str().unwrap(), "code").unwrap();
-    let (status, body) = token_form(
-        &env,
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", CLIENT_ID),
-            ("code", &code),
-            ("redirect_uri", "http://localhost:9/"),
-            ("code_verifier", "not-the-verifier"),
-        ],
-    )
-    .await;
+    let (status, body) = redeem_code(&env, &code, "not-the-verifier").await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_grant");
     assert_eq!(body["error_codes"][0], 50148);
@@ -286,19 +224,23 @@ async fn cancel_and_unknown_user_and_wrong_verifier_are_refused() {
         .as_str()
         .unwrap()
         .starts_with("AADSTS50148"));
-    let (status, body) = token_form(
-        &env,
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", CLIENT_ID),
-            ("code", &code),
-            ("redirect_uri", "http://localhost:9/"),
-            ("code_verifier", &verifier),
-        ],
-    )
-    .await;
+    let (status, body) = redeem_code(&env, &code, &verifier).await;
     assert_eq!(status, 400);
     assert_eq!(body["error_codes"][0], 54005);
+}
+
+/// Redeems the refresh token `rt` for `scope`.
+async fn redeem_refresh(env: &Env, rt: &str, scope: &str) -> (u16, Value) {
+    token_form(
+        env,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("refresh_token", rt),
+            ("scope", scope),
+        ],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -306,17 +248,10 @@ async fn refresh_tokens_rotate_redeem_other_resources_and_can_be_revoked() {
     let env = start("first-time", 1.0).await;
     let t = sign_in(&env, ALICE, FULL_SCOPE).await;
     let rt1 = t["refresh_token"].as_str().unwrap().to_string();
-    let (status, t2) = token_form(
+    let (status, t2) = redeem_refresh(
         &env,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("refresh_token", &rt1),
-            (
-                "scope",
-                "https://graph.microsoft.com/.default offline_access",
-            ),
-        ],
+        &rt1,
+        "https://graph.microsoft.com/.default offline_access",
     )
     .await;
     assert_eq!(status, 200, "{t2}");
@@ -326,29 +261,11 @@ async fn refresh_tokens_rotate_redeem_other_resources_and_can_be_revoked() {
     );
     let rt2 = t2["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(rt1, rt2);
-    let (status, old) = token_form(
-        &env,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("refresh_token", &rt1),
-            ("scope", ARM_SCOPE),
-        ],
-    )
-    .await;
+    let (status, old) = redeem_refresh(&env, &rt1, ARM_SCOPE).await;
     assert_eq!(status, 400);
     assert_eq!(old["error"], "invalid_grant");
     assert_eq!(env.emu.revoke_refresh_tokens(ALICE).unwrap(), 1);
-    let (status, revoked) = token_form(
-        &env,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("refresh_token", &rt2),
-            ("scope", ARM_SCOPE),
-        ],
-    )
-    .await;
+    let (status, revoked) = redeem_refresh(&env, &rt2, ARM_SCOPE).await;
     assert_eq!(status, 400);
     assert_eq!(revoked["error"], "invalid_grant");
     assert_eq!(revoked["error_codes"][0], 50173);
@@ -376,17 +293,34 @@ async fn short_token_lifetime_makes_arm_answer_expired() {
     assert_eq!(body["error"]["code"], "ExpiredAuthenticationToken");
 }
 
-async fn start_device(env: &Env) -> Value {
-    let r = env
-        .http
+/// `POST /organizations/oauth2/v2.0/devicecode` for `scope`.
+async fn ask_device_code(env: &Env, scope: &str) -> reqwest::Response {
+    env.http
         .post(format!(
             "{}/organizations/oauth2/v2.0/devicecode",
             env.info().authority_host
         ))
-        .form(&[("client_id", CLIENT_ID), ("scope", FULL_SCOPE)])
+        .form(&[("client_id", CLIENT_ID), ("scope", scope)])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// One poll of the token endpoint for the device code `device_code`.
+async fn poll_device(env: &Env, device_code: &str) -> (u16, Value) {
+    token_form(
+        env,
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", CLIENT_ID),
+            ("device_code", device_code),
+        ],
+    )
+    .await
+}
+
+async fn start_device(env: &Env) -> Value {
+    let r = ask_device_code(env, FULL_SCOPE).await;
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
 }
@@ -406,12 +340,7 @@ async fn device_code_pending_slow_down_then_approved() {
         .unwrap()
         .contains(d["user_code"].as_str().unwrap()));
     let dc = d["device_code"].as_str().unwrap().to_string();
-    let form = [
-        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-        ("client_id", CLIENT_ID),
-        ("device_code", dc.as_str()),
-    ];
-    let poll = || token_form(&env, &form);
+    let poll = || poll_device(&env, &dc);
     let (s, b) = poll().await;
     assert_eq!(
         (s, b["error"].as_str()),
@@ -448,67 +377,28 @@ async fn device_code_denied_and_expired() {
     env.emu
         .deny_device_code(d["user_code"].as_str().unwrap())
         .unwrap();
-    let (s, b) = token_form(
-        &env,
-        &[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("client_id", CLIENT_ID),
-            ("device_code", d["device_code"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (s, b) = poll_device(&env, d["device_code"].as_str().unwrap()).await;
     assert_eq!((s, b["error"].as_str()), (400, Some("access_denied")));
     // 900 s at time scale 1000 expire in 0.9 s.
     let env = start("first-time", 1000.0).await;
     let d = start_device(&env).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    let (s, b) = token_form(
-        &env,
-        &[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("client_id", CLIENT_ID),
-            ("device_code", d["device_code"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (s, b) = poll_device(&env, d["device_code"].as_str().unwrap()).await;
     assert_eq!((s, b["error"].as_str()), (400, Some("expired_token")));
 }
 
 #[tokio::test]
 async fn scopes_for_two_resources_or_unknown_resources_are_rejected() {
     let env = start("first-time", 1.0).await;
-    let r = env
-        .http
-        .post(format!(
-            "{}/organizations/oauth2/v2.0/devicecode",
-            env.info().authority_host
-        ))
-        .form(&[
-            ("client_id", CLIENT_ID),
-            (
-                "scope",
-                "https://management.azure.com/.default https://graph.microsoft.com/.default",
-            ),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = ask_device_code(
+        &env,
+        "https://management.azure.com/.default https://graph.microsoft.com/.default",
+    )
+    .await;
     assert_eq!(r.status(), 400);
     let b: Value = r.json().await.unwrap();
     assert_eq!(b["error_codes"][0], 28000);
-    let r = env
-        .http
-        .post(format!(
-            "{}/organizations/oauth2/v2.0/devicecode",
-            env.info().authority_host
-        ))
-        .form(&[
-            ("client_id", CLIENT_ID),
-            ("scope", "https://unknown.example.com/.default"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = ask_device_code(&env, "https://unknown.example.com/.default").await;
     let b: Value = r.json().await.unwrap();
     assert_eq!(b["error"], "invalid_resource");
 }
@@ -519,15 +409,7 @@ async fn scopes_for_two_resources_or_unknown_resources_are_rejected() {
 async fn common_and_organizations_publish_their_configuration_and_keys() {
     let env = start("first-time", 1.0).await;
     for tenant in ["common", "organizations"] {
-        let (status, config) = env
-            .get_json(
-                &format!(
-                    "{}/{tenant}/v2.0/.well-known/openid-configuration",
-                    env.info().authority_host
-                ),
-                "",
-            )
-            .await;
+        let (status, config) = openid_configuration(&env, tenant).await;
         assert_eq!(status, 200, "{tenant}: {config}");
         let jwks_uri = config["jwks_uri"].as_str().unwrap();
         assert!(jwks_uri.ends_with(&format!("/{tenant}/discovery/v2.0/keys")));

@@ -7,8 +7,6 @@ use pfrm_emulator::{EmulatorOptions, LroPattern, Scenario};
 use reqwest::Method;
 use serde_json::json;
 
-const MLS_V: &str = "api-version=2024-04-01";
-
 #[tokio::test]
 async fn a_scenario_chooses_the_pattern_and_the_control_api_the_ending() {
     let mut scenario = Scenario::by_name("first-time").unwrap();
@@ -27,48 +25,30 @@ async fn a_scenario_chooses_the_pattern_and_the_control_api_the_ending() {
     ));
 
     // The ending, asked through the control API: the next action fails in its first answer.
-    let control = env.info().control_endpoint.clone();
-    let settings = format!("{control}/_emulator/settings");
     let bad = env
-        .http
-        .put(&settings)
-        .json(&json!({"lroEnding": {"end": "lost"}}))
-        .send()
-        .await
-        .unwrap();
+        .control_send(
+            Method::PUT,
+            "/_emulator/settings",
+            &json!({"lroEnding": {"end": "lost"}}),
+        )
+        .await;
     assert_eq!(bad.status(), 400);
     let ok = env
-        .http
-        .put(&settings)
-        .json(
+        .control_send(
+            Method::PUT,
+            "/_emulator/settings",
             &json!({"lroEnding": {"end": "failed", "stage": "initial", "code": "QuotaExceeded",
             "message": "Not enough quota."}}),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ok.status(), 204);
-    let (s, body, h) = env
-        .send_json(
-            Method::POST,
-            &format!("{ci}/stop?{MLS_V}"),
-            &alice,
-            &json!({}),
-        )
         .await;
+    assert_eq!(ok.status(), 204);
+    let (s, body, h) = env.post_action(&action_url(&ci, "stop"), &alice).await;
     assert_eq!(s, 400, "{body}");
     assert_eq!(body["error"]["code"], "QuotaExceeded");
     assert!(h.get("location").is_none());
 
     // The scenario's pattern: Location alone, answering 202 while the stop runs.
-    let (s, _, h) = env
-        .send_json(
-            Method::POST,
-            &format!("{ci}/stop?{MLS_V}"),
-            &alice,
-            &json!({}),
-        )
-        .await;
+    let (s, _, h) = env.post_action(&action_url(&ci, "stop"), &alice).await;
     assert_eq!(s, 202);
     assert!(h.get("azure-asyncoperation").is_none(), "{h:?}");
     let location = h["location"].to_str().unwrap().to_owned();
@@ -77,15 +57,7 @@ async fn a_scenario_chooses_the_pattern_and_the_control_api_the_ending() {
 
     // Both operations are recorded: the failed stop with its first answer alone, the running
     // one with its first answer and its poll.
-    let records: serde_json::Value = env
-        .http
-        .get(format!("{control}/_emulator/lro"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let records: serde_json::Value = env.control_get("/_emulator/lro").await;
     let records = records.as_array().unwrap();
     assert_eq!(records.len(), 2, "{records:?}");
     let failed = &records[0];

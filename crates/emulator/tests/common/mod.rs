@@ -54,6 +54,10 @@ impl Env {
     pub fn arm(&self, path: &str) -> String {
         format!("{}{path}", self.info().arm_endpoint)
     }
+    /// An ARM URL under the workspace `ws`: `rest` is what follows its id (path and query).
+    pub fn ws_arm(&self, rg: &str, ws: &str, rest: &str) -> String {
+        self.arm(&format!("{}{rest}", self.ws_path(rg, ws)))
+    }
     pub fn ws_path(&self, rg: &str, ws: &str) -> String {
         format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}")
     }
@@ -77,6 +81,48 @@ impl Env {
         let status = r.status().as_u16();
         let text = r.text().await.expect("body");
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+    /// `POST url` with the empty object, as ARM's actions (start, stop, restart) are called.
+    pub async fn post_action(
+        &self,
+        url: &str,
+        token: &str,
+    ) -> (u16, Value, reqwest::header::HeaderMap) {
+        self.send_json(reqwest::Method::POST, url, token, &serde_json::json!({}))
+            .await
+    }
+    pub async fn delete(&self, url: &str, token: &str) -> Response {
+        self.http
+            .delete(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+    /// `GET` on the control API (no token), as JSON.
+    pub async fn control_get(&self, path: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.info().control_endpoint))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON")
+    }
+    /// `method` on the control API (no token) with a JSON body.
+    pub async fn control_send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> Response {
+        self.http
+            .request(method, format!("{}{path}", self.info().control_endpoint))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
     pub async fn send_json(
         &self,
@@ -102,6 +148,57 @@ impl Env {
             headers,
         )
     }
+}
+
+/// ARM's (or the flow service's) error code in an error body.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["error"]["code"].as_str()
+}
+
+/// The ARM URL of the action `action` (`start`, `stop`, `restart`) on a compute `ci` URL.
+pub fn action_url(ci: &str, action: &str) -> String {
+    format!("{ci}/{action}?api-version=2024-04-01")
+}
+
+/// Polls `check` every `every` until it answers, failing once `limit` has passed.
+pub async fn wait_for<T>(
+    limit: std::time::Duration,
+    every: std::time::Duration,
+    mut check: impl AsyncFnMut() -> Option<T>,
+) -> T {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(done) = check().await {
+            return done;
+        }
+        assert!(started.elapsed() < limit, "still waiting after {limit:?}");
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// `POST /organizations/oauth2/v2.0/token` with `form`: the status and the JSON answer.
+pub async fn token_form(env: &Env, form: &[(&str, &str)]) -> (u16, Value) {
+    let r = env
+        .http
+        .post(format!(
+            "{}/organizations/oauth2/v2.0/token",
+            env.info().authority_host
+        ))
+        .form(form)
+        .send()
+        .await
+        .expect("token");
+    (r.status().as_u16(), r.json().await.expect("JSON answer"))
+}
+
+/// The sign-in page's form post: `action` is `signin` or `cancel`.
+pub async fn post_login(env: &Env, ctx: &str, user: &str, action: &str) -> Response {
+    env.http
+        .post(format!("{}/organizations/login", env.info().authority_host))
+        .form(&[("ctx", ctx), ("username", user), ("action", action)])
+        .send()
+        .await
+        .expect("login")
 }
 
 pub fn pkce() -> (String, String) {
@@ -136,40 +233,52 @@ pub fn query_param(location: &str, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Full browser-less sign-in: authorize page, form post, redirect, code redemption.
-pub async fn sign_in(env: &Env, user: &str, scope: &str) -> Value {
-    let (verifier, challenge) = pkce();
-    let redirect = "http://localhost:53117/";
-    let authority = format!("{}/organizations", env.info().authority_host);
-    let page = env
-        .http
-        .get(format!("{authority}/oauth2/v2.0/authorize"))
-        .query(&[
+/// `GET /{tenant}/oauth2/v2.0/authorize` with `query`.
+pub async fn authorize_with(env: &Env, tenant: &str, query: &[(&str, &str)]) -> Response {
+    env.http
+        .get(format!(
+            "{}/{tenant}/oauth2/v2.0/authorize",
+            env.info().authority_host
+        ))
+        .query(query)
+        .send()
+        .await
+        .expect("authorize")
+}
+
+/// The sign-in page for an authorization code request with PKCE (S256) by the CLI's client.
+pub async fn authorize(
+    env: &Env,
+    redirect: &str,
+    scope: &str,
+    state: &str,
+    challenge: &str,
+) -> Response {
+    authorize_with(
+        env,
+        "organizations",
+        &[
             ("client_id", CLIENT_ID),
             ("response_type", "code"),
             ("redirect_uri", redirect),
             ("scope", scope),
-            ("state", "st-123"),
-            ("code_challenge", &challenge),
+            ("state", state),
+            ("code_challenge", challenge),
             ("code_challenge_method", "S256"),
-        ])
-        .send()
-        .await
-        .expect("authorize");
+        ],
+    )
+    .await
+}
+
+/// Full browser-less sign-in: authorize page, form post, redirect, code redemption.
+pub async fn sign_in(env: &Env, user: &str, scope: &str) -> Value {
+    let (verifier, challenge) = pkce();
+    let redirect = "http://localhost:53117/";
+    let page = authorize(env, redirect, scope, "st-123", &challenge).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
     let ctx = hidden_input(&html, "ctx");
-    let posted = env
-        .http
-        .post(format!("{authority}/login"))
-        .form(&[
-            ("ctx", ctx.as_str()),
-            ("username", user),
-            ("action", "signin"),
-        ])
-        .send()
-        .await
-        .expect("login");
+    let posted = post_login(env, &ctx, user, "signin").await;
     assert_eq!(posted.status(), 302);
     let location = posted.headers()["location"]
         .to_str()
@@ -177,20 +286,18 @@ pub async fn sign_in(env: &Env, user: &str, scope: &str) -> Value {
         .to_string();
     assert_eq!(query_param(&location, "state").as_deref(), Some("st-123"));
     let code = query_param(&location, "code").expect("code in redirect");
-    let token = env
-        .http
-        .post(format!("{authority}/oauth2/v2.0/token"))
-        .form(&[
+    let (status, token) = token_form(
+        env,
+        &[
             ("grant_type", "authorization_code"),
             ("client_id", CLIENT_ID),
             ("code", code.as_str()),
             ("redirect_uri", redirect),
             ("code_verifier", verifier.as_str()),
             ("scope", scope),
-        ])
-        .send()
-        .await
-        .expect("token");
-    assert_eq!(token.status(), 200);
-    token.json().await.expect("token json")
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    token
 }
