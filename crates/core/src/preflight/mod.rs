@@ -3,13 +3,13 @@
 //! remedy (with a fix pfrm can apply itself where there is one).
 //!
 //! Evaluation is pure: it takes facts already fetched from Azure ([`WorkspaceFacts`],
-//! [`ComputeInstanceSummary`]) and returns [`CheckResult`]s, so every rule is unit-tested without
+//! [`crate::model::ComputeInstanceSummary`]) and returns [`CheckResult`]s, so every rule is unit-tested without
 //! a network. Fetching the facts is the job of the operations layer.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{ComputeInstanceSummary, WorkspaceSummary};
+use crate::model::WorkspaceSummary;
 
 mod instance_checks;
 pub mod prerequisites;

@@ -1,6 +1,7 @@
 use super::*;
 use crate::model::{
-    AppEndpoint, ComputeInstanceState, CustomApp, UserRef, WorkspaceFlags, WorkspaceKind,
+    AppEndpoint, ComputeInstanceState, ComputeInstanceSummary, CustomApp, UserRef, WorkspaceFlags,
+    WorkspaceKind,
 };
 
 fn workspace(flags: WorkspaceFlags, kind: WorkspaceKind) -> WorkspaceSummary {
