@@ -8,7 +8,8 @@
 //!   page tests, and the real-app end-to-end GUI tests under Xvfb.
 //!
 //! Others: `cargo xtask setup` (only the installation), `cargo xtask bindings` (regenerate the
-//! TypeScript bindings and command client), `cargo xtask emulator [ARGS]` (run the local Azure standalone),
+//! TypeScript bindings and command client), `cargo xtask fixtures` (regenerate the page tests'
+//! fixtures from the emulator), `cargo xtask emulator [ARGS]` (run the local Azure standalone),
 //! `cargo xtask fuzz [--seconds N]` (the libFuzzer targets of `fuzz/`), `cargo xtask bundle
 //! [--release]` (the Linux installers).
 //!
@@ -95,6 +96,7 @@ usage: cargo xtask <command>
   bundle [--release]  build the app and its Linux installers (.deb, .rpm; debug unless --release)
   check-windows       type-check and lint every crate for Windows (Debian only; part of test)
   bindings            regenerate ui/src/backend/bindings.ts and commands.ts from the Rust side
+  fixtures            regenerate the page tests' fixtures (ui/src/mock/fixtures) from the emulator
   emulator [ARGS]     run the local Azure emulator standalone (e.g. --scenario first-time)
   bench startup       the release app's start-up time and memory against a minimal Tauri app
   bench emulator      the emulator's requests per second and start-up time
@@ -115,6 +117,7 @@ fn main() -> ExitCode {
         Some("bundle") => bundle::run(&context, &args[1..]),
         Some("check-windows") => windows_check::run(&context),
         Some("bindings") => bindings(&context),
+        Some("fixtures") => fixtures(&context),
         Some("emulator") => emulator(&context, &args[1..]),
         Some("bench") => bench(&context, args.get(1).map(String::as_str)),
         Some("fuzz") => fuzz::run(&context, &args[1..]),
@@ -226,6 +229,17 @@ fn bindings(context: &Context) -> Result<(), String> {
         ])
         .env("PFRM_UPDATE_BINDINGS", "1");
     steps::run_plain("regenerate the TypeScript command client", client)
+}
+
+/// Rewrites the page tests' fixtures: the core's answers in the emulator's worlds
+/// (tests/tests/ui_fixtures.rs). `cargo xtask test` runs the same test without the variable,
+/// where it fails when the checked-in fixtures drift from the core.
+fn fixtures(context: &Context) -> Result<(), String> {
+    let mut command = context.cargo();
+    command
+        .args(["test", "-p", "pfrm-tests", "--test", "ui_fixtures"])
+        .env("PFRM_UPDATE_FIXTURES", "1");
+    steps::run_plain("regenerate the page-test fixtures", command)
 }
 
 fn emulator(context: &Context, args: &[String]) -> Result<(), String> {

@@ -17,10 +17,10 @@ async function openInventory(page, base) {
 test('inventory: counts by kind, what costs money now, filters, save, and a flow exported as an Agent Framework project', async ({ page, base }) => {
   await openInventory(page, base);
   await page.getByTestId('inventory-take').click();
-  await page.getByTestId('inventory-count-flow').filter({ hasText: 'Flows: 2' }).waitFor();
-  await page.getByTestId('inventory-count-connection').filter({ hasText: 'Connections: 3' }).waitFor();
+  await page.getByTestId('inventory-count-flow').filter({ hasText: 'Flows: 6' }).waitFor();
+  await page.getByTestId('inventory-count-connection').filter({ hasText: 'Connections: 9' }).waitFor();
   await page.getByTestId('inventory-count-serverlessInstance').filter({ hasText: 'Serverless instances: 1' }).waitFor();
-  await page.getByTestId('inventory-running').filter({ hasText: '5 items cost money now' }).waitFor();
+  await page.getByTestId('inventory-running').filter({ hasText: '6 items cost money now' }).waitFor();
   await page.getByTestId('inventory-running').filter({ hasText: '135 days until prompt flow retires' }).waitFor();
   await page.getByTestId('inventory-row-flow-support-router').filter({ hasText: 'compute session on serverless-alex-7d2e' }).waitFor();
   await page.getByTestId('inventory-row-connection-legacy_bing_connection').filter({ hasText: 'used by no flow' }).waitFor();
@@ -32,11 +32,11 @@ test('inventory: counts by kind, what costs money now, filters, save, and a flow
 
   // Filters: only what costs money now, then words.
   await page.getByTestId('inventory-costs').click();
-  await page.getByTestId('inventory-shown').filter({ hasText: 'Showing 5 of 11 items.' }).waitFor();
+  await page.getByTestId('inventory-shown').filter({ hasText: 'Showing 6 of 22 items.' }).waitFor();
   check((await page.getByTestId('inventory-row-flow-web-classification').count()) === 0, 'a flow costs nothing by itself');
   await page.getByTestId('inventory-costs').click();
   await page.getByTestId('inventory-text').fill('aoai');
-  await page.getByTestId('inventory-shown').filter({ hasText: 'Showing 2 of 11 items.' }).waitFor();
+  await page.getByTestId('inventory-shown').filter({ hasText: 'Showing 5 of 22 items.' }).waitFor();
   await page.getByTestId('inventory-text').fill('');
 
   // Save: the Downloads path is said.
@@ -50,14 +50,14 @@ test('inventory: counts by kind, what costs money now, filters, save, and a flow
   check(await dialog.getByTestId('export-project-write').isDisabled(), 'no project without a folder');
   await dialog.getByTestId('export-project-folder').fill('/home/alex/projects/support-router');
   await dialog.getByTestId('export-project-write').click();
-  await dialog.getByTestId('export-project-done').filter({ hasText: 'Wrote /home/alex/projects/support-router: 7 executors' }).waitFor();
+  await dialog.getByTestId('export-project-done').filter({ hasText: 'Wrote /home/alex/projects/support-router: 8 executors' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'inventory-export-project-light.png') });
   await dialog.getByTestId('export-project-close').click();
 
-  // All workspaces: research-ml's runtime joins.
+  // All workspaces: research-ml's runtimes join.
   await page.getByTestId('inventory-all').click();
   await page.getByTestId('inventory-take').click();
-  await page.getByTestId('inventory-count-runtime').filter({ hasText: 'Runtimes: 2' }).waitFor();
+  await page.getByTestId('inventory-count-runtime').filter({ hasText: 'Runtimes: 5' }).waitFor();
   await page.getByTestId('inventory-row-runtime-rt-preview').waitFor();
 });
 

@@ -1,62 +1,25 @@
-// The page tests' decommission answers, shaped like the core's plan for the returning
-// workspace: what a moved flow leaves behind, what stays for a flow that stays, and a removal
-// that refuses a wrong typed name as the core does.
+// The Decommission page's answers: the core's plan for a workspace of the page world
+// (fixtures.ts). Removing is a change of state the fixtures cannot hold, so `decommissionApply`
+// stays written here: a wrong typed name removes nothing, with the core's own refusal (its
+// `check_confirmation`, generated with a stand-in for the typed name), and what was selected is
+// reported removed.
 import type { DecommissionPlan, DecommissionReport, DecommissionRequest } from '../backend';
+import { PAGES, settle, TYPED, workspaceAnswers, type WorldFixture } from './fixtures';
 
-function workspaceNameOf(workspaceId: string): string {
-  return workspaceId.split('/').pop() ?? workspaceId;
+export function decommissionPlanOf(workspaceId: string, world: WorldFixture = PAGES): Promise<DecommissionPlan> {
+  return settle(workspaceAnswers(world, workspaceId)?.decommissionPlan);
 }
 
-export function decommissionPlanOf(workspaceId: string): DecommissionPlan {
-  return {
-    workspaceId,
-    workspaceName: workspaceNameOf(workspaceId),
-    takenOn: '2026-12-06',
-    daysLeft: 135,
-    movedFlows: ['web-classification'],
-    stayingFlows: ['chat-with-docs'],
-    items: [
-      {
-        id: 'computeSession:flow-web',
-        kind: 'computeSession',
-        name: 'web-classification session',
-        state: 'Running',
-        cost: 'running',
-        size: 'Standard_E4s_v3',
-        needs: [],
-        suggested: true,
-        reason: 'Only web-classification, which has moved, uses it.',
-      },
-      {
-        id: 'runtime:rt-default',
-        kind: 'runtime',
-        name: 'rt-default',
-        state: 'Running',
-        cost: 'running',
-        size: 'Standard_DS3_v2',
-        runsOn: 'ci-alice',
-        needs: [],
-        suggested: true,
-        reason: 'No flow that stays runs on it.',
-      },
-    ],
-    kept: [{ kind: 'connection', name: 'aoai_connection', reason: 'chat-with-docs, which stays, uses it.' }],
-    running: 2,
-    problems: [],
-  };
-}
-
-export function decommissionApply(request: DecommissionRequest): Promise<DecommissionReport> {
-  const plan = decommissionPlanOf(request.workspaceId);
-  if (request.confirmWorkspace !== plan.workspaceName) {
-    return Promise.reject({
-      code: 'invalid_input',
-      message: `"${request.confirmWorkspace}" is not the workspace's name, so nothing was removed.`,
-      remedy: `Type ${plan.workspaceName} exactly to confirm.`,
-    });
+export async function decommissionApply(request: DecommissionRequest, world: WorldFixture = PAGES): Promise<DecommissionReport> {
+  const plan = await decommissionPlanOf(request.workspaceId, world);
+  if (request.confirmWorkspace.trim() !== plan.workspaceName) {
+    const refusal = workspaceAnswers(world, request.workspaceId)?.decommissionRefusal;
+    if (refusal && 'error' in refusal) {
+      throw { ...refusal.error, message: refusal.error.message.replace(TYPED, request.confirmWorkspace.trim()) };
+    }
   }
   const outcomes = plan.items
     .filter((item) => request.selected.includes(item.id))
     .map((item) => ({ id: item.id, kind: item.kind, name: item.name, state: 'removed' as const }));
-  return Promise.resolve({ operationId: 'op-decommission-1', workspaceName: plan.workspaceName, outcomes, cancelled: false });
+  return { operationId: 'op-decommission-1', workspaceName: plan.workspaceName, outcomes, cancelled: false };
 }

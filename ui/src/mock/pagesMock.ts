@@ -10,6 +10,8 @@ import type {
   AppUpdateCheck,
   DecommissionRequest,
   DeviceCodePrompt,
+  ExportFormat,
+  Inventory,
   LastPlace,
   OperationSnapshot,
   RetirementStatus,
@@ -18,7 +20,7 @@ import type {
 } from '../backend/bindings';
 import { cancelMockOperation, pause, runtimesCommand } from './runtimesMock';
 import { permissionsCommand } from './permissionsMock';
-import { inventoryOf } from './inventoryMock';
+import { exportedProject, inventoryOf, savedInventoryPath } from './inventoryMock';
 import { decommissionApply, decommissionPlanOf } from './decommissionMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
@@ -297,25 +299,23 @@ export function installPagesMock(): void {
         opened.push((payload as { url: string }).url);
         return null;
       }
-      case 'take_inventory':
-        return pause(300).then(() => inventoryOf((payload as { allWorkspaces?: boolean }).allWorkspaces === true));
+      case 'take_inventory': {
+        const { workspaceIds, allWorkspaces } = payload as { workspaceIds?: string[]; allWorkspaces?: boolean };
+        return pause(300).then(() => inventoryOf(workspaceIds ?? [], allWorkspaces === true));
+      }
       case 'decommission_plan':
         return pause(200).then(() => decommissionPlanOf((payload as { workspaceId: string }).workspaceId));
       case 'decommission_apply':
         return pause(200).then(() => decommissionApply((payload as { request: DecommissionRequest }).request));
       case 'save_inventory': {
-        const format = (payload as { format?: string }).format;
-        return `/home/alex/Downloads/prompt-flow-inventory-2026-12-06.${format === 'markdown' ? 'md' : String(format)}`;
+        const { inventory, format } = payload as { inventory: Inventory; format: ExportFormat };
+        return savedInventoryPath(inventory, format);
       }
       case 'export_flow_project': {
-        const args = payload as { flowId: string; outDir: string };
+        const args = payload as { workspaceId: string; flowId: string; outDir: string };
+        // The shell's own check, before the core is asked.
         if (!args.outDir.startsWith('/')) return Promise.reject({ code: 'invalid_input', message: 'Choose the folder to write the project to.', remedy: 'Give a full path, such as /home/you/projects/my-flow.' });
-        return pause(300).then(() => ({
-          outDir: args.outDir,
-          files: ['.env.example', 'README.md', 'executors.py', 'requirements.txt', 'run.py', 'validate.py', 'workflow.py'],
-          executors: 7,
-          edgeGroups: 6,
-        }));
+        return pause(300).then(() => exportedProject(args.workspaceId, args.flowId, args.outDir));
       }
       case 'validate_runtime_name': {
         // The core's rule: a letter, then letters, digits and hyphens, 3 to 24 in all, not

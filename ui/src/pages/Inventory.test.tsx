@@ -1,17 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { filterItems, itemDetail } from './Inventory';
-import { inventoryOf } from '../mock/inventoryMock';
+import { PAGES, valueOf } from '../mock/fixtures';
 
 describe('inventory filters', () => {
-  const items = inventoryOf(true).items;
+  // The core's inventory of every workspace of the page world (contoso-ml holds the flows).
+  const inventory = valueOf(PAGES.takeInventoryAll);
+  const items = inventory.items;
 
   it('keeps one kind, words from any column, or only what costs money now', () => {
-    expect(filterItems(items, { kind: 'flow', text: '', costsOnly: false }).map((i) => i.name)).toEqual(['web-classification', 'support-router']);
-    expect(filterItems(items, { kind: 'all', text: 'AOAI', costsOnly: false }).map((i) => i.name)).toEqual(['support-router', 'aoai_connection']);
+    expect(filterItems(items, { kind: 'flow', text: '', costsOnly: false }).map((i) => i.name)).toEqual([
+      'chat-with-docs',
+      'custom-tools',
+      'eval-groundedness',
+      'research-fanout',
+      'support-router',
+      'web-classification',
+    ]);
+    // A connection's name, or a flow that uses it.
+    expect(filterItems(items, { kind: 'all', text: 'AOAI', costsOnly: false }).map((i) => i.name)).toEqual([
+      'chat-with-docs',
+      'research-fanout',
+      'support-router',
+      'aoai',
+      'aoai_connection',
+    ]);
     const costly = filterItems(items, { kind: 'all', text: '', costsOnly: true });
-    expect(costly.length).toBe(5);
+    expect(costly.length).toBe(inventory.running);
+    expect(costly.length).toBeLessThan(items.length);
     expect(costly.every((i) => i.cost === 'running')).toBe(true);
-    expect(filterItems(items, { kind: 'all', text: 'research-ml', costsOnly: false }).map((i) => i.name)).toEqual(['rt-preview']);
+    const research = filterItems(items, { kind: 'runtime', text: 'research-ml', costsOnly: false }).map((i) => i.name);
+    expect(research).toEqual(['rt-custom', 'rt-default', 'rt-fresh', 'rt-old', 'rt-preview']);
   });
 
   it('details say node counts and connections of a flow, and an unused connection', () => {

@@ -1,0 +1,107 @@
+// The page tests' answers, generated: each is what the core answered for the same command in an
+// emulator world (tests/tests/ui_fixtures.rs writes fixtures/*.json; `cargo xtask fixtures`
+// rewrites them, and a test fails when they drift from the core). The mocks serve these rather
+// than answers written by hand, so a page test cannot pass on an answer the app never gets.
+//
+// The JSON is serialised by the Rust types the IPC uses, which are the types of bindings.ts; a
+// JSON import types its strings as `string` rather than the bindings' unions, so the files are
+// read through the `WorldFixture` shape below instead of being checked against it here.
+import pagesWorld from './fixtures/pages.json';
+import sandboxWorld from './fixtures/sandbox.json';
+import type {
+  AppError,
+  CustomEnvironmentGuidance,
+  DecommissionPlan,
+  EndpointIdentity,
+  EnvironmentChoice,
+  FleetVersionReport,
+  GrantAbility,
+  InstanceChoice,
+  Inventory,
+  PrincipalSummary,
+  RetirementStatus,
+  RuntimeDetails,
+  RuntimeSummary,
+  RuntimeVersionStatus,
+  ScaffoldResult,
+  WorkspaceCheck,
+  WorkspaceListing,
+  WorkspaceRoleAssignment,
+} from '../backend/bindings';
+
+/** One command's answer as the UI receives it: a value, or the core's error. */
+export type Answer<T> = { ok: T } | { error: AppError };
+
+/** What the core answered about one workspace, by command (then by runtime name or query). */
+export interface WorkspaceAnswers {
+  checkWorkspace: Answer<WorkspaceCheck>;
+  listRuntimes: Answer<RuntimeSummary[]>;
+  runtimeDetails: Record<string, Answer<RuntimeDetails>>;
+  checkRuntimeVersion: Record<string, Answer<RuntimeVersionStatus>>;
+  customEnvironmentGuidance: Record<string, Answer<CustomEnvironmentGuidance>>;
+  listComputeInstances: Answer<InstanceChoice[]>;
+  listEnvironments: Answer<EnvironmentChoice[]>;
+  grantAbility: Answer<GrantAbility>;
+  listRoleAssignments: Answer<WorkspaceRoleAssignment[]>;
+  listEndpointIdentities: Answer<EndpointIdentity[]>;
+  takeInventory: Answer<Inventory>;
+  /** By flow id; the project's folder is `OUT_DIR`. */
+  exportFlowProject: Record<string, Answer<ScaffoldResult>>;
+  decommissionPlan: Answer<DecommissionPlan>;
+  /** The core's refusal of a wrong typed name, with `TYPED` standing for what was typed. */
+  decommissionRefusal: Answer<null>;
+}
+
+/** Stands for the folder a flow's project was written to. */
+export const OUT_DIR = '{outDir}';
+
+/** Stands for the name the user typed in generated messages that quote it. */
+export const TYPED = '{typed}';
+
+/** One world: an emulator scenario seen by one of its users on a fixed day. */
+export interface WorldFixture {
+  scenario: string;
+  user: string;
+  today: string;
+  listWorkspaces: Answer<WorkspaceListing>;
+  /** Every runtime of every workspace. */
+  checkWorkspaceVersions: Answer<FleetVersionReport>;
+  /** "All my workspaces". */
+  takeInventoryAll: Answer<Inventory>;
+  retirementStatus: RetirementStatus;
+  findUser: Record<string, Answer<PrincipalSummary>>;
+  /** By workspace ARM id. */
+  workspaces: Record<string, WorkspaceAnswers>;
+}
+
+/** The page tests' world (tests/fixtures/page-world.json): contoso-ml, locked-ml, research-ml, as Alex. */
+export const PAGES = pagesWorld as unknown as WorldFixture;
+/** The sandbox's world (the emulator's first-time scenario), as Alice. */
+export const SANDBOX = sandboxWorld as unknown as WorldFixture;
+
+const NO_SUCH_WORKSPACE: AppError = {
+  code: 'not_found',
+  message: 'The page-test fixtures hold no answer for this workspace.',
+  remedy: 'Add it to the page world (tests/fixtures/page-world.json) and run `cargo xtask fixtures`.',
+};
+
+/** The answers about one workspace of `world`. */
+export function workspaceAnswers(world: WorldFixture, workspaceId: unknown): WorkspaceAnswers | undefined {
+  return world.workspaces[String(workspaceId)];
+}
+
+/**
+ * The answer as the backend would give it: a fresh copy (pages may keep and change what they
+ * get), or the core's error as the rejection.
+ */
+export function settle<T>(answer: Answer<T> | undefined): Promise<T> {
+  if (answer === undefined) return Promise.reject(NO_SUCH_WORKSPACE);
+  if ('error' in answer) return Promise.reject(structuredClone(answer.error));
+  return Promise.resolve(structuredClone(answer.ok));
+}
+
+/** The value of an answer the generator always has (panics in the page test when it is an error). */
+export function valueOf<T>(answer: Answer<T>): T {
+  if ('error' in answer) throw new Error(`the fixture holds an error: ${answer.error.message}`);
+  return structuredClone(answer.ok);
+}
