@@ -185,6 +185,9 @@ fn main() {
         .plugin(tauri_plugin_updater::Builder::new().build())
         // The window opens where and as large as the user left it.
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Native open and save dialogs; the window may open them and nothing more
+        // (capabilities/main-window.json).
+        .plugin(tauri_plugin_dialog::init())
         .manage(app_update::PendingUpdate::default())
         .manage(menu::MenuListener::default())
         .menu(menu::build)

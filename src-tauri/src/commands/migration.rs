@@ -7,7 +7,7 @@ use pfrm_core::migration::decommission::{
 use pfrm_core::migration::inventory::export::{self, ExportFormat};
 use pfrm_core::migration::inventory::{self as inventory, workspace_flow, Inventory};
 use pfrm_core::migration::retirement::{RetirementStatus, MIGRATION_GUIDE_URL};
-use pfrm_core::migration::scaffold::ScaffoldResult;
+use pfrm_core::migration::scaffold::{self, ScaffoldResult};
 use pfrm_core::settings::Settings;
 use pfrm_core::{Error, ErrorCode};
 use tauri::Manager;
@@ -106,27 +106,25 @@ pub async fn save_inventory(
     Ok(path.display().to_string())
 }
 
-/// "Export as Agent Framework project…": the flow's skeleton in `out_dir`.
+/// "Export as Agent Framework project…": the flow's skeleton in `out_dir`, a folder the user
+/// typed or chose in the system's chooser. A file or a folder that is not empty is refused
+/// before the flow is read.
 pub async fn export_flow_project(
     host: &Host,
     workspace_id: String,
     flow_id: String,
     out_dir: String,
 ) -> Reply<ScaffoldResult> {
-    if out_dir.trim().is_empty() || !std::path::Path::new(out_dir.trim()).is_absolute() {
+    let out_dir = std::path::PathBuf::from(out_dir.trim());
+    if out_dir.as_os_str().is_empty() || !out_dir.is_absolute() {
         return Err(
             Error::invalid_input("Choose the folder to write the project to.")
-                .with_remedy("Give a full path, such as /home/you/projects/my-flow."),
+                .with_remedy("Type a full path, such as /home/you/projects/my-flow, or pick a folder with the Choose folder button."),
         );
     }
+    scaffold::check_out_dir(&out_dir)?;
     let (services, _) = host.state().session.services().await?;
-    workspace_flow::scaffold_workspace_flow(
-        &services,
-        &workspace_id,
-        &flow_id,
-        std::path::Path::new(out_dir.trim()),
-    )
-    .await
+    workspace_flow::scaffold_workspace_flow(&services, &workspace_id, &flow_id, &out_dir).await
 }
 
 /// The workspace's decommission plan.

@@ -43,14 +43,26 @@ test('inventory: counts by kind, what costs money now, filters, save, and a flow
   await page.getByTestId('inventory-save-csv').click();
   await page.getByTestId('inventory-saved').filter({ hasText: 'Saved to /home/alex/Downloads/prompt-flow-inventory-2026-12-06.csv.' }).waitFor();
 
-  // A flow's project: a folder is required, then what was written.
+  // A flow's project: a folder is required; a folder that holds anything is refused with what
+  // to do; the system's chooser fills the path; then the files written are listed.
   await page.getByTestId('inventory-export-support-router').click();
   const dialog = page.getByTestId('export-project-dialog');
   await dialog.getByText('Export support-router as an Agent Framework project').waitFor();
   check(await dialog.getByTestId('export-project-write').isDisabled(), 'no project without a folder');
-  await dialog.getByTestId('export-project-folder').fill('/home/alex/projects/support-router');
+  await dialog.getByTestId('export-project-folder').fill('/home/alex/projects');
   await dialog.getByTestId('export-project-write').click();
-  await dialog.getByTestId('export-project-done').filter({ hasText: 'Wrote /home/alex/projects/support-router: 8 executors' }).waitFor();
+  await dialog.getByTestId('error-message').filter({ hasText: 'is not empty' }).filter({ hasText: 'Choose a new folder' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'inventory-export-project-refused-light.png') });
+  await dialog.getByTestId('export-project-choose').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="export-project-folder"]')?.value === '/home/alex/projects/support-router');
+  check((await dialog.getByTestId('error-message').count()) === 0, 'a newly chosen folder clears the refusal');
+  await dialog.getByTestId('export-project-write').click();
+  await dialog.getByTestId('export-project-done').filter({ hasText: 'Wrote 8 executors to /home/alex/projects/support-router' }).waitFor();
+  const files = await dialog.getByTestId('export-project-files').locator('li').allTextContents();
+  check(
+    JSON.stringify(files) === JSON.stringify(['.env.example', 'README.md', 'executors.py', 'requirements.txt', 'run.py', 'validate.py', 'workflow.py']),
+    `the files written are listed: ${files}`,
+  );
   await page.screenshot({ path: join(SHOTS, 'inventory-export-project-light.png') });
   await dialog.getByTestId('export-project-close').click();
 

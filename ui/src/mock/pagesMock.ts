@@ -311,10 +311,23 @@ export function installPagesMock(): void {
         const { inventory, format } = payload as { inventory: Inventory; format: ExportFormat };
         return savedInventoryPath(inventory, format);
       }
+      case 'plugin:dialog|open':
+        // The system's folder chooser: the user picks a new folder for the project.
+        return '/home/alex/projects/support-router';
+      case 'plugin:dialog|save': {
+        const suggested = (payload as { options?: { defaultPath?: string } }).options?.defaultPath ?? 'file';
+        return suggested.startsWith('/') ? suggested : `/home/alex/Downloads/${suggested}`;
+      }
       case 'export_flow_project': {
         const args = payload as { workspaceId: string; flowId: string; outDir: string };
         // The shell's own check, before the core is asked.
         if (!args.outDir.startsWith('/')) return Promise.reject({ code: 'invalid_input', message: 'Choose the folder to write the project to.', remedy: 'Give a full path, such as /home/you/projects/my-flow.' });
+        if (args.outDir === '/home/alex/projects')
+          return Promise.reject({
+            code: 'conflict',
+            message: '/home/alex/projects is not empty; pfrm writes a project only to a new or empty folder, so nothing there is overwritten.',
+            remedy: 'Choose a new folder (it is created) or an empty one, such as a subfolder named after the flow.',
+          });
         return pause(300).then(() => exportedProject(args.workspaceId, args.flowId, args.outDir));
       }
       case 'validate_runtime_name': {

@@ -3,12 +3,6 @@ import {
   Body1,
   Button,
   Checkbox,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   Dropdown,
   Field,
   Input,
@@ -33,7 +27,6 @@ import {
   type Inventory as InventoryReport,
   type InventoryItem,
   type ItemKind,
-  type ScaffoldResult,
 } from '../backend';
 import { t, type MessageKey } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -41,6 +34,7 @@ import { FittedTable } from '../components/FittedTable';
 import { PageHeading } from '../components/PageHeading';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { DecommissionPanel } from './Decommission';
+import { ExportProjectDialog } from './ExportProjectDialog';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
@@ -274,56 +268,5 @@ export function Inventory() {
       )}
       {exporting && <ExportProjectDialog flow={exporting} onClose={() => setExporting(null)} />}
     </section>
-  );
-}
-
-/** "Export as Agent Framework project…": the folder to write to, then what was written. */
-function ExportProjectDialog({ flow, onClose }: { flow: InventoryItem; onClose: () => void }) {
-  const [folder, setFolder] = useState('');
-  const [state, setState] = useState<{ kind: 'idle' } | { kind: 'writing' } | { kind: 'done'; result: ScaffoldResult } | { kind: 'error'; error: AppError }>({
-    kind: 'idle',
-  });
-  const write = async () => {
-    setState({ kind: 'writing' });
-    try {
-      setState({ kind: 'done', result: await backend.exportFlowProject(flow.workspaceId, flow.id ?? flow.name, folder) });
-    } catch (reason) {
-      setState({ kind: 'error', error: toAppError(reason) });
-    }
-  };
-  return (
-    <Dialog open onOpenChange={(_, data) => !data.open && onClose()}>
-      <DialogSurface data-testid="export-project-dialog">
-        <DialogBody>
-          <DialogTitle>{t('inv.project.title', { name: flow.name })}</DialogTitle>
-          <DialogContent>
-            <Field label={t('inv.project.folder')} hint={t('inv.project.hint')}>
-              <Input value={folder} onChange={(_, data) => setFolder(data.value)} data-testid="export-project-folder" />
-            </Field>
-            {state.kind === 'writing' && <Spinner size="small" label={t('inv.project.writing')} />}
-            {state.kind === 'error' && <ErrorMessage error={state.error} />}
-            {state.kind === 'done' && (
-              <MessageBar intent="success" data-testid="export-project-done">
-                <MessageBarBody>
-                  {t('inv.project.done', {
-                    folder: state.result.outDir,
-                    executors: state.result.executors,
-                    files: state.result.files.join(', '),
-                  })}
-                </MessageBarBody>
-              </MessageBar>
-            )}
-          </DialogContent>
-          <DialogActions>
-            <Button appearance="primary" disabled={state.kind === 'writing' || folder.trim() === ''} onClick={() => void write()} data-testid="export-project-write">
-              {t('inv.project.write')}
-            </Button>
-            <Button onClick={onClose} data-testid="export-project-close">
-              {t('inv.project.close')}
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
   );
 }

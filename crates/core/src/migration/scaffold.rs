@@ -81,19 +81,40 @@ pub fn generate(flow: &FlowDefinition, audit: &FlowAudit) -> Result<Vec<Generate
     Ok(files)
 }
 
-/// Writes the project to `out_dir` (created if needed). Refuses a folder that already holds a
-/// `workflow.py`, so a developer's finished handlers are never overwritten.
-pub fn write(out_dir: &Path, files: &[GeneratedFile], audit: &FlowAudit) -> Result<ScaffoldResult> {
-    if out_dir.join("workflow.py").exists() {
+/// Whether the project can be written to `out_dir`: a new folder, or an empty one. A file, or a
+/// folder that holds anything (a project that may have been finished by hand, or someone's
+/// other work), is refused before any file is written.
+pub fn check_out_dir(out_dir: &Path) -> Result<()> {
+    let metadata = match std::fs::metadata(out_dir) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(write_error(out_dir, &error)),
+    };
+    if !metadata.is_dir() {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!("{} is a file, not a folder.", out_dir.display()),
+        )
+        .with_remedy("Choose a new or empty folder to write the project to."));
+    }
+    let mut entries = std::fs::read_dir(out_dir).map_err(|error| write_error(out_dir, &error))?;
+    if entries.next().is_some() {
         return Err(Error::new(
             ErrorCode::Conflict,
             format!(
-                "{} already holds a workflow.py; pfrm does not overwrite a project that may have been finished by hand.",
+                "{} is not empty; pfrm writes a project only to a new or empty folder, so nothing there is overwritten.",
                 out_dir.display()
             ),
         )
-        .with_remedy("Choose an empty or new folder for --out."));
+        .with_remedy("Choose a new folder (it is created) or an empty one, such as a subfolder named after the flow."));
     }
+    Ok(())
+}
+
+/// Writes the project to `out_dir` (created if needed). Refuses a file or a folder that is not
+/// empty ([`check_out_dir`]), so a developer's finished handlers are never overwritten.
+pub fn write(out_dir: &Path, files: &[GeneratedFile], audit: &FlowAudit) -> Result<ScaffoldResult> {
+    check_out_dir(out_dir)?;
     std::fs::create_dir_all(out_dir).map_err(|error| write_error(out_dir, &error))?;
     let mut written = Vec::new();
     for file in files {
@@ -892,5 +913,42 @@ mod tests {
         assert_eq!(variable("class"), "node_class");
         assert_eq!(variable("1st"), "node_1st");
         assert_eq!(variable("my-node"), "my_node");
+    }
+
+    #[test]
+    fn a_project_goes_only_to_a_new_or_empty_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        // New (created on write) and empty folders are fine.
+        assert!(check_out_dir(&dir.path().join("new")).is_ok());
+        assert!(check_out_dir(dir.path()).is_ok());
+
+        // A folder with anything in it is refused, with what to do instead.
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let error = check_out_dir(dir.path()).unwrap_err();
+        assert_eq!(error.code, ErrorCode::Conflict);
+        assert!(error.message.contains("is not empty"), "{}", error.message);
+        assert!(error.remedy.as_deref().unwrap().contains("new folder"));
+
+        // So is a file.
+        let error = check_out_dir(&dir.path().join("notes.txt")).unwrap_err();
+        assert_eq!(error.code, ErrorCode::Conflict);
+        assert!(error.message.contains("is a file"), "{}", error.message);
+
+        // And write() refuses before writing anything: the file is untouched.
+        let flow = FlowDefinition::parse(
+            "inputs: {q: {type: string}}\noutputs: {a: {type: string, reference: \"${echo.output}\"}}\nnodes:\n- name: echo\n  type: python\n  source: {type: code, path: echo.py}\n  inputs: {q: \"${inputs.q}\"}\n",
+            Path::new("demo/flow.dag.yaml"),
+        )
+        .unwrap();
+        let audit = super::super::mapping::audit(&flow).unwrap();
+        let files = [GeneratedFile {
+            path: "notes.txt".into(),
+            contents: "generated".into(),
+        }];
+        assert!(write(dir.path(), &files, &audit).is_err());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+            "mine"
+        );
     }
 }
