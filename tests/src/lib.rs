@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod output;
+
 /// Writes a `$BROWSER` script that completes the sign-in page with curl, as a user would.
 pub fn write_browser_script(dir: &Path, ca_path: &str, user: &str, log: &Path) -> PathBuf {
     let script = dir.join("scripted-browser.sh");

@@ -4,6 +4,7 @@
 
 mod auth_common;
 
+use pfrm_tests::output::{assert_exit, text};
 use pfrm_tests::pfrm_binary;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -85,19 +86,6 @@ impl Cli {
     }
 }
 
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 /// Every file under `dir`, as text.
 fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
     let mut found = Vec::new();
@@ -154,12 +142,7 @@ async fn cli_sign_in_list_and_sign_out_leave_no_token_behind() {
     // Not signed in yet: a clear error and the sign-in exit code.
     let ready = cli.ready_file.to_str().unwrap().to_owned();
     let output = cli.run(&["--cloud-config", &ready, "account", "show"]);
-    assert_eq!(
-        code(&output),
-        ErrorCode::SignInRequired.exit_code(),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::SignInRequired.exit_code());
 
     // Browser sign-in: xdg-open → $BROWSER script → emulator sign-in page → loopback.
     let login = {
@@ -218,12 +201,7 @@ async fn cli_sign_in_list_and_sign_out_leave_no_token_behind() {
     } else {
         eprintln!("no keychain: checking the memory-only path instead");
         let output = cli.run(&["account", "tenants"]);
-        assert_eq!(
-            code(&output),
-            ErrorCode::SignInRequired.exit_code(),
-            "{}",
-            text(&output)
-        );
+        assert_exit(&output, ErrorCode::SignInRequired.exit_code());
         None
     };
 

@@ -14,6 +14,7 @@ use azure_core::credentials::TokenRequestOptions;
 use pfrm_core::auth::store::{KeychainStore, SecretStore, TokenVault};
 use pfrm_core::auth::{AccountManager, SignInState};
 use pfrm_core::http::TokenRefreshHint;
+use pfrm_tests::output::text;
 use pfrm_tests::pfrm_binary;
 
 const ALICE: &str = "alice@example.test";
@@ -43,15 +44,6 @@ fn pfrm(server: &OidcServer, config_dir: &Path, args: &[&str]) -> Command {
         command.env(key, value);
     }
     command
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn login(server: &OidcServer, config_dir: &Path, extra_env: &[(&str, &str)]) -> Output {

@@ -3,6 +3,7 @@
 
 mod clients_common;
 
+use pfrm_tests::output::{assert_exit, code, text};
 use pfrm_tests::{make_executable, path_with, pfrm_binary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -93,19 +94,6 @@ fn install_fake_az(dir: &Path, arm_token: &str, graph_token: &str) -> PathBuf {
     std::fs::write(&path, script).unwrap();
     make_executable(&path);
     bin
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn workspace_id(name: &str) -> String {
@@ -228,12 +216,7 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
         "nobody@contoso.com",
     ]))
     .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::NotFound.exit_code(),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::NotFound.exit_code());
     assert!(String::from_utf8_lossy(&output.stderr).contains("nobody@contoso.com"));
 
     let output = run(args(&[
@@ -268,12 +251,7 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
         "Alice",
     ]))
     .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::InvalidInput.exit_code(),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::InvalidInput.exit_code());
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("--confirm 'Bob'"),
         "{}",
@@ -342,19 +320,9 @@ async fn cli_refuses_a_reader_before_any_write_and_prints_a_request_to_send() {
     assert!(stdout.contains("bob@contoso.com"), "{stdout}");
     assert!(stdout.contains(&workspace), "{stdout}");
     assert!(stdout.contains("az role assignment create"), "{stdout}");
-    assert_eq!(
-        code(&grant),
-        ErrorCode::PermissionDenied.exit_code(),
-        "{}",
-        text(&grant)
-    );
+    assert_exit(&grant, ErrorCode::PermissionDenied.exit_code());
     assert!(String::from_utf8_lossy(&grant.stderr).contains("Owner"));
-    assert_eq!(
-        code(&storage),
-        ErrorCode::PermissionDenied.exit_code(),
-        "{}",
-        text(&storage)
-    );
+    assert_exit(&storage, ErrorCode::PermissionDenied.exit_code());
     assert!(
         String::from_utf8_lossy(&storage.stderr).contains("storage account"),
         "{}",

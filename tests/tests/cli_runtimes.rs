@@ -4,6 +4,10 @@
 
 mod clients_common;
 
+use pfrm_tests::output::{
+    assert_exit, assert_stderr_has, assert_stdout_has, code, json_error, output_of, stderr, stdout,
+    text,
+};
 use pfrm_tests::{make_executable, path_with, pfrm_binary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -132,41 +136,15 @@ impl Cli {
 
     /// Runs pfrm on a blocking thread, so the in-process emulator keeps serving.
     async fn run(&self, args: &[&str]) -> Output {
-        let mut command = self.command(args);
-        tokio::task::spawn_blocking(move || command.output().unwrap())
-            .await
-            .unwrap()
+        output_of(self.command(args)).await
     }
 
     async fn json(&self, args: &[&str]) -> serde_json::Value {
-        let mut with_json = vec!["--json"];
-        with_json.extend_from_slice(args);
-        let output = self.run(&with_json).await;
+        let output = self.run(&with_json(args.to_vec())).await;
         assert!(output.status.success(), "{}", text(&output));
         serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|error| panic!("--json output parses ({error}): {}", text(&output)))
     }
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        stdout(output),
-        stderr(output)
-    )
 }
 
 fn workspace_id(name: &str) -> String {
@@ -174,13 +152,27 @@ fn workspace_id(name: &str) -> String {
 }
 
 fn services(env: &Env) -> Services {
-    Services::new(
-        env.cloud.clone(),
-        env.credential.clone(),
-        Operations::default(),
-    )
-    .unwrap()
-    .with_pipeline(env.pipeline.clone())
+    clients_common::ops::services(env, Operations::default())
+}
+
+/// `pfrm runtime create` of `name` on `compute` in `workspace`, the restart agreed to.
+fn create_args<'a>(workspace: &'a str, name: &'a str, compute: &'a str) -> Vec<&'a str> {
+    vec![
+        "runtime",
+        "create",
+        "--workspace",
+        workspace,
+        "--name",
+        name,
+        "--compute",
+        compute,
+        "--yes-restart",
+    ]
+}
+
+/// `args` with `--json` before them.
+fn with_json(args: Vec<&str>) -> Vec<&str> {
+    std::iter::once("--json").chain(args).collect()
 }
 
 // Multi-threaded: the emulator serves while the test waits for pfrm processes.
@@ -218,17 +210,8 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
             "/subscriptions/x/resourceGroups/rg",
         ])
         .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::InvalidInput.exit_code(),
-        "{}",
-        text(&output)
-    );
-    assert!(
-        stderr(&output).contains("is not the resource id of an AzureML workspace"),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::InvalidInput.exit_code());
+    assert_stderr_has(&output, "is not the resource id of an AzureML workspace");
     // A name nobody has: not found, with the way to see the names.
     let output = cli
         .run(&["runtime", "list", "--workspace", "no-such-ws"])
@@ -238,7 +221,7 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
 
     // Preflight by bare name: everything passes, exit 0; the workspace is remembered.
     let output = cli.run(&["preflight", "--workspace", "ml-workspace"]).await;
-    assert_eq!(code(&output), 0, "{}", text(&output));
+    assert_exit(&output, 0);
     let checklist = stdout(&output);
     assert!(
         checklist.contains("✓") && !checklist.contains("✗"),
@@ -264,11 +247,7 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
     // The remembered workspace is the default; the empty list leads to `runtime create`.
     let output = cli.run(&["runtime", "list"]).await;
     assert!(output.status.success(), "{}", text(&output));
-    assert!(
-        stdout(&output).contains("pfrm runtime create"),
-        "{}",
-        text(&output)
-    );
+    assert_stdout_has(&output, "pfrm runtime create");
 
     // Your instances.
     let instances = cli.json(&["compute", "list"]).await;
@@ -286,18 +265,9 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
             "ci-alice",
         ])
         .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::InvalidInput.exit_code(),
-        "{}",
-        text(&output)
-    );
-    assert!(
-        stderr(&output).contains("restarts the compute instance")
-            && stderr(&output).contains("--yes-restart"),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::InvalidInput.exit_code());
+    assert_stderr_has(&output, "restarts the compute instance");
+    assert_stderr_has(&output, "--yes-restart");
     assert!(
         cli.json(&["runtime", "list"])
             .await
@@ -309,18 +279,11 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
 
     // Create: progress on stderr (plain lines, not a terminal), the running runtime as JSON.
     let output = cli
-        .run(&[
-            "--json",
-            "runtime",
-            "create",
-            "--workspace",
+        .run(&with_json(create_args(
             &format!("{SUBSCRIPTION}/rg-ml/ml-workspace"),
-            "--name",
             "rt-cli",
-            "--compute",
             "ci-alice",
-            "--yes-restart",
-        ])
+        )))
         .await;
     assert!(output.status.success(), "{}", text(&output));
     let created: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -346,7 +309,7 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
     assert_eq!(runtimes[0]["status"], "Running");
     let output = cli.run(&["runtime", "show", "rt-cli"]).await;
     assert!(output.status.success(), "{}", text(&output));
-    assert!(stdout(&output).contains("ci-alice"), "{}", text(&output));
+    assert_stdout_has(&output, "ci-alice");
     let details = cli.json(&["runtime", "show", "rt-cli"]).await;
     assert_eq!(details["computeInstanceName"], "ci-alice");
 
@@ -354,17 +317,8 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
     let output = cli
         .run(&["runtime", "delete", "rt-cli", "--confirm", "rt-cl"])
         .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::InvalidInput.exit_code(),
-        "{}",
-        text(&output)
-    );
-    assert!(
-        stderr(&output).contains("does not match"),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::InvalidInput.exit_code());
+    assert_stderr_has(&output, "does not match");
     assert_eq!(cli.json(&["runtime", "list"]).await[0]["name"], "rt-cli");
 
     // Delete, removing the custom application too.
@@ -424,35 +378,14 @@ async fn a_stopped_instance_is_started_from_the_command_line() {
     assert!(row.contains("Stopped"), "{row}");
 
     // Creating on a stopped instance is a conflict that says to start it.
-    let output = cli
-        .run(&[
-            "runtime",
-            "create",
-            "--workspace",
-            &workspace,
-            "--name",
-            "rt-x",
-            "--compute",
-            "ci-alice",
-            "--yes-restart",
-        ])
-        .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::Conflict.exit_code(),
-        "{}",
-        text(&output)
-    );
+    let output = cli.run(&create_args(&workspace, "rt-x", "ci-alice")).await;
+    assert_exit(&output, ErrorCode::Conflict.exit_code());
 
     let output = cli
         .run(&["compute", "start", "--workspace", &workspace, "ci-alice"])
         .await;
     assert!(output.status.success(), "{}", text(&output));
-    assert!(
-        stdout(&output).contains("ci-alice is running"),
-        "{}",
-        text(&output)
-    );
+    assert_stdout_has(&output, "ci-alice is running");
     assert!(stderr(&output).contains("Start compute instance ci-alice"));
     let instances = cli
         .json(&["compute", "list", "--workspace", &workspace])
@@ -471,7 +404,7 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
     let remedy = isolation.remedy.clone().unwrap();
 
     let output = cli.run(&["preflight", "--workspace", &workspace]).await;
-    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
     let checklist = stdout(&output);
     let line = checklist
         .lines()
@@ -483,7 +416,7 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
     let output = cli
         .run(&["--json", "preflight", "--workspace", &workspace])
         .await;
-    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["blocked"], true);
     assert!(report["report"]["checks"]
@@ -494,32 +427,15 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
 
     // Create is refused with the blocker's remedy, as a conflict.
     let output = cli
-        .run(&[
-            "--json",
-            "runtime",
-            "create",
-            "--workspace",
+        .run(&with_json(create_args(
             &workspace,
-            "--name",
             "rt-iso",
-            "--compute",
             "ci-alice-iso",
-            "--yes-restart",
-        ])
+        )))
         .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::Conflict.exit_code(),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::Conflict.exit_code());
     // Progress lines come first on stderr; the error is the last line, as JSON.
-    let last = stderr(&output)
-        .lines()
-        .rfind(|line| !line.trim().is_empty())
-        .map(str::to_owned)
-        .unwrap();
-    let error: serde_json::Value = serde_json::from_str(&last).unwrap();
+    let error = json_error(&output);
     assert_eq!(error["error"]["code"], "conflict");
     assert_eq!(error["error"]["remedy"], remedy.as_str());
 
@@ -527,8 +443,8 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
     let output = cli
         .run(&["preflight", "--workspace", &workspace_id("ws-private")])
         .await;
-    assert_eq!(code(&output), 0, "{}", text(&output));
-    assert!(stdout(&output).contains('!'), "{}", text(&output));
+    assert_exit(&output, 0);
+    assert_stdout_has(&output, "!");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -542,17 +458,11 @@ async fn ctrl_c_cancels_a_create_cleanly_with_exit_code_130() {
     env.emulator
         .faults()
         .set_latency(std::time::Duration::from_millis(1500));
-    let mut command = cli.command(&[
-        "runtime",
-        "create",
-        "--workspace",
+    let mut command = cli.command(&create_args(
         &workspace_id("ml-workspace"),
-        "--name",
         "rt-cancel",
-        "--compute",
         "ci-alice",
-        "--yes-restart",
-    ]);
+    ));
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let (status, log) = tokio::task::spawn_blocking(move || {
         let mut child = command.spawn().unwrap();
@@ -699,7 +609,7 @@ async fn a_blocker_that_could_not_be_read_is_not_ready_and_create_refuses_with_t
     });
 
     let output = cli.run(&["preflight", "--workspace", &workspace]).await;
-    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
     let checklist = stdout(&output);
     assert!(!checklist.contains("Ready"), "{checklist}");
     let role = checklist
@@ -717,7 +627,7 @@ async fn a_blocker_that_could_not_be_read_is_not_ready_and_create_refuses_with_t
     let output = cli
         .run(&["--json", "preflight", "--workspace", &workspace])
         .await;
-    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["blocked"], true);
     assert_eq!(report["blocking"]["kind"], "couldNotTell");
@@ -726,31 +636,14 @@ async fn a_blocker_that_could_not_be_read_is_not_ready_and_create_refuses_with_t
 
     // Create refuses before it sends anything, saying what could not be told.
     let output = cli
-        .run(&[
-            "--json",
-            "runtime",
-            "create",
-            "--workspace",
+        .run(&with_json(create_args(
             &workspace,
-            "--name",
             "rt-unknown",
-            "--compute",
             "ci-alice",
-            "--yes-restart",
-        ])
+        )))
         .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::Conflict.exit_code(),
-        "{}",
-        text(&output)
-    );
-    let last = stderr(&output)
-        .lines()
-        .rfind(|line| !line.trim().is_empty())
-        .map(str::to_owned)
-        .unwrap();
-    let error: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_exit(&output, ErrorCode::Conflict.exit_code());
+    let error = json_error(&output);
     let message = error["error"]["message"].as_str().unwrap();
     assert!(
         message.starts_with("pfrm could not tell whether a prerequisite is met (you have the AzureML Data Scientist role")
@@ -827,24 +720,9 @@ async fn an_instance_being_deleted_is_not_usable_and_create_on_it_is_refused() {
         .any(|check| check["id"] == "instanceUsable" && check["status"] == "failed"));
 
     let output = cli
-        .run(&[
-            "runtime",
-            "create",
-            "--workspace",
-            &workspace,
-            "--name",
-            "rt-gone",
-            "--compute",
-            "ci-alice",
-            "--yes-restart",
-        ])
+        .run(&create_args(&workspace, "rt-gone", "ci-alice"))
         .await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::Conflict.exit_code(),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::Conflict.exit_code());
     let error = stderr(&output);
     assert!(
         error.contains("A prerequisite is not met: the compute instance can host a runtime")
@@ -861,7 +739,7 @@ async fn an_instance_being_deleted_is_not_usable_and_create_on_it_is_refused() {
             "ci-alice",
         ])
         .await;
-    assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
+    assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
     env.emulator.faults().clear();
     assert!(cli
         .json(&["runtime", "list", "--workspace", &workspace])
@@ -918,13 +796,8 @@ async fn a_certificate_from_an_unknown_ca_is_its_own_error_tried_once_with_clean
     let output = cli
         .run(&["--json", "runtime", "list", "--workspace", &workspace])
         .await;
-    assert_eq!(code(&output), 12, "{}", text(&output));
-    assert_eq!(
-        code(&output),
-        ErrorCode::Certificate.exit_code(),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, 12);
+    assert_exit(&output, ErrorCode::Certificate.exit_code());
     assert!(output.stdout.is_empty(), "{}", text(&output));
     // stderr holds the JSON error and nothing else: no library log lines.
     let lines: Vec<&str> = std::str::from_utf8(&output.stderr)
@@ -957,16 +830,10 @@ async fn a_certificate_from_an_unknown_ca_is_its_own_error_tried_once_with_clean
     // Asked for, library log lines do reach stderr (PFRM_LOG is honoured).
     let mut command = cli.command(&["runtime", "list", "--workspace", &workspace]);
     command.env("PFRM_LOG", "debug");
-    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(code(&output), 12, "{}", text(&output));
-    assert!(stderr(&output).contains("rustls"), "{}", text(&output));
-    assert!(
-        stderr(&output).contains("error: pfrm could not"),
-        "{}",
-        text(&output)
-    );
+    let output = output_of(command).await;
+    assert_exit(&output, 12);
+    assert_stderr_has(&output, "rustls");
+    assert_stderr_has(&output, "error: pfrm could not");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -975,30 +842,13 @@ async fn after_the_retirement_date_runtime_create_is_refused_with_the_reason() {
     let cli = Cli::signed_in(&env).await;
     let workspace = format!("{SUBSCRIPTION}/rg-ml/ml-workspace");
     let create = |today: &'static str| {
-        let mut command = cli.command(&[
-            "runtime",
-            "create",
-            "--workspace",
-            &workspace,
-            "--name",
-            "rt-late",
-            "--compute",
-            "ci-alice",
-            "--yes-restart",
-        ]);
+        let mut command = cli.command(&create_args(&workspace, "rt-late", "ci-alice"));
         command.env("PFRM_TODAY", today);
         command
     };
-    let mut after = create("2027-04-21");
-    let output = tokio::task::spawn_blocking(move || after.output().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(
-        code(&output),
-        ErrorCode::Conflict.exit_code(),
-        "{}",
-        text(&output)
-    );
+    let after = create("2027-04-21");
+    let output = output_of(after).await;
+    assert_exit(&output, ErrorCode::Conflict.exit_code());
     let err = stderr(&output);
     assert!(
         err.contains("notice: Prompt flow retired on 2027-04-20 (yesterday (1 day ago))"),
@@ -1018,14 +868,11 @@ async fn after_the_retirement_date_runtime_create_is_refused_with_the_reason() {
     // Before the date the notice counts the days left and the command goes on.
     let mut list = cli.command(&["runtime", "list", "--workspace", &workspace]);
     list.env("PFRM_TODAY", "2026-12-06");
-    let output = tokio::task::spawn_blocking(move || list.output().unwrap())
-        .await
-        .unwrap();
+    let output = output_of(list).await;
     assert!(output.status.success(), "{}", text(&output));
-    assert!(
-        stderr(&output).contains("notice: Prompt flow retires on 2027-04-20 (in 135 days)"),
-        "{}",
-        text(&output)
+    assert_stderr_has(
+        &output,
+        "notice: Prompt flow retires on 2027-04-20 (in 135 days)",
     );
 }
 
@@ -1039,17 +886,7 @@ async fn a_killed_create_is_not_sent_again_and_resumes_to_running() {
     // Slower emulated time: the instance restart and runtime start take about six seconds, so
     // the create is still under way when it is run again.
     env.emulator.set_time_scale(20.0);
-    let create = [
-        "runtime",
-        "create",
-        "--workspace",
-        "ml-workspace",
-        "--name",
-        "rt-killed",
-        "--compute",
-        "ci-alice",
-        "--yes-restart",
-    ];
+    let create = create_args("ml-workspace", "rt-killed", "ci-alice");
     let mut first = cli.command(&create).spawn().unwrap();
     let faults = env.emulator.faults();
     let sent = std::time::Instant::now();
@@ -1075,12 +912,7 @@ async fn a_killed_create_is_not_sent_again_and_resumes_to_running() {
     assert!(!status.success());
 
     let output = cli.run(&create).await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::Conflict.exit_code(),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::Conflict.exit_code());
     let message = stderr(&output);
     assert!(
         message.contains("Runtime rt-killed is already being created"),
@@ -1107,12 +939,8 @@ async fn a_killed_create_is_not_sent_again_and_resumes_to_running() {
     assert!(entries[0]["account"].is_string(), "{listed}");
 
     let output = cli.run(&["operations", "resume"]).await;
-    assert_eq!(code(&output), 0, "{}", text(&output));
-    assert!(
-        stdout(&output).contains("Runtime rt-killed is running."),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, 0);
+    assert_stdout_has(&output, "Runtime rt-killed is running.");
     let listed = cli.json(&["operations", "list"]).await;
     assert_eq!(listed, serde_json::json!([]));
     let shown = cli
@@ -1214,12 +1042,9 @@ async fn runtime_show_explains_each_failure_of_the_troubled_world_before_the_ser
             "rt-files",
         ])
         .await;
-    assert!(
-        stdout(&output).contains(
-            "grant Storage File Data Privileged Contributor on the workspace's storage account"
-        ),
-        "{}",
-        text(&output)
+    assert_stdout_has(
+        &output,
+        "grant Storage File Data Privileged Contributor on the workspace's storage account",
     );
 }
 
@@ -1241,12 +1066,7 @@ async fn a_create_that_fails_for_a_known_reason_carries_the_diagnosis_in_its_err
         "--yes-restart",
     ];
     let output = cli.run(&args).await;
-    assert_eq!(
-        code(&output),
-        ErrorCode::Service.exit_code(),
-        "{}",
-        text(&output)
-    );
+    assert_exit(&output, ErrorCode::Service.exit_code());
     let said = stderr(&output);
     assert!(
         said.contains("Not enough quota available for STANDARD_E16S_V3"),
@@ -1255,24 +1075,10 @@ async fn a_create_that_fails_for_a_known_reason_carries_the_diagnosis_in_its_err
     assert!(said.contains("diagnosis"), "{said}");
     assert!(said.contains("request quota"), "{said}");
 
-    let mut with_json = vec!["--json"];
-    with_json.extend_from_slice(&args[..4]);
-    with_json.extend_from_slice(&[
-        "--name",
-        "rt-third",
-        "--compute",
-        "ci-no-quota",
-        "--yes-restart",
-    ]);
-    let output = cli.run(&with_json).await;
-    let error: serde_json::Value = serde_json::from_slice(
-        stderr(&output)
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .as_bytes(),
-    )
-    .unwrap_or_else(|e| panic!("{e}: {}", text(&output)));
+    let output = cli
+        .run(&with_json(create_args(&id, "rt-third", "ci-no-quota")))
+        .await;
+    let error = json_error(&output);
     assert_eq!(error["diagnosis"]["code"], "vm-quota-exceeded", "{error}");
     assert_eq!(
         error["error"]["details"]["diagnosis"]["code"],
@@ -1374,11 +1180,7 @@ async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
     let out = cli.dir.path().join("default-logs.zip");
     let output = cli.run(&["diagnose", "--out", out.to_str().unwrap()]).await;
     assert!(output.status.success(), "{}", text(&output));
-    assert!(
-        stdout(&output).contains("logs/pfrm.2026-01-02.log"),
-        "{}",
-        text(&output)
-    );
+    assert_stdout_has(&output, "logs/pfrm.2026-01-02.log");
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
     let mut log = String::new();
     std::io::Read::read_to_string(
@@ -1425,12 +1227,8 @@ async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named(
                 "connection:legacy_bing_connection",
             ])
             .await;
-        assert_eq!(code(&output), 2, "{}", text(&output));
-        assert!(
-            stderr(&output).contains("not the workspace's name"),
-            "{}",
-            text(&output)
-        );
+        assert_exit(&output, 2);
+        assert_stderr_has(&output, "not the workspace's name");
     }
     // The suggested items are not removed with a wrong name either.
     let output = cli
@@ -1443,7 +1241,7 @@ async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named(
             "other-workspace",
         ])
         .await;
-    assert_eq!(code(&output), 2, "{}", text(&output));
+    assert_exit(&output, 2);
     let unchanged = cli
         .json(&["decommission", "plan", "--workspace", "ml-workspace"])
         .await;
@@ -1461,7 +1259,7 @@ async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named(
             "runtime:no-such-runtime",
         ])
         .await;
-    assert_eq!(code(&output), 2, "{}", text(&output));
+    assert_exit(&output, 2);
 
     // With the name, exactly the named item goes.
     let report = cli
@@ -1550,9 +1348,9 @@ async fn preflight_exits_11_on_each_blocker_of_the_troubled_world_and_0_where_no
         let mut args = vec!["preflight", "--workspace", &id];
         args.extend_from_slice(extra);
         let output = cli.run(&args).await;
-        assert_eq!(code(&output), PREFLIGHT_BLOCKED_EXIT, "{}", text(&output));
-        assert!(stdout(&output).contains("Blocked:"), "{}", text(&output));
-        assert!(stdout(&output).contains('→'), "{}", text(&output));
+        assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
+        assert_stdout_has(&output, "Blocked:");
+        assert_stdout_has(&output, "→");
     }
     // A troubled runtime, but nothing the preflight can see: ready, exit 0.
     let output = cli
@@ -1562,6 +1360,6 @@ async fn preflight_exits_11_on_each_blocker_of_the_troubled_world_and_0_where_no
             &troubled_workspace("ws-custom-app"),
         ])
         .await;
-    assert_eq!(code(&output), 0, "{}", text(&output));
-    assert!(stdout(&output).contains("Ready:"), "{}", text(&output));
+    assert_exit(&output, 0);
+    assert_stdout_has(&output, "Ready:");
 }

@@ -5,6 +5,7 @@
 
 mod clients_common;
 
+use pfrm_tests::output::{assert_stdout_has, stdout, text};
 use pfrm_tests::{az_token_json, path_with, pfrm_binary, write_fake_az};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -42,19 +43,6 @@ impl Cli {
             .output()
             .unwrap()
     }
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 // Multi-threaded: the emulator keeps serving while this thread waits for the CLI.
@@ -161,13 +149,12 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
         "{}",
         text(&output)
     );
-    assert!(
-        stdout(&output).contains(&format!(
+    assert_stdout_has(
+        &output,
+        &format!(
             "FROM {}/azureml/promptflow/promptflow-runtime-stable:{NEWEST}",
             env.cloud.registry_host
-        )),
-        "{}",
-        text(&output)
+        ),
     );
     assert!(
         stdout(&output).contains("rebuild the environment on the final runtime image")
@@ -187,11 +174,7 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     .await
     .unwrap();
     assert!(output.status.success(), "{}", text(&output));
-    assert!(
-        stdout(&output).contains("version 2025-12-11 (v12)"),
-        "{}",
-        text(&output)
-    );
+    assert_stdout_has(&output, "version 2025-12-11 (v12)");
     let progress = String::from_utf8_lossy(&output.stderr);
     assert!(progress.contains("Update runtime rt-default"), "{progress}");
     assert!(progress.contains("starting the runtime"), "{progress}");
@@ -206,7 +189,7 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     .await
     .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    assert!(stdout(&output).contains("up to date"), "{}", text(&output));
+    assert_stdout_has(&output, "up to date");
     assert!(
         stdout(&output).contains("(v12) (final image)")
             && stdout(&output)

@@ -129,13 +129,7 @@ fn workspace() -> WorkspaceRef {
 }
 
 fn services(env: &Env) -> Services {
-    Services::new(
-        env.cloud.clone(),
-        env.credential.clone(),
-        Operations::default(),
-    )
-    .unwrap()
-    .with_pipeline(env.pipeline.clone())
+    clients_common::ops::services(env, Operations::default())
 }
 
 fn options() -> LroOptions {

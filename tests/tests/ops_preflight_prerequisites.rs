@@ -36,13 +36,7 @@ const DEEP: [CheckId; 11] = [
 ];
 
 fn services(env: &Env) -> Services {
-    Services::new(
-        env.cloud.clone(),
-        env.credential.clone(),
-        Operations::default(),
-    )
-    .unwrap()
-    .with_pipeline(env.pipeline.clone())
+    clients_common::ops::services(env, Operations::default())
 }
 
 fn troubled(name: &str) -> String {
