@@ -9,10 +9,12 @@ use auth_common::{complete_sign_in_page, Env, ScriptedBrowser, UserAction, ALICE
 use azure_core::credentials::TokenRequestOptions;
 use pfrm_core::auth::browser::{sign_in_with_browser, BrowserSignInRequest};
 use pfrm_core::auth::discovery::Discovery;
+use pfrm_core::auth::oauth::TokenSet;
 use pfrm_core::auth::oauth::{Authority, HttpTokenEndpoint, TokenEndpoint};
 use pfrm_core::auth::store::{MemoryStore, TokenVault};
 use pfrm_core::auth::{
-    from_azure_error, identity_http_client, AccountManager, SignInMethod, SignInState,
+    from_azure_error, identity_http_client, AccountManager, AccountSummary, DeviceCodePrompt,
+    SignInMethod, SignInState,
 };
 use pfrm_core::http::TokenRefreshHint;
 use pfrm_core::secret::Secret;
@@ -22,14 +24,7 @@ use tokio_util::sync::CancellationToken;
 
 /// The emulated identity platform's token endpoint, as pfrm talks to it.
 fn token_endpoint(env: &Env) -> HttpTokenEndpoint {
-    HttpTokenEndpoint::new(
-        Authority::new(
-            env.cloud.authority_host.clone(),
-            env.cloud.client_id.clone(),
-        )
-        .unwrap(),
-        identity_http_client(&env.cloud).unwrap(),
-    )
+    flow_parts(env).1
 }
 
 fn manager(env: &Env, launcher: Arc<ScriptedBrowser>) -> (AccountManager, Arc<MemoryStore>) {
@@ -42,6 +37,37 @@ fn manager(env: &Env, launcher: Arc<ScriptedBrowser>) -> (AccountManager, Arc<Me
     )
     .unwrap();
     (manager, store)
+}
+
+/// A manager (over a memory store) with Alice signed in through the browser.
+async fn signed_in_as_alice(env: &Env) -> (AccountManager, Arc<MemoryStore>, AccountSummary) {
+    let (manager, store) = manager(env, ScriptedBrowser::new(env, UserAction::SignIn));
+    let account = manager
+        .sign_in_with_browser(None, &CancellationToken::new())
+        .await
+        .unwrap();
+    (manager, store, account)
+}
+
+/// A device code sign-in whose prompt `respond` answers as the user would on another device.
+async fn device_code_sign_in(
+    manager: &AccountManager,
+    respond: impl AsyncFnOnce(DeviceCodePrompt),
+) -> Result<AccountSummary, pfrm_core::Error> {
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let responder = async {
+        let prompt: DeviceCodePrompt = receiver.recv().await.unwrap();
+        respond(prompt).await;
+    };
+    let show = move |prompt| {
+        let _ = sender.send(prompt);
+    };
+    let cancel = CancellationToken::new();
+    let (result, ()) = tokio::join!(
+        manager.sign_in_with_device_code(None, &show, &cancel),
+        responder
+    );
+    result
 }
 
 fn arm_scope(env: &Env) -> String {
@@ -123,25 +149,15 @@ async fn browser_sign_in_yields_an_account_whose_token_arm_accepts() {
 async fn device_code_sign_in_shows_the_code_and_finishes_when_approved() {
     let env = Env::start().await;
     let (manager, _) = manager(&env, ScriptedBrowser::new(&env, UserAction::Ignore));
-    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-    let approver = {
-        let emulator_approve = |code: &str| env.emulator.approve_device_code(code, ALICE);
-        async move {
-            let prompt: pfrm_core::auth::DeviceCodePrompt = receiver.recv().await.unwrap();
-            assert!(prompt.verification_uri.starts_with("https://"));
-            assert!(prompt.expires_in_seconds > 0);
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            emulator_approve(&prompt.user_code).unwrap();
-        }
-    };
-    let show = move |prompt| {
-        let _ = sender.send(prompt);
-    };
-    let cancel = CancellationToken::new();
-    let (account, ()) = tokio::join!(
-        manager.sign_in_with_device_code(None, &show, &cancel),
-        approver
-    );
+    let account = device_code_sign_in(&manager, async |prompt| {
+        assert!(prompt.verification_uri.starts_with("https://"));
+        assert!(prompt.expires_in_seconds > 0);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        env.emulator
+            .approve_device_code(&prompt.user_code, ALICE)
+            .unwrap();
+    })
+    .await;
     let account = account.unwrap();
     assert_eq!(account.username, ALICE);
     assert_eq!(account.method, SignInMethod::DeviceCode);
@@ -151,19 +167,10 @@ async fn device_code_sign_in_shows_the_code_and_finishes_when_approved() {
 async fn device_code_denied_ends_cleanly() {
     let env = Env::start().await;
     let (manager, _) = manager(&env, ScriptedBrowser::new(&env, UserAction::Ignore));
-    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-    let denier = async {
-        let prompt: pfrm_core::auth::DeviceCodePrompt = receiver.recv().await.unwrap();
+    let result = device_code_sign_in(&manager, async |prompt| {
         env.emulator.deny_device_code(&prompt.user_code).unwrap();
-    };
-    let show = move |prompt| {
-        let _ = sender.send(prompt);
-    };
-    let cancel = CancellationToken::new();
-    let (result, ()) = tokio::join!(
-        manager.sign_in_with_device_code(None, &show, &cancel),
-        denier
-    );
+    })
+    .await;
     // Declined is its own outcome (exit code 13), not a Ctrl+C (130).
     let error = result.unwrap_err();
     assert_eq!(error.code, ErrorCode::SignInDeclined);
@@ -174,11 +181,7 @@ async fn device_code_denied_ends_cleanly() {
 #[tokio::test]
 async fn refresh_rotates_the_refresh_token_and_ten_concurrent_callers_share_one_refresh() {
     let env = Env::start().await;
-    let (manager, store) = manager(&env, ScriptedBrowser::new(&env, UserAction::SignIn));
-    let account = manager
-        .sign_in_with_browser(None, &CancellationToken::new())
-        .await
-        .unwrap();
+    let (manager, store, account) = signed_in_as_alice(&env).await;
     let key = store.keys()[0].clone();
     let first_refresh_token = store.raw(&key).unwrap();
 
@@ -227,11 +230,7 @@ async fn refresh_rotates_the_refresh_token_and_ten_concurrent_callers_share_one_
 #[tokio::test]
 async fn revocation_asks_for_sign_in_again_without_looping() {
     let env = Env::start().await;
-    let (manager, store) = manager(&env, ScriptedBrowser::new(&env, UserAction::SignIn));
-    let account = manager
-        .sign_in_with_browser(None, &CancellationToken::new())
-        .await
-        .unwrap();
+    let (manager, store, account) = signed_in_as_alice(&env).await;
     env.emulator.revoke_refresh_tokens(ALICE).unwrap();
     let credential = manager.credential(&account.id).unwrap();
     let graph = env.cloud.graph_scope();
@@ -271,11 +270,7 @@ async fn expired_access_tokens_are_refreshed_transparently() {
         ..Default::default()
     })
     .await;
-    let (manager, _) = manager(&env, ScriptedBrowser::new(&env, UserAction::SignIn));
-    let account = manager
-        .sign_in_with_browser(None, &CancellationToken::new())
-        .await
-        .unwrap();
+    let (manager, _, account) = signed_in_as_alice(&env).await;
     let before = env.token_requests();
     // The sign-in token expires in 2 s; each call must get a fresh one that ARM accepts.
     for _ in 0..2 {
@@ -284,6 +279,23 @@ async fn expired_access_tokens_are_refreshed_transparently() {
         assert!(!tenants.is_empty());
     }
     assert!(env.token_requests() - before >= 2);
+}
+
+/// A browser sign-in through `browser` that nobody cancels.
+async fn sign_in_uncancelled(
+    authority: &Discovery,
+    endpoint: &HttpTokenEndpoint,
+    browser: &ScriptedBrowser,
+    request: &BrowserSignInRequest,
+) -> Result<TokenSet, pfrm_core::Error> {
+    sign_in_with_browser(
+        authority,
+        endpoint,
+        browser,
+        request,
+        &CancellationToken::new(),
+    )
+    .await
 }
 
 fn flow_parts(env: &Env) -> (Discovery, HttpTokenEndpoint) {
@@ -316,15 +328,9 @@ async fn cancel_and_timeout_end_the_browser_sign_in() {
 
     let mut request = request.clone();
     request.timeout = Duration::from_millis(300);
-    let error = sign_in_with_browser(
-        &authority,
-        &endpoint,
-        idle.as_ref(),
-        &request,
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap_err();
+    let error = sign_in_uncancelled(&authority, &endpoint, &idle, &request)
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Timeout);
     assert!(error.remedy.is_some());
 }
@@ -339,15 +345,9 @@ async fn a_forged_state_is_ignored_and_never_redeemed() {
     // waiting for the real one, here until its time is up.
     request.timeout = Duration::from_secs(3);
     let before = env.token_requests();
-    let error = sign_in_with_browser(
-        &authority,
-        &endpoint,
-        forger.as_ref(),
-        &request,
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap_err();
+    let error = sign_in_uncancelled(&authority, &endpoint, &forger, &request)
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Timeout);
     assert_eq!(env.token_requests(), before, "no code was redeemed");
 }
@@ -358,15 +358,9 @@ async fn codes_cannot_be_replayed_or_redeemed_for_another_redirect() {
     let (authority, endpoint) = flow_parts(&env);
     let browser = ScriptedBrowser::new(&env, UserAction::SignIn);
     let request = BrowserSignInRequest::new(env.tenant(), vec![arm_scope(&env)]);
-    sign_in_with_browser(
-        &authority,
-        &endpoint,
-        browser.as_ref(),
-        &request,
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    sign_in_uncancelled(&authority, &endpoint, &browser, &request)
+        .await
+        .unwrap();
     let redirect = browser.redirects.lock().unwrap()[0].clone();
     let code = redirect
         .query_pairs()

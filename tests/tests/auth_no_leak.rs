@@ -56,28 +56,16 @@ async fn tokens_never_reach_logs_files_or_debug_output() {
     // Work, let the token expire, work again (a refresh with rotation).
     let credential = manager.credential(&account.id).unwrap();
     let scope = env.cloud.arm_scope();
-    canaries.push(
-        credential
-            .get_token(&[scope.as_str()], None)
-            .await
-            .unwrap()
-            .token
-            .secret()
-            .to_owned(),
-    );
+    let access_token = async || {
+        let token = credential.get_token(&[scope.as_str()], None).await.unwrap();
+        token.token.secret().to_owned()
+    };
+    canaries.push(access_token().await);
     manager.list_tenants(&account.id).await.unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
     manager.list_tenants(&account.id).await.unwrap();
     canaries.push(store.raw(&key).unwrap().expose().to_owned());
-    canaries.push(
-        credential
-            .get_token(&[scope.as_str()], None)
-            .await
-            .unwrap()
-            .token
-            .secret()
-            .to_owned(),
-    );
+    canaries.push(access_token().await);
     assert_ne!(canaries[0], canaries[2], "the refresh token rotated");
 
     let debug_forms = format!(

@@ -7,10 +7,9 @@
 
 mod auth_oidc_common;
 
-use std::process::Command;
 use std::sync::Arc;
 
-use auth_oidc_common::{oidc_dir, OidcServer};
+use auth_oidc_common::{complete_device_code, OidcServer};
 use azure_core::credentials::TokenRequestOptions;
 use pfrm_core::auth::browser::SystemBrowser;
 use pfrm_core::auth::oauth::{Authority, HttpTokenEndpoint, TokenEndpoint};
@@ -112,14 +111,12 @@ async fn browser_device_code_and_refresh_work_against_oidc_provider() {
     let on_prompt = move |prompt: DeviceCodePrompt| {
         let ca = device_ca.clone();
         std::thread::spawn(move || {
-            let status = Command::new(oidc_dir().join("device.sh"))
-                .arg(&ca)
-                .arg(&prompt.verification_uri)
-                .arg(&prompt.user_code)
-                .arg("bob@example.test")
-                .status()
-                .unwrap();
-            assert!(status.success());
+            complete_device_code(
+                &ca,
+                &prompt.verification_uri,
+                &prompt.user_code,
+                "bob@example.test",
+            );
         });
     };
     let bob = manager

@@ -47,15 +47,12 @@ async fn assert_rejected(mode: &str, flow: Flow, check: &str) {
                 let ca = server.ca.clone();
                 std::thread::spawn(move || {
                     let prompt = receiver.recv().unwrap();
-                    let status =
-                        std::process::Command::new(auth_oidc_common::oidc_dir().join("device.sh"))
-                            .arg(&ca)
-                            .arg(&prompt.verification_uri)
-                            .arg(&prompt.user_code)
-                            .arg("bob@example.test")
-                            .status()
-                            .unwrap();
-                    assert!(status.success());
+                    auth_oidc_common::complete_device_code(
+                        &ca,
+                        &prompt.verification_uri,
+                        &prompt.user_code,
+                        "bob@example.test",
+                    );
                 })
             };
             let on_prompt = move |prompt| {

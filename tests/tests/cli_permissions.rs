@@ -3,7 +3,7 @@
 
 mod clients_common;
 
-use pfrm_tests::output::{assert_exit, code, text};
+use pfrm_tests::output::{assert_exit, assert_stdout_has, code, text};
 use pfrm_tests::{make_executable, path_with, pfrm_binary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -63,11 +63,37 @@ impl Cli {
             .unwrap()
     }
 
+    /// [`Cli::run`] on a blocking thread, so the in-process emulator keeps serving.
+    async fn call(self: &std::sync::Arc<Self>, args: &[&str]) -> Output {
+        let cli = self.clone();
+        let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            cli.run(&args)
+        })
+        .await
+        .unwrap()
+    }
+
+    /// [`Cli::call`], which must succeed: its stdout as JSON.
+    async fn call_json(self: &std::sync::Arc<Self>, args: &[&str]) -> Value {
+        let output = self.call(args).await;
+        assert!(output.status.success(), "{}", text(&output));
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
     fn json(&self, args: &[&str]) -> Value {
         let output = self.run(args);
         assert!(output.status.success(), "{}", text(&output));
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output)))
     }
+}
+
+/// `pfrm role <verb> --workspace <workspace>` and `rest`.
+fn role<'a>(verb: &'a str, workspace: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["role", verb, "--workspace", workspace];
+    args.extend_from_slice(rest);
+    args
 }
 
 /// A stand-in `az account get-access-token` printing a Graph token when Graph is asked for and
@@ -109,75 +135,40 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
     let workspace = workspace_id("ws-open");
     let ws = workspace.as_str();
     let cli = std::sync::Arc::new(cli);
-    let run = |args: Vec<String>| {
-        let cli = cli.clone();
-        async move {
-            tokio::task::spawn_blocking(move || {
-                let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                cli.run(&args)
-            })
-            .await
-            .unwrap()
-        }
-    };
-    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
 
-    let output = run(args(&["login", "--azure-cli"])).await;
+    let output = cli.call(&["login", "--azure-cli"]).await;
     assert!(output.status.success(), "{}", text(&output));
 
-    let output = run(args(&["role", "check", "--workspace", ws, "--json"])).await;
-    assert!(output.status.success(), "{}", text(&output));
-    let ability: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let ability = cli.call_json(&role("check", ws, &["--json"])).await;
     assert_eq!(ability["allowed"], true);
 
-    let output = run(args(&[
-        "role",
-        "grant",
-        "--workspace",
-        ws,
-        "--me",
-        "--json",
-        "--wait",
-        "60",
-    ]))
-    .await;
-    assert!(output.status.success(), "{}", text(&output));
-    let granted: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let granted = cli
+        .call_json(&role("grant", ws, &["--me", "--json", "--wait", "60"]))
+        .await;
     assert_eq!(granted["status"], "granted", "{granted}");
     assert_eq!(granted["visible"], true);
 
-    let output = run(args(&[
-        "role",
-        "grant",
-        "--workspace",
-        ws,
-        "--user",
-        "bob@contoso.com",
-    ]))
-    .await;
+    let output = cli
+        .call(&role("grant", ws, &["--user", "bob@contoso.com"]))
+        .await;
     assert!(output.status.success(), "{}", text(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains("Bob now has the AzureML Data Scientist role"),
-        "{stdout}"
-    );
+    assert_stdout_has(&output, "Bob now has the AzureML Data Scientist role");
 
     // The storage role a diagnosis names, to the workspace's identity, on its storage account;
     // a second run finds it there.
     for expected in ["granted", "alreadyAssigned"] {
-        let output = run(args(&[
-            "role",
-            "grant",
-            "--workspace",
-            ws,
-            "--workspace-identity",
-            "--role",
-            "storage-file-data-privileged-contributor",
-            "--json",
-        ]))
-        .await;
-        assert!(output.status.success(), "{}", text(&output));
-        let granted: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let granted = cli
+            .call_json(&role(
+                "grant",
+                ws,
+                &[
+                    "--workspace-identity",
+                    "--role",
+                    "storage-file-data-privileged-contributor",
+                    "--json",
+                ],
+            ))
+            .await;
         assert_eq!(granted["status"], expected, "{granted}");
         let scope = granted["assignment"]["scope"].as_str().unwrap();
         assert!(
@@ -190,47 +181,24 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
             .unwrap()
             .ends_with("69566ab7-960f-475b-8e7c-b3118f30c6bd"));
     }
-    let output = run(args(&[
-        "role",
-        "grant",
-        "--workspace",
-        ws,
-        "--me",
-        "--role",
-        "acr-pull",
-    ]))
-    .await;
+    let output = cli
+        .call(&role("grant", ws, &["--me", "--role", "acr-pull"]))
+        .await;
     assert!(output.status.success(), "{}", text(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains("You now have the AcrPull role on the container registry"),
-        "{stdout}"
+    assert_stdout_has(
+        &output,
+        "You now have the AcrPull role on the container registry",
     );
 
-    let output = run(args(&[
-        "role",
-        "grant",
-        "--workspace",
-        ws,
-        "--user",
-        "nobody@contoso.com",
-    ]))
-    .await;
+    let output = cli
+        .call(&role("grant", ws, &["--user", "nobody@contoso.com"]))
+        .await;
     assert_exit(&output, ErrorCode::NotFound.exit_code());
     assert!(String::from_utf8_lossy(&output.stderr).contains("nobody@contoso.com"));
 
-    let output = run(args(&[
-        "role",
-        "list",
-        "--workspace",
-        ws,
-        "--user",
-        "bob@contoso.com",
-        "--json",
-    ]))
-    .await;
-    assert!(output.status.success(), "{}", text(&output));
-    let listed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let listed = cli
+        .call_json(&role("list", ws, &["--user", "bob@contoso.com", "--json"]))
+        .await;
     let bobs = listed
         .as_array()
         .unwrap()
@@ -240,17 +208,13 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
     assert_eq!(bobs["removable"], true);
     let name = bobs["assignment"]["name"].as_str().unwrap().to_owned();
 
-    let output = run(args(&[
-        "role",
-        "revoke",
-        "--workspace",
-        ws,
-        "--assignment",
-        &name,
-        "--confirm",
-        "Alice",
-    ]))
-    .await;
+    let output = cli
+        .call(&role(
+            "revoke",
+            ws,
+            &["--assignment", &name, "--confirm", "Alice"],
+        ))
+        .await;
     assert_exit(&output, ErrorCode::InvalidInput.exit_code());
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("--confirm 'Bob'"),
@@ -258,26 +222,17 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
         text(&output)
     );
 
-    let output = run(args(&[
-        "role",
-        "revoke",
-        "--workspace",
-        ws,
-        "--assignment",
-        &name,
-        "--confirm",
-        "Bob",
-        "--json",
-    ]))
-    .await;
-    assert!(output.status.success(), "{}", text(&output));
-    let revoked: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let revoked = cli
+        .call_json(&role(
+            "revoke",
+            ws,
+            &["--assignment", &name, "--confirm", "Bob", "--json"],
+        ))
+        .await;
     assert_eq!(revoked["removed"]["assignment"]["name"], name.as_str());
 
     // Without --workspace the workspace used last is the default.
-    let output = run(args(&["role", "list", "--json"])).await;
-    assert!(output.status.success(), "{}", text(&output));
-    let listed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let listed = cli.call_json(&["role", "list", "--json"]).await;
     let rows = listed.as_array().unwrap();
     assert!(rows
         .iter()

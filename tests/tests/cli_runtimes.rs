@@ -12,6 +12,7 @@ use pfrm_tests::{make_executable, path_with, pfrm_binary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use clients_common::ops::stop_instance;
 use clients_common::{Env, ALICE, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::ops::workspaces::check_workspace;
@@ -139,6 +140,21 @@ impl Cli {
         output_of(self.command(args)).await
     }
 
+    /// `pfrm --json runtime create …` refused as a conflict: its JSON error.
+    async fn create_refused(
+        &self,
+        workspace: &str,
+        name: &str,
+        compute: &str,
+    ) -> serde_json::Value {
+        let output = self
+            .run(&with_json(create_args(workspace, name, compute)))
+            .await;
+        assert_exit(&output, ErrorCode::Conflict.exit_code());
+        // Progress lines come first on stderr; the error is the last line, as JSON.
+        json_error(&output)
+    }
+
     async fn json(&self, args: &[&str]) -> serde_json::Value {
         let output = self.run(&with_json(args.to_vec())).await;
         assert!(output.status.success(), "{}", text(&output));
@@ -153,6 +169,13 @@ fn workspace_id(name: &str) -> String {
 
 fn services(env: &Env) -> Services {
     clients_common::ops::services(env, Operations::default())
+}
+
+/// The scenario `name` and a `pfrm` signed in to it (as Alice, through the stand-in `az`).
+async fn signed_in(scenario: &str) -> (Env, Cli) {
+    let env = Env::start_scenario(scenario).await;
+    let cli = Cli::signed_in(&env).await;
+    (env, cli)
 }
 
 /// `pfrm runtime create` of `name` on `compute` in `workspace`, the restart agreed to.
@@ -179,8 +202,7 @@ fn with_json(args: Vec<&str>) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
-    let env = Env::start().await;
-    let cli = Cli::signed_in(&env).await;
+    let (_env, cli) = signed_in("first-time").await;
 
     // The picker as a table, and as JSON.
     let output = cli.run(&["workspace", "list"]).await;
@@ -355,15 +377,7 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
 async fn a_stopped_instance_is_started_from_the_command_line() {
     let env = Env::start().await;
     let services = services(&env);
-    let reference = WorkspaceRef::from_arm_id(&workspace_id("ml-workspace")).unwrap();
-    services
-        .arm
-        .stop_compute(&reference, "ci-alice")
-        .await
-        .unwrap()
-        .wait(services.pipeline(), &Default::default(), |_| {})
-        .await
-        .unwrap();
+    stop_instance(&services, "ml-workspace", "ci-alice").await;
     let cli = Cli::signed_in(&env).await;
     let workspace = workspace_id("ml-workspace");
 
@@ -396,8 +410,7 @@ async fn a_stopped_instance_is_started_from_the_command_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy() {
-    let env = Env::start_scenario("blocked").await;
-    let cli = Cli::signed_in(&env).await;
+    let (env, cli) = signed_in("blocked").await;
     let workspace = workspace_id("ws-isolated");
     let expected = check_workspace(&services(&env), &workspace).await.unwrap();
     let isolation = expected.report.get(CheckId::DataIsolationOff).unwrap();
@@ -426,16 +439,9 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
         .any(|check| check["id"] == "dataIsolationOff" && check["status"] == "failed"));
 
     // Create is refused with the blocker's remedy, as a conflict.
-    let output = cli
-        .run(&with_json(create_args(
-            &workspace,
-            "rt-iso",
-            "ci-alice-iso",
-        )))
+    let error = cli
+        .create_refused(&workspace, "rt-iso", "ci-alice-iso")
         .await;
-    assert_exit(&output, ErrorCode::Conflict.exit_code());
-    // Progress lines come first on stderr; the error is the last line, as JSON.
-    let error = json_error(&output);
     assert_eq!(error["error"]["code"], "conflict");
     assert_eq!(error["error"]["remedy"], remedy.as_str());
 
@@ -452,8 +458,7 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
 async fn ctrl_c_cancels_a_create_cleanly_with_exit_code_130() {
     use std::io::{BufRead, BufReader};
 
-    let env = Env::start().await;
-    let cli = Cli::signed_in(&env).await;
+    let (env, cli) = signed_in("first-time").await;
     // Slow answers keep the create in its checks long enough to interrupt it.
     env.emulator
         .faults()
@@ -557,8 +562,7 @@ async fn on_a_terminal_create_asks_before_the_restart_and_redraws_one_progress_l
         eprintln!("skipped: `script` (util-linux) is not installed");
         return;
     }
-    let env = Env::start().await;
-    let cli = Cli::signed_in(&env).await;
+    let (_env, cli) = signed_in("first-time").await;
     let workspace = workspace_id("ml-workspace");
     let args = [
         "runtime",
@@ -595,8 +599,7 @@ async fn on_a_terminal_create_asks_before_the_restart_and_redraws_one_progress_l
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blocker_that_could_not_be_read_is_not_ready_and_create_refuses_with_the_reason() {
-    let env = Env::start().await;
-    let cli = Cli::signed_in(&env).await;
+    let (env, cli) = signed_in("first-time").await;
     let workspace = workspace_id("ml-workspace");
     // The caller's permissions cannot be read: the role check cannot be made.
     env.emulator.faults().add(FaultRule {
@@ -635,15 +638,9 @@ async fn a_blocker_that_could_not_be_read_is_not_ready_and_create_refuses_with_t
     assert_eq!(report["report"]["blocked"], true);
 
     // Create refuses before it sends anything, saying what could not be told.
-    let output = cli
-        .run(&with_json(create_args(
-            &workspace,
-            "rt-unknown",
-            "ci-alice",
-        )))
+    let error = cli
+        .create_refused(&workspace, "rt-unknown", "ci-alice")
         .await;
-    assert_exit(&output, ErrorCode::Conflict.exit_code());
-    let error = json_error(&output);
     let message = error["error"]["message"].as_str().unwrap();
     assert!(
         message.starts_with("pfrm could not tell whether a prerequisite is met (you have the AzureML Data Scientist role")
@@ -698,8 +695,7 @@ async fn show_instance_as(env: &Env, name: &str, state: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_instance_being_deleted_is_not_usable_and_create_on_it_is_refused() {
-    let env = Env::start().await;
-    let cli = Cli::signed_in(&env).await;
+    let (env, cli) = signed_in("first-time").await;
     let workspace = workspace_id("ml-workspace");
     show_instance_as(&env, "ci-alice", "Deleting").await;
 
@@ -838,8 +834,7 @@ async fn a_certificate_from_an_unknown_ca_is_its_own_error_tried_once_with_clean
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_the_retirement_date_runtime_create_is_refused_with_the_reason() {
-    let env = Env::start().await;
-    let cli = Cli::signed_in(&env).await;
+    let (env, cli) = signed_in("first-time").await;
     let workspace = format!("{SUBSCRIPTION}/rg-ml/ml-workspace");
     let create = |today: &'static str| {
         let mut command = cli.command(&create_args(&workspace, "rt-late", "ci-alice"));
@@ -881,8 +876,7 @@ async fn after_the_retirement_date_runtime_create_is_refused_with_the_reason() {
 // entry under its account, and `pfrm operations resume` watches it until it runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_create_is_not_sent_again_and_resumes_to_running() {
-    let env = Env::start().await;
-    let cli = Cli::signed_in(&env).await;
+    let (env, cli) = signed_in("first-time").await;
     // Slower emulated time: the instance restart and runtime start take about six seconds, so
     // the create is still under way when it is run again.
     env.emulator.set_time_scale(20.0);
@@ -996,8 +990,7 @@ fn troubled_workspace(name: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn runtime_show_explains_each_failure_of_the_troubled_world_before_the_services_words() {
-    let env = Env::start_scenario("troubled").await;
-    let cli = Cli::signed_in(&env).await;
+    let (_env, cli) = signed_in("troubled").await;
     for (workspace, runtime, expected) in TROUBLED {
         let id = troubled_workspace(workspace);
         let details = cli.json(&["runtime", "show", "-w", &id, runtime]).await;
@@ -1051,8 +1044,7 @@ async fn runtime_show_explains_each_failure_of_the_troubled_world_before_the_ser
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn a_create_that_fails_for_a_known_reason_carries_the_diagnosis_in_its_error() {
-    let env = Env::start_scenario("troubled").await;
-    let cli = Cli::signed_in(&env).await;
+    let (_env, cli) = signed_in("troubled").await;
     let id = troubled_workspace("ws-no-quota");
     let args = [
         "runtime",
@@ -1092,8 +1084,7 @@ async fn a_create_that_fails_for_a_known_reason_carries_the_diagnosis_in_its_err
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
-    let env = Env::start_scenario("troubled").await;
-    let cli = Cli::signed_in(&env).await;
+    let (env, cli) = signed_in("troubled").await;
     let logs = cli.dir.path().join("logs");
     std::fs::create_dir_all(&logs).unwrap();
     let jwt = env
@@ -1192,21 +1183,39 @@ async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
     assert!(!log.contains(jwt.as_str()), "the token is redacted: {log}");
 }
 
-// Multi-threaded: the emulator serves while the test waits for pfrm processes.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
-async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named() {
-    let env = Env::start_scenario("returning").await;
-    let cli = Cli::signed_in(&env).await;
-    let plan = cli
-        .json(&["decommission", "plan", "--workspace", "ml-workspace"])
-        .await;
-    let ids: Vec<&str> = plan["items"]
+/// The ids of a decommission plan's items, in order.
+fn item_ids(plan: &serde_json::Value) -> Vec<&str> {
+    plan["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|i| i["id"].as_str().unwrap())
-        .collect();
+        .collect()
+}
+
+// Multi-threaded: the emulator serves while the test waits for pfrm processes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named() {
+    let (_env, cli) = signed_in("returning").await;
+    const PLAN: [&str; 4] = ["decommission", "plan", "--workspace", "ml-workspace"];
+    // `pfrm decommission apply` on ml-workspace, the name typed as `typed`, of the `only` items.
+    let apply = |typed: &'static str, only: &[&'static str]| {
+        let mut args = vec![
+            "decommission",
+            "apply",
+            "--workspace",
+            "ml-workspace",
+            "--confirm",
+            typed,
+        ];
+        for id in only {
+            args.extend_from_slice(&["--only", id]);
+        }
+        args
+    };
+    let plan = cli.json(&PLAN).await;
+    let ids = item_ids(&plan);
     assert!(
         ids.contains(&"connection:legacy_bing_connection"),
         "{ids:?}"
@@ -1216,74 +1225,32 @@ async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named(
     // Without the workspace's name typed exactly, nothing is removed (exit 2).
     for wrong in ["ml", "ML-WORKSPACE", ""] {
         let output = cli
-            .run(&[
-                "decommission",
-                "apply",
-                "--workspace",
-                "ml-workspace",
-                "--confirm",
-                wrong,
-                "--only",
-                "connection:legacy_bing_connection",
-            ])
+            .run(&apply(wrong, &["connection:legacy_bing_connection"]))
             .await;
         assert_exit(&output, 2);
         assert_stderr_has(&output, "not the workspace's name");
     }
     // The suggested items are not removed with a wrong name either.
-    let output = cli
-        .run(&[
-            "decommission",
-            "apply",
-            "--workspace",
-            "ml-workspace",
-            "--confirm",
-            "other-workspace",
-        ])
-        .await;
+    let output = cli.run(&apply("other-workspace", &[])).await;
     assert_exit(&output, 2);
-    let unchanged = cli
-        .json(&["decommission", "plan", "--workspace", "ml-workspace"])
-        .await;
+    let unchanged = cli.json(&PLAN).await;
     assert_eq!(unchanged["items"], plan["items"]);
     // An id the plan does not list is refused too.
     let output = cli
-        .run(&[
-            "decommission",
-            "apply",
-            "--workspace",
-            "ml-workspace",
-            "--confirm",
-            "ml-workspace",
-            "--only",
-            "runtime:no-such-runtime",
-        ])
+        .run(&apply("ml-workspace", &["runtime:no-such-runtime"]))
         .await;
     assert_exit(&output, 2);
 
     // With the name, exactly the named item goes.
     let report = cli
-        .json(&[
-            "decommission",
-            "apply",
-            "--workspace",
+        .json(&apply(
             "ml-workspace",
-            "--confirm",
-            "ml-workspace",
-            "--only",
-            "connection:legacy_bing_connection",
-        ])
+            &["connection:legacy_bing_connection"],
+        ))
         .await;
     assert_eq!(report["outcomes"][0]["state"], "removed", "{report:#}");
-    let after = cli
-        .json(&["decommission", "plan", "--workspace", "ml-workspace"])
-        .await;
-    let left: Vec<&str> = after["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect();
+    let after = cli.json(&PLAN).await;
+    let left = item_ids(&after);
     let mut expected = ids.clone();
     expected.retain(|id| *id != "connection:legacy_bing_connection");
     assert_eq!(left, expected);
@@ -1324,8 +1291,7 @@ const TROUBLED_BLOCKERS: [(&str, &[&str], &str); 11] = [
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
 async fn preflight_exits_11_on_each_blocker_of_the_troubled_world_and_0_where_none_is() {
-    let env = Env::start_scenario("troubled").await;
-    let cli = Cli::signed_in(&env).await;
+    let (_env, cli) = signed_in("troubled").await;
     for (workspace, extra, blocker) in TROUBLED_BLOCKERS {
         let id = troubled_workspace(workspace);
         let mut args = vec!["--json", "preflight", "--workspace", &id];

@@ -5,7 +5,7 @@
 
 mod clients_common;
 
-use pfrm_tests::output::{assert_stdout_has, stdout, text};
+use pfrm_tests::output::{assert_exit, assert_stdout_has, stdout, text};
 use pfrm_tests::{az_token_json, path_with, pfrm_binary, write_fake_az};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -78,6 +78,16 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
         })
     };
     let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // `pfrm [--json] runtime <verb> --workspace <ml-workspace> <rest>`.
+    let runtime = |verb: &str, json: bool, rest: &[&str]| {
+        let json = json.then_some("--json");
+        let command = json
+            .into_iter()
+            .chain(["runtime", verb, "--workspace", &workspace]);
+        run(args(
+            &command.chain(rest.iter().copied()).collect::<Vec<_>>(),
+        ))
+    };
 
     let output = run(args(&[
         "--cloud-config",
@@ -90,21 +100,8 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     assert!(output.status.success(), "{}", text(&output));
 
     // Every runtime: both are behind, so "updates available".
-    let output = run(args(&[
-        "runtime",
-        "check",
-        "--workspace",
-        &workspace,
-        "--all",
-    ]))
-    .await
-    .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(UPDATES_AVAILABLE),
-        "{}",
-        text(&output)
-    );
+    let output = runtime("check", false, &["--all"]).await.unwrap();
+    assert_exit(&output, UPDATES_AVAILABLE);
     let listing = stdout(&output);
     assert!(listing.contains("rt-default"), "{listing}");
     assert!(listing.contains("version 2024-01-11 (v2)"), "{listing}");
@@ -112,43 +109,16 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     assert!(listing.contains("environment pf-custom:1"), "{listing}");
 
     // One runtime, as JSON.
-    let output = run(args(&[
-        "--json",
-        "runtime",
-        "check",
-        "--workspace",
-        &workspace,
-        "rt-default",
-    ]))
-    .await
-    .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(UPDATES_AVAILABLE),
-        "{}",
-        text(&output)
-    );
+    let output = runtime("check", true, &["rt-default"]).await.unwrap();
+    assert_exit(&output, UPDATES_AVAILABLE);
     let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(status["current"]["tag"], "20240111.v2");
     assert_eq!(status["latest"]["tag"], NEWEST);
     assert_eq!(status["updateAvailable"], true);
 
     // A custom-environment runtime is not switched silently: the guidance and exit code 2.
-    let output = run(args(&[
-        "runtime",
-        "update",
-        "--workspace",
-        &workspace,
-        "rt-custom",
-    ]))
-    .await
-    .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(ErrorCode::InvalidInput.exit_code()),
-        "{}",
-        text(&output)
-    );
+    let output = runtime("update", false, &["rt-custom"]).await.unwrap();
+    assert_exit(&output, ErrorCode::InvalidInput.exit_code());
     assert_stdout_has(
         &output,
         &format!(
@@ -164,31 +134,15 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     );
 
     // The default-environment runtime updates, with progress on stderr.
-    let output = run(args(&[
-        "runtime",
-        "update",
-        "--workspace",
-        &workspace,
-        "rt-default",
-    ]))
-    .await
-    .unwrap();
+    let output = runtime("update", false, &["rt-default"]).await.unwrap();
     assert!(output.status.success(), "{}", text(&output));
     assert_stdout_has(&output, "version 2025-12-11 (v12)");
     let progress = String::from_utf8_lossy(&output.stderr);
     assert!(progress.contains("Update runtime rt-default"), "{progress}");
     assert!(progress.contains("starting the runtime"), "{progress}");
 
-    let output = run(args(&[
-        "runtime",
-        "check",
-        "--workspace",
-        &workspace,
-        "rt-default",
-    ]))
-    .await
-    .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let output = runtime("check", false, &["rt-default"]).await.unwrap();
+    assert_exit(&output, 0);
     assert_stdout_has(&output, "up to date");
     assert!(
         stdout(&output).contains("(v12) (final image)")
@@ -199,24 +153,10 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     );
 
     // Update all: only the custom runtime is left, and it needs attention (exit 20).
-    let output = run(args(&[
-        "--json",
-        "runtime",
-        "update",
-        "--workspace",
-        &workspace,
-        "--all-outdated",
-        "--max-parallel",
-        "2",
-    ]))
-    .await
-    .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(UPDATES_AVAILABLE),
-        "{}",
-        text(&output)
-    );
+    let output = runtime("update", true, &["--all-outdated", "--max-parallel", "2"])
+        .await
+        .unwrap();
+    assert_exit(&output, UPDATES_AVAILABLE);
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(summary["updated"], 0);
     assert_eq!(summary["needsAttention"], 1);

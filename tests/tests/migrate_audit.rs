@@ -24,6 +24,14 @@ fn audit_of(name: &str) -> FlowAudit {
     audit(&flow).unwrap()
 }
 
+/// The audit of the fixture `name`, which must read as a flow of `kind`.
+#[track_caller]
+fn audit_of_kind(name: &str, kind: FlowKind) -> FlowAudit {
+    let audit = audit_of(name);
+    assert_eq!(audit.kind, kind);
+    audit
+}
+
 fn names(audit: &FlowAudit) -> Vec<&str> {
     audit.nodes.iter().map(|n| n.name.as_str()).collect()
 }
@@ -59,8 +67,7 @@ fn sorted(
 
 #[test]
 fn standard_flow_with_variants_fans_out_and_in_in_dependency_order() {
-    let audit = audit_of("web-classification");
-    assert_eq!(audit.kind, FlowKind::Standard);
+    let audit = audit_of_kind("web-classification", FlowKind::Standard);
     // Listed convert_to_dict first; the references put it last.
     assert_eq!(
         names(&audit),
@@ -143,8 +150,7 @@ fn standard_flow_with_variants_fans_out_and_in_in_dependency_order() {
 
 #[test]
 fn chat_flow_maps_embed_and_vector_lookup_to_one_context_provider() {
-    let audit = audit_of("chat-with-docs");
-    assert_eq!(audit.kind, FlowKind::Chat);
+    let audit = audit_of_kind("chat-with-docs", FlowKind::Chat);
     assert!(audit
         .inputs
         .iter()
@@ -283,8 +289,7 @@ fn conditions_become_conditional_edges_and_their_branches_join_with_plain_edges(
 
 #[test]
 fn evaluation_flow_flags_its_aggregation_with_a_route() {
-    let audit = audit_of("eval-groundedness");
-    assert_eq!(audit.kind, FlowKind::Evaluation);
+    let audit = audit_of_kind("eval-groundedness", FlowKind::Evaluation);
     assert_eq!(
         names(&audit),
         ["grade_groundedness", "parse_score", "aggregate_scores"]

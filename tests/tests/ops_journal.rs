@@ -6,30 +6,54 @@ mod clients_common;
 
 use std::time::{Duration, Instant};
 
-use clients_common::ops::{fast, services, workspace_id};
+use clients_common::ops::{
+    create_on_new_app, fast, services, stop_instance, update_request, workspace_id,
+};
 use clients_common::Env;
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::model::{ComputeInstanceState, ComputeInstanceSummary, RuntimeStatus};
 use pfrm_core::ops::resume::resume_operations;
-use pfrm_core::ops::runtimes::{
-    self, CreateRuntimeRequest, CustomAppChoice, DeleteRuntimeRequest, WatchSettings,
+use pfrm_core::ops::runtimes::{self, DeleteRuntimeRequest, WatchSettings};
+use pfrm_core::ops::{
+    Journal, JournalScope, OperationKind, OperationSnapshot, OperationState, Operations,
 };
-use pfrm_core::ops::{Journal, JournalScope, OperationKind, OperationState, Operations};
 use pfrm_core::ErrorCode;
 use pfrm_emulator::{FaultAction, FaultRule};
 use serde_json::json;
+use tokio::sync::broadcast::Receiver;
 
-/// Cuts off the body of the next answer to `method` on the runtime `name`, after the emulated
-/// service has acted on the request.
-fn cut_off_next(env: &Env, method: &str, name: &str) -> String {
+/// Breaks the next answer to `method` on the runtime `name` as `action` says.
+fn break_next(env: &Env, method: &str, name: &str, action: FaultAction) -> String {
     env.emulator.faults().add(FaultRule {
         service: Some("flow".into()),
         method: Some(method.into()),
         path: Some(format!("**/FlowRuntimes/{name}")),
-        action: FaultAction::Truncate,
+        action,
         times: Some(1),
         ..FaultRule::default()
     })
+}
+
+/// Cuts off the body of the next answer to `method` on the runtime `name`, after the emulated
+/// service has acted on the request.
+fn cut_off_next(env: &Env, method: &str, name: &str) -> String {
+    break_next(env, method, name, FaultAction::Truncate)
+}
+
+/// Asserts one of the progress messages received so far says `needle`.
+#[track_caller]
+fn assert_progress_says(updates: &mut Receiver<OperationSnapshot>, needle: &str) {
+    let messages: Vec<String> = std::iter::from_fn(|| updates.try_recv().ok())
+        .filter_map(|snapshot| snapshot.message)
+        .collect();
+    assert!(messages.iter().any(|m| m.contains(needle)), "{messages:?}");
+}
+
+/// Asserts `method` on the runtime `name` reached the flow service exactly once.
+#[track_caller]
+fn assert_sent_once(env: &Env, method: &str, name: &str) {
+    let path = format!("**/FlowRuntimes/{name}");
+    assert_eq!(env.emulator.faults().request_count(method, &path), 1);
 }
 
 #[tokio::test]
@@ -40,37 +64,14 @@ async fn a_create_whose_answer_is_cut_off_reports_the_runtime_that_exists() {
     let services = services(&env, operations);
     let rule = cut_off_next(&env, "POST", "rt-alice");
 
-    let runtime = runtimes::create_runtime(
-        &services,
-        CreateRuntimeRequest {
-            workspace_id: workspace_id("ml-workspace"),
-            runtime_name: "rt-alice".into(),
-            compute_instance: "ci-alice".into(),
-            app: CustomAppChoice::New { environment: None },
-            confirm_restart: true,
-        },
-        fast(),
-    )
-    .await
-    .expect("the runtime was created although its answer was lost");
+    let runtime = create_on_new_app(&services, "ml-workspace", "rt-alice", "ci-alice")
+        .await
+        .expect("the runtime was created although its answer was lost");
     assert_eq!(env.emulator.faults().injected(&rule), 1);
     assert_eq!(runtime.summary.status, RuntimeStatus::Running);
     // Never sent twice: a second create would have made a second app or failed on the first.
-    assert_eq!(
-        env.emulator
-            .faults()
-            .request_count("POST", "**/FlowRuntimes/rt-alice"),
-        1
-    );
-    let messages: Vec<String> = std::iter::from_fn(|| updates.try_recv().ok())
-        .filter_map(|snapshot| snapshot.message)
-        .collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("was lost, but the runtime exists and is")),
-        "{messages:?}"
-    );
+    assert_sent_once(&env, "POST", "rt-alice");
+    assert_progress_says(&mut updates, "was lost, but the runtime exists and is");
 }
 
 #[tokio::test]
@@ -78,27 +79,10 @@ async fn a_create_whose_answer_is_cut_off_before_the_service_acted_says_it_was_n
     let env = Env::start().await;
     let services = services(&env, Operations::default());
     // The connection is reset before the service sees the request.
-    env.emulator.faults().add(FaultRule {
-        service: Some("flow".into()),
-        method: Some("POST".into()),
-        path: Some("**/FlowRuntimes/rt-alice".into()),
-        action: FaultAction::Reset,
-        times: Some(1),
-        ..FaultRule::default()
-    });
-    let error = runtimes::create_runtime(
-        &services,
-        CreateRuntimeRequest {
-            workspace_id: workspace_id("ml-workspace"),
-            runtime_name: "rt-alice".into(),
-            compute_instance: "ci-alice".into(),
-            app: CustomAppChoice::New { environment: None },
-            confirm_restart: true,
-        },
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    break_next(&env, "POST", "rt-alice", FaultAction::Reset);
+    let error = create_on_new_app(&services, "ml-workspace", "rt-alice", "ci-alice")
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Network, "{error:?}");
     assert!(
         error
@@ -108,12 +92,7 @@ async fn a_create_whose_answer_is_cut_off_before_the_service_acted_says_it_was_n
         error.message
     );
     assert!(error.remedy.is_some());
-    assert_eq!(
-        env.emulator
-            .faults()
-            .request_count("POST", "**/FlowRuntimes/rt-alice"),
-        1
-    );
+    assert_sent_once(&env, "POST", "rt-alice");
 }
 
 #[tokio::test]
@@ -123,28 +102,12 @@ async fn an_update_whose_answer_is_lost_after_the_service_acted_reports_the_upda
     let mut updates = operations.subscribe();
     let services = services(&env, operations);
     // The service takes the update up, then the connection closes before its answer.
-    let rule = env.emulator.faults().add(FaultRule {
-        service: Some("flow".into()),
-        method: Some("PUT".into()),
-        path: Some("**/FlowRuntimes/rt-default".into()),
-        action: FaultAction::ResetAfter,
-        times: Some(1),
-        ..FaultRule::default()
-    });
+    let rule = break_next(&env, "PUT", "rt-default", FaultAction::ResetAfter);
 
-    let outcome = pfrm_core::ops::updates::update_runtime(
-        &services,
-        pfrm_core::ops::updates::UpdateRuntimeRequest {
-            workspace_id: workspace_id("ml-workspace"),
-            runtime_name: "rt-default".into(),
-            environment: None,
-            allow_older: false,
-            move_to_default_environment: false,
-        },
-        fast(),
-    )
-    .await
-    .expect("the update happened although its answer was lost");
+    let outcome =
+        pfrm_core::ops::updates::update_runtime(&services, update_request("rt-default"), fast())
+            .await
+            .expect("the update happened although its answer was lost");
     assert_eq!(env.emulator.faults().injected(&rule), 1);
     assert_eq!(outcome.runtime.summary.status, RuntimeStatus::Running);
     assert_ne!(
@@ -152,21 +115,8 @@ async fn an_update_whose_answer_is_lost_after_the_service_acted_reports_the_upda
         outcome.current.as_ref().map(|v| &v.tag)
     );
     // Sent once: a second PUT would have met "Runtime is Starting" (409).
-    assert_eq!(
-        env.emulator
-            .faults()
-            .request_count("PUT", "**/FlowRuntimes/rt-default"),
-        1
-    );
-    let messages: Vec<String> = std::iter::from_fn(|| updates.try_recv().ok())
-        .filter_map(|snapshot| snapshot.message)
-        .collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("was lost, but the update is under way")),
-        "{messages:?}"
-    );
+    assert_sent_once(&env, "PUT", "rt-default");
+    assert_progress_says(&mut updates, "was lost, but the update is under way");
 }
 
 /// Records an operation as a process that went away mid-way leaves it: begun, never finished.
@@ -238,14 +188,7 @@ async fn interrupted_start_and_delete_are_resumed_to_their_end_and_role_changes_
     let ws = workspace_id("ml-workspace");
     let reference = WorkspaceRef::from_arm_id(&ws).unwrap();
     let setup = services(&env, Operations::default());
-    setup
-        .arm
-        .stop_compute(&reference, "ci-alice")
-        .await
-        .unwrap()
-        .wait(setup.pipeline(), &Default::default(), |_| {})
-        .await
-        .unwrap();
+    stop_instance(&setup, "ml-workspace", "ci-alice").await;
 
     // First process: a start and a delete are sent, then it goes away. Emulated time runs
     // slower meanwhile so neither has finished when it does.
@@ -411,18 +354,8 @@ async fn an_update_whose_follow_up_reads_fail_is_reported_as_sent_not_as_failed(
     let services = services(&env, Operations::default());
     let faults = env.emulator.faults();
     let update = tokio::spawn(async move {
-        pfrm_core::ops::updates::update_runtime(
-            &services,
-            pfrm_core::ops::updates::UpdateRuntimeRequest {
-                workspace_id: workspace_id("ml-workspace"),
-                runtime_name: "rt-default".into(),
-                environment: None,
-                allow_older: false,
-                move_to_default_environment: false,
-            },
-            fast(),
-        )
-        .await
+        pfrm_core::ops::updates::update_runtime(&services, update_request("rt-default"), fast())
+            .await
     });
     let sent = Instant::now();
     while faults.request_count("PUT", "**/FlowRuntimes/rt-default") == 0 {

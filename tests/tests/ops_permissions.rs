@@ -11,8 +11,8 @@ use clients_common::ops::{services, workspace_id};
 use clients_common::{Env, ALICE_OID};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::ops::permissions::{
-    self, assignment_name, GrantRequest, GrantSettings, GrantStatus, GrantTarget, GrantableRole,
-    PrincipalKind, RevokeRequest, DATA_SCIENTIST_ROLE_GUID,
+    self, assignment_name, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget,
+    GrantableRole, PrincipalKind, RevokeRequest, DATA_SCIENTIST_ROLE_GUID,
 };
 use pfrm_core::ops::workspaces::check_workspace;
 use pfrm_core::ops::{OperationKind, OperationState, Operations, Stage};
@@ -46,6 +46,23 @@ fn grant(workspace: &str, target: GrantTarget) -> GrantRequest {
         target,
         role: None,
     }
+}
+
+/// Grants AzureML Data Scientist to `target` on `workspace` (of `rg-ml`), watching quickly.
+async fn grant_quickly(
+    services: &Services,
+    workspace: &str,
+    target: GrantTarget,
+) -> pfrm_core::Result<GrantOutcome> {
+    permissions::grant_data_scientist(services, grant(workspace, target), fast()).await
+}
+
+fn user(name: &str) -> GrantTarget {
+    GrantTarget::User { user: name.into() }
+}
+
+fn endpoint(name: &str) -> GrantTarget {
+    GrantTarget::Endpoint { name: name.into() }
 }
 
 fn puts(env: &Env) -> u64 {
@@ -118,10 +135,9 @@ async fn grant_to_me_waits_for_propagation_until_the_preflight_check_turns_green
         .set_role_propagation_delay(Duration::from_millis(1500));
     env.emulator.faults().reset_counters();
     let started = std::time::Instant::now();
-    let outcome =
-        permissions::grant_data_scientist(&services, grant("ws-open", GrantTarget::Me), fast())
-            .await
-            .unwrap();
+    let outcome = grant_quickly(&services, "ws-open", GrantTarget::Me)
+        .await
+        .unwrap();
     assert_eq!(outcome.status, GrantStatus::Granted, "{outcome:?}");
     assert!(outcome.visible, "{outcome:?}");
     assert!(outcome.message.contains("in effect"), "{}", outcome.message);
@@ -169,10 +185,9 @@ async fn grant_to_me_waits_for_propagation_until_the_preflight_check_turns_green
     );
 
     // Granting again is safe: Azure answers 409 RoleAssignmentExists, which counts as success.
-    let again =
-        permissions::grant_data_scientist(&services, grant("ws-open", GrantTarget::Me), fast())
-            .await
-            .unwrap();
+    let again = grant_quickly(&services, "ws-open", GrantTarget::Me)
+        .await
+        .unwrap();
     assert_eq!(again.status, GrantStatus::AlreadyAssigned);
     assert!(again.visible);
     let mine = permissions::list_workspace_assignments(&services, &workspace, Some(ERIN_OID))
@@ -238,13 +253,9 @@ async fn grant_to_a_colleague_then_revoke_with_confirmation() {
     assert_eq!(before[0].role_name, "Reader");
     assert!(before[0].inherited);
 
-    let outcome = permissions::grant_data_scientist(
-        &services,
-        grant("ws-open", GrantTarget::User { user: BOB.into() }),
-        fast(),
-    )
-    .await
-    .unwrap();
+    let outcome = grant_quickly(&services, "ws-open", user(BOB))
+        .await
+        .unwrap();
     assert_eq!(outcome.status, GrantStatus::Granted);
     assert!(outcome.visible);
     assert_eq!(outcome.principal.as_ref().unwrap().object_id, BOB_OID);
@@ -356,18 +367,9 @@ async fn users_are_found_by_email_and_unknown_users_get_a_clear_message() {
     assert!(error.message.contains("nobody@contoso.com"));
     assert!(error.remedy.as_deref().unwrap().contains("spelling"));
 
-    let error = permissions::grant_data_scientist(
-        &services,
-        grant(
-            "ml-workspace",
-            GrantTarget::User {
-                user: "nobody@contoso.com".into(),
-            },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let error = grant_quickly(&services, "ml-workspace", user("nobody@contoso.com"))
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::NotFound);
     assert_eq!(puts(&env), 0);
 }
@@ -377,18 +379,9 @@ async fn an_existing_assignment_made_elsewhere_counts_as_already_granted() {
     let env = Env::start_scenario_as("returning", CAROL).await;
     let services = services(&env, Operations::default());
     // Alice already holds the role on ml-workspace under a name pfrm did not choose: 409.
-    let outcome = permissions::grant_data_scientist(
-        &services,
-        grant(
-            "ml-workspace",
-            GrantTarget::User {
-                user: "alice@contoso.com".into(),
-            },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap();
+    let outcome = grant_quickly(&services, "ml-workspace", user("alice@contoso.com"))
+        .await
+        .unwrap();
     assert_eq!(outcome.status, GrantStatus::AlreadyAssigned, "{outcome:?}");
     assert!(outcome.visible);
     assert_eq!(puts(&env), 1, "one PUT, answered 409");
@@ -425,18 +418,9 @@ async fn grant_to_an_endpoints_managed_identity() {
     let identity = endpoints[0].principal_id.clone().expect("system-assigned");
     assert!(endpoints[0].explanation.is_none());
 
-    let outcome = permissions::grant_data_scientist(
-        &services,
-        grant(
-            "ml-workspace",
-            GrantTarget::Endpoint {
-                name: "pf-endpoint".into(),
-            },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap();
+    let outcome = grant_quickly(&services, "ml-workspace", endpoint("pf-endpoint"))
+        .await
+        .unwrap();
     assert_eq!(outcome.status, GrantStatus::Granted);
     assert!(outcome.visible);
     let principal = outcome.principal.unwrap();
@@ -459,18 +443,9 @@ async fn grant_to_an_endpoints_managed_identity() {
     );
     assert_eq!(entry.role_name, "AzureML Data Scientist");
 
-    let error = permissions::grant_data_scientist(
-        &services,
-        grant(
-            "ml-workspace",
-            GrantTarget::Endpoint {
-                name: "no-such-endpoint".into(),
-            },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let error = grant_quickly(&services, "ml-workspace", endpoint("no-such-endpoint"))
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::NotFound);
 }
 
@@ -496,18 +471,9 @@ async fn an_endpoint_without_a_managed_identity_gets_an_explanation_not_a_failur
         })),
         ..FaultRule::default()
     });
-    let outcome = permissions::grant_data_scientist(
-        &services,
-        grant(
-            "ml-workspace",
-            GrantTarget::Endpoint {
-                name: "pf-endpoint".into(),
-            },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap();
+    let outcome = grant_quickly(&services, "ml-workspace", endpoint("pf-endpoint"))
+        .await
+        .unwrap();
     assert_eq!(outcome.status, GrantStatus::EndpointHasNoIdentity);
     assert!(!outcome.visible);
     assert!(outcome.message.contains("pf-endpoint"));
@@ -537,13 +503,9 @@ async fn principal_not_found_is_retried_with_backoff_then_succeeds() {
         ..FaultRule::default()
     });
     let mut updates = operations.subscribe();
-    let outcome = permissions::grant_data_scientist(
-        &services,
-        grant("ws-open", GrantTarget::User { user: BOB.into() }),
-        fast(),
-    )
-    .await
-    .unwrap();
+    let outcome = grant_quickly(&services, "ws-open", user(BOB))
+        .await
+        .unwrap();
     assert_eq!(outcome.status, GrantStatus::Granted);
     assert_eq!(env.emulator.faults().injected(&fault), 3);
     assert_eq!(puts(&env), 4);

@@ -6,32 +6,24 @@ mod clients_common;
 
 use std::time::Duration;
 
-use clients_common::ops::{fast, services, workspace_id};
+use clients_common::ops::{
+    create_on_new_app, create_request, distinct_stages, fast, services, stop_instance, workspace_id,
+};
 use clients_common::{Env, ALICE_OID};
-use pfrm_core::azure::WorkspaceRef;
+use pfrm_core::model::RuntimeSummary;
 use pfrm_core::model::{ComputeInstanceState, RuntimeStatus};
 use pfrm_core::ops::resume::resume_operations;
-use pfrm_core::ops::runtimes::{
-    self, CreateRuntimeRequest, CustomAppChoice, DeleteRuntimeRequest, WatchSettings,
-};
+use pfrm_core::ops::runtimes::{self, CustomAppChoice, DeleteRuntimeRequest, WatchSettings};
 use pfrm_core::ops::workspaces::{check_workspace, list_workspaces};
 use pfrm_core::ops::{Journal, OperationKind, OperationState, Operations, Stage};
 use pfrm_core::preflight::{CheckId, CheckStatus, FixAction};
+use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
 
-fn create_request(
-    workspace: &str,
-    runtime: &str,
-    instance: &str,
-    app: CustomAppChoice,
-) -> CreateRuntimeRequest {
-    CreateRuntimeRequest {
-        workspace_id: workspace_id(workspace),
-        runtime_name: runtime.into(),
-        compute_instance: instance.into(),
-        app,
-        confirm_restart: true,
-    }
+async fn runtimes_in_ml_workspace(services: &Services) -> Vec<RuntimeSummary> {
+    runtimes::list_runtimes(services, &workspace_id("ml-workspace"))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -70,12 +62,7 @@ async fn first_time_user_sees_a_clean_checklist_and_their_instance() {
     assert_eq!(choices.len(), 1);
     assert_eq!(choices[0].instance.name, "ci-alice");
     assert!(choices[0].usable);
-    assert!(
-        runtimes::list_runtimes(&services, &workspace_id("ml-workspace"))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(runtimes_in_ml_workspace(&services).await.is_empty());
 }
 
 #[tokio::test]
@@ -85,18 +72,9 @@ async fn create_with_a_new_app_and_the_default_environment_runs_through_every_st
     let mut updates = operations.subscribe();
     let services = services(&env, operations.clone());
 
-    let runtime = runtimes::create_runtime(
-        &services,
-        create_request(
-            "ml-workspace",
-            "rt-alice",
-            "ci-alice",
-            CustomAppChoice::New { environment: None },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap();
+    let runtime = create_on_new_app(&services, "ml-workspace", "rt-alice", "ci-alice")
+        .await
+        .unwrap();
     assert_eq!(runtime.summary.status, RuntimeStatus::Running);
     assert_eq!(
         runtime.summary.compute_instance_name.as_deref(),
@@ -104,12 +82,7 @@ async fn create_with_a_new_app_and_the_default_environment_runs_through_every_st
     );
     assert!(runtime.summary.image_tag.is_some());
 
-    let mut stages = Vec::new();
-    while let Ok(snapshot) = updates.try_recv() {
-        if stages.last() != Some(&snapshot.stage) {
-            stages.push(snapshot.stage);
-        }
-    }
+    let stages = distinct_stages(&mut updates);
     assert_eq!(stages.first(), Some(&Stage::Requested));
     assert!(stages.contains(&Stage::AddingCustomApp), "{stages:?}");
     assert!(stages.contains(&Stage::RuntimeStarting), "{stages:?}");
@@ -117,9 +90,7 @@ async fn create_with_a_new_app_and_the_default_environment_runs_through_every_st
     assert_eq!(operations.list()[0].state, OperationState::Succeeded);
 
     // The runtime is listed, and its custom app now sits on the instance.
-    let listed = runtimes::list_runtimes(&services, &workspace_id("ml-workspace"))
-        .await
-        .unwrap();
+    let listed = runtimes_in_ml_workspace(&services).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].status, RuntimeStatus::Running);
     let app = listed[0]
@@ -150,13 +121,7 @@ async fn create_with_a_new_app_and_the_default_environment_runs_through_every_st
     .await
     .unwrap_err();
     assert_eq!(refused.code, ErrorCode::InvalidInput);
-    assert_eq!(
-        runtimes::list_runtimes(&services, &workspace_id("ml-workspace"))
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(runtimes_in_ml_workspace(&services).await.len(), 1);
 
     runtimes::delete_runtime(
         &services,
@@ -170,12 +135,7 @@ async fn create_with_a_new_app_and_the_default_environment_runs_through_every_st
     )
     .await
     .unwrap();
-    assert!(
-        runtimes::list_runtimes(&services, &workspace_id("ml-workspace"))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(runtimes_in_ml_workspace(&services).await.is_empty());
     let choices =
         runtimes::list_my_compute_instances(&services, &workspace_id("ml-workspace"), None)
             .await
@@ -211,18 +171,9 @@ async fn invalid_names_are_refused_before_any_request() {
     let env = Env::start().await;
     let services = services(&env, Operations::default());
     let before = env.emulator.faults().request_count("*", "*");
-    let error = runtimes::create_runtime(
-        &services,
-        create_request(
-            "ml-workspace",
-            "1-bad name",
-            "ci-alice",
-            CustomAppChoice::New { environment: None },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let error = create_on_new_app(&services, "ml-workspace", "1-bad name", "ci-alice")
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidInput);
     assert_eq!(env.emulator.faults().request_count("*", "*"), before);
 }
@@ -327,15 +278,7 @@ async fn a_stopped_instance_is_offered_a_start_and_starts() {
     let env = Env::start().await;
     let services = services(&env, Operations::default());
     let workspace = workspace_id("ml-workspace");
-    let reference = WorkspaceRef::from_arm_id(&workspace).unwrap();
-    services
-        .arm
-        .stop_compute(&reference, "ci-alice")
-        .await
-        .unwrap()
-        .wait(services.pipeline(), &Default::default(), |_| {})
-        .await
-        .unwrap();
+    stop_instance(&services, "ml-workspace", "ci-alice").await;
 
     let choices = runtimes::list_my_compute_instances(&services, &workspace, None)
         .await
@@ -352,18 +295,9 @@ async fn a_stopped_instance_is_offered_a_start_and_starts() {
         })
     );
     // Create refuses while it is stopped.
-    let error = runtimes::create_runtime(
-        &services,
-        create_request(
-            "ml-workspace",
-            "rt-alice",
-            "ci-alice",
-            CustomAppChoice::New { environment: None },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let error = create_on_new_app(&services, "ml-workspace", "rt-alice", "ci-alice")
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Conflict);
 
     let instance = runtimes::start_compute_instance(&services, &workspace, "ci-alice", fast())
@@ -418,18 +352,9 @@ async fn every_blocker_of_the_blocked_scenario_is_detected_with_its_remedy() {
     assert!(!open.report.blocked, "{:#?}", open.report);
 
     // Create is refused on a blocked workspace before anything is sent to the flow service.
-    let error = runtimes::create_runtime(
-        &services,
-        create_request(
-            "ws-isolated",
-            "rt-iso",
-            "ci-alice-iso",
-            CustomAppChoice::New { environment: None },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let error = create_on_new_app(&services, "ws-isolated", "rt-iso", "ci-alice-iso")
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Conflict);
     assert_eq!(error.details.unwrap()["checkId"], "dataIsolationOff");
 }
@@ -451,18 +376,9 @@ async fn a_reader_lacks_the_role_and_is_told_to_ask_an_owner() {
 async fn a_runtime_that_fails_to_start_surfaces_the_service_message() {
     let env = Env::start_scenario("blocked").await;
     let services = services(&env, Operations::default());
-    let error = runtimes::create_runtime(
-        &services,
-        create_request(
-            "ws-open",
-            "rt-doomed",
-            "ci-alice-open",
-            CustomAppChoice::New { environment: None },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let error = create_on_new_app(&services, "ws-open", "rt-doomed", "ci-alice-open")
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Service, "{error:?}");
     assert!(error.message.contains("rt-doomed"));
     assert!(error.remedy.is_some());
@@ -521,17 +437,7 @@ async fn an_app_restart_mid_create_resumes_watching_from_the_journal() {
     let mut updates = operations.subscribe();
     let services_first = services(&env, operations);
     let task = tokio::spawn(async move {
-        runtimes::create_runtime(
-            &services_first,
-            create_request(
-                "ml-workspace",
-                "rt-alice",
-                "ci-alice",
-                CustomAppChoice::New { environment: None },
-            ),
-            fast(),
-        )
-        .await
+        create_on_new_app(&services_first, "ml-workspace", "rt-alice", "ci-alice").await
     });
     while let Ok(snapshot) = updates.recv().await {
         if snapshot.stage == Stage::AddingCustomApp {
@@ -569,18 +475,9 @@ async fn after_the_retirement_date_creating_a_runtime_is_refused_and_nothing_is_
     use pfrm_core::migration::retirement::{Clock, RETIREMENT_DATE};
     let env = Env::start().await;
     let services = services(&env, Operations::default()).with_clock(Clock::fixed(RETIREMENT_DATE));
-    let error = runtimes::create_runtime(
-        &services,
-        create_request(
-            "ml-workspace",
-            "rt-after",
-            "ci-alice",
-            CustomAppChoice::New { environment: None },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let error = create_on_new_app(&services, "ml-workspace", "rt-after", "ci-alice")
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Conflict);
     assert!(
         error.message.contains("retired on 2027-04-20"),
@@ -592,25 +489,14 @@ async fn after_the_retirement_date_creating_a_runtime_is_refused_and_nothing_is_
         services.operations.list().is_empty(),
         "no operation started"
     );
-    let listed = runtimes::list_runtimes(&services, &workspace_id("ml-workspace"))
-        .await
-        .unwrap();
+    let listed = runtimes_in_ml_workspace(&services).await;
     assert!(listed.is_empty(), "nothing was created: {listed:?}");
 
     // The day before, the same request goes through to the service.
     let day_before = RETIREMENT_DATE.previous_day().unwrap();
     let services = services.with_clock(Clock::fixed(day_before));
-    let created = runtimes::create_runtime(
-        &services,
-        create_request(
-            "ml-workspace",
-            "rt-before",
-            "ci-alice",
-            CustomAppChoice::New { environment: None },
-        ),
-        fast(),
-    )
-    .await
-    .unwrap();
+    let created = create_on_new_app(&services, "ml-workspace", "rt-before", "ci-alice")
+        .await
+        .unwrap();
     assert_eq!(created.summary.name, "rt-before");
 }

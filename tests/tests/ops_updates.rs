@@ -7,7 +7,7 @@ mod clients_common;
 
 use std::time::Duration;
 
-use clients_common::ops::{fast, services, workspace_id};
+use clients_common::ops::{distinct_stages, fast, services, update_request, workspace_id};
 use clients_common::{Env, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::model::RuntimeStatus;
@@ -19,6 +19,7 @@ use pfrm_core::ops::updates::{
 };
 use pfrm_core::ops::workspaces::list_workspaces;
 use pfrm_core::ops::{Journal, OperationKind, OperationState, Operations, Stage};
+use pfrm_core::services::Services;
 use pfrm_core::ErrorCode;
 use pfrm_emulator::{FaultAction, FaultRule};
 
@@ -37,10 +38,16 @@ fn fleet_workspace(w: usize) -> String {
     .arm_id()
 }
 
-#[tokio::test]
-async fn disagreement_with_need_upgrade_says_which_source_says_what() {
-    let env = Env::start_scenario("returning").await;
-    let services = services(&env, Operations::default());
+/// Update all of `ml-workspace`'s outdated runtimes, with the default parallelism.
+fn update_all_in_ml_workspace() -> UpdateAllRequest {
+    UpdateAllRequest {
+        workspace_ids: vec![ml_workspace()],
+        max_parallel: None,
+    }
+}
+
+/// The service answers `needUpgrade` for `rt-default` with false, whatever the registry says.
+fn service_says_rt_default_needs_no_upgrade(env: &Env) {
     env.emulator.faults().add(FaultRule {
         service: Some("flow".into()),
         method: Some("GET".into()),
@@ -50,14 +57,37 @@ async fn disagreement_with_need_upgrade_says_which_source_says_what() {
         body: Some(serde_json::json!(false)),
         ..Default::default()
     });
-    let status = updates::check_runtime_version(
-        &services,
-        &ml_workspace(),
-        "rt-default",
-        CheckOptions::default(),
-    )
-    .await
-    .unwrap();
+}
+
+/// The version check of `runtime` in `ml-workspace`, with the default options.
+async fn check(
+    services: &Services,
+    runtime: &str,
+) -> pfrm_core::Result<updates::RuntimeVersionStatus> {
+    updates::check_runtime_version(services, &ml_workspace(), runtime, CheckOptions::default())
+        .await
+}
+
+/// Updates every outdated runtime `request` names, watching quickly, with the default check.
+async fn update_all(services: &Services, request: UpdateAllRequest) -> updates::UpdateAllSummary {
+    updates::update_all_outdated(services, request, fast(), CheckOptions::default()).await
+}
+
+/// How many runtime updates `operations` has started.
+fn updates_started(operations: &Operations) -> usize {
+    operations
+        .list()
+        .iter()
+        .filter(|op| op.kind == OperationKind::UpdateRuntime)
+        .count()
+}
+
+#[tokio::test]
+async fn disagreement_with_need_upgrade_says_which_source_says_what() {
+    let env = Env::start_scenario("returning").await;
+    let services = services(&env, Operations::default());
+    service_says_rt_default_needs_no_upgrade(&env);
+    let status = check(&services, "rt-default").await.unwrap();
     assert_eq!(env.emulator.faults().injected_total(), 1);
     assert_eq!(status.registry_says_outdated, Some(true));
     assert_eq!(status.service_says_outdated, Some(false));
@@ -95,14 +125,7 @@ async fn operations_on_a_listed_workspace_do_not_read_it_again() {
         .any(|w| w.id.eq_ignore_ascii_case(&ml_workspace())));
     let before = workspace_gets();
     for _ in 0..2 {
-        updates::check_runtime_version(
-            &listed,
-            &ml_workspace(),
-            "rt-default",
-            CheckOptions::default(),
-        )
-        .await
-        .unwrap();
+        check(&listed, "rt-default").await.unwrap();
         runtimes::list_runtimes(&listed, &ml_workspace())
             .await
             .unwrap();
@@ -173,18 +196,6 @@ async fn checking_workspaces_flags_outdated_runtimes_and_counts_them() {
     assert_eq!(report.problems[0].error.code, ErrorCode::PermissionDenied);
 }
 
-fn distinct_stages(
-    updates: &mut tokio::sync::broadcast::Receiver<pfrm_core::ops::OperationSnapshot>,
-) -> Vec<Stage> {
-    let mut stages = Vec::new();
-    while let Ok(snapshot) = updates.try_recv() {
-        if stages.last() != Some(&snapshot.stage) {
-            stages.push(snapshot.stage);
-        }
-    }
-    stages
-}
-
 #[tokio::test]
 async fn default_environment_update_ends_on_the_newest_tag_and_the_badge_goes_away() {
     let env = Env::start_scenario("returning").await;
@@ -192,19 +203,9 @@ async fn default_environment_update_ends_on_the_newest_tag_and_the_badge_goes_aw
     let mut progress = operations.subscribe();
     let services = services(&env, operations.clone());
 
-    let outcome = updates::update_runtime(
-        &services,
-        UpdateRuntimeRequest {
-            workspace_id: ml_workspace(),
-            runtime_name: "rt-default".into(),
-            environment: None,
-            allow_older: false,
-            move_to_default_environment: false,
-        },
-        fast(),
-    )
-    .await
-    .unwrap();
+    let outcome = updates::update_runtime(&services, update_request("rt-default"), fast())
+        .await
+        .unwrap();
     assert_eq!(outcome.previous.as_ref().unwrap().tag, "20240111.v2");
     assert_eq!(outcome.current.as_ref().unwrap().tag, NEWEST);
     assert_eq!(outcome.runtime.summary.status, RuntimeStatus::Running);
@@ -225,14 +226,7 @@ async fn default_environment_update_ends_on_the_newest_tag_and_the_badge_goes_aw
     assert_eq!(snapshot.kind, OperationKind::UpdateRuntime);
     assert_eq!(snapshot.state, OperationState::Succeeded);
 
-    let status = updates::check_runtime_version(
-        &services,
-        &ml_workspace(),
-        "rt-default",
-        CheckOptions::default(),
-    )
-    .await
-    .unwrap();
+    let status = check(&services, "rt-default").await.unwrap();
     assert!(!status.update_available, "{status:?}");
     assert!(status.sources_agree);
     assert_eq!(status.current.unwrap().tag, NEWEST);
@@ -253,19 +247,9 @@ async fn an_update_that_leaves_the_old_tag_fails_clearly() {
         body: Some(serde_json::json!({})),
         ..Default::default()
     });
-    let error = updates::update_runtime(
-        &services,
-        UpdateRuntimeRequest {
-            workspace_id: ml_workspace(),
-            runtime_name: "rt-default".into(),
-            environment: None,
-            allow_older: false,
-            move_to_default_environment: false,
-        },
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let error = updates::update_runtime(&services, update_request("rt-default"), fast())
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Service);
     assert!(error.message.contains("not newer"), "{}", error.message);
     assert!(
@@ -303,19 +287,9 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
     );
     // Without an environment, the update would move the runtime to the default environment and
     // drop its custom one: refused unless asked for, before anything is sent.
-    let moved = updates::update_runtime(
-        &services,
-        UpdateRuntimeRequest {
-            workspace_id: ml_workspace(),
-            runtime_name: "rt-custom".into(),
-            environment: None,
-            allow_older: false,
-            move_to_default_environment: false,
-        },
-        fast(),
-    )
-    .await
-    .unwrap_err();
+    let moved = updates::update_runtime(&services, update_request("rt-custom"), fast())
+        .await
+        .unwrap_err();
     assert_eq!(moved.code, ErrorCode::InvalidInput);
     assert!(moved.message.contains("pf-custom:1"), "{}", moved.message);
     assert_eq!(
@@ -337,11 +311,8 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
     let refused = updates::update_runtime(
         &services,
         UpdateRuntimeRequest {
-            workspace_id: ml_workspace(),
-            runtime_name: "rt-custom".into(),
             environment: Some(current_id),
-            allow_older: false,
-            move_to_default_environment: false,
+            ..update_request("rt-custom")
         },
         fast(),
     )
@@ -364,11 +335,8 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
     let unknown = updates::update_runtime(
         &services,
         UpdateRuntimeRequest {
-            workspace_id: ml_workspace(),
-            runtime_name: "rt-custom".into(),
             environment: Some("azureml:pf-custom:9".into()),
-            allow_older: false,
-            move_to_default_environment: false,
+            ..update_request("rt-custom")
         },
         fast(),
     )
@@ -380,11 +348,8 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
     let outcome = updates::update_runtime(
         &services,
         UpdateRuntimeRequest {
-            workspace_id: ml_workspace(),
-            runtime_name: "rt-custom".into(),
             environment: Some(rebuilt.clone()),
-            allow_older: false,
-            move_to_default_environment: false,
+            ..update_request("rt-custom")
         },
         fast(),
     )
@@ -399,14 +364,7 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
         "pf-custom:2"
     );
     assert_eq!(outcome.runtime.summary.status, RuntimeStatus::Running);
-    let status = updates::check_runtime_version(
-        &services,
-        &ml_workspace(),
-        "rt-custom",
-        CheckOptions::default(),
-    )
-    .await
-    .unwrap();
+    let status = check(&services, "rt-custom").await.unwrap();
     assert_eq!(status.custom_environment.unwrap().display(), "pf-custom:2");
 }
 
@@ -425,14 +383,12 @@ async fn update_all_finishes_the_others_when_one_fails_and_says_which() {
         body: Some(serde_json::json!({"error": {"code": "UserError", "message": "The runtime's custom application could not be updated.", "innerError": {"code": "BadArgument"}}})),
         ..Default::default()
     });
-    let summary = updates::update_all_outdated(
+    let summary = update_all(
         &services,
         UpdateAllRequest {
             workspace_ids: (1..=3).map(fleet_workspace).collect(),
             max_parallel: Some(3),
         },
-        fast(),
-        CheckOptions::default(),
     )
     .await;
     assert!(summary.problems.is_empty(), "{:?}", summary.problems);
@@ -480,25 +436,8 @@ async fn update_all_leaves_out_a_runtime_the_service_says_needs_no_update() {
     let env = Env::start_scenario("returning").await;
     let operations = Operations::default();
     let services = services(&env, operations.clone());
-    env.emulator.faults().add(FaultRule {
-        service: Some("flow".into()),
-        method: Some("GET".into()),
-        path: Some("/flow/api/**/FlowRuntimes/rt-default/needUpgrade".into()),
-        action: FaultAction::Respond,
-        status: Some(200),
-        body: Some(serde_json::json!(false)),
-        ..Default::default()
-    });
-    let summary = updates::update_all_outdated(
-        &services,
-        UpdateAllRequest {
-            workspace_ids: vec![ml_workspace()],
-            max_parallel: None,
-        },
-        fast(),
-        CheckOptions::default(),
-    )
-    .await;
+    service_says_rt_default_needs_no_upgrade(&env);
+    let summary = update_all(&services, update_all_in_ml_workspace()).await;
     assert_eq!(summary.updated, 0, "{summary:#?}");
     assert_eq!(summary.failed, 0, "{summary:#?}");
     assert_eq!(summary.up_to_date, 1, "{summary:#?}");
@@ -509,12 +448,7 @@ async fn update_all_leaves_out_a_runtime_the_service_says_needs_no_update() {
             .all(|item| item.runtime_name != "rt-default"),
         "{summary:#?}"
     );
-    let updates_started = operations
-        .list()
-        .iter()
-        .filter(|op| op.kind == OperationKind::UpdateRuntime)
-        .count();
-    assert_eq!(updates_started, 0);
+    assert_eq!(updates_started(&operations), 0);
 }
 
 #[tokio::test]
@@ -538,31 +472,11 @@ async fn update_all_lists_custom_runtimes_and_skips_one_already_updating() {
     let first = {
         let services = services.clone();
         tokio::spawn(async move {
-            updates::update_runtime(
-                &services,
-                UpdateRuntimeRequest {
-                    workspace_id: ml_workspace(),
-                    runtime_name: "rt-default".into(),
-                    environment: None,
-                    allow_older: false,
-                    move_to_default_environment: false,
-                },
-                fast(),
-            )
-            .await
+            updates::update_runtime(&services, update_request("rt-default"), fast()).await
         })
     };
     let first_id = progress.recv().await.unwrap().id;
-    let summary = updates::update_all_outdated(
-        &services,
-        UpdateAllRequest {
-            workspace_ids: vec![ml_workspace()],
-            max_parallel: None,
-        },
-        fast(),
-        CheckOptions::default(),
-    )
-    .await;
+    let summary = update_all(&services, update_all_in_ml_workspace()).await;
     assert_eq!(summary.updated, 0);
     assert_eq!(summary.already_updating, 1, "{summary:#?}");
     let skipped = summary
@@ -595,12 +509,7 @@ async fn update_all_lists_custom_runtimes_and_skips_one_already_updating() {
     // Only the first update ran; it still finishes.
     let outcome = first.await.unwrap().unwrap();
     assert_eq!(outcome.current.unwrap().tag, NEWEST);
-    let updates_started = operations
-        .list()
-        .iter()
-        .filter(|op| op.kind == OperationKind::UpdateRuntime)
-        .count();
-    assert_eq!(updates_started, 1);
+    assert_eq!(updates_started(&operations), 1);
 }
 
 #[tokio::test]
@@ -609,13 +518,7 @@ async fn an_update_can_be_cancelled() {
     let operations = Operations::default();
     let mut progress = operations.subscribe();
     let services = services(&env, operations.clone());
-    let request = UpdateRuntimeRequest {
-        workspace_id: ml_workspace(),
-        runtime_name: "rt-default".into(),
-        environment: None,
-        allow_older: false,
-        move_to_default_environment: false,
-    };
+    let request = update_request("rt-default");
     let task = {
         let services = services.clone();
         tokio::spawn(async move { updates::update_runtime(&services, request, fast()).await })
@@ -644,19 +547,9 @@ async fn an_update_that_outlasts_its_watch_times_out() {
         poll_interval: Duration::from_millis(20),
         timeout: Duration::from_millis(200),
     };
-    let error = updates::update_runtime(
-        &services,
-        UpdateRuntimeRequest {
-            workspace_id: ml_workspace(),
-            runtime_name: "rt-default".into(),
-            environment: None,
-            allow_older: false,
-            move_to_default_environment: false,
-        },
-        short,
-    )
-    .await
-    .unwrap_err();
+    let error = updates::update_runtime(&services, update_request("rt-default"), short)
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Timeout, "{error:?}");
     assert!(error.remedy.is_some());
     let snapshot = &services.operations.list()[0];
@@ -675,18 +568,7 @@ async fn an_update_interrupted_by_an_app_restart_resumes_watching_from_the_journ
     let mut progress = operations.subscribe();
     let services_first = services(&env, operations);
     let task = tokio::spawn(async move {
-        updates::update_runtime(
-            &services_first,
-            UpdateRuntimeRequest {
-                workspace_id: ml_workspace(),
-                runtime_name: "rt-default".into(),
-                environment: None,
-                allow_older: false,
-                move_to_default_environment: false,
-            },
-            fast(),
-        )
-        .await
+        updates::update_runtime(&services_first, update_request("rt-default"), fast()).await
     });
     while let Ok(snapshot) = progress.recv().await {
         if snapshot.stage == Stage::InstanceRestarting {
@@ -735,14 +617,7 @@ async fn the_newest_image_is_called_final_once_the_images_are_frozen() {
         updates::check_workspaces(&frozen, &[ml_workspace()], CheckOptions::default()).await;
     assert!(report.latest_is_final);
     assert!(report.runtimes.iter().all(|r| r.latest_is_final));
-    let single = updates::check_runtime_version(
-        &frozen,
-        &ml_workspace(),
-        "rt-default",
-        CheckOptions::default(),
-    )
-    .await
-    .unwrap();
+    let single = check(&frozen, "rt-default").await.unwrap();
     assert!(single.latest_is_final);
 
     let before = frozen.with_clock(Clock::fixed(IMAGES_FROZEN_SINCE.previous_day().unwrap()));

@@ -38,6 +38,19 @@ impl BrowserLauncher for ScriptedBrowser {
 pub const CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 pub const API_AUDIENCE: &str = "api://pfrm-arm";
 
+/// Completes a device code as `user` on the pages of the server whose CA is `ca`
+/// (tests/oidc/device.sh), as a second device would.
+pub fn complete_device_code(ca: &Path, verification_uri: &str, user_code: &str, user: &str) {
+    let status = Command::new(oidc_dir().join("device.sh"))
+        .arg(ca)
+        .arg(verification_uri)
+        .arg(user_code)
+        .arg(user)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 pub fn oidc_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("oidc")
 }
@@ -243,14 +256,7 @@ impl OidcServer {
 
     /// Completes a device code on the server's pages as `user` (tests/oidc/device.sh).
     pub fn approve_device_code(&self, verification_uri: &str, user_code: &str, user: &str) {
-        let status = Command::new(oidc_dir().join("device.sh"))
-            .arg(&self.ca)
-            .arg(verification_uri)
-            .arg(user_code)
-            .arg(user)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        complete_device_code(&self.ca, verification_uri, user_code, user);
     }
 
     /// Live grants and refresh tokens on the server.
