@@ -13,17 +13,21 @@ mod clients_common;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use clients_common::ops::services;
+use clients_common::ops::{fast, services};
 use clients_common::Env;
 use pfrm_core::migration::decommission;
 use pfrm_core::migration::inventory::{self, workspace_flow, ItemKind};
 use pfrm_core::migration::retirement::{parse_date, Clock, RetirementStatus};
+use pfrm_core::ops::permissions::{GrantRequest, GrantSettings, GrantTarget};
+use pfrm_core::ops::runtimes::{CreateRuntimeRequest, CustomAppChoice};
 use pfrm_core::ops::updates::{self, CheckOptions};
 use pfrm_core::ops::workspaces::{check_workspace, list_workspaces, DEFAULT_PARALLEL_REQUESTS};
 use pfrm_core::ops::{permissions, runtimes, Operations};
 use pfrm_emulator::{ReadyInfo, Scenario};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// Where the fixtures live, from the repository's root.
 const FIXTURES_DIR: &str = "ui/src/mock/fixtures";
@@ -33,6 +37,9 @@ const TYPED: &str = "{typed}";
 
 /// Stands for the folder a flow's project is written to (the mocks put the chosen one back).
 const OUT_DIR: &str = "{outDir}";
+
+/// The name of the runtime the generator creates (the mocks put the user's name in its place).
+const CREATED: &str = "rt-created";
 
 /// Rewrite the fixtures instead of comparing (`cargo xtask fixtures` sets it).
 const UPDATE_ENV: &str = "PFRM_UPDATE_FIXTURES";
@@ -116,9 +123,11 @@ fn ok<T: Serialize>(value: T) -> Value {
 
 /// Every answer of one world, keyed by command, then by its arguments.
 async fn generate(world: &World) -> Value {
+    let started = OffsetDateTime::now_utc();
     let env = Env::start_world(scenario(world.scenario), world.user, 200.0).await;
     let today = parse_date(TODAY).expect("TODAY is a date");
-    let services = services(&env, Operations::default()).with_clock(Clock::fixed(today));
+    let operations = Operations::default();
+    let services = services(&env, operations.clone()).with_clock(Clock::fixed(today));
     let options = CheckOptions::default();
 
     let listing = list_workspaces(&services, DEFAULT_PARALLEL_REQUESTS).await;
@@ -126,6 +135,10 @@ async fn generate(world: &World) -> Value {
         .as_ref()
         .map(|listing| listing.workspaces.iter().map(|w| w.id.clone()).collect())
         .unwrap_or_default();
+
+    // Across workspaces, before any of them changes.
+    let fleet = updates::check_workspaces(&services, &ids, options).await;
+    let stock_of_all = inventory::take_inventory(&services, &ids, 4).await;
 
     let mut workspaces = Map::new();
     for id in &ids {
@@ -216,6 +229,11 @@ async fn generate(world: &World) -> Value {
             "decommissionRefusal".into(),
             answer(decommission::check_confirmation(name, TYPED)),
         );
+        // Last, as they change the world: what the page shows after the user acts.
+        one.insert(
+            "changes".into(),
+            changes(&services, &operations, id, &one).await,
+        );
         workspaces.insert(id.clone(), Value::Object(one));
     }
 
@@ -232,18 +250,126 @@ async fn generate(world: &World) -> Value {
         "user": world.user,
         "today": services.clock().today().to_string(),
         "listWorkspaces": answer(listing),
-        "checkWorkspaceVersions": ok(updates::check_workspaces(&services, &ids, options).await),
-        "takeInventoryAll": ok(inventory::take_inventory(&services, &ids, 4).await),
+        "checkWorkspaceVersions": ok(fleet),
+        "takeInventoryAll": ok(stock_of_all),
         "retirementStatus": RetirementStatus::on(services.clock().today()),
         "findUser": find_user,
         "workspaces": workspaces,
     });
-    normalise(fixture, env.emulator.ready_info())
+    normalise(fixture, env.emulator.ready_info(), started)
+}
+
+/// What the Runtimes page shows after the user starts a stopped instance of theirs and after
+/// they create a runtime (`CREATED`, on their first running instance, with the default
+/// environment) in a workspace where nothing blocks it, with the stages the creation went
+/// through.
+async fn changes(
+    services: &pfrm_core::services::Services,
+    operations: &Operations,
+    id: &str,
+    before: &Map<String, Value>,
+) -> Value {
+    let mut changes = Map::new();
+    let blocked = before["checkWorkspace"]["ok"]["report"]["blocked"] != json!(false);
+    let instances = before["listComputeInstances"]["ok"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let state_of = |choice: &Value| choice["instance"]["state"].as_str().map(str::to_owned);
+    let name_of = |choice: &Value| {
+        choice["instance"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if blocked {
+        // Where only the user's own role is missing and they may grant it: "Grant to me".
+        if before["grantAbility"]["ok"]["allowed"] == json!(true) {
+            let request = GrantRequest {
+                workspace_id: id.into(),
+                target: GrantTarget::Me,
+                role: None,
+            };
+            let granted =
+                permissions::grant_data_scientist(services, request, quick_grants()).await;
+            changes.insert(
+                "grantToMe".into(),
+                json!({
+                    "answer": answer(granted),
+                    "checkWorkspace": answer(check_workspace(services, id).await),
+                }),
+            );
+        }
+        return Value::Object(changes);
+    }
+    let mut started = Map::new();
+    for choice in instances
+        .iter()
+        .filter(|c| state_of(c).as_deref() == Some("Stopped"))
+    {
+        let name = name_of(choice);
+        let summary = runtimes::start_compute_instance(services, id, &name, fast()).await;
+        started.insert(name, answer(summary));
+    }
+    if !started.is_empty() {
+        changes.insert("startComputeInstance".into(), Value::Object(started));
+        changes.insert(
+            "listComputeInstancesAfterStart".into(),
+            answer(runtimes::list_my_compute_instances(services, id, None).await),
+        );
+    }
+    let running = instances
+        .iter()
+        .find(|c| state_of(c).as_deref() == Some("Running") && c["usable"] == json!(true));
+    if let Some(choice) = running {
+        let instance = name_of(choice);
+        let mut updates = operations.subscribe();
+        let request = CreateRuntimeRequest {
+            workspace_id: id.into(),
+            runtime_name: CREATED.into(),
+            compute_instance: instance.clone(),
+            app: CustomAppChoice::New { environment: None },
+            confirm_restart: true,
+        };
+        let created = runtimes::create_runtime(services, request, fast()).await;
+        let mut stages: Vec<Value> = Vec::new();
+        while let Ok(snapshot) = updates.try_recv() {
+            let step = json!({
+                "state": snapshot.state,
+                "stage": snapshot.stage,
+                "message": snapshot.message,
+            });
+            if stages.last() != Some(&step) {
+                stages.push(step);
+            }
+        }
+        changes.insert(
+            "createRuntime".into(),
+            json!({
+                "runtimeName": CREATED,
+                "computeInstance": instance,
+                "answer": answer(created),
+                "stages": stages,
+                "listRuntimes": answer(runtimes::list_runtimes(services, id).await),
+                "runtimeDetails": answer(runtimes::runtime_details(services, id, CREATED).await),
+            }),
+        );
+    }
+    Value::Object(changes)
+}
+
+/// Grants that wait for the emulator's (sped-up) propagation in short steps.
+fn quick_grants() -> GrantSettings {
+    GrantSettings {
+        propagation_timeout: std::time::Duration::from_secs(60),
+        poll_interval: std::time::Duration::from_millis(50),
+        ..GrantSettings::default()
+    }
 }
 
 /// Replaces what changes from one run to the next (the emulator's ports) with fixed stand-ins
 /// that say which service they stand for.
-fn normalise(fixture: Value, ready: &ReadyInfo) -> Value {
+fn normalise(fixture: Value, ready: &ReadyInfo, started: OffsetDateTime) -> Value {
     let mut text = serde_json::to_string(&fixture).unwrap();
     for (endpoint, service) in [
         (&ready.arm_endpoint, "arm"),
@@ -263,7 +389,25 @@ fn normalise(fixture: Value, ready: &ReadyInfo) -> Value {
     }
     let mut fixture = serde_json::from_str(&text).unwrap();
     fix_request_ids(&mut fixture);
+    fix_moments(&mut fixture, started);
     fixture
+}
+
+/// What the emulator stamped while the generator ran (a runtime created, an instance started)
+/// happened at noon of the fixtures' day instead.
+fn fix_moments(value: &mut Value, started: OffsetDateTime) {
+    match value {
+        Value::String(text) => {
+            if let Ok(moment) = OffsetDateTime::parse(text, &Rfc3339) {
+                if moment >= started - time::Duration::minutes(1) {
+                    *text = format!("{TODAY}T12:00:00Z");
+                }
+            }
+        }
+        Value::Object(map) => map.values_mut().for_each(|v| fix_moments(v, started)),
+        Value::Array(items) => items.iter_mut().for_each(|v| fix_moments(v, started)),
+        _ => {}
+    }
 }
 
 /// Errors carry the ids of the request that failed, new on every run.
@@ -273,7 +417,7 @@ fn fix_request_ids(value: &mut Value) {
             for (key, inner) in map.iter_mut() {
                 if matches!(
                     key.as_str(),
-                    "clientRequestId" | "correlationId" | "requestId"
+                    "clientRequestId" | "correlationId" | "requestId" | "operationId"
                 ) {
                     *inner = json!("00000000-0000-0000-0000-000000000000");
                 } else {

@@ -10,20 +10,24 @@ import pagesWorld from './fixtures/pages.json';
 import sandboxWorld from './fixtures/sandbox.json';
 import type {
   AppError,
+  ComputeInstanceSummary,
   CustomEnvironmentGuidance,
   DecommissionPlan,
   EndpointIdentity,
   EnvironmentChoice,
   FleetVersionReport,
   GrantAbility,
+  GrantOutcome,
   InstanceChoice,
   Inventory,
+  OperationState,
   PrincipalSummary,
   RetirementStatus,
   RuntimeDetails,
   RuntimeSummary,
   RuntimeVersionStatus,
   ScaffoldResult,
+  Stage,
   WorkspaceCheck,
   WorkspaceListing,
   WorkspaceRoleAssignment,
@@ -50,6 +54,28 @@ export interface WorkspaceAnswers {
   decommissionPlan: Answer<DecommissionPlan>;
   /** The core's refusal of a wrong typed name, with `TYPED` standing for what was typed. */
   decommissionRefusal: Answer<null>;
+  /** What the generator changed last, and the answers after it (see changes.ts). */
+  changes: WorkspaceChanges;
+}
+
+/** A runtime the generator created (named `runtimeName`, on `computeInstance`). */
+export interface CreatedRuntime {
+  runtimeName: string;
+  computeInstance: string;
+  answer: Answer<RuntimeDetails>;
+  /** The operation's states and stages, in order. */
+  stages: { state: OperationState; stage: Stage }[];
+  listRuntimes: Answer<RuntimeSummary[]>;
+  runtimeDetails: Answer<RuntimeDetails>;
+}
+
+export interface WorkspaceChanges {
+  /** The user's stopped instances started, by name, and their choices afterwards. */
+  startComputeInstance?: Record<string, Answer<ComputeInstanceSummary>>;
+  listComputeInstancesAfterStart?: Answer<InstanceChoice[]>;
+  createRuntime?: CreatedRuntime;
+  /** "Grant to me" where only the user's own role was missing, and the check after it. */
+  grantToMe?: { answer: Answer<GrantOutcome>; checkWorkspace: Answer<WorkspaceCheck> };
 }
 
 /** Stands for the folder a flow's project was written to. */

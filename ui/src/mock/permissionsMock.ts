@@ -3,7 +3,7 @@
 // checklist offers "Grant to me"); research-ml: you may not grant (Copy request). People: Bob
 // (no role yet), Carol (a Reader); anyone else is unknown. Endpoints of contoso-ml: scoring-ep
 // with a managed identity, legacy-ep without one.
-import { pause } from './runtimesMock';
+import { pause, recordGrantToMe } from './changes';
 import type {
   GrantableRole,
   AppError,
@@ -100,11 +100,6 @@ const state: Record<string, Held[]> = {
   ],
 };
 
-/** Whether the signed-in user has AzureML Data Scientist on the workspace (the preflight role check). */
-export function iHaveDataScientist(name: string): boolean {
-  return (state[name] ?? []).some((h) => h.principal.objectId === ME.objectId && h.role === DATA_SCIENTIST);
-}
-
 const mayGrant = (name: string) => name !== 'research-ml';
 
 function listed(workspaceId: string, item: Held): WorkspaceRoleAssignment {
@@ -200,6 +195,7 @@ async function grant(request: GrantRequest, publish: Publish): Promise<GrantOutc
   }
   const made = existing ?? held(principal, DATA_SCIENTIST, 'workspace');
   if (!existing) items.push(made);
+  if (target.kind === 'me') recordGrantToMe(request.workspaceId);
   publish({ ...base, state: 'succeeded', stage: 'done', elapsedMs: Date.now() - started });
   const verb = target.kind === 'me' ? 'have' : 'has';
   return {

@@ -9,6 +9,7 @@ import type {
   EnvironmentCandidate,
   FleetVersionReport,
   RuntimeDetails,
+  RuntimeSummary,
   RuntimeVersion,
   RuntimeVersionStatus,
   UpdateAllItem,
@@ -76,11 +77,11 @@ export function researchRuntimes(): RuntimeDetails[] {
   return research;
 }
 
-function environmentVersionOf(runtime: RuntimeDetails): string | undefined {
+function environmentVersionOf(runtime: RuntimeSummary): string | undefined {
   return runtime.environment?.split('/versions/')[1];
 }
 
-function status(workspaceId: string, runtime: RuntimeDetails): RuntimeVersionStatus {
+function status(workspaceId: string, runtime: RuntimeSummary): RuntimeVersionStatus {
   const workspaceName = workspaceId.split('/').pop() ?? workspaceId;
   const environmentVersion = environmentVersionOf(runtime);
   const current = runtime.imageTag ? version(runtime.imageTag) : undefined;
@@ -119,7 +120,7 @@ function status(workspaceId: string, runtime: RuntimeDetails): RuntimeVersionSta
   };
 }
 
-function guidance(runtime: RuntimeDetails): CustomEnvironmentGuidance {
+function guidance(runtime: RuntimeSummary): CustomEnvironmentGuidance {
   const current = environmentVersionOf(runtime);
   const candidates: EnvironmentCandidate[] = ['3', '2', '1'].map((v) => ({
     choice: {
@@ -222,7 +223,7 @@ async function updateTracked(publish: Publish, workspaceId: string, request: Upd
   }
 }
 
-async function updateAll(publish: Publish, workspaceIds: string[], runtimesOf: (id: string) => RuntimeDetails[]): Promise<UpdateAllSummary> {
+async function updateAll(publish: Publish, workspaceIds: string[], runtimesOf: (id: string) => RuntimeSummary[]): Promise<UpdateAllSummary> {
   const started = Date.now();
   const statuses = workspaceIds.flatMap((id) => runtimesOf(id).map((runtime) => status(id, runtime)));
   const items: UpdateAllItem[] = [];
@@ -285,7 +286,7 @@ export function updatesCommand(
   command: string,
   args: Record<string, unknown>,
   publish: Publish,
-  runtimesOf: (workspaceId: string) => RuntimeDetails[],
+  runtimesOf: (workspaceId: string) => RuntimeSummary[],
 ): Promise<unknown> | undefined {
   switch (command) {
     case 'check_runtime_version': {
