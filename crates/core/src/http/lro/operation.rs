@@ -1,84 +1,18 @@
-//! The poller for ARM long-running operations, following the ARM asynchronous-operation rules
-//! and azure-core's poller:
-//!
-//! - how to follow: `Azure-AsyncOperation` first, then `Location`, then, for a PUT or PATCH
-//!   answered 200/201 with a provisioning state that is not terminal (or a 201 without one), the
-//!   resource's own `provisioningState`;
-//! - a `Location` answering 202 may name a new `Location`, which is followed from then on;
-//! - `Retry-After` (seconds or an HTTP-date) sets the next pause; `0` or none means the default
-//!   interval, and no pause exceeds [`LroOptions::max_poll_interval`];
-//! - terminal states (`Succeeded`, `Failed`, `Canceled`) are read in any case; `Failed` and
-//!   `Canceled` are errors carrying the service's `error.code` of any JSON type; a `Location`
-//!   that answers a client error (400, 409, 412, 422) reports the same failure (cancelled for
-//!   `OperationCanceled`), so an operation ends alike whichever header the service chose;
-//! - the result is read by method: PUT/PATCH from the original URL, POST from `Location` when
-//!   given, DELETE has none;
-//! - a status body without `status`, a body that is not JSON, or a resource read without a
-//!   body is an error, never success;
-//! - status URLs must be on the initial request's origin (the bearer token goes nowhere else),
-//!   except that headers on a response that is already terminal are not followed at all.
-//!
-//! Waiting itself (pauses, deadline, cancel) is the one wait primitive, [`super::wait`].
-
-use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+//! One operation being followed: reads its first answer (done already, or which URL to poll),
+//! each poll, and the result once it succeeded, with the ARM rules the poller's module lists.
 
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::retry::retry_after_from;
-use super::wait::{self, Look, Wait, Waited};
-use super::{ApiRequest, ApiResponse, Method, Pipeline};
+use super::failures::failed;
+use super::states::{error_of, provisioning_state, state_of, succeeded, State};
+use super::LroOutcome;
 use crate::error::{Error, ErrorCode, Result};
-
-/// How long and how often to poll.
-#[derive(Debug, Clone)]
-pub struct LroOptions {
-    /// Give up (with [`ErrorCode::Timeout`]) after this long; the operation may go on in Azure.
-    pub timeout: Duration,
-    /// Wait between polls when the service gives no `Retry-After` (or `Retry-After: 0`).
-    pub poll_interval: Duration,
-    /// No wait between polls is longer than this, whatever the service asks.
-    pub max_poll_interval: Duration,
-    /// Cancelling stops polling at once with [`ErrorCode::Cancelled`].
-    pub cancel: CancellationToken,
-}
-
-impl Default for LroOptions {
-    fn default() -> Self {
-        LroOptions {
-            timeout: Duration::from_secs(30 * 60),
-            poll_interval: Duration::from_secs(5),
-            max_poll_interval: Duration::from_secs(60),
-            cancel: CancellationToken::new(),
-        }
-    }
-}
-
-/// One progress report, sent after every poll.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LroProgress {
-    /// The operation's status as the service reported it (`InProgress`, `Succeeded`, ...).
-    pub status: String,
-    pub percent_complete: Option<f64>,
-    /// Number of status requests made so far.
-    pub polls: u32,
-    pub elapsed: Duration,
-}
-
-/// How the operation ended.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LroOutcome {
-    /// Terminal status (`Succeeded`), or `Succeeded` when the first response was already final.
-    pub status: String,
-    /// The final resource or result, when the service returned one.
-    pub body: Option<Value>,
-}
+use crate::http::{ApiRequest, ApiResponse, Method, Pipeline};
 
 /// What is polled.
 #[derive(Debug, Clone, PartialEq)]
-enum Monitor {
+pub(super) enum Monitor {
     /// An operation-status resource with a `status` field.
     AsyncOperation(Url),
     /// A URL answering 202 until the operation ends.
@@ -88,47 +22,23 @@ enum Monitor {
 }
 
 /// The first response read: finished already, or how to follow it.
-enum Start {
+pub(super) enum Start {
     Done(LroOutcome),
     Follow(Monitor),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum State {
-    Succeeded,
-    Failed,
-    Canceled,
-    Running,
-}
-
-fn state_of(text: &str) -> State {
-    if text.eq_ignore_ascii_case("Succeeded") {
-        State::Succeeded
-    } else if text.eq_ignore_ascii_case("Failed") {
-        State::Failed
-    } else if text.eq_ignore_ascii_case("Canceled") || text.eq_ignore_ascii_case("Cancelled") {
-        State::Canceled
-    } else {
-        State::Running
-    }
-}
-
-fn provisioning_state(body: Option<&Value>) -> Option<&str> {
-    body?.pointer("/properties/provisioningState")?.as_str()
-}
-
-fn same_origin(a: &Url, b: &Url) -> bool {
+pub(super) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Everything a poll needs to know about the operation.
-struct Operation<'a> {
-    pipeline: &'a Pipeline,
-    initial: &'a ApiRequest,
+pub(super) struct Operation<'a> {
+    pub(super) pipeline: &'a Pipeline,
+    pub(super) initial: &'a ApiRequest,
     /// The `Location` of the first response, for a POST's result.
-    location: Option<Url>,
+    pub(super) location: Option<Url>,
 }
 
 impl Operation<'_> {
@@ -203,7 +113,7 @@ impl Operation<'_> {
 
     /// Reads the first response: done already (its headers are then not followed), or what to
     /// poll.
-    fn start(&mut self, response: &ApiResponse) -> Result<Start> {
+    pub(super) fn start(&mut self, response: &ApiResponse) -> Result<Start> {
         if response.status == 204 {
             return Ok(Start::Done(succeeded(None)));
         }
@@ -323,7 +233,7 @@ impl Operation<'_> {
     }
 
     /// One poll of `monitor`.
-    async fn poll(&self, monitor: &Monitor) -> Result<(Step, ApiResponse)> {
+    pub(super) async fn poll(&self, monitor: &Monitor) -> Result<(Step, ApiResponse)> {
         match monitor {
             Monitor::AsyncOperation(url) => {
                 let response = self.get(url, false).await?;
@@ -441,220 +351,23 @@ impl Operation<'_> {
 /// errors with which ARM reports an operation that failed or was cancelled (ARM RPC, "202
 /// Accepted and Location headers"). A 401 still renews the token, a 403 or 404 means the URL
 /// itself cannot be read, and the pipeline retries 429 and 5xx as for any read.
-const LOCATION_ANSWERS: &[u16] = &[202, 400, 409, 412, 422];
+pub(super) const LOCATION_ANSWERS: &[u16] = &[202, 400, 409, 412, 422];
 
 /// What a poll found.
-enum Step {
+pub(super) enum Step {
     Done(LroOutcome),
     /// Poll `Monitor` next; the status reported by this poll, if any.
     Poll(Monitor, Option<Reported>),
 }
 
-struct Reported {
-    status: String,
-    percent_complete: Option<f64>,
+pub(super) struct Reported {
+    pub(super) status: String,
+    pub(super) percent_complete: Option<f64>,
 }
 
-fn with_progress(step: Step, progress: Option<Reported>) -> Step {
+pub(super) fn with_progress(step: Step, progress: Option<Reported>) -> Step {
     match step {
         Step::Poll(monitor, None) => Step::Poll(monitor, progress),
         other => other,
-    }
-}
-
-fn succeeded(body: Option<Value>) -> LroOutcome {
-    LroOutcome {
-        status: "Succeeded".into(),
-        body,
-    }
-}
-
-/// The `error` object of an operation status, or of a resource's properties.
-fn error_of(body: Option<&Value>) -> Option<&Value> {
-    let body = body?;
-    body.get("error")
-        .or_else(|| body.pointer("/properties/error"))
-        .filter(|error| error.is_object())
-}
-
-/// A JSON value as text: strings as they are, anything else (an integer code) as JSON.
-fn text_of(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn failed(operation: &str, status: &str, error: Option<&Value>, response: &ApiResponse) -> Error {
-    let error_body = error;
-    let code = error.and_then(|error| error.get("code")).map(text_of);
-    let message = error.and_then(|error| error.get("message")).map(text_of);
-    let message_text = message.clone();
-    let said = message
-        .map(|message| format!(" Azure said: {}", super::redact_secrets(&message)))
-        .unwrap_or_default();
-    let verb = if state_of(status) == State::Failed {
-        "failed"
-    } else {
-        "was cancelled in Azure"
-    };
-    let mut error = Error::new(
-        ErrorCode::Service,
-        format!("The operation to {operation} {verb}.{said}"),
-    )
-    .with_remedy("Read the message above, fix what it names, and try again.")
-    .with_detail("status", response.status)
-    .with_detail("operationStatus", status)
-    .with_detail("clientRequestId", response.client_request_id.clone());
-    let codes = error_body
-        .map(crate::diagnosis::error_codes)
-        .unwrap_or_default();
-    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let diagnosed_message = message_text
-        .as_deref()
-        .map(super::redact_secrets)
-        .unwrap_or_default();
-    if let Some(code) = code {
-        error = error.with_detail("armCode", code);
-    }
-    if let Some(correlation) = response.header("x-ms-correlation-request-id") {
-        error = error.with_detail("correlationId", correlation);
-    }
-    crate::diagnosis::attach_if_known(error, &diagnosed_message, &codes)
-}
-
-fn timeout_error(operation: &str, options: &LroOptions) -> Error {
-    Error::new(
-        ErrorCode::Timeout,
-        format!(
-            "The operation to {operation} did not finish within {} seconds.",
-            options.timeout.as_secs()
-        ),
-    )
-    .with_remedy("It may still finish in Azure: refresh in a few minutes before trying again.")
-}
-
-/// Locks a mutex that only this poller's own steps share (never poisoned by a panic elsewhere).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The pause a response asks for; zero when it asks for none (the default interval applies).
-fn asked_pause(response: &ApiResponse) -> Duration {
-    retry_after_from(&response.headers).unwrap_or(Duration::ZERO)
-}
-
-/// Waits for the long-running operation started by `initial` (whose first answer is `response`)
-/// to finish, calling `on_progress` after every poll.
-///
-/// Status URLs must be on the same origin as the initial request: the bearer token is never sent
-/// to a host the caller did not choose.
-pub async fn wait(
-    pipeline: &Pipeline,
-    initial: &ApiRequest,
-    response: ApiResponse,
-    options: &LroOptions,
-    on_progress: impl FnMut(&LroProgress),
-) -> Result<LroOutcome> {
-    let mut operation = Operation {
-        pipeline,
-        initial,
-        location: None,
-    };
-    let first = match operation.start(&response)? {
-        Start::Done(outcome) => return Ok(outcome),
-        Start::Follow(monitor) => monitor,
-    };
-    let operation = &operation;
-    let monitor = &Mutex::new(first);
-    let on_progress = &Mutex::new(on_progress);
-    let first_pause = match asked_pause(&response) {
-        pause if pause.is_zero() => options.poll_interval,
-        pause => pause,
-    };
-    let schedule = Wait {
-        interval: options.poll_interval,
-        max_interval: options.max_poll_interval,
-        first_delay: first_pause,
-        timeout: options.timeout,
-        cancel: options.cancel.clone(),
-    };
-    let outcome = wait::until(&schedule, move |attempt| async move {
-        let current = lock(monitor).clone();
-        let (step, response) = operation.poll(&current).await?;
-        let report = |status: String, percent_complete: Option<f64>| {
-            (lock(on_progress))(&LroProgress {
-                status,
-                percent_complete,
-                polls: attempt.number,
-                elapsed: attempt.elapsed,
-            })
-        };
-        match step {
-            Step::Done(outcome) => {
-                report(outcome.status.clone(), Some(100.0));
-                Ok(Look::Done(outcome))
-            }
-            Step::Poll(next, reported) => {
-                if let Some(reported) = reported {
-                    report(reported.status, reported.percent_complete);
-                }
-                *lock(monitor) = next;
-                Ok(Look::AgainAfter(asked_pause(&response)))
-            }
-        }
-    })
-    .await?;
-    match outcome {
-        Waited::Done(outcome) => Ok(outcome),
-        Waited::TimedOut => Err(timeout_error(&initial.operation, options)),
-    }
-}
-
-/// A long-running operation that was started and can be waited for.
-#[derive(Debug, Clone)]
-pub struct PendingOperation {
-    pub request: ApiRequest,
-    pub response: ApiResponse,
-}
-
-impl PendingOperation {
-    /// Starts `request` and keeps what is needed to wait for it.
-    pub async fn start(pipeline: &Pipeline, request: ApiRequest) -> Result<Self> {
-        let response = pipeline.send(&request).await?;
-        Ok(PendingOperation { request, response })
-    }
-
-    /// Whether the first response already was the final one (nothing to poll).
-    pub fn is_done(&self) -> bool {
-        let response = &self.response;
-        if response.status == 204 {
-            return true;
-        }
-        let body: Option<Value> = serde_json::from_slice(&response.body).ok();
-        let state = provisioning_state(body.as_ref()).map(state_of);
-        let follow = response.header("azure-asyncoperation").is_some()
-            || (matches!(response.status, 201 | 202) && response.header("location").is_some());
-        match (response.status, state) {
-            (200 | 201, Some(State::Succeeded | State::Failed | State::Canceled)) => true,
-            (_, _) if follow => false,
-            (200 | 201, _) if matches!(self.request.method, Method::PUT | Method::PATCH) => {
-                response.status == 200 && state.is_none()
-            }
-            (202, _) => false,
-            _ => true,
-        }
-    }
-
-    /// Waits for the operation; see [`wait`].
-    pub async fn wait(
-        self,
-        pipeline: &Pipeline,
-        options: &LroOptions,
-        on_progress: impl FnMut(&LroProgress),
-    ) -> Result<LroOutcome> {
-        wait(pipeline, &self.request, self.response, options, on_progress).await
     }
 }
