@@ -1,160 +1,16 @@
-//! Per-cloud endpoints and token audiences.
-//!
-//! Every host, audience and URL pattern pfrm talks to comes from a [`CloudConfig`]; nothing else in
-//! the crate hard-codes a host. The three sovereign clouds are built in; a `Custom` cloud is read
-//! from a JSON file (for example the local emulator's ready file) so tests and sandbox mode reach
-//! loopback servers through exactly the same code paths as production.
+//! A cloud described by a JSON file (the emulator's ready file, a private cloud): read with a
+//! size cap, every endpoint checked (HTTPS, a host, no user name, password, query or fragment),
+//! and its CA trusted for its own hosts only.
 
 use std::path::Path;
 
 use serde::Deserialize;
 use url::Url;
 
+use super::{CloudConfig, CloudKind, DEFAULT_PUBLIC_CLIENT_ID, MAX_CLOUD_FILE_BYTES};
 use crate::error::{Error, ErrorCode, Result};
 
-/// The public client id of the Azure CLI, which is pre-authorised for ARM, Graph and AzureML in
-/// every tenant. Used unless the settings name another registered application.
-pub const DEFAULT_PUBLIC_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
-
-/// The largest custom cloud description or CA file pfrm reads (real ones are a few KB).
-pub const MAX_CLOUD_FILE_BYTES: u64 = 1024 * 1024;
-
-/// Which Azure cloud a [`CloudConfig`] describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CloudKind {
-    Public,
-    China,
-    UsGov,
-    Custom,
-}
-
-/// Which resource a request's bearer token must be issued for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Audience {
-    /// No token: anonymous calls such as the container registry's tag list.
-    None,
-    /// Azure Resource Manager; also used for the prompt flow service.
-    Arm,
-    /// Microsoft Graph.
-    Graph,
-    /// The AzureML data plane.
-    AzureMl,
-    /// Any other resource, given as its audience URI.
-    Other(String),
-}
-
-/// Endpoints, audiences and host patterns of one Azure cloud.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CloudConfig {
-    /// Short display name (`AzureCloud`, `AzureChinaCloud`, `AzureUSGovernment`, or the custom name).
-    pub name: String,
-    pub kind: CloudKind,
-    /// Microsoft identity platform host, without tenant (`https://login.microsoftonline.com`).
-    pub authority_host: Url,
-    /// Tenant to sign in to when the user has not chosen one (custom clouds may pin it).
-    pub default_tenant: Option<String>,
-    /// OAuth public client id used for interactive sign-in.
-    pub client_id: String,
-    pub arm_endpoint: Url,
-    pub arm_audience: String,
-    pub graph_endpoint: Url,
-    pub graph_audience: String,
-    pub azureml_audience: String,
-    /// Container registry serving the prompt flow runtime images (`https://mcr.microsoft.com`).
-    pub registry_endpoint: Url,
-    /// Host name prefix of the images in [`Self::registry_endpoint`] as they appear in image references.
-    pub registry_host: String,
-    /// Regional flow service host; `{region}` is replaced by the workspace location. A custom cloud
-    /// may give a fixed URL without the placeholder.
-    pub flow_host_pattern: String,
-    /// Domain of compute instance application URLs (`instances.azureml.ms`).
-    pub instances_domain: String,
-    /// The AzureML studio web UI, for "open in studio" links.
-    pub studio_url: Url,
-    /// An extra CA certificate (PEM) trusted for this cloud's hosts only. Never set for the
-    /// built-in clouds.
-    pub extra_ca_pem: Option<String>,
-    /// Host of the browser sign-in's loopback redirect URI, as the client registration has it:
-    /// `localhost` for Entra's public clients, `127.0.0.1` (RFC 8252 §7.3) by default for a
-    /// custom cloud, whose file may say `localhost`, `127.0.0.1` or `[::1]` (`redirectHost`).
-    pub redirect_host: String,
-    /// The calendar date of an emulated cloud (its scenario's "today"), so the sandbox and tests
-    /// show the prompt flow retirement as of that day. Never set for the built-in clouds.
-    pub today: Option<time::Date>,
-}
-
-fn url(text: &str) -> Url {
-    Url::parse(text).expect("built-in cloud URLs are valid")
-}
-
 impl CloudConfig {
-    pub fn public() -> Self {
-        CloudConfig {
-            name: "AzureCloud".into(),
-            kind: CloudKind::Public,
-            authority_host: url("https://login.microsoftonline.com"),
-            default_tenant: None,
-            client_id: DEFAULT_PUBLIC_CLIENT_ID.into(),
-            arm_endpoint: url("https://management.azure.com"),
-            arm_audience: "https://management.azure.com".into(),
-            graph_endpoint: url("https://graph.microsoft.com"),
-            graph_audience: "https://graph.microsoft.com".into(),
-            azureml_audience: "https://ml.azure.com".into(),
-            registry_endpoint: url("https://mcr.microsoft.com"),
-            registry_host: "mcr.microsoft.com".into(),
-            flow_host_pattern: "https://{region}.api.azureml.ms".into(),
-            instances_domain: "instances.azureml.ms".into(),
-            studio_url: url("https://ml.azure.com"),
-            extra_ca_pem: None,
-            redirect_host: "localhost".into(),
-            today: None,
-        }
-    }
-
-    pub fn china() -> Self {
-        CloudConfig {
-            name: "AzureChinaCloud".into(),
-            kind: CloudKind::China,
-            authority_host: url("https://login.chinacloudapi.cn"),
-            arm_endpoint: url("https://management.chinacloudapi.cn"),
-            arm_audience: "https://management.chinacloudapi.cn".into(),
-            graph_endpoint: url("https://microsoftgraph.chinacloudapi.cn"),
-            graph_audience: "https://microsoftgraph.chinacloudapi.cn".into(),
-            azureml_audience: "https://ml.azure.cn".into(),
-            flow_host_pattern: "https://{region}.api.ml.azure.cn".into(),
-            instances_domain: "instances.azureml.cn".into(),
-            studio_url: url("https://studio.ml.azure.cn"),
-            ..CloudConfig::public()
-        }
-    }
-
-    pub fn us_gov() -> Self {
-        CloudConfig {
-            name: "AzureUSGovernment".into(),
-            kind: CloudKind::UsGov,
-            authority_host: url("https://login.microsoftonline.us"),
-            arm_endpoint: url("https://management.usgovcloudapi.net"),
-            arm_audience: "https://management.usgovcloudapi.net".into(),
-            graph_endpoint: url("https://graph.microsoft.us"),
-            graph_audience: "https://graph.microsoft.us".into(),
-            azureml_audience: "https://ml.azure.us".into(),
-            flow_host_pattern: "https://{region}.api.ml.azure.us".into(),
-            instances_domain: "instances.azureml.us".into(),
-            studio_url: url("https://ml.azure.us"),
-            ..CloudConfig::public()
-        }
-    }
-
-    /// A built-in cloud by the names users type (`public`, `AzureCloud`, `china`, `usgov`, ...).
-    pub fn builtin(name: &str) -> Option<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "public" | "azurecloud" | "azure" => Some(Self::public()),
-            "china" | "azurechinacloud" | "mooncake" => Some(Self::china()),
-            "usgov" | "us-gov" | "azureusgovernment" | "usgovernment" => Some(Self::us_gov()),
-            _ => None,
-        }
-    }
-
     /// Reads a custom cloud description (for example the emulator's ready file), refusing one
     /// larger than [`MAX_CLOUD_FILE_BYTES`].
     pub fn from_custom_file(path: &Path) -> Result<Self> {
@@ -192,116 +48,6 @@ impl CloudConfig {
             .with_remedy("Fix the file or choose a built-in cloud (public, china, usgov).")
         })?;
         file.into_config()
-    }
-
-    /// Scope string for a token audience (`{audience}/.default`); `None` for anonymous calls.
-    pub fn scope_for(&self, audience: &Audience) -> Option<String> {
-        let resource = match audience {
-            Audience::None => return None,
-            Audience::Arm => &self.arm_audience,
-            Audience::Graph => &self.graph_audience,
-            Audience::AzureMl => &self.azureml_audience,
-            Audience::Other(resource) => resource,
-        };
-        Some(format!("{}/.default", resource.trim_end_matches('/')))
-    }
-
-    /// The studio's page of a runtime (`{studio}/prompts/runtime/{name}/details?wsid={id}`), in
-    /// this cloud's studio: `ml.azure.com`, `studio.ml.azure.cn` or `ml.azure.us`.
-    pub fn studio_runtime_link(&self, runtime_name: &str, workspace_id: &str) -> String {
-        let mut page = self.studio_url.clone();
-        if let Ok(mut segments) = page.path_segments_mut() {
-            segments
-                .pop_if_empty()
-                .extend(["prompts", "runtime", runtime_name, "details"]);
-        }
-        // The studio reads `wsid` as the ARM id with its slashes as they are.
-        format!("{page}?wsid={workspace_id}")
-    }
-
-    /// The studio's prompt flow page of a workspace (`{studio}/prompts?wsid={id}`).
-    pub fn studio_prompts_link(&self, workspace_id: &str) -> String {
-        format!(
-            "{}/prompts?wsid={workspace_id}",
-            self.studio_url.as_str().trim_end_matches('/')
-        )
-    }
-
-    pub fn arm_scope(&self) -> String {
-        self.scope_for(&Audience::Arm).unwrap_or_default()
-    }
-
-    pub fn graph_scope(&self) -> String {
-        self.scope_for(&Audience::Graph).unwrap_or_default()
-    }
-
-    pub fn azureml_scope(&self) -> String {
-        self.scope_for(&Audience::AzureMl).unwrap_or_default()
-    }
-
-    /// Authority URL for a tenant (`{authority_host}/{tenant}`).
-    pub fn authority(&self, tenant: &str) -> Result<Url> {
-        self.authority_host
-            .join(&format!("{}/", tenant.trim_matches('/')))
-            .map_err(|error| {
-                Error::invalid_input(format!("Tenant '{tenant}' is not valid: {error}"))
-            })
-    }
-
-    /// The flow service host for a workspace region when the workspace gives no discovery URL.
-    pub fn flow_host_for_region(&self, region: &str) -> Result<Url> {
-        let region = region.trim().to_ascii_lowercase().replace(' ', "");
-        if !region
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            return Err(Error::invalid_input(format!(
-                "'{region}' is not a valid Azure region name."
-            )));
-        }
-        let text = self.flow_host_pattern.replace("{region}", &region);
-        Url::parse(&text).map_err(|error| {
-            Error::new(
-                ErrorCode::Config,
-                format!("The flow service host '{text}' is not a valid URL: {error}."),
-            )
-        })
-    }
-
-    /// Whether `host` belongs to this cloud's flow service, so an ARM token may be sent there.
-    pub fn is_flow_host(&self, candidate: &Url) -> bool {
-        if candidate.scheme() != "https" {
-            return false;
-        }
-        let Some(host) = candidate.host_str() else {
-            return false;
-        };
-        match self.flow_host_pattern.split_once("{region}") {
-            Some((_, suffix)) => {
-                let suffix = Url::parse(&format!("https://x{suffix}"))
-                    .ok()
-                    .and_then(|u| u.host_str().map(|h| h.trim_start_matches('x').to_owned()));
-                match suffix {
-                    Some(suffix) if !suffix.is_empty() => host.ends_with(&suffix),
-                    _ => false,
-                }
-            }
-            None => Url::parse(&self.flow_host_pattern).is_ok_and(|fixed| {
-                fixed.host_str() == Some(host)
-                    && fixed.port_or_known_default() == candidate.port_or_known_default()
-            }),
-        }
-    }
-
-    /// URL of a compute instance application (`https://{ci}[-{port}].{region}.{instances_domain}`).
-    pub fn instance_app_url(&self, compute: &str, region: &str, port: Option<u16>) -> String {
-        match port {
-            Some(port) => format!(
-                "https://{compute}-{port}.{region}.{}",
-                self.instances_domain
-            ),
-            None => format!("https://{compute}.{region}.{}", self.instances_domain),
-        }
     }
 }
 
@@ -372,14 +118,10 @@ fn parse_endpoint(field: &str, text: &str) -> Result<Url> {
         let mut shown = parsed.clone();
         let _ = shown.set_username("");
         let _ = shown.set_password(None);
-        return Err(Error::new(
-            ErrorCode::Config,
-            format!("The custom cloud field '{field}' {problem} (got '{shown}')."),
-        )
-        .with_remedy(format!(
-            "Fix '{field}' in the cloud configuration file, or choose a built-in cloud."
-        ))
-        .with_detail("field", field));
+        return Err(config_field_error(
+            field,
+            format!("{problem} (got '{shown}')"),
+        ));
     }
     Ok(parsed)
 }
@@ -530,38 +272,7 @@ impl CustomCloudFile {
 mod tests {
     use super::*;
 
-    const READY_FILE: &str = r#"{"name":"pfrm-emulator","cloud":"Custom","authorityHost":"https://127.0.0.1:4001",
-        "tenantId":"72f988bf-86f1-41af-91ab-2d7cd011db47","armEndpoint":"https://127.0.0.1:4002",
-        "armAudience":"https://management.azure.com","flowEndpoint":"https://127.0.0.1:4003",
-        "registryEndpoint":"https://127.0.0.1:4004","graphEndpoint":"https://127.0.0.1:4005",
-        "graphAudience":"https://graph.microsoft.com","controlEndpoint":"https://127.0.0.1:4006",
-        "caCertPem":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-        "clientId":"04b07795-8ddb-461a-bbee-02f9e1bf7b46","users":[{"upn":"alice@contoso.com"}],"scenario":"first-time"}"#;
-
-    #[test]
-    fn the_studio_link_of_a_runtime_is_in_its_own_cloud() {
-        let workspace = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws";
-        let links: Vec<String> = [
-            CloudConfig::public(),
-            CloudConfig::china(),
-            CloudConfig::us_gov(),
-        ]
-        .iter()
-        .map(|cloud| cloud.studio_runtime_link("my runtime", workspace))
-        .collect();
-        assert_eq!(
-            links,
-            [
-                format!("https://ml.azure.com/prompts/runtime/my%20runtime/details?wsid={workspace}"),
-                format!("https://studio.ml.azure.cn/prompts/runtime/my%20runtime/details?wsid={workspace}"),
-                format!("https://ml.azure.us/prompts/runtime/my%20runtime/details?wsid={workspace}"),
-            ]
-        );
-        assert_eq!(
-            CloudConfig::us_gov().studio_prompts_link(workspace),
-            format!("https://ml.azure.us/prompts?wsid={workspace}")
-        );
-    }
+    use crate::cloud::READY_FILE;
 
     #[test]
     fn an_emulated_cloud_carries_its_date() {
@@ -719,87 +430,5 @@ mod tests {
             CloudConfig::from_custom_file(Path::new("/nonexistent/pfrm-cloud.json")).unwrap_err();
         assert_eq!(error.code, ErrorCode::Config);
         assert!(error.message.contains("/nonexistent/pfrm-cloud.json"));
-    }
-
-    #[test]
-    fn sovereign_clouds_have_their_own_hosts_and_audiences() {
-        let public = CloudConfig::public();
-        let china = CloudConfig::china();
-        let gov = CloudConfig::us_gov();
-        assert_eq!(public.arm_scope(), "https://management.azure.com/.default");
-        assert_eq!(
-            china.arm_scope(),
-            "https://management.chinacloudapi.cn/.default"
-        );
-        assert_eq!(
-            gov.arm_scope(),
-            "https://management.usgovcloudapi.net/.default"
-        );
-        assert_eq!(
-            gov.authority_host.as_str(),
-            "https://login.microsoftonline.us/"
-        );
-        assert_eq!(china.azureml_scope(), "https://ml.azure.cn/.default");
-        assert_eq!(gov.graph_endpoint.as_str(), "https://graph.microsoft.us/");
-        assert_eq!(
-            public.flow_host_for_region("East US").unwrap().as_str(),
-            "https://eastus.api.azureml.ms/"
-        );
-        assert_eq!(
-            gov.flow_host_for_region("usgovvirginia").unwrap().as_str(),
-            "https://usgovvirginia.api.ml.azure.us/"
-        );
-        assert_eq!(
-            china.flow_host_for_region("chinaeast2").unwrap().as_str(),
-            "https://chinaeast2.api.ml.azure.cn/"
-        );
-        assert_eq!(gov.instances_domain, "instances.azureml.us");
-        assert_eq!(china.instances_domain, "instances.azureml.cn");
-        for cloud in [&public, &china, &gov] {
-            assert!(cloud.extra_ca_pem.is_none());
-            assert_eq!(
-                cloud.registry_endpoint.as_str(),
-                "https://mcr.microsoft.com/"
-            );
-        }
-        assert_eq!(CloudConfig::builtin("USGov"), Some(gov));
-        assert_eq!(CloudConfig::builtin("nowhere"), None);
-    }
-
-    #[test]
-    fn flow_host_check_accepts_only_the_clouds_flow_domain() {
-        let public = CloudConfig::public();
-        let ok = Url::parse("https://eastus.api.azureml.ms/discovery").unwrap();
-        let private_link =
-            Url::parse("https://0c1f.workspace.eastus.api.azureml.ms/discovery").unwrap();
-        let foreign = Url::parse("https://eastus.api.azureml.ms.evil.example/").unwrap();
-        let plain = Url::parse("http://eastus.api.azureml.ms/").unwrap();
-        assert!(public.is_flow_host(&ok));
-        assert!(public.is_flow_host(&private_link));
-        assert!(!public.is_flow_host(&foreign));
-        assert!(!public.is_flow_host(&plain));
-        let custom = CloudConfig::from_custom_json(READY_FILE).unwrap();
-        assert!(custom.is_flow_host(&Url::parse("https://127.0.0.1:4003/x").unwrap()));
-        assert!(!custom.is_flow_host(&Url::parse("https://127.0.0.1:4002/x").unwrap()));
-    }
-
-    #[test]
-    fn region_names_cannot_inject_hosts() {
-        assert!(CloudConfig::public()
-            .flow_host_for_region("evil.example/")
-            .is_err());
-    }
-
-    #[test]
-    fn compute_instance_app_urls_use_the_clouds_instances_domain() {
-        let gov = CloudConfig::us_gov();
-        assert_eq!(
-            gov.instance_app_url("ci-alice", "usgovvirginia", Some(8081)),
-            "https://ci-alice-8081.usgovvirginia.instances.azureml.us"
-        );
-        assert_eq!(
-            CloudConfig::public().instance_app_url("ci-alice", "eastus", None),
-            "https://ci-alice.eastus.instances.azureml.ms"
-        );
     }
 }
