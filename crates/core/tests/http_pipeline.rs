@@ -1,36 +1,49 @@
 //! The HTTP pipeline against a loopback HTTPS server: retries, Retry-After, correlation ids,
-//! token refresh, error classification, custom CA scoping, LRO polling and paging.
+//! token refresh, error classification, custom CA scoping, paging, and writes that must not be
+//! repeated. The poller's tests, on the same server (`support`), are in lro_rules.rs.
 
 mod support;
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pfrm_core::cloud::{Audience, CloudConfig};
-use pfrm_core::http::lro::{LroOptions, PendingOperation};
 use pfrm_core::http::pager::Pager;
 use pfrm_core::http::{claims_challenge, ApiRequest, Method, Pipeline};
 use pfrm_core::ErrorCode;
 use serde_json::{json, Value};
 use support::{fast_retries, FakeCredential, Reply, TestServer};
-use tokio_util::sync::CancellationToken;
 
 fn get(server: &TestServer, path: &str) -> ApiRequest {
     ApiRequest::get(server.url(path), Audience::Arm, "read the test resource")
 }
 
+/// A read of loopback's `port`, named as the subscription list is in errors.
+fn list_subscriptions_at(port: u16) -> ApiRequest {
+    let url = url::Url::parse(&format!("https://127.0.0.1:{port}/x")).unwrap();
+    ApiRequest::get(url, Audience::Arm, "list your subscriptions")
+}
+
+/// A server that turns the first two requests away with `first` and `second`, then answers 200
+/// with `body`.
+async fn turned_away_twice(first: Reply, second: Reply, body: Value) -> TestServer {
+    TestServer::start(move |_, index| match index {
+        0 => first.clone(),
+        1 => second.clone(),
+        _ => Reply::json(200, body.clone()),
+    })
+    .await
+}
+
 #[tokio::test]
 async fn transient_failures_are_retried_honouring_retry_after_with_one_client_request_id() {
-    let server = TestServer::start(|_, index| match index {
-        0 => Reply::json(
-            503,
-            json!({"error": {"code": "ServerBusy", "message": "busy"}}),
-        )
-        .header("Retry-After", "1"),
-        1 => Reply::empty(429).header("Retry-After", "0"),
-        _ => Reply::json(200, json!({"ok": true})),
-    })
+    let busy = json!({"error": {"code": "ServerBusy", "message": "busy"}});
+    let server = turned_away_twice(
+        Reply::json(503, busy).header("Retry-After", "1"),
+        Reply::empty(429).header("Retry-After", "0"),
+        json!({"ok": true}),
+    )
     .await;
     let credential = FakeCredential::new();
     let pipeline = server.pipeline(credential.clone());
@@ -243,13 +256,8 @@ async fn unreachable_hosts_are_network_errors_after_retries() {
     let pipeline = server
         .pipeline(FakeCredential::new())
         .with_retry_policy(fast_retries(2));
-    let url = url::Url::parse(&format!("https://127.0.0.1:{port}/x")).unwrap();
     let error = pipeline
-        .send(&ApiRequest::get(
-            url,
-            Audience::Arm,
-            "list your subscriptions",
-        ))
+        .send(&list_subscriptions_at(port))
         .await
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::Network);
@@ -276,198 +284,6 @@ async fn the_custom_ca_is_trusted_only_by_the_cloud_that_names_it() {
         .send(&get(&server, "x"))
         .await
         .unwrap();
-    assert_eq!(server.requests().len(), 1);
-}
-
-fn lro_options() -> LroOptions {
-    LroOptions {
-        timeout: Duration::from_secs(10),
-        poll_interval: Duration::from_millis(20),
-        max_poll_interval: Duration::from_millis(200),
-        cancel: CancellationToken::new(),
-    }
-}
-
-#[tokio::test]
-async fn lro_follows_azure_async_operation_to_success_and_reports_progress() {
-    let server2 = TestServer::start({
-        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        move |request, _| match (request.method.as_str(), request.path()) {
-            ("POST", _) => Reply::empty(202)
-                .header(
-                    "Azure-AsyncOperation",
-                    "/operations/op1?api-version=2024-04-01",
-                )
-                .header("Location", "/operations/result1")
-                .header("Retry-After", "0"),
-            ("GET", "/operations/op1") => {
-                if count.fetch_add(1, Ordering::SeqCst) < 2 {
-                    Reply::json(
-                        200,
-                        json!({"status": "InProgress", "percentComplete": 50.0}),
-                    )
-                } else {
-                    Reply::json(200, json!({"status": "Succeeded"}))
-                }
-            }
-            ("GET", "/operations/result1") => {
-                Reply::json(200, json!({"name": "ci", "state": "Running"}))
-            }
-            _ => Reply::empty(404),
-        }
-    })
-    .await;
-    let pipeline = server2.pipeline(FakeCredential::new());
-    let request = ApiRequest::new(
-        Method::POST,
-        server2.url("computes/ci/restart"),
-        Audience::Arm,
-        "restart compute instance 'ci'",
-    );
-    let pending = PendingOperation::start(&pipeline, request).await.unwrap();
-    assert!(!pending.is_done());
-    let mut progress = Vec::new();
-    let outcome = pending
-        .wait(&pipeline, &lro_options(), |p| progress.push(p.clone()))
-        .await
-        .unwrap();
-    assert_eq!(outcome.status, "Succeeded");
-    assert_eq!(
-        outcome.body,
-        Some(json!({"name": "ci", "state": "Running"}))
-    );
-    let statuses: Vec<&str> = progress.iter().map(|p| p.status.as_str()).collect();
-    assert_eq!(statuses, ["InProgress", "InProgress", "Succeeded"]);
-    assert_eq!(progress[0].percent_complete, Some(50.0));
-    // Every poll carried the token.
-    assert!(server2
-        .requests()
-        .iter()
-        .all(|r| r.header("authorization").is_some()));
-}
-
-#[tokio::test]
-async fn lro_follows_location_until_it_stops_answering_202() {
-    let server = TestServer::start(|request, index| match (request.method.as_str(), index) {
-        ("DELETE", _) => Reply::empty(202)
-            .header("Location", "/status/1")
-            .header("Retry-After", "0"),
-        (_, 1) | (_, 2) => Reply::empty(202).header("Retry-After", "0"),
-        _ => Reply::empty(204),
-    })
-    .await;
-    let pipeline = server.pipeline(FakeCredential::new());
-    let request = ApiRequest::new(
-        Method::DELETE,
-        server.url("computes/ci"),
-        Audience::Arm,
-        "delete compute instance 'ci'",
-    );
-    let outcome = PendingOperation::start(&pipeline, request)
-        .await
-        .unwrap()
-        .wait(&pipeline, &lro_options(), |_| {})
-        .await
-        .unwrap();
-    assert_eq!(outcome.status, "Succeeded");
-    assert_eq!(outcome.body, None);
-    assert_eq!(server.requests().len(), 4);
-    assert_eq!(server.requests()[3].path(), "/status/1");
-}
-
-#[tokio::test]
-async fn lro_failure_becomes_an_error_with_the_service_code() {
-    let server = TestServer::start(|request, _| match request.method.as_str() {
-        "POST" => Reply::empty(202).header("Azure-AsyncOperation", "/op").header("Retry-After", "0"),
-        _ => Reply::json(200, json!({"status": "Failed", "error": {"code": "StartComputeInstanceOnlyAllowedInStoppedState", "message": "Compute instance is not stopped."}})),
-    })
-    .await;
-    let pipeline = server.pipeline(FakeCredential::new());
-    let request = ApiRequest::new(
-        Method::POST,
-        server.url("start"),
-        Audience::Arm,
-        "start compute instance 'ci'",
-    );
-    let error = PendingOperation::start(&pipeline, request)
-        .await
-        .unwrap()
-        .wait(&pipeline, &lro_options(), |_| {})
-        .await
-        .unwrap_err();
-    assert_eq!(error.code, ErrorCode::Service);
-    assert!(error.message.contains("start compute instance 'ci'"));
-    assert!(error.message.contains("Compute instance is not stopped."));
-    assert_eq!(
-        error.details.unwrap()["armCode"],
-        json!("StartComputeInstanceOnlyAllowedInStoppedState")
-    );
-}
-
-#[tokio::test]
-async fn lro_can_be_cancelled_and_times_out() {
-    let server = TestServer::start(|request, _| match request.method.as_str() {
-        "POST" => Reply::empty(202).header("Azure-AsyncOperation", "/op"),
-        _ => Reply::json(200, json!({"status": "InProgress"})),
-    })
-    .await;
-    let pipeline = server.pipeline(FakeCredential::new());
-    let start = || {
-        ApiRequest::new(
-            Method::POST,
-            server.url("start"),
-            Audience::Arm,
-            "start compute instance 'ci'",
-        )
-    };
-
-    let options = LroOptions {
-        poll_interval: Duration::from_secs(30),
-        max_poll_interval: Duration::from_secs(30),
-        ..lro_options()
-    };
-    let cancel = options.cancel.clone();
-    let pending = PendingOperation::start(&pipeline, start()).await.unwrap();
-    let started = Instant::now();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        cancel.cancel();
-    });
-    let error = pending.wait(&pipeline, &options, |_| {}).await.unwrap_err();
-    assert_eq!(error.code, ErrorCode::Cancelled);
-    assert!(started.elapsed() < Duration::from_secs(5));
-
-    let options = LroOptions {
-        timeout: Duration::from_millis(300),
-        ..lro_options()
-    };
-    let pending = PendingOperation::start(&pipeline, start()).await.unwrap();
-    let error = pending.wait(&pipeline, &options, |_| {}).await.unwrap_err();
-    assert_eq!(error.code, ErrorCode::Timeout);
-    assert!(error.remedy.unwrap().contains("still"));
-}
-
-#[tokio::test]
-async fn lro_refuses_status_urls_on_another_host() {
-    let server = TestServer::start(|_, _| {
-        Reply::empty(202).header("Azure-AsyncOperation", "https://attacker.example/op")
-    })
-    .await;
-    let pipeline = server.pipeline(FakeCredential::new());
-    let request = ApiRequest::new(
-        Method::POST,
-        server.url("start"),
-        Audience::Arm,
-        "start compute instance 'ci'",
-    );
-    let error = PendingOperation::start(&pipeline, request)
-        .await
-        .unwrap()
-        .wait(&pipeline, &lro_options(), |_| {})
-        .await
-        .unwrap_err();
-    assert_eq!(error.code, ErrorCode::Service);
-    assert!(error.message.contains("attacker.example"));
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -557,15 +373,12 @@ fn create_runtime(url: url::Url) -> ApiRequest {
 
 #[tokio::test]
 async fn a_write_that_must_not_be_repeated_is_sent_again_after_429_and_503_honouring_retry_after() {
-    let server = TestServer::start(|_, index| match index {
-        0 => Reply::json(
-            429,
-            json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
-        )
-        .header("Retry-After", "1"),
-        1 => Reply::empty(503).header("Retry-After", "1"),
-        _ => Reply::json(200, json!({"name": "rt1"})),
-    })
+    let slow_down = json!({"error": {"code": "TooManyRequests", "message": "slow down"}});
+    let server = turned_away_twice(
+        Reply::json(429, slow_down).header("Retry-After", "1"),
+        Reply::empty(503).header("Retry-After", "1"),
+        json!({"name": "rt1"}),
+    )
     .await;
     let pipeline = server.pipeline(FakeCredential::new());
     let started = Instant::now();
@@ -664,19 +477,16 @@ async fn a_write_that_must_not_be_repeated_is_never_sent_again_after_it_may_have
     assert!(error.outcome_unknown(), "{error:?}");
 }
 
-#[tokio::test]
-async fn a_write_that_must_not_be_repeated_is_sent_again_when_the_connection_was_never_made() {
-    let server = TestServer::start(|_, _| Reply::json(200, json!({"name": "rt1"}))).await;
-    let port = server.base.port().unwrap();
-    // A relay that closes the first connection before TLS completes (nothing of the request
-    // was sent), then relays.
+/// A TCP relay on loopback to `port` that counts the connections made to it; with `drop_first`,
+/// it closes the first one unanswered. Returns its port and the count.
+async fn relay_to(port: u16, drop_first: bool) -> (u16, Arc<AtomicUsize>) {
     let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let relay_port = relay.local_addr().unwrap().port();
-    let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let connections = Arc::new(AtomicUsize::new(0));
     let counted = connections.clone();
     tokio::spawn(async move {
         while let Ok((mut inbound, _)) = relay.accept().await {
-            if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+            if counted.fetch_add(1, Ordering::SeqCst) == 0 && drop_first {
                 drop(inbound);
                 continue;
             }
@@ -688,6 +498,15 @@ async fn a_write_that_must_not_be_repeated_is_sent_again_when_the_connection_was
             });
         }
     });
+    (relay_port, connections)
+}
+
+#[tokio::test]
+async fn a_write_that_must_not_be_repeated_is_sent_again_when_the_connection_was_never_made() {
+    let server = TestServer::start(|_, _| Reply::json(200, json!({"name": "rt1"}))).await;
+    let port = server.base.port().unwrap();
+    // The first connection is closed before TLS completes: nothing of the request was sent.
+    let (relay_port, connections) = relay_to(port, true).await;
     let url = url::Url::parse(&format!("https://127.0.0.1:{relay_port}/FlowRuntimes/rt1")).unwrap();
     let body: Value = server
         .pipeline(FakeCredential::new())
@@ -705,33 +524,14 @@ async fn a_certificate_from_an_unknown_ca_is_refused_once_naming_the_host_and_th
     let port = server.base.port().unwrap();
     // Every connection to the server, through a relay that counts them: TLS fails before any
     // request reaches the server's log.
-    let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let relay_port = relay.local_addr().unwrap().port();
-    let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counted = connections.clone();
-    tokio::spawn(async move {
-        while let Ok((mut inbound, _)) = relay.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut outbound = tokio::net::TcpStream::connect(("127.0.0.1", port))
-                    .await
-                    .unwrap();
-                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-            });
-        }
-    });
+    let (relay_port, connections) = relay_to(port, false).await;
     // The public cloud does not trust the server's throwaway CA, as with a proxy that inspects
     // HTTPS with its own CA; retries are allowed, and must not be used.
     let public = Pipeline::new(&CloudConfig::public(), FakeCredential::new())
         .unwrap()
         .with_retry_policy(fast_retries(4));
-    let url = url::Url::parse(&format!("https://127.0.0.1:{relay_port}/x")).unwrap();
     let error = public
-        .send(&ApiRequest::get(
-            url,
-            Audience::Arm,
-            "list your subscriptions",
-        ))
+        .send(&list_subscriptions_at(relay_port))
         .await
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::Certificate, "{error:?}");

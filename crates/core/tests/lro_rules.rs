@@ -1,6 +1,8 @@
-//! The poller's ARM rules, one test per rule, against a scripted loopback HTTPS server; and the
-//! retry rules for writes (PATCH retried like PUT; the flow service's create and update never).
-//! The AutoRest conformance test runs the same rules against a third-party server.
+//! The poller against a scripted loopback HTTPS server: following an operation to its end,
+//! progress, failure, cancel and timeout, status URLs on another host; its ARM rules, one test
+//! per rule; and the retry rules for writes (PATCH retried like PUT; the flow service's create
+//! and update never). The AutoRest conformance test runs the same rules against a third-party
+//! server.
 
 mod support;
 
@@ -28,15 +30,34 @@ fn options() -> LroOptions {
 }
 
 async fn run(server: &TestServer, method: Method, path: &str) -> Result<LroOutcome, Error> {
-    let pipeline = server.pipeline(FakeCredential::new());
     let mut request = ApiRequest::new(method.clone(), server.url(path), Audience::Arm, "change it");
     if method != Method::DELETE {
         request = request.json(json!({"properties": {}}));
     }
+    start_and_wait(server, request, &options()).await
+}
+
+/// Starts `request` on `server` and waits for it to end, as an operation does.
+async fn start_and_wait(
+    server: &TestServer,
+    request: ApiRequest,
+    options: &LroOptions,
+) -> Result<LroOutcome, Error> {
+    let pipeline = server.pipeline(FakeCredential::new());
     PendingOperation::start(&pipeline, request)
         .await?
-        .wait(&pipeline, &options(), |_| {})
+        .wait(&pipeline, options, |_| {})
         .await
+}
+
+/// Starting a compute instance: a POST whose operation name the errors must repeat.
+fn start_ci(server: &TestServer) -> ApiRequest {
+    ApiRequest::new(
+        Method::POST,
+        server.url("start"),
+        Audience::Arm,
+        "start compute instance 'ci'",
+    )
 }
 
 fn resource(state: &str) -> Value {
@@ -46,6 +67,155 @@ fn resource(state: &str) -> Value {
 /// Answers the resource's GET with `states` in turn (the last one for ever after).
 fn counter() -> Arc<AtomicUsize> {
     Arc::new(AtomicUsize::new(0))
+}
+
+#[tokio::test]
+async fn lro_follows_azure_async_operation_to_success_and_reports_progress() {
+    let server2 = TestServer::start({
+        let count = counter();
+        move |request, _| match (request.method.as_str(), request.path()) {
+            ("POST", _) => Reply::empty(202)
+                .header(
+                    "Azure-AsyncOperation",
+                    "/operations/op1?api-version=2024-04-01",
+                )
+                .header("Location", "/operations/result1")
+                .header("Retry-After", "0"),
+            ("GET", "/operations/op1") => {
+                if count.fetch_add(1, Ordering::SeqCst) < 2 {
+                    Reply::json(
+                        200,
+                        json!({"status": "InProgress", "percentComplete": 50.0}),
+                    )
+                } else {
+                    Reply::json(200, json!({"status": "Succeeded"}))
+                }
+            }
+            ("GET", "/operations/result1") => {
+                Reply::json(200, json!({"name": "ci", "state": "Running"}))
+            }
+            _ => Reply::empty(404),
+        }
+    })
+    .await;
+    let pipeline = server2.pipeline(FakeCredential::new());
+    let request = ApiRequest::new(
+        Method::POST,
+        server2.url("computes/ci/restart"),
+        Audience::Arm,
+        "restart compute instance 'ci'",
+    );
+    let pending = PendingOperation::start(&pipeline, request).await.unwrap();
+    assert!(!pending.is_done());
+    let mut progress = Vec::new();
+    let outcome = pending
+        .wait(&pipeline, &options(), |p| progress.push(p.clone()))
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, "Succeeded");
+    assert_eq!(
+        outcome.body,
+        Some(json!({"name": "ci", "state": "Running"}))
+    );
+    let statuses: Vec<&str> = progress.iter().map(|p| p.status.as_str()).collect();
+    assert_eq!(statuses, ["InProgress", "InProgress", "Succeeded"]);
+    assert_eq!(progress[0].percent_complete, Some(50.0));
+    // Every poll carried the token.
+    assert!(server2
+        .requests()
+        .iter()
+        .all(|r| r.header("authorization").is_some()));
+}
+
+#[tokio::test]
+async fn lro_follows_location_until_it_stops_answering_202() {
+    let server = TestServer::start(|request, index| match (request.method.as_str(), index) {
+        ("DELETE", _) => Reply::empty(202)
+            .header("Location", "/status/1")
+            .header("Retry-After", "0"),
+        (_, 1) | (_, 2) => Reply::empty(202).header("Retry-After", "0"),
+        _ => Reply::empty(204),
+    })
+    .await;
+    let request = ApiRequest::new(
+        Method::DELETE,
+        server.url("computes/ci"),
+        Audience::Arm,
+        "delete compute instance 'ci'",
+    );
+    let outcome = start_and_wait(&server, request, &options()).await.unwrap();
+    assert_eq!(outcome.status, "Succeeded");
+    assert_eq!(outcome.body, None);
+    assert_eq!(server.requests().len(), 4);
+    assert_eq!(server.requests()[3].path(), "/status/1");
+}
+
+#[tokio::test]
+async fn lro_failure_becomes_an_error_with_the_service_code() {
+    let server = TestServer::start(|request, _| match request.method.as_str() {
+        "POST" => Reply::empty(202).header("Azure-AsyncOperation", "/op").header("Retry-After", "0"),
+        _ => Reply::json(200, json!({"status": "Failed", "error": {"code": "StartComputeInstanceOnlyAllowedInStoppedState", "message": "Compute instance is not stopped."}})),
+    })
+    .await;
+    let error = start_and_wait(&server, start_ci(&server), &options())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Service);
+    assert!(error.message.contains("start compute instance 'ci'"));
+    assert!(error.message.contains("Compute instance is not stopped."));
+    assert_eq!(
+        error.details.unwrap()["armCode"],
+        json!("StartComputeInstanceOnlyAllowedInStoppedState")
+    );
+}
+
+#[tokio::test]
+async fn lro_can_be_cancelled_and_times_out() {
+    let server = TestServer::start(|request, _| match request.method.as_str() {
+        "POST" => Reply::empty(202).header("Azure-AsyncOperation", "/op"),
+        _ => Reply::json(200, json!({"status": "InProgress"})),
+    })
+    .await;
+    let slow_polls = LroOptions {
+        poll_interval: Duration::from_secs(30),
+        max_poll_interval: Duration::from_secs(30),
+        ..options()
+    };
+    let cancel = slow_polls.cancel.clone();
+    let started = Instant::now();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cancel.cancel();
+    });
+    let error = start_and_wait(&server, start_ci(&server), &slow_polls)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Cancelled);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    let short = LroOptions {
+        timeout: Duration::from_millis(300),
+        ..options()
+    };
+    let error = start_and_wait(&server, start_ci(&server), &short)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Timeout);
+    assert!(error.remedy.unwrap().contains("still"));
+}
+
+#[tokio::test]
+async fn lro_refuses_status_urls_on_another_host() {
+    let server = TestServer::start(|_, _| {
+        Reply::empty(202).header("Azure-AsyncOperation", "https://attacker.example/op")
+    })
+    .await;
+    let error = start_and_wait(&server, start_ci(&server), &options())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Service);
+    assert!(error.message.contains("attacker.example"));
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
