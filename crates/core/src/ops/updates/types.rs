@@ -98,79 +98,79 @@ pub struct RuntimeVersionStatus {
     pub problems: Vec<Error>,
 }
 
-/// What the assessment found beyond the two answers. Version fields are labels
-/// (`version 2024-01-11 (v2)`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(
-    tag = "code",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum VersionNote {
-    /// The registry lists a newer image than the runtime's, the service says no update is needed.
-    RegistryNewer { latest: String, current: String },
-    /// The service says an update is available, the registry's newest is the runtime's own.
-    ServiceNewer { latest: String },
-    /// The runtime's version cannot be read (a custom environment's base image); only the
-    /// service answered.
-    CustomEnvironment {
-        environment: String,
-        service_outdated: bool,
-    },
-    /// The registry could not be read; only the service answered.
-    RegistryUnread { service_outdated: bool },
-    /// The image has no `YYYYMMDD.vN` version; only the service answered.
-    UnversionedImage {
-        image: String,
-        service_outdated: bool,
-    },
-    /// The service could not be asked; only the registry answered.
-    ServiceUnasked { registry_outdated: bool },
-    /// Neither source could tell.
-    NeitherAnswered,
-    /// The runtime reports one version, its custom application on `instance` runs another.
-    AppDiffers {
-        runtime: String,
-        instance: String,
-        app: String,
-    },
+/// Declares a finding the hosts phrase from their catalogs: each variant is a code with its data,
+/// sent as `{"code": "registryNewer", "latest": …}` (camelCase). The wire form of every such
+/// finding is written here once, so the UI's and the CLI's readers can rely on it.
+macro_rules! coded_finding {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variants:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+        #[serde(tag = "code", rename_all = "camelCase", rename_all_fields = "camelCase")]
+        pub enum $name { $($variants)* }
+    };
 }
 
-/// Why an environment version would not move a runtime forward. `chosen` is `name:version`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(
-    tag = "code",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum EnvironmentWarning {
-    /// An older version of the environment the runtime uses (`current` is `name:version`).
-    Older { chosen: String, current: String },
-    /// The version the runtime uses now.
-    Same { chosen: String },
-    /// Another environment, built on an older runtime image (`image` and `current` are labels).
-    OlderImage {
-        chosen: String,
-        image: String,
-        current: String,
-    },
+coded_finding! {
+    /// What the assessment found beyond the two answers. Version fields are labels
+    /// (`version 2024-01-11 (v2)`).
+    pub enum VersionNote {
+        /// The registry lists a newer image than the runtime's, the service says no update is needed.
+        RegistryNewer { latest: String, current: String },
+        /// The service says an update is available, the registry's newest is the runtime's own.
+        ServiceNewer { latest: String },
+        /// The runtime's version cannot be read (a custom environment's base image); only the
+        /// service answered.
+        CustomEnvironment {
+            environment: String,
+            service_outdated: bool,
+        },
+        /// The registry could not be read; only the service answered.
+        RegistryUnread { service_outdated: bool },
+        /// The image has no `YYYYMMDD.vN` version; only the service answered.
+        UnversionedImage {
+            image: String,
+            service_outdated: bool,
+        },
+        /// The service could not be asked; only the registry answered.
+        ServiceUnasked { registry_outdated: bool },
+        /// Neither source could tell.
+        NeitherAnswered,
+        /// The runtime reports one version, its custom application on `instance` runs another.
+        AppDiffers {
+            runtime: String,
+            instance: String,
+            app: String,
+        },
+    }
 }
 
-/// Something worth knowing that did not stop an update. Versions are labels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(
-    tag = "code",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum UpdateWarning {
-    /// The registry could not be read (`reason`: its error message), so the new version was
-    /// only checked against the old one.
-    RegistryUnread { reason: String },
-    /// The service moved the runtime to `now`; the registry already lists `latest`.
-    RegistryNewer { now: String, latest: String },
-    /// The user confirmed an environment version that does not move the runtime forward.
-    Environment { warning: EnvironmentWarning },
+coded_finding! {
+    /// Why an environment version would not move a runtime forward. `chosen` is `name:version`.
+    pub enum EnvironmentWarning {
+        /// An older version of the environment the runtime uses (`current` is `name:version`).
+        Older { chosen: String, current: String },
+        /// The version the runtime uses now.
+        Same { chosen: String },
+        /// Another environment, built on an older runtime image (`image` and `current` are labels).
+        OlderImage {
+            chosen: String,
+            image: String,
+            current: String,
+        },
+    }
+}
+
+coded_finding! {
+    /// Something worth knowing that did not stop an update. Versions are labels.
+    pub enum UpdateWarning {
+        /// The registry could not be read (`reason`: its error message), so the new version was
+        /// only checked against the old one.
+        RegistryUnread { reason: String },
+        /// The service moved the runtime to `now`; the registry already lists `latest`.
+        RegistryNewer { now: String, latest: String },
+        /// The user confirmed an environment version that does not move the runtime forward.
+        Environment { warning: EnvironmentWarning },
+    }
 }
 
 /// Why "Update all" left a runtime for the user.
