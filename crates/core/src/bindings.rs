@@ -124,7 +124,10 @@ pub fn render() -> String {
         crate::migration::decommission::DecommissionReport,
     ];
     let mut text = String::from(
-        "// Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.\n\n",
+        "// Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.\n\
+         // One file on purpose: one declaration per Rust type that crosses to the UI, in the order\n\
+         // crates/core/src/bindings.rs lists them, so its length follows those types. A test fails\n\
+         // when it differs from what the generator writes.\n\n",
     );
     for declaration in declarations {
         text.push_str(&declaration);

@@ -1,4 +1,7 @@
 // Generated from the Rust types in crates/core by `cargo xtask bindings`. Do not edit.
+// One file on purpose: one declaration per Rust type that crosses to the UI, in the order
+// crates/core/src/bindings.rs lists them, so its length follows those types. A test fails
+// when it differs from what the generator writes.
 
 export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission_denied" | "sign_in_required" | "network" | "certificate" | "throttled" | "service_unavailable" | "service" | "cancelled" | "sign_in_declined" | "sign_in_rejected" | "timeout" | "config" | "keychain" | "internal";
 

@@ -1,5 +1,10 @@
 // The English message catalog: every string the UI shows a person lives here.
 // `{name}` placeholders are filled by t(key, { name: ... }).
+//
+// One file by design, whatever its length: a translation is this file copied with its values
+// translated (one data change, reviewed as one); `MessageKey` is the type of its keys, so a
+// missing or misspelt key fails the typecheck; and the keys are grouped by page (`runtimes.*`,
+// `permissions.*`, ...), so a feature's strings still read together.
 export const en = {
   'app.name': 'Prompt Flow Runtime Manager',
   'app.tagline':
