@@ -1,5 +1,7 @@
 //! Shared helpers for the end-to-end tests.
 
+pub mod node_peer;
+
 use std::path::{Path, PathBuf};
 
 pub mod output;

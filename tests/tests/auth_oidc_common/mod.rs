@@ -4,7 +4,6 @@
 
 #![allow(dead_code)]
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -55,15 +54,6 @@ pub fn oidc_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("oidc")
 }
 
-fn have(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 pub fn run(command: &mut Command) {
     let output = command.output().unwrap();
     assert!(
@@ -73,24 +63,17 @@ pub fn run(command: &mut Command) {
     );
 }
 
-/// Whether the peer can run here (installs its npm packages on first use).
+/// Whether the peer can run here (installs its npm packages on first use, once per test binary).
 pub fn available() -> bool {
-    if !have("node") || !have("npm") {
-        if std::env::var_os("PFRM_REQUIRE_OIDC").is_some() {
-            panic!("PFRM_REQUIRE_OIDC is set but node/npm are missing");
-        }
-        eprintln!("SKIPPED: node and npm are needed for the oidc-provider tests");
-        return false;
-    }
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        if !oidc_dir().join("node_modules/oidc-provider").exists() {
-            run(Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(oidc_dir()));
-        }
-    });
-    true
+    static READY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *READY.get_or_init(|| {
+        pfrm_tests::node_peer::ready(
+            &oidc_dir(),
+            "node_modules/oidc-provider",
+            "PFRM_REQUIRE_OIDC",
+            "the oidc-provider tests",
+        )
+    })
 }
 
 /// A CA and a server certificate for 127.0.0.1, made with openssl.
@@ -178,18 +161,8 @@ impl OidcServer {
             command.env(key, value);
         }
         let mut child = command.spawn().expect("node starts");
-        // The first line says where it listens; the rest (oidc-provider's notices) is drained so
-        // that the server never writes into a closed pipe.
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-            {
-                let _ = sender.send(line);
-            }
-        });
+        // The first line says where it listens; the rest (oidc-provider's notices) is drained.
+        let receiver = pfrm_tests::node_peer::lines(child.stdout.take().unwrap());
         // Generous: node and oidc-provider take seconds to start on a loaded 2-core machine, and
         // a whole test binary may start fifteen of them at once.
         let line = receiver
