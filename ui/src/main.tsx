@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './index.css';
+import './effectTiming';
 import { FirstPaintReporter } from './FirstPaintReporter';
 
 declare const __PFRM_PAGES_MOCK__: boolean;
