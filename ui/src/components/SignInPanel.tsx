@@ -1,5 +1,6 @@
 import { Suspense, lazy } from 'react';
-import { Body1, Button, Card, Spinner, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
+import { Body1, Button, Spinner, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
+import { Card } from './Card';
 import { t, type MessageKey } from '../i18n';
 import { useSession, type SignInChoice } from '../session/SessionProvider';
 import { ActionList } from './ActionList';

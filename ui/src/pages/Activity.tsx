@@ -3,13 +3,13 @@ import {
   Body1,
   Button,
   Caption1,
-  Card,
   CardHeader,
   Text,
   makeStyles,
   tokens,
   type BadgeProps,
 } from '@fluentui/react-components';
+import { Card } from '../components/Card';
 import type { OperationState } from '../backend';
 import { formatDateTime, formatDuration, t, type MessageKey } from '../i18n';
 import { PageHeading } from '../components/PageHeading';

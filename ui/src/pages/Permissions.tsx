@@ -2,7 +2,6 @@ import { useState } from 'react';
 import {
   Body1,
   Button,
-  Card,
   MessageBar,
   MessageBarBody,
   Radio,
@@ -13,6 +12,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
+import { Card } from '../components/Card';
 import { backend, type GrantableRole, type RevokeOutcome, type WorkspaceRoleAssignment, type WorkspaceSummary } from '../backend';
 import { useQuery } from '../data/query';
 import { t, type MessageKey } from '../i18n';

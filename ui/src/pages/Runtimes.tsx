@@ -2,7 +2,6 @@ import { useEffect, useMemo, useState } from 'react';
 import {
   Body1,
   Button,
-  Card,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -14,6 +13,7 @@ import {
   tokens,
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
+import { Card } from '../components/Card';
 import { backend, type WorkspaceSummary } from '../backend';
 import { useQuery } from '../data/query';
 import { t } from '../i18n';

@@ -1,6 +1,5 @@
 import {
   Button,
-  Card,
   Radio,
   RadioGroup,
   Field,
@@ -11,6 +10,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
+import { Card } from '../components/Card';
 import { useEffect } from 'react';
 import { backend, type AppInfo, type AppUpdateCheck } from '../backend';
 import { useMutation, useQuery } from '../data/query';

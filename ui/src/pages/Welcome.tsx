@@ -1,4 +1,5 @@
-import { Body1, Button, Caption1, Card, CardHeader, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Body1, Button, Caption1, CardHeader, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Card } from '../components/Card';
 import { t } from '../i18n';
 import { cloudName } from '../data/plainWords';
 import { PageHeading } from '../components/PageHeading';

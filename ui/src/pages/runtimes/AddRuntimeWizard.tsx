@@ -1,5 +1,6 @@
 import { useEffect, useReducer, useRef, type KeyboardEvent } from 'react';
-import { Button, Card, Subtitle1 } from '@fluentui/react-components';
+import { Button, Subtitle1 } from '@fluentui/react-components';
+import { Card } from '../../components/Card';
 import { backend, type WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { Button, Card, Link, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Link, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Card } from '../../components/Card';
 import type { WorkspaceCheck, WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   Button,
-  Card,
   Dropdown,
   Field,
   Input,
@@ -11,6 +10,7 @@ import {
   Spinner,
   Text,
 } from '@fluentui/react-components';
+import { Card } from '../../components/Card';
 import { backend, type AppError, type InstanceChoice, type WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';

@@ -2,7 +2,6 @@ import { useEffect, useState, type ReactNode } from 'react';
 import {
   Badge,
   Button,
-  Card,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
@@ -12,6 +11,7 @@ import {
   tokens,
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
+import { Card } from '../../components/Card';
 import { backend, type RuntimeDetails, type RuntimeVersionStatus, type WorkspaceSummary } from '../../backend';
 import { useMutation, useQuery } from '../../data/query';
 import { formatDateTime, t, type MessageKey } from '../../i18n';
