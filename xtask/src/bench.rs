@@ -57,12 +57,16 @@ mod linux {
 
         build_ui(repo_root)?;
         // What the webview parses at start-up: the UI's JavaScript, gzipped (ui/scripts/bundle-size.mjs).
-        run(
+        // Over budget, the figures are still printed and the timings still taken; `cargo xtask
+        // test` is where the budget fails.
+        if let Err(error) = run(
             Command::new("npm")
                 .args(["run", "--silent", "size"])
                 .current_dir(repo_root.join("ui")),
             "measure the UI's JavaScript",
-        )?;
+        ) {
+            println!("bench: {error} (over budget)");
+        }
         let app = build(
             repo_root,
             target_dir,

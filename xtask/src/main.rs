@@ -314,6 +314,12 @@ fn test(context: &Context) -> Result<(), String> {
 
     // The desktop crate embeds ui/dist at compile time, so the UI is built before any cargo step.
     report.run(Step::plain("UI: build", steps::npm(&ui, &["run", "build"])));
+    // A size, not a timing, so it is a test: the UI's JavaScript gzipped against its budgets
+    // (200 kB in all, 150 kB for the first screen; ui/scripts/bundle-size.mjs). Under a second.
+    report.run(Step::plain(
+        "UI: JavaScript size budget",
+        steps::npm(&ui, &["run", "size"]),
+    ));
 
     let mut fmt = context.cargo();
     fmt.args(["fmt", "--all", "--check"]);
