@@ -12,6 +12,7 @@ mod paths;
 mod session;
 mod taskbar;
 mod webkit_renderer;
+mod window_state;
 
 use std::time::Instant;
 
@@ -185,6 +186,9 @@ fn main() {
         .plugin(tauri_plugin_updater::Builder::new().build())
         // The window opens where and as large as the user left it.
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // ...and written as soon as it changes, not only when the app exits.
+        .manage(window_state::Changes::default())
+        .on_window_event(window_state::on_event)
         // Native open and save dialogs; the window may open them and nothing more
         // (capabilities/main-window.json).
         .plugin(tauri_plugin_dialog::init())

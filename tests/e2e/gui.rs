@@ -14,6 +14,8 @@
 
 mod harness;
 
+use std::time::Duration;
+
 use harness::{App, AppHome, Screen};
 
 const WINDOW_TITLE: &str = "Prompt Flow Runtime Manager";
@@ -480,17 +482,22 @@ fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
         screen.save_screenshot("runtimes-5-wizard-app").await?;
         screen.click("[data-testid='wizard-next']").await?;
         wait_for_wizard_step(&screen, 4).await?;
+        // The restart is stated above one button that names it, as in the quick panel.
         screen
-            .click("[data-testid='wizard-confirm-restart']")
+            .wait_for_text("[data-testid='wizard-restart-create']", |text| {
+                text == "Restart ci-alice and create runtime"
+            })
             .await?;
         screen.save_screenshot("runtimes-6-wizard-restart").await?;
-        screen.click("[data-testid='wizard-next']").await?;
+        screen
+            .click("[data-testid='wizard-restart-create']")
+            .await?;
+        wait_for_wizard_step(&screen, 5).await?;
         screen
             .wait_for_text("[data-testid='wizard-summary']", |text| {
                 text.contains("rt-e2e on ci-alice")
             })
             .await?;
-        screen.click("[data-testid='wizard-create']").await?;
         screen
             .wait_for_text("[data-testid='operation-stage']", |text| !text.is_empty())
             .await?;
@@ -569,4 +576,113 @@ async fn wait_for_wizard_step(screen: &Screen, step: u32) -> Result<(), String> 
         })
         .await
         .map(drop)
+}
+
+/// The window opens at the size it had when it was last closed (tauri-plugin-window-state).
+#[test]
+fn gui_window_size_is_remembered_across_restarts() {
+    const TEST: &str = "gui_window_size_is_remembered_across_restarts";
+    let home = AppHome::new();
+    let state_file = home
+        .config_dir()
+        .join("dev.pfrm.desktop/.window-state.json");
+    let Some(app) = App::launch_or_skip(TEST, home) else {
+        return;
+    };
+    // The default size is 1100 × 720; this one is smaller in both directions.
+    let (width, height) = (900_u32, 600_u32);
+    // What the page gets of the resized window (the menu bar takes some of its height).
+    let inner = std::sync::Arc::new(std::sync::Mutex::new((0_u32, 0_u32)));
+    let resized = inner.clone();
+    let written = state_file.clone();
+    let home = app.run(|screen: Screen| async move {
+        let before = window_size(&screen).await?;
+        resize_window(WINDOW_TITLE, width, height)?;
+        let after = harness::poll_until(Duration::from_secs(15), async || {
+            let size = window_size(&screen).await?;
+            if size.0 == width && size.1 < before.1 {
+                Ok(size)
+            } else {
+                Err(format!(
+                    "the page is {size:?} after resizing the window from {before:?} to {width} × {height}"
+                ))
+            }
+        })
+        .await?;
+        *resized.lock().unwrap() = after;
+        // Closing the session's only window makes the driver end the app at once, as a kill or a
+        // crash would: the size must already be on disk, written when the window changed, not
+        // when the app exits.
+        screen
+            .client
+            .close_window()
+            .await
+            .map_err(|error| format!("could not close the window: {error}"))?;
+        harness::poll_until(Duration::from_secs(15), async || {
+            match saved_size(&written) {
+                Some(size) if size == (width, height) => Ok(()),
+                saved => Err(format!(
+                    "{} holds {saved:?}, not the window's {width} × {height}, after the resize and the app's end",
+                    written.display()
+                )),
+            }
+        })
+        .await
+    });
+    let inner = *inner.lock().unwrap();
+
+    let app = App::launch_or_skip(TEST, home)
+        .expect("the app launched the first time, so it launches again");
+    app.run(|screen: Screen| async move {
+        let size = window_size(&screen).await?;
+        if size != inner {
+            return Err(format!(
+                "the window should open at the size it was closed at (a {inner:?} page); the page is {size:?}"
+            ));
+        }
+        screen
+            .save_display_screenshot("window-size-remembered")
+            .await
+    });
+}
+
+/// The main window's size in the plugin's state file, once the file is there and whole.
+fn saved_size(state_file: &std::path::Path) -> Option<(u32, u32)> {
+    let saved = std::fs::read_to_string(state_file).ok()?;
+    let state: serde_json::Value = serde_json::from_str(&saved).ok()?;
+    let size = |key: &str| state["main"][key].as_u64()?.try_into().ok();
+    Some((size("width")?, size("height")?))
+}
+
+/// Resizes the X window with this title, as a window manager would on the user's drag.
+fn resize_window(title: &str, width: u32, height: u32) -> Result<(), String> {
+    let output = std::process::Command::new("xdotool")
+        .args([
+            "search",
+            "--name",
+            &format!("^{title}$"),
+            "windowsize",
+            "%@",
+        ])
+        .args([width.to_string(), height.to_string()])
+        .output()
+        .map_err(|error| format!("xdotool is needed to resize the window: {error}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "xdotool could not resize the window: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+/// The page's view of the window's inner size (the webview fills the window).
+async fn window_size(screen: &Screen) -> Result<(u32, u32), String> {
+    let value = screen
+        .client
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .map_err(|error| format!("could not read the window's size: {error}"))?;
+    serde_json::from_value(value).map_err(|error| format!("the window's size: {error}"))
 }

@@ -34,6 +34,8 @@ const TEST_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "libsecret-tools",
     "x11-utils",
+    // The window-state GUI test resizes the app's window as a window manager would.
+    "xdotool",
     "fonts-dejavu-core",
     "fonts-noto-core",
     "chromium",
