@@ -252,16 +252,24 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await page.getByTestId('env-default').check();
   await page.getByTestId('wizard-next').click();
   await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 4 of 5: Restart warning' }).waitFor();
-  check(await page.getByTestId('wizard-next').isDisabled(), 'the restart must be confirmed');
-  await page.getByTestId('wizard-confirm-restart').check();
+  // As in the quick panel: the restart stated above the one button that names it, no checkbox, no Next.
+  const restart = page.getByTestId('wizard-restart-create');
+  check((await restart.textContent()) === 'Restart ci-alex-gpu and create runtime', `the restart button says ${await restart.textContent()}`);
+  check((await page.getByTestId('wizard-next').count()) === 0, 'the restart step has no Next');
+  check((await page.getByRole('checkbox').count()) === 0, 'the restart step has no checkbox');
+  const warningBottom = await page.getByTestId('wizard-restart-warning').evaluate((element) => element.getBoundingClientRect().bottom);
+  const restartTop = await restart.evaluate((element) => element.getBoundingClientRect().top);
+  check(warningBottom <= restartTop, 'the restart is stated above the button');
+  // The step's heading has the focus; the next Tab reaches the primary action.
+  await page.keyboard.press('Tab');
+  check(await restart.evaluate((element) => element === document.activeElement), 'the restart button is first in Tab order');
   await page.screenshot({ path: join(SHOTS, 'wizard-restart-light.png') });
-  await page.getByTestId('wizard-next').click();
+  await page.keyboard.press('Enter');
   await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 5 of 5: Create' }).waitFor();
   await page.getByTestId('wizard-summary').filter({ hasText: 'Runtime my-runtime on ci-alex-gpu, with a new custom application on the default environment.' }).waitFor();
-  // Before creating, the wizard says the date and the days left, even with the page notice hidden for the week.
+  // While creating, the wizard says the date and the days left, even with the page notice hidden for the week.
   await page.getByTestId('wizard-retirement').filter({ hasText: 'Prompt flow retires on 2027-04-20, 135 days from today. This runtime will run the final image' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'wizard-create-retirement-light.png') });
-  await page.getByTestId('wizard-create').click();
   check(await page.getByTestId('wizard-create').isDisabled(), 'Create is off while creating (no double create)');
   // The core's stages of a creation (it passes on no service message while the runtime starts).
   await page.getByTestId('operation-stage').filter({ hasText: 'Starting the runtime' }).waitFor();

@@ -211,7 +211,6 @@ export const en = {
   'rt.wizard.restart.body': 'Creating a new custom application restarts the compute instance {name}. Anything running on it stops: notebooks, terminals and jobs.',
   'rt.wizard.appWithImage': '{name} ({image})',
   'rt.wizard.restart.apps': 'Custom applications on the instance now:',
-  'rt.wizard.restart.confirm': 'I understand that {name} restarts',
   'rt.wizard.summary': 'Runtime {name} on {instance}, {app}.',
   'rt.wizard.summary.new': 'with a new custom application on the default environment',
   'rt.wizard.summary.newCustom': 'with a new custom application on environment {environment}',

@@ -94,13 +94,21 @@ export function AddRuntimeWizard({
     dispatch({ type: 'appChecked', app, result: await settle(backend.checkCustomApp(workspace.id, choices.instance, app)) });
   }
 
-  async function create() {
+  /** `restartConfirmed`: given by the restart step's button, whose click this render has not seen yet. */
+  async function create(restartConfirmed = choices.restartConfirmed) {
     if (createInFlight.current) return;
     createInFlight.current = true;
     dispatch({ type: 'creating', since: clockNow() });
-    const result = await settle(backend.createRuntime(createRequest(workspace.id, choices)).then((runtime) => runtime.name));
+    const request = createRequest(workspace.id, { ...choices, restartConfirmed });
+    const result = await settle(backend.createRuntime(request).then((runtime) => runtime.name));
     createInFlight.current = false;
     dispatch({ type: 'createEnded', result });
+  }
+
+  /** The restart step's button: the restart is accepted and the create starts, in one click. */
+  function restartAndCreate() {
+    dispatch({ type: 'confirmRestart' });
+    void create(true);
   }
 
   const createSnapshot = latestOperation(operations, creating?.since ?? null, (s) => isCreateOf(s, choices.runtimeName.trim()));
@@ -109,7 +117,8 @@ export function AddRuntimeWizard({
   const canGoOnNow = canGoOn(state, chosen?.instance.state === 'Running');
 
   // Enter in a field of a step goes on, as Next does (Next comes last in Tab order, after Cancel
-  // and Back). A list that is open takes Enter for itself.
+  // and Back). A list that is open takes Enter for itself. The restart step has no field: its
+  // button comes first after the heading instead.
   function onKeyDown(event: KeyboardEvent<HTMLElement>) {
     const target = event.target;
     if (event.key !== 'Enter' || !(target instanceof HTMLInputElement) || target.getAttribute('role') === 'combobox') return;
@@ -148,7 +157,7 @@ export function AddRuntimeWizard({
             onChooseExistingApp={(app) => void chooseExistingApp(app)}
           />
         )}
-        {step === 'restart' && chosen && <RestartStep chosen={chosen} state={state} dispatch={dispatch} />}
+        {step === 'restart' && chosen && <RestartStep chosen={chosen} onRestartAndCreate={restartAndCreate} />}
         {step === 'create' && (
           <CreateStep
             state={state}
@@ -177,7 +186,7 @@ export function AddRuntimeWizard({
                   {t('rt.wizard.back')}
                 </Button>
               )}
-              {step !== 'create' && (
+              {step !== 'create' && step !== 'restart' && (
                 <Button
                   appearance="primary"
                   onClick={() => void next()}

@@ -48,13 +48,13 @@ function report(roleStatus: CheckResult['status']) {
 function backend(
   roleStatus: CheckResult['status'],
   versions: { runtimes: unknown[]; latestIsFinal: boolean } = { runtimes: [], latestIsFinal: false },
-  overrides: Record<string, () => unknown> = {},
+  overrides: Record<string, (args: unknown) => unknown> = {},
 ) {
   const calls: string[] = [];
-  mockIPC((command) => {
+  mockIPC((command, args) => {
     calls.push(command);
     const override = overrides[command];
-    if (override) return override();
+    if (override) return override(args);
     switch (command) {
       case 'list_workspaces':
         return LISTING;
@@ -232,14 +232,24 @@ describe('Runtimes page', () => {
   });
 
   it('states one step count for the whole run, even when the sign-in step is left out, and Done is not a step', async () => {
+    const requests: unknown[] = [];
     const calls = backend('passed', undefined, {
       validate_runtime_name: () => null,
       // Signed in on this region's instances recently: the sign-in step is not due.
       instance_sign_in_status: () => ({ region: 'eastus', signedInOn: '2026-01-01', validUntil: '2026-01-31', needed: false }),
-      create_runtime: () => ({ name: 'rt-1' }),
+      create_runtime: (args) => {
+        requests.push(args);
+        return { name: 'rt-1' };
+      },
     });
     renderPage();
-    const title = () => screen.getByTestId('wizard-step-title').textContent;
+    // Every title the run shows, in order: the count must read the same on each.
+    const titles: string[] = [];
+    const title = () => {
+      const text = screen.getByTestId('wizard-step-title').textContent ?? '';
+      if (titles.at(-1) !== text) titles.push(text);
+      return text;
+    };
     await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
     openWizard();
     await waitFor(() => expect(screen.getByTestId('instance-ci')).toBeTruthy());
@@ -257,11 +267,27 @@ describe('Runtimes page', () => {
     await waitFor(() => expect(title()).toBe('Step 3 of 5: Custom application'));
     fireEvent.click(screen.getByTestId('wizard-next'));
     await waitFor(() => expect(title()).toBe('Step 4 of 5: Restart warning'));
-    fireEvent.click(screen.getByTestId('wizard-confirm-restart'));
-    fireEvent.click(screen.getByTestId('wizard-next'));
-    await waitFor(() => expect(title()).toBe('Step 5 of 5: Create'));
-    fireEvent.click(screen.getByTestId('wizard-create'));
+    // The restart is stated above one button that names it; no checkbox, no Next.
+    const restart = screen.getByTestId('wizard-restart-create');
+    expect(restart.textContent).toBe('Restart ci and create runtime');
+    expect(screen.getByTestId('wizard-restart-warning').textContent).toContain('restarts the compute instance ci');
+    expect(
+      screen.getByTestId('wizard-restart-warning').compareDocumentPosition(restart) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    expect(screen.queryByTestId('wizard-next')).toBeNull();
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    // The primary action is the first stop in Tab order after the step's heading.
+    const tabbable = [...screen.getByTestId('add-runtime-wizard').querySelectorAll<HTMLElement>('button, input, a[href], [tabindex="0"]')].filter(
+      (element) => !element.hasAttribute('disabled'),
+    );
+    expect(tabbable[0]).toBe(restart);
+    fireEvent.click(restart);
     await waitFor(() => expect(title()).toBe('Done'));
     expect(calls.filter((call) => call === 'create_runtime')).toHaveLength(1);
+    expect(JSON.stringify(requests[0])).toContain('"confirmRestart":true');
+    // One count from the first step to the last; Done has none.
+    expect(titles.filter((text) => text !== 'Done').map((text) => /^Step \d of (\d):/.exec(text)?.[1])).toEqual(
+      titles.filter((text) => text !== 'Done').map(() => '5'),
+    );
   });
 });

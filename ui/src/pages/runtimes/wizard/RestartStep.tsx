@@ -1,14 +1,18 @@
-import { Checkbox, MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
 import type { InstanceChoice } from '../../../backend';
 import { t } from '../../../i18n';
-import type { WizardAction, WizardState } from './state';
 
-/** Step 4, for a new application: adding it restarts the instance; the user confirms. */
-export function RestartStep({ chosen, state, dispatch }: { chosen: InstanceChoice; state: WizardState; dispatch: (action: WizardAction) => void }) {
+/**
+ * Step 4, for a new application: adding it restarts the instance. As in the quick panel, the
+ * consequence is stated above the one button that accepts it and creates the runtime; the button
+ * comes first after the step's heading in Tab order.
+ */
+export function RestartStep({ chosen, onRestartAndCreate }: { chosen: InstanceChoice; onRestartAndCreate: () => void }) {
+  const name = chosen.instance.name;
   return (
     <>
-      <MessageBar intent="warning" layout="multiline">
-        <MessageBarBody>{t('rt.wizard.restart.body', { name: chosen.instance.name })}</MessageBarBody>
+      <MessageBar intent="warning" layout="multiline" data-testid="wizard-restart-warning">
+        <MessageBarBody>{t('rt.wizard.restart.body', { name })}</MessageBarBody>
       </MessageBar>
       {chosen.instance.customApps.length > 0 && (
         <>
@@ -20,12 +24,11 @@ export function RestartStep({ chosen, state, dispatch }: { chosen: InstanceChoic
           </ul>
         </>
       )}
-      <Checkbox
-        checked={state.choices.restartConfirmed}
-        onChange={(_, data) => dispatch({ type: 'edit', change: { restartConfirmed: data.checked === true } })}
-        label={t('rt.wizard.restart.confirm', { name: chosen.instance.name })}
-        data-testid="wizard-confirm-restart"
-      />
+      <div>
+        <Button appearance="primary" onClick={onRestartAndCreate} data-testid="wizard-restart-create">
+          {t('rt.quick.create', { name })}
+        </Button>
+      </div>
     </>
   );
 }

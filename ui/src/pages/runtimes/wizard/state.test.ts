@@ -30,8 +30,9 @@ describe('add-runtime wizard state', () => {
       { type: 'chooseAppKind', appKind: 'existing' },
       { type: 'chooseAppKind', appKind: 'new' },
       { type: 'next' },
-      { type: 'edit', change: { restartConfirmed: true } },
+      { type: 'back' },
       { type: 'next' },
+      { type: 'confirmRestart' },
       { type: 'creating', since: 1 },
       { type: 'createEnded', result: { ok: true, value: 'rt-1' } },
     ] as WizardAction[]) {
@@ -39,7 +40,9 @@ describe('add-runtime wizard state', () => {
       note();
     }
     expect([...counts]).toEqual([5]);
-    expect(seen).toEqual(['3/5 app', '3/5 app', '3/5 app', '4/5 restart', '4/5 restart', '5/5 create', '5/5 create', 'done']);
+    expect(seen).toEqual(['3/5 app', '3/5 app', '3/5 app', '4/5 restart', '3/5 app', '4/5 restart', '5/5 create', '5/5 create', 'done']);
+    // The restart step's one button both accepts the restart and goes on to the create.
+    expect(state.choices.restartConfirmed).toBe(true);
     expect(stepNumber('instance')).toEqual({ index: 1, count: 5 });
     expect(stepNumber('authenticate')).toEqual({ index: 2, count: 5 });
   });

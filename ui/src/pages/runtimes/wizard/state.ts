@@ -49,6 +49,8 @@ export type WizardAction =
   | { type: 'chooseAppKind'; appKind: WizardChoices['appKind'] }
   | { type: 'chooseCustomEnv'; custom: boolean }
   | { type: 'next' }
+  /** The restart step's one button: the restart is accepted, and the create begins. */
+  | { type: 'confirmRestart' }
   | { type: 'back' }
   | { type: 'checkingName' }
   /** The name was accepted or not; with it, the sign-in status of the instance's region. */
@@ -86,6 +88,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       };
     case 'next':
       return moveOn({ ...state, stepError: null });
+    case 'confirmRestart':
+      return moveOn({ ...state, stepError: null, choices: { ...state.choices, restartConfirmed: true } });
     case 'back':
       return { ...state, step: stepBefore(state.step, state.choices.appKind, state.signInDue) };
     case 'checkingName':
