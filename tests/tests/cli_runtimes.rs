@@ -266,10 +266,16 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
         "ci-alice"
     );
 
-    // The remembered workspace is the default; the empty list leads to `runtime create`.
+    // The remembered workspace is the default; the empty list leads to `runtime create`,
+    // without the workspace's resource id (the command remembers it).
     let output = cli.run(&["runtime", "list"]).await;
     assert!(output.status.success(), "{}", text(&output));
-    assert_stdout_has(&output, "pfrm runtime create");
+    assert!(
+        stdout(&output).contains("pfrm runtime create --name NAME --compute INSTANCE")
+            && !stdout(&output).contains("/subscriptions/"),
+        "{}",
+        text(&output)
+    );
 
     // Your instances.
     let instances = cli.json(&["compute", "list"]).await;
@@ -327,11 +333,26 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("{}", text(&output)));
     assert!(row.contains("Running") && row.contains("ci-alice"), "{row}");
+    // Plain words for the runtime's type; the service's name for it stays in --json.
+    assert!(
+        row.contains("compute instance") && !row.contains("ComputeInstance"),
+        "{row}"
+    );
     let runtimes = cli.json(&["runtime", "list"]).await;
     assert_eq!(runtimes[0]["status"], "Running");
+    assert_eq!(runtimes[0]["runtimeType"], "ComputeInstance");
     let output = cli.run(&["runtime", "show", "rt-cli"]).await;
     assert!(output.status.success(), "{}", text(&output));
-    assert_stdout_has(&output, "ci-alice");
+    let shown = stdout(&output);
+    assert!(shown.contains("ci-alice"), "{}", text(&output));
+    let type_line = shown
+        .lines()
+        .find(|line| line.trim_start().starts_with("type "))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        type_line.trim_end().ends_with(" compute instance"),
+        "{type_line}"
+    );
     let details = cli.json(&["runtime", "show", "rt-cli"]).await;
     assert_eq!(details["computeInstanceName"], "ci-alice");
 
@@ -423,7 +444,20 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
         .lines()
         .find(|line| line.contains(&isolation.title))
         .unwrap_or_else(|| panic!("{checklist}"));
-    assert!(line.trim_start().starts_with('✗'), "{line}");
+    // A failed check says it is not met: never the bare requirement next to the red mark.
+    assert!(
+        line.trim_start()
+            .starts_with(&format!("✗ Not met: {}", isolation.title)),
+        "{line}"
+    );
+    for line in checklist.lines().map(str::trim_start) {
+        if line.starts_with('✗') || line.starts_with("! ") {
+            assert!(
+                line[line.find(' ').unwrap() + 1..].starts_with("Not met: "),
+                "{line}"
+            );
+        }
+    }
     assert!(checklist.contains(&remedy), "{checklist}");
 
     let output = cli

@@ -10,6 +10,7 @@ mod inventory;
 mod migrate;
 mod operations;
 mod output;
+mod plain;
 mod progress;
 mod role;
 mod runtime;
@@ -527,7 +528,7 @@ fn print_account(account: &AccountSummary, json: bool, label: &str) {
     println!("{label} {}{name}", account.username);
     println!("  tenant:  {}", account.tenant_id);
     println!("  method:  {}", method_name(account));
-    println!("  cloud:   {}", account.cloud);
+    println!("  cloud:   {}", plain::cloud(&account.cloud));
     println!("  id:      {}", account.id);
     if !account.signed_in {
         println!("  The saved sign-in expired or was revoked: run `pfrm login`.");

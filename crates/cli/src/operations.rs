@@ -46,7 +46,7 @@ pub fn list(manager: &AccountManager, json: bool) -> Result<(), Error> {
         table.row(vec![
             entry.id.clone(),
             entry.started_at.clone(),
-            or_dash(entry.cloud.as_deref()),
+            or_dash(entry.cloud.as_deref().map(crate::plain::cloud).as_deref()),
             account,
             entry.title.clone(),
         ]);

@@ -87,6 +87,16 @@ pub fn check_mark(check: &CheckResult) -> &'static str {
     }
 }
 
+/// A check's title says what should hold; one that does not is said to be not met, so a red
+/// mark never sits next to what reads as a success (as in the app's checklist).
+pub fn check_title(check: &CheckResult) -> String {
+    match check.status {
+        CheckStatus::Passed => check.title.clone(),
+        CheckStatus::Failed => format!("Not met: {}", check.title),
+        CheckStatus::Unknown => format!("Could not tell: {}", check.title),
+    }
+}
+
 /// One check as a checklist entry: mark and title, then evidence, remedy and link indented.
 pub fn print_check(check: &CheckResult, indent: &str) {
     let severity = match (check.status, check.severity) {
@@ -95,7 +105,11 @@ pub fn print_check(check: &CheckResult, indent: &str) {
         (_, Severity::Warning) => " (warning)",
         (_, Severity::Info) => " (note)",
     };
-    println!("{indent}{} {}{severity}", check_mark(check), check.title);
+    println!(
+        "{indent}{} {}{severity}",
+        check_mark(check),
+        check_title(check)
+    );
     for item in &check.evidence {
         println!("{indent}    {}: {}", item.label, item.value);
     }

@@ -278,7 +278,10 @@ fn print_assignments(assignments: &[WorkspaceRoleAssignment]) {
         let from = if item.inherited {
             format!(
                 "  (inherited from {})",
-                item.assignment.scope.as_deref().unwrap_or("above")
+                item.assignment
+                    .scope
+                    .as_deref()
+                    .map_or_else(|| "above".to_owned(), crate::plain::scope)
             )
         } else {
             String::new()

@@ -12,6 +12,7 @@ use pfrm_core::{Error, ErrorCode};
 
 use crate::context::{Context, WorkspaceOption};
 use crate::output::{self, print_json, Table};
+use crate::plain;
 
 #[derive(Subcommand)]
 pub enum RuntimeCommand {
@@ -83,7 +84,7 @@ pub async fn run(context: &Context, command: RuntimeCommand) -> Result<(), Error
             if context.json {
                 return print_json(&runtimes);
             }
-            print_runtime_list(&workspace_id, &runtimes);
+            print_runtime_list(&runtimes);
         }
         RuntimeCommand::Show { workspace, name } => {
             let workspace_id = context.workspace_id(&workspace).await?;
@@ -199,12 +200,11 @@ fn confirm_restart_interactively(instance: &str) -> Result<bool, Error> {
     ))
 }
 
-fn print_runtime_list(workspace_id: &str, runtimes: &[RuntimeSummary]) {
+fn print_runtime_list(runtimes: &[RuntimeSummary]) {
     if runtimes.is_empty() {
         println!("No runtimes in this workspace yet.");
-        println!(
-            "Create one: pfrm runtime create --workspace {workspace_id} --name NAME --compute INSTANCE --yes-restart"
-        );
+        // The workspace just listed is remembered: the command needs no ARM id.
+        println!("Create one: pfrm runtime create --name NAME --compute INSTANCE --yes-restart");
         return;
     }
     let mut table = Table::new(&[
@@ -220,7 +220,13 @@ fn print_runtime_list(workspace_id: &str, runtimes: &[RuntimeSummary]) {
         table.row(vec![
             runtime.name.clone(),
             output::runtime_status(runtime),
-            output::or_dash(runtime.runtime_type.as_deref()),
+            output::or_dash(
+                runtime
+                    .runtime_type
+                    .as_deref()
+                    .map(plain::runtime_type)
+                    .as_deref(),
+            ),
             output::or_dash(runtime.compute_instance_name.as_deref()),
             output::or_dash(runtime.custom_app_name.as_deref()),
             output::or_dash(runtime.image_tag.as_deref()),
@@ -236,7 +242,10 @@ fn print_details(context: &Context, workspace_id: &str, details: &RuntimeDetails
         ("status", Some(output::runtime_status(summary))),
         ("status message", details.status_message.clone()),
         ("error", details.error_message.clone()),
-        ("type", summary.runtime_type.clone()),
+        (
+            "type",
+            summary.runtime_type.as_deref().map(plain::runtime_type),
+        ),
         ("compute instance", summary.compute_instance_name.clone()),
         ("custom application", summary.custom_app_name.clone()),
         (
