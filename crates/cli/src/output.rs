@@ -93,7 +93,7 @@ pub fn check_title(check: &CheckResult) -> String {
     match check.status {
         CheckStatus::Passed => check.title.clone(),
         CheckStatus::Failed => format!("Not met: {}", check.title),
-        CheckStatus::Unknown => format!("Could not tell: {}", check.title),
+        CheckStatus::Unknown => format!("Could not check: {}", check.title),
     }
 }
 
