@@ -373,17 +373,10 @@ impl FlowClient {
         body: &CreateFlowRuntimeRequest,
         async_call: bool,
     ) -> Result<FlowRuntimeDto> {
-        Self::check_name(name)?;
-        let body = serde_json::to_value(body)
-            .map_err(|error| Error::internal(format!("runtime body: {error}")))?;
-        let request = self
-            .request(Method::POST, &[name], format!("create runtime '{name}'"))?
-            .query("asyncCall", async_call.to_string())
-            .json(body)
-            // Each call starts a create; a repeat after an unclear failure could fail on the
-            // duplicate or start a second one.
-            .not_repeatable();
-        self.pipeline.send_json(&request).await
+        // Each call starts a create; a repeat after an unclear failure could fail on the
+        // duplicate or start a second one.
+        self.send_runtime_body(Method::POST, name, body, async_call, "create")
+            .await
     }
 
     pub async fn update_runtime(
@@ -392,14 +385,28 @@ impl FlowClient {
         body: &UpdateFlowRuntimeRequest,
         async_call: bool,
     ) -> Result<FlowRuntimeDto> {
+        // Despite the PUT, each call restarts the runtime on a new image: not idempotent.
+        self.send_runtime_body(Method::PUT, name, body, async_call, "update")
+            .await
+    }
+
+    /// A create or an update of runtime `name`: the body as JSON, never repeated by the
+    /// pipeline (neither call is idempotent).
+    async fn send_runtime_body(
+        &self,
+        method: Method,
+        name: &str,
+        body: &impl serde::Serialize,
+        async_call: bool,
+        verb: &str,
+    ) -> Result<FlowRuntimeDto> {
         Self::check_name(name)?;
         let body = serde_json::to_value(body)
             .map_err(|error| Error::internal(format!("runtime body: {error}")))?;
         let request = self
-            .request(Method::PUT, &[name], format!("update runtime '{name}'"))?
+            .request(method, &[name], format!("{verb} runtime '{name}'"))?
             .query("asyncCall", async_call.to_string())
             .json(body)
-            // Despite the PUT, each call restarts the runtime on a new image: not idempotent.
             .not_repeatable();
         self.pipeline.send_json(&request).await
     }
