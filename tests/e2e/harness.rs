@@ -357,7 +357,7 @@ impl Screen {
         self.wait_within(STEP_TIMEOUT, css, wanted).await
     }
 
-    async fn wait_within(
+    pub async fn wait_within(
         &self,
         timeout: Duration,
         css: &str,

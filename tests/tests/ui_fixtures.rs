@@ -219,6 +219,29 @@ async fn generate(world: &World) -> Value {
             projects.insert(flow_id.clone(), answer(result));
         }
         one.insert("exportFlowProject".into(), Value::Object(projects));
+        // Each flow's audit (the mapping table shown before the export). The definition was
+        // read from a scratch folder: only its file name is kept.
+        let mut audits = Map::new();
+        for flow in stock
+            .items
+            .iter()
+            .filter(|item| item.kind == ItemKind::Flow)
+        {
+            let Some(flow_id) = &flow.id else { continue };
+            let audit = workspace_flow::audit_workspace_flow(&services, id, flow_id)
+                .await
+                .map(|mut audit| {
+                    audit.definition = audit
+                        .definition
+                        .rsplit(['/', '\\'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    audit
+                });
+            audits.insert(flow_id.clone(), answer(audit));
+        }
+        one.insert("auditFlow".into(), Value::Object(audits));
         one.insert("takeInventory".into(), ok(stock));
         one.insert(
             "decommissionPlan".into(),

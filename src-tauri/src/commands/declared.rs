@@ -121,6 +121,9 @@ app_commands! {
     /// Writes the inventory to the Downloads folder; answers the file's path.
     fn save_inventory(inventory: Inventory, format: ExportFormat) -> String
         = migration::save_inventory;
+    /// A workspace flow's audit: its node-by-node mapping to Agent Framework and what has no
+    /// direct equivalent.
+    fn audit_flow(workspace_id: String, flow_id: String) -> FlowAudit = migration::audit_flow;
     /// A workspace flow's Agent Framework project, written to `out_dir`.
     fn export_flow_project(workspace_id: String, flow_id: String, out_dir: String)
         -> ScaffoldResult = migration::export_flow_project;

@@ -6,6 +6,7 @@ use pfrm_core::migration::decommission::{
 };
 use pfrm_core::migration::inventory::export::{self, ExportFormat};
 use pfrm_core::migration::inventory::{self as inventory, workspace_flow, Inventory};
+use pfrm_core::migration::mapping::FlowAudit;
 use pfrm_core::migration::retirement::{RetirementStatus, MIGRATION_GUIDE_URL};
 use pfrm_core::migration::scaffold::{self, ScaffoldResult};
 use pfrm_core::settings::Settings;
@@ -104,6 +105,12 @@ pub async fn save_inventory(
         .with_remedy("Check that the Downloads folder is writable.")
     })?;
     Ok(path.display().to_string())
+}
+
+/// A workspace flow's audit: the mapping table and the gaps, shown before its export.
+pub async fn audit_flow(host: &Host, workspace_id: String, flow_id: String) -> Reply<FlowAudit> {
+    let (services, _) = host.state().session.services().await?;
+    workspace_flow::audit_workspace_flow(&services, &workspace_id, &flow_id).await
 }
 
 /// "Export as Agent Framework project…": the flow's skeleton in `out_dir`, a folder the user

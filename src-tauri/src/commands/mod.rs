@@ -20,6 +20,7 @@ use pfrm_core::migration::decommission::{
 };
 use pfrm_core::migration::inventory::export::ExportFormat;
 use pfrm_core::migration::inventory::Inventory;
+use pfrm_core::migration::mapping::FlowAudit;
 use pfrm_core::migration::retirement::RetirementStatus;
 use pfrm_core::migration::scaffold::ScaffoldResult;
 use pfrm_core::model::{ComputeInstanceSummary, RuntimeDetails, RuntimeSummary, Tenant};

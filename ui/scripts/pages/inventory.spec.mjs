@@ -48,6 +48,11 @@ test('inventory: counts by kind, what costs money now, filters, save, and a flow
   await page.getByTestId('inventory-export-support-router').click();
   const dialog = page.getByTestId('export-project-dialog');
   await dialog.getByText('Export support-router as an Agent Framework project').waitFor();
+  // First the flow's audit: each part and the Agent Framework concept it becomes.
+  await dialog.getByTestId('flow-mapping-row').first().waitFor();
+  const mapping = await dialog.getByTestId('flow-mapping-row').allInnerTexts();
+  check(mapping.some((row) => row.includes('Executor')), `the mapping names executors: ${mapping.join(' | ')}`);
+  await page.screenshot({ path: join(SHOTS, 'inventory-audit-light.png') });
   check(await dialog.getByTestId('export-project-write').isDisabled(), 'no project without a folder');
   await dialog.getByTestId('export-project-folder').fill('/home/alex/projects');
   await dialog.getByTestId('export-project-write').click();

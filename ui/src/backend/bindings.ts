@@ -910,6 +910,115 @@ running: number, problems: Array<InventoryProblem>, };
 
 export type ExportFormat = "json" | "csv" | "markdown";
 
+export type FlowKind = "standard" | "chat" | "evaluation";
+
+export type NodeKind = "llm" | "python" | "prompt" | "builtinTool" | "embedding" | "vectorLookup" | "customTool";
+
+export type Target = "agent" | "executorHandler" | "contextProvider" | "noDirectEquivalent";
+
+export type Condition = { source: string, 
+/**
+ * Fields below `output` (`${classify.output.category}` → `["category"]`).
+ */
+path: Array<string>, 
+/**
+ * The value as JSON text (`"\"yes\""`, `true`, `3`).
+ */
+equalsJson: string, };
+
+export type SecretInput = { input: string, variable: string, };
+
+export type NodeMapping = { name: string, 
+/**
+ * As written (`llm`, `python`, `prompt`, a custom type), from the default variant when
+ * the node uses variants.
+ */
+nodeType: string, tool?: string, 
+/**
+ * The code or prompt file (`source.path`).
+ */
+sourcePath?: string, kind: NodeKind, target: Target, 
+/**
+ * The generated Python class.
+ */
+executorClass: string, 
+/**
+ * Nodes whose output this node reads or whose output activates it (sorted).
+ */
+dependsOn: Array<string>, 
+/**
+ * Reads flow inputs.
+ */
+readsFlowInputs: Array<string>, activate?: Condition, 
+/**
+ * The condition cannot sit on an edge (the node has several sources, or its one source
+ * is not the node the condition reads), so the handler checks it.
+ */
+conditionInHandler: boolean, 
+/**
+ * Runs once over all lines (evaluation flows).
+ */
+aggregation: boolean, 
+/**
+ * Variant ids when the node uses variants; the default one first.
+ */
+variants: Array<string>, 
+/**
+ * Connections the node uses.
+ */
+connections: Array<string>, 
+/**
+ * Inputs holding a literal that looks like a secret: never carried over, each becomes
+ * an environment variable (`input → VARIABLE`).
+ */
+secretInputs: Array<SecretInput>, notes: Array<string>, };
+
+export type EdgeKind = "single" | "conditional" | "fanOut" | "fanIn" | "joinBranches";
+
+export type Wiring = { kind: EdgeKind, sources: Array<string>, targets: Array<string>, condition?: Condition, };
+
+export type InputMapping = { name: string, inputType: string, 
+/**
+ * The Python type in the generated `FlowInputs`.
+ */
+pythonType: string, isChatInput: boolean, isChatHistory: boolean, };
+
+export type OutputMapping = { name: string, outputType: string, pythonType: string, 
+/**
+ * `${node.output}` as written.
+ */
+reference: string, 
+/**
+ * The node (or [`START_ID`] for a flow input) it comes from.
+ */
+from: string, isChatOutput: boolean, };
+
+export type ConnectionMapping = { name: string, usedBy: Array<string>, 
+/**
+ * Environment variable names (never values).
+ */
+variables: Array<string>, };
+
+export type ContextProviderMapping = { embeddingNode?: string, lookupNode: string, };
+
+export type Gap = { subject: string, what: string, route: string, };
+
+export type MappingRow = { promptFlow: string, agentFramework: string, note: string, };
+
+export type FlowAudit = { 
+/**
+ * The flow's folder name.
+ */
+name: string, 
+/**
+ * The definition file read.
+ */
+definition: string, kind: FlowKind, inputs: Array<InputMapping>, outputs: Array<OutputMapping>, 
+/**
+ * In dependency order (a node after every node it depends on).
+ */
+nodes: Array<NodeMapping>, wiring: Array<Wiring>, connections: Array<ConnectionMapping>, contextProviders: Array<ContextProviderMapping>, gaps: Array<Gap>, table: Array<MappingRow>, };
+
 export type ScaffoldResult = { outDir: string, files: Array<string>, executors: number, edgeGroups: number, };
 
 export type PlanItem = { 

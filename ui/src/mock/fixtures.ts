@@ -16,6 +16,7 @@ import type {
   EndpointIdentity,
   EnvironmentChoice,
   FleetVersionReport,
+  FlowAudit,
   GrantAbility,
   GrantOutcome,
   InstanceChoice,
@@ -49,6 +50,8 @@ export interface WorkspaceAnswers {
   listRoleAssignments: Answer<WorkspaceRoleAssignment[]>;
   listEndpointIdentities: Answer<EndpointIdentity[]>;
   takeInventory: Answer<Inventory>;
+  /** By flow id: the flow's mapping to Agent Framework. */
+  auditFlow: Record<string, Answer<FlowAudit>>;
   /** By flow id; the project's folder is `OUT_DIR`. */
   exportFlowProject: Record<string, Answer<ScaffoldResult>>;
   decommissionPlan: Answer<DecommissionPlan>;

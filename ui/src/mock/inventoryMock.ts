@@ -1,6 +1,6 @@
 // The Inventory page's answers: the core's inventory of the page world (fixtures.ts), one
 // workspace or all of them, and a flow's Agent Framework project.
-import type { ExportFormat, Inventory, ScaffoldResult } from '../backend';
+import type { ExportFormat, FlowAudit, Inventory, ScaffoldResult } from '../backend';
 import { OUT_DIR, PAGES, settle, workspaceAnswers, type WorldFixture } from './fixtures';
 
 export function inventoryOf(workspaceIds: string[], all: boolean, world: WorldFixture = PAGES): Promise<Inventory> {
@@ -19,4 +19,9 @@ export function savedInventoryPath(inventory: Inventory, format: ExportFormat): 
 export async function exportedProject(workspaceId: string, flowId: string, outDir: string, world: WorldFixture = PAGES): Promise<ScaffoldResult> {
   const project = await settle(workspaceAnswers(world, workspaceId)?.exportFlowProject[flowId]);
   return { ...project, outDir: project.outDir.replace(OUT_DIR, outDir) };
+}
+
+/** The core's audit of the flow: its mapping table and what has no direct equivalent. */
+export function auditedFlow(workspaceId: string, flowId: string, world: WorldFixture = PAGES): Promise<FlowAudit> {
+  return settle(workspaceAnswers(world, workspaceId)?.auditFlow[flowId]);
 }

@@ -20,7 +20,7 @@ import type {
 } from '../backend/bindings';
 import { cancelMockOperation, pause, runtimesCommand } from './runtimesMock';
 import { permissionsCommand } from './permissionsMock';
-import { exportedProject, inventoryOf, savedInventoryPath } from './inventoryMock';
+import { auditedFlow, exportedProject, inventoryOf, savedInventoryPath } from './inventoryMock';
 import { decommissionApply, decommissionPlanOf } from './decommissionMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
@@ -310,6 +310,10 @@ export function installPagesMock(): void {
       case 'save_inventory': {
         const { inventory, format } = payload as { inventory: Inventory; format: ExportFormat };
         return savedInventoryPath(inventory, format);
+      }
+      case 'audit_flow': {
+        const args = payload as { workspaceId: string; flowId: string };
+        return pause(200).then(() => auditedFlow(args.workspaceId, args.flowId));
       }
       case 'plugin:dialog|open':
         // The system's folder chooser: the user picks a new folder for the project.

@@ -9,11 +9,7 @@ import {
   MessageBarBody,
   ProgressBar,
   Spinner,
-  Table,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -31,7 +27,10 @@ import {
 import { ErrorMessage } from '../components/ErrorMessage';
 import { latestOperation, useOperations } from '../data/operations';
 import { t, type MessageKey } from '../i18n';
+import { HeadedTable } from '../components/FittedTable';
 import { kindLabel } from './Inventory';
+
+const PLAN_COLUMNS: MessageKey[] = ['dec.col.remove', 'dec.col.item', 'dec.col.cost', 'dec.col.why'];
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingTop: tokens.spacingVerticalL },
@@ -124,54 +123,44 @@ export function DecommissionPanel({ workspaceId, onClose }: { workspaceId: strin
       <Text weight="semibold" size={500}>
         {t('dec.heading', { workspace: plan.workspaceName })}
       </Text>
-      <Body1>{t('dec.intro', { days: plan.daysLeft })}</Body1>
+      <Body1>{plan.daysLeft > 0 ? t('dec.intro', { days: plan.daysLeft }) : t('dec.introRetired')}</Body1>
       <MessageBar intent={plan.running > 0 ? 'warning' : 'info'} data-testid="decommission-running">
         <MessageBarBody>{t('dec.running', { running: plan.running })}</MessageBarBody>
       </MessageBar>
       {plan.items.length === 0 && <Text data-testid="decommission-empty">{t('dec.empty')}</Text>}
       {plan.items.length > 0 && (
-        <Table size="small" aria-label={t('dec.heading', { workspace: plan.workspaceName })}>
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>{t('dec.col.remove')}</TableHeaderCell>
-              <TableHeaderCell>{t('dec.col.item')}</TableHeaderCell>
-              <TableHeaderCell>{t('dec.col.cost')}</TableHeaderCell>
-              <TableHeaderCell>{t('dec.col.why')}</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {plan.items.map((item) => {
-              const outcome = step.kind === 'done' ? step.report.outcomes.find((o) => o.id === item.id) : undefined;
-              return (
-                <TableRow key={item.id} data-testid={`decommission-item-${item.id}`} data-cost={costIntent(item.cost)}>
-                  <TableCell>
-                    <Checkbox
-                      checked={ticked.has(item.id)}
-                      disabled={step.kind !== 'plan'}
-                      onChange={(_, data) => toggle(item.id, data.checked === true)}
-                      aria-label={t('dec.tick', { name: item.name })}
-                      data-testid={`decommission-tick-${item.id}`}
-                    />
-                  </TableCell>
-                  <TableCell>
-                    {t('dec.itemName', { kind: kindLabel(item.kind), name: item.name })}
-                  </TableCell>
-                  <TableCell>{planCost(item)}</TableCell>
-                  <TableCell>
-                    {outcome ? (
-                      <Text weight="semibold" data-testid={`decommission-outcome-${item.id}`} data-state={outcome.state}>
-                        {t(`dec.outcome.${outcome.state}` as MessageKey)}
-                        {outcome.error ? `: ${outcome.error.message}` : outcome.message ? `: ${outcome.message}` : ''}
-                      </Text>
-                    ) : (
-                      <Text className={styles.muted}>{item.reason}</Text>
-                    )}
-                  </TableCell>
-                </TableRow>
-              );
-            })}
-          </TableBody>
-        </Table>
+        <HeadedTable size="small" aria-label={t('dec.heading', { workspace: plan.workspaceName })} columns={PLAN_COLUMNS.map((column) => t(column))}>
+          {plan.items.map((item) => {
+            const outcome = step.kind === 'done' ? step.report.outcomes.find((o) => o.id === item.id) : undefined;
+            return (
+              <TableRow key={item.id} data-testid={`decommission-item-${item.id}`} data-cost={costIntent(item.cost)}>
+                <TableCell>
+                  <Checkbox
+                    checked={ticked.has(item.id)}
+                    disabled={step.kind !== 'plan'}
+                    onChange={(_, data) => toggle(item.id, data.checked === true)}
+                    aria-label={t('dec.tick', { name: item.name })}
+                    data-testid={`decommission-tick-${item.id}`}
+                  />
+                </TableCell>
+                <TableCell>
+                  {t('dec.itemName', { kind: kindLabel(item.kind), name: item.name })}
+                </TableCell>
+                <TableCell>{planCost(item)}</TableCell>
+                <TableCell>
+                  {outcome ? (
+                    <Text weight="semibold" data-testid={`decommission-outcome-${item.id}`} data-state={outcome.state}>
+                      {t(`dec.outcome.${outcome.state}` as MessageKey)}
+                      {outcome.error ? `: ${outcome.error.message}` : outcome.message ? `: ${outcome.message}` : ''}
+                    </Text>
+                  ) : (
+                    <Text className={styles.muted}>{item.reason}</Text>
+                  )}
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </HeadedTable>
       )}
       {plan.kept.length > 0 && (
         <div data-testid="decommission-kept">

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Button,
   Dialog,
@@ -16,28 +16,44 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type InventoryItem, type ScaffoldResult } from '../backend';
+import { backend, toAppError, type AppError, type FlowAudit, type InventoryItem, type ScaffoldResult } from '../backend';
 import { chooseFolder } from '../backend/dialogs';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { FlowMapping } from './FlowMapping';
 
 const useStyles = makeStyles({
+  // The mapping table needs more room than a confirmation does.
+  surface: { maxWidth: 'min(900px, calc(100vw - 48px))' },
   folder: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'start', flexWrap: 'wrap' },
   path: { flexGrow: 1, minWidth: '16em' },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   files: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, fontFamily: tokens.fontFamilyMonospace },
 });
 
+type Auditing = { kind: 'loading' } | { kind: 'done'; audit: FlowAudit } | { kind: 'error'; error: AppError };
 type Writing = { kind: 'idle' } | { kind: 'writing' } | { kind: 'done'; result: ScaffoldResult } | { kind: 'error'; error: AppError };
 
 /**
- * "Export as Agent Framework project…": a folder typed or chosen in the system's chooser, then
- * the files written there. The backend refuses a file or a folder that is not empty.
+ * "Export as Agent Framework project…": the flow's audit (its mapping table and what has no
+ * direct equivalent), then a folder typed or chosen in the system's chooser, then the files
+ * written there. The backend refuses a file or a folder that is not empty.
  */
 export function ExportProjectDialog({ flow, onClose }: { flow: InventoryItem; onClose: () => void }) {
   const styles = useStyles();
   const [folder, setFolder] = useState('');
   const [state, setState] = useState<Writing>({ kind: 'idle' });
+  const [auditing, setAuditing] = useState<Auditing>({ kind: 'loading' });
+  useEffect(() => {
+    let current = true;
+    backend
+      .auditFlow(flow.workspaceId, flow.id ?? flow.name)
+      .then((audit) => current && setAuditing({ kind: 'done', audit }))
+      .catch((reason: unknown) => current && setAuditing({ kind: 'error', error: toAppError(reason) }));
+    return () => {
+      current = false;
+    };
+  }, [flow]);
   const choose = async () => {
     try {
       const chosen = await chooseFolder(t('inv.project.chooseTitle', { name: flow.name }), folder);
@@ -60,10 +76,13 @@ export function ExportProjectDialog({ flow, onClose }: { flow: InventoryItem; on
   const done = state.kind === 'done';
   return (
     <Dialog open onOpenChange={(_, data) => !data.open && onClose()}>
-      <DialogSurface data-testid="export-project-dialog">
+      <DialogSurface className={styles.surface} data-testid="export-project-dialog">
         <DialogBody>
           <DialogTitle>{t('inv.project.title', { name: flow.name })}</DialogTitle>
           <DialogContent className={styles.content}>
+            {auditing.kind === 'loading' && <Spinner size="small" label={t('inv.audit.loading')} data-testid="flow-mapping-loading" />}
+            {auditing.kind === 'error' && <ErrorMessage error={auditing.error} />}
+            {auditing.kind === 'done' && <FlowMapping audit={auditing.audit} />}
             <Field label={t('inv.project.folder')} hint={t('inv.project.hint')}>
               <div className={styles.folder}>
                 <Input

@@ -10,10 +10,7 @@ import {
   MessageBarBody,
   Option,
   Spinner,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -30,11 +27,13 @@ import {
 } from '../backend';
 import { t, type MessageKey } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { FittedTable } from '../components/FittedTable';
+import { HeadedTable } from '../components/FittedTable';
 import { PageHeading } from '../components/PageHeading';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { DecommissionPanel } from './Decommission';
 import { ExportProjectDialog } from './ExportProjectDialog';
+
+const INVENTORY_COLUMNS: MessageKey[] = ['inv.col.kind', 'inv.col.name', 'inv.col.workspace', 'inv.col.state', 'inv.col.cost', 'inv.col.runsOn', 'inv.col.detail', 'inv.col.owner'];
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
@@ -214,46 +213,32 @@ export function Inventory() {
           <Text className={styles.muted} data-testid="inventory-shown">
             {t('inv.shown', { shown: shown.length, total: taking.inventory.items.length })}
           </Text>
-          <FittedTable aria-label={t('inv.heading')} data-testid="inventory-table" size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('inv.col.kind')}</TableHeaderCell>
-                <TableHeaderCell>{t('inv.col.name')}</TableHeaderCell>
-                <TableHeaderCell>{t('inv.col.workspace')}</TableHeaderCell>
-                <TableHeaderCell>{t('inv.col.state')}</TableHeaderCell>
-                <TableHeaderCell>{t('inv.col.cost')}</TableHeaderCell>
-                <TableHeaderCell>{t('inv.col.runsOn')}</TableHeaderCell>
-                <TableHeaderCell>{t('inv.col.detail')}</TableHeaderCell>
-                <TableHeaderCell>{t('inv.col.owner')}</TableHeaderCell>
+          <HeadedTable aria-label={t('inv.heading')} data-testid="inventory-table" size="small" columns={INVENTORY_COLUMNS.map((column) => t(column))}>
+            {shown.map((item) => (
+              <TableRow key={`${item.workspaceId}/${item.kind}/${item.id ?? item.name}`} data-testid={`inventory-row-${item.kind}-${item.name}`}>
+                <TableCell>{kindLabel(item.kind)}</TableCell>
+                <TableCell className={styles.cell}>
+                  {item.name}
+                  {item.kind === 'flow' && item.id && (
+                    <div>
+                      <Button size="small" appearance="subtle" onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`}>
+                        {t('inv.exportProject')}
+                      </Button>
+                    </div>
+                  )}
+                </TableCell>
+                <TableCell>{item.workspaceName}</TableCell>
+                <TableCell>{item.state ?? '—'}</TableCell>
+                <TableCell>{costText(item)}</TableCell>
+                <TableCell className={styles.cell}>{item.runsOn ?? item.size ?? '—'}</TableCell>
+                <TableCell className={styles.cell}>{itemDetail(item) || item.note || '—'}</TableCell>
+                <TableCell className={styles.cell}>
+                  {item.owner ?? '—'}
+                  {item.lastChange && <div className={styles.muted}>{item.lastChange}</div>}
+                </TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {shown.map((item) => (
-                <TableRow key={`${item.workspaceId}/${item.kind}/${item.id ?? item.name}`} data-testid={`inventory-row-${item.kind}-${item.name}`}>
-                  <TableCell>{kindLabel(item.kind)}</TableCell>
-                  <TableCell className={styles.cell}>
-                    {item.name}
-                    {item.kind === 'flow' && item.id && (
-                      <div>
-                        <Button size="small" appearance="subtle" onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`}>
-                          {t('inv.exportProject')}
-                        </Button>
-                      </div>
-                    )}
-                  </TableCell>
-                  <TableCell>{item.workspaceName}</TableCell>
-                  <TableCell>{item.state ?? '—'}</TableCell>
-                  <TableCell>{costText(item)}</TableCell>
-                  <TableCell className={styles.cell}>{item.runsOn ?? item.size ?? '—'}</TableCell>
-                  <TableCell className={styles.cell}>{itemDetail(item) || item.note || '—'}</TableCell>
-                  <TableCell className={styles.cell}>
-                    {item.owner ?? '—'}
-                    {item.lastChange && <div className={styles.muted}>{item.lastChange}</div>}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </FittedTable>
+            ))}
+          </HeadedTable>
         </>
       )}
       {taking.kind === 'taken' && choice.workspace && !all && !decommissioning && (

@@ -2,20 +2,19 @@ import {
   Badge,
   Button,
   Link,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import type { RuntimeSummary, RuntimeVersionStatus } from '../../backend';
-import { t } from '../../i18n';
-import { FittedTable } from '../../components/FittedTable';
+import { t, type MessageKey } from '../../i18n';
+import { HeadedTable } from '../../components/FittedTable';
 import { statusColor, statusText } from './model';
 import { tagLabel } from '../../updates/model';
+
+const RUNTIME_COLUMNS: MessageKey[] = ['rt.col.name', 'rt.col.status', 'rt.col.instance', 'rt.col.app', 'rt.col.image', 'rt.col.createdBy'];
 
 const useStyles = makeStyles({
   statusCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0` },
@@ -47,80 +46,68 @@ export function RuntimeList({
   const styles = useStyles();
   const none = t('rt.none');
   return (
-    <FittedTable aria-label={t('nav.runtimes')} data-testid="runtime-list" size="small">
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t('rt.col.name')}</TableHeaderCell>
-          <TableHeaderCell>{t('rt.col.status')}</TableHeaderCell>
-          <TableHeaderCell>{t('rt.col.instance')}</TableHeaderCell>
-          <TableHeaderCell>{t('rt.col.app')}</TableHeaderCell>
-          <TableHeaderCell>{t('rt.col.image')}</TableHeaderCell>
-          <TableHeaderCell>{t('rt.col.createdBy')}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {runtimes.map((runtime) => (
-          <TableRow
-            key={runtime.name}
-            className={styles.row}
-            data-testid={`runtime-row-${runtime.name}`}
-            data-status={runtime.status}
-            onClick={() => onOpen(runtime.name)}
-          >
-            <TableCell>
-              <div className={styles.nameCell}>
-                <Link as="button" onClick={() => onOpen(runtime.name)} data-testid="runtime-open">
-                  {runtime.name}
-                </Link>
-                {isUpdating(runtime.name) ? (
-                  <Badge className={styles.badge} size="small" appearance="tint" color="informative" data-testid="updating-badge">
-                    {t('upd.badge.updating')}
-                  </Badge>
-                ) : (
-                  versionOf(runtime.name)?.updateAvailable && (
-                    <span className={styles.badgeRow}>
-                      <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
-                        {t('upd.badge.available')}
-                      </Badge>
-                      {onUpdate && (
-                        <Button
-                          size="small"
-                          appearance="primary"
-                          aria-label={t('upd.row.updateLabel', { name: runtime.name })}
-                          onClick={(event) => {
-                            // The row itself opens the details.
-                            event.stopPropagation();
-                            onUpdate(runtime.name);
-                          }}
-                          data-testid="row-update"
-                        >
-                          {t('upd.row.update')}
-                        </Button>
-                      )}
-                    </span>
-                  )
-                )}
-              </div>
-            </TableCell>
-            <TableCell>
-              <div className={styles.statusCell}>
-                <Badge appearance="tint" color={statusColor(runtime.status)} data-testid="runtime-status">
-                  {statusText(runtime.status)}
+    <HeadedTable aria-label={t('nav.runtimes')} data-testid="runtime-list" size="small" columns={RUNTIME_COLUMNS.map((column) => t(column))}>
+      {runtimes.map((runtime) => (
+        <TableRow
+          key={runtime.name}
+          className={styles.row}
+          data-testid={`runtime-row-${runtime.name}`}
+          data-status={runtime.status}
+          onClick={() => onOpen(runtime.name)}
+        >
+          <TableCell>
+            <div className={styles.nameCell}>
+              <Link as="button" onClick={() => onOpen(runtime.name)} data-testid="runtime-open">
+                {runtime.name}
+              </Link>
+              {isUpdating(runtime.name) ? (
+                <Badge className={styles.badge} size="small" appearance="tint" color="informative" data-testid="updating-badge">
+                  {t('upd.badge.updating')}
                 </Badge>
-                {runtime.statusText && runtime.statusText !== runtime.status && (
-                  <Text size={200} className={styles.message}>
-                    {runtime.statusText}
-                  </Text>
-                )}
-              </div>
-            </TableCell>
-            <TableCell>{runtime.computeInstanceName ?? none}</TableCell>
-            <TableCell>{runtime.customAppName ?? none}</TableCell>
-            <TableCell data-testid="runtime-version">{runtime.imageTag ? tagLabel(runtime.imageTag) : none}</TableCell>
-            <TableCell>{runtime.ownerName ?? none}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </FittedTable>
+              ) : (
+                versionOf(runtime.name)?.updateAvailable && (
+                  <span className={styles.badgeRow}>
+                    <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
+                      {t('upd.badge.available')}
+                    </Badge>
+                    {onUpdate && (
+                      <Button
+                        size="small"
+                        appearance="primary"
+                        aria-label={t('upd.row.updateLabel', { name: runtime.name })}
+                        onClick={(event) => {
+                          // The row itself opens the details.
+                          event.stopPropagation();
+                          onUpdate(runtime.name);
+                        }}
+                        data-testid="row-update"
+                      >
+                        {t('upd.row.update')}
+                      </Button>
+                    )}
+                  </span>
+                )
+              )}
+            </div>
+          </TableCell>
+          <TableCell>
+            <div className={styles.statusCell}>
+              <Badge appearance="tint" color={statusColor(runtime.status)} data-testid="runtime-status">
+                {statusText(runtime.status)}
+              </Badge>
+              {runtime.statusText && runtime.statusText !== runtime.status && (
+                <Text size={200} className={styles.message}>
+                  {runtime.statusText}
+                </Text>
+              )}
+            </div>
+          </TableCell>
+          <TableCell>{runtime.computeInstanceName ?? none}</TableCell>
+          <TableCell>{runtime.customAppName ?? none}</TableCell>
+          <TableCell data-testid="runtime-version">{runtime.imageTag ? tagLabel(runtime.imageTag) : none}</TableCell>
+          <TableCell>{runtime.ownerName ?? none}</TableCell>
+        </TableRow>
+      ))}
+    </HeadedTable>
   );
 }

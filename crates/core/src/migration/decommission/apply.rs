@@ -267,7 +267,11 @@ async fn execute(
         }
         if let Some(user) = item.needs.iter().find(|n| stayed.contains(*n)) {
             outcome.state = OutcomeState::Kept;
-            outcome.message = Some(format!("Kept: {user} was not removed, and it uses this."));
+            // The state already says "kept"; the message says why, naming the item as the plan does.
+            outcome.message = Some(format!(
+                "{} was not removed, and it uses this.",
+                super::selection::item_name(user)
+            ));
             stayed.insert(item.id.clone());
             outcomes.push(outcome);
             continue;

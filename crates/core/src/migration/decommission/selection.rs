@@ -66,10 +66,10 @@ pub fn select(plan: &DecommissionPlan, selected: &[String]) -> Result<Selection>
                     (
                         i,
                         format!(
-                            "Kept: {} stays, and it uses this.",
+                            "{} stays, and it uses this.",
                             missing
                                 .iter()
-                                .map(|m| m.as_str())
+                                .map(|m| item_name(m))
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
@@ -99,4 +99,9 @@ pub fn select(plan: &DecommissionPlan, selected: &[String]) -> Result<Selection>
             .collect(),
         held_back,
     })
+}
+
+/// A plan item's name from its id (`kind:name`), as a message shows it.
+pub(super) fn item_name(id: &str) -> &str {
+    id.split_once(':').map_or(id, |(_, name)| name)
 }
