@@ -23,7 +23,7 @@ use pfrm_core::ops::runtimes::{CreateRuntimeRequest, CustomAppChoice};
 use pfrm_core::ops::updates::{self, CheckOptions};
 use pfrm_core::ops::workspaces::{check_workspace, list_workspaces, DEFAULT_PARALLEL_REQUESTS};
 use pfrm_core::ops::{permissions, runtimes, Operations};
-use pfrm_emulator::{ReadyInfo, Scenario};
+use pfrm_emulator::{FaultAction, FaultRule, ReadyInfo, Scenario};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
@@ -147,6 +147,25 @@ async fn generate(world: &World) -> Value {
             "checkWorkspace".into(),
             answer(check_workspace(&services, id).await),
         );
+        // The same check while Azure cannot answer for the user's permissions there.
+        let unreachable = env.emulator.faults().add(FaultRule {
+            service: Some("arm".into()),
+            method: Some("GET".into()),
+            path: Some(format!(
+                "{id}/providers/Microsoft.Authorization/permissions"
+            )),
+            action: FaultAction::Respond,
+            body: Some(json!({"error": {
+                "code": "ServiceUnavailable",
+                "message": "The service is temporarily unavailable. Please retry."
+            }})),
+            ..FaultRule::default()
+        });
+        one.insert(
+            "checkWorkspacePermissionsUnreachable".into(),
+            answer(check_workspace(&services, id).await),
+        );
+        env.emulator.faults().remove(&unreachable);
         let listed = runtimes::list_runtimes(&services, id).await;
         let names: Vec<String> = listed
             .as_ref()

@@ -168,7 +168,7 @@ test('a blocker that could not be checked keeps Add runtime off, says why, and C
   const text = await reason.textContent();
   check(
     text ===
-      'Could not tell: Your permissions could not be read: pfrm could not check your permissions on workspace contoso-ml because management.azure.com could not be reached (the request timed out).',
+      "Could not tell: Your permissions could not be read: The service failed or is unavailable, so pfrm could not check your permissions on workspace 'contoso-ml' (HTTP 503). Azure said: The service is temporarily unavailable. Please retry.",
     `the reason should say what could not be told and why, was ${text}`,
   );
   check((await reason.getAttribute('data-kind')) === 'couldNotTell', 'the reason is a could-not-tell');

@@ -40,6 +40,8 @@ export type Answer<T> = { ok: T } | { error: AppError };
 /** What the core answered about one workspace, by command (then by runtime name or query). */
 export interface WorkspaceAnswers {
   checkWorkspace: Answer<WorkspaceCheck>;
+  /** The check while Azure answers 503 for the user's permissions on the workspace. */
+  checkWorkspacePermissionsUnreachable: Answer<WorkspaceCheck>;
   listRuntimes: Answer<RuntimeSummary[]>;
   runtimeDetails: Record<string, Answer<RuntimeDetails>>;
   checkRuntimeVersion: Record<string, Answer<RuntimeVersionStatus>>;

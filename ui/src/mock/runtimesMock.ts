@@ -2,7 +2,7 @@
 // answers about the page world (fixtures.ts: contoso-ml, where Alex has a running and a stopped
 // instance and no runtime yet; locked-ml, where he lacks the role but may grant it; research-ml,
 // with Rita's and Sam's runtimes), and the changes the user makes (changes.ts).
-import type { CheckResult, InstanceChoice, WorkspaceCheck } from '../backend/bindings';
+import type { InstanceChoice } from '../backend/bindings';
 import { PAGES, settle, workspaceAnswers } from './fixtures';
 import { checkNow, createRuntime, createdDetails, deleteRuntime, instancesNow, pause, runtimesNow, startInstance, type Publish } from './changes';
 import { researchRuntimes, updatesCommand } from './updatesMock';
@@ -12,43 +12,11 @@ export { cancelMockOperation, longOperation, pause, type Publish } from './chang
 /** `?scenario=…` of the page test, for answers only some tests want. */
 const scenario = () => new URLSearchParams(window.location.search).get('scenario');
 
-// Two states the emulator's worlds do not hold, written here until they do: with
-// `?scenario=permissions-unreadable` the first check of contoso-ml cannot read the user's
-// permissions (a network failure), and with `?scenario=instance-deleting` one of the user's
-// instances is being deleted.
+// With `?scenario=permissions-unreadable` the first check of contoso-ml is the one the
+// generator made while Azure could not answer for the user's permissions. With
+// `?scenario=instance-deleting` one of the user's instances is being deleted: no emulator world
+// holds that yet, so it is written here.
 let permissionReads = 0;
-
-const PERMISSIONS_UNREADABLE: CheckResult = {
-  id: 'dataScientistRole',
-  severity: 'blocker',
-  status: 'unknown',
-  title: 'You have the AzureML Data Scientist role (or broader) on the workspace',
-  evidence: [
-    {
-      label: 'Your permissions could not be read',
-      value: 'pfrm could not check your permissions on workspace contoso-ml because management.azure.com could not be reached (the request timed out).',
-    },
-  ],
-  remedy: 'Check again; if it keeps failing, check your sign-in and network.',
-};
-
-function unreadable(check: WorkspaceCheck): WorkspaceCheck {
-  const checks = check.report.checks.map((c) => (c.id === 'dataScientistRole' ? PERMISSIONS_UNREADABLE : c));
-  const first = PERMISSIONS_UNREADABLE.evidence[0];
-  return {
-    ...check,
-    report: {
-      checks,
-      blocked: true,
-      blocking: {
-        check: 'dataScientistRole',
-        kind: 'couldNotTell',
-        title: PERMISSIONS_UNREADABLE.title,
-        reason: first ? `${first.label}: ${first.value.replace(/\.$/, '')}` : PERMISSIONS_UNREADABLE.title,
-      },
-    },
-  };
-}
 
 function deletingInstance(like: InstanceChoice): InstanceChoice {
   const instance = { ...like.instance, id: like.instance.id.replace(/[^/]+$/, 'ci-alex-old'), name: 'ci-alex-old', state: 'Deleting' as const, provisioningState: 'Deleting' };
@@ -93,12 +61,11 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
     case 'list_workspaces':
       return pause(150).then(() => settle(PAGES.listWorkspaces));
     case 'check_workspace': {
-      const answer = checkNow(workspaceId);
-      const name = workspaceAnswers(PAGES, workspaceId) ? workspaceId.split('/').pop() : undefined;
-      if (name === 'contoso-ml' && scenario() === 'permissions-unreadable' && permissionReads++ === 0) {
-        return pause(100).then(() => settle(answer).then(unreadable));
+      const answers = workspaceAnswers(PAGES, workspaceId);
+      if (workspaceId.endsWith('/contoso-ml') && scenario() === 'permissions-unreadable' && permissionReads++ === 0) {
+        return pause(100).then(() => settle(answers?.checkWorkspacePermissionsUnreachable));
       }
-      return pause(100).then(() => settle(answer));
+      return pause(100).then(() => settle(checkNow(workspaceId)));
     }
     case 'list_runtimes':
       return pause(100).then(() => runtimesNow(workspaceId));
