@@ -135,7 +135,7 @@ pub async fn download_verified(update: &Update) -> Result<Vec<u8>, Error> {
 }
 
 fn turned_off_now(state: &AppState) -> Option<AppUpdateState> {
-    let settings = pfrm_core::settings::Settings::load(state.session.settings_path()).settings;
+    let settings = state.session.settings();
     let env = std::env::var(pfrm_core::app_info::APP_UPDATES_OFF_ENV).ok();
     app_updates_turned_off(env.as_deref(), &settings)
 }

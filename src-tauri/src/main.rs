@@ -9,21 +9,24 @@ mod logging;
 mod menu;
 mod notifications;
 mod paths;
-mod session;
+mod sandbox;
 mod taskbar;
 mod webkit_renderer;
 mod window_state;
 
 use std::time::Instant;
 
+use std::sync::Arc;
+
 use pfrm_core::app_info::{AppInfo, StartupWarning, StartupWarningKind};
+use pfrm_core::connection::{Session, SessionKind, SessionOptions, StartChoice};
 use tauri::Manager;
 
 /// What the commands share: facts gathered at start-up that do not change while the app runs.
 pub struct AppState {
     pub info: AppInfo,
     pub started: Instant,
-    pub session: session::Session,
+    pub session: pfrm_core::connection::Session,
     /// Cancels the sign-in in progress, if any.
     pub sign_in_cancel: tokio::sync::Mutex<Option<tokio_util::sync::CancellationToken>>,
 }
@@ -31,12 +34,11 @@ pub struct AppState {
 /// Command-line options of the desktop app (also read from the environment, for tests).
 #[derive(Debug, Default)]
 struct LaunchOptions {
-    /// Start in the sandbox.
-    sandbox: bool,
-    /// Start in the sandbox unless an account is signed in (`cargo xtask run`).
-    sandbox_when_signed_out: bool,
+    /// `--sandbox`: start in the sandbox; `--sandbox-when-signed-out`: unless an account is
+    /// signed in (`cargo xtask run`).
+    start: StartChoice,
     /// The sandbox's world (`--sandbox-scenario NAME`, `--sandbox-user EMAIL`).
-    sandbox_world: session::SandboxWorld,
+    sandbox_world: sandbox::SandboxWorld,
     cloud: Option<String>,
     cloud_config: Option<std::path::PathBuf>,
 }
@@ -48,23 +50,29 @@ impl LaunchOptions {
             cloud_config: std::env::var_os("PFRM_CLOUD_CONFIG")
                 .filter(|v| !v.is_empty())
                 .map(Into::into),
-            sandbox: std::env::var_os("PFRM_SANDBOX").is_some_and(|v| v == "1"),
-            sandbox_world: session::SandboxWorld {
+            start: if std::env::var_os("PFRM_SANDBOX").is_some_and(|v| v == "1") {
+                StartChoice::Sandbox
+            } else {
+                StartChoice::SavedAccount
+            },
+            sandbox_world: sandbox::SandboxWorld {
                 scenario: std::env::var("PFRM_SANDBOX_SCENARIO")
                     .ok()
                     .filter(|v| !v.is_empty())
-                    .unwrap_or_else(|| session::DEFAULT_SANDBOX_SCENARIO.into()),
+                    .unwrap_or_else(|| sandbox::DEFAULT_SANDBOX_SCENARIO.into()),
                 user: std::env::var("PFRM_SANDBOX_USER")
                     .ok()
                     .filter(|v| !v.is_empty()),
             },
-            ..LaunchOptions::default()
         };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
             match arg.as_str() {
-                "--sandbox" => options.sandbox = true,
-                "--sandbox-when-signed-out" => options.sandbox_when_signed_out = true,
+                "--sandbox" => options.start = StartChoice::Sandbox,
+                "--sandbox-when-signed-out" if options.start != StartChoice::Sandbox => {
+                    options.start = StartChoice::SandboxWhenSignedOut
+                }
+                "--sandbox-when-signed-out" => {}
                 "--sandbox-scenario" => {
                     if let Some(scenario) = args.next() {
                         options.sandbox_world.scenario = scenario;
@@ -142,14 +150,15 @@ fn main() {
     }
 
     let launch = LaunchOptions::parse(std::env::args().skip(1));
-    let session = session::Session::new(
-        dirs.config_file.clone(),
-        dirs.journal_file.clone(),
-        launch.cloud.clone(),
-        launch.cloud_config.clone(),
-    )
-    .with_sandbox_world(launch.sandbox_world.clone());
-    if let Some(warning) = &session.journal_warning {
+    let session = Session::new(SessionOptions {
+        kind: SessionKind::App,
+        settings_path: dirs.config_file.clone(),
+        journal_path: dirs.journal_file.clone(),
+        cloud: launch.cloud.clone(),
+        cloud_file: launch.cloud_config.clone(),
+    })
+    .with_sandbox(Arc::new(launch.sandbox_world.clone()));
+    if let Some(warning) = session.journal_warning() {
         warnings.push(StartupWarning {
             kind: StartupWarningKind::ConfigUnreadable,
             message: warning.message.clone(),
@@ -200,25 +209,18 @@ fn main() {
         .setup(move |app| {
             // Long operations show on the taskbar while they run.
             if let Some(window) = app.get_webview_window("main") {
-                let operations = app.state::<AppState>().session.operations.clone();
+                let operations = app.state::<AppState>().session.operations().clone();
                 tauri::async_runtime::spawn(pfrm_core::ops::taskbar::follow(
                     operations,
                     taskbar::WindowProgress(window),
                 ));
             }
-            if launch.sandbox || launch.sandbox_when_signed_out {
+            if launch.start != StartChoice::SavedAccount {
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(async move {
                     let state = handle.state::<AppState>();
-                    let signed_in = launch.sandbox_when_signed_out
-                        && !launch.sandbox
-                        && state.session.status().await.is_ok_and(|status| {
-                            status.mode != pfrm_core::services::SessionMode::SignedOut
-                        });
-                    if !signed_in {
-                        if let Err(error) = state.session.start_sandbox().await {
-                            tracing::error!(code = %error.code, "{}", error.message);
-                        }
+                    if let Err(error) = state.session.start(launch.start).await {
+                        tracing::error!(code = %error.code, "{}", error.message);
                     }
                 });
             }

@@ -24,7 +24,6 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pfrm_core::auth::{AccountManager, AccountSummary, DeviceCodePrompt};
 use pfrm_core::log_filter::{log_filter, LogHost, LOG_ENV};
 use pfrm_core::migration::retirement::{Clock, RetirementStatus};
-use pfrm_core::settings::{default_settings_path, resolve_cloud, Settings};
 use pfrm_core::{Error, ErrorCode};
 use tokio_util::sync::CancellationToken;
 
@@ -277,32 +276,27 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         }
         command => Cli { command, ..cli },
     };
-    let settings_path = default_settings_path()?;
-    let loaded = Settings::load(&settings_path);
+    let session = services::session(cli.cloud.map(CloudChoice::as_str), cli.cloud_config.clone())?;
+    let loaded = session.load_settings();
     if let Some(warning) = &loaded.warning {
         eprintln!("warning: {warning}");
     }
-    let (cloud, selection, custom_file) = resolve_cloud(
-        cli.cloud.map(CloudChoice::as_str),
-        cli.cloud_config.as_deref(),
-        &loaded.settings,
-    )?;
-    let manager = AccountManager::open_with_path(cloud, settings_path.clone()).await?;
+    let manager = session.accounts().await?;
     let json = cli.json;
     // Commands that act on a workspace share one context (services, --json, the remembered
     // workspace), built after sign-in state is known.
-    let context = |manager: &AccountManager| -> Result<context::Context, Error> {
-        Ok(context::Context::new(
-            services::connect(manager)?,
+    let context = || async {
+        Ok::<_, Error>(context::Context::new(
+            services::connect(&session).await?,
             json,
-            settings_path.clone(),
-            Settings::load(&settings_path).settings,
+            session.settings_path().to_path_buf(),
+            session.settings(),
         ))
     };
     match cli.command {
         Command::Diagnose(args) => {
             let cloud = manager.cloud().name.clone();
-            diagnose::run(args, &cloud, context(&manager), json).await?;
+            diagnose::run(args, &cloud, context().await, json).await?;
         }
         Command::Login(args) => {
             let cancel = CancellationToken::new();
@@ -324,7 +318,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
                 eprintln!("Opening your browser to sign in… (press Ctrl+C to cancel)");
                 manager.sign_in_with_browser(tenant, &cancel).await?
             };
-            manager.save_cloud_selection(&selection, custom_file)?;
+            session.remember_cloud_choice().await?;
             if manager.vault().is_memory_only() {
                 eprintln!(
                     "warning: the OS keychain is not available ({}); this sign-in is not remembered after pfrm exits.",
@@ -426,33 +420,33 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             }
         },
         Command::Role { command } => {
-            let context = context(&manager)?;
+            let context = context().await?;
             role::run(&context, command).await?;
             context.remember_workspace();
         }
         Command::Workspace { command } => {
-            workspace::run(&context(&manager)?, command).await?;
+            workspace::run(&context().await?, command).await?;
         }
         Command::Preflight(args) => {
-            let context = context(&manager)?;
+            let context = context().await?;
             print_retirement_notice(&context);
             let code = workspace::preflight(&context, args).await?;
             context.remember_workspace();
             return Ok(code);
         }
         Command::Compute { command } => {
-            let context = context(&manager)?;
+            let context = context().await?;
             compute::run(&context, command).await?;
             context.remember_workspace();
         }
         Command::Runtime { command } => {
-            let context = context(&manager)?;
+            let context = context().await?;
             print_retirement_notice(&context);
             runtime::run(&context, command).await?;
             context.remember_workspace();
         }
         Command::Inventory(args) => {
-            let context = context(&manager)?;
+            let context = context().await?;
             print_retirement_notice(&context);
             let code = inventory::run(&context, args).await?;
             if code != 0 {
@@ -463,12 +457,12 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         }
         // A flow in the workspace: read through the flow service, then as a local folder.
         Command::Migrate { command } => {
-            let context = context(&manager)?;
+            let context = context().await?;
             migrate::run_from_workspace(&context, command).await?;
             context.remember_workspace();
         }
         Command::Decommission { command } => {
-            let context = context(&manager)?;
+            let context = context().await?;
             print_retirement_notice(&context);
             let code = decommission::run(&context, command).await?;
             if code != 0 {
@@ -478,9 +472,9 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             }
         }
         Command::Operations { command } => match command {
-            operations::OperationsCommand::List => operations::list(&manager, json)?,
+            operations::OperationsCommand::List => operations::list(&session, &manager, json)?,
             operations::OperationsCommand::Resume { id } => {
-                return operations::resume(&context(&manager)?, id).await;
+                return operations::resume(&context().await?, id).await;
             }
         },
     }

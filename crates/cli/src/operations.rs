@@ -3,6 +3,7 @@
 
 use clap::Subcommand;
 use pfrm_core::auth::AccountManager;
+use pfrm_core::connection::Session;
 use pfrm_core::ops::resume::resume_operations;
 use pfrm_core::ops::JournalEntry;
 use pfrm_core::{Error, ErrorCode};
@@ -23,9 +24,10 @@ pub enum OperationsCommand {
 }
 
 /// `pfrm operations list`: reads the journal only.
-pub fn list(manager: &AccountManager, json: bool) -> Result<(), Error> {
-    let operations = crate::services::operations();
-    let entries: Vec<JournalEntry> = match operations.journal() {
+pub fn list(session: &Session, manager: &AccountManager, json: bool) -> Result<(), Error> {
+    let journal = session.operations().journal();
+    crate::services::warn_about_journal(session);
+    let entries: Vec<JournalEntry> = match journal {
         Some(journal) => journal.entries()?,
         None => Vec::new(),
     };

@@ -37,8 +37,7 @@ async fn sign_in_token(state: &AppState) -> CancellationToken {
 
 async fn finish_sign_in(state: &AppState, outcome: Reply<AccountSummary>) -> Reply<SessionStatus> {
     outcome?;
-    let manager = state.session.accounts().await?;
-    state.session.connect_account(&manager).await?;
+    state.session.connect_account().await?;
     state.session.status().await
 }
 
@@ -97,7 +96,7 @@ pub async fn switch_account(host: &Host, account_id: String) -> Reply<SessionSta
     let session = &host.state().session;
     let manager = session.accounts().await?;
     manager.switch_account(&account_id)?;
-    session.connect_account(&manager).await?;
+    session.connect_account().await?;
     session.status().await
 }
 
@@ -114,6 +113,6 @@ pub async fn switch_tenant(
     let session = &host.state().session;
     let manager = session.accounts().await?;
     manager.switch_tenant(&account_id, &tenant_id)?;
-    session.connect_account(&manager).await?;
+    session.connect_account().await?;
     session.status().await
 }

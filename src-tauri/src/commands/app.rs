@@ -2,7 +2,7 @@
 //! start-up timing and OS notifications.
 
 use pfrm_core::app_info::AppInfo;
-use pfrm_core::settings::{LastPlace, Settings};
+use pfrm_core::settings::LastPlace;
 use pfrm_core::Error;
 use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
@@ -18,7 +18,7 @@ pub async fn validate_runtime_name(_: &Host, name: String) -> Reply<()> {
 }
 
 pub async fn last_place(host: &Host) -> Reply<LastPlace> {
-    let settings = Settings::load(host.state().session.settings_path()).settings;
+    let settings = host.state().session.settings();
     Ok(LastPlace::from_settings(&settings))
 }
 
@@ -27,13 +27,13 @@ pub async fn remember_place(
     page: Option<String>,
     workspace_id: Option<String>,
 ) -> Reply<LastPlace> {
-    let path = host.state().session.settings_path();
-    let mut current = Settings::load(path).settings;
+    let session = &host.state().session;
+    let mut current = session.settings();
     // Page changes are frequent: the file is written only when the place moved.
     if !LastPlace::record(&mut current, page.as_deref(), workspace_id.as_deref()) {
         return Ok(LastPlace::from_settings(&current));
     }
-    let saved = Settings::update(path, &current, |settings| {
+    let saved = session.update_settings(|settings| {
         LastPlace::record(settings, page.as_deref(), workspace_id.as_deref());
     })?;
     Ok(LastPlace::from_settings(&saved))

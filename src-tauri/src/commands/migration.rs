@@ -9,7 +9,6 @@ use pfrm_core::migration::inventory::{self as inventory, workspace_flow, Invento
 use pfrm_core::migration::mapping::FlowAudit;
 use pfrm_core::migration::retirement::{RetirementStatus, MIGRATION_GUIDE_URL};
 use pfrm_core::migration::scaffold::{self, ScaffoldResult};
-use pfrm_core::settings::Settings;
 use pfrm_core::{Error, ErrorCode};
 use tauri::Manager;
 use tauri_plugin_opener::OpenerExt;
@@ -20,7 +19,7 @@ use super::{Host, Reply};
 /// week's dismissal applied.
 pub async fn retirement_status(host: &Host) -> Reply<RetirementStatus> {
     let today = host.state().session.clock().await.today();
-    let settings = Settings::load(host.state().session.settings_path()).settings;
+    let settings = host.state().session.settings();
     Ok(RetirementStatus::on(today)
         .with_dismissal(settings.retirement_notice_dismissed_week.as_deref()))
 }
@@ -28,10 +27,8 @@ pub async fn retirement_status(host: &Host) -> Reply<RetirementStatus> {
 /// Hides the notice until the end of this week.
 pub async fn dismiss_retirement_notice(host: &Host) -> Reply<RetirementStatus> {
     let status = RetirementStatus::on(host.state().session.clock().await.today());
-    let path = host.state().session.settings_path();
-    let current = Settings::load(path).settings;
     let week = status.week_of.clone();
-    let saved = Settings::update(path, &current, |settings| {
+    let saved = host.state().session.update_settings(|settings| {
         settings.retirement_notice_dismissed_week = Some(week);
     })?;
     Ok(status.with_dismissal(saved.retirement_notice_dismissed_week.as_deref()))

@@ -11,12 +11,10 @@ use pfrm_core::ops::workspaces::{
     self, WorkspaceCheck, WorkspaceListing, DEFAULT_PARALLEL_REQUESTS,
 };
 use pfrm_core::preflight::PlannedApp;
-use pfrm_core::settings::Settings;
 use pfrm_core::{Error, ErrorCode};
 use tauri_plugin_opener::OpenerExt;
 
 use super::{Host, Reply};
-use crate::AppState;
 
 pub async fn list_workspaces(host: &Host) -> Reply<WorkspaceListing> {
     let (services, _) = host.state().session.services().await?;
@@ -66,51 +64,23 @@ pub async fn instance_sign_in_status(
     instance_name: String,
     region: String,
 ) -> Reply<InstanceSignInStatus> {
-    let state = host.state();
-    let (services, _) = state.session.services().await?;
-    let settings = Settings::load(state.session.settings_path()).settings;
-    sign_in_status_as_shown(state, &services, &settings, &instance_name, &region).await
+    let session = &host.state().session;
+    session
+        .instance_sign_in_status(&instance_name, &region, today())
+        .await
 }
 
-/// The region's sign-in status as of today. The sandbox's instances are emulated: their
-/// addresses would lead to Azure, so no sign-in page is given there.
-async fn sign_in_status_as_shown(
-    state: &AppState,
-    services: &pfrm_core::services::Services,
-    settings: &Settings,
-    instance_name: &str,
-    region: &str,
-) -> Reply<InstanceSignInStatus> {
-    let mut status = instance_sign_in::sign_in_status(
-        settings,
-        services.cloud(),
-        instance_name,
-        region,
-        today(),
-    )?;
-    if state.session.in_sandbox().await {
-        status.sign_in_url = None;
-    }
-    Ok(status)
-}
-
-/// Opens the instance's sign-in page in the system browser. The sandbox has no such page: it
-/// says so instead of opening a real Azure address.
+/// Opens the instance's sign-in page in the system browser (the sandbox has none: the core
+/// says so instead of giving a real Azure address).
 pub async fn open_instance_sign_in(
     host: &Host,
     instance_name: String,
     region: String,
 ) -> Reply<()> {
     let session = &host.state().session;
-    let (services, _) = session.services().await?;
-    let url = instance_sign_in::sign_in_url(services.cloud(), &instance_name, &region)?;
-    if session.in_sandbox().await {
-        return Err(Error::new(
-            ErrorCode::InvalidInput,
-            "The sandbox's compute instances have no sign-in page.",
-        )
-        .with_remedy("Choose \"Done, it is authenticated\" to go on."));
-    }
+    let url = session
+        .instance_sign_in_url(&instance_name, &region)
+        .await?;
     host.app
         .opener()
         .open_url(&url, None::<&str>)
@@ -129,18 +99,10 @@ pub async fn record_instance_sign_in(
     instance_name: String,
     region: String,
 ) -> Reply<InstanceSignInStatus> {
-    let state = host.state();
-    let (services, _) = state.session.services().await?;
-    let path = state.session.settings_path();
-    let fallback = Settings::load(path).settings;
-    let settings = Settings::update(path, &fallback, |settings| {
-        if let Err(error) =
-            instance_sign_in::record_sign_in(settings, services.cloud(), &region, today())
-        {
-            tracing::warn!(code = %error.code, "{}", error.message);
-        }
-    })?;
-    sign_in_status_as_shown(state, &services, &settings, &instance_name, &region).await
+    let session = &host.state().session;
+    session
+        .record_instance_sign_in(&instance_name, &region, today())
+        .await
 }
 
 /// Whether a custom application on one of the user's instances can host a runtime.

@@ -7,7 +7,7 @@ use pfrm_core::ops::updates::{
     self, CheckOptions, CustomEnvironmentGuidance, FleetVersionReport, RuntimeVersionStatus,
     UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdateRuntimeRequest,
 };
-use pfrm_core::settings::{Settings, UpdatePreferences};
+use pfrm_core::settings::UpdatePreferences;
 
 use super::{Host, Reply};
 
@@ -63,14 +63,12 @@ pub async fn update_all_outdated(
 }
 
 pub async fn update_preferences(host: &Host) -> Reply<UpdatePreferences> {
-    let settings = Settings::load(host.state().session.settings_path()).settings;
+    let settings = host.state().session.settings();
     Ok(UpdatePreferences::from_settings(&settings))
 }
 
 pub async fn set_check_updates_at_startup(host: &Host, enabled: bool) -> Reply<UpdatePreferences> {
-    let path = host.state().session.settings_path();
-    let current = Settings::load(path).settings;
-    let saved = Settings::update(path, &current, |settings| {
+    let saved = host.state().session.update_settings(|settings| {
         settings.check_updates_at_startup = enabled;
     })?;
     Ok(UpdatePreferences::from_settings(&saved))

@@ -1,7 +1,14 @@
-//! Connecting to Azure as the signed-in account, built once for the desktop app and the CLI:
-//! the operations journal, the active account's credential, the [`Services`] every operation
-//! acts through, and the resumption of what an earlier run left in flight. The hosts keep only
-//! their glue (where files live, how a warning is shown, the app's sandbox).
+//! Connecting to Azure, built once for the desktop app and the CLI: the [`Session`] (settings
+//! file, operations journal, accounts, the choice between an account and the sandbox), the
+//! active account's credential, the [`Services`] every operation acts through, and the
+//! resumption of what an earlier run left in flight. The hosts keep only their glue: where
+//! files live, how a warning is shown, and how the sandbox's local Azure starts.
+
+mod sandbox;
+mod session;
+
+pub use sandbox::{sandbox_pacing, MintedCredential, OpenedSandbox, SandboxOpener};
+pub use session::{Session, SessionKind, SessionOptions, StartChoice};
 
 use std::path::PathBuf;
 
