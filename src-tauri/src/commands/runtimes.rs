@@ -66,7 +66,7 @@ pub async fn instance_sign_in_status(
 ) -> Reply<InstanceSignInStatus> {
     let session = &host.state().session;
     session
-        .instance_sign_in_status(&instance_name, &region, today())
+        .instance_sign_in_status(&instance_name, &region)
         .await
 }
 
@@ -99,9 +99,10 @@ pub async fn record_instance_sign_in(
     instance_name: String,
     region: String,
 ) -> Reply<InstanceSignInStatus> {
-    let session = &host.state().session;
-    session
-        .record_instance_sign_in(&instance_name, &region, today())
+    let state = host.state();
+    state
+        .session
+        .record_instance_sign_in(&instance_name, &region)
         .await
 }
 
@@ -114,10 +115,6 @@ pub async fn check_custom_app(
 ) -> Reply<CustomAppAvailability> {
     let (services, _) = host.state().session.services().await?;
     instance_sign_in::check_custom_app(&services, &workspace_id, &instance_name, &app_name).await
-}
-
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
 }
 
 pub async fn create_runtime(host: &Host, request: CreateRuntimeRequest) -> Reply<RuntimeDetails> {

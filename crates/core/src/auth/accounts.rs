@@ -1,25 +1,25 @@
 //! Signed-in accounts: sign in (three ways), list, switch account or tenant, sign out.
 //!
 //! Account records (names, tenant ids, method) live in the settings file; refresh tokens live in
-//! the [`TokenVault`]; access tokens only in memory inside each credential.
+//! the [`TokenVault`]; access tokens only in memory inside each credential. The sign-in flows
+//! are in [`sign_in`].
+
+mod sign_in;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use azure_core::credentials::TokenCredential;
 use serde::{Deserialize, Serialize};
-use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::azure_cli::CachedAzureCliCredential;
-use super::browser::{sign_in_with_browser, BrowserLauncher, BrowserSignInRequest, SystemBrowser};
-use super::device_code::{sign_in_with_device_code, DeviceCodePrompt};
+use super::browser::{BrowserLauncher, SystemBrowser};
 use super::discovery::Discovery;
-use super::oauth::{Authority, HttpTokenEndpoint, IdTokenClaims, TokenEndpoint, TokenSet};
+use super::oauth::{Authority, HttpTokenEndpoint, TokenEndpoint};
 use super::refresh_lock::RefreshLock;
-use super::session::{InteractiveReauth, SessionState, UserCredential};
+use super::session::{SessionState, UserCredential};
 use super::store::TokenVault;
 use crate::cloud::CloudConfig;
 use crate::error::{Error, ErrorCode};
@@ -74,40 +74,6 @@ pub struct SignInStatus {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings_warning: Option<String>,
-}
-
-/// Interactive re-authentication through the browser (claims challenges).
-#[derive(Debug)]
-struct BrowserReauth {
-    discovery: Arc<Discovery>,
-    endpoint: Arc<dyn TokenEndpoint>,
-    launcher: Arc<dyn BrowserLauncher>,
-    redirect_host: String,
-}
-
-#[async_trait]
-impl InteractiveReauth for BrowserReauth {
-    async fn reauthenticate(
-        &self,
-        tenant: &str,
-        scopes: &[String],
-        login_hint: Option<&str>,
-        claims: &str,
-        cancel: &CancellationToken,
-    ) -> Result<TokenSet, Error> {
-        let mut request = BrowserSignInRequest::new(tenant, scopes.to_vec());
-        request.login_hint = login_hint.map(str::to_owned);
-        request.claims = Some(claims.to_owned());
-        request.redirect_host = self.redirect_host.clone();
-        sign_in_with_browser(
-            &self.discovery,
-            self.endpoint.as_ref(),
-            self.launcher.as_ref(),
-            &request,
-            cancel,
-        )
-        .await
-    }
 }
 
 enum LiveCredential {
@@ -219,148 +185,6 @@ impl AccountManager {
 
     fn vault_key(&self, account_id: &str) -> String {
         format!("{}/{account_id}", self.cloud.name)
-    }
-
-    fn reauth(&self) -> Arc<dyn InteractiveReauth> {
-        Arc::new(BrowserReauth {
-            discovery: self.discovery.clone(),
-            endpoint: self.endpoint.clone(),
-            launcher: self.launcher.clone(),
-            redirect_host: self.cloud.redirect_host.clone(),
-        })
-    }
-
-    /// Browser sign-in. `tenant`: a tenant id or domain; `None` uses the cloud's default.
-    pub async fn sign_in_with_browser(
-        &self,
-        tenant: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<AccountSummary, Error> {
-        let tenant = tenant
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.default_tenant());
-        let scopes = self.sign_in_scopes();
-        let mut request = BrowserSignInRequest::new(tenant.clone(), scopes.clone());
-        request.redirect_host = self.cloud.redirect_host.clone();
-        let tokens = sign_in_with_browser(
-            &self.discovery,
-            self.endpoint.as_ref(),
-            self.launcher.as_ref(),
-            &request,
-            cancel,
-        )
-        .await?;
-        self.finish_interactive(tokens, &tenant, SignInMethod::Browser, &scopes)
-            .await
-    }
-
-    /// Device code sign-in; `on_prompt` receives the code and the page to show the user.
-    pub async fn sign_in_with_device_code(
-        &self,
-        tenant: Option<&str>,
-        on_prompt: &(dyn Fn(DeviceCodePrompt) + Send + Sync),
-        cancel: &CancellationToken,
-    ) -> Result<AccountSummary, Error> {
-        let tenant = tenant
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.default_tenant());
-        let scopes = self.sign_in_scopes();
-        let tokens = sign_in_with_device_code(
-            &self.discovery,
-            self.endpoint.as_ref(),
-            &tenant,
-            &scopes,
-            on_prompt,
-            cancel,
-        )
-        .await?;
-        self.finish_interactive(tokens, &tenant, SignInMethod::DeviceCode, &scopes)
-            .await
-    }
-
-    /// Reuses an existing `az login`.
-    pub async fn sign_in_with_azure_cli(
-        &self,
-        tenant: Option<&str>,
-    ) -> Result<AccountSummary, Error> {
-        let credential = Arc::new(CachedAzureCliCredential::new(tenant.map(str::to_owned))?);
-        let scope = self.cloud.arm_scope();
-        let token = credential
-            .get_token(&[scope.as_str()], None)
-            .await
-            .map_err(|e| super::from_azure_error(&e))?;
-        let claims = IdTokenClaims::from_jwt(token.token.secret()).unwrap_or_default();
-        let record =
-            self.record_from_claims(&claims, tenant.unwrap_or(""), SignInMethod::AzureCli)?;
-        let id = record.id.clone();
-        self.live
-            .lock()
-            .unwrap()
-            .insert(id.clone(), LiveCredential::Cli(credential));
-        self.remember(record)?;
-        self.summary(&id)
-    }
-
-    fn record_from_claims(
-        &self,
-        claims: &IdTokenClaims,
-        requested_tenant: &str,
-        method: SignInMethod,
-    ) -> Result<AccountRecord, Error> {
-        let user_id = claims.user_id().ok_or_else(|| {
-            Error::new(
-                ErrorCode::Service,
-                "The sign-in answer did not say who signed in.",
-            )
-            .with_remedy("Try again; if it keeps happening, check the cloud settings.")
-        })?;
-        let home_tenant = claims.tid.clone();
-        let tenant = match requested_tenant {
-            "" | "organizations" | "common" | "consumers" => {
-                home_tenant.clone().unwrap_or_else(|| self.default_tenant())
-            }
-            specific => specific.to_owned(),
-        };
-        Ok(AccountRecord {
-            // `oid.tid` as Entra's own account ids; servers without tenants have the user id only.
-            id: match home_tenant.as_deref() {
-                Some(tid) => format!("{user_id}.{tid}"),
-                None => user_id.to_owned(),
-            },
-            cloud: self.cloud.name.clone(),
-            username: claims
-                .username()
-                .map(str::to_owned)
-                .unwrap_or_else(|| user_id.to_owned()),
-            display_name: claims.name.clone(),
-            home_tenant_id: home_tenant,
-            tenant_id: tenant,
-            method,
-        })
-    }
-
-    async fn finish_interactive(
-        &self,
-        tokens: TokenSet,
-        requested_tenant: &str,
-        method: SignInMethod,
-        scopes: &[String],
-    ) -> Result<AccountSummary, Error> {
-        // Only the claims of an ID token the flow validated say who signed in.
-        let claims = tokens
-            .id_token
-            .clone()
-            .ok_or_else(|| super::id_token::rejected("was not validated", "not_validated"))?;
-        let record = self.record_from_claims(&claims, requested_tenant, method)?;
-        let id = record.id.clone();
-        let credential = self.new_user_credential(&record);
-        credential.accept_sign_in(tokens, scopes).await?;
-        self.live
-            .lock()
-            .unwrap()
-            .insert(id.clone(), LiveCredential::User(credential));
-        self.remember(record)?;
-        self.summary(&id)
     }
 
     /// Applies `change` to the settings file (re-read first, so the app's and the CLI's other

@@ -374,26 +374,26 @@ impl Session {
     }
 
     /// Whether the user must sign in on the instance's region before creating a runtime there,
-    /// as of `today`. The sandbox's instances are emulated: their addresses would lead to
-    /// Azure, so no sign-in page is given there.
+    /// as of today. The sandbox's instances are emulated: their addresses would lead to Azure,
+    /// so no sign-in page is given there.
     pub async fn instance_sign_in_status(
         &self,
         instance: &str,
         region: &str,
-        today: time::Date,
     ) -> Result<InstanceSignInStatus, Error> {
         let settings = self.settings();
-        self.sign_in_status_as_shown(&settings, instance, region, today)
+        self.sign_in_status_as_shown(&settings, instance, region, system_today())
             .await
     }
 
-    /// Remembers that the user signed in on the region's instances `today`.
+    /// Remembers that the user signed in on the region's instances today (the sign-in page's
+    /// day, the system's: it is Azure's session that expires, not the sandbox's).
     pub async fn record_instance_sign_in(
         &self,
         instance: &str,
         region: &str,
-        today: time::Date,
     ) -> Result<InstanceSignInStatus, Error> {
+        let today = system_today();
         let (services, _) = self.services().await?;
         let settings = self.update_settings(|settings| {
             if let Err(error) =
@@ -440,4 +440,8 @@ impl Session {
         }
         Ok(url)
     }
+}
+
+fn system_today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
