@@ -203,6 +203,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(app_update::PendingUpdate::default())
         .manage(menu::MenuListener::default())
+        .manage(commands::Diagnostics::default())
         .menu(menu::build)
         .on_menu_event(menu::on_event)
         .manage(state)

@@ -2,11 +2,13 @@
 //! End-to-end tests of failure diagnoses in the real app, in the sandbox's `troubled` world
 //! (one workspace per failure users report, each holding a runtime that failed that way): each
 //! failed runtime shows what pfrm recognised above the service's message, with its action, and
-//! the storage role's action opens Permissions with that role chosen.
+//! the storage role's action opens Permissions with that role chosen; and the diagnostics bundle
+//! made from Settings holds none of the secrets planted where it reads.
 
 mod harness;
 
 use harness::{App, AppHome, Screen};
+use pfrm_tests::canaries;
 
 /// Workspace, failed runtime, the diagnosis pfrm must show (`None`: unrecognised), the action
 /// button's label when the diagnosis has one the app performs, and words of the service's own
@@ -218,4 +220,118 @@ fn gui_failed_runtimes_show_their_diagnosis_and_the_storage_action_opens_permiss
         screen.save_screenshot("troubled-permissions-role-chosen").await?;
         Ok(())
     });
+}
+
+// Settings → "Create diagnostics bundle…" after looking at a failed runtime, with secrets planted
+// in a log file the app's logs folder holds: the list shows each file with what was taken out,
+// a path that is not a full path is explained, and the saved zip holds the failed runtime, the
+// preflight report and the WebView's version, and none of the planted secrets.
+#[test]
+fn gui_diagnostics_bundle_from_settings_lists_its_files_and_holds_no_planted_secret() {
+    let home = troubled_world();
+    let logs = home.state_dir().join("pfrm").join("logs");
+    std::fs::create_dir_all(&logs).expect("create the logs folder");
+    std::fs::write(
+        logs.join("pfrm.canary.log"),
+        canaries::log_text(canaries::JWT),
+    )
+    .expect("plant the canaries");
+    let saved = home.home().join("support-bundle.zip");
+    let saved_path = saved.display().to_string();
+    let Some(app) = App::launch_or_skip(
+        "gui_diagnostics_bundle_from_settings_lists_its_files_and_holds_no_planted_secret",
+        home,
+    ) else {
+        return;
+    };
+    app.run(|screen: Screen| async move {
+        screen
+            .wait_for_text("[data-testid='sandbox-banner']", |text| !text.is_empty())
+            .await?;
+        screen.click("[data-testid='nav-runtimes']").await?;
+        screen
+            .wait_for_text("h1", |text| text == "Runtimes")
+            .await?;
+        open_failed_runtime(&screen, "ws-shared-key-off", "rt-keys").await?;
+
+        screen.click("[data-testid='nav-settings']").await?;
+        screen.click("[data-testid='diagnostics-create']").await?;
+        let row = |name: &str| format!("[data-testid='diagnostics-file'][data-name='{name}']");
+        for name in [
+            "manifest.json",
+            "preflight.json",
+            "runtime.json",
+            "operations.json",
+            "logs/pfrm.canary.log",
+        ] {
+            screen
+                .wait_for_text(&row(name), |text| text.contains(name))
+                .await?;
+        }
+        let planted = screen
+            .rendered_texts(&format!(
+                "{} [data-testid='diagnostics-file-redacted']",
+                row("logs/pfrm.canary.log")
+            ))
+            .await?;
+        assert!(
+            planted.len() == 1
+                && planted[0].contains("secrets")
+                && planted[0].contains("1 email address"),
+            "the planted log's row says what was taken out: {planted:?}"
+        );
+        screen
+            .save_screenshot("settings-diagnostics-list-light")
+            .await?;
+
+        // A name without its folder is refused with the reason, before anything is written.
+        const PATH: &str = "[data-testid='diagnostics-path']";
+        screen.click(PATH).await?;
+        screen
+            .type_into(PATH, "\u{E009}a\u{E009}\u{E003}bundle.zip")
+            .await?;
+        screen.click("[data-testid='diagnostics-save']").await?;
+        screen
+            .wait_for_text("[data-testid='error-message']", |text| {
+                text.contains("is not a full path")
+            })
+            .await?;
+        screen.type_into(PATH, "\u{E009}a\u{E009}\u{E003}").await?;
+        screen.type_into(PATH, &saved_path).await?;
+        screen.click("[data-testid='diagnostics-save']").await?;
+        screen
+            .wait_for_text("[data-testid='diagnostics-saved']", |text| {
+                text.contains(&saved_path)
+            })
+            .await?;
+        screen
+            .wait_for_button("[data-testid='diagnostics-show']", "Show in folder")
+            .await?;
+        screen.click("[data-testid='theme-dark']").await?;
+        screen
+            .save_screenshot("settings-diagnostics-saved-dark")
+            .await?;
+        Ok(())
+    });
+
+    let planted = canaries::canaries(canaries::JWT);
+    let scan = canaries::scan_zip(&saved, &planted);
+    assert_eq!(scan.hits, Vec::<String>::new(), "0 canary hits expected");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&scan.texts["manifest.json"]).expect("a JSON manifest");
+    assert!(
+        manifest["webview"]
+            .as_str()
+            .is_some_and(|webview| webview.starts_with("WebKitGTK 2.")),
+        "the WebView's version: {manifest}"
+    );
+    assert!(
+        scan.texts["runtime.json"].contains("storage-key-access-disabled"),
+        "the failed runtime with its diagnosis: {}",
+        scan.texts["runtime.json"]
+    );
+    assert!(
+        scan.texts["preflight.json"].contains("sharedKeyAccess"),
+        "the workspace's preflight report"
+    );
 }

@@ -1,5 +1,6 @@
 //! Shared helpers for the end-to-end tests.
 
+pub mod canaries;
 pub mod node_peer;
 
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@ use pfrm_tests::output::{
     assert_exit, assert_stderr_has, assert_stdout_has, code, json_error, output_of, stderr, stdout,
     text,
 };
-use pfrm_tests::{make_executable, path_with, pfrm_binary};
+use pfrm_tests::{canaries, make_executable, path_with, pfrm_binary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -1125,19 +1125,8 @@ async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
         .emulator
         .issue_access_token(ALICE, "https://management.azure.com/.default")
         .unwrap();
-    let canaries = [
-        jwt.as_str(),
-        "Q2FuYXJ5S2V5Rm9yU3RvcmFnZQ",
-        "canary-client-secret-42",
-        "alice@contoso.com",
-    ];
-    std::fs::write(
-        logs.join("pfrm.log"),
-        format!(
-            "DEBUG sent Authorization: Bearer {jwt}\nDEBUG AccountKey=Q2FuYXJ5S2V5Rm9yU3RvcmFnZQ==;EndpointSuffix=x\nDEBUG client_secret=canary-client-secret-42&a=b\nINFO signed in as alice@contoso.com\n"
-        ),
-    )
-    .unwrap();
+    let canaries = canaries::canaries(&jwt);
+    std::fs::write(logs.join("pfrm.log"), canaries::log_text(&jwt)).unwrap();
     let out = cli.dir.path().join("bundle.zip");
     let output = cli
         .run(&[
@@ -1154,25 +1143,28 @@ async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
         .await;
     assert!(output.status.success(), "{}", text(&output));
     let listed = stdout(&output);
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
-    let mut hits = 0;
-    let mut names = Vec::new();
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).unwrap();
-        let mut content = String::new();
-        std::io::Read::read_to_string(&mut entry, &mut content).unwrap();
-        hits += canaries.iter().filter(|c| content.contains(*c)).count();
+    let scan = canaries::scan_zip(&out, &canaries);
+    let names = &scan.names;
+    assert_eq!(scan.hits, Vec::<String>::new(), "0 canary hits expected");
+    for name in names {
         assert!(
-            listed.contains(entry.name()),
-            "{} not listed:\n{listed}",
-            entry.name()
+            listed.contains(name.as_str()),
+            "{name} not listed:\n{listed}"
         );
-        if entry.name() == "runtime.json" {
-            assert!(content.contains("storage-key-access-disabled"), "{content}");
-        }
-        names.push(entry.name().to_owned());
     }
-    assert_eq!(hits, 0, "canary hits in {names:?}");
+    assert!(
+        scan.texts["runtime.json"].contains("storage-key-access-disabled"),
+        "{}",
+        scan.texts["runtime.json"]
+    );
+    // The listing says what was taken out of the planted log.
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.contains("logs/pfrm.log (")
+                && line.contains(" secrets, 1 email address)")),
+        "{listed}"
+    );
     for name in [
         "manifest.json",
         "preflight.json",
@@ -1185,13 +1177,8 @@ async fn diagnose_writes_a_bundle_in_which_a_canary_scan_finds_no_secret() {
             "{name} missing from {names:?}"
         );
     }
-    let mut manifest = String::new();
-    std::io::Read::read_to_string(
-        &mut archive.by_name("manifest.json").unwrap(),
-        &mut manifest,
-    )
-    .unwrap();
-    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let manifest = &scan.texts["manifest.json"];
+    let manifest: serde_json::Value = serde_json::from_str(manifest).unwrap();
     assert_eq!(manifest["webview"], "not applicable", "{manifest}");
 
     // Without --log-dir, the logs come from the folder the desktop app writes them to.

@@ -1,14 +1,15 @@
 //! `pfrm diagnose`: the diagnostics bundle, from a terminal, so it can be made when the app does
-//! not start. It lists the files it holds, then writes the zip. Whatever cannot be read (no
-//! sign-in, a workspace out of reach) is recorded in the bundle as an error instead of stopping it.
+//! not start. It lists the files it holds, then writes the zip. The bundle is gathered by the
+//! core (`diagnosis::gather`), as the desktop app's is.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use pfrm_core::diagnosis::bundle::{self, BundleFacts};
-use pfrm_core::ops::journal::{default_journal_path, Journal};
+use pfrm_core::diagnosis::bundle;
+use pfrm_core::diagnosis::gather::{self, HostFacts, Subjects};
+use pfrm_core::ops::journal::default_journal_path;
 use pfrm_core::Error;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::context::{Context, WorkspaceOption};
 
@@ -35,86 +36,60 @@ pub struct DiagnoseArgs {
     operations: usize,
 }
 
-fn as_error_value(error: &Error) -> Value {
-    json!({ "couldNotRead": error })
-}
-
 pub async fn run(
     args: DiagnoseArgs,
     cloud: &str,
     context: Result<Context, Error>,
     json_output: bool,
 ) -> Result<(), Error> {
-    let (preflight, runtime) = match (&context, &args.workspace.workspace, &args.runtime) {
-        (_, None, None) => (None, None),
-        (Err(error), _, runtime) => (
-            Some(as_error_value(error)),
-            runtime.as_ref().map(|_| as_error_value(error)),
-        ),
-        (Ok(context), _, runtime) => match context.workspace_id(&args.workspace).await {
-            Err(error) => (
-                Some(as_error_value(&error)),
-                runtime.as_ref().map(|_| as_error_value(&error)),
-            ),
-            Ok(id) => {
-                let preflight =
-                    match pfrm_core::ops::workspaces::check_workspace(&context.services, &id).await
-                    {
-                        Ok(check) => serde_json::to_value(check).unwrap_or_default(),
-                        Err(error) => as_error_value(&error),
-                    };
-                let runtime = match runtime {
-                    None => None,
-                    Some(name) => Some(
-                        match pfrm_core::ops::runtimes::runtime_details(
-                            &context.services,
-                            &id,
-                            name,
-                        )
-                        .await
-                        {
-                            Ok(details) => serde_json::to_value(details).unwrap_or_default(),
-                            Err(error) => as_error_value(&error),
-                        },
-                    ),
-                };
-                (Some(preflight), runtime)
-            }
-        },
+    // The preflight report and a runtime go in only when a workspace or a runtime was asked for.
+    let workspace = match (&context, &args.workspace.workspace, &args.runtime) {
+        (_, None, None) => None,
+        (Err(error), _, _) => Some(Err(error.clone())),
+        (Ok(context), _, _) => Some(context.workspace_id(&args.workspace).await),
     };
-    let operations: Vec<Value> = default_journal_path()
-        .map(|path| Journal::open(path).journal)
-        .and_then(|journal| journal.entries().ok())
-        .map(|entries| {
-            let skip = entries.len().saturating_sub(args.operations);
-            entries
-                .into_iter()
-                .skip(skip)
-                .filter_map(|entry| serde_json::to_value(entry).ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    let facts = BundleFacts {
+    let host = HostFacts {
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
-        os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         // The command line shows no web page: there is no WebView to report.
         webview: Some(bundle::NO_WEBVIEW.to_owned()),
         cloud: cloud.to_owned(),
         log_dir: args.log_dir.clone().or_else(bundle::default_log_dir),
         max_logs: args.logs,
-        preflight,
-        runtime,
-        operations,
     };
-    let bundle = bundle::collect(&facts);
+    let subjects = Subjects {
+        workspace,
+        runtime: args.runtime.clone(),
+        journal: default_journal_path(),
+        max_operations: args.operations,
+    };
+    let services = context.as_ref().map(|context| &context.services);
+    let bundle = gather::build(host, services, subjects).await;
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("pfrm-diagnostics-{}.zip", &bundle.id[..8])));
+        .unwrap_or_else(|| PathBuf::from(bundle.file_name()));
     if !json_output {
         println!("Diagnostics bundle {} (redacted: no tokens, keys, connection secrets or email addresses):", bundle.id);
-        for name in bundle.file_names() {
-            println!("  {name}");
+        for file in bundle.summary(None).files {
+            let mut redacted = Vec::new();
+            let count =
+                |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+            if file.secrets_redacted > 0 {
+                redacted.push(count(file.secrets_redacted, "secret", "secrets"));
+            }
+            if file.emails_redacted > 0 {
+                redacted.push(count(
+                    file.emails_redacted,
+                    "email address",
+                    "email addresses",
+                ));
+            }
+            let redacted = if redacted.is_empty() {
+                String::new()
+            } else {
+                format!("; redacted: {}", redacted.join(", "))
+            };
+            println!("  {} ({} bytes{redacted})", file.name, file.bytes);
         }
     }
     bundle::write_zip(&bundle, &out)?;

@@ -79,6 +79,24 @@ pub fn redact_secrets(text: &str) -> String {
     out
 }
 
+/// How many secrets and email addresses a redaction replaced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Redactions {
+    pub secrets: usize,
+    pub emails: usize,
+}
+
+/// [`redact_secrets`], also counting what it replaced, so a person shown a file can be told what
+/// was taken out of it before it leaves the machine.
+pub fn redact_and_count(text: &str) -> (String, Redactions) {
+    let marks = |text: &str| text.matches(MARK).count();
+    let before = marks(text);
+    let emails = marks(&redact_emails(text)).saturating_sub(before);
+    let out = redact_secrets(text);
+    let secrets = marks(&out).saturating_sub(before + emails);
+    (out, Redactions { secrets, emails })
+}
+
 /// Email addresses (and user principal names, which look the same) become [`MARK`]: they name
 /// a person, and files pfrm writes for support must not.
 fn redact_emails(text: &str) -> String {
@@ -186,6 +204,21 @@ mod tests {
     }
 
     const JWT: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tIn0.c2lnbmF0dXJl";
+
+    #[test]
+    fn what_was_taken_out_is_counted_by_kind() {
+        let text = format!("Bearer {JWT} for carol@contoso.com and bob@contoso.com; sig=abc123");
+        let (out, counted) = redact_and_count(&text);
+        assert_eq!(out, redact_secrets(&text));
+        assert_eq!(
+            counted,
+            Redactions {
+                secrets: 2,
+                emails: 2
+            }
+        );
+        assert_eq!(redact_and_count("nothing to hide").1, Redactions::default());
+    }
 
     #[test]
     fn every_bearer_token_is_removed_not_only_the_first_kind() {

@@ -14,6 +14,14 @@ app_commands! {
     /// Whether a runtime name is allowed (the same rule the service applies).
     fn validate_runtime_name(name: String) -> () = app::validate_runtime_name;
     fn open_logs_folder() -> () = app::open_logs_folder;
+    /// Gathers a diagnostics bundle (redacted) and lists its files; nothing is written yet. It
+    /// covers the workspace shown last and its failed runtime.
+    fn prepare_diagnostics() -> BundleSummary = diagnostics::prepare_diagnostics;
+    /// Saves the bundle listed by `prepareDiagnostics` as a zip at `path` (a full path).
+    fn save_diagnostics(bundle_id: String, path: String) -> SavedBundle
+        = diagnostics::save_diagnostics;
+    /// Shows the bundle saved last in the file manager.
+    fn show_saved_diagnostics() -> () = diagnostics::show_saved_diagnostics;
     /// Opens an https link to Azure or Microsoft's documentation in the system browser; any
     /// other address is refused.
     fn open_link(url: String) -> () = app::open_link;

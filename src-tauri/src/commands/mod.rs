@@ -5,6 +5,7 @@
 
 mod account;
 mod app;
+mod diagnostics;
 mod migration;
 mod operations;
 mod permissions;
@@ -15,6 +16,7 @@ mod updates;
 
 use pfrm_core::app_info::{AppInfo, AppUpdateCheck};
 use pfrm_core::auth::DeviceCodePrompt;
+use pfrm_core::diagnosis::bundle::{BundleSummary, SavedBundle};
 use pfrm_core::migration::decommission::{
     DecommissionPlan, DecommissionReport, DecommissionRequest,
 };
@@ -43,6 +45,7 @@ use pfrm_core::settings::{LastPlace, UpdatePreferences};
 use tauri::Manager;
 
 use crate::AppState;
+pub use diagnostics::Diagnostics;
 
 /// What every command answers: its result, or the structured error the UI shows.
 pub type Reply<T> = Result<T, pfrm_core::Error>;

@@ -21,3 +21,26 @@ test('app update: Check for updates offers the new version and installs only on 
   check(await install.isVisible(), 'the install button names the version');
   await page.getByTestId('app-update').screenshot({ path: join(SHOTS, 'settings-app-update-light.png') });
 });
+
+test('diagnostics bundle: the files, their sizes and what was taken out are listed before saving; a bad path is explained; then the path and Show in folder', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Create diagnostics bundle…' }).click();
+  const rows = page.getByTestId('diagnostics-file');
+  await rows.first().waitFor();
+  check((await rows.count()) === 5, 'every file of the bundle is listed');
+  const log = page.locator("[data-testid='diagnostics-file'][data-name='logs/pfrm.2026-12-06.log']");
+  const logText = await log.innerText();
+  check(logText.includes('144.5 KB') && logText.includes('3 secrets, 1 email address'), `size and redactions shown: ${logText}`);
+  const path = page.getByTestId('diagnostics-path');
+  check((await path.inputValue()) === '/home/user/Downloads/pfrm-diagnostics-6f1c2d3e.zip', 'the Downloads folder is suggested');
+  await page.getByTestId('diagnostics').screenshot({ path: join(SHOTS, 'settings-diagnostics-list-light.png') });
+  await path.fill('bundle.zip');
+  await page.getByRole('button', { name: 'Save bundle' }).click();
+  await page.getByTestId('error-message').filter({ hasText: 'is not a full path' }).waitFor();
+  await path.fill('/home/user/Downloads/pfrm-diagnostics-6f1c2d3e.zip');
+  await page.getByRole('button', { name: 'Save bundle' }).click();
+  await page.getByTestId('diagnostics-saved').filter({ hasText: 'Saved to /home/user/Downloads/pfrm-diagnostics-6f1c2d3e.zip' }).waitFor();
+  await page.getByRole('button', { name: 'Show in folder' }).click();
+  check((await page.getByTestId('error-message').count()) === 0, 'showing the folder should not fail');
+});

@@ -17,6 +17,32 @@ export type Diagnosis = {
  */
 code: string, cause: string, remedy: string, action?: DiagnosisAction, link?: string, };
 
+export type BundleFileSummary = { 
+/**
+ * `manifest.json`, `logs/pfrm.log`, ...
+ */
+name: string, 
+/**
+ * Its size in the zip before compression.
+ */
+bytes: number, 
+/**
+ * Tokens, keys and connection secrets replaced by `[redacted]`.
+ */
+secretsRedacted: number, 
+/**
+ * Email addresses (user names) replaced by `[redacted]`.
+ */
+emailsRedacted: number, };
+
+export type BundleSummary = { id: string, files: Array<BundleFileSummary>, 
+/**
+ * A place to save it (the Downloads folder, where there is one).
+ */
+suggestedPath: string, };
+
+export type SavedBundle = { id: string, path: string, };
+
 export type Tenant = { tenantId: string, displayName?: string, defaultDomain?: string, };
 
 export type Subscription = { 

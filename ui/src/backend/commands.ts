@@ -1,12 +1,15 @@
 // Generated from src-tauri/src/commands/declared.rs by `cargo xtask bindings`. Do not edit.
 import { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, AppUpdateCheck, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, FlowAudit, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, LastPlace, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
+import type { AppInfo, AppUpdateCheck, BundleSummary, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, LastPlace, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, SavedBundle, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
 
 /** Every command's arguments (as sent) and answer. */
 export interface Commands {
   app_info: { args: Record<string, never>; answer: AppInfo };
   validate_runtime_name: { args: { name: string }; answer: null };
   open_logs_folder: { args: Record<string, never>; answer: null };
+  prepare_diagnostics: { args: Record<string, never>; answer: BundleSummary };
+  save_diagnostics: { args: { bundleId: string; path: string }; answer: SavedBundle };
+  show_saved_diagnostics: { args: Record<string, never>; answer: null };
   open_link: { args: { url: string }; answer: null };
   frontend_ready: { args: Record<string, never>; answer: null };
   notify_when_unfocused: { args: { title: string; body: string }; answer: boolean };
@@ -61,7 +64,6 @@ export interface Commands {
   open_migration_guide: { args: Record<string, never>; answer: null };
   take_inventory: { args: { workspaceIds: Array<string>; allWorkspaces: boolean }; answer: Inventory };
   save_inventory: { args: { inventory: Inventory; format: ExportFormat }; answer: string };
-  audit_flow: { args: { workspaceId: string; flowId: string }; answer: FlowAudit };
   export_flow_project: { args: { workspaceId: string; flowId: string; outDir: string }; answer: ScaffoldResult };
   decommission_plan: { args: { workspaceId: string; movedFlows?: Array<string> }; answer: DecommissionPlan };
   decommission_apply: { args: { request: DecommissionRequest }; answer: DecommissionReport };
@@ -74,6 +76,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'app_info',
   'validate_runtime_name',
   'open_logs_folder',
+  'prepare_diagnostics',
+  'save_diagnostics',
+  'show_saved_diagnostics',
   'open_link',
   'frontend_ready',
   'notify_when_unfocused',
@@ -128,7 +133,6 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'open_migration_guide',
   'take_inventory',
   'save_inventory',
-  'audit_flow',
   'export_flow_project',
   'decommission_plan',
   'decommission_apply',
@@ -145,6 +149,13 @@ export function commandClient(call: Call) {
     /** Whether a runtime name is allowed (the same rule the service applies). */
     validateRuntimeName: (name: string) => call('validate_runtime_name', { name }),
     openLogsFolder: () => call('open_logs_folder', {}),
+    /** Gathers a diagnostics bundle (redacted) and lists its files; nothing is written yet. It */
+    /** covers the workspace shown last and its failed runtime. */
+    prepareDiagnostics: () => call('prepare_diagnostics', {}),
+    /** Saves the bundle listed by `prepareDiagnostics` as a zip at `path` (a full path). */
+    saveDiagnostics: (bundleId: string, path: string) => call('save_diagnostics', { bundleId, path }),
+    /** Shows the bundle saved last in the file manager. */
+    showSavedDiagnostics: () => call('show_saved_diagnostics', {}),
     /** Opens an https link to Azure or Microsoft's documentation in the system browser; any */
     /** other address is refused. */
     openLink: (url: string) => call('open_link', { url }),
@@ -229,9 +240,6 @@ export function commandClient(call: Call) {
     takeInventory: (workspaceIds: Array<string>, allWorkspaces: boolean) => call('take_inventory', { workspaceIds, allWorkspaces }),
     /** Writes the inventory to the Downloads folder; answers the file's path. */
     saveInventory: (inventory: Inventory, format: ExportFormat) => call('save_inventory', { inventory, format }),
-    /** A workspace flow's audit: its node-by-node mapping to Agent Framework and what has no */
-    /** direct equivalent. */
-    auditFlow: (workspaceId: string, flowId: string) => call('audit_flow', { workspaceId, flowId }),
     /** A workspace flow's Agent Framework project, written to `out_dir`. */
     exportFlowProject: (workspaceId: string, flowId: string, outDir: string) => call('export_flow_project', { workspaceId, flowId, outDir }),
     /** What can go from the workspace once its flows have moved (`moved_flows` unset: all). */

@@ -8,6 +8,7 @@ import type {
   AppError,
   AppInfo,
   AppUpdateCheck,
+  BundleSummary,
   DecommissionRequest,
   DeviceCodePrompt,
   ExportFormat,
@@ -24,6 +25,19 @@ import { auditedFlow, exportedProject, inventoryOf, savedInventoryPath } from '.
 import { decommissionApply, decommissionPlanOf } from './decommissionMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
+
+/** The bundle the fake backend gathers: the files the core puts in, with what was taken out. */
+const diagnosticsBundle: BundleSummary = {
+  id: '6f1c2d3e-0000-4000-8000-000000000001',
+  files: [
+    { name: 'manifest.json', bytes: 412, secretsRedacted: 0, emailsRedacted: 0 },
+    { name: 'preflight.json', bytes: 9_830, secretsRedacted: 0, emailsRedacted: 0 },
+    { name: 'runtime.json', bytes: 2_214, secretsRedacted: 1, emailsRedacted: 0 },
+    { name: 'operations.json', bytes: 1_502, secretsRedacted: 0, emailsRedacted: 2 },
+    { name: 'logs/pfrm.2026-12-06.log', bytes: 148_019, secretsRedacted: 3, emailsRedacted: 1 },
+  ],
+  suggestedPath: '/home/user/Downloads/pfrm-diagnostics-6f1c2d3e.zip',
+};
 
 function appInfo(scenario: string | null): AppInfo {
   const warnings: AppInfo['warnings'] =
@@ -357,6 +371,20 @@ export function installPagesMock(): void {
         window.localStorage.setItem(PLACE_KEY, JSON.stringify(place));
         return place;
       }
+      case 'prepare_diagnostics':
+        return pause(200).then(() => diagnosticsBundle);
+      case 'save_diagnostics': {
+        const { bundleId, path } = payload as { bundleId: string; path: string };
+        if (!path.startsWith('/')) {
+          return Promise.reject({
+            code: 'invalid_input',
+            message: `"${path}" is not a full path, so it is not clear where the bundle would go.`,
+            remedy: 'Give the full path of the file, for example the one suggested in your Downloads folder.',
+          });
+        }
+        return pause(100).then(() => ({ id: bundleId, path }));
+      }
+      case 'show_saved_diagnostics':
       case 'open_logs_folder':
       case 'frontend_ready':
       case 'install_app_update':

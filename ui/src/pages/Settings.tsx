@@ -19,6 +19,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { PageHeading } from '../components/PageHeading';
 import type { ThemeChoice } from '../theme';
 import type { AppInfoState } from '../App';
+import { DiagnosticsBundle } from './settings/DiagnosticsBundle';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '760px' },
@@ -57,6 +58,7 @@ export function Settings({
         {appInfo.kind === 'error' && <ErrorMessage error={appInfo.error} />}
         {appInfo.kind === 'loaded' && <About info={appInfo.value} />}
       </Card>
+      <DiagnosticsBundle />
       <UpdateSettings />
       <AppUpdate checkNow={checkAppUpdateNow} />
       <Card className={styles.card}>

@@ -6,16 +6,18 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
 use serde_json::{json, Value};
+use ts_rs::TS;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::redact::redact_secrets;
+use crate::redact::{redact_and_count, Redactions};
 
 /// What the bundle says of the WebView where there is none (the command line).
 pub const NO_WEBVIEW: &str = "not applicable";
 
-/// The folder the desktop app writes its logs to, per OS conventions (the app's
-/// `src-tauri/src/paths.rs` names the same folder): Linux `$XDG_STATE_HOME/pfrm/logs`, macOS
+/// The folder the desktop app writes its logs to (and `pfrm diagnose` reads them from), per OS
+/// conventions: Linux `$XDG_STATE_HOME/pfrm/logs`, macOS
 /// `~/Library/Logs/pfrm`, Windows `%LOCALAPPDATA%\pfrm\data\logs`. `None` without a home folder.
 pub fn default_log_dir() -> Option<PathBuf> {
     let project = directories::ProjectDirs::from("", "", "pfrm")?;
@@ -57,7 +59,10 @@ pub struct BundleFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleFile {
     pub name: String,
+    /// Already redacted.
     pub text: String,
+    /// What the redaction took out of it.
+    pub redacted: Redactions,
 }
 
 #[derive(Debug, Clone)]
@@ -71,12 +76,71 @@ impl Bundle {
     pub fn file_names(&self) -> Vec<&str> {
         self.files.iter().map(|file| file.name.as_str()).collect()
     }
+
+    /// The zip's file name: `pfrm-diagnostics-<first 8 of the ID>.zip`.
+    pub fn file_name(&self) -> String {
+        format!("pfrm-diagnostics-{}.zip", &self.id[..8.min(self.id.len())])
+    }
+
+    /// What the user is shown before saving: each file, its size, and what was redacted.
+    pub fn summary(&self, suggested_path: Option<&Path>) -> BundleSummary {
+        BundleSummary {
+            id: self.id.clone(),
+            files: self
+                .files
+                .iter()
+                .map(|file| BundleFileSummary {
+                    name: file.name.clone(),
+                    bytes: u32::try_from(file.text.len()).unwrap_or(u32::MAX),
+                    secrets_redacted: u32::try_from(file.redacted.secrets).unwrap_or(u32::MAX),
+                    emails_redacted: u32::try_from(file.redacted.emails).unwrap_or(u32::MAX),
+                })
+                .collect(),
+            suggested_path: suggested_path
+                .map(|path| path.to_string_lossy().into_owned())
+                .unwrap_or_else(|| self.file_name()),
+        }
+    }
+}
+
+/// One file of a bundle, as listed before saving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleFileSummary {
+    /// `manifest.json`, `logs/pfrm.log`, ...
+    pub name: String,
+    /// Its size in the zip before compression.
+    pub bytes: u32,
+    /// Tokens, keys and connection secrets replaced by `[redacted]`.
+    pub secrets_redacted: u32,
+    /// Email addresses (user names) replaced by `[redacted]`.
+    pub emails_redacted: u32,
+}
+
+/// A bundle ready to save: its ID, its files, and where it would go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleSummary {
+    pub id: String,
+    pub files: Vec<BundleFileSummary>,
+    /// A place to save it (the Downloads folder, where there is one).
+    pub suggested_path: String,
+}
+
+/// Where a saved bundle went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedBundle {
+    pub id: String,
+    pub path: String,
 }
 
 fn file(name: &str, text: &str) -> BundleFile {
+    let (text, redacted) = redact_and_count(text);
     BundleFile {
         name: name.to_owned(),
-        text: redact_secrets(text),
+        text,
+        redacted,
     }
 }
 
@@ -166,8 +230,23 @@ pub fn write_zip(bundle: &Bundle, path: &Path) -> Result<()> {
                 path.display()
             ),
         )
-        .with_remedy("Choose a folder you can write to (--out FILE), then try again.")
+        .with_remedy("Choose a file in a folder you can write to, then save again.")
     };
+    if path.as_os_str().is_empty() || path.is_dir() {
+        return Err(failed(&"that is a folder, not a file name"));
+    }
+    match path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        Some(parent) if !parent.is_dir() => {
+            return Err(failed(&format!(
+                "the folder {} does not exist",
+                parent.display()
+            )));
+        }
+        _ => {}
+    }
     let mut buffer = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buffer);

@@ -17,6 +17,7 @@ use ts_rs::TS;
 use crate::error::Error;
 
 pub mod bundle;
+pub mod gather;
 #[cfg(test)]
 mod tests;
 

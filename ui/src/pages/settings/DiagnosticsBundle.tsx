@@ -1,0 +1,161 @@
+import {
+  Button,
+  Card,
+  Field,
+  Input,
+  Spinner,
+  Subtitle2,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import { backend, type BundleFileSummary, type BundleSummary } from '../../backend';
+import { useMutation } from '../../data/query';
+import { t } from '../../i18n';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { FittedTable } from '../../components/FittedTable';
+
+const useStyles = makeStyles({
+  card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  name: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
+  path: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
+});
+
+/** `1.2 KB`, `830 bytes`. */
+export function readableSize(bytes: number): string {
+  if (bytes < 1024) return t('settings.diagnostics.bytes', { count: String(bytes) });
+  if (bytes < 1024 * 1024) return t('settings.diagnostics.kilobytes', { count: (bytes / 1024).toFixed(1) });
+  return t('settings.diagnostics.megabytes', { count: (bytes / (1024 * 1024)).toFixed(1) });
+}
+
+/** What the redaction took out of one file, in words. */
+export function redactedText(file: BundleFileSummary): string {
+  const parts: string[] = [];
+  if (file.secretsRedacted > 0) {
+    parts.push(
+      t(file.secretsRedacted === 1 ? 'settings.diagnostics.secret' : 'settings.diagnostics.secrets', {
+        count: String(file.secretsRedacted),
+      }),
+    );
+  }
+  if (file.emailsRedacted > 0) {
+    parts.push(
+      t(file.emailsRedacted === 1 ? 'settings.diagnostics.email' : 'settings.diagnostics.emails', {
+        count: String(file.emailsRedacted),
+      }),
+    );
+  }
+  return parts.length === 0 ? t('settings.diagnostics.nothingRedacted') : parts.join(', ');
+}
+
+/**
+ * "Create diagnostics bundle…": the backend gathers it (redacted) and lists its files; the user
+ * sees each file, its size and what was taken out before choosing where to save it. Nothing is
+ * written until Save.
+ */
+export function DiagnosticsBundle() {
+  const styles = useStyles();
+  const prepare = useMutation(backend.prepareDiagnostics);
+  const save = useMutation(backend.saveDiagnostics);
+  const show = useMutation(backend.showSavedDiagnostics);
+  const [path, setPath] = useState('');
+  const shown: BundleSummary | undefined = prepare.data;
+  const saved = save.data;
+
+  const start = async () => {
+    save.reset();
+    show.reset();
+    const summary = await prepare.run();
+    if (summary) setPath(summary.suggestedPath);
+  };
+  const cancel = () => {
+    prepare.reset();
+    save.reset();
+  };
+
+  return (
+    <Card className={styles.card} data-testid="diagnostics">
+      <Subtitle2 as="h2">{t('settings.diagnostics')}</Subtitle2>
+      <Text>{t('settings.diagnostics.about')}</Text>
+      {!shown && (
+        <div className={styles.actions}>
+          <Button onClick={() => void start()} disabled={prepare.pending} data-testid="diagnostics-create">
+            {t('settings.diagnostics.create')}
+          </Button>
+        </div>
+      )}
+      {prepare.pending && <Spinner size="tiny" label={t('settings.diagnostics.gathering')} />}
+      {prepare.error && <ErrorMessage error={prepare.error} />}
+      {shown && !saved && (
+        <>
+          <Text data-testid="diagnostics-intro">
+            {t('settings.diagnostics.files', { id: shown.id })}
+          </Text>
+          <FittedTable size="small" aria-label={t('settings.diagnostics.filesLabel')} data-testid="diagnostics-files">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>{t('settings.diagnostics.file')}</TableHeaderCell>
+                <TableHeaderCell>{t('settings.diagnostics.size')}</TableHeaderCell>
+                <TableHeaderCell>{t('settings.diagnostics.redacted')}</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {shown.files.map((file) => (
+                <TableRow key={file.name} data-testid="diagnostics-file" data-name={file.name}>
+                  <TableCell className={styles.name}>{file.name}</TableCell>
+                  <TableCell>{readableSize(file.bytes)}</TableCell>
+                  <TableCell data-testid="diagnostics-file-redacted">{redactedText(file)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </FittedTable>
+          <Field label={t('settings.diagnostics.saveAs')} hint={t('settings.diagnostics.saveAsHint')}>
+            <Input
+              value={path}
+              onChange={(_, data) => setPath(data.value)}
+              data-testid="diagnostics-path"
+              className={styles.path}
+            />
+          </Field>
+          <div className={styles.actions}>
+            <Button
+              appearance="primary"
+              onClick={() => void save.run(shown.id, path)}
+              disabled={save.pending || path.trim() === ''}
+              data-testid="diagnostics-save"
+            >
+              {t('settings.diagnostics.save')}
+            </Button>
+            <Button onClick={cancel} disabled={save.pending} data-testid="diagnostics-cancel">
+              {t('settings.diagnostics.cancel')}
+            </Button>
+          </div>
+          {save.error && <ErrorMessage error={save.error} />}
+        </>
+      )}
+      {saved && (
+        <>
+          <Text role="status" data-testid="diagnostics-saved">
+            {t('settings.diagnostics.saved', { path: saved.path })}
+          </Text>
+          <div className={styles.actions}>
+            <Button onClick={() => void show.run()} data-testid="diagnostics-show">
+              {t('settings.diagnostics.showInFolder')}
+            </Button>
+            <Button onClick={() => void start()} disabled={prepare.pending} data-testid="diagnostics-again">
+              {t('settings.diagnostics.createAnother')}
+            </Button>
+          </div>
+          {show.error && <ErrorMessage error={show.error} />}
+        </>
+      )}
+    </Card>
+  );
+}
