@@ -44,3 +44,14 @@ test('diagnostics bundle: the files, their sizes and what was taken out are list
   await page.getByRole('button', { name: 'Show in folder' }).click();
   check((await page.getByTestId('error-message').count()) === 0, 'showing the folder should not fail');
 });
+
+test('diagnostics bundle: Choose… puts the path picked in the system dialog into the field', async ({ page, base }) => {
+  await page.goto(base);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Create diagnostics bundle…' }).click();
+  const path = page.getByTestId('diagnostics-path');
+  await path.waitFor();
+  await path.fill('support.zip');
+  await page.getByRole('button', { name: 'Choose…' }).click();
+  await page.waitForFunction(() => document.querySelector("[data-testid='diagnostics-path']")?.value === '/home/alex/Downloads/support.zip');
+});

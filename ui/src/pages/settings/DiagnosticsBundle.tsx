@@ -16,6 +16,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { backend, type BundleFileSummary, type BundleSummary } from '../../backend';
+import { chooseSaveFile } from '../../backend/dialogs';
 import { useMutation } from '../../data/query';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -25,7 +26,7 @@ const useStyles = makeStyles({
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   actions: { display: 'flex', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   name: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
-  path: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
+  path: { fontFamily: tokens.fontFamilyMonospace },
 });
 
 /** `1.2 KB`, `830 bytes`. */
@@ -75,6 +76,13 @@ export function DiagnosticsBundle() {
     const summary = await prepare.run();
     if (summary) setPath(summary.suggestedPath);
   };
+  const choose = useMutation(async (suggested: string) => {
+    const chosen = await chooseSaveFile(t('settings.diagnostics.chooseTitle'), suggested, [
+      { name: t('settings.diagnostics.zipFilter'), extensions: ['zip'] },
+    ]);
+    if (chosen) setPath(chosen);
+    return chosen;
+  });
   const cancel = () => {
     prepare.reset();
     save.reset();
@@ -121,9 +129,21 @@ export function DiagnosticsBundle() {
               value={path}
               onChange={(_, data) => setPath(data.value)}
               data-testid="diagnostics-path"
-              className={styles.path}
+              input={{ className: styles.path }}
+              contentAfter={
+                <Button
+                  appearance="transparent"
+                  size="small"
+                  onClick={() => void choose.run(path)}
+                  disabled={choose.pending}
+                  data-testid="diagnostics-choose"
+                >
+                  {t('settings.diagnostics.choose')}
+                </Button>
+              }
             />
           </Field>
+          {choose.error && <ErrorMessage error={choose.error} />}
           <div className={styles.actions}>
             <Button
               appearance="primary"
