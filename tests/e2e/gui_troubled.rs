@@ -244,7 +244,8 @@ fn gui_diagnostics_bundle_from_settings_lists_its_files_and_holds_no_planted_sec
     ) else {
         return;
     };
-    app.run(|screen: Screen| async move {
+    // The home (and the zip in it) lives as long as this.
+    let _home = app.run(|screen: Screen| async move {
         screen
             .wait_for_text("[data-testid='sandbox-banner']", |text| !text.is_empty())
             .await?;
