@@ -14,27 +14,45 @@ pub struct PlannedApp {
     pub published_port: Option<u32>,
 }
 
-/// Checks one compute instance for the add-runtime wizard.
-pub fn check_compute_instance(
+/// Whether the instance is the signed-in user's. An instance whose properties name neither an
+/// assignee nor a creator (they were not readable, or the service left them out) cannot be told
+/// apart from someone else's: "could not tell", which blocks like a failure.
+fn assigned_check(
     instance: &ComputeInstanceSummary,
     my_object_id: &str,
     my_tenant_id: Option<&str>,
-    planned: Option<&PlannedApp>,
-) -> Vec<CheckResult> {
-    let mut checks = Vec::new();
-
-    let mine = instance.belongs_to(my_object_id, my_tenant_id);
-    let owner = instance
+) -> CheckResult {
+    const TITLE: &str = "The compute instance is assigned to you";
+    let Some(owner) = instance
         .assigned_user
         .as_ref()
         .or(instance.created_by.as_ref())
-        .map(|user| user.object_id.clone())
-        .unwrap_or_else(|| "nobody".into());
-    let mut assigned = CheckResult::new(
+    else {
+        return CheckResult::new(
+            CheckId::InstanceAssignedToYou,
+            Severity::Blocker,
+            CheckStatus::Unknown,
+            TITLE,
+        )
+        .evidence(evidence(
+            "Could not tell: whom the instance is assigned to",
+            format!(
+                "the properties of {} name no assigned user and no creator (reading them needs Microsoft.MachineLearningServices/workspaces/computes/read)",
+                instance.name
+            ),
+        ))
+        .remedy(format!(
+            "Open {} in Azure ML studio (Compute → Compute instances) and check that it is assigned to you; if it is not, choose one of your own instances, or create one.",
+            instance.name
+        ))
+        .link(CREATE_COMPUTE_INSTANCE_GUIDE);
+    };
+    let mine = instance.belongs_to(my_object_id, my_tenant_id);
+    let assigned = CheckResult::new(
         CheckId::InstanceAssignedToYou,
         Severity::Blocker,
         CheckStatus::passed_if(mine),
-        "The compute instance is assigned to you",
+        TITLE,
     )
     .evidence(evidence(
         if instance.assigned_user.is_some() {
@@ -42,16 +60,26 @@ pub fn check_compute_instance(
         } else {
             "Created by"
         },
-        owner,
+        owner.object_id.clone(),
     ));
-    if !mine {
-        assigned = assigned
-            .remedy(
-                "Compute instances are personal: a runtime on someone else's instance fails when you use it. Choose one of your own instances, or create one.",
-            )
-            .link(CREATE_COMPUTE_INSTANCE_GUIDE);
+    if mine {
+        return assigned;
     }
-    checks.push(assigned);
+    assigned
+        .remedy(
+            "Compute instances are personal: a runtime on someone else's instance fails when you use it. Choose one of your own instances, or create one.",
+        )
+        .link(CREATE_COMPUTE_INSTANCE_GUIDE)
+}
+
+/// Checks one compute instance for the add-runtime wizard.
+pub fn check_compute_instance(
+    instance: &ComputeInstanceSummary,
+    my_object_id: &str,
+    my_tenant_id: Option<&str>,
+    planned: Option<&PlannedApp>,
+) -> Vec<CheckResult> {
+    let mut checks = vec![assigned_check(instance, my_object_id, my_tenant_id)];
 
     let state_text = instance
         .state_text

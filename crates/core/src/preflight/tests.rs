@@ -395,3 +395,82 @@ fn instances_being_deleted_failed_unusable_or_unknown_cannot_host_a_runtime() {
         assert!(first_blocking_reason(&checks).is_none(), "{state:?}");
     }
 }
+
+#[test]
+fn an_instance_naming_no_assignee_or_creator_is_could_not_tell_and_blocks() {
+    let checks = check_compute_instance(
+        &instance(None, ComputeInstanceState::Running),
+        "me",
+        Some("t"),
+        None,
+    );
+    let assigned = &checks[0];
+    assert_eq!(assigned.id, CheckId::InstanceAssignedToYou);
+    assert_eq!(assigned.status, CheckStatus::Unknown);
+    assert!(assigned.blocks(), "nobody could tell: no runtime on it");
+    let reason = assigned.blocking_reason().unwrap();
+    assert_eq!(reason.kind, BlockKind::CouldNotTell);
+    assert!(
+        reason
+            .reason
+            .starts_with("Could not tell: whom the instance is assigned to")
+            && reason.reason.contains("workspaces/computes/read"),
+        "{}",
+        reason.reason
+    );
+    assert!(assigned.remedy.as_deref().unwrap().contains("ci-alice"));
+}
+
+fn unreadable_storage(missing: &str) -> StorageFacts {
+    let why = || Unreadable {
+        reason: "403".into(),
+        missing_permission: Some(missing.into()),
+    };
+    StorageFacts {
+        account_name: Some("stws".into()),
+        allow_shared_key_access: Ok(None),
+        datastores: Err(why()),
+        mine: Err(why()),
+        workspace_identity: None,
+        workspace: Err(why()),
+    }
+}
+
+#[test]
+fn unreadable_datastores_leave_the_working_directory_could_not_tell_with_the_missing_permission() {
+    let missing = "Microsoft.MachineLearningServices/workspaces/datastores/read on the workspace";
+    let checks = prerequisites::storage_checks(&unreadable_storage(missing));
+    let working = checks
+        .iter()
+        .find(|check| check.id == CheckId::WorkingDirectoryDatastore)
+        .unwrap();
+    assert_eq!(working.status, CheckStatus::Unknown);
+    assert!(working.blocks());
+    assert_eq!(
+        working.blocking_reason().unwrap().reason,
+        format!("Could not tell: the workspace's datastores: you lack {missing}")
+    );
+    assert!(working.remedy.as_deref().unwrap().contains(missing));
+}
+
+#[test]
+fn an_unreadable_default_datastore_is_could_not_tell_not_a_data_lake_verdict() {
+    let mut facts = healthy();
+    facts.default_datastore =
+        Err("You lack Microsoft.MachineLearningServices/workspaces/datastores/read.".into());
+    let report = check_workspace(&facts);
+    let check = report.get(CheckId::DefaultDatastoreIsBlob).unwrap();
+    assert_eq!(check.status, CheckStatus::Unknown);
+    assert!(check.blocks());
+    assert!(
+        check.evidence[0]
+            .value
+            .contains("workspaces/datastores/read"),
+        "{check:#?}"
+    );
+    assert!(!check
+        .remedy
+        .as_deref()
+        .unwrap()
+        .contains("Data Lake Storage Gen2"));
+}
