@@ -169,3 +169,14 @@ test('permissions in dark mode', async ({ page, base }) => {
   check(background === 'rgb(41, 41, 41)', `the revoke dialog should be dark; its background is ${background}`);
   await page.screenshot({ path: join(SHOTS, 'permissions-revoke-dialog-dark.png') });
 });
+
+test('what you may grant is said for the chosen role and where it is granted', async ({ page, base }) => {
+  await openPermissions(page, base, 'contoso', 'contoso-ml');
+  const ability = page.getByTestId('grant-ability');
+  await ability.filter({ hasText: 'You can give AzureML Data Scientist on contoso-ml' }).waitFor();
+  await page.getByTestId('role-acrPull').check();
+  await ability.filter({ hasText: 'You can give AcrPull on the container registry of contoso-ml' }).waitFor();
+  await page.getByTestId('role-storageFileDataPrivilegedContributor').check();
+  await ability.filter({ hasText: 'You can give Storage File Data Privileged Contributor on the storage account of contoso-ml' }).waitFor();
+  check(!(await ability.innerText()).includes('Data Scientist'), 'the Data Scientist wording is gone for a storage role');
+});

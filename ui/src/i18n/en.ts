@@ -244,7 +244,7 @@ export const en = {
   'perm.ability.loading': 'Checking your permissions on the workspace…',
   'perm.ability.retry': 'Check again',
   'perm.ability.allowed': 'You may grant roles on {workspace}.',
-  'perm.ability.allowedDetail': 'You can give the AzureML Data Scientist role to yourself, to people in your organization and to endpoints.',
+  'perm.ability.allowedDetail': 'You can give {role} on {place} to yourself, to people in your organization, to endpoints and to the workspace\'s identity.',
   'perm.ability.denied': 'You cannot grant roles on {workspace}.',
   'perm.ability.administrators': 'People who can grant roles here:',
   'perm.ability.request': 'Send them this request:',

@@ -119,7 +119,7 @@ function WorkspacePermissions({
             </div>
           </>
         )}
-        {ability.kind === 'loaded' && <GrantAbilityCard ability={ability.value} />}
+        {ability.kind === 'loaded' && <GrantAbilityCard ability={ability.value} roleName={info.name} place={place} />}
       </Card>
 
       {/* Shown to everyone: who may not grant still sees which role is needed where. */}

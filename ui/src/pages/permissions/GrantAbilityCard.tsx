@@ -20,16 +20,16 @@ const useStyles = makeStyles({
 
 /**
  * Whether the signed-in user may grant roles on the workspace. If not: who can, and a request
- * to send them.
+ * to send them. What they may give is said for the role chosen below and the place it is granted.
  */
-export function GrantAbilityCard({ ability }: { ability: GrantAbility }) {
+export function GrantAbilityCard({ ability, roleName, place }: { ability: GrantAbility; roleName: string; place: string }) {
   const styles = useStyles();
   if (ability.allowed) {
     return (
       <MessageBar intent="success" layout="multiline" data-testid="grant-ability" data-allowed="true">
         <MessageBarBody>
           <MessageBarTitle className={styles.block}>{t('perm.ability.allowed', { workspace: ability.workspaceName })}</MessageBarTitle>
-          {t('perm.ability.allowedDetail')}
+          {t('perm.ability.allowedDetail', { role: roleName, place })}
         </MessageBarBody>
       </MessageBar>
     );
