@@ -1,6 +1,5 @@
 import {
   Button,
-  Card,
   Field,
   Input,
   Spinner,
@@ -15,6 +14,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
+import { Card } from '../../components/Card';
 import { backend, type BundleFileSummary, type BundleSummary } from '../../backend';
 import { chooseSaveFile } from '../../backend/dialogs';
 import { useMutation } from '../../data/query';
