@@ -1,6 +1,6 @@
 // Generated from src-tauri/src/commands/declared.rs by `cargo xtask bindings`. Do not edit.
 import { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, AppUpdateCheck, BundleSummary, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, LastPlace, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, SavedBundle, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
+import type { AppInfo, AppUpdateCheck, BundleSummary, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, FlowAudit, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, LastPlace, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, SavedBundle, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
 
 /** Every command's arguments (as sent) and answer. */
 export interface Commands {
@@ -64,6 +64,7 @@ export interface Commands {
   open_migration_guide: { args: Record<string, never>; answer: null };
   take_inventory: { args: { workspaceIds: Array<string>; allWorkspaces: boolean }; answer: Inventory };
   save_inventory: { args: { inventory: Inventory; format: ExportFormat }; answer: string };
+  audit_flow: { args: { workspaceId: string; flowId: string }; answer: FlowAudit };
   export_flow_project: { args: { workspaceId: string; flowId: string; outDir: string }; answer: ScaffoldResult };
   decommission_plan: { args: { workspaceId: string; movedFlows?: Array<string> }; answer: DecommissionPlan };
   decommission_apply: { args: { request: DecommissionRequest }; answer: DecommissionReport };
@@ -133,6 +134,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'open_migration_guide',
   'take_inventory',
   'save_inventory',
+  'audit_flow',
   'export_flow_project',
   'decommission_plan',
   'decommission_apply',
@@ -240,6 +242,9 @@ export function commandClient(call: Call) {
     takeInventory: (workspaceIds: Array<string>, allWorkspaces: boolean) => call('take_inventory', { workspaceIds, allWorkspaces }),
     /** Writes the inventory to the Downloads folder; answers the file's path. */
     saveInventory: (inventory: Inventory, format: ExportFormat) => call('save_inventory', { inventory, format }),
+    /** A workspace flow's audit: its node-by-node mapping to Agent Framework and what has no */
+    /** direct equivalent. */
+    auditFlow: (workspaceId: string, flowId: string) => call('audit_flow', { workspaceId, flowId }),
     /** A workspace flow's Agent Framework project, written to `out_dir`. */
     exportFlowProject: (workspaceId: string, flowId: string, outDir: string) => call('export_flow_project', { workspaceId, flowId, outDir }),
     /** What can go from the workspace once its flows have moved (`moved_flows` unset: all). */
