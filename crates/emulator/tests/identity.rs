@@ -274,13 +274,19 @@ async fn refresh_tokens_rotate_redeem_other_resources_and_can_be_revoked() {
 #[tokio::test]
 async fn short_token_lifetime_makes_arm_answer_expired() {
     let env = start("first-time", 1.0).await;
-    env.emu.set_token_lifetime(Duration::from_secs(1));
+    // `exp` is whole seconds from the second the token is minted in, so a lifetime of N seconds
+    // leaves between N-1 and N: three keep the first request inside it on a loaded machine
+    // (with one, a token minted late in a second expired before its first use).
+    let lifetime = Duration::from_secs(3);
+    env.emu.set_token_lifetime(lifetime);
+    let minted = std::time::Instant::now();
     let token = env.token(ALICE);
     let ok = env
         .get(&env.arm("/subscriptions?api-version=2022-12-01"), &token)
         .await;
     assert_eq!(ok.status(), 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let expired_by = minted + lifetime + Duration::from_millis(1100);
+    tokio::time::sleep_until(expired_by.into()).await;
     let r = env
         .get(&env.arm("/subscriptions?api-version=2022-12-01"), &token)
         .await;
