@@ -130,10 +130,20 @@ fn cost_text(cost: CostState) -> &'static str {
     }
 }
 
+/// The time left, or that the date has passed: never "-1 days".
+fn days_phrase(days_left: i32) -> String {
+    if days_left > 0 {
+        format!("{days_left} days until prompt flow retires")
+    } else {
+        "prompt flow has retired".to_owned()
+    }
+}
+
 fn print_plan(plan: &DecommissionPlan) {
     println!(
-        "Decommission plan for {} ({} days until prompt flow retires)",
-        plan.workspace_name, plan.days_left
+        "Decommission plan for {} ({})",
+        plan.workspace_name,
+        days_phrase(plan.days_left)
     );
     println!(
         "Flows counted as moved: {}",
@@ -205,4 +215,16 @@ fn print_report(report: &DecommissionReport) {
         println!("{state:>12}  {}{detail}", outcome.id);
     }
     println!("{}: {}.", report.workspace_name, report.summary());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_phrase;
+
+    #[test]
+    fn the_plan_says_the_days_left_or_that_prompt_flow_has_retired() {
+        assert_eq!(days_phrase(135), "135 days until prompt flow retires");
+        assert_eq!(days_phrase(0), "prompt flow has retired");
+        assert_eq!(days_phrase(-1), "prompt flow has retired");
+    }
 }

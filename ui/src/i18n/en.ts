@@ -396,6 +396,7 @@ export const en = {
   'inv.again': 'Take stock again',
   'inv.taking': 'Reading the workspaces…',
   'inv.summary': '{running} items cost money now (running compute, live sessions, deployed instances). Taken on {date}; {days} days until prompt flow retires.',
+  'inv.summaryRetired': '{running} items cost money now (running compute, live sessions, deployed instances). Taken on {date}; prompt flow has retired.',
   'inv.problem': 'Not read in {workspace} ({part}): {message}',
   'inv.filter.kind': 'Show',
   'inv.filter.all': 'Everything',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterItems, itemDetail } from './Inventory';
+import { filterItems, itemDetail, summaryText } from './Inventory';
 import { PAGES, valueOf } from '../mock/fixtures';
 
 describe('inventory filters', () => {
@@ -37,5 +37,12 @@ describe('inventory filters', () => {
     expect(itemDetail(flow)).toBe('Default · nodes: 2 llm, 3 python · connections: open_ai_connection');
     const unused = items.find((i) => i.name === 'legacy_bing_connection')!;
     expect(itemDetail(unused)).toBe('BingLLMSearch · used by no flow');
+  });
+
+  it('says how many days are left, and after the date that prompt flow has retired, never negative days', () => {
+    expect(summaryText({ ...inventory, daysLeft: 135 })).toContain('135 days until prompt flow retires');
+    const after = summaryText({ ...inventory, daysLeft: -1 });
+    expect(after).toContain('prompt flow has retired');
+    expect(after).not.toMatch(/-\d+ days/);
   });
 });

@@ -78,6 +78,12 @@ export function filterItems(items: readonly InventoryItem[], filter: InventoryFi
 }
 
 /** The "what" column's details: node counts and connections of a flow, users of the others. */
+/** What costs money and how long is left; after the date, that prompt flow has retired (never "-1 days"). */
+export function summaryText(inventory: InventoryReport): string {
+  const values = { running: inventory.running, date: inventory.takenOn };
+  return inventory.daysLeft > 0 ? t('inv.summary', { ...values, days: inventory.daysLeft }) : t('inv.summaryRetired', values);
+}
+
 export function itemDetail(item: InventoryItem): string {
   const parts: string[] = [];
   if (item.category) parts.push(item.category);
@@ -160,7 +166,7 @@ export function Inventory() {
           </div>
           <MessageBar intent={taking.inventory.running > 0 ? 'warning' : 'info'} data-testid="inventory-running">
             <MessageBarBody>
-              {t('inv.summary', { running: taking.inventory.running, date: taking.inventory.takenOn, days: taking.inventory.daysLeft })}
+              {summaryText(taking.inventory)}
             </MessageBarBody>
           </MessageBar>
           {taking.inventory.problems.map((problem) => (
