@@ -227,6 +227,12 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   // What is wrong with the stopped instance reads as not met, with what to do.
   const problem = await page.getByTestId('wizard-instances').getByTestId('instance-problem').textContent();
   check(problem.startsWith('Not met: The compute instance is running. What to do: '), `the stopped instance says ${problem}`);
+  // Not running does not block (the wizard can start it): amber, as the checklist shows warnings, not the red of a blocker.
+  const [red, green, blue] = await page
+    .getByTestId('wizard-instances')
+    .getByTestId('instance-problem')
+    .evaluate((element) => getComputedStyle(element).color.match(/\d+/g).map(Number));
+  check(red > green && green > blue, `a warning reads in amber, not red: rgb(${red}, ${green}, ${blue})`);
   await page.getByTestId('start-ci-alex-gpu').click();
   await page.getByTestId('operation-stage').waitFor();
   await page.screenshot({ path: join(SHOTS, 'wizard-start-instance-light.png') });

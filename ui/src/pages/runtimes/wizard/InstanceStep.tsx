@@ -112,7 +112,13 @@ function InstanceLabel({ choice }: { choice: InstanceChoice }) {
         .map((check) => (
           // A check's title states what should hold ("The compute instance is running"), so it
           // is shown as not met, with what to do.
-          <Text key={check.id} size={200} className={styles.problem} data-testid="instance-problem">
+          <Text
+            key={check.id}
+            size={200}
+            className={check.severity === 'blocker' ? styles.problem : styles.caution}
+            data-severity={check.severity}
+            data-testid="instance-problem"
+          >
             {t('rt.wizard.instanceProblem', { title: check.title })}
             {check.remedy ? ` ${t('rt.checks.remedy', { remedy: check.remedy })}` : ''}
           </Text>

@@ -25,5 +25,8 @@ export const useWizardStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, flexGrow: 1 },
   problem: { color: tokens.colorPaletteRedForeground1 },
+  // What does not block (idle shutdown not set, an instance still to start) reads in amber, as the
+  // checklist's badges do, so a warning does not look like an error.
+  caution: { color: tokens.colorPaletteDarkOrangeForeground1 },
   indent: { marginLeft: tokens.spacingHorizontalXXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
