@@ -105,8 +105,16 @@ async fn missing_resources_are_not_found_or_denied_as_arm_would_say() {
     assert!(details.contains_key("armCode"));
     assert!(details.contains_key("clientRequestId"));
 
-    // Alice's roles are on the workspace only: outside it ARM answers 403 even for a name that
-    // does not exist, and the error names the action she lacks.
+    // Alice reads her own subscription (Reader), so a workspace missing there is 404 ...
+    let mut missing = workspace();
+    missing.name = "no-such-ws".into();
+    let error = arm.get_workspace(&missing).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::NotFound);
+
+    // ... while where her roles are on a workspace only (the returning world), ARM answers 403
+    // outside it even for a name that does not exist, and the error names the action she lacks.
+    let returning = Env::start_scenario("returning").await;
+    let arm = ArmClient::new(returning.pipeline.clone());
     let mut elsewhere = workspace();
     elsewhere.name = "no-such-ws".into();
     let error = arm.get_workspace(&elsewhere).await.unwrap_err();
