@@ -616,9 +616,21 @@ fn gui_window_size_is_remembered_across_restarts() {
         })
         .await?;
         *resized.lock().unwrap() = after;
-        // Closing the session's only window makes the driver end the app at once, as a kill or a
-        // crash would: the size must already be on disk, written when the window changed, not
-        // when the app exits.
+        // The new size reaches the file while the app runs (a resize arrives as a move and a
+        // resize; the second is written once the window settles, 300 ms later) ...
+        let saved_while_running = written.clone();
+        harness::poll_until(Duration::from_secs(15), async || {
+            match saved_size(&saved_while_running) {
+                Some(size) if size == (width, height) => Ok(()),
+                saved => Err(format!(
+                    "{} holds {saved:?} while the app runs, not the window's {width} × {height}",
+                    saved_while_running.display()
+                )),
+            }
+        })
+        .await?;
+        // ... and stays there when the app ends at once: closing the session's only window makes
+        // the driver end the app, as a kill or a crash would, with no write on exit to rely on.
         screen
             .client
             .close_window()
