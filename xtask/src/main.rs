@@ -26,6 +26,7 @@ mod steps;
 mod windows_check;
 mod workflows;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -271,17 +272,16 @@ fn in_keychain_session(context: &Context, inner: std::process::Command) -> std::
         script.push(' ');
         script.push_str(&steps::shell_quote(&arg.to_string_lossy()));
     }
-    let mut command = std::process::Command::new("dbus-run-session");
-    command.args(["--", "sh", "-c", &script]);
-    if let Some(dir) = inner.get_current_dir() {
-        command.current_dir(dir);
-    }
-    for (key, value) in inner.get_envs() {
-        match value {
-            Some(value) => command.env(key, value),
-            None => command.env_remove(key),
-        };
-    }
+    let mut command = wrapped(
+        "dbus-run-session",
+        [
+            OsStr::new("--"),
+            OsStr::new("sh"),
+            OsStr::new("-c"),
+            OsStr::new(&script),
+        ],
+        &inner,
+    );
     command
         .env("XDG_DATA_HOME", &keyring_home)
         .env("PFRM_REQUIRE_KEYCHAIN", "1");
@@ -290,10 +290,23 @@ fn in_keychain_session(context: &Context, inner: std::process::Command) -> std::
 
 /// Runs under a virtual X display (Xvfb) so the real app window can be shown and screenshotted.
 fn on_virtual_display(inner: std::process::Command) -> std::process::Command {
-    let mut command = std::process::Command::new("xvfb-run");
-    command.args(["-a", "-s", "-screen 0 1366x900x24 -nolisten tcp"]);
-    command.arg(inner.get_program());
-    command.args(inner.get_args());
+    let args = ["-a", "-s", "-screen 0 1366x900x24 -nolisten tcp"]
+        .into_iter()
+        .map(OsStr::new)
+        .chain([inner.get_program()])
+        .chain(inner.get_args());
+    wrapped("xvfb-run", args, &inner)
+}
+
+/// `program args…` in the inner command's folder and with its environment changes, so a
+/// wrapper (a session bus, a virtual display) runs the inner command as it was set up.
+fn wrapped<'a>(
+    program: &str,
+    args: impl IntoIterator<Item = &'a OsStr>,
+    inner: &std::process::Command,
+) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    command.args(args);
     if let Some(dir) = inner.get_current_dir() {
         command.current_dir(dir);
     }

@@ -13,6 +13,28 @@ pub(super) enum Resolved {
     NoIdentity(EndpointIdentity),
 }
 
+impl Resolved {
+    /// An endpoint's or the workspace's managed identity: a service principal, never the user.
+    fn managed_identity(
+        object_id: String,
+        display_name: String,
+        endpoint_name: Option<String>,
+    ) -> Self {
+        Resolved::Principal {
+            principal: PrincipalSummary {
+                object_id,
+                kind: PrincipalKind::ServicePrincipal,
+                display_name: Some(display_name),
+                user_principal_name: None,
+                mail: None,
+                endpoint_name,
+            },
+            principal_type: PrincipalType::ServicePrincipal,
+            is_me: false,
+        }
+    }
+}
+
 pub(super) async fn resolve_target(
     services: &Services,
     workspace: &WorkspaceRef,
@@ -51,18 +73,11 @@ pub(super) async fn resolve_target(
             let endpoint = services.arm.get_online_endpoint(workspace, name).await?;
             let identity = endpoint_identity(&endpoint);
             match identity.principal_id.clone() {
-                Some(principal_id) => Resolved::Principal {
-                    principal: PrincipalSummary {
-                        object_id: principal_id,
-                        kind: PrincipalKind::ServicePrincipal,
-                        display_name: Some(format!("Endpoint {}", endpoint.name)),
-                        user_principal_name: None,
-                        mail: None,
-                        endpoint_name: Some(endpoint.name.clone()),
-                    },
-                    principal_type: PrincipalType::ServicePrincipal,
-                    is_me: false,
-                },
+                Some(principal_id) => Resolved::managed_identity(
+                    principal_id,
+                    format!("Endpoint {}", endpoint.name),
+                    Some(endpoint.name.clone()),
+                ),
                 None => Resolved::NoIdentity(identity),
             }
         }
@@ -83,18 +98,11 @@ pub(super) async fn resolve_target(
                 .and_then(|i| i.principal_id.clone())
                 .filter(|id| system_assigned && !id.is_empty())
             {
-                Some(principal_id) => Resolved::Principal {
-                    principal: PrincipalSummary {
-                        object_id: principal_id,
-                        kind: PrincipalKind::ServicePrincipal,
-                        display_name: Some(format!("Workspace {}", workspace.name)),
-                        user_principal_name: None,
-                        mail: None,
-                        endpoint_name: None,
-                    },
-                    principal_type: PrincipalType::ServicePrincipal,
-                    is_me: false,
-                },
+                Some(principal_id) => Resolved::managed_identity(
+                    principal_id,
+                    format!("Workspace {}", workspace.name),
+                    None,
+                ),
                 None => Resolved::NoIdentity(EndpointIdentity {
                     endpoint_name: workspace.name.clone(),
                     identity_type: identity.and_then(|i| i.identity_type.clone()),

@@ -111,16 +111,5 @@ pub async fn check_one_instance(
         }
     }
     checks.extend(prerequisites::instance_checks(&compute, &quota));
-    let runtime_apps = instance
-        .custom_apps
-        .iter()
-        .filter(|app| app.is_prompt_flow_runtime)
-        .cloned()
-        .collect();
-    Ok(InstanceChoice {
-        usable: !checks.iter().any(CheckResult::blocks),
-        instance,
-        checks,
-        runtime_apps,
-    })
+    Ok(InstanceChoice::new(instance, checks))
 }

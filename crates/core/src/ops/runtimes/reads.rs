@@ -6,7 +6,7 @@ use crate::azure::WorkspaceRef;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{ComputeInstanceSummary, RuntimeDetails, RuntimeSummary};
 use crate::ops::prerequisites;
-use crate::preflight::{check_compute_instance, CheckResult, PlannedApp};
+use crate::preflight::{check_compute_instance, PlannedApp};
 use crate::services::Services;
 
 /// The runtime list page: the workspace (for its flow host) and its runtimes.
@@ -78,18 +78,7 @@ pub async fn list_my_compute_instances(
             if let Some(quota) = &quota {
                 checks.extend(prerequisites::instance_checks(compute, quota));
             }
-            let runtime_apps = instance
-                .custom_apps
-                .iter()
-                .filter(|app| app.is_prompt_flow_runtime)
-                .cloned()
-                .collect();
-            InstanceChoice {
-                usable: !checks.iter().any(CheckResult::blocks),
-                instance,
-                checks,
-                runtime_apps,
-            }
+            InstanceChoice::new(instance, checks)
         })
         .collect();
     choices.sort_by_key(|choice| choice.instance.name.to_lowercase());

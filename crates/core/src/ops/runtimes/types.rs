@@ -18,6 +18,25 @@ pub struct InstanceChoice {
     pub usable: bool,
 }
 
+impl InstanceChoice {
+    /// An instance with its checks: usable when none blocks; its runtime applications are
+    /// the custom applications that run a prompt flow runtime image.
+    pub(crate) fn new(instance: ComputeInstanceSummary, checks: Vec<CheckResult>) -> Self {
+        let runtime_apps = instance
+            .custom_apps
+            .iter()
+            .filter(|app| app.is_prompt_flow_runtime)
+            .cloned()
+            .collect();
+        InstanceChoice {
+            usable: !checks.iter().any(CheckResult::blocks),
+            instance,
+            checks,
+            runtime_apps,
+        }
+    }
+}
+
 /// A registered environment the wizard offers as a custom environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
