@@ -18,16 +18,20 @@ use clients_common::Env;
 use pfrm_core::migration::decommission;
 use pfrm_core::migration::inventory::{self, workspace_flow, ItemKind};
 use pfrm_core::migration::retirement::{parse_date, Clock, RetirementStatus};
-use pfrm_core::ops::permissions::{GrantRequest, GrantSettings, GrantTarget};
+use pfrm_core::ops::permissions::{GrantRequest, GrantSettings, GrantTarget, RevokeRequest};
 use pfrm_core::ops::runtimes::{CreateRuntimeRequest, CustomAppChoice};
-use pfrm_core::ops::updates::{self, CheckOptions};
+use pfrm_core::ops::updates::{
+    self, CheckOptions, UpdateAllOutcome, UpdateAllRequest, UpdateRuntimeRequest,
+};
 use pfrm_core::ops::workspaces::{check_workspace, list_workspaces, DEFAULT_PARALLEL_REQUESTS};
-use pfrm_core::ops::{permissions, runtimes, Operations};
+use pfrm_core::ops::{permissions, runtimes, OperationSnapshot, Operations};
+use pfrm_core::services::Services;
 use pfrm_emulator::{FaultAction, FaultRule, ReadyInfo, Scenario};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use tokio::sync::broadcast::Receiver;
 
 /// Where the fixtures live, from the repository's root.
 const FIXTURES_DIR: &str = "ui/src/mock/fixtures";
@@ -58,6 +62,10 @@ struct World {
     user: &'static str,
     /// People the Permissions page looks up (found or not) in this world.
     lookups: &'static [&'static str],
+    /// Runtimes for which the prompt flow service answers that no update is needed
+    /// (`needUpgrade` is `false`), whatever the registry lists: a service-side decision no
+    /// scenario seed expresses.
+    no_upgrade_needed: &'static [&'static str],
 }
 
 const WORLDS: &[World] = &[
@@ -72,6 +80,7 @@ const WORLDS: &[World] = &[
             "carol@contoso.example",
             "nobody@contoso.example",
         ],
+        no_upgrade_needed: &["rt-preview"],
     },
     // The sandbox's world: a first visit, one workspace, one running instance, no runtimes.
     World {
@@ -79,6 +88,7 @@ const WORLDS: &[World] = &[
         scenario: "first-time",
         user: "alice@contoso.com",
         lookups: &[],
+        no_upgrade_needed: &[],
     },
 ];
 
@@ -109,6 +119,84 @@ fn scenario(name: &str) -> Scenario {
     world
 }
 
+/// The world's emulator, with the service's own answers the scenario cannot seed.
+async fn start(world: &World) -> Env {
+    let env = Env::start_world(scenario(world.scenario), world.user, 200.0).await;
+    for runtime in world.no_upgrade_needed {
+        env.emulator.faults().add(FaultRule {
+            service: Some("flow".into()),
+            method: Some("GET".into()),
+            path: Some(format!("**/FlowRuntimes/{runtime}/needUpgrade")),
+            action: FaultAction::Respond,
+            status: Some(200),
+            body: Some(json!(false)),
+            ..FaultRule::default()
+        });
+    }
+    env
+}
+
+/// "Update all" over each workspace that has runtimes, in a world of its own (the single
+/// updates the generator makes later would leave nothing to update): by workspace id.
+async fn update_all_answers(world: &World, ids: &[String]) -> Map<String, Value> {
+    let env = start(world).await;
+    let today = parse_date(TODAY).expect("TODAY is a date");
+    let services = services(&env, Operations::default()).with_clock(Clock::fixed(today));
+    let mut answers = Map::new();
+    for id in ids {
+        let has_runtimes = runtimes::list_runtimes(&services, id)
+            .await
+            .is_ok_and(|list| !list.is_empty());
+        if !has_runtimes {
+            continue;
+        }
+        let request = UpdateAllRequest {
+            workspace_ids: vec![id.clone()],
+            max_parallel: None,
+        };
+        let mut summary =
+            updates::update_all_outdated(&services, request, fast(), CheckOptions::default()).await;
+        // Listed as each ended, which varies from run to run: attention first, then by name.
+        summary.items.sort_by_key(|item| {
+            (
+                item.outcome != UpdateAllOutcome::NeedsAttention,
+                item.runtime_name.clone(),
+            )
+        });
+        answers.insert(id.clone(), ok(summary));
+    }
+    let ready = env.emulator.ready_info().clone();
+    match normalise(Value::Object(answers), &ready, OffsetDateTime::now_utc()) {
+        Value::Object(map) => map,
+        _ => unreachable!("normalising keeps an object"),
+    }
+}
+
+/// The operation `updates` reported since it was subscribed: what it was (kind, title,
+/// target) and its states and stages in order.
+fn operation_steps(updates: &mut Receiver<OperationSnapshot>) -> Value {
+    let mut operation = Value::Null;
+    let mut stages: Vec<Value> = Vec::new();
+    while let Ok(snapshot) = updates.try_recv() {
+        if operation.is_null() {
+            operation = json!({
+                "kind": snapshot.kind,
+                "title": snapshot.title,
+                "target": snapshot.target,
+            });
+        }
+        let step = json!({
+            "state": snapshot.state,
+            "stage": snapshot.stage,
+            "message": snapshot.message,
+        });
+        if stages.last() != Some(&step) {
+            stages.push(step);
+        }
+    }
+    json!({ "operation": operation, "stages": stages })
+}
+
 /// An answer as the UI receives it: `{"ok": answer}` or `{"error": {code, message, ...}}`.
 fn answer<T: Serialize>(result: pfrm_core::Result<T>) -> Value {
     match result {
@@ -124,7 +212,7 @@ fn ok<T: Serialize>(value: T) -> Value {
 /// Every answer of one world, keyed by command, then by its arguments.
 async fn generate(world: &World) -> Value {
     let started = OffsetDateTime::now_utc();
-    let env = Env::start_world(scenario(world.scenario), world.user, 200.0).await;
+    let env = start(world).await;
     let today = parse_date(TODAY).expect("TODAY is a date");
     let operations = Operations::default();
     let services = services(&env, operations.clone()).with_clock(Clock::fixed(today));
@@ -138,6 +226,7 @@ async fn generate(world: &World) -> Value {
 
     // Across workspaces, before any of them changes.
     let fleet = updates::check_workspaces(&services, &ids, options).await;
+    let mut update_all = update_all_answers(world, &ids).await;
     let stock_of_all = inventory::take_inventory(&services, &ids, 4).await;
 
     let mut workspaces = Map::new();
@@ -271,10 +360,14 @@ async fn generate(world: &World) -> Value {
             "decommissionRefusal".into(),
             answer(decommission::check_confirmation(name, TYPED)),
         );
+        one.insert(
+            "updateAllOutdated".into(),
+            update_all.remove(id).unwrap_or(Value::Null),
+        );
         // Last, as they change the world: what the page shows after the user acts.
         one.insert(
             "changes".into(),
-            changes(&services, &operations, id, &one).await,
+            changes(&services, &operations, world, id, &one).await,
         );
         workspaces.insert(id.clone(), Value::Object(one));
     }
@@ -301,16 +394,172 @@ async fn generate(world: &World) -> Value {
     normalise(fixture, env.emulator.ready_info(), started)
 }
 
-/// What the Runtimes page shows after the user starts a stopped instance of theirs and after
-/// they create a runtime (`CREATED`, on their first running instance, with the default
-/// environment) in a workspace where nothing blocks it, with the stages the creation went
-/// through.
+/// What the pages show after the user acts: on the Runtimes page (an instance started, a
+/// runtime created, the role granted to oneself), on a runtime (updated), and on the
+/// Permissions page (roles granted and removed).
 async fn changes(
-    services: &pfrm_core::services::Services,
+    services: &Services,
+    operations: &Operations,
+    world: &World,
+    id: &str,
+    before: &Map<String, Value>,
+) -> Value {
+    let mut changes = runtime_changes(services, operations, id, before).await;
+    changes.insert(
+        "updates".into(),
+        update_changes(services, operations, id, before).await,
+    );
+    let permissions = permission_changes(services, operations, world, id, before).await;
+    if let Some(check) = permissions.1 {
+        changes.insert("grantToMe".into(), json!({ "checkWorkspace": check }));
+    }
+    changes.insert("permissions".into(), permissions.0);
+    Value::Object(changes)
+}
+
+/// Each outdated runtime updated as its page offers it: to the newest image with the default
+/// environment, or to the newest rebuilt version of its custom environment; by runtime name,
+/// with the operation's stages and the runtime's version and details afterwards.
+async fn update_changes(
+    services: &Services,
     operations: &Operations,
     id: &str,
     before: &Map<String, Value>,
 ) -> Value {
+    let mut updated = Map::new();
+    let Some(versions) = before["checkRuntimeVersion"].as_object() else {
+        return Value::Object(updated);
+    };
+    for (name, version) in versions {
+        if version["ok"]["updateAvailable"] != json!(true) {
+            continue;
+        }
+        let environment = version["ok"]["customEnvironment"].is_object().then(|| {
+            before["customEnvironmentGuidance"][name]["ok"]["candidates"][0]["choice"]["assetId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        });
+        let request = UpdateRuntimeRequest {
+            workspace_id: id.into(),
+            runtime_name: name.clone(),
+            environment: environment.clone(),
+            allow_older: false,
+            move_to_default_environment: false,
+        };
+        let mut reports = operations.subscribe();
+        let outcome = answer(updates::update_runtime(services, request, fast()).await);
+        let mut one = operation_steps(&mut reports);
+        let listed = runtimes::list_runtimes(services, id)
+            .await
+            .map(|list| list.into_iter().find(|r| &r.name == name));
+        let after = json!({
+            "environment": environment,
+            "answer": outcome,
+            "checkRuntimeVersion": answer(updates::check_runtime_version(services, id, name, CheckOptions::default()).await),
+            "runtimeDetails": answer(runtimes::runtime_details(services, id, name).await),
+            "listed": answer(listed),
+        });
+        if let (Value::Object(one), Value::Object(after)) = (&mut one, after) {
+            one.extend(after);
+        }
+        updated.insert(name.clone(), one);
+    }
+    Value::Object(updated)
+}
+
+/// The grants the Permissions page offers, made in turn: to oneself, to each person looked up,
+/// to each endpoint's identity (an endpoint without one is explained, not granted); keyed
+/// `me`, `user:<name>`, `endpoint:<name>`. Then the assignments listed, and each removable one
+/// removed (first refused with a wrong name typed). Where the user may not grant, the refusal
+/// of a grant to oneself. The second value is the workspace's check after "Grant to me" where
+/// the missing role blocked it.
+async fn permission_changes(
+    services: &Services,
+    operations: &Operations,
+    world: &World,
+    id: &str,
+    before: &Map<String, Value>,
+) -> (Value, Option<Value>) {
+    let mut grants = Map::new();
+    let blocked = before["checkWorkspace"]["ok"]["report"]["blocked"] != json!(false);
+    let allowed = before["grantAbility"]["ok"]["allowed"] == json!(true);
+    let mut targets = vec![("me".to_owned(), GrantTarget::Me)];
+    if allowed {
+        for query in world.lookups {
+            targets.push((
+                format!("user:{query}"),
+                GrantTarget::User {
+                    user: query.to_string(),
+                },
+            ));
+        }
+        for endpoint in before["listEndpointIdentities"]["ok"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let name = endpoint["endpointName"].as_str().unwrap_or_default();
+            targets.push((
+                format!("endpoint:{name}"),
+                GrantTarget::Endpoint { name: name.into() },
+            ));
+        }
+    }
+    let mut check_after = None;
+    for (key, target) in targets {
+        let request = GrantRequest {
+            workspace_id: id.into(),
+            target,
+            role: None,
+        };
+        let mut reports = operations.subscribe();
+        let granted = permissions::grant_data_scientist(services, request, quick_grants()).await;
+        let succeeded = granted.is_ok();
+        let mut one = operation_steps(&mut reports);
+        if let Value::Object(one) = &mut one {
+            one.insert("answer".into(), answer(granted));
+        }
+        grants.insert(key.clone(), one);
+        if key == "me" && blocked && succeeded {
+            check_after = Some(answer(check_workspace(services, id).await));
+        }
+    }
+    let listed = permissions::list_workspace_assignments(services, id, None).await;
+    let mut revokes = Map::new();
+    for shown in listed.iter().flatten().filter(|a| a.removable && allowed) {
+        let name = shown.assignment.name.clone();
+        let request = |confirm: &str| RevokeRequest {
+            workspace_id: id.into(),
+            assignment_name: name.clone(),
+            confirm: confirm.into(),
+        };
+        let refusal = permissions::revoke_assignment(services, request(TYPED)).await;
+        let removed =
+            permissions::revoke_assignment(services, request(&shown.principal.label())).await;
+        revokes.insert(
+            name.clone(),
+            json!({ "refusal": answer(refusal), "answer": answer(removed) }),
+        );
+    }
+    let changes = json!({
+        "grants": grants,
+        "listRoleAssignments": answer(listed),
+        "revokes": revokes,
+    });
+    (changes, check_after)
+}
+
+/// What the Runtimes page shows after the user starts a stopped instance of theirs and after
+/// they create a runtime (`CREATED`, on their first running instance, with the default
+/// environment) in a workspace where nothing blocks it, with the stages the creation went
+/// through.
+async fn runtime_changes(
+    services: &Services,
+    operations: &Operations,
+    id: &str,
+    before: &Map<String, Value>,
+) -> Map<String, Value> {
     let mut changes = Map::new();
     let blocked = before["checkWorkspace"]["ok"]["report"]["blocked"] != json!(false);
     let instances = before["listComputeInstances"]["ok"]
@@ -325,24 +574,8 @@ async fn changes(
             .to_owned()
     };
     if blocked {
-        // Where only the user's own role is missing and they may grant it: "Grant to me".
-        if before["grantAbility"]["ok"]["allowed"] == json!(true) {
-            let request = GrantRequest {
-                workspace_id: id.into(),
-                target: GrantTarget::Me,
-                role: None,
-            };
-            let granted =
-                permissions::grant_data_scientist(services, request, quick_grants()).await;
-            changes.insert(
-                "grantToMe".into(),
-                json!({
-                    "answer": answer(granted),
-                    "checkWorkspace": answer(check_workspace(services, id).await),
-                }),
-            );
-        }
-        return Value::Object(changes);
+        // Where only the user's own role is missing, "Grant to me" (permission_changes).
+        return changes;
     }
     let mut started = Map::new();
     for choice in instances
@@ -394,10 +627,14 @@ async fn changes(
                 "stages": stages,
                 "listRuntimes": answer(runtimes::list_runtimes(services, id).await),
                 "runtimeDetails": answer(runtimes::runtime_details(services, id, CREATED).await),
+                "checkRuntimeVersion": answer(
+                    updates::check_runtime_version(services, id, CREATED, CheckOptions::default())
+                        .await
+                ),
             }),
         );
     }
-    Value::Object(changes)
+    changes
 }
 
 /// Grants that wait for the emulator's (sped-up) propagation in short steps.
@@ -422,7 +659,12 @@ fn normalise(fixture: Value, ready: &ReadyInfo, started: OffsetDateTime) -> Valu
         (&ready.control_endpoint, "control"),
     ] {
         let origin = endpoint.trim_end_matches('/');
-        let stand_in = format!("{service}.emulator.invalid");
+        // The registry stands for Microsoft's, which serves the runtime images; the others
+        // name the service they stand for.
+        let stand_in = match service {
+            "registry" => "mcr.microsoft.com".to_owned(),
+            _ => format!("{service}.emulator.invalid"),
+        };
         text = text.replace(origin, &format!("https://{stand_in}"));
         // Image references name the registry by its host alone.
         if let Some(host) = origin.strip_prefix("https://") {
@@ -452,12 +694,15 @@ fn fix_moments(value: &mut Value, started: OffsetDateTime) {
     }
 }
 
-/// Errors carry the ids of the request that failed, new on every run.
+/// Errors carry the ids of the request that failed, new on every run; how long an "Update
+/// all" took changes too.
 fn fix_request_ids(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, inner) in map.iter_mut() {
-                if matches!(
+                if key == "elapsedMs" {
+                    *inner = json!(0);
+                } else if matches!(
                     key.as_str(),
                     "clientRequestId" | "correlationId" | "requestId" | "operationId"
                 ) {

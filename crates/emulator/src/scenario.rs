@@ -92,7 +92,7 @@ pub struct WorkspaceSeed {
     pub working_directory_datastore: Option<bool>,
     pub compute_instances: Vec<ComputeInstanceSeed>,
     pub environments: Vec<EnvironmentSeed>,
-    pub online_endpoints: Vec<String>,
+    pub online_endpoints: Vec<OnlineEndpointSeed>,
     pub runtimes: Vec<RuntimeSeed>,
     /// Storage, managed network and identity-role seeds for the preflight's deeper checks.
     #[serde(flatten)]
@@ -100,6 +100,32 @@ pub struct WorkspaceSeed {
     /// Flows, sessions, connections and flow deployments; the built-in scenarios add them.
     #[serde(skip_serializing_if = "crate::prompt_flow::Assets::is_empty")]
     pub prompt_flow: crate::prompt_flow::Assets,
+}
+
+/// A managed online endpoint: its name alone (it has a system-assigned identity), or the name
+/// with the endpoint's identity type (`ManagedServiceIdentity.type`: `SystemAssigned`,
+/// `UserAssigned` or `None`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OnlineEndpointSeed {
+    Name(String),
+    WithIdentity { name: String, identity: String },
+}
+
+impl OnlineEndpointSeed {
+    pub fn name(&self) -> &str {
+        match self {
+            OnlineEndpointSeed::Name(name) | OnlineEndpointSeed::WithIdentity { name, .. } => name,
+        }
+    }
+
+    /// The identity type, `SystemAssigned` unless the scenario names another.
+    pub fn identity(&self) -> &str {
+        match self {
+            OnlineEndpointSeed::Name(_) => "SystemAssigned",
+            OnlineEndpointSeed::WithIdentity { identity, .. } => identity,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

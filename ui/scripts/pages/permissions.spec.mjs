@@ -125,7 +125,7 @@ test('permissions for endpoints: one without an identity is explained, one with 
   await legacy.getByTestId('endpoint-explanation').filter({ hasText: 'has no system-assigned managed identity' }).waitFor();
   check((await legacy.getByTestId('endpoint-grant').count()) === 0, 'no Grant for an endpoint without an identity');
   const scoring = page.getByTestId('endpoint-scoring-ep');
-  await scoring.getByText('System-assigned identity scoring-ep-oid').waitFor();
+  await scoring.getByText('System-assigned identity 09cb17e2-9c8b-5a0a-9713-02981c487f2e').waitFor();
   await page.screenshot({ path: join(SHOTS, 'permissions-endpoints-light.png') });
   await scoring.getByRole('button', { name: 'Grant AzureML Data Scientist to endpoint scoring-ep' }).click();
   const section = page.getByTestId('permissions-endpoints');

@@ -33,14 +33,14 @@ test('outdated runtimes get a badge and a count in the navigation; details show 
   await openRuntime(page, 'rt-default');
   const banner = page.getByTestId('update-banner');
   await banner.getByText('A newer runtime version is available').waitFor();
-  await banner.getByTestId('update-banner-current').filter({ hasText: 'rt-default runs version 2024-01-11 (v2), 706 days old.' }).waitFor();
-  await banner.getByTestId('update-banner-latest').filter({ hasText: 'The newest is version 2025-12-11 (v12), 5 days old, the final image: prompt flow runtime images get no more updates' }).waitFor();
+  await banner.getByTestId('update-banner-current').filter({ hasText: 'rt-default runs version 2024-01-11 (v2), 1060 days old.' }).waitFor();
+  await banner.getByTestId('update-banner-latest').filter({ hasText: 'The newest is version 2025-12-11 (v12), 360 days old, the final image: prompt flow runtime images get no more updates' }).waitFor();
   check((await banner.innerText()).includes('Choose Update to move it to the final image.') && !(await banner.innerText()).includes('newest version'), 'the banner offers the final image, not the newest version');
   check((await banner.getByTestId('update-banner-sources').count()) === 0, 'agreeing sources need no explanation');
   const bannerTop = await banner.evaluate((element) => element.getBoundingClientRect().top);
   const headingTop = await page.getByRole('heading', { level: 2, name: 'rt-default' }).evaluate((element) => element.getBoundingClientRect().top);
   check(bannerTop < headingTop, 'the banner is at the top of the page');
-  await page.getByTestId('details-version').filter({ hasText: 'version 2024-01-11 (v2), 706 days old' }).waitFor();
+  await page.getByTestId('details-version').filter({ hasText: 'version 2024-01-11 (v2), 1060 days old' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'update-banner-light.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.locator('[data-theme="dark"]').waitFor();
@@ -90,7 +90,7 @@ test('update with the default environment: one click from the keyboard, progress
   await page.getByTestId('update-banner').waitFor({ state: 'detached' });
   await page.screenshot({ path: join(SHOTS, 'update-done-light.png') });
   await dialog.getByTestId('update-close').click();
-  await page.getByTestId('details-version').filter({ hasText: 'version 2025-12-11 (v12), 5 days old' }).waitFor();
+  await page.getByTestId('details-version').filter({ hasText: 'version 2025-12-11 (v12), 360 days old' }).waitFor();
   await page.getByTestId('runtime-details').getByTestId('update-result').filter({ hasText: 'runs version 2025-12-11 (v12)' }).waitFor();
   await backToList(page);
   await page.getByTestId('versions-summary').filter({ hasText: '2 of these runtimes can be updated.' }).waitFor();
@@ -164,7 +164,7 @@ test('update all: the confirmation lists what happens, a runtime already updatin
   // Before anything runs, the list says what will happen, not what has happened.
   await dialog.getByText('Will be updated to the final image (1):', { exact: true }).waitFor();
   check(!(await dialog.innerText()).includes('newest version'), 'Update all does not promise newer versions to come');
-  check(direct.includes('rt-old: version 2024-06-01 (v1), 568 days old') && !direct.includes('rt-default') && !direct.includes('rt-preview'), `direct list: ${direct}`);
+  check(direct.includes('rt-old: version 2024-06-19 (v2), 900 days old') && !direct.includes('rt-default') && !direct.includes('rt-preview'), `direct list: ${direct}`);
   // The runtime the service says needs no update is left out, with the reason.
   await dialog.getByTestId('update-all-not-needed').filter({ hasText: 'rt-preview: the container registry lists version 2025-12-11 (v12), but the prompt flow service says no update is needed' }).waitFor();
   await dialog.getByTestId('update-all-attention').filter({ hasText: 'rt-custom: environment pf-custom:1' }).waitFor();

@@ -1,14 +1,45 @@
 // What the user changes while a page test runs. The fixtures (fixtures.ts) hold the core's
 // answers before and after each change the generator made in the emulator (an instance started,
-// a runtime created, the role granted to oneself); what cannot be generated is written here,
-// and only here, kept small:
+// a runtime created or updated, a role granted or removed); what cannot be generated is written
+// here, and only here, kept small:
 // - which of those changes this page has made so far (the fixtures cannot know);
 // - the runtime's name and instance the user chose, put in place of the generated ones;
 // - a runtime deleted (the list without it);
+// - an operation already running on what the user acts on (refused, or left alone by "Update
+//   all");
 // - the pace of a long operation: its stages are the generated ones, replayed slowly enough for
 //   a test to see each, and held while the page tests audit a state.
-import type { ComputeInstanceSummary, InstanceChoice, OperationSnapshot, RuntimeDetails, RuntimeSummary, WorkspaceCheck } from '../backend/bindings';
-import { PAGES, valueOf, workspaceAnswers, type Answer, type WorldFixture } from './fixtures';
+import type {
+  ComputeInstanceSummary,
+  FleetVersionReport,
+  GrantOutcome,
+  GrantRequest,
+  InstanceChoice,
+  OperationSnapshot,
+  RevokeOutcome,
+  RevokeRequest,
+  RuntimeDetails,
+  RuntimeSummary,
+  RuntimeVersionStatus,
+  UpdateAllItem,
+  UpdateAllSummary,
+  UpdateOutcome,
+  UpdateRuntimeRequest,
+  WorkspaceCheck,
+  WorkspaceRoleAssignment,
+} from '../backend/bindings';
+import {
+  PAGES,
+  notGenerated,
+  outcomeOf,
+  settle,
+  valueOf,
+  workspaceAnswers,
+  type Answer,
+  type GeneratedOperation,
+  type Steps,
+  type WorldFixture,
+} from './fixtures';
 
 export type Publish = (snapshot: OperationSnapshot) => void;
 
@@ -66,6 +97,20 @@ export async function longOperation<T>(
   }
 }
 
+/** The stages a generated operation ran through, once each, for `longOperation` to replay. */
+function runningStages(steps: Steps): OperationSnapshot['stage'][] {
+  const stages: OperationSnapshot['stage'][] = [];
+  for (const step of steps) if (step.state === 'running' && stages[stages.length - 1] !== step.stage) stages.push(step.stage);
+  return stages;
+}
+
+/** Replays an operation the generator ran, ending with `result`. */
+function replay<T>(publish: Publish, generated: GeneratedOperation, result: () => T, stageMs?: number): Promise<T> {
+  const operation = generated.operation;
+  if (!operation) return Promise.reject(notGenerated('an operation the core never started'));
+  return longOperation(publish, operation.kind, operation.title, runningStages(generated.stages), result, operation.target, stageMs);
+}
+
 /** The generated answer with the generated names replaced by the user's. */
 function renamed<T>(value: T, names: [string, string][]): T {
   let text = JSON.stringify(value);
@@ -81,14 +126,30 @@ const made = {
   created: new Map<string, { summary: RuntimeSummary; details: RuntimeDetails }>(),
   deleted: new Set<string>(),
   grantedToMe: new Set<string>(),
+  /** Runtimes updated, and being updated. */
+  updated: new Set<string>(),
+  updating: new Set<string>(),
+  /** Role assignments made and removed, by workspace and assignment name. */
+  granted: new Set<string>(),
+  revoked: new Set<string>(),
 };
 
-/** The workspace's runtimes now: the generated list, less those deleted, with those created. */
+const generatedUpdate = (workspaceId: string, name: string, world: WorldFixture) =>
+  made.updated.has(key(workspaceId, name)) ? workspaceAnswers(world, workspaceId)?.changes.updates[name] : undefined;
+
+/**
+ * The workspace's runtimes now: the generated list, less those deleted, with those created, and
+ * those updated as the generator listed them after updating them.
+ */
 export function runtimesNow(workspaceId: string, world: WorldFixture = PAGES): RuntimeSummary[] {
   const answers = workspaceAnswers(world, workspaceId);
   const listed = answers ? valueOf(answers.listRuntimes) : [];
   const created = [...made.created.entries()].filter(([k]) => k.startsWith(`${workspaceId}|`)).map(([, v]) => v.summary);
   return [...listed, ...created]
+    .map((runtime) => {
+      const after = generatedUpdate(workspaceId, runtime.name, world)?.listed;
+      return (after && 'ok' in after && after.ok) || runtime;
+    })
     .filter((runtime) => !made.deleted.has(key(workspaceId, runtime.name)))
     .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
 }
@@ -98,15 +159,177 @@ export function createdDetails(workspaceId: string, name: string): RuntimeDetail
   return made.deleted.has(key(workspaceId, name)) ? undefined : made.created.get(key(workspaceId, name))?.details;
 }
 
+/** A runtime's details now: created or updated on this page, or as generated. */
+export function detailsNow(workspaceId: string, name: string, world: WorldFixture = PAGES): Answer<RuntimeDetails> | undefined {
+  const created = createdDetails(workspaceId, name);
+  if (created) return { ok: created };
+  return generatedUpdate(workspaceId, name, world)?.runtimeDetails ?? workspaceAnswers(world, workspaceId)?.runtimeDetails[name];
+}
+
+/** A runtime's version now: a created one's under the user's names, an updated one's afterwards. */
+export function versionNow(workspaceId: string, name: string, world: WorldFixture = PAGES): Answer<RuntimeVersionStatus> | undefined {
+  const answers = workspaceAnswers(world, workspaceId);
+  const created = answers?.changes.createRuntime;
+  const createdHere = made.created.get(key(workspaceId, name));
+  if (created && createdHere) {
+    return renamed(created.checkRuntimeVersion, [
+      [created.runtimeName, name],
+      [created.computeInstance, createdHere.details.computeInstanceName ?? created.computeInstance],
+    ]);
+  }
+  return generatedUpdate(workspaceId, name, world)?.checkRuntimeVersion ?? answers?.checkRuntimeVersion[name];
+}
+
+/** The versions of every runtime of the workspaces now, as the core reports a fleet. */
+export function fleetNow(workspaceIds: string[], world: WorldFixture = PAGES): FleetVersionReport {
+  const template = valueOf(world.checkWorkspaceVersions);
+  const runtimes = workspaceIds.flatMap((id) =>
+    runtimesNow(id, world).flatMap((runtime) => {
+      const version = versionNow(id, runtime.name, world);
+      return version && 'ok' in version ? [structuredClone(version.ok)] : [];
+    }),
+  );
+  return {
+    ...template,
+    runtimes,
+    outdatedCount: runtimes.filter((r) => r.updateAvailable).length,
+    problems: template.problems.filter((p) => workspaceIds.includes(p.workspaceId)),
+  };
+}
+
+/**
+ * Updates a runtime as the generator did (the same environment chosen), replaying its stages;
+ * refused while another update of it runs, as the core refuses a second operation on one target.
+ */
+export async function updateRuntime(publish: Publish, request: UpdateRuntimeRequest, stageMs?: number, world: WorldFixture = PAGES): Promise<UpdateOutcome> {
+  const k = key(request.workspaceId, request.runtimeName);
+  const generated = workspaceAnswers(world, request.workspaceId)?.changes.updates[request.runtimeName];
+  if (!generated || made.updated.has(k) || (generated.environment ?? undefined) !== (request.environment ?? undefined)) {
+    throw notGenerated(`this update of ${request.runtimeName}`);
+  }
+  if (made.updating.has(k)) throw { code: 'conflict', message: `Runtime ${request.runtimeName} is already being changed.` };
+  made.updating.add(k);
+  try {
+    return await replay(
+      publish,
+      generated,
+      () => {
+        const outcome = outcomeOf(generated.answer);
+        made.updated.add(k);
+        return outcome;
+      },
+      stageMs,
+    );
+  } finally {
+    made.updating.delete(k);
+  }
+}
+
+/**
+ * "Update all" as the core summed it up for each workspace, each update replayed; a runtime
+ * updated on this page since counts as up to date, one being updated is left alone.
+ */
+export async function updateAll(publish: Publish, workspaceIds: string[], stageMs?: number, world: WorldFixture = PAGES): Promise<UpdateAllSummary> {
+  const started = Date.now();
+  const summaries = workspaceIds.flatMap((id) => {
+    const answer = workspaceAnswers(world, id)?.updateAllOutdated;
+    return answer ? [valueOf(answer)] : [];
+  });
+  let upToDate = summaries.reduce((sum, s) => sum + s.upToDate, 0);
+  const items: UpdateAllItem[] = [];
+  await Promise.all(
+    summaries
+      .flatMap((s) => s.items)
+      .map(async (item) => {
+        const k = key(item.workspaceId, item.runtimeName);
+        if (made.updated.has(k)) upToDate += 1;
+        else if (item.outcome !== 'updated') items.push(item);
+        else if (made.updating.has(k)) items.push({ ...item, outcome: 'alreadyUpdating', to: undefined, operationId: undefined });
+        else {
+          const request = { workspaceId: item.workspaceId, runtimeName: item.runtimeName, allowOlder: false, moveToDefaultEnvironment: false };
+          try {
+            const outcome = await updateRuntime(publish, request, stageMs, world);
+            items.push({ ...item, to: outcome.current, operationId: outcome.operationId });
+          } catch (error) {
+            items.push({ ...item, outcome: 'failed', to: undefined, operationId: undefined, error: error as UpdateAllItem['error'] });
+          }
+        }
+      }),
+  );
+  const count = (outcome: UpdateAllItem['outcome']) => items.filter((item) => item.outcome === outcome).length;
+  return {
+    items,
+    updated: count('updated'),
+    failed: count('failed'),
+    needsAttention: count('needsAttention'),
+    alreadyUpdating: count('alreadyUpdating'),
+    upToDate,
+    problems: summaries.flatMap((s) => s.problems),
+    dockerfileFromLine: count('needsAttention') > 0 ? summaries.find((s) => s.dockerfileFromLine)?.dockerfileFromLine : undefined,
+    elapsedMs: Date.now() - started,
+  };
+}
+
+/**
+ * The workspace's role assignments now (for one principal, or all): the generated list, with
+ * those granted on this page as the core listed them after granting, less those removed.
+ */
+export function assignmentsNow(workspaceId: string, principalId?: string | null, world: WorldFixture = PAGES): Answer<WorkspaceRoleAssignment[]> | undefined {
+  const answers = workspaceAnswers(world, workspaceId);
+  if (!answers) return undefined;
+  const before = answers.listRoleAssignments;
+  if ('error' in before) return before;
+  const shown = new Set(before.ok.map((a) => a.assignment.name));
+  const after = answers.changes.permissions.listRoleAssignments;
+  const all = 'ok' in after ? after.ok : before.ok;
+  const now = all.filter((a) => {
+    const k = key(workspaceId, a.assignment.name);
+    return (shown.has(a.assignment.name) || made.granted.has(k)) && !made.revoked.has(k);
+  });
+  return { ok: now.filter((a) => !principalId || a.principal.objectId === principalId) };
+}
+
+const grantKey = (target: GrantRequest['target']) =>
+  target.kind === 'user' ? `user:${target.user.trim()}` : target.kind === 'endpoint' ? `endpoint:${target.name}` : target.kind;
+
+/** Long enough that a test sees a grant wait for Azure to apply it. */
+const GRANT_STAGE_MS = 1500;
+
+/** Grants as the generator did for the same target (only AzureML Data Scientist was generated). */
+export function grantRole(publish: Publish, request: GrantRequest, world: WorldFixture = PAGES): Promise<GrantOutcome> {
+  const generated = workspaceAnswers(world, request.workspaceId)?.changes.permissions.grants[grantKey(request.target)];
+  if (!generated || (request.role ?? 'dataScientist') !== 'dataScientist') return Promise.reject(notGenerated('this grant'));
+  if (!generated.operation) return pause(300).then(() => settle(generated.answer));
+  return replay(publish, generated, () => {
+    const outcome = outcomeOf(generated.answer);
+    if (outcome.assignment) {
+      made.granted.add(key(request.workspaceId, outcome.assignment.name));
+      made.revoked.delete(key(request.workspaceId, outcome.assignment.name));
+    }
+    if (request.target.kind === 'me') made.grantedToMe.add(request.workspaceId);
+    return outcome;
+  }, GRANT_STAGE_MS);
+}
+
+/** Removes an assignment shown now, once the principal's name (as the core asks) is typed. */
+export async function revokeRole(request: RevokeRequest, world: WorldFixture = PAGES): Promise<RevokeOutcome> {
+  await pause(200);
+  const generated = workspaceAnswers(world, request.workspaceId)?.changes.permissions.revokes[request.assignmentName];
+  const shown = assignmentsNow(request.workspaceId, null, world);
+  const listed = shown && 'ok' in shown && shown.ok.some((a) => a.assignment.name === request.assignmentName);
+  if (!generated || !listed) throw notGenerated(`removing the assignment ${request.assignmentName}`);
+  const refusal = generated.refusal;
+  const confirmWith = 'error' in refusal ? refusal.error.details?.confirmWith : undefined;
+  if (typeof confirmWith === 'string' && request.confirm.trim().toLowerCase() !== confirmWith.toLowerCase()) return settle(refusal);
+  made.revoked.add(key(request.workspaceId, request.assignmentName));
+  return settle(generated.answer);
+}
+
 /** The check of the workspace now: after "Grant to me", the generated check that followed it. */
 export function checkNow(workspaceId: string, world: WorldFixture = PAGES): Answer<WorkspaceCheck> | undefined {
   const answers = workspaceAnswers(world, workspaceId);
   if (made.grantedToMe.has(workspaceId) && answers?.changes.grantToMe) return answers.changes.grantToMe.checkWorkspace;
   return answers?.checkWorkspace;
-}
-
-export function recordGrantToMe(workspaceId: string): void {
-  made.grantedToMe.add(workspaceId);
 }
 
 /** The user's instances now: those started on this page as the generator saw them after starting. */

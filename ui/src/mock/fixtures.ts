@@ -21,14 +21,18 @@ import type {
   GrantOutcome,
   InstanceChoice,
   Inventory,
+  OperationKind,
   OperationState,
   PrincipalSummary,
   RetirementStatus,
+  RevokeOutcome,
   RuntimeDetails,
   RuntimeSummary,
   RuntimeVersionStatus,
   ScaffoldResult,
   Stage,
+  UpdateAllSummary,
+  UpdateOutcome,
   WorkspaceCheck,
   WorkspaceListing,
   WorkspaceRoleAssignment,
@@ -59,19 +63,54 @@ export interface WorkspaceAnswers {
   decommissionPlan: Answer<DecommissionPlan>;
   /** The core's refusal of a wrong typed name, with `TYPED` standing for what was typed. */
   decommissionRefusal: Answer<null>;
+  /** "Update all" of this workspace alone (in a world of its own); null without runtimes. */
+  updateAllOutdated: Answer<UpdateAllSummary> | null;
   /** What the generator changed last, and the answers after it (see changes.ts). */
   changes: WorkspaceChanges;
 }
+
+/** The states and stages an operation went through, in order. */
+export type Steps = { state: OperationState; stage: Stage }[];
 
 /** A runtime the generator created (named `runtimeName`, on `computeInstance`). */
 export interface CreatedRuntime {
   runtimeName: string;
   computeInstance: string;
   answer: Answer<RuntimeDetails>;
-  /** The operation's states and stages, in order. */
-  stages: { state: OperationState; stage: Stage }[];
+  stages: Steps;
   listRuntimes: Answer<RuntimeSummary[]>;
   runtimeDetails: Answer<RuntimeDetails>;
+  checkRuntimeVersion: Answer<RuntimeVersionStatus>;
+}
+
+/** An operation the generator ran (none when the core refused before starting one). */
+export interface GeneratedOperation {
+  operation: { kind: OperationKind; title: string; target: string } | null;
+  stages: Steps;
+}
+
+/** A grant the Permissions page offers, as the core made it. */
+export interface GeneratedGrant extends GeneratedOperation {
+  answer: Answer<GrantOutcome>;
+}
+
+/** An outdated runtime updated as its page offers it, and the runtime afterwards. */
+export interface GeneratedUpdate extends GeneratedOperation {
+  /** The custom environment version chosen (its newest), or null for the default environment. */
+  environment: string | null;
+  answer: Answer<UpdateOutcome>;
+  checkRuntimeVersion: Answer<RuntimeVersionStatus>;
+  runtimeDetails: Answer<RuntimeDetails>;
+  listed: Answer<RuntimeSummary | null>;
+}
+
+export interface PermissionChanges {
+  /** By target: `me`, `user:<what was looked up>`, `endpoint:<name>`. */
+  grants: Record<string, GeneratedGrant>;
+  /** The workspace's assignments after every grant. */
+  listRoleAssignments: Answer<WorkspaceRoleAssignment[]>;
+  /** By assignment name: refused with a wrong name typed, then removed. */
+  revokes: Record<string, { refusal: Answer<RevokeOutcome>; answer: Answer<RevokeOutcome> }>;
 }
 
 export interface WorkspaceChanges {
@@ -79,8 +118,11 @@ export interface WorkspaceChanges {
   startComputeInstance?: Record<string, Answer<ComputeInstanceSummary>>;
   listComputeInstancesAfterStart?: Answer<InstanceChoice[]>;
   createRuntime?: CreatedRuntime;
-  /** "Grant to me" where only the user's own role was missing, and the check after it. */
-  grantToMe?: { answer: Answer<GrantOutcome>; checkWorkspace: Answer<WorkspaceCheck> };
+  /** The check after "Grant to me" where only the user's own role was missing. */
+  grantToMe?: { checkWorkspace: Answer<WorkspaceCheck> };
+  /** By runtime name. */
+  updates: Record<string, GeneratedUpdate>;
+  permissions: PermissionChanges;
 }
 
 /** Stands for the folder a flow's project was written to. */
@@ -129,6 +171,21 @@ export function settle<T>(answer: Answer<T> | undefined): Promise<T> {
   if (answer === undefined) return Promise.reject(NO_SUCH_WORKSPACE);
   if ('error' in answer) return Promise.reject(structuredClone(answer.error));
   return Promise.resolve(structuredClone(answer.ok));
+}
+
+/** The fixtures hold no answer for what was asked (the generator never did it). */
+export function notGenerated(what: string): AppError {
+  return {
+    code: 'not_found',
+    message: `The page-test fixtures hold no answer for ${what}.`,
+    remedy: 'Make the generator (tests/tests/ui_fixtures.rs) do it and run `cargo xtask fixtures`.',
+  };
+}
+
+/** The value of an answer, or its error thrown as the backend rejects with it. */
+export function outcomeOf<T>(answer: Answer<T>): T {
+  if ('error' in answer) throw structuredClone(answer.error);
+  return structuredClone(answer.ok);
 }
 
 /** The value of an answer the generator always has (panics in the page test when it is an error). */

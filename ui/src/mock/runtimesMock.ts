@@ -4,8 +4,8 @@
 // with Rita's and Sam's runtimes), and the changes the user makes (changes.ts).
 import type { InstanceChoice } from '../backend/bindings';
 import { PAGES, settle, workspaceAnswers } from './fixtures';
-import { checkNow, createRuntime, createdDetails, deleteRuntime, instancesNow, pause, runtimesNow, startInstance, type Publish } from './changes';
-import { researchRuntimes, updatesCommand } from './updatesMock';
+import { checkNow, createRuntime, deleteRuntime, detailsNow, instancesNow, pause, runtimesNow, startInstance, type Publish } from './changes';
+import { updatesCommand } from './updatesMock';
 
 export { cancelMockOperation, longOperation, pause, type Publish } from './changes';
 
@@ -71,9 +71,7 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       return pause(100).then(() => runtimesNow(workspaceId));
     case 'runtime_details': {
       const name = String(args.runtimeName);
-      const created = createdDetails(workspaceId, name);
-      if (created) return Promise.resolve(structuredClone(created));
-      return settle(workspaceAnswers(PAGES, workspaceId)?.runtimeDetails[name] ?? { error: { code: 'not_found', message: `Runtime ${name} does not exist.` } });
+      return settle(detailsNow(workspaceId, name) ?? { error: { code: 'not_found', message: `Runtime ${name} does not exist.` } });
     }
     case 'list_compute_instances':
       return pause(100).then(() => {
@@ -106,6 +104,6 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       return pause(200).then(() => null);
     }
     default:
-      return updatesCommand(command, args, publish, (id) => (id.endsWith('/research-ml') ? researchRuntimes() : runtimesNow(id)));
+      return updatesCommand(command, args, publish);
   }
 }

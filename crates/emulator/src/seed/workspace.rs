@@ -234,7 +234,8 @@ impl World {
                 });
             }
         }
-        for name in &seed.online_endpoints {
+        for endpoint in &seed.online_endpoints {
+            let name = endpoint.name();
             let mut e = example_body(EX_ENDPOINT);
             e["id"] = json!(format!("{id}/onlineEndpoints/{name}"));
             e["name"] = json!(name);
@@ -244,11 +245,15 @@ impl World {
             if let Some(obj) = e.as_object_mut() {
                 obj.remove("sku");
             }
-            e["identity"] = json!({
-                "type": "SystemAssigned",
-                "principalId": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{id}/{name}").as_bytes()).to_string(),
-                "tenantId": tenant_id
-            });
+            e["identity"] = match endpoint.identity() {
+                // `ManagedServiceIdentity` with no identity: the type alone.
+                "None" => json!({"type": "None"}),
+                kind => json!({
+                    "type": kind,
+                    "principalId": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{id}/{name}").as_bytes()).to_string(),
+                    "tenantId": tenant_id
+                }),
+            };
             e["properties"] = json!({
                 "description": "", "properties": {}, "authMode": "AADToken",
                 "scoringUri": format!("https://{name}.{}.inference.ml.azure.com/score", seed.location),
