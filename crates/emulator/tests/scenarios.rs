@@ -115,3 +115,36 @@ async fn shutdown_and_drop_stop_the_listeners() {
         "the temporary CA file is removed"
     );
 }
+
+/// A scenario may seed an endpoint created without a managed identity: it is served as Azure
+/// describes one (`ManagedServiceIdentity` of type `None`, no principal), beside one named
+/// alone, which has a system-assigned identity.
+#[tokio::test]
+async fn an_online_endpoint_may_be_seeded_without_a_managed_identity() {
+    let mut scenario = Scenario::by_name("returning").unwrap();
+    scenario.workspaces[0].online_endpoints = serde_json::from_value(serde_json::json!([
+        "pf-endpoint",
+        {"name": "legacy-ep", "identity": "None"}
+    ]))
+    .unwrap();
+    let env = start_with(EmulatorOptions {
+        scenario,
+        ..Default::default()
+    })
+    .await;
+    let t = env.token(ALICE);
+    let ws = env.ws_path("rg-ml", "ml-workspace");
+    let get = |name: &str| {
+        env.arm(&format!(
+            "{ws}/onlineEndpoints/{name}?api-version=2024-04-01"
+        ))
+    };
+    let (s, legacy) = env.get_json(&get("legacy-ep"), &t).await;
+    assert_eq!(s, 200, "{legacy}");
+    assert_eq!(legacy["identity"], serde_json::json!({"type": "None"}));
+    let (_, managed) = env.get_json(&get("pf-endpoint"), &t).await;
+    assert_eq!(managed["identity"]["type"], "SystemAssigned");
+    assert!(managed["identity"]["principalId"]
+        .as_str()
+        .is_some_and(|id| !id.is_empty()));
+}
