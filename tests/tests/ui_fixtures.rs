@@ -66,6 +66,9 @@ struct World {
     /// (`needUpgrade` is `false`), whatever the registry lists: a service-side decision no
     /// scenario seed expresses.
     no_upgrade_needed: &'static [&'static str],
+    /// One of the user's compute instances being deleted (workspace, instance), seen in a world
+    /// of its own: the wizard lists it but cannot choose it.
+    deleting: Option<(&'static str, &'static str)>,
 }
 
 const WORLDS: &[World] = &[
@@ -81,6 +84,7 @@ const WORLDS: &[World] = &[
             "nobody@contoso.example",
         ],
         no_upgrade_needed: &["rt-preview"],
+        deleting: Some(("contoso-ml", "ci-alex-old")),
     },
     // The sandbox's world: a first visit, one workspace, one running instance, no runtimes.
     World {
@@ -89,6 +93,7 @@ const WORLDS: &[World] = &[
         user: "alice@contoso.com",
         lookups: &[],
         no_upgrade_needed: &[],
+        deleting: None,
     },
 ];
 
@@ -121,7 +126,11 @@ fn scenario(name: &str) -> Scenario {
 
 /// The world's emulator, with the service's own answers the scenario cannot seed.
 async fn start(world: &World) -> Env {
-    let env = Env::start_world(scenario(world.scenario), world.user, 200.0).await;
+    start_in(world, scenario(world.scenario)).await
+}
+
+async fn start_in(world: &World, seed: Scenario) -> Env {
+    let env = Env::start_world(seed, world.user, 200.0).await;
     for runtime in world.no_upgrade_needed {
         env.emulator.faults().add(FaultRule {
             service: Some("flow".into()),
@@ -134,6 +143,46 @@ async fn start(world: &World) -> Env {
         });
     }
     env
+}
+
+/// The user's instances in the workspace while one more of theirs is being deleted (like
+/// their first, but in state `Deleting`): by workspace id.
+async fn instances_while_deleting(world: &World) -> Map<String, Value> {
+    let mut answers = Map::new();
+    let Some((workspace, instance)) = world.deleting else {
+        return answers;
+    };
+    let mut seed = scenario(world.scenario);
+    let ws = seed
+        .workspaces
+        .iter_mut()
+        .find(|w| w.name == workspace)
+        .expect("the workspace of the instance being deleted");
+    let mut doomed = ws
+        .compute_instances
+        .iter()
+        .find(|ci| ci.assigned_to == world.user)
+        .cloned()
+        .expect("an instance of the user's to copy");
+    doomed.name = instance.into();
+    doomed.state = Some("Deleting".into());
+    ws.compute_instances.insert(0, doomed);
+    let env = start_in(world, seed).await;
+    let services = services(&env, Operations::default());
+    let listing = list_workspaces(&services, DEFAULT_PARALLEL_REQUESTS)
+        .await
+        .expect("the workspaces");
+    for found in listing.workspaces.iter().filter(|w| w.name == workspace) {
+        answers.insert(
+            found.id.clone(),
+            answer(runtimes::list_my_compute_instances(&services, &found.id, None).await),
+        );
+    }
+    let ready = env.emulator.ready_info().clone();
+    match normalise(Value::Object(answers), &ready, OffsetDateTime::now_utc()) {
+        Value::Object(map) => map,
+        _ => unreachable!("normalising keeps an object"),
+    }
 }
 
 /// "Update all" over each workspace that has runtimes, in a world of its own (the single
@@ -227,6 +276,7 @@ async fn generate(world: &World) -> Value {
     // Across workspaces, before any of them changes.
     let fleet = updates::check_workspaces(&services, &ids, options).await;
     let mut update_all = update_all_answers(world, &ids).await;
+    let mut deleting = instances_while_deleting(world).await;
     let stock_of_all = inventory::take_inventory(&services, &ids, 4).await;
 
     let mut workspaces = Map::new();
@@ -290,6 +340,9 @@ async fn generate(world: &World) -> Value {
             "listComputeInstances".into(),
             answer(runtimes::list_my_compute_instances(&services, id, None).await),
         );
+        if let Some(listed) = deleting.remove(id) {
+            one.insert("listComputeInstancesWhileOneIsDeleting".into(), listed);
+        }
         one.insert(
             "listEnvironments".into(),
             answer(runtimes::list_environments(&services, id).await),

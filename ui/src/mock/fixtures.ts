@@ -51,6 +51,8 @@ export interface WorkspaceAnswers {
   checkRuntimeVersion: Record<string, Answer<RuntimeVersionStatus>>;
   customEnvironmentGuidance: Record<string, Answer<CustomEnvironmentGuidance>>;
   listComputeInstances: Answer<InstanceChoice[]>;
+  /** The same while one more of the user's instances is being deleted (where the world has one). */
+  listComputeInstancesWhileOneIsDeleting?: Answer<InstanceChoice[]>;
   listEnvironments: Answer<EnvironmentChoice[]>;
   grantAbility: Answer<GrantAbility>;
   listRoleAssignments: Answer<WorkspaceRoleAssignment[]>;

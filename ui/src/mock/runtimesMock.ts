@@ -2,7 +2,6 @@
 // answers about the page world (fixtures.ts: contoso-ml, where Alex has a running and a stopped
 // instance and no runtime yet; locked-ml, where he lacks the role but may grant it; research-ml,
 // with Rita's and Sam's runtimes), and the changes the user makes (changes.ts).
-import type { InstanceChoice } from '../backend/bindings';
 import { PAGES, settle, workspaceAnswers } from './fixtures';
 import { checkNow, createRuntime, deleteRuntime, detailsNow, instancesNow, pause, runtimesNow, startInstance, type Publish } from './changes';
 import { updatesCommand } from './updatesMock';
@@ -13,33 +12,10 @@ export { cancelMockOperation, longOperation, pause, type Publish } from './chang
 const scenario = () => new URLSearchParams(window.location.search).get('scenario');
 
 // With `?scenario=permissions-unreadable` the first check of contoso-ml is the one the
-// generator made while Azure could not answer for the user's permissions. With
-// `?scenario=instance-deleting` one of the user's instances is being deleted: no emulator world
-// holds that yet, so it is written here.
+// generator made while Azure could not answer for the user's permissions; with
+// `?scenario=instance-deleting` the instances are those it listed while one more of the user's
+// was being deleted.
 let permissionReads = 0;
-
-function deletingInstance(like: InstanceChoice): InstanceChoice {
-  const instance = { ...like.instance, id: like.instance.id.replace(/[^/]+$/, 'ci-alex-old'), name: 'ci-alex-old', state: 'Deleting' as const, provisioningState: 'Deleting' };
-  return {
-    instance,
-    checks: [
-      ...like.checks.filter((c) => c.id === 'instanceAssignedToYou'),
-      {
-        id: 'instanceUsable',
-        severity: 'blocker',
-        status: 'failed',
-        title: 'The compute instance can host a runtime (it is not being deleted, failed or unusable)',
-        evidence: [
-          { label: 'State', value: 'Deleting' },
-          { label: 'Provisioning state', value: 'Deleting' },
-        ],
-        remedy: 'ci-alex-old is being deleted, so it cannot host a runtime. Choose another of your instances, or create one.',
-      },
-    ],
-    runtimeApps: [],
-    usable: false,
-  };
-}
 
 /** The regions the user signed in on (the wizard's compute instance sign-in), with the day. */
 const signedInRegions = new Map<string, string>();
@@ -73,12 +49,10 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       const name = String(args.runtimeName);
       return settle(detailsNow(workspaceId, name) ?? { error: { code: 'not_found', message: `Runtime ${name} does not exist.` } });
     }
-    case 'list_compute_instances':
-      return pause(100).then(() => {
-        const instances = instancesNow(workspaceId);
-        const first = instances[0];
-        return scenario() === 'instance-deleting' && first ? [deletingInstance(first), ...instances] : instances;
-      });
+    case 'list_compute_instances': {
+      const deleting = workspaceAnswers(PAGES, workspaceId)?.listComputeInstancesWhileOneIsDeleting;
+      return pause(100).then(() => (scenario() === 'instance-deleting' && deleting ? settle(deleting) : instancesNow(workspaceId)));
+    }
     case 'list_environments':
       return pause(100).then(() => settle(workspaceAnswers(PAGES, workspaceId)?.listEnvironments));
     case 'instance_sign_in_status':

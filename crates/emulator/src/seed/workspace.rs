@@ -383,6 +383,10 @@ impl World {
         ]);
         ci["state"] = json!(seed.state.clone().unwrap_or_else(|| "Running".into()));
         ci["lastOperation"] = json!({"operationName": "Create", "operationTime": "2024-01-12T10:05:00.000Z", "operationStatus": "Succeeded", "operationTrigger": "User"});
+        // An instance seeded as being deleted is a resource being deleted, as ARM reports it.
+        if seed.state.as_deref() == Some("Deleting") {
+            p["provisioningState"] = json!("Deleting");
+        }
         Ok(Compute {
             value: v,
             pending: None,
