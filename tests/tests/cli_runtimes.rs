@@ -1279,7 +1279,7 @@ async fn decommission_refuses_a_wrong_typed_name_and_removes_only_what_is_named(
 
 /// `pfrm preflight` on each troubled workspace: the blocker it must stop on (the first reason in
 /// `--json`), with any extra arguments that bring the blocker in.
-const TROUBLED_BLOCKERS: [(&str, &[&str], &str); 11] = [
+const TROUBLED_BLOCKERS: [(&str, &[&str], &str); 12] = [
     ("ws-shared-key-off", &[], "sharedKeyAccess"),
     ("ws-file-share-denied", &[], "storageRolesForYou"),
     ("ws-datalake", &[], "defaultDatastoreIsBlob"),
@@ -1306,6 +1306,11 @@ const TROUBLED_BLOCKERS: [(&str, &[&str], &str); 11] = [
         "ws-image-not-pullable",
         &["--environment", "contoso-flow-env:1"],
         "imagePullable",
+    ),
+    (
+        "ws-image-tag-missing",
+        &["--environment", "contoso-flow-env:1"],
+        "imageTagExists",
     ),
 ];
 

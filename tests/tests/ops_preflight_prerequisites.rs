@@ -282,9 +282,39 @@ async fn a_custom_environments_image_must_be_in_acr_tagged_and_pullable_by_the_w
         find(&not_pullable, CheckId::ImageInAcr).unwrap().status,
         CheckStatus::Passed
     );
+    // Alice may pull (Reader on the subscription) and the tag was pushed: it is there.
+    assert_eq!(
+        find(&not_pullable, CheckId::ImageTagExists).unwrap().status,
+        CheckStatus::Passed
+    );
     let pull = find(&not_pullable, CheckId::ImagePullable).unwrap();
     assert_eq!(pull.status, CheckStatus::Failed, "{pull:#?}");
     assert!(pull.remedy.unwrap().contains("AcrPull"));
+
+    // Registered with a tag never pushed: the registry says it has no such tag, which blocks.
+    let missing = image("ws-image-tag-missing").await;
+    let tag = find(&missing, CheckId::ImageTagExists).unwrap();
+    assert_eq!(tag.status, CheckStatus::Failed, "{tag:#?}");
+    assert!(tag.blocks());
+    assert!(
+        text(&tag).contains(
+            "tag 20240601.v1 not found in registry crwsimagetagmissing.azurecr.io (repository flows/contoso-runtime)"
+        ),
+        "{}",
+        text(&tag)
+    );
+    assert!(tag
+        .remedy
+        .unwrap()
+        .contains("az acr repository show-tags --name crwsimagetagmissing"));
+    // Its only trouble: the workspace's identity has AcrPull there.
+    for id in [CheckId::ImageInAcr, CheckId::ImagePullable] {
+        assert_eq!(
+            find(&missing, id).unwrap().status,
+            CheckStatus::Passed,
+            "{id:?}"
+        );
+    }
 
     // The same image, once the workspace's identity has AcrPull on its registry: it passes.
     let mut world = Scenario::by_name("troubled").unwrap();
@@ -378,6 +408,17 @@ async fn checks_that_cannot_be_read_say_could_not_tell_with_the_missing_permissi
         .unwrap();
     assert_eq!(pull.status, CheckStatus::Unknown, "{pull:#?}");
     assert!(pull.blocks());
+    // Without a role that pulls, the registry lets her sign in but not look: whether the tag
+    // is there cannot be told, and the permission she lacks is named.
+    let tag = image
+        .iter()
+        .find(|check| check.id == CheckId::ImageTagExists)
+        .unwrap();
+    assert_could_not_tell(
+        tag,
+        "Microsoft.ContainerRegistry/registries/pull/read (AcrPull) on the registry crwsimagenotpullable.azurecr.io",
+    );
+    assert!(tag.blocks());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,7 @@
 // with the exact status and body Azure would send; boxing those responses would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod acr;
 mod arm;
 mod control;
 pub mod faults;
@@ -107,6 +108,9 @@ pub struct ReadyInfo {
     pub arm_audience: String,
     pub flow_endpoint: String,
     pub registry_endpoint: String,
+    /// Where the workspaces' container registries are served, each under its login server
+    /// (`{acrEndpoint}/{loginServer}/v2/...`).
+    pub acr_endpoint: String,
     pub graph_endpoint: String,
     pub graph_audience: String,
     pub control_endpoint: String,
@@ -344,6 +348,7 @@ impl Emulator {
             arm_endpoint: arm,
             arm_audience: "https://management.azure.com".into(),
             flow_endpoint: flow,
+            acr_endpoint: format!("{registry}/acr"),
             registry_endpoint: registry,
             graph_endpoint: graph,
             graph_audience: "https://graph.microsoft.com".into(),

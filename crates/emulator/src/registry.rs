@@ -1,12 +1,13 @@
 //! Container registry (Docker Registry HTTP API v2): anonymous tag listing with `n`/`last`
-//! pagination, `Link` headers and ETags.
+//! pagination, `Link` headers and ETags (MCR); and under `/acr/{loginServer}` the workspaces'
+//! own registries, which require a token (see [`crate::acr`]).
 
 use crate::http::{empty_resp, json_resp, set_header, Req, Resp};
 use crate::routing::{self, Case, Params};
 use crate::state::REGISTRY_REPO;
 use crate::App;
 use axum::extract::State;
-use axum::routing::any;
+use axum::routing::{any, get, post};
 use axum::Router;
 use hyper::Method;
 use serde_json::json;
@@ -27,12 +28,19 @@ pub fn router() -> Router<Arc<App>> {
     Router::new()
         .route("/v2", any(base))
         .route("/v2/{*rest}", any(tags))
+        .route("/acr/{server}/oauth2/exchange", post(crate::acr::exchange))
+        .route("/acr/{server}/oauth2/token", post(crate::acr::token))
+        .route("/acr/{server}/v2", get(crate::acr::base))
+        .route("/acr/{server}/v2/{*rest}", get(crate::acr::manifest))
         .fallback(unknown)
 }
 
-/// Only reads are served, whatever the path.
+/// Only reads are served, and the token endpoints of the workspaces' registries.
 pub async fn handle(router: &Router, req: Req) -> Resp {
-    if req.method != Method::GET && req.method != Method::HEAD {
+    let token_endpoint = req.method == Method::POST
+        && req.path.starts_with("/acr/")
+        && (req.path.ends_with("/oauth2/exchange") || req.path.ends_with("/oauth2/token"));
+    if req.method != Method::GET && req.method != Method::HEAD && !token_endpoint {
         return registry_error(405, "UNSUPPORTED", "The operation is unsupported.");
     }
     let segments = routing::segments(&req.path);

@@ -164,6 +164,9 @@ pub struct EnvironmentVersionSeed {
     pub image: Option<String>,
     /// Build-context environment: the Dockerfile's base image tag (kept for `needUpgrade`).
     pub base_image: Option<String>,
+    /// Whether `image` is in its registry (default true); false registers a tag never pushed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_pushed: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

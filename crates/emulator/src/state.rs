@@ -93,6 +93,9 @@ pub struct EnvVersion {
     pub value: Value,
     /// For build-context environments: the Dockerfile's base image tag.
     pub base_tag: Option<String>,
+    /// Whether an image-based environment's image is in its registry (its workspace's registry
+    /// serves it, see `acr`); false for one registered with a tag never pushed.
+    pub image_pushed: bool,
 }
 
 #[derive(Debug, Clone)]

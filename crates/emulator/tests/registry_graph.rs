@@ -147,3 +147,134 @@ async fn graph_me_users_and_mail_filter() {
     );
     assert_eq!(json!(s), json!(401));
 }
+
+/// The registry's token for `scope`, by the exchange of an ARM token (Azure/acr AAD-OAuth.md).
+async fn acr_token(env: &Env, server: &str, arm_token: &str, scope: &str) -> String {
+    let base = format!("{}/{server}", env.info().acr_endpoint);
+    let r = env
+        .http
+        .post(format!("{base}/oauth2/exchange"))
+        .form(&[
+            ("grant_type", "access_token"),
+            ("service", server),
+            ("tenant", "6f1a8e3c-2d4b-4c5e-9a7f-1b2c3d4e5f60"),
+            ("access_token", arm_token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let refresh: Value = r.json().await.unwrap();
+    let r = env
+        .http
+        .post(format!("{base}/oauth2/token"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("service", server),
+            ("scope", scope),
+            ("refresh_token", refresh["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let access: Value = r.json().await.unwrap();
+    access["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_workspace_registry_challenges_exchanges_an_arm_token_and_serves_only_pushed_tags() {
+    let env = start("troubled", 1000.0).await;
+    let server = "crwsimagenotpullable.azurecr.io";
+    let repo = "flows/contoso-runtime";
+    let manifest = |server: &str, tag: &str| {
+        format!(
+            "{}/{server}/v2/{repo}/manifests/{tag}",
+            env.info().acr_endpoint
+        )
+    };
+    let head = |url: String, token: Option<String>| {
+        let mut request = env.http.head(url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+
+    // Without a token: the challenge names where to get one, for what.
+    let r = head(manifest(server, "20240429.v8"), None).await.unwrap();
+    assert_eq!(r.status(), 401);
+    let challenge = r.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    assert_eq!(
+        challenge,
+        format!(
+            "Bearer realm=\"{}/{server}/oauth2/token\",service=\"{server}\",scope=\"repository:{repo}:pull\"",
+            env.info().acr_endpoint
+        )
+    );
+    // An ARM token is not a registry token.
+    let r = head(manifest(server, "20240429.v8"), Some(env.token(ALICE)))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    // Alice (Reader on the subscription) may pull: the pushed tag is there, another is not.
+    let scope = format!("repository:{repo}:pull");
+    let token = acr_token(&env, server, &env.token(ALICE), &scope).await;
+    let r = head(manifest(server, "20240429.v8"), Some(token.clone()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["docker-content-digest"]
+        .to_str()
+        .unwrap()
+        .starts_with("sha256:"));
+    let r = head(manifest(server, "20990101.v1"), Some(token.clone()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // A token for one registry opens no other.
+    let missing = "crwsimagetagmissing.azurecr.io";
+    let r = head(manifest(missing, "20240601.v1"), Some(token))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // The environment registered with a tag never pushed: its registry does not have it.
+    let token = acr_token(&env, missing, &env.token(ALICE), &scope).await;
+    let r = env
+        .http
+        .get(manifest(missing, "20240601.v1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "MANIFEST_UNKNOWN");
+
+    // Bob has no role on the registry: he signs in to it, but his token does not pull.
+    let token = acr_token(&env, server, &env.token("bob@contoso.com"), &scope).await;
+    let r = head(manifest(server, "20240429.v8"), Some(token))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    // A token that is not a valid Azure AD token is refused at the exchange.
+    let r = env
+        .http
+        .post(format!(
+            "{}/{server}/oauth2/exchange",
+            env.info().acr_endpoint
+        ))
+        .form(&[
+            ("grant_type", "access_token"),
+            ("service", server),
+            ("access_token", "not-a-token"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "UNAUTHORIZED");
+}

@@ -332,7 +332,7 @@ elapsedMs: number, error?: AppError,
  */
 resumed: boolean, };
 
-export type CheckId = "dataScientistRole" | "defaultDatastoreIsBlob" | "dataIsolationOff" | "notHubProject" | "networkIsolation" | "instanceAssignedToYou" | "instanceUsable" | "instanceRunning" | "customAppNameFree" | "publishedPortFree" | "workingDirectoryDatastore" | "sharedKeyAccess" | "storageRolesForYou" | "storageRolesForWorkspace" | "managedNetworkProvisioned" | "privateEndpointsApproved" | "outboundRulesForRuntime" | "vmQuota" | "instanceQuota" | "idleShutdown" | "imageInAcr" | "imagePullable";
+export type CheckId = "dataScientistRole" | "defaultDatastoreIsBlob" | "dataIsolationOff" | "notHubProject" | "networkIsolation" | "instanceAssignedToYou" | "instanceUsable" | "instanceRunning" | "customAppNameFree" | "publishedPortFree" | "workingDirectoryDatastore" | "sharedKeyAccess" | "storageRolesForYou" | "storageRolesForWorkspace" | "managedNetworkProvisioned" | "privateEndpointsApproved" | "outboundRulesForRuntime" | "vmQuota" | "instanceQuota" | "idleShutdown" | "imageInAcr" | "imageTagExists" | "imagePullable";
 
 export type Severity = "blocker" | "warning" | "info";
 

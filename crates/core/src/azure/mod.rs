@@ -2,6 +2,7 @@
 //! sends them through the one [`crate::http::Pipeline`]; api-versions and paths live in the
 //! service's module only.
 
+pub mod acr;
 pub mod arm;
 pub mod authorization;
 pub mod flow;

@@ -23,6 +23,7 @@ impl CloudConfig {
             azureml_audience: "https://ml.azure.com".into(),
             registry_endpoint: url("https://mcr.microsoft.com"),
             registry_host: "mcr.microsoft.com".into(),
+            acr_endpoint: None,
             flow_host_pattern: "https://{region}.api.azureml.ms".into(),
             instances_domain: "instances.azureml.ms".into(),
             studio_url: url("https://ml.azure.com"),

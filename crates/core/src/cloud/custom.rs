@@ -67,6 +67,10 @@ struct CustomCloudFile {
     flow_endpoint: Option<String>,
     #[serde(default)]
     registry_endpoint: Option<String>,
+    /// Where every container registry's data plane is reached (see
+    /// [`CloudConfig::acr_endpoint`]); absent: at each registry's login server.
+    #[serde(default)]
+    acr_endpoint: Option<String>,
     #[serde(default)]
     graph_endpoint: Option<String>,
     #[serde(default)]
@@ -256,6 +260,10 @@ impl CustomCloudFile {
                 })
                 .unwrap_or_default(),
             registry_endpoint,
+            acr_endpoint: match &self.acr_endpoint {
+                Some(text) => Some(parse_endpoint("acrEndpoint", text)?),
+                None => None,
+            },
             flow_host_pattern,
             instances_domain,
             studio_url: match &self.studio_url {
@@ -303,6 +311,11 @@ mod tests {
             Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
         );
         assert_eq!(cloud.arm_endpoint.as_str(), "https://127.0.0.1:4002/");
+        // Every registry's data plane under one address, by login server.
+        assert_eq!(
+            cloud.acr_base("crws.azurecr.io").unwrap().as_str(),
+            "https://127.0.0.1:4004/acr/crws.azurecr.io/"
+        );
         // The token audience stays the real ARM audience even though the host is loopback.
         assert_eq!(cloud.arm_scope(), "https://management.azure.com/.default");
         assert_eq!(cloud.graph_scope(), "https://graph.microsoft.com/.default");

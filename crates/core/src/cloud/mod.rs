@@ -70,6 +70,10 @@ pub struct CloudConfig {
     pub registry_endpoint: Url,
     /// Host name prefix of the images in [`Self::registry_endpoint`] as they appear in image references.
     pub registry_host: String,
+    /// Where the data planes of Azure Container Registries are reached when not at their login
+    /// servers: an emulated cloud serves every registry at one address, each under its login
+    /// server as the first path segment. `None` (every built-in cloud): `https://{loginServer}`.
+    pub acr_endpoint: Option<Url>,
     /// Regional flow service host; `{region}` is replaced by the workspace location. A custom cloud
     /// may give a fixed URL without the placeholder.
     pub flow_host_pattern: String,
@@ -114,6 +118,40 @@ impl CloudConfig {
         self.scope_for(&Audience::AzureMl).unwrap_or_default()
     }
 
+    /// The base URL of a container registry's data plane (`/v2/...`, `/oauth2/...`) by its login
+    /// server (`contoso.azurecr.io`), as [`Self::acr_endpoint`] says. The login server must be a
+    /// bare host name, so nothing else can be addressed through it.
+    pub fn acr_base(&self, login_server: &str) -> Result<Url> {
+        let server = login_server.trim().to_ascii_lowercase();
+        let valid = !server.is_empty()
+            && server.len() <= 253
+            && server.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        if !valid {
+            return Err(Error::invalid_input(format!(
+                "'{}' is not the login server of a container registry.",
+                login_server.escape_debug()
+            )));
+        }
+        match &self.acr_endpoint {
+            None => Url::parse(&format!("https://{server}/")).map_err(|error| {
+                Error::invalid_input(format!("'{server}' is not a valid host: {error}"))
+            }),
+            Some(endpoint) => {
+                let mut url = endpoint.clone();
+                url.path_segments_mut()
+                    .map_err(|()| Error::internal("the registry endpoint cannot be a base URL"))?
+                    .pop_if_empty()
+                    .push(&server)
+                    .push("");
+                Ok(url)
+            }
+        }
+    }
+
     /// Authority URL for a tenant (`{authority_host}/{tenant}`).
     pub fn authority(&self, tenant: &str) -> Result<Url> {
         self.authority_host
@@ -129,7 +167,7 @@ impl CloudConfig {
 const READY_FILE: &str = r#"{"name":"pfrm-emulator","cloud":"Custom","authorityHost":"https://127.0.0.1:4001",
     "tenantId":"72f988bf-86f1-41af-91ab-2d7cd011db47","armEndpoint":"https://127.0.0.1:4002",
     "armAudience":"https://management.azure.com","flowEndpoint":"https://127.0.0.1:4003",
-    "registryEndpoint":"https://127.0.0.1:4004","graphEndpoint":"https://127.0.0.1:4005",
+    "registryEndpoint":"https://127.0.0.1:4004","acrEndpoint":"https://127.0.0.1:4004/acr","graphEndpoint":"https://127.0.0.1:4005",
     "graphAudience":"https://graph.microsoft.com","controlEndpoint":"https://127.0.0.1:4006",
     "caCertPem":"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
     "clientId":"04b07795-8ddb-461a-bbee-02f9e1bf7b46","users":[{"upn":"alice@contoso.com"}],"scenario":"first-time"}"#;

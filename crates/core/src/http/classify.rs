@@ -96,7 +96,7 @@ pub(crate) fn challenge_claims(headers: &HeaderMap) -> Option<String> {
     None
 }
 
-fn challenge_parameter(challenge: &str, name: &str) -> Option<String> {
+pub(crate) fn challenge_parameter(challenge: &str, name: &str) -> Option<String> {
     let mut rest = challenge;
     while let Some(index) = rest.find(name) {
         let before_ok = index == 0 || matches!(rest.as_bytes()[index - 1], b' ' | b',');

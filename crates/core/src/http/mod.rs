@@ -23,10 +23,10 @@ mod request;
 mod retry;
 pub mod wait;
 
-pub(crate) use classify::challenge_claims;
 pub use classify::{
     certificate_error, claims_challenge, classify_response, redact_secrets, ServiceError,
 };
+pub(crate) use classify::{challenge_claims, challenge_parameter};
 pub(crate) use client::https_client_for_cloud;
 pub use deadlines::Deadlines;
 pub use pipeline::{Pipeline, TokenRefreshHint};

@@ -83,6 +83,7 @@ impl<T: DeserializeOwned> Pager<T> {
                     url,
                     query: Vec::new(),
                     body: None,
+                    form: Vec::new(),
                     ..request
                 });
             }

@@ -161,9 +161,13 @@ impl Pipeline {
         let mut refreshed = false;
         loop {
             attempt += 1;
-            let token = self
-                .token_for(&request.audience, refresh_hint.take())
-                .await?;
+            let token = match &request.bearer {
+                Some(bearer) => Some(bearer.expose().to_owned()),
+                None => {
+                    self.token_for(&request.audience, refresh_hint.take())
+                        .await?
+                }
+            };
             let remaining = ends_at.saturating_duration_since(tokio::time::Instant::now());
             let outcome = match tokio::time::timeout(
                 remaining.min(deadlines.attempt),
@@ -229,7 +233,7 @@ impl Pipeline {
                     if (300..400).contains(&status) {
                         return Err(redirect_error(request, &url, &headers, &client_request_id));
                     }
-                    if status == 401 && token.is_some() && !refreshed {
+                    if status == 401 && token.is_some() && request.bearer.is_none() && !refreshed {
                         refreshed = true;
                         let claims = classify::challenge_claims(&headers);
                         tracing::debug!(operation = %request.operation, "401, refreshing the token once");
@@ -290,8 +294,15 @@ impl Pipeline {
             .inner
             .client
             .request(request.method.clone(), url.clone())
-            .header(CLIENT_REQUEST_ID, client_request_id)
-            .header(reqwest::header::ACCEPT, "application/json");
+            .header(CLIENT_REQUEST_ID, client_request_id);
+        // JSON unless the request names what it accepts (a registry's manifest types).
+        if !request
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        {
+            builder = builder.header(reqwest::header::ACCEPT, "application/json");
+        }
         for (name, value) in &request.headers {
             if let (Ok(name), Ok(value)) = (
                 HeaderName::from_bytes(name.as_bytes()),
@@ -306,7 +317,18 @@ impl Pipeline {
             value.set_sensitive(true);
             builder = builder.header(reqwest::header::AUTHORIZATION, value);
         }
-        if let Some(body) = &request.body {
+        if !request.form.is_empty() {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            for (name, value) in &request.form {
+                form.append_pair(name, value.expose());
+            }
+            builder = builder
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(form.finish());
+        } else if let Some(body) = &request.body {
             builder = builder.json(body);
         } else if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
             builder = builder.header(reqwest::header::CONTENT_LENGTH, "0");
@@ -316,6 +338,15 @@ impl Pipeline {
         let headers = response.headers().clone();
         let body = response.bytes().await?.to_vec();
         Ok((status, headers, body))
+    }
+
+    /// An access token for `audience`, for a service that takes it in a form rather than a
+    /// header (a container registry's token exchange). It stays a [`Secret`].
+    pub async fn access_token(&self, audience: &Audience) -> Result<crate::secret::Secret> {
+        match self.token_for(audience, None).await? {
+            Some(token) => Ok(crate::secret::Secret::new(token)),
+            None => Err(Error::internal("an access token was asked for no audience")),
+        }
     }
 
     async fn token_for(

@@ -10,6 +10,7 @@ use url::Url;
 
 use super::{Audience, Method};
 use crate::error::{Error, ErrorCode, Result};
+use crate::secret::Secret;
 
 /// One HTTP request as a plain value.
 #[derive(Clone, PartialEq)]
@@ -21,6 +22,12 @@ pub struct ApiRequest {
     /// Extra headers. `Authorization`, the client request id and User-Agent are added by the pipeline.
     pub headers: Vec<(String, String)>,
     pub body: Option<Value>,
+    /// A form body (`application/x-www-form-urlencoded`), sent instead of [`Self::body`] when
+    /// not empty. Values are secrets: a token exchange carries tokens in its form.
+    pub form: Vec<(String, Secret)>,
+    /// A token the caller obtained itself (a container registry's own access token), sent as
+    /// `Authorization: Bearer` in place of one for [`Self::audience`], and never refreshed.
+    pub bearer: Option<Secret>,
     /// Which token to attach; [`Audience::None`] sends no `Authorization` header.
     pub audience: Audience,
     /// What the request does, in words for error messages ("list the workspaces").
@@ -47,6 +54,11 @@ impl fmt::Debug for ApiRequest {
                     .map(|(name, _)| name)
                     .collect::<Vec<_>>(),
             )
+            .field(
+                "form",
+                &self.form.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .field("bearer", &self.bearer.is_some())
             .field("audience", &self.audience)
             .field("operation", &self.operation)
             .finish_non_exhaustive()
@@ -61,6 +73,8 @@ impl ApiRequest {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            form: Vec::new(),
+            bearer: None,
             audience,
             operation: operation.into(),
             accept_status: Vec::new(),
@@ -84,6 +98,18 @@ impl ApiRequest {
 
     pub fn json(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Adds one field to the form body (see [`Self::form`]).
+    pub fn form_field(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        self.form.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends `token` as the bearer (see [`Self::bearer`]).
+    pub fn bearer(mut self, token: Secret) -> Self {
+        self.bearer = Some(token);
         self
     }
 
@@ -150,5 +176,26 @@ impl ApiResponse {
             .with_detail("status", self.status)
             .with_detail("clientRequestId", self.client_request_id.clone())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_exchange_request_shows_no_token_when_printed() {
+        let request = ApiRequest::new(
+            Method::POST,
+            Url::parse("https://contoso.azurecr.io/oauth2/exchange").unwrap(),
+            Audience::None,
+            "sign in to the registry",
+        )
+        .form_field("grant_type", "access_token")
+        .form_field("access_token", "eyJ0eXAi.canary-aad.sig")
+        .bearer(Secret::new("canary-acr-access"));
+        let printed = format!("{request:?}");
+        assert!(printed.contains("access_token"), "{printed}");
+        assert!(!printed.contains("canary"), "{printed}");
     }
 }

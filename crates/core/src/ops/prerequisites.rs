@@ -2,6 +2,7 @@
 //! custom environment image). Every read that does not depend on another goes out at the same
 //! time, so the deeper checks add about one round trip to the workspace's preflight.
 
+use crate::azure::acr::{AcrClient, ManifestLookup};
 use crate::azure::arm::{ComputeResource, DatastoreDto, WorkspaceDto};
 use crate::azure::authorization::{is_data_action_allowed, Permission, RoleAssignmentDto};
 use crate::azure::prerequisites::{last_segment, PrerequisiteReads, UsageDto, VmSizeDto};
@@ -358,9 +359,58 @@ pub async fn image_checks(
         .map(str::to_ascii_lowercase);
     let subscription = workspace.workspace_ref().subscription_id;
     let in_acr = host.as_deref().is_some_and(|host| host.ends_with(suffix));
-    let (registry, puller_roles): (Fact<Option<String>>, Fact<Vec<String>>) = if in_acr {
+    let (registry_facts, tag_found) = tokio::join!(
+        registry_facts(&reads, &host, in_acr, &subscription, &principal),
+        tag_found(services, image.as_deref(), in_acr),
+    );
+    let (registry, puller_roles) = registry_facts;
+    crate::preflight::prerequisites::image_checks(&ImageFacts {
+        environment: environment.to_owned(),
+        image,
+        acr_suffix: suffix.to_owned(),
+        registry,
+        puller: principal,
+        puller_roles,
+        tag_found,
+    })
+}
+
+/// Whether the image's registry holds its tag, as the signed-in user may see: `None` when there
+/// is nothing to look up (not in ACR, no tag).
+async fn tag_found(services: &Services, image: Option<&str>, in_acr: bool) -> Option<Fact<bool>> {
+    let (host, repository, reference) = crate::preflight::prerequisites::split_image(image?);
+    let (host, reference) = (host?, reference?);
+    if !in_acr {
+        return None;
+    }
+    let lookup = AcrClient::new(services.pipeline().clone())
+        .manifest_exists(host, repository, reference)
+        .await;
+    let pull_permission = || {
+        format!("Microsoft.ContainerRegistry/registries/pull/read (AcrPull) on the registry {host}")
+    };
+    Some(match lookup {
+        Ok(ManifestLookup::Found) => Ok(true),
+        Ok(ManifestLookup::NotFound) => Ok(false),
+        Ok(ManifestLookup::Denied) => Err(Unreadable {
+            reason: format!("the registry {host} would not let you pull"),
+            missing_permission: Some(pull_permission()),
+        }),
+        Err(error) => Err(unreadable(&error, pull_permission)),
+    })
+}
+
+/// The registry whose login server is `host`, and the roles of the workspace's identity on it.
+async fn registry_facts(
+    reads: &PrerequisiteReads,
+    host: &Option<String>,
+    in_acr: bool,
+    subscription: &str,
+    principal: &Option<String>,
+) -> (Fact<Option<String>>, Fact<Vec<String>>) {
+    if in_acr {
         let host = host.clone().unwrap_or_default();
-        match reads.list_registries(&subscription).await {
+        match reads.list_registries(subscription).await {
             Ok(registries) => {
                 let found = registries
                     .into_iter()
@@ -372,7 +422,7 @@ pub async fn image_checks(
                             .is_some_and(|server| server.eq_ignore_ascii_case(&host))
                     })
                     .map(|registry| registry.id);
-                let roles = match (&found, &principal) {
+                let roles = match (&found, principal) {
                     (Some(id), Some(principal)) => reads
                         .role_assignments_of(id, principal)
                         .await
@@ -398,13 +448,5 @@ pub async fn image_checks(
         }
     } else {
         (Ok(None), Ok(Vec::new()))
-    };
-    crate::preflight::prerequisites::image_checks(&ImageFacts {
-        environment: environment.to_owned(),
-        image,
-        acr_suffix: suffix.to_owned(),
-        registry,
-        puller: principal,
-        puller_roles,
-    })
+    }
 }

@@ -63,6 +63,8 @@ pub enum CheckId {
     IdleShutdown,
     /// A custom environment's image is in Azure Container Registry, with a tag.
     ImageInAcr,
+    /// That image's tag (or digest) is in its registry.
+    ImageTagExists,
     /// The workspace identity may pull that image.
     ImagePullable,
 }

@@ -201,6 +201,8 @@ fn put_env_version(
             version: version.to_string(),
             value: value.clone(),
             base_tag: None,
+            // Registering an environment names an image already pushed.
+            image_pushed: true,
         });
         201
     };

@@ -29,6 +29,12 @@ pub fn validate_bearer(app: &App, req: &Req, audiences: &[&str]) -> Result<Value
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .unwrap_or_default();
+    validate_token(app, token, audiences)
+}
+
+/// Validated claims of an access token presented some other way (a registry's token exchange
+/// takes it in a form).
+pub fn validate_token(app: &App, token: &str, audiences: &[&str]) -> Result<Value, BearerError> {
     if token.is_empty() {
         return Err(BearerError::Missing);
     }

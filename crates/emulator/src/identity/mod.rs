@@ -12,7 +12,7 @@ mod sign_in;
 mod token;
 mod tokens;
 
-pub use bearer::{validate_bearer, BearerError, ARM_AUDIENCES, GRAPH_AUDIENCE};
+pub use bearer::{validate_bearer, validate_token, BearerError, ARM_AUDIENCES, GRAPH_AUDIENCE};
 pub use device_code::decide_device_code;
 pub use tokens::{issue_tokens, TokenFor};
 

@@ -231,6 +231,7 @@ impl World {
                     version: ver.version.clone(),
                     value: v,
                     base_tag: ver.base_image.clone(),
+                    image_pushed: ver.image_pushed.unwrap_or(true),
                 });
             }
         }

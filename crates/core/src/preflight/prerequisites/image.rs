@@ -1,5 +1,5 @@
-//! A custom environment's image: in Azure Container Registry, tagged, and pullable by the
-//! workspace's identity.
+//! A custom environment's image: in Azure Container Registry, tagged, the tag in the registry,
+//! and pullable by the workspace's identity.
 
 use super::{could_not_tell, roles, Fact, CUSTOM_ENVIRONMENT_GUIDE};
 use crate::azure::prerequisites::last_segment;
@@ -20,6 +20,9 @@ pub struct ImageFacts {
     pub puller: Option<String>,
     /// Roles (GUIDs) that apply to the puller at the registry.
     pub puller_roles: Fact<Vec<String>>,
+    /// Whether the registry holds the image's tag (or digest), as the signed-in user could see:
+    /// `None` when it was not looked up (the image is not in ACR or has no tag).
+    pub tag_found: Option<Fact<bool>>,
 }
 
 /// The host, repository and tag (or digest) of an image reference.
@@ -94,6 +97,9 @@ pub fn image_checks(facts: &ImageFacts) -> Vec<CheckResult> {
         return checks;
     }
     let host = host.unwrap_or_default();
+    if let (Some(reference), Some(found)) = (tag, &facts.tag_found) {
+        checks.push(tag_check(host, repository, reference, found));
+    }
     let registry = match &facts.registry {
         Ok(Some(registry)) => registry.clone(),
         Ok(None) => {
@@ -168,9 +174,134 @@ pub fn image_checks(facts: &ImageFacts) -> Vec<CheckResult> {
     checks
 }
 
+/// The image's tag (or digest) is in its registry: a runtime cannot start from an image its
+/// registry does not have, and the studio registers such an environment without a word.
+fn tag_check(host: &str, repository: &str, reference: &str, found: &Fact<bool>) -> CheckResult {
+    const TITLE: &str = "The custom environment's image tag is in its registry";
+    let image = format!("{host}/{repository}:{reference}");
+    let found = match found {
+        Ok(found) => *found,
+        Err(why) => {
+            let mut check = could_not_tell(
+                CheckId::ImageTagExists,
+                Severity::Blocker,
+                TITLE,
+                &format!("whether {host} holds {repository}:{reference}"),
+                why,
+            );
+            check.evidence.insert(0, evidence("Image", image));
+            return check;
+        }
+    };
+    let result = CheckResult::new(
+        CheckId::ImageTagExists,
+        Severity::Blocker,
+        CheckStatus::passed_if(found),
+        TITLE,
+    )
+    .evidence(evidence("Image", image.clone()));
+    if found {
+        return result.evidence(evidence("Registry", format!("{host} has {reference}")));
+    }
+    let registry = host.split('.').next().unwrap_or(host);
+    result
+        .evidence(evidence(
+            "Tag",
+            format!("tag {reference} not found in registry {host} (repository {repository})"),
+        ))
+        .remedy(format!(
+            "The runtime cannot start from an image its registry does not have. Push the image to {host} (docker push {image}, or az acr import), or register the environment again with a tag the registry has (az acr repository show-tags --name {registry} --repository {repository})."
+        ))
+        .link(CUSTOM_ENVIRONMENT_GUIDE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preflight::Unreadable;
+
+    fn facts(tag_found: Option<Fact<bool>>) -> ImageFacts {
+        ImageFacts {
+            environment: "contoso-flow-env:1".into(),
+            image: Some("crcontoso.azurecr.io/flows/rt:20240601.v1".into()),
+            acr_suffix: ".azurecr.io".into(),
+            registry: Ok(Some("/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerRegistry/registries/crcontoso".into())),
+            puller: Some("0b1d0000-0000-4000-8000-000000000001".into()),
+            puller_roles: Ok(vec![roles::ACR_PULL.into()]),
+            tag_found,
+        }
+    }
+
+    fn tag(checks: &[CheckResult]) -> Option<&CheckResult> {
+        checks
+            .iter()
+            .find(|check| check.id == CheckId::ImageTagExists)
+    }
+
+    #[test]
+    fn a_tag_the_registry_has_passes_between_in_acr_and_pullable() {
+        let checks = image_checks(&facts(Some(Ok(true))));
+        let ids: Vec<CheckId> = checks.iter().map(|check| check.id).collect();
+        assert_eq!(
+            ids,
+            [
+                CheckId::ImageInAcr,
+                CheckId::ImageTagExists,
+                CheckId::ImagePullable
+            ]
+        );
+        assert!(checks
+            .iter()
+            .all(|check| check.status == CheckStatus::Passed));
+    }
+
+    #[test]
+    fn a_tag_the_registry_lacks_blocks_naming_tag_and_registry_with_a_remedy() {
+        let checks = image_checks(&facts(Some(Ok(false))));
+        let check = tag(&checks).unwrap();
+        assert_eq!(check.status, CheckStatus::Failed);
+        assert!(check.blocks());
+        assert!(check.evidence.iter().any(|item| item.value
+            == "tag 20240601.v1 not found in registry crcontoso.azurecr.io (repository flows/rt)"));
+        let remedy = check.remedy.as_deref().unwrap();
+        assert!(
+            remedy.contains("docker push crcontoso.azurecr.io/flows/rt:20240601.v1"),
+            "{remedy}"
+        );
+        assert!(
+            remedy.contains("az acr repository show-tags --name crcontoso --repository flows/rt"),
+            "{remedy}"
+        );
+    }
+
+    #[test]
+    fn a_registry_that_will_not_let_you_pull_is_could_not_tell_naming_acr_pull() {
+        let checks = image_checks(&facts(Some(Err(Unreadable {
+            reason: "the registry crcontoso.azurecr.io would not let you pull".into(),
+            missing_permission: Some(
+                "Microsoft.ContainerRegistry/registries/pull/read (AcrPull) on the registry crcontoso.azurecr.io".into(),
+            ),
+        }))));
+        let check = tag(&checks).unwrap();
+        assert_eq!(check.status, CheckStatus::Unknown);
+        assert!(check.could_not_tell() && check.blocks());
+        assert!(check
+            .evidence
+            .iter()
+            .any(|item| item.label.starts_with("Could not tell")
+                && item.value.contains("registries/pull/read (AcrPull)")));
+        assert!(check.remedy.as_deref().unwrap().contains("AcrPull"));
+    }
+
+    #[test]
+    fn no_tag_lookup_without_a_registry_image_with_a_tag() {
+        let mut untagged = facts(None);
+        untagged.image = Some("crcontoso.azurecr.io/flows/rt".into());
+        assert!(tag(&image_checks(&untagged)).is_none());
+        let mut docker_hub = facts(None);
+        docker_hub.image = Some("docker.io/contoso/rt:v1".into());
+        assert!(tag(&image_checks(&docker_hub)).is_none());
+    }
     #[test]
     fn image_references_split_into_host_repository_and_tag() {
         assert_eq!(
