@@ -11,7 +11,7 @@ async fn named_scenarios_start_and_list_their_workspaces() {
         ("first-time", ALICE, 1),
         ("returning", ALICE, 1),
         ("blocked", ALICE, 5),
-        ("troubled", ALICE, 15),
+        ("troubled", ALICE, 16),
     ] {
         let env = start(name, 1.0).await;
         assert_eq!(env.info().scenario, name);
