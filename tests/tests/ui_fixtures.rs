@@ -18,6 +18,7 @@ use clients_common::Env;
 use pfrm_core::migration::decommission;
 use pfrm_core::migration::inventory::{self, workspace_flow, ItemKind};
 use pfrm_core::migration::retirement::{parse_date, Clock, RetirementStatus};
+use pfrm_core::ops::instance_sign_in::check_custom_app;
 use pfrm_core::ops::permissions::{GrantRequest, GrantSettings, GrantTarget, RevokeRequest};
 use pfrm_core::ops::runtimes::{CreateRuntimeRequest, CustomAppChoice};
 use pfrm_core::ops::updates::{
@@ -340,6 +341,21 @@ async fn generate(world: &World) -> Value {
             "listComputeInstances".into(),
             answer(runtimes::list_my_compute_instances(&services, id, None).await),
         );
+        // Whether each prompt flow application already on the user's instances can host a
+        // runtime ("use existing"), by `instance/application`.
+        let mut apps = Map::new();
+        if let Ok(choices) = runtimes::list_my_compute_instances(&services, id, None).await {
+            for choice in &choices {
+                for app in &choice.runtime_apps {
+                    let instance = &choice.instance.name;
+                    apps.insert(
+                        format!("{instance}/{}", app.name),
+                        answer(check_custom_app(&services, id, instance, &app.name).await),
+                    );
+                }
+            }
+        }
+        one.insert("checkCustomApp".into(), Value::Object(apps));
         if let Some(listed) = deleting.remove(id) {
             one.insert("listComputeInstancesWhileOneIsDeleting".into(), listed);
         }

@@ -11,6 +11,7 @@ import sandboxWorld from './fixtures/sandbox.json';
 import type {
   AppError,
   ComputeInstanceSummary,
+  CustomAppAvailability,
   CustomEnvironmentGuidance,
   DecommissionPlan,
   EndpointIdentity,
@@ -54,6 +55,8 @@ export interface WorkspaceAnswers {
   /** The same while one more of the user's instances is being deleted (where the world has one). */
   listComputeInstancesWhileOneIsDeleting?: Answer<InstanceChoice[]>;
   listEnvironments: Answer<EnvironmentChoice[]>;
+  /** By `instance/application`: whether a prompt flow application on the user's instance can host a runtime. */
+  checkCustomApp: Record<string, Answer<CustomAppAvailability>>;
   grantAbility: Answer<GrantAbility>;
   listRoleAssignments: Answer<WorkspaceRoleAssignment[]>;
   listEndpointIdentities: Answer<EndpointIdentity[]>;

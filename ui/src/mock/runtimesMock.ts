@@ -2,7 +2,7 @@
 // answers about the page world (fixtures.ts: contoso-ml, where Alex has a running and a stopped
 // instance and no runtime yet; locked-ml, where he lacks the role but may grant it; research-ml,
 // with Rita's and Sam's runtimes), and the changes the user makes (changes.ts).
-import { PAGES, settle, workspaceAnswers } from './fixtures';
+import { PAGES, notGenerated, settle, workspaceAnswers } from './fixtures';
 import { checkNow, createRuntime, deleteRuntime, detailsNow, instancesNow, pause, runtimesNow, startInstance, type Publish } from './changes';
 import { updatesCommand } from './updatesMock';
 
@@ -62,12 +62,10 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       return pause(50).then(() => signInStatus(String(args.instanceName), String(args.region)));
     case 'open_instance_sign_in':
       return pause(50).then(() => null);
-    case 'check_custom_app':
-      return pause(50).then(() =>
-        String(args.appName).includes('broken')
-          ? { available: false, reason: `Custom application '${String(args.appName)}' does not run a prompt flow runtime image.` }
-          : { available: true },
-      );
+    case 'check_custom_app': {
+      const app = `${String(args.instanceName)}/${String(args.appName)}`;
+      return pause(50).then(() => settle(workspaceAnswers(PAGES, workspaceId)?.checkCustomApp[app] ?? { error: notGenerated(`the application ${app}`) }));
+    }
     case 'start_compute_instance':
       return startInstance(publish, workspaceId, String(args.instanceName));
     case 'create_runtime':
