@@ -1,4 +1,9 @@
-//! The prompt flow service's `FlowRuntimes` API (called with an ARM token).
+//! The prompt flow service of a workspace (called with an ARM token): one client,
+//! [`FlowClient`], for its `FlowRuntimes` API (here) and its Flows API ([`flows`]).
+
+mod flows;
+
+pub use flows::{FlowDto, FlowSessionDto};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -271,7 +276,7 @@ pub fn flow_base_url(
 
 /// The items of a flow-service list: the documented bare JSON array, or an ARM-style
 /// `{"value": [...]}` wrapper, which is tolerated too.
-pub(crate) fn listed_items(value: Value) -> Vec<Value> {
+fn listed_items(value: Value) -> Vec<Value> {
     match value {
         Value::Array(items) => items,
         Value::Object(mut object) => match object.remove("value") {
@@ -314,16 +319,28 @@ impl FlowClient {
         &self.workspace
     }
 
+    /// A request to the `FlowRuntimes` API.
     fn request(
         &self,
         method: Method,
         rest: &[&str],
         operation: impl Into<String>,
     ) -> Result<ApiRequest> {
+        self.api_request(method, "FlowRuntimes", rest, operation)
+    }
+
+    /// A request to one of the workspace's flow-service APIs (`FlowRuntimes`, `Flows`).
+    fn api_request(
+        &self,
+        method: Method,
+        api: &str,
+        rest: &[&str],
+        operation: impl Into<String>,
+    ) -> Result<ApiRequest> {
         let segments = ["flow", "api"]
             .into_iter()
             .chain(self.workspace.segments())
-            .chain(["FlowRuntimes"])
+            .chain([api])
             .chain(rest.iter().copied());
         let url = url_with_segments(&self.base, segments)?;
         Ok(ApiRequest::new(method, url, Audience::Arm, operation))

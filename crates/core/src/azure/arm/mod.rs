@@ -29,11 +29,12 @@ pub use computes::{
     AssignedUser, ComputeApplication, ComputeCreatedBy, ComputeInstanceProperties,
     ComputeLastOperation, ComputeProperties, ComputeResource, PersonalComputeInstanceSettings,
 };
+pub use connections::{ConnectionDto, ConnectionProperties};
 pub use custom_services::{
     is_prompt_flow_runtime_image, CustomService, CustomServiceEndpoint, CustomServiceImage,
 };
 pub use datastores::{DatastoreCredentials, DatastoreDto, DatastoreProperties};
-pub use endpoints::{OnlineEndpointDto, OnlineEndpointProperties};
+pub use endpoints::{OnlineDeploymentDto, OnlineEndpointDto, OnlineEndpointProperties};
 pub use environments::{
     BuildContext, EnvironmentContainerDto, EnvironmentContainerProperties, EnvironmentVersionDto,
     EnvironmentVersionProperties, ListViewType,

@@ -14,7 +14,6 @@ use crate::azure::WorkspaceRef;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::lro::{LroOptions, PendingOperation};
 use crate::http::wait::{self, Look, Waited};
-use crate::migration::inventory::client::{self, FlowsApi};
 use crate::migration::inventory::ItemKind;
 use crate::model::RuntimeSummary;
 use crate::ops::runtime_watch::wait_until_deleted;
@@ -114,7 +113,7 @@ pub async fn remove(context: &Context<'_>, item: &PlanItem) -> Result<Removal> {
         }
         ItemKind::OnlineEndpoint => {
             let name = key(item);
-            let left = match client::list_deployments(services.pipeline(), reference, name).await {
+            let left = match services.arm.list_online_deployments(reference, name).await {
                 Err(error) if error.code == ErrorCode::NotFound => return Ok(Removal::AlreadyGone),
                 other => other?,
             };
@@ -163,16 +162,16 @@ pub async fn remove(context: &Context<'_>, item: &PlanItem) -> Result<Removal> {
 }
 
 async fn remove_session(context: &Context<'_>, flow_id: &str) -> Result<Removal> {
-    let api = FlowsApi {
-        pipeline: context.services.pipeline(),
-        base: context.flow.base_url(),
-        workspace: &context.reference,
-    };
-    let flow = match api.get(flow_id).await {
+    let flow = match context.flow.get_flow(flow_id).await {
         Err(error) if error.code == ErrorCode::NotFound => return Ok(Removal::AlreadyGone),
         other => other?,
     };
-    let status = api.session(flow_id).await?.status.unwrap_or_default();
+    let status = context
+        .flow
+        .flow_session(flow_id)
+        .await?
+        .status
+        .unwrap_or_default();
     if status.eq_ignore_ascii_case("NotExist") {
         return Ok(Removal::AlreadyGone);
     }
@@ -183,7 +182,10 @@ async fn remove_session(context: &Context<'_>, flow_id: &str) -> Result<Removal>
         )
         .with_remedy("Stop the session from the flow's page in Azure ML studio.")
     })?;
-    api.delete_session(flow_id, &experiment).await?;
+    context
+        .flow
+        .delete_flow_session(flow_id, &experiment)
+        .await?;
     Ok(Removal::Removed)
 }
 

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::client::ConnectionDto;
 use super::workspace::Stock;
 use super::{CostState, ItemKind};
+use crate::azure::arm::ConnectionDto;
 
 /// `connection_users`: connection (lower case) → the flows that use it.
 pub(super) fn add_rows(

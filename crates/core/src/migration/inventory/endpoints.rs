@@ -3,30 +3,25 @@
 
 use futures::stream::{self, StreamExt};
 
-use super::client::{self, DeploymentDto};
 use super::workspace::Stock;
 use super::{CostState, ItemKind};
-use crate::azure::arm::OnlineEndpointDto;
+use crate::azure::arm::{ArmClient, OnlineDeploymentDto, OnlineEndpointDto};
 use crate::azure::WorkspaceRef;
 use crate::error::Result;
-use crate::services::Services;
 
 /// Reads the deployments of `endpoints` (at most `max_parallel` at a time) and adds the rows.
 pub(super) async fn add_rows(
     stock: &mut Stock,
-    services: &Services,
+    arm: &ArmClient,
     reference: &WorkspaceRef,
     endpoints: &[OnlineEndpointDto],
     max_parallel: usize,
 ) {
     let names: Vec<String> = endpoints.iter().map(|e| e.name.clone()).collect();
-    let listed: Vec<(String, Result<Vec<DeploymentDto>>)> = stream::iter(names)
-        .map(|endpoint| {
-            let pipeline = services.pipeline();
-            async move {
-                let result = client::list_deployments(pipeline, reference, &endpoint).await;
-                (endpoint, result)
-            }
+    let listed: Vec<(String, Result<Vec<OnlineDeploymentDto>>)> = stream::iter(names)
+        .map(|endpoint| async move {
+            let result = arm.list_online_deployments(reference, &endpoint).await;
+            (endpoint, result)
         })
         .buffer_unordered(max_parallel.max(1))
         .collect()

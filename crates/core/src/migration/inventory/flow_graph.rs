@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::client::FlowDto;
+use crate::azure::flow::FlowDto;
 use crate::error::{Error, ErrorCode, Result};
 use crate::migration::flow_yaml::FLOW_FILE;
 

@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt};
 
-use super::client::{FlowDto, FlowSessionDto, FlowsApi};
 use super::flow_graph;
 use super::workspace::Stock;
 use super::{CostState, ItemKind};
 use crate::azure::arm::ComputeResource;
+use crate::azure::flow::{FlowClient, FlowDto, FlowSessionDto};
 use crate::error::Result;
 use crate::migration::flow_yaml::FlowDefinition;
 use crate::migration::mapping;
@@ -35,17 +35,17 @@ struct Serverless {
 /// time). A session on a compute that is not one of `computes`' instances is serverless.
 pub(super) async fn add_rows(
     stock: &mut Stock,
-    flows_api: &FlowsApi<'_>,
+    flow_client: &FlowClient,
     flows: Vec<FlowDto>,
     computes: &[ComputeResource],
     max_parallel: usize,
 ) -> FlowUsage {
     let details: Vec<(FlowDto, Result<FlowDto>, Result<FlowSessionDto>)> = stream::iter(flows)
         .map(|flow| {
-            let api = flows_api;
+            let api = flow_client;
             async move {
                 let (full, session) =
-                    tokio::join!(api.get(&flow.flow_id), api.session(&flow.flow_id));
+                    tokio::join!(api.get_flow(&flow.flow_id), api.flow_session(&flow.flow_id));
                 (flow, full, session)
             }
         })

@@ -6,7 +6,6 @@
 //! read in bounded parallel, like Update all; one that cannot be read is a problem line, not a
 //! failure of the whole.
 //!
-//! - [`client`]: the Flows API, connections and deployments requests;
 //! - `workspace`: one workspace read, its rows built by `runtimes`, `flows` (with their
 //!   sessions and serverless instances), `computes` (with their custom applications),
 //!   `endpoints` (with their flow deployments) and `connections`;
@@ -14,7 +13,6 @@
 //! - [`export`]: JSON, CSV and Markdown;
 //! - [`workspace_flow`]: a workspace flow (by id or name) audited or scaffolded.
 
-pub mod client;
 mod computes;
 mod connections;
 mod endpoints;

@@ -2,7 +2,6 @@
 //! built by its own module. A part that cannot be read is a problem line, not a failure of
 //! the whole workspace.
 
-use super::client::{self, FlowsApi};
 use super::{computes, connections, endpoints, flows, runtimes};
 use super::{InventoryItem, InventoryProblem, ItemKind};
 use crate::azure::WorkspaceRef;
@@ -51,16 +50,11 @@ pub(super) async fn one_workspace(
     let workspace = services.workspace(workspace_id).await?;
     let reference = WorkspaceRef::from_arm_id(&workspace.id)?;
     let flow_client = services.flow(&workspace)?;
-    let flows_api = FlowsApi {
-        pipeline: services.pipeline(),
-        base: flow_client.base_url(),
-        workspace: &reference,
-    };
     let (runtimes, computes, flows, connections, endpoints) = tokio::join!(
         flow_client.list_runtimes(),
         services.arm.list_computes(&reference),
-        flows_api.list(),
-        client::list_connections(services.pipeline(), &reference),
+        flow_client.list_flows(),
+        services.arm.list_connections(&reference),
         services.arm.list_online_endpoints(&reference),
     );
     let mut stock = Stock {
@@ -78,11 +72,18 @@ pub(super) async fn one_workspace(
     runtimes::add_rows(&mut stock, &runtimes);
     let flows = stock.listed("flows", flows);
     let computes = stock.listed("computes", computes);
-    let usage = flows::add_rows(&mut stock, &flows_api, flows, &computes, max_parallel).await;
+    let usage = flows::add_rows(&mut stock, &flow_client, flows, &computes, max_parallel).await;
     computes::add_rows(&mut stock, &computes, &runtimes, &usage.session_users);
     match endpoints {
         Ok(endpoints) => {
-            endpoints::add_rows(&mut stock, services, &reference, &endpoints, max_parallel).await
+            endpoints::add_rows(
+                &mut stock,
+                &services.arm,
+                &reference,
+                &endpoints,
+                max_parallel,
+            )
+            .await
         }
         Err(error) => stock.problem("online endpoints", error),
     }

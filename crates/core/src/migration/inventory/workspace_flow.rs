@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::client::FlowsApi;
 use super::flow_graph;
-use crate::azure::WorkspaceRef;
 use crate::error::{Error, ErrorCode, Result};
 use crate::migration::flow_yaml::FlowDefinition;
 use crate::migration::mapping::{self, FlowAudit};
@@ -21,14 +19,8 @@ pub async fn fetch_flow(
     parent: &Path,
 ) -> Result<PathBuf> {
     let workspace = services.workspace(workspace_id).await?;
-    let reference = WorkspaceRef::from_arm_id(&workspace.id)?;
     let flow_client = services.flow(&workspace)?;
-    let api = FlowsApi {
-        pipeline: services.pipeline(),
-        base: flow_client.base_url(),
-        workspace: &reference,
-    };
-    let flows = api.list().await?;
+    let flows = flow_client.list_flows().await?;
     let by_id = flows.iter().find(|f| f.flow_id.eq_ignore_ascii_case(given));
     let by_name: Vec<_> = flows
         .iter()
@@ -64,7 +56,7 @@ pub async fn fetch_flow(
             ))
         }
     };
-    let flow = api.get(&flow_id).await?;
+    let flow = flow_client.get_flow(&flow_id).await?;
     flow_graph::materialize(&flow, parent)
 }
 
