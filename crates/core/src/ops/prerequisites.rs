@@ -18,8 +18,12 @@ fn reads(services: &Services) -> PrerequisiteReads {
     PrerequisiteReads::new(services.arm.pipeline().clone())
 }
 
+/// The permission that reading a workspace's datastores needs.
+pub(crate) const DATASTORES_READ: &str =
+    "Microsoft.MachineLearningServices/workspaces/datastores/read on the workspace";
+
 /// A read that failed, as a fact: a refusal names the permission that was missing.
-fn unreadable(error: &Error, permission: impl FnOnce() -> String) -> Unreadable {
+pub(crate) fn unreadable(error: &Error, permission: impl FnOnce() -> String) -> Unreadable {
     Unreadable {
         reason: error.message.clone(),
         missing_permission: (error.code == ErrorCode::PermissionDenied).then(permission),
@@ -87,10 +91,7 @@ pub(crate) async fn workspace_facts(
         },
         datastores: match datastores {
             Ok(stores) => Ok(stores.iter().map(datastore_facts).collect()),
-            Err(error) => Err(unreadable(error, || {
-                "Microsoft.MachineLearningServices/workspaces/datastores/read on the workspace"
-                    .into()
-            })),
+            Err(error) => Err(unreadable(error, || DATASTORES_READ.into())),
         },
         mine: match mine {
             Some(Ok(permissions)) => Ok(access_from_permissions(&permissions)),

@@ -153,7 +153,9 @@ pub async fn check_workspace(services: &Services, workspace_id: &str) -> Result<
                     name: store.name.clone(),
                 })
         })
-        .map_err(|error| error.message.clone());
+        .map_err(|error| {
+            super::prerequisites::unreadable(error, || super::prerequisites::DATASTORES_READ.into())
+        });
     let access = match permissions {
         Ok(permissions) => AccessFacts::Known {
             missing_actions: RUNTIME_ACTIONS

@@ -301,8 +301,9 @@ pub enum AccessFacts {
 #[derive(Debug, Clone)]
 pub struct WorkspaceFacts {
     pub workspace: WorkspaceSummary,
-    /// `Ok(None)`: the workspace has no default datastore. `Err(reason)`: could not be read.
-    pub default_datastore: Result<Option<DefaultDatastore>, String>,
+    /// `Ok(None)`: the workspace has no default datastore. `Err`: could not be read, with the
+    /// permission that was missing when that was the reason.
+    pub default_datastore: Fact<Option<DefaultDatastore>>,
     pub access: AccessFacts,
     /// The storage facts (`None`: not gathered, the storage checks are left out).
     pub storage: Option<StorageFacts>,

@@ -20,7 +20,7 @@ fn workspace(flags: WorkspaceFlags, kind: WorkspaceKind) -> WorkspaceSummary {
     }
 }
 
-fn blob() -> Result<Option<DefaultDatastore>, String> {
+fn blob() -> Fact<Option<DefaultDatastore>> {
     Ok(Some(DefaultDatastore {
         name: "workspaceblobstore".into(),
         datastore_type: "AzureBlob".into(),
@@ -110,14 +110,17 @@ fn unreadable_permissions_are_unknown_not_passed() {
 #[test]
 fn an_unreadable_datastore_keeps_creation_off_and_a_failed_blocker_is_named_first() {
     let mut facts = healthy();
-    facts.default_datastore = Err("pfrm could not list the datastores (503).".into());
+    facts.default_datastore = Err(Unreadable {
+        reason: "pfrm could not list the datastores (503).".into(),
+        missing_permission: None,
+    });
     let report = check_workspace(&facts);
     assert!(report.blocked);
     let blocking = report.blocking.clone().unwrap();
     assert_eq!(blocking.kind, BlockKind::CouldNotTell);
     assert_eq!(
         blocking.reason,
-        "The workspace's datastores could not be read: pfrm could not list the datastores (503)"
+        "Could not tell: the workspace's datastores: pfrm could not list the datastores (503)"
     );
     // With a definite failure too, the failure is the reason given: it says what to fix.
     facts.workspace.flags.data_isolation = true;
@@ -456,16 +459,22 @@ fn unreadable_datastores_leave_the_working_directory_could_not_tell_with_the_mis
 #[test]
 fn an_unreadable_default_datastore_is_could_not_tell_not_a_data_lake_verdict() {
     let mut facts = healthy();
-    facts.default_datastore =
-        Err("You lack Microsoft.MachineLearningServices/workspaces/datastores/read.".into());
+    let missing = "Microsoft.MachineLearningServices/workspaces/datastores/read on the workspace";
+    facts.default_datastore = Err(Unreadable {
+        reason: "The client does not have authorization (403).".into(),
+        missing_permission: Some(missing.into()),
+    });
     let report = check_workspace(&facts);
     let check = report.get(CheckId::DefaultDatastoreIsBlob).unwrap();
     assert_eq!(check.status, CheckStatus::Unknown);
     assert!(check.blocks());
+    // Said as every other could-not-tell check says it: what, and the permission missing.
+    assert_eq!(
+        check.blocking_reason().unwrap().reason,
+        format!("Could not tell: the workspace's datastores: you lack {missing}")
+    );
     assert!(
-        check.evidence[0]
-            .value
-            .contains("workspaces/datastores/read"),
+        check.remedy.as_deref().unwrap().contains(missing),
         "{check:#?}"
     );
     assert!(!check

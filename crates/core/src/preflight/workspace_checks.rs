@@ -77,7 +77,7 @@ fn role_check(access: &AccessFacts, workspace: &str) -> CheckResult {
     }
 }
 
-fn datastore_check(datastore: &Result<Option<DefaultDatastore>, String>) -> CheckResult {
+fn datastore_check(datastore: &prerequisites::Fact<Option<DefaultDatastore>>) -> CheckResult {
     const TITLE: &str = "The workspace's default datastore is Azure Blob storage";
     let check = |status| {
         CheckResult::new(
@@ -112,9 +112,13 @@ fn datastore_check(datastore: &Result<Option<DefaultDatastore>, String>) -> Chec
             .remedy(
                 "Make a blob datastore the default: in Azure ML studio open Data → Datastores, select workspaceblobstore (or another Azure Blob Storage datastore) and choose \"Set as default\".",
             ),
-        Err(reason) => check(CheckStatus::Unknown)
-            .evidence(evidence("The workspace's datastores could not be read", reason.clone()))
-            .remedy("Check again; reading datastores needs at least Reader on the workspace."),
+        Err(why) => prerequisites::could_not_tell(
+            CheckId::DefaultDatastoreIsBlob,
+            Severity::Blocker,
+            TITLE,
+            "the workspace's datastores",
+            why,
+        ),
     }
 }
 

@@ -97,7 +97,7 @@ impl Unreadable {
 /// A fact, or why it could not be read.
 pub type Fact<T> = Result<T, Unreadable>;
 
-fn could_not_tell(
+pub(crate) fn could_not_tell(
     id: CheckId,
     severity: Severity,
     title: &str,
