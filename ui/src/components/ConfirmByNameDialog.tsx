@@ -1,23 +1,8 @@
 import { useState, type ReactNode } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Field,
-  Input,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Field, Input } from '@fluentui/react-components';
 import { useMutation } from '../data/query';
 import { ErrorMessage } from './ErrorMessage';
-
-const useStyles = makeStyles({
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-});
+import { FormDialog } from './FormDialog';
 
 /**
  * The dialog before a destructive step: it says what will happen and asks for a name typed out.
@@ -55,7 +40,6 @@ export function ConfirmByNameDialog({
   onClose: () => void;
   testIds: { dialog: string; name: string; confirm: string; cancel: string };
 }) {
-  const styles = useStyles();
   const [typed, setTyped] = useState('');
   const step = useMutation(async (name: string) => {
     await onConfirm(name);
@@ -77,42 +61,39 @@ export function ConfirmByNameDialog({
   }
 
   return (
-    <Dialog open={open} modalType="alert" onOpenChange={(_, data) => !data.open && close()}>
-      <DialogSurface data-testid={testIds.dialog}>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (matches && !busy) void confirm();
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>{title}</DialogTitle>
-            <DialogContent className={styles.content}>
-              {children}
-              <Field label={nameLabel}>
-                {/* No spelling help or autofill: the point is to type the name. */}
-                <Input
-                  value={typed}
-                  onChange={(_, data) => setTyped(data.value)}
-                  data-testid={testIds.name}
-                  spellCheck={false}
-                  autoComplete="off"
-                />
-              </Field>
-              {options}
-              {error && <ErrorMessage error={error} />}
-            </DialogContent>
-            <DialogActions>
-              <Button type="button" onClick={close} disabled={busy} data-testid={testIds.cancel}>
-                {cancelLabel}
-              </Button>
-              <Button type="submit" appearance="primary" disabled={!matches || busy} data-testid={testIds.confirm}>
-                {busy ? busyLabel : confirmLabel}
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+    <FormDialog
+      open={open}
+      alert
+      title={title}
+      onClose={close}
+      onSubmit={() => {
+        if (matches && !busy) void confirm();
+      }}
+      testId={testIds.dialog}
+      actions={
+        <>
+          <Button type="button" onClick={close} disabled={busy} data-testid={testIds.cancel}>
+            {cancelLabel}
+          </Button>
+          <Button type="submit" appearance="primary" disabled={!matches || busy} data-testid={testIds.confirm}>
+            {busy ? busyLabel : confirmLabel}
+          </Button>
+        </>
+      }
+    >
+      {children}
+      <Field label={nameLabel}>
+        {/* No spelling help or autofill: the point is to type the name. */}
+        <Input
+          value={typed}
+          onChange={(_, data) => setTyped(data.value)}
+          data-testid={testIds.name}
+          spellCheck={false}
+          autoComplete="off"
+        />
+      </Field>
+      {options}
+      {error && <ErrorMessage error={error} />}
+    </FormDialog>
   );
 }

@@ -1,25 +1,10 @@
 import { useState } from 'react';
-import {
-  Body1,
-  Button,
-  Caption1,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Field,
-  Spinner,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Body1, Button, Caption1, Field, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { DeviceCodePrompt } from '../backend';
 import { t, type MessageKey } from '../i18n';
+import { FormDialog } from './FormDialog';
 
 const useStyles = makeStyles({
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   code: {
     fontFamily: tokens.fontFamilyMonospace,
@@ -62,54 +47,52 @@ export function DeviceCodeDialog({ prompt, onCancel }: { prompt?: DeviceCodeProm
   }
 
   return (
-    <Dialog open modalType="alert" onOpenChange={(_, data) => !data.open && onCancel()}>
-      <DialogSurface data-testid="device-code-dialog">
-        <DialogBody>
-          <DialogTitle>{t('session.deviceCode.title')}</DialogTitle>
-          <DialogContent className={styles.content}>
-            {!prompt ? (
-              <Spinner size="small" label={t('session.deviceCode.waitingForCode')} />
-            ) : (
-              <>
-                <Body1>{t('session.deviceCode.instructions')}</Body1>
-                <Field label={t('session.deviceCode.page')}>
-                  <div className={styles.row}>
-                    <Text className={styles.url} data-testid="device-code-url">
-                      {prompt.verificationUri}
-                    </Text>
-                    <Button size="small" onClick={() => void copy('page', prompt.verificationUri)} data-testid="device-code-copy-page">
-                      {t('session.deviceCode.copyPage')}
-                    </Button>
-                    {copyNote('page')}
-                  </div>
-                </Field>
-                <Field label={t('session.deviceCode.code')}>
-                  <div className={styles.row}>
-                    <Text className={styles.code} data-testid="device-code-code">
-                      {prompt.userCode}
-                    </Text>
-                    <Button appearance="primary" onClick={() => void copy('code', prompt.userCode)} data-testid="device-code-copy-code">
-                      {t('session.deviceCode.copyCode')}
-                    </Button>
-                    {copyNote('code')}
-                  </div>
-                </Field>
-                <Caption1>
-                  {Number(prompt.expiresInSeconds) < 120
-                    ? t('session.deviceCode.expiresSeconds', { seconds: Number(prompt.expiresInSeconds) })
-                    : t('session.deviceCode.expires', { minutes: Math.round(Number(prompt.expiresInSeconds) / 60) })}
-                </Caption1>
-                <Spinner size="tiny" labelPosition="after" label={t('session.deviceCode.waiting')} />
-              </>
-            )}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={onCancel} data-testid="device-code-cancel">
-              {t('session.signIn.cancel')}
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+    <FormDialog
+      alert
+      title={t('session.deviceCode.title')}
+      onClose={onCancel}
+      testId="device-code-dialog"
+      actions={
+        <Button onClick={onCancel} data-testid="device-code-cancel">
+          {t('session.signIn.cancel')}
+        </Button>
+      }
+    >
+      {!prompt ? (
+        <Spinner size="small" label={t('session.deviceCode.waitingForCode')} />
+      ) : (
+        <>
+          <Body1>{t('session.deviceCode.instructions')}</Body1>
+          <Field label={t('session.deviceCode.page')}>
+            <div className={styles.row}>
+              <Text className={styles.url} data-testid="device-code-url">
+                {prompt.verificationUri}
+              </Text>
+              <Button size="small" onClick={() => void copy('page', prompt.verificationUri)} data-testid="device-code-copy-page">
+                {t('session.deviceCode.copyPage')}
+              </Button>
+              {copyNote('page')}
+            </div>
+          </Field>
+          <Field label={t('session.deviceCode.code')}>
+            <div className={styles.row}>
+              <Text className={styles.code} data-testid="device-code-code">
+                {prompt.userCode}
+              </Text>
+              <Button appearance="primary" onClick={() => void copy('code', prompt.userCode)} data-testid="device-code-copy-code">
+                {t('session.deviceCode.copyCode')}
+              </Button>
+              {copyNote('code')}
+            </div>
+          </Field>
+          <Caption1>
+            {Number(prompt.expiresInSeconds) < 120
+              ? t('session.deviceCode.expiresSeconds', { seconds: Number(prompt.expiresInSeconds) })
+              : t('session.deviceCode.expires', { minutes: Math.round(Number(prompt.expiresInSeconds) / 60) })}
+          </Caption1>
+          <Spinner size="tiny" labelPosition="after" label={t('session.deviceCode.waiting')} />
+        </>
+      )}
+    </FormDialog>
   );
 }

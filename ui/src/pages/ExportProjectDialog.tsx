@@ -1,12 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   Field,
   Input,
   MessageBar,
@@ -16,10 +10,13 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { backend, toAppError, type AppError, type FlowAudit, type InventoryItem, type ScaffoldResult } from '../backend';
+import { backend, toAppError, type AppError, type InventoryItem, type ScaffoldResult } from '../backend';
 import { chooseFolder } from '../backend/dialogs';
+import { useQuery } from '../data/query';
 import { t } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { LoadStatus } from '../components/LoadStatus';
+import { FormDialog } from '../components/FormDialog';
 import { FlowMapping } from './FlowMapping';
 
 const useStyles = makeStyles({
@@ -27,11 +24,9 @@ const useStyles = makeStyles({
   surface: { maxWidth: 'min(900px, calc(100vw - 48px))' },
   folder: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'start', flexWrap: 'wrap' },
   path: { flexGrow: 1, minWidth: '16em' },
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   files: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, fontFamily: tokens.fontFamilyMonospace },
 });
 
-type Auditing = { kind: 'loading' } | { kind: 'done'; audit: FlowAudit } | { kind: 'error'; error: AppError };
 type Writing = { kind: 'idle' } | { kind: 'writing' } | { kind: 'done'; result: ScaffoldResult } | { kind: 'error'; error: AppError };
 
 /**
@@ -43,17 +38,8 @@ export function ExportProjectDialog({ flow, onClose }: { flow: InventoryItem; on
   const styles = useStyles();
   const [folder, setFolder] = useState('');
   const [state, setState] = useState<Writing>({ kind: 'idle' });
-  const [auditing, setAuditing] = useState<Auditing>({ kind: 'loading' });
-  useEffect(() => {
-    let current = true;
-    backend
-      .auditFlow(flow.workspaceId, flow.id ?? flow.name)
-      .then((audit) => current && setAuditing({ kind: 'done', audit }))
-      .catch((reason: unknown) => current && setAuditing({ kind: 'error', error: toAppError(reason) }));
-    return () => {
-      current = false;
-    };
-  }, [flow]);
+  const flowId = flow.id ?? flow.name;
+  const auditing = useQuery(`${flow.workspaceId}/${flowId}`, () => backend.auditFlow(flow.workspaceId, flowId)).state;
   const choose = async () => {
     try {
       const chosen = await chooseFolder(t('inv.project.chooseTitle', { name: flow.name }), folder);
@@ -68,66 +54,65 @@ export function ExportProjectDialog({ flow, onClose }: { flow: InventoryItem; on
   const write = async () => {
     setState({ kind: 'writing' });
     try {
-      setState({ kind: 'done', result: await backend.exportFlowProject(flow.workspaceId, flow.id ?? flow.name, folder.trim()) });
+      setState({ kind: 'done', result: await backend.exportFlowProject(flow.workspaceId, flowId, folder.trim()) });
     } catch (reason) {
       setState({ kind: 'error', error: toAppError(reason) });
     }
   };
   const done = state.kind === 'done';
   return (
-    <Dialog open onOpenChange={(_, data) => !data.open && onClose()}>
-      <DialogSurface className={styles.surface} data-testid="export-project-dialog">
-        <DialogBody>
-          <DialogTitle>{t('inv.project.title', { name: flow.name })}</DialogTitle>
-          <DialogContent className={styles.content}>
-            {auditing.kind === 'loading' && <Spinner size="small" label={t('inv.audit.loading')} data-testid="flow-mapping-loading" />}
-            {auditing.kind === 'error' && <ErrorMessage error={auditing.error} />}
-            {auditing.kind === 'done' && <FlowMapping audit={auditing.audit} />}
-            <Field label={t('inv.project.folder')} hint={t('inv.project.hint')}>
-              <div className={styles.folder}>
-                <Input
-                  className={styles.path}
-                  value={folder}
-                  disabled={state.kind === 'writing'}
-                  onChange={(_, data) => {
-                    setFolder(data.value);
-                    if (state.kind !== 'writing') setState({ kind: 'idle' });
-                  }}
-                  data-testid="export-project-folder"
-                />
-                <Button onClick={() => void choose()} disabled={state.kind === 'writing'} data-testid="export-project-choose">
-                  {t('inv.project.choose')}
-                </Button>
-              </div>
-            </Field>
-            {state.kind === 'writing' && <Spinner size="small" label={t('inv.project.writing')} />}
-            {state.kind === 'error' && <ErrorMessage error={state.error} />}
-            {state.kind === 'done' && (
-              <MessageBar intent="success" layout="multiline" data-testid="export-project-done">
-                <MessageBarBody>
-                  <MessageBarTitle>{t('inv.project.done', { folder: state.result.outDir, executors: state.result.executors })}</MessageBarTitle>
-                  <ul className={styles.files} aria-label={t('inv.project.files')} data-testid="export-project-files">
-                    {state.result.files.map((file) => (
-                      <li key={file}>{file}</li>
-                    ))}
-                  </ul>
-                  {t('inv.project.next')}
-                </MessageBarBody>
-              </MessageBar>
-            )}
-          </DialogContent>
-          <DialogActions>
-            {!done && (
-              <Button appearance="primary" disabled={state.kind === 'writing' || folder.trim() === ''} onClick={() => void write()} data-testid="export-project-write">
-                {t('inv.project.write')}
-              </Button>
-            )}
-            <Button appearance={done ? 'primary' : 'secondary'} onClick={onClose} data-testid="export-project-close">
-              {t('inv.project.close')}
+    <FormDialog
+      title={t('inv.project.title', { name: flow.name })}
+      onClose={onClose}
+      testId="export-project-dialog"
+      surface={{ className: styles.surface }}
+      actions={
+        <>
+          {!done && (
+            <Button appearance="primary" disabled={state.kind === 'writing' || folder.trim() === ''} onClick={() => void write()} data-testid="export-project-write">
+              {t('inv.project.write')}
             </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+          )}
+          <Button appearance={done ? 'primary' : 'secondary'} onClick={onClose} data-testid="export-project-close">
+            {t('inv.project.close')}
+          </Button>
+        </>
+      }
+    >
+      <LoadStatus state={auditing} label={t('inv.audit.loading')} testId="flow-mapping-loading" />
+      {auditing.kind === 'loaded' && <FlowMapping audit={auditing.value} />}
+      <Field label={t('inv.project.folder')} hint={t('inv.project.hint')}>
+        <div className={styles.folder}>
+          <Input
+            className={styles.path}
+            value={folder}
+            disabled={state.kind === 'writing'}
+            onChange={(_, data) => {
+              setFolder(data.value);
+              if (state.kind !== 'writing') setState({ kind: 'idle' });
+            }}
+            data-testid="export-project-folder"
+          />
+          <Button onClick={() => void choose()} disabled={state.kind === 'writing'} data-testid="export-project-choose">
+            {t('inv.project.choose')}
+          </Button>
+        </div>
+      </Field>
+      {state.kind === 'writing' && <Spinner size="small" label={t('inv.project.writing')} />}
+      {state.kind === 'error' && <ErrorMessage error={state.error} />}
+      {state.kind === 'done' && (
+        <MessageBar intent="success" layout="multiline" data-testid="export-project-done">
+          <MessageBarBody>
+            <MessageBarTitle>{t('inv.project.done', { folder: state.result.outDir, executors: state.result.executors })}</MessageBarTitle>
+            <ul className={styles.files} aria-label={t('inv.project.files')} data-testid="export-project-files">
+              {state.result.files.map((file) => (
+                <li key={file}>{file}</li>
+              ))}
+            </ul>
+            {t('inv.project.next')}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </FormDialog>
   );
 }

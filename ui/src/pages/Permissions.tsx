@@ -17,10 +17,11 @@ import { backend, type GrantableRole, type RevokeOutcome, type WorkspaceRoleAssi
 import { useQuery } from '../data/query';
 import { t, type MessageKey } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { LoadStatus } from '../components/LoadStatus';
 import { PageHeading } from '../components/PageHeading';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { GrantAbilityCard } from './permissions/GrantAbilityCard';
-import { GrantToMe } from './permissions/GrantToMe';
+import { OneClickGrant } from './permissions/OneClickGrant';
 import { UserGrant } from './permissions/UserGrant';
 import { EndpointGrant } from './permissions/EndpointGrant';
 import { AssignmentList } from './permissions/AssignmentList';
@@ -28,7 +29,6 @@ import { RevokeDialog } from './permissions/RevokeDialog';
 import { RoleRequestNotice } from './permissions/RoleRequestNotice';
 import type { RoleRequest } from '../components/DiagnosisPanel';
 import { GRANTABLE_ROLES, roleFromName, roleInfo } from './permissions/roles';
-import { WorkspaceIdentityGrant } from './permissions/WorkspaceIdentityGrant';
 
 const useStyles = makeStyles({
   // Tables take the width of a large window; beyond 1600 px rows grow too long to read across.
@@ -135,13 +135,13 @@ function WorkspacePermissions({
           <Card className={styles.card} data-testid="permissions-me">
             <Subtitle2 as="h2">{t('perm.me.heading')}</Subtitle2>
             <Text>{t('perm.me.body', { role: info.name, place })}</Text>
-            <GrantToMe key={role} workspaceId={workspace.id} onFinished={granted} revision={revision} role={role} />
+            <OneClickGrant key={role} to="me" workspaceId={workspace.id} onFinished={granted} revision={revision} role={role} />
           </Card>
           {info.scope !== 'workspace' && (
             <Card className={styles.card} data-testid="permissions-workspace-identity">
               <Subtitle2 as="h2">{t('perm.identity.heading')}</Subtitle2>
               <Text className={styles.muted}>{t('perm.identity.body')}</Text>
-              <WorkspaceIdentityGrant key={role} workspaceId={workspace.id} onFinished={granted} revision={revision} role={role} />
+              <OneClickGrant key={role} to="workspaceIdentity" workspaceId={workspace.id} onFinished={granted} revision={revision} role={role} />
             </Card>
           )}
           <Card className={styles.card} data-testid="permissions-user">
@@ -168,8 +168,7 @@ function WorkspacePermissions({
             <MessageBarBody>{revoked.message}</MessageBarBody>
           </MessageBar>
         )}
-        {assignments.kind === 'loading' && <Spinner size="small" label={t('perm.assignments.loading')} />}
-        {assignments.kind === 'error' && <ErrorMessage error={assignments.error} />}
+        <LoadStatus state={assignments} label={t('perm.assignments.loading')} />
         {assignments.kind === 'loaded' &&
           (assignments.value.length === 0 ? (
             <Body1 data-testid="assignments-empty">{t('perm.assignments.empty')}</Body1>

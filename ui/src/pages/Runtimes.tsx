@@ -17,7 +17,7 @@ import { Card } from '../components/Card';
 import { backend, type WorkspaceSummary } from '../backend';
 import { useQuery } from '../data/query';
 import { t } from '../i18n';
-import { ErrorMessage } from '../components/ErrorMessage';
+import { LoadStatus } from '../components/LoadStatus';
 import { PageHeading } from '../components/PageHeading';
 import { byTestId, focusWhenShown } from '../components/focus';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
@@ -270,8 +270,7 @@ export function Runtimes({
               </MessageBar>
             )}
             <UpdateAllStatus />
-            {runtimes.kind === 'loading' && <Spinner size="small" label={t('rt.list.loading')} />}
-            {runtimes.kind === 'error' && <ErrorMessage error={runtimes.error} />}
+            <LoadStatus state={runtimes} label={t('rt.list.loading')} />
             {noRuntimes && (
               <div className={styles.row} data-testid="runtimes-empty">
                 <Body1>{t('rt.list.empty')}</Body1>

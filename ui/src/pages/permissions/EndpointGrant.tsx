@@ -1,14 +1,13 @@
 import {
   Body1,
   Button,
-  Spinner,
   Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import { backend, type GrantableRole } from '../../backend';
 import { t } from '../../i18n';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { LoadStatus } from '../../components/LoadStatus';
 import { useQuery } from '../../data/query';
 import { GrantProgress } from './GrantProgress';
 import { useGrant } from './useGrant';
@@ -52,8 +51,7 @@ export function EndpointGrant({
 
   return (
     <div className={styles.box}>
-      {endpoints.kind === 'loading' && <Spinner size="small" label={t('perm.endpoints.loading')} />}
-      {endpoints.kind === 'error' && <ErrorMessage error={endpoints.error} />}
+      <LoadStatus state={endpoints} label={t('perm.endpoints.loading')} />
       {endpoints.kind === 'loaded' && endpoints.value.length === 0 && (
         <Body1 data-testid="endpoints-empty">{t('perm.endpoints.empty')}</Body1>
       )}

@@ -11,6 +11,7 @@ import {
 import { backend, type GrantableRole, type WorkspaceRoleAssignment } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { LoadStatus } from '../../components/LoadStatus';
 import { useMutation, type Loaded } from '../../data/query';
 import { AssignmentList } from './AssignmentList';
 import { GrantProgress } from './GrantProgress';
@@ -108,8 +109,7 @@ export function UserGrant({
             </Text>{' '}
             <Text className={styles.muted}>{principalDetail(user)}</Text>
           </div>
-          {theirs?.kind === 'loading' && <Spinner size="small" label={t('perm.user.rolesLoading')} />}
-          {theirs?.kind === 'error' && <ErrorMessage error={theirs.error} />}
+          <LoadStatus state={theirs} label={t('perm.user.rolesLoading')} />
           {theirs?.kind === 'loaded' && (
             <>
               {theirs.value.length === 0 ? (

@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
-import { Button, Link, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Link, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { Card } from '../../components/Card';
 import type { WorkspaceCheck, WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { LoadStatus } from '../../components/LoadStatus';
 import type { Loaded } from '../../data/query';
 import { PreflightChecklist } from './PreflightChecklist';
 
@@ -45,8 +45,7 @@ export function PreflightCard({
           {t('rt.checks.rerun')}
         </Button>
       </div>
-      {check?.kind === 'loading' && <Spinner size="small" label={t('rt.checks.loading')} />}
-      {check?.kind === 'error' && <ErrorMessage error={check.error} />}
+      <LoadStatus state={check} label={t('rt.checks.loading')} />
       {check?.kind === 'loaded' && (
         <>
           <div className={styles.summary}>

@@ -2,7 +2,7 @@ import { Badge, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { CheckResult, CheckStatus } from '../../backend';
 import { t, type MessageKey } from '../../i18n';
 import { ExternalLink } from '../../components/ExternalLink';
-import { GrantToMe } from '../permissions/GrantToMe';
+import { OneClickGrant } from '../permissions/OneClickGrant';
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -88,7 +88,7 @@ export function PreflightChecklist({
                 <Text data-testid="check-remedy">{t('rt.checks.remedy', { remedy: check.remedy })}</Text>
               )}
               {check.status !== 'passed' && check.fix?.type === 'grantDataScientistToMe' && workspaceId && (
-                <GrantToMe workspaceId={workspaceId} onFinished={(outcome) => outcome.visible && onGranted?.()} />
+                <OneClickGrant to="me" workspaceId={workspaceId} onFinished={(outcome) => outcome.visible && onGranted?.()} />
               )}
               {check.status !== 'passed' && check.fix?.type === 'startComputeInstance' && (
                 <Text size={200}>{t('rt.checks.startInWizard')}</Text>

@@ -7,13 +7,13 @@ import {
   MessageBar,
   MessageBarBody,
   Option,
-  Spinner,
   Text,
 } from '@fluentui/react-components';
 import { Card } from '../../components/Card';
 import { backend, type AppError, type InstanceChoice, type WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { LoadStatus } from '../../components/LoadStatus';
 import { CreateRetirementNote } from '../../components/RetirementNotice';
 import { useNow } from '../../components/useNow';
 import { latestOperation, useOperations } from '../../data/operations';
@@ -128,8 +128,7 @@ export function QuickCreate({
           />
         </Field>
 
-        {instances.state.kind === 'loading' && <Spinner size="small" label={t('rt.wizard.instancesLoading')} />}
-        {instances.state.kind === 'error' && <ErrorMessage error={instances.state.error} />}
+        <LoadStatus state={instances.state} label={t('rt.wizard.instancesLoading')} />
         {instances.state.kind === 'loaded' && usable.length === 0 && (
           <MessageBar intent="warning" layout="multiline" data-testid="quick-no-instance">
             <MessageBarBody>{t('rt.quick.noInstance')}</MessageBarBody>

@@ -1,12 +1,6 @@
 import {
   Button,
   Checkbox,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
@@ -18,12 +12,12 @@ import {
 import type { RuntimeVersionStatus, UpdateAllItem, WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { FormDialog } from '../../components/FormDialog';
 import { CopyableText } from './CopyableText';
 import { useUpdates } from '../../updates/UpdatesProvider';
 import { attentionText, environmentName, summaryHeadline, versionWithAge, type UpdateAllPlan } from '../../updates/model';
 
 const useStyles = makeStyles({
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS },
@@ -100,81 +94,79 @@ export function UpdateAllDialog({
   const styles = useStyles();
   const many = (scope?.chosen.length ?? 1) > 1;
   return (
-    <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()}>
-      <DialogSurface data-testid="update-all-dialog">
-        <DialogBody>
-          <DialogTitle>
-            {many ? t('upd.all.titleMany', { count: scope?.chosen.length ?? 1 }) : t('upd.all.title', { workspace: workspaceName })}
-          </DialogTitle>
-          <DialogContent className={styles.content}>
-            {scope && scope.workspaces.length > 1 && (
-              <div className={styles.box} data-testid="update-all-workspaces">
-                <Text weight="semibold">{t('upd.all.workspaces')}</Text>
-                <div className={styles.checks}>
-                  {scope.workspaces.map((workspace) => (
-                    <Checkbox
-                      key={workspace.id}
-                      checked={scope.chosen.includes(workspace.id)}
-                      onChange={(_, data) => scope.onToggle(workspace.id, data.checked === true)}
-                      label={workspace.name}
-                      data-testid={`update-all-workspace-${workspace.name}`}
-                    />
-                  ))}
-                </div>
-                {scope.checking && <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.checking')} />}
-              </div>
-            )}
-            {plan.direct.length > 0 ? (
-              <PlanList
-                title={t(plan.latestIsFinal ? 'upd.all.directFinal' : 'upd.all.direct', { count: plan.direct.length })}
-                testId="update-all-direct"
-                runtimes={plan.direct}
-                line={(runtime) => directLine(runtime, many)}
-                footer={t('upd.all.restarts')}
+    <FormDialog
+      open={open}
+      title={many ? t('upd.all.titleMany', { count: scope?.chosen.length ?? 1 }) : t('upd.all.title', { workspace: workspaceName })}
+      onClose={onClose}
+      testId="update-all-dialog"
+      actions={
+        <>
+          <Button onClick={onClose} data-testid="update-all-cancel">
+            {t('upd.dialog.cancel')}
+          </Button>
+          <Button appearance="primary" disabled={plan.direct.length === 0 || scope?.checking === true} onClick={onConfirm} data-testid="update-all-confirm">
+            {t('upd.all.confirm', { count: plan.direct.length })}
+          </Button>
+        </>
+      }
+    >
+      {scope && scope.workspaces.length > 1 && (
+        <div className={styles.box} data-testid="update-all-workspaces">
+          <Text weight="semibold">{t('upd.all.workspaces')}</Text>
+          <div className={styles.checks}>
+            {scope.workspaces.map((workspace) => (
+              <Checkbox
+                key={workspace.id}
+                checked={scope.chosen.includes(workspace.id)}
+                onChange={(_, data) => scope.onToggle(workspace.id, data.checked === true)}
+                label={workspace.name}
+                data-testid={`update-all-workspace-${workspace.name}`}
               />
-            ) : (
-              <Text>{t('upd.all.directNone')}</Text>
-            )}
-            {plan.attention.length > 0 && (
-              <PlanList
-                title={t('upd.all.attention', { count: plan.attention.length })}
-                testId="update-all-attention"
-                runtimes={plan.attention}
-                line={(runtime) =>
-                  runtime.customEnvironment
-                    ? t('upd.all.attentionItem', { name: runtimeLabel(runtime, many), environment: environmentName(runtime.customEnvironment) })
-                    : t('upd.all.attentionOther', { name: runtimeLabel(runtime, many) })
-                }
-              />
-            )}
-            {plan.alreadyUpdating.length > 0 && (
-              <PlanList
-                title={t('upd.all.already', { count: plan.alreadyUpdating.length })}
-                testId="update-all-already"
-                runtimes={plan.alreadyUpdating}
-                line={(runtime) => runtimeLabel(runtime, many)}
-              />
-            )}
-            {plan.notNeeded.length > 0 && (
-              <PlanList
-                title={t('upd.all.notNeeded', { count: plan.notNeeded.length })}
-                testId="update-all-not-needed"
-                runtimes={plan.notNeeded}
-                line={(runtime) => notNeededLine(runtime, many)}
-              />
-            )}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={onClose} data-testid="update-all-cancel">
-              {t('upd.dialog.cancel')}
-            </Button>
-            <Button appearance="primary" disabled={plan.direct.length === 0 || scope?.checking === true} onClick={onConfirm} data-testid="update-all-confirm">
-              {t('upd.all.confirm', { count: plan.direct.length })}
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+            ))}
+          </div>
+          {scope.checking && <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.checking')} />}
+        </div>
+      )}
+      {plan.direct.length > 0 ? (
+        <PlanList
+          title={t(plan.latestIsFinal ? 'upd.all.directFinal' : 'upd.all.direct', { count: plan.direct.length })}
+          testId="update-all-direct"
+          runtimes={plan.direct}
+          line={(runtime) => directLine(runtime, many)}
+          footer={t('upd.all.restarts')}
+        />
+      ) : (
+        <Text>{t('upd.all.directNone')}</Text>
+      )}
+      {plan.attention.length > 0 && (
+        <PlanList
+          title={t('upd.all.attention', { count: plan.attention.length })}
+          testId="update-all-attention"
+          runtimes={plan.attention}
+          line={(runtime) =>
+            runtime.customEnvironment
+              ? t('upd.all.attentionItem', { name: runtimeLabel(runtime, many), environment: environmentName(runtime.customEnvironment) })
+              : t('upd.all.attentionOther', { name: runtimeLabel(runtime, many) })
+          }
+        />
+      )}
+      {plan.alreadyUpdating.length > 0 && (
+        <PlanList
+          title={t('upd.all.already', { count: plan.alreadyUpdating.length })}
+          testId="update-all-already"
+          runtimes={plan.alreadyUpdating}
+          line={(runtime) => runtimeLabel(runtime, many)}
+        />
+      )}
+      {plan.notNeeded.length > 0 && (
+        <PlanList
+          title={t('upd.all.notNeeded', { count: plan.notNeeded.length })}
+          testId="update-all-not-needed"
+          runtimes={plan.notNeeded}
+          line={(runtime) => notNeededLine(runtime, many)}
+        />
+      )}
+    </FormDialog>
   );
 }
 

@@ -2,12 +2,6 @@ import { useState } from 'react';
 import {
   Button,
   Checkbox,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   Dropdown,
   Field,
   MessageBar,
@@ -16,7 +10,6 @@ import {
   Option,
   Radio,
   RadioGroup,
-  Spinner,
   Text,
   makeStyles,
   tokens,
@@ -25,13 +18,14 @@ import { backend, type EnvironmentCandidate, type RuntimeVersionStatus } from '.
 import { useQuery } from '../../data/query';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { LoadStatus } from '../../components/LoadStatus';
+import { FormDialog } from '../../components/FormDialog';
 import { CopyableText } from './CopyableText';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
 import { environmentName, environmentWarningText, runtimeKey, updateWarningText } from '../../updates/model';
 
 const useStyles = makeStyles({
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   indent: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginLeft: tokens.spacingHorizontalXXL },
 });
 
@@ -113,148 +107,144 @@ export function UpdateRuntimeDialog({
   const operationToCancel = phase === 'running' ? snapshot : runningElsewhere;
 
   return (
-    <Dialog open={open} onOpenChange={(_, data) => !data.open && close()}>
-      <DialogSurface data-testid="update-dialog" data-phase={phase}>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (phase === 'choose' && canUpdate) update();
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>{t('upd.dialog.title', { name: runtimeName })}</DialogTitle>
-            <DialogContent className={styles.content}>
-              {phase === 'choose' && (
+    <FormDialog
+      open={open}
+      title={t('upd.dialog.title', { name: runtimeName })}
+      onClose={close}
+      onSubmit={() => {
+        if (phase === 'choose' && canUpdate) update();
+      }}
+      testId="update-dialog"
+      surface={{ 'data-phase': phase }}
+      actions={
+        <>
+          {phase === 'choose' && (
+            <>
+              <Button type="button" onClick={close} data-testid="update-cancel">
+                {t('upd.dialog.cancel')}
+              </Button>
+              <Button type="submit" appearance="primary" disabled={!canUpdate} data-testid="update-confirm">
+                {t('upd.dialog.confirm')}
+              </Button>
+            </>
+          )}
+          {(phase === 'running' || phase === 'elsewhere') && (
+            <>
+              <Button type="button" onClick={close} data-testid="update-hide">
+                {t('upd.dialog.hide')}
+              </Button>
+              <Button
+                type="button"
+                disabled={!operationToCancel || operationToCancel.state !== 'running'}
+                onClick={() => operationToCancel && void backend.cancelOperation(operationToCancel.id)}
+                data-testid="update-cancel-operation"
+              >
+                {t('upd.dialog.cancelUpdate')}
+              </Button>
+            </>
+          )}
+          {(phase === 'succeeded' || phase === 'failed') && (
+            <>
+              {phase === 'failed' && (
+                <Button type="button" onClick={again} data-testid="update-retry">
+                  {t('upd.dialog.retry')}
+                </Button>
+              )}
+              <Button type="button" appearance={cancelled || phase === 'succeeded' ? 'primary' : 'secondary'} onClick={close} data-testid="update-close">
+                {t('upd.dialog.close')}
+              </Button>
+            </>
+          )}
+        </>
+      }
+    >
+      {phase === 'choose' && (
+        <>
+          <RadioGroup
+            value={path}
+            onChange={(_, data) => setPath(data.value as Path)}
+            aria-label={t('upd.dialog.how')}
+          >
+            <Radio value="default" label={t('upd.dialog.default')} data-testid="update-path-default" />
+            <Radio value="custom" label={t('upd.dialog.custom')} data-testid="update-path-custom" />
+          </RadioGroup>
+          {path === 'default' && (
+            <div className={styles.indent}>
+              <Text data-testid="update-default-body">
+                {t('upd.dialog.defaultBody', { latest: latestText, instance: instanceName ?? t('rt.none') })}
+              </Text>
+              {current && (
+                <MessageBar intent="warning" layout="multiline" data-testid="update-replaces-custom">
+                  <MessageBarBody>{t('upd.dialog.replacesCustom', { environment: environmentName(current) })}</MessageBarBody>
+                </MessageBar>
+              )}
+            </div>
+          )}
+          {path === 'custom' && (
+            <div className={styles.indent}>
+              <LoadStatus state={guidance} label={t('upd.dialog.guidanceLoading')} />
+              {guidance.kind === 'loaded' && (
                 <>
-                  <RadioGroup
-                    value={path}
-                    onChange={(_, data) => setPath(data.value as Path)}
-                    aria-label={t('upd.dialog.how')}
-                  >
-                    <Radio value="default" label={t('upd.dialog.default')} data-testid="update-path-default" />
-                    <Radio value="custom" label={t('upd.dialog.custom')} data-testid="update-path-custom" />
-                  </RadioGroup>
-                  {path === 'default' && (
-                    <div className={styles.indent}>
-                      <Text data-testid="update-default-body">
-                        {t('upd.dialog.defaultBody', { latest: latestText, instance: instanceName ?? t('rt.none') })}
-                      </Text>
-                      {current && (
-                        <MessageBar intent="warning" layout="multiline" data-testid="update-replaces-custom">
-                          <MessageBarBody>{t('upd.dialog.replacesCustom', { environment: environmentName(current) })}</MessageBarBody>
-                        </MessageBar>
-                      )}
-                    </div>
+                  <Text>{t('upd.dialog.customIntro')}</Text>
+                  <CopyableText text={guidance.value.dockerfileFromLine} testId="update-from-line" />
+                  {candidates.length === 0 ? (
+                    <Text data-testid="update-no-candidates">{t('upd.dialog.noCandidates')}</Text>
+                  ) : (
+                    <Field label={t('upd.dialog.customPick')}>
+                      <Dropdown
+                        aria-label={t('upd.dialog.environment')}
+                        value={candidate ? candidateLabel(candidate) : ''}
+                        selectedOptions={chosen ? [chosen] : []}
+                        onOptionSelect={(_, data) => {
+                          if (!data.optionValue) return;
+                          setChosen(data.optionValue);
+                          setAllowOlder(false);
+                        }}
+                        data-testid="update-environment"
+                        inlinePopup
+                      >
+                        {candidates.map((c) => (
+                          <Option key={c.choice.assetId} value={c.choice.assetId} text={candidateLabel(c)}>
+                            {candidateLabel(c)}
+                          </Option>
+                        ))}
+                      </Dropdown>
+                    </Field>
                   )}
-                  {path === 'custom' && (
-                    <div className={styles.indent}>
-                      {guidance.kind === 'loading' && <Spinner size="small" label={t('upd.dialog.guidanceLoading')} />}
-                      {guidance.kind === 'error' && <ErrorMessage error={guidance.error} />}
-                      {guidance.kind === 'loaded' && (
-                        <>
-                          <Text>{t('upd.dialog.customIntro')}</Text>
-                          <CopyableText text={guidance.value.dockerfileFromLine} testId="update-from-line" />
-                          {candidates.length === 0 ? (
-                            <Text data-testid="update-no-candidates">{t('upd.dialog.noCandidates')}</Text>
-                          ) : (
-                            <Field label={t('upd.dialog.customPick')}>
-                              <Dropdown
-                                aria-label={t('upd.dialog.environment')}
-                                value={candidate ? candidateLabel(candidate) : ''}
-                                selectedOptions={chosen ? [chosen] : []}
-                                onOptionSelect={(_, data) => {
-                                  if (!data.optionValue) return;
-                                  setChosen(data.optionValue);
-                                  setAllowOlder(false);
-                                }}
-                                data-testid="update-environment"
-                                inlinePopup
-                              >
-                                {candidates.map((c) => (
-                                  <Option key={c.choice.assetId} value={c.choice.assetId} text={candidateLabel(c)}>
-                                    {candidateLabel(c)}
-                                  </Option>
-                                ))}
-                              </Dropdown>
-                            </Field>
-                          )}
-                          {candidate?.warning && (
-                            <MessageBar intent="warning" layout="multiline" data-testid="update-older-warning">
-                              <MessageBarBody>
-                                {environmentWarningText(candidate.warning)}
-                                <Checkbox
-                                  checked={allowOlder}
-                                  onChange={(_, data) => setAllowOlder(data.checked === true)}
-                                  label={t('upd.dialog.older')}
-                                  data-testid="update-allow-older"
-                                />
-                              </MessageBarBody>
-                            </MessageBar>
-                          )}
-                        </>
-                      )}
-                    </div>
+                  {candidate?.warning && (
+                    <MessageBar intent="warning" layout="multiline" data-testid="update-older-warning">
+                      <MessageBarBody>
+                        {environmentWarningText(candidate.warning)}
+                        <Checkbox
+                          checked={allowOlder}
+                          onChange={(_, data) => setAllowOlder(data.checked === true)}
+                          label={t('upd.dialog.older')}
+                          data-testid="update-allow-older"
+                        />
+                      </MessageBarBody>
+                    </MessageBar>
                   )}
                 </>
               )}
-              {phase === 'elsewhere' && runningElsewhere && (
-                <>
-                  <Text>{t('upd.dialog.runningElsewhere')}</Text>
-                  <UpdateProgress snapshot={runningElsewhere} since={Date.parse(runningElsewhere.startedAt)} />
-                </>
-              )}
-              {run?.kind === 'running' && <UpdateProgress snapshot={snapshot} since={run.since} takeFocus />}
-              {run?.kind === 'succeeded' && (
-                <>
-                  <UpdateProgress snapshot={snapshot} since={run.since} takeFocus />
-                  <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />
-                </>
-              )}
-              {run?.kind === 'failed' && <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />}
-            </DialogContent>
-            <DialogActions>
-              {phase === 'choose' && (
-                <>
-                  <Button type="button" onClick={close} data-testid="update-cancel">
-                    {t('upd.dialog.cancel')}
-                  </Button>
-                  <Button type="submit" appearance="primary" disabled={!canUpdate} data-testid="update-confirm">
-                    {t('upd.dialog.confirm')}
-                  </Button>
-                </>
-              )}
-              {(phase === 'running' || phase === 'elsewhere') && (
-                <>
-                  <Button type="button" onClick={close} data-testid="update-hide">
-                    {t('upd.dialog.hide')}
-                  </Button>
-                  <Button
-                    type="button"
-                    disabled={!operationToCancel || operationToCancel.state !== 'running'}
-                    onClick={() => operationToCancel && void backend.cancelOperation(operationToCancel.id)}
-                    data-testid="update-cancel-operation"
-                  >
-                    {t('upd.dialog.cancelUpdate')}
-                  </Button>
-                </>
-              )}
-              {(phase === 'succeeded' || phase === 'failed') && (
-                <>
-                  {phase === 'failed' && (
-                    <Button type="button" onClick={again} data-testid="update-retry">
-                      {t('upd.dialog.retry')}
-                    </Button>
-                  )}
-                  <Button type="button" appearance={cancelled || phase === 'succeeded' ? 'primary' : 'secondary'} onClick={close} data-testid="update-close">
-                    {t('upd.dialog.close')}
-                  </Button>
-                </>
-              )}
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+            </div>
+          )}
+        </>
+      )}
+      {phase === 'elsewhere' && runningElsewhere && (
+        <>
+          <Text>{t('upd.dialog.runningElsewhere')}</Text>
+          <UpdateProgress snapshot={runningElsewhere} since={Date.parse(runningElsewhere.startedAt)} />
+        </>
+      )}
+      {run?.kind === 'running' && <UpdateProgress snapshot={snapshot} since={run.since} takeFocus />}
+      {run?.kind === 'succeeded' && (
+        <>
+          <UpdateProgress snapshot={snapshot} since={run.since} takeFocus />
+          <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />
+        </>
+      )}
+      {run?.kind === 'failed' && <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />}
+    </FormDialog>
   );
 }
 

@@ -1,7 +1,7 @@
-import { Dropdown, Field, MessageBar, MessageBarBody, Option, Radio, RadioGroup, Spinner, Text } from '@fluentui/react-components';
+import { Dropdown, Field, MessageBar, MessageBarBody, Option, Radio, RadioGroup, Text } from '@fluentui/react-components';
 import type { EnvironmentChoice, InstanceChoice } from '../../../backend';
 import { t } from '../../../i18n';
-import { ErrorMessage } from '../../../components/ErrorMessage';
+import { LoadStatus } from '../../../components/LoadStatus';
 import type { Loaded } from '../../../data/query';
 import type { WizardChoices } from '../model';
 import type { WizardAction, WizardState } from './state';
@@ -48,8 +48,7 @@ export function AppStep({
             <Radio value="default" label={t('rt.wizard.env.default')} data-testid="env-default" />
             <Radio value="custom" label={t('rt.wizard.env.custom')} data-testid="env-custom" />
           </RadioGroup>
-          {customEnv && environments.kind === 'loading' && <Spinner size="small" label={t('rt.wizard.env.loading')} />}
-          {customEnv && environments.kind === 'error' && <ErrorMessage error={environments.error} />}
+          {customEnv && <LoadStatus state={environments} label={t('rt.wizard.env.loading')} />}
           {customEnv && environments.kind === 'loaded' && environments.value.length === 0 && <Text>{t('rt.wizard.env.none')}</Text>}
           {customEnv && environments.kind === 'loaded' && environments.value.length > 0 && (
             <EnvironmentPicker
@@ -74,8 +73,7 @@ export function AppStep({
       )}
       {choices.appKind === 'existing' && appCheck && appCheck.app === choices.existingApp && (
         <div className={styles.indent} aria-live="polite" data-testid="wizard-app-check">
-          {appCheck.state.kind === 'loading' && <Spinner size="small" label={t('rt.wizard.app.checking', { name: appCheck.app })} />}
-          {appCheck.state.kind === 'error' && <ErrorMessage error={appCheck.state.error} />}
+          <LoadStatus state={appCheck.state} label={t('rt.wizard.app.checking', { name: appCheck.app })} />
           {appCheck.state.kind === 'loaded' && appCheck.state.value.available && <Text>{t('rt.wizard.app.available', { name: appCheck.app })}</Text>}
           {appCheck.state.kind === 'loaded' && !appCheck.state.value.available && (
             <MessageBar intent="error" layout="multiline">

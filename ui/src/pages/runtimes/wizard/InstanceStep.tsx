@@ -1,7 +1,7 @@
-import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Text } from '@fluentui/react-components';
+import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Text } from '@fluentui/react-components';
 import type { InstanceChoice, OperationSnapshot } from '../../../backend';
 import { t } from '../../../i18n';
-import { ErrorMessage } from '../../../components/ErrorMessage';
+import { LoadStatus } from '../../../components/LoadStatus';
 import type { Query } from '../../../data/query';
 import { OperationProgress } from './OperationProgress';
 import type { WizardAction, WizardState } from './state';
@@ -37,8 +37,7 @@ export function InstanceStep({
           autoComplete="off"
         />
       </Field>
-      {list.kind === 'loading' && <Spinner size="small" label={t('rt.wizard.instancesLoading')} />}
-      {list.kind === 'error' && <ErrorMessage error={list.error} />}
+      <LoadStatus state={list} label={t('rt.wizard.instancesLoading')} />
       {list.kind === 'loaded' && list.value.length === 0 && (
         <MessageBar intent="warning" data-testid="wizard-no-instances">
           <MessageBarBody>{t('rt.wizard.noInstances')}</MessageBarBody>
