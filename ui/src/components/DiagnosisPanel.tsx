@@ -3,6 +3,7 @@ import type { Diagnosis, DiagnosisAction, RoleScope } from '../backend';
 import { t, type MessageKey } from '../i18n';
 import { ExternalLink } from './ExternalLink';
 import { CopyableText } from '../pages/runtimes/CopyableText';
+import { Notice } from './Notice';
 
 /** The bundle is made by the CLI, which works even when the app does not start. */
 export const DIAGNOSE_COMMAND = 'pfrm diagnose --out pfrm-diagnostics.zip';
@@ -51,15 +52,12 @@ export function DiagnosisPanel({
   const styles = useStyles();
   if (!diagnosis) {
     return (
-      <MessageBar intent="info" layout="multiline" data-testid="diagnosis-unrecognised">
-        <MessageBarBody>
-          <MessageBarTitle>{t('diag.unrecognised.title')}</MessageBarTitle>
-          <Text as="span" className={styles.line}>
-            {t('diag.unrecognised.body')}
-          </Text>
-          <CopyableText text={DIAGNOSE_COMMAND} testId="diagnosis-bundle" copyLabel={t('diag.unrecognised.bundle')} />
-        </MessageBarBody>
-      </MessageBar>
+      <Notice intent="info" data-testid="diagnosis-unrecognised" title={t('diag.unrecognised.title')}>
+        <Text as="span" className={styles.line}>
+          {t('diag.unrecognised.body')}
+        </Text>
+        <CopyableText text={DIAGNOSE_COMMAND} testId="diagnosis-bundle" copyLabel={t('diag.unrecognised.bundle')} />
+      </Notice>
     );
   }
   const action = diagnosis.action;

@@ -3,6 +3,7 @@ import { backend, type RetirementStatus } from '../backend';
 import { useMutation, useQuery } from '../data/query';
 import { t } from '../i18n';
 import { useSession } from '../session/SessionProvider';
+import { Notice } from './Notice';
 
 /** The notice's title for the days left (or since). */
 export function retirementTitle(status: RetirementStatus): string {
@@ -90,8 +91,8 @@ export function CreateRetirementNote() {
   const status = useQuery('retirement', backend.retirementStatus).data;
   if (!status) return null;
   return (
-    <MessageBar intent={status.retired ? 'error' : 'warning'} layout="multiline" data-testid="wizard-retirement" data-days-left={status.daysLeft}>
-      <MessageBarBody>{retirementCreateLine(status)}</MessageBarBody>
-    </MessageBar>
+    <Notice intent={status.retired ? 'error' : 'warning'} data-testid="wizard-retirement" data-days-left={status.daysLeft}>
+      {retirementCreateLine(status)}
+    </Notice>
   );
 }

@@ -1,6 +1,7 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
 import { t } from '../i18n';
 import { useSession } from '../session/SessionProvider';
+import { Notice } from './Notice';
 
 /**
  * Banners that stay while their condition lasts: the sandbox, a session kept in memory only
@@ -28,12 +29,9 @@ export function SessionBanner({ onSignInAgain }: { onSignInAgain: () => void }) 
         </MessageBar>
       )}
       {signIn?.memoryOnly && (
-        <MessageBar intent="warning" layout="multiline" data-testid="memory-only-banner">
-          <MessageBarBody>
-            <MessageBarTitle>{t('session.banner.memoryOnly')}</MessageBarTitle>
-            <Text as="span">{signIn.keychainProblem ?? t('session.banner.memoryOnly.detail')}</Text>
-          </MessageBarBody>
-        </MessageBar>
+        <Notice intent="warning" data-testid="memory-only-banner" title={t('session.banner.memoryOnly')}>
+          <Text as="span">{signIn.keychainProblem ?? t('session.banner.memoryOnly.detail')}</Text>
+        </Notice>
       )}
       {signIn?.state === 'signInRequired' && (
         <MessageBar intent="warning" layout="multiline" data-testid="sign-in-required-banner">

@@ -3,9 +3,6 @@ import {
   Button,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   Spinner,
   makeStyles,
   tokens,
@@ -18,6 +15,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { LoadStatus } from '../components/LoadStatus';
 import { FormDialog } from '../components/FormDialog';
 import { FlowMapping } from './FlowMapping';
+import { Notice } from '../components/Notice';
 
 const useStyles = makeStyles({
   // The mapping table needs more room than a confirmation does.
@@ -101,17 +99,14 @@ export function ExportProjectDialog({ flow, onClose }: { flow: InventoryItem; on
       {state.kind === 'writing' && <Spinner size="small" label={t('inv.project.writing')} />}
       {state.kind === 'error' && <ErrorMessage error={state.error} />}
       {state.kind === 'done' && (
-        <MessageBar intent="success" layout="multiline" data-testid="export-project-done">
-          <MessageBarBody>
-            <MessageBarTitle>{t('inv.project.done', { folder: state.result.outDir, executors: state.result.executors })}</MessageBarTitle>
-            <ul className={styles.files} aria-label={t('inv.project.files')} data-testid="export-project-files">
-              {state.result.files.map((file) => (
-                <li key={file}>{file}</li>
-              ))}
-            </ul>
-            {t('inv.project.next')}
-          </MessageBarBody>
-        </MessageBar>
+        <Notice intent="success" data-testid="export-project-done" title={t('inv.project.done', { folder: state.result.outDir, executors: state.result.executors })}>
+          <ul className={styles.files} aria-label={t('inv.project.files')} data-testid="export-project-files">
+            {state.result.files.map((file) => (
+              <li key={file}>{file}</li>
+            ))}
+          </ul>
+          {t('inv.project.next')}
+        </Notice>
       )}
     </FormDialog>
   );

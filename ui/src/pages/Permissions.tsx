@@ -2,8 +2,6 @@ import { useState } from 'react';
 import {
   Body1,
   Button,
-  MessageBar,
-  MessageBarBody,
   Radio,
   RadioGroup,
   Spinner,
@@ -29,6 +27,7 @@ import { RevokeDialog } from './permissions/RevokeDialog';
 import { RoleRequestNotice } from './permissions/RoleRequestNotice';
 import type { RoleRequest } from '../components/DiagnosisPanel';
 import { GRANTABLE_ROLES, roleFromName, roleInfo } from './permissions/roles';
+import { Notice } from '../components/Notice';
 
 const useStyles = makeStyles({
   // Tables take the width of a large window; beyond 1600 px rows grow too long to read across.
@@ -164,9 +163,9 @@ function WorkspacePermissions({
           </Button>
         </div>
         {revoked && (
-          <MessageBar intent="success" layout="multiline" data-testid="revoke-outcome">
-            <MessageBarBody>{revoked.message}</MessageBarBody>
-          </MessageBar>
+          <Notice intent="success" data-testid="revoke-outcome">
+            {revoked.message}
+          </Notice>
         )}
         <LoadStatus state={assignments} label={t('perm.assignments.loading')} />
         {assignments.kind === 'loaded' &&

@@ -5,7 +5,6 @@ import {
   MessageBar,
   MessageBarActions,
   MessageBarBody,
-  MessageBarTitle,
   Spinner,
   Subtitle2,
   Text,
@@ -33,6 +32,7 @@ import { UpdateRuntimeDialog } from './runtimes/UpdateRuntimeDialog';
 import { useUpdates } from '../updates/UpdatesProvider';
 import { useOperations } from '../data/operations';
 import { planUpdateAll, runtimeKey, runtimesBeingUpdated } from '../updates/model';
+import { ProblemNotice } from '../components/Notice';
 
 const useStyles = makeStyles({
   // Tables take the width of a large window; beyond 1600 px rows grow too long to read across.
@@ -249,12 +249,7 @@ export function Runtimes({
               </Text>
             )}
             {!versionsChecking && versionsError && (
-              <MessageBar intent="warning" layout="multiline" data-testid="versions-error">
-                <MessageBarBody>
-                  <MessageBarTitle>{t('upd.checkFailed')}</MessageBarTitle>
-                  {versionsError.message} {versionsError.remedy}
-                </MessageBarBody>
-              </MessageBar>
+              <ProblemNotice title={t('upd.checkFailed')} error={versionsError} testId="versions-error" />
             )}
             {justCreated && (
               <MessageBar intent="success" layout="multiline" data-testid="quick-created">

@@ -1,7 +1,4 @@
 import {
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   Text,
   makeStyles,
   tokens,
@@ -10,10 +7,10 @@ import type { GrantAbility } from '../../backend';
 import { t } from '../../i18n';
 import { CopyableText } from '../runtimes/CopyableText';
 import { principalDetail, principalLabel } from './model';
+import { Notice } from '../../components/Notice';
 
 const useStyles = makeStyles({
   box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  block: { display: 'block' },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -26,22 +23,16 @@ export function GrantAbilityCard({ ability, roleName, place }: { ability: GrantA
   const styles = useStyles();
   if (ability.allowed) {
     return (
-      <MessageBar intent="success" layout="multiline" data-testid="grant-ability" data-allowed="true">
-        <MessageBarBody>
-          <MessageBarTitle className={styles.block}>{t('perm.ability.allowed', { workspace: ability.workspaceName })}</MessageBarTitle>
-          {t('perm.ability.allowedDetail', { role: roleName, place })}
-        </MessageBarBody>
-      </MessageBar>
+      <Notice intent="success" data-testid="grant-ability" data-allowed="true" title={t('perm.ability.allowed', { workspace: ability.workspaceName })} titleOwnLine>
+        {t('perm.ability.allowedDetail', { role: roleName, place })}
+      </Notice>
     );
   }
   return (
     <div className={styles.box}>
-      <MessageBar intent="warning" layout="multiline" data-testid="grant-ability" data-allowed="false">
-        <MessageBarBody>
-          <MessageBarTitle className={styles.block}>{t('perm.ability.denied', { workspace: ability.workspaceName })}</MessageBarTitle>
-          <span data-testid="who-can-grant">{ability.whoCanGrant}</span>
-        </MessageBarBody>
-      </MessageBar>
+      <Notice intent="warning" data-testid="grant-ability" data-allowed="false" title={t('perm.ability.denied', { workspace: ability.workspaceName })} titleOwnLine>
+        <span data-testid="who-can-grant">{ability.whoCanGrant}</span>
+      </Notice>
       {ability.administrators.length > 0 && (
         <>
           <Text>{t('perm.ability.administrators')}</Text>

@@ -1,7 +1,4 @@
 import {
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   ProgressBar,
   Text,
   makeStyles,
@@ -13,12 +10,12 @@ import { latestOperation, useOperations } from '../../data/operations';
 import { isGrant, outcomeLook } from './model';
 import type { GrantState } from './useGrant';
 import { useNow } from '../../components/useNow';
+import { Notice } from '../../components/Notice';
 
 const useStyles = makeStyles({
   progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },
-  block: { display: 'block' },
 });
 
 /**
@@ -35,12 +32,9 @@ export function GrantProgress({ state }: { state: GrantState }) {
   if (state.kind === 'done') {
     const look = outcomeLook(state.outcome);
     return (
-      <MessageBar intent={look.intent} layout="multiline" data-testid="grant-outcome" data-status={state.outcome.status} data-visible={state.outcome.visible}>
-        <MessageBarBody>
-          <MessageBarTitle className={styles.block}>{t(look.title)}</MessageBarTitle>
-          {state.outcome.message}
-        </MessageBarBody>
-      </MessageBar>
+      <Notice intent={look.intent} data-testid="grant-outcome" data-status={state.outcome.status} data-visible={state.outcome.visible} title={t(look.title)} titleOwnLine>
+        {state.outcome.message}
+      </Notice>
     );
   }
   const snapshot = latestOperation(operations, state.since, isGrant);

@@ -4,8 +4,6 @@ import {
   Dropdown,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
   Option,
   Text,
 } from '@fluentui/react-components';
@@ -23,6 +21,7 @@ import { EMPTY_CHOICES, clockNow, createRequest, isCreateOf, preselectInstance, 
 import { OperationProgress } from './wizard/OperationProgress';
 import { useWizardStyles } from './wizard/styles';
 import { CopyableText } from './CopyableText';
+import { Notice } from '../../components/Notice';
 
 type NameCheck = { name: string; state: 'checking' | 'ok' } | { name: string; state: 'bad'; error: AppError };
 
@@ -130,9 +129,9 @@ export function QuickCreate({
 
         <LoadStatus state={instances.state} label={t('rt.wizard.instancesLoading')} />
         {instances.state.kind === 'loaded' && usable.length === 0 && (
-          <MessageBar intent="warning" layout="multiline" data-testid="quick-no-instance">
-            <MessageBarBody>{t('rt.quick.noInstance')}</MessageBarBody>
-          </MessageBar>
+          <Notice intent="warning" data-testid="quick-no-instance">
+            {t('rt.quick.noInstance')}
+          </Notice>
         )}
         {usable.length > 0 && (
           <Field label={t('rt.quick.instance')}>
@@ -178,9 +177,9 @@ export function QuickCreate({
         )}
 
         {chosen && (
-          <MessageBar intent="warning" layout="multiline" data-testid="quick-restart">
-            <MessageBarBody>{t('rt.quick.restart', { name: chosen.instance.name })}</MessageBarBody>
-          </MessageBar>
+          <Notice intent="warning" data-testid="quick-restart">
+            {t('rt.quick.restart', { name: chosen.instance.name })}
+          </Notice>
         )}
         <CreateRetirementNote />
         {creating && <OperationProgress snapshot={snapshot} startedAt={creating.since} now={now} />}

@@ -2,9 +2,6 @@ import { useEffect, useState, type ReactNode } from 'react';
 import {
   Badge,
   Button,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   Spinner,
   Text,
   makeStyles,
@@ -28,6 +25,7 @@ import { useUpdates } from '../../updates/UpdatesProvider';
 import { environmentName, noteText, runtimeKey, serviceSaysNotNeeded, sourceVerdict, sourcesDisagree, tagLabel, versionWithAge } from '../../updates/model';
 import { runtimeTypeName } from '../../data/plainWords';
 import { RawDetails } from '../../components/RawDetails';
+import { Notice, ProblemNotice } from '../../components/Notice';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -140,11 +138,9 @@ export function RuntimeDetailsView({
       </div>
       {status?.updateAvailable && !updateRunning && <UpdateBanner status={status} />}
       {status && serviceSaysNotNeeded(status) && !updateRunning && (
-        <MessageBar intent="info" layout="multiline" data-testid="update-not-offered">
-          <MessageBarBody>
-            {t('upd.notOffered', { name: runtimeName, version: status.latest?.label ?? '' })}
-          </MessageBarBody>
-        </MessageBar>
+        <Notice intent="info" data-testid="update-not-offered">
+          {t('upd.notOffered', { name: runtimeName, version: status.latest?.label ?? '' })}
+        </Notice>
       )}
       {/* Subtitle1's look; Text takes the ref that Subtitle1 does not. */}
       <Text as="h2" size={500} weight="semibold" ref={headingRef} tabIndex={-1}>
@@ -152,21 +148,14 @@ export function RuntimeDetailsView({
       </Text>
       {check.pending && <Spinner className={styles.checking} size="tiny" labelPosition="after" label={t('upd.checking')} data-testid="version-checking" />}
       {check.error && (
-        <MessageBar intent="warning" layout="multiline" data-testid="version-check-failed">
-          <MessageBarBody>
-            <MessageBarTitle>{t('upd.checkFailed')}</MessageBarTitle>
-            {check.error.message} {check.error.remedy}
-          </MessageBarBody>
-        </MessageBar>
+        <ProblemNotice title={t('upd.checkFailed')} error={check.error} testId="version-check-failed" />
       )}
       {check.data?.manual && status && !status.updateAvailable && (
-        <MessageBar intent="success" data-testid="version-up-to-date">
-          <MessageBarBody>
-            {status.current
-              ? t(status.latestIsFinal ? 'upd.upToDateFinal' : 'upd.upToDate', { name: runtimeName, version: status.current.label })
-              : t('upd.upToDateCustom', { name: runtimeName })}
-          </MessageBarBody>
-        </MessageBar>
+        <Notice layout="auto" intent="success" data-testid="version-up-to-date">
+          {status.current
+            ? t(status.latestIsFinal ? 'upd.upToDateFinal' : 'upd.upToDate', { name: runtimeName, version: status.current.label })
+            : t('upd.upToDateCustom', { name: runtimeName })}
+        </Notice>
       )}
       {!updating && updateRunning && (
         <Card className={styles.card} data-testid="update-running">
@@ -291,38 +280,35 @@ function UpdateBanner({ status }: { status: RuntimeVersionStatus }) {
   const styles = useStyles();
   const name = status.runtimeName;
   return (
-    <MessageBar intent="warning" layout="multiline" data-testid="update-banner">
-      <MessageBarBody>
-        <MessageBarTitle>{t('upd.banner.title')}</MessageBarTitle>
-        <span className={styles.bannerLine} data-testid="update-banner-current">
-          {status.customEnvironment
-            ? t('upd.banner.custom', { name, environment: environmentName(status.customEnvironment) })
-            : status.current
-              ? t('upd.banner.current', { name, version: versionWithAge(status.current) })
-              : t('upd.banner.unknownCurrent', { name })}
+    <Notice intent="warning" data-testid="update-banner" title={t('upd.banner.title')}>
+      <span className={styles.bannerLine} data-testid="update-banner-current">
+        {status.customEnvironment
+          ? t('upd.banner.custom', { name, environment: environmentName(status.customEnvironment) })
+          : status.current
+            ? t('upd.banner.current', { name, version: versionWithAge(status.current) })
+            : t('upd.banner.unknownCurrent', { name })}
+      </span>
+      {status.latest && (
+        <span className={styles.bannerLine} data-testid="update-banner-latest">
+          {t(status.latestIsFinal ? 'upd.banner.latestFinal' : 'upd.banner.latest', { version: versionWithAge(status.latest) })}
         </span>
-        {status.latest && (
-          <span className={styles.bannerLine} data-testid="update-banner-latest">
-            {t(status.latestIsFinal ? 'upd.banner.latestFinal' : 'upd.banner.latest', { version: versionWithAge(status.latest) })}
-          </span>
-        )}
-        {!status.sourcesAgree && (
-          <span className={styles.bannerLine} data-testid="update-banner-sources" data-disagree={sourcesDisagree(status)}>
-            {t('upd.banner.sources', {
-              registry: sourceVerdict(status.registrySaysOutdated),
-              service: sourceVerdict(status.serviceSaysOutdated),
-            })}
-            {status.notes.map((note) => ` ${noteText(note)}`).join('')}
-          </span>
-        )}
-        {status.problems.length > 0 && (
-          <span className={styles.bannerLine}>
-            {t('upd.banner.problems', { problems: status.problems.map((problem) => problem.message).join(' ') })}
-          </span>
-        )}
-        <span className={styles.bannerLine}>{t(status.latestIsFinal ? 'upd.banner.actionFinal' : 'upd.banner.action')}</span>
-      </MessageBarBody>
-    </MessageBar>
+      )}
+      {!status.sourcesAgree && (
+        <span className={styles.bannerLine} data-testid="update-banner-sources" data-disagree={sourcesDisagree(status)}>
+          {t('upd.banner.sources', {
+            registry: sourceVerdict(status.registrySaysOutdated),
+            service: sourceVerdict(status.serviceSaysOutdated),
+          })}
+          {status.notes.map((note) => ` ${noteText(note)}`).join('')}
+        </span>
+      )}
+      {status.problems.length > 0 && (
+        <span className={styles.bannerLine}>
+          {t('upd.banner.problems', { problems: status.problems.map((problem) => problem.message).join(' ') })}
+        </span>
+      )}
+      <span className={styles.bannerLine}>{t(status.latestIsFinal ? 'upd.banner.actionFinal' : 'upd.banner.action')}</span>
+    </Notice>
   );
 }
 

@@ -16,6 +16,7 @@ import { FormDialog } from '../../components/FormDialog';
 import { CopyableText } from './CopyableText';
 import { useUpdates } from '../../updates/UpdatesProvider';
 import { attentionText, environmentName, summaryHeadline, versionWithAge, type UpdateAllPlan } from '../../updates/model';
+import { Notice } from '../../components/Notice';
 
 const useStyles = makeStyles({
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
@@ -192,11 +193,9 @@ export function UpdateAllStatus() {
   if (!run) return null;
   if (run.kind === 'running') {
     return (
-      <MessageBar intent="info" data-testid="update-all-running" tabIndex={-1}>
-        <MessageBarBody>
-          <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.running', { count: run.plan.direct.length })} />
-        </MessageBarBody>
-      </MessageBar>
+      <Notice layout="auto" intent="info" data-testid="update-all-running" tabIndex={-1}>
+        <Spinner size="extra-tiny" labelPosition="after" label={t('upd.all.running', { count: run.plan.direct.length })} />
+      </Notice>
     );
   }
   if (run.kind === 'failed') {

@@ -4,9 +4,6 @@ import {
   Checkbox,
   Dropdown,
   Field,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   Option,
   Radio,
   RadioGroup,
@@ -24,6 +21,7 @@ import { CopyableText } from './CopyableText';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
 import { environmentName, environmentWarningText, runtimeKey, updateWarningText } from '../../updates/model';
+import { Notice } from '../../components/Notice';
 
 const useStyles = makeStyles({
   indent: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginLeft: tokens.spacingHorizontalXXL },
@@ -174,9 +172,9 @@ export function UpdateRuntimeDialog({
                 {t('upd.dialog.defaultBody', { latest: latestText, instance: instanceName ?? t('rt.none') })}
               </Text>
               {current && (
-                <MessageBar intent="warning" layout="multiline" data-testid="update-replaces-custom">
-                  <MessageBarBody>{t('upd.dialog.replacesCustom', { environment: environmentName(current) })}</MessageBarBody>
-                </MessageBar>
+                <Notice intent="warning" data-testid="update-replaces-custom">
+                  {t('upd.dialog.replacesCustom', { environment: environmentName(current) })}
+                </Notice>
               )}
             </div>
           )}
@@ -212,17 +210,15 @@ export function UpdateRuntimeDialog({
                     </Field>
                   )}
                   {candidate?.warning && (
-                    <MessageBar intent="warning" layout="multiline" data-testid="update-older-warning">
-                      <MessageBarBody>
-                        {environmentWarningText(candidate.warning)}
-                        <Checkbox
-                          checked={allowOlder}
-                          onChange={(_, data) => setAllowOlder(data.checked === true)}
-                          label={t('upd.dialog.older')}
-                          data-testid="update-allow-older"
-                        />
-                      </MessageBarBody>
-                    </MessageBar>
+                    <Notice intent="warning" data-testid="update-older-warning">
+                      {environmentWarningText(candidate.warning)}
+                      <Checkbox
+                        checked={allowOlder}
+                        onChange={(_, data) => setAllowOlder(data.checked === true)}
+                        label={t('upd.dialog.older')}
+                        data-testid="update-allow-older"
+                      />
+                    </Notice>
                   )}
                 </>
               )}
@@ -256,9 +252,9 @@ export function UpdateResult({ workspaceId, runtimeName }: { workspaceId: string
   if (run.kind === 'failed') {
     if (run.error.code === 'cancelled') {
       return (
-        <MessageBar intent="info" data-testid="update-result" data-result="cancelled">
-          <MessageBarBody>{t('upd.result.cancelled', { name: runtimeName })}</MessageBarBody>
-        </MessageBar>
+        <Notice layout="auto" intent="info" data-testid="update-result" data-result="cancelled">
+          {t('upd.result.cancelled', { name: runtimeName })}
+        </Notice>
       );
     }
     return (
@@ -275,15 +271,12 @@ export function UpdateResult({ workspaceId, runtimeName }: { workspaceId: string
       ? t('upd.result.version', { name: runtimeName, version: outcome.current.label })
       : t('upd.result.done', { name: runtimeName });
   return (
-    <MessageBar intent="success" layout="multiline" data-testid="update-result" data-result="succeeded">
-      <MessageBarBody>
-        <MessageBarTitle>{text}</MessageBarTitle>
-        {outcome.warnings.map(updateWarningText).map((warning) => (
-          <Text as="p" key={warning}>
-            {warning}
-          </Text>
-        ))}
-      </MessageBarBody>
-    </MessageBar>
+    <Notice intent="success" data-testid="update-result" data-result="succeeded" title={text}>
+      {outcome.warnings.map(updateWarningText).map((warning) => (
+        <Text as="p" key={warning}>
+          {warning}
+        </Text>
+      ))}
+    </Notice>
   );
 }

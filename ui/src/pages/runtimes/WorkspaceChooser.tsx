@@ -2,9 +2,6 @@ import { useCallback, useState } from 'react';
 import {
   Body1,
   Button,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   Spinner,
   makeStyles,
   tokens,
@@ -15,6 +12,7 @@ import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { WorkspacePicker } from './WorkspacePicker';
 import { loadLastWorkspace, saveLastWorkspace } from './model';
+import { ProblemNotice } from '../../components/Notice';
 
 const useStyles = makeStyles({
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
@@ -83,12 +81,7 @@ export function WorkspaceChooser({
   return (
     <>
       {listing.value.problems.map((problem) => (
-        <MessageBar key={problem.subscriptionId} intent="warning" layout="multiline" data-testid="workspace-problem">
-          <MessageBarBody>
-            <MessageBarTitle>{t('rt.workspace.problem', { name: problem.displayName })}</MessageBarTitle>
-            {problem.error.message} {problem.error.remedy}
-          </MessageBarBody>
-        </MessageBar>
+        <ProblemNotice key={problem.subscriptionId} title={t('rt.workspace.problem', { name: problem.displayName })} error={problem.error} testId="workspace-problem" />
       ))}
       {listing.value.workspaces.length === 0 ? (
         <Body1 data-testid="workspaces-empty">{t('rt.workspace.empty')}</Body1>

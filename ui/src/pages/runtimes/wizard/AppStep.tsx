@@ -1,4 +1,4 @@
-import { Dropdown, Field, MessageBar, MessageBarBody, Option, Radio, RadioGroup, Text } from '@fluentui/react-components';
+import { Dropdown, Field, Option, Radio, RadioGroup, Text } from '@fluentui/react-components';
 import type { EnvironmentChoice, InstanceChoice } from '../../../backend';
 import { t } from '../../../i18n';
 import { LoadStatus } from '../../../components/LoadStatus';
@@ -6,6 +6,7 @@ import type { Loaded } from '../../../data/query';
 import type { WizardChoices } from '../model';
 import type { WizardAction, WizardState } from './state';
 import { useWizardStyles } from './styles';
+import { Notice } from '../../../components/Notice';
 
 /** Step 3: a new custom application (default or custom environment) or an existing one, checked. */
 export function AppStep({
@@ -76,9 +77,9 @@ export function AppStep({
           <LoadStatus state={appCheck.state} label={t('rt.wizard.app.checking', { name: appCheck.app })} />
           {appCheck.state.kind === 'loaded' && appCheck.state.value.available && <Text>{t('rt.wizard.app.available', { name: appCheck.app })}</Text>}
           {appCheck.state.kind === 'loaded' && !appCheck.state.value.available && (
-            <MessageBar intent="error" layout="multiline">
-              <MessageBarBody>{t('rt.wizard.app.unavailable', { name: appCheck.app, reason: appCheck.state.value.reason ?? '' })}</MessageBarBody>
-            </MessageBar>
+            <Notice intent="error">
+              {t('rt.wizard.app.unavailable', { name: appCheck.app, reason: appCheck.state.value.reason ?? '' })}
+            </Notice>
           )}
         </div>
       )}
@@ -115,11 +116,9 @@ function EnvironmentPicker({
         </Dropdown>
       </Field>
       {current && current.derivesFromRuntimeImage !== true && (
-        <MessageBar intent="warning" layout="multiline" data-testid="env-warning">
-          <MessageBarBody>
-            {current.derivesFromRuntimeImage === false ? t('rt.wizard.env.other') : t('rt.wizard.env.notDerived')}
-          </MessageBarBody>
-        </MessageBar>
+        <Notice intent="warning" data-testid="env-warning">
+          {current.derivesFromRuntimeImage === false ? t('rt.wizard.env.other') : t('rt.wizard.env.notDerived')}
+        </Notice>
       )}
     </>
   );

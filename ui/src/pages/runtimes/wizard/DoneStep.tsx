@@ -1,17 +1,18 @@
-import { Button, MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
+import { Button, Text } from '@fluentui/react-components';
 import { t } from '../../../i18n';
 import { CopyableText } from '../CopyableText';
 import { pfazureSnippet } from '../model';
 import { useWizardStyles } from './styles';
+import { Notice } from '../../../components/Notice';
 
 /** Where the run ends: the runtime exists; who may use it, and how to use it from code. */
 export function DoneStep({ created, onOpenPermissions }: { created: string; onOpenPermissions?: () => void }) {
   const styles = useWizardStyles();
   return (
     <>
-      <MessageBar intent="success" data-testid="wizard-done">
-        <MessageBarBody>{t('rt.wizard.done.body', { name: created })}</MessageBarBody>
-      </MessageBar>
+      <Notice layout="auto" intent="success" data-testid="wizard-done">
+        {t('rt.wizard.done.body', { name: created })}
+      </Notice>
       <div className={styles.instanceRow}>
         <Text>{t('rt.wizard.done.permissions')}</Text>
         {onOpenPermissions && (

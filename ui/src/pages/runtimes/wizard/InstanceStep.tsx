@@ -1,4 +1,4 @@
-import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Text } from '@fluentui/react-components';
+import { Button, Field, Input, Radio, RadioGroup, Text } from '@fluentui/react-components';
 import type { InstanceChoice, OperationSnapshot } from '../../../backend';
 import { t } from '../../../i18n';
 import { LoadStatus } from '../../../components/LoadStatus';
@@ -6,6 +6,7 @@ import type { Query } from '../../../data/query';
 import { OperationProgress } from './OperationProgress';
 import type { WizardAction, WizardState } from './state';
 import { useWizardStyles } from './styles';
+import { Notice } from '../../../components/Notice';
 
 /** Step 1: the runtime's name and the compute instance it runs on, with a Start for a stopped one. */
 export function InstanceStep({
@@ -39,9 +40,9 @@ export function InstanceStep({
       </Field>
       <LoadStatus state={list} label={t('rt.wizard.instancesLoading')} />
       {list.kind === 'loaded' && list.value.length === 0 && (
-        <MessageBar intent="warning" data-testid="wizard-no-instances">
-          <MessageBarBody>{t('rt.wizard.noInstances')}</MessageBarBody>
-        </MessageBar>
+        <Notice layout="auto" intent="warning" data-testid="wizard-no-instances">
+          {t('rt.wizard.noInstances')}
+        </Notice>
       )}
       {list.kind === 'loaded' && list.value.length > 0 && (
         <Field label={t('rt.wizard.instances')} hint={t('rt.wizard.pickInstance')}>

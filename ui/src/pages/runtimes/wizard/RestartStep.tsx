@@ -1,6 +1,7 @@
-import { Button, MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
+import { Button, Text } from '@fluentui/react-components';
 import type { InstanceChoice } from '../../../backend';
 import { t } from '../../../i18n';
+import { Notice } from '../../../components/Notice';
 
 /**
  * Step 4, for a new application: adding it restarts the instance. As in the quick panel, the
@@ -11,9 +12,9 @@ export function RestartStep({ chosen, onRestartAndCreate }: { chosen: InstanceCh
   const name = chosen.instance.name;
   return (
     <>
-      <MessageBar intent="warning" layout="multiline" data-testid="wizard-restart-warning">
-        <MessageBarBody>{t('rt.wizard.restart.body', { name })}</MessageBarBody>
-      </MessageBar>
+      <Notice intent="warning" data-testid="wizard-restart-warning">
+        {t('rt.wizard.restart.body', { name })}
+      </Notice>
       {chosen.instance.customApps.length > 0 && (
         <>
           <Text>{t('rt.wizard.restart.apps')}</Text>
