@@ -14,7 +14,7 @@ use pfrm_core::auth::store::{MemoryStore, TokenVault};
 use pfrm_core::auth::AccountManager;
 use pfrm_core::cloud::CloudConfig;
 use pfrm_core::connection::{
-    MintedCredential, OpenedSandbox, SandboxOpener, Session, SessionKind, SessionOptions,
+    MintedCredential, OpenedSandbox, SandboxOpener, Session, SessionKind, SessionOptions, SignIn,
     StartChoice,
 };
 use pfrm_core::ops::{Journal, OperationKind, OperationSnapshot};
@@ -52,11 +52,21 @@ impl SandboxOpener for CountedSandbox {
 /// launch of the app shares it, as the keychain) and the scripted browser, its journal next to
 /// its settings.
 fn app_session(env: &Env, vault: &Arc<MemoryStore>, sandbox: Arc<CountedSandbox>) -> Session {
+    app_session_where_the_user(UserAction::SignIn, env, vault, sandbox)
+}
+
+/// [`app_session`], its browser doing `action` when a sign-in opens it.
+fn app_session_where_the_user(
+    action: UserAction,
+    env: &Env,
+    vault: &Arc<MemoryStore>,
+    sandbox: Arc<CountedSandbox>,
+) -> Session {
     let manager = AccountManager::new(
         env.cloud.clone(),
         env.settings_path(),
         TokenVault::new(vault.clone()),
-        ScriptedBrowser::new(env, UserAction::SignIn),
+        ScriptedBrowser::new(env, action),
     )
     .unwrap();
     Session::new(SessionOptions {
@@ -149,6 +159,75 @@ async fn a_signed_in_account_is_chosen_over_the_sandbox() {
     let status = session.start(StartChoice::Sandbox).await.unwrap();
     assert_eq!(status.mode, SessionMode::Sandbox);
     assert_eq!(sandbox.opened.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_through_the_session_connects_and_signing_out_disconnects() {
+    let env = Env::start().await;
+    let session = app_session(&env, &Arc::default(), Arc::default());
+
+    let status = session.sign_in(SignIn::Browser, None).await.unwrap();
+    assert_eq!(status.mode, SessionMode::SignedIn);
+    assert_eq!(
+        status.me.and_then(|me| me.user_name).as_deref(),
+        Some(ALICE),
+        "the app learns who it acts as when the account connects"
+    );
+    let account = status.sign_in.and_then(|s| s.active_account).unwrap();
+    assert!(session.services().await.is_ok());
+
+    let status = session.sign_out(&account.id).await.unwrap();
+    assert_eq!(status.mode, SessionMode::SignedOut);
+    assert!(status.me.is_none());
+    let error = session.services().await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignInRequired);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_ends_the_sign_in_in_progress_and_a_new_one_replaces_it() {
+    let env = Env::start().await;
+    let session = Arc::new(app_session_where_the_user(
+        UserAction::Ignore,
+        &env,
+        &Arc::default(),
+        Arc::default(),
+    ));
+    let waiting = |session: Arc<Session>| {
+        tokio::spawn(async move { session.sign_in(SignIn::Browser, None).await })
+    };
+
+    // The user walked away from the browser and pressed Cancel in the app.
+    let first = waiting(session.clone());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    session.cancel_sign_in().await;
+    let error = tokio::time::timeout(Duration::from_secs(10), first)
+        .await
+        .expect("the sign-in ends once cancelled")
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Cancelled);
+
+    // A second sign-in while one waits: the first ends, the second goes on waiting.
+    let first = waiting(session.clone());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let second = waiting(session.clone());
+    let error = tokio::time::timeout(Duration::from_secs(10), first)
+        .await
+        .expect("the earlier sign-in ends when a new one starts")
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Cancelled);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!second.is_finished(), "the new sign-in still waits");
+    session.cancel_sign_in().await;
+    let error = tokio::time::timeout(Duration::from_secs(10), second)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Cancelled);
+    let status = session.status().await.unwrap();
+    assert_eq!(status.mode, SessionMode::SignedOut);
 }
 
 /// An entry of `account`'s, started two days ago (too old to watch again: resuming it ends it

@@ -1,12 +1,16 @@
 //! Connecting to Azure, built once for the desktop app and the CLI: the [`Session`] (settings
 //! file, operations journal, accounts, the choice between an account and the sandbox), the
 //! active account's credential, the [`Services`] every operation acts through, and the
-//! resumption of what an earlier run left in flight. The hosts keep only their glue: where
-//! files live, how a warning is shown, and how the sandbox's local Azure starts.
+//! resumption of what an earlier run left in flight, signing in, out and switching (`accounts`),
+//! and what the app remembers between runs (`preferences`). The hosts keep only their glue:
+//! where files live, how a warning is shown, and how the sandbox's local Azure starts.
 
+mod accounts;
+mod preferences;
 mod sandbox;
 mod session;
 
+pub use accounts::SignIn;
 pub use sandbox::{sandbox_pacing, MintedCredential, OpenedSandbox, SandboxOpener};
 pub use session::{Session, SessionKind, SessionOptions, StartChoice};
 

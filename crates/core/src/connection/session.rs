@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{Mutex, RwLock};
+use tokio_util::sync::CancellationToken;
 
 use super::sandbox::{sandbox_pacing, SandboxOpener, SANDBOX_CLOUD_NAME};
 use crate::auth::AccountManager;
@@ -75,6 +76,8 @@ pub struct Session {
     /// journal) once.
     connecting: Mutex<()>,
     sandbox: Option<Arc<dyn SandboxOpener>>,
+    /// Cancels the interactive sign-in in progress, if any (see `accounts.rs`).
+    pub(super) sign_in_cancel: Mutex<Option<CancellationToken>>,
 }
 
 impl Session {
@@ -86,6 +89,7 @@ impl Session {
             connected: RwLock::new(None),
             connecting: Mutex::new(()),
             sandbox: None,
+            sign_in_cancel: Mutex::new(None),
         }
     }
 
