@@ -12,13 +12,12 @@
 
 use std::time::Duration;
 
-use pfrm_core::app_info::{app_updates_turned_off, AppUpdateCheck, AppUpdateState};
+use pfrm_core::app_info::{AppUpdateCheck, AppUpdateState};
 use pfrm_core::error::{Error, ErrorCode};
 use tauri::{AppHandle, Manager, Runtime, Url};
 use tauri_plugin_updater::{Update, Updater, UpdaterExt};
 
 use crate::commands::{Host, Reply};
-use crate::AppState;
 
 /// How long one request to the feed or for the download may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -134,15 +133,9 @@ pub async fn download_verified(update: &Update) -> Result<Vec<u8>, Error> {
     update.download(|_, _| {}, || {}).await.map_err(error_from)
 }
 
-fn turned_off_now(state: &AppState) -> Option<AppUpdateState> {
-    let settings = state.session.settings();
-    let env = std::env::var(pfrm_core::app_info::APP_UPDATES_OFF_ENV).ok();
-    app_updates_turned_off(env.as_deref(), &settings)
-}
-
 /// "Check for updates" (Settings, and Help in the menu).
 pub async fn check_app_update(host: &Host) -> Reply<AppUpdateCheck> {
-    let turned_off = turned_off_now(host.state());
+    let turned_off = host.session().app_updates_turned_off();
     let pending = host.app.state::<PendingUpdate>();
     check(
         &host.app,
@@ -156,7 +149,7 @@ pub async fn check_app_update(host: &Host) -> Reply<AppUpdateCheck> {
 /// The user chose to install the update the last check offered: download, verify, install,
 /// restart. Refused when updates were turned off since.
 pub async fn install_app_update(host: &Host) -> Reply<()> {
-    if turned_off_now(host.state()).is_some() {
+    if host.session().app_updates_turned_off().is_some() {
         return Err(Error::new(
             ErrorCode::PermissionDenied,
             "Updates of this app are turned off on this machine.",

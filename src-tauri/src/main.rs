@@ -27,8 +27,6 @@ pub struct AppState {
     pub info: AppInfo,
     pub started: Instant,
     pub session: pfrm_core::connection::Session,
-    /// Cancels the sign-in in progress, if any.
-    pub sign_in_cancel: tokio::sync::Mutex<Option<tokio_util::sync::CancellationToken>>,
 }
 
 /// Command-line options of the desktop app (also read from the environment, for tests).
@@ -176,7 +174,6 @@ fn main() {
         },
         started,
         session,
-        sign_in_cancel: tokio::sync::Mutex::new(None),
     };
 
     let result = tauri::Builder::default()

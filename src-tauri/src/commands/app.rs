@@ -18,8 +18,7 @@ pub async fn validate_runtime_name(_: &Host, name: String) -> Reply<()> {
 }
 
 pub async fn last_place(host: &Host) -> Reply<LastPlace> {
-    let settings = host.state().session.settings();
-    Ok(LastPlace::from_settings(&settings))
+    Ok(host.session().last_place())
 }
 
 pub async fn remember_place(
@@ -27,16 +26,8 @@ pub async fn remember_place(
     page: Option<String>,
     workspace_id: Option<String>,
 ) -> Reply<LastPlace> {
-    let session = &host.state().session;
-    let mut current = session.settings();
-    // Page changes are frequent: the file is written only when the place moved.
-    if !LastPlace::record(&mut current, page.as_deref(), workspace_id.as_deref()) {
-        return Ok(LastPlace::from_settings(&current));
-    }
-    let saved = session.update_settings(|settings| {
-        LastPlace::record(settings, page.as_deref(), workspace_id.as_deref());
-    })?;
-    Ok(LastPlace::from_settings(&saved))
+    let session = host.session();
+    session.remember_place(page.as_deref(), workspace_id.as_deref())
 }
 
 pub async fn open_logs_folder(host: &Host) -> Reply<()> {
@@ -65,16 +56,7 @@ pub async fn open_logs_folder(host: &Host) -> Reply<()> {
 /// documentation (`pfrm_core::links`); anything else is refused with the reason.
 pub async fn open_link(host: &Host, url: String) -> Reply<()> {
     let url = pfrm_core::links::checked_link(&url)?;
-    host.app
-        .opener()
-        .open_url(url.as_str(), None::<&str>)
-        .map_err(|error| {
-            Error::new(
-                pfrm_core::ErrorCode::Internal,
-                format!("The browser could not be opened ({error})."),
-            )
-            .with_remedy(format!("Copy {url} into your browser."))
-        })
+    host.open_in_browser(url.as_str(), format!("Copy {url} into your browser."))
 }
 
 /// Called by the UI once its first screen is painted and can take input. Logged with the time

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use pfrm_core::diagnosis::bundle::{self, Bundle, BundleSummary, SavedBundle};
 use pfrm_core::diagnosis::gather::{self, HostFacts, Subjects};
-use pfrm_core::settings::{LastPlace, Settings};
 use pfrm_core::{Error, ErrorCode};
 use tauri::Manager;
 use tauri_plugin_opener::OpenerExt;
@@ -42,15 +41,13 @@ fn webview() -> String {
 
 pub async fn prepare_diagnostics(host: &Host) -> Reply<BundleSummary> {
     let state = host.state();
-    let session = &state.session;
-    let cloud = match session.status().await {
+    let cloud = match host.session().status().await {
         Ok(status) => status.cloud,
         Err(error) => format!("unknown ({})", error.message),
     };
     // The workspace the app shows (or showed last): its preflight and its failed runtime go in.
-    let settings = Settings::load(session.settings_path()).settings;
-    let workspace = LastPlace::from_settings(&settings).workspace_id.map(Ok);
-    let services = session.services().await.map(|(services, _)| services);
+    let workspace = host.session().last_place().workspace_id.map(Ok);
+    let services = host.services().await;
     let host_facts = HostFacts {
         app_version: state.info.version.clone(),
         webview: Some(webview()),

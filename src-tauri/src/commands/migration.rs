@@ -11,42 +11,25 @@ use pfrm_core::migration::retirement::{RetirementStatus, MIGRATION_GUIDE_URL};
 use pfrm_core::migration::scaffold::{self, ScaffoldResult};
 use pfrm_core::{Error, ErrorCode};
 use tauri::Manager;
-use tauri_plugin_opener::OpenerExt;
 
 use super::{Host, Reply};
 
 /// The retirement as of today (the sandbox's emulated date when in the sandbox), with this
 /// week's dismissal applied.
 pub async fn retirement_status(host: &Host) -> Reply<RetirementStatus> {
-    let today = host.state().session.clock().await.today();
-    let settings = host.state().session.settings();
-    Ok(RetirementStatus::on(today)
-        .with_dismissal(settings.retirement_notice_dismissed_week.as_deref()))
+    Ok(host.session().retirement_status().await)
 }
 
 /// Hides the notice until the end of this week.
 pub async fn dismiss_retirement_notice(host: &Host) -> Reply<RetirementStatus> {
-    let status = RetirementStatus::on(host.state().session.clock().await.today());
-    let week = status.week_of.clone();
-    let saved = host.state().session.update_settings(|settings| {
-        settings.retirement_notice_dismissed_week = Some(week);
-    })?;
-    Ok(status.with_dismissal(saved.retirement_notice_dismissed_week.as_deref()))
+    host.session().dismiss_retirement_notice().await
 }
 
 /// Opens Microsoft's migration guide in the system browser. Only this one address can be
 /// opened: the page passes no URL.
 pub async fn open_migration_guide(host: &Host) -> Reply<()> {
-    host.app
-        .opener()
-        .open_url(MIGRATION_GUIDE_URL, None::<&str>)
-        .map_err(|error| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("The browser could not be opened ({error})."),
-            )
-            .with_remedy(format!("Open {MIGRATION_GUIDE_URL} in your browser."))
-        })
+    let remedy = format!("Open {MIGRATION_GUIDE_URL} in your browser.");
+    host.open_in_browser(MIGRATION_GUIDE_URL, remedy)
 }
 
 /// Workspaces read at the same time (and requests per workspace), as Update all.
@@ -58,7 +41,7 @@ pub async fn take_inventory(
     workspace_ids: Vec<String>,
     all_workspaces: bool,
 ) -> Reply<Inventory> {
-    let (services, _) = host.state().session.services().await?;
+    let services = host.services().await?;
     let ids = if all_workspaces {
         pfrm_core::ops::workspaces::list_workspaces(&services, INVENTORY_PARALLEL)
             .await?
@@ -106,8 +89,7 @@ pub async fn save_inventory(
 
 /// A workspace flow's audit: the mapping table and the gaps, shown before its export.
 pub async fn audit_flow(host: &Host, workspace_id: String, flow_id: String) -> Reply<FlowAudit> {
-    let (services, _) = host.state().session.services().await?;
-    workspace_flow::audit_workspace_flow(&services, &workspace_id, &flow_id).await
+    workspace_flow::audit_workspace_flow(&host.services().await?, &workspace_id, &flow_id).await
 }
 
 /// "Export as Agent Framework project…": the flow's skeleton in `out_dir`, a folder the user
@@ -127,7 +109,7 @@ pub async fn export_flow_project(
         );
     }
     scaffold::check_out_dir(&out_dir)?;
-    let (services, _) = host.state().session.services().await?;
+    let services = host.services().await?;
     workspace_flow::scaffold_workspace_flow(&services, &workspace_id, &flow_id, &out_dir).await
 }
 
@@ -137,7 +119,7 @@ pub async fn decommission_plan(
     workspace_id: String,
     moved_flows: Option<Vec<String>>,
 ) -> Reply<DecommissionPlan> {
-    let (services, _) = host.state().session.services().await?;
+    let services = host.services().await?;
     decommission::plan_decommission(&services, &workspace_id, moved_flows.as_deref()).await
 }
 
@@ -146,6 +128,6 @@ pub async fn decommission_apply(
     host: &Host,
     request: DecommissionRequest,
 ) -> Reply<DecommissionReport> {
-    let (services, watch) = host.state().session.services().await?;
+    let (services, watch) = host.paced_services().await?;
     decommission::apply(&services, request, watch).await
 }

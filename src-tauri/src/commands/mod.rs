@@ -16,6 +16,7 @@ mod updates;
 
 use pfrm_core::app_info::{AppInfo, AppUpdateCheck};
 use pfrm_core::auth::DeviceCodePrompt;
+use pfrm_core::connection::Session;
 use pfrm_core::diagnosis::bundle::{BundleSummary, SavedBundle};
 use pfrm_core::migration::decommission::{
     DecommissionPlan, DecommissionReport, DecommissionRequest,
@@ -32,7 +33,7 @@ use pfrm_core::ops::permissions::{
     RevokeRequest, WorkspaceRoleAssignment,
 };
 use pfrm_core::ops::runtimes::{
-    CreateRuntimeRequest, DeleteRuntimeRequest, EnvironmentChoice, InstanceChoice,
+    CreateRuntimeRequest, DeleteRuntimeRequest, EnvironmentChoice, InstanceChoice, WatchSettings,
 };
 use pfrm_core::ops::updates::{
     CustomEnvironmentGuidance, FleetVersionReport, RuntimeVersionStatus, UpdateAllRequest,
@@ -40,7 +41,7 @@ use pfrm_core::ops::updates::{
 };
 use pfrm_core::ops::workspaces::{WorkspaceCheck, WorkspaceListing};
 use pfrm_core::ops::OperationSnapshot;
-use pfrm_core::services::SessionStatus;
+use pfrm_core::services::{Services, SessionStatus};
 use pfrm_core::settings::{LastPlace, UpdatePreferences};
 use tauri::Manager;
 
@@ -60,6 +61,39 @@ pub struct Host {
 impl Host {
     pub fn state(&self) -> &AppState {
         self.app.state::<AppState>().inner()
+    }
+
+    /// Who the app acts as, against which Azure, with its settings and operations.
+    pub fn session(&self) -> &Session {
+        &self.state().session
+    }
+
+    /// The connected account's services (the sandbox's in the sandbox): what most bodies call
+    /// the core with. Signed out, `sign_in_required`.
+    pub async fn services(&self) -> Reply<Services> {
+        Ok(self.session().services().await?.0)
+    }
+
+    /// The services, and how long their long operations wait (less in the sandbox, whose time
+    /// runs faster).
+    pub async fn paced_services(&self) -> Reply<(Services, WatchSettings)> {
+        self.session().services().await
+    }
+
+    /// Opens `url` in the system browser; when it cannot, the error says so and `remedy` what
+    /// to do instead.
+    pub fn open_in_browser(&self, url: &str, remedy: String) -> Reply<()> {
+        use tauri_plugin_opener::OpenerExt;
+        self.app
+            .opener()
+            .open_url(url, None::<&str>)
+            .map_err(|error| {
+                pfrm_core::Error::new(
+                    pfrm_core::ErrorCode::Internal,
+                    format!("The browser could not be opened ({error})."),
+                )
+                .with_remedy(remedy)
+            })
     }
 }
 

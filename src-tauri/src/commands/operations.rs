@@ -7,21 +7,21 @@ use tauri::ipc::Channel;
 use super::{Host, Reply};
 
 pub async fn list_operations(host: &Host) -> Reply<Vec<OperationSnapshot>> {
-    Ok(host.state().session.operations().list())
+    Ok(host.session().operations().list())
 }
 
 pub async fn cancel_operation(host: &Host, operation_id: String) -> Reply<()> {
-    host.state().session.operations().cancel(&operation_id)
+    host.session().operations().cancel(&operation_id)
 }
 
 pub async fn clear_finished_operations(host: &Host) -> Reply<()> {
-    host.state().session.operations().clear_finished();
+    host.session().operations().clear_finished();
     Ok(())
 }
 
 /// Streams every operation change to the UI until the window goes away.
 pub async fn watch_operations(host: &Host, on_update: Channel<OperationSnapshot>) -> Reply<()> {
-    let operations = &host.state().session.operations();
+    let operations = &host.session().operations();
     let mut updates = operations.subscribe();
     for snapshot in operations.list() {
         let _ = on_update.send(snapshot);

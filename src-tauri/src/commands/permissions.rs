@@ -12,13 +12,11 @@ use pfrm_core::ops::permissions::{
 use super::{Host, Reply};
 
 pub async fn grant_ability(host: &Host, workspace_id: String) -> Reply<GrantAbility> {
-    let (services, _) = host.state().session.services().await?;
-    permissions::can_grant(&services, &workspace_id).await
+    permissions::can_grant(&host.services().await?, &workspace_id).await
 }
 
 pub async fn find_user(host: &Host, email_or_upn: String) -> Reply<PrincipalSummary> {
-    let (services, _) = host.state().session.services().await?;
-    permissions::find_user(&services, &email_or_upn).await
+    permissions::find_user(&host.services().await?, &email_or_upn).await
 }
 
 /// Every assignment that applies to the workspace, or only `principal_id`'s.
@@ -27,7 +25,7 @@ pub async fn list_role_assignments(
     workspace_id: String,
     principal_id: Option<String>,
 ) -> Reply<Vec<WorkspaceRoleAssignment>> {
-    let (services, _) = host.state().session.services().await?;
+    let services = host.services().await?;
     permissions::list_workspace_assignments(&services, &workspace_id, principal_id.as_deref()).await
 }
 
@@ -35,18 +33,16 @@ pub async fn list_endpoint_identities(
     host: &Host,
     workspace_id: String,
 ) -> Reply<Vec<EndpointIdentity>> {
-    let (services, _) = host.state().session.services().await?;
-    permissions::list_endpoint_identities(&services, &workspace_id).await
+    permissions::list_endpoint_identities(&host.services().await?, &workspace_id).await
 }
 
 /// Grants the role, then waits (as an operation) until Azure applies it or the limit passes.
 pub async fn grant_data_scientist(host: &Host, request: GrantRequest) -> Reply<GrantOutcome> {
-    let (services, _) = host.state().session.services().await?;
-    let settings = host.state().session.grant_settings().await;
+    let services = host.services().await?;
+    let settings = host.session().grant_settings().await;
     permissions::grant_data_scientist(&services, request, settings).await
 }
 
 pub async fn revoke_role_assignment(host: &Host, request: RevokeRequest) -> Reply<RevokeOutcome> {
-    let (services, _) = host.state().session.services().await?;
-    permissions::revoke_assignment(&services, request).await
+    permissions::revoke_assignment(&host.services().await?, request).await
 }

@@ -11,24 +11,19 @@ use pfrm_core::ops::workspaces::{
     self, WorkspaceCheck, WorkspaceListing, DEFAULT_PARALLEL_REQUESTS,
 };
 use pfrm_core::preflight::PlannedApp;
-use pfrm_core::{Error, ErrorCode};
-use tauri_plugin_opener::OpenerExt;
 
 use super::{Host, Reply};
 
 pub async fn list_workspaces(host: &Host) -> Reply<WorkspaceListing> {
-    let (services, _) = host.state().session.services().await?;
-    workspaces::list_workspaces(&services, DEFAULT_PARALLEL_REQUESTS).await
+    workspaces::list_workspaces(&host.services().await?, DEFAULT_PARALLEL_REQUESTS).await
 }
 
 pub async fn check_workspace(host: &Host, workspace_id: String) -> Reply<WorkspaceCheck> {
-    let (services, _) = host.state().session.services().await?;
-    workspaces::check_workspace(&services, &workspace_id).await
+    workspaces::check_workspace(&host.services().await?, &workspace_id).await
 }
 
 pub async fn list_runtimes(host: &Host, workspace_id: String) -> Reply<Vec<RuntimeSummary>> {
-    let (services, _) = host.state().session.services().await?;
-    runtimes::list_runtimes(&services, &workspace_id).await
+    runtimes::list_runtimes(&host.services().await?, &workspace_id).await
 }
 
 pub async fn runtime_details(
@@ -36,26 +31,25 @@ pub async fn runtime_details(
     workspace_id: String,
     runtime_name: String,
 ) -> Reply<RuntimeDetails> {
-    let (services, _) = host.state().session.services().await?;
-    runtimes::runtime_details(&services, &workspace_id, &runtime_name).await
+    runtimes::runtime_details(&host.services().await?, &workspace_id, &runtime_name).await
 }
 
+/// The user's instances, each with whether it can host a runtime (and `new_app_name` on it).
 pub async fn list_compute_instances(
     host: &Host,
     workspace_id: String,
     new_app_name: Option<String>,
 ) -> Reply<Vec<InstanceChoice>> {
-    let (services, _) = host.state().session.services().await?;
     let planned = new_app_name.map(|name| PlannedApp {
         name,
         published_port: None,
     });
+    let services = host.services().await?;
     runtimes::list_my_compute_instances(&services, &workspace_id, planned.as_ref()).await
 }
 
 pub async fn list_environments(host: &Host, workspace_id: String) -> Reply<Vec<EnvironmentChoice>> {
-    let (services, _) = host.state().session.services().await?;
-    runtimes::list_environments(&services, &workspace_id).await
+    runtimes::list_environments(&host.services().await?, &workspace_id).await
 }
 
 /// Whether the user must sign in on the instance's region before creating a runtime there.
@@ -64,7 +58,7 @@ pub async fn instance_sign_in_status(
     instance_name: String,
     region: String,
 ) -> Reply<InstanceSignInStatus> {
-    let session = &host.state().session;
+    let session = host.session();
     session
         .instance_sign_in_status(&instance_name, &region)
         .await
@@ -77,20 +71,11 @@ pub async fn open_instance_sign_in(
     instance_name: String,
     region: String,
 ) -> Reply<()> {
-    let session = &host.state().session;
-    let url = session
+    let url = host
+        .session()
         .instance_sign_in_url(&instance_name, &region)
         .await?;
-    host.app
-        .opener()
-        .open_url(&url, None::<&str>)
-        .map_err(|error| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("The browser could not be opened ({error})."),
-            )
-            .with_remedy(format!("Open {url} in your browser and sign in."))
-        })
+    host.open_in_browser(&url, format!("Open {url} in your browser and sign in."))
 }
 
 /// Remembers that the user signed in on the region's instances today.
@@ -99,9 +84,8 @@ pub async fn record_instance_sign_in(
     instance_name: String,
     region: String,
 ) -> Reply<InstanceSignInStatus> {
-    let state = host.state();
-    state
-        .session
+    let session = host.session();
+    session
         .record_instance_sign_in(&instance_name, &region)
         .await
 }
@@ -113,12 +97,12 @@ pub async fn check_custom_app(
     instance_name: String,
     app_name: String,
 ) -> Reply<CustomAppAvailability> {
-    let (services, _) = host.state().session.services().await?;
+    let services = host.services().await?;
     instance_sign_in::check_custom_app(&services, &workspace_id, &instance_name, &app_name).await
 }
 
 pub async fn create_runtime(host: &Host, request: CreateRuntimeRequest) -> Reply<RuntimeDetails> {
-    let (services, watch) = host.state().session.services().await?;
+    let (services, watch) = host.paced_services().await?;
     runtimes::create_runtime(&services, request, watch).await
 }
 
@@ -127,11 +111,11 @@ pub async fn start_compute_instance(
     workspace_id: String,
     instance_name: String,
 ) -> Reply<ComputeInstanceSummary> {
-    let (services, watch) = host.state().session.services().await?;
+    let (services, watch) = host.paced_services().await?;
     runtimes::start_compute_instance(&services, &workspace_id, &instance_name, watch).await
 }
 
 pub async fn delete_runtime(host: &Host, request: DeleteRuntimeRequest) -> Reply<()> {
-    let (services, watch) = host.state().session.services().await?;
+    let (services, watch) = host.paced_services().await?;
     runtimes::delete_runtime(&services, request, watch).await
 }

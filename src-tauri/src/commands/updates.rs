@@ -16,41 +16,32 @@ pub async fn check_runtime_version(
     workspace_id: String,
     runtime_name: String,
 ) -> Reply<RuntimeVersionStatus> {
-    let (services, _) = host.state().session.services().await?;
-    updates::check_runtime_version(
-        &services,
-        &workspace_id,
-        &runtime_name,
-        CheckOptions::default(),
-    )
-    .await
+    let services = host.services().await?;
+    let options = CheckOptions::default();
+    updates::check_runtime_version(&services, &workspace_id, &runtime_name, options).await
 }
 
 pub async fn check_workspace_versions(
     host: &Host,
     workspace_ids: Vec<String>,
 ) -> Reply<FleetVersionReport> {
-    let (services, _) = host.state().session.services().await?;
+    let services = host.services().await?;
     Ok(updates::check_workspaces(&services, &workspace_ids, CheckOptions::default()).await)
 }
 
+/// What to do for a runtime on a custom environment, which an update would not carry over.
 pub async fn custom_environment_guidance(
     host: &Host,
     workspace_id: String,
     runtime_name: String,
 ) -> Reply<CustomEnvironmentGuidance> {
-    let (services, _) = host.state().session.services().await?;
-    updates::custom_environment_guidance(
-        &services,
-        &workspace_id,
-        &runtime_name,
-        CheckOptions::default(),
-    )
-    .await
+    let services = host.services().await?;
+    let options = CheckOptions::default();
+    updates::custom_environment_guidance(&services, &workspace_id, &runtime_name, options).await
 }
 
 pub async fn update_runtime(host: &Host, request: UpdateRuntimeRequest) -> Reply<UpdateOutcome> {
-    let (services, watch) = host.state().session.services().await?;
+    let (services, watch) = host.paced_services().await?;
     updates::update_runtime(&services, request, watch).await
 }
 
@@ -58,18 +49,14 @@ pub async fn update_all_outdated(
     host: &Host,
     request: UpdateAllRequest,
 ) -> Reply<UpdateAllSummary> {
-    let (services, watch) = host.state().session.services().await?;
+    let (services, watch) = host.paced_services().await?;
     Ok(updates::update_all_outdated(&services, request, watch, CheckOptions::default()).await)
 }
 
 pub async fn update_preferences(host: &Host) -> Reply<UpdatePreferences> {
-    let settings = host.state().session.settings();
-    Ok(UpdatePreferences::from_settings(&settings))
+    Ok(host.session().update_preferences())
 }
 
 pub async fn set_check_updates_at_startup(host: &Host, enabled: bool) -> Reply<UpdatePreferences> {
-    let saved = host.state().session.update_settings(|settings| {
-        settings.check_updates_at_startup = enabled;
-    })?;
-    Ok(UpdatePreferences::from_settings(&saved))
+    host.session().set_check_updates_at_startup(enabled)
 }
