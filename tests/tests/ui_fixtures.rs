@@ -18,7 +18,7 @@ use clients_common::Env;
 use pfrm_core::migration::decommission;
 use pfrm_core::migration::inventory::{self, workspace_flow, ItemKind};
 use pfrm_core::migration::retirement::{parse_date, Clock, RetirementStatus};
-use pfrm_core::ops::instance_sign_in::check_custom_app;
+use pfrm_core::ops::instance_sign_in::{check_custom_app, record_sign_in, sign_in_status};
 use pfrm_core::ops::permissions::{GrantRequest, GrantSettings, GrantTarget, RevokeRequest};
 use pfrm_core::ops::runtimes::{CreateRuntimeRequest, CustomAppChoice};
 use pfrm_core::ops::updates::{
@@ -27,6 +27,7 @@ use pfrm_core::ops::updates::{
 use pfrm_core::ops::workspaces::{check_workspace, list_workspaces, DEFAULT_PARALLEL_REQUESTS};
 use pfrm_core::ops::{permissions, runtimes, OperationSnapshot, Operations};
 use pfrm_core::services::Services;
+use pfrm_core::settings::Settings;
 use pfrm_emulator::{FaultAction, FaultRule, ReadyInfo, Scenario};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -280,6 +281,24 @@ async fn generate(world: &World) -> Value {
     let mut deleting = instances_while_deleting(world).await;
     let stock_of_all = inventory::take_inventory(&services, &ids, 4).await;
 
+    // The compute instance sign-in of each of the user's instances: before and after the user
+    // says they signed in (each from settings of its own), by `instance/region`.
+    let mut sign_ins = Map::new();
+    for workspace in listing.iter().flat_map(|listing| &listing.workspaces) {
+        let mine = runtimes::list_my_compute_instances(&services, &workspace.id, None).await;
+        for choice in mine.iter().flatten() {
+            let (instance, region) = (&choice.instance.name, &workspace.location);
+            let mut settings = Settings::default();
+            let before = sign_in_status(&settings, &env.cloud, instance, region, today);
+            let after = record_sign_in(&mut settings, &env.cloud, region, today)
+                .and_then(|()| sign_in_status(&settings, &env.cloud, instance, region, today));
+            sign_ins.insert(
+                format!("{instance}/{region}"),
+                json!({ "before": answer(before), "after": answer(after) }),
+            );
+        }
+    }
+
     let mut workspaces = Map::new();
     for id in &ids {
         let mut one = Map::new();
@@ -458,6 +477,7 @@ async fn generate(world: &World) -> Value {
         "takeInventoryAll": ok(stock_of_all),
         "retirementStatus": RetirementStatus::on(services.clock().today()),
         "findUser": find_user,
+        "instanceSignIn": sign_ins,
         "workspaces": workspaces,
     });
     normalise(fixture, env.emulator.ready_info(), started)

@@ -1,7 +1,7 @@
 // What the user changes while a page test runs. The fixtures (fixtures.ts) hold the core's
 // answers before and after each change the generator made in the emulator (an instance started,
-// a runtime created or updated, a role granted or removed); what cannot be generated is written
-// here, and only here, kept small:
+// a runtime created or updated, a role granted or removed, a sign-in on a region's instances);
+// what cannot be generated is written here, and only here, kept small:
 // - which of those changes this page has made so far (the fixtures cannot know);
 // - the runtime's name and instance the user chose, put in place of the generated ones;
 // - a runtime deleted (the list without it);
@@ -15,6 +15,7 @@ import type {
   GrantOutcome,
   GrantRequest,
   InstanceChoice,
+  InstanceSignInStatus,
   OperationSnapshot,
   RevokeOutcome,
   RevokeRequest,
@@ -132,7 +133,20 @@ const made = {
   /** Role assignments made and removed, by workspace and assignment name. */
   granted: new Set<string>(),
   revoked: new Set<string>(),
+  /** Regions whose instances the user said they signed in on. */
+  signedIn: new Set<string>(),
 };
+
+/** The instance's sign-in now: as the core reported it before, or after a sign-in in its region. */
+export function signInNow(instance: string, region: string, world: WorldFixture = PAGES): Answer<InstanceSignInStatus> {
+  const generated = world.instanceSignIn[`${instance}/${region}`];
+  if (!generated) return { error: notGenerated(`signing in on ${instance} in ${region}`) };
+  return made.signedIn.has(region) ? generated.after : generated.before;
+}
+
+export function recordSignIn(region: string): void {
+  made.signedIn.add(region);
+}
 
 const generatedUpdate = (workspaceId: string, name: string, world: WorldFixture) =>
   made.updated.has(key(workspaceId, name)) ? workspaceAnswers(world, workspaceId)?.changes.updates[name] : undefined;

@@ -21,6 +21,7 @@ import type {
   GrantAbility,
   GrantOutcome,
   InstanceChoice,
+  InstanceSignInStatus,
   Inventory,
   OperationKind,
   OperationState,
@@ -148,6 +149,8 @@ export interface WorldFixture {
   takeInventoryAll: Answer<Inventory>;
   retirementStatus: RetirementStatus;
   findUser: Record<string, Answer<PrincipalSummary>>;
+  /** By `instance/region`: the user's sign-in on the instance, before and after saying they did. */
+  instanceSignIn: Record<string, { before: Answer<InstanceSignInStatus>; after: Answer<InstanceSignInStatus> }>;
   /** By workspace ARM id. */
   workspaces: Record<string, WorkspaceAnswers>;
 }

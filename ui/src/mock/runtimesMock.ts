@@ -3,7 +3,7 @@
 // instance and no runtime yet; locked-ml, where he lacks the role but may grant it; research-ml,
 // with Rita's and Sam's runtimes), and the changes the user makes (changes.ts).
 import { PAGES, notGenerated, settle, workspaceAnswers } from './fixtures';
-import { checkNow, createRuntime, deleteRuntime, detailsNow, instancesNow, pause, runtimesNow, startInstance, type Publish } from './changes';
+import { checkNow, createRuntime, deleteRuntime, detailsNow, instancesNow, pause, recordSignIn, runtimesNow, signInNow, startInstance, type Publish } from './changes';
 import { updatesCommand } from './updatesMock';
 
 export { cancelMockOperation, longOperation, pause, type Publish } from './changes';
@@ -16,19 +16,6 @@ const scenario = () => new URLSearchParams(window.location.search).get('scenario
 // `?scenario=instance-deleting` the instances are those it listed while one more of the user's
 // was being deleted.
 let permissionReads = 0;
-
-/** The regions the user signed in on (the wizard's compute instance sign-in), with the day. */
-const signedInRegions = new Map<string, string>();
-
-function signInStatus(instanceName: string, region: string) {
-  const day = signedInRegions.get(region);
-  return {
-    region,
-    needed: day === undefined,
-    signInUrl: `https://${instanceName}.${region}.instances.azureml.ms`,
-    ...(day ? { signedInOn: day, validUntil: '2027-05-29' } : {}),
-  };
-}
 
 /** Answers a Runtimes page command, or `undefined` when the command is not one of them. */
 export function runtimesCommand(command: string, args: Record<string, unknown>, publish: Publish): Promise<unknown> | undefined {
@@ -56,10 +43,10 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
     case 'list_environments':
       return pause(100).then(() => settle(workspaceAnswers(PAGES, workspaceId)?.listEnvironments));
     case 'instance_sign_in_status':
-      return pause(50).then(() => signInStatus(String(args.instanceName), String(args.region)));
+      return pause(50).then(() => settle(signInNow(String(args.instanceName), String(args.region))));
     case 'record_instance_sign_in':
-      signedInRegions.set(String(args.region), '2026-11-28');
-      return pause(50).then(() => signInStatus(String(args.instanceName), String(args.region)));
+      recordSignIn(String(args.region));
+      return pause(50).then(() => settle(signInNow(String(args.instanceName), String(args.region))));
     case 'open_instance_sign_in':
       return pause(50).then(() => null);
     case 'check_custom_app': {
