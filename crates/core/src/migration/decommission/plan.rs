@@ -17,6 +17,8 @@ use crate::migration::inventory::{kind_key, CostState, Inventory, InventoryItem,
 /// One thing the user can tick for removal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+// Every `Option` field is optional in TypeScript, as it is left out of the JSON when `None`.
+#[ts(optional_fields)]
 pub struct PlanItem {
     /// Stable within the workspace: `runtime:rt-1`, `computeInstance:ci-1`,
     /// `customApp:ci-1/app`, `computeSession:{flowId}`, `onlineDeployment:ep/blue`,
@@ -25,21 +27,17 @@ pub struct PlanItem {
     pub kind: ItemKind,
     pub name: String,
     /// The state as Azure says it (`Running`, `Stopped`, ...).
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Whether it costs money now. pfrm shows no price: prices depend on the region, the
     /// agreement and reservations, which it cannot read; the state and size say what is billed.
     pub cost: CostState,
     /// VM size, or instance type × count.
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_shutdown_minutes: Option<u32>,
     /// Where it sits (the instance of a custom application, the endpoint of a deployment).
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_on: Option<String>,
     /// Plan items that use this one: it goes only when they go too (or are gone already).
@@ -278,22 +276,14 @@ pub fn build(
     // Custom applications whose runtimes all go.
     for row in rows.iter().filter(|r| r.kind == ItemKind::CustomApp) {
         let users = runtime_users(row);
-        let staying_users: Vec<&String> = users
+        let staying_users: Vec<&str> = users
             .iter()
             .filter(|u| !going_runtimes.contains(&u.to_lowercase()))
+            .map(String::as_str)
             .collect();
         if !staying_users.is_empty() {
-            keep(
-                row,
-                format!(
-                    "Runtime {} stays on it.",
-                    staying_users
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", runtime ")
-                ),
-            );
+            let names = staying_users.join(", runtime ");
+            keep(row, format!("Runtime {names} stays on it."));
             continue;
         }
         let instance = row.runs_on.clone().unwrap_or_default();
@@ -353,19 +343,15 @@ pub fn build(
 
     // Connections no staying flow uses.
     for row in rows.iter().filter(|r| r.kind == ItemKind::Connection) {
-        let staying_users: Vec<&String> = row.used_by.iter().filter(|f| stays(f)).collect();
+        let staying_users: Vec<&str> = row
+            .used_by
+            .iter()
+            .filter(|f| stays(f))
+            .map(String::as_str)
+            .collect();
         if !staying_users.is_empty() {
-            keep(
-                row,
-                format!(
-                    "Flow {} still uses it.",
-                    staying_users
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", flow ")
-                ),
-            );
+            let names = staying_users.join(", flow ");
+            keep(row, format!("Flow {names} still uses it."));
             continue;
         }
         let reason = if row.used_by.is_empty() {

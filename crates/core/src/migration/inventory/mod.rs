@@ -104,41 +104,35 @@ impl CostState {
 /// One row of the inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+// Every `Option` field is optional in TypeScript, as it is left out of the JSON when `None`.
+#[ts(optional_fields)]
 pub struct InventoryItem {
     pub kind: ItemKind,
     pub workspace_id: String,
     pub workspace_name: String,
     pub name: String,
     /// The flow id, or the ARM id.
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The state as Azure says it (`Running`, `Stopped`, `Succeeded`, `NotExist`, ...).
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     pub cost: CostState,
     /// Idle shutdown, in minutes, where it applies and is set.
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_shutdown_minutes: Option<u32>,
     /// VM size, or instance type × count for a deployment.
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_change: Option<String>,
     /// A flow's type (`Default`, `Chat`, `Evaluation`, `Rag`); a connection's category.
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// What a flow runs on (`runtime rt-1`, `session on serverless-1`), what a custom
     /// application or runtime sits on, the endpoint of a deployment.
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_on: Option<String>,
     /// A flow's nodes counted by kind (`llm`, `python`, `prompt`, `embedding`, ...).
@@ -149,7 +143,6 @@ pub struct InventoryItem {
     /// an instance, the flow a deployment serves.
     pub used_by: Vec<String>,
     /// Something about the row the user should know (a definition that could not be read).
-    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

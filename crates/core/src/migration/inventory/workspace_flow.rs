@@ -66,9 +66,7 @@ pub async fn audit_workspace_flow(
     workspace_id: &str,
     flow: &str,
 ) -> Result<FlowAudit> {
-    let scratch = scratch_dir()?;
-    let folder = fetch_flow(services, workspace_id, flow, scratch.path()).await?;
-    let definition = FlowDefinition::read(&folder)?;
+    let (_scratch, definition) = read_workspace_flow(services, workspace_id, flow).await?;
     mapping::audit(&definition)
 }
 
@@ -79,12 +77,23 @@ pub async fn scaffold_workspace_flow(
     flow: &str,
     out_dir: &Path,
 ) -> Result<ScaffoldResult> {
-    let scratch = scratch_dir()?;
-    let folder = fetch_flow(services, workspace_id, flow, scratch.path()).await?;
-    let definition = FlowDefinition::read(&folder)?;
+    let (_scratch, definition) = read_workspace_flow(services, workspace_id, flow).await?;
     let audit = mapping::audit(&definition)?;
     let files = scaffold::generate(&definition, &audit)?;
     scaffold::write(out_dir, &files, &audit)
+}
+
+/// The workspace flow `flow` read from a scratch folder, returned with it: the scaffold reads
+/// the flow's code and prompt files from that folder, so it must outlive the definition's use.
+async fn read_workspace_flow(
+    services: &Services,
+    workspace_id: &str,
+    flow: &str,
+) -> Result<(tempfile::TempDir, FlowDefinition)> {
+    let scratch = scratch_dir()?;
+    let folder = fetch_flow(services, workspace_id, flow, scratch.path()).await?;
+    let definition = FlowDefinition::read(&folder)?;
+    Ok((scratch, definition))
 }
 
 fn scratch_dir() -> Result<tempfile::TempDir> {

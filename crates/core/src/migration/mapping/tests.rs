@@ -9,6 +9,11 @@ fn audit_of(text: &str) -> FlowAudit {
     audit(&flow).unwrap()
 }
 
+fn audit_error(text: &str, path: &str) -> crate::error::Error {
+    let flow = FlowDefinition::parse(text, Path::new(path)).unwrap();
+    audit(&flow).unwrap_err()
+}
+
 #[test]
 fn the_dag_follows_references_not_listing_order() {
     let audit = audit_of(
@@ -35,12 +40,10 @@ nodes:
 
 #[test]
 fn an_unknown_reference_names_the_line() {
-    let flow = FlowDefinition::parse(
-            "inputs: {}\noutputs: {}\nnodes:\n- name: a\n  type: python\n  inputs:\n    x: ${nothere.output}\n",
-            Path::new("f/flow.dag.yaml"),
-        )
-        .unwrap();
-    let error = audit(&flow).unwrap_err();
+    let error = audit_error(
+        "inputs: {}\noutputs: {}\nnodes:\n- name: a\n  type: python\n  inputs:\n    x: ${nothere.output}\n",
+        "f/flow.dag.yaml",
+    );
     assert!(
         error.message.contains("f/flow.dag.yaml, line 7"),
         "{}",
@@ -51,12 +54,10 @@ fn an_unknown_reference_names_the_line() {
 
 #[test]
 fn a_cycle_is_refused() {
-    let flow = FlowDefinition::parse(
-            "nodes:\n- name: a\n  type: python\n  inputs: {x: '${b.output}'}\n- name: b\n  type: python\n  inputs: {x: '${a.output}'}\n",
-            Path::new("flow.dag.yaml"),
-        )
-        .unwrap();
-    let error = audit(&flow).unwrap_err();
+    let error = audit_error(
+        "nodes:\n- name: a\n  type: python\n  inputs: {x: '${b.output}'}\n- name: b\n  type: python\n  inputs: {x: '${a.output}'}\n",
+        "flow.dag.yaml",
+    );
     assert!(error.message.contains("cycle"), "{}", error.message);
     assert!(error.message.contains("line 2"), "{}", error.message);
 }

@@ -74,13 +74,14 @@ pub(super) fn wire(
             }
             continue;
         }
-        let may_not_run: Vec<&String> = preds
+        let may_not_run: Vec<&str> = preds
             .iter()
             .filter(|pred| {
                 guards
                     .get(*pred)
                     .is_some_and(|g| !g.is_subset(target_guards))
             })
+            .map(String::as_str)
             .collect();
         if may_not_run.is_empty() {
             wiring.push(Wiring {
@@ -94,11 +95,7 @@ pub(super) fn wire(
                 target.clone(),
                 format!(
                     "Joins branches that run only under a condition ({}): wired with plain edges, because a fan-in would wait forever for a branch that did not run. The handler runs once per arriving branch.",
-                    may_not_run
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    may_not_run.join(", ")
                 ),
             );
             wiring.push(Wiring {

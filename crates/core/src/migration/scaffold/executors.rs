@@ -42,20 +42,12 @@ from agent_framework import Executor, WorkflowContext, handler
 "#,
     );
     // Typed inputs and outputs.
-    let _ = writeln!(py, "# The flow's inputs (prompt flow `inputs:`).");
-    let inputs = audit.inputs.iter();
-    let _ = writeln!(
-        py,
-        "{}",
-        typed_dict("FlowInputs", inputs.map(|i| (&i.name, &i.python_type)))
-    );
-    let _ = writeln!(py, "# The flow's outputs (prompt flow `outputs:`).");
-    let outputs = audit.outputs.iter();
-    let _ = writeln!(
-        py,
-        "{}",
-        typed_dict("FlowOutputs", outputs.map(|o| (&o.name, &o.python_type)))
-    );
+    let inputs = audit.inputs.iter().map(|i| (&i.name, &i.python_type));
+    let outputs = audit.outputs.iter().map(|o| (&o.name, &o.python_type));
+    py.push_str("# The flow's inputs (prompt flow `inputs:`).\n");
+    py.push_str(&typed_dict("FlowInputs", inputs));
+    py.push_str("# The flow's outputs (prompt flow `outputs:`).\n");
+    py.push_str(&typed_dict("FlowOutputs", outputs));
     py.push_str(
         r#"
 def _pick(value: Any, path: list[str]) -> Any:
@@ -274,7 +266,7 @@ fn typed_dict<'a>(name: &str, fields: impl Iterator<Item = (&'a String, &'a Stri
         .map(|(field, python_type)| format!("{}: {python_type}", py_str(field)))
         .collect();
     format!(
-        "{name} = TypedDict({}, {{{}}})\n",
+        "{name} = TypedDict({}, {{{}}})\n\n",
         py_str(name),
         fields.join(", ")
     )

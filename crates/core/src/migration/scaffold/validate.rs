@@ -6,20 +6,11 @@ use super::SIMILARITY_THRESHOLD;
 use crate::migration::mapping::FlowAudit;
 
 pub(super) fn validate_py(audit: &FlowAudit) -> String {
-    let query = audit
-        .inputs
-        .iter()
-        .find(|i| i.is_chat_input)
-        .or_else(|| audit.inputs.first())
-        .map(|i| i.name.clone())
-        .unwrap_or_else(|| "question".into());
-    let output = audit
-        .outputs
-        .iter()
-        .find(|o| o.is_chat_output)
-        .or_else(|| audit.outputs.first())
-        .map(|o| o.name.clone())
-        .unwrap_or_else(|| "answer".into());
+    // The chat input and output when the flow has them, else the first ones.
+    let query = chat_or_first(&audit.inputs, |i| i.is_chat_input)
+        .map_or_else(|| "question".into(), |i| i.name.clone());
+    let output = chat_or_first(&audit.outputs, |o| o.is_chat_output)
+        .map_or_else(|| "answer".into(), |o| o.name.clone());
     format!(
         r#""""Side-by-side validation of the `{name}` workflow against the prompt flow it replaces.
 
@@ -80,4 +71,11 @@ if __name__ == "__main__":
         query = py_str(&query),
         output_literal = py_str(&output),
     )
+}
+
+fn chat_or_first<T>(items: &[T], is_chat: impl Fn(&T) -> bool) -> Option<&T> {
+    items
+        .iter()
+        .find(|item| is_chat(item))
+        .or_else(|| items.first())
 }
