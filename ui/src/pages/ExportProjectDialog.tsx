@@ -1,12 +1,5 @@
 import { useState } from 'react';
-import {
-  Button,
-  Field,
-  Input,
-  Spinner,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Field, Input, Spinner, makeStyles, tokens } from '@fluentui/react-components';
 import { backend, toAppError, type AppError, type InventoryItem, type ScaffoldResult } from '../backend';
 import { chooseFolder } from '../backend/dialogs';
 import { useQuery } from '../data/query';

@@ -1,15 +1,5 @@
 import { useState } from 'react';
-import {
-  Body1,
-  Button,
-  Radio,
-  RadioGroup,
-  Spinner,
-  Subtitle2,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Body1, Button, Radio, RadioGroup, Spinner, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { Card } from '../components/Card';
 import { backend, type GrantableRole, type RevokeOutcome, type WorkspaceRoleAssignment, type WorkspaceSummary } from '../backend';
 import { useQuery } from '../data/query';

@@ -1,18 +1,11 @@
-import {
-  Button,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, TableCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { WorkspaceRoleAssignment } from '../../backend';
-import { t } from '../../i18n';
-import { FittedTable } from '../../components/FittedTable';
+import { t, type MessageKey } from '../../i18n';
+import { HeadedTable } from '../../components/FittedTable';
 import { principalDetail, principalKindText, principalLabel, scopeText } from './model';
+
+const COLUMNS: MessageKey[] = ['perm.col.who', 'perm.col.kind', 'perm.col.role', 'perm.col.scope'];
+const COLUMNS_WITH_ACTIONS: MessageKey[] = [...COLUMNS, 'perm.col.actions'];
 
 const useStyles = makeStyles({
   who: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0`, minWidth: 0 },
@@ -37,59 +30,48 @@ export function AssignmentList({
   const styles = useStyles();
   const showActions = canRevoke && onRevoke !== undefined;
   return (
-    <FittedTable aria-label={t('perm.assignments.heading')} data-testid={testId} size="small">
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t('perm.col.who')}</TableHeaderCell>
-          <TableHeaderCell>{t('perm.col.kind')}</TableHeaderCell>
-          <TableHeaderCell>{t('perm.col.role')}</TableHeaderCell>
-          <TableHeaderCell>{t('perm.col.scope')}</TableHeaderCell>
-          {showActions && <TableHeaderCell>{t('perm.col.actions')}</TableHeaderCell>}
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {items.map((item) => {
-          const who = principalLabel(item.principal);
-          const detail = principalDetail(item.principal);
-          return (
-            <TableRow
-              key={item.assignment.id}
-              data-testid={`assignment-${item.assignment.name}`}
-              data-principal={who}
-              data-role={item.roleName}
-              data-inherited={item.inherited}
-            >
+    <HeadedTable aria-label={t('perm.assignments.heading')} data-testid={testId} size="small" columns={(showActions ? COLUMNS_WITH_ACTIONS : COLUMNS).map((column) => t(column))}>
+      {items.map((item) => {
+        const who = principalLabel(item.principal);
+        const detail = principalDetail(item.principal);
+        return (
+          <TableRow
+            key={item.assignment.id}
+            data-testid={`assignment-${item.assignment.name}`}
+            data-principal={who}
+            data-role={item.roleName}
+            data-inherited={item.inherited}
+          >
+            <TableCell>
+              <div className={styles.who}>
+                <Text>{who}</Text>
+                {detail && (
+                  <Text size={200} className={styles.muted}>
+                    {detail}
+                  </Text>
+                )}
+              </div>
+            </TableCell>
+            <TableCell>{principalKindText(item.principal)}</TableCell>
+            <TableCell>{item.roleName}</TableCell>
+            <TableCell>{scopeText(item)}</TableCell>
+            {showActions && (
               <TableCell>
-                <div className={styles.who}>
-                  <Text>{who}</Text>
-                  {detail && (
-                    <Text size={200} className={styles.muted}>
-                      {detail}
-                    </Text>
-                  )}
-                </div>
+                {item.removable && (
+                  <Button
+                    size="small"
+                    onClick={() => onRevoke(item)}
+                    aria-label={t('perm.revoke.buttonFor', { role: item.roleName, who })}
+                    data-testid="assignment-revoke"
+                  >
+                    {t('perm.revoke.button')}
+                  </Button>
+                )}
               </TableCell>
-              <TableCell>{principalKindText(item.principal)}</TableCell>
-              <TableCell>{item.roleName}</TableCell>
-              <TableCell>{scopeText(item)}</TableCell>
-              {showActions && (
-                <TableCell>
-                  {item.removable && (
-                    <Button
-                      size="small"
-                      onClick={() => onRevoke(item)}
-                      aria-label={t('perm.revoke.buttonFor', { role: item.roleName, who })}
-                      data-testid="assignment-revoke"
-                    >
-                      {t('perm.revoke.button')}
-                    </Button>
-                  )}
-                </TableCell>
-              )}
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </FittedTable>
+            )}
+          </TableRow>
+        );
+      })}
+    </HeadedTable>
   );
 }

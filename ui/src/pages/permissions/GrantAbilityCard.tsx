@@ -1,8 +1,4 @@
-import {
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { GrantAbility } from '../../backend';
 import { t } from '../../i18n';
 import { CopyableText } from '../runtimes/CopyableText';

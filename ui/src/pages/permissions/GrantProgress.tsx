@@ -1,9 +1,4 @@
-import {
-  ProgressBar,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { ProgressBar, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDuration, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { latestOperation, useOperations } from '../../data/operations';

@@ -1,12 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import {
-  Button,
-  Dropdown,
-  Field,
-  Input,
-  Option,
-  Text,
-} from '@fluentui/react-components';
+import { Button, Dropdown, Field, Input, Option, Text } from '@fluentui/react-components';
 import { Card } from '../../components/Card';
 import { backend, type AppError, type InstanceChoice, type WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';

@@ -1,13 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import {
-  Badge,
-  Button,
-  Spinner,
-  Text,
-  makeStyles,
-  tokens,
-  useRestoreFocusTarget,
-} from '@fluentui/react-components';
+import { Badge, Button, Spinner, Text, makeStyles, tokens, useRestoreFocusTarget } from '@fluentui/react-components';
 import { Card } from '../../components/Card';
 import { backend, type RuntimeDetails, type RuntimeVersionStatus, type WorkspaceSummary } from '../../backend';
 import { useMutation, useQuery } from '../../data/query';

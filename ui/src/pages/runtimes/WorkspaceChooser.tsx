@@ -1,11 +1,5 @@
 import { useCallback, useState } from 'react';
-import {
-  Body1,
-  Button,
-  Spinner,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Body1, Button, Spinner, makeStyles, tokens } from '@fluentui/react-components';
 import { backend, type WorkspaceListing, type WorkspaceSummary } from '../../backend';
 import { useQuery, type Loaded } from '../../data/query';
 import { t } from '../../i18n';

@@ -4,10 +4,7 @@ import {
   Input,
   Spinner,
   Subtitle2,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -20,7 +17,7 @@ import { chooseSaveFile } from '../../backend/dialogs';
 import { useMutation } from '../../data/query';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { FittedTable } from '../../components/FittedTable';
+import { HeadedTable } from '../../components/FittedTable';
 
 const useStyles = makeStyles({
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -106,24 +103,20 @@ export function DiagnosticsBundle() {
           <Text data-testid="diagnostics-intro">
             {t('settings.diagnostics.files', { id: shown.id })}
           </Text>
-          <FittedTable size="small" aria-label={t('settings.diagnostics.filesLabel')} data-testid="diagnostics-files">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('settings.diagnostics.file')}</TableHeaderCell>
-                <TableHeaderCell>{t('settings.diagnostics.size')}</TableHeaderCell>
-                <TableHeaderCell>{t('settings.diagnostics.redacted')}</TableHeaderCell>
+          <HeadedTable
+            size="small"
+            aria-label={t('settings.diagnostics.filesLabel')}
+            data-testid="diagnostics-files"
+            columns={[t('settings.diagnostics.file'), t('settings.diagnostics.size'), t('settings.diagnostics.redacted')]}
+          >
+            {shown.files.map((file) => (
+              <TableRow key={file.name} data-testid="diagnostics-file" data-name={file.name}>
+                <TableCell className={styles.name}>{file.name}</TableCell>
+                <TableCell>{readableSize(file.bytes)}</TableCell>
+                <TableCell data-testid="diagnostics-file-redacted">{redactedText(file)}</TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {shown.files.map((file) => (
-                <TableRow key={file.name} data-testid="diagnostics-file" data-name={file.name}>
-                  <TableCell className={styles.name}>{file.name}</TableCell>
-                  <TableCell>{readableSize(file.bytes)}</TableCell>
-                  <TableCell data-testid="diagnostics-file-redacted">{redactedText(file)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </FittedTable>
+            ))}
+          </HeadedTable>
           <Field label={t('settings.diagnostics.saveAs')} hint={t('settings.diagnostics.saveAsHint')}>
             <Input
               value={path}
