@@ -132,39 +132,37 @@ fn gui_backend_command_round_trips() {
 
 #[test]
 fn gui_error_from_rust_is_shown_with_message_and_remedy() {
-    let Some(app) = App::launch_or_skip(
+    App::run_or_skip(
         "gui_error_from_rust_is_shown_with_message_and_remedy",
         AppHome::new(),
-    ) else {
-        return;
-    };
-    app.run(|screen: Screen| async move {
-        // Signed out, the Runtimes page asks Rust for the workspaces; Rust answers with its
-        // structured sign-in error, which the page shows as message, remedy and code.
-        screen
-            .wait_for_button("[data-testid='sign-in-sandbox']", "Try the sandbox")
-            .await?;
-        screen.click("[data-testid='nav-runtimes']").await?;
-        screen
-            .wait_for_text("[data-testid='error-text']", |text| {
-                text == "You are not signed in."
-            })
-            .await?;
-        screen
-            .wait_for_text("[data-testid='error-remedy']", |text| {
-                text == "Sign in to Azure, or try the sandbox, from the Welcome page."
-            })
-            .await?;
-        screen
-            .wait_for_text("[data-testid='error-message']", |text| {
-                text.contains("sign_in_required")
-            })
-            .await?;
-        screen
-            .save_screenshot("runtime-error-signed-out-light")
-            .await?;
-        Ok(())
-    });
+        |screen: Screen| async move {
+            // Signed out, the Runtimes page asks Rust for the workspaces; Rust answers with its
+            // structured sign-in error, which the page shows as message, remedy and code.
+            screen
+                .wait_for_button("[data-testid='sign-in-sandbox']", "Try the sandbox")
+                .await?;
+            screen.click("[data-testid='nav-runtimes']").await?;
+            screen
+                .wait_for_text("[data-testid='error-text']", |text| {
+                    text == "You are not signed in."
+                })
+                .await?;
+            screen
+                .wait_for_text("[data-testid='error-remedy']", |text| {
+                    text == "Sign in to Azure, or try the sandbox, from the Welcome page."
+                })
+                .await?;
+            screen
+                .wait_for_text("[data-testid='error-message']", |text| {
+                    text.contains("sign_in_required")
+                })
+                .await?;
+            screen
+                .save_screenshot("runtime-error-signed-out-light")
+                .await?;
+            Ok(())
+        },
+    );
 }
 
 #[test]
@@ -252,324 +250,283 @@ fn gui_unwritable_log_folder_opens_with_a_banner() {
 
 #[test]
 fn gui_second_launch_hands_over_to_the_running_app() {
-    let Some(app) = App::launch_or_skip(
+    App::run_or_skip(
         "gui_second_launch_hands_over_to_the_running_app",
         AppHome::new(),
-    ) else {
-        return;
-    };
-    app.run(|screen: Screen| async move {
-        screen.click("[data-testid='nav-activity']").await?;
-        screen
-            .wait_for_text("h1", |text| text == "Activity")
-            .await?;
-        let status = screen.launch_again()?;
-        assert!(
-            status.success(),
-            "the second launch should exit cleanly, got {status}"
-        );
-        screen
-            .wait_for_app_log("second launch: focusing the existing window")
-            .await?;
-        // The first window carries on where the user was, and it is still the only one.
-        screen
-            .wait_for_text("h1", |text| text == "Activity")
-            .await?;
-        screen.assert_x_window_titled(WINDOW_TITLE)?;
-        Ok(())
-    });
+        |screen: Screen| async move {
+            screen.open_page("nav-activity", "Activity").await?;
+            let status = screen.launch_again()?;
+            assert!(
+                status.success(),
+                "the second launch should exit cleanly, got {status}"
+            );
+            screen
+                .wait_for_app_log("second launch: focusing the existing window")
+                .await?;
+            // The first window carries on where the user was, and it is still the only one.
+            screen
+                .wait_for_text("h1", |text| text == "Activity")
+                .await?;
+            screen.assert_x_window_titled(WINDOW_TITLE)?;
+            Ok(())
+        },
+    );
 }
 
 #[test]
 fn gui_try_the_sandbox_shows_the_banner_and_who_you_are() {
-    let Some(app) = App::launch_or_skip(
+    App::run_or_skip(
         "gui_try_the_sandbox_shows_the_banner_and_who_you_are",
         AppHome::new(),
-    ) else {
-        return;
-    };
-    app.run(|screen: Screen| async move {
-        screen.click("[data-testid='sign-in-sandbox']").await?;
-        screen
-            .wait_for_text("[data-testid='sandbox-banner']", |text| {
-                text.contains("Sandbox — nothing here touches Azure")
-            })
-            .await?;
-        // The account menu names the sandbox's user (the first-time scenario's Alice), as the
-        // in-process emulator signed her in. Read as rendered: WebKitWebDriver's element text is
-        // empty for text inside Fluent's buttons.
-        assert_eq!(
+        |screen: Screen| async move {
+            screen.click("[data-testid='sign-in-sandbox']").await?;
+            // The account menu names the sandbox's user (the first-time scenario's Alice), as the
+            // in-process emulator signed her in.
+            screen.expect_sandbox_as("Alice").await?;
+            assert_eq!(
+                screen
+                    .rendered_texts("[data-testid='welcome-who-name']")
+                    .await?,
+                ["Signed in as Alice"]
+            );
+            assert_eq!(
+                screen.count("[data-testid='sign-in-choices']").await?,
+                0,
+                "no sign-in choices while in the sandbox"
+            );
+            screen.save_screenshot("sandbox-welcome-light").await?;
+            screen.click("[data-testid='leave-sandbox']").await?;
             screen
-                .rendered_texts("[data-testid='account-menu-name']")
-                .await?,
-            ["Alice"]
-        );
-        assert_eq!(
-            screen
-                .rendered_texts("[data-testid='welcome-who-name']")
-                .await?,
-            ["Signed in as Alice"]
-        );
-        assert_eq!(
-            screen.count("[data-testid='sign-in-choices']").await?,
-            0,
-            "no sign-in choices while in the sandbox"
-        );
-        screen.save_screenshot("sandbox-welcome-light").await?;
-        screen.click("[data-testid='leave-sandbox']").await?;
-        screen
-            .wait_for_button("[data-testid='sign-in-sandbox']", "Try the sandbox")
-            .await?;
-        assert_eq!(screen.count("[data-testid='sandbox-banner']").await?, 0);
-        Ok(())
-    });
+                .wait_for_button("[data-testid='sign-in-sandbox']", "Try the sandbox")
+                .await?;
+            assert_eq!(screen.count("[data-testid='sandbox-banner']").await?, 0);
+            Ok(())
+        },
+    );
 }
 
 #[test]
 fn gui_launched_in_the_sandbox_shows_the_banner() {
-    let Some(app) = App::launch_or_skip(
+    App::run_or_skip(
         "gui_launched_in_the_sandbox_shows_the_banner",
         AppHome::new().with_env("PFRM_SANDBOX", "1"),
-    ) else {
-        return;
-    };
-    app.run(|screen: Screen| async move {
-        screen
-            .wait_for_text("[data-testid='sandbox-banner']", |text| {
-                text.contains("Sandbox — nothing here touches Azure")
-            })
-            .await?;
-        assert_eq!(
-            screen
-                .rendered_texts("[data-testid='account-menu-name']")
-                .await?,
-            ["Alice"]
-        );
-        screen.click("[data-testid='nav-activity']").await?;
-        screen
-            .wait_for_text("h1", |text| text == "Activity")
-            .await?;
-        assert_eq!(
-            screen.count("[data-testid='sandbox-banner']").await?,
-            1,
-            "the banner stays on every page"
-        );
-        screen.save_screenshot("sandbox-at-launch-activity").await?;
-        Ok(())
-    });
+        |screen: Screen| async move {
+            screen.expect_sandbox_as("Alice").await?;
+            screen.open_page("nav-activity", "Activity").await?;
+            assert_eq!(
+                screen.count("[data-testid='sandbox-banner']").await?,
+                1,
+                "the banner stays on every page"
+            );
+            screen.save_screenshot("sandbox-at-launch-activity").await?;
+            Ok(())
+        },
+    );
 }
 
 #[test]
 fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
-    let Some(app) = App::launch_or_skip(
+    App::run_or_skip(
         "gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime",
         AppHome::new(),
-    ) else {
-        return;
-    };
-    app.run(|screen: Screen| async move {
-        screen.click("[data-testid='sign-in-sandbox']").await?;
-        screen
-            .wait_for_text("[data-testid='sandbox-banner']", |text| !text.is_empty())
-            .await?;
-        screen.click("[data-testid='nav-runtimes']").await?;
-        screen
-            .wait_for_text("h1", |text| text == "Runtimes")
-            .await?;
+        |screen: Screen| async move {
+            screen.click("[data-testid='sign-in-sandbox']").await?;
+            screen.open_sandbox_runtimes().await?;
 
-        // Pick the sandbox's workspace by typing part of its name.
-        screen.click("[data-testid='workspace-picker']").await?;
-        screen
-            .type_into("[data-testid='workspace-picker']", "ml-work")
-            .await?;
-        screen
-            .wait_for_text("[data-testid='workspace-option']", |text| {
-                text.contains("ml-workspace") && text.contains("eastus")
-            })
-            .await?;
-        screen.save_screenshot("runtimes-1-picker").await?;
-        screen.click("[data-testid='workspace-option']").await?;
-        // The chosen workspace's display name and name show in full, not cut off.
-        let picked = screen
-            .client
-            .execute(
-                "const input = document.querySelector(\"[data-testid='workspace-picker']\");
-                 return [input.value, input.scrollWidth <= input.clientWidth];",
-                vec![],
-            )
-            .await
-            .map_err(|error| error.to_string())?;
-        assert_eq!(
-            picked,
-            serde_json::json!(["Contoso ML workspace (ml-workspace)", true]),
-            "the picked workspace should show in full"
-        );
-
-        // The preflight checklist: the sandbox's user has what a first-time data scientist
-        // typically has (the workspace's roles and Reader on the subscription, which reads the
-        // region's quota), so every check passes and the checks fold away behind "Show the N
-        // checks"; opened, each says it passed. Nothing blocks, so Add runtime is on.
-        screen
-            .wait_for_text("[data-testid='preflight-summary']", |text| {
-                text == "Every prerequisite is met."
-            })
-            .await?;
-        // With every check passed the list is folded.
-        screen
-            .wait_for_attribute("[data-testid='preflight-toggle']", "aria-expanded", "false")
-            .await?;
-        screen.click("[data-testid='preflight-toggle']").await?;
-        screen
-            .wait_for_text("[data-testid='preflight-checklist']", |text| {
-                text.contains("Network isolation")
-            })
-            .await?;
-        screen
-            .wait_for_attribute("[data-testid='check-vmQuota']", "data-status", "passed")
-            .await?;
-        let checks = screen
-            .count("[data-testid='preflight-checklist'] > li")
-            .await?;
-        assert!(checks >= 5, "the sandbox lists its checks ({checks})");
-        assert_eq!(
+            // Pick the sandbox's workspace by typing part of its name.
+            screen.click("[data-testid='workspace-picker']").await?;
             screen
-                .count("[data-testid^='check-'][data-status='passed']")
-                .await?,
-            checks,
-            "every check passes in the sandbox"
-        );
-        assert_eq!(
+                .type_into("[data-testid='workspace-picker']", "ml-work")
+                .await?;
             screen
-                .count("[data-testid^='check-'][data-status='failed']")
-                .await?,
-            0,
-            "no check fails in the sandbox"
-        );
-        screen
-            .wait_for_attribute(
-                "[data-testid='runtimes-empty']",
-                "data-testid",
-                "runtimes-empty",
-            )
-            .await?;
-        screen.save_screenshot("runtimes-2-checklist").await?;
-
-        // The quick panel first, then the full wizard (More options) with its choices carried
-        // over, step by step.
-        screen.click("[data-testid='add-first-runtime']").await?;
-        screen
-            .wait_for_attribute("[data-testid='quick-name']", "data-valid", "true")
-            .await?;
-        screen.click("[data-testid='quick-more-options']").await?;
-        wait_for_wizard_step(&screen, 1).await?;
-        // Control+A (WebDriver keeps a modifier down until it is sent again), then Backspace.
-        screen
-            .type_into("[data-testid='wizard-name']", "\u{E009}a\u{E009}\u{E003}")
-            .await?;
-        screen
-            .type_into("[data-testid='wizard-name']", "rt-e2e")
-            .await?;
-        screen.click("[data-testid='instance-ci-alice']").await?;
-        screen.save_screenshot("runtimes-3-wizard-instance").await?;
-        screen.click("[data-testid='wizard-next']").await?;
-        wait_for_wizard_step(&screen, 2).await?;
-        // The sandbox's instances have no sign-in page to open; the step says so.
-        screen
-            .wait_for_text("[data-testid='wizard-auth-sandbox']", |text| {
-                text.contains("need no sign-in")
-            })
-            .await?;
-        screen
-            .save_screenshot("runtimes-4-wizard-authenticate")
-            .await?;
-        screen.click("[data-testid='wizard-next']").await?;
-        wait_for_wizard_step(&screen, 3).await?;
-        screen.save_screenshot("runtimes-5-wizard-app").await?;
-        screen.click("[data-testid='wizard-next']").await?;
-        wait_for_wizard_step(&screen, 4).await?;
-        // The restart is stated above one button that names it, as in the quick panel.
-        screen
-            .wait_for_button(
-                "[data-testid='wizard-restart-create']",
-                "Restart ci-alice and create runtime",
-            )
-            .await?;
-        screen.save_screenshot("runtimes-6-wizard-restart").await?;
-        screen
-            .click("[data-testid='wizard-restart-create']")
-            .await?;
-        wait_for_wizard_step(&screen, 5).await?;
-        screen
-            .wait_for_text("[data-testid='wizard-summary']", |text| {
-                text.contains("rt-e2e on ci-alice")
-            })
-            .await?;
-        screen
-            .wait_for_text("[data-testid='operation-stage']", |text| !text.is_empty())
-            .await?;
-        screen.save_screenshot("runtimes-7-wizard-creating").await?;
-        // Emulated time runs fast in the sandbox, but a create takes several polls.
-        let mut done = Err(String::new());
-        for _ in 0..8 {
-            done = screen
-                .wait_for_text("[data-testid='wizard-done']", |text| {
-                    text.contains("Runtime rt-e2e is running.")
+                .wait_for_text("[data-testid='workspace-option']", |text| {
+                    text.contains("ml-workspace") && text.contains("eastus")
                 })
-                .await;
-            if done.is_ok() {
-                break;
-            }
-        }
-        done?;
-        screen
-            .wait_for_text("[data-testid='wizard-snippet']", |text| {
-                text.ends_with("--runtime rt-e2e")
-            })
-            .await?;
-        screen.save_screenshot("runtimes-8-wizard-done").await?;
-
-        // The new runtime is listed as running.
-        screen.click("[data-testid='wizard-finish']").await?;
-        screen
-            .wait_for_attribute(
-                "[data-testid='runtime-row-rt-e2e']",
-                "data-status",
-                "Running",
-            )
-            .await?;
-        screen.save_screenshot("runtimes-9-list").await?;
-
-        // Details, then delete with the typed name.
-        screen
-            .click("[data-testid='runtime-row-rt-e2e'] [data-testid='runtime-open']")
-            .await?;
-        screen
-            .wait_for_text("[data-testid='details-status']", |text| text == "Running")
-            .await?;
-        screen
-            .wait_for_text("[data-testid='studio-url']", |text| {
-                text.starts_with(
-                    "https://ml.azure.com/prompts/runtime/rt-e2e/details?wsid=/subscriptions/",
+                .await?;
+            screen.save_screenshot("runtimes-1-picker").await?;
+            screen.click("[data-testid='workspace-option']").await?;
+            // The chosen workspace's display name and name show in full, not cut off.
+            let picked = screen
+                .client
+                .execute(
+                    "const input = document.querySelector(\"[data-testid='workspace-picker']\");
+                 return [input.value, input.scrollWidth <= input.clientWidth];",
+                    vec![],
                 )
-            })
-            .await?;
-        screen.save_screenshot("runtimes-10-details").await?;
-        screen.click("[data-testid='details-delete']").await?;
-        screen
-            .type_into("[data-testid='delete-confirm-name']", "rt-e2e")
-            .await?;
-        screen.click("[data-testid='delete-remove-app']").await?;
-        screen.save_screenshot("runtimes-11-delete").await?;
-        screen.click("[data-testid='delete-confirm']").await?;
-        screen
-            .wait_for_text("[data-testid='runtimes-empty']", |text| {
-                text.contains("This workspace has no runtimes yet.")
-            })
-            .await?;
-        assert_eq!(screen.count("[data-testid='runtime-row-rt-e2e']").await?, 0);
-        screen.save_screenshot("runtimes-12-deleted").await?;
-        Ok(())
-    });
+                .await
+                .map_err(|error| error.to_string())?;
+            assert_eq!(
+                picked,
+                serde_json::json!(["Contoso ML workspace (ml-workspace)", true]),
+                "the picked workspace should show in full"
+            );
+
+            // The preflight checklist: the sandbox's user has what a first-time data scientist
+            // typically has (the workspace's roles and Reader on the subscription, which reads the
+            // region's quota), so every check passes and the checks fold away behind "Show the N
+            // checks"; opened, each says it passed. Nothing blocks, so Add runtime is on.
+            screen
+                .wait_for_text("[data-testid='preflight-summary']", |text| {
+                    text == "Every prerequisite is met."
+                })
+                .await?;
+            // With every check passed the list is folded.
+            screen
+                .wait_for_attribute("[data-testid='preflight-toggle']", "aria-expanded", "false")
+                .await?;
+            screen.click("[data-testid='preflight-toggle']").await?;
+            screen
+                .wait_for_text("[data-testid='preflight-checklist']", |text| {
+                    text.contains("Network isolation")
+                })
+                .await?;
+            screen
+                .wait_for_attribute("[data-testid='check-vmQuota']", "data-status", "passed")
+                .await?;
+            let checks = screen
+                .count("[data-testid='preflight-checklist'] > li")
+                .await?;
+            assert!(checks >= 5, "the sandbox lists its checks ({checks})");
+            assert_eq!(
+                screen
+                    .count("[data-testid^='check-'][data-status='passed']")
+                    .await?,
+                checks,
+                "every check passes in the sandbox"
+            );
+            assert_eq!(
+                screen
+                    .count("[data-testid^='check-'][data-status='failed']")
+                    .await?,
+                0,
+                "no check fails in the sandbox"
+            );
+            screen
+                .wait_for_attribute(
+                    "[data-testid='runtimes-empty']",
+                    "data-testid",
+                    "runtimes-empty",
+                )
+                .await?;
+            screen.save_screenshot("runtimes-2-checklist").await?;
+
+            // The quick panel first, then the full wizard (More options) with its choices carried
+            // over, step by step.
+            screen.click("[data-testid='add-first-runtime']").await?;
+            screen
+                .wait_for_attribute("[data-testid='quick-name']", "data-valid", "true")
+                .await?;
+            screen.click("[data-testid='quick-more-options']").await?;
+            wait_for_wizard_step(&screen, 1).await?;
+            // Control+A (WebDriver keeps a modifier down until it is sent again), then Backspace.
+            screen
+                .type_into("[data-testid='wizard-name']", "\u{E009}a\u{E009}\u{E003}")
+                .await?;
+            screen
+                .type_into("[data-testid='wizard-name']", "rt-e2e")
+                .await?;
+            screen.click("[data-testid='instance-ci-alice']").await?;
+            screen.save_screenshot("runtimes-3-wizard-instance").await?;
+            screen.click("[data-testid='wizard-next']").await?;
+            wait_for_wizard_step(&screen, 2).await?;
+            // The sandbox's instances have no sign-in page to open; the step says so.
+            screen
+                .wait_for_text("[data-testid='wizard-auth-sandbox']", |text| {
+                    text.contains("need no sign-in")
+                })
+                .await?;
+            screen
+                .save_screenshot("runtimes-4-wizard-authenticate")
+                .await?;
+            screen.click("[data-testid='wizard-next']").await?;
+            wait_for_wizard_step(&screen, 3).await?;
+            screen.save_screenshot("runtimes-5-wizard-app").await?;
+            screen.click("[data-testid='wizard-next']").await?;
+            wait_for_wizard_step(&screen, 4).await?;
+            // The restart is stated above one button that names it, as in the quick panel.
+            screen
+                .wait_for_button(
+                    "[data-testid='wizard-restart-create']",
+                    "Restart ci-alice and create runtime",
+                )
+                .await?;
+            screen.save_screenshot("runtimes-6-wizard-restart").await?;
+            screen
+                .click("[data-testid='wizard-restart-create']")
+                .await?;
+            wait_for_wizard_step(&screen, 5).await?;
+            screen
+                .wait_for_text("[data-testid='wizard-summary']", |text| {
+                    text.contains("rt-e2e on ci-alice")
+                })
+                .await?;
+            screen
+                .wait_for_text("[data-testid='operation-stage']", |text| !text.is_empty())
+                .await?;
+            screen.save_screenshot("runtimes-7-wizard-creating").await?;
+            // Emulated time runs fast in the sandbox, but a create takes several polls.
+            let mut done = Err(String::new());
+            for _ in 0..8 {
+                done = screen
+                    .wait_for_text("[data-testid='wizard-done']", |text| {
+                        text.contains("Runtime rt-e2e is running.")
+                    })
+                    .await;
+                if done.is_ok() {
+                    break;
+                }
+            }
+            done?;
+            screen
+                .wait_for_text("[data-testid='wizard-snippet']", |text| {
+                    text.ends_with("--runtime rt-e2e")
+                })
+                .await?;
+            screen.save_screenshot("runtimes-8-wizard-done").await?;
+
+            // The new runtime is listed as running.
+            screen.click("[data-testid='wizard-finish']").await?;
+            screen
+                .wait_for_attribute(
+                    "[data-testid='runtime-row-rt-e2e']",
+                    "data-status",
+                    "Running",
+                )
+                .await?;
+            screen.save_screenshot("runtimes-9-list").await?;
+
+            // Details, then delete with the typed name.
+            screen
+                .click("[data-testid='runtime-row-rt-e2e'] [data-testid='runtime-open']")
+                .await?;
+            screen
+                .wait_for_text("[data-testid='details-status']", |text| text == "Running")
+                .await?;
+            screen
+                .wait_for_text("[data-testid='studio-url']", |text| {
+                    text.starts_with(
+                        "https://ml.azure.com/prompts/runtime/rt-e2e/details?wsid=/subscriptions/",
+                    )
+                })
+                .await?;
+            screen.save_screenshot("runtimes-10-details").await?;
+            screen.click("[data-testid='details-delete']").await?;
+            screen
+                .type_into("[data-testid='delete-confirm-name']", "rt-e2e")
+                .await?;
+            screen.click("[data-testid='delete-remove-app']").await?;
+            screen.save_screenshot("runtimes-11-delete").await?;
+            screen.click("[data-testid='delete-confirm']").await?;
+            screen
+                .wait_for_text("[data-testid='runtimes-empty']", |text| {
+                    text.contains("This workspace has no runtimes yet.")
+                })
+                .await?;
+            assert_eq!(screen.count("[data-testid='runtime-row-rt-e2e']").await?, 0);
+            screen.save_screenshot("runtimes-12-deleted").await?;
+            Ok(())
+        },
+    );
 }
 
 /// Waits until the add-runtime wizard shows step `step` of its five (a run that leaves a step

@@ -5,6 +5,7 @@
 
 mod harness;
 
+use harness::sandbox::sandbox_home_as;
 use harness::{App, AppHome, Screen};
 
 /// A workspace of the blocked world and the blocker it must show.
@@ -33,21 +34,7 @@ const BLOCKED_WORKSPACES: &[Blocked] = &[
 ];
 
 fn blocked_world_as(user: &str) -> AppHome {
-    AppHome::new()
-        .with_env("PFRM_SANDBOX", "1")
-        .with_env("PFRM_SANDBOX_SCENARIO", "blocked")
-        .with_env("PFRM_SANDBOX_USER", user)
-}
-
-async fn open_runtimes(screen: &Screen) -> Result<(), String> {
-    screen
-        .wait_for_text("[data-testid='sandbox-banner']", |text| !text.is_empty())
-        .await?;
-    screen.click("[data-testid='nav-runtimes']").await?;
-    screen
-        .wait_for_text("h1", |text| text == "Runtimes")
-        .await?;
-    Ok(())
+    sandbox_home_as("blocked", user)
 }
 
 /// After picking a workspace: the checklist says something blocks, `check` failed with a
@@ -94,66 +81,62 @@ async fn expect_blocked_by(screen: &Screen, check: &str, says: &str) -> Result<(
 
 #[test]
 fn gui_blocked_workspaces_show_each_blocker_and_keep_add_runtime_off() {
-    let Some(app) = App::launch_or_skip(
+    App::run_or_skip(
         "gui_blocked_workspaces_show_each_blocker_and_keep_add_runtime_off",
         blocked_world_as("alice@contoso.com"),
-    ) else {
-        return;
-    };
-    app.run(|screen: Screen| async move {
-        open_runtimes(&screen).await?;
-        for blocked in BLOCKED_WORKSPACES {
-            screen.pick_workspace(blocked.workspace).await?;
-            expect_blocked_by(&screen, blocked.check, blocked.says).await?;
-            screen
-                .save_screenshot(&format!("preflight-blocked-{}", blocked.workspace))
-                .await?;
-        }
+        |screen: Screen| async move {
+            screen.open_sandbox_runtimes().await?;
+            for blocked in BLOCKED_WORKSPACES {
+                screen.pick_workspace(blocked.workspace).await?;
+                expect_blocked_by(&screen, blocked.check, blocked.says).await?;
+                screen
+                    .save_screenshot(&format!("preflight-blocked-{}", blocked.workspace))
+                    .await?;
+            }
 
-        // A private workspace is a notice with the network isolation link, not a blocker.
-        screen.pick_workspace("ws-private").await?;
-        let network = "[data-testid='check-networkIsolation']";
-        screen
-            .wait_for_text(network, |text| text.contains("network"))
-            .await?;
-        let severity = screen
-            .client
-            .execute(
-                "return document.querySelector(arguments[0]).getAttribute('data-severity')",
-                vec![network.into()],
-            )
-            .await
-            .map_err(|error| error.to_string())?;
-        assert_ne!(
-            severity.as_str(),
-            Some("blocker"),
-            "network isolation is a notice"
-        );
-        screen.save_screenshot("preflight-private-network").await?;
-        Ok(())
-    });
+            // A private workspace is a notice with the network isolation link, not a blocker.
+            screen.pick_workspace("ws-private").await?;
+            let network = "[data-testid='check-networkIsolation']";
+            screen
+                .wait_for_text(network, |text| text.contains("network"))
+                .await?;
+            let severity = screen
+                .client
+                .execute(
+                    "return document.querySelector(arguments[0]).getAttribute('data-severity')",
+                    vec![network.into()],
+                )
+                .await
+                .map_err(|error| error.to_string())?;
+            assert_ne!(
+                severity.as_str(),
+                Some("blocker"),
+                "network isolation is a notice"
+            );
+            screen.save_screenshot("preflight-private-network").await?;
+            Ok(())
+        },
+    );
 }
 
 #[test]
 fn gui_a_reader_is_blocked_by_the_missing_role_and_told_who_can_grant() {
-    let Some(app) = App::launch_or_skip(
+    App::run_or_skip(
         "gui_a_reader_is_blocked_by_the_missing_role_and_told_who_can_grant",
         blocked_world_as("bob@contoso.com"),
-    ) else {
-        return;
-    };
-    app.run(|screen: Screen| async move {
-        open_runtimes(&screen).await?;
-        screen.pick_workspace("ws-open").await?;
-        expect_blocked_by(&screen, "dataScientistRole", "data scientist").await?;
-        assert_eq!(
-            screen
-                .count("[data-testid='check-dataScientistRole'] [data-testid='grant-to-me']")
-                .await?,
-            0,
-            "a Reader may not grant, so there is no Grant to me"
-        );
-        screen.save_screenshot("preflight-blocked-role").await?;
-        Ok(())
-    });
+        |screen: Screen| async move {
+            screen.open_sandbox_runtimes().await?;
+            screen.pick_workspace("ws-open").await?;
+            expect_blocked_by(&screen, "dataScientistRole", "data scientist").await?;
+            assert_eq!(
+                screen
+                    .count("[data-testid='check-dataScientistRole'] [data-testid='grant-to-me']")
+                    .await?,
+                0,
+                "a Reader may not grant, so there is no Grant to me"
+            );
+            screen.save_screenshot("preflight-blocked-role").await?;
+            Ok(())
+        },
+    );
 }

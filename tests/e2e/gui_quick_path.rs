@@ -12,6 +12,7 @@ mod harness;
 use std::cell::Cell;
 use std::time::Duration;
 
+use harness::sandbox::sandbox_home;
 use harness::{poll_until, App, AppHome, Screen};
 
 /// The budget: a new runtime in at most 4 clicks from launch, an update in at most 3.
@@ -27,7 +28,24 @@ struct Clicks<'a> {
     count: Cell<u32>,
 }
 
-impl Clicks<'_> {
+impl<'a> Clicks<'a> {
+    fn on(screen: &'a Screen) -> Self {
+        Clicks {
+            screen,
+            count: Cell::new(0),
+        }
+    }
+
+    /// Says how many clicks `journey` took (in the test's output, kept by CI) and holds it to
+    /// `budget`.
+    fn report(&self, journey: &str, budget: u32) {
+        let count = self.count.get();
+        let line = format!("quick path: launch to {journey} in {count} clicks (budget {budget})");
+        println!("{line}");
+        eprintln!("{line}");
+        assert!(count <= budget, "{journey} took {count} clicks from launch");
+    }
+
     async fn click(&self, css: &str) -> Result<(), String> {
         self.screen.click(css).await?;
         self.count.set(self.count.get() + 1);
@@ -52,19 +70,12 @@ async fn wait_attribute(
 fn first_launch(test: &'static str, home: AppHome) -> Option<AppHome> {
     let app = App::launch_or_skip(test, home)?;
     Some(app.run(|screen: Screen| async move {
-        screen
-            .wait_for_text("[data-testid='sandbox-banner']", |text| {
-                text.contains("Sandbox")
-            })
-            .await?;
+        screen.wait_for_sandbox().await?;
         // The first launch shows Welcome.
         screen
             .wait_for_attribute("[data-testid='nav-welcome']", "aria-selected", "true")
             .await?;
-        screen.click("[data-testid='nav-runtimes']").await?;
-        screen
-            .wait_for_text("h1", |text| text == "Runtimes")
-            .await?;
+        screen.open_page("nav-runtimes", "Runtimes").await?;
         screen.pick_workspace("ml-workspace").await?;
         screen
             .wait_for_text("[data-testid='preflight-summary']", |text| !text.is_empty())
@@ -73,28 +84,23 @@ fn first_launch(test: &'static str, home: AppHome) -> Option<AppHome> {
     }))
 }
 
-fn sandbox_home(scenario: &str) -> AppHome {
-    AppHome::new()
-        .with_env("PFRM_SANDBOX", "1")
-        .with_env("PFRM_SANDBOX_SCENARIO", scenario)
+/// The launch that is counted: the second on a home the first launch left on Runtimes and the
+/// workspace.
+fn second_launch(test: &'static str, scenario: &str) -> Option<App> {
+    let home = first_launch(test, sandbox_home(scenario))?;
+    Some(App::launch_or_skip(test, home).expect("launched once already"))
 }
 
 #[test]
 fn gui_quick_path_creates_a_running_runtime_within_four_clicks_of_launch() {
     const TEST: &str = "gui_quick_path_creates_a_running_runtime_within_four_clicks_of_launch";
-    let Some(home) = first_launch(TEST, sandbox_home("first-time")) else {
+    let Some(app) = second_launch(TEST, "first-time") else {
         return;
     };
-    let app = App::launch_or_skip(TEST, home).expect("launched once already");
     app.run(|screen: Screen| async move {
-        let clicks = Clicks {
-            screen: &screen,
-            count: Cell::new(0),
-        };
+        let clicks = Clicks::on(&screen);
         // Reopened on Runtimes, on ml-workspace, with no click.
-        screen
-            .wait_for_text("h1", |text| text == "Runtimes")
-            .await?;
+        screen.wait_for_heading("Runtimes").await?;
         screen
             .wait_for_text("[data-testid='runtimes-empty']", |text| !text.is_empty())
             .await?;
@@ -146,17 +152,7 @@ fn gui_quick_path_creates_a_running_runtime_within_four_clicks_of_launch() {
             .await?;
         screen.save_screenshot("quick-3-running").await?;
 
-        let count = clicks.count.get();
-        println!(
-            "quick path: launch to a running runtime in {count} clicks (budget {CREATE_BUDGET})"
-        );
-        eprintln!(
-            "quick path: launch to a running runtime in {count} clicks (budget {CREATE_BUDGET})"
-        );
-        assert!(
-            count <= CREATE_BUDGET,
-            "a new runtime took {count} clicks from launch"
-        );
+        clicks.report("a running runtime", CREATE_BUDGET);
         Ok(())
     });
 }
@@ -164,18 +160,12 @@ fn gui_quick_path_creates_a_running_runtime_within_four_clicks_of_launch() {
 #[test]
 fn gui_quick_path_updates_a_runtime_within_three_clicks_of_launch() {
     const TEST: &str = "gui_quick_path_updates_a_runtime_within_three_clicks_of_launch";
-    let Some(home) = first_launch(TEST, sandbox_home("returning")) else {
+    let Some(app) = second_launch(TEST, "returning") else {
         return;
     };
-    let app = App::launch_or_skip(TEST, home).expect("launched once already");
     app.run(|screen: Screen| async move {
-        let clicks = Clicks {
-            screen: &screen,
-            count: Cell::new(0),
-        };
-        screen
-            .wait_for_text("h1", |text| text == "Runtimes")
-            .await?;
+        let clicks = Clicks::on(&screen);
+        screen.wait_for_heading("Runtimes").await?;
         let update = "[data-testid='runtime-row-rt-default'] [data-testid='row-update']";
         poll_until(Duration::from_secs(60), async || {
             match screen.count(update).await {
@@ -221,17 +211,7 @@ fn gui_quick_path_updates_a_runtime_within_three_clicks_of_launch() {
         .await?;
         screen.save_screenshot("quick-update-2-done").await?;
 
-        let count = clicks.count.get();
-        println!(
-            "quick path: launch to an updated runtime in {count} clicks (budget {UPDATE_BUDGET})"
-        );
-        eprintln!(
-            "quick path: launch to an updated runtime in {count} clicks (budget {UPDATE_BUDGET})"
-        );
-        assert!(
-            count <= UPDATE_BUDGET,
-            "an update took {count} clicks from launch"
-        );
+        clicks.report("an updated runtime", UPDATE_BUDGET);
         Ok(())
     });
 }

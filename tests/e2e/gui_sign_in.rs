@@ -17,59 +17,54 @@ use pfrm_core::auth::store::TokenVault;
 fn gui_browser_sign_in_shows_the_account_menu_with_the_users_name() {
     let azure = LocalAzure::start("first-time");
     let home = alice_browser(&azure);
-    let Some(app) = App::launch_or_skip(
+    let Some(_) = App::run_or_skip(
         "gui_browser_sign_in_shows_the_account_menu_with_the_users_name",
         home,
+        |screen: Screen| async move {
+            screen
+                .wait_for_button(
+                    "[data-testid='sign-in-browser']",
+                    "Sign in with your browser",
+                )
+                .await?;
+            screen.save_screenshot("sign-in-choices").await?;
+            screen.click("[data-testid='sign-in-browser']").await?;
+            // The scripted browser completes the sign-in page; the app takes the code, redeems it
+            // and names the user.
+            screen
+                .wait_for_text("[data-testid='welcome-who-name']", |text| {
+                    text == "Signed in as Alice"
+                })
+                .await?;
+            screen.assert_account_name("Alice").await?;
+            assert_eq!(
+                screen.count("[data-testid='sandbox-banner']").await?,
+                0,
+                "a real sign-in is not the sandbox"
+            );
+            screen
+                .save_screenshot("signed-in-through-the-browser")
+                .await?;
+
+            screen.click("[data-testid='account-menu-button']").await?;
+            screen
+                .wait_for_text("[data-testid='account-menu-user-name']", |text| {
+                    text == "alice@contoso.com"
+                })
+                .await?;
+            screen.save_screenshot("account-menu").await?;
+            screen.click("[data-testid='account-sign-out']").await?;
+            screen
+                .wait_for_button(
+                    "[data-testid='sign-in-browser']",
+                    "Sign in with your browser",
+                )
+                .await?;
+            Ok(())
+        },
     ) else {
         return;
     };
-    app.run(|screen: Screen| async move {
-        screen
-            .wait_for_button(
-                "[data-testid='sign-in-browser']",
-                "Sign in with your browser",
-            )
-            .await?;
-        screen.save_screenshot("sign-in-choices").await?;
-        screen.click("[data-testid='sign-in-browser']").await?;
-        // The scripted browser completes the sign-in page; the app takes the code, redeems it
-        // and names the user.
-        screen
-            .wait_for_text("[data-testid='welcome-who-name']", |text| {
-                text == "Signed in as Alice"
-            })
-            .await?;
-        assert_eq!(
-            screen
-                .rendered_texts("[data-testid='account-menu-name']")
-                .await?,
-            ["Alice"]
-        );
-        assert_eq!(
-            screen.count("[data-testid='sandbox-banner']").await?,
-            0,
-            "a real sign-in is not the sandbox"
-        );
-        screen
-            .save_screenshot("signed-in-through-the-browser")
-            .await?;
-
-        screen.click("[data-testid='account-menu-button']").await?;
-        screen
-            .wait_for_text("[data-testid='account-menu-user-name']", |text| {
-                text == "alice@contoso.com"
-            })
-            .await?;
-        screen.save_screenshot("account-menu").await?;
-        screen.click("[data-testid='account-sign-out']").await?;
-        screen
-            .wait_for_button(
-                "[data-testid='sign-in-browser']",
-                "Sign in with your browser",
-            )
-            .await?;
-        Ok(())
-    });
     assert_eq!(
         azure.sign_in_pages_served(),
         1,
@@ -192,95 +187,93 @@ fn gui_a_keychain_entry_removed_behind_the_apps_back_asks_to_sign_in_again() {
     let azure = LocalAzure::start("first-time");
     let home = alice_browser(&azure);
     let environment = home.environment();
-    let Some(app) = App::launch_or_skip(
+    App::run_or_skip(
         "gui_a_keychain_entry_removed_behind_the_apps_back_asks_to_sign_in_again",
         home,
-    ) else {
-        return;
-    };
-    app.run(|screen: Screen| async move {
-        sign_in_through_the_browser(&screen).await?;
-        let accounts = accounts_json(&environment)?;
-        assert_eq!(
-            accounts[0]["signedIn"], true,
-            "the app's sign-in is saved in the keychain: {accounts}"
-        );
+        |screen: Screen| async move {
+            sign_in_through_the_browser(&screen).await?;
+            let accounts = accounts_json(&environment)?;
+            assert_eq!(
+                accounts[0]["signedIn"], true,
+                "the app's sign-in is saved in the keychain: {accounts}"
+            );
 
-        // Another tool (or the user, in the keychain manager) removes the saved sign-in.
-        TokenVault::open_system()
-            .await
-            .remove(&keychain_key(&accounts))
-            .await
-            .map_err(|error| format!("remove the keychain entry: {error:?}"))?;
-        // The user comes back to the app's window (the window system tells it so).
-        screen
-            .client
-            .execute("window.dispatchEvent(new Event('focus'));", vec![])
-            .await
-            .map_err(|error| format!("focus the window: {error}"))?;
-        screen
-            .wait_for_button("[data-testid='sign-in-again']", "Sign in again")
-            .await?;
-        let banner = screen
-            .wait_for_text("[data-testid='sign-in-required-banner']", |text| {
-                text.contains("Alice")
-            })
-            .await?;
-        assert!(banner.contains("Sign in again"), "{banner}");
-        // Nothing else on the screen still claims the sign-in works.
-        screen
-            .wait_for_text("[data-testid='welcome-who-name']", |text| {
-                text == "Last signed in as Alice"
-            })
-            .await?;
-        assert_eq!(
+            // Another tool (or the user, in the keychain manager) removes the saved sign-in.
+            TokenVault::open_system()
+                .await
+                .remove(&keychain_key(&accounts))
+                .await
+                .map_err(|error| format!("remove the keychain entry: {error:?}"))?;
+            // The user comes back to the app's window (the window system tells it so).
             screen
-                .count("[data-testid='welcome-go-to-runtimes']")
-                .await?,
-            0
-        );
-        assert_eq!(
+                .client
+                .execute("window.dispatchEvent(new Event('focus'));", vec![])
+                .await
+                .map_err(|error| format!("focus the window: {error}"))?;
             screen
-                .rendered_texts("[data-testid='account-menu-sign-in-required']")
-                .await?,
-            ["Sign in again"]
-        );
-        screen.save_screenshot("sign-in-again-light").await?;
-        screen
-            .save_display_screenshot("window-sign-in-again")
-            .await?;
-        let accounts = accounts_json(&environment)?;
-        assert_eq!(
-            accounts[0]["signedIn"], false,
-            "`account list` says sign in again too: {accounts}"
-        );
+                .wait_for_button("[data-testid='sign-in-again']", "Sign in again")
+                .await?;
+            let banner = screen
+                .wait_for_text("[data-testid='sign-in-required-banner']", |text| {
+                    text.contains("Alice")
+                })
+                .await?;
+            assert!(banner.contains("Sign in again"), "{banner}");
+            // Nothing else on the screen still claims the sign-in works.
+            screen
+                .wait_for_text("[data-testid='welcome-who-name']", |text| {
+                    text == "Last signed in as Alice"
+                })
+                .await?;
+            assert_eq!(
+                screen
+                    .count("[data-testid='welcome-go-to-runtimes']")
+                    .await?,
+                0
+            );
+            assert_eq!(
+                screen
+                    .rendered_texts("[data-testid='account-menu-sign-in-required']")
+                    .await?,
+                ["Sign in again"]
+            );
+            screen.save_screenshot("sign-in-again-light").await?;
+            screen
+                .save_display_screenshot("window-sign-in-again")
+                .await?;
+            let accounts = accounts_json(&environment)?;
+            assert_eq!(
+                accounts[0]["signedIn"], false,
+                "`account list` says sign in again too: {accounts}"
+            );
 
-        screen.click("[data-testid='nav-settings']").await?;
-        screen.click("input[type='radio'][value='dark']").await?;
-        screen
-            .wait_for_attribute("[data-theme]", "data-theme", "dark")
-            .await?;
-        screen.click("[data-testid='nav-welcome']").await?;
-        screen
-            .wait_for_button("[data-testid='sign-in-again']", "Sign in again")
-            .await?;
-        scroll_to_the_top(&screen).await?;
-        screen.save_screenshot("sign-in-again-dark").await?;
+            screen.click("[data-testid='nav-settings']").await?;
+            screen.click("input[type='radio'][value='dark']").await?;
+            screen
+                .wait_for_attribute("[data-theme]", "data-theme", "dark")
+                .await?;
+            screen.click("[data-testid='nav-welcome']").await?;
+            screen
+                .wait_for_button("[data-testid='sign-in-again']", "Sign in again")
+                .await?;
+            scroll_to_the_top(&screen).await?;
+            screen.save_screenshot("sign-in-again-dark").await?;
 
-        // "Sign in again" does: the banner goes and the sign-in is saved once more.
-        screen.click("[data-testid='sign-in-again']").await?;
-        sign_in_through_the_browser(&screen).await?;
-        screen
-            .wait_for_count(
-                std::time::Duration::from_secs(15),
-                "[data-testid='sign-in-required-banner']",
-                0,
-            )
-            .await?;
-        let accounts = accounts_json(&environment)?;
-        assert_eq!(accounts[0]["signedIn"], true, "{accounts}");
-        Ok(())
-    });
+            // "Sign in again" does: the banner goes and the sign-in is saved once more.
+            screen.click("[data-testid='sign-in-again']").await?;
+            sign_in_through_the_browser(&screen).await?;
+            screen
+                .wait_for_count(
+                    std::time::Duration::from_secs(15),
+                    "[data-testid='sign-in-required-banner']",
+                    0,
+                )
+                .await?;
+            let accounts = accounts_json(&environment)?;
+            assert_eq!(accounts[0]["signedIn"], true, "{accounts}");
+            Ok(())
+        },
+    );
 }
 
 /// Where a refresh or access token, an ID token or an authorization code of the emulator shows
