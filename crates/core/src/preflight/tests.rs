@@ -483,3 +483,60 @@ fn an_unreadable_default_datastore_is_could_not_tell_not_a_data_lake_verdict() {
         .unwrap()
         .contains("Data Lake Storage Gen2"));
 }
+
+fn keyed_storage(shared_keys: Option<bool>) -> StorageFacts {
+    StorageFacts {
+        account_name: Some("stws".into()),
+        allow_shared_key_access: Ok(shared_keys),
+        datastores: Ok(vec![prerequisites::DatastoreFacts {
+            name: "workspaceblobstore".into(),
+            datastore_type: "AzureBlob".into(),
+            credentials_type: "AccountKey".into(),
+        }]),
+        mine: Ok(prerequisites::StorageAccess::default()),
+        workspace_identity: Some("9183c762-55b2-5cb3-921e-1042383d56a4".into()),
+        workspace: Ok(prerequisites::StorageAccess::default()),
+    }
+}
+
+#[test]
+fn storage_roles_that_are_not_needed_pass_without_claiming_anyone_holds_them() {
+    let mut no_identity = keyed_storage(None);
+    no_identity.workspace_identity = None;
+    for facts in [keyed_storage(None), no_identity] {
+        let checks = prerequisites::storage_checks(&facts);
+        for id in [
+            CheckId::StorageRolesForYou,
+            CheckId::StorageRolesForWorkspace,
+        ] {
+            let check = checks.iter().find(|check| check.id == id).unwrap();
+            assert_eq!(check.status, CheckStatus::Passed, "{check:#?}");
+            // Nobody holds a role here: a passed title saying so would read as true.
+            assert!(
+                check.title.contains("no storage data role")
+                    && !check.title.contains(" has ")
+                    && !check.title.starts_with("You have"),
+                "{}",
+                check.title
+            );
+        }
+    }
+}
+
+#[test]
+fn storage_failures_link_to_the_storage_guide_not_a_registry_section() {
+    let checks = prerequisites::storage_checks(&keyed_storage(Some(false)));
+    for id in [
+        CheckId::SharedKeyAccess,
+        CheckId::StorageRolesForYou,
+        CheckId::StorageRolesForWorkspace,
+    ] {
+        let check = checks.iter().find(|check| check.id == id).unwrap();
+        assert_eq!(check.status, CheckStatus::Failed, "{check:#?}");
+        let link = check.link.as_deref().unwrap();
+        assert!(
+            link.contains("data-authentication") && !link.contains("container-registry"),
+            "{id:?}: {link}"
+        );
+    }
+}

@@ -23,9 +23,10 @@ pub use storage::{storage_checks, DatastoreFacts, StorageAccess, StorageFacts};
 /// Where quota is requested.
 pub const QUOTA_GUIDE: &str =
     "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
-/// Identity-based access to the workspace's storage.
+/// Identity-based access to the workspace's storage: datastores without credentials and the
+/// storage roles they need.
 pub const STORAGE_IDENTITY_GUIDE: &str =
-    "https://learn.microsoft.com/azure/machine-learning/how-to-identity-based-service-authentication#scenario-azure-container-registry-without-admin-user";
+    "https://learn.microsoft.com/azure/machine-learning/how-to-administrate-data-authentication";
 /// Managed virtual network: provisioning and outbound rules.
 pub const MANAGED_NETWORK_GUIDE: &str =
     "https://learn.microsoft.com/azure/machine-learning/how-to-managed-network";

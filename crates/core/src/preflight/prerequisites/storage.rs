@@ -47,6 +47,11 @@ pub struct StorageFacts {
     pub workspace: Fact<StorageAccess>,
 }
 
+/// A passed role check states what holds: where the storage is reached with keys, that no role
+/// is needed, never that the roles are held.
+const WORKSPACE_ROLES_NOT_NEEDED: &str =
+    "The workspace's identity needs no storage data role on its storage";
+
 /// Storage checks: the working directory, shared keys, and the storage roles.
 pub fn storage_checks(facts: &StorageFacts) -> Vec<CheckResult> {
     let account = facts
@@ -59,6 +64,7 @@ pub fn storage_checks(facts: &StorageFacts) -> Vec<CheckResult> {
     checks.push(storage_role_check(
         CheckId::StorageRolesForYou,
         "You have Storage Blob Data Contributor and Storage File Data Privileged Contributor on the workspace's storage",
+        "You need no storage data role on the workspace's storage",
         "you",
         &facts.mine,
         identity_based,
@@ -69,6 +75,7 @@ pub fn storage_checks(facts: &StorageFacts) -> Vec<CheckResult> {
         Some(principal) => storage_role_check(
             CheckId::StorageRolesForWorkspace,
             "The workspace's identity has Storage Blob Data Contributor and Storage File Data Privileged Contributor on its storage",
+            WORKSPACE_ROLES_NOT_NEEDED,
             "the workspace's identity",
             &facts.workspace,
             identity_based,
@@ -80,7 +87,11 @@ pub fn storage_checks(facts: &StorageFacts) -> Vec<CheckResult> {
                 CheckId::StorageRolesForWorkspace,
                 Severity::Blocker,
                 CheckStatus::passed_if(identity_based != Some(true)),
-                "The workspace's identity has Storage Blob Data Contributor and Storage File Data Privileged Contributor on its storage",
+                if identity_based == Some(false) {
+                    WORKSPACE_ROLES_NOT_NEEDED
+                } else {
+                    "The workspace's identity has Storage Blob Data Contributor and Storage File Data Privileged Contributor on its storage"
+                },
             )
             .evidence(evidence("Workspace identity", "none (no system-assigned identity)"));
             if identity_based == Some(true) {
@@ -220,9 +231,11 @@ fn shared_key_check(facts: &StorageFacts, account: &str) -> CheckResult {
     result
 }
 
+#[allow(clippy::too_many_arguments)]
 fn storage_role_check(
     id: CheckId,
     title: &str,
+    not_needed_title: &str,
     who: &str,
     access: &Fact<StorageAccess>,
     identity_based: Option<bool>,
@@ -230,12 +243,11 @@ fn storage_role_check(
     principal: Option<&str>,
 ) -> CheckResult {
     if identity_based == Some(false) {
-        return CheckResult::new(id, Severity::Info, CheckStatus::Passed, title).evidence(
-            evidence(
+        return CheckResult::new(id, Severity::Info, CheckStatus::Passed, not_needed_title)
+            .evidence(evidence(
                 "Not needed",
                 "the datastores use account keys and shared-key access is on",
-            ),
-        );
+            ));
     }
     let access = match access {
         Ok(access) => *access,
