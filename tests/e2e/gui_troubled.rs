@@ -134,13 +134,28 @@ fn difference(shown: &[ShownCheck], expected: &[ShownCheck]) -> Option<String> {
         .map(|(shown, expected)| format!("shown {shown:#?}\nexpected {expected:#?}"))
 }
 
-/// The summary line above the checklist for `report`.
-fn expected_summary(report: &PreflightReport) -> &'static str {
+/// The summary line above the checklist for `report`: it says every prerequisite is met only
+/// when no check below reads "Not met".
+fn expected_summary(report: &PreflightReport) -> String {
+    let not_passed = report
+        .checks
+        .iter()
+        .filter(|check| check.status != CheckStatus::Passed)
+        .count();
     match report.blocking.as_ref().map(|blocking| blocking.kind) {
-        None => "Every prerequisite is met.",
-        Some(BlockKind::NotMet) => "A prerequisite is not met, so runtimes cannot be added yet.",
+        None if not_passed == 0 => "Every prerequisite is met.".into(),
+        None if not_passed == 1 => {
+            "Nothing blocks adding runtimes, but one check below needs your attention.".into()
+        }
+        None => format!(
+            "Nothing blocks adding runtimes, but {not_passed} checks below need your attention."
+        ),
+        Some(BlockKind::NotMet) => {
+            "A prerequisite is not met, so runtimes cannot be added yet.".into()
+        }
         Some(BlockKind::CouldNotTell) => {
             "pfrm could not tell whether every prerequisite is met, so runtimes cannot be added yet."
+                .into()
         }
     }
 }
@@ -160,6 +175,7 @@ async fn expect_core_checklist(screen: &Screen, view: &WorkspaceView) -> Result<
         .map(|check| expected_check(check, list_open))
         .collect();
     let name = &view.name;
+    let summary = expected_summary(report);
     screen
         .wait_for_text("[data-testid='runtime-list-heading']", |text| {
             text == format!("Runtimes in {name}")
@@ -167,7 +183,7 @@ async fn expect_core_checklist(screen: &Screen, view: &WorkspaceView) -> Result<
         .await?;
     screen
         .wait_within(CHECKED, "[data-testid='preflight-summary']", |text| {
-            text == expected_summary(report)
+            text == summary
         })
         .await
         .map_err(|error| format!("{name}: {error}"))?;

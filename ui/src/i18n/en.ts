@@ -52,6 +52,8 @@ export const en = {
   'rt.checks.loading': 'Checking the workspace…',
   'rt.checks.rerun': 'Check again',
   'rt.checks.allPassed': 'Every prerequisite is met.',
+  'rt.checks.notBlockedOne': 'Nothing blocks adding runtimes, but one check below needs your attention.',
+  'rt.checks.notBlockedMany': 'Nothing blocks adding runtimes, but {count} checks below need your attention.',
   'rt.checks.show': 'Show the {count} checks',
   'rt.checks.hide': 'Hide the checks',
   'rt.checks.blocked': 'A prerequisite is not met, so runtimes cannot be added yet.',

@@ -32,7 +32,8 @@ export function PreflightCard({
   const listId = useId();
   const [open, setOpen] = useState<boolean | null>(null);
   const checks = check?.kind === 'loaded' ? check.value.report.checks : [];
-  const allPassed = check?.kind === 'loaded' && checks.every((item) => item.status === 'passed');
+  const notPassed = checks.filter((item) => item.status !== 'passed').length;
+  const allPassed = check?.kind === 'loaded' && notPassed === 0;
   // Adjusting state while rendering: a check that has not passed opens the list for good.
   if (open === null && check?.kind === 'loaded' && !allPassed) setOpen(true);
   const expanded = open ?? !allPassed;
@@ -51,7 +52,12 @@ export function PreflightCard({
           <div className={styles.summary}>
             <Text data-testid="preflight-summary" data-blocked={check.value.report.blocked}>
               {!check.value.report.blocked
-                ? t('rt.checks.allPassed')
+                ? notPassed === 0
+                  ? t('rt.checks.allPassed')
+                  : // A warning or notice shows as not met below: the summary must not say all is met.
+                    notPassed === 1
+                    ? t('rt.checks.notBlockedOne')
+                    : t('rt.checks.notBlockedMany', { count: notPassed })
                 : check.value.report.blocking?.kind === 'couldNotTell'
                   ? t('rt.checks.couldNotTell')
                   : t('rt.checks.blocked')}

@@ -291,3 +291,17 @@ describe('Runtimes page', () => {
     );
   });
 });
+
+describe('preflight summary', () => {
+  it('does not say every prerequisite is met while a warning below is not met', async () => {
+    const quota: CheckResult = { id: 'vmQuota', severity: 'warning', status: 'failed', title: 'Your VM quota leaves room', evidence: [], remedy: 'Request quota.' };
+    const checkWorkspace = () => ({ workspace: LISTING.workspaces[0], report: { checks: [ROLE, quota], blocked: false } });
+    backend('passed', undefined, { check_workspace: checkWorkspace });
+    renderPage();
+    await waitFor(() =>
+      expect(screen.getByTestId('preflight-summary').textContent).toBe('Nothing blocks adding runtimes, but one check below needs your attention.'),
+    );
+    expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId('check-vmQuota').textContent).toContain('Not met: Your VM quota leaves room');
+  });
+});
