@@ -77,16 +77,4 @@ impl Screen {
             .await?;
         self.click(&option).await
     }
-
-    /// Picks a workspace from the picker's whole list: a world with more workspaces than the
-    /// list shows at once has the option scrolled into view and chosen, as a person scrolling
-    /// the list would.
-    pub async fn choose_workspace_from_list(&self, name: &str) -> Result<(), String> {
-        let option = format!("[data-testid='workspace-option'][data-name='{name}']");
-        self.click(PICKER).await?;
-        self.wait_for_text(&option, |text| text.contains(name))
-            .await?;
-        self.scroll_to(&option).await?;
-        self.click(&option).await
-    }
 }
