@@ -20,6 +20,7 @@ import { t, type MessageKey } from './i18n';
 import { StartupWarnings } from './components/StartupWarnings';
 import { SessionBanner } from './components/SessionBanner';
 import { RetirementNotice } from './components/RetirementNotice';
+import { SHORT_WINDOW_QUERY } from './components/useShortWindow';
 import { AccountMenu } from './components/AccountMenu';
 import { SessionProvider } from './session/SessionProvider';
 import { OperationsProvider, useOperations } from './data/operations';
@@ -145,6 +146,8 @@ const useStyles = makeStyles({
     minWidth: 0,
     padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalXXXL}`,
     [NARROW]: { padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalM}` },
+    // A short window keeps its height for the page.
+    [`@media ${SHORT_WINDOW_QUERY}`]: { paddingTop: tokens.spacingVerticalS, rowGap: tokens.spacingVerticalS },
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalL,

@@ -85,8 +85,58 @@ test('inventory in the smallest window: the table scrolls sideways, light and da
   await page.getByTestId('inventory-table').waitFor();
   const overflowX = await page.getByTestId('inventory-table').evaluate((element) => getComputedStyle(element.parentElement).overflowX);
   check(overflowX === 'auto', `the inventory table should scroll sideways, overflow-x is ${overflowX}`);
+  // Readable: no word is split across lines (names, addresses and states keep whole), the
+  // headings and a flow's export button keep to one line, and a table wider than the window
+  // says it scrolls sideways and takes keyboard focus to do so.
+  const layout = await page.getByTestId('inventory-table').evaluate((table) => {
+    const broken = [];
+    for (const cell of table.querySelectorAll('td, th')) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const lines = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+          if (lines.size < 2) continue;
+          // Where the word goes on to a new line: only after a hyphen or a slash, as in
+          // 'serverless-alex-' / '7d2e' or an address, never in the middle of a name.
+          let top = null;
+          for (let i = 0; i < match[0].length; i += 1) {
+            const letter = document.createRange();
+            letter.setStart(node, match.index + i);
+            letter.setEnd(node, match.index + i + 1);
+            const rect = letter.getClientRects()[0];
+            if (!rect) continue;
+            if (top !== null && Math.round(rect.top) > top && !'-/'.includes(match[0][i - 1])) {
+              broken.push(match[0]);
+              break;
+            }
+            top = Math.round(rect.top);
+          }
+        }
+      }
+    }
+    const lineHeight = (element) => parseFloat(getComputedStyle(element).lineHeight);
+    const tall = [...table.querySelectorAll('th, [data-testid^="inventory-export-"]')]
+      .filter((element) => element.getBoundingClientRect().height > 2 * lineHeight(element) + 8)
+      .map((element) => element.innerText);
+    const scroller = table.parentElement;
+    return { broken, tall, overflowing: scroller.scrollWidth > scroller.clientWidth, tabIndex: scroller.tabIndex, headers: [...table.querySelectorAll('th')].map((th) => th.innerText) };
+  });
+  check(layout.broken.length === 0, `words split across lines in the inventory: ${layout.broken.slice(0, 8).join(', ')}`);
+  check(layout.tall.length === 0, `more than one line: ${layout.tall.join(' | ')}`);
+  check(!layout.headers.includes('Workspace'), `one workspace needs no Workspace column: ${layout.headers.join(', ')}`);
+  check(layout.overflowing, 'at 720×480 the inventory is wider than its box');
+  check(layout.tabIndex === 0, 'the sideways-scrolling table takes keyboard focus');
+  await page.getByTestId('table-scroll-hint').filter({ hasText: 'Scroll sideways' }).waitFor();
+  await page.getByTestId('inventory-table').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'inventory-small-light.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: join(SHOTS, 'inventory-small-dark.png') });
   await page.emulateMedia({ colorScheme: 'light' });
+  // The keyboard scrolls it: focus, then the right arrow.
+  await page.getByRole('region', { name: 'Inventory, scrolls sideways' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid="inventory-table"]').parentElement.scrollLeft > 0);
 });

@@ -378,3 +378,44 @@ test('runtime details in the smallest window: words wrap whole, long addresses s
   check(created.text.includes('2024') && !created.text.includes('T09:00'), `Created should read as a date and time, was ${created.text}`);
   await page.screenshot({ path: join(SHOTS, 'runtime-details-smallest-window.png'), fullPage: true });
 });
+
+test('runtime details at 720×480 in the sandbox: the sandbox banner and the retirement notice take a line each, the details start on the first screen, and More unfolds the notice', async ({ page, base }) => {
+  await page.setViewportSize({ width: 720, height: 480 });
+  // The retirement notice is up (not hidden this week), and the user tries the sandbox.
+  await page.goto(`${base}?scenario=retirement`);
+  await page.getByTestId('sign-in-sandbox').click();
+  await page.getByTestId('sandbox-banner').waitFor();
+  await page.getByRole('tab', { name: 'Runtimes' }).click();
+  await pickWorkspace(page, 'research', 'research-ml');
+  await openRuntime(page, 'rt-default');
+  await page.getByTestId('version-checking').waitFor({ state: 'detached' });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const notice = page.getByTestId('retirement-notice');
+  await notice.filter({ hasText: 'Prompt flow retires on 2027-04-20: 135 days left' }).waitFor();
+  const measure = () =>
+    page.evaluate(() => {
+      const height = (testId) => document.querySelector(`[data-testid="${testId}"]`).getBoundingClientRect().height;
+      const details = document.querySelector('[data-testid="runtime-details"] dt').getBoundingClientRect();
+      return { sandbox: height('sandbox-banner'), notice: height('retirement-notice'), detailsTop: details.top, detailsBottom: details.bottom, window: innerHeight };
+    });
+  const folded = await measure();
+  // A line of text beside a small button in either banner (the title may wrap once beside it).
+  check(folded.sandbox <= 56 && folded.notice <= 56, `each banner should fold to its title at 720×480: sandbox ${folded.sandbox} px, notice ${folded.notice} px`);
+  check(folded.detailsBottom <= folded.window, `the runtime's first detail should be on the first screen: at ${folded.detailsTop}-${folded.detailsBottom} of ${folded.window} px`);
+  await page.screenshot({ path: join(SHOTS, 'runtime-details-720x480-banners-light.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, 'runtime-details-720x480-banners-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+  // More: the notice's whole text, the guide and "Hide until next week"; Less folds it again.
+  await notice.getByRole('button', { name: 'More' }).click();
+  await notice.filter({ hasText: 'security fixes included' }).waitFor();
+  await notice.getByRole('button', { name: 'Open the migration guide' }).waitFor();
+  await notice.getByRole('button', { name: 'Hide until next week' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'runtime-details-720x480-notice-unfolded-light.png') });
+  await notice.getByRole('button', { name: 'Less' }).click();
+  await notice.getByRole('button', { name: 'More' }).waitFor();
+  // A taller window shows both banners whole.
+  await page.setViewportSize({ width: 1100, height: 720 });
+  await notice.getByRole('button', { name: 'Hide until next week' }).waitFor();
+  await page.getByTestId('sandbox-banner').filter({ hasText: 'pretend workspace' }).waitFor();
+});

@@ -1,20 +1,77 @@
-import type { ComponentProps, ReactNode } from 'react';
-import { Table, TableBody, TableHeader, TableHeaderCell, TableRow, makeStyles } from '@fluentui/react-components';
+import { useEffect, useRef, useState, type ComponentProps, type ReactNode, type RefObject } from 'react';
+import { Caption1, Table, TableBody, TableHeader, TableHeaderCell, TableRow, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { t } from '../i18n';
 
 const useStyles = makeStyles({
+  box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, minWidth: 0 },
   // Fluent's table shares its width out equally, so in a narrow window long text ran into the
   // next column. Here columns size to their content, and the table scrolls sideways when even
   // that does not fit.
   scroller: { overflowX: 'auto' },
+  // When it does scroll sideways, a shade at each edge with more columns beyond it: the cover
+  // gradients move with the content and hide the shade once an edge is reached.
+  overflowing: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    backgroundImage: [
+      `linear-gradient(to right, ${tokens.colorNeutralBackground1}, ${tokens.colorNeutralBackground1})`,
+      `linear-gradient(to right, ${tokens.colorNeutralBackground1}, ${tokens.colorNeutralBackground1})`,
+      `linear-gradient(to right, ${tokens.colorNeutralStrokeAccessible}, transparent)`,
+      `linear-gradient(to left, ${tokens.colorNeutralStrokeAccessible}, transparent)`,
+    ].join(', '),
+    backgroundPosition: 'left center, right center, left center, right center',
+    backgroundRepeat: 'no-repeat',
+    backgroundSize: '24px 100%, 24px 100%, 10px 100%, 10px 100%',
+    backgroundAttachment: 'local, local, scroll, scroll',
+    ':focus-visible': {
+      outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`,
+      outlineOffset: tokens.strokeWidthThin,
+    },
+  },
   table: { tableLayout: 'auto' },
+  hint: { color: tokens.colorNeutralForeground3, alignSelf: 'flex-end' },
 });
 
-/** A Fluent `Table` whose columns fit their content, inside a box that scrolls sideways. */
+/** Whether the box is narrower than what it holds, kept current as either changes size. */
+function useOverflowing(box: RefObject<HTMLDivElement | null>): boolean {
+  const [overflowing, setOverflowing] = useState(false);
+  useEffect(() => {
+    const element = box.current;
+    if (!element || typeof ResizeObserver !== 'function') return;
+    const measure = () => setOverflowing(element.scrollWidth > element.clientWidth + 1);
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    if (element.firstElementChild) observer.observe(element.firstElementChild);
+    measure();
+    return () => observer.disconnect();
+  }, [box]);
+  return overflowing;
+}
+
+/**
+ * A Fluent `Table` whose columns fit their content, inside a box that scrolls sideways. When
+ * the columns are wider than the window, a line above says so, the hidden side is shaded, and
+ * the box takes keyboard focus so the arrow keys scroll it.
+ */
 export function FittedTable(props: ComponentProps<typeof Table>) {
   const styles = useStyles();
+  const scroller = useRef<HTMLDivElement>(null);
+  const overflowing = useOverflowing(scroller);
   return (
-    <div className={styles.scroller}>
-      <Table {...props} className={styles.table} />
+    <div className={styles.box}>
+      {overflowing && (
+        <Caption1 className={styles.hint} aria-hidden data-testid="table-scroll-hint">
+          {t('table.scrollHint')}
+        </Caption1>
+      )}
+      <div
+        ref={scroller}
+        className={mergeClasses(styles.scroller, overflowing && styles.overflowing)}
+        data-testid="table-scroller"
+        data-overflowing={overflowing}
+        {...(overflowing ? { tabIndex: 0, role: 'region', 'aria-label': t('table.scrollLabel', { table: props['aria-label'] ?? '' }) } : {})}
+      >
+        <Table {...props} className={styles.table} />
+      </div>
     </div>
   );
 }

@@ -1,9 +1,11 @@
+import { useState } from 'react';
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
 import { backend, type RetirementStatus } from '../backend';
 import { useMutation, useQuery } from '../data/query';
 import { t } from '../i18n';
 import { useSession } from '../session/SessionProvider';
 import { Notice } from './Notice';
+import { useFoldedBannerStyles, useShortWindow } from './useShortWindow';
 
 /** The notice's title for the days left (or since). */
 export function retirementTitle(status: RetirementStatus): string {
@@ -16,7 +18,8 @@ export function retirementTitle(status: RetirementStatus): string {
 /**
  * Prompt flow's retirement above every page: the date, the days left, and Microsoft's migration
  * guide (opened in the system browser). It can be hidden for the rest of the week, never for
- * good. The date comes from the backend, so the sandbox's emulated date counts.
+ * good. The date comes from the backend, so the sandbox's emulated date counts. In a short
+ * window it folds to its title (the date and the days left) and "More", which unfolds the rest.
  */
 export function RetirementNotice() {
   const session = useSession();
@@ -28,20 +31,27 @@ export function RetirementNotice() {
   const loaded = useQuery(`retirement/${mode ?? 'unknown'}`, backend.retirementStatus, { keepAcrossKeys: true }).data;
   const dismiss = useMutation(backend.dismissRetirementNotice);
   const openGuide = useMutation(backend.openMigrationGuide);
+  const short = useShortWindow();
+  const foldedStyles = useFoldedBannerStyles();
+  const [more, setMore] = useState(false);
   const status = dismiss.data ?? loaded ?? null;
   const error = openGuide.error ?? dismiss.error ?? null;
 
   if (!status || status.dismissedThisWeek) return null;
+  // A failure to open the guide is never folded away.
+  const folded = short && !more && !error;
   return (
     <MessageBar
       intent={status.retired ? 'error' : 'warning'}
-      layout="multiline"
+      layout={folded ? 'singleline' : 'multiline'}
+      className={folded ? foldedStyles.folded : undefined}
       data-testid="retirement-notice"
       data-days-left={status.daysLeft}
+      data-folded={folded}
     >
       <MessageBarBody>
         <MessageBarTitle>{retirementTitle(status)}</MessageBarTitle>
-        <Text as="span">{t(status.retired ? 'retire.detailRetired' : 'retire.detail')}</Text>
+        {!folded && <Text as="span">{t(status.retired ? 'retire.detailRetired' : 'retire.detail')}</Text>}
         {error && (
           <Text as="p" data-testid="retirement-guide-error">
             {t('retire.guideFailed', { message: error.message })} {error.remedy}
@@ -49,25 +59,38 @@ export function RetirementNotice() {
         )}
       </MessageBarBody>
       <MessageBarActions>
-        <Button
-          size="small"
-          appearance="primary"
-          data-testid="retirement-guide"
-          onClick={() => {
-            void openGuide.run();
-          }}
-        >
-          {t('retire.guide')}
-        </Button>
-        <Button
-          size="small"
-          data-testid="retirement-dismiss"
-          onClick={() => {
-            void dismiss.run();
-          }}
-        >
-          {t('retire.dismiss')}
-        </Button>
+        {folded ? (
+          <Button size="small" aria-expanded={false} data-testid="retirement-more" onClick={() => setMore(true)}>
+            {t('banner.more')}
+          </Button>
+        ) : (
+          <>
+            <Button
+              size="small"
+              appearance="primary"
+              data-testid="retirement-guide"
+              onClick={() => {
+                void openGuide.run();
+              }}
+            >
+              {t('retire.guide')}
+            </Button>
+            <Button
+              size="small"
+              data-testid="retirement-dismiss"
+              onClick={() => {
+                void dismiss.run();
+              }}
+            >
+              {t('retire.dismiss')}
+            </Button>
+            {short && (
+              <Button size="small" appearance="subtle" aria-expanded data-testid="retirement-less" onClick={() => setMore(false)}>
+                {t('banner.less')}
+              </Button>
+            )}
+          </>
+        )}
       </MessageBarActions>
     </MessageBar>
   );

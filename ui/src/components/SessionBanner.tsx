@@ -2,13 +2,17 @@ import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle,
 import { t } from '../i18n';
 import { useSession } from '../session/SessionProvider';
 import { Notice } from './Notice';
+import { useFoldedBannerStyles, useShortWindow } from './useShortWindow';
 
 /**
  * Banners that stay while their condition lasts: the sandbox, a session kept in memory only
- * (no keychain), and a saved sign-in that needs signing in again.
+ * (no keychain), and a saved sign-in that needs signing in again. In a short window the sandbox's
+ * banner is one line: its title, which says it all, and "Leave sandbox".
  */
 export function SessionBanner({ onSignInAgain }: { onSignInAgain: () => void }) {
   const session = useSession();
+  const short = useShortWindow();
+  const foldedStyles = useFoldedBannerStyles();
   const status = session.status;
   if (!status) return null;
   const signIn = status.signIn;
@@ -16,13 +20,13 @@ export function SessionBanner({ onSignInAgain }: { onSignInAgain: () => void }) 
   return (
     <>
       {status.mode === 'sandbox' && (
-        <MessageBar intent="warning" layout="multiline" data-testid="sandbox-banner">
+        <MessageBar intent="warning" layout={short ? 'singleline' : 'multiline'} className={short ? foldedStyles.folded : undefined} data-testid="sandbox-banner" data-folded={short}>
           <MessageBarBody>
             <MessageBarTitle>{t('session.banner.sandbox')}</MessageBarTitle>
-            <Text as="span">{t('session.banner.sandbox.detail')}</Text>
+            {!short && <Text as="span">{t('session.banner.sandbox.detail')}</Text>}
           </MessageBarBody>
           <MessageBarActions>
-            <Button onClick={() => void session.leaveSandbox()} data-testid="leave-sandbox">
+            <Button size={short ? 'small' : 'medium'} onClick={() => void session.leaveSandbox()} data-testid="leave-sandbox">
               {t('session.banner.leaveSandbox')}
             </Button>
           </MessageBarActions>

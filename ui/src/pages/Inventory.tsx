@@ -14,6 +14,7 @@ import {
   TableRow,
   Text,
   makeStyles,
+  mergeClasses,
   tokens,
 } from '@fluentui/react-components';
 import {
@@ -40,8 +41,20 @@ const useStyles = makeStyles({
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
   counts: { display: 'flex', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },
-  cell: { overflowWrap: 'anywhere' },
+  // Cells wrap between words, never inside one: a column is at least as wide as its longest
+  // word, and when the columns do not fit the window the table scrolls sideways (FittedTable)
+  // instead of breaking names and addresses into syllables.
+  cell: { overflowWrap: 'break-word' },
+  short: { whiteSpace: 'nowrap' },
+  prose: { minWidth: '16em' },
+  exportButton: { whiteSpace: 'nowrap' },
 });
+
+/** The columns shown: Workspace only when the rows come from more than one workspace. */
+export function inventoryColumns(items: readonly InventoryItem[]): MessageKey[] {
+  const workspaces = new Set(items.map((item) => item.workspaceId));
+  return workspaces.size > 1 ? INVENTORY_COLUMNS : INVENTORY_COLUMNS.filter((column) => column !== 'inv.col.workspace');
+}
 
 export const KINDS: ItemKind[] = [
   'runtime',
@@ -136,6 +149,8 @@ export function Inventory() {
     }
   };
   const shown = useMemo(() => (taking.kind === 'taken' ? filterItems(taking.inventory.items, filter) : []), [taking, filter]);
+  const columns = useMemo(() => inventoryColumns(taking.kind === 'taken' ? taking.inventory.items : []), [taking]);
+  const manyWorkspaces = columns.includes('inv.col.workspace');
 
   return (
     <section className={styles.page} data-testid="inventory">
@@ -219,25 +234,25 @@ export function Inventory() {
           <Text className={styles.muted} data-testid="inventory-shown">
             {t('inv.shown', { shown: shown.length, total: taking.inventory.items.length })}
           </Text>
-          <HeadedTable aria-label={t('inv.heading')} data-testid="inventory-table" size="small" columns={INVENTORY_COLUMNS.map((column) => t(column))}>
+          <HeadedTable aria-label={t('inv.heading')} data-testid="inventory-table" size="small" columns={columns.map((column) => t(column))}>
             {shown.map((item) => (
               <TableRow key={`${item.workspaceId}/${item.kind}/${item.id ?? item.name}`} data-testid={`inventory-row-${item.kind}-${item.name}`}>
-                <TableCell>{kindLabel(item.kind)}</TableCell>
+                <TableCell className={styles.cell}>{kindLabel(item.kind)}</TableCell>
                 <TableCell className={styles.cell}>
                   {item.name}
                   {item.kind === 'flow' && item.id && (
                     <div>
-                      <Button size="small" appearance="subtle" onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`}>
+                      <Button size="small" appearance="subtle" className={styles.exportButton} onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`}>
                         {t('inv.exportProject')}
                       </Button>
                     </div>
                   )}
                 </TableCell>
-                <TableCell>{item.workspaceName}</TableCell>
-                <TableCell>{item.state ?? '—'}</TableCell>
-                <TableCell>{costText(item)}</TableCell>
+                {manyWorkspaces && <TableCell className={styles.cell}>{item.workspaceName}</TableCell>}
+                <TableCell className={styles.short}>{item.state ?? '—'}</TableCell>
+                <TableCell className={styles.cell}>{costText(item)}</TableCell>
                 <TableCell className={styles.cell}>{item.runsOn ?? item.size ?? '—'}</TableCell>
-                <TableCell className={styles.cell}>{itemDetail(item) || item.note || '—'}</TableCell>
+                <TableCell className={mergeClasses(styles.cell, styles.prose)}>{itemDetail(item) || item.note || '—'}</TableCell>
                 <TableCell className={styles.cell}>
                   {item.owner ?? '—'}
                   {item.lastChange && <div className={styles.muted}>{item.lastChange}</div>}

@@ -18,6 +18,7 @@ import { useQuery } from '../data/query';
 import { t } from '../i18n';
 import { LoadStatus } from '../components/LoadStatus';
 import { PageHeading } from '../components/PageHeading';
+import { SHORT_WINDOW_QUERY } from '../components/useShortWindow';
 import { byTestId, focusWhenShown } from '../components/focus';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { PreflightCard } from './runtimes/PreflightCard';
@@ -36,7 +37,14 @@ import { ProblemNotice } from '../components/Notice';
 
 const useStyles = makeStyles({
   // Tables take the width of a large window; beyond 1600 px rows grow too long to read across.
-  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1600px' },
+  page: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    maxWidth: '1600px',
+    // A short window keeps its height for the runtime's details.
+    [`@media ${SHORT_WINDOW_QUERY}`]: { rowGap: tokens.spacingVerticalS },
+  },
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
   header: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' },

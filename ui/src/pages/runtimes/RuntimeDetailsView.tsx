@@ -1,5 +1,17 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { Badge, Button, Spinner, Text, makeStyles, tokens, useRestoreFocusTarget } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+  useRestoreFocusTarget,
+} from '@fluentui/react-components';
 import { Card } from '../../components/Card';
 import { backend, type RuntimeDetails, type RuntimeVersionStatus, type WorkspaceSummary } from '../../backend';
 import { useMutation, useQuery } from '../../data/query';
@@ -18,9 +30,10 @@ import { environmentName, noteText, runtimeKey, serviceSaysNotNeeded, sourceVerd
 import { runtimeTypeName } from '../../data/plainWords';
 import { RawDetails } from '../../components/RawDetails';
 import { Notice, ProblemNotice } from '../../components/Notice';
+import { SHORT_WINDOW_QUERY, useFoldedBannerStyles, useShortWindow } from '../../components/useShortWindow';
 
 const useStyles = makeStyles({
-  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, [`@media ${SHORT_WINDOW_QUERY}`]: { rowGap: tokens.spacingVerticalS } },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   fields: { margin: 0, display: 'grid', gridTemplateColumns: 'minmax(160px, max-content) 1fr', rowGap: tokens.spacingVerticalS, columnGap: tokens.spacingHorizontalL },
@@ -267,10 +280,30 @@ function VersionText({ status }: { status: RuntimeVersionStatus }) {
   return <span data-testid="details-version">{status.dockerImage ?? t('rt.none')}</span>;
 }
 
-/** The banner at the top of the details page when a newer version exists. */
+/**
+ * The banner at the top of the details page when a newer version exists. In a short window it
+ * folds to its title and "More", so the runtime's details start on the first screen.
+ */
 function UpdateBanner({ status }: { status: RuntimeVersionStatus }) {
   const styles = useStyles();
+  const foldedStyles = useFoldedBannerStyles();
+  const short = useShortWindow();
+  const [more, setMore] = useState(false);
   const name = status.runtimeName;
+  if (short && !more) {
+    return (
+      <MessageBar intent="warning" layout="singleline" className={foldedStyles.folded} data-testid="update-banner" data-folded>
+        <MessageBarBody>
+          <MessageBarTitle>{t('upd.banner.title')}</MessageBarTitle>
+        </MessageBarBody>
+        <MessageBarActions>
+          <Button size="small" aria-expanded={false} onClick={() => setMore(true)} data-testid="update-banner-more">
+            {t('banner.more')}
+          </Button>
+        </MessageBarActions>
+      </MessageBar>
+    );
+  }
   return (
     <Notice intent="warning" data-testid="update-banner" title={t('upd.banner.title')}>
       <span className={styles.bannerLine} data-testid="update-banner-current">
