@@ -207,6 +207,24 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
         .unwrap_or_else(|| panic!("{listed}"));
     assert_eq!(bobs["removable"], true);
     let name = bobs["assignment"]["name"].as_str().unwrap().to_owned();
+    // As text, a line leads with the role and who holds it; the GUIDs come after.
+    let output = cli
+        .call(&role("list", ws, &["--user", "bob@contoso.com"]))
+        .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let listing = String::from_utf8_lossy(&output.stdout).into_owned();
+    let line = listing
+        .lines()
+        .find(|line| line.contains(&name))
+        .unwrap_or_else(|| panic!("{listing}"));
+    assert!(line.starts_with("AzureML Data Scientist  Bob"), "{line}");
+    assert!(
+        line.ends_with(&format!(
+            "assignment {name}  principal {}",
+            bobs["principal"]["objectId"].as_str().unwrap()
+        )),
+        "{line}"
+    );
 
     let output = cli
         .call(&role(

@@ -268,29 +268,37 @@ fn print_assignments(assignments: &[WorkspaceRoleAssignment]) {
         return;
     }
     for item in assignments {
-        let who = item.principal.label();
-        let upn = item
-            .principal
-            .user_principal_name
-            .as_deref()
-            .map(|u| format!(" <{u}>"))
-            .unwrap_or_default();
-        let from = if item.inherited {
-            format!(
-                "  (inherited from {})",
-                item.assignment
-                    .scope
-                    .as_deref()
-                    .map_or_else(|| "above".to_owned(), crate::plain::scope)
-            )
-        } else {
-            String::new()
-        };
-        println!(
-            "{}  {}{upn}  {}{from}",
-            item.assignment.name, who, item.role_name
-        );
+        println!("{}", assignment_line(item));
     }
+}
+
+/// One assignment as people read it: the role and who holds it first, where it was made, then
+/// the GUIDs (the assignment's, which `pfrm role revoke --assignment` takes, and the principal's
+/// object id) for copying.
+fn assignment_line(item: &WorkspaceRoleAssignment) -> String {
+    let who = item.principal.label();
+    let upn = item
+        .principal
+        .user_principal_name
+        .as_deref()
+        .filter(|upn| *upn != who)
+        .map(|u| format!(" <{u}>"))
+        .unwrap_or_default();
+    let from = if item.inherited {
+        format!(
+            "  (inherited from {})",
+            item.assignment
+                .scope
+                .as_deref()
+                .map_or_else(|| "above".to_owned(), crate::plain::scope)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{}  {who}{upn}{from}  assignment {}  principal {}",
+        item.role_name, item.assignment.name, item.principal.object_id
+    )
 }
 
 fn print_grant(outcome: &GrantOutcome, json: bool) -> Result<(), Error> {
@@ -305,4 +313,55 @@ fn print_grant(outcome: &GrantOutcome, json: bool) -> Result<(), Error> {
         println!("  assignment: {}", assignment.name);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pfrm_core::model::RoleAssignment;
+    use pfrm_core::ops::permissions::{PrincipalKind, PrincipalSummary};
+
+    fn assignment(inherited: bool) -> WorkspaceRoleAssignment {
+        WorkspaceRoleAssignment {
+            assignment: RoleAssignment {
+                id: "/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/7f1c0e2a-0000-4000-8000-00000000a55e".into(),
+                name: "7f1c0e2a-0000-4000-8000-00000000a55e".into(),
+                scope: Some("/subscriptions/3d9e2f10-7c4b-4a8e-b1d2-5e6f7a8b9c01/resourceGroups/rg-ml".into()),
+                role_definition_id: "/providers/Microsoft.Authorization/roleDefinitions/f6c7c914-8db3-469d-8ca1-694a8f32e121".into(),
+                role_name: Some("AzureML Data Scientist".into()),
+                principal_id: "b0b0b0b0-0000-4000-8000-000000000b0b".into(),
+                principal_type: Some("User".into()),
+                created_on: None,
+            },
+            role_name: "AzureML Data Scientist".into(),
+            principal: PrincipalSummary {
+                object_id: "b0b0b0b0-0000-4000-8000-000000000b0b".into(),
+                kind: PrincipalKind::User,
+                display_name: Some("Bob".into()),
+                user_principal_name: Some("bob@contoso.com".into()),
+                mail: None,
+                endpoint_name: None,
+            },
+            inherited,
+            removable: !inherited,
+        }
+    }
+
+    #[test]
+    fn a_line_leads_with_the_role_and_who_holds_it_and_ends_with_the_guids() {
+        assert_eq!(
+            assignment_line(&assignment(false)),
+            "AzureML Data Scientist  Bob <bob@contoso.com>  assignment 7f1c0e2a-0000-4000-8000-00000000a55e  principal b0b0b0b0-0000-4000-8000-000000000b0b"
+        );
+        let inherited = assignment_line(&assignment(true));
+        assert!(
+            inherited
+                .starts_with("AzureML Data Scientist  Bob <bob@contoso.com>  (inherited from "),
+            "{inherited}"
+        );
+        assert!(
+            inherited.ends_with("  assignment 7f1c0e2a-0000-4000-8000-00000000a55e  principal b0b0b0b0-0000-4000-8000-000000000b0b"),
+            "{inherited}"
+        );
+    }
 }
