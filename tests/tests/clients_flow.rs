@@ -25,7 +25,8 @@ async fn flow_client(env: &Env) -> FlowClient {
 async fn wait_until_settled(flow: &FlowClient, name: &str) -> RuntimeDetails {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let details = RuntimeDetails::from(&flow.get_runtime(name).await.unwrap());
+        let details =
+            RuntimeDetails::read(&flow.get_runtime(name).await.unwrap(), flow.workspace());
         if !details.summary.status.is_transitional() || Instant::now() > deadline {
             return details;
         }
@@ -74,7 +75,7 @@ async fn a_runtime_is_created_on_a_compute_instance_listed_updated_and_deleted()
         .await
         .unwrap()
         .iter()
-        .map(RuntimeSummary::from)
+        .map(|dto| RuntimeSummary::read(dto, flow.workspace()))
         .collect();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].name, "rt-alice");

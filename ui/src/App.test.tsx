@@ -248,6 +248,7 @@ describe('retirement notice', () => {
     retirementDate: '2027-04-20',
     today: '2026-12-06',
     daysLeft: 135,
+    countdown: { kind: 'daysLeft', days: 135 },
     retired: false,
     imagesFrozen: true,
     guideUrl: 'https://learn.microsoft.com/azure/machine-learning/prompt-flow/migrate-prompt-flow-to-agent-framework',
@@ -281,7 +282,7 @@ describe('retirement notice', () => {
 
   it('after the date says the prompt flow retired and no runtime can be created', async () => {
     backendAnswering({
-      retirement_status: () => ({ ...STATUS, today: '2027-05-01', daysLeft: -11, retired: true, weekOf: '2027-04-26' }),
+      retirement_status: () => ({ ...STATUS, today: '2027-05-01', daysLeft: -11, retired: true, countdown: { kind: 'retired', days: 11 }, weekOf: '2027-04-26' }),
     });
     render(<App />);
     const notice = await screen.findByTestId('retirement-notice');

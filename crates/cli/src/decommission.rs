@@ -6,6 +6,7 @@ use pfrm_core::migration::decommission::{
     self, apply, DecommissionPlan, DecommissionReport, DecommissionRequest, OutcomeState,
 };
 use pfrm_core::migration::inventory::CostState;
+use pfrm_core::migration::retirement::Countdown;
 use pfrm_core::Error;
 
 use crate::context::{Context, WorkspaceOption};
@@ -130,12 +131,14 @@ fn cost_text(cost: CostState) -> &'static str {
     }
 }
 
-/// The time left, or that the date has passed: never "-1 days".
-fn days_phrase(days_left: i32) -> String {
-    if days_left > 0 {
-        format!("{days_left} days until prompt flow retires")
-    } else {
-        "prompt flow has retired".to_owned()
+/// The core's countdown in the plan's words: the time left, or that prompt flow has retired.
+fn days_phrase(countdown: Countdown) -> String {
+    match countdown {
+        Countdown::DaysLeft { days: 1 } => "1 day until prompt flow retires".to_owned(),
+        Countdown::DaysLeft { days } => format!("{days} days until prompt flow retires"),
+        Countdown::RetirementDay | Countdown::Retired { .. } => {
+            "prompt flow has retired".to_owned()
+        }
     }
 }
 
@@ -143,7 +146,7 @@ fn print_plan(plan: &DecommissionPlan) {
     println!(
         "Decommission plan for {} ({})",
         plan.workspace_name,
-        days_phrase(plan.days_left)
+        days_phrase(plan.countdown)
     );
     println!(
         "Flows counted as moved: {}",
@@ -220,11 +223,26 @@ fn print_report(report: &DecommissionReport) {
 #[cfg(test)]
 mod tests {
     use super::days_phrase;
+    use pfrm_core::migration::retirement::Countdown;
 
     #[test]
     fn the_plan_says_the_days_left_or_that_prompt_flow_has_retired() {
-        assert_eq!(days_phrase(135), "135 days until prompt flow retires");
-        assert_eq!(days_phrase(0), "prompt flow has retired");
-        assert_eq!(days_phrase(-1), "prompt flow has retired");
+        assert_eq!(
+            days_phrase(Countdown::DaysLeft { days: 135 }),
+            "135 days until prompt flow retires"
+        );
+        assert_eq!(
+            days_phrase(Countdown::DaysLeft { days: 1 }),
+            "1 day until prompt flow retires"
+        );
+        assert_eq!(
+            days_phrase(Countdown::RetirementDay),
+            "prompt flow has retired"
+        );
+        // The day after: never "-1 days".
+        assert_eq!(
+            days_phrase(Countdown::Retired { days: 1 }),
+            "prompt flow has retired"
+        );
     }
 }

@@ -111,6 +111,7 @@ pub fn render() -> String {
         crate::settings::UpdatePreferences,
         crate::settings::LastPlace,
         crate::migration::retirement::RetirementStatus,
+        crate::migration::retirement::Countdown,
         crate::migration::inventory::ItemKind,
         crate::migration::inventory::CostState,
         crate::migration::inventory::InventoryItem,

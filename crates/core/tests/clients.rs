@@ -169,7 +169,7 @@ async fn flow_runtimes_are_read_from_a_bare_array_and_created_with_async_call() 
         .await
         .unwrap()
         .iter()
-        .map(RuntimeSummary::from)
+        .map(|dto| RuntimeSummary::read(dto, flow.workspace()))
         .collect();
     assert_eq!(runtimes.len(), 2);
     assert_eq!(runtimes[0].status, RuntimeStatus::Running);

@@ -153,6 +153,12 @@ export type RuntimeStatus = "Running" | "Starting" | "Stopping" | "Failed" | "Un
 
 export type RuntimeSummary = { name: string, 
 /**
+ * The runtime's key for the hosts ([`RuntimeSummary::key_of`]): the same text its
+ * operations carry as their target, so a host matches a runtime to its operations, version
+ * status and update without building a key itself.
+ */
+key: string, 
+/**
  * `ComputeInstance`, `ManagedOnlineEndpoint`, ...
  */
 runtimeType: string | null, status: RuntimeStatus, statusText: string | null, computeInstanceName: string | null, customAppName: string | null, 
@@ -186,6 +192,12 @@ studioUrl?: string,
  * message no known pattern matches).
  */
 diagnosis: Diagnosis | null, name: string, 
+/**
+ * The runtime's key for the hosts ([`RuntimeSummary::key_of`]): the same text its
+ * operations carry as their target, so a host matches a runtime to its operations, version
+ * status and update without building a key itself.
+ */
+key: string, 
 /**
  * `ComputeInstance`, `ManagedOnlineEndpoint`, ...
  */
@@ -841,6 +853,10 @@ daysLeft: number,
  */
 retired: boolean, 
 /**
+ * The days left, the day itself, or the days since: what the notices phrase.
+ */
+countdown: Countdown, 
+/**
  * The runtime images receive no more updates: the newest tag is the final one.
  */
 imagesFrozen: boolean, 
@@ -857,6 +873,8 @@ weekOf: string,
  * The user dismissed the notice this week (it is never hidden for longer).
  */
 dismissedThisWeek: boolean, };
+
+export type Countdown = { "kind": "daysLeft", days: number, } | { "kind": "retirementDay" } | { "kind": "retired", days: number, };
 
 export type ItemKind = "runtime" | "computeInstance" | "customApp" | "flow" | "computeSession" | "serverlessInstance" | "onlineEndpoint" | "onlineDeployment" | "connection";
 
@@ -918,9 +936,9 @@ export type Inventory = {
  */
 takenOn: string, 
 /**
- * Days left until prompt flow's retirement (negative after it).
+ * Where the day it was taken stands against prompt flow's retirement.
  */
-daysLeft: number, workspaces: Array<string>, 
+countdown: Countdown, workspaces: Array<string>, 
 /**
  * Sorted by workspace, kind, name.
  */
@@ -1091,7 +1109,7 @@ export type DecommissionPlan = { workspaceId: string,
 /**
  * Typed by the user to confirm the removal.
  */
-workspaceName: string, takenOn: string, daysLeft: number, 
+workspaceName: string, takenOn: string, countdown: Countdown, 
 /**
  * Flows counted as moved (their session, runtime, deployments and connections may go).
  */

@@ -7,12 +7,18 @@ import { useSession } from '../session/SessionProvider';
 import { Notice } from './Notice';
 import { useFoldedBannerStyles, useShortWindow } from './useShortWindow';
 
-/** The notice's title for the days left (or since). */
+/** The notice's title for the core's countdown: the days left, the day itself, or after it. */
 export function retirementTitle(status: RetirementStatus): string {
   const date = status.retirementDate;
-  if (status.retired) return t(status.daysLeft === 0 ? 'retire.titleToday' : 'retire.titleRetired', { date });
-  if (status.daysLeft === 1) return t('retire.titleOne', { date });
-  return t('retire.title', { date, days: status.daysLeft });
+  const { countdown } = status;
+  switch (countdown.kind) {
+    case 'retired':
+      return t('retire.titleRetired', { date });
+    case 'retirementDay':
+      return t('retire.titleToday', { date });
+    case 'daysLeft':
+      return countdown.days === 1 ? t('retire.titleOne', { date }) : t('retire.title', { date, days: countdown.days });
+  }
 }
 
 /**
@@ -99,10 +105,15 @@ export function RetirementNotice() {
 /** The line the add-runtime wizard shows before it creates: the date, the days left, the final image. */
 export function retirementCreateLine(status: RetirementStatus): string {
   const date = status.retirementDate;
-  if (status.daysLeft === 0) return t('retire.create.today', { date });
-  if (status.retired) return t('retire.create.retired', { date });
-  if (status.daysLeft === 1) return t('retire.create.one', { date });
-  return t('retire.create', { date, days: status.daysLeft });
+  const { countdown } = status;
+  switch (countdown.kind) {
+    case 'retired':
+      return t('retire.create.retired', { date });
+    case 'retirementDay':
+      return t('retire.create.today', { date });
+    case 'daysLeft':
+      return countdown.days === 1 ? t('retire.create.one', { date }) : t('retire.create', { date, days: countdown.days });
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { StartupWarnings } from './StartupWarnings';
 import { ConfirmByNameDialog } from './ConfirmByNameDialog';
 import { retirementCreateLine } from './RetirementNotice';
 import { PreflightChecklist } from '../pages/runtimes/PreflightChecklist';
+import type { Countdown } from '../backend';
 
 const inTheme = (element: ReactElement) => render(<FluentProvider theme={webLightTheme}>{element}</FluentProvider>);
 
@@ -129,11 +130,12 @@ describe('ConfirmByNameDialog', () => {
 });
 
 describe('retirementCreateLine', () => {
-  const status = (today: string, daysLeft: number) => ({
+  const status = (today: string, daysLeft: number, countdown: Countdown) => ({
     retirementDate: '2027-04-20',
     today,
     daysLeft,
-    retired: daysLeft <= 0,
+    retired: countdown.kind !== 'daysLeft',
+    countdown,
     imagesFrozen: true,
     guideUrl: 'https://learn.microsoft.com/',
     weekOf: today,
@@ -141,15 +143,15 @@ describe('retirementCreateLine', () => {
   });
 
   it('names the date, the days left and the final image before a runtime is created', () => {
-    const line = retirementCreateLine(status('2026-12-06', 135));
+    const line = retirementCreateLine(status('2026-12-06', 135, { kind: 'daysLeft', days: 135 }));
     expect(line).toContain('retires on 2027-04-20, 135 days from today');
     expect(line).toContain('final image');
   });
 
   it('says tomorrow, today, and refused after the date', () => {
-    expect(retirementCreateLine(status('2027-04-19', 1))).toContain('retires tomorrow, 2027-04-20');
-    expect(retirementCreateLine(status('2027-04-20', 0))).toContain('retires today');
-    expect(retirementCreateLine(status('2027-05-01', -11))).toContain('creating a runtime will be refused');
+    expect(retirementCreateLine(status('2027-04-19', 1, { kind: 'daysLeft', days: 1 }))).toContain('retires tomorrow, 2027-04-20');
+    expect(retirementCreateLine(status('2027-04-20', 0, { kind: 'retirementDay' }))).toContain('retires today');
+    expect(retirementCreateLine(status('2027-05-01', -11, { kind: 'retired', days: 11 }))).toContain('creating a runtime will be refused');
   });
 });
 

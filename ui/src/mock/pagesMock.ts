@@ -202,6 +202,7 @@ function retirement(scenario: string | null, dismissed: boolean): RetirementStat
     today: retired ? '2027-05-01' : '2026-12-06',
     daysLeft: retired ? -11 : 135,
     retired,
+    countdown: retired ? { kind: 'retired', days: 11 } : { kind: 'daysLeft', days: 135 },
     imagesFrozen: true,
     guideUrl: 'https://learn.microsoft.com/azure/machine-learning/prompt-flow/migrate-prompt-flow-to-agent-framework',
     weekOf: retired ? '2027-04-26' : '2026-11-30',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planCost, suggested } from './Decommission';
+import { introText, planCost, suggested } from './Decommission';
 import type { DecommissionPlan, PlanItem } from '../backend';
 
 function item(id: string, extra: Partial<PlanItem> = {}): PlanItem {
@@ -20,7 +20,7 @@ describe('decommission plan', () => {
       workspaceId: 'ws',
       workspaceName: 'ws',
       takenOn: '2026-12-06',
-      daysLeft: 135,
+      countdown: { kind: 'daysLeft', days: 135 },
       movedFlows: [],
       stayingFlows: [],
       items: [item('runtime:rt'), item('computeInstance:ci', { kind: 'computeInstance', suggested: false }), item('connection:c', { kind: 'connection', suggested: false })],
@@ -29,5 +29,14 @@ describe('decommission plan', () => {
       problems: [],
     };
     expect([...suggested(plan)]).toEqual(['runtime:rt']);
+  });
+
+  it('opens with the days left, and from the retirement date on says prompt flow has retired, never negative days', () => {
+    expect(introText({ kind: 'daysLeft', days: 135 })).toContain('retires in 135 days');
+    for (const countdown of [{ kind: 'retirementDay' }, { kind: 'retired', days: 1 }] as const) {
+      const text = introText(countdown);
+      expect(text).toContain('Prompt flow has retired');
+      expect(text).not.toMatch(/-?\d+ days/);
+    }
   });
 });

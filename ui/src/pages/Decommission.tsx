@@ -20,6 +20,7 @@ import {
   toAppError,
   type AppError,
   type CostState,
+  type Countdown,
   type DecommissionPlan,
   type DecommissionReport,
   type PlanItem,
@@ -31,6 +32,11 @@ import { HeadedTable } from '../components/FittedTable';
 import { kindLabel } from './Inventory';
 
 const PLAN_COLUMNS: MessageKey[] = ['dec.col.remove', 'dec.col.item', 'dec.col.cost', 'dec.col.why'];
+
+/** The plan's opening line: the days left, or that prompt flow has retired (the core's countdown decides). */
+export function introText(countdown: Countdown): string {
+  return countdown.kind === 'daysLeft' ? t('dec.intro', { days: countdown.days }) : t('dec.introRetired');
+}
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingTop: tokens.spacingVerticalL },
@@ -123,7 +129,7 @@ export function DecommissionPanel({ workspaceId, onClose }: { workspaceId: strin
       <Text weight="semibold" size={500}>
         {t('dec.heading', { workspace: plan.workspaceName })}
       </Text>
-      <Body1>{plan.daysLeft > 0 ? t('dec.intro', { days: plan.daysLeft }) : t('dec.introRetired')}</Body1>
+      <Body1 data-testid="decommission-intro">{introText(plan.countdown)}</Body1>
       <MessageBar intent={plan.running > 0 ? 'warning' : 'info'} data-testid="decommission-running">
         <MessageBarBody>{t('dec.running', { running: plan.running })}</MessageBarBody>
       </MessageBar>

@@ -40,9 +40,11 @@ describe('inventory filters', () => {
   });
 
   it('says how many days are left, and after the date that prompt flow has retired, never negative days', () => {
-    expect(summaryText({ ...inventory, daysLeft: 135 })).toContain('135 days until prompt flow retires');
-    const after = summaryText({ ...inventory, daysLeft: -1 });
-    expect(after).toContain('prompt flow has retired');
-    expect(after).not.toMatch(/-\d+ days/);
+    expect(summaryText({ ...inventory, countdown: { kind: 'daysLeft', days: 135 } })).toContain('135 days until prompt flow retires');
+    for (const countdown of [{ kind: 'retirementDay' }, { kind: 'retired', days: 1 }] as const) {
+      const after = summaryText({ ...inventory, countdown });
+      expect(after).toContain('prompt flow has retired');
+      expect(after).not.toMatch(/-?\d+ days/);
+    }
   });
 });

@@ -91,10 +91,14 @@ export function filterItems(items: readonly InventoryItem[], filter: InventoryFi
 }
 
 /** The "what" column's details: node counts and connections of a flow, users of the others. */
-/** What costs money and how long is left; after the date, that prompt flow has retired (never "-1 days"). */
+/**
+ * What costs money and how long is left; from the date on, that prompt flow has retired (never
+ * "-1 days"). The core's countdown decides which; this only phrases it.
+ */
 export function summaryText(inventory: InventoryReport): string {
   const values = { running: inventory.running, date: inventory.takenOn };
-  return inventory.daysLeft > 0 ? t('inv.summary', { ...values, days: inventory.daysLeft }) : t('inv.summaryRetired', values);
+  const { countdown } = inventory;
+  return countdown.kind === 'daysLeft' ? t('inv.summary', { ...values, days: countdown.days }) : t('inv.summaryRetired', values);
 }
 
 export function itemDetail(item: InventoryItem): string {

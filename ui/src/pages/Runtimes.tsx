@@ -13,7 +13,7 @@ import {
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { Card } from '../components/Card';
-import { backend, type WorkspaceSummary } from '../backend';
+import { backend, type RuntimeSummary, type WorkspaceSummary } from '../backend';
 import { useQuery } from '../data/query';
 import { t } from '../i18n';
 import { LoadStatus } from '../components/LoadStatus';
@@ -32,7 +32,7 @@ import { UpdateAllDialog, UpdateAllStatus } from './runtimes/UpdateAll';
 import { UpdateRuntimeDialog } from './runtimes/UpdateRuntimeDialog';
 import { useUpdates } from '../updates/UpdatesProvider';
 import { useOperations } from '../data/operations';
-import { planUpdateAll, runtimeKey, runtimesBeingUpdated } from '../updates/model';
+import { planUpdateAll, runtimesBeingUpdated } from '../updates/model';
 import { ProblemNotice } from '../components/Notice';
 
 const useStyles = makeStyles({
@@ -54,7 +54,8 @@ const useStyles = makeStyles({
 
 export type View =
   | { kind: 'list' }
-  | { kind: 'details'; name: string }
+  /** A runtime's details: its name, and the core's key for matching its version and update. */
+  | { kind: 'details'; name: string; key: string }
   | { kind: 'quick' }
   | { kind: 'wizard'; choices?: WizardChoices };
 
@@ -79,9 +80,9 @@ export function Runtimes({
   const [view, setView] = useState<View>(initialView ?? { kind: 'list' });
   const [confirmingUpdateAll, setConfirmingUpdateAll] = useState(false);
   // The runtime whose row's Update button was chosen: its update dialog opens over the list.
-  const [rowUpdate, setRowUpdate] = useState<string | null>(null);
+  const [rowUpdate, setRowUpdate] = useState<RuntimeSummary | null>(null);
   // The runtime the quick create panel just made, announced above the list.
-  const [justCreated, setJustCreated] = useState<string | null>(null);
+  const [justCreated, setJustCreated] = useState<RuntimeSummary | null>(null);
   // The workspaces "Update all" covers: the one on screen first, then any the user adds.
   const [updateAllIds, setUpdateAllIds] = useState<string[]>([]);
   const updates = useUpdates();
@@ -191,6 +192,7 @@ export function Runtimes({
           key={`${workspace.id}/${view.name}`}
           workspace={workspace}
           runtimeName={view.name}
+          runtimeKey={view.key}
           onBack={() => {
             setView({ kind: 'list' });
             refresh();
@@ -261,10 +263,10 @@ export function Runtimes({
             )}
             {justCreated && (
               <MessageBar intent="success" layout="multiline" data-testid="quick-created">
-                <MessageBarBody>{t('rt.quick.created', { name: justCreated })}</MessageBarBody>
+                <MessageBarBody>{t('rt.quick.created', { name: justCreated.name })}</MessageBarBody>
                 <MessageBarActions>
-                  <Button size="small" onClick={() => setView({ kind: 'details', name: justCreated })} data-testid="quick-created-open">
-                    {t('rt.quick.createdOpen', { name: justCreated })}
+                  <Button size="small" onClick={() => setView({ kind: 'details', name: justCreated.name, key: justCreated.key })} data-testid="quick-created-open">
+                    {t('rt.quick.createdOpen', { name: justCreated.name })}
                   </Button>
                   <Button size="small" onClick={() => setJustCreated(null)}>
                     {t('upd.result.dismiss')}
@@ -287,20 +289,21 @@ export function Runtimes({
             {runtimes.kind === 'loaded' && runtimes.value.length > 0 && (
               <RuntimeList
                 runtimes={runtimes.value}
-                onOpen={(name) => setView({ kind: 'details', name })}
+                onOpen={(runtime) => setView({ kind: 'details', name: runtime.name, key: runtime.key })}
                 onUpdate={setRowUpdate}
-                versionOf={(name) => updates.statusOf(workspace.id, name)}
-                isUpdating={(name) => updating.has(runtimeKey(workspace.id, name))}
+                versionOf={updates.statusOf}
+                isUpdating={(key) => updating.has(key)}
               />
             )}
             {rowUpdate && runtimes.kind === 'loaded' && (
               <UpdateRuntimeDialog
-                key={rowUpdate}
+                key={rowUpdate.key}
                 open
                 workspaceId={workspace.id}
-                runtimeName={rowUpdate}
-                instanceName={runtimes.value.find((runtime) => runtime.name === rowUpdate)?.computeInstanceName ?? null}
-                status={updates.statusOf(workspace.id, rowUpdate) ?? null}
+                runtimeName={rowUpdate.name}
+                runtimeKey={rowUpdate.key}
+                instanceName={rowUpdate.computeInstanceName}
+                status={updates.statusOf(rowUpdate.key) ?? null}
                 onClose={() => {
                   setRowUpdate(null);
                   void reloadRuntimes();

@@ -16,7 +16,7 @@ import {
 import { useSession } from '../session/SessionProvider';
 import { settle } from '../data/query';
 import { loadLastWorkspace } from '../pages/runtimes/model';
-import { outdatedCount, runtimeKey, withStatus, workspaceKey, type UpdateAllPlan } from './model';
+import { outdatedCount, withStatus, workspaceKey, type UpdateAllPlan } from './model';
 
 /** One runtime's update started from this window. */
 export type UpdateRun =
@@ -48,14 +48,15 @@ export type Updates = {
   /** Runtimes with an update available across the checked workspaces. */
   outdatedCount: number;
   reportOf: (workspaceId: string) => FleetVersionReport | undefined;
-  statusOf: (workspaceId: string, runtimeName: string) => RuntimeVersionStatus | undefined;
+  /** A runtime's last known status, by the core's key of the runtime (`RuntimeSummary.key`). */
+  statusOf: (runtimeKey: string) => RuntimeVersionStatus | undefined;
   checkWorkspaces: (workspaceIds: string[]) => Promise<CheckOutcome>;
   /** Keeps a fresher status of one runtime (from the details page's check). */
   recordStatus: (status: RuntimeVersionStatus) => void;
-  /** Updates started from this window, by runtime key. */
+  /** Updates started from this window, by the core's key of the runtime. */
   runs: ReadonlyMap<string, UpdateRun>;
-  startUpdate: (request: UpdateRuntimeRequest) => Promise<void>;
-  clearRun: (workspaceId: string, runtimeName: string) => void;
+  startUpdate: (runtimeKey: string, request: UpdateRuntimeRequest) => Promise<void>;
+  clearRun: (runtimeKey: string) => void;
   updateAll: UpdateAllRun | null;
   startUpdateAll: (workspaceIds: string[], plan: UpdateAllPlan) => Promise<void>;
   clearUpdateAll: () => void;
@@ -143,8 +144,7 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const startUpdate = useCallback(
-    async (request: UpdateRuntimeRequest) => {
-      const key = runtimeKey(request.workspaceId, request.runtimeName);
+    async (key: string, request: UpdateRuntimeRequest) => {
       const since = Date.now();
       setRuns((current) => new Map(current).set(key, { kind: 'running', since, request }));
       const updated = await settle(backend.updateRuntime(request));
@@ -160,9 +160,8 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
     [recordStatus],
   );
 
-  const clearRun = useCallback((workspaceId: string, runtimeName: string) => {
+  const clearRun = useCallback((key: string) => {
     setRuns((current) => {
-      const key = runtimeKey(workspaceId, runtimeName);
       if (!current.has(key) || current.get(key)?.kind === 'running') return current;
       const next = new Map(current);
       next.delete(key);
@@ -220,7 +219,7 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       checkErrors,
       outdatedCount: outdatedCount(reports.values()),
       reportOf: (workspaceId) => reports.get(workspaceKey(workspaceId)),
-      statusOf: (workspaceId, runtimeName) => statuses.get(runtimeKey(workspaceId, runtimeName)),
+      statusOf: (runtimeKey) => statuses.get(runtimeKey),
       checkWorkspaces,
       recordStatus,
       runs,

@@ -5,7 +5,6 @@ import {
   isUpdateOf,
   outdatedCount,
   planUpdateAll,
-  runtimeKey,
   noteText,
   environmentWarningText,
   updateWarningText,
@@ -86,13 +85,14 @@ describe('update progress', () => {
     expect(Object.values(updateStepStates('done', true))).toEqual(['done', 'done', 'done', 'done']);
   });
 
-  it("finds a runtime's update operation whatever the case of its workspace id", () => {
-    expect(isUpdateOf(operation('rt-1', 'running'), WS, 'rt-1')).toBe(true);
-    expect(isUpdateOf(operation('rt-1', 'running'), WS, 'rt-2')).toBe(false);
-    expect(isUpdateOf(operation('rt-1', 'running', 'createRuntime'), WS, 'rt-1')).toBe(false);
+  it("finds a runtime's update operation by the core's key of the runtime", () => {
+    const key = (name: string) => status(name).key;
+    expect(isUpdateOf(operation('rt-1', 'running'), key('rt-1'))).toBe(true);
+    expect(isUpdateOf(operation('rt-1', 'running'), key('rt-2'))).toBe(false);
+    expect(isUpdateOf(operation('rt-1', 'running', 'createRuntime'), key('rt-1'))).toBe(false);
     const updating = runtimesBeingUpdated([operation('rt-1', 'running'), operation('rt-2', 'succeeded')]);
-    expect(updating.has(runtimeKey(WS, 'rt-1'))).toBe(true);
-    expect(updating.has(runtimeKey(WS, 'rt-2'))).toBe(false);
+    expect(updating.has(key('rt-1'))).toBe(true);
+    expect(updating.has(key('rt-2'))).toBe(false);
   });
 });
 
@@ -121,7 +121,7 @@ describe('counts and Update all', () => {
         status('serverless', { computeInstanceName: undefined }),
         status('current', { updateAvailable: false }),
       ],
-      new Set([runtimeKey(WS, 'busy')]),
+      new Set([status('busy').key]),
     );
     expect(plan.direct.map((r) => r.runtimeName)).toEqual(['default']);
     expect(plan.attention.map((r) => r.runtimeName)).toEqual(['custom', 'serverless']);

@@ -14,11 +14,6 @@ import type {
 } from '../backend';
 import { t } from '../i18n';
 
-/** The key operations use for a runtime (the backend's operation target, lower case). */
-export function runtimeKey(workspaceId: string, runtimeName: string): string {
-  return `${workspaceId}/flowruntimes/${runtimeName}`.toLowerCase();
-}
-
 export function workspaceKey(workspaceId: string): string {
   return workspaceId.toLowerCase();
 }
@@ -67,17 +62,20 @@ export function serviceSaysNotNeeded(status: RuntimeVersionStatus): boolean {
   return !status.updateAvailable && status.registrySaysOutdated === true && status.serviceSaysOutdated === false;
 }
 
-/** The runtime's update operation, if `snapshot` is one. */
-export function isUpdateOf(snapshot: OperationSnapshot, workspaceId: string, runtimeName: string): boolean {
-  return snapshot.kind === 'updateRuntime' && snapshot.target.toLowerCase() === runtimeKey(workspaceId, runtimeName);
+/**
+ * The runtime's update operation, if `snapshot` is one. `runtimeKey` is the core's key of the
+ * runtime (`RuntimeSummary.key`, `RuntimeVersionStatus.key`), which is its operations' target.
+ */
+export function isUpdateOf(snapshot: OperationSnapshot, runtimeKey: string): boolean {
+  return snapshot.kind === 'updateRuntime' && snapshot.target === runtimeKey;
 }
 
-/** The runtimes (by key) an update operation is changing right now. */
+/** The runtimes (by the core's key, an operation's target) an update operation is changing right now. */
 export function runtimesBeingUpdated(operations: readonly OperationSnapshot[]): ReadonlySet<string> {
   return new Set(
     operations
       .filter((snapshot) => snapshot.kind === 'updateRuntime' && snapshot.state === 'running')
-      .map((snapshot) => snapshot.target.toLowerCase()),
+      .map((snapshot) => snapshot.target),
   );
 }
 

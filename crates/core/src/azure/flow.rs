@@ -79,10 +79,13 @@ fn error_message(error: &Option<Value>) -> Option<String> {
         .map(redact_secrets)
 }
 
-impl From<&FlowRuntimeDto> for RuntimeSummary {
-    fn from(dto: &FlowRuntimeDto) -> Self {
+impl RuntimeSummary {
+    /// A runtime as the service lists it in `workspace` (whose id makes the runtime's key).
+    pub fn read(dto: &FlowRuntimeDto, workspace: &WorkspaceRef) -> Self {
+        let name = dto.runtime_name.clone().unwrap_or_default();
         RuntimeSummary {
-            name: dto.runtime_name.clone().unwrap_or_default(),
+            key: RuntimeSummary::key_of(&workspace.arm_id(), &name),
+            name,
             runtime_type: dto.runtime_type.clone(),
             status: RuntimeStatus::parse(dto.status.as_deref()),
             status_text: dto.status.clone(),
@@ -108,10 +111,11 @@ impl From<&FlowRuntimeDto> for RuntimeSummary {
     }
 }
 
-impl From<&FlowRuntimeDto> for RuntimeDetails {
-    fn from(dto: &FlowRuntimeDto) -> Self {
+impl RuntimeDetails {
+    /// A runtime as the service describes it in `workspace`.
+    pub fn read(dto: &FlowRuntimeDto, workspace: &WorkspaceRef) -> Self {
         RuntimeDetails {
-            summary: RuntimeSummary::from(dto),
+            summary: RuntimeSummary::read(dto, workspace),
             description: dto.runtime_description.clone(),
             status_message: dto.status_message.clone(),
             error_message: error_message(&dto.error),
@@ -518,8 +522,19 @@ mod tests {
             "somethingNew": [1, 2]
         }))
         .unwrap();
-        let details = RuntimeDetails::from(&dto);
+        let workspace = WorkspaceRef::new("Sub", "RG", "WS");
+        let details = RuntimeDetails::read(&dto, &workspace);
         assert_eq!(details.summary.status, RuntimeStatus::Running);
+        // The key is the workspace's ARM id and the name, lower case: the target the runtime's
+        // operations carry, so the hosts never build it themselves.
+        assert_eq!(
+            details.summary.key,
+            "/subscriptions/sub/resourcegroups/rg/providers/microsoft.machinelearningservices/workspaces/ws/flowruntimes/rt1"
+        );
+        assert_eq!(
+            details.summary.key,
+            crate::ops::runtimes::runtime_target(&workspace.arm_id(), "RT1")
+        );
         assert_eq!(details.summary.image_tag.as_deref(), Some("20240111.v2"));
         assert_eq!(details.summary.owner_name.as_deref(), Some("Alice"));
         assert_eq!(
@@ -530,7 +545,7 @@ mod tests {
         assert_eq!(dto.image_tag().unwrap().build, 2);
         let odd: FlowRuntimeDto =
             serde_json::from_value(json!({"runtimeName": "x", "status": "Hibernating"})).unwrap();
-        let summary = RuntimeSummary::from(&odd);
+        let summary = RuntimeSummary::read(&odd, &workspace);
         assert_eq!(summary.status, RuntimeStatus::Unknown);
         assert_eq!(summary.status_text.as_deref(), Some("Hibernating"));
     }

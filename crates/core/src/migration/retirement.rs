@@ -85,6 +85,40 @@ pub fn format_date(date: Date) -> String {
     )
 }
 
+/// Where today stands against the retirement date: the one place that decides whether to count
+/// days or to say prompt flow has retired, so no screen, command or export shows "-1 days". The
+/// hosts and the exports only phrase it (plurals included) from their own catalogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Countdown {
+    /// `days` whole days (1 or more) until the retirement date.
+    DaysLeft { days: u32 },
+    /// Today is the retirement date: prompt flow has retired.
+    RetirementDay,
+    /// The retirement date was `days` days ago (1 or more).
+    Retired { days: u32 },
+}
+
+impl Countdown {
+    /// The countdown on `today`.
+    pub fn on(today: Date) -> Countdown {
+        let days = (RETIREMENT_DATE - today).whole_days();
+        let whole = |days: i64| u32::try_from(days).unwrap_or(u32::MAX);
+        match days {
+            days if days > 0 => Countdown::DaysLeft { days: whole(days) },
+            0 => Countdown::RetirementDay,
+            days => Countdown::Retired {
+                days: whole(days.saturating_neg()),
+            },
+        }
+    }
+
+    /// Prompt flow has retired (on or after the date).
+    pub fn retired(self) -> bool {
+        !matches!(self, Countdown::DaysLeft { .. })
+    }
+}
+
 /// What every screen and command says about the retirement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -97,6 +131,8 @@ pub struct RetirementStatus {
     pub days_left: i32,
     /// The retirement date has come: no new runtimes.
     pub retired: bool,
+    /// The days left, the day itself, or the days since: what the notices phrase.
+    pub countdown: Countdown,
     /// The runtime images receive no more updates: the newest tag is the final one.
     pub images_frozen: bool,
     /// Microsoft's migration guide.
@@ -121,7 +157,8 @@ impl RetirementStatus {
             } else {
                 i32::MAX
             }),
-            retired: today >= RETIREMENT_DATE,
+            retired: Countdown::on(today).retired(),
+            countdown: Countdown::on(today),
             images_frozen: today >= IMAGES_FROZEN_SINCE,
             guide_url: MIGRATION_GUIDE_URL.to_owned(),
             week_of: format_date(monday),
@@ -195,6 +232,46 @@ mod tests {
         let after = RetirementStatus::on(date!(2027 - 05 - 01));
         assert_eq!(after.days_left, -11);
         assert!(after.notice().contains("11 days ago"));
+    }
+
+    #[test]
+    fn the_countdown_counts_days_until_the_date_then_says_retired() {
+        assert_eq!(
+            Countdown::on(date!(2026 - 12 - 06)),
+            Countdown::DaysLeft { days: 135 }
+        );
+        assert_eq!(
+            Countdown::on(date!(2027 - 04 - 19)),
+            Countdown::DaysLeft { days: 1 }
+        );
+        assert_eq!(Countdown::on(RETIREMENT_DATE), Countdown::RetirementDay);
+        // The day after: retired one day ago, never "-1 days left".
+        assert_eq!(
+            Countdown::on(date!(2027 - 04 - 21)),
+            Countdown::Retired { days: 1 }
+        );
+        assert!(!Countdown::on(date!(2027 - 04 - 19)).retired());
+        assert!(Countdown::on(RETIREMENT_DATE).retired());
+        assert!(Countdown::on(date!(2027 - 05 - 01)).retired());
+        // The status's own verdict is the countdown's.
+        for day in [
+            date!(2027 - 04 - 19),
+            RETIREMENT_DATE,
+            date!(2027 - 04 - 21),
+        ] {
+            let status = RetirementStatus::on(day);
+            assert_eq!(status.countdown, Countdown::on(day));
+            assert_eq!(status.retired, status.countdown.retired());
+        }
+        // The wire shape the hosts read.
+        assert_eq!(
+            serde_json::to_value(Countdown::DaysLeft { days: 135 }).unwrap(),
+            serde_json::json!({"kind": "daysLeft", "days": 135})
+        );
+        assert_eq!(
+            serde_json::to_value(Countdown::RetirementDay).unwrap(),
+            serde_json::json!({"kind": "retirementDay"})
+        );
     }
 
     #[test]

@@ -42,6 +42,10 @@ impl RuntimeStatus {
 #[serde(rename_all = "camelCase")]
 pub struct RuntimeSummary {
     pub name: String,
+    /// The runtime's key for the hosts ([`RuntimeSummary::key_of`]): the same text its
+    /// operations carry as their target, so a host matches a runtime to its operations, version
+    /// status and update without building a key itself.
+    pub key: String,
     /// `ComputeInstance`, `ManagedOnlineEndpoint`, ...
     pub runtime_type: Option<String>,
     pub status: RuntimeStatus,
@@ -57,6 +61,14 @@ pub struct RuntimeSummary {
     pub created_on: Option<String>,
     pub modified_on: Option<String>,
     pub owner_name: Option<String>,
+}
+
+impl RuntimeSummary {
+    /// The one rule for a runtime's key: its workspace's ARM id and its name, lower case (ARM ids
+    /// and runtime names are case-insensitive).
+    pub fn key_of(workspace_id: &str, runtime_name: &str) -> String {
+        format!("{workspace_id}/flowruntimes/{runtime_name}").to_lowercase()
+    }
 }
 
 /// Who created a runtime.

@@ -73,7 +73,10 @@ pub(crate) async fn confirm_created(
     ));
     let looked = wait::until(&watch.wait(), |attempt| async move {
         match flow.get_runtime(name).await {
-            Ok(dto) => Ok(Look::Done(Some(RuntimeDetails::from(&dto)))),
+            Ok(dto) => Ok(Look::Done(Some(RuntimeDetails::read(
+                &dto,
+                flow.workspace(),
+            )))),
             Err(error) if error.code == ErrorCode::NotFound => {
                 Ok(if attempt.number >= CREATE_LOOKS {
                     Look::Done(None)
@@ -139,7 +142,7 @@ pub(crate) async fn confirm_update_started(
     let looked = wait::until(&watch.wait(), |attempt| async move {
         match flow.get_runtime(name).await {
             Ok(dto) => {
-                let now = RuntimeDetails::from(&dto);
+                let now = RuntimeDetails::read(&dto, flow.workspace());
                 if now.summary.status != RuntimeStatus::Running
                     || now.summary.docker_image != before.summary.docker_image
                     || now.summary.environment != before.summary.environment

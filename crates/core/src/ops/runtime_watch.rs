@@ -82,7 +82,7 @@ pub(crate) async fn watch_until_running(
     let instance_restarted = &AtomicBool::new(!resume.new_app);
     let outcome = wait::until(&watch.wait(), move |_| async move {
         let runtime = match flow.get_runtime(&resume.runtime_name).await {
-            Ok(dto) => RuntimeDetails::from(&dto),
+            Ok(dto) => RuntimeDetails::read(&dto, flow.workspace()),
             // Right after the request the service may not list the runtime yet.
             Err(error) if error.code == ErrorCode::NotFound => return Ok(Look::Again),
             Err(error) => return Err(error),
@@ -176,7 +176,7 @@ pub(crate) async fn wait_for_update_to_start(
     wait::until(&watch.wait(), |attempt| async move {
         let changed = match flow.get_runtime(&before.summary.name).await {
             Ok(dto) => {
-                let now = RuntimeDetails::from(&dto);
+                let now = RuntimeDetails::read(&dto, flow.workspace());
                 now.summary.status != RuntimeStatus::Running
                     || now.summary.docker_image != before.summary.docker_image
                     || now.summary.environment != before.summary.environment
@@ -204,7 +204,10 @@ pub(crate) async fn wait_until_deleted(
     let outcome = wait::until(&watch.wait(), move |_| async move {
         match flow.get_runtime(runtime_name).await {
             Err(error) if error.code == ErrorCode::NotFound => Ok(Look::Done(())),
-            Ok(dto) if RuntimeDetails::from(&dto).summary.status == RuntimeStatus::NotExist => {
+            Ok(dto)
+                if RuntimeDetails::read(&dto, flow.workspace()).summary.status
+                    == RuntimeStatus::NotExist =>
+            {
                 Ok(Look::Done(()))
             }
             Ok(dto) => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, Dropdown, Field, Input, Option, Text } from '@fluentui/react-components';
 import { Card } from '../../components/Card';
-import { backend, type AppError, type InstanceChoice, type WorkspaceSummary } from '../../backend';
+import { backend, type AppError, type InstanceChoice, type RuntimeSummary, type WorkspaceSummary } from '../../backend';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { LoadStatus } from '../../components/LoadStatus';
@@ -33,7 +33,7 @@ export function QuickCreate({
 }: {
   workspace: WorkspaceSummary;
   existingNames: readonly string[];
-  onClose: (created: string | null) => void;
+  onClose: (created: RuntimeSummary | null) => void;
   onMoreOptions: (choices: WizardChoices) => void;
 }) {
   const styles = useWizardStyles();
@@ -88,7 +88,7 @@ export function QuickCreate({
     const result = await settle(backend.createRuntime(createRequest(workspace.id, { ...choices, restartConfirmed: true })));
     inFlight.current = false;
     setCreating(null);
-    if (result.ok) onClose(result.value.name);
+    if (result.ok) onClose(result.value);
     else setError(result.error);
   }
 

@@ -26,7 +26,7 @@ import { statusColor, statusText } from './model';
 import { UpdateResult, UpdateRuntimeDialog } from './UpdateRuntimeDialog';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, noteText, runtimeKey, serviceSaysNotNeeded, sourceVerdict, sourcesDisagree, tagLabel, versionWithAge } from '../../updates/model';
+import { environmentName, noteText, serviceSaysNotNeeded, sourceVerdict, sourcesDisagree, tagLabel, versionWithAge } from '../../updates/model';
 import { runtimeTypeName } from '../../data/plainWords';
 import { RawDetails } from '../../components/RawDetails';
 import { Notice, ProblemNotice } from '../../components/Notice';
@@ -49,12 +49,15 @@ const useStyles = makeStyles({
 export function RuntimeDetailsView({
   workspace,
   runtimeName,
+  runtimeKey,
   onBack,
   onDeleted,
   onOpenPermissions,
 }: {
   workspace: WorkspaceSummary;
   runtimeName: string;
+  /** The core's key of the runtime (`RuntimeSummary.key`), from the list it was opened from. */
+  runtimeKey: string;
   onBack: () => void;
   onDeleted: () => void;
   /** A diagnosis's "Grant <role>" button. */
@@ -77,9 +80,9 @@ export function RuntimeDetailsView({
   const [preferDefault, setPreferDefault] = useState(false);
   const updates = useUpdates();
   const { recordStatus, clearRun } = updates;
-  const status = updates.statusOf(workspace.id, runtimeName) ?? null;
-  const run = updates.runs.get(runtimeKey(workspace.id, runtimeName)) ?? null;
-  const operation = useUpdateOperation(workspace.id, runtimeName, run?.since);
+  const status = updates.statusOf(runtimeKey) ?? null;
+  const run = updates.runs.get(runtimeKey) ?? null;
+  const operation = useUpdateOperation(runtimeKey, run?.since);
   const updateRunning = run?.kind === 'running' || operation?.state === 'running';
 
   // Whether the user asked (Check version) or the page did on opening: only an answer to the
@@ -173,8 +176,8 @@ export function RuntimeDetailsView({
       )}
       {!updating && run && run.kind !== 'running' && (
         <div className={styles.resultRow}>
-          <UpdateResult workspaceId={workspace.id} runtimeName={runtimeName} />
-          <Button size="small" onClick={() => clearRun(workspace.id, runtimeName)} data-testid="update-result-dismiss">
+          <UpdateResult runtimeKey={runtimeKey} runtimeName={runtimeName} />
+          <Button size="small" onClick={() => clearRun(runtimeKey)} data-testid="update-result-dismiss">
             {t('upd.result.dismiss')}
           </Button>
         </div>
@@ -250,6 +253,7 @@ export function RuntimeDetailsView({
           open={updating}
           workspaceId={workspace.id}
           runtimeName={runtimeName}
+          runtimeKey={runtimeKey}
           instanceName={details.computeInstanceName}
           status={status}
           onClose={() => setUpdating(false)}

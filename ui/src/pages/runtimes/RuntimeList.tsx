@@ -38,10 +38,12 @@ export function RuntimeList({
   isUpdating = () => false,
 }: {
   runtimes: RuntimeSummary[];
-  onOpen: (name: string) => void;
-  onUpdate?: (name: string) => void;
-  versionOf?: (name: string) => RuntimeVersionStatus | undefined;
-  isUpdating?: (name: string) => boolean;
+  onOpen: (runtime: RuntimeSummary) => void;
+  onUpdate?: (runtime: RuntimeSummary) => void;
+  /** A runtime's version status, by the core's key of the runtime. */
+  versionOf?: (runtimeKey: string) => RuntimeVersionStatus | undefined;
+  /** Whether an update is changing the runtime now, by the core's key of the runtime. */
+  isUpdating?: (runtimeKey: string) => boolean;
 }) {
   const styles = useStyles();
   const none = t('rt.none');
@@ -53,19 +55,19 @@ export function RuntimeList({
           className={styles.row}
           data-testid={`runtime-row-${runtime.name}`}
           data-status={runtime.status}
-          onClick={() => onOpen(runtime.name)}
+          onClick={() => onOpen(runtime)}
         >
           <TableCell>
             <div className={styles.nameCell}>
-              <Link as="button" onClick={() => onOpen(runtime.name)} data-testid="runtime-open">
+              <Link as="button" onClick={() => onOpen(runtime)} data-testid="runtime-open">
                 {runtime.name}
               </Link>
-              {isUpdating(runtime.name) ? (
+              {isUpdating(runtime.key) ? (
                 <Badge className={styles.badge} size="small" appearance="tint" color="informative" data-testid="updating-badge">
                   {t('upd.badge.updating')}
                 </Badge>
               ) : (
-                versionOf(runtime.name)?.updateAvailable && (
+                versionOf(runtime.key)?.updateAvailable && (
                   <span className={styles.badgeRow}>
                     <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
                       {t('upd.badge.available')}
@@ -78,7 +80,7 @@ export function RuntimeList({
                         onClick={(event) => {
                           // The row itself opens the details.
                           event.stopPropagation();
-                          onUpdate(runtime.name);
+                          onUpdate(runtime);
                         }}
                         data-testid="row-update"
                       >

@@ -19,13 +19,16 @@ const STEP_BADGE: Record<StepState, { color: BadgeProps['color']; label: Message
   waiting: { color: 'subtle', label: 'upd.step.waiting' },
 };
 
-/** The newest update operation of a runtime (started at or after `since`, when given). */
-export function useUpdateOperation(workspaceId: string, runtimeName: string, since?: number): OperationSnapshot | null {
+/**
+ * The newest update operation of a runtime, by the core's key of the runtime (started at or
+ * after `since`, when given).
+ */
+export function useUpdateOperation(runtimeKey: string, since?: number): OperationSnapshot | null {
   const { list: operations } = useOperations();
   // The store lists the newest first.
   const found = operations.find(
     ({ snapshot }) =>
-      isUpdateOf(snapshot, workspaceId, runtimeName) &&
+      isUpdateOf(snapshot, runtimeKey) &&
       (since === undefined || Date.parse(snapshot.startedAt) >= since - 5000),
   );
   return found?.snapshot ?? null;

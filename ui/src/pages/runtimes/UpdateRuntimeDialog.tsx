@@ -20,7 +20,7 @@ import { FormDialog } from '../../components/FormDialog';
 import { CopyableText } from './CopyableText';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, environmentWarningText, runtimeKey, updateWarningText } from '../../updates/model';
+import { environmentName, environmentWarningText, updateWarningText } from '../../updates/model';
 import { Notice } from '../../components/Notice';
 
 const useStyles = makeStyles({
@@ -43,6 +43,7 @@ export function UpdateRuntimeDialog({
   open,
   workspaceId,
   runtimeName,
+  runtimeKey,
   instanceName,
   status,
   onClose,
@@ -53,15 +54,17 @@ export function UpdateRuntimeDialog({
   open: boolean;
   workspaceId: string;
   runtimeName: string;
+  /** The core's key of the runtime (`RuntimeSummary.key`): its update's target. */
+  runtimeKey: string;
   instanceName: string | null;
   status: RuntimeVersionStatus | null;
   onClose: () => void;
 }) {
   const styles = useStyles();
   const updates = useUpdates();
-  const run = updates.runs.get(runtimeKey(workspaceId, runtimeName)) ?? null;
-  const snapshot = useUpdateOperation(workspaceId, runtimeName, run?.since);
-  const elsewhere = useUpdateOperation(workspaceId, runtimeName);
+  const run = updates.runs.get(runtimeKey) ?? null;
+  const snapshot = useUpdateOperation(runtimeKey, run?.since);
+  const elsewhere = useUpdateOperation(runtimeKey);
   const runningElsewhere = run === null && elsewhere?.state === 'running' ? elsewhere : null;
   const current = status?.customEnvironment ?? null;
   const [path, setPath] = useState<Path>(current && !preferDefault ? 'custom' : 'default');
@@ -79,7 +82,7 @@ export function UpdateRuntimeDialog({
     path === 'default' || (candidate !== null && (candidate.warning === undefined || allowOlder));
 
   function update() {
-    void updates.startUpdate({
+    void updates.startUpdate(runtimeKey, {
       workspaceId,
       runtimeName,
       environment: path === 'custom' && candidate ? candidate.choice.assetId : undefined,
@@ -96,7 +99,7 @@ export function UpdateRuntimeDialog({
   }
 
   function again() {
-    updates.clearRun(workspaceId, runtimeName);
+    updates.clearRun(runtimeKey);
   }
 
   const phase = run?.kind ?? (runningElsewhere ? 'elsewhere' : 'choose');
@@ -236,18 +239,18 @@ export function UpdateRuntimeDialog({
       {run?.kind === 'succeeded' && (
         <>
           <UpdateProgress snapshot={snapshot} since={run.since} takeFocus />
-          <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />
+          <UpdateResult runtimeKey={runtimeKey} runtimeName={runtimeName} />
         </>
       )}
-      {run?.kind === 'failed' && <UpdateResult workspaceId={workspaceId} runtimeName={runtimeName} />}
+      {run?.kind === 'failed' && <UpdateResult runtimeKey={runtimeKey} runtimeName={runtimeName} />}
     </FormDialog>
   );
 }
 
 /** How the update started from this window ended: the new version, the warnings, or the error. */
-export function UpdateResult({ workspaceId, runtimeName }: { workspaceId: string; runtimeName: string }) {
+export function UpdateResult({ runtimeKey, runtimeName }: { runtimeKey: string; runtimeName: string }) {
   const updates = useUpdates();
-  const run = updates.runs.get(runtimeKey(workspaceId, runtimeName));
+  const run = updates.runs.get(runtimeKey);
   if (!run || run.kind === 'running') return null;
   if (run.kind === 'failed') {
     if (run.error.code === 'cancelled') {

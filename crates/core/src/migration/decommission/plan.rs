@@ -66,7 +66,7 @@ pub struct DecommissionPlan {
     /// Typed by the user to confirm the removal.
     pub workspace_name: String,
     pub taken_on: String,
-    pub days_left: i32,
+    pub countdown: crate::migration::retirement::Countdown,
     /// Flows counted as moved (their session, runtime, deployments and connections may go).
     pub moved_flows: Vec<String>,
     /// Flows that stay: what they use is kept.
@@ -378,7 +378,7 @@ pub fn build(
         workspace_id: workspace_id.to_owned(),
         workspace_name: workspace_name.to_owned(),
         taken_on: inventory.taken_on.clone(),
-        days_left: inventory.days_left,
+        countdown: inventory.countdown,
         moved_flows,
         staying_flows: flows
             .iter()

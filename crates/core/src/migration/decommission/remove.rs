@@ -216,7 +216,7 @@ async fn staying_runtimes_on(context: &Context<'_>, instance: &str) -> Result<Ve
         .list_runtimes()
         .await?
         .iter()
-        .map(RuntimeSummary::from)
+        .map(|dto| RuntimeSummary::read(dto, context.flow.workspace()))
         .filter(|r| {
             r.compute_instance_name
                 .as_deref()

@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use super::{kind_key, CostState, Inventory, InventoryItem, ItemKind};
 use crate::error::{Error, Result};
+use crate::migration::retirement::{format_date, Countdown, RETIREMENT_DATE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -128,21 +129,32 @@ fn md_cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
+/// The export's words for the core's countdown (the core decides; this only phrases).
+fn retirement_sentence(countdown: Countdown) -> String {
+    let date = format_date(RETIREMENT_DATE);
+    match countdown {
+        Countdown::DaysLeft { days: 1 } => format!("Prompt flow retires on {date} (1 day left)."),
+        Countdown::DaysLeft { days } => {
+            format!("Prompt flow retires on {date} ({days} days left).")
+        }
+        Countdown::RetirementDay => format!("Prompt flow retired on {date} (today)."),
+        Countdown::Retired { .. } => {
+            format!("Prompt flow retired on {date} (the date has passed).")
+        }
+    }
+}
+
 fn markdown(inventory: &Inventory) -> String {
     let mut out = String::from("# Prompt flow inventory\n\n");
     out.push_str(&format!(
-        "Taken on {} for {}. Prompt flow retires on 2027-04-20 ({}).\n\n",
+        "Taken on {} for {}. {}\n\n",
         inventory.taken_on,
         if inventory.workspaces.is_empty() {
             "no workspace".to_owned()
         } else {
             inventory.workspaces.join(", ")
         },
-        if inventory.days_left > 0 {
-            format!("{} days left", inventory.days_left)
-        } else {
-            "the date has passed".to_owned()
-        }
+        retirement_sentence(inventory.countdown)
     ));
     out.push_str("| What | Count |\n|---|---|\n");
     for kind in ItemKind::ALL {
@@ -231,7 +243,7 @@ mod tests {
     fn inventory(items: Vec<InventoryItem>) -> Inventory {
         Inventory {
             taken_on: "2026-12-06".into(),
-            days_left: 135,
+            countdown: Countdown::DaysLeft { days: 135 },
             workspaces: vec!["ws".into()],
             counts: BTreeMap::from([("flow".into(), 1), ("connection".into(), 0)]),
             running: 1,
@@ -269,6 +281,24 @@ mod tests {
         assert!(text.contains("## Flow (1)"));
         assert!(text.contains("a\\|b"));
         assert!(text.contains("**1 item(s) cost money now**"));
+    }
+
+    #[test]
+    fn markdown_says_prompt_flow_has_retired_after_the_date() {
+        let mut after = inventory(vec![]);
+        after.countdown = Countdown::Retired { days: 1 };
+        let text = render(&after, ExportFormat::Markdown).unwrap();
+        assert!(
+            text.contains("Prompt flow retired on 2027-04-20 (the date has passed)."),
+            "{text}"
+        );
+        assert!(!text.contains("-1 days"), "{text}");
+        after.countdown = Countdown::RetirementDay;
+        let text = render(&after, ExportFormat::Markdown).unwrap();
+        assert!(
+            text.contains("Prompt flow retired on 2027-04-20 (today)."),
+            "{text}"
+        );
     }
 
     #[test]

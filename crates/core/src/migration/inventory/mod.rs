@@ -187,8 +187,8 @@ pub struct InventoryProblem {
 pub struct Inventory {
     /// The day it was taken (`YYYY-MM-DD`, pfrm's clock).
     pub taken_on: String,
-    /// Days left until prompt flow's retirement (negative after it).
-    pub days_left: i32,
+    /// Where the day it was taken stands against prompt flow's retirement.
+    pub countdown: crate::migration::retirement::Countdown,
     pub workspaces: Vec<String>,
     /// Sorted by workspace, kind, name.
     pub items: Vec<InventoryItem>,
@@ -258,7 +258,7 @@ pub async fn take_inventory(
     let status = crate::migration::retirement::RetirementStatus::on(today);
     Inventory {
         taken_on: status.today.clone(),
-        days_left: status.days_left,
+        countdown: status.countdown,
         workspaces: names,
         running: u32::try_from(
             items

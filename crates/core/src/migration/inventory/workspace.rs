@@ -67,7 +67,7 @@ pub(super) async fn one_workspace(
     let runtimes: Vec<RuntimeSummary> = stock
         .listed("runtimes", runtimes)
         .iter()
-        .map(RuntimeSummary::from)
+        .map(|dto| RuntimeSummary::read(dto, flow_client.workspace()))
         .collect();
     runtimes::add_rows(&mut stock, &runtimes);
     let flows = stock.listed("flows", flows);

@@ -128,7 +128,7 @@ async fn refuse_create_in_flight(
         }
         Err(error) => Err(error),
         Ok(dto) => {
-            let runtime = RuntimeDetails::from(&dto);
+            let runtime = RuntimeDetails::read(&dto, flow.workspace());
             let status = runtime
                 .summary
                 .status_text

@@ -27,7 +27,10 @@ pub async fn delete_runtime(
     }
     crate::azure::check_name("runtime name", &request.runtime_name)?;
     let (_, flow) = services.workspace_flow(&request.workspace_id).await?;
-    let runtime = RuntimeDetails::from(&flow.get_runtime(&request.runtime_name).await?);
+    let runtime = RuntimeDetails::read(
+        &flow.get_runtime(&request.runtime_name).await?,
+        flow.workspace(),
+    );
     let handle = services.operations.begin(
         OperationKind::DeleteRuntime,
         format!("Delete runtime {}", request.runtime_name),

@@ -24,8 +24,8 @@ pub use types::*;
 pub(crate) use crate::ops::runtime_watch::RuntimeResume;
 pub use crate::ops::runtime_watch::WatchSettings;
 
-/// The target a runtime's operations carry (lower case), which is also the runtime's key for
-/// the hosts ([`crate::ops::updates::RuntimeVersionStatus::key`]).
+/// The target a runtime's operations carry, which is also the runtime's key for the hosts
+/// ([`crate::model::RuntimeSummary::key`], [`crate::ops::updates::RuntimeVersionStatus::key`]).
 pub(crate) fn runtime_target(workspace_id: &str, runtime_name: &str) -> String {
-    format!("{}/flowruntimes/{}", workspace_id, runtime_name).to_lowercase()
+    crate::model::RuntimeSummary::key_of(workspace_id, runtime_name)
 }

@@ -16,7 +16,7 @@ pub async fn list_runtimes(services: &Services, workspace_id: &str) -> Result<Ve
         .list_runtimes()
         .await?
         .iter()
-        .map(RuntimeSummary::from)
+        .map(|dto| RuntimeSummary::read(dto, flow.workspace()))
         .collect();
     runtimes.sort_by_key(|runtime| runtime.name.to_lowercase());
     Ok(runtimes)
@@ -30,7 +30,8 @@ pub async fn runtime_details(
 ) -> Result<RuntimeDetails> {
     crate::azure::check_name("runtime name", runtime_name)?;
     let (_, flow) = services.workspace_flow(workspace_id).await?;
-    let mut details = RuntimeDetails::from(&flow.get_runtime(runtime_name).await?);
+    let mut details =
+        RuntimeDetails::read(&flow.get_runtime(runtime_name).await?, flow.workspace());
     details.studio_url = Some(
         services
             .cloud()

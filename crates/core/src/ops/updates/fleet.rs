@@ -32,7 +32,7 @@ pub async fn check_runtime_version(
         flow.need_upgrade(runtime_name),
         latest_runtime_tag(services, options.registry_page_size),
     );
-    let runtime = RuntimeDetails::from(&runtime?);
+    let runtime = RuntimeDetails::read(&runtime?, flow.workspace());
     let mut extra_problems = Vec::new();
     let mut instances = Vec::new();
     if let Some(instance) = runtime.summary.compute_instance_name.as_deref() {
@@ -80,7 +80,10 @@ async fn check_one_workspace(
     let reference = WorkspaceRef::from_arm_id(&workspace.id)?;
     let (runtimes, computes) =
         tokio::join!(flow.list_runtimes(), services.arm.list_computes(&reference));
-    let details: Vec<RuntimeDetails> = runtimes?.iter().map(RuntimeDetails::from).collect();
+    let details: Vec<RuntimeDetails> = runtimes?
+        .iter()
+        .map(|dto| RuntimeDetails::read(dto, flow.workspace()))
+        .collect();
     let runtimes: Vec<crate::model::RuntimeSummary> =
         details.iter().map(|d| d.summary.clone()).collect();
     let (instances, compute_problem) = match computes {

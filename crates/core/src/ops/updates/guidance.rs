@@ -83,7 +83,7 @@ pub async fn custom_environment_guidance(
         latest_runtime_tag(services, options.registry_page_size),
         list_environments(services, workspace_id),
     );
-    let runtime = RuntimeDetails::from(&runtime?);
+    let runtime = RuntimeDetails::read(&runtime?, flow.workspace());
     let latest = latest?.ok_or_else(|| {
         Error::new(
             ErrorCode::Service,

@@ -25,6 +25,7 @@ pub fn workspace() -> WorkspaceSummary {
 pub fn runtime(image: Option<&str>, environment: Option<&str>) -> RuntimeSummary {
     RuntimeSummary {
         name: "rt".into(),
+        key: RuntimeSummary::key_of(&workspace().id, "rt"),
         runtime_type: Some("ComputeInstance".into()),
         status: RuntimeStatus::Running,
         status_text: Some("Running".into()),

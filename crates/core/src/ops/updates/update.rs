@@ -274,7 +274,10 @@ pub async fn update_runtime(
 ) -> Result<UpdateOutcome> {
     crate::azure::check_name("runtime name", &request.runtime_name)?;
     let (_, flow) = services.workspace_flow(&request.workspace_id).await?;
-    let before = RuntimeDetails::from(&flow.get_runtime(&request.runtime_name).await?);
+    let before = RuntimeDetails::read(
+        &flow.get_runtime(&request.runtime_name).await?,
+        flow.workspace(),
+    );
     refuse_unasked_move(&before, &request)?;
     let mut warnings = Vec::new();
     let latest = match &request.environment {

@@ -183,7 +183,10 @@ async fn update_one_outdated(
         let flow = services.flow(&workspace)?;
         let before = match before {
             Some(before) => before,
-            None => RuntimeDetails::from(&flow.get_runtime(&status.runtime_name).await?),
+            None => RuntimeDetails::read(
+                &flow.get_runtime(&status.runtime_name).await?,
+                flow.workspace(),
+            ),
         };
         Ok::<_, Error>(PreparedUpdate {
             workspace_id: status.workspace_id.clone(),
