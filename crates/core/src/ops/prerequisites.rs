@@ -181,6 +181,8 @@ fn network_facts(workspace: &WorkspaceDto) -> NetworkFacts {
         .collect();
     outbound_rules.sort_by(|a, b| a.name.cmp(&b.name));
     NetworkFacts {
+        workspace: workspace.name.clone(),
+        resource_group: crate::azure::arm::resource_group_of(&workspace.id),
         isolation_mode: managed.isolation_mode.unwrap_or_else(|| "Disabled".into()),
         status: managed.status.and_then(|status| status.status),
         outbound_rules,

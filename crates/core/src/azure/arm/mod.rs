@@ -40,6 +40,7 @@ pub use environments::{
     EnvironmentVersionProperties, ListViewType,
 };
 pub use tenants::{SubscriptionDto, TenantDto};
+pub(crate) use workspaces::resource_group_of;
 pub use workspaces::{
     ManagedNetwork, ManagedNetworkStatus, PrivateEndpointConnection,
     PrivateEndpointConnectionProperties, PrivateLinkState, WorkspaceDto, WorkspaceProperties,

@@ -77,7 +77,8 @@ pub struct ManagedNetworkStatus {
     pub status: Option<String>,
 }
 
-fn resource_group_of(id: &str) -> String {
+/// The resource group named in an ARM id (empty when the id names none).
+pub(crate) fn resource_group_of(id: &str) -> String {
     let parts: Vec<&str> = id.split('/').collect();
     parts
         .iter()

@@ -21,6 +21,9 @@ pub struct NetworkFacts {
     /// The workspace's storage account and registry ARM ids (the runtime must reach both).
     pub storage_account: Option<String>,
     pub container_registry: Option<String>,
+    /// The workspace and its resource group, so a remedy's command can be run as written.
+    pub workspace: String,
+    pub resource_group: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -40,6 +43,23 @@ pub struct OutboundRuleFacts {
 impl NetworkFacts {
     fn managed(&self) -> bool {
         !self.isolation_mode.is_empty() && !self.isolation_mode.eq_ignore_ascii_case("Disabled")
+    }
+
+    /// `-g GROUP` and the workspace argument of an `az ml workspace` command, with the real
+    /// names where they are known (a placeholder only where they are not).
+    fn az_names(&self, workspace_flag: &str) -> String {
+        let or = |value: &str, placeholder: &str| {
+            if value.is_empty() {
+                placeholder.to_owned()
+            } else {
+                value.to_owned()
+            }
+        };
+        format!(
+            "-g {} {workspace_flag} {}",
+            or(&self.resource_group, "<resource group>"),
+            or(&self.workspace, "<workspace>")
+        )
     }
 }
 
@@ -88,7 +108,7 @@ fn provisioned_check(facts: &NetworkFacts) -> CheckResult {
         result
     } else {
         result
-            .remedy("The managed network is set up but not provisioned, so a compute instance cannot reach the workspace's storage and registry. Provision it (Azure CLI: az ml workspace provision-network -g <resource group> -n <workspace>; it takes several minutes), then create the instance and the runtime.")
+            .remedy(format!("The managed network is set up but not provisioned, so a compute instance cannot reach the workspace's storage and registry. Provision it (Azure CLI: az ml workspace provision-network {}; it takes several minutes), then create the instance and the runtime.", facts.az_names("-n")))
             .link(MANAGED_NETWORK_GUIDE)
     }
 }
@@ -149,6 +169,8 @@ fn outbound_rules_check(facts: &NetworkFacts) -> CheckResult {
         return without_managed_network(CheckId::OutboundRulesForRuntime, TITLE);
     }
     let mut problems = Vec::new();
+    // One command a missing rule, with the real resource, target and names.
+    let mut commands = Vec::new();
     // Rules the service requires must be active once the network is provisioned.
     let provisioned = facts
         .status
@@ -195,6 +217,11 @@ fn outbound_rules_check(facts: &NetworkFacts) -> CheckResult {
                     "no private endpoint rule to {} ({target})",
                     last_segment(&resource)
                 ));
+                commands.push(format!(
+                    "az ml workspace outbound-rule set --type private_endpoint --service-resource-id {resource} --subresource-target {target} {} --rule {}-{target}",
+                    facts.az_names("--workspace-name"),
+                    last_segment(&resource).to_ascii_lowercase()
+                ));
             }
         }
     }
@@ -214,7 +241,11 @@ fn outbound_rules_check(facts: &NetworkFacts) -> CheckResult {
     } else {
         result
             .evidence(evidence("Missing or inactive", problems.join("; ")))
-            .remedy("Add the missing outbound rules as private endpoint rules (Azure CLI: az ml workspace outbound-rule set --type private_endpoint --service-resource-id <id> --subresource-target <blob|file|registry> -g <resource group> --workspace-name <workspace> --rule <name>), approve any that wait for approval, and provision the network again.")
+            .remedy(if commands.is_empty() {
+                format!("Activate the inactive outbound rules: approve any that wait for approval, then provision the network again (Azure CLI: az ml workspace provision-network {}).", facts.az_names("-n"))
+            } else {
+                format!("Add the missing outbound rules as private endpoint rules (Azure CLI: {}), approve any that wait for approval, and provision the network again.", commands.join("; "))
+            })
             .link(MANAGED_NETWORK_GUIDE)
     }
 }
@@ -236,5 +267,34 @@ mod tests {
         );
         facts.public_network_disabled = true;
         assert!(private_endpoint_check(&facts).blocks());
+    }
+
+    #[test]
+    fn remedies_name_the_workspace_its_group_and_each_missing_rule() {
+        let storage = "/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml";
+        let facts = NetworkFacts {
+            isolation_mode: "AllowOnlyApprovedOutbound".into(),
+            status: None,
+            storage_account: Some(storage.into()),
+            workspace: "ws-isolated".into(),
+            resource_group: "rg-ml".into(),
+            ..NetworkFacts::default()
+        };
+        let provision = provisioned_check(&facts).remedy.unwrap();
+        assert!(
+            provision.contains("az ml workspace provision-network -g rg-ml -n ws-isolated"),
+            "{provision}"
+        );
+        assert!(!provision.contains('<'), "{provision}");
+        let rules = outbound_rules_check(&facts).remedy.unwrap();
+        for target in ["blob", "file"] {
+            assert!(
+                rules.contains(&format!(
+                    "--service-resource-id {storage} --subresource-target {target} -g rg-ml --workspace-name ws-isolated --rule stml-{target}"
+                )),
+                "{rules}"
+            );
+        }
+        assert!(!rules.contains('<'), "{rules}");
     }
 }
