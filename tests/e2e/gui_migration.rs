@@ -185,6 +185,66 @@ async fn scroll_to(screen: &Screen, css: &str) -> Result<(), String> {
         .map_err(|error| format!("could not scroll to `{css}`: {error}"))
 }
 
+async fn resize(screen: &Screen, width: u32, height: u32) -> Result<(), String> {
+    screen
+        .client
+        .set_window_size(width, height)
+        .await
+        .map_err(|error| format!("resize to {width}×{height}: {error}"))?;
+    // The page lays itself out again for the new size.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    Ok(())
+}
+
+/// The Inventory page with the workspace's inventory taken.
+async fn take_inventory(screen: &Screen) -> Result<(), String> {
+    screen.click("[data-testid='nav-inventory']").await?;
+    screen.pick_workspace(WORKSPACE).await?;
+    screen.click("[data-testid='inventory-take']").await?;
+    screen
+        .wait_within(SLOW_STEP, "[data-testid='inventory-count-flow']", |text| {
+            text.starts_with("Flows")
+        })
+        .await
+        .map(|_| ())
+}
+
+/// Opens the exported flow's audit from the inventory and pictures its mapping table, once
+/// every row that shows whole in the dialog is painted there: WebKitGTK once left the dialog
+/// blank when the page behind it was scrolled down.
+async fn picture_audit(screen: &Screen, name: &str) -> Result<(), String> {
+    screen
+        .click(&format!("[data-testid='inventory-export-{EXPORTED_FLOW}']"))
+        .await?;
+    screen
+        .wait_within(SLOW_STEP, "[data-testid='flow-mapping-row']", |text| {
+            !text.is_empty()
+        })
+        .await?;
+    let rows = screen
+        .rendered_texts("[data-testid='flow-mapping-row']")
+        .await?;
+    assert!(
+        rows.iter().any(|row| row.contains("Executor")),
+        "the mapping table names Agent Framework executors: {rows:?}"
+    );
+    // The page behind is scrolled down, as it is when a flow far down the list is exported.
+    let behind = screen
+        .client
+        .execute("return document.documentElement.scrollTop;", vec![])
+        .await
+        .map_err(|error| error.to_string())?;
+    assert!(
+        behind.as_f64().is_some_and(|top| top > 0.0),
+        "the inventory behind the dialog is scrolled down: {behind}"
+    );
+    scroll_to(screen, "[data-testid='flow-mapping']").await?;
+    screen
+        .wait_until_painted("[data-testid='flow-mapping-row']")
+        .await?;
+    screen.save_screenshot(name).await
+}
+
 fn files_in(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
         .map(|entries| {
@@ -254,36 +314,16 @@ fn gui_retiring_world_inventory_audit_export_and_decommission() {
         screen.save_screenshot("migration-notice-light").await?;
 
         // The inventory of the workspace: its counts are what the emulator holds.
-        screen.click("[data-testid='nav-inventory']").await?;
-        screen.pick_workspace(WORKSPACE).await?;
-        screen.click("[data-testid='inventory-take']").await?;
-        screen
-            .wait_within(SLOW_STEP, "[data-testid='inventory-count-flow']", |text| {
-                text.starts_with("Flows")
-            })
-            .await?;
+        resize(&screen, 1366, 900).await?;
+        take_inventory(&screen).await?;
         assert_eq!(count_shown(&screen, "runtime").await?, runtimes.len());
         assert_eq!(count_shown(&screen, "flow").await?, flows.len());
         assert_eq!(count_shown(&screen, "connection").await?, connections.len());
         screen.save_screenshot("migration-inventory-light").await?;
 
-        // One flow's audit: the mapping table, then its project written to a typed folder.
-        let export = format!("[data-testid='inventory-export-{EXPORTED_FLOW}']");
-        screen.click(&export).await?;
-        screen
-            .wait_within(SLOW_STEP, "[data-testid='flow-mapping-row']", |text| {
-                !text.is_empty()
-            })
-            .await?;
-        let rows = screen
-            .rendered_texts("[data-testid='flow-mapping-row']")
-            .await?;
-        assert!(
-            rows.iter().any(|row| row.contains("Executor")),
-            "the mapping table names Agent Framework executors: {rows:?}"
-        );
-        scroll_to(&screen, "[data-testid='flow-mapping']").await?;
-        screen.save_screenshot("migration-audit-light").await?;
+        // One flow's audit, opened from far down the inventory: the mapping table, then its
+        // project written to a typed folder.
+        picture_audit(&screen, "migration-audit-light").await?;
         screen
             .type_into("[data-testid='export-project-folder']", &project_path)
             .await?;
@@ -365,22 +405,40 @@ fn gui_retiring_world_inventory_audit_export_and_decommission() {
         scroll_to(&screen, "[data-testid='decommission-done']").await?;
         screen.save_screenshot("migration-decommission-done-light").await?;
 
-        // Dark, and the smallest window the app allows.
+        // Dark, then the smallest window the app allows, in dark and light: the inventory and
+        // the flow's audit. At 720×480 the inventory's columns keep whole words and the table
+        // scrolls sideways, which a line above it says.
         set_theme(&screen, "dark").await?;
-        screen.click("[data-testid='nav-inventory']").await?;
+        take_inventory(&screen).await?;
         screen
             .wait_for_text("[data-testid='retirement-notice']", |text| {
                 text.contains("retired")
             })
             .await?;
         screen.save_screenshot("migration-inventory-dark").await?;
-        screen
-            .client
-            .set_window_size(720, 480)
-            .await
-            .map_err(|error| format!("resize: {error}"))?;
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        screen.save_screenshot("migration-inventory-720x480-dark").await?;
+        picture_audit(&screen, "migration-audit-dark").await?;
+        screen.click("[data-testid='export-project-close']").await?;
+        resize(&screen, 720, 480).await?;
+        for theme in ["dark", "light"] {
+            if theme == "light" {
+                set_theme(&screen, theme).await?;
+                take_inventory(&screen).await?;
+            }
+            screen
+                .wait_for_text("[data-testid='table-scroll-hint']", |text| {
+                    text.contains("Scroll sideways")
+                })
+                .await?;
+            scroll_to(&screen, "[data-testid='inventory-shown']").await?;
+            screen
+                .wait_until_painted("[data-testid^='inventory-row-flow-'] td:nth-child(2)")
+                .await?;
+            screen
+                .save_screenshot(&format!("migration-inventory-720x480-{theme}"))
+                .await?;
+            picture_audit(&screen, &format!("migration-audit-720x480-{theme}")).await?;
+            screen.click("[data-testid='export-project-close']").await?;
+        }
         Ok(())
     });
 

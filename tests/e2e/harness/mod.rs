@@ -6,6 +6,7 @@ mod app;
 mod capture;
 pub mod core_view;
 mod home;
+mod paint;
 mod process;
 pub mod sandbox;
 mod screen;
