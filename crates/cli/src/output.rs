@@ -88,12 +88,13 @@ pub fn check_mark(check: &CheckResult) -> &'static str {
 }
 
 /// A check's title says what should hold; one that does not is said to be not met, so a red
-/// mark never sits next to what reads as a success (as in the app's checklist).
+/// mark never sits next to what reads as a success (as in the app's checklist). A notice is no
+/// requirement: its title says what was found, and it reads as such.
 pub fn check_title(check: &CheckResult) -> String {
-    match check.status {
-        CheckStatus::Passed => check.title.clone(),
-        CheckStatus::Failed => format!("Not met: {}", check.title),
-        CheckStatus::Unknown => format!("Could not check: {}", check.title),
+    match (check.status, check.severity) {
+        (CheckStatus::Passed, _) | (CheckStatus::Failed, Severity::Info) => check.title.clone(),
+        (CheckStatus::Failed, _) => format!("Not met: {}", check.title),
+        (CheckStatus::Unknown, _) => format!("Could not check: {}", check.title),
     }
 }
 
@@ -126,6 +127,37 @@ pub fn print_check(check: &CheckResult, indent: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pfrm_core::preflight::CheckId;
+
+    fn check(severity: Severity, status: CheckStatus, title: &str) -> CheckResult {
+        CheckResult {
+            id: CheckId::NetworkIsolation,
+            severity,
+            status,
+            title: title.into(),
+            evidence: Vec::new(),
+            remedy: None,
+            link: None,
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn a_notice_reads_as_what_was_found_and_only_requirements_as_not_met() {
+        let notice = check(
+            Severity::Info,
+            CheckStatus::Failed,
+            "The workspace is network-isolated",
+        );
+        assert_eq!(check_title(&notice), "The workspace is network-isolated");
+        assert_eq!(check_mark(&notice), "!");
+        let blocker = check(Severity::Blocker, CheckStatus::Failed, "You have the role");
+        assert_eq!(check_title(&blocker), "Not met: You have the role");
+        let warning = check(Severity::Warning, CheckStatus::Failed, "It is running");
+        assert_eq!(check_title(&warning), "Not met: It is running");
+        let unknown = check(Severity::Info, CheckStatus::Unknown, "Quota");
+        assert_eq!(check_title(&unknown), "Could not check: Quota");
+    }
 
     #[test]
     fn table_columns_line_up_on_the_widest_cell() {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { useState, type ReactElement } from 'react';
 import { ErrorMessage } from './ErrorMessage';
@@ -172,5 +172,22 @@ describe('PreflightChecklist', () => {
       'Could not check: The workspace has quota',
       'The workspace exists',
     ]);
+  });
+
+  it('words a notice by its severity: what was found, marked as worth knowing, never "not met"', () => {
+    inTheme(
+      <PreflightChecklist
+        checks={[
+          { id: 'networkIsolation', severity: 'info', status: 'failed', title: 'The workspace is network-isolated', evidence: [] },
+          { id: 'instanceRunning', severity: 'warning', status: 'failed', title: 'The compute instance is running', evidence: [] },
+        ]}
+      />,
+    );
+    const titles = screen.getAllByTestId('check-title').map((title) => title.textContent);
+    expect(titles).toEqual(['The workspace is network-isolated', 'Not met: The compute instance is running']);
+    const notice = screen.getByTestId('check-networkIsolation');
+    expect(notice.textContent).not.toContain('Not met');
+    expect(notice.textContent).toContain('Notice');
+    expect(within(notice).getByLabelText('Worth knowing')).toBeTruthy();
   });
 });

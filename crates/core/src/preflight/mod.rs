@@ -131,7 +131,8 @@ pub struct CheckResult {
     pub id: CheckId,
     pub severity: Severity,
     pub status: CheckStatus,
-    /// What is checked, as a statement that is true when the check passes.
+    /// What is checked, as a statement that is true when the check passes; a notice's
+    /// (`Severity::Info`) says what was found, either way.
     pub title: String,
     pub evidence: Vec<Evidence>,
     /// What to do when the check did not pass.

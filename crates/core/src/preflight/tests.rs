@@ -200,6 +200,13 @@ fn network_isolation_is_a_notice_with_the_guide_not_a_blocker() {
     let check = report.get(CheckId::NetworkIsolation).unwrap();
     assert_eq!(check.severity, Severity::Info);
     assert_eq!(check.link.as_deref(), Some(NETWORK_ISOLATION_GUIDE));
+    // A notice says what it found, not a requirement that is "not met".
+    assert_eq!(check.title, "The workspace is network-isolated");
+    let open = check_workspace(&healthy());
+    assert_eq!(
+        open.get(CheckId::NetworkIsolation).unwrap().title,
+        "The workspace is not network-isolated"
+    );
 }
 
 fn instance(assigned: Option<&str>, state: ComputeInstanceState) -> ComputeInstanceSummary {

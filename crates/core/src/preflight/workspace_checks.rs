@@ -166,13 +166,19 @@ fn hub_project_check(workspace: &WorkspaceSummary) -> CheckResult {
 }
 
 fn network_check(workspace: &WorkspaceSummary) -> CheckResult {
-    const TITLE: &str = "Network isolation";
     let flags = &workspace.flags;
+    // A notice, not a requirement: its title says what was found either way, so an isolated
+    // workspace is never reported as a prerequisite "not met".
+    let title = if flags.network_isolated() {
+        "The workspace is network-isolated"
+    } else {
+        "The workspace is not network-isolated"
+    };
     let mut result = CheckResult::new(
         CheckId::NetworkIsolation,
         Severity::Info,
         CheckStatus::passed_if(!flags.network_isolated()),
-        TITLE,
+        title,
     )
     .evidence(evidence(
         "Public network access",

@@ -26,11 +26,23 @@ const STATUS: Record<CheckStatus, { symbol: string; color: 'success' | 'danger' 
   unknown: { symbol: '?', color: 'informative', label: 'rt.checks.unknown' },
 };
 
+// A notice is no requirement: what it found is worth knowing (network isolation, say) and is
+// neither passed nor "not met".
+const NOTICE = { symbol: 'i', color: 'informative' as const, label: 'rt.checks.notice' as MessageKey };
+
 function statusLook(check: CheckResult) {
   const look = STATUS[check.status];
-  // A failed warning or notice does not block anything: show it in amber, not red.
+  if (check.status === 'failed' && check.severity === 'info') return NOTICE;
+  // A failed warning does not block anything: show it in amber, not red.
   if (check.status === 'failed' && check.severity !== 'blocker') return { ...look, color: 'warning' as const };
   return look;
+}
+
+/** The title as the list shows it, worded by the check's outcome and severity. */
+export function checkTitle(check: CheckResult): string {
+  if (check.status === 'unknown') return t('rt.checks.unknownTitle', { title: check.title });
+  if (check.status === 'failed' && check.severity !== 'info') return t('rt.checks.notMetTitle', { title: check.title });
+  return check.title;
 }
 
 /**
@@ -60,13 +72,10 @@ export function PreflightChecklist({
             <div className={styles.body}>
               <div className={styles.titleRow}>
                 {/* A title states what should hold; one that did not is said to be not met, so a
-                    red mark never sits beside a sentence that reads as true. */}
+                    red mark never sits beside a sentence that reads as true. A notice's title says
+                    what was found. */}
                 <Text weight="semibold" data-testid="check-title">
-                  {check.status === 'failed'
-                    ? t('rt.checks.notMetTitle', { title: check.title })
-                    : check.status === 'unknown'
-                      ? t('rt.checks.unknownTitle', { title: check.title })
-                      : check.title}
+                  {checkTitle(check)}
                 </Text>
                 {check.status !== 'passed' && (
                   <Badge appearance="tint" color={look.color} size="small">
