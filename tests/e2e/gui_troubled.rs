@@ -16,7 +16,7 @@ use harness::sandbox::sandbox_home_as;
 use harness::{poll_until, App, AppHome, Screen};
 use pfrm_core::diagnosis::DiagnosisAction;
 use pfrm_core::ops::permissions::GrantableRole;
-use pfrm_core::preflight::{BlockKind, CheckResult, CheckStatus, PreflightReport};
+use pfrm_core::preflight::{BlockKind, CheckResult, CheckStatus, PreflightReport, Severity};
 use pfrm_tests::canaries;
 use serde::Deserialize;
 use std::time::Duration;
@@ -61,6 +61,10 @@ struct ShownCheck {
 fn expected_check(check: &CheckResult, list_open: bool) -> ShownCheck {
     let (mark, title) = match check.status {
         CheckStatus::Passed => ("Passed", check.title.clone()),
+        // A notice is no requirement: its title says what was found, marked worth knowing.
+        CheckStatus::Failed if check.severity == Severity::Info => {
+            ("Worth knowing", check.title.clone())
+        }
         CheckStatus::Failed => ("Not met", format!("Not met: {}", check.title)),
         CheckStatus::Unknown => (
             "Could not tell",
