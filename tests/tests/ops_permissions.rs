@@ -10,6 +10,7 @@ use std::time::Duration;
 use clients_common::ops::{services, workspace_id};
 use clients_common::{Env, ALICE_OID};
 use pfrm_core::azure::WorkspaceRef;
+use pfrm_core::diagnosis::RoleScope;
 use pfrm_core::ops::permissions::{
     self, assignment_name, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget,
     GrantableRole, PrincipalKind, RevokeRequest, DATA_SCIENTIST_ROLE_GUID,
@@ -631,14 +632,37 @@ async fn storage_file_role_goes_to_the_workspace_identity_on_its_storage_account
         })
         .count();
     assert_eq!(file_roles, 1, "{at_storage:?}");
-    // Nothing was granted on the workspace itself.
-    let on_workspace =
-        permissions::list_workspace_assignments(&services, &workspace_id("ws-open"), None)
-            .await
-            .unwrap();
-    assert!(!on_workspace
+    // The workspace's listing shows it, labelled as made on the storage account, where it is
+    // removed (not here); nothing was granted on the workspace itself.
+    let listed = permissions::list_workspace_assignments(&services, &workspace_id("ws-open"), None)
+        .await
+        .unwrap();
+    let theirs: Vec<_> = listed
         .iter()
-        .any(|a| a.principal.object_id == principal.object_id));
+        .filter(|a| a.principal.object_id == principal.object_id)
+        .collect();
+    assert_eq!(theirs.len(), 1, "{listed:#?}");
+    assert_eq!(theirs[0].at, RoleScope::Storage);
+    assert_eq!(
+        theirs[0].role_name,
+        "Storage File Data Privileged Contributor"
+    );
+    assert_eq!(
+        theirs[0].assignment.scope.as_deref(),
+        Some(storage.as_str())
+    );
+    assert!(!theirs[0].removable && !theirs[0].inherited);
+    // The workspace's own assignments come first.
+    let first_elsewhere = listed
+        .iter()
+        .position(|a| a.at != RoleScope::Workspace)
+        .unwrap();
+    assert!(listed[..first_elsewhere]
+        .iter()
+        .all(|a| a.at == RoleScope::Workspace));
+    assert!(listed[first_elsewhere..]
+        .iter()
+        .all(|a| a.at != RoleScope::Workspace));
 }
 
 #[tokio::test]
@@ -713,6 +737,25 @@ async fn acr_pull_to_an_endpoint_lands_on_the_workspace_registry() {
     assert!(pull
         .role_definition_id
         .ends_with("/7f951dda-4ed3-4680-a7ca-43fe172d538d"));
+    // Listed with the workspace's assignments, named as the endpoint, made on the registry.
+    let listed = permissions::list_workspace_assignments(
+        &services,
+        &workspace_id("ml-workspace"),
+        Some(&pull.principal_id),
+    )
+    .await
+    .unwrap();
+    let on_registry: Vec<_> = listed
+        .iter()
+        .filter(|a| a.at == RoleScope::Registry)
+        .collect();
+    assert_eq!(on_registry.len(), 1, "{listed:#?}");
+    assert_eq!(on_registry[0].role_name, "AcrPull");
+    assert_eq!(
+        on_registry[0].principal.endpoint_name.as_deref(),
+        Some(endpoint.endpoint_name.as_str())
+    );
+    assert!(!on_registry[0].removable);
 }
 
 #[tokio::test]

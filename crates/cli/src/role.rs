@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+use pfrm_core::diagnosis::RoleScope;
 use pfrm_core::ops::permissions::{
     self, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget, GrantableRole,
     RevokeRequest, WorkspaceRoleAssignment,
@@ -284,7 +285,17 @@ fn assignment_line(item: &WorkspaceRoleAssignment) -> String {
         .filter(|upn| *upn != who)
         .map(|u| format!(" <{u}>"))
         .unwrap_or_default();
-    let from = if item.inherited {
+    let resource = item
+        .assignment
+        .scope
+        .as_deref()
+        .and_then(|scope| scope.trim_end_matches('/').rsplit('/').next())
+        .unwrap_or_default();
+    let from = if item.at == RoleScope::Storage {
+        format!("  (on the storage account {resource})")
+    } else if item.at == RoleScope::Registry {
+        format!("  (on the container registry {resource})")
+    } else if item.inherited {
         format!(
             "  (inherited from {})",
             item.assignment

@@ -755,7 +755,12 @@ inherited: boolean,
 /**
  * Shown with a "Remove" button (made on the workspace itself).
  */
-removable: boolean, };
+removable: boolean, 
+/**
+ * Where it was made: on the workspace (or above it), or on the workspace's storage account
+ * or container registry, where the storage and registry roles are granted.
+ */
+at: RoleScope, };
 
 export type EndpointIdentity = { endpointName: string, 
 /**

@@ -317,6 +317,8 @@ export const en = {
   'perm.scope.resourceGroup': 'Resource group {name} (inherited)',
   'perm.scope.subscription': 'Subscription {name} (inherited)',
   'perm.scope.above': '{scope} (inherited)',
+  'perm.scope.storage': 'Storage account {name}',
+  'perm.scope.registry': 'Container registry {name}',
   'perm.revoke.button': 'Revoke',
   'perm.revoke.buttonFor': 'Revoke {role} from {who}',
   'perm.revoke.title': 'Remove {role} from {who}?',

@@ -41,6 +41,7 @@ export function AssignmentList({
             data-principal={who}
             data-role={item.roleName}
             data-inherited={item.inherited}
+            data-at={item.at}
           >
             <TableCell>
               <div className={styles.who}>

@@ -24,6 +24,7 @@ const BOB_READER: WorkspaceRoleAssignment = {
   principal: { objectId: 'b0b', kind: 'User', displayName: 'Bob', userPrincipalName: 'bob@contoso.com' },
   inherited: false,
   removable: true,
+  at: 'workspace',
 };
 
 function ability(allowed: boolean): GrantAbility {

@@ -6,7 +6,7 @@ const WS = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.MachineLea
 const BOB: PrincipalSummary = { objectId: 'b0b', kind: 'User', displayName: 'Bob', userPrincipalName: 'bob@contoso.com' };
 const ENDPOINT: PrincipalSummary = { objectId: 'e9', kind: 'ServicePrincipal', displayName: 'Endpoint scoring', endpointName: 'scoring' };
 
-function item(scope: string, role: string, principal = BOB): WorkspaceRoleAssignment {
+function item(scope: string, role: string, principal = BOB, at: WorkspaceRoleAssignment['at'] = 'workspace'): WorkspaceRoleAssignment {
   return {
     assignment: {
       id: `${scope}/providers/Microsoft.Authorization/roleAssignments/a1`,
@@ -20,8 +20,9 @@ function item(scope: string, role: string, principal = BOB): WorkspaceRoleAssign
     },
     roleName: 'Some role',
     principal,
-    inherited: scope !== WS,
-    removable: scope === WS,
+    inherited: at === 'workspace' && scope !== WS,
+    removable: at === 'workspace' && scope === WS,
+    at,
   };
 }
 
@@ -51,12 +52,19 @@ describe('scopes', () => {
     expect(scopeText(item('/providers/Microsoft.Management/managementGroups/mg', 'r'))).toBe(
       '/providers/Microsoft.Management/managementGroups/mg (inherited)',
     );
+    const storage = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml';
+    expect(scopeText(item(storage, 'r', BOB, 'storage'))).toBe('Storage account stml');
+    const registry = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.ContainerRegistry/registries/crml';
+    expect(scopeText(item(registry, 'r', BOB, 'registry'))).toBe('Container registry crml');
   });
 
   it('find the Data Scientist role by its id, wherever it was given', () => {
     expect(hasDataScientist([item(WS, 'acdd72a7-3385-48ef-bd42-f606fba81ae7')])).toBe(false);
     expect(hasDataScientist([item('/subscriptions/s', 'F6C7C914-8DB3-469D-8CA1-694A8F32E121')])).toBe(true);
     expect(hasDataScientist([])).toBe(false);
+    // Only where it applies to the workspace.
+    const storage = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml';
+    expect(hasDataScientist([item(storage, 'f6c7c914-8db3-469d-8ca1-694a8f32e121', BOB, 'storage')])).toBe(false);
   });
 });
 

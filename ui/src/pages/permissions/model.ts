@@ -34,8 +34,11 @@ export function principalKindText(principal: PrincipalSummary): string {
 
 /** Where an assignment was made, in words: this workspace, its resource group, or its subscription. */
 export function scopeText(item: WorkspaceRoleAssignment): string {
-  if (!item.inherited) return t('perm.scope.workspace');
   const parts = (item.assignment.scope ?? '').replace(/^\/+|\/+$/g, '').split('/');
+  // The storage and registry roles are granted on the workspace's storage account or registry.
+  if (item.at === 'storage') return t('perm.scope.storage', { name: parts[parts.length - 1] ?? '' });
+  if (item.at === 'registry') return t('perm.scope.registry', { name: parts[parts.length - 1] ?? '' });
+  if (!item.inherited) return t('perm.scope.workspace');
   if (parts.length === 2 && parts[0]?.toLowerCase() === 'subscriptions') {
     return t('perm.scope.subscription', { name: parts[1] ?? '' });
   }
@@ -73,5 +76,7 @@ export const DATA_SCIENTIST_ROLE_GUID = 'f6c7c914-8db3-469d-8ca1-694a8f32e121';
 
 /** Whether one of `items` gives AzureML Data Scientist (made here or inherited). */
 export function hasDataScientist(items: WorkspaceRoleAssignment[]): boolean {
-  return items.some((item) => item.assignment.roleDefinitionId.toLowerCase().endsWith(`/${DATA_SCIENTIST_ROLE_GUID}`));
+  return items.some(
+    (item) => item.at === 'workspace' && item.assignment.roleDefinitionId.toLowerCase().endsWith(`/${DATA_SCIENTIST_ROLE_GUID}`),
+  );
 }

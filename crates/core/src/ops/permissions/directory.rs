@@ -79,8 +79,57 @@ pub(super) fn endpoint_identity(dto: &crate::azure::arm::OnlineEndpointDto) -> E
     }
 }
 
-/// Role assignments that apply to the workspace (made on it, above it, or on its children), for
-/// one principal or for everyone, with role and principal names resolved.
+/// The role assignments at `scope` (for one principal, or everyone).
+async fn assignments_at(
+    services: &Services,
+    scope: &str,
+    principal_id: Option<&str>,
+) -> Result<Vec<RoleAssignmentDto>> {
+    match principal_id {
+        Some(id) => {
+            services
+                .authorization
+                .list_role_assignments_for_principal(scope, id)
+                .await
+        }
+        None => {
+            services
+                .authorization
+                .list_role_assignments(scope, None)
+                .await
+        }
+    }
+}
+
+/// The assignments made on a workspace's storage account or registry (or inside it), where the
+/// storage and registry roles are granted. One that cannot be read (no permission to read
+/// assignments there) leaves that resource's out: the workspace's own list still stands.
+async fn resource_assignments(
+    services: &Services,
+    resource: Option<String>,
+    kind: RoleScope,
+    principal_id: Option<&str>,
+) -> Vec<(RoleScope, RoleAssignmentDto)> {
+    let Some(resource) = resource.filter(|id| !id.trim().is_empty()) else {
+        return Vec::new();
+    };
+    match assignments_at(services, &resource, principal_id).await {
+        Ok(dtos) => dtos
+            .into_iter()
+            // Those above the resource (its group, the subscription) are the workspace's too.
+            .filter(|dto| scope_covers(&resource, &assignment_scope(dto)))
+            .map(|dto| (kind, dto))
+            .collect(),
+        Err(error) => {
+            tracing::debug!(scope = %resource, "assignments at the resource not listed: {}", error.message);
+            Vec::new()
+        }
+    }
+}
+
+/// Role assignments that apply to the workspace (made on it, above it, or on its children), and
+/// those made on its storage account and container registry, for one principal or for everyone,
+/// with role and principal names resolved and each labelled by where it was made.
 pub async fn list_workspace_assignments(
     services: &Services,
     workspace_id: &str,
@@ -88,28 +137,37 @@ pub async fn list_workspace_assignments(
 ) -> Result<Vec<WorkspaceRoleAssignment>> {
     let workspace = WorkspaceRef::from_arm_id(workspace_id)?;
     let scope = workspace.arm_id();
-    let dtos = match principal_id {
-        Some(id) => {
-            services
-                .authorization
-                .list_role_assignments_for_principal(&scope, id)
-                .await?
-        }
-        None => {
-            services
-                .authorization
-                .list_role_assignments(&scope, None)
-                .await?
-        }
-    };
+    let (dtos, properties) = tokio::join!(
+        assignments_at(services, &scope, principal_id),
+        services.arm.get_workspace(&workspace),
+    );
     // Assignments on the workspace or above it; those on children (a compute) do not apply.
-    let dtos: Vec<RoleAssignmentDto> = dtos
+    let mut dtos: Vec<(RoleScope, RoleAssignmentDto)> = dtos?
         .into_iter()
         .filter(|dto| scope_covers(&assignment_scope(dto), &scope))
+        .map(|dto| (RoleScope::Workspace, dto))
         .collect();
+    if let Ok(properties) = properties.map(|dto| dto.properties) {
+        let (storage, registry) = tokio::join!(
+            resource_assignments(
+                services,
+                properties.storage_account,
+                RoleScope::Storage,
+                principal_id
+            ),
+            resource_assignments(
+                services,
+                properties.container_registry,
+                RoleScope::Registry,
+                principal_id
+            ),
+        );
+        dtos.extend(storage);
+        dtos.extend(registry);
+    }
 
     let mut role_names: HashMap<String, String> = HashMap::new();
-    for dto in &dtos {
+    for (_, dto) in &dtos {
         let guid = role_guid_of(&dto.properties.role_definition_id).to_ascii_lowercase();
         if role_names.contains_key(&guid) {
             continue;
@@ -127,7 +185,7 @@ pub async fn list_workspace_assignments(
         role_names.insert(guid, name);
     }
 
-    let endpoints = if dtos.iter().any(|dto| {
+    let endpoints = if dtos.iter().any(|(_, dto)| {
         PrincipalKind::from_azure(dto.properties.principal_type.as_deref()) != PrincipalKind::User
     }) {
         services
@@ -140,7 +198,7 @@ pub async fn list_workspace_assignments(
     };
     let mut principals: HashMap<String, PrincipalSummary> = HashMap::new();
     let mut result = Vec::new();
-    for dto in dtos {
+    for (at, dto) in dtos {
         let principal_key = dto.properties.principal_id.to_ascii_lowercase();
         let principal = match principals.get(&principal_key) {
             Some(found) => found.clone(),
@@ -151,7 +209,7 @@ pub async fn list_workspace_assignments(
             }
         };
         let guid = role_guid_of(&dto.properties.role_definition_id).to_ascii_lowercase();
-        let inherited = !same_scope(&assignment_scope(&dto), &scope);
+        let inherited = at == RoleScope::Workspace && !same_scope(&assignment_scope(&dto), &scope);
         let mut assignment = RoleAssignment::from(&dto);
         let role_name = role_names.get(&guid).cloned().unwrap_or_default();
         assignment.role_name = Some(role_name.clone());
@@ -160,12 +218,16 @@ pub async fn list_workspace_assignments(
             role_name,
             principal,
             inherited,
-            removable: !inherited,
+            // Removed where it was made: only the workspace's own are removed here.
+            removable: at == RoleScope::Workspace && !inherited,
+            at,
         });
     }
     result.sort_by_cached_key(|a| {
         (
+            a.at != RoleScope::Workspace,
             a.inherited,
+            a.at as u8,
             a.principal.label().to_lowercase(),
             a.role_name.to_lowercase(),
         )

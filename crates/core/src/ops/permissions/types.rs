@@ -102,6 +102,9 @@ pub struct WorkspaceRoleAssignment {
     pub inherited: bool,
     /// Shown with a "Remove" button (made on the workspace itself).
     pub removable: bool,
+    /// Where it was made: on the workspace (or above it), or on the workspace's storage account
+    /// or container registry, where the storage and registry roles are granted.
+    pub at: RoleScope,
 }
 
 /// An online endpoint of the workspace and the identity a role can be granted to.
