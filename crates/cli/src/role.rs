@@ -333,7 +333,12 @@ mod tests {
     use pfrm_core::ops::permissions::{PrincipalKind, PrincipalSummary};
 
     fn assignment(inherited: bool) -> WorkspaceRoleAssignment {
+        assignment_at(inherited, RoleScope::Workspace)
+    }
+
+    fn assignment_at(inherited: bool, at: RoleScope) -> WorkspaceRoleAssignment {
         WorkspaceRoleAssignment {
+            at,
             assignment: RoleAssignment {
                 id: "/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/7f1c0e2a-0000-4000-8000-00000000a55e".into(),
                 name: "7f1c0e2a-0000-4000-8000-00000000a55e".into(),
@@ -373,6 +378,13 @@ mod tests {
         assert!(
             inherited.ends_with("  assignment 7f1c0e2a-0000-4000-8000-00000000a55e  principal b0b0b0b0-0000-4000-8000-000000000b0b"),
             "{inherited}"
+        );
+        let mut storage = assignment_at(false, RoleScope::Storage);
+        storage.assignment.scope = Some("/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml".into());
+        let line = assignment_line(&storage);
+        assert!(
+            line.starts_with("AzureML Data Scientist  Bob <bob@contoso.com>  (on the storage account stml)  assignment "),
+            "{line}"
         );
     }
 }

@@ -356,7 +356,8 @@ export type FixAction = { "type": "grantDataScientistToMe" } | { "type": "startC
 
 export type CheckResult = { id: CheckId, severity: Severity, status: CheckStatus, 
 /**
- * What is checked, as a statement that is true when the check passes.
+ * What is checked, as a statement that is true when the check passes; a notice's
+ * (`Severity::Info`) says what was found, either way.
  */
 title: string, evidence: Array<Evidence>, 
 /**
