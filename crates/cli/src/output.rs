@@ -130,16 +130,7 @@ mod tests {
     use pfrm_core::preflight::CheckId;
 
     fn check(severity: Severity, status: CheckStatus, title: &str) -> CheckResult {
-        CheckResult {
-            id: CheckId::NetworkIsolation,
-            severity,
-            status,
-            title: title.into(),
-            evidence: Vec::new(),
-            remedy: None,
-            link: None,
-            fix: None,
-        }
+        CheckResult::new(CheckId::NetworkIsolation, severity, status, title)
     }
 
     #[test]

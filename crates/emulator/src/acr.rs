@@ -93,6 +93,28 @@ fn unauthorized(message: &str) -> Resp {
     registry_error(401, "UNAUTHORIZED", message, Value::Null)
 }
 
+/// What both token endpoints ask of their form first: the grant type they serve, and this
+/// registry as the service.
+fn form_for(form: &[(String, String)], grant_type: &str, server: &str) -> Result<(), Resp> {
+    if form_get(form, "grant_type") != Some(grant_type) {
+        return Err(registry_error(
+            400,
+            "UNSUPPORTED",
+            &format!("grant_type must be {grant_type}"),
+            Value::Null,
+        ));
+    }
+    if !form_get(form, "service").is_some_and(|s| s.eq_ignore_ascii_case(server)) {
+        return Err(registry_error(
+            400,
+            "DENIED",
+            "service does not name this registry",
+            Value::Null,
+        ));
+    }
+    Ok(())
+}
+
 /// `POST /acr/{server}/oauth2/exchange`.
 pub async fn exchange(State(app): State<Arc<App>>, p: Params, req: Req) -> Resp {
     let server = p["server"].to_ascii_lowercase();
@@ -100,21 +122,8 @@ pub async fn exchange(State(app): State<Arc<App>>, p: Params, req: Req) -> Resp 
         return unknown_registry(&server);
     };
     let form = req.form();
-    if form_get(&form, "grant_type") != Some("access_token") {
-        return registry_error(
-            400,
-            "UNSUPPORTED",
-            "grant_type must be access_token",
-            Value::Null,
-        );
-    }
-    if !form_get(&form, "service").is_some_and(|s| s.eq_ignore_ascii_case(&server)) {
-        return registry_error(
-            400,
-            "DENIED",
-            "service does not name this registry",
-            Value::Null,
-        );
+    if let Err(refused) = form_for(&form, "access_token", &server) {
+        return refused;
     }
     let token = form_get(&form, "access_token").unwrap_or_default();
     let Ok(claims) = validate_token(&app, token, &ARM_AUDIENCES) else {
@@ -161,21 +170,8 @@ pub async fn token(State(app): State<Arc<App>>, p: Params, req: Req) -> Resp {
         return unknown_registry(&server);
     };
     let form = req.form();
-    if form_get(&form, "grant_type") != Some("refresh_token") {
-        return registry_error(
-            400,
-            "UNSUPPORTED",
-            "grant_type must be refresh_token",
-            Value::Null,
-        );
-    }
-    if !form_get(&form, "service").is_some_and(|s| s.eq_ignore_ascii_case(&server)) {
-        return registry_error(
-            400,
-            "DENIED",
-            "service does not name this registry",
-            Value::Null,
-        );
+    if let Err(refused) = form_for(&form, "refresh_token", &server) {
+        return refused;
     }
     let refresh = form_get(&form, "refresh_token").unwrap_or_default();
     let Some(claims) = registry_claims(&app, refresh, &server, "refresh_token") else {

@@ -277,4 +277,26 @@ async fn a_workspace_registry_challenges_exchanges_an_arm_token_and_serves_only_
     assert_eq!(r.status(), 401);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errors"][0]["code"], "UNAUTHORIZED");
+
+    // Each token endpoint serves its own grant type, for this registry only.
+    for (endpoint, grant_type, service, code) in [
+        ("exchange", "refresh_token", server, "UNSUPPORTED"),
+        ("token", "access_token", server, "UNSUPPORTED"),
+        ("exchange", "access_token", "other.azurecr.io", "DENIED"),
+        ("token", "refresh_token", "other.azurecr.io", "DENIED"),
+    ] {
+        let r = env
+            .http
+            .post(format!(
+                "{}/{server}/oauth2/{endpoint}",
+                env.info().acr_endpoint
+            ))
+            .form(&[("grant_type", grant_type), ("service", service)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{endpoint} {grant_type} {service}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["errors"][0]["code"], code, "{endpoint} {grant_type}");
+    }
 }

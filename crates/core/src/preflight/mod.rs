@@ -148,7 +148,8 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    fn new(id: CheckId, severity: Severity, status: CheckStatus, title: &str) -> Self {
+    /// A check with its outcome and title; evidence, remedy, link and fix come after.
+    pub fn new(id: CheckId, severity: Severity, status: CheckStatus, title: &str) -> Self {
         CheckResult {
             id,
             severity,
