@@ -377,7 +377,7 @@ fn gui_sandbox_runtime_wizard_creates_lists_and_deletes_a_runtime() {
             screen.click("[data-testid='preflight-toggle']").await?;
             screen
                 .wait_for_text("[data-testid='preflight-checklist']", |text| {
-                    text.contains("Network isolation")
+                    text.contains("The workspace is not network-isolated")
                 })
                 .await?;
             screen
