@@ -242,14 +242,22 @@ async fn expect_core_checklist(screen: &Screen, view: &WorkspaceView) -> Result<
 async fn expect_core_instances(screen: &Screen, view: &WorkspaceView) -> Result<usize, String> {
     let name = &view.name;
     screen.click("[data-testid='add-runtime']").await?;
-    screen.click("[data-testid='quick-more-options']").await?;
-    screen
-        .wait_for_attribute(
-            "[data-testid='add-runtime-wizard']",
-            "data-step",
-            "instance",
-        )
-        .await?;
+    // The quick panel can draw again while its name check answers, and a click on the button
+    // it replaced is lost: click "More options…" until the full wizard shows.
+    poll_until(Duration::from_secs(30), async || {
+        if screen
+            .count("[data-testid='add-runtime-wizard'][data-step='instance']")
+            .await?
+            == 1
+        {
+            return Ok(());
+        }
+        let _ = screen.click("[data-testid='quick-more-options']").await;
+        Err(format!(
+            "{name}: `[data-testid='add-runtime-wizard']` never had data-step=\"instance\""
+        ))
+    })
+    .await?;
     let mut blockers = 0;
     if view.instances.is_empty() {
         screen
