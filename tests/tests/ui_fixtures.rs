@@ -696,17 +696,7 @@ async fn runtime_changes(
             confirm_restart: true,
         };
         let created = runtimes::create_runtime(services, request, fast()).await;
-        let mut stages: Vec<Value> = Vec::new();
-        while let Ok(snapshot) = updates.try_recv() {
-            let step = json!({
-                "state": snapshot.state,
-                "stage": snapshot.stage,
-                "message": snapshot.message,
-            });
-            if stages.last() != Some(&step) {
-                stages.push(step);
-            }
-        }
+        let stages = operation_steps(&mut updates)["stages"].take();
         changes.insert(
             "createRuntime".into(),
             json!({
