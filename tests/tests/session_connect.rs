@@ -183,6 +183,57 @@ async fn a_sign_in_through_the_session_connects_and_signing_out_disconnects() {
     assert_eq!(error.code, ErrorCode::SignInRequired);
 }
 
+/// What `pfrm login --cloud-config FILE` does, through the core alone: a command's session, its
+/// cloud given on the command line. The sign-in remembers that cloud for the next command and
+/// the app (before, only the CLI's own login code did, so a sign-in through the session as the
+/// app makes it left the choice unsaved); a command that only reads remembers nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commands_sign_in_remembers_its_cloud_as_the_apps_does() {
+    let env = Env::start().await;
+    let ready_file = env.dir.path().join("ready.json");
+    std::fs::write(
+        &ready_file,
+        serde_json::to_string(env.emulator.ready_info()).unwrap(),
+    )
+    .unwrap();
+    let command_session = || {
+        let manager = AccountManager::new(
+            env.cloud.clone(),
+            env.settings_path(),
+            TokenVault::new(Arc::new(MemoryStore::new())),
+            ScriptedBrowser::new(&env, UserAction::SignIn),
+        )
+        .unwrap();
+        Session::new(SessionOptions {
+            kind: SessionKind::Command,
+            settings_path: env.settings_path(),
+            journal_path: Some(journal_path(&env)),
+            cloud: Some("custom".into()),
+            cloud_file: Some(ready_file.clone()),
+        })
+        .with_account_manager(Arc::new(manager))
+    };
+
+    let reading = command_session();
+    assert_eq!(reading.status().await.unwrap().mode, SessionMode::SignedOut);
+    assert_eq!(reading.settings().cloud, None, "only a sign-in remembers");
+
+    let status = command_session()
+        .sign_in(SignIn::Browser, None)
+        .await
+        .unwrap();
+    assert_eq!(status.mode, SessionMode::SignedIn);
+    let active = status.sign_in.and_then(|s| s.active_account).unwrap();
+    assert_eq!(active.username, ALICE);
+    let settings = reading.settings();
+    assert_eq!(settings.cloud.as_deref(), Some("custom"));
+    assert_eq!(
+        settings.custom_cloud_file.as_deref(),
+        Some(ready_file.as_path())
+    );
+    assert_eq!(settings.active_account.as_deref(), Some(active.id.as_str()));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_ends_the_sign_in_in_progress_and_a_new_one_replaces_it() {
     let env = Env::start().await;

@@ -1,6 +1,7 @@
 //! `pfrm`: the command line over `pfrm-core`. It parses arguments, calls core, prints the result
 //! (plain text or `--json`) and exits with the error's code (`ErrorCode::exit_code`).
 
+mod account;
 mod compute;
 mod context;
 mod decommission;
@@ -20,12 +21,10 @@ mod workspace;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use pfrm_core::auth::{AccountManager, AccountSummary, DeviceCodePrompt};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pfrm_core::log_filter::{log_filter, LogHost, LOG_ENV};
 use pfrm_core::migration::retirement::{Clock, RetirementStatus};
-use pfrm_core::{Error, ErrorCode};
-use tokio_util::sync::CancellationToken;
+use pfrm_core::Error;
 
 #[derive(Parser)]
 #[command(
@@ -94,20 +93,13 @@ impl CloudChoice {
 #[derive(Subcommand)]
 enum Command {
     /// Sign in (browser by default).
-    Login(LoginArgs),
+    Login(account::LoginArgs),
     /// Sign out: removes the account's saved sign-in from the keychain.
-    Logout {
-        /// Account id (default: the active account).
-        #[arg(long)]
-        account: Option<String>,
-        /// Sign out every account of this cloud.
-        #[arg(long, conflicts_with = "account")]
-        all: bool,
-    },
+    Logout(account::LogoutArgs),
     /// Signed-in accounts.
     Account {
         #[command(subcommand)]
-        command: AccountCommand,
+        command: account::AccountCommand,
     },
     /// Role assignments on a workspace: list, grant AzureML Data Scientist, revoke.
     Role {
@@ -152,47 +144,6 @@ enum Command {
     Operations {
         #[command(subcommand)]
         command: operations::OperationsCommand,
-    },
-}
-
-#[derive(Args)]
-#[group(multiple = false)]
-struct MethodArgs {
-    /// Sign in in the web browser (default).
-    #[arg(long)]
-    browser: bool,
-    /// Sign in with a code entered on another device.
-    #[arg(long)]
-    device_code: bool,
-    /// Reuse the Azure CLI's sign-in (`az login`).
-    #[arg(long)]
-    azure_cli: bool,
-}
-
-#[derive(Args)]
-struct LoginArgs {
-    #[command(flatten)]
-    method: MethodArgs,
-    /// Tenant id or domain (default: your organisation's home tenant).
-    #[arg(long)]
-    tenant: Option<String>,
-}
-
-#[derive(Subcommand)]
-enum AccountCommand {
-    /// List the signed-in accounts.
-    List,
-    /// Show one account (default: the active one).
-    Show { id: Option<String> },
-    /// Make an account the active one.
-    Switch { id: String },
-    /// List the tenants of an account (default: the active one).
-    Tenants { id: Option<String> },
-    /// Use another tenant for an account (default: the active one).
-    SetTenant {
-        tenant: String,
-        #[arg(long)]
-        account: Option<String>,
     },
 }
 
@@ -298,127 +249,9 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             let cloud = manager.cloud().name.clone();
             diagnose::run(args, &cloud, context().await, json).await?;
         }
-        Command::Login(args) => {
-            let cancel = CancellationToken::new();
-            let on_interrupt = cancel.clone();
-            tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    on_interrupt.cancel();
-                }
-            });
-            let tenant = args.tenant.as_deref();
-            let account = if args.method.azure_cli {
-                manager.sign_in_with_azure_cli(tenant).await?
-            } else if args.method.device_code {
-                let show = |prompt: DeviceCodePrompt| show_device_code(&prompt, json);
-                manager
-                    .sign_in_with_device_code(tenant, &show, &cancel)
-                    .await?
-            } else {
-                eprintln!("Opening your browser to sign in… (press Ctrl+C to cancel)");
-                manager.sign_in_with_browser(tenant, &cancel).await?
-            };
-            session.remember_cloud_choice().await?;
-            if manager.vault().is_memory_only() {
-                eprintln!(
-                    "warning: the OS keychain is not available ({}); this sign-in is not remembered after pfrm exits.",
-                    manager.vault().keychain_problem().unwrap_or_default()
-                );
-            }
-            print_account(&account, json, "Signed in as");
-        }
-        Command::Logout { account, all } => {
-            let ids: Vec<String> = if all {
-                manager.accounts().await.into_iter().map(|a| a.id).collect()
-            } else {
-                vec![match account {
-                    Some(id) => id,
-                    None => active_id(&manager)?,
-                }]
-            };
-            for id in &ids {
-                manager.sign_out(id).await?;
-            }
-            if json {
-                println!("{}", serde_json::json!({ "signedOut": ids }));
-            } else if ids.is_empty() {
-                println!("No account was signed in.");
-            } else {
-                for id in ids {
-                    println!("Signed out {id}.");
-                }
-            }
-        }
-        Command::Account { command } => match command {
-            AccountCommand::List => {
-                let accounts = manager.accounts().await;
-                if json {
-                    println!("{}", to_json(&accounts)?);
-                } else if accounts.is_empty() {
-                    println!("No account is signed in. Run `pfrm login`.");
-                } else {
-                    for account in accounts {
-                        println!(
-                            "{} {}  tenant {}  ({}){}",
-                            if account.is_active { "*" } else { " " },
-                            account.username,
-                            account.tenant_id,
-                            method_name(&account),
-                            if account.signed_in {
-                                ""
-                            } else {
-                                "  — sign in again"
-                            }
-                        );
-                    }
-                }
-            }
-            AccountCommand::Show { id } => {
-                let id = match id {
-                    Some(id) => id,
-                    None => active_id(&manager)?,
-                };
-                let account = manager
-                    .accounts()
-                    .await
-                    .into_iter()
-                    .find(|a| a.id == id)
-                    .ok_or_else(|| {
-                        Error::new(ErrorCode::NotFound, format!("No signed-in account '{id}'."))
-                    })?;
-                print_account(&account, json, "Account");
-            }
-            AccountCommand::Switch { id } => {
-                let account = manager.switch_account(&id)?;
-                print_account(&account, json, "Active account");
-            }
-            AccountCommand::Tenants { id } => {
-                let id = match id {
-                    Some(id) => id,
-                    None => active_id(&manager)?,
-                };
-                let tenants = manager.list_tenants(&id).await?;
-                if json {
-                    println!("{}", to_json(&tenants)?);
-                } else {
-                    for tenant in tenants {
-                        println!(
-                            "{}  {}",
-                            tenant.tenant_id,
-                            tenant.display_name.unwrap_or_default()
-                        );
-                    }
-                }
-            }
-            AccountCommand::SetTenant { tenant, account } => {
-                let id = match account {
-                    Some(id) => id,
-                    None => active_id(&manager)?,
-                };
-                let account = manager.switch_tenant(&id, &tenant)?;
-                print_account(&account, json, "Account");
-            }
-        },
+        Command::Login(args) => account::login(&session, args, json).await?,
+        Command::Logout(args) => account::logout(&session, args, json).await?,
+        Command::Account { command } => account::run(&session, command, json).await?,
         Command::Role { command } => {
             let context = context().await?;
             role::run(&context, command).await?;
@@ -490,61 +323,14 @@ fn print_retirement_notice(context: &context::Context) {
     }
 }
 
-fn active_id(manager: &AccountManager) -> Result<String, Error> {
-    manager.active_account_id().ok_or_else(|| {
-        Error::new(ErrorCode::SignInRequired, "No one is signed in.")
-            .with_remedy("Run `pfrm login`.")
-    })
-}
-
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string_pretty(value).map_err(|e| Error::internal(e.to_string()))
-}
-
-fn method_name(account: &AccountSummary) -> &'static str {
-    match account.method {
-        pfrm_core::auth::SignInMethod::Browser => "browser",
-        pfrm_core::auth::SignInMethod::DeviceCode => "device code",
-        pfrm_core::auth::SignInMethod::AzureCli => "Azure CLI",
-    }
-}
-
-fn print_account(account: &AccountSummary, json: bool, label: &str) {
-    if json {
-        println!("{}", to_json(account).unwrap_or_default());
-        return;
-    }
-    let name = account
-        .display_name
-        .as_deref()
-        .map(|n| format!(" ({n})"))
-        .unwrap_or_default();
-    println!("{label} {}{name}", account.username);
-    println!("  tenant:  {}", account.tenant_id);
-    println!("  method:  {}", method_name(account));
-    println!("  cloud:   {}", plain::cloud(&account.cloud));
-    println!("  id:      {}", account.id);
-    if !account.signed_in {
-        println!("  The saved sign-in expired or was revoked: run `pfrm login`.");
-    }
-}
-
-fn show_device_code(prompt: &DeviceCodePrompt, json: bool) {
-    if json {
-        eprintln!("{}", serde_json::json!({ "deviceCode": prompt }));
-    } else {
-        eprintln!(
-            "To sign in, open {} and enter the code {} (valid for {}).",
-            prompt.verification_uri,
-            prompt.user_code,
-            prompt.lifetime_text()
-        );
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pfrm_core::ErrorCode;
 
     #[test]
     fn help_documents_every_exit_code() {

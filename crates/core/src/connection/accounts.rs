@@ -24,7 +24,8 @@ pub enum SignIn<'a> {
 
 impl Session {
     /// Signs in (`tenant`: an id or domain; `None`: the cloud's default), makes the account the
-    /// active one and connects as it.
+    /// active one, remembers the session's cloud as the one to use next time (the app and
+    /// `pfrm login` alike) and connects as the account.
     pub async fn sign_in(
         &self,
         how: SignIn<'_>,
@@ -41,6 +42,7 @@ impl Session {
             }
             SignIn::AzureCli => manager.sign_in_with_azure_cli(tenant).await?,
         };
+        self.remember_cloud_choice().await?;
         self.connect_account().await?;
         self.status().await
     }

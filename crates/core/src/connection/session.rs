@@ -26,8 +26,8 @@ pub enum SessionKind {
     /// The desktop app: a cloud given at launch is remembered at once, and operations left in
     /// flight by an earlier run resume in the background when an account connects.
     App,
-    /// One command: a cloud given on its command line is remembered only by `login`, and
-    /// nothing resumes on its own (`pfrm operations resume` does that).
+    /// One command: a cloud given on its command line is remembered only by a sign-in
+    /// (`pfrm login`), and nothing resumes on its own (`pfrm operations resume` does that).
     Command,
 }
 
@@ -167,8 +167,8 @@ impl Session {
     }
 
     /// Remembers the cloud this session uses (given at launch, or remembered already) as the
-    /// one to use next time: a command does so after a sign-in.
-    pub async fn remember_cloud_choice(&self) -> Result<(), Error> {
+    /// one to use next time: every sign-in does so.
+    pub(super) async fn remember_cloud_choice(&self) -> Result<(), Error> {
         let manager = self.accounts().await?;
         let (_, selection, file) = self.resolve_cloud()?;
         manager.save_cloud_selection(&selection, file)
