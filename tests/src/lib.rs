@@ -1,6 +1,7 @@
 //! Shared helpers for the end-to-end tests.
 
 pub mod canaries;
+pub mod captured_log;
 pub mod node_peer;
 
 use std::path::{Path, PathBuf};

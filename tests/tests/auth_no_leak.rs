@@ -4,37 +4,18 @@
 
 mod auth_common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use auth_common::{Env, ScriptedBrowser, UserAction};
 use pfrm_core::auth::store::{MemoryStore, TokenVault};
 use pfrm_core::auth::AccountManager;
+use pfrm_tests::captured_log::CapturedLog;
 use tokio_util::sync::CancellationToken;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_never_reach_logs_files_or_debug_output() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    let captured = CapturedLog::start("trace");
 
     let env = Env::start().await;
     env.emulator.set_token_lifetime(Duration::from_secs(2));
@@ -77,7 +58,7 @@ async fn tokens_never_reach_logs_files_or_debug_output() {
     manager.sign_out(&account.id).await.unwrap();
     assert!(store.keys().is_empty());
 
-    let log = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let log = captured.text();
     assert!(
         log.contains("pfrm_core"),
         "the log captured pfrm's own events"

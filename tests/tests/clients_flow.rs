@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use clients_common::{workspace, Env};
 use pfrm_core::azure::arm::ArmClient;
 use pfrm_core::azure::flow::{CreateFlowRuntimeRequest, FlowClient, UpdateFlowRuntimeRequest};
-use pfrm_core::model::{RuntimeDetails, RuntimeStatus, RuntimeSummary, WorkspaceSummary};
+use pfrm_core::model::{RuntimeDetails, RuntimeStatus, WorkspaceSummary};
 use pfrm_core::ErrorCode;
 
 async fn flow_client(env: &Env) -> FlowClient {
@@ -70,13 +70,7 @@ async fn a_runtime_is_created_on_a_compute_instance_listed_updated_and_deleted()
     );
     assert!(settled.summary.docker_image.is_some());
 
-    let listed: Vec<RuntimeSummary> = flow
-        .list_runtimes()
-        .await
-        .unwrap()
-        .iter()
-        .map(|dto| RuntimeSummary::read(dto, flow.workspace()))
-        .collect();
+    let listed = flow.list_runtime_summaries().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].name, "rt-alice");
 

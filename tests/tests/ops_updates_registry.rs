@@ -5,8 +5,7 @@
 
 mod clients_common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clients_common::{EmulatorCredential, Env, ALICE, SUBSCRIPTION};
@@ -17,6 +16,7 @@ use pfrm_core::ops::updates::{self, CheckOptions};
 use pfrm_core::ops::Operations;
 use pfrm_core::services::Services;
 use pfrm_emulator::{Emulator, EmulatorOptions, Scenario};
+use pfrm_tests::captured_log::CapturedLog;
 
 const NEWEST: &str = "20251211.v12";
 const TAGS_PATH: &str = "/v2/azureml/promptflow/promptflow-runtime-stable/tags/list";
@@ -61,56 +61,15 @@ async fn start_with(scenario: Scenario) -> Env {
     }
 }
 
-/// Collects the emulator's request log (it logs every answer's status at debug level) while the
-/// test runs.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-    fn clear(&self) {
-        self.0.lock().unwrap().clear();
-    }
-    /// Registry tag-list answers with this status.
-    fn tag_answers(&self, status: u16) -> usize {
-        self.text()
-            .lines()
-            .filter(|line| {
-                line.contains("service=\"registry\"") || line.contains("service=registry")
-            })
-            .filter(|line| line.contains("tags/list"))
-            .filter(|line| line.contains(&format!("status={status}")))
-            .count()
-    }
-}
-
-/// The process-wide log of the emulator's answers.
-fn capture() -> Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
-    CAPTURED
-        .get_or_init(|| {
-            let captured = Captured::default();
-            let writer = captured.clone();
-            tracing_subscriber::fmt()
-                .with_env_filter("pfrm_emulator=debug")
-                .with_ansi(false)
-                .with_writer(move || writer.clone())
-                .init();
-            captured
-        })
-        .clone()
+/// Registry tag-list answers with this status in the emulator's request log (it logs every
+/// answer's status at debug level).
+fn tag_answers(log: &CapturedLog, status: u16) -> usize {
+    log.text()
+        .lines()
+        .filter(|line| line.contains("service=\"registry\"") || line.contains("service=registry"))
+        .filter(|line| line.contains("tags/list"))
+        .filter(|line| line.contains(&format!("status={status}")))
+        .count()
 }
 
 #[tokio::test]
@@ -145,7 +104,7 @@ async fn version_check_pages_through_tags_ignores_odd_ones_and_rechecks_with_304
     )
     .unwrap()
     .with_pipeline(env.pipeline.clone());
-    let log = capture();
+    let log = CapturedLog::start("pfrm_emulator=debug");
 
     let status = updates::check_runtime_version(&services, &ml_workspace(), "rt-default", paged())
         .await
@@ -176,7 +135,7 @@ async fn version_check_pages_through_tags_ignores_odd_ones_and_rechecks_with_304
     // 16 tags at 5 a page: 4 pages, each followed through its Link header.
     let first_round = env.emulator.faults().request_count("GET", TAGS_PATH);
     assert_eq!(first_round, 4);
-    assert_eq!(log.tag_answers(200), 4, "captured: {:?}", log.text());
+    assert_eq!(tag_answers(&log, 200), 4, "captured: {:?}", log.text());
 
     // Re-checking finds nothing new: every page is revalidated and answered 304.
     log.clear();
@@ -188,6 +147,6 @@ async fn version_check_pages_through_tags_ignores_odd_ones_and_rechecks_with_304
         env.emulator.faults().request_count("GET", TAGS_PATH),
         first_round * 2
     );
-    assert_eq!(log.tag_answers(304), 4, "{}", log.text());
-    assert_eq!(log.tag_answers(200), 0, "{}", log.text());
+    assert_eq!(tag_answers(&log, 304), 4, "{}", log.text());
+    assert_eq!(tag_answers(&log, 200), 0, "{}", log.text());
 }

@@ -283,25 +283,11 @@ fn truncate(line: &str, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use std::io::{Read, Seek};
 
     use pfrm_core::ops::OperationKind;
 
     use super::*;
-
-    /// A writer the test can read back.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
 
     fn snapshot(state: OperationState, stage: Stage, message: &str) -> OperationSnapshot {
         OperationSnapshot {
@@ -322,8 +308,9 @@ mod tests {
     /// Runs a create-runtime operation's updates through a display of `style`.
     fn draw(style: Style) -> String {
         let (sender, receiver) = broadcast::channel(16);
-        let captured = Captured::default();
-        let mut display = Display::new(receiver, style, Box::new(captured.clone()));
+        // A file the test reads back once the display has written to it.
+        let mut written = tempfile::tempfile().unwrap();
+        let mut display = Display::new(receiver, style, Box::new(written.try_clone().unwrap()));
         for (stage, message) in [
             (Stage::InstanceStarting, "Starting"),
             (Stage::RuntimeStarting, "Pulling image"),
@@ -338,8 +325,10 @@ mod tests {
             .unwrap();
         display.refresh();
         display.clear_line();
-        let bytes = captured.0.lock().unwrap().clone();
-        String::from_utf8(bytes).unwrap()
+        let mut text = String::new();
+        written.rewind().unwrap();
+        written.read_to_string(&mut text).unwrap();
+        text
     }
 
     #[test]

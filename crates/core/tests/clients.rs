@@ -14,7 +14,7 @@ use pfrm_core::azure::graph::GraphClient;
 use pfrm_core::azure::registry::{RegistryClient, RUNTIME_REPOSITORY};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::http::Pipeline;
-use pfrm_core::model::{RuntimeStatus, RuntimeSummary};
+use pfrm_core::model::RuntimeStatus;
 use pfrm_core::ErrorCode;
 use serde_json::json;
 use support::{FakeCredential, Reply, TestServer};
@@ -164,13 +164,7 @@ async fn flow_runtimes_are_read_from_a_bare_array_and_created_with_async_call() 
     let pipeline = server.pipeline(FakeCredential::new());
     let discovery = format!("{}discovery", server.base);
     let flow = FlowClient::for_workspace(pipeline, ws(), Some(&discovery), "eastus").unwrap();
-    let runtimes: Vec<RuntimeSummary> = flow
-        .list_runtimes()
-        .await
-        .unwrap()
-        .iter()
-        .map(|dto| RuntimeSummary::read(dto, flow.workspace()))
-        .collect();
+    let runtimes = flow.list_runtime_summaries().await.unwrap();
     assert_eq!(runtimes.len(), 2);
     assert_eq!(runtimes[0].status, RuntimeStatus::Running);
     assert_eq!(runtimes[0].image_tag.as_deref(), Some("20240111.v2"));

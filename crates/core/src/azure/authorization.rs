@@ -456,26 +456,24 @@ mod tests {
     #[test]
     fn not_actions_remove_what_actions_grant() {
         let permissions = [data_scientist()];
-        assert!(is_action_allowed(
-            &permissions,
-            "Microsoft.MachineLearningServices/workspaces/computes/read"
-        ));
-        assert!(is_action_allowed(
-            &permissions,
-            "Microsoft.MachineLearningServices/workspaces/computes/start/action"
-        ));
-        assert!(!is_action_allowed(
-            &permissions,
-            "Microsoft.MachineLearningServices/workspaces/computes/write"
-        ));
-        assert!(!is_action_allowed(
-            &permissions,
-            "Microsoft.MachineLearningServices/workspaces/write"
-        ));
-        assert!(!is_action_allowed(
-            &permissions,
-            "Microsoft.Authorization/roleAssignments/write"
-        ));
+        for (action, allowed) in [
+            (
+                "Microsoft.MachineLearningServices/workspaces/computes/read",
+                true,
+            ),
+            (
+                "Microsoft.MachineLearningServices/workspaces/computes/start/action",
+                true,
+            ),
+            (
+                "Microsoft.MachineLearningServices/workspaces/computes/write",
+                false,
+            ),
+            ("Microsoft.MachineLearningServices/workspaces/write", false),
+            ("Microsoft.Authorization/roleAssignments/write", false),
+        ] {
+            assert_eq!(is_action_allowed(&permissions, action), allowed, "{action}");
+        }
         // A second assignment (Owner) grants what the first excludes: notActions apply per entry.
         let owner = Permission {
             actions: vec!["*".into()],

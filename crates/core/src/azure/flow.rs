@@ -380,6 +380,16 @@ impl FlowClient {
             .collect())
     }
 
+    /// All runtimes of the workspace, read as the list shows them.
+    pub async fn list_runtime_summaries(&self) -> Result<Vec<RuntimeSummary>> {
+        Ok(self
+            .list_runtimes()
+            .await?
+            .iter()
+            .map(|dto| RuntimeSummary::read(dto, &self.workspace))
+            .collect())
+    }
+
     pub async fn get_runtime(&self, name: &str) -> Result<FlowRuntimeDto> {
         Self::check_name(name)?;
         let request = self.request(Method::GET, &[name], format!("get runtime '{name}'"))?;

@@ -67,3 +67,24 @@ pub struct WorkspaceSummary {
     pub friendly_name: Option<String>,
     pub flags: WorkspaceFlags,
 }
+
+#[cfg(test)]
+impl WorkspaceSummary {
+    /// The plain workspace the unit tests start from: `ws` in resource group `rg` of
+    /// subscription `s`, in `eastus`, a default (not hub) workspace with no isolation.
+    pub(crate) fn sample() -> WorkspaceSummary {
+        WorkspaceSummary {
+            id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws".into(),
+            name: "ws".into(),
+            subscription_id: "s".into(),
+            resource_group: "rg".into(),
+            location: "eastus".into(),
+            kind: WorkspaceKind::Default,
+            kind_text: None,
+            workspace_id: None,
+            discovery_url: None,
+            friendly_name: None,
+            flags: WorkspaceFlags::default(),
+        }
+    }
+}

@@ -89,10 +89,11 @@ mod tests {
 
     #[tokio::test]
     async fn busy_while_an_operation_runs_then_idle_or_failed() {
+        use TaskbarProgress::{Busy, Failed, Idle};
         let operations = Operations::default();
         let recorder = Recorder::default();
         tokio::spawn(follow(operations.clone(), recorder.clone()));
-        recorder.wait_for(&[TaskbarProgress::Idle]).await;
+        recorder.wait_for(&[Idle]).await;
 
         let begin = |target: &str| {
             operations
@@ -101,43 +102,18 @@ mod tests {
         };
         let first = begin("a");
         let second = begin("b");
-        recorder
-            .wait_for(&[TaskbarProgress::Idle, TaskbarProgress::Busy])
-            .await;
+        recorder.wait_for(&[Idle, Busy]).await;
         // One of two ending leaves the taskbar busy; stage changes do not repeat it.
         first.finish(&Ok(()));
         tokio::time::sleep(Duration::from_millis(50)).await;
-        recorder
-            .wait_for(&[TaskbarProgress::Idle, TaskbarProgress::Busy])
-            .await;
+        recorder.wait_for(&[Idle, Busy]).await;
         second.finish::<()>(&Err(Error::new(ErrorCode::Service, "no")));
-        recorder
-            .wait_for(&[
-                TaskbarProgress::Idle,
-                TaskbarProgress::Busy,
-                TaskbarProgress::Failed,
-            ])
-            .await;
+        recorder.wait_for(&[Idle, Busy, Failed]).await;
         // The next operation shows busy again, and its success clears the failure.
         let third = begin("c");
-        recorder
-            .wait_for(&[
-                TaskbarProgress::Idle,
-                TaskbarProgress::Busy,
-                TaskbarProgress::Failed,
-                TaskbarProgress::Busy,
-            ])
-            .await;
+        recorder.wait_for(&[Idle, Busy, Failed, Busy]).await;
         third.finish(&Ok(()));
-        recorder
-            .wait_for(&[
-                TaskbarProgress::Idle,
-                TaskbarProgress::Busy,
-                TaskbarProgress::Failed,
-                TaskbarProgress::Busy,
-                TaskbarProgress::Idle,
-            ])
-            .await;
+        recorder.wait_for(&[Idle, Busy, Failed, Busy, Idle]).await;
     }
 
     #[test]

@@ -6,17 +6,9 @@ use crate::model::{
 
 fn workspace(flags: WorkspaceFlags, kind: WorkspaceKind) -> WorkspaceSummary {
     WorkspaceSummary {
-        id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws".into(),
-        name: "ws".into(),
-        subscription_id: "s".into(),
-        resource_group: "rg".into(),
-        location: "eastus".into(),
         kind,
-        kind_text: None,
-        workspace_id: None,
-        discovery_url: None,
-        friendly_name: None,
         flags,
+        ..WorkspaceSummary::sample()
     }
 }
 

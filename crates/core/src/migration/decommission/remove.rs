@@ -15,7 +15,6 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::http::lro::{LroOptions, PendingOperation};
 use crate::http::wait::{self, Look, Waited};
 use crate::migration::inventory::ItemKind;
-use crate::model::RuntimeSummary;
 use crate::ops::runtime_watch::wait_until_deleted;
 use crate::ops::runtimes::WatchSettings;
 use crate::ops::Progress;
@@ -213,10 +212,9 @@ async fn remove_custom_app(context: &Context<'_>, instance: &str, app: &str) -> 
 async fn staying_runtimes_on(context: &Context<'_>, instance: &str) -> Result<Vec<String>> {
     Ok(context
         .flow
-        .list_runtimes()
+        .list_runtime_summaries()
         .await?
-        .iter()
-        .map(|dto| RuntimeSummary::read(dto, context.flow.workspace()))
+        .into_iter()
         .filter(|r| {
             r.compute_instance_name
                 .as_deref()

@@ -177,20 +177,27 @@ pub async fn grant_role(
             is_me,
         } => (principal, principal_type, is_me),
     };
-    let name = assignment_name(&scope.id, &principal.object_id, role.guid());
+    let grant = Grant {
+        name: assignment_name(&scope.id, &principal.object_id, role.guid()),
+        role,
+        scope,
+        principal,
+        principal_type,
+        is_me,
+    };
     let title = format!(
         "Grant {} to {} on {}",
-        role.name(),
-        if is_me {
+        grant.role.name(),
+        if grant.is_me {
             "you".to_owned()
         } else {
-            principal.label()
+            grant.principal.label()
         },
-        scope.id.rsplit('/').next().unwrap_or(&workspace.name)
+        grant.scope.id.rsplit('/').next().unwrap_or(&workspace.name)
     );
     let target = format!(
-        "{}/providers/Microsoft.Authorization/roleAssignments/{name}",
-        scope.id
+        "{}/providers/Microsoft.Authorization/roleAssignments/{}",
+        grant.scope.id, grant.name
     );
     let handle = services.operations.begin(
         OperationKind::GrantRole,
@@ -198,29 +205,16 @@ pub async fn grant_role(
         target,
         json!({
             "workspaceId": workspace.arm_id(),
-            "scope": scope.id,
-            "principalId": principal.object_id,
-            "principalType": principal_type.as_str(),
-            "roleDefinitionGuid": role.guid(),
-            "assignmentName": name.to_string(),
+            "scope": grant.scope.id,
+            "principalId": grant.principal.object_id,
+            "principalType": grant.principal_type.as_str(),
+            "roleDefinitionGuid": grant.role.guid(),
+            "assignmentName": grant.name.to_string(),
         }),
     )?;
     let operation_id = handle.id().to_owned();
     let progress = handle.progress();
-    let work = grant_work(
-        services,
-        &workspace,
-        Grant {
-            role,
-            scope,
-            principal,
-            principal_type,
-            is_me,
-            name,
-        },
-        settings,
-        progress,
-    );
+    let work = grant_work(services, &workspace, grant, settings, progress);
     let mut outcome = handle.run(settings.operation_timeout(), work).await?;
     outcome.operation_id = Some(operation_id);
     Ok(outcome)

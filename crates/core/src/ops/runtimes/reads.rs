@@ -12,12 +12,7 @@ use crate::services::Services;
 /// The runtime list page: the workspace (for its flow host) and its runtimes.
 pub async fn list_runtimes(services: &Services, workspace_id: &str) -> Result<Vec<RuntimeSummary>> {
     let (_, flow) = services.workspace_flow(workspace_id).await?;
-    let mut runtimes: Vec<RuntimeSummary> = flow
-        .list_runtimes()
-        .await?
-        .iter()
-        .map(|dto| RuntimeSummary::read(dto, flow.workspace()))
-        .collect();
+    let mut runtimes = flow.list_runtime_summaries().await?;
     runtimes.sort_by_key(|runtime| runtime.name.to_lowercase());
     Ok(runtimes)
 }

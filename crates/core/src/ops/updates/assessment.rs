@@ -171,7 +171,8 @@ pub(super) fn app_of<'a>(
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
-    use crate::ops::updates::test_support::{day, runtime, workspace, OLD};
+    use crate::model::WorkspaceSummary;
+    use crate::ops::updates::test_support::{day, runtime, OLD};
 
     fn assess_with(
         runtime: &RuntimeSummary,
@@ -179,7 +180,7 @@ mod tests {
         need_upgrade: Result<bool>,
     ) -> RuntimeVersionStatus {
         assess(Facts {
-            workspace: &workspace(),
+            workspace: &WorkspaceSummary::sample(),
             runtime,
             app: None,
             latest: Ok(latest),
@@ -314,7 +315,7 @@ mod tests {
             is_prompt_flow_runtime: true,
         };
         let status = assess(Facts {
-            workspace: &workspace(),
+            workspace: &WorkspaceSummary::sample(),
             runtime: &runtime(Some(OLD), None),
             app: Some(&app),
             latest: Ok(Some(&latest)),

@@ -2,30 +2,12 @@
 
 use time::{Date, Month};
 
-use crate::model::{
-    RuntimeStatus, RuntimeSummary, WorkspaceFlags, WorkspaceKind, WorkspaceSummary,
-};
-
-pub fn workspace() -> WorkspaceSummary {
-    WorkspaceSummary {
-        id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws".into(),
-        name: "ws".into(),
-        subscription_id: "s".into(),
-        resource_group: "rg".into(),
-        location: "eastus".into(),
-        kind: WorkspaceKind::Default,
-        kind_text: None,
-        workspace_id: None,
-        discovery_url: None,
-        friendly_name: None,
-        flags: WorkspaceFlags::default(),
-    }
-}
+use crate::model::{RuntimeStatus, RuntimeSummary, WorkspaceSummary};
 
 pub fn runtime(image: Option<&str>, environment: Option<&str>) -> RuntimeSummary {
     RuntimeSummary {
         name: "rt".into(),
-        key: RuntimeSummary::key_of(&workspace().id, "rt"),
+        key: RuntimeSummary::key_of(&WorkspaceSummary::sample().id, "rt"),
         runtime_type: Some("ComputeInstance".into()),
         status: RuntimeStatus::Running,
         status_text: Some("Running".into()),
