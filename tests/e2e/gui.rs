@@ -71,11 +71,7 @@ fn gui_window_opens_on_the_welcome_screen() {
         screen.save_display_screenshot("window-welcome").await?;
 
         // Dark appearance, chosen in Settings, for the dark screenshot.
-        screen.click("[data-testid='nav-settings']").await?;
-        screen.click("input[type='radio'][value='dark']").await?;
-        screen
-            .wait_for_attribute("[data-theme]", "data-theme", "dark")
-            .await?;
+        screen.choose_theme("dark").await?;
         screen.click("[data-testid='nav-welcome']").await?;
         screen
             .wait_for_text("h1", |text| {

@@ -163,16 +163,6 @@ async fn count_shown(screen: &Screen, kind: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("no count for {kind}: {texts:?}"))
 }
 
-async fn set_theme(screen: &Screen, theme: &str) -> Result<(), String> {
-    screen.click("[data-testid='nav-settings']").await?;
-    screen
-        .click(&format!("input[type='radio'][value='{theme}']"))
-        .await?;
-    screen
-        .wait_for_attribute("[data-theme]", "data-theme", theme)
-        .await
-}
-
 async fn scroll_to(screen: &Screen, css: &str) -> Result<(), String> {
     screen
         .client
@@ -408,7 +398,7 @@ fn gui_retiring_world_inventory_audit_export_and_decommission() {
         // Dark, then the smallest window the app allows, in dark and light: the inventory and
         // the flow's audit. At 720×480 the inventory's columns keep whole words and the table
         // scrolls sideways, which a line above it says.
-        set_theme(&screen, "dark").await?;
+        screen.choose_theme("dark").await?;
         take_inventory(&screen).await?;
         screen
             .wait_for_text("[data-testid='retirement-notice']", |text| {
@@ -421,7 +411,7 @@ fn gui_retiring_world_inventory_audit_export_and_decommission() {
         resize(&screen, 720, 480).await?;
         for theme in ["dark", "light"] {
             if theme == "light" {
-                set_theme(&screen, theme).await?;
+                screen.choose_theme(theme).await?;
                 take_inventory(&screen).await?;
             }
             screen

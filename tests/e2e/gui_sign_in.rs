@@ -247,11 +247,7 @@ fn gui_a_keychain_entry_removed_behind_the_apps_back_asks_to_sign_in_again() {
                 "`account list` says sign in again too: {accounts}"
             );
 
-            screen.click("[data-testid='nav-settings']").await?;
-            screen.click("input[type='radio'][value='dark']").await?;
-            screen
-                .wait_for_attribute("[data-theme]", "data-theme", "dark")
-                .await?;
+            screen.choose_theme("dark").await?;
             screen.click("[data-testid='nav-welcome']").await?;
             screen
                 .wait_for_button("[data-testid='sign-in-again']", "Sign in again")

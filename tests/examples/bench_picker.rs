@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use azure_core::credentials::TokenCredential;
-use clients_common::{EmulatorCredential, ALICE};
+use clients_common::{start_emulator, EmulatorCredential, ALICE};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::cloud::CloudConfig;
 use pfrm_core::http::Pipeline;
@@ -63,17 +63,12 @@ async fn main() {
     let runs = arg(4, 3).max(1);
     let parallel = arg(5, DEFAULT_PARALLEL_REQUESTS as u64) as usize;
 
-    let emulator = Arc::new(
-        Emulator::start(EmulatorOptions {
-            scenario: Scenario::fleet(subscriptions, workspaces, runtimes),
-            ..EmulatorOptions::default()
-        })
-        .await
-        .expect("emulator starts"),
-    );
+    let (emulator, cloud) = start_emulator(EmulatorOptions {
+        scenario: Scenario::fleet(subscriptions, workspaces, runtimes),
+        ..EmulatorOptions::default()
+    })
+    .await;
     emulator.faults().set_latency(latency);
-    let ready = serde_json::to_string(emulator.ready_info()).unwrap();
-    let cloud = CloudConfig::from_custom_json(&ready).unwrap();
     println!(
         "fleet {subscriptions} subscriptions × {workspaces} workspaces × {runtimes} runtimes; latency {} ms per request; parallelism {parallel} (core's default {DEFAULT_PARALLEL_REQUESTS})",
         latency.as_millis()

@@ -12,15 +12,14 @@ mod clients_common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clients_common::{EmulatorCredential, ALICE};
+use clients_common::{start_emulator, EmulatorCredential, ALICE};
 use pfrm_core::azure::WorkspaceRef;
-use pfrm_core::cloud::CloudConfig;
 use pfrm_core::http::Pipeline;
 use pfrm_core::ops::runtimes::WatchSettings;
 use pfrm_core::ops::updates::{self, CheckOptions, UpdateAllRequest};
 use pfrm_core::ops::Operations;
 use pfrm_core::services::Services;
-use pfrm_emulator::{Emulator, EmulatorOptions, Scenario};
+use pfrm_emulator::{EmulatorOptions, Scenario};
 
 /// The emulator's restart of a running instance plus the runtime's start after it, in
 /// emulated seconds (see the emulator's README, "Time").
@@ -43,18 +42,13 @@ async fn main() {
     let time_scale = arg(4, 15.0);
     let latency = Duration::from_millis(arg(5, 100.0) as u64);
 
-    let emulator = Arc::new(
-        Emulator::start(EmulatorOptions {
-            scenario: Scenario::fleet(subscriptions, workspaces, runtimes),
-            time_scale,
-            ..EmulatorOptions::default()
-        })
-        .await
-        .expect("emulator starts"),
-    );
+    let (emulator, cloud) = start_emulator(EmulatorOptions {
+        scenario: Scenario::fleet(subscriptions, workspaces, runtimes),
+        time_scale,
+        ..EmulatorOptions::default()
+    })
+    .await;
     emulator.faults().set_latency(latency);
-    let ready = serde_json::to_string(emulator.ready_info()).unwrap();
-    let cloud = CloudConfig::from_custom_json(&ready).unwrap();
     let credential = Arc::new(EmulatorCredential::new(emulator.clone(), ALICE, true));
     let pipeline = Pipeline::new(&cloud, credential.clone()).unwrap();
     let services = Services::new(cloud, credential, Operations::default())

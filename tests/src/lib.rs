@@ -1,5 +1,6 @@
 //! Shared helpers for the end-to-end tests.
 
+pub mod agent_framework;
 pub mod canaries;
 pub mod captured_log;
 pub mod node_peer;
@@ -111,9 +112,6 @@ pub fn pfrm_binary() -> PathBuf {
     binary
 }
 
-/// The Agent Framework release generated skeletons are built with.
-pub const AGENT_FRAMEWORK_CORE: &str = "agent-framework-core==1.26.0";
-
 /// The virtual environment with the real Agent Framework, inside the build cache (never the
 /// repository). `cargo xtask setup` creates it; this creates it too when a test runs alone.
 /// Returns its Python, or why it cannot be had (no Python 3.11+, or PyPI unreachable).
@@ -127,70 +125,19 @@ pub fn agent_framework_python() -> Result<PathBuf, String> {
                 .and_then(Path::parent)
                 .and_then(Path::parent)
                 .ok_or("no target directory")?;
-            ensure_agent_framework_venv(&target_dir.join("agent-framework-venv"))
+            agent_framework::ensure_venv(&target_dir.join("agent-framework-venv"))
         })
         .clone()
 }
 
-/// Creates `venv` with `agent-framework-core` unless it already has the pinned version.
-pub fn ensure_agent_framework_venv(venv: &Path) -> Result<PathBuf, String> {
-    let python = if cfg!(windows) {
-        venv.join("Scripts").join("python.exe")
-    } else {
-        venv.join("bin").join("python")
-    };
-    let version = AGENT_FRAMEWORK_CORE.split("==").nth(1).unwrap_or_default();
-    let ready = || {
-        std::process::Command::new(&python)
-            .args([
-                "-c",
-                &format!(
-                    "import importlib.metadata as m, agent_framework; assert m.version('agent-framework-core') == '{version}'"
-                ),
-            ])
-            .output()
-            .is_ok_and(|out| out.status.success())
-    };
-    if ready() {
-        return Ok(python);
+#[cfg(test)]
+mod tests {
+    /// The tests build skeletons with the release the skeletons' requirements.txt asks for.
+    #[test]
+    fn the_tests_agent_framework_is_the_one_skeletons_require() {
+        assert_eq!(
+            super::agent_framework::AGENT_FRAMEWORK_CORE,
+            pfrm_core::migration::scaffold::AGENT_FRAMEWORK_CORE
+        );
     }
-    let system_python = ["python3", "python"]
-        .into_iter()
-        .find(|candidate| {
-            std::process::Command::new(candidate)
-                .args(["-c", "import sys, venv; assert sys.version_info >= (3, 11)"])
-                .output()
-                .is_ok_and(|out| out.status.success())
-        })
-        .ok_or("no Python 3.11 or newer with the venv module was found")?;
-    let created = std::process::Command::new(system_python)
-        .args(["-m", "venv", "--clear"])
-        .arg(venv)
-        .output()
-        .map_err(|e| format!("python -m venv could not run: {e}"))?;
-    if !created.status.success() {
-        return Err(format!(
-            "python -m venv failed: {}",
-            String::from_utf8_lossy(&created.stderr).trim()
-        ));
-    }
-    let installed = std::process::Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            AGENT_FRAMEWORK_CORE,
-        ])
-        .output()
-        .map_err(|e| format!("pip could not run: {e}"))?;
-    if !installed.status.success() || !ready() {
-        let stderr = String::from_utf8_lossy(&installed.stderr);
-        return Err(format!(
-            "pip install {AGENT_FRAMEWORK_CORE} failed: {}",
-            stderr.lines().last().unwrap_or("no message").trim()
-        ));
-    }
-    Ok(python)
 }

@@ -155,6 +155,25 @@ impl Cli {
         json_error(&output)
     }
 
+    /// `pfrm --json runtime list` of `workspace`: the runtimes listed.
+    async fn runtimes(&self, workspace: &str) -> Vec<serde_json::Value> {
+        let listed = self
+            .json(&["runtime", "list", "--workspace", workspace])
+            .await;
+        listed.as_array().expect("the list is an array").clone()
+    }
+
+    /// `pfrm --json preflight` of `workspace`, which a blocker stops: its report.
+    async fn blocked_preflight(&self, workspace: &str) -> serde_json::Value {
+        let output = self
+            .run(&["--json", "preflight", "--workspace", workspace])
+            .await;
+        assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["blocked"], true);
+        report
+    }
+
     async fn json(&self, args: &[&str]) -> serde_json::Value {
         let output = self.run(&with_json(args.to_vec())).await;
         assert!(output.status.success(), "{}", text(&output));
@@ -461,12 +480,7 @@ async fn preflight_on_a_blocked_workspace_exits_with_its_own_code_and_the_remedy
     }
     assert!(checklist.contains(&remedy), "{checklist}");
 
-    let output = cli
-        .run(&["--json", "preflight", "--workspace", &workspace])
-        .await;
-    assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["blocked"], true);
+    let report = cli.blocked_preflight(&workspace).await;
     assert!(report["report"]["checks"]
         .as_array()
         .unwrap()
@@ -615,12 +629,7 @@ async fn on_a_terminal_create_asks_before_the_restart_and_redraws_one_progress_l
     let (code, screen) = run_with_input(cli.command_in_terminal(&args), "n\n").await;
     assert!(screen.contains("Restart it? [y/N]"), "{screen}");
     assert_eq!(code, Some(ErrorCode::InvalidInput.exit_code()), "{screen}");
-    assert!(cli
-        .json(&["runtime", "list", "--workspace", &workspace])
-        .await
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(cli.runtimes(&workspace).await.is_empty());
 
     // Answering yes creates it; progress is one line redrawn in place.
     let (code, screen) = run_with_input(cli.command_in_terminal(&args), "y\n").await;
@@ -663,12 +672,7 @@ async fn a_blocker_that_could_not_be_read_is_not_ready_and_create_refuses_with_t
         "{verdict}"
     );
 
-    let output = cli
-        .run(&["--json", "preflight", "--workspace", &workspace])
-        .await;
-    assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["blocked"], true);
+    let report = cli.blocked_preflight(&workspace).await;
     assert_eq!(report["blocking"]["kind"], "couldNotTell");
     assert_eq!(report["blocking"]["check"], "dataScientistRole");
     assert_eq!(report["report"]["blocked"], true);
@@ -685,12 +689,7 @@ async fn a_blocker_that_could_not_be_read_is_not_ready_and_create_refuses_with_t
     );
     assert_eq!(error["error"]["details"]["checkStatus"], "couldNotTell");
     env.emulator.faults().clear();
-    assert!(cli
-        .json(&["runtime", "list", "--workspace", &workspace])
-        .await
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(cli.runtimes(&workspace).await.is_empty());
 }
 
 /// Answers the compute list and `name`'s GET with the instance in `state` (and provisioning
@@ -773,12 +772,7 @@ async fn an_instance_being_deleted_is_not_usable_and_create_on_it_is_refused() {
         .await;
     assert_exit(&output, PREFLIGHT_BLOCKED_EXIT);
     env.emulator.faults().clear();
-    assert!(cli
-        .json(&["runtime", "list", "--workspace", &workspace])
-        .await
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(cli.runtimes(&workspace).await.is_empty());
 }
 
 /// A TCP relay to `target` that counts the connections made through it.

@@ -36,11 +36,10 @@ fn names(audit: &FlowAudit) -> Vec<&str> {
     audit.nodes.iter().map(|n| n.name.as_str()).collect()
 }
 
-fn edge(
-    kind: EdgeKind,
-    sources: &[&str],
-    targets: &[&str],
-) -> (EdgeKind, Vec<String>, Vec<String>) {
+/// A wire as the tests write it: its kind, where it starts and where it ends.
+type Edge = (EdgeKind, Vec<String>, Vec<String>);
+
+fn edge(kind: EdgeKind, sources: &[&str], targets: &[&str]) -> Edge {
     (
         kind,
         sources.iter().map(|s| (*s).to_owned()).collect(),
@@ -48,21 +47,40 @@ fn edge(
     )
 }
 
-fn edges(audit: &FlowAudit) -> Vec<(EdgeKind, Vec<String>, Vec<String>)> {
-    let mut edges: Vec<_> = audit
-        .wiring
-        .iter()
-        .map(|w: &Wiring| (w.kind, w.sources.clone(), w.targets.clone()))
-        .collect();
+/// `add_edge(source, target)`.
+fn single(source: &str, target: &str) -> Edge {
+    edge(EdgeKind::Single, &[source], &[target])
+}
+
+/// `add_fan_out_edges(source, targets)`.
+fn fan_out(source: &str, targets: &[&str]) -> Edge {
+    edge(EdgeKind::FanOut, &[source], targets)
+}
+
+/// `add_fan_in_edges(sources, target)`.
+fn fan_in(sources: &[&str], target: &str) -> Edge {
+    edge(EdgeKind::FanIn, sources, &[target])
+}
+
+/// `edges` in one fixed order (by their Debug text), so that two lists compare as sets.
+fn in_order(mut edges: Vec<Edge>) -> Vec<Edge> {
     edges.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
     edges
 }
 
-fn sorted(
-    mut edges: Vec<(EdgeKind, Vec<String>, Vec<String>)>,
-) -> Vec<(EdgeKind, Vec<String>, Vec<String>)> {
-    edges.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
-    edges
+fn edges(audit: &FlowAudit) -> Vec<Edge> {
+    in_order(
+        audit
+            .wiring
+            .iter()
+            .map(|w: &Wiring| (w.kind, w.sources.clone(), w.targets.clone()))
+            .collect(),
+    )
+}
+
+/// The flow is wired exactly as `expected` says, in any order.
+fn assert_wiring(audit: &FlowAudit, expected: Vec<Edge>) {
+    assert_eq!(edges(audit), in_order(expected));
 }
 
 #[test]
@@ -93,31 +111,21 @@ fn standard_flow_with_variants_fans_out_and_in_in_dependency_order() {
         audit.node("convert_to_dict").unwrap().target,
         Target::ExecutorHandler
     );
-    assert_eq!(
-        edges(&audit),
-        sorted(vec![
-            edge(
-                EdgeKind::FanOut,
-                &[START_ID],
-                &["fetch_text_content_from_url", "prepare_examples"]
+    assert_wiring(
+        &audit,
+        vec![
+            fan_out(
+                START_ID,
+                &["fetch_text_content_from_url", "prepare_examples"],
             ),
-            edge(
-                EdgeKind::Single,
-                &["fetch_text_content_from_url"],
-                &["summarize_text_content"]
-            ),
-            edge(
-                EdgeKind::FanIn,
+            single("fetch_text_content_from_url", "summarize_text_content"),
+            fan_in(
                 &["prepare_examples", "summarize_text_content"],
-                &["classify_with_llm"]
+                "classify_with_llm",
             ),
-            edge(
-                EdgeKind::Single,
-                &["classify_with_llm"],
-                &["convert_to_dict"]
-            ),
-            edge(EdgeKind::Single, &["convert_to_dict"], &[END_ID]),
-        ])
+            single("classify_with_llm", "convert_to_dict"),
+            single("convert_to_dict", END_ID),
+        ],
     );
     let outputs: Vec<(&str, &str)> = audit
         .outputs
@@ -218,11 +226,7 @@ fn chat_flow_maps_embed_and_vector_lookup_to_one_context_provider() {
         ]
     );
     // Two outputs from unconditional nodes: the terminal executor waits for both.
-    assert!(edges(&audit).contains(&edge(
-        EdgeKind::FanIn,
-        &["chat_with_context", "search_docs"],
-        &[END_ID]
-    )));
+    assert!(edges(&audit).contains(&fan_in(&["chat_with_context", "search_docs"], END_ID)));
     assert!(audit.table.iter().any(|row| row
         .note
         .contains("Embed Text `embed_question` + Vector Lookup `search_docs`")));
@@ -279,11 +283,7 @@ fn conditions_become_conditional_edges_and_their_branches_join_with_plain_edges(
         .iter()
         .any(|n| n.contains("a fan-in would wait forever")));
     // technical_answer follows find_kb_article inside the "technical" branch.
-    assert!(edges(&audit).contains(&edge(
-        EdgeKind::Single,
-        &["find_kb_article"],
-        &["technical_answer"]
-    )));
+    assert!(edges(&audit).contains(&single("find_kb_article", "technical_answer")));
     assert!(!audit.node("billing_answer").unwrap().condition_in_handler);
 }
 
@@ -298,11 +298,7 @@ fn evaluation_flow_flags_its_aggregation_with_a_route() {
     assert_eq!(audit.gaps.len(), 1);
     assert_eq!(audit.gaps[0].subject, "node aggregate_scores");
     assert!(audit.gaps[0].route.contains("Azure AI Evaluation SDK"));
-    assert!(edges(&audit).contains(&edge(
-        EdgeKind::FanOut,
-        &["parse_score"],
-        &["aggregate_scores", END_ID]
-    )));
+    assert!(edges(&audit).contains(&fan_out("parse_score", &["aggregate_scores", END_ID])));
     assert_eq!(audit.inputs.len(), 3);
     assert_eq!(audit.outputs[0].python_type, "float");
     assert_eq!(audit.connections[0].name, "judge_connection");
@@ -311,26 +307,17 @@ fn evaluation_flow_flags_its_aggregation_with_a_route() {
 #[test]
 fn independent_searches_fan_out_and_merge_with_a_fan_in() {
     let audit = audit_of("research-fanout");
-    assert_eq!(
-        edges(&audit),
-        sorted(vec![
-            edge(
-                EdgeKind::FanOut,
-                &[START_ID],
-                &["search_web", "search_wikipedia", "search_news"]
-            ),
-            edge(
-                EdgeKind::FanIn,
+    assert_wiring(
+        &audit,
+        vec![
+            fan_out(START_ID, &["search_web", "search_wikipedia", "search_news"]),
+            fan_in(
                 &["search_news", "search_web", "search_wikipedia"],
-                &["merge_results"]
+                "merge_results",
             ),
-            edge(EdgeKind::Single, &["merge_results"], &["write_report"]),
-            edge(
-                EdgeKind::FanIn,
-                &["merge_results", "write_report"],
-                &[END_ID]
-            ),
-        ])
+            single("merge_results", "write_report"),
+            fan_in(&["merge_results", "write_report"], END_ID),
+        ],
     );
     let web = audit.node("search_web").unwrap();
     assert_eq!(web.kind, NodeKind::BuiltinTool);

@@ -8,6 +8,13 @@ use std::process::Command;
 
 use crate::{steps, Context};
 
+/// The tests' own creation of the Agent Framework environment (standard library only), so that
+/// set-up and a test run alone create it alike.
+#[path = "../../tests/src/agent_framework.rs"]
+mod agent_framework;
+
+use agent_framework::AGENT_FRAMEWORK_CORE;
+
 /// Debian packages the desktop app needs to build and run (WebKitGTK and friends).
 const RUN_PACKAGES: &[&str] = &[
     "build-essential",
@@ -68,67 +75,22 @@ fn install_test_peer_packages(context: &Context) -> Result<(), String> {
     )
 }
 
-/// The Agent Framework release the tests build generated skeletons with.
-const AGENT_FRAMEWORK_CORE: &str = "agent-framework-core==1.26.0";
-
 /// A Python virtual environment in the build cache (never the repository) with the real
 /// `agent-framework-core`, for the tests that build generated skeletons. Not fatal: without it
 /// those tests say why they are skipped.
 fn install_agent_framework(context: &Context) {
     let venv = context.target_dir.join("agent-framework-venv");
-    let python = if cfg!(windows) {
-        venv.join("Scripts").join("python.exe")
-    } else {
-        venv.join("bin").join("python")
-    };
-    let version = AGENT_FRAMEWORK_CORE.split("==").nth(1).unwrap_or_default();
-    let check = format!(
-        "import importlib.metadata as m, agent_framework; assert m.version('agent-framework-core') == '{version}'"
-    );
-    let ready = || {
-        Command::new(&python)
-            .args(["-c", &check])
-            .output()
-            .is_ok_and(|out| out.status.success())
-    };
-    if ready() {
-        return;
-    }
     let started = std::time::Instant::now();
-    let system_python = if tool_exists("python3") {
-        "python3"
-    } else {
-        "python"
-    };
-    let created = Command::new(system_python)
-        .args(["-m", "venv", "--clear"])
-        .arg(&venv)
-        .status()
-        .is_ok_and(|status| status.success());
-    let installed = created
-        && Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                AGENT_FRAMEWORK_CORE,
-            ])
-            .status()
-            .is_ok_and(|status| status.success())
-        && ready();
-    if installed {
-        println!(
-            "xtask: installed {AGENT_FRAMEWORK_CORE} into {} in {:.1} s",
+    match agent_framework::ensure_venv(&venv) {
+        Ok(_) => println!(
+            "xtask: {AGENT_FRAMEWORK_CORE} is in {} ({:.1} s)",
             venv.display(),
             started.elapsed().as_secs_f64()
-        );
-    } else {
-        println!(
-            "xtask: warning: {AGENT_FRAMEWORK_CORE} could not be installed into {}; the skeleton build tests will say they are skipped",
+        ),
+        Err(why) => println!(
+            "xtask: warning: {AGENT_FRAMEWORK_CORE} could not be installed into {} ({why}); the skeleton build tests will say they are skipped",
             venv.display()
-        );
+        ),
     }
 }
 

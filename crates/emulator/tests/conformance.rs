@@ -330,10 +330,7 @@ async fn arm_and_flow_responses_match_the_official_schemas() {
     let (s, created, _) = env
         .send_json(
             Method::POST,
-            &format!(
-                "{}?asyncCall=true",
-                env.flow("rg-ml", "ml-workspace", "/new-rt")
-            ),
+            &env.flow("rg-ml", "ml-workspace", "/new-rt?asyncCall=true"),
             &t,
             &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice"}),
         )

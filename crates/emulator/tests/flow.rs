@@ -61,7 +61,7 @@ async fn create_with_new_custom_app_restarts_the_instance_and_runs() {
         .await;
     assert_eq!((s, list), (200, json!([])));
     let (s, dto, _) = env
-        .send_json(Method::POST, &format!("{}?asyncCall=true", env.flow("rg-ml", "ml-workspace", "/my-runtime")), &t,
+        .send_json(Method::POST, &env.flow("rg-ml", "ml-workspace", "/my-runtime?asyncCall=true"), &t,
             &json!({"runtimeType": "ComputeInstance", "computeInstanceName": "ci-alice", "fromExistingCustomApp": false}))
         .await;
     assert_eq!(s, 200, "{dto}");
@@ -163,10 +163,7 @@ async fn returning_runtimes_need_upgrade_and_update_moves_to_the_latest_tag() {
     let (s, dto, _) = env
         .send_json(
             Method::PUT,
-            &format!(
-                "{}?asyncCall=true",
-                env.flow("rg-ml", "ml-workspace", "/rt-default")
-            ),
+            &env.flow("rg-ml", "ml-workspace", "/rt-default?asyncCall=true"),
             &t,
             &json!({"runtimeDescription": "updated", "environment": null, "instanceCount": ""}),
         )
@@ -295,10 +292,7 @@ async fn delete_removes_the_runtime_and_its_app() {
     let t = env.token(ALICE);
     let r = env
         .http
-        .delete(format!(
-            "{}?asyncCall=true",
-            env.flow("rg-ml", "ml-workspace", "/rt-default")
-        ))
+        .delete(env.flow("rg-ml", "ml-workspace", "/rt-default?asyncCall=true"))
         .bearer_auth(&t)
         .send()
         .await

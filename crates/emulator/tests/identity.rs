@@ -85,18 +85,8 @@ async fn access_token_signature_verifies_against_published_jwks() {
 #[tokio::test]
 async fn authorize_requires_pkce_s256_and_reports_errors_on_the_redirect_with_state() {
     let env = start("first-time", 1.0).await;
-    let r = authorize_with(
-        &env,
-        "common",
-        &[
-            ("client_id", CLIENT_ID),
-            ("response_type", "code"),
-            ("redirect_uri", "http://localhost:4000/"),
-            ("scope", ARM_SCOPE),
-            ("state", "s1"),
-        ],
-    )
-    .await;
+    let redirect = "http://localhost:4000/";
+    let r = authorize_code(&env, "common", redirect, ARM_SCOPE, &[("state", "s1")]).await;
     assert_eq!(r.status(), 302);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     assert!(loc.starts_with("http://localhost:4000/"));
@@ -110,19 +100,11 @@ async fn authorize_requires_pkce_s256_and_reports_errors_on_the_redirect_with_st
         .starts_with("AADSTS"));
 
     let (_, challenge) = pkce();
-    let r = authorize_with(
-        &env,
-        "common",
-        &[
-            ("client_id", CLIENT_ID),
-            ("response_type", "code"),
-            ("redirect_uri", "http://localhost:4000/"),
-            ("scope", ARM_SCOPE),
-            ("code_challenge", &challenge),
-            ("code_challenge_method", "plain"),
-        ],
-    )
-    .await;
+    let plain = [
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "plain"),
+    ];
+    let r = authorize_code(&env, "common", redirect, ARM_SCOPE, &plain).await;
     assert_eq!(
         query_param(r.headers()["location"].to_str().unwrap(), "error").as_deref(),
         Some("invalid_request")
@@ -133,6 +115,10 @@ async fn authorize_requires_pkce_s256_and_reports_errors_on_the_redirect_with_st
 async fn redirect_uri_must_match_host_and_path_but_any_loopback_port_works() {
     let env = start("first-time", 1.0).await;
     let (_, challenge) = pkce();
+    let s256 = [
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
     for (redirect, ok) in [
         ("http://localhost:1/", true),
         ("http://localhost:65000", true),
@@ -141,19 +127,7 @@ async fn redirect_uri_must_match_host_and_path_but_any_loopback_port_works() {
         ("http://evil.example:8400/", false),
         ("https://localhost:8400/", false),
     ] {
-        let r = authorize_with(
-            &env,
-            "organizations",
-            &[
-                ("client_id", CLIENT_ID),
-                ("response_type", "code"),
-                ("redirect_uri", redirect),
-                ("scope", ARM_SCOPE),
-                ("code_challenge", &challenge),
-                ("code_challenge_method", "S256"),
-            ],
-        )
-        .await;
+        let r = authorize_code(&env, "organizations", redirect, ARM_SCOPE, &s256).await;
         let status = r.status().as_u16();
         let text = r.text().await.unwrap();
         if ok {

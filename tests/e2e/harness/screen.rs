@@ -209,6 +209,16 @@ impl Screen {
             .map_err(|error| format!("could not read {name} of `{css}`: {error}"))
     }
 
+    /// Chooses the appearance `theme` (`light` or `dark`) in Settings and waits until the window
+    /// wears it. Settings stays open.
+    pub async fn choose_theme(&self, theme: &str) -> Result<(), String> {
+        self.click("[data-testid='nav-settings']").await?;
+        self.click(&format!("input[type='radio'][value='{theme}']"))
+            .await?;
+        self.wait_for_attribute("[data-theme]", "data-theme", theme)
+            .await
+    }
+
     /// Scrolls the element to the middle of the view, as a person scrolling a list would.
     pub async fn scroll_to(&self, css: &str) -> Result<(), String> {
         self.client

@@ -91,6 +91,14 @@ impl TokenCredential for EmulatorCredential {
     }
 }
 
+/// The emulator over `options`' world, and the custom cloud its ready file describes.
+pub async fn start_emulator(options: EmulatorOptions) -> (Arc<Emulator>, CloudConfig) {
+    let emulator = Arc::new(Emulator::start(options).await.expect("emulator starts"));
+    let ready = serde_json::to_string(emulator.ready_info()).unwrap();
+    let cloud = CloudConfig::from_custom_json(&ready).expect("the ready file is a cloud");
+    (emulator, cloud)
+}
+
 pub struct Env {
     pub emulator: Arc<Emulator>,
     pub cloud: CloudConfig,
@@ -120,14 +128,12 @@ impl Env {
 
     /// A world given in full (a named scenario changed by the test), signed in as `user`.
     pub async fn start_world(scenario: Scenario, user: &str, time_scale: f64) -> Env {
-        let options = EmulatorOptions {
+        let (emulator, cloud) = start_emulator(EmulatorOptions {
             scenario,
             time_scale,
             ..EmulatorOptions::default()
-        };
-        let emulator = Arc::new(Emulator::start(options).await.expect("emulator starts"));
-        let ready = serde_json::to_string(emulator.ready_info()).unwrap();
-        let cloud = CloudConfig::from_custom_json(&ready).expect("the ready file is a cloud");
+        })
+        .await;
         let credential = Arc::new(EmulatorCredential::new(emulator.clone(), user, true));
         let pipeline = Pipeline::new(&cloud, credential.clone())
             .unwrap()

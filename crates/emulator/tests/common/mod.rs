@@ -246,6 +246,25 @@ pub async fn authorize_with(env: &Env, tenant: &str, query: &[(&str, &str)]) -> 
         .expect("authorize")
 }
 
+/// An authorization code request by the CLI's client to `redirect` for `scope`, with `extra`
+/// query parameters (state, PKCE) as the test needs them.
+pub async fn authorize_code(
+    env: &Env,
+    tenant: &str,
+    redirect: &str,
+    scope: &str,
+    extra: &[(&str, &str)],
+) -> Response {
+    let mut query = vec![
+        ("client_id", CLIENT_ID),
+        ("response_type", "code"),
+        ("redirect_uri", redirect),
+        ("scope", scope),
+    ];
+    query.extend_from_slice(extra);
+    authorize_with(env, tenant, &query).await
+}
+
 /// The sign-in page for an authorization code request with PKCE (S256) by the CLI's client.
 pub async fn authorize(
     env: &Env,
@@ -254,14 +273,12 @@ pub async fn authorize(
     state: &str,
     challenge: &str,
 ) -> Response {
-    authorize_with(
+    authorize_code(
         env,
         "organizations",
+        redirect,
+        scope,
         &[
-            ("client_id", CLIENT_ID),
-            ("response_type", "code"),
-            ("redirect_uri", redirect),
-            ("scope", scope),
             ("state", state),
             ("code_challenge", challenge),
             ("code_challenge_method", "S256"),
