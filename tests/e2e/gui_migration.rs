@@ -175,17 +175,6 @@ async fn scroll_to(screen: &Screen, css: &str) -> Result<(), String> {
         .map_err(|error| format!("could not scroll to `{css}`: {error}"))
 }
 
-async fn resize(screen: &Screen, width: u32, height: u32) -> Result<(), String> {
-    screen
-        .client
-        .set_window_size(width, height)
-        .await
-        .map_err(|error| format!("resize to {width}×{height}: {error}"))?;
-    // The page lays itself out again for the new size.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    Ok(())
-}
-
 /// The Inventory page with the workspace's inventory taken.
 async fn take_inventory(screen: &Screen) -> Result<(), String> {
     screen.click("[data-testid='nav-inventory']").await?;
@@ -203,9 +192,10 @@ async fn take_inventory(screen: &Screen) -> Result<(), String> {
 /// every row that shows whole in the dialog is painted there: WebKitGTK once left the dialog
 /// blank when the page behind it was scrolled down.
 async fn picture_audit(screen: &Screen, name: &str) -> Result<(), String> {
-    screen
-        .click(&format!("[data-testid='inventory-export-{EXPORTED_FLOW}']"))
-        .await?;
+    let export = format!("[data-testid='inventory-export-{EXPORTED_FLOW}']");
+    screen.scroll_to(&export).await?;
+    let nav = screen.nav_boxes().await?;
+    screen.click(&export).await?;
     screen
         .wait_within(SLOW_STEP, "[data-testid='flow-mapping-row']", |text| {
             !text.is_empty()
@@ -228,6 +218,8 @@ async fn picture_audit(screen: &Screen, name: &str) -> Result<(), String> {
         behind.as_f64().is_some_and(|top| top > 0.0),
         "the inventory behind the dialog is scrolled down: {behind}"
     );
+    // The dialog and the navigation behind it are drawn where they are laid out.
+    screen.dialog_drawn_over_page(&nav).await?;
     scroll_to(screen, "[data-testid='flow-mapping']").await?;
     screen
         .wait_until_painted("[data-testid='flow-mapping-row']")
@@ -304,7 +296,7 @@ fn gui_retiring_world_inventory_audit_export_and_decommission() {
         screen.save_screenshot("migration-notice-light").await?;
 
         // The inventory of the workspace: its counts are what the emulator holds.
-        resize(&screen, 1366, 900).await?;
+        screen.resize(1366, 900).await?;
         take_inventory(&screen).await?;
         assert_eq!(count_shown(&screen, "runtime").await?, runtimes.len());
         assert_eq!(count_shown(&screen, "flow").await?, flows.len());
@@ -408,7 +400,7 @@ fn gui_retiring_world_inventory_audit_export_and_decommission() {
         screen.save_screenshot("migration-inventory-dark").await?;
         picture_audit(&screen, "migration-audit-dark").await?;
         screen.click("[data-testid='export-project-close']").await?;
-        resize(&screen, 720, 480).await?;
+        screen.resize(720, 480).await?;
         for theme in ["dark", "light"] {
             if theme == "light" {
                 screen.choose_theme(theme).await?;

@@ -201,15 +201,23 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
         screen.save_screenshot("permissions-user-granted").await?;
 
         // Revoke asks first, naming who and which role; only the typed name and Remove remove it.
-        screen
-            .click(&format!("{bob_row} [data-testid='assignment-revoke']"))
-            .await?;
+        // The page is scrolled down to Bob's row: the dialog is drawn, and the navigation stays
+        // where it was behind the dialog's backdrop.
+        let revoke = format!("{bob_row} [data-testid='assignment-revoke']");
+        screen.scroll_to(&revoke).await?;
+        assert!(
+            screen.scrolled_by().await? > 0.0,
+            "the page is scrolled down to Bob's row"
+        );
+        let nav = screen.nav_boxes().await?;
+        screen.click(&revoke).await?;
         screen
             .wait_for_text("[data-testid='revoke-dialog']", |text| {
                 text.contains("Remove AzureML Data Scientist from Bob?")
                     && text.contains("Bob will lose the AzureML Data Scientist role on the workspace ws-open.")
             })
             .await?;
+        screen.dialog_drawn_over_page(&nav).await?;
         screen.save_screenshot("permissions-revoke-confirm").await?;
         assert_eq!(
             screen.count(bob_row).await?,
@@ -248,6 +256,75 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
             "the earlier \"now has the role\" no longer holds"
         );
         screen.save_screenshot("permissions-revoked").await?;
+
+        // The same in dark, then in the smallest window the app allows, dark and light.
+        for (theme, width, height) in [("dark", 1100, 720), ("dark", 720, 480), ("light", 720, 480)] {
+            screen.resize(width, height).await?;
+            screen.choose_theme(theme).await?;
+            picture_grant_and_revoke(&screen, &format!("{theme}-{width}x{height}")).await?;
+        }
         Ok(())
     });
+}
+
+/// Looks Bob up on Permissions, grants him the role and opens the dialog that revokes it, with a
+/// screenshot of each (`permissions-*-{suffix}`), then revokes it so that the next round starts
+/// where this one did.
+async fn picture_grant_and_revoke(screen: &Screen, suffix: &str) -> Result<(), String> {
+    screen.click("[data-testid='nav-permissions']").await?;
+    screen
+        .wait_for_text("h1", |text| text == "Permissions")
+        .await?;
+    screen
+        .wait_for_attribute("[data-testid='grant-ability']", "data-allowed", "true")
+        .await?;
+    screen
+        .save_screenshot(&format!("permissions-top-{suffix}"))
+        .await?;
+    screen
+        .type_into("[data-testid='user-query']", "bob@contoso.com")
+        .await?;
+    screen.click("[data-testid='user-find']").await?;
+    screen
+        .wait_for_text("[data-testid='user-found-name']", |text| text == "Bob")
+        .await?;
+    screen.scroll_to("[data-testid='user-grant']").await?;
+    screen
+        .save_screenshot(&format!("permissions-user-found-{suffix}"))
+        .await?;
+    screen.click("[data-testid='user-grant']").await?;
+    screen
+        .wait_for_text(
+            "[data-testid='permissions-user'] [data-testid='grant-outcome']",
+            |text| text.contains("Bob now has the AzureML Data Scientist role on ws-open."),
+        )
+        .await?;
+    let bob_row = "[data-testid='assignment-list'] [data-principal='Bob'][data-role='AzureML Data Scientist']";
+    screen
+        .wait_for_attribute(bob_row, "data-inherited", "false")
+        .await?;
+    screen.scroll_to(bob_row).await?;
+    screen
+        .save_screenshot(&format!("permissions-user-granted-{suffix}"))
+        .await?;
+    let revoke = format!("{bob_row} [data-testid='assignment-revoke']");
+    screen.scroll_to(&revoke).await?;
+    let nav = screen.nav_boxes().await?;
+    screen.click(&revoke).await?;
+    screen
+        .wait_for_text("[data-testid='revoke-dialog']", |text| {
+            text.contains("Remove AzureML Data Scientist from Bob?")
+        })
+        .await?;
+    screen.dialog_drawn_over_page(&nav).await?;
+    screen
+        .save_screenshot(&format!("permissions-revoke-confirm-{suffix}"))
+        .await?;
+    screen
+        .type_into("[data-testid='revoke-confirm-name']", "Bob")
+        .await?;
+    screen.click("[data-testid='revoke-confirm']").await?;
+    screen
+        .wait_for_count(Duration::from_secs(15), bob_row, 0)
+        .await
 }

@@ -201,6 +201,53 @@ fn gui_outdated_runtime_shows_the_banner_and_updates_in_one_click() {
         wait_for_rendered(&screen, NAV_COUNT, STEP_TIMEOUT, |text| text == "1").await?;
         show_runtime_list(&screen).await?;
         screen.save_screenshot("update-list-after").await?;
+
+        // The same in dark, then in the smallest window the app allows, dark and light.
+        for (theme, width, height) in [("dark", 1100, 720), ("dark", 720, 480), ("light", 720, 480)]
+        {
+            screen.resize(width, height).await?;
+            screen.choose_theme(theme).await?;
+            picture_list_details_and_update(&screen, &format!("{theme}-{width}x{height}")).await?;
+        }
         Ok(())
     });
+}
+
+/// The runtime list, rt-custom's details with its update banner, and its update dialog, with a
+/// screenshot of each (`update-*-{suffix}`); the dialog is closed again without updating.
+async fn picture_list_details_and_update(screen: &Screen, suffix: &str) -> Result<(), String> {
+    screen.click("[data-testid='nav-runtimes']").await?;
+    screen
+        .wait_for_text(CUSTOM_BADGE, |text| text == "Update available")
+        .await?;
+    show_runtime_list(screen).await?;
+    screen
+        .save_screenshot(&format!("update-list-{suffix}"))
+        .await?;
+    screen
+        .click("[data-testid='runtime-row-rt-custom'] [data-testid='runtime-open']")
+        .await?;
+    // In a short window the banner folds to its title behind More.
+    screen
+        .wait_for_text("[data-testid='update-banner']", |text| {
+            text.contains("A newer runtime version is available")
+        })
+        .await?;
+    screen
+        .save_screenshot(&format!("update-details-{suffix}"))
+        .await?;
+    let nav = screen.nav_boxes().await?;
+    screen.click("[data-testid='details-update']").await?;
+    screen
+        .wait_for_count(STEP_TIMEOUT, "[data-testid='update-dialog']", 1)
+        .await?;
+    screen.dialog_drawn_over_page(&nav).await?;
+    screen
+        .save_screenshot(&format!("update-dialog-{suffix}"))
+        .await?;
+    screen.click("[data-testid='update-cancel']").await?;
+    screen
+        .wait_for_count(STEP_TIMEOUT, "[data-testid='update-dialog']", 0)
+        .await?;
+    screen.click("[data-testid='details-back']").await
 }

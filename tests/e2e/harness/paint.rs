@@ -96,6 +96,19 @@ impl Rgba {
         })
     }
 
+    /// The colour of one pixel (black outside the image).
+    fn at(&self, x: u32, y: u32) -> [u8; 3] {
+        if x >= self.width || y >= self.height {
+            return [0, 0, 0];
+        }
+        let index = ((y * self.width + x) * 3) as usize;
+        [
+            self.pixels[index],
+            self.pixels[index + 1],
+            self.pixels[index + 2],
+        ]
+    }
+
     /// Every pixel of the area (left, top, right, bottom) has the colour of its first one.
     fn is_flat(&self, [left, top, right, bottom]: [u32; 4]) -> bool {
         let (right, bottom) = (right.min(self.width), bottom.min(self.height));
@@ -108,5 +121,88 @@ impl Rgba {
         }
         let first = at(left, top);
         (top..bottom).all(|y| (left..right).all(|x| at(x, y) == first))
+    }
+}
+
+/// The navigation's tabs, which stay in place beside the page whatever it shows.
+const NAV_TABS: &str = "nav [role='tab']";
+
+impl Screen {
+    /// Where the navigation's tabs are laid out (left, top, right, bottom in CSS pixels).
+    pub async fn nav_boxes(&self) -> Result<Vec<[f64; 4]>, String> {
+        let boxes = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => {
+                   const r = e.getBoundingClientRect();
+                   return [r.left, r.top, r.right, r.bottom];
+                 });",
+                vec![json!(NAV_TABS)],
+            )
+            .await
+            .map_err(|error| format!("could not measure the navigation: {error}"))?;
+        serde_json::from_value(boxes).map_err(|error| format!("navigation boxes: {error}"))
+    }
+
+    /// The open dialog is drawn, and the navigation behind its backdrop is where it was before
+    /// the dialog opened (`nav_before`, from [`Screen::nav_boxes`]) and painted there. With the
+    /// page scrolled down, WebKitGTK once drew the navigation shifted up by as much as the page
+    /// was scrolled (often out of the window), or left the dialog itself undrawn.
+    pub async fn dialog_drawn_over_page(&self, nav_before: &[[f64; 4]]) -> Result<(), String> {
+        poll_until(STEP_TIMEOUT, async || self.dialog_drawn().await).await?;
+        let during = self.nav_boxes().await?;
+        if during != nav_before {
+            return Err(format!(
+                "the navigation moved when a dialog opened: {nav_before:?} before, {during:?} with it"
+            ));
+        }
+        self.wait_until_painted(NAV_TABS).await
+    }
+
+    /// The dialog's surface shows its own background colour in its top-left padding, where no
+    /// text is: what is there otherwise is the page seen through the backdrop.
+    async fn dialog_drawn(&self) -> Result<(), String> {
+        let probe = self
+            .client
+            .execute(
+                "const surface = document.querySelector('.fui-DialogSurface');
+                 if (!surface) return null;
+                 const r = surface.getBoundingClientRect();
+                 const colour = getComputedStyle(surface).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number);
+                 const scale = window.devicePixelRatio || 1;
+                 return [Math.round((r.left + 12) * scale), Math.round((r.top + 12) * scale), colour];",
+                vec![],
+            )
+            .await
+            .map_err(|error| format!("could not measure the dialog: {error}"))?;
+        let (x, y, colour): (u32, u32, [u8; 3]) =
+            serde_json::from_value(probe).map_err(|_| "no dialog is open".to_string())?;
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .map_err(|error| format!("screenshot: {error}"))?;
+        let shown = Rgba::decode(&png)?.at(x, y);
+        if shown
+            .iter()
+            .zip(colour)
+            .all(|(shown, wanted)| shown.abs_diff(wanted) <= 8)
+        {
+            Ok(())
+        } else {
+            Err(format!(
+                "the dialog is not drawn: at ({x}, {y}) the window shows {shown:?}, not the dialog's {colour:?}"
+            ))
+        }
+    }
+
+    /// How far the page is scrolled down, in CSS pixels.
+    pub async fn scrolled_by(&self) -> Result<f64, String> {
+        self.client
+            .execute("return document.documentElement.scrollTop;", vec![])
+            .await
+            .map_err(|error| format!("could not read the page's scroll: {error}"))?
+            .as_f64()
+            .ok_or_else(|| "the page's scroll is not a number".to_string())
     }
 }

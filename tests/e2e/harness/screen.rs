@@ -231,3 +231,37 @@ impl Screen {
             .map_err(|error| format!("could not scroll to `{css}`: {error}"))
     }
 }
+
+impl Screen {
+    /// Resizes the window, then waits until the page has the new width: the window manager
+    /// answers at once, the page lays itself out again a little later.
+    pub async fn resize(&self, width: u32, height: u32) -> Result<(), String> {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .map_err(|error| format!("resize to {width}×{height}: {error}"))?;
+        poll_until(STEP_TIMEOUT, async || {
+            let inner = self
+                .client
+                .execute("return window.innerWidth;", vec![])
+                .await
+                .map_err(|error| error.to_string())?;
+            match inner.as_f64() {
+                Some(shown) if (shown - f64::from(width)).abs() <= 40.0 => Ok(()),
+                _ => Err(format!(
+                    "the page is {inner} wide, not about the window's {width} after a resize"
+                )),
+            }
+        })
+        .await?;
+        // Let a frame lay out and paint at the new size.
+        self.client
+            .execute(
+                "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+                vec![],
+            )
+            .await
+            .map(|_| ())
+            .map_err(|error| format!("waiting for a frame after the resize: {error}"))
+    }
+}
