@@ -45,11 +45,28 @@ export async function openRuntime(page, name) {
 
 export async function checkColumnsFit(page, testId) {
   const table = page.getByTestId(testId).first();
-  const cells = await table.evaluate((element) =>
-    [...element.querySelectorAll('th, td')].map((cell) => ({ text: cell.textContent, overflows: cell.scrollWidth > cell.clientWidth })),
-  );
+  const cells = await table.evaluate((element) => {
+    // The words (an address counts as one; a hyphen may end a line) that a cell split across lines.
+    const brokenWords = (cell) => {
+      const broken = [];
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/[^\s-]+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          if (new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1) broken.push(match[0]);
+        }
+      }
+      return broken;
+    };
+    return [...element.querySelectorAll('th, td')].map((cell) => ({ text: cell.textContent, overflows: cell.scrollWidth > cell.clientWidth, broken: brokenWords(cell) }));
+  });
   const overflowing = cells.filter((cell) => cell.overflows).map((cell) => cell.text);
   check(cells.length > 0 && overflowing.length === 0, `no cell of ${testId} should spill into the next column: ${overflowing.join(', ')}`);
+  // The table scrolls sideways rather than split a word or an address over two lines.
+  const broken = cells.flatMap((cell) => cell.broken);
+  check(broken.length === 0, `no word in ${testId} should be split over two lines: ${broken.join(', ')}`);
   const overflowX = await table.evaluate((element) => getComputedStyle(element.parentElement).overflowX);
   check(overflowX === 'auto', `${testId} should scroll sideways when its columns do not fit, overflow-x is ${overflowX}`);
 }

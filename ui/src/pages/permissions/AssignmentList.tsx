@@ -9,7 +9,9 @@ const COLUMNS_WITH_ACTIONS: MessageKey[] = [...COLUMNS, 'perm.col.actions'];
 
 const useStyles = makeStyles({
   who: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0`, minWidth: 0 },
-  muted: { color: tokens.colorNeutralForeground3, overflowWrap: 'anywhere' },
+  // An address or id is one word: the table scrolls sideways before it splits one over two lines
+  // (`anywhere` let the column squeeze to a few letters and broke bob@contoso.com mid-word).
+  muted: { color: tokens.colorNeutralForeground3, overflowWrap: 'break-word' },
 });
 
 /**

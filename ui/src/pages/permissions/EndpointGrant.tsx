@@ -17,7 +17,9 @@ const useStyles = makeStyles({
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
   },
   text: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, minWidth: 0, flex: '1 1 320px' },
-  muted: { color: tokens.colorNeutralForeground3, overflowWrap: 'anywhere' },
+  // An address or id is one word: the table scrolls sideways before it splits one over two lines
+  // (`anywhere` let the column squeeze to a few letters and broke bob@contoso.com mid-word).
+  muted: { color: tokens.colorNeutralForeground3, overflowWrap: 'break-word' },
 });
 
 /**
