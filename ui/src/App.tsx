@@ -106,6 +106,8 @@ const useStyles = makeStyles({
   nav: {
     position: 'sticky',
     top: 0,
+    // Above the page: the account menu opens inside the navigation and reaches over the page.
+    zIndex: 1,
     alignSelf: 'flex-start',
     height: '100vh',
     boxSizing: 'border-box',

@@ -68,6 +68,9 @@ export function AccountMenuPopup({ onAddAccount }: { onAddAccount: () => void })
         loadTenants(data.open);
       }}
       positioning="above-start"
+      // In the navigation, not in a layer of its own at the end of the page: what it shows (who
+      // is signed in, the accounts) stays inside the navigation landmark for a screen reader.
+      inline
     >
       <MenuTrigger disableButtonEnhancement>
         <AccountButton />
