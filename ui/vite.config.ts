@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { cssVariableTokens } from './scripts/css-variable-tokens.mjs';
 
 // The built UI runs on Preact's React-compatible layer instead of react-dom: about 60 kB less
 // JavaScript gzipped (react-dom alone was ~60 kB of the ~284 kB), with Fluent UI's hooks, portals,
@@ -24,6 +25,8 @@ const PREACT = [
 // flag false, so the bundler drops the mock module entirely.
 export default defineConfig(({ mode }) => ({
   resolve: { alias: mode === 'test' ? [] : PREACT },
+  // Fluent's table of CSS variable names becomes one line (scripts/css-variable-tokens.mjs).
+  plugins: mode === 'test' ? [] : [cssVariableTokens()],
   define: {
     __PFRM_PAGES_MOCK__: JSON.stringify(mode === 'pages'),
   },
