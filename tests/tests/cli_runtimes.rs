@@ -1351,3 +1351,59 @@ async fn preflight_exits_11_on_each_blocker_of_the_troubled_world_and_0_where_no
     assert_exit(&output, 0);
     assert_stdout_has(&output, "Ready:");
 }
+
+// Multi-threaded: the emulator serves while the test waits for pfrm processes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+async fn inventory_saved_twice_in_a_folder_keeps_both_and_a_refused_out_is_said_first() {
+    let (_env, cli) = signed_in("returning").await;
+    // `pfrm inventory --all-workspaces --out DIR`, as the app saves to Downloads: the second
+    // export takes the next free name instead of replacing the first.
+    let folder = cli.dir.path().join("exports");
+    std::fs::create_dir_all(&folder).unwrap();
+    let args = [
+        "inventory",
+        "--all-workspaces",
+        "--out",
+        folder.to_str().unwrap(),
+    ];
+    for _ in 0..2 {
+        let output = cli.run(&args).await;
+        assert_exit(&output, 0);
+        assert_stderr_has(&output, "Take stock of every workspace");
+        assert_stderr_has(&output, "Wrote the inventory");
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let first = names.iter().find(|n| !n.contains(" (2)")).unwrap();
+    assert!(first.starts_with("prompt-flow-inventory-"), "{names:?}");
+    assert!(
+        names.contains(&first.replace(".md", " (2).md")),
+        "{names:?}"
+    );
+    let report = std::fs::read_to_string(folder.join(first)).unwrap();
+    assert!(report.contains("ml-workspace"), "{report}");
+
+    // A --out the project cannot go to is refused before the flow is looked up, as the app
+    // does: the folder's problem (conflict, exit 6), not the missing flow's (exit 5).
+    let busy = cli.dir.path().join("busy");
+    std::fs::create_dir_all(&busy).unwrap();
+    std::fs::write(busy.join("notes.txt"), "mine").unwrap();
+    let output = cli
+        .run(&[
+            "migrate",
+            "scaffold",
+            "no-such-flow",
+            "--workspace",
+            "ml-workspace",
+            "--out",
+            busy.to_str().unwrap(),
+        ])
+        .await;
+    assert_exit(&output, 6);
+    assert_stderr_has(&output, "is not empty");
+}

@@ -13,20 +13,23 @@ use clients_common::{Env, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::migration::inventory::export::{self, ExportFormat};
 use pfrm_core::migration::inventory::workspace_flow;
-use pfrm_core::migration::inventory::{take_inventory, CostState, Inventory, ItemKind};
-use pfrm_core::ops::Operations;
+use pfrm_core::migration::inventory::{
+    take_inventory, take_stock, CostState, Inventory, InventoryScope, ItemKind,
+};
+use pfrm_core::ops::{Journal, OperationKind, OperationState, Operations};
 use pfrm_core::services::Services;
+use pfrm_core::ErrorCode;
 use pfrm_emulator::{FaultAction, FaultRule};
 use pfrm_tests::agent_framework_python;
 
 fn services(env: &Env) -> Services {
-    Services::new(
-        env.cloud.clone(),
-        env.credential.clone(),
-        Operations::default(),
-    )
-    .unwrap()
-    .with_pipeline(env.pipeline.clone())
+    services_with(env, Operations::default())
+}
+
+fn services_with(env: &Env, operations: Operations) -> Services {
+    Services::new(env.cloud.clone(), env.credential.clone(), operations)
+        .unwrap()
+        .with_pipeline(env.pipeline.clone())
 }
 
 fn ml_workspace() -> String {
@@ -201,6 +204,117 @@ async fn a_fleet_is_counted_workspace_by_workspace() {
     assert_eq!(
         take_inventory(&services, &twice, 3).await.items.len(),
         inventory.items.len()
+    );
+}
+
+/// "Every workspace" as the app and `pfrm inventory --all-workspaces` take it: one operation
+/// (listed, its message counting the workspaces read, never journaled), a subscription that
+/// cannot be listed named as a problem beside the others' rows, and Cancel ending it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_workspace_is_one_operation_with_progress_problems_and_cancel() {
+    let env = Env::start_scenario("fleet:2:3:2").await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(dir.path().join("operations.json")).journal;
+    let operations = Operations::new(Some(journal.clone()));
+    let services = services_with(&env, operations.clone());
+    let mut updates = operations.subscribe();
+
+    let inventory = take_stock(&services, InventoryScope::AllWorkspaces, 3)
+        .await
+        .unwrap();
+    assert!(inventory.problems.is_empty(), "{:#?}", inventory.problems);
+    assert_eq!(inventory.workspaces.len(), 6);
+    assert_eq!(count(&inventory, "runtime"), 12);
+    let listed = operations.list();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].kind, OperationKind::TakeInventory);
+    assert_eq!(listed[0].title, "Take stock of every workspace");
+    assert_eq!(listed[0].state, OperationState::Succeeded);
+    let mut messages = Vec::new();
+    while let Ok(snapshot) = updates.try_recv() {
+        messages.extend(snapshot.message);
+    }
+    for read in 1..=6 {
+        let message = format!("{read} of 6 workspaces read");
+        assert!(messages.contains(&message), "{message} in {messages:?}");
+    }
+
+    // The second subscription's workspaces cannot be listed: the first's are still read, and
+    // the problem names the subscription.
+    let listing = pfrm_core::ops::workspaces::list_workspaces(&services, 4)
+        .await
+        .unwrap();
+    let second = listing
+        .subscriptions
+        .iter()
+        .map(|s| s.subscription_id.clone())
+        .find(|id| id != &listing.workspaces[0].subscription_id)
+        .unwrap();
+    let refused = env.emulator.faults().add(FaultRule {
+        service: Some("arm".into()),
+        method: Some("GET".into()),
+        path: Some(format!(
+            "/subscriptions/{second}/providers/Microsoft.MachineLearningServices/workspaces"
+        )),
+        action: FaultAction::Respond,
+        status: Some(403),
+        body: Some(
+            serde_json::json!({"error": {"code": "AuthorizationFailed", "message": "No access."}}),
+        ),
+        ..FaultRule::default()
+    });
+    let inventory = take_stock(&services, InventoryScope::AllWorkspaces, 3)
+        .await
+        .unwrap();
+    assert_eq!(inventory.workspaces.len(), 3);
+    let parts: Vec<(String, String)> = inventory
+        .problems
+        .iter()
+        .map(|p| (p.workspace_id.clone(), p.part.clone()))
+        .collect();
+    assert_eq!(
+        parts,
+        [(format!("/subscriptions/{second}"), "workspaces".to_owned())]
+    );
+    env.emulator.faults().remove(&refused);
+
+    // Slow workspaces, and the user cancels: the inventory ends as cancelled, and nothing of it
+    // was ever in the journal (it changes nothing, so there is nothing to resume).
+    env.emulator.faults().add(FaultRule {
+        service: Some("arm".into()),
+        method: Some("GET".into()),
+        path: Some("/subscriptions/**/workspaces/*".into()),
+        action: FaultAction::Delay,
+        delay_ms: Some(5_000),
+        ..FaultRule::default()
+    });
+    let ids: Vec<String> = listing.workspaces.iter().map(|w| w.id.clone()).collect();
+    let taking = {
+        let services = services.clone();
+        tokio::spawn(async move { take_stock(&services, InventoryScope::Chosen(ids), 3).await })
+    };
+    let running = loop {
+        if let Some(op) = operations
+            .list()
+            .into_iter()
+            .find(|op| op.state == OperationState::Running)
+        {
+            break op;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(running.title, "Take stock of 6 workspaces");
+    assert!(journal.entries().unwrap().is_empty(), "never journaled");
+    operations.cancel(&running.id).unwrap();
+    let error = tokio::time::timeout(std::time::Duration::from_secs(3), taking)
+        .await
+        .expect("cancel ends it at once")
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Cancelled);
+    assert_eq!(
+        operations.get(&running.id).unwrap().state,
+        OperationState::Cancelled
     );
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use pfrm_core::migration::inventory::export::{self, ExportFormat};
-use pfrm_core::migration::inventory::take_inventory;
+use pfrm_core::migration::inventory::{take_stock, InventoryScope};
 use pfrm_core::Error;
 
 use crate::context::{Context, WorkspaceOption};
@@ -34,8 +34,9 @@ pub struct InventoryArgs {
     /// Output format (default: md; json with --json).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Write to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write to this file instead of standard output; in a folder, as
+    /// prompt-flow-inventory-DATE.EXT (a new name when that one is taken).
+    #[arg(long, value_name = "FILE|DIR")]
     out: Option<PathBuf>,
     /// Workspaces (and requests per workspace) read at the same time.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
@@ -43,19 +44,12 @@ pub struct InventoryArgs {
 }
 
 pub async fn run(context: &Context, args: InventoryArgs) -> Result<i32, Error> {
-    let max_parallel = usize::from(args.max_parallel);
-    let ids = if args.all_workspaces {
-        let listing =
-            pfrm_core::ops::workspaces::list_workspaces(&context.services, max_parallel).await?;
-        for problem in &listing.problems {
-            eprintln!(
-                "warning: subscription {} could not be listed: {}",
-                problem.subscription_id, problem.error.message
-            );
-        }
-        listing.workspaces.into_iter().map(|w| w.id).collect()
+    let scope = if args.all_workspaces {
+        InventoryScope::AllWorkspaces
     } else if args.workspaces.is_empty() {
-        vec![context.workspace_id(&WorkspaceOption::default()).await?]
+        InventoryScope::Chosen(vec![
+            context.workspace_id(&WorkspaceOption::default()).await?,
+        ])
     } else {
         let mut ids = Vec::new();
         for workspace in &args.workspaces {
@@ -64,10 +58,9 @@ pub async fn run(context: &Context, args: InventoryArgs) -> Result<i32, Error> {
             };
             ids.push(context.workspace_id(&option).await?);
         }
-        ids
+        InventoryScope::Chosen(ids)
     };
-    eprintln!("Taking stock of {} workspace(s)…", ids.len());
-    let inventory = take_inventory(&context.services, &ids, max_parallel).await;
+    let inventory = take_stock(&context.services, scope, usize::from(args.max_parallel)).await?;
     let format = match args.format {
         Some(Format::Json) => ExportFormat::Json,
         Some(Format::Csv) => ExportFormat::Csv,
@@ -75,16 +68,9 @@ pub async fn run(context: &Context, args: InventoryArgs) -> Result<i32, Error> {
         None if context.json => ExportFormat::Json,
         None => ExportFormat::Markdown,
     };
-    let text = export::render(&inventory, format)?;
     match &args.out {
-        Some(path) => {
-            std::fs::write(path, &text).map_err(|error| {
-                Error::new(
-                    pfrm_core::ErrorCode::Config,
-                    format!("{} could not be written: {error}", path.display()),
-                )
-                .with_remedy("Choose a writable folder with --out.")
-            })?;
+        Some(out) => {
+            let path = export::save(&inventory, format, out)?;
             eprintln!(
                 "Wrote the inventory ({} items, {} costing money now) to {}.",
                 inventory.items.len(),
@@ -92,7 +78,7 @@ pub async fn run(context: &Context, args: InventoryArgs) -> Result<i32, Error> {
                 path.display()
             );
         }
-        None => print!("{text}"),
+        None => print!("{}", export::render(&inventory, format)?),
     }
     for problem in &inventory.problems {
         eprintln!(

@@ -81,6 +81,10 @@ pub async fn run_from_workspace(context: &Context, command: MigrateCommand) -> R
         }
     };
     let workspace_id = context.workspace_id(&option).await?;
+    // As in the app: a --out that would be refused is said before the flow is read.
+    if let MigrateCommand::Scaffold { out, .. } = &command {
+        scaffold::chosen_out_dir(out, current_dir().as_deref())?;
+    }
     let given = command.path().to_string_lossy().into_owned();
     let scratch = tempfile::Builder::new()
         .prefix("pfrm-flow-")
@@ -115,6 +119,7 @@ pub fn run(command: MigrateCommand, json: bool) -> Result<(), Error> {
         MigrateCommand::Scaffold { path, out, .. } => {
             let flow = FlowDefinition::read(&path)?;
             let audit = mapping::audit(&flow)?;
+            let out = scaffold::chosen_out_dir(&out, current_dir().as_deref())?;
             let files = scaffold::generate(&flow, &audit)?;
             let result = scaffold::write(&out, &files, &audit)?;
             if json {
@@ -225,4 +230,10 @@ fn or_none(items: &[String]) -> String {
     } else {
         items.join(", ")
     }
+}
+
+/// The folder a relative --out is taken from (none when it cannot be read: a relative --out is
+/// then refused with what to type instead).
+fn current_dir() -> Option<std::path::PathBuf> {
+    std::env::current_dir().ok()
 }

@@ -26,5 +26,6 @@ pub mod redact;
 pub mod secret;
 pub mod services;
 pub mod settings;
+pub mod user_files;
 
 pub use error::{Error, ErrorCode, Result};

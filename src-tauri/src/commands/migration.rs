@@ -5,7 +5,9 @@ use pfrm_core::migration::decommission::{
     self, DecommissionPlan, DecommissionReport, DecommissionRequest,
 };
 use pfrm_core::migration::inventory::export::{self, ExportFormat};
-use pfrm_core::migration::inventory::{self as inventory, workspace_flow, Inventory};
+use pfrm_core::migration::inventory::{
+    self as inventory, workspace_flow, Inventory, InventoryScope,
+};
 use pfrm_core::migration::mapping::FlowAudit;
 use pfrm_core::migration::retirement::{RetirementStatus, MIGRATION_GUIDE_URL};
 use pfrm_core::migration::scaffold::{self, ScaffoldResult};
@@ -32,37 +34,24 @@ pub async fn open_migration_guide(host: &Host) -> Reply<()> {
     host.open_in_browser(MIGRATION_GUIDE_URL, remedy)
 }
 
-/// Workspaces read at the same time (and requests per workspace), as Update all.
-const INVENTORY_PARALLEL: usize = 4;
-
-/// The inventory of the chosen workspaces, or of every workspace the user can see.
+/// The inventory of the chosen workspaces, or of every workspace the user can see (an
+/// operation in the Activity panel, cancelled there).
 pub async fn take_inventory(
     host: &Host,
     workspace_ids: Vec<String>,
     all_workspaces: bool,
 ) -> Reply<Inventory> {
-    let services = host.services().await?;
-    let ids = if all_workspaces {
-        pfrm_core::ops::workspaces::list_workspaces(&services, INVENTORY_PARALLEL)
-            .await?
-            .workspaces
-            .into_iter()
-            .map(|w| w.id)
-            .collect()
-    } else {
-        workspace_ids
-    };
-    Ok(inventory::take_inventory(&services, &ids, INVENTORY_PARALLEL).await)
+    let scope = InventoryScope::new(workspace_ids, all_workspaces);
+    inventory::take_stock(&host.services().await?, scope, inventory::DEFAULT_PARALLEL).await
 }
 
-/// Writes the inventory as `prompt-flow-inventory-DATE.EXT` in the Downloads folder (a new
-/// name when one is taken) and answers the path.
+/// Writes the inventory as `prompt-flow-inventory-DATE.EXT` in the Downloads folder (`… (2).EXT`
+/// and on when the name is taken) and answers the path.
 pub async fn save_inventory(
     host: &Host,
     inventory: Inventory,
     format: ExportFormat,
 ) -> Reply<String> {
-    let text = export::render(&inventory, format)?;
     let folder = host.app.path().download_dir().map_err(|error| {
         Error::new(
             ErrorCode::Config,
@@ -70,20 +59,7 @@ pub async fn save_inventory(
         )
         .with_remedy("Export from the command line instead: pfrm inventory --out FILE.")
     })?;
-    let stem = format!("prompt-flow-inventory-{}", inventory.taken_on);
-    let mut path = folder.join(format!("{stem}.{}", format.extension()));
-    let mut n = 2;
-    while path.exists() {
-        path = folder.join(format!("{stem}-{n}.{}", format.extension()));
-        n += 1;
-    }
-    std::fs::write(&path, text).map_err(|error| {
-        Error::new(
-            ErrorCode::Config,
-            format!("{} could not be written: {error}", path.display()),
-        )
-        .with_remedy("Check that the Downloads folder is writable.")
-    })?;
+    let path = export::save(&inventory, format, &folder)?;
     Ok(path.display().to_string())
 }
 
@@ -101,14 +77,7 @@ pub async fn export_flow_project(
     flow_id: String,
     out_dir: String,
 ) -> Reply<ScaffoldResult> {
-    let out_dir = std::path::PathBuf::from(out_dir.trim());
-    if out_dir.as_os_str().is_empty() || !out_dir.is_absolute() {
-        return Err(
-            Error::invalid_input("Choose the folder to write the project to.")
-                .with_remedy("Type a full path, such as /home/you/projects/my-flow, or pick a folder with the Choose folder button."),
-        );
-    }
-    scaffold::check_out_dir(&out_dir)?;
+    let out_dir = scaffold::chosen_out_dir(std::path::Path::new(&out_dir), None)?;
     let services = host.services().await?;
     workspace_flow::scaffold_workspace_flow(&services, &workspace_id, &flow_id, &out_dir).await
 }

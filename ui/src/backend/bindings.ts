@@ -311,7 +311,7 @@ version: string | null,
  */
 notes: string | null, };
 
-export type OperationKind = "startComputeInstance" | "createRuntime" | "updateRuntime" | "deleteRuntime" | "grantRole" | "revokeRole" | "decommission";
+export type OperationKind = "startComputeInstance" | "createRuntime" | "updateRuntime" | "deleteRuntime" | "grantRole" | "revokeRole" | "decommission" | "takeInventory";
 
 export type OperationState = "running" | "succeeded" | "failed" | "cancelled";
 

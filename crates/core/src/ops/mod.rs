@@ -40,6 +40,8 @@ pub enum OperationKind {
     RevokeRole,
     /// Removing what prompt flow left in a workspace once its flows have moved.
     Decommission,
+    /// Reading what prompt flow is left in workspaces (never journaled: it changes nothing).
+    TakeInventory,
 }
 
 /// Where an operation is. Terminal states never change again.

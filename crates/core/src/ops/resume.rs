@@ -84,6 +84,15 @@ async fn resume_one(
                         OperationKind::GrantRole | OperationKind::RevokeRole => {
                             Err(not_resumable_error(&entry))
                         }
+                        // Never journaled; an entry written by hand ends at once.
+                        OperationKind::TakeInventory => Err(Error::new(
+                            ErrorCode::Timeout,
+                            format!(
+                                "“{}” was interrupted; an inventory only reads, so nothing changed.",
+                                entry.title
+                            ),
+                        )
+                        .with_remedy(check_remedy(kind))),
                         OperationKind::Decommission => {
                             let resume = serde_json::from_value(entry.resume.clone())
                                 .map_err(|_| unreadable_record())?;
@@ -156,6 +165,7 @@ fn check_remedy(kind: OperationKind) -> &'static str {
         OperationKind::Decommission => {
             "Run `pfrm decommission plan` to see what is left, and apply the decommission again: what is gone already is skipped."
         }
+        OperationKind::TakeInventory => "Take the inventory again.",
         _ => "Check the runtime's state, and run the operation again if it did not finish.",
     }
 }

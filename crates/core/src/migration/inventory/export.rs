@@ -1,12 +1,15 @@
 //! The inventory as a file: JSON (everything), CSV (one row per item, for a spreadsheet) and a
 //! Markdown report (the date, the counts, what costs money now, then a table per kind).
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{kind_key, CostState, Inventory, InventoryItem, ItemKind};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::migration::retirement::{format_date, Countdown, RETIREMENT_DATE};
+use crate::user_files::write_under_free_name;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -24,6 +27,31 @@ impl ExportFormat {
             ExportFormat::Markdown => "md",
         }
     }
+}
+
+/// Writes the inventory to `target`: into a folder as `prompt-flow-inventory-DATE.EXT` (the
+/// day it was taken), or `… (2).EXT` and on when that name is taken, so an earlier export is
+/// never replaced; or to the file `target` names. Returns the path written.
+pub fn save(inventory: &Inventory, format: ExportFormat, target: &Path) -> Result<PathBuf> {
+    let text = render(inventory, format)?;
+    if target.is_dir() {
+        let stem = format!("prompt-flow-inventory-{}", inventory.taken_on);
+        return write_under_free_name(target, &stem, format.extension(), text.as_bytes())
+            .map_err(|error| not_written(target, &error));
+    }
+    std::fs::write(target, text).map_err(|error| not_written(target, &error))?;
+    Ok(target.to_path_buf())
+}
+
+fn not_written(path: &Path, error: &std::io::Error) -> Error {
+    Error::new(
+        ErrorCode::Config,
+        format!(
+            "The inventory could not be written to {}: {error}.",
+            path.display()
+        ),
+    )
+    .with_remedy("Choose a folder you can write to, then export again.")
 }
 
 pub fn render(inventory: &Inventory, format: ExportFormat) -> Result<String> {
@@ -307,5 +335,40 @@ mod tests {
         let text = render(&original, ExportFormat::Json).unwrap();
         let back: Inventory = serde_json::from_str(&text).unwrap();
         assert_eq!(back, original);
+    }
+
+    #[test]
+    fn saving_in_a_folder_takes_the_next_free_name_and_a_file_is_written_as_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let taken = inventory(vec![item(ItemKind::Flow, "f")]);
+        let first = save(&taken, ExportFormat::Markdown, dir.path()).unwrap();
+        assert_eq!(
+            first,
+            dir.path().join("prompt-flow-inventory-2026-12-06.md")
+        );
+        let second = save(&taken, ExportFormat::Markdown, dir.path()).unwrap();
+        assert_eq!(
+            second,
+            dir.path().join("prompt-flow-inventory-2026-12-06 (2).md")
+        );
+        assert!(std::fs::read_to_string(&first).unwrap().contains("| f |"));
+
+        let named = dir.path().join("mine.json");
+        assert_eq!(save(&taken, ExportFormat::Json, &named).unwrap(), named);
+
+        // A folder that is not there: what failed, and what to do.
+        let error = save(
+            &taken,
+            ExportFormat::Csv,
+            &dir.path().join("missing").join("x.csv"),
+        )
+        .unwrap_err();
+        assert_eq!(error.code, ErrorCode::Config);
+        assert!(
+            error.message.contains("could not be written"),
+            "{}",
+            error.message
+        );
+        assert!(error.remedy.is_some());
     }
 }

@@ -9,6 +9,8 @@
 //! - `workspace`: one workspace read, its rows built by `runtimes`, `flows` (with their
 //!   sessions and serverless instances), `computes` (with their custom applications),
 //!   `endpoints` (with their flow deployments) and `connections`;
+//! - `stock_taking`: the inventory as the hosts take it ([`take_stock`]): of the chosen
+//!   workspaces or of every one, as an operation with progress and cancel;
 //! - [`flow_graph`]: a service flow written back as a flow folder (for the audit and scaffold);
 //! - [`export`]: JSON, CSV and Markdown;
 //! - [`workspace_flow`]: a workspace flow (by id or name) audited or scaffolded.
@@ -20,8 +22,11 @@ pub mod export;
 pub mod flow_graph;
 mod flows;
 mod runtimes;
+mod stock_taking;
 mod workspace;
 pub mod workspace_flow;
+
+pub use stock_taking::{take_stock, InventoryScope, DEFAULT_PARALLEL};
 
 use std::collections::BTreeMap;
 
@@ -200,18 +205,36 @@ pub struct Inventory {
 }
 
 /// Takes the inventory of `workspace_ids` (ARM ids) with at most `max_parallel` workspaces,
-/// and at most `max_parallel` requests of each kind per workspace, in flight.
+/// and at most `max_parallel` requests of each kind per workspace, in flight. The hosts take
+/// it through [`take_stock`], which adds "every workspace", progress and cancel.
 pub async fn take_inventory(
     services: &Services,
     workspace_ids: &[String],
     max_parallel: usize,
 ) -> Inventory {
+    read_workspaces(services, workspace_ids, max_parallel, &|_, _| {}).await
+}
+
+/// [`take_inventory`], telling `on_read(read, total)` each time a workspace has been read.
+async fn read_workspaces(
+    services: &Services,
+    workspace_ids: &[String],
+    max_parallel: usize,
+    on_read: &(dyn Fn(usize, usize) + Sync),
+) -> Inventory {
     let unique = crate::ops::workspaces::distinct_workspace_ids(workspace_ids);
+    let total = unique.len();
+    let read = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(String, Result<Stock>)> = stream::iter(unique)
         .map(|id| {
             let services = services.clone();
+            let read = &read;
             async move {
                 let result = one_workspace(&services, &id, max_parallel).await;
+                on_read(
+                    read.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1,
+                    total,
+                );
                 (id, result)
             }
         })

@@ -24,7 +24,7 @@ mod workflow;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use project_dir::{check_out_dir, write};
+pub use project_dir::{check_out_dir, chosen_out_dir, write};
 
 use super::flow_yaml::FlowDefinition;
 use super::mapping::FlowAudit;

@@ -37,6 +37,32 @@ pub fn check_out_dir(out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The folder the user chose for a project, as typed or picked, checked before anything is read
+/// from Azure: surrounding spaces are dropped; a relative path is taken from `relative_to` (the
+/// CLI's working folder) and refused where there is none (the app, whose working folder the
+/// user never sees); then [`check_out_dir`] refuses a file or a folder that is not empty.
+pub fn chosen_out_dir(given: &Path, relative_to: Option<&Path>) -> Result<PathBuf> {
+    let given = match given.to_str() {
+        Some(text) => PathBuf::from(text.trim()),
+        None => given.to_path_buf(),
+    };
+    let choose = || {
+        Error::invalid_input("Choose the folder to write the project to.").with_remedy(
+            "Type a full path, such as /home/you/projects/my-flow, or pick a folder with the Choose folder button.",
+        )
+    };
+    if given.as_os_str().is_empty() {
+        return Err(choose());
+    }
+    let out_dir = if given.is_absolute() {
+        given
+    } else {
+        relative_to.ok_or_else(choose)?.join(given)
+    };
+    check_out_dir(&out_dir)?;
+    Ok(out_dir)
+}
+
 /// Writes the project to `out_dir` (created if needed). Refuses a file or a folder that is not
 /// empty ([`check_out_dir`]), so a developer's finished handlers are never overwritten.
 pub fn write(out_dir: &Path, files: &[GeneratedFile], audit: &FlowAudit) -> Result<ScaffoldResult> {
@@ -104,5 +130,32 @@ mod tests {
             std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
             "mine"
         );
+    }
+
+    #[test]
+    fn a_chosen_folder_is_full_or_taken_from_the_working_folder_and_checked_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("my-flow");
+        let typed = format!("  {}  ", new.display());
+        assert_eq!(chosen_out_dir(Path::new(&typed), None).unwrap(), new);
+
+        // Nothing typed, or a relative path where there is no working folder (the app): the
+        // user is told to choose a full path.
+        for given in ["", "   ", "projects/my-flow"] {
+            let error = chosen_out_dir(Path::new(given), None).unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{given:?}");
+            assert!(error.remedy.as_deref().unwrap().contains("full path"));
+        }
+        // The CLI's relative --out is taken from its working folder.
+        assert_eq!(
+            chosen_out_dir(Path::new("my-flow"), Some(dir.path())).unwrap(),
+            new
+        );
+
+        // A folder that holds something is refused before anything is read.
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let error = chosen_out_dir(dir.path(), None).unwrap_err();
+        assert_eq!(error.code, ErrorCode::Conflict);
+        assert!(error.message.contains("is not empty"), "{}", error.message);
     }
 }
