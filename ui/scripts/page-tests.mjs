@@ -13,6 +13,7 @@ import './pages/activity.spec.mjs';
 import './pages/updates.spec.mjs';
 import './pages/inventory.spec.mjs';
 import './pages/focus.spec.mjs';
+import './pages/keyboard.spec.mjs';
 import './pages/zoom.spec.mjs';
 import './pages/links.spec.mjs';
 

@@ -16,6 +16,7 @@ import {
   makeStyles,
   mergeClasses,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import {
   backend,
@@ -127,6 +128,8 @@ type Taking = { kind: 'idle' } | { kind: 'taking' } | { kind: 'taken'; inventory
  */
 export function Inventory() {
   const styles = useStyles();
+  // The export dialog gives focus back to the Export button that opened it when it closes.
+  const restoreFocusTarget = useRestoreFocusTarget();
   const choice = useWorkspaceChoice();
   const [all, setAll] = useState(false);
   const [taking, setTaking] = useState<Taking>({ kind: 'idle' });
@@ -246,7 +249,7 @@ export function Inventory() {
                   {item.name}
                   {item.kind === 'flow' && item.id && (
                     <div>
-                      <Button size="small" appearance="subtle" className={styles.exportButton} onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`}>
+                      <Button size="small" appearance="subtle" className={styles.exportButton} onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`} {...restoreFocusTarget}>
                         {t('inv.exportProject')}
                       </Button>
                     </div>

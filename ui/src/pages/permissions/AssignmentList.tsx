@@ -1,4 +1,4 @@
-import { Button, TableCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, TableCell, TableRow, Text, makeStyles, tokens, useRestoreFocusTarget } from '@fluentui/react-components';
 import type { WorkspaceRoleAssignment } from '../../backend';
 import { t, type MessageKey } from '../../i18n';
 import { HeadedTable } from '../../components/FittedTable';
@@ -30,6 +30,8 @@ export function AssignmentList({
   testId?: string;
 }) {
   const styles = useStyles();
+  // The revoke dialog gives focus back to the Revoke button that opened it when it closes.
+  const restoreFocusTarget = useRestoreFocusTarget();
   const showActions = canRevoke && onRevoke !== undefined;
   return (
     <HeadedTable aria-label={t('perm.assignments.heading')} data-testid={testId} size="small" columns={(showActions ? COLUMNS_WITH_ACTIONS : COLUMNS).map((column) => t(column))}>
@@ -66,6 +68,7 @@ export function AssignmentList({
                     onClick={() => onRevoke(item)}
                     aria-label={t('perm.revoke.buttonFor', { role: item.roleName, who })}
                     data-testid="assignment-revoke"
+                    {...restoreFocusTarget}
                   >
                     {t('perm.revoke.button')}
                   </Button>
