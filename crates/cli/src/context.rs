@@ -1,16 +1,15 @@
 //! What the Azure-facing commands share: the signed-in [`Services`], `--json`, how long
 //! operations wait, and the `--workspace` option with its remembered default.
 
-use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Args;
 use pfrm_core::azure::WorkspaceRef;
+use pfrm_core::connection::Session;
 use pfrm_core::ops::runtimes::WatchSettings;
 use pfrm_core::ops::workspaces::{list_workspaces, DEFAULT_PARALLEL_REQUESTS};
 use pfrm_core::services::Services;
-use pfrm_core::settings::Settings;
 use pfrm_core::{Error, ErrorCode};
 
 /// Overrides how often long operations poll Azure, in milliseconds (tests against the emulator
@@ -29,14 +28,16 @@ pub struct Context {
     pub services: Services,
     pub json: bool,
     pub watch: WatchSettings,
-    settings_path: PathBuf,
-    settings: Settings,
+    /// The core's session of this command: it remembers the workspace used, as the app's does.
+    session: Arc<Session>,
+    /// The workspace used last, when the command started (the default for `--workspace`).
+    last_workspace: Option<String>,
     /// The workspace this command acted on, remembered as the default once it succeeds.
     used_workspace: Mutex<Option<String>>,
 }
 
 impl Context {
-    pub fn new(services: Services, json: bool, settings_path: PathBuf, settings: Settings) -> Self {
+    pub fn new(services: Services, json: bool, session: Arc<Session>) -> Self {
         let mut watch = WatchSettings::default();
         if let Some(millis) = std::env::var(POLL_INTERVAL_ENV)
             .ok()
@@ -44,12 +45,13 @@ impl Context {
         {
             watch.poll_interval = Duration::from_millis(millis.max(1));
         }
+        let last_workspace = session.last_place().workspace_id;
         Context {
             services,
             json,
             watch,
-            settings_path,
-            settings,
+            session,
+            last_workspace,
             used_workspace: Mutex::new(None),
         }
     }
@@ -58,7 +60,7 @@ impl Context {
     pub async fn workspace_id(&self, option: &WorkspaceOption) -> Result<String, Error> {
         let id = match option.workspace.as_deref().map(str::trim) {
             Some(given) if !given.is_empty() => resolve_workspace(&self.services, given).await?,
-            _ => self.settings.last_workspace_id.clone().ok_or_else(|| {
+            _ => self.last_workspace.clone().ok_or_else(|| {
                 Error::invalid_input("No workspace was given, and none was used before.")
                     .with_remedy(
                         "Pass --workspace with a workspace name, SUBSCRIPTION/RESOURCE_GROUP/NAME or ARM id; `pfrm workspace list` shows yours.",
@@ -81,19 +83,14 @@ impl Context {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         let Some(id) = used else { return };
-        if self.settings.last_workspace_id.as_deref() == Some(id.as_str()) {
-            return;
-        }
-        if let Err(error) = Settings::update(&self.settings_path, &self.settings, |settings| {
-            settings.last_workspace_id = Some(id)
-        }) {
+        if let Err(error) = self.session.remember_place(None, Some(&id)) {
             eprintln!("warning: {}", error.message);
         }
     }
 
     /// The workspace used last (the default for `--workspace`).
     pub fn last_workspace_id(&self) -> Option<&str> {
-        self.settings.last_workspace_id.as_deref()
+        self.last_workspace.as_deref()
     }
 
     /// The workspace's prompt flow page in Azure ML studio.

@@ -23,7 +23,7 @@ pub struct DiagnoseArgs {
     #[arg(long, value_name = "DIR")]
     log_dir: Option<PathBuf>,
     /// How many of the newest log files to include.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = bundle::DEFAULT_MAX_LOGS)]
     logs: usize,
     /// Include this workspace's preflight report.
     #[command(flatten)]
@@ -32,7 +32,7 @@ pub struct DiagnoseArgs {
     #[arg(long, value_name = "NAME")]
     runtime: Option<String>,
     /// How many of the journal's last operations to include.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = bundle::DEFAULT_MAX_OPERATIONS)]
     operations: usize,
 }
 
@@ -68,6 +68,7 @@ pub async fn run(
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(bundle.file_name()));
+    let out = bundle::chosen_path(&out, std::env::current_dir().ok().as_deref())?;
     if !json_output {
         println!("Diagnostics bundle {} (redacted: no tokens, keys, connection secrets or email addresses):", bundle.id);
         for file in bundle.summary(None).files {

@@ -227,7 +227,10 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         }
         command => Cli { command, ..cli },
     };
-    let session = services::session(cli.cloud.map(CloudChoice::as_str), cli.cloud_config.clone())?;
+    let session = std::sync::Arc::new(services::session(
+        cli.cloud.map(CloudChoice::as_str),
+        cli.cloud_config.clone(),
+    )?);
     let loaded = session.load_settings();
     if let Some(warning) = &loaded.warning {
         eprintln!("warning: {warning}");
@@ -240,8 +243,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         Ok::<_, Error>(context::Context::new(
             services::connect(&session).await?,
             json,
-            session.settings_path().to_path_buf(),
-            session.settings(),
+            session.clone(),
         ))
     };
     match cli.command {

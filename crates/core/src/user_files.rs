@@ -1,10 +1,28 @@
-//! Files the user asks pfrm to write into a folder of theirs (an exported inventory in
-//! Downloads, or in the folder `pfrm inventory --out` names): a file already there is never
-//! replaced; the new one takes the next free name, as browsers and file managers do
-//! (`report.md`, `report (2).md`, `report (3).md`, ...).
+//! Files the user asks pfrm to write: where a typed path leads ([`typed_path`]), and, in a
+//! folder of theirs (an exported inventory in Downloads, or in the folder `pfrm inventory --out`
+//! names), a file already there is never replaced: the new one takes the next free name, as
+//! browsers and file managers do (`report.md`, `report (2).md`, `report (3).md`, ...).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+/// A path the user typed or picked, as pfrm takes it: surrounding spaces dropped, a relative
+/// path taken from `relative_to` (the CLI's working folder). `None` when nothing was typed, or
+/// for a relative path where there is no working folder to take it from (the app, whose
+/// working folder the user never sees): the caller says what to choose instead.
+pub fn typed_path(given: &Path, relative_to: Option<&Path>) -> Option<PathBuf> {
+    let given = match given.to_str() {
+        Some(text) => PathBuf::from(text.trim()),
+        None => given.to_path_buf(),
+    };
+    if given.as_os_str().is_empty() {
+        return None;
+    }
+    if given.is_absolute() {
+        return Some(given);
+    }
+    relative_to.map(|base| base.join(given))
+}
 
 /// How many names are tried before giving up (a folder holding a thousand copies is a mistake).
 const MAX_COPIES: u32 = 1000;
@@ -81,6 +99,21 @@ mod tests {
         let error = write_under_free_name(&missing, "report", "md", b"x").unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
         assert!(!missing.exists());
+    }
+
+    #[test]
+    fn a_typed_path_is_trimmed_and_relative_only_to_a_working_folder() {
+        let base = Path::new("/home/you");
+        assert_eq!(
+            typed_path(Path::new("  /tmp/x.zip "), None),
+            Some(PathBuf::from("/tmp/x.zip"))
+        );
+        assert_eq!(typed_path(Path::new("x.zip"), None), None);
+        assert_eq!(
+            typed_path(Path::new("x.zip"), Some(base)),
+            Some(base.join("x.zip"))
+        );
+        assert_eq!(typed_path(Path::new("   "), Some(base)), None);
     }
 
     #[test]

@@ -12,10 +12,6 @@ use tauri_plugin_opener::OpenerExt;
 
 use super::{Host, Reply};
 
-/// How many of the newest log files and journal operations go in (as `pfrm diagnose`'s defaults).
-const MAX_LOGS: usize = 5;
-const MAX_OPERATIONS: usize = 20;
-
 /// The bundle the user was shown, kept until it is saved (what is saved is what was listed), and
 /// where the last one went.
 #[derive(Default)]
@@ -53,13 +49,13 @@ pub async fn prepare_diagnostics(host: &Host) -> Reply<BundleSummary> {
         webview: Some(webview()),
         cloud,
         log_dir: state.info.log_dir.as_ref().map(PathBuf::from),
-        max_logs: MAX_LOGS,
+        max_logs: bundle::DEFAULT_MAX_LOGS,
     };
     let subjects = Subjects {
         workspace,
         runtime: None,
         journal: pfrm_core::ops::default_journal_path(),
-        max_operations: MAX_OPERATIONS,
+        max_operations: bundle::DEFAULT_MAX_OPERATIONS,
     };
     let bundle = gather::build(host_facts, services.as_ref(), subjects).await;
     let suggested = host
@@ -80,21 +76,8 @@ fn diagnostics(host: &Host) -> &Diagnostics {
     host.app.state::<Diagnostics>().inner()
 }
 
-/// The path the user typed, checked before anything is written.
-fn chosen_path(path: &str) -> Reply<PathBuf> {
-    let path = Path::new(path.trim());
-    if !path.is_absolute() {
-        return Err(Error::invalid_input(format!(
-            "\"{}\" is not a full path, so it is not clear where the bundle would go.",
-            path.display()
-        ))
-        .with_remedy("Give the full path of the file, for example the one suggested in your Downloads folder."));
-    }
-    Ok(path.to_path_buf())
-}
-
 pub async fn save_diagnostics(host: &Host, bundle_id: String, path: String) -> Reply<SavedBundle> {
-    let path = chosen_path(&path)?;
+    let path = bundle::chosen_path(Path::new(&path), None)?;
     let state = diagnostics(host);
     let shown = state
         .shown

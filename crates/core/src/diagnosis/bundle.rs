@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::redact::{redact_and_count, Redactions};
+use crate::user_files::typed_path;
 
 /// What the bundle says of the WebView where there is none (the command line).
 pub const NO_WEBVIEW: &str = "not applicable";
@@ -220,6 +221,25 @@ pub fn collect(facts: &BundleFacts) -> Bundle {
     Bundle { id, files }
 }
 
+/// The newest log files a bundle holds unless the user asks for another number.
+pub const DEFAULT_MAX_LOGS: usize = 5;
+/// The journal's last operations a bundle holds unless the user asks for another number.
+pub const DEFAULT_MAX_OPERATIONS: usize = 20;
+
+/// The file the user chose for the bundle, as typed ([`typed_path`]: a relative path only where
+/// the host has a working folder), checked before anything is written.
+pub fn chosen_path(given: &Path, relative_to: Option<&Path>) -> Result<PathBuf> {
+    typed_path(given, relative_to).ok_or_else(|| {
+        Error::invalid_input(format!(
+            "\"{}\" is not a full path, so it is not clear where the bundle would go.",
+            given.display()
+        ))
+        .with_remedy(
+            "Give the full path of the file, for example the one suggested in your Downloads folder.",
+        )
+    })
+}
+
 /// Writes the bundle as a zip at `path` (private to the user where the OS allows).
 pub fn write_zip(bundle: &Bundle, path: &Path) -> Result<()> {
     let failed = |error: &dyn std::fmt::Display| {
@@ -267,6 +287,26 @@ pub fn write_zip(bundle: &Bundle, path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_app_needs_a_full_path_for_the_bundle_and_the_cli_a_working_folder() {
+        let error = chosen_path(Path::new(" bundle.zip "), None).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidInput);
+        assert!(
+            error.message.contains("not a full path"),
+            "{}",
+            error.message
+        );
+        assert!(error.remedy.as_deref().unwrap().contains("full path"));
+        assert_eq!(
+            chosen_path(Path::new(" /tmp/b.zip"), None).unwrap(),
+            Path::new("/tmp/b.zip")
+        );
+        assert_eq!(
+            chosen_path(Path::new("b.zip"), Some(Path::new("/work"))).unwrap(),
+            Path::new("/work/b.zip")
+        );
+    }
 
     /// Secrets of every kind the bundle must never hold, each planted in every source.
     const JWT: &str =

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{GeneratedFile, ScaffoldResult};
 use crate::error::{Error, ErrorCode, Result};
 use crate::migration::mapping::FlowAudit;
+use crate::user_files::typed_path;
 
 /// Whether the project can be written to `out_dir`: a new folder, or an empty one. A file, or a
 /// folder that holds anything (a project that may have been finished by hand, or someone's
@@ -42,23 +43,11 @@ pub fn check_out_dir(out_dir: &Path) -> Result<()> {
 /// CLI's working folder) and refused where there is none (the app, whose working folder the
 /// user never sees); then [`check_out_dir`] refuses a file or a folder that is not empty.
 pub fn chosen_out_dir(given: &Path, relative_to: Option<&Path>) -> Result<PathBuf> {
-    let given = match given.to_str() {
-        Some(text) => PathBuf::from(text.trim()),
-        None => given.to_path_buf(),
-    };
-    let choose = || {
+    let out_dir = typed_path(given, relative_to).ok_or_else(|| {
         Error::invalid_input("Choose the folder to write the project to.").with_remedy(
             "Type a full path, such as /home/you/projects/my-flow, or pick a folder with the Choose folder button.",
         )
-    };
-    if given.as_os_str().is_empty() {
-        return Err(choose());
-    }
-    let out_dir = if given.is_absolute() {
-        given
-    } else {
-        relative_to.ok_or_else(choose)?.join(given)
-    };
+    })?;
     check_out_dir(&out_dir)?;
     Ok(out_dir)
 }
