@@ -30,6 +30,8 @@ pub struct Context<'a> {
     pub vm_size: &'a str,
     pub subscription_id: &'a str,
     pub location: &'a str,
+    /// The workspace's default datastore.
+    pub default_datastore: &'a str,
 }
 
 /// The object id of the pipeline (a service principal) that calls a runtime it may not use.
@@ -57,6 +59,7 @@ pub fn message(name: &str, context: &Context<'_>) -> Result<String> {
         vm_size,
         subscription_id,
         location,
+        default_datastore,
     } = context;
     let session = short_hash(&format!("{runtime}/{compute_instance}"));
     Ok(match name {
@@ -84,7 +87,7 @@ pub fn message(name: &str, context: &Context<'_>) -> Result<String> {
             "Not enough quota available for {vm_size} in SubscriptionId {subscription_id}. Current usage/limit: 24/24. Additional needed: 4 Please see troubleshooting guide, available here: https://aka.ms/oe-tsg#error-outofquota"
         ),
         "datalake-default-datastore" => format!(
-            "Prompt flow is not supported in this workspace ({location}): the default datastore 'workspaceadlsgen2' is of type AzureDataLakeGen2."
+            "Prompt flow is not supported in this workspace ({location}): the default datastore '{default_datastore}' is of type AzureDataLakeGen2."
         ),
         _ => format!(
             "Runtime container on {compute_instance} exited unexpectedly with exit code 139 after 12 seconds."
@@ -111,6 +114,13 @@ pub fn message_for(
         .as_str()
         .unwrap_or("STANDARD_DS3_V2")
         .to_owned();
+    let default_datastore = ws
+        .datastores
+        .iter()
+        .find(|store| store["properties"]["isDefault"] == true)
+        .and_then(|store| store["name"].as_str())
+        .unwrap_or("workspaceblobstore")
+        .to_owned();
     message(
         name,
         &Context {
@@ -120,6 +130,7 @@ pub fn message_for(
             vm_size: &vm_size,
             subscription_id: &ws.subscription_id,
             location: &ws.location,
+            default_datastore: &default_datastore,
         },
     )
 }
@@ -153,6 +164,7 @@ mod tests {
             vm_size: "STANDARD_DS3_V2",
             subscription_id: "3d9e2f10-7c4b-4a8e-b1d2-5e6f7a8b9c01",
             location: "eastus",
+            default_datastore: "adlsgen2datastore",
         }
     }
 

@@ -452,6 +452,10 @@ fn bundled_seed_examples_are_the_official_files() {
         ("Workspace_get.json", stable.join("Workspace/get.json")),
         ("Datastore_get.json", stable.join("Datastore/get.json")),
         (
+            "Datastore_AzureDataLakeGen2_createOrUpdate.json",
+            stable.join("Datastore/AzureDataLakeGen2WServicePrincipal/createOrUpdate.json"),
+        ),
+        (
             "EnvironmentVersion_get.json",
             stable.join("Workspace/EnvironmentVersion/get.json"),
         ),

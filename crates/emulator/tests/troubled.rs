@@ -68,3 +68,53 @@ async fn a_new_runtime_on_a_troubled_instance_fails_the_same_way() {
         assert!(message.contains(expected), "{ws}: {message}");
     }
 }
+
+/// ws-datalake's default datastore is a Data Lake Storage Gen2 one, shaped as the spec shapes it
+/// (a file system, no container) beside the workspace's own blob and file stores, and the
+/// service's refusal names that datastore, not another.
+#[tokio::test]
+async fn the_data_lake_default_datastore_is_the_one_the_service_names() {
+    let env = start("troubled", 1000.0).await;
+    let t = env.token(ALICE);
+    let (s, stores) = env
+        .get_json(
+            &env.ws_arm(
+                "rg-trouble",
+                "ws-datalake",
+                "/datastores?api-version=2024-04-01",
+            ),
+            &t,
+        )
+        .await;
+    assert_eq!(s, 200, "{stores}");
+    let stores = stores["value"].as_array().expect("a list");
+    let defaults: Vec<&serde_json::Value> = stores
+        .iter()
+        .filter(|store| store["properties"]["isDefault"] == true)
+        .collect();
+    assert_eq!(defaults.len(), 1, "one default: {stores:?}");
+    let lake = defaults[0];
+    let name = lake["name"].as_str().unwrap();
+    assert_eq!(lake["properties"]["datastoreType"], "AzureDataLakeGen2");
+    assert!(lake["properties"]["filesystem"].is_string(), "{lake}");
+    assert!(lake["properties"].get("containerName").is_none(), "{lake}");
+    assert!(lake["properties"].get("fileShareName").is_none(), "{lake}");
+    let kind = |wanted: &str| {
+        stores
+            .iter()
+            .find(|store| store["name"] == wanted)
+            .map(|store| store["properties"]["datastoreType"].clone())
+    };
+    assert_eq!(kind("workspaceblobstore"), Some(json!("AzureBlob")));
+    assert_eq!(kind("workspacefilestore"), Some(json!("AzureFile")));
+    let (_, runtime) = env
+        .get_json(&env.flow("rg-trouble", "ws-datalake", "/rt-lake"), &t)
+        .await;
+    let message = runtime["statusMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!(
+            "the default datastore '{name}' is of type AzureDataLakeGen2"
+        )),
+        "{message}"
+    );
+}

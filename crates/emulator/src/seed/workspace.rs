@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 const EX_COMPUTE: &str = include_str!("../../seed/examples/Compute_get_ComputeInstance.json");
 const EX_WORKSPACE: &str = include_str!("../../seed/examples/Workspace_get.json");
 const EX_DATASTORE: &str = include_str!("../../seed/examples/Datastore_get.json");
+const EX_DATALAKE_DATASTORE: &str =
+    include_str!("../../seed/examples/Datastore_AzureDataLakeGen2_createOrUpdate.json");
 const EX_ENV_VERSION: &str = include_str!("../../seed/examples/EnvironmentVersion_get.json");
 const EX_ENV_CONTAINER: &str = include_str!("../../seed/examples/EnvironmentContainer_get.json");
 const EX_ENDPOINT: &str = include_str!("../../seed/examples/OnlineEndpoint_get.json");
@@ -140,20 +142,21 @@ impl World {
             default_type == "AzureBlob",
             &storage,
         ));
-        if default_type != "AzureBlob" {
+        // Every workspace has its file store; a default of another kind is a datastore the
+        // user registered and made the default (Azure ML never creates a Data Lake one).
+        ws.datastores.push(datastore(
+            &ws,
+            "workspacefilestore",
+            "AzureFile",
+            default_type == "AzureFile",
+            &storage,
+        ));
+        if default_type != "AzureBlob" && default_type != "AzureFile" {
             ws.datastores.push(datastore(
                 &ws,
-                "workspacefilestore",
+                &registered_datastore_name(&default_type),
                 &default_type,
                 true,
-                &storage,
-            ));
-        } else {
-            ws.datastores.push(datastore(
-                &ws,
-                "workspacefilestore",
-                "AzureFile",
-                false,
                 &storage,
             ));
         }
@@ -403,6 +406,15 @@ impl World {
     }
 }
 
+/// The name of a datastore a user registered to be the default (datastore names take letters,
+/// digits and underscores): `adlsgen2datastore` for Data Lake Storage Gen2.
+fn registered_datastore_name(kind: &str) -> String {
+    match kind {
+        "AzureDataLakeGen2" => "adlsgen2datastore".into(),
+        other => format!("{}datastore", other.to_ascii_lowercase()),
+    }
+}
+
 fn datastore(ws: &Workspace, name: &str, kind: &str, is_default: bool, storage: &str) -> Value {
     let mut v = example_body(EX_DATASTORE);
     v["id"] = json!(format!("{}/datastores/{name}", ws.id()));
@@ -437,10 +449,27 @@ fn datastore(ws: &Workspace, name: &str, kind: &str, is_default: bool, storage: 
             props["serviceDataAccessAuthIdentity"] = json!("None");
         }
         "AzureDataLakeGen2" => {
+            // Registered by a user, as the spec's example of a Data Lake Gen2 datastore is, but
+            // with identity-based access (no credentials), as a workspace's default would be.
+            v = example_body(EX_DATALAKE_DATASTORE);
+            v["id"] = json!(format!("{}/datastores/{name}", ws.id()));
+            v["name"] = json!(name);
+            v["type"] = json!("Microsoft.MachineLearningServices/workspaces/datastores");
+            props = v["properties"].clone();
+            props["description"] = json!("Data Lake Storage Gen2 file system of the team's data");
+            props["tags"] = json!({});
+            props["properties"] = json!({});
+            props["isDefault"] = json!(is_default);
+            props["credentials"] = json!({"credentialsType": "None"});
             props["accountName"] = json!(storage);
             props["filesystem"] = json!("data");
             props["endpoint"] = json!("core.windows.net");
             props["protocol"] = json!("https");
+            props["serviceDataAccessAuthIdentity"] = json!("None");
+            v["systemData"]["createdBy"] = json!("alice@contoso.com");
+            v["systemData"]["createdByType"] = json!("User");
+            v["systemData"]["lastModifiedBy"] = json!("alice@contoso.com");
+            v["systemData"]["lastModifiedByType"] = json!("User");
         }
         _ => {}
     }
