@@ -92,8 +92,10 @@ fn expected_check(check: &CheckResult, list_open: bool) -> ShownCheck {
     }
 }
 
+/// Reads the checklist inside the element `arguments[0]` names (the page, or the wizard's image
+/// checks).
 const READ_CHECKLIST: &str = "
-return Array.from(document.querySelectorAll(\"[data-testid='preflight-checklist'] > li\")).map(li => {
+return Array.from(document.querySelectorAll(arguments[0] + \" [data-testid='preflight-checklist'] > li\")).map(li => {
   const text = (css) => { const e = li.querySelector(css); return e ? e.textContent.trim() : null; };
   const mark = li.querySelector('[aria-label]');
   const link = li.querySelector(\"[data-testid^='check-link-']\");
@@ -110,10 +112,10 @@ return Array.from(document.querySelectorAll(\"[data-testid='preflight-checklist'
   };
 });";
 
-async fn shown_checklist(screen: &Screen) -> Result<Vec<ShownCheck>, String> {
+async fn shown_checklist(screen: &Screen, within: &str) -> Result<Vec<ShownCheck>, String> {
     let value = screen
         .client
-        .execute(READ_CHECKLIST, vec![])
+        .execute(READ_CHECKLIST, vec![within.into()])
         .await
         .map_err(|error| format!("could not read the checklist: {error}"))?;
     serde_json::from_value(value).map_err(|error| format!("the checklist: {error}"))
@@ -192,7 +194,7 @@ async fn expect_core_checklist(screen: &Screen, view: &WorkspaceView) -> Result<
         .await
         .map_err(|error| format!("{name}: {error}"))?;
     poll_until(CHECKED, async || {
-        let shown = shown_checklist(screen).await?;
+        let shown = shown_checklist(screen, "body").await?;
         match difference(&shown, &expected) {
             None => Ok(()),
             Some(difference) => Err(format!("{name}: the checklist differs: {difference}")),
@@ -236,11 +238,8 @@ async fn expect_core_checklist(screen: &Screen, view: &WorkspaceView) -> Result<
     Ok(report.blocking_reasons().len())
 }
 
-/// The add-runtime wizard's instance list is the core's: each instance offered (or not) as the
-/// core says, with each failed check as "Not met" and the core's remedy. Returns how many
-/// blockers it showed.
-async fn expect_core_instances(screen: &Screen, view: &WorkspaceView) -> Result<usize, String> {
-    let name = &view.name;
+/// Add runtime, then the full wizard on its first step.
+async fn open_wizard(screen: &Screen, name: &str) -> Result<(), String> {
     screen.click("[data-testid='add-runtime']").await?;
     // The quick panel can draw again while its name check answers, and a click on the button
     // it replaced is lost: click "More options…" until the full wizard shows.
@@ -257,15 +256,43 @@ async fn expect_core_instances(screen: &Screen, view: &WorkspaceView) -> Result<
             "{name}: `[data-testid='add-runtime-wizard']` never had data-step=\"instance\""
         ))
     })
-    .await?;
+    .await
+}
+
+/// The add-runtime wizard's instance list is the core's: each instance offered (or not) as the
+/// core says, with each failed check as "Not met" and the core's remedy. Returns how many
+/// blockers it showed.
+async fn expect_core_instances(screen: &Screen, view: &WorkspaceView) -> Result<usize, String> {
+    let name = &view.name;
+    open_wizard(screen, name).await?;
     let mut blockers = 0;
     if view.instances.is_empty() {
         screen
             .wait_for_text("[data-testid='wizard-no-instances']", |text| {
-                !text.is_empty()
+                text.contains("Create your own in Azure ML studio")
+                    || text.contains("Create one in Azure ML studio")
             })
             .await
             .map_err(|error| format!("{name}: no instance of Alice's: {error}"))?;
+        // Someone else's instances are named with whose they are, as the core says.
+        let expected: Vec<String> = view
+            .others
+            .iter()
+            .map(|other| match &other.assigned_to {
+                Some(who) => format!("{} is assigned to {who}.", other.name),
+                None => format!("{} is assigned to someone else.", other.name),
+            })
+            .collect();
+        assert_eq!(
+            screen
+                .rendered_texts("[data-testid='wizard-other-instance']")
+                .await?,
+            expected,
+            "{name}: whose the instances are"
+        );
+        screen
+            .scroll_to("[data-testid='wizard-no-instances']")
+            .await?;
     }
     let mut expected = Vec::new();
     for choice in &view.instances {
@@ -321,7 +348,8 @@ async fn expect_core_instances(screen: &Screen, view: &WorkspaceView) -> Result<
     screen
         .wait_for_count(CHECKED, "[data-testid='preflight-checklist']", 1)
         .await?;
-    Ok(blockers)
+    // Someone else's instance, named with whose it is, blocks the user as well.
+    Ok(blockers + view.others.len() * usize::from(view.instances.is_empty()))
 }
 
 #[test]
@@ -362,6 +390,191 @@ fn gui_every_troubled_workspace_shows_the_cores_blockers_with_their_remedies() {
         assert!(
             blocked >= 7 && instance_blockers >= 1,
             "the troubled world blocks somewhere"
+        );
+        Ok(())
+    });
+}
+
+/// The workspaces whose custom environment's image is in trouble: outside Azure Container
+/// Registry, not pullable by the workspace, its tag never pushed.
+const IMAGE_WORKSPACES: [&str; 3] = [
+    "ws-image-outside-acr",
+    "ws-image-not-pullable",
+    "ws-image-tag-missing",
+];
+const IMAGE_CHECKS: &str = "[data-testid='wizard-image-checks']";
+
+/// In `view`'s workspace, the wizard up to its application step with the workspace's custom
+/// environment chosen: the image checks shown are the core's, check for check and word for
+/// word; what blocks is said with the core's reason, and Next stays off. Returns the number of
+/// blockers shown.
+async fn expect_core_image_checks(
+    screen: &Screen,
+    view: &WorkspaceView,
+    shot: &str,
+) -> Result<usize, String> {
+    let name = &view.name;
+    let (environment, report) = view
+        .environments
+        .first()
+        .unwrap_or_else(|| panic!("{name} has a custom environment"));
+    let instance = view
+        .instances
+        .iter()
+        .find(|choice| choice.usable)
+        .unwrap_or_else(|| panic!("{name}: Alice has an instance to use"));
+    assert!(
+        !view.check.report.blocked,
+        "{name}: the workspace itself does not block, so the wizard opens"
+    );
+    screen.pick_workspace(name).await?;
+    screen
+        .wait_for_text("[data-testid='runtime-list-heading']", |text| {
+            text == format!("Runtimes in {name}")
+        })
+        .await?;
+    screen
+        .wait_for_count(CHECKED, "[data-testid='add-runtime']:not([disabled])", 1)
+        .await?;
+    open_wizard(screen, name).await?;
+    // Control+A (WebDriver keeps a modifier down until it is sent again), then Backspace.
+    screen
+        .type_into("[data-testid='wizard-name']", "\u{E009}a\u{E009}\u{E003}")
+        .await?;
+    screen
+        .type_into("[data-testid='wizard-name']", "rt-image")
+        .await?;
+    screen
+        .click(&format!(
+            "[data-testid='instance-{}']",
+            instance.instance.name
+        ))
+        .await?;
+    screen.click("[data-testid='wizard-next']").await?;
+    // The sandbox's sign-in step (when it shows) needs nothing: go on.
+    poll_until(CHECKED, async || {
+        let step = screen
+            .attribute("[data-testid='add-runtime-wizard']", "data-step")
+            .await?;
+        match step.as_deref() {
+            Some("app") => Ok(()),
+            Some("authenticate") => {
+                let _ = screen.click("[data-testid='wizard-next']").await;
+                Err(format!("{name}: still on the sign-in step"))
+            }
+            other => Err(format!("{name}: the wizard is on {other:?}")),
+        }
+    })
+    .await?;
+    screen.click("[data-testid='env-custom']").await?;
+    screen.click("[data-testid='env-picker']").await?;
+    screen
+        .click(&format!(
+            "[data-testid='env-option-{}-{}']",
+            environment.name, environment.version
+        ))
+        .await?;
+    screen
+        .wait_for_attribute_within(CHECKED, IMAGE_CHECKS, "data-state", "loaded")
+        .await
+        .map_err(|error| format!("{name}: the image checks: {error}"))?;
+    let expected: Vec<ShownCheck> = report
+        .checks
+        .iter()
+        .map(|check| expected_check(check, true))
+        .collect();
+    poll_until(CHECKED, async || {
+        let shown = shown_checklist(screen, IMAGE_CHECKS).await?;
+        match difference(&shown, &expected) {
+            None => Ok(()),
+            Some(difference) => Err(format!("{name}: the image checks differ: {difference}")),
+        }
+    })
+    .await?;
+    let blocking = report
+        .blocking
+        .as_ref()
+        .unwrap_or_else(|| panic!("{name}: the core blocks this environment"));
+    screen
+        .wait_for_attribute(
+            "[data-testid='wizard-image-blocked']",
+            "data-kind",
+            &wire_name(blocking.kind),
+        )
+        .await?;
+    let reason = match blocking.kind {
+        BlockKind::NotMet => {
+            let mut title = blocking.reason.clone();
+            title[..1].make_ascii_lowercase();
+            format!("until this is met: {title}.")
+        }
+        BlockKind::CouldNotTell => format!("({})", blocking.reason),
+    };
+    screen
+        .wait_for_text("[data-testid='wizard-image-blocked']", |text| {
+            text.starts_with("You cannot go on with this environment") && text.contains(&reason)
+        })
+        .await
+        .map_err(|error| format!("{name}: why the user cannot go on: {error}"))?;
+    assert_eq!(
+        screen
+            .property("[data-testid='wizard-next']", "disabled")
+            .await?
+            .as_bool(),
+        Some(true),
+        "{name}: Next is off while the image blocks"
+    );
+    screen
+        .scroll_to(&format!(
+            "{IMAGE_CHECKS} [data-testid='check-{}']",
+            wire_name(blocking.check)
+        ))
+        .await?;
+    screen.save_screenshot(&format!("{shot}-{name}")).await?;
+    screen.click("[data-testid='wizard-cancel']").await?;
+    screen
+        .wait_for_count(CHECKED, "[data-testid='preflight-checklist']", 1)
+        .await?;
+    Ok(report.blocking_reasons().len())
+}
+
+#[test]
+fn gui_wizard_shows_the_cores_image_checks_for_a_custom_environment_and_holds_the_user_back() {
+    const TEST: &str =
+        "gui_wizard_shows_the_cores_image_checks_for_a_custom_environment_and_holds_the_user_back";
+    let Some(app) = App::launch_or_skip(TEST, troubled_world()) else {
+        return;
+    };
+    let views: Vec<WorkspaceView> = core_view(SCENARIO, USER)
+        .into_iter()
+        .filter(|view| IMAGE_WORKSPACES.contains(&view.name.as_str()))
+        .collect();
+    assert_eq!(views.len(), IMAGE_WORKSPACES.len(), "the image workspaces");
+    app.run(|screen: Screen| async move {
+        screen.open_sandbox_runtimes().await?;
+        let mut blockers = 0;
+        for view in &views {
+            blockers += expect_core_image_checks(&screen, view, "troubled-image-light").await?;
+        }
+        // Dark, in the smallest window the app supports.
+        screen.click("[data-testid='nav-settings']").await?;
+        screen.click("[data-testid='theme-dark']").await?;
+        screen
+            .wait_for_attribute("[data-theme]", "data-theme", "dark")
+            .await?;
+        screen
+            .client
+            .set_window_size(720, 480)
+            .await
+            .map_err(|error| format!("resize to 720×480: {error}"))?;
+        screen.open_page("nav-runtimes", "Runtimes").await?;
+        for view in &views {
+            expect_core_image_checks(&screen, view, "troubled-image-dark-720x480").await?;
+        }
+        eprintln!(
+            "troubled: {} custom environments checked in the wizard as the core checks them, \
+             {blockers} image blockers shown, Next off for each",
+            views.len()
         );
         Ok(())
     });

@@ -10,7 +10,8 @@ use std::time::Instant;
 use clients_common::{Env, ALICE, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::ops::runtimes::{
-    check_one_instance, environment_image_checks, list_my_compute_instances,
+    check_environment_image, check_one_instance, environment_image_checks,
+    list_my_compute_instances, list_others_compute_instances, runtime_details, OthersInstance,
 };
 use pfrm_core::ops::workspaces::check_workspace;
 use pfrm_core::ops::Operations;
@@ -449,4 +450,88 @@ async fn the_whole_troubled_world_is_checked_quickly() {
     );
     // Two rounds of parallel reads per workspace: well under a second each on a loaded machine.
     assert!(slowest < std::time::Duration::from_secs(3), "{slowest:?}");
+}
+
+/// With no instance of their own, the user learns whose the workspace's instances are: the
+/// wizard says "ci-not-yours is assigned to Bob", not "you have no compute instance".
+#[tokio::test]
+async fn with_only_someone_elses_instance_the_core_names_it_and_whose_it_is() {
+    let env = Env::start_scenario("troubled").await;
+    let services = services(&env);
+    let not_yours = troubled("ws-not-yours");
+    assert!(list_my_compute_instances(&services, &not_yours, None)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        list_others_compute_instances(&services, &not_yours)
+            .await
+            .unwrap(),
+        [OthersInstance {
+            name: "ci-not-yours".into(),
+            assigned_to: Some("Bob (bob@contoso.com)".into()),
+        }]
+    );
+    // Alice's own instances are never among someone else's.
+    assert!(
+        list_others_compute_instances(&services, &troubled("ws-quota-used-up"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// ws-datalake: the preflight's evidence names the default datastore the workspace lists, the
+/// one the service's refusal names too.
+#[tokio::test]
+async fn the_data_lake_blocker_and_the_services_refusal_name_the_same_datastore() {
+    let env = Env::start_scenario("troubled").await;
+    let services = services(&env);
+    let lake = check_workspace(&services, &troubled("ws-datalake"))
+        .await
+        .unwrap();
+    let check = get(&lake.report, CheckId::DefaultDatastoreIsBlob);
+    let named = check
+        .evidence
+        .iter()
+        .find(|item| item.label == "Default datastore")
+        .map(|item| item.value.clone())
+        .expect("the default datastore's name");
+    assert_eq!(named, "adlsgen2datastore", "{}", text(check));
+    let runtime = runtime_details(&services, &troubled("ws-datalake"), "rt-lake")
+        .await
+        .unwrap();
+    let said = runtime.status_message.unwrap_or_default();
+    assert!(
+        said.contains(&format!("the default datastore '{named}'")),
+        "{said}"
+    );
+}
+
+/// The wizard and `pfrm preflight --environment` ask the same function, by asset id or by
+/// NAME:VERSION, and get the same report.
+#[tokio::test]
+async fn an_environments_image_checks_are_the_same_by_asset_id_or_name_and_version() {
+    let env = Env::start_scenario("troubled").await;
+    let services = services(&env);
+    let ws = troubled("ws-image-tag-missing");
+    let by_name = check_environment_image(&services, &ws, "contoso-flow-env:1")
+        .await
+        .unwrap();
+    let listed = pfrm_core::ops::runtimes::list_environments(&services, &ws)
+        .await
+        .unwrap();
+    let by_id = check_environment_image(&services, &ws, &listed[0].asset_id)
+        .await
+        .unwrap();
+    assert_eq!(by_name, by_id);
+    assert!(by_id.blocked);
+    assert_eq!(
+        by_id.blocking.as_ref().map(|blocking| blocking.check),
+        Some(CheckId::ImageTagExists)
+    );
+    let refused = check_environment_image(&services, &ws, "contoso-flow-env")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, pfrm_core::ErrorCode::InvalidInput);
 }

@@ -379,9 +379,22 @@ async fn generate(world: &World) -> Value {
             one.insert("listComputeInstancesWhileOneIsDeleting".into(), listed);
         }
         one.insert(
-            "listEnvironments".into(),
-            answer(runtimes::list_environments(&services, id).await),
+            "listOthersComputeInstances".into(),
+            answer(runtimes::list_others_compute_instances(&services, id).await),
         );
+        let environments = runtimes::list_environments(&services, id).await;
+        // The image checks the wizard shows once an environment is chosen, by asset id.
+        let mut image_checks = Map::new();
+        for environment in environments.iter().flatten() {
+            image_checks.insert(
+                environment.asset_id.clone(),
+                answer(
+                    runtimes::check_environment_image(&services, id, &environment.asset_id).await,
+                ),
+            );
+        }
+        one.insert("listEnvironments".into(), answer(environments));
+        one.insert("checkEnvironmentImage".into(), Value::Object(image_checks));
         one.insert(
             "grantAbility".into(),
             answer(permissions::can_grant(&services, id).await),

@@ -4,8 +4,7 @@
 use clap::{Args, Subcommand};
 use pfrm_core::model::{WorkspaceKind, WorkspaceSummary};
 use pfrm_core::ops::runtimes::{
-    check_one_instance, environment_image_checks, environment_of, list_my_compute_instances,
-    InstanceChoice,
+    check_environment_image, check_one_instance, list_my_compute_instances, InstanceChoice,
 };
 use pfrm_core::ops::workspaces::{
     check_workspace, list_workspaces, WorkspaceCheck, DEFAULT_PARALLEL_REQUESTS,
@@ -190,19 +189,12 @@ pub async fn preflight(context: &Context, args: PreflightArgs) -> Result<u8, Err
         },
         None => None,
     };
+    // The same core function the wizard's environment step asks.
     let environment_checks = match &args.environment {
         Some(text) => {
-            let (name, version) = environment_of(text)
-                .or_else(|| {
-                    text.split_once(':')
-                        .map(|(name, version)| (name.to_owned(), version.to_owned()))
-                })
-                .ok_or_else(|| {
-                    Error::invalid_input(format!("'{text}' does not name an environment version."))
-                        .with_remedy("Give it as NAME:VERSION, for example my-env:3.")
-                })?;
-            let reference = pfrm_core::azure::WorkspaceRef::from_arm_id(&workspace_id)?;
-            environment_image_checks(&context.services, &reference, &name, &version).await?
+            check_environment_image(&context.services, &workspace_id, text)
+                .await?
+                .checks
         }
         None => Vec::new(),
     };

@@ -73,6 +73,7 @@ pub fn render() -> String {
         crate::ops::workspaces::WorkspaceListing,
         crate::ops::workspaces::WorkspaceCheck,
         crate::ops::runtimes::InstanceChoice,
+        crate::ops::runtimes::OthersInstance,
         crate::ops::runtimes::EnvironmentChoice,
         crate::ops::runtimes::CustomAppChoice,
         crate::ops::runtimes::CreateRuntimeRequest,

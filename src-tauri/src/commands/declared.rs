@@ -66,8 +66,15 @@ app_commands! {
         = runtimes::runtime_details;
     fn list_compute_instances(workspace_id: String, new_app_name: Option<String>)
         -> Vec<InstanceChoice> = runtimes::list_compute_instances;
+    /// The workspace's instances that are someone else's, with whom each is assigned to.
+    fn list_others_compute_instances(workspace_id: String) -> Vec<OthersInstance>
+        = runtimes::list_others_compute_instances;
     fn list_environments(workspace_id: String) -> Vec<EnvironmentChoice>
         = runtimes::list_environments;
+    /// The image checks of the environment chosen for a new runtime (`environment`: its asset
+    /// id): in Azure Container Registry, tagged, the tag pushed, pullable by the workspace.
+    fn check_environment_image(workspace_id: String, environment: String) -> PreflightReport
+        = runtimes::check_environment_image;
     /// Whether the wizard's "authenticate on the compute instance" step is due for this region.
     fn instance_sign_in_status(instance_name: String, region: String) -> InstanceSignInStatus
         = runtimes::instance_sign_in_status;

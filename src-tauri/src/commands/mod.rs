@@ -33,7 +33,8 @@ use pfrm_core::ops::permissions::{
     RevokeRequest, WorkspaceRoleAssignment,
 };
 use pfrm_core::ops::runtimes::{
-    CreateRuntimeRequest, DeleteRuntimeRequest, EnvironmentChoice, InstanceChoice, WatchSettings,
+    CreateRuntimeRequest, DeleteRuntimeRequest, EnvironmentChoice, InstanceChoice, OthersInstance,
+    WatchSettings,
 };
 use pfrm_core::ops::updates::{
     CustomEnvironmentGuidance, FleetVersionReport, RuntimeVersionStatus, UpdateAllRequest,
@@ -41,6 +42,7 @@ use pfrm_core::ops::updates::{
 };
 use pfrm_core::ops::workspaces::{WorkspaceCheck, WorkspaceListing};
 use pfrm_core::ops::OperationSnapshot;
+use pfrm_core::preflight::PreflightReport;
 use pfrm_core::services::{Services, SessionStatus};
 use pfrm_core::settings::{LastPlace, UpdatePreferences};
 use tauri::Manager;

@@ -6,11 +6,12 @@ use pfrm_core::model::{ComputeInstanceSummary, RuntimeDetails, RuntimeSummary};
 use pfrm_core::ops::instance_sign_in::{self, CustomAppAvailability, InstanceSignInStatus};
 use pfrm_core::ops::runtimes::{
     self, CreateRuntimeRequest, DeleteRuntimeRequest, EnvironmentChoice, InstanceChoice,
+    OthersInstance,
 };
 use pfrm_core::ops::workspaces::{
     self, WorkspaceCheck, WorkspaceListing, DEFAULT_PARALLEL_REQUESTS,
 };
-use pfrm_core::preflight::PlannedApp;
+use pfrm_core::preflight::{PlannedApp, PreflightReport};
 
 use super::{Host, Reply};
 
@@ -48,8 +49,26 @@ pub async fn list_compute_instances(
     runtimes::list_my_compute_instances(&services, &workspace_id, planned.as_ref()).await
 }
 
+pub async fn list_others_compute_instances(
+    host: &Host,
+    workspace_id: String,
+) -> Reply<Vec<OthersInstance>> {
+    runtimes::list_others_compute_instances(&host.services().await?, &workspace_id).await
+}
+
 pub async fn list_environments(host: &Host, workspace_id: String) -> Reply<Vec<EnvironmentChoice>> {
     runtimes::list_environments(&host.services().await?, &workspace_id).await
+}
+
+/// The chosen environment's image checks, from the same core function as
+/// `pfrm preflight --environment`.
+pub async fn check_environment_image(
+    host: &Host,
+    workspace_id: String,
+    environment: String,
+) -> Reply<PreflightReport> {
+    let services = host.services().await?;
+    runtimes::check_environment_image(&services, &workspace_id, &environment).await
 }
 
 /// Whether the user must sign in on the instance's region before creating a runtime there.

@@ -9,9 +9,14 @@ use pfrm_core::azure::WorkspaceRef;
 use pfrm_core::cloud::CloudConfig;
 use pfrm_core::connection::MintedCredential;
 use pfrm_core::model::RuntimeDetails;
-use pfrm_core::ops::runtimes::{list_my_compute_instances, runtime_details, InstanceChoice};
+use pfrm_core::ops::runtimes::{
+    check_environment_image, list_environments, list_my_compute_instances,
+    list_others_compute_instances, runtime_details, EnvironmentChoice, InstanceChoice,
+    OthersInstance,
+};
 use pfrm_core::ops::workspaces::{check_workspace, WorkspaceCheck};
 use pfrm_core::ops::Operations;
+use pfrm_core::preflight::PreflightReport;
 use pfrm_core::services::Services;
 use pfrm_emulator::{Emulator, EmulatorOptions, Scenario};
 
@@ -22,8 +27,13 @@ pub struct WorkspaceView {
     pub check: WorkspaceCheck,
     /// The compute instances the add-runtime wizard offers, with their checks.
     pub instances: Vec<InstanceChoice>,
+    /// The workspace's instances that are someone else's, with whose each is.
+    pub others: Vec<OthersInstance>,
     /// The details page of each runtime the world seeds in this workspace.
     pub runtimes: Vec<RuntimeDetails>,
+    /// The environments the wizard offers as custom ones, each with its image checks (the
+    /// same core function `pfrm preflight --environment` and the wizard ask).
+    pub environments: Vec<(EnvironmentChoice, PreflightReport)>,
 }
 
 /// Every workspace of the scenario `scenario` (in the scenario's order) as `user` sees it.
@@ -64,6 +74,9 @@ pub fn core_view(scenario: &str, user: &str) -> Vec<WorkspaceView> {
             let instances = list_my_compute_instances(&services, &id, None)
                 .await
                 .unwrap_or_else(|error| panic!("instances of {}: {error:?}", seed.name));
+            let others = list_others_compute_instances(&services, &id)
+                .await
+                .unwrap_or_else(|error| panic!("others' instances of {}: {error:?}", seed.name));
             let mut runtimes = Vec::new();
             for runtime in &seed.runtimes {
                 runtimes.push(
@@ -72,11 +85,23 @@ pub fn core_view(scenario: &str, user: &str) -> Vec<WorkspaceView> {
                         .unwrap_or_else(|error| panic!("{}: {error:?}", runtime.name)),
                 );
             }
+            let mut environments = Vec::new();
+            for environment in list_environments(&services, &id)
+                .await
+                .unwrap_or_else(|error| panic!("environments of {}: {error:?}", seed.name))
+            {
+                let report = check_environment_image(&services, &id, &environment.asset_id)
+                    .await
+                    .unwrap_or_else(|error| panic!("{}: {error:?}", environment.name));
+                environments.push((environment, report));
+            }
             views.push(WorkspaceView {
                 name: seed.name,
                 check,
                 instances,
+                others,
                 runtimes,
+                environments,
             });
         }
         views

@@ -251,10 +251,26 @@ test('add-runtime wizard: start an instance, custom environment warning, restart
   await page.getByTestId('env-picker').click();
   await page.getByRole('option', { name: 'docker-context : 1' }).click();
   await page.getByTestId('env-warning').filter({ hasText: 'cannot be shown to build on the prompt flow runtime image' }).waitFor();
+  // The image is checked as soon as the environment is chosen: built from a Docker context into
+  // the workspace's registry, nothing blocks.
+  const imageChecks = page.getByTestId('wizard-image-checks');
+  await page.locator('[data-testid="wizard-image-checks"][data-state="loaded"]').waitFor();
+  check((await imageChecks.getByTestId('check-imageInAcr').getAttribute('data-status')) === 'passed', 'a Docker context image passes');
+  check(!(await page.getByTestId('wizard-next').isDisabled()), 'nothing in the image blocks going on');
   await page.screenshot({ path: join(SHOTS, 'wizard-custom-environment-light.png') });
   await page.getByTestId('env-picker').click();
   await page.getByRole('option', { name: 'pf-custom : 3' }).click();
   await page.getByTestId('env-warning').waitFor({ state: 'detached' });
+  // An image outside Azure Container Registry (here MCR's) blocks, with the remedy in view.
+  await page.getByTestId('wizard-image-blocked').filter({ hasText: 'You cannot go on with this environment until this is met' }).waitFor();
+  const remedy = await imageChecks.getByTestId('check-imageInAcr').getByTestId('check-remedy').textContent();
+  check(remedy.startsWith('What to do: The runtime only takes images from Azure Container Registry'), `the remedy: ${remedy}`);
+  check(await page.getByTestId('wizard-next').isDisabled(), 'an image that blocks stops the user going on');
+  await page.screenshot({ path: join(SHOTS, 'wizard-image-blocked-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('[data-theme="dark"]').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'wizard-image-blocked-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.getByTestId('env-default').check();
   await page.getByTestId('wizard-next').click();
   await page.getByTestId('wizard-step-title').filter({ hasText: 'Step 4 of 5: Restart warning' }).waitFor();

@@ -425,6 +425,13 @@ runtimeApps: Array<CustomApp>,
  */
 usable: boolean, };
 
+export type OthersInstance = { name: string, 
+/**
+ * Whom it is assigned to (or, unassigned, who created it): their name and user name as the
+ * directory gives them, else their object id. `None` when the instance names nobody.
+ */
+assignedTo?: string, };
+
 export type EnvironmentChoice = { name: string, version: string, 
 /**
  * The id the prompt flow service takes

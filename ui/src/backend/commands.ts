@@ -1,6 +1,6 @@
 // Generated from src-tauri/src/commands/declared.rs by `cargo xtask bindings`. Do not edit.
 import { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, AppUpdateCheck, BundleSummary, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, FlowAudit, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, LastPlace, OperationSnapshot, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, SavedBundle, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
+import type { AppInfo, AppUpdateCheck, BundleSummary, ComputeInstanceSummary, CreateRuntimeRequest, CustomAppAvailability, CustomEnvironmentGuidance, DecommissionPlan, DecommissionReport, DecommissionRequest, DeleteRuntimeRequest, DeviceCodePrompt, EndpointIdentity, EnvironmentChoice, ExportFormat, FleetVersionReport, FlowAudit, GrantAbility, GrantOutcome, GrantRequest, InstanceChoice, InstanceSignInStatus, Inventory, LastPlace, OperationSnapshot, OthersInstance, PreflightReport, PrincipalSummary, RetirementStatus, RevokeOutcome, RevokeRequest, RuntimeDetails, RuntimeSummary, RuntimeVersionStatus, SavedBundle, ScaffoldResult, SessionStatus, Tenant, UpdateAllRequest, UpdateAllSummary, UpdateOutcome, UpdatePreferences, UpdateRuntimeRequest, WorkspaceCheck, WorkspaceListing, WorkspaceRoleAssignment } from './bindings';
 
 /** Every command's arguments (as sent) and answer. */
 export interface Commands {
@@ -34,7 +34,9 @@ export interface Commands {
   list_runtimes: { args: { workspaceId: string }; answer: Array<RuntimeSummary> };
   runtime_details: { args: { workspaceId: string; runtimeName: string }; answer: RuntimeDetails };
   list_compute_instances: { args: { workspaceId: string; newAppName?: string }; answer: Array<InstanceChoice> };
+  list_others_compute_instances: { args: { workspaceId: string }; answer: Array<OthersInstance> };
   list_environments: { args: { workspaceId: string }; answer: Array<EnvironmentChoice> };
+  check_environment_image: { args: { workspaceId: string; environment: string }; answer: PreflightReport };
   instance_sign_in_status: { args: { instanceName: string; region: string }; answer: InstanceSignInStatus };
   open_instance_sign_in: { args: { instanceName: string; region: string }; answer: null };
   record_instance_sign_in: { args: { instanceName: string; region: string }; answer: InstanceSignInStatus };
@@ -104,7 +106,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'list_runtimes',
   'runtime_details',
   'list_compute_instances',
+  'list_others_compute_instances',
   'list_environments',
+  'check_environment_image',
   'instance_sign_in_status',
   'open_instance_sign_in',
   'record_instance_sign_in',
@@ -201,7 +205,12 @@ export function commandClient(call: Call) {
     listRuntimes: (workspaceId: string) => call('list_runtimes', { workspaceId }),
     runtimeDetails: (workspaceId: string, runtimeName: string) => call('runtime_details', { workspaceId, runtimeName }),
     listComputeInstances: (workspaceId: string, newAppName?: string) => call('list_compute_instances', { workspaceId, newAppName }),
+    /** The workspace's instances that are someone else's, with whom each is assigned to. */
+    listOthersComputeInstances: (workspaceId: string) => call('list_others_compute_instances', { workspaceId }),
     listEnvironments: (workspaceId: string) => call('list_environments', { workspaceId }),
+    /** The image checks of the environment chosen for a new runtime (`environment`: its asset */
+    /** id): in Azure Container Registry, tagged, the tag pushed, pullable by the workspace. */
+    checkEnvironmentImage: (workspaceId: string, environment: string) => call('check_environment_image', { workspaceId, environment }),
     /** Whether the wizard's "authenticate on the compute instance" step is due for this region. */
     instanceSignInStatus: (instanceName: string, region: string) => call('instance_sign_in_status', { instanceName, region }),
     openInstanceSignIn: (instanceName: string, region: string) => call('open_instance_sign_in', { instanceName, region }),

@@ -25,6 +25,8 @@ import type {
   Inventory,
   OperationKind,
   OperationState,
+  OthersInstance,
+  PreflightReport,
   PrincipalSummary,
   RetirementStatus,
   RevokeOutcome,
@@ -55,7 +57,11 @@ export interface WorkspaceAnswers {
   listComputeInstances: Answer<InstanceChoice[]>;
   /** The same while one more of the user's instances is being deleted (where the world has one). */
   listComputeInstancesWhileOneIsDeleting?: Answer<InstanceChoice[]>;
+  /** Someone else's instances, with whom each is assigned to. */
+  listOthersComputeInstances: Answer<OthersInstance[]>;
   listEnvironments: Answer<EnvironmentChoice[]>;
+  /** By environment asset id: the image checks of each environment listed. */
+  checkEnvironmentImage: Record<string, Answer<PreflightReport>>;
   /** By `instance/application`: whether a prompt flow application on the user's instance can host a runtime. */
   checkCustomApp: Record<string, Answer<CustomAppAvailability>>;
   grantAbility: Answer<GrantAbility>;

@@ -40,8 +40,15 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       const deleting = workspaceAnswers(PAGES, workspaceId)?.listComputeInstancesWhileOneIsDeleting;
       return pause(100).then(() => (scenario() === 'instance-deleting' && deleting ? settle(deleting) : instancesNow(workspaceId)));
     }
+    case 'list_others_compute_instances':
+      return pause(100).then(() => settle(workspaceAnswers(PAGES, workspaceId)?.listOthersComputeInstances));
     case 'list_environments':
       return pause(100).then(() => settle(workspaceAnswers(PAGES, workspaceId)?.listEnvironments));
+    case 'check_environment_image': {
+      const environment = String(args.environment);
+      const answer = workspaceAnswers(PAGES, workspaceId)?.checkEnvironmentImage[environment];
+      return pause(150).then(() => settle(answer ?? { error: notGenerated(`the environment ${environment}`) }));
+    }
     case 'instance_sign_in_status':
       return pause(50).then(() => settle(signInNow(String(args.instanceName), String(args.region))));
     case 'record_instance_sign_in':

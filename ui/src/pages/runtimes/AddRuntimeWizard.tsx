@@ -41,6 +41,12 @@ export function AddRuntimeWizard({
   const instances = useQuery(workspace.id, () => backend.listComputeInstances(workspace.id));
   // Asked for once a custom environment is chosen.
   const environments = useQuery(state.customEnv ? workspace.id : null, () => backend.listEnvironments(workspace.id));
+  // The chosen custom environment's image checks, asked as soon as it is chosen and again when
+  // the choice changes; an answer about an earlier choice is dropped (the key names the choice).
+  const checkedEnvironment = choices.appKind === 'new' && state.customEnv ? choices.environment : null;
+  const imageCheck = useQuery(checkedEnvironment && `${workspace.id}\n${checkedEnvironment}`, () =>
+    backend.checkEnvironmentImage(workspace.id, checkedEnvironment ?? ''),
+  );
   const { list: operations, cancel } = useOperations();
   const now = useNow(starting !== null || creating !== null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -114,7 +120,7 @@ export function AddRuntimeWizard({
   const createSnapshot = latestOperation(operations, creating?.since ?? null, (s) => isCreateOf(s, choices.runtimeName.trim()));
   const startSnapshot = starting ? latestOperation(operations, starting.since, (s) => isStartOf(s, starting.name)) : null;
   const number = stepNumber(step);
-  const canGoOnNow = canGoOn(state, chosen?.instance.state === 'Running');
+  const canGoOnNow = canGoOn(state, chosen?.instance.state === 'Running', imageCheck.state);
 
   // Enter in a field of a step goes on, as Next does (Next comes last in Tab order, after Cancel
   // and Back). A list that is open takes Enter for itself. The restart step has no field: its
@@ -137,6 +143,7 @@ export function AddRuntimeWizard({
 
         {step === 'instance' && (
           <InstanceStep
+            workspaceId={workspace.id}
             state={state}
             instances={instances}
             startSnapshot={startSnapshot}
@@ -153,6 +160,7 @@ export function AddRuntimeWizard({
             chosen={chosen}
             state={state}
             environments={environments.state}
+            imageCheck={imageCheck.state}
             dispatch={dispatch}
             onChooseExistingApp={(app) => void chooseExistingApp(app)}
           />

@@ -292,6 +292,111 @@ describe('Runtimes page', () => {
   });
 });
 
+describe('wizard without an instance of ones own', () => {
+  async function noticeWith(others: unknown[]) {
+    backend('passed', undefined, {
+      list_compute_instances: () => [],
+      list_others_compute_instances: () => others,
+    });
+    renderPage();
+    await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
+    openWizard();
+    return waitFor(() => screen.getByTestId('wizard-no-instances'));
+  }
+
+  it('names the instance that is someone else\'s, whose it is, and says to create ones own', async () => {
+    const notice = await noticeWith([{ name: 'ci-not-yours', assignedTo: 'Bob (bob@contoso.com)' }, { name: 'ci-orphan' }]);
+    expect(screen.getAllByTestId('wizard-other-instance').map((item) => item.textContent)).toEqual([
+      'ci-not-yours is assigned to Bob (bob@contoso.com).',
+      'ci-orphan is assigned to someone else.',
+    ]);
+    expect(notice.textContent).toContain('You have no compute instance of your own in this workspace.');
+    expect(notice.textContent).toContain('Create your own in Azure ML studio');
+    expect(notice.textContent).not.toContain('You have no compute instance in this workspace.');
+  });
+
+  it('says the workspace has no instance when nobody has one', async () => {
+    const notice = await noticeWith([]);
+    expect(notice.textContent).toContain('You have no compute instance in this workspace.');
+    expect(screen.queryByTestId('wizard-other-instance')).toBeNull();
+  });
+});
+
+describe('wizard environment step', () => {
+  const ENV = (name: string) => ({
+    name,
+    version: '1',
+    assetId: `azureml://locations/eastus/workspaces/guid/environments/${name}/versions/1`,
+    image: `cr.azurecr.io/${name}:1`,
+    derivesFromRuntimeImage: true,
+  });
+  const TAG: CheckResult = {
+    id: 'imageTagExists',
+    severity: 'blocker',
+    status: 'failed',
+    title: "The custom environment's image tag is in its registry",
+    evidence: [{ label: 'Tag', value: 'tag 1 not found in registry cr.azurecr.io (repository missing)' }],
+    remedy: 'Push the image to cr.azurecr.io.',
+  };
+  const MISSING = {
+    checks: [TAG],
+    blocked: true,
+    blocking: { check: TAG.id, kind: 'notMet', title: TAG.title, reason: TAG.title },
+  };
+  const FINE = { checks: [{ ...TAG, status: 'passed', evidence: [], remedy: undefined }], blocked: false };
+
+  it('checks the chosen image at once, ignores an answer about an earlier choice, and blocks with the remedy', async () => {
+    // The first answer about "missing" is held back until the user has moved to "fine".
+    let releaseFirst: (() => void) | undefined;
+    const asked: string[] = [];
+    backend('passed', undefined, {
+      validate_runtime_name: () => null,
+      instance_sign_in_status: () => ({ region: 'eastus', signedInOn: '2026-01-01', validUntil: '2026-01-31', needed: false }),
+      list_environments: () => [ENV('missing'), ENV('fine')],
+      check_environment_image: (args) => {
+        const environment = (args as { environment: string }).environment;
+        asked.push(environment);
+        const answer = environment.includes('/missing/') ? MISSING : FINE;
+        if (asked.length === 1) return new Promise((resolve) => (releaseFirst = () => resolve(answer)));
+        return answer;
+      },
+    });
+    renderPage();
+    await waitFor(() => expect((screen.getByTestId('add-runtime') as HTMLButtonElement).disabled).toBe(false));
+    openWizard();
+    await waitFor(() => expect(screen.getByTestId('instance-ci')).toBeTruthy());
+    fireEvent.change(screen.getByTestId('wizard-name'), { target: { value: 'rt-1' } });
+    fireEvent.click(screen.getByTestId('instance-ci'));
+    await waitFor(() => expect((screen.getByTestId('wizard-next') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    await waitFor(() => expect(screen.getByTestId('wizard-step-title').textContent).toBe('Step 3 of 5: Custom application'));
+    fireEvent.click(screen.getByTestId('env-custom'));
+    const pick = async (name: string) => {
+      fireEvent.click(await waitFor(() => screen.getByTestId('env-picker')));
+      fireEvent.click(await waitFor(() => screen.getByRole('option', { name: `${name} : 1` })));
+    };
+    const next = () => screen.getByTestId('wizard-next') as HTMLButtonElement;
+    await pick('missing');
+    await waitFor(() => expect(screen.getByTestId('wizard-image-checking').textContent).toContain('Checking the image…'));
+    expect(next().disabled).toBe(true);
+    await pick('fine');
+    await waitFor(() => expect(screen.getByTestId('wizard-image-checks').getAttribute('data-state')).toBe('loaded'));
+    expect(next().disabled).toBe(false);
+    // The late answer about "missing" changes nothing: "fine" stays checked and Next stays on.
+    releaseFirst?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.queryByTestId('wizard-image-blocked')).toBeNull();
+    expect(next().disabled).toBe(false);
+    // Choosing "missing" again checks it again: its blocker, its remedy, and no going on.
+    await pick('missing');
+    await waitFor(() => expect(screen.getByTestId('wizard-image-blocked').textContent).toContain('You cannot go on with this environment'));
+    expect(screen.getByTestId('check-imageTagExists').getAttribute('data-status')).toBe('failed');
+    expect(screen.getByTestId('check-remedy').textContent).toBe('What to do: Push the image to cr.azurecr.io.');
+    expect(next().disabled).toBe(true);
+    expect(asked).toHaveLength(3);
+  });
+});
+
 describe('preflight summary', () => {
   it('does not say every prerequisite is met while a warning below is not met', async () => {
     const quota: CheckResult = { id: 'vmQuota', severity: 'warning', status: 'failed', title: 'Your VM quota leaves room', evidence: [], remedy: 'Request quota.' };

@@ -3,10 +3,10 @@
 
 use super::*;
 use crate::azure::WorkspaceRef;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::ComputeInstanceSummary;
 use crate::ops::prerequisites;
-use crate::preflight::{check_compute_instance, CheckResult};
+use crate::preflight::{check_compute_instance, CheckResult, PreflightReport};
 use crate::services::Services;
 
 /// `(name, version)` of an environment asset id
@@ -62,6 +62,32 @@ pub async fn environment_image_checks(
     .await)
 }
 
+/// The image checks of the environment chosen for a new runtime, and whether they block: the
+/// wizard's environment step and `pfrm preflight --environment` both ask this. `environment` is
+/// an environment asset id (as the wizard offers it) or `NAME:VERSION` (as the CLI takes it).
+pub async fn check_environment_image(
+    services: &Services,
+    workspace_id: &str,
+    environment: &str,
+) -> Result<PreflightReport> {
+    let (name, version) = environment_of(environment)
+        .or_else(|| {
+            environment
+                .split_once(':')
+                .filter(|(name, version)| !name.is_empty() && !version.is_empty())
+                .map(|(name, version)| (name.to_owned(), version.to_owned()))
+        })
+        .ok_or_else(|| {
+            Error::invalid_input(format!(
+                "'{environment}' does not name an environment version."
+            ))
+            .with_remedy("Give it as NAME:VERSION, for example my-env:3.")
+        })?;
+    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+    let checks = environment_image_checks(services, &reference, &name, &version).await?;
+    Ok(PreflightReport::new(checks))
+}
+
 /// One compute instance with its checks, whoever it belongs to: an instance assigned to someone
 /// else fails "assigned to you" and names its assignee (from the directory when it can be read).
 pub async fn check_one_instance(
@@ -91,12 +117,7 @@ pub async fn check_one_instance(
     );
     let mut checks = check_compute_instance(&instance, &me.object_id, Some(&me.tenant_id), None);
     if let Some(user) = owner {
-        let who = match (&user.display_name, &user.user_principal_name) {
-            (Some(name), Some(upn)) => format!("{name} ({upn})"),
-            (Some(name), None) => name.clone(),
-            (None, Some(upn)) => upn.clone(),
-            (None, None) => user.id.clone(),
-        };
+        let who = super::reads::who(&user);
         if let Some(check) = checks
             .iter_mut()
             .find(|check| check.id == crate::preflight::CheckId::InstanceAssignedToYou)

@@ -15,9 +15,12 @@ mod types;
 pub use create::create_runtime;
 pub use delete::delete_runtime;
 pub use instance::start_compute_instance;
-pub use instance_checks::{check_one_instance, environment_image_checks, environment_of};
+pub use instance_checks::{
+    check_environment_image, check_one_instance, environment_image_checks, environment_of,
+};
 pub use reads::{
-    list_environments, list_my_compute_instances, list_runtimes, runtime_details, version_order,
+    list_environments, list_my_compute_instances, list_others_compute_instances, list_runtimes,
+    runtime_details, version_order,
 };
 pub use types::*;
 

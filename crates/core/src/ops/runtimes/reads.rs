@@ -81,6 +81,71 @@ pub async fn list_my_compute_instances(
     Ok(choices)
 }
 
+/// The workspace's compute instances that are someone else's, each with whom it is assigned to:
+/// when the user has none of their own, the wizard names these instead of saying the workspace
+/// has none. Each person is looked up in the directory once; one it will not show is named by
+/// object id.
+pub async fn list_others_compute_instances(
+    services: &Services,
+    workspace_id: &str,
+) -> Result<Vec<OthersInstance>> {
+    let reference = WorkspaceRef::from_arm_id(workspace_id)?;
+    let (me, computes) = tokio::join!(services.me(), services.arm.list_computes(&reference));
+    let (me, computes) = (me?, computes?);
+    let others: Vec<(String, Option<String>)> = computes
+        .iter()
+        .filter(|compute| compute.is_compute_instance())
+        .map(ComputeInstanceSummary::from)
+        .filter(|instance| !instance.belongs_to(&me.object_id, Some(&me.tenant_id)))
+        .map(|instance| {
+            let owner = instance
+                .assigned_user
+                .as_ref()
+                .or(instance.created_by.as_ref())
+                .map(|user| user.object_id.clone());
+            (instance.name, owner)
+        })
+        .collect();
+    let mut people: Vec<String> = others
+        .iter()
+        .filter_map(|(_, owner)| owner.clone())
+        .collect();
+    people.sort();
+    people.dedup();
+    let named = futures::future::join_all(people.iter().map(|id| async move {
+        match services.graph.get_user(id).await {
+            Ok(user) => who(&user),
+            Err(_) => id.clone(),
+        }
+    }))
+    .await;
+    let mut listed: Vec<OthersInstance> = others
+        .into_iter()
+        .map(|(name, owner)| OthersInstance {
+            name,
+            assigned_to: owner.map(|id| {
+                people
+                    .iter()
+                    .position(|person| *person == id)
+                    .map(|at| named[at].clone())
+                    .unwrap_or(id)
+            }),
+        })
+        .collect();
+    listed.sort_by_key(|instance| instance.name.to_lowercase());
+    Ok(listed)
+}
+
+/// A person as the directory names them: "Bob (bob@contoso.com)", or what of it is known.
+pub(crate) fn who(user: &crate::azure::graph::GraphUser) -> String {
+    match (&user.display_name, &user.user_principal_name) {
+        (Some(name), Some(upn)) => format!("{name} ({upn})"),
+        (Some(name), None) => name.clone(),
+        (None, Some(upn)) => upn.clone(),
+        (None, None) => user.id.clone(),
+    }
+}
+
 /// The workspace's active environments and their versions, newest version first.
 pub async fn list_environments(
     services: &Services,

@@ -37,6 +37,19 @@ impl InstanceChoice {
     }
 }
 
+/// A compute instance of the workspace that is someone else's: a runtime on it would work only
+/// for them, so the wizard does not offer it, but names it when the user has none of their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OthersInstance {
+    pub name: String,
+    /// Whom it is assigned to (or, unassigned, who created it): their name and user name as the
+    /// directory gives them, else their object id. `None` when the instance names nobody.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<String>,
+}
+
 /// A registered environment the wizard offers as a custom environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

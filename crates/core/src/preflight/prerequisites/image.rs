@@ -81,7 +81,7 @@ pub fn image_checks(facts: &ImageFacts) -> Vec<CheckResult> {
         let registry = host.unwrap_or("docker.io");
         acr = acr
             .remedy(format!(
-                "The runtime only takes images from Azure Container Registry, named with a tag (\"is not a valid name for an ACR image with tag specified\"). {}Register the environment again with the image's full ACR name and tag (for example <registry>{}/{}:<tag>).",
+                "The runtime only takes images from Azure Container Registry, named with a tag (\"is not a valid name for an ACR image with tag specified\"). {}register the environment again with the image's full ACR name and tag (for example <registry>{}/{}:<tag>).",
                 if in_acr {
                     "The image has no tag: ".to_string()
                 } else {

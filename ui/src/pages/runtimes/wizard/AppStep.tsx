@@ -1,5 +1,5 @@
 import { Dropdown, Field, Option, Radio, RadioGroup, Text } from '@fluentui/react-components';
-import type { EnvironmentChoice, InstanceChoice } from '../../../backend';
+import type { EnvironmentChoice, InstanceChoice, PreflightReport } from '../../../backend';
 import { t } from '../../../i18n';
 import { LoadStatus } from '../../../components/LoadStatus';
 import type { Loaded } from '../../../data/query';
@@ -7,18 +7,22 @@ import type { WizardChoices } from '../model';
 import type { WizardAction, WizardState } from './state';
 import { useWizardStyles } from './styles';
 import { Notice } from '../../../components/Notice';
+import { PreflightChecklist } from '../PreflightChecklist';
 
 /** Step 3: a new custom application (default or custom environment) or an existing one, checked. */
 export function AppStep({
   chosen,
   state,
   environments,
+  imageCheck,
   dispatch,
   onChooseExistingApp,
 }: {
   chosen: InstanceChoice;
   state: WizardState;
   environments: Loaded<EnvironmentChoice[]>;
+  /** The chosen custom environment's image checks (idle until one is chosen). */
+  imageCheck: Loaded<PreflightReport>;
   dispatch: (action: WizardAction) => void;
   onChooseExistingApp: (app: string) => void;
 }) {
@@ -58,6 +62,7 @@ export function AppStep({
               onSelect={(assetId) => dispatch({ type: 'edit', change: { environment: assetId } })}
             />
           )}
+          {customEnv && choices.environment && <ImageChecks check={imageCheck} />}
         </div>
       )}
       {choices.appKind === 'existing' && (
@@ -109,7 +114,12 @@ function EnvironmentPicker({
           inlinePopup
         >
           {environments.map((environment) => (
-            <Option key={environment.assetId} value={environment.assetId} text={label(environment)}>
+            <Option
+              key={environment.assetId}
+              value={environment.assetId}
+              text={label(environment)}
+              data-testid={`env-option-${environment.name}-${environment.version}`}
+            >
               {label(environment)}
             </Option>
           ))}
@@ -122,4 +132,33 @@ function EnvironmentPicker({
       )}
     </>
   );
+}
+
+/**
+ * The chosen environment's image checks, as the core made them: when one blocks, why the user
+ * cannot go on with this environment; then each check with its mark, evidence and remedy.
+ */
+function ImageChecks({ check }: { check: Loaded<PreflightReport> }) {
+  const styles = useWizardStyles();
+  const blocking = check.kind === 'loaded' ? check.value.blocking : undefined;
+  return (
+    <div className={styles.imageChecks} aria-live="polite" data-testid="wizard-image-checks" data-state={check.kind}>
+      <LoadStatus state={check} label={t('rt.wizard.env.checking')} testId="wizard-image-checking" />
+      {check.kind === 'loaded' && <Text weight="semibold">{t('rt.wizard.env.checksHeading')}</Text>}
+      {/* Why the user cannot go on comes first; each check below says what to do. */}
+      {blocking && (
+        <Notice intent="error" data-testid="wizard-image-blocked" data-kind={blocking.kind}>
+          {blocking.kind === 'couldNotTell'
+            ? t('rt.wizard.env.couldNotTell', { reason: blocking.reason })
+            : t('rt.wizard.env.blocked', { reason: lowerFirst(blocking.reason) })}
+        </Notice>
+      )}
+      {check.kind === 'loaded' && <PreflightChecklist checks={check.value.checks} />}
+    </div>
+  );
+}
+
+/** A check's title inside a sentence ("The image is…" → "the image is…"). */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

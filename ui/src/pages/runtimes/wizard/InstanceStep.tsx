@@ -1,8 +1,8 @@
 import { Button, Field, Input, Radio, RadioGroup, Text } from '@fluentui/react-components';
-import type { InstanceChoice, OperationSnapshot } from '../../../backend';
+import { backend, type InstanceChoice, type OperationSnapshot } from '../../../backend';
 import { t } from '../../../i18n';
 import { LoadStatus } from '../../../components/LoadStatus';
-import type { Query } from '../../../data/query';
+import { useQuery, type Query } from '../../../data/query';
 import { OperationProgress } from './OperationProgress';
 import type { WizardAction, WizardState } from './state';
 import { useWizardStyles } from './styles';
@@ -10,6 +10,7 @@ import { Notice } from '../../../components/Notice';
 
 /** Step 1: the runtime's name and the compute instance it runs on, with a Start for a stopped one. */
 export function InstanceStep({
+  workspaceId,
   state,
   instances,
   startSnapshot,
@@ -17,6 +18,7 @@ export function InstanceStep({
   dispatch,
   onStart,
 }: {
+  workspaceId: string;
   state: WizardState;
   instances: Query<InstanceChoice[]>;
   startSnapshot: OperationSnapshot | null;
@@ -39,11 +41,7 @@ export function InstanceStep({
         />
       </Field>
       <LoadStatus state={list} label={t('rt.wizard.instancesLoading')} />
-      {list.kind === 'loaded' && list.value.length === 0 && (
-        <Notice layout="auto" intent="warning" data-testid="wizard-no-instances">
-          {t('rt.wizard.noInstances')}
-        </Notice>
-      )}
+      {list.kind === 'loaded' && list.value.length === 0 && <NoInstanceOfYours workspaceId={workspaceId} />}
       {list.kind === 'loaded' && list.value.length > 0 && (
         <Field label={t('rt.wizard.instances')} hint={t('rt.wizard.pickInstance')}>
           <RadioGroup
@@ -124,5 +122,37 @@ function InstanceLabel({ choice }: { choice: InstanceChoice }) {
           </Text>
         ))}
     </span>
+  );
+}
+
+/**
+ * The user has no instance of their own. When the workspace has someone else's, the core says
+ * whose each is, and this says so (instead of "no compute instance", which reads as none at all),
+ * with what to do: create one's own.
+ */
+function NoInstanceOfYours({ workspaceId }: { workspaceId: string }) {
+  const others = useQuery(workspaceId, () => backend.listOthersComputeInstances(workspaceId));
+  const theirs = others.data ?? [];
+  if (others.state.kind === 'loading') return <LoadStatus state={others.state} label={t('rt.wizard.instancesLoading')} />;
+  return (
+    <Notice layout="auto" intent="warning" data-testid="wizard-no-instances" data-others={theirs.length}>
+      {theirs.length === 0 ? (
+        t('rt.wizard.noInstances')
+      ) : (
+        <>
+          {t('rt.wizard.othersOnly')}
+          <ul>
+            {theirs.map((instance) => (
+              <li key={instance.name} data-testid="wizard-other-instance">
+                {instance.assignedTo
+                  ? t('rt.wizard.otherInstance', { name: instance.name, who: instance.assignedTo })
+                  : t('rt.wizard.otherInstanceUnnamed', { name: instance.name })}
+              </li>
+            ))}
+          </ul>
+          {t('rt.wizard.createOwn')}
+        </>
+      )}
+    </Notice>
   );
 }

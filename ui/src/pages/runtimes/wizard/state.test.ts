@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { AppError, InstanceSignInStatus } from '../../../backend';
+import type { AppError, CheckResult, InstanceSignInStatus, PreflightReport } from '../../../backend';
 import { stepNumber } from '../model';
 import { INITIAL_STATE, canGoOn, wizardReducer, type WizardAction, type WizardState } from './state';
 
 const REJECTED: AppError = { code: 'invalid_input', message: 'Not that name.', remedy: 'Pick another.' };
 const SIGNED_IN_RECENTLY: InstanceSignInStatus = { region: 'eastus', signedInOn: '2026-01-01', validUntil: '2026-06-30', needed: false };
 const NEVER_SIGNED_IN: InstanceSignInStatus = { region: 'eastus', needed: true, signInUrl: 'https://ci.eastus.instances.example/' };
+
+const IN_ACR: CheckResult = { id: 'imageInAcr', severity: 'blocker', status: 'passed', title: 'The image is in ACR', evidence: [] };
+const PULLABLE: PreflightReport = { checks: [IN_ACR], blocked: false };
+const NOT_IN_ACR: PreflightReport = {
+  checks: [{ ...IN_ACR, status: 'failed' }],
+  blocked: true,
+  blocking: { check: 'imageInAcr', kind: 'notMet', title: IN_ACR.title, reason: IN_ACR.title },
+};
+const COULD_NOT_TELL: PreflightReport = {
+  checks: [{ ...IN_ACR, id: 'imagePullable', status: 'unknown' }],
+  blocked: true,
+  blocking: { check: 'imagePullable', kind: 'couldNotTell', title: IN_ACR.title, reason: 'the roles on cr: you lack roleAssignments/read' },
+};
 
 const run = (actions: WizardAction[], from: WizardState = INITIAL_STATE) => actions.reduce(wizardReducer, from);
 
@@ -91,9 +104,26 @@ describe('add-runtime wizard state', () => {
     state = run([{ type: 'next' }, { type: 'chooseCustomEnv', custom: true }], state);
     expect(canGoOn(state, true)).toBe(false);
     state = run([{ type: 'edit', change: { environment: 'azureml:env:1' } }], state);
-    expect(canGoOn(state, true)).toBe(true);
+    expect(canGoOn(state, true, { kind: 'loaded', value: PULLABLE })).toBe(true);
     // Back to the default environment forgets the custom one.
-    expect(run([{ type: 'chooseCustomEnv', custom: false }], state).choices.environment).toBeNull();
+    const back = run([{ type: 'chooseCustomEnv', custom: false }], state);
+    expect(back.choices.environment).toBeNull();
+    expect(canGoOn(back, true, { kind: 'idle' })).toBe(true);
+  });
+
+  it('goes on with a custom environment only once its image checks answered and nothing in them blocks', () => {
+    const state = run([{ type: 'chooseCustomEnv', custom: true }, { type: 'edit', change: { environment: 'azureml:env:1' } }], {
+      ...FILLED,
+      step: 'app',
+    });
+    expect(canGoOn(state, true, { kind: 'loading' })).toBe(false);
+    expect(canGoOn(state, true, { kind: 'error', error: REJECTED })).toBe(false);
+    expect(canGoOn(state, true, { kind: 'loaded', value: NOT_IN_ACR })).toBe(false);
+    // A blocker that could not be told stops the user as one that failed does.
+    expect(canGoOn(state, true, { kind: 'loaded', value: COULD_NOT_TELL })).toBe(false);
+    expect(canGoOn(state, true, { kind: 'loaded', value: PULLABLE })).toBe(true);
+    // The default environment needs no image check.
+    expect(canGoOn(run([{ type: 'chooseCustomEnv', custom: false }], state), true, { kind: 'loaded', value: NOT_IN_ACR })).toBe(true);
   });
 
   it('keeps the choices after a failed create, for a retry, and a new instance forgets the existing app', () => {

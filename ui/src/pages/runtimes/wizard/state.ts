@@ -1,7 +1,7 @@
 // The add-runtime wizard's state and every change to it, as a pure reducer: the component sends
 // what the user did and what the backend answered; this decides which step shows, what it says
 // and whether Next is on.
-import type { AppError, CustomAppAvailability, InstanceSignInStatus } from '../../../backend';
+import type { AppError, CustomAppAvailability, InstanceSignInStatus, PreflightReport } from '../../../backend';
 import type { Loaded, Settled } from '../../../data/query';
 import { EMPTY_CHOICES, stepAfter, stepBefore, stepComplete, type WizardChoices, type WizardStep } from '../model';
 
@@ -140,12 +140,19 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
   }
 }
 
-/** Whether Next is on: the step's choices are made and nothing it needs is still on its way. */
-export function canGoOn(state: WizardState, chosenInstanceRunning: boolean): boolean {
+/**
+ * Whether Next is on: the step's choices are made and nothing it needs is still on its way. A
+ * custom environment goes on only once its image checks have answered and nothing in them blocks
+ * (a check that could not tell blocks too, as the core decides in `blocked`).
+ */
+export function canGoOn(state: WizardState, chosenInstanceRunning: boolean, imageCheck?: Loaded<PreflightReport>): boolean {
   const { step, choices, appCheck } = state;
   if (!stepComplete(step, choices) || state.pending !== null) return false;
   if (step === 'instance') return chosenInstanceRunning;
   if (step !== 'app') return true;
-  if (choices.appKind === 'new') return !state.customEnv || choices.environment !== null;
+  if (choices.appKind === 'new') {
+    if (!state.customEnv) return true;
+    return choices.environment !== null && imageCheck?.kind === 'loaded' && !imageCheck.value.blocked;
+  }
   return appCheck?.app === choices.existingApp && appCheck.state.kind === 'loaded' && appCheck.state.value.available;
 }

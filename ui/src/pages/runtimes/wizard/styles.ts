@@ -28,5 +28,6 @@ export const useWizardStyles = makeStyles({
   // What does not block (idle shutdown not set, an instance still to start) reads in amber, as the
   // checklist's badges do, so a warning does not look like an error.
   caution: { color: tokens.colorPaletteDarkOrangeForeground1 },
+  imageChecks: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   indent: { marginLeft: tokens.spacingHorizontalXXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
