@@ -557,16 +557,8 @@ fn gui_wizard_shows_the_cores_image_checks_for_a_custom_environment_and_holds_th
             blockers += expect_core_image_checks(&screen, view, "troubled-image-light").await?;
         }
         // Dark, in the smallest window the app supports.
-        screen.click("[data-testid='nav-settings']").await?;
-        screen.click("[data-testid='theme-dark']").await?;
-        screen
-            .wait_for_attribute("[data-theme]", "data-theme", "dark")
-            .await?;
-        screen
-            .client
-            .set_window_size(720, 480)
-            .await
-            .map_err(|error| format!("resize to 720×480: {error}"))?;
+        screen.choose_theme("dark").await?;
+        screen.resize(720, 480).await?;
         screen.open_page("nav-runtimes", "Runtimes").await?;
         for view in &views {
             expect_core_image_checks(&screen, view, "troubled-image-dark-720x480").await?;
