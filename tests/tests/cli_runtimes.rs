@@ -1352,6 +1352,38 @@ async fn preflight_exits_11_on_each_blocker_of_the_troubled_world_and_0_where_no
     assert_stdout_has(&output, "Ready:");
 }
 
+/// With only someone else's instance in the workspace, `pfrm preflight` names it and whose it
+/// is, as the wizard does, instead of "You have no compute instance in this workspace".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]
+async fn preflight_names_someone_elses_instance_and_whose_it_is() {
+    let (_env, cli) = signed_in("troubled").await;
+    let output = cli
+        .run(&[
+            "preflight",
+            "--workspace",
+            &troubled_workspace("ws-not-yours"),
+        ])
+        .await;
+    assert_stdout_has(
+        &output,
+        "You have no compute instance of your own in this workspace.",
+    );
+    assert_stdout_has(
+        &output,
+        "ci-not-yours is assigned to Bob (bob@contoso.com).",
+    );
+    assert_stdout_has(
+        &output,
+        "Create your own in Azure ML studio, assigned to you",
+    );
+    assert!(
+        !text(&output).contains("You have no compute instance in this workspace."),
+        "{}",
+        text(&output)
+    );
+}
+
 // Multi-threaded: the emulator serves while the test waits for pfrm processes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(unix), ignore = "the stand-in az is a POSIX shell script")]

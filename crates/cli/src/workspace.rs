@@ -4,7 +4,8 @@
 use clap::{Args, Subcommand};
 use pfrm_core::model::{WorkspaceKind, WorkspaceSummary};
 use pfrm_core::ops::runtimes::{
-    check_environment_image, check_one_instance, list_my_compute_instances, InstanceChoice,
+    check_environment_image, check_one_instance, list_my_compute_instances,
+    list_others_compute_instances, InstanceChoice,
 };
 use pfrm_core::ops::workspaces::{
     check_workspace, list_workspaces, WorkspaceCheck, DEFAULT_PARALLEL_REQUESTS,
@@ -242,10 +243,26 @@ pub async fn preflight(context: &Context, args: PreflightArgs) -> Result<u8, Err
             None => instances.iter().collect(),
         };
         if shown.is_empty() {
+            // Someone else's instances are named, with whose each is, as the wizard names them:
+            // "no compute instance" would read as a workspace without any.
+            let others = list_others_compute_instances(&context.services, &workspace_id)
+                .await
+                .unwrap_or_default();
             println!();
-            println!("  ! You have no compute instance in this workspace.");
+            if others.is_empty() {
+                println!("  ! You have no compute instance in this workspace.");
+            } else {
+                println!("  ! You have no compute instance of your own in this workspace. A runtime works only for the person its instance is assigned to:");
+                for other in &others {
+                    match &other.assigned_to {
+                        Some(who) => println!("    {} is assigned to {who}.", other.name),
+                        None => println!("    {} is assigned to someone else.", other.name),
+                    }
+                }
+            }
             println!(
-                "    → Create one in Azure ML studio: {}",
+                "    → Create {} in Azure ML studio, assigned to you: {}",
+                if others.is_empty() { "one" } else { "your own" },
                 pfrm_core::preflight::CREATE_COMPUTE_INSTANCE_GUIDE
             );
         }
