@@ -9,31 +9,27 @@
 //! review the page tests that read the changed answers).
 
 mod clients_common;
+mod page_fixtures;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clients_common::ops::{fast, services};
 use clients_common::Env;
-use pfrm_core::migration::decommission;
+use page_fixtures::changes::changes;
+use page_fixtures::normalise::normalise;
+use page_fixtures::{activity, answer, app, decommission, ok};
+use pfrm_core::migration::decommission::{check_confirmation, plan_decommission};
 use pfrm_core::migration::inventory::{self, workspace_flow, ItemKind};
-use pfrm_core::migration::retirement::{parse_date, Clock, RetirementStatus};
+use pfrm_core::migration::retirement::{parse_date, Clock};
 use pfrm_core::ops::instance_sign_in::{check_custom_app, record_sign_in, sign_in_status};
-use pfrm_core::ops::permissions::{GrantRequest, GrantSettings, GrantTarget, RevokeRequest};
-use pfrm_core::ops::runtimes::{CreateRuntimeRequest, CustomAppChoice};
-use pfrm_core::ops::updates::{
-    self, CheckOptions, UpdateAllOutcome, UpdateAllRequest, UpdateRuntimeRequest,
-};
+use pfrm_core::ops::updates::{self, CheckOptions, UpdateAllOutcome, UpdateAllRequest};
 use pfrm_core::ops::workspaces::{check_workspace, list_workspaces, DEFAULT_PARALLEL_REQUESTS};
-use pfrm_core::ops::{permissions, runtimes, OperationSnapshot, Operations};
-use pfrm_core::services::Services;
+use pfrm_core::ops::{permissions, runtimes, Operations};
 use pfrm_core::settings::Settings;
-use pfrm_emulator::{FaultAction, FaultRule, ReadyInfo, Scenario};
-use serde::Serialize;
+use pfrm_emulator::{FaultAction, FaultRule, Scenario};
 use serde_json::{json, Map, Value};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use tokio::sync::broadcast::Receiver;
 
 /// Where the fixtures live, from the repository's root.
 const FIXTURES_DIR: &str = "ui/src/mock/fixtures";
@@ -54,6 +50,9 @@ const UPDATE_ENV: &str = "PFRM_UPDATE_FIXTURES";
 /// move with the calendar.
 const TODAY: &str = "2026-12-06";
 
+/// How fast emulated time runs in the worlds (a minute of Azure's is 0.3 s).
+const TIME_SCALE: f64 = 200.0;
+
 /// One page-test world: an emulator scenario seen by one of its users.
 struct World {
     /// The fixture's file name (without `.json`).
@@ -71,6 +70,8 @@ struct World {
     /// One of the user's compute instances being deleted (workspace, instance), seen in a world
     /// of its own: the wizard lists it but cannot choose it.
     deleting: Option<(&'static str, &'static str)>,
+    /// Whether the Activity page's operations are generated in this world.
+    activity: bool,
 }
 
 const WORLDS: &[World] = &[
@@ -87,6 +88,7 @@ const WORLDS: &[World] = &[
         ],
         no_upgrade_needed: &["rt-preview"],
         deleting: Some(("contoso-ml", "ci-alex-old")),
+        activity: true,
     },
     // The sandbox's world: a first visit, one workspace, one running instance, no runtimes.
     World {
@@ -96,6 +98,7 @@ const WORLDS: &[World] = &[
         lookups: &[],
         no_upgrade_needed: &[],
         deleting: None,
+        activity: false,
     },
 ];
 
@@ -132,7 +135,7 @@ async fn start(world: &World) -> Env {
 }
 
 async fn start_in(world: &World, seed: Scenario) -> Env {
-    let env = Env::start_world(seed, world.user, 200.0).await;
+    let env = Env::start_world(seed, world.user, TIME_SCALE).await;
     for runtime in world.no_upgrade_needed {
         env.emulator.faults().add(FaultRule {
             service: Some("flow".into()),
@@ -223,46 +226,14 @@ async fn update_all_answers(world: &World, ids: &[String]) -> Map<String, Value>
     }
 }
 
-/// The operation `updates` reported since it was subscribed: what it was (kind, title,
-/// target) and its states and stages in order.
-fn operation_steps(updates: &mut Receiver<OperationSnapshot>) -> Value {
-    let mut operation = Value::Null;
-    let mut stages: Vec<Value> = Vec::new();
-    while let Ok(snapshot) = updates.try_recv() {
-        if operation.is_null() {
-            operation = json!({
-                "kind": snapshot.kind,
-                "title": snapshot.title,
-                "target": snapshot.target,
-            });
-        }
-        let step = json!({
-            "state": snapshot.state,
-            "stage": snapshot.stage,
-            "message": snapshot.message,
-        });
-        if stages.last() != Some(&step) {
-            stages.push(step);
-        }
-    }
-    json!({ "operation": operation, "stages": stages })
-}
-
-/// An answer as the UI receives it: `{"ok": answer}` or `{"error": {code, message, ...}}`.
-fn answer<T: Serialize>(result: pfrm_core::Result<T>) -> Value {
-    match result {
-        Ok(value) => json!({ "ok": value }),
-        Err(error) => json!({ "error": error }),
-    }
-}
-
-fn ok<T: Serialize>(value: T) -> Value {
-    json!({ "ok": value })
-}
-
 /// Every answer of one world, keyed by command, then by its arguments.
 async fn generate(world: &World) -> Value {
     let started = OffsetDateTime::now_utc();
+    let activity = if world.activity {
+        activity::activity(world).await
+    } else {
+        Value::Null
+    };
     let env = start(world).await;
     let today = parse_date(TODAY).expect("TODAY is a date");
     let operations = Operations::default();
@@ -278,15 +249,18 @@ async fn generate(world: &World) -> Value {
     // Across workspaces, before any of them changes.
     let fleet = updates::check_workspaces(&services, &ids, options).await;
     let mut update_all = update_all_answers(world, &ids).await;
+    let mut removals = decommission::decommission_answers(world, &ids).await;
     let mut deleting = instances_while_deleting(world).await;
     let stock_of_all = inventory::take_inventory(&services, &ids, 4).await;
 
     // The compute instance sign-in of each of the user's instances: before and after the user
     // says they signed in (each from settings of its own), by `instance/region`.
     let mut sign_ins = Map::new();
+    let mut instances = Vec::new();
     for workspace in listing.iter().flat_map(|listing| &listing.workspaces) {
         let mine = runtimes::list_my_compute_instances(&services, &workspace.id, None).await;
         for choice in mine.iter().flatten() {
+            instances.push(choice.instance.name.clone());
             let (instance, region) = (&choice.instance.name, &workspace.location);
             let mut settings = Settings::default();
             let before = sign_in_status(&settings, &env.cloud, instance, region, today);
@@ -410,7 +384,7 @@ async fn generate(world: &World) -> Value {
         let stock = inventory::take_inventory(&services, std::slice::from_ref(id), 4).await;
         // Each flow's Agent Framework project, written to a scratch folder that `OUT_DIR`
         // stands for.
-        let mut projects = Map::new();
+        let (mut projects, mut not_empty) = (Map::new(), Map::new());
         for flow in stock
             .items
             .iter()
@@ -426,8 +400,18 @@ async fn generate(world: &World) -> Value {
                     project
                 });
             projects.insert(flow_id.clone(), answer(result));
+            // The same into a folder that holds something already: refused, nothing written.
+            std::fs::write(scratch.path().join("notes.txt"), "kept").unwrap();
+            let refused =
+                workspace_flow::scaffold_workspace_flow(&services, id, flow_id, scratch.path())
+                    .await;
+            let refused = serde_json::to_string(&answer(refused))
+                .unwrap()
+                .replace(&scratch.path().display().to_string(), OUT_DIR);
+            not_empty.insert(flow_id.clone(), serde_json::from_str(&refused).unwrap());
         }
         one.insert("exportFlowProject".into(), Value::Object(projects));
+        one.insert("exportFlowProjectNotEmpty".into(), Value::Object(not_empty));
         // Each flow's audit (the mapping table shown before the export). The definition was
         // read from a scratch folder: only its file name is kept.
         let mut audits = Map::new();
@@ -454,13 +438,16 @@ async fn generate(world: &World) -> Value {
         one.insert("takeInventory".into(), ok(stock));
         one.insert(
             "decommissionPlan".into(),
-            answer(decommission::plan_decommission(&services, id, None).await),
+            answer(plan_decommission(&services, id, None).await),
         );
         let name = id.rsplit('/').next().unwrap_or_default();
         one.insert(
             "decommissionRefusal".into(),
-            answer(decommission::check_confirmation(name, TYPED)),
+            answer(check_confirmation(name, TYPED)),
         );
+        if let Some(removal) = removals.remove(id) {
+            one.insert("decommissionApply".into(), removal);
+        }
         one.insert(
             "updateAllOutdated".into(),
             update_all.remove(id).unwrap_or(Value::Null),
@@ -468,7 +455,7 @@ async fn generate(world: &World) -> Value {
         // Last, as they change the world: what the page shows after the user acts.
         one.insert(
             "changes".into(),
-            changes(&services, &operations, world, id, &one).await,
+            changes(&env.emulator, &services, &operations, world, id, &one).await,
         );
         workspaces.insert(id.clone(), Value::Object(one));
     }
@@ -488,325 +475,14 @@ async fn generate(world: &World) -> Value {
         "listWorkspaces": answer(listing),
         "checkWorkspaceVersions": ok(fleet),
         "takeInventoryAll": ok(stock_of_all),
-        "retirementStatus": RetirementStatus::on(services.clock().today()),
+        "retirement": app::retirement(services.clock().today()),
+        "validateRuntimeName": app::runtime_names(&instances),
+        "activity": activity,
         "findUser": find_user,
         "instanceSignIn": sign_ins,
         "workspaces": workspaces,
     });
     normalise(fixture, env.emulator.ready_info(), started)
-}
-
-/// What the pages show after the user acts: on the Runtimes page (an instance started, a
-/// runtime created, the role granted to oneself), on a runtime (updated), and on the
-/// Permissions page (roles granted and removed).
-async fn changes(
-    services: &Services,
-    operations: &Operations,
-    world: &World,
-    id: &str,
-    before: &Map<String, Value>,
-) -> Value {
-    let mut changes = runtime_changes(services, operations, id, before).await;
-    changes.insert(
-        "updates".into(),
-        update_changes(services, operations, id, before).await,
-    );
-    let permissions = permission_changes(services, operations, world, id, before).await;
-    if let Some(check) = permissions.1 {
-        changes.insert("grantToMe".into(), json!({ "checkWorkspace": check }));
-    }
-    changes.insert("permissions".into(), permissions.0);
-    Value::Object(changes)
-}
-
-/// Each outdated runtime updated as its page offers it: to the newest image with the default
-/// environment, or to the newest rebuilt version of its custom environment; by runtime name,
-/// with the operation's stages and the runtime's version and details afterwards.
-async fn update_changes(
-    services: &Services,
-    operations: &Operations,
-    id: &str,
-    before: &Map<String, Value>,
-) -> Value {
-    let mut updated = Map::new();
-    let Some(versions) = before["checkRuntimeVersion"].as_object() else {
-        return Value::Object(updated);
-    };
-    for (name, version) in versions {
-        if version["ok"]["updateAvailable"] != json!(true) {
-            continue;
-        }
-        let environment = version["ok"]["customEnvironment"].is_object().then(|| {
-            before["customEnvironmentGuidance"][name]["ok"]["candidates"][0]["choice"]["assetId"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        });
-        let request = UpdateRuntimeRequest {
-            workspace_id: id.into(),
-            runtime_name: name.clone(),
-            environment: environment.clone(),
-            allow_older: false,
-            move_to_default_environment: false,
-        };
-        let mut reports = operations.subscribe();
-        let outcome = answer(updates::update_runtime(services, request, fast()).await);
-        let mut one = operation_steps(&mut reports);
-        let listed = runtimes::list_runtimes(services, id)
-            .await
-            .map(|list| list.into_iter().find(|r| &r.name == name));
-        let after = json!({
-            "environment": environment,
-            "answer": outcome,
-            "checkRuntimeVersion": answer(updates::check_runtime_version(services, id, name, CheckOptions::default()).await),
-            "runtimeDetails": answer(runtimes::runtime_details(services, id, name).await),
-            "listed": answer(listed),
-        });
-        if let (Value::Object(one), Value::Object(after)) = (&mut one, after) {
-            one.extend(after);
-        }
-        updated.insert(name.clone(), one);
-    }
-    Value::Object(updated)
-}
-
-/// The grants the Permissions page offers, made in turn: to oneself, to each person looked up,
-/// to each endpoint's identity (an endpoint without one is explained, not granted); keyed
-/// `me`, `user:<name>`, `endpoint:<name>`. Then the assignments listed, and each removable one
-/// removed (first refused with a wrong name typed). Where the user may not grant, the refusal
-/// of a grant to oneself. The second value is the workspace's check after "Grant to me" where
-/// the missing role blocked it.
-async fn permission_changes(
-    services: &Services,
-    operations: &Operations,
-    world: &World,
-    id: &str,
-    before: &Map<String, Value>,
-) -> (Value, Option<Value>) {
-    let mut grants = Map::new();
-    let blocked = before["checkWorkspace"]["ok"]["report"]["blocked"] != json!(false);
-    let allowed = before["grantAbility"]["ok"]["allowed"] == json!(true);
-    let mut targets = vec![("me".to_owned(), GrantTarget::Me)];
-    if allowed {
-        for query in world.lookups {
-            targets.push((
-                format!("user:{query}"),
-                GrantTarget::User {
-                    user: query.to_string(),
-                },
-            ));
-        }
-        for endpoint in before["listEndpointIdentities"]["ok"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let name = endpoint["endpointName"].as_str().unwrap_or_default();
-            targets.push((
-                format!("endpoint:{name}"),
-                GrantTarget::Endpoint { name: name.into() },
-            ));
-        }
-    }
-    let mut check_after = None;
-    for (key, target) in targets {
-        let request = GrantRequest {
-            workspace_id: id.into(),
-            target,
-            role: None,
-        };
-        let mut reports = operations.subscribe();
-        let granted = permissions::grant_data_scientist(services, request, quick_grants()).await;
-        let succeeded = granted.is_ok();
-        let mut one = operation_steps(&mut reports);
-        if let Value::Object(one) = &mut one {
-            one.insert("answer".into(), answer(granted));
-        }
-        grants.insert(key.clone(), one);
-        if key == "me" && blocked && succeeded {
-            check_after = Some(answer(check_workspace(services, id).await));
-        }
-    }
-    let listed = permissions::list_workspace_assignments(services, id, None).await;
-    let mut revokes = Map::new();
-    for shown in listed.iter().flatten().filter(|a| a.removable && allowed) {
-        let name = shown.assignment.name.clone();
-        let request = |confirm: &str| RevokeRequest {
-            workspace_id: id.into(),
-            assignment_name: name.clone(),
-            confirm: confirm.into(),
-        };
-        let refusal = permissions::revoke_assignment(services, request(TYPED)).await;
-        let removed =
-            permissions::revoke_assignment(services, request(&shown.principal.label())).await;
-        revokes.insert(
-            name.clone(),
-            json!({ "refusal": answer(refusal), "answer": answer(removed) }),
-        );
-    }
-    let changes = json!({
-        "grants": grants,
-        "listRoleAssignments": answer(listed),
-        "revokes": revokes,
-    });
-    (changes, check_after)
-}
-
-/// What the Runtimes page shows after the user starts a stopped instance of theirs and after
-/// they create a runtime (`CREATED`, on their first running instance, with the default
-/// environment) in a workspace where nothing blocks it, with the stages the creation went
-/// through.
-async fn runtime_changes(
-    services: &Services,
-    operations: &Operations,
-    id: &str,
-    before: &Map<String, Value>,
-) -> Map<String, Value> {
-    let mut changes = Map::new();
-    let blocked = before["checkWorkspace"]["ok"]["report"]["blocked"] != json!(false);
-    let instances = before["listComputeInstances"]["ok"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let state_of = |choice: &Value| choice["instance"]["state"].as_str().map(str::to_owned);
-    let name_of = |choice: &Value| {
-        choice["instance"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    };
-    if blocked {
-        // Where only the user's own role is missing, "Grant to me" (permission_changes).
-        return changes;
-    }
-    let mut started = Map::new();
-    for choice in instances
-        .iter()
-        .filter(|c| state_of(c).as_deref() == Some("Stopped"))
-    {
-        let name = name_of(choice);
-        let summary = runtimes::start_compute_instance(services, id, &name, fast()).await;
-        started.insert(name, answer(summary));
-    }
-    if !started.is_empty() {
-        changes.insert("startComputeInstance".into(), Value::Object(started));
-        changes.insert(
-            "listComputeInstancesAfterStart".into(),
-            answer(runtimes::list_my_compute_instances(services, id, None).await),
-        );
-    }
-    let running = instances
-        .iter()
-        .find(|c| state_of(c).as_deref() == Some("Running") && c["usable"] == json!(true));
-    if let Some(choice) = running {
-        let instance = name_of(choice);
-        let mut updates = operations.subscribe();
-        let request = CreateRuntimeRequest {
-            workspace_id: id.into(),
-            runtime_name: CREATED.into(),
-            compute_instance: instance.clone(),
-            app: CustomAppChoice::New { environment: None },
-            confirm_restart: true,
-        };
-        let created = runtimes::create_runtime(services, request, fast()).await;
-        let stages = operation_steps(&mut updates)["stages"].take();
-        changes.insert(
-            "createRuntime".into(),
-            json!({
-                "runtimeName": CREATED,
-                "computeInstance": instance,
-                "answer": answer(created),
-                "stages": stages,
-                "listRuntimes": answer(runtimes::list_runtimes(services, id).await),
-                "runtimeDetails": answer(runtimes::runtime_details(services, id, CREATED).await),
-                "checkRuntimeVersion": answer(
-                    updates::check_runtime_version(services, id, CREATED, CheckOptions::default())
-                        .await
-                ),
-            }),
-        );
-    }
-    changes
-}
-
-/// Grants that wait for the emulator's (sped-up) propagation in short steps.
-fn quick_grants() -> GrantSettings {
-    GrantSettings {
-        propagation_timeout: std::time::Duration::from_secs(60),
-        poll_interval: std::time::Duration::from_millis(50),
-        ..GrantSettings::default()
-    }
-}
-
-/// Replaces what changes from one run to the next (the emulator's ports) with fixed stand-ins
-/// that say which service they stand for.
-fn normalise(fixture: Value, ready: &ReadyInfo, started: OffsetDateTime) -> Value {
-    let mut text = serde_json::to_string(&fixture).unwrap();
-    for (endpoint, service) in [
-        (&ready.arm_endpoint, "arm"),
-        (&ready.flow_endpoint, "flow"),
-        (&ready.registry_endpoint, "registry"),
-        (&ready.graph_endpoint, "graph"),
-        (&ready.authority_host, "login"),
-        (&ready.control_endpoint, "control"),
-    ] {
-        let origin = endpoint.trim_end_matches('/');
-        // The registry stands for Microsoft's, which serves the runtime images; the others
-        // name the service they stand for.
-        let stand_in = match service {
-            "registry" => "mcr.microsoft.com".to_owned(),
-            _ => format!("{service}.emulator.invalid"),
-        };
-        text = text.replace(origin, &format!("https://{stand_in}"));
-        // Image references name the registry by its host alone.
-        if let Some(host) = origin.strip_prefix("https://") {
-            text = text.replace(host, &stand_in);
-        }
-    }
-    let mut fixture = serde_json::from_str(&text).unwrap();
-    fix_request_ids(&mut fixture);
-    fix_moments(&mut fixture, started);
-    fixture
-}
-
-/// What the emulator stamped while the generator ran (a runtime created, an instance started)
-/// happened at noon of the fixtures' day instead.
-fn fix_moments(value: &mut Value, started: OffsetDateTime) {
-    match value {
-        Value::String(text) => {
-            if let Ok(moment) = OffsetDateTime::parse(text, &Rfc3339) {
-                if moment >= started - time::Duration::minutes(1) {
-                    *text = format!("{TODAY}T12:00:00Z");
-                }
-            }
-        }
-        Value::Object(map) => map.values_mut().for_each(|v| fix_moments(v, started)),
-        Value::Array(items) => items.iter_mut().for_each(|v| fix_moments(v, started)),
-        _ => {}
-    }
-}
-
-/// Errors carry the ids of the request that failed, new on every run; how long an "Update
-/// all" took changes too.
-fn fix_request_ids(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, inner) in map.iter_mut() {
-                if key == "elapsedMs" {
-                    *inner = json!(0);
-                } else if matches!(
-                    key.as_str(),
-                    "clientRequestId" | "correlationId" | "requestId" | "operationId"
-                ) {
-                    *inner = json!("00000000-0000-0000-0000-000000000000");
-                } else {
-                    fix_request_ids(inner);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(fix_request_ids),
-        _ => {}
-    }
 }
 
 fn render(fixture: &Value) -> String {

@@ -11,6 +11,7 @@
 //   a test to see each, and held while the page tests audit a state.
 import type {
   ComputeInstanceSummary,
+  DeleteRuntimeRequest,
   FleetVersionReport,
   GrantOutcome,
   GrantRequest,
@@ -357,50 +358,63 @@ export function instancesNow(workspaceId: string, world: WorldFixture = PAGES): 
   );
 }
 
-/** Starts one of the user's stopped instances: the generated start's answer at the end. */
+/** Starts one of the user's stopped instances as the generator did, replaying its stages. */
 export function startInstance(publish: Publish, workspaceId: string, name: string, world: WorldFixture = PAGES): Promise<ComputeInstanceSummary> {
-  const answer = workspaceAnswers(world, workspaceId)?.changes.startComputeInstance?.[name];
-  return longOperation(publish, 'startComputeInstance', `Start compute instance ${name}`, ['requested', 'instanceStarting'], () => {
-    if (!answer) throw { code: 'conflict', message: `Compute instance ${name} is not stopped.` };
+  const generated = workspaceAnswers(world, workspaceId)?.changes.startComputeInstance?.[name];
+  if (!generated || made.started.has(key(workspaceId, name))) return Promise.reject(notGenerated(`starting ${name} again`));
+  return replay(publish, generated, () => {
+    const summary = outcomeOf(generated.answer);
     made.started.add(key(workspaceId, name));
-    return valueOf(answer);
+    return summary;
   });
 }
 
 /** Long enough that a test on a loaded machine sees each stage of a creation. */
 const CREATE_STAGE_MS = 1000;
 
-/** Creates a runtime: the generated creation's stages, then its runtime under the user's names. */
+/** Creates a runtime as the generator did, under the user's names: its stages, then its runtime. */
 export function createRuntime(
   publish: Publish,
   request: { workspaceId: string; runtimeName: string; computeInstance: string },
   world: WorldFixture = PAGES,
 ): Promise<RuntimeDetails> {
   const generated = workspaceAnswers(world, request.workspaceId)?.changes.createRuntime;
-  const stages = (generated?.stages ?? []).filter((step) => step.state === 'running').map((step) => step.stage);
-  return longOperation(
+  if (!generated) return Promise.reject(notGenerated('creating a runtime in this workspace'));
+  const names: [string, string][] = [
+    [generated.runtimeName, request.runtimeName],
+    [generated.computeInstance, request.computeInstance],
+  ];
+  return replay(
     publish,
-    'createRuntime',
-    `Create runtime ${request.runtimeName} on ${request.computeInstance}`,
-    stages,
+    renamed(generated, names),
     () => {
-      if (!generated) throw { code: 'permission_denied', message: 'No runtime can be created in this workspace.' };
-      const names: [string, string][] = [
-        [generated.runtimeName, request.runtimeName],
-        [generated.computeInstance, request.computeInstance],
-      ];
       const summary = renamed(valueOf(generated.listRuntimes).find((r) => r.name === generated.runtimeName), names);
       const details = renamed(valueOf(generated.runtimeDetails), names);
-      if (!summary) throw { code: 'internal', message: 'The generated list lacks the created runtime.' };
+      if (!summary) throw notGenerated('the created runtime in the list after creating it');
       made.created.set(key(request.workspaceId, request.runtimeName), { summary, details });
       made.deleted.delete(key(request.workspaceId, request.runtimeName));
-      return renamed(valueOf(generated.answer), names);
+      return renamed(outcomeOf(generated.answer), names);
     },
-    undefined,
     CREATE_STAGE_MS,
   );
 }
 
-export function deleteRuntime(workspaceId: string, name: string): void {
-  made.deleted.add(key(workspaceId, name));
+/** Deletes a runtime as the generator did (one created on this page as it deleted its own). */
+export function deleteRuntime(publish: Publish, request: DeleteRuntimeRequest, world: WorldFixture = PAGES): Promise<null> {
+  const changes = workspaceAnswers(world, request.workspaceId)?.changes;
+  const k = key(request.workspaceId, request.runtimeName);
+  const created = made.created.has(k) ? changes?.createRuntime : undefined;
+  const generatedName = created?.runtimeName ?? request.runtimeName;
+  const generated = changes?.deleteRuntime[generatedName];
+  if (!generated || generated.removeCustomApp !== request.removeCustomApp || made.deleted.has(k)) return Promise.reject(notGenerated(`this deletion of ${request.runtimeName}`));
+  const names: [string, string][] = [[generatedName, request.runtimeName]];
+  const instance = made.created.get(k)?.details.computeInstanceName;
+  if (created && instance) names.push([created.computeInstance, instance]);
+  const asNamed = renamed(generated, names);
+  if (request.confirmName !== request.runtimeName) return pause(100).then(() => settle(asNamed.refusal));
+  return replay(publish, asNamed, () => {
+    const outcome = outcomeOf(asNamed.answer);
+    made.deleted.add(k);
+    return outcome;
+  });
 }

@@ -14,6 +14,7 @@ import type {
   CustomAppAvailability,
   CustomEnvironmentGuidance,
   DecommissionPlan,
+  DecommissionReport,
   EndpointIdentity,
   EnvironmentChoice,
   FleetVersionReport,
@@ -24,6 +25,7 @@ import type {
   InstanceSignInStatus,
   Inventory,
   OperationKind,
+  OperationSnapshot,
   OperationState,
   OthersInstance,
   PreflightReport,
@@ -75,6 +77,10 @@ export interface WorkspaceAnswers {
   decommissionPlan: Answer<DecommissionPlan>;
   /** The core's refusal of a wrong typed name, with `TYPED` standing for what was typed. */
   decommissionRefusal: Answer<null>;
+  /** What the page ticks by default removed (in a world of its own), where the plan has items. */
+  decommissionApply?: { selected: string[]; answer: Answer<DecommissionReport> };
+  /** By flow id: the project written into a folder that holds something already (`OUT_DIR`). */
+  exportFlowProjectNotEmpty: Record<string, Answer<ScaffoldResult>>;
   /** "Update all" of this workspace alone (in a world of its own); null without runtimes. */
   updateAllOutdated: Answer<UpdateAllSummary> | null;
   /** What the generator changed last, and the answers after it (see changes.ts). */
@@ -85,11 +91,10 @@ export interface WorkspaceAnswers {
 export type Steps = { state: OperationState; stage: Stage }[];
 
 /** A runtime the generator created (named `runtimeName`, on `computeInstance`). */
-export interface CreatedRuntime {
+export interface CreatedRuntime extends GeneratedOperation {
   runtimeName: string;
   computeInstance: string;
   answer: Answer<RuntimeDetails>;
-  stages: Steps;
   listRuntimes: Answer<RuntimeSummary[]>;
   runtimeDetails: Answer<RuntimeDetails>;
   checkRuntimeVersion: Answer<RuntimeVersionStatus>;
@@ -127,7 +132,7 @@ export interface PermissionChanges {
 
 export interface WorkspaceChanges {
   /** The user's stopped instances started, by name, and their choices afterwards. */
-  startComputeInstance?: Record<string, Answer<ComputeInstanceSummary>>;
+  startComputeInstance?: Record<string, GeneratedOperation & { answer: Answer<ComputeInstanceSummary> }>;
   listComputeInstancesAfterStart?: Answer<InstanceChoice[]>;
   createRuntime?: CreatedRuntime;
   /** The check after "Grant to me" where only the user's own role was missing. */
@@ -135,6 +140,8 @@ export interface WorkspaceChanges {
   /** By runtime name. */
   updates: Record<string, GeneratedUpdate>;
   permissions: PermissionChanges;
+  /** By runtime name, last: refused with a wrong name typed, then deleted (the created one with its application). */
+  deleteRuntime: Record<string, GeneratedOperation & { removeCustomApp: boolean; refusal: Answer<null>; answer: Answer<null> }>;
 }
 
 /** Stands for the folder a flow's project was written to. */
@@ -142,6 +149,13 @@ export const OUT_DIR = '{outDir}';
 
 /** Stands for the name the user typed in generated messages that quote it. */
 export const TYPED = '{typed}';
+
+/** The core's operation list: as first listed, the running one once cancelled, and after clearing. */
+export interface GeneratedActivity {
+  listOperations: OperationSnapshot[];
+  cancelled: OperationSnapshot;
+  afterClear: OperationSnapshot[];
+}
 
 /** One world: an emulator scenario seen by one of its users on a fixed day. */
 export interface WorldFixture {
@@ -153,7 +167,12 @@ export interface WorldFixture {
   checkWorkspaceVersions: Answer<FleetVersionReport>;
   /** "All my workspaces". */
   takeInventoryAll: Answer<Inventory>;
-  retirementStatus: RetirementStatus;
+  /** The notice on the world's day and after the retirement, each before and after it is dismissed. */
+  retirement: Record<'current' | 'retired', { notice: RetirementStatus; dismissed: RetirementStatus }>;
+  /** By name: the core's verdict on the names the page tests type and the pages suggest. */
+  validateRuntimeName: Record<string, Answer<null>>;
+  /** The Activity page's operations (see ui_fixtures' activity.rs), in the page world only. */
+  activity: GeneratedActivity | null;
   findUser: Record<string, Answer<PrincipalSummary>>;
   /** By `instance/region`: the user's sign-in on the instance, before and after saying they did. */
   instanceSignIn: Record<string, { before: Answer<InstanceSignInStatus>; after: Answer<InstanceSignInStatus> }>;

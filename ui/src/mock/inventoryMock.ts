@@ -15,10 +15,14 @@ export function savedInventoryPath(inventory: Inventory, format: ExportFormat): 
   return `/home/alex/Downloads/prompt-flow-inventory-${inventory.takenOn}.${extension}`;
 }
 
-/** The core's project for the flow, written to `outDir`. */
-export async function exportedProject(workspaceId: string, flowId: string, outDir: string, world: WorldFixture = PAGES): Promise<ScaffoldResult> {
-  const project = await settle(workspaceAnswers(world, workspaceId)?.exportFlowProject[flowId]);
-  return { ...project, outDir: project.outDir.replace(OUT_DIR, outDir) };
+/**
+ * The core's project for the flow, written to `outDir`; or, when the folder holds something
+ * already (`notEmpty`), the core's refusal.
+ */
+export function exportedProject(workspaceId: string, flowId: string, outDir: string, notEmpty: boolean, world: WorldFixture = PAGES): Promise<ScaffoldResult> {
+  const answers = workspaceAnswers(world, workspaceId);
+  const answer = notEmpty ? answers?.exportFlowProjectNotEmpty[flowId] : answers?.exportFlowProject[flowId];
+  return settle(answer && (JSON.parse(JSON.stringify(answer).split(OUT_DIR).join(outDir)) as typeof answer));
 }
 
 /** The core's audit of the flow: its mapping table and what has no direct equivalent. */

@@ -2,6 +2,8 @@ import { afterEach, expect, it } from 'vitest';
 import { invoke } from '@tauri-apps/api/core';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { COMMAND_NAMES } from '../backend';
+import type { OperationSnapshot } from '../backend/bindings';
+import { PAGES } from './fixtures';
 import { installPagesMock } from './pagesMock';
 
 afterEach(() => clearMocks());
@@ -27,4 +29,23 @@ it('answers every command the app declares, and refuses any other', async () => 
   }
   expect(unknown).toEqual([]);
   await expect(invoke('no_such_command', {})).rejects.toMatch(/unknown command/);
+});
+
+// The Activity page's operations come from the core: what the fake backend lists after a
+// cancel and a clear must be what the core's operation list held then.
+it('lists, cancels and clears operations as the core did', async () => {
+  const activity = PAGES.activity;
+  if (!activity) throw new Error('the page world has no generated activity');
+  window.history.replaceState(null, '', '/?scenario=activity');
+  try {
+    installPagesMock();
+    expect(await invoke('list_operations')).toEqual(activity.listOperations);
+    await invoke('cancel_operation', { operationId: activity.cancelled.id });
+    const listed = await invoke<OperationSnapshot[]>('list_operations');
+    expect(listed.find((op) => op.id === activity.cancelled.id)).toEqual(activity.cancelled);
+    await invoke('clear_finished_operations');
+    expect(await invoke('list_operations')).toEqual(activity.afterClear);
+  } finally {
+    window.history.replaceState(null, '', '/');
+  }
 });

@@ -23,6 +23,7 @@ import { cancelMockOperation, pause, runtimesCommand } from './runtimesMock';
 import { permissionsCommand } from './permissionsMock';
 import { auditedFlow, exportedProject, inventoryOf, savedInventoryPath } from './inventoryMock';
 import { decommissionApply, decommissionPlanOf } from './decommissionMock';
+import { PAGES, notGenerated, settle } from './fixtures';
 
 export const MOCK_VERSION = '0.0.0-pages';
 
@@ -64,13 +65,6 @@ function appInfo(scenario: string | null): AppInfo {
     warnings,
   };
 }
-
-const NAME_ERROR: AppError = {
-  code: 'invalid_input',
-  message: '"bad_name" cannot be used as a runtime name: it contains an underscore.',
-  remedy: 'Use 3 to 24 characters: letters, digits and hyphens, starting with a letter.',
-  details: { field: 'runtimeName' },
-};
 
 // Session. Scenarios: `azure-cli` (the Azure CLI sign-in succeeds), `memory-only` (no keychain),
 // `sign-in-required` (a saved sign-in expired), `sandbox` (the app was started with --sandbox:
@@ -144,71 +138,21 @@ const SANDBOX: SessionStatus = {
   cloud: 'Sandbox',
 };
 
-const STARTED = '2026-11-28T12:00:00Z';
-const OPERATIONS: OperationSnapshot[] = [
-  {
-    id: 'op-create',
-    kind: 'createRuntime',
-    title: 'Create runtime rt-1 on ci-alice',
-    target: 'https://eastus.api.azureml.example/flow/runtimes/rt-1',
-    state: 'running',
-    stage: 'runtimeStarting',
-    message: 'Pulling the runtime image',
-    startedAt: '2026-11-28T12:03:00Z',
-    elapsedMs: 65_000,
-    resumed: false,
-  },
-  {
-    id: 'op-grant',
-    kind: 'grantRole',
-    title: 'Give AzureML Data Scientist to bob@contoso.example',
-    target: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws',
-    state: 'failed',
-    stage: 'requested',
-    startedAt: '2026-11-28T12:02:00Z',
-    elapsedMs: 2_000,
-    error: {
-      code: 'permission_denied',
-      message: 'You are not allowed to give roles in workspace ws.',
-      remedy: 'Ask an Owner or User Access Administrator of the workspace to give the role.',
-    },
-    resumed: false,
-  },
-  {
-    id: 'op-start',
-    kind: 'startComputeInstance',
-    title: 'Start compute instance ci-alice',
-    target: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/ci-alice',
-    state: 'succeeded',
-    stage: 'done',
-    startedAt: STARTED,
-    elapsedMs: 95_000,
-    resumed: true,
-  },
-];
-
 type Channel<T> = { onmessage: (message: T) => void };
 
 /**
- * The retirement as of 2026-12-06 (135 days left), or after it in the `retired` scenario. Other
- * scenarios start with the notice dismissed for the week, so their screens are pictured as
- * they were.
+ * The retirement as the core reports it on the page world's day, or after it in the `retired`
+ * scenario. Other scenarios start with the notice dismissed for the week, so their screens are
+ * pictured as they were.
  */
 function retirement(scenario: string | null, dismissed: boolean): RetirementStatus {
   const retired = scenario === 'retired';
-  dismissed = dismissed || (scenario !== 'retirement' && !retired);
-  return {
-    retirementDate: '2027-04-20',
-    today: retired ? '2027-05-01' : '2026-12-06',
-    daysLeft: retired ? -11 : 135,
-    retired,
-    countdown: retired ? { kind: 'retired', days: 11 } : { kind: 'daysLeft', days: 135 },
-    imagesFrozen: true,
-    guideUrl: 'https://learn.microsoft.com/azure/machine-learning/prompt-flow/migrate-prompt-flow-to-agent-framework',
-    weekOf: retired ? '2027-04-26' : '2026-11-30',
-    dismissedThisWeek: dismissed,
-  };
+  const generated = PAGES.retirement[retired ? 'retired' : 'current'];
+  return structuredClone(dismissed || (scenario !== 'retirement' && !retired) ? generated.dismissed : generated.notice);
 }
+
+/** A folder of the user's that holds files already. */
+const PROJECTS_FOLDER = '/home/alex/projects';
 
 /** Where the mock's settings keep the last place (the page's own storage, like a settings file). */
 const PLACE_KEY = 'pfrm.mock.lastPlace';
@@ -229,7 +173,9 @@ export function installPagesMock(): void {
   let retirementDismissed = false;
   let cancelSignIn: (() => void) | undefined;
   const watchers: Channel<OperationSnapshot>[] = [];
-  const operations = new Map((scenario === 'activity' ? OPERATIONS : []).map((op) => [op.id, op]));
+  // The Activity page's operations as the core listed them (`?scenario=activity`).
+  const activity = scenario === 'activity' ? PAGES.activity : null;
+  const operations = new Map((activity?.listOperations ?? []).map((op) => [op.id, structuredClone(op)]));
   const waitForCancel = () =>
     new Promise<never>((_, reject) => {
       cancelSignIn = () => reject(CANCELLED);
@@ -287,12 +233,12 @@ export function installPagesMock(): void {
         return null;
       }
       case 'cancel_operation': {
+        // A replayed operation ends at its next stage; a listed one as the core ended it.
         cancelMockOperation(String(args.operationId));
-        const op = operations.get(String(args.operationId));
-        if (op && op.state === 'running') {
-          const cancelled: OperationSnapshot = { ...op, state: 'cancelled', message: undefined };
-          operations.set(op.id, cancelled);
-          setTimeout(() => watchers.forEach((watcher) => watcher.onmessage(cancelled)), 100);
+        const cancelled = activity?.cancelled;
+        if (cancelled && cancelled.id === args.operationId && operations.get(cancelled.id)?.state === 'running') {
+          operations.set(cancelled.id, cancelled);
+          setTimeout(() => watchers.forEach((watcher) => watcher.onmessage(structuredClone(cancelled))), 100);
         }
         return null;
       }
@@ -341,20 +287,13 @@ export function installPagesMock(): void {
         const args = payload as { workspaceId: string; flowId: string; outDir: string };
         // The shell's own check, before the core is asked.
         if (!args.outDir.startsWith('/')) return Promise.reject({ code: 'invalid_input', message: 'Choose the folder to write the project to.', remedy: 'Give a full path, such as /home/you/projects/my-flow.' });
-        if (args.outDir === '/home/alex/projects')
-          return Promise.reject({
-            code: 'conflict',
-            message: '/home/alex/projects is not empty; pfrm writes a project only to a new or empty folder, so nothing there is overwritten.',
-            remedy: 'Choose a new folder (it is created) or an empty one, such as a subfolder named after the flow.',
-          });
-        return pause(300).then(() => exportedProject(args.workspaceId, args.flowId, args.outDir));
+        // The user's projects folder holds their other projects already.
+        const notEmpty = args.outDir.replace(/\/+$/, '') === PROJECTS_FOLDER;
+        return pause(300).then(() => exportedProject(args.workspaceId, args.flowId, args.outDir, notEmpty));
       }
       case 'validate_runtime_name': {
-        // The core's rule: a letter, then letters, digits and hyphens, 3 to 24 in all, not
-        // ending in a hyphen and digits.
-        const name = (payload as { name?: unknown } | undefined)?.name;
-        if (typeof name === 'string' && /^[A-Za-z][A-Za-z0-9-]{2,23}$/.test(name) && !/-\d+$/.test(name)) return null;
-        throw NAME_ERROR;
+        const name = String(args.name);
+        return settle(PAGES.validateRuntimeName[name] ?? { error: notGenerated(`the check of the runtime name "${name}"`) });
       }
       case 'check_app_update':
         return {

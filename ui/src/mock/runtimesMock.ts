@@ -2,6 +2,7 @@
 // answers about the page world (fixtures.ts: contoso-ml, where Alex has a running and a stopped
 // instance and no runtime yet; locked-ml, where he lacks the role but may grant it; research-ml,
 // with Rita's and Sam's runtimes), and the changes the user makes (changes.ts).
+import type { DeleteRuntimeRequest } from '../backend/bindings';
 import { PAGES, notGenerated, settle, workspaceAnswers } from './fixtures';
 import { checkNow, createRuntime, deleteRuntime, detailsNow, instancesNow, pause, recordSignIn, runtimesNow, signInNow, startInstance, type Publish } from './changes';
 import { updatesCommand } from './updatesMock';
@@ -64,11 +65,8 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       return startInstance(publish, workspaceId, String(args.instanceName));
     case 'create_runtime':
       return createRuntime(publish, args.request as { workspaceId: string; runtimeName: string; computeInstance: string });
-    case 'delete_runtime': {
-      const request = args.request as { workspaceId: string; runtimeName: string };
-      deleteRuntime(request.workspaceId, request.runtimeName);
-      return pause(200).then(() => null);
-    }
+    case 'delete_runtime':
+      return deleteRuntime(publish, args.request as DeleteRuntimeRequest);
     default:
       return updatesCommand(command, args, publish);
   }
