@@ -477,6 +477,7 @@ async fn generate(world: &World) -> Value {
         "takeInventoryAll": ok(stock_of_all),
         "retirement": app::retirement(services.clock().today()),
         "validateRuntimeName": app::runtime_names(&instances),
+        "exportFlowProjectRelative": app::relative_project_folder(),
         "activity": activity,
         "findUser": find_user,
         "instanceSignIn": sign_ins,

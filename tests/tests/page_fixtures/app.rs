@@ -1,8 +1,12 @@
 //! Answers of the app's own commands, the same in every workspace: the core's verdict on the
 //! runtime names the pages suggest or the page tests type, and the retirement notice before and
-//! after it is dismissed, on the world's day and on a day after the retirement.
+//! after it is dismissed, on the world's day and on a day after the retirement; the project
+//! folder refused when it is not a full path.
+
+use std::path::Path;
 
 use pfrm_core::migration::retirement::{parse_date, RetirementStatus};
+use pfrm_core::migration::scaffold::chosen_out_dir;
 use pfrm_core::naming::validate_runtime_name;
 use serde_json::{json, Map, Value};
 use time::Date;
@@ -46,4 +50,10 @@ fn notice_and_dismissal(day: Date) -> Value {
     let notice = RetirementStatus::on(day);
     let dismissed = notice.clone().with_dismissal(Some(&notice.week_of));
     json!({ "notice": notice, "dismissed": dismissed })
+}
+
+/// `export_flow_project`'s refusal of a folder typed as a relative path (the app has no working
+/// folder to take it from), before anything is read from Azure.
+pub fn relative_project_folder() -> Value {
+    answer(chosen_out_dir(Path::new("my-flow"), None))
 }

@@ -171,6 +171,8 @@ export interface WorldFixture {
   retirement: Record<'current' | 'retired', { notice: RetirementStatus; dismissed: RetirementStatus }>;
   /** By name: the core's verdict on the names the page tests type and the pages suggest. */
   validateRuntimeName: Record<string, Answer<null>>;
+  /** The project folder refused when typed as a relative path. */
+  exportFlowProjectRelative: Answer<ScaffoldResult>;
   /** The Activity page's operations (see ui_fixtures' activity.rs), in the page world only. */
   activity: GeneratedActivity | null;
   findUser: Record<string, Answer<PrincipalSummary>>;

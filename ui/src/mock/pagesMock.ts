@@ -285,8 +285,8 @@ export function installPagesMock(): void {
       }
       case 'export_flow_project': {
         const args = payload as { workspaceId: string; flowId: string; outDir: string };
-        // The shell's own check, before the core is asked.
-        if (!args.outDir.startsWith('/')) return Promise.reject({ code: 'invalid_input', message: 'Choose the folder to write the project to.', remedy: 'Give a full path, such as /home/you/projects/my-flow.' });
+        // A folder typed as a relative path: the core's refusal, before Azure is asked.
+        if (!args.outDir.trim().startsWith('/')) return settle(PAGES.exportFlowProjectRelative);
         // The user's projects folder holds their other projects already.
         const notEmpty = args.outDir.replace(/\/+$/, '') === PROJECTS_FOLDER;
         return pause(300).then(() => exportedProject(args.workspaceId, args.flowId, args.outDir, notEmpty));
