@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ComponentProps, type ReactNode, type RefObject } from 'react';
-import { Caption1, Table, TableBody, TableHeader, TableHeaderCell, TableRow, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import { t } from '../i18n';
+import { Caption1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { t, type MessageKey } from '../i18n';
 
 const useStyles = makeStyles({
   box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, minWidth: 0 },
@@ -78,9 +78,9 @@ export function FittedTable(props: ComponentProps<typeof Table>) {
 
 /**
  * A fitted table with one header row naming its `columns`; the children are its body's rows.
- * Every list page (runtimes, inventory, decommission plan, a flow's mapping) uses it.
+ * `ListTable` builds the rows from column definitions; this is for bodies it cannot express.
  */
-export function HeadedTable({
+function HeadedTable({
   columns,
   children,
   ...props
@@ -96,5 +96,50 @@ export function HeadedTable({
       </TableHeader>
       <TableBody>{children}</TableBody>
     </FittedTable>
+  );
+}
+
+/** One column of a `ListTable`: its heading, and what its cell shows for a row. */
+export interface Column<Row> {
+  heading: MessageKey;
+  cell: (row: Row) => ReactNode;
+  /** The cell's class (wrapping, width). */
+  className?: string;
+  /** The cell's `data-testid`. */
+  testId?: string;
+}
+
+/** A row's own attributes: its test id and `data-` state, a click handler, a class. */
+export type RowProps = Omit<ComponentProps<typeof TableRow>, 'children'> & { [data: `data-${string}`]: string | boolean | undefined };
+
+/**
+ * A list as a fitted table: a header row from the `columns`' headings, then one body row a
+ * `row`, each cell what its column shows for it. Every list of the app (runtimes, inventory,
+ * decommission plan, a flow's mapping, role assignments, a diagnostics bundle's files) uses it.
+ */
+export function ListTable<Row>({
+  columns,
+  rows,
+  rowKey,
+  rowProps,
+  ...props
+}: Omit<ComponentProps<typeof Table>, 'children'> & {
+  columns: readonly Column<Row>[];
+  rows: readonly Row[];
+  rowKey: (row: Row, index: number) => string;
+  rowProps?: (row: Row) => RowProps;
+}) {
+  return (
+    <HeadedTable {...props} columns={columns.map((column) => t(column.heading))}>
+      {rows.map((row, index) => (
+        <TableRow key={rowKey(row, index)} {...rowProps?.(row)}>
+          {columns.map((column) => (
+            <TableCell key={column.heading} className={column.className} data-testid={column.testId}>
+              {column.cell(row)}
+            </TableCell>
+          ))}
+        </TableRow>
+      ))}
+    </HeadedTable>
   );
 }

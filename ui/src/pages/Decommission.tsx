@@ -9,8 +9,6 @@ import {
   MessageBarBody,
   ProgressBar,
   Spinner,
-  TableCell,
-  TableRow,
   Text,
   makeStyles,
   tokens,
@@ -28,10 +26,9 @@ import {
 import { ErrorMessage } from '../components/ErrorMessage';
 import { latestOperation, useOperations } from '../data/operations';
 import { t, type MessageKey } from '../i18n';
-import { HeadedTable } from '../components/FittedTable';
+import { ListTable, type Column } from '../components/FittedTable';
 import { kindLabel } from './Inventory';
 
-const PLAN_COLUMNS: MessageKey[] = ['dec.col.remove', 'dec.col.item', 'dec.col.cost', 'dec.col.why'];
 
 /** The plan's opening line: the days left, or that prompt flow has retired (the core's countdown decides). */
 export function introText(countdown: Countdown): string {
@@ -124,6 +121,37 @@ export function DecommissionPanel({ workspaceId, onClose }: { workspaceId: strin
   const plan = step.plan;
   const snapshot =
     step.kind === 'applying' ? latestOperation(operations.list, step.since, (s) => s.kind === 'decommission') : null;
+  const outcomeOf = (item: PlanItem) => (step.kind === 'done' ? step.report.outcomes.find((o) => o.id === item.id) : undefined);
+  const planColumns: Column<PlanItem>[] = [
+    {
+      heading: 'dec.col.remove',
+      cell: (item) => (
+        <Checkbox
+          checked={ticked.has(item.id)}
+          disabled={step.kind !== 'plan'}
+          onChange={(_, data) => toggle(item.id, data.checked === true)}
+          aria-label={t('dec.tick', { name: item.name })}
+          data-testid={`decommission-tick-${item.id}`}
+        />
+      ),
+    },
+    { heading: 'dec.col.item', cell: (item) => t('dec.itemName', { kind: kindLabel(item.kind), name: item.name }) },
+    { heading: 'dec.col.cost', cell: planCost },
+    {
+      heading: 'dec.col.why',
+      cell: (item) => {
+        const outcome = outcomeOf(item);
+        return outcome ? (
+          <Text weight="semibold" data-testid={`decommission-outcome-${item.id}`} data-state={outcome.state}>
+            {t(`dec.outcome.${outcome.state}` as MessageKey)}
+            {outcome.error ? `: ${outcome.error.message}` : outcome.message ? `: ${outcome.message}` : ''}
+          </Text>
+        ) : (
+          <Text className={styles.muted}>{item.reason}</Text>
+        );
+      },
+    },
+  ];
   return (
     <section className={styles.panel} data-testid="decommission">
       <Text weight="semibold" size={500}>
@@ -135,38 +163,14 @@ export function DecommissionPanel({ workspaceId, onClose }: { workspaceId: strin
       </MessageBar>
       {plan.items.length === 0 && <Text data-testid="decommission-empty">{t('dec.empty')}</Text>}
       {plan.items.length > 0 && (
-        <HeadedTable size="small" aria-label={t('dec.heading', { workspace: plan.workspaceName })} columns={PLAN_COLUMNS.map((column) => t(column))}>
-          {plan.items.map((item) => {
-            const outcome = step.kind === 'done' ? step.report.outcomes.find((o) => o.id === item.id) : undefined;
-            return (
-              <TableRow key={item.id} data-testid={`decommission-item-${item.id}`} data-cost={costIntent(item.cost)}>
-                <TableCell>
-                  <Checkbox
-                    checked={ticked.has(item.id)}
-                    disabled={step.kind !== 'plan'}
-                    onChange={(_, data) => toggle(item.id, data.checked === true)}
-                    aria-label={t('dec.tick', { name: item.name })}
-                    data-testid={`decommission-tick-${item.id}`}
-                  />
-                </TableCell>
-                <TableCell>
-                  {t('dec.itemName', { kind: kindLabel(item.kind), name: item.name })}
-                </TableCell>
-                <TableCell>{planCost(item)}</TableCell>
-                <TableCell>
-                  {outcome ? (
-                    <Text weight="semibold" data-testid={`decommission-outcome-${item.id}`} data-state={outcome.state}>
-                      {t(`dec.outcome.${outcome.state}` as MessageKey)}
-                      {outcome.error ? `: ${outcome.error.message}` : outcome.message ? `: ${outcome.message}` : ''}
-                    </Text>
-                  ) : (
-                    <Text className={styles.muted}>{item.reason}</Text>
-                  )}
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </HeadedTable>
+        <ListTable
+          size="small"
+          aria-label={t('dec.heading', { workspace: plan.workspaceName })}
+          columns={planColumns}
+          rows={plan.items}
+          rowKey={(item) => item.id}
+          rowProps={(item) => ({ 'data-testid': `decommission-item-${item.id}`, 'data-cost': costIntent(item.cost) })}
+        />
       )}
       {plan.kept.length > 0 && (
         <div data-testid="decommission-kept">

@@ -1,17 +1,9 @@
-import {
-  Body1,
-  Caption1,
-  TableCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Body1, Caption1, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { FlowAudit } from '../backend';
 import { t, type MessageKey } from '../i18n';
-import { HeadedTable } from '../components/FittedTable';
+import { ListTable, type Column } from '../components/FittedTable';
 
-const MAPPING_COLUMNS: MessageKey[] = ['inv.audit.col.promptFlow', 'inv.audit.col.agentFramework', 'inv.audit.col.note'];
+type MappingRow = FlowAudit['table'][number];
 
 const useStyles = makeStyles({
   mapping: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -25,18 +17,23 @@ const useStyles = makeStyles({
  */
 export function FlowMapping({ audit }: { audit: FlowAudit }) {
   const styles = useStyles();
+  const columns: Column<MappingRow>[] = [
+    { heading: 'inv.audit.col.promptFlow', cell: (row) => row.promptFlow, className: styles.cell },
+    { heading: 'inv.audit.col.agentFramework', cell: (row) => row.agentFramework, className: styles.cell },
+    { heading: 'inv.audit.col.note', cell: (row) => row.note || '—', className: styles.cell },
+  ];
   return (
     <div className={styles.mapping} data-testid="flow-mapping">
       <Body1>{t('inv.audit.summary', { kind: t(`inv.audit.kind.${audit.kind}` as MessageKey), nodes: audit.nodes.length, connections: audit.connections.length })}</Body1>
-      <HeadedTable aria-label={t('inv.audit.table')} size="small" data-testid="flow-mapping-table" columns={MAPPING_COLUMNS.map((column) => t(column))}>
-        {audit.table.map((row, index) => (
-          <TableRow key={`${index}-${row.promptFlow}`} data-testid="flow-mapping-row">
-            <TableCell className={styles.cell}>{row.promptFlow}</TableCell>
-            <TableCell className={styles.cell}>{row.agentFramework}</TableCell>
-            <TableCell className={styles.cell}>{row.note || '—'}</TableCell>
-          </TableRow>
-        ))}
-      </HeadedTable>
+      <ListTable
+        aria-label={t('inv.audit.table')}
+        size="small"
+        data-testid="flow-mapping-table"
+        columns={columns}
+        rows={audit.table}
+        rowKey={(row, index) => `${index}-${row.promptFlow}`}
+        rowProps={() => ({ 'data-testid': 'flow-mapping-row' })}
+      />
       {audit.gaps.length > 0 && (
         <div data-testid="flow-mapping-gaps">
           <Text weight="semibold">{t('inv.audit.gaps')}</Text>

@@ -10,8 +10,6 @@ import {
   MessageBarBody,
   Option,
   Spinner,
-  TableCell,
-  TableRow,
   Text,
   makeStyles,
   mergeClasses,
@@ -29,7 +27,7 @@ import {
 } from '../backend';
 import { t, type MessageKey } from '../i18n';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { HeadedTable } from '../components/FittedTable';
+import { ListTable, type Column } from '../components/FittedTable';
 import { PageHeading } from '../components/PageHeading';
 import { WorkspaceChooser, useWorkspaceChoice } from './runtimes/WorkspaceChooser';
 import { DecommissionPanel } from './Decommission';
@@ -157,7 +155,40 @@ export function Inventory() {
   };
   const shown = useMemo(() => (taking.kind === 'taken' ? filterItems(taking.inventory.items, filter) : []), [taking, filter]);
   const columns = useMemo(() => inventoryColumns(taking.kind === 'taken' ? taking.inventory.items : []), [taking]);
-  const manyWorkspaces = columns.includes('inv.col.workspace');
+  const cells: Column<InventoryItem>[] = [
+    { heading: 'inv.col.kind', cell: (item) => kindLabel(item.kind), className: styles.cell },
+    {
+      heading: 'inv.col.name',
+      cell: (item) => (
+        <>
+          {item.name}
+          {item.kind === 'flow' && item.id && (
+            <div>
+              <Button size="small" appearance="subtle" className={styles.exportButton} onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`} {...restoreFocusTarget}>
+                {t('inv.exportProject')}
+              </Button>
+            </div>
+          )}
+        </>
+      ),
+      className: styles.cell,
+    },
+    { heading: 'inv.col.workspace', cell: (item) => item.workspaceName, className: styles.cell },
+    { heading: 'inv.col.state', cell: (item) => item.state ?? '—', className: styles.short },
+    { heading: 'inv.col.cost', cell: costText, className: styles.cell },
+    { heading: 'inv.col.runsOn', cell: (item) => item.runsOn ?? item.size ?? '—', className: styles.cell },
+    { heading: 'inv.col.detail', cell: (item) => itemDetail(item) || item.note || '—', className: mergeClasses(styles.cell, styles.prose) },
+    {
+      heading: 'inv.col.owner',
+      cell: (item) => (
+        <>
+          {item.owner ?? '—'}
+          {item.lastChange && <div className={styles.muted}>{item.lastChange}</div>}
+        </>
+      ),
+      className: styles.cell,
+    },
+  ];
 
   return (
     <section className={styles.page} data-testid="inventory">
@@ -241,32 +272,15 @@ export function Inventory() {
           <Text className={styles.muted} data-testid="inventory-shown">
             {t('inv.shown', { shown: shown.length, total: taking.inventory.items.length })}
           </Text>
-          <HeadedTable aria-label={t('inv.heading')} data-testid="inventory-table" size="small" columns={columns.map((column) => t(column))}>
-            {shown.map((item) => (
-              <TableRow key={`${item.workspaceId}/${item.kind}/${item.id ?? item.name}`} data-testid={`inventory-row-${item.kind}-${item.name}`}>
-                <TableCell className={styles.cell}>{kindLabel(item.kind)}</TableCell>
-                <TableCell className={styles.cell}>
-                  {item.name}
-                  {item.kind === 'flow' && item.id && (
-                    <div>
-                      <Button size="small" appearance="subtle" className={styles.exportButton} onClick={() => setExporting(item)} data-testid={`inventory-export-${item.name}`} {...restoreFocusTarget}>
-                        {t('inv.exportProject')}
-                      </Button>
-                    </div>
-                  )}
-                </TableCell>
-                {manyWorkspaces && <TableCell className={styles.cell}>{item.workspaceName}</TableCell>}
-                <TableCell className={styles.short}>{item.state ?? '—'}</TableCell>
-                <TableCell className={styles.cell}>{costText(item)}</TableCell>
-                <TableCell className={styles.cell}>{item.runsOn ?? item.size ?? '—'}</TableCell>
-                <TableCell className={mergeClasses(styles.cell, styles.prose)}>{itemDetail(item) || item.note || '—'}</TableCell>
-                <TableCell className={styles.cell}>
-                  {item.owner ?? '—'}
-                  {item.lastChange && <div className={styles.muted}>{item.lastChange}</div>}
-                </TableCell>
-              </TableRow>
-            ))}
-          </HeadedTable>
+          <ListTable
+            aria-label={t('inv.heading')}
+            data-testid="inventory-table"
+            size="small"
+            columns={cells.filter((cell) => columns.includes(cell.heading))}
+            rows={shown}
+            rowKey={(item) => `${item.workspaceId}/${item.kind}/${item.id ?? item.name}`}
+            rowProps={(item) => ({ 'data-testid': `inventory-row-${item.kind}-${item.name}` })}
+          />
         </>
       )}
       {taking.kind === 'taken' && choice.workspace && !all && !decommissioning && (

@@ -1,5 +1,5 @@
 // Backend answers that several component tests start from: one subscription with one workspace.
-import type { WorkspaceListing } from '../backend';
+import type { InstanceChoice, WorkspaceListing } from '../backend';
 
 export const WS_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
 
@@ -22,3 +22,30 @@ export const LISTING: WorkspaceListing = {
   ],
   problems: [],
 };
+
+/**
+ * A compute instance of the workspace as the wizard lists it: `name` in eastus, running, nobody
+ * assigned, no custom apps, usable; `instance` changes any of that.
+ */
+export function instanceChoice(name: string, instance: Partial<InstanceChoice['instance']> = {}, usable = true): InstanceChoice {
+  return {
+    instance: {
+      id: `${WS_ID}/computes/${name}`,
+      name,
+      location: 'eastus',
+      state: 'Running',
+      stateText: null,
+      vmSize: 'Standard_DS11_v2',
+      provisioningState: null,
+      assignedUser: null,
+      createdBy: null,
+      createdByName: null,
+      customApps: [],
+      lastOperation: null,
+      ...instance,
+    },
+    checks: [],
+    runtimeApps: [],
+    usable,
+  };
+}

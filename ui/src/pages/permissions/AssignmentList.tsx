@@ -1,11 +1,8 @@
-import { Button, TableCell, TableRow, Text, makeStyles, tokens, useRestoreFocusTarget } from '@fluentui/react-components';
+import { Button, Text, makeStyles, tokens, useRestoreFocusTarget } from '@fluentui/react-components';
 import type { WorkspaceRoleAssignment } from '../../backend';
-import { t, type MessageKey } from '../../i18n';
-import { HeadedTable } from '../../components/FittedTable';
+import { t } from '../../i18n';
+import { ListTable, type Column } from '../../components/FittedTable';
 import { principalDetail, principalKindText, principalLabel, scopeText } from './model';
-
-const COLUMNS: MessageKey[] = ['perm.col.who', 'perm.col.kind', 'perm.col.role', 'perm.col.scope'];
-const COLUMNS_WITH_ACTIONS: MessageKey[] = [...COLUMNS, 'perm.col.actions'];
 
 const useStyles = makeStyles({
   who: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0`, minWidth: 0 },
@@ -33,51 +30,59 @@ export function AssignmentList({
   // The revoke dialog gives focus back to the Revoke button that opened it when it closes.
   const restoreFocusTarget = useRestoreFocusTarget();
   const showActions = canRevoke && onRevoke !== undefined;
-  return (
-    <HeadedTable aria-label={t('perm.assignments.heading')} data-testid={testId} size="small" columns={(showActions ? COLUMNS_WITH_ACTIONS : COLUMNS).map((column) => t(column))}>
-      {items.map((item) => {
-        const who = principalLabel(item.principal);
+  const columns: Column<WorkspaceRoleAssignment>[] = [
+    {
+      heading: 'perm.col.who',
+      cell: (item) => {
         const detail = principalDetail(item.principal);
         return (
-          <TableRow
-            key={item.assignment.id}
-            data-testid={`assignment-${item.assignment.name}`}
-            data-principal={who}
-            data-role={item.roleName}
-            data-inherited={item.inherited}
-            data-at={item.at}
-          >
-            <TableCell>
-              <div className={styles.who}>
-                <Text>{who}</Text>
-                {detail && (
-                  <Text size={200} className={styles.muted}>
-                    {detail}
-                  </Text>
-                )}
-              </div>
-            </TableCell>
-            <TableCell>{principalKindText(item.principal)}</TableCell>
-            <TableCell>{item.roleName}</TableCell>
-            <TableCell>{scopeText(item)}</TableCell>
-            {showActions && (
-              <TableCell>
-                {item.removable && (
-                  <Button
-                    size="small"
-                    onClick={() => onRevoke(item)}
-                    aria-label={t('perm.revoke.buttonFor', { role: item.roleName, who })}
-                    data-testid="assignment-revoke"
-                    {...restoreFocusTarget}
-                  >
-                    {t('perm.revoke.button')}
-                  </Button>
-                )}
-              </TableCell>
+          <div className={styles.who}>
+            <Text>{principalLabel(item.principal)}</Text>
+            {detail && (
+              <Text size={200} className={styles.muted}>
+                {detail}
+              </Text>
             )}
-          </TableRow>
+          </div>
         );
+      },
+    },
+    { heading: 'perm.col.kind', cell: (item) => principalKindText(item.principal) },
+    { heading: 'perm.col.role', cell: (item) => item.roleName },
+    { heading: 'perm.col.scope', cell: scopeText },
+  ];
+  if (showActions) {
+    columns.push({
+      heading: 'perm.col.actions',
+      cell: (item) =>
+        item.removable && (
+          <Button
+            size="small"
+            onClick={() => onRevoke(item)}
+            aria-label={t('perm.revoke.buttonFor', { role: item.roleName, who: principalLabel(item.principal) })}
+            data-testid="assignment-revoke"
+            {...restoreFocusTarget}
+          >
+            {t('perm.revoke.button')}
+          </Button>
+        ),
+    });
+  }
+  return (
+    <ListTable
+      aria-label={t('perm.assignments.heading')}
+      data-testid={testId}
+      size="small"
+      columns={columns}
+      rows={items}
+      rowKey={(item) => item.assignment.id}
+      rowProps={(item) => ({
+        'data-testid': `assignment-${item.assignment.name}`,
+        'data-principal': principalLabel(item.principal),
+        'data-role': item.roleName,
+        'data-inherited': item.inherited,
+        'data-at': item.at,
       })}
-    </HeadedTable>
+    />
   );
 }

@@ -1,20 +1,9 @@
-import {
-  Badge,
-  Button,
-  Link,
-  TableCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Badge, Button, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { RuntimeSummary, RuntimeVersionStatus } from '../../backend';
-import { t, type MessageKey } from '../../i18n';
-import { HeadedTable } from '../../components/FittedTable';
+import { t } from '../../i18n';
+import { ListTable, type Column } from '../../components/FittedTable';
 import { statusColor, statusText } from './model';
 import { tagLabel } from '../../updates/model';
-
-const RUNTIME_COLUMNS: MessageKey[] = ['rt.col.name', 'rt.col.status', 'rt.col.instance', 'rt.col.app', 'rt.col.image', 'rt.col.createdBy'];
 
 const useStyles = makeStyles({
   statusCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0` },
@@ -47,69 +36,79 @@ export function RuntimeList({
 }) {
   const styles = useStyles();
   const none = t('rt.none');
-  return (
-    <HeadedTable aria-label={t('nav.runtimes')} data-testid="runtime-list" size="small" columns={RUNTIME_COLUMNS.map((column) => t(column))}>
-      {runtimes.map((runtime) => (
-        <TableRow
-          key={runtime.name}
-          className={styles.row}
-          data-testid={`runtime-row-${runtime.name}`}
-          data-status={runtime.status}
-          onClick={() => onOpen(runtime)}
-        >
-          <TableCell>
-            <div className={styles.nameCell}>
-              <Link as="button" onClick={() => onOpen(runtime)} data-testid="runtime-open">
-                {runtime.name}
-              </Link>
-              {isUpdating(runtime.key) ? (
-                <Badge className={styles.badge} size="small" appearance="tint" color="informative" data-testid="updating-badge">
-                  {t('upd.badge.updating')}
+  const columns: Column<RuntimeSummary>[] = [
+    {
+      heading: 'rt.col.name',
+      cell: (runtime) => (
+        <div className={styles.nameCell}>
+          <Link as="button" onClick={() => onOpen(runtime)} data-testid="runtime-open">
+            {runtime.name}
+          </Link>
+          {isUpdating(runtime.key) ? (
+            <Badge className={styles.badge} size="small" appearance="tint" color="informative" data-testid="updating-badge">
+              {t('upd.badge.updating')}
+            </Badge>
+          ) : (
+            versionOf(runtime.key)?.updateAvailable && (
+              <span className={styles.badgeRow}>
+                <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
+                  {t('upd.badge.available')}
                 </Badge>
-              ) : (
-                versionOf(runtime.key)?.updateAvailable && (
-                  <span className={styles.badgeRow}>
-                    <Badge className={styles.badge} size="small" appearance="tint" color="warning" data-testid="update-badge">
-                      {t('upd.badge.available')}
-                    </Badge>
-                    {onUpdate && (
-                      <Button
-                        size="small"
-                        appearance="primary"
-                        aria-label={t('upd.row.updateLabel', { name: runtime.name })}
-                        onClick={(event) => {
-                          // The row itself opens the details.
-                          event.stopPropagation();
-                          onUpdate(runtime);
-                        }}
-                        data-testid="row-update"
-                      >
-                        {t('upd.row.update')}
-                      </Button>
-                    )}
-                  </span>
-                )
-              )}
-            </div>
-          </TableCell>
-          <TableCell>
-            <div className={styles.statusCell}>
-              <Badge appearance="tint" color={statusColor(runtime.status)} data-testid="runtime-status">
-                {statusText(runtime.status)}
-              </Badge>
-              {runtime.statusText && runtime.statusText !== runtime.status && (
-                <Text size={200} className={styles.message}>
-                  {runtime.statusText}
-                </Text>
-              )}
-            </div>
-          </TableCell>
-          <TableCell>{runtime.computeInstanceName ?? none}</TableCell>
-          <TableCell>{runtime.customAppName ?? none}</TableCell>
-          <TableCell data-testid="runtime-version">{runtime.imageTag ? tagLabel(runtime.imageTag) : none}</TableCell>
-          <TableCell>{runtime.ownerName ?? none}</TableCell>
-        </TableRow>
-      ))}
-    </HeadedTable>
+                {onUpdate && (
+                  <Button
+                    size="small"
+                    appearance="primary"
+                    aria-label={t('upd.row.updateLabel', { name: runtime.name })}
+                    onClick={(event) => {
+                      // The row itself opens the details.
+                      event.stopPropagation();
+                      onUpdate(runtime);
+                    }}
+                    data-testid="row-update"
+                  >
+                    {t('upd.row.update')}
+                  </Button>
+                )}
+              </span>
+            )
+          )}
+        </div>
+      ),
+    },
+    {
+      heading: 'rt.col.status',
+      cell: (runtime) => (
+        <div className={styles.statusCell}>
+          <Badge appearance="tint" color={statusColor(runtime.status)} data-testid="runtime-status">
+            {statusText(runtime.status)}
+          </Badge>
+          {runtime.statusText && runtime.statusText !== runtime.status && (
+            <Text size={200} className={styles.message}>
+              {runtime.statusText}
+            </Text>
+          )}
+        </div>
+      ),
+    },
+    { heading: 'rt.col.instance', cell: (runtime) => runtime.computeInstanceName ?? none },
+    { heading: 'rt.col.app', cell: (runtime) => runtime.customAppName ?? none },
+    { heading: 'rt.col.image', cell: (runtime) => (runtime.imageTag ? tagLabel(runtime.imageTag) : none), testId: 'runtime-version' },
+    { heading: 'rt.col.createdBy', cell: (runtime) => runtime.ownerName ?? none },
+  ];
+  return (
+    <ListTable
+      aria-label={t('nav.runtimes')}
+      data-testid="runtime-list"
+      size="small"
+      columns={columns}
+      rows={runtimes}
+      rowKey={(runtime) => runtime.name}
+      rowProps={(runtime) => ({
+        className: styles.row,
+        'data-testid': `runtime-row-${runtime.name}`,
+        'data-status': runtime.status,
+        onClick: () => onOpen(runtime),
+      })}
+    />
   );
 }

@@ -7,29 +7,11 @@ import { StrictMode } from 'react';
 import { SessionProvider } from '../../session/SessionProvider';
 import { OperationsProvider } from '../../data/operations';
 import { UpdatesProvider } from '../../updates/UpdatesProvider';
-import type { CheckResult, InstanceChoice } from '../../backend';
-import { LISTING, WS_ID } from '../../testing/fixtures';
+import type { CheckResult } from '../../backend';
+import { LISTING, WS_ID, instanceChoice } from '../../testing/fixtures';
 
 const ROLE: CheckResult = { id: 'dataScientistRole', severity: 'blocker', status: 'passed', title: 'You have the role', evidence: [] };
-const INSTANCE: InstanceChoice = {
-  instance: {
-    id: `${WS_ID}/computes/ci`,
-    name: 'ci',
-    location: 'eastus',
-    state: 'Running',
-    stateText: null,
-    vmSize: 'Standard_DS11_v2',
-    provisioningState: null,
-    assignedUser: null,
-    createdBy: null,
-    createdByName: null,
-    customApps: [],
-    lastOperation: null,
-  },
-  checks: [],
-  runtimeApps: [],
-  usable: true,
-};
+const INSTANCE = instanceChoice('ci');
 
 afterEach(() => {
   clearMocks();

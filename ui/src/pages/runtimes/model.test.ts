@@ -12,6 +12,7 @@ import {
   stepComplete,
   wizardSteps,
 } from './model';
+import { instanceChoice } from '../../testing/fixtures';
 
 const WORKSPACE: WorkspaceSummary = {
   id: '/subscriptions/sub-1/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/contoso-ml',
@@ -94,25 +95,7 @@ describe('texts', () => {
 });
 
 function choice(name: string, state: InstanceChoice['instance']['state'], assignee: string | null, usable = true): InstanceChoice {
-  return {
-    instance: {
-      id: `/x/computes/${name}`,
-      name,
-      location: 'eastus',
-      state,
-      stateText: null,
-      vmSize: null,
-      provisioningState: null,
-      assignedUser: assignee ? { objectId: assignee, tenantId: null } : null,
-      createdBy: null,
-      createdByName: null,
-      customApps: [],
-      lastOperation: null,
-    },
-    checks: [],
-    runtimeApps: [],
-    usable,
-  };
+  return instanceChoice(name, { state, assignedUser: assignee ? { objectId: assignee, tenantId: null } : null }, usable);
 }
 
 describe('the quick create panel', () => {

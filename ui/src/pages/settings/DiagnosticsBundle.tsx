@@ -4,8 +4,6 @@ import {
   Input,
   Spinner,
   Subtitle2,
-  TableCell,
-  TableRow,
   Text,
   makeStyles,
   tokens,
@@ -17,7 +15,7 @@ import { chooseSaveFile } from '../../backend/dialogs';
 import { useMutation } from '../../data/query';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { HeadedTable } from '../../components/FittedTable';
+import { ListTable, type Column } from '../../components/FittedTable';
 
 const useStyles = makeStyles({
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -60,6 +58,11 @@ export function redactedText(file: BundleFileSummary): string {
  */
 export function DiagnosticsBundle() {
   const styles = useStyles();
+  const fileColumns: Column<BundleFileSummary>[] = [
+    { heading: 'settings.diagnostics.file', cell: (file) => file.name, className: styles.name },
+    { heading: 'settings.diagnostics.size', cell: (file) => readableSize(file.bytes) },
+    { heading: 'settings.diagnostics.redacted', cell: redactedText, testId: 'diagnostics-file-redacted' },
+  ];
   const prepare = useMutation(backend.prepareDiagnostics);
   const save = useMutation(backend.saveDiagnostics);
   const show = useMutation(backend.showSavedDiagnostics);
@@ -103,20 +106,15 @@ export function DiagnosticsBundle() {
           <Text data-testid="diagnostics-intro">
             {t('settings.diagnostics.files', { id: shown.id })}
           </Text>
-          <HeadedTable
+          <ListTable
             size="small"
             aria-label={t('settings.diagnostics.filesLabel')}
             data-testid="diagnostics-files"
-            columns={[t('settings.diagnostics.file'), t('settings.diagnostics.size'), t('settings.diagnostics.redacted')]}
-          >
-            {shown.files.map((file) => (
-              <TableRow key={file.name} data-testid="diagnostics-file" data-name={file.name}>
-                <TableCell className={styles.name}>{file.name}</TableCell>
-                <TableCell>{readableSize(file.bytes)}</TableCell>
-                <TableCell data-testid="diagnostics-file-redacted">{redactedText(file)}</TableCell>
-              </TableRow>
-            ))}
-          </HeadedTable>
+            columns={fileColumns}
+            rows={shown.files}
+            rowKey={(file) => file.name}
+            rowProps={(file) => ({ 'data-testid': 'diagnostics-file', 'data-name': file.name })}
+          />
           <Field label={t('settings.diagnostics.saveAs')} hint={t('settings.diagnostics.saveAsHint')}>
             <Input
               value={path}
