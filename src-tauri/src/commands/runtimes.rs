@@ -77,8 +77,7 @@ pub async fn instance_sign_in_status(
     instance_name: String,
     region: String,
 ) -> Reply<InstanceSignInStatus> {
-    let session = host.session();
-    session
+    host.session()
         .instance_sign_in_status(&instance_name, &region)
         .await
 }
@@ -103,8 +102,7 @@ pub async fn record_instance_sign_in(
     instance_name: String,
     region: String,
 ) -> Reply<InstanceSignInStatus> {
-    let session = host.session();
-    session
+    host.session()
         .record_instance_sign_in(&instance_name, &region)
         .await
 }
