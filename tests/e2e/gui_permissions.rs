@@ -170,13 +170,7 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
             .await?;
 
         // Look Bob up first: he is a Reader through the resource group.
-        screen
-            .type_into("[data-testid='user-query']", "bob@contoso.com")
-            .await?;
-        screen.click("[data-testid='user-find']").await?;
-        screen
-            .wait_for_text("[data-testid='user-found-name']", |text| text == "Bob")
-            .await?;
+        find_bob(&screen).await?;
         screen
             .wait_for_attribute(
                 "[data-testid='user-assignments'] [data-role='Reader']",
@@ -187,17 +181,8 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
         screen.save_screenshot("permissions-user-found").await?;
 
         // Grant, then see him in the workspace's assignments.
-        screen.click("[data-testid='user-grant']").await?;
-        screen
-            .wait_for_text(
-                "[data-testid='permissions-user'] [data-testid='grant-outcome']",
-                |text| text.contains("Bob now has the AzureML Data Scientist role on ws-open."),
-            )
-            .await?;
-        let bob_row = "[data-testid='assignment-list'] [data-principal='Bob'][data-role='AzureML Data Scientist']";
-        screen
-            .wait_for_attribute(bob_row, "data-inherited", "false")
-            .await?;
+        grant_bob(&screen).await?;
+        let bob_row = BOB_ROW;
         screen.save_screenshot("permissions-user-granted").await?;
 
         // Revoke asks first, naming who and which role; only the typed name and Remove remove it.
@@ -214,7 +199,9 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
         screen
             .wait_for_text("[data-testid='revoke-dialog']", |text| {
                 text.contains("Remove AzureML Data Scientist from Bob?")
-                    && text.contains("Bob will lose the AzureML Data Scientist role on the workspace ws-open.")
+                    && text.contains(
+                        "Bob will lose the AzureML Data Scientist role on the workspace ws-open.",
+                    )
             })
             .await?;
         screen.dialog_drawn_over_page(&nav).await?;
@@ -258,7 +245,8 @@ fn gui_grant_to_a_colleague_then_revoke_after_confirming() {
         screen.save_screenshot("permissions-revoked").await?;
 
         // The same in dark, then in the smallest window the app allows, dark and light.
-        for (theme, width, height) in [("dark", 1100, 720), ("dark", 720, 480), ("light", 720, 480)] {
+        for (theme, width, height) in [("dark", 1100, 720), ("dark", 720, 480), ("light", 720, 480)]
+        {
             screen.resize(width, height).await?;
             screen.choose_theme(theme).await?;
             picture_grant_and_revoke(&screen, &format!("{theme}-{width}x{height}")).await?;
@@ -281,28 +269,13 @@ async fn picture_grant_and_revoke(screen: &Screen, suffix: &str) -> Result<(), S
     screen
         .save_screenshot(&format!("permissions-top-{suffix}"))
         .await?;
-    screen
-        .type_into("[data-testid='user-query']", "bob@contoso.com")
-        .await?;
-    screen.click("[data-testid='user-find']").await?;
-    screen
-        .wait_for_text("[data-testid='user-found-name']", |text| text == "Bob")
-        .await?;
+    find_bob(screen).await?;
     screen.scroll_to("[data-testid='user-grant']").await?;
     screen
         .save_screenshot(&format!("permissions-user-found-{suffix}"))
         .await?;
-    screen.click("[data-testid='user-grant']").await?;
-    screen
-        .wait_for_text(
-            "[data-testid='permissions-user'] [data-testid='grant-outcome']",
-            |text| text.contains("Bob now has the AzureML Data Scientist role on ws-open."),
-        )
-        .await?;
-    let bob_row = "[data-testid='assignment-list'] [data-principal='Bob'][data-role='AzureML Data Scientist']";
-    screen
-        .wait_for_attribute(bob_row, "data-inherited", "false")
-        .await?;
+    grant_bob(screen).await?;
+    let bob_row = BOB_ROW;
     screen.scroll_to(bob_row).await?;
     screen
         .save_screenshot(&format!("permissions-user-granted-{suffix}"))
@@ -326,5 +299,36 @@ async fn picture_grant_and_revoke(screen: &Screen, suffix: &str) -> Result<(), S
     screen.click("[data-testid='revoke-confirm']").await?;
     screen
         .wait_for_count(Duration::from_secs(15), bob_row, 0)
+        .await
+}
+
+/// Bob's row in the workspace's assignments once he holds the role there.
+const BOB_ROW: &str =
+    "[data-testid='assignment-list'] [data-principal='Bob'][data-role='AzureML Data Scientist']";
+
+/// Looks Bob up on Permissions by his address, until his name shows.
+async fn find_bob(screen: &Screen) -> Result<(), String> {
+    screen
+        .type_into("[data-testid='user-query']", "bob@contoso.com")
+        .await?;
+    screen.click("[data-testid='user-find']").await?;
+    screen
+        .wait_for_text("[data-testid='user-found-name']", |text| text == "Bob")
+        .await?;
+    Ok(())
+}
+
+/// Grants Bob, once found, the role: until the outcome says so and his row in the workspace's
+/// assignments is a direct one.
+async fn grant_bob(screen: &Screen) -> Result<(), String> {
+    screen.click("[data-testid='user-grant']").await?;
+    screen
+        .wait_for_text(
+            "[data-testid='permissions-user'] [data-testid='grant-outcome']",
+            |text| text.contains("Bob now has the AzureML Data Scientist role on ws-open."),
+        )
+        .await?;
+    screen
+        .wait_for_attribute(BOB_ROW, "data-inherited", "false")
         .await
 }
