@@ -301,18 +301,13 @@ async fn workspace_list_preflight_and_a_runtime_created_listed_and_deleted() {
     assert_eq!(instances[0]["instance"]["name"], "ci-alice");
     assert_eq!(instances[0]["usable"], true);
 
-    // A new custom application restarts the instance: refused until confirmed.
+    // A new custom application restarts the instance: refused until confirmed. Without
+    // `--name`, the core's suggestion for the instance is the name.
     let output = cli
-        .run(&[
-            "runtime",
-            "create",
-            "--name",
-            "rt-cli",
-            "--compute",
-            "ci-alice",
-        ])
+        .run(&["runtime", "create", "--compute", "ci-alice"])
         .await;
     assert_exit(&output, ErrorCode::InvalidInput.exit_code());
+    assert_stderr_has(&output, "the runtime will be named rt-ci-alice.");
     assert_stderr_has(&output, "restarts the compute instance");
     assert_stderr_has(&output, "--yes-restart");
     assert!(

@@ -42,9 +42,10 @@ pub enum RuntimeCommand {
 pub struct CreateArgs {
     #[command(flatten)]
     workspace: WorkspaceOption,
-    /// Name of the new runtime (letters, digits, '-' and '_', as Azure requires).
+    /// Name of the new runtime (3 to 24 letters, digits and hyphens, as Azure requires).
+    /// Default: `rt-<instance>`, with a letter added when a runtime already has that name.
     #[arg(long)]
-    name: String,
+    name: Option<String>,
     /// The compute instance to run it on (one of yours, see `pfrm compute list`).
     #[arg(long, value_name = "INSTANCE")]
     compute: String,
@@ -97,6 +98,20 @@ pub async fn run(context: &Context, command: RuntimeCommand) -> Result<(), Error
         }
         RuntimeCommand::Create(args) => {
             let workspace_id = context.workspace_id(&args.workspace).await?;
+            let runtime_name = match args.name {
+                Some(name) => name,
+                None => {
+                    let name = runtimes::suggest_runtime_name(
+                        &context.services,
+                        &workspace_id,
+                        Some(&args.compute),
+                    )
+                    .await?;
+                    // On stderr, so that `--json` output stays the runtime alone.
+                    eprintln!("No --name given: the runtime will be named {name}.");
+                    name
+                }
+            };
             let app = match args.existing_app {
                 Some(app_name) => CustomAppChoice::Existing { app_name },
                 None => CustomAppChoice::New {
@@ -111,7 +126,7 @@ pub async fn run(context: &Context, command: RuntimeCommand) -> Result<(), Error
             }
             let request = CreateRuntimeRequest {
                 workspace_id,
-                runtime_name: args.name,
+                runtime_name,
                 compute_instance: args.compute,
                 app,
                 confirm_restart,

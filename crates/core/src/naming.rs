@@ -74,6 +74,49 @@ fn runtime_name_problem(name: &str) -> Option<String> {
     None
 }
 
+/// A runtime name to suggest for a runtime on `instance`: `rt-<instance>`, with a letter added
+/// (`-b`, `-c`, …) when a runtime in `taken` already has it (compared without case). The name
+/// follows [`validate_runtime_name`]'s rule: the instance name is reduced to lower-case letters,
+/// digits and single hyphens, the base is cut to leave room for the letter, and a name that would
+/// end in a hyphen and digits gets an `x`. With no instance chosen yet, `rt-flow`.
+pub fn suggest_runtime_name<S: AsRef<str>>(instance: Option<&str>, taken: &[S]) -> String {
+    let mut slug = String::new();
+    for c in instance.unwrap_or("flow").to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            // Anything else (a space, an underscore, a hyphen) becomes one hyphen.
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-');
+    let slug = if slug.is_empty() { "flow" } else { slug };
+    // 21 characters leave room for "-<letter>" within the 24 allowed.
+    let base: String = format!("rt-{slug}").chars().take(21).collect();
+    let base = base.trim_end_matches('-');
+    let used: std::collections::HashSet<String> = taken
+        .iter()
+        .map(|name| name.as_ref().to_lowercase())
+        .collect();
+    let first = if ends_in_hyphen_digits(base) {
+        format!("{base}x")
+    } else {
+        base.to_owned()
+    };
+    if !used.contains(&first) {
+        return first;
+    }
+    ('b'..='z')
+        .map(|letter| format!("{base}-{letter}"))
+        .find(|name| !used.contains(name))
+        .unwrap_or_else(|| format!("{base}-new"))
+}
+
+fn ends_in_hyphen_digits(name: &str) -> bool {
+    name.rsplit_once('-')
+        .is_some_and(|(_, suffix)| !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +184,58 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("letters, digits and hyphens"));
+    }
+
+    #[test]
+    fn suggests_rt_and_the_instance_name_then_a_letter_when_taken() {
+        let none: [&str; 0] = [];
+        assert_eq!(suggest_runtime_name(Some("ci-alice"), &none), "rt-ci-alice");
+        // Taken names are compared without case.
+        assert_eq!(
+            suggest_runtime_name(Some("ci-alice"), &["RT-ci-alice"]),
+            "rt-ci-alice-b"
+        );
+        assert_eq!(
+            suggest_runtime_name(Some("ci-alice"), &["rt-ci-alice", "rt-ci-alice-b"]),
+            "rt-ci-alice-c"
+        );
+        assert_eq!(suggest_runtime_name(None, &none), "rt-flow");
+        assert_eq!(suggest_runtime_name(Some("__"), &none), "rt-flow");
+        // Every letter taken: "-new".
+        let all: Vec<String> = std::iter::once("rt-ci".to_owned())
+            .chain(('b'..='z').map(|letter| format!("rt-ci-{letter}")))
+            .collect();
+        assert_eq!(suggest_runtime_name(Some("ci"), &all), "rt-ci-new");
+    }
+
+    #[test]
+    fn a_suggested_name_always_passes_the_naming_rule() {
+        let none: [&str; 0] = [];
+        // Never "-<digits>" at the end (reserved by Azure).
+        assert_eq!(
+            suggest_runtime_name(Some("ci-alice-1"), &none),
+            "rt-ci-alice-1x"
+        );
+        assert_eq!(
+            suggest_runtime_name(Some("My Instance_2"), &none),
+            "rt-my-instance-2x"
+        );
+        for instance in [
+            "a-very-long-instance-name-indeed",
+            "ci-alice-1",
+            "CI ALICE",
+            "x--y--",
+            "rüntime-ö",
+            "12345678901234567890-1",
+        ] {
+            let taken = [suggest_runtime_name(Some(instance), &none)];
+            for name in [
+                taken[0].clone(),
+                suggest_runtime_name(Some(instance), &taken),
+            ] {
+                assert_eq!(validate_runtime_name(&name), Ok(()), "{instance}: {name}");
+                assert!(name.len() <= RUNTIME_NAME_MAX_LEN, "{name}");
+            }
+        }
     }
 }

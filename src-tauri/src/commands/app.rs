@@ -17,6 +17,17 @@ pub async fn validate_runtime_name(_: &Host, name: String) -> Reply<()> {
     pfrm_core::naming::validate_runtime_name(&name)
 }
 
+pub async fn suggest_runtime_name(
+    _: &Host,
+    instance_name: Option<String>,
+    taken: Vec<String>,
+) -> Reply<String> {
+    Ok(pfrm_core::naming::suggest_runtime_name(
+        instance_name.as_deref(),
+        &taken,
+    ))
+}
+
 pub async fn last_place(host: &Host) -> Reply<LastPlace> {
     Ok(host.session().last_place())
 }

@@ -13,6 +13,9 @@ app_commands! {
     fn app_info() -> AppInfo = app::app_info;
     /// Whether a runtime name is allowed (the same rule the service applies).
     fn validate_runtime_name(name: String) -> () = app::validate_runtime_name;
+    /// The name to offer for a runtime on the instance: `rt-<instance>`, none of `taken`.
+    fn suggest_runtime_name(instance_name: Option<String>, taken: Vec<String>) -> String
+        = app::suggest_runtime_name;
     fn open_logs_folder() -> () = app::open_logs_folder;
     /// Gathers a diagnostics bundle (redacted) and lists its files; nothing is written yet. It
     /// covers the workspace shown last and its failed runtime.

@@ -6,6 +6,7 @@ import type { AppInfo, AppUpdateCheck, BundleSummary, ComputeInstanceSummary, Cr
 export interface Commands {
   app_info: { args: Record<string, never>; answer: AppInfo };
   validate_runtime_name: { args: { name: string }; answer: null };
+  suggest_runtime_name: { args: { instanceName: string | null; taken: Array<string> }; answer: string };
   open_logs_folder: { args: Record<string, never>; answer: null };
   prepare_diagnostics: { args: Record<string, never>; answer: BundleSummary };
   save_diagnostics: { args: { bundleId: string; path: string }; answer: SavedBundle };
@@ -78,6 +79,7 @@ export type CommandName = keyof Commands;
 export const COMMAND_NAMES: readonly CommandName[] = [
   'app_info',
   'validate_runtime_name',
+  'suggest_runtime_name',
   'open_logs_folder',
   'prepare_diagnostics',
   'save_diagnostics',
@@ -154,6 +156,8 @@ export function commandClient(call: Call) {
     appInfo: () => call('app_info', {}),
     /** Whether a runtime name is allowed (the same rule the service applies). */
     validateRuntimeName: (name: string) => call('validate_runtime_name', { name }),
+    /** The name to offer for a runtime on the instance: `rt-<instance>`, none of `taken`. */
+    suggestRuntimeName: (instanceName: string | null, taken: Array<string>) => call('suggest_runtime_name', { instanceName, taken }),
     openLogsFolder: () => call('open_logs_folder', {}),
     /** Gathers a diagnostics bundle (redacted) and lists its files; nothing is written yet. It */
     /** covers the workspace shown last and its failed runtime. */

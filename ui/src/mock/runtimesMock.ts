@@ -43,6 +43,15 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
     }
     case 'list_others_compute_instances':
       return pause(100).then(() => settle(workspaceAnswers(PAGES, workspaceId)?.listOthersComputeInstances));
+    case 'suggest_runtime_name': {
+      // The core's suggestion for the instance, made against the runtimes the world was
+      // generated with; the command names no workspace, so the first that has the instance.
+      const instance = typeof args.instanceName === 'string' ? args.instanceName : '';
+      const suggested = Object.values(PAGES.workspaces)
+        .map((answers) => answers.suggestRuntimeName[instance])
+        .find((name) => name !== undefined);
+      return pause(50).then(() => settle(suggested === undefined ? { error: notGenerated(`a runtime name for ${instance}`) } : { ok: suggested }));
+    }
     case 'list_environments':
       return pause(100).then(() => settle(workspaceAnswers(PAGES, workspaceId)?.listEnvironments));
     case 'check_environment_image': {

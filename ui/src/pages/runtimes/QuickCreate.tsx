@@ -10,7 +10,7 @@ import { useNow } from '../../components/useNow';
 import { latestOperation, useOperations } from '../../data/operations';
 import { settle, useQuery } from '../../data/query';
 import { useSession } from '../../session/SessionProvider';
-import { EMPTY_CHOICES, clockNow, createRequest, isCreateOf, preselectInstance, suggestRuntimeName, type WizardChoices } from './model';
+import { EMPTY_CHOICES, clockNow, createRequest, isCreateOf, preselectInstance, type WizardChoices } from './model';
 import { OperationProgress } from './wizard/OperationProgress';
 import { useWizardStyles } from './wizard/styles';
 import { CopyableText } from './CopyableText';
@@ -46,10 +46,16 @@ export function QuickCreate({
   const chosen: InstanceChoice | null = usable.find((choice) => choice.instance.name === instanceName) ?? null;
   const region = chosen?.instance.location ?? workspace.location;
 
-  // The name: suggested once the instance is known, until the user types their own.
+  // The name: the core's suggestion once the instances are known (it follows the instance and
+  // avoids the workspace's runtime names), until the user types their own.
   const [typed, setTyped] = useState<string | null>(null);
-  // Suggested once the instances are known (the name follows the instance), until the user types.
-  const name = (typed ?? (instances.data ? suggestRuntimeName(instanceName, existingNames) : '')).trim();
+  const suggestion = useQuery(
+    instances.data ? `runtime-name-for:${JSON.stringify([instanceName, existingNames])}` : null,
+    () => backend.suggestRuntimeName(instanceName, [...existingNames]),
+    // The name in the field stays while the next suggestion is asked for.
+    { keepAcrossKeys: true },
+  );
+  const name = (typed ?? suggestion.data ?? '').trim();
   const taken = existingNames.some((existing) => existing.toLowerCase() === name.toLowerCase());
   // The backend applies the service's rule; a name already used here is refused before asking.
   const validity = useQuery(taken || name === '' ? null : `runtime-name:${name}`, () => backend.validateRuntimeName(name)).state;

@@ -33,6 +33,9 @@ function backend(
   overrides: Record<string, (args: unknown) => unknown> = {},
 ) {
   const calls: string[] = [];
+  // The core names each workspace it was asked about, and keys its runtimes by it.
+  const asked = (args: unknown) =>
+    (args as { workspaceIds: string[] }).workspaceIds.map((id) => ({ id, key: id.toLowerCase(), name: 'ws' }));
   mockIPC((command, args) => {
     calls.push(command);
     const override = overrides[command];
@@ -45,9 +48,11 @@ function backend(
       case 'list_runtimes':
         return [];
       case 'check_workspace_versions':
-        return { ...versions, outdatedCount: 0, problems: [] };
+        return { ...versions, outdatedCount: 0, problems: [], workspaces: asked(args) };
       case 'list_compute_instances':
         return [INSTANCE];
+      case 'suggest_runtime_name':
+        return 'rt-ci';
       case 'validate_runtime_name':
         throw { code: 'invalid_input', message: 'Not that name.', remedy: 'Pick another.' };
       default:
@@ -96,9 +101,12 @@ describe('quick create panel', () => {
         case 'list_runtimes':
           return calls.some((call) => call.command === 'create_runtime') ? [{ name: 'rt-ci', status: 'Running' }] : [];
         case 'check_workspace_versions':
-          return { runtimes: [], latestIsFinal: false, outdatedCount: 0, problems: [] };
+          return { runtimes: [], latestIsFinal: false, outdatedCount: 0, problems: [], workspaces: [] };
         case 'list_compute_instances':
           return [INSTANCE];
+        // The core's suggestion for the instance.
+        case 'suggest_runtime_name':
+          return 'rt-ci';
         case 'instance_sign_in_status':
           return { region: 'eastus', ...signIn };
         case 'record_instance_sign_in':
@@ -120,6 +128,8 @@ describe('quick create panel', () => {
     const button = () => screen.getByTestId('quick-create-button') as HTMLButtonElement;
     await waitFor(() => expect(button().disabled).toBe(false));
     expect((screen.getByTestId('quick-name') as HTMLInputElement).value).toBe('rt-ci');
+    // The core suggests the name for the preselected instance, against the workspace's runtimes.
+    expect(calls.find((call) => call.command === 'suggest_runtime_name')?.payload).toEqual({ instanceName: 'ci', taken: [] });
     expect(calls.find((call) => call.command === 'validate_runtime_name')?.payload).toEqual({ name: 'rt-ci' });
     expect(button().textContent).toBe('Restart ci and create runtime');
     expect(screen.getByTestId('quick-restart').textContent).toContain('restarts the compute instance');
@@ -156,7 +166,7 @@ describe('quick create panel', () => {
 
 describe('Runtimes page', () => {
   it('says a fleet on the last image runs the final image, not the newest of more to come', async () => {
-    const current = { workspaceId: WS_ID, workspaceName: 'ws', runtimeName: 'rt', status: 'Running', problems: [] };
+    const current = { workspaceId: WS_ID, workspaceKey: WS_ID.toLowerCase(), workspaceName: 'ws', runtimeName: 'rt', status: 'Running', problems: [] };
     backend('passed', { runtimes: [current], latestIsFinal: true });
     renderPage();
     await waitFor(() => expect(screen.getByTestId('versions-summary').textContent).toContain('final image'));

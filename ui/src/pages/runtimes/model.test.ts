@@ -6,7 +6,6 @@ import {
   isCreateOf,
   matchesWorkspace,
   preselectInstance,
-  suggestRuntimeName,
   stepAfter,
   stepBefore,
   stepComplete,
@@ -108,17 +107,5 @@ describe('the quick create panel', () => {
     expect(preselectInstance([alice, bob], null)).toBeNull();
     expect(preselectInstance([alice, choice('ci-alice2', 'Running', 'me')], 'me')).toBeNull();
     expect(preselectInstance([choice('ci-broken', 'Running', 'me', false)], 'me')).toBeNull();
-  });
-
-  it('suggests a name that follows the naming rule and is not taken', () => {
-    expect(suggestRuntimeName('ci-alice', [])).toBe('rt-ci-alice');
-    expect(suggestRuntimeName('ci-alice', ['RT-ci-alice'])).toBe('rt-ci-alice-b');
-    expect(suggestRuntimeName('ci-alice', ['rt-ci-alice', 'rt-ci-alice-b'])).toBe('rt-ci-alice-c');
-    // Never "-<digits>" at the end (reserved), never more than 24 characters.
-    expect(suggestRuntimeName('ci-alice-1', [])).toBe('rt-ci-alice-1x');
-    const long = suggestRuntimeName('a-very-long-instance-name-indeed', []);
-    expect(long.length).toBeLessThanOrEqual(24);
-    expect(long).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
-    expect(suggestRuntimeName(null, [])).toBe('rt-flow');
   });
 });

@@ -174,10 +174,11 @@ export function isCreateOf(snapshot: OperationSnapshot, runtimeName: string): bo
 }
 
 export function isStartOf(snapshot: OperationSnapshot, instanceName: string): boolean {
-  return (
-    snapshot.kind === 'startComputeInstance' &&
-    (snapshot.target.endsWith(`/${instanceName}`) || snapshot.title.includes(instanceName))
-  );
+  if (snapshot.kind !== 'startComputeInstance') return false;
+  // The instance as the core named it; a snapshot without it, by its title.
+  return snapshot.subject?.kind === 'computeInstance'
+    ? snapshot.subject.instanceName === instanceName
+    : snapshot.title.includes(instanceName);
 }
 
 /** The wall clock, for timing operations from the user's click. */
@@ -219,26 +220,4 @@ export function preselectInstance(instances: readonly InstanceChoice[], myObject
   if (mine.length === 1) return mine[0] ?? null;
   if (mine.length === 0 && running.length === 1) return running[0] ?? null;
   return null;
-}
-
-/**
- * A runtime name to suggest: `rt-<instance>`, with a letter added when a runtime already has it.
- * Follows the naming rule (letters, digits and hyphens, 3 to 24 characters, never ending in a
- * hyphen and digits); the backend still validates it before it is offered.
- */
-export function suggestRuntimeName(instanceName: string | null, taken: readonly string[]): string {
-  const slug = (instanceName ?? 'flow')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^-|-$/g, '');
-  const base = `rt-${slug || 'flow'}`.slice(0, 21).replace(/-+$/, '');
-  const used = new Set(taken.map((name) => name.toLowerCase()));
-  const safe = (name: string) => (/-\d+$/.test(name) ? `${name}x` : name);
-  if (!used.has(safe(base))) return safe(base);
-  for (const letter of 'bcdefghijklmnopqrstuvwxyz') {
-    const name = `${base}-${letter}`;
-    if (!used.has(name)) return name;
-  }
-  return `${base}-new`;
 }

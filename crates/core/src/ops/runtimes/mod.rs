@@ -20,7 +20,7 @@ pub use instance_checks::{
 };
 pub use reads::{
     list_environments, list_my_compute_instances, list_others_compute_instances, list_runtimes,
-    runtime_details, version_order,
+    runtime_details, suggest_runtime_name, version_order,
 };
 pub use types::*;
 

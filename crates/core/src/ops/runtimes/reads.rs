@@ -17,6 +17,21 @@ pub async fn list_runtimes(services: &Services, workspace_id: &str) -> Result<Ve
     Ok(runtimes)
 }
 
+/// The name to offer for a new runtime on `instance` in the workspace: the naming rule's
+/// suggestion ([`crate::naming::suggest_runtime_name`]) against the workspace's runtimes.
+pub async fn suggest_runtime_name(
+    services: &Services,
+    workspace_id: &str,
+    instance: Option<&str>,
+) -> Result<String> {
+    let taken: Vec<String> = list_runtimes(services, workspace_id)
+        .await?
+        .into_iter()
+        .map(|runtime| runtime.name)
+        .collect();
+    Ok(crate::naming::suggest_runtime_name(instance, &taken))
+}
+
 /// The runtime details page.
 pub async fn runtime_details(
     services: &Services,
