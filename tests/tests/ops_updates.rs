@@ -194,6 +194,34 @@ async fn checking_workspaces_flags_outdated_runtimes_and_counts_them() {
     assert_eq!(report.problems[0].workspace_id, missing);
     // ARM checks permission before existence: an unknown workspace reads as forbidden.
     assert_eq!(report.problems[0].error.code, ErrorCode::PermissionDenied);
+    // Named and keyed by the core, so the hosts take no id apart: each workspace asked once,
+    // as asked; its runtimes and its problem carry its key.
+    assert_eq!(report.problems[0].workspace_name, "no-such-workspace");
+    let asked: Vec<(&str, &str)> = report
+        .workspaces
+        .iter()
+        .map(|workspace| (workspace.id.as_str(), workspace.name.as_str()))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            (ml_workspace().as_str(), "ml-workspace"),
+            (missing.as_str(), "no-such-workspace")
+        ]
+    );
+    assert_eq!(report.problems[0].workspace_key, report.workspaces[1].key);
+    assert!(report
+        .runtimes
+        .iter()
+        .all(|runtime| runtime.workspace_key == report.workspaces[0].key));
+    // One key for every spelling of the id.
+    let shouted = updates::check_workspaces(
+        &services,
+        &[ml_workspace().to_uppercase()],
+        CheckOptions::default(),
+    )
+    .await;
+    assert_eq!(shouted.workspaces[0].key, report.workspaces[0].key);
 }
 
 #[tokio::test]

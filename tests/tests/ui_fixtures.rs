@@ -330,10 +330,26 @@ async fn generate(world: &World) -> Value {
         one.insert("runtimeDetails".into(), Value::Object(details));
         one.insert("checkRuntimeVersion".into(), Value::Object(versions));
         one.insert("customEnvironmentGuidance".into(), Value::Object(guidance));
-        one.insert(
-            "listComputeInstances".into(),
-            answer(runtimes::list_my_compute_instances(&services, id, None).await),
-        );
+        let instances = runtimes::list_my_compute_instances(&services, id, None).await;
+        // The name the core offers for a runtime on each of the user's instances ("" for none
+        // chosen yet), against the workspace's runtimes.
+        let mut suggested = Map::new();
+        let instance_names: Vec<String> = instances
+            .iter()
+            .flatten()
+            .map(|choice| choice.instance.name.clone())
+            .collect();
+        for instance in std::iter::once(None).chain(instance_names.iter().map(Some)) {
+            suggested.insert(
+                instance.cloned().unwrap_or_default(),
+                json!(pfrm_core::naming::suggest_runtime_name(
+                    instance.map(String::as_str),
+                    &names
+                )),
+            );
+        }
+        one.insert("suggestRuntimeName".into(), Value::Object(suggested));
+        one.insert("listComputeInstances".into(), answer(instances));
         // Whether each prompt flow application already on the user's instances can host a
         // runtime ("use existing"), by `instance/application`.
         let mut apps = Map::new();

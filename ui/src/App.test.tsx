@@ -23,6 +23,7 @@ function runtimeStatus(name: string, updateAvailable: boolean): RuntimeVersionSt
   return {
     key: `${WS}/flowruntimes/${name}`.toLowerCase(),
     workspaceId: WS,
+    workspaceKey: WS.toLowerCase(),
     workspaceName: 'ml-workspace',
     runtimeName: name,
     notes: [],
@@ -38,6 +39,7 @@ const REPORT: FleetVersionReport = {
   outdatedCount: 2,
   latestIsFinal: false,
   problems: [],
+  workspaces: [{ id: WS, key: WS.toLowerCase(), name: 'ml-workspace' }],
 };
 
 afterEach(() => {
@@ -217,6 +219,39 @@ describe('App', () => {
       expect(screen.getByTestId('startup-update-notice').textContent).toContain('2 runtimes in ml-workspace are behind the final image.'),
     );
     expect(screen.getByTestId('startup-update-notice').textContent).not.toContain('newest version');
+  });
+
+  it('names the workspace the start-up check could not read as the core named it, and says a check that failed before any workspace', async () => {
+    const denied = { code: 'permission_denied', message: 'You cannot read ml-workspace.' };
+    backendAnswering({
+      session_status: () => SANDBOX,
+      update_preferences: () => ({ checkAtStartup: true, lastWorkspaceId: WS }),
+      check_workspace_versions: () => ({
+        ...REPORT,
+        runtimes: [],
+        outdatedCount: 0,
+        problems: [{ workspaceId: WS, workspaceKey: WS.toLowerCase(), workspaceName: 'ml-workspace', error: denied }],
+      }),
+    });
+    const { unmount } = render(<App />);
+    await waitFor(() =>
+      expect(screen.getByTestId('startup-update-notice').textContent).toContain(
+        'The start-up update check of ml-workspace did not work: You cannot read ml-workspace.',
+      ),
+    );
+    unmount();
+    clearMocks();
+    backendAnswering({
+      session_status: () => SANDBOX,
+      update_preferences: () => ({ checkAtStartup: true, lastWorkspaceId: WS }),
+      check_workspace_versions: () => {
+        throw { code: 'sign_in_required', message: 'Sign in first.' };
+      },
+    });
+    render(<App />);
+    await waitFor(() =>
+      expect(screen.getByTestId('startup-update-notice').textContent).toContain('The start-up update check did not work: Sign in first.'),
+    );
   });
 
   it('does not check at start-up unless the user turned it on', async () => {

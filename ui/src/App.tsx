@@ -360,15 +360,16 @@ function OutdatedCount() {
 function StartupUpdateNotice({ onShowRuntimes }: { onShowRuntimes: () => void }) {
   const { startupNotice: notice, dismissStartupNotice } = useUpdates();
   if (!notice) return null;
-  const workspace = notice.workspaceName;
   const text =
     notice.kind === 'failed'
-      ? t('upd.startup.failed', { workspace, message: notice.error.message })
+      ? notice.workspaceName === null
+        ? t('upd.startup.failedBeforeWorkspace', { message: notice.error.message })
+        : t('upd.startup.failed', { workspace: notice.workspaceName, message: notice.error.message })
       : notice.outdated === 0
-        ? t(notice.latestIsFinal ? 'upd.startup.currentFinal' : 'upd.startup.current', { workspace })
+        ? t(notice.latestIsFinal ? 'upd.startup.currentFinal' : 'upd.startup.current', { workspace: notice.workspaceName })
         : notice.outdated === 1
-          ? t(notice.latestIsFinal ? 'upd.startup.oneBehindFinal' : 'upd.startup.oneBehind', { workspace })
-          : t(notice.latestIsFinal ? 'upd.startup.behindFinal' : 'upd.startup.behind', { workspace, count: notice.outdated });
+          ? t(notice.latestIsFinal ? 'upd.startup.oneBehindFinal' : 'upd.startup.oneBehind', { workspace: notice.workspaceName })
+          : t(notice.latestIsFinal ? 'upd.startup.behindFinal' : 'upd.startup.behind', { workspace: notice.workspaceName, count: notice.outdated });
   const intent = notice.kind === 'failed' ? 'warning' : notice.outdated > 0 ? 'info' : 'success';
   return (
     <MessageBar intent={intent} layout="multiline" data-testid="startup-update-notice" data-outdated={notice.kind === 'checked' ? notice.outdated : undefined}>

@@ -295,6 +295,7 @@ mod tests {
             kind: OperationKind::CreateRuntime,
             title: "Create runtime rt-1".into(),
             target: "rt-1".into(),
+            subject: None,
             state,
             stage,
             message: Some(message.into()),

@@ -5,10 +5,9 @@
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use pfrm_core::diagnosis::RoleScope;
 use pfrm_core::ops::permissions::{
-    self, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget, GrantableRole,
-    RevokeRequest, WorkspaceRoleAssignment,
+    self, AssignmentPlace, GrantOutcome, GrantRequest, GrantSettings, GrantStatus, GrantTarget,
+    GrantableRole, RevokeRequest, WorkspaceRoleAssignment,
 };
 use pfrm_core::{Error, ErrorCode};
 
@@ -285,26 +284,21 @@ fn assignment_line(item: &WorkspaceRoleAssignment) -> String {
         .filter(|upn| *upn != who)
         .map(|u| format!(" <{u}>"))
         .unwrap_or_default();
-    let resource = item
-        .assignment
-        .scope
-        .as_deref()
-        .and_then(|scope| scope.trim_end_matches('/').rsplit('/').next())
-        .unwrap_or_default();
-    let from = if item.at == RoleScope::Storage {
-        format!("  (on the storage account {resource})")
-    } else if item.at == RoleScope::Registry {
-        format!("  (on the container registry {resource})")
-    } else if item.inherited {
-        format!(
+    let from = match &item.place {
+        AssignmentPlace::StorageAccount { account_name } => {
+            format!("  (on the storage account {account_name})")
+        }
+        AssignmentPlace::ContainerRegistry { registry_name } => {
+            format!("  (on the container registry {registry_name})")
+        }
+        _ if item.inherited => format!(
             "  (inherited from {})",
             item.assignment
                 .scope
                 .as_deref()
                 .map_or_else(|| "above".to_owned(), crate::plain::scope)
-        )
-    } else {
-        String::new()
+        ),
+        _ => String::new(),
     };
     format!(
         "{}  {who}{upn}{from}  assignment {}  principal {}",
@@ -329,6 +323,7 @@ fn print_grant(outcome: &GrantOutcome, json: bool) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pfrm_core::diagnosis::RoleScope;
     use pfrm_core::model::RoleAssignment;
     use pfrm_core::ops::permissions::{PrincipalKind, PrincipalSummary};
 
@@ -337,12 +332,17 @@ mod tests {
     }
 
     fn assignment_at(inherited: bool, at: RoleScope) -> WorkspaceRoleAssignment {
+        let scope = match at {
+            RoleScope::Storage => "/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml",
+            _ => "/subscriptions/3d9e2f10-7c4b-4a8e-b1d2-5e6f7a8b9c01/resourceGroups/rg-ml",
+        };
         WorkspaceRoleAssignment {
             at,
+            place: AssignmentPlace::of(at, inherited, Some(scope)),
             assignment: RoleAssignment {
                 id: "/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/7f1c0e2a-0000-4000-8000-00000000a55e".into(),
                 name: "7f1c0e2a-0000-4000-8000-00000000a55e".into(),
-                scope: Some("/subscriptions/3d9e2f10-7c4b-4a8e-b1d2-5e6f7a8b9c01/resourceGroups/rg-ml".into()),
+                scope: Some(scope.into()),
                 role_definition_id: "/providers/Microsoft.Authorization/roleDefinitions/f6c7c914-8db3-469d-8ca1-694a8f32e121".into(),
                 role_name: Some("AzureML Data Scientist".into()),
                 principal_id: "b0b0b0b0-0000-4000-8000-000000000b0b".into(),
@@ -379,8 +379,7 @@ mod tests {
             inherited.ends_with("  assignment 7f1c0e2a-0000-4000-8000-00000000a55e  principal b0b0b0b0-0000-4000-8000-000000000b0b"),
             "{inherited}"
         );
-        let mut storage = assignment_at(false, RoleScope::Storage);
-        storage.assignment.scope = Some("/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml".into());
+        let storage = assignment_at(false, RoleScope::Storage);
         let line = assignment_line(&storage);
         assert!(
             line.starts_with("AzureML Data Scientist  Bob <bob@contoso.com>  (on the storage account stml)  assignment "),

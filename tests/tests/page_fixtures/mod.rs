@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use tokio::sync::broadcast::Receiver;
 
 /// The operation `updates` reported since it was subscribed: what it was (kind, title,
-/// target) and its states and stages in order.
+/// target, subject) and its states and stages in order.
 pub fn operation_steps(updates: &mut Receiver<OperationSnapshot>) -> Value {
     let mut operation = Value::Null;
     let mut stages: Vec<Value> = Vec::new();
@@ -23,6 +23,7 @@ pub fn operation_steps(updates: &mut Receiver<OperationSnapshot>) -> Value {
                 "kind": snapshot.kind,
                 "title": snapshot.title,
                 "target": snapshot.target,
+                "subject": snapshot.subject,
             });
         }
         let step = json!({

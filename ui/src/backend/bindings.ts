@@ -326,7 +326,11 @@ title: string,
  * What the operation acts on (an ARM id or a runtime URL). Two running operations never
  * share a target.
  */
-target: string, state: OperationState, stage: Stage, 
+target: string, 
+/**
+ * What `target` names, for the hosts' words; none when they show the target as it is.
+ */
+subject?: OperationSubject, state: OperationState, stage: Stage, 
 /**
  * The last message from the service, if any (e.g. a runtime's status message).
  */
@@ -343,6 +347,8 @@ elapsedMs: number, error?: AppError,
  * Resumed from the journal after the app was restarted.
  */
 resumed: boolean, };
+
+export type OperationSubject = { "kind": "workspace", workspaceName: string, } | { "kind": "runtime", workspaceName: string, runtimeName: string, } | { "kind": "computeInstance", workspaceName: string, instanceName: string, };
 
 export type CheckId = "dataScientistRole" | "defaultDatastoreIsBlob" | "dataIsolationOff" | "notHubProject" | "networkIsolation" | "instanceAssignedToYou" | "instanceUsable" | "instanceRunning" | "customAppNameFree" | "publishedPortFree" | "workingDirectoryDatastore" | "sharedKeyAccess" | "storageRolesForYou" | "storageRolesForWorkspace" | "managedNetworkProvisioned" | "privateEndpointsApproved" | "outboundRulesForRuntime" | "vmQuota" | "instanceQuota" | "idleShutdown" | "imageInAcr" | "imageTagExists" | "imagePullable";
 
@@ -533,7 +539,11 @@ key: string,
 /**
  * ARM id of the workspace.
  */
-workspaceId: string, workspaceName: string, runtimeName: string, status: RuntimeStatus, computeInstanceName?: string, 
+workspaceId: string, 
+/**
+ * The workspace's key, as [`CheckedWorkspace::key`].
+ */
+workspaceKey: string, workspaceName: string, runtimeName: string, status: RuntimeStatus, computeInstanceName?: string, 
 /**
  * The runtime's image reference as the service reports it.
  */
@@ -586,7 +596,22 @@ customEnvironment?: CustomEnvironmentRef,
  */
 problems: Array<AppError>, };
 
-export type WorkspaceCheckProblem = { workspaceId: string, error: AppError, };
+export type WorkspaceCheckProblem = { workspaceId: string, 
+/**
+ * The workspace's key, as [`CheckedWorkspace::key`].
+ */
+workspaceKey: string, workspaceName: string, error: AppError, };
+
+export type CheckedWorkspace = { 
+/**
+ * The ARM id as the caller gave it.
+ */
+id: string, 
+/**
+ * Equal for every spelling of one id (ARM ids compare without case); the
+ * `workspaceKey` of its runtimes and of its problem.
+ */
+key: string, name: string, };
 
 export type FleetVersionReport = { 
 /**
@@ -608,7 +633,11 @@ latestIsFinal: boolean,
 /**
  * Workspaces whose runtimes could not be listed.
  */
-problems: Array<WorkspaceCheckProblem>, };
+problems: Array<WorkspaceCheckProblem>, 
+/**
+ * Every workspace asked about (each once, in the order given).
+ */
+workspaces: Array<CheckedWorkspace>, };
 
 export type EnvironmentCandidate = { choice: EnvironmentChoice, 
 /**
@@ -768,7 +797,13 @@ removable: boolean,
  * Where it was made: on the workspace (or above it), or on the workspace's storage account
  * or container registry, where the storage and registry roles are granted.
  */
-at: RoleScope, };
+at: RoleScope, 
+/**
+ * Where it was made, with the name the screens show ("Resource group rg-ml").
+ */
+place: AssignmentPlace, };
+
+export type AssignmentPlace = { "kind": "workspace" } | { "kind": "resourceGroup", resourceGroup: string, } | { "kind": "subscription", subscriptionId: string, } | { "kind": "storageAccount", accountName: string, } | { "kind": "containerRegistry", registryName: string, } | { "kind": "above", scope: string, };
 
 export type EndpointIdentity = { endpointName: string, 
 /**
@@ -938,6 +973,10 @@ usedBy: Array<string>,
 note?: string, };
 
 export type InventoryProblem = { workspaceId: string, 
+/**
+ * The workspace's name, for the problem line.
+ */
+workspaceName: string, 
 /**
  * What could not be read (`flows`, `connections`, ... or `workspace`).
  */

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { cloudName, describeTarget, runtimeTypeName, stageSentence } from './plainWords';
 
-const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ml-workspace';
-
 describe('plain words', () => {
-  it('names what an operation works on instead of its ARM path', () => {
-    expect(describeTarget(`${WS}/flowruntimes/rt-1`.toLowerCase())).toBe('Runtime rt-1 in workspace ml-workspace');
-    expect(describeTarget(`${WS}/computes/ci-alice`)).toBe('Compute instance ci-alice in workspace ml-workspace');
-    expect(describeTarget(WS)).toBe('Workspace ml-workspace');
-    // Something pfrm does not know stays as it is.
-    expect(describeTarget('/subscriptions/s/resourceGroups/rg')).toBe('/subscriptions/s/resourceGroups/rg');
+  it('names what an operation works on as the core named it, else shows its target', () => {
+    const target = '/t';
+    expect(describeTarget({ target, subject: { kind: 'runtime', workspaceName: 'ml-workspace', runtimeName: 'rt-1' } })).toBe(
+      'Runtime rt-1 in workspace ml-workspace',
+    );
+    expect(describeTarget({ target, subject: { kind: 'computeInstance', workspaceName: 'ml-workspace', instanceName: 'ci-alice' } })).toBe(
+      'Compute instance ci-alice in workspace ml-workspace',
+    );
+    expect(describeTarget({ target, subject: { kind: 'workspace', workspaceName: 'ml-workspace' } })).toBe('Workspace ml-workspace');
+    // Something pfrm has no words for stays as it is.
+    expect(describeTarget({ target: '/subscriptions/s/resourceGroups/rg' })).toBe('/subscriptions/s/resourceGroups/rg');
   });
 
   it('says clouds and runtime types in words', () => {

@@ -3,27 +3,22 @@
 import type { OperationSnapshot } from '../backend';
 import { t, type MessageKey } from '../i18n';
 
-const KINDS: Record<string, MessageKey> = {
-  flowruntimes: 'plain.target.runtime',
-  computes: 'plain.target.compute',
-  roleassignments: 'plain.target.roleAssignment',
-};
-
 /**
- * "Runtime rt-1 in workspace ml-workspace" for an ARM path such as
- * `/subscriptions/…/workspaces/ml-workspace/flowruntimes/rt-1`; the path itself when it is not
- * one pfrm knows.
+ * "Runtime rt-1 in workspace ml-workspace": what an operation acts on, as the core named it; the
+ * target itself when it is not one pfrm has words for.
  */
-export function describeTarget(target: string): string {
-  const parts = target.split('/').filter((part) => part.length > 0);
-  const at = parts.findIndex((part) => part.toLowerCase() === 'workspaces');
-  if (at < 0 || at + 1 >= parts.length) return target;
-  const workspace = parts[at + 1] ?? '';
-  const [collection, name] = parts.slice(at + 2);
-  if (collection === undefined) return t('plain.target.workspace', { workspace });
-  const kind = KINDS[collection.toLowerCase()];
-  if (!kind || name === undefined) return target;
-  return t(kind, { name, workspace });
+export function describeTarget(snapshot: Pick<OperationSnapshot, 'target' | 'subject'>): string {
+  const subject = snapshot.subject;
+  switch (subject?.kind) {
+    case 'workspace':
+      return t('plain.target.workspace', { workspace: subject.workspaceName });
+    case 'runtime':
+      return t('plain.target.runtime', { name: subject.runtimeName, workspace: subject.workspaceName });
+    case 'computeInstance':
+      return t('plain.target.compute', { name: subject.instanceName, workspace: subject.workspaceName });
+    case undefined:
+      return snapshot.target;
+  }
 }
 
 /** "Azure (global)" for `AzureCloud`; a custom cloud keeps its own name. */

@@ -75,10 +75,11 @@ export async function longOperation<T>(
   result: () => T,
   target: string = title,
   stageMs = 400,
+  subject?: OperationSnapshot['subject'],
 ): Promise<T> {
   operationCount += 1;
   const started = Date.now();
-  const base = { id: `op-${operationCount}`, kind, title, target, startedAt: new Date(started).toISOString(), resumed: false };
+  const base = { id: `op-${operationCount}`, kind, title, target, subject, startedAt: new Date(started).toISOString(), resumed: false };
   let last: OperationSnapshot['stage'] = 'requested';
   for (const stage of stages) {
     last = stage;
@@ -110,7 +111,7 @@ function runningStages(steps: Steps): OperationSnapshot['stage'][] {
 function replay<T>(publish: Publish, generated: GeneratedOperation, result: () => T, stageMs?: number): Promise<T> {
   const operation = generated.operation;
   if (!operation) return Promise.reject(notGenerated('an operation the core never started'));
-  return longOperation(publish, operation.kind, operation.title, runningStages(generated.stages), result, operation.target, stageMs);
+  return longOperation(publish, operation.kind, operation.title, runningStages(generated.stages), result, operation.target, stageMs, operation.subject);
 }
 
 /** The generated answer with the generated names replaced by the user's. */
@@ -209,6 +210,7 @@ export function fleetNow(workspaceIds: string[], world: WorldFixture = PAGES): F
     runtimes,
     outdatedCount: runtimes.filter((r) => r.updateAvailable).length,
     problems: template.problems.filter((p) => workspaceIds.includes(p.workspaceId)),
+    workspaces: template.workspaces.filter((w) => workspaceIds.includes(w.id)),
   };
 }
 

@@ -24,7 +24,6 @@ import type {
   InstanceChoice,
   InstanceSignInStatus,
   Inventory,
-  OperationKind,
   OperationSnapshot,
   OperationState,
   OthersInstance,
@@ -57,6 +56,8 @@ export interface WorkspaceAnswers {
   checkRuntimeVersion: Record<string, Answer<RuntimeVersionStatus>>;
   customEnvironmentGuidance: Record<string, Answer<CustomEnvironmentGuidance>>;
   listComputeInstances: Answer<InstanceChoice[]>;
+  /** By instance name ("" for none chosen): the runtime name the core offers, against the workspace's runtimes. */
+  suggestRuntimeName: Record<string, string>;
   /** The same while one more of the user's instances is being deleted (where the world has one). */
   listComputeInstancesWhileOneIsDeleting?: Answer<InstanceChoice[]>;
   /** Someone else's instances, with whom each is assigned to. */
@@ -102,7 +103,7 @@ export interface CreatedRuntime extends GeneratedOperation {
 
 /** An operation the generator ran (none when the core refused before starting one). */
 export interface GeneratedOperation {
-  operation: { kind: OperationKind; title: string; target: string } | null;
+  operation: Pick<OperationSnapshot, 'kind' | 'title' | 'target' | 'subject'> | null;
   stages: Steps;
 }
 

@@ -61,7 +61,7 @@ function OperationCard({ operation, now }: { operation: TrackedOperation; now: n
         />
         <div className={styles.details}>
           <Caption1 className={styles.target} data-testid="operation-target">
-            {describeTarget(snapshot.target)}
+            {describeTarget(snapshot)}
           </Caption1>
           {running && <Body1 data-testid="operation-stage">{stageSentence(snapshot)}</Body1>}
           {snapshot.message && <Body1 data-testid="operation-message">{snapshot.message}</Body1>}

@@ -225,7 +225,7 @@ export function Inventory() {
           {taking.inventory.problems.map((problem) => (
             <MessageBar key={`${problem.workspaceId}/${problem.part}`} intent="warning" data-testid="inventory-problem">
               <MessageBarBody>
-                {t('inv.problem', { part: problem.part, workspace: problem.workspaceId.split('/').pop() ?? '', message: problem.error.message })}
+                {t('inv.problem', { part: problem.part, workspace: problem.workspaceName, message: problem.error.message })}
               </MessageBarBody>
             </MessageBar>
           ))}

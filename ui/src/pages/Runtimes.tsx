@@ -121,8 +121,8 @@ export function Runtimes({
   }
 
   const report = workspaceId ? updates.reportOf(workspaceId) : undefined;
-  const versionsChecking = workspaceId !== null && updates.checking.has(workspaceId.toLowerCase());
-  const versionsError = workspaceId ? updates.checkErrors.get(workspaceId.toLowerCase()) : undefined;
+  const versionsChecking = workspaceId !== null && updates.checking.has(workspaceId);
+  const versionsError = workspaceId ? updates.checkErrors.get(workspaceId) : undefined;
   const scopeIds = confirmingUpdateAll && updateAllIds.length > 0 ? updateAllIds : workspaceId ? [workspaceId] : [];
   const plan = planUpdateAll(
     scopeIds.flatMap((id) => updates.reportOf(id)?.runtimes ?? []),
@@ -317,7 +317,7 @@ export function Runtimes({
               scope={{
                 workspaces: allWorkspaces,
                 chosen: scopeIds,
-                checking: scopeIds.some((id) => updates.checking.has(id.toLowerCase())),
+                checking: scopeIds.some((id) => updates.checking.has(id)),
                 onToggle: toggleUpdateAllWorkspace,
               }}
               onClose={() => setConfirmingUpdateAll(false)}

@@ -16,7 +16,7 @@ import {
 import { useSession } from '../session/SessionProvider';
 import { settle } from '../data/query';
 import { loadLastWorkspace } from '../pages/runtimes/model';
-import { outdatedCount, withStatus, workspaceKey, type UpdateAllPlan } from './model';
+import { outdatedCount, withStatus, type UpdateAllPlan } from './model';
 
 /** One runtime's update started from this window. */
 export type UpdateRun =
@@ -33,15 +33,15 @@ export type UpdateAllRun =
 /** What the opt-in start-up check found in the remembered workspace. */
 export type StartupNotice =
   | { kind: 'checked'; workspaceId: string; workspaceName: string; outdated: number; latestIsFinal: boolean }
-  | { kind: 'failed'; workspaceId: string; workspaceName: string; error: AppError };
+  | { kind: 'failed'; workspaceId: string; workspaceName: string | null; error: AppError };
 
 /** A check's answer, or why there is none. */
 export type CheckOutcome = { report: FleetVersionReport } | { error: AppError };
 
 export type Updates = {
-  /** The last check of each workspace, by lower-case ARM id. */
+  /** The last check of each workspace, by its ARM id as checked. */
   reports: ReadonlyMap<string, FleetVersionReport>;
-  /** Workspaces (lower-case ARM ids) being checked now. */
+  /** Workspaces (ARM ids as checked) being checked now. */
   checking: ReadonlySet<string>;
   /** Why a workspace's last check failed. */
   checkErrors: ReadonlyMap<string, AppError>;
@@ -66,11 +66,6 @@ export type Updates = {
 
 const UpdatesContext = createContext<Updates | undefined>(undefined);
 
-/** The workspace's name, read from its ARM id. */
-export function workspaceNameOf(workspaceId: string): string {
-  return workspaceId.split('/').filter((part) => part.length > 0).pop() ?? workspaceId;
-}
-
 export function UpdatesProvider({ children }: { children: ReactNode }) {
   const session = useSession();
   const [reports, setReports] = useState<ReadonlyMap<string, FleetVersionReport>>(() => new Map());
@@ -85,22 +80,26 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
   const checkedConnection = useRef<string | null>(null);
 
   const checkWorkspaces = useCallback(async (workspaceIds: string[]): Promise<CheckOutcome> => {
-    const keys = workspaceIds.map(workspaceKey);
-    setChecking((current) => new Set([...current, ...keys]));
+    setChecking((current) => new Set([...current, ...workspaceIds]));
     try {
       const report = await backend.checkWorkspaceVersions(workspaceIds);
+      // Each workspace's part of the answer, by the key the core gave it and its runtimes.
+      const parts = report.workspaces.map((workspace) => ({
+        workspace,
+        runtimes: report.runtimes.filter((runtime) => runtime.workspaceKey === workspace.key),
+        problems: report.problems.filter((problem) => problem.workspaceKey === workspace.key),
+      }));
       setReports((current) => {
         const next = new Map(current);
-        for (const key of keys) {
-          const runtimes = report.runtimes.filter((runtime) => workspaceKey(runtime.workspaceId) === key);
-          const problems = report.problems.filter((problem) => workspaceKey(problem.workspaceId) === key);
+        for (const { workspace, runtimes, problems } of parts) {
           if (problems.length > 0 && runtimes.length === 0) {
-            next.delete(key);
+            next.delete(workspace.id);
             continue;
           }
-          next.set(key, {
+          next.set(workspace.id, {
             runtimes,
             problems,
+            workspaces: [workspace],
             latest: report.latest,
             latestIsFinal: report.latestIsFinal,
             outdatedCount: runtimes.filter((runtime) => runtime.updateAvailable).length,
@@ -115,8 +114,11 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       });
       setCheckErrors((current) => {
         const next = new Map(current);
-        for (const key of keys) next.delete(key);
-        for (const problem of report.problems) next.set(workspaceKey(problem.workspaceId), problem.error);
+        for (const id of workspaceIds) next.delete(id);
+        for (const { workspace, problems } of parts) {
+          const problem = problems[0];
+          if (problem) next.set(workspace.id, problem.error);
+        }
         return next;
       });
       return { report };
@@ -124,22 +126,23 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       const error = toAppError(reason);
       setCheckErrors((current) => {
         const next = new Map(current);
-        for (const key of keys) next.set(key, error);
+        for (const id of workspaceIds) next.set(id, error);
         return next;
       });
       return { error };
     } finally {
-      setChecking((current) => new Set([...current].filter((key) => !keys.includes(key))));
+      setChecking((current) => new Set([...current].filter((id) => !workspaceIds.includes(id))));
     }
   }, []);
 
   const recordStatus = useCallback((status: RuntimeVersionStatus) => {
     setStatuses((current) => new Map(current).set(status.key, status));
     setReports((current) => {
-      const key = workspaceKey(status.workspaceId);
-      const report = current.get(key);
-      if (!report) return current;
-      return new Map(current).set(key, withStatus(report, status));
+      // The workspace's report: the one the core keyed as this runtime's workspace.
+      const found = [...current].find(([, report]) => report.workspaces.some((workspace) => workspace.key === status.workspaceKey));
+      if (!found) return current;
+      const [id, report] = found;
+      return new Map(current).set(id, withStatus(report, status));
     });
   }, []);
 
@@ -202,10 +205,11 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       const outcome = await checkWorkspaces([workspaceId]);
       if (!live) return;
       const report = 'report' in outcome ? outcome.report : null;
-      const workspaceName = report?.runtimes[0]?.workspaceName ?? workspaceNameOf(workspaceId);
+      // As the core named it; none when the check failed before any workspace was read.
+      const workspaceName = report?.workspaces[0]?.name ?? null;
       const error = 'error' in outcome ? outcome.error : report?.problems[0]?.error;
       if (error) setStartupNotice({ kind: 'failed', workspaceId, workspaceName, error });
-      else if (report) setStartupNotice({ kind: 'checked', workspaceId, workspaceName, outdated: report.outdatedCount, latestIsFinal: report.latestIsFinal });
+      else if (report && workspaceName !== null) setStartupNotice({ kind: 'checked', workspaceId, workspaceName, outdated: report.outdatedCount, latestIsFinal: report.latestIsFinal });
     })();
     return () => {
       live = false;
@@ -218,7 +222,7 @@ export function UpdatesProvider({ children }: { children: ReactNode }) {
       checking,
       checkErrors,
       outdatedCount: outdatedCount(reports.values()),
-      reportOf: (workspaceId) => reports.get(workspaceKey(workspaceId)),
+      reportOf: (workspaceId) => reports.get(workspaceId),
       statusOf: (runtimeKey) => statuses.get(runtimeKey),
       checkWorkspaces,
       recordStatus,

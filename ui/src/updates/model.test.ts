@@ -25,6 +25,7 @@ function status(name: string, extra: Partial<RuntimeVersionStatus> = {}): Runtim
   return {
     key: `${WS}/flowruntimes/${name}`.toLowerCase(),
     workspaceId: WS,
+    workspaceKey: WS.toLowerCase(),
     workspaceName: 'WS',
     notes: [],
     runtimeName: name,
@@ -102,6 +103,7 @@ describe('counts and Update all', () => {
     outdatedCount: 1,
     latestIsFinal: false,
     problems: [],
+    workspaces: [{ id: WS, key: WS.toLowerCase(), name: 'WS' }],
   };
 
   it('counts outdated runtimes across workspaces and follows a fresher status', () => {

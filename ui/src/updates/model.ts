@@ -14,10 +14,6 @@ import type {
 } from '../backend';
 import { t } from '../i18n';
 
-export function workspaceKey(workspaceId: string): string {
-  return workspaceId.toLowerCase();
-}
-
 /**
  * An image tag as versions read everywhere: `20240111.v2` is "2024-01-11 (v2)", as in the core's
  * "version 2024-01-11 (v2)"; a tag outside that scheme is shown as it is.
@@ -110,10 +106,10 @@ export function outdatedCount(reports: Iterable<FleetVersionReport>): number {
 
 /** The report with one runtime's fresher status in place of the old one. */
 export function withStatus(report: FleetVersionReport, status: RuntimeVersionStatus): FleetVersionReport {
-  const name = status.runtimeName.toLowerCase();
-  const found = report.runtimes.some((runtime) => runtime.runtimeName.toLowerCase() === name);
+  // The core's key tells one runtime from another.
+  const found = report.runtimes.some((runtime) => runtime.key === status.key);
   const runtimes = found
-    ? report.runtimes.map((runtime) => (runtime.runtimeName.toLowerCase() === name ? status : runtime))
+    ? report.runtimes.map((runtime) => (runtime.key === status.key ? status : runtime))
     : [...report.runtimes, status];
   return { ...report, runtimes, outdatedCount: runtimes.filter((runtime) => runtime.updateAvailable).length };
 }

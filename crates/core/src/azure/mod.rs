@@ -78,6 +78,27 @@ impl WorkspaceRef {
         Ok(WorkspaceRef::new(*subscription, *group, *name))
     }
 
+    /// The name of the workspace `id` names, for messages about a workspace that could not be
+    /// read: the id's last segment when it is not a workspace id.
+    pub fn name_of(id: &str) -> String {
+        WorkspaceRef::from_arm_id(id).map_or_else(
+            |_| {
+                id.trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(id)
+                    .to_owned()
+            },
+            |workspace| workspace.name,
+        )
+    }
+
+    /// The key the hosts file a workspace's results under: ARM ids compare without case, so
+    /// two spellings of one id have one key.
+    pub fn key_of(id: &str) -> String {
+        id.to_lowercase()
+    }
+
     /// Reads what a user typed to name a workspace: an ARM id, or `SUBSCRIPTION/GROUP/NAME`.
     /// `Ok(None)` means a bare name, which the caller looks up among the user's workspaces.
     pub fn parse_reference(given: &str) -> Result<Option<Self>> {

@@ -16,12 +16,14 @@ mod registry;
 pub mod resume;
 pub(crate) mod runtime_watch;
 pub mod runtimes;
+mod subject;
 pub mod taskbar;
 pub mod updates;
 pub mod workspaces;
 
 pub use journal::{default_journal_path, Journal, JournalEntry, JournalScope};
 pub use registry::{OperationHandle, Operations, Progress};
+pub use subject::OperationSubject;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -95,6 +97,10 @@ pub struct OperationSnapshot {
     /// What the operation acts on (an ARM id or a runtime URL). Two running operations never
     /// share a target.
     pub target: String,
+    /// What `target` names, for the hosts' words; none when they show the target as it is.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<OperationSubject>,
     pub state: OperationState,
     pub stage: Stage,
     /// The last message from the service, if any (e.g. a runtime's status message).

@@ -10,7 +10,10 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use super::journal::JournalScope;
-use super::{Journal, JournalEntry, OperationKind, OperationSnapshot, OperationState, Stage};
+use super::{
+    Journal, JournalEntry, OperationKind, OperationSnapshot, OperationState, OperationSubject,
+    Stage,
+};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Snapshots kept for subscribers that lag behind; older ones are dropped (the latest state of
@@ -195,6 +198,7 @@ impl Operations {
             id: entry.id.clone(),
             kind: entry.kind,
             title: entry.title,
+            subject: OperationSubject::of_target(&entry.target),
             target: entry.target,
             state: OperationState::Running,
             stage: Stage::Requested,

@@ -109,7 +109,7 @@ pub fn distinct_workspace_ids(workspace_ids: &[String]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     workspace_ids
         .iter()
-        .filter(|id| seen.insert(id.to_lowercase()))
+        .filter(|id| seen.insert(WorkspaceRef::key_of(id)))
         .cloned()
         .collect()
 }

@@ -25,6 +25,7 @@ const BOB_READER: WorkspaceRoleAssignment = {
   inherited: false,
   removable: true,
   at: 'workspace',
+  place: { kind: 'workspace' },
 };
 
 function ability(allowed: boolean): GrantAbility {

@@ -6,7 +6,13 @@ const WS = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.MachineLea
 const BOB: PrincipalSummary = { objectId: 'b0b', kind: 'User', displayName: 'Bob', userPrincipalName: 'bob@contoso.com' };
 const ENDPOINT: PrincipalSummary = { objectId: 'e9', kind: 'ServicePrincipal', displayName: 'Endpoint scoring', endpointName: 'scoring' };
 
-function item(scope: string, role: string, principal = BOB, at: WorkspaceRoleAssignment['at'] = 'workspace'): WorkspaceRoleAssignment {
+function item(
+  scope: string,
+  role: string,
+  principal = BOB,
+  at: WorkspaceRoleAssignment['at'] = 'workspace',
+  place: WorkspaceRoleAssignment['place'] = { kind: 'workspace' },
+): WorkspaceRoleAssignment {
   return {
     assignment: {
       id: `${scope}/providers/Microsoft.Authorization/roleAssignments/a1`,
@@ -23,6 +29,7 @@ function item(scope: string, role: string, principal = BOB, at: WorkspaceRoleAss
     inherited: at === 'workspace' && scope !== WS,
     removable: at === 'workspace' && scope === WS,
     at,
+    place,
   };
 }
 
@@ -45,17 +52,16 @@ describe('principals', () => {
 });
 
 describe('scopes', () => {
-  it('say where an assignment was made', () => {
-    expect(scopeText(item(WS, 'r'))).toBe('This workspace');
-    expect(scopeText(item('/subscriptions/s/resourceGroups/rg-ml', 'r'))).toBe('Resource group rg-ml (inherited)');
-    expect(scopeText(item('/subscriptions/s', 'r'))).toBe('Subscription s (inherited)');
-    expect(scopeText(item('/providers/Microsoft.Management/managementGroups/mg', 'r'))).toBe(
+  it('say where an assignment was made, as the core named the place', () => {
+    const at = (place: WorkspaceRoleAssignment['place']) => scopeText(item(WS, 'r', BOB, 'workspace', place));
+    expect(at({ kind: 'workspace' })).toBe('This workspace');
+    expect(at({ kind: 'resourceGroup', resourceGroup: 'rg-ml' })).toBe('Resource group rg-ml (inherited)');
+    expect(at({ kind: 'subscription', subscriptionId: 's' })).toBe('Subscription s (inherited)');
+    expect(at({ kind: 'above', scope: '/providers/Microsoft.Management/managementGroups/mg' })).toBe(
       '/providers/Microsoft.Management/managementGroups/mg (inherited)',
     );
-    const storage = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml';
-    expect(scopeText(item(storage, 'r', BOB, 'storage'))).toBe('Storage account stml');
-    const registry = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.ContainerRegistry/registries/crml';
-    expect(scopeText(item(registry, 'r', BOB, 'registry'))).toBe('Container registry crml');
+    expect(at({ kind: 'storageAccount', accountName: 'stml' })).toBe('Storage account stml');
+    expect(at({ kind: 'containerRegistry', registryName: 'crml' })).toBe('Container registry crml');
   });
 
   it('find the Data Scientist role by its id, wherever it was given', () => {

@@ -34,18 +34,22 @@ export function principalKindText(principal: PrincipalSummary): string {
 
 /** Where an assignment was made, in words: this workspace, its resource group, or its subscription. */
 export function scopeText(item: WorkspaceRoleAssignment): string {
-  const parts = (item.assignment.scope ?? '').replace(/^\/+|\/+$/g, '').split('/');
-  // The storage and registry roles are granted on the workspace's storage account or registry.
-  if (item.at === 'storage') return t('perm.scope.storage', { name: parts[parts.length - 1] ?? '' });
-  if (item.at === 'registry') return t('perm.scope.registry', { name: parts[parts.length - 1] ?? '' });
-  if (!item.inherited) return t('perm.scope.workspace');
-  if (parts.length === 2 && parts[0]?.toLowerCase() === 'subscriptions') {
-    return t('perm.scope.subscription', { name: parts[1] ?? '' });
+  const place = item.place;
+  switch (place.kind) {
+    case 'workspace':
+      return t('perm.scope.workspace');
+    case 'resourceGroup':
+      return t('perm.scope.resourceGroup', { name: place.resourceGroup });
+    case 'subscription':
+      return t('perm.scope.subscription', { name: place.subscriptionId });
+    // The storage and registry roles are granted on the workspace's storage account or registry.
+    case 'storageAccount':
+      return t('perm.scope.storage', { name: place.accountName });
+    case 'containerRegistry':
+      return t('perm.scope.registry', { name: place.registryName });
+    case 'above':
+      return t('perm.scope.above', { scope: place.scope });
   }
-  if (parts.length === 4 && parts[2]?.toLowerCase() === 'resourcegroups') {
-    return t('perm.scope.resourceGroup', { name: parts[3] ?? '' });
-  }
-  return t('perm.scope.above', { scope: item.assignment.scope ?? '' });
 }
 
 /** Whether `snapshot` is a grant of a role (the only kind the Permissions page starts). */

@@ -181,6 +181,8 @@ impl InventoryItem {
 #[serde(rename_all = "camelCase")]
 pub struct InventoryProblem {
     pub workspace_id: String,
+    /// The workspace's name, for the problem line.
+    pub workspace_name: String,
     /// What could not be read (`flows`, `connections`, ... or `workspace`).
     pub part: String,
     pub error: Error,
@@ -252,6 +254,7 @@ async fn read_workspaces(
                 problems.extend(stock.problems);
             }
             Err(error) => problems.push(InventoryProblem {
+                workspace_name: crate::azure::WorkspaceRef::name_of(&workspace_id),
                 workspace_id,
                 part: "workspace".into(),
                 error,

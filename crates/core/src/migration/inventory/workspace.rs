@@ -26,6 +26,7 @@ impl Stock {
     pub fn problem(&mut self, part: &str, error: Error) {
         self.problems.push(InventoryProblem {
             workspace_id: self.workspace.id.clone(),
+            workspace_name: self.workspace.name.clone(),
             part: part.into(),
             error,
         })

@@ -213,7 +213,9 @@ pub async fn list_workspace_assignments(
         let mut assignment = RoleAssignment::from(&dto);
         let role_name = role_names.get(&guid).cloned().unwrap_or_default();
         assignment.role_name = Some(role_name.clone());
+        let place = AssignmentPlace::of(at, inherited, assignment.scope.as_deref());
         result.push(WorkspaceRoleAssignment {
+            place,
             assignment,
             role_name,
             principal,

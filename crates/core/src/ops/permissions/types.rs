@@ -105,6 +105,145 @@ pub struct WorkspaceRoleAssignment {
     /// Where it was made: on the workspace (or above it), or on the workspace's storage account
     /// or container registry, where the storage and registry roles are granted.
     pub at: RoleScope,
+    /// Where it was made, with the name the screens show ("Resource group rg-ml").
+    pub place: AssignmentPlace,
+}
+
+/// Where a role assignment was made, named: the hosts phrase it from their catalogs without
+/// taking its scope apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum AssignmentPlace {
+    /// On the workspace itself.
+    Workspace,
+    /// On the workspace's resource group (inherited).
+    #[serde(rename_all = "camelCase")]
+    ResourceGroup { resource_group: String },
+    /// On the workspace's subscription (inherited).
+    #[serde(rename_all = "camelCase")]
+    Subscription { subscription_id: String },
+    /// On the workspace's storage account.
+    #[serde(rename_all = "camelCase")]
+    StorageAccount { account_name: String },
+    /// On the workspace's container registry.
+    #[serde(rename_all = "camelCase")]
+    ContainerRegistry { registry_name: String },
+    /// Higher up (a management group, the tenant root): the scope as Azure gives it.
+    Above { scope: String },
+}
+
+impl AssignmentPlace {
+    /// Names where an assignment found `at` the workspace (`inherited` when made above it) or
+    /// on one of its resources was made, from its `scope`.
+    pub fn of(at: RoleScope, inherited: bool, scope: Option<&str>) -> Self {
+        let scope = scope.unwrap_or_default();
+        let parts: Vec<&str> = scope.trim_matches('/').split('/').collect();
+        let last = || parts.last().copied().unwrap_or_default().to_owned();
+        match (at, parts.as_slice()) {
+            (RoleScope::Storage, _) => AssignmentPlace::StorageAccount {
+                account_name: last(),
+            },
+            (RoleScope::Registry, _) => AssignmentPlace::ContainerRegistry {
+                registry_name: last(),
+            },
+            (RoleScope::Workspace, _) if !inherited => AssignmentPlace::Workspace,
+            (RoleScope::Workspace, [subscriptions, id])
+                if subscriptions.eq_ignore_ascii_case("subscriptions") =>
+            {
+                AssignmentPlace::Subscription {
+                    subscription_id: (*id).to_owned(),
+                }
+            }
+            (RoleScope::Workspace, [subscriptions, _, groups, group])
+                if subscriptions.eq_ignore_ascii_case("subscriptions")
+                    && groups.eq_ignore_ascii_case("resourceGroups") =>
+            {
+                AssignmentPlace::ResourceGroup {
+                    resource_group: (*group).to_owned(),
+                }
+            }
+            (RoleScope::Workspace, _) => AssignmentPlace::Above {
+                scope: scope.to_owned(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    const WS: &str = "/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws";
+
+    #[test]
+    fn names_where_an_assignment_was_made() {
+        let place = |at, inherited, scope: &str| AssignmentPlace::of(at, inherited, Some(scope));
+        assert_eq!(
+            place(RoleScope::Workspace, false, WS),
+            AssignmentPlace::Workspace
+        );
+        assert_eq!(
+            place(
+                RoleScope::Workspace,
+                true,
+                "/subscriptions/s/resourceGroups/rg-ml"
+            ),
+            AssignmentPlace::ResourceGroup {
+                resource_group: "rg-ml".into()
+            }
+        );
+        assert_eq!(
+            place(RoleScope::Workspace, true, "/subscriptions/s"),
+            AssignmentPlace::Subscription {
+                subscription_id: "s".into()
+            }
+        );
+        let group = "/providers/Microsoft.Management/managementGroups/mg";
+        assert_eq!(
+            place(RoleScope::Workspace, true, group),
+            AssignmentPlace::Above {
+                scope: group.into()
+            }
+        );
+        assert_eq!(
+            place(
+                RoleScope::Storage,
+                false,
+                "/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml"
+            ),
+            AssignmentPlace::StorageAccount {
+                account_name: "stml".into()
+            }
+        );
+        assert_eq!(
+            place(
+                RoleScope::Registry,
+                false,
+                "/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.ContainerRegistry/registries/crml/"
+            ),
+            AssignmentPlace::ContainerRegistry {
+                registry_name: "crml".into()
+            }
+        );
+        assert_eq!(
+            AssignmentPlace::of(RoleScope::Workspace, true, None),
+            AssignmentPlace::Above {
+                scope: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn serialises_with_its_kind() {
+        let json = serde_json::to_value(AssignmentPlace::ResourceGroup {
+            resource_group: "rg".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "resourceGroup", "resourceGroup": "rg"})
+        );
+    }
 }
 
 /// An online endpoint of the workspace and the identity a role can be granted to.

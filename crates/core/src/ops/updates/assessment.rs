@@ -85,6 +85,7 @@ pub(super) fn assess(facts: Facts<'_>) -> RuntimeVersionStatus {
     RuntimeVersionStatus {
         key: runtime_target(&workspace.id, &runtime.name),
         workspace_id: workspace.id.clone(),
+        workspace_key: crate::azure::WorkspaceRef::key_of(&workspace.id),
         workspace_name: workspace.name.clone(),
         runtime_name: runtime.name.clone(),
         status: runtime.status,

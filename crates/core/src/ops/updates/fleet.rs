@@ -7,7 +7,8 @@ use futures::stream::{self, StreamExt};
 
 use super::assessment::{app_of, assess, Facts};
 use super::types::{
-    FleetVersionReport, RuntimeVersion, RuntimeVersionStatus, WorkspaceCheckProblem,
+    CheckedWorkspace, FleetVersionReport, RuntimeVersion, RuntimeVersionStatus,
+    WorkspaceCheckProblem,
 };
 use super::versions::latest_runtime_tag;
 use super::CheckOptions;
@@ -151,6 +152,10 @@ pub(super) async fn check_fleet(
     let latest = latest_runtime_tag(services, options.registry_page_size).await;
     let latest_ref = latest.as_ref().map(Option::as_ref);
     let unique = crate::ops::workspaces::distinct_workspace_ids(workspace_ids);
+    let asked: Vec<CheckedWorkspace> = unique
+        .iter()
+        .map(|id| CheckedWorkspace::asked(id))
+        .collect();
     let results: Vec<(String, Result<WorkspaceStatuses>)> = stream::iter(unique)
         .map(|id| async move {
             let result = check_one_workspace(services, &id, latest_ref, options.max_parallel).await;
@@ -165,6 +170,8 @@ pub(super) async fn check_fleet(
         match result {
             Ok(statuses) => checked.push(statuses),
             Err(error) => problems.push(WorkspaceCheckProblem {
+                workspace_key: WorkspaceRef::key_of(&workspace_id),
+                workspace_name: WorkspaceRef::name_of(&workspace_id),
                 workspace_id,
                 error,
             }),
@@ -197,6 +204,7 @@ pub(super) async fn check_fleet(
             && crate::migration::retirement::RetirementStatus::on(today).images_frozen,
         latest,
         problems,
+        workspaces: asked,
     };
     (report, workspaces, details)
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::azure::WorkspaceRef;
 use crate::error::Error;
 use crate::model::{RuntimeDetails, RuntimeStatus};
 use crate::ops::runtimes::EnvironmentChoice;
@@ -48,6 +49,8 @@ pub struct RuntimeVersionStatus {
     pub key: String,
     /// ARM id of the workspace.
     pub workspace_id: String,
+    /// The workspace's key, as [`CheckedWorkspace::key`].
+    pub workspace_key: String,
     pub workspace_name: String,
     pub runtime_name: String,
     pub status: RuntimeStatus,
@@ -195,7 +198,33 @@ impl RuntimeVersionStatus {
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceCheckProblem {
     pub workspace_id: String,
+    /// The workspace's key, as [`CheckedWorkspace::key`].
+    pub workspace_key: String,
+    pub workspace_name: String,
     pub error: Error,
+}
+
+/// A workspace a check was asked about, as asked, with the key its runtimes and problem carry
+/// and its name (for the hosts' sentences, even when it has no runtime or could not be read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckedWorkspace {
+    /// The ARM id as the caller gave it.
+    pub id: String,
+    /// Equal for every spelling of one id (ARM ids compare without case); the
+    /// `workspaceKey` of its runtimes and of its problem.
+    pub key: String,
+    pub name: String,
+}
+
+impl CheckedWorkspace {
+    pub fn asked(id: &str) -> Self {
+        CheckedWorkspace {
+            id: id.to_owned(),
+            key: WorkspaceRef::key_of(id),
+            name: WorkspaceRef::name_of(id),
+        }
+    }
 }
 
 /// Every runtime of the chosen workspaces with its version status (the runtime list's badges,
@@ -215,6 +244,8 @@ pub struct FleetVersionReport {
     pub latest_is_final: bool,
     /// Workspaces whose runtimes could not be listed.
     pub problems: Vec<WorkspaceCheckProblem>,
+    /// Every workspace asked about (each once, in the order given).
+    pub workspaces: Vec<CheckedWorkspace>,
 }
 
 /// runtime image, then pick the rebuilt version.
