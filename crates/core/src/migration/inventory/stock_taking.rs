@@ -77,6 +77,8 @@ pub async fn take_stock(
                     .into_iter()
                     .map(|problem| InventoryProblem {
                         workspace_id: format!("/subscriptions/{}", problem.subscription_id),
+                        // A subscription whose workspaces could not be listed: named by its id.
+                        workspace_name: problem.subscription_id.clone(),
                         part: "workspaces".into(),
                         error: problem.error,
                     })
