@@ -23,8 +23,10 @@ test('activity lists operations with state, stage, errors, cancel and clear', as
   check(/^Started .* · running for /.test(later), `the running operation's timing reads ${later}`);
   const resumed = page.getByTestId('operation-op-start');
   await resumed.getByText('Resumed after a restart').waitFor();
-  // The service's last word on an operation stays with it.
-  await resumed.getByTestId('operation-message').filter({ hasText: 'Azure reports: Starting' }).waitFor();
+  // A succeeded operation shows no stale service message ("Azure reports: Starting" once read as
+  // if the start were still going).
+  await resumed.getByTestId('operation-state').filter({ hasText: 'Succeeded' }).waitFor();
+  check((await resumed.getByTestId('operation-message').count()) === 0, 'the succeeded start still shows a service message');
   await page.screenshot({ path: join(SHOTS, 'activity-light.png'), fullPage: true });
   await running.getByRole('button', { name: 'Cancel' }).click();
   await running.getByTestId('operation-state').filter({ hasText: 'Cancelled' }).waitFor();

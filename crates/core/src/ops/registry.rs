@@ -363,7 +363,11 @@ impl OperationHandle {
         self.operations.update(&self.id, |snapshot| {
             snapshot.state = state;
             if state == OperationState::Succeeded {
+                // The last service message ("Azure reports: Starting") described a stage that is
+                // over; a finished operation showing it reads as if it were still going. A failed
+                // one keeps it: what Azure said last is part of why it failed.
                 snapshot.stage = Stage::Done;
+                snapshot.message = None;
             }
             snapshot.error = error;
         });
@@ -483,6 +487,10 @@ mod tests {
             ]
         );
         assert_eq!(seen[2].message.as_deref(), Some("Pulling image"));
+        assert_eq!(
+            seen[3].message, None,
+            "a succeeded operation must not keep showing its last stage's service message"
+        );
         let listed = operations.list();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].state, OperationState::Succeeded);
