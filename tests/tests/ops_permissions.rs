@@ -253,6 +253,8 @@ async fn grant_to_a_colleague_then_revoke_with_confirmation() {
     assert_eq!(before.len(), 1, "{before:?}");
     assert_eq!(before[0].role_name, "Reader");
     assert!(before[0].inherited);
+    // Reader is none of the roles this app grants: nothing says Bob has Data Scientist yet.
+    assert_eq!(before[0].role, None);
 
     let outcome = grant_quickly(&services, "ws-open", user(BOB))
         .await
@@ -271,6 +273,8 @@ async fn grant_to_a_colleague_then_revoke_with_confirmation() {
         .expect("Bob's new assignment is listed");
     assert!(bobs.removable && !bobs.inherited);
     assert_eq!(bobs.principal.label(), "Bob");
+    // The hosts' "already has the role" check reads this, not the role definition's id.
+    assert_eq!(bobs.role, Some(permissions::GrantableRole::DataScientist));
     let name = bobs.assignment.name.clone();
 
     // A wrong confirmation removes nothing.

@@ -337,6 +337,7 @@ mod tests {
             _ => "/subscriptions/3d9e2f10-7c4b-4a8e-b1d2-5e6f7a8b9c01/resourceGroups/rg-ml",
         };
         WorkspaceRoleAssignment {
+            role: Some(pfrm_core::ops::permissions::GrantableRole::DataScientist),
             at,
             place: AssignmentPlace::of(at, inherited, Some(scope)),
             assignment: RoleAssignment {

@@ -801,7 +801,12 @@ at: RoleScope,
 /**
  * Where it was made, with the name the screens show ("Resource group rg-ml").
  */
-place: AssignmentPlace, };
+place: AssignmentPlace, 
+/**
+ * Which of the roles this app grants it is, if one: the hosts ask "does Bob already have
+ * AzureML Data Scientist?" of this, not of the role definition's id.
+ */
+role?: GrantableRole, };
 
 export type AssignmentPlace = { "kind": "workspace" } | { "kind": "resourceGroup", resourceGroup: string, } | { "kind": "subscription", subscriptionId: string, } | { "kind": "storageAccount", accountName: string, } | { "kind": "containerRegistry", registryName: string, } | { "kind": "above", scope: string, };
 

@@ -64,13 +64,16 @@ describe('scopes', () => {
     expect(at({ kind: 'containerRegistry', registryName: 'crml' })).toBe('Container registry crml');
   });
 
-  it('find the Data Scientist role by its id, wherever it was given', () => {
-    expect(hasDataScientist([item(WS, 'acdd72a7-3385-48ef-bd42-f606fba81ae7')])).toBe(false);
-    expect(hasDataScientist([item('/subscriptions/s', 'F6C7C914-8DB3-469D-8CA1-694A8F32E121')])).toBe(true);
+  it('find the Data Scientist role as the core named it, where it applies to the workspace', () => {
+    const given = (role: WorkspaceRoleAssignment['role'], at: WorkspaceRoleAssignment['at'] = 'workspace') => ({
+      ...item(WS, 'r', BOB, at),
+      role,
+    });
+    expect(hasDataScientist([given(undefined)])).toBe(false);
+    expect(hasDataScientist([given('storageBlobDataContributor', 'storage'), given('dataScientist')])).toBe(true);
     expect(hasDataScientist([])).toBe(false);
     // Only where it applies to the workspace.
-    const storage = '/subscriptions/s/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml';
-    expect(hasDataScientist([item(storage, 'f6c7c914-8db3-469d-8ca1-694a8f32e121', BOB, 'storage')])).toBe(false);
+    expect(hasDataScientist([given('dataScientist', 'storage')])).toBe(false);
   });
 });
 

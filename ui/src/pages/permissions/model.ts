@@ -75,12 +75,7 @@ export function outcomeLook(outcome: GrantOutcome): OutcomeLook {
   }
 }
 
-/** AzureML Data Scientist, the role this page grants. */
-export const DATA_SCIENTIST_ROLE_GUID = 'f6c7c914-8db3-469d-8ca1-694a8f32e121';
-
 /** Whether one of `items` gives AzureML Data Scientist (made here or inherited). */
 export function hasDataScientist(items: WorkspaceRoleAssignment[]): boolean {
-  return items.some(
-    (item) => item.at === 'workspace' && item.assignment.roleDefinitionId.toLowerCase().endsWith(`/${DATA_SCIENTIST_ROLE_GUID}`),
-  );
+  return items.some((item) => item.at === 'workspace' && item.role === 'dataScientist');
 }

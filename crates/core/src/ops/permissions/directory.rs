@@ -215,6 +215,7 @@ pub async fn list_workspace_assignments(
         assignment.role_name = Some(role_name.clone());
         let place = AssignmentPlace::of(at, inherited, assignment.scope.as_deref());
         result.push(WorkspaceRoleAssignment {
+            role: GrantableRole::of_guid(&guid),
             place,
             assignment,
             role_name,

@@ -107,6 +107,11 @@ pub struct WorkspaceRoleAssignment {
     pub at: RoleScope,
     /// Where it was made, with the name the screens show ("Resource group rg-ml").
     pub place: AssignmentPlace,
+    /// Which of the roles this app grants it is, if one: the hosts ask "does Bob already have
+    /// AzureML Data Scientist?" of this, not of the role definition's id.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<GrantableRole>,
 }
 
 /// Where a role assignment was made, named: the hosts phrase it from their catalogs without
@@ -298,6 +303,13 @@ impl GrantableRole {
             }
             GrantableRole::AcrPull => builtin_roles::ACR_PULL,
         }
+    }
+
+    /// The grantable role whose built-in definition has this GUID (any case).
+    pub fn of_guid(guid: &str) -> Option<GrantableRole> {
+        GrantableRole::ALL
+            .into_iter()
+            .find(|role| role.guid().eq_ignore_ascii_case(guid))
     }
 
     /// The role's display name, as Azure and the diagnoses spell it.
