@@ -171,6 +171,11 @@ dockerImage: string | null,
  */
 imageTag: string | null, 
 /**
+ * The image's version when its tag follows the runtime images' `YYYYMMDD.vN` scheme, read
+ * by the core so the hosts phrase a date and a build instead of parsing the tag.
+ */
+imageVersion?: ImageVersion, 
+/**
  * Custom environment asset id; `None` means the default environment.
  */
 environment: string | null, createdOn: string | null, modifiedOn: string | null, ownerName: string | null, };
@@ -210,6 +215,11 @@ dockerImage: string | null,
  * The tag part of `docker_image`.
  */
 imageTag: string | null, 
+/**
+ * The image's version when its tag follows the runtime images' `YYYYMMDD.vN` scheme, read
+ * by the core so the hosts phrase a date and a build instead of parsing the tag.
+ */
+imageVersion?: ImageVersion, 
 /**
  * Custom environment asset id; `None` means the default environment.
  */

@@ -612,6 +612,7 @@ export const en = {
   'upd.age.day': '1 day old',
   'upd.age.days': '{days} days old',
   'upd.versionWithAge': '{version}, {age}',
+  'upd.imageVersion': '{date} (v{build})',
   'upd.source.outdated': 'a newer version exists',
   'upd.source.current': 'no update is needed',
   'upd.source.unknown': 'could not tell',

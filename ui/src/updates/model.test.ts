@@ -13,7 +13,7 @@ import {
   sourceVerdict,
   sourcesDisagree,
   summaryHeadline,
-  tagLabel,
+  imageText,
   updateStepStates,
   versionWithAge,
   withStatus,
@@ -145,10 +145,14 @@ describe('counts and Update all', () => {
     expect([...plan.attention, ...plan.alreadyUpdating]).toEqual([]);
   });
 
-  it('reads an image tag as the version label does, so the list and the details agree', () => {
-    expect(tagLabel('20240111.v2')).toBe('2024-01-11 (v2)');
-    expect(versionWithAge({ tag: '20240111.v2', date: '2024-01-11', build: 2, label: 'version 2024-01-11 (v2)', ageDays: 3 })).toContain(tagLabel('20240111.v2'));
-    expect(tagLabel('latest')).toBe('latest');
+  it('reads an image as the version label does, so the list and the details agree', () => {
+    const version = { tag: '20240111.v2', image: 'r/pf:20240111.v2', date: '2024-01-11', build: 2 };
+    expect(imageText({ imageTag: '20240111.v2', imageVersion: version })).toBe('2024-01-11 (v2)');
+    expect(versionWithAge({ tag: '20240111.v2', date: '2024-01-11', build: 2, label: 'version 2024-01-11 (v2)', ageDays: 3 })).toContain(
+      imageText({ imageTag: '20240111.v2', imageVersion: version })!,
+    );
+    expect(imageText({ imageTag: 'latest' })).toBe('latest');
+    expect(imageText({ imageTag: null })).toBe(null);
   });
 
   it('plans a move to the final image only when every runtime it moves has the last tag as its newest', () => {

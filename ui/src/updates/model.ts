@@ -4,6 +4,7 @@ import type {
   EnvironmentWarning,
   FleetVersionReport,
   OperationSnapshot,
+  RuntimeSummary,
   RuntimeVersion,
   RuntimeVersionStatus,
   Stage,
@@ -15,12 +16,13 @@ import type {
 import { t } from '../i18n';
 
 /**
- * An image tag as versions read everywhere: `20240111.v2` is "2024-01-11 (v2)", as in the core's
- * "version 2024-01-11 (v2)"; a tag outside that scheme is shown as it is.
+ * A runtime's image as versions read everywhere: the core read `20240111.v2` as 2024-01-11, build
+ * 2, shown "2024-01-11 (v2)" as in "version 2024-01-11 (v2)"; a tag outside that scheme is shown
+ * as it is.
  */
-export function tagLabel(tag: string): string {
-  const match = /^(\d{4})(\d{2})(\d{2})\.v(\d+)$/.exec(tag);
-  return match ? `${match[1]}-${match[2]}-${match[3]} (v${match[4]})` : tag;
+export function imageText(runtime: Pick<RuntimeSummary, 'imageTag' | 'imageVersion'>): string | null {
+  if (runtime.imageVersion) return t('upd.imageVersion', { date: runtime.imageVersion.date, build: runtime.imageVersion.build });
+  return runtime.imageTag;
 }
 
 /** "released today", "1 day old", "685 days old". */

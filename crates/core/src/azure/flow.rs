@@ -97,6 +97,10 @@ impl RuntimeSummary {
                 .and_then(|image| image.rsplit_once(':'))
                 .map(|(_, tag)| tag.to_owned())
                 .filter(|tag| !tag.contains('/')),
+            image_version: dto
+                .docker_image
+                .as_deref()
+                .and_then(crate::model::ImageVersion::of_reference),
             docker_image: dto.docker_image.clone(),
             environment: dto.environment.clone().filter(|env| !env.is_empty()),
             created_on: dto.created_on.clone(),

@@ -90,6 +90,18 @@ pub struct ImageVersion {
 }
 
 impl ImageVersion {
+    /// The version of a full image reference whose tag follows the scheme; `None` otherwise
+    /// (`latest`, a digest, a custom tag), which the hosts show as the tag itself.
+    pub fn of_reference(reference: &str) -> Option<Self> {
+        let tag = ImageTag::from_image_reference(reference)?;
+        Some(ImageVersion {
+            tag: tag.text.clone(),
+            image: reference.to_owned(),
+            date: tag.date(),
+            build: tag.build,
+        })
+    }
+
     pub fn new(registry_host: &str, repository: &str, tag: &ImageTag) -> Self {
         ImageVersion {
             tag: tag.text.clone(),
@@ -103,6 +115,23 @@ impl ImageVersion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_has_a_version_only_when_its_tag_follows_the_scheme() {
+        let version = ImageVersion::of_reference(
+            "mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:20240111.v2",
+        )
+        .unwrap();
+        assert_eq!((version.date.as_str(), version.build), ("2024-01-11", 2));
+        assert_eq!(version.tag, "20240111.v2");
+        for other in [
+            "crml.azurecr.io/pf/custom:latest",
+            "localhost:5000/pf/custom",
+            "crml.azurecr.io/pf/custom:20240111",
+        ] {
+            assert_eq!(ImageVersion::of_reference(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn tags_sort_numerically_by_date_then_build() {

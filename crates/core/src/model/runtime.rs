@@ -56,6 +56,11 @@ pub struct RuntimeSummary {
     pub docker_image: Option<String>,
     /// The tag part of `docker_image`.
     pub image_tag: Option<String>,
+    /// The image's version when its tag follows the runtime images' `YYYYMMDD.vN` scheme, read
+    /// by the core so the hosts phrase a date and a build instead of parsing the tag.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<crate::model::ImageVersion>,
     /// Custom environment asset id; `None` means the default environment.
     pub environment: Option<String>,
     pub created_on: Option<String>,

@@ -26,7 +26,7 @@ import { statusColor, statusText } from './model';
 import { UpdateResult, UpdateRuntimeDialog } from './UpdateRuntimeDialog';
 import { UpdateProgress, useUpdateOperation } from './UpdateProgress';
 import { useUpdates } from '../../updates/UpdatesProvider';
-import { environmentName, noteText, serviceSaysNotNeeded, sourceVerdict, sourcesDisagree, tagLabel, versionWithAge } from '../../updates/model';
+import { environmentName, noteText, serviceSaysNotNeeded, sourceVerdict, sourcesDisagree, imageText, versionWithAge } from '../../updates/model';
 import { runtimeTypeName } from '../../data/plainWords';
 import { RawDetails } from '../../components/RawDetails';
 import { Notice, ProblemNotice } from '../../components/Notice';
@@ -212,7 +212,7 @@ export function RuntimeDetailsView({
             {field('rt.field.app', details.customAppName)}
             {details.fromExistingCustomApp !== null &&
               field('rt.field.fromExisting', details.fromExistingCustomApp ? t('rt.yes') : t('rt.no'))}
-            {status ? field('upd.field.version', <VersionText status={status} />) : field('upd.field.version', details.imageTag && tagLabel(details.imageTag))}
+            {status ? field('upd.field.version', <VersionText status={status} />) : field('upd.field.version', imageText(details))}
             {status?.latest && field('upd.field.latest', versionWithAge(status.latest))}
             {field(
               'rt.field.environment',

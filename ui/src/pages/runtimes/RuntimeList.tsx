@@ -3,7 +3,7 @@ import type { RuntimeSummary, RuntimeVersionStatus } from '../../backend';
 import { t } from '../../i18n';
 import { ListTable, type Column } from '../../components/FittedTable';
 import { statusColor, statusText } from './model';
-import { tagLabel } from '../../updates/model';
+import { imageText } from '../../updates/model';
 
 const useStyles = makeStyles({
   statusCell: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0` },
@@ -92,7 +92,7 @@ export function RuntimeList({
     },
     { heading: 'rt.col.instance', cell: (runtime) => runtime.computeInstanceName ?? none },
     { heading: 'rt.col.app', cell: (runtime) => runtime.customAppName ?? none },
-    { heading: 'rt.col.image', cell: (runtime) => (runtime.imageTag ? tagLabel(runtime.imageTag) : none), testId: 'runtime-version' },
+    { heading: 'rt.col.image', cell: (runtime) => imageText(runtime) ?? none, testId: 'runtime-version' },
     { heading: 'rt.col.createdBy', cell: (runtime) => runtime.ownerName ?? none },
   ];
   return (

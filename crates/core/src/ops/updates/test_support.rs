@@ -15,6 +15,7 @@ pub fn runtime(image: Option<&str>, environment: Option<&str>) -> RuntimeSummary
         custom_app_name: Some("rt".into()),
         docker_image: image.map(str::to_owned),
         image_tag: None,
+        image_version: None,
         environment: environment.map(str::to_owned),
         created_on: None,
         modified_on: None,
