@@ -26,23 +26,87 @@ struct Cli {
     binary: PathBuf,
     config_dir: PathBuf,
     path: std::ffi::OsString,
+    /// `PFRM_TODAY`; without it the date is the cloud's (or the computer's).
+    today: Option<&'static str>,
 }
+
+/// After the images froze (2026-06-04), before the retirement: the newest tag is the last.
+const FROZEN_DAY: Option<&str> = Some("2026-12-06");
 
 impl Cli {
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(&self.binary)
+        let mut command = Command::new(&self.binary);
+        match self.today {
+            Some(today) => command.env("PFRM_TODAY", today),
+            None => command.env_remove("PFRM_TODAY"),
+        };
+        command
             .args(args)
             .env("PFRM_CONFIG_DIR", &self.config_dir)
             .env("PATH", &self.path)
             .env("PFRM_POLL_INTERVAL_MS", "40")
-            // After the images froze (2026-06-04), before the retirement: the newest tag is the last.
-            .env("PFRM_TODAY", "2026-12-06")
             .env_remove("PFRM_CLOUD")
             .env_remove("PFRM_CLOUD_CONFIG")
             .stdin(Stdio::null())
             .output()
             .unwrap()
     }
+}
+
+/// The custom-environment guidance says "final" or "newest" by the cloud's date, as every other
+/// answer of the core does, not by the computer's clock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_update_guidance_reads_the_clouds_date_not_the_computers() {
+    let env = Env::start_scenario("returning").await;
+    let dir = tempfile::tempdir().unwrap();
+    let token = env
+        .emulator
+        .issue_access_token(ALICE, &env.cloud.arm_scope())
+        .unwrap();
+    let bin = fake_az(dir.path(), &token);
+    // A cloud whose day comes before the images froze; this computer's clock is past it.
+    let mut ready = serde_json::to_value(env.emulator.ready_info()).unwrap();
+    ready["today"] = "2026-05-01".into();
+    let ready_file = dir.path().join("ready.json");
+    std::fs::write(&ready_file, ready.to_string()).unwrap();
+    let cli = Cli {
+        binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
+        config_dir: dir.path().join("config"),
+        path: path_with(&bin),
+        today: None,
+    };
+    let workspace = WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id();
+    let cli = std::sync::Arc::new(cli);
+    let run = |args: Vec<String>| {
+        let cli = cli.clone();
+        tokio::task::spawn_blocking(move || {
+            cli.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+    };
+    let login = run([
+        "--cloud-config",
+        ready_file.to_str().unwrap(),
+        "login",
+        "--azure-cli",
+    ]
+    .map(String::from)
+    .to_vec())
+    .await
+    .unwrap();
+    assert!(login.status.success(), "{}", text(&login));
+    let output = run(
+        ["runtime", "update", "--workspace", &workspace, "rt-custom"]
+            .map(String::from)
+            .to_vec(),
+    )
+    .await
+    .unwrap();
+    assert_exit(&output, ErrorCode::InvalidInput.exit_code());
+    assert!(
+        stdout(&output).contains("rebuild the environment on the newest runtime image"),
+        "on the cloud's 2026-05-01 more images may come: {}",
+        text(&output)
+    );
 }
 
 // Multi-threaded: the emulator keeps serving while this thread waits for the CLI.
@@ -65,6 +129,7 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
         binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
         config_dir: dir.path().join("config"),
         path: path_with(&bin),
+        today: FROZEN_DAY,
     };
     let workspace = WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id();
     let run = |args: Vec<String>| {
@@ -72,6 +137,7 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
             binary: cli.binary.clone(),
             config_dir: cli.config_dir.clone(),
             path: cli.path.clone(),
+            today: cli.today,
         };
         tokio::task::spawn_blocking(move || {
             cli.run(&args.iter().map(String::as_str).collect::<Vec<_>>())

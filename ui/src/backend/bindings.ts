@@ -670,6 +670,11 @@ baseImage: string,
  */
 dockerfileFromLine: string, 
 /**
+ * `latest` is the final image (prompt flow's images are frozen on the cloud's date): the
+ * hosts say "the final runtime image", not "the newest".
+ */
+latestIsFinal: boolean, 
+/**
  * The workspace's environment versions to choose from (the current environment's name
  * first, newest version first).
  */
@@ -756,7 +761,11 @@ problems: Array<WorkspaceCheckProblem>,
 /**
  * For custom environments: the `FROM` line to rebuild them on.
  */
-dockerfileFromLine?: string, elapsedMs: number, };
+dockerfileFromLine?: string, 
+/**
+ * The newest image is the final one (on the cloud's date): nothing newer will come.
+ */
+latestIsFinal: boolean, elapsedMs: number, };
 
 export type GrantAbility = { workspaceId: string, workspaceName: string, 
 /**

@@ -283,6 +283,7 @@ export async function updateAll(publish: Publish, workspaceIds: string[], stageM
     upToDate,
     problems: summaries.flatMap((s) => s.problems),
     dockerfileFromLine: count('needsAttention') > 0 ? summaries.find((s) => s.dockerfileFromLine)?.dockerfileFromLine : undefined,
+    latestIsFinal: summaries.some((s) => s.latestIsFinal),
     elapsedMs: Date.now() - started,
   };
 }

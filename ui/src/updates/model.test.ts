@@ -165,7 +165,7 @@ describe('counts and Update all', () => {
 
   it('sums the summary up in one line', () => {
     expect(
-      summaryHeadline({ items: [], updated: 2, failed: 1, needsAttention: 1, alreadyUpdating: 0, upToDate: 3, problems: [], elapsedMs: 5 }),
+      summaryHeadline({ items: [], updated: 2, failed: 1, needsAttention: 1, alreadyUpdating: 0, upToDate: 3, problems: [], latestIsFinal: false, elapsedMs: 5 }),
     ).toBe('2 updated, 1 failed, 1 need attention, 0 already being updated.');
   });
 

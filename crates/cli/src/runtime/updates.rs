@@ -361,10 +361,10 @@ fn is_custom_environment_refusal(error: &Error) -> bool {
         .is_some_and(|reason| reason == updates::CUSTOM_ENVIRONMENT_REFUSAL)
 }
 
-/// "final" once prompt flow's images are frozen (no newer one will come), "newest" before.
-fn newest_word() -> &'static str {
-    let today = pfrm_core::migration::retirement::Clock::from_env_or(None).today();
-    if pfrm_core::migration::retirement::RetirementStatus::on(today).images_frozen {
+/// "final" once prompt flow's images are frozen on the cloud's date (the core says; no newer
+/// image will come), "newest" before.
+fn newest_word(latest_is_final: bool) -> &'static str {
+    if latest_is_final {
         "final"
     } else {
         "newest"
@@ -383,7 +383,7 @@ fn print_guidance(guidance: &CustomEnvironmentGuidance) {
     );
     println!(
         "To update it, rebuild the environment on the {} runtime image, starting its Dockerfile with:",
-        newest_word()
+        newest_word(guidance.latest_is_final)
     );
     println!("    {}", guidance.dockerfile_from_line);
     println!(
@@ -417,7 +417,7 @@ fn print_summary(summary: &UpdateAllSummary) {
         println!(
             "Every runtime checked ({}) runs the {} image.",
             summary.up_to_date,
-            newest_word()
+            newest_word(summary.latest_is_final)
         );
     } else {
         let mut table = Table::new(&["WORKSPACE", "RUNTIME", "RESULT", "DETAIL"]);

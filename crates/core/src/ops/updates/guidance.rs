@@ -115,10 +115,12 @@ pub async fn custom_environment_guidance(
             .is_some_and(|name| name.eq_ignore_ascii_case(&candidate.choice.name))
     });
     let base_image = runtime_image(services, &latest);
+    let today = services.clock().today();
     Ok(CustomEnvironmentGuidance {
+        latest_is_final: crate::migration::retirement::RetirementStatus::on(today).images_frozen,
         runtime_name: runtime.summary.name.clone(),
         current_environment: current,
-        latest: Some(RuntimeVersion::from_tag(&latest, services.clock().today())),
+        latest: Some(RuntimeVersion::from_tag(&latest, today)),
         dockerfile_from_line: format!("FROM {base_image}"),
         base_image,
         candidates,

@@ -263,6 +263,9 @@ pub struct CustomEnvironmentGuidance {
     pub base_image: String,
     /// The Dockerfile's first line: `FROM <base_image>`.
     pub dockerfile_from_line: String,
+    /// `latest` is the final image (prompt flow's images are frozen on the cloud's date): the
+    /// hosts say "the final runtime image", not "the newest".
+    pub latest_is_final: bool,
     /// The workspace's environment versions to choose from (the current environment's name
     /// first, newest version first).
     pub candidates: Vec<EnvironmentCandidate>,
@@ -408,6 +411,8 @@ pub struct UpdateAllSummary {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfile_from_line: Option<String>,
+    /// The newest image is the final one (on the cloud's date): nothing newer will come.
+    pub latest_is_final: bool,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
 }

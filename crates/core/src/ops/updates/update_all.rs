@@ -151,6 +151,7 @@ pub async fn update_all_outdated(
         items,
         problems: report.problems,
         dockerfile_from_line,
+        latest_is_final: report.latest_is_final,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }
 }
