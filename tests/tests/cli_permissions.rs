@@ -189,6 +189,12 @@ async fn cli_grants_to_me_and_a_colleague_lists_and_revokes_with_confirmation() 
         &output,
         "You now have the AcrPull role on the container registry",
     );
+    // The grant's end is drawn before the result, however fast it was.
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("✓ Grant AcrPull to you on"),
+        "{}",
+        text(&output)
+    );
 
     let output = cli
         .call(&role("grant", ws, &["--user", "nobody@contoso.com"]))

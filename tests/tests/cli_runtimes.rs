@@ -1398,6 +1398,8 @@ async fn inventory_saved_twice_in_a_folder_keeps_both_and_a_refused_out_is_said_
         let output = cli.run(&args).await;
         assert_exit(&output, 0);
         assert_stderr_has(&output, "Take stock of every workspace");
+        // Its end is drawn before the result, however fast it was.
+        assert_stderr_has(&output, "✓ Take stock of every workspace");
         assert_stderr_has(&output, "Wrote the inventory");
     }
     let mut names: Vec<String> = std::fs::read_dir(&folder)

@@ -60,7 +60,11 @@ pub async fn run(context: &Context, args: InventoryArgs) -> Result<i32, Error> {
         }
         InventoryScope::Chosen(ids)
     };
-    let inventory = take_stock(&context.services, scope, usize::from(args.max_parallel)).await?;
+    let inventory = take_stock(&context.services, scope, usize::from(args.max_parallel)).await;
+    // The progress display draws every 100 ms: an inventory that ends sooner would otherwise
+    // leave no line of it (nor its ✓) before the result.
+    crate::progress::settle();
+    let inventory = inventory?;
     let format = match args.format {
         Some(Format::Json) => ExportFormat::Json,
         Some(Format::Csv) => ExportFormat::Csv,

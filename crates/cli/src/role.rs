@@ -216,8 +216,10 @@ pub async fn run(context: &Context, command: RoleCommand) -> Result<(), Error> {
                 },
                 settings,
             )
-            .await?;
-            print_grant(&outcome, json)?;
+            .await;
+            // The result goes below the grant's last progress line, never onto a half-drawn one.
+            crate::progress::settle();
+            print_grant(&outcome?, json)?;
         }
         RoleCommand::Revoke {
             workspace,
@@ -233,8 +235,9 @@ pub async fn run(context: &Context, command: RoleCommand) -> Result<(), Error> {
                     confirm,
                 },
             )
-            .await
-            .map_err(|error| {
+            .await;
+            crate::progress::settle();
+            let outcome = outcome.map_err(|error| {
                 // The core asks to "type" the name; on the command line that is a flag.
                 match confirm_hint(&error) {
                     Some(label) if error.code == ErrorCode::InvalidInput => error
