@@ -306,7 +306,7 @@ fn print_details(context: &Context, workspace_id: &str, details: &RuntimeDetails
                 println!("{line}");
             }
         }
-        None if has_failure(details) => {
+        None if details.has_failure => {
             println!("  {:<21} {}", "diagnosis", crate::diagnosis::UNRECOGNISED)
         }
         None => {}
@@ -332,14 +332,4 @@ fn in_flight_remedy(error: Error, name: &str) -> Error {
     error.with_remedy(format!(
         "Do not create it again. Follow it with `pfrm runtime show {name}`, or wait for it to run with `pfrm operations resume`."
     ))
-}
-
-/// A runtime that failed or is unavailable with a message from the service.
-fn has_failure(details: &RuntimeDetails) -> bool {
-    use pfrm_core::model::RuntimeStatus;
-    details.error_message.is_some()
-        || (matches!(
-            details.summary.status,
-            RuntimeStatus::Failed | RuntimeStatus::Unavailable
-        ) && details.status_message.is_some())
 }

@@ -196,7 +196,12 @@ studioUrl?: string,
  * What pfrm recognised in the error or status message (`None`: nothing to explain, or a
  * message no known pattern matches).
  */
-diagnosis: Diagnosis | null, name: string, 
+diagnosis: Diagnosis | null, 
+/**
+ * The runtime failed (or is unavailable) with words from the service to explain: the hosts
+ * show the diagnosis, or say that no known pattern matched, only then.
+ */
+hasFailure: boolean, name: string, 
 /**
  * The runtime's key for the hosts ([`RuntimeSummary::key_of`]): the same text its
  * operations carry as their target, so a host matches a runtime to its operations, version

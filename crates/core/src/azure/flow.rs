@@ -118,11 +118,18 @@ impl RuntimeSummary {
 impl RuntimeDetails {
     /// A runtime as the service describes it in `workspace`.
     pub fn read(dto: &FlowRuntimeDto, workspace: &WorkspaceRef) -> Self {
+        let summary = RuntimeSummary::read(dto, workspace);
+        let error_message = error_message(&dto.error);
         RuntimeDetails {
-            summary: RuntimeSummary::read(dto, workspace),
+            has_failure: RuntimeDetails::failure_shown(
+                summary.status,
+                error_message.as_deref(),
+                dto.status_message.as_deref(),
+            ),
+            summary,
             description: dto.runtime_description.clone(),
             status_message: dto.status_message.clone(),
-            error_message: error_message(&dto.error),
+            error_message,
             endpoint_url: dto.endpoint_url.clone(),
             published_port: as_port(&dto.published_port),
             target_port: as_port(&dto.target_port),

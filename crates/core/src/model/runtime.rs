@@ -110,4 +110,50 @@ pub struct RuntimeDetails {
     /// What pfrm recognised in the error or status message (`None`: nothing to explain, or a
     /// message no known pattern matches).
     pub diagnosis: Option<Diagnosis>,
+    /// The runtime failed (or is unavailable) with words from the service to explain: the hosts
+    /// show the diagnosis, or say that no known pattern matched, only then.
+    pub has_failure: bool,
+}
+
+impl RuntimeDetails {
+    /// The one rule for [`RuntimeDetails::has_failure`]: an error message, or a failed or
+    /// unavailable status with a status message.
+    pub fn failure_shown(
+        status: RuntimeStatus,
+        error_message: Option<&str>,
+        status_message: Option<&str>,
+    ) -> bool {
+        error_message.is_some()
+            || (matches!(status, RuntimeStatus::Failed | RuntimeStatus::Unavailable)
+                && status_message.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_is_shown_for_an_error_or_a_failed_status_with_words() {
+        use RuntimeStatus::*;
+        assert!(RuntimeDetails::failure_shown(
+            Running,
+            Some("Quota exceeded"),
+            None
+        ));
+        assert!(RuntimeDetails::failure_shown(
+            Failed,
+            None,
+            Some("Image pull failed")
+        ));
+        assert!(RuntimeDetails::failure_shown(
+            Unavailable,
+            None,
+            Some("Not ready")
+        ));
+        // No words from the service: nothing to explain, not even "unrecognised".
+        assert!(!RuntimeDetails::failure_shown(Failed, None, None));
+        // A running runtime's status message is news, not a failure.
+        assert!(!RuntimeDetails::failure_shown(Running, None, Some("Ready")));
+    }
 }

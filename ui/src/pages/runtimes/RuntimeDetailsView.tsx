@@ -13,7 +13,7 @@ import {
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { Card } from '../../components/Card';
-import { backend, type RuntimeDetails, type RuntimeVersionStatus, type WorkspaceSummary } from '../../backend';
+import { backend, type RuntimeVersionStatus, type WorkspaceSummary } from '../../backend';
 import { useMutation, useQuery } from '../../data/query';
 import { formatDateTime, t, type MessageKey } from '../../i18n';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -184,7 +184,7 @@ export function RuntimeDetailsView({
       )}
       {error && <ErrorMessage error={error} />}
       {!details && !error && <Spinner size="small" label={t('rt.details.loading')} />}
-      {details && hasFailure(details) && (
+      {details?.hasFailure && (
         <DiagnosisPanel
           diagnosis={details.diagnosis}
           onAction={(action) => {
@@ -348,10 +348,4 @@ function Moment({ iso }: { iso: string }) {
       {formatDateTime(iso)}
     </time>
   );
-}
-
-/** A runtime that failed, or is unavailable, with words from the service to explain. */
-function hasFailure(details: RuntimeDetails): boolean {
-  if (details.errorMessage) return true;
-  return (details.status === 'Failed' || details.status === 'Unavailable') && !!details.statusMessage;
 }

@@ -346,6 +346,7 @@ mod tests {
             owner: None,
             studio_url: None,
             diagnosis: None,
+            has_failure: false,
         };
         let newer = "mcr.microsoft.com/azureml/promptflow/promptflow-runtime-stable:20240111.v10";
         assert!(verify_update(&details(newer), Some(OLD)).is_ok());
