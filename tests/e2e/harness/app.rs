@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::json;
 
-use super::process::{free_port, group_has_live_processes, signal_group, wait_until};
+use super::process::{
+    bus_name_has_owner, free_port, group_has_live_processes, signal_group, wait_until,
+};
 use super::{AppHome, Screen, FIRST_SCREEN_TIMEOUT};
 
 /// GUI tests never overlap: two app instances at once make WebKitWebDriver unreliable, and
@@ -84,6 +86,7 @@ impl App {
         Fut: Future<Output = Result<(), String>>,
     {
         let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        wait_for_the_previous_app_to_leave_the_bus();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -203,6 +206,26 @@ impl Drop for Driver {
         }
         let _ = self.child.wait();
     }
+}
+
+/// The app is single-instance over D-Bus: while the previous run's app is still shutting down it
+/// holds the name, and a new app hands its arguments to it and quits (with `NoReply` when the old
+/// one goes first). The name is the app's identifier plus `.SingleInstance`.
+fn wait_for_the_previous_app_to_leave_the_bus() {
+    let config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../src-tauri/tauri.conf.json"),
+        )
+        .expect("read src-tauri/tauri.conf.json"),
+    )
+    .expect("src-tauri/tauri.conf.json is JSON");
+    let identifier = config["identifier"].as_str().expect("the app's identifier");
+    let name = format!("{identifier}.SingleInstance");
+    assert!(
+        wait_until(Duration::from_secs(30), || bus_name_has_owner(&name)
+            != Some(true)),
+        "an app from an earlier run still holds {name} on the session bus after 30 s"
+    );
 }
 
 fn webkit_webdriver() -> PathBuf {

@@ -49,3 +49,23 @@ pub(super) fn wait_until(timeout: Duration, mut done: impl FnMut() -> bool) -> b
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Whether `name` has an owner on the session bus; `None` when the bus cannot be asked.
+pub(super) fn bus_name_has_owner(name: &str) -> Option<bool> {
+    let output = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            &format!("string:{name}"),
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&output.stdout).contains("boolean true"))
+}
