@@ -9,6 +9,7 @@ use pfrm_tests::output::{assert_exit, assert_stdout_has, stdout, text};
 use pfrm_tests::{az_token_json, path_with, pfrm_binary, write_fake_az};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 
 use clients_common::{Env, ALICE, SUBSCRIPTION};
 use pfrm_core::azure::WorkspaceRef;
@@ -53,54 +54,74 @@ impl Cli {
     }
 }
 
+impl Cli {
+    /// [`Cli::run`] off the async runtime, so the emulator keeps serving meanwhile.
+    async fn call(self: &Arc<Self>, args: Vec<String>) -> Result<Output, tokio::task::JoinError> {
+        let cli = self.clone();
+        tokio::task::spawn_blocking(move || {
+            cli.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+        .await
+    }
+}
+
+/// Alice signed in through the stand-in `az` to the emulator's cloud (its ready file, which
+/// `adjust` may change), with `PFRM_TODAY` set to `today` or unset.
+async fn signed_in(
+    env: &Env,
+    dir: &Path,
+    today: Option<&'static str>,
+    adjust: impl FnOnce(&mut serde_json::Value),
+) -> Arc<Cli> {
+    let token = env
+        .emulator
+        .issue_access_token(ALICE, &env.cloud.arm_scope())
+        .unwrap();
+    let bin = fake_az(dir, &token);
+    let mut ready = serde_json::to_value(env.emulator.ready_info()).unwrap();
+    adjust(&mut ready);
+    let ready_file = dir.join("ready.json");
+    std::fs::write(&ready_file, ready.to_string()).unwrap();
+    let cli = Arc::new(Cli {
+        binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
+        config_dir: dir.join("config"),
+        path: path_with(&bin),
+        today,
+    });
+    let login = [
+        "--cloud-config",
+        ready_file.to_str().unwrap(),
+        "login",
+        "--azure-cli",
+    ];
+    let output = cli.call(login.map(String::from).to_vec()).await.unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    cli
+}
+
+fn workspace() -> String {
+    WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id()
+}
+
 /// The custom-environment guidance says "final" or "newest" by the cloud's date, as every other
 /// answer of the core does, not by the computer's clock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_update_guidance_reads_the_clouds_date_not_the_computers() {
     let env = Env::start_scenario("returning").await;
     let dir = tempfile::tempdir().unwrap();
-    let token = env
-        .emulator
-        .issue_access_token(ALICE, &env.cloud.arm_scope())
-        .unwrap();
-    let bin = fake_az(dir.path(), &token);
     // A cloud whose day comes before the images froze; this computer's clock is past it.
-    let mut ready = serde_json::to_value(env.emulator.ready_info()).unwrap();
-    ready["today"] = "2026-05-01".into();
-    let ready_file = dir.path().join("ready.json");
-    std::fs::write(&ready_file, ready.to_string()).unwrap();
-    let cli = Cli {
-        binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
-        config_dir: dir.path().join("config"),
-        path: path_with(&bin),
-        today: None,
-    };
-    let workspace = WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id();
-    let cli = std::sync::Arc::new(cli);
-    let run = |args: Vec<String>| {
-        let cli = cli.clone();
-        tokio::task::spawn_blocking(move || {
-            cli.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
-        })
-    };
-    let login = run([
-        "--cloud-config",
-        ready_file.to_str().unwrap(),
-        "login",
-        "--azure-cli",
-    ]
-    .map(String::from)
-    .to_vec())
-    .await
-    .unwrap();
-    assert!(login.status.success(), "{}", text(&login));
-    let output = run(
-        ["runtime", "update", "--workspace", &workspace, "rt-custom"]
-            .map(String::from)
-            .to_vec(),
-    )
-    .await
-    .unwrap();
+    let cli = signed_in(&env, dir.path(), None, |ready| {
+        ready["today"] = "2026-05-01".into()
+    })
+    .await;
+    let update = [
+        "runtime",
+        "update",
+        "--workspace",
+        &workspace(),
+        "rt-custom",
+    ];
+    let output = cli.call(update.map(String::from).to_vec()).await.unwrap();
     assert_exit(&output, ErrorCode::InvalidInput.exit_code());
     assert!(
         stdout(&output).contains("rebuild the environment on the newest runtime image"),
@@ -114,35 +135,9 @@ async fn the_update_guidance_reads_the_clouds_date_not_the_computers() {
 async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
     let env = Env::start_scenario("returning").await;
     let dir = tempfile::tempdir().unwrap();
-    let token = env
-        .emulator
-        .issue_access_token(ALICE, &env.cloud.arm_scope())
-        .unwrap();
-    let bin = fake_az(dir.path(), &token);
-    let ready = dir.path().join("ready.json");
-    std::fs::write(
-        &ready,
-        serde_json::to_string(env.emulator.ready_info()).unwrap(),
-    )
-    .unwrap();
-    let cli = Cli {
-        binary: tokio::task::spawn_blocking(pfrm_binary).await.unwrap(),
-        config_dir: dir.path().join("config"),
-        path: path_with(&bin),
-        today: FROZEN_DAY,
-    };
-    let workspace = WorkspaceRef::new(SUBSCRIPTION, "rg-ml", "ml-workspace").arm_id();
-    let run = |args: Vec<String>| {
-        let cli = Cli {
-            binary: cli.binary.clone(),
-            config_dir: cli.config_dir.clone(),
-            path: cli.path.clone(),
-            today: cli.today,
-        };
-        tokio::task::spawn_blocking(move || {
-            cli.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
-        })
-    };
+    let cli = signed_in(&env, dir.path(), FROZEN_DAY, |_| {}).await;
+    let workspace = workspace();
+    let run = |args: Vec<String>| cli.call(args);
     let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     // `pfrm [--json] runtime <verb> --workspace <ml-workspace> <rest>`.
     let runtime = |verb: &str, json: bool, rest: &[&str]| {
@@ -154,16 +149,6 @@ async fn cli_checks_versions_updates_and_reports_with_exit_codes() {
             &command.chain(rest.iter().copied()).collect::<Vec<_>>(),
         ))
     };
-
-    let output = run(args(&[
-        "--cloud-config",
-        ready.to_str().unwrap(),
-        "login",
-        "--azure-cli",
-    ]))
-    .await
-    .unwrap();
-    assert!(output.status.success(), "{}", text(&output));
 
     // Every runtime: both are behind, so "updates available".
     let output = runtime("check", false, &["--all"]).await.unwrap();
