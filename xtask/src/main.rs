@@ -395,6 +395,8 @@ fn test(context: &Context) -> Result<(), String> {
         "--workspace",
         "--features",
         WORKSPACE_FEATURES,
+        // One failing test binary must not hide what the binaries after it would say.
+        "--no-fail-fast",
         "--",
         "--skip",
         "gui_",
@@ -461,6 +463,7 @@ fn test(context: &Context) -> Result<(), String> {
                 "--workspace",
                 "--features",
                 WORKSPACE_FEATURES,
+                "--no-fail-fast",
                 // Every GUI test target (e2e/gui*.rs), one test at a time.
                 "--test",
                 "gui*",
