@@ -99,19 +99,28 @@ impl Screen {
     /// Clicks as a user would after scrolling the element to the middle of the view: WebDriver
     /// scrolls only until the element shows at an edge, where the wizard's bar that stays at the
     /// bottom of the window covers it and takes the click.
+    /// Clicks the element as a person would. WebKitWebDriver refuses a click (with an empty
+    /// message) while the page is still laying itself out, for example just after the window was
+    /// resized; a refused click did nothing, so it is tried again for a few seconds.
     pub async fn click(&self, css: &str) -> Result<(), String> {
-        let element = self.element(css).await?;
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
-                vec![serde_json::to_value(&element).map_err(|error| error.to_string())?],
-            )
-            .await
-            .map_err(|error| format!("could not scroll to `{css}`: {error}"))?;
-        element
-            .click()
-            .await
-            .map_err(|error| format!("could not click `{css}`: {error}"))
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let element = self.element(css).await?;
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                    vec![serde_json::to_value(&element).map_err(|error| error.to_string())?],
+                )
+                .await
+                .map_err(|error| format!("could not scroll to `{css}`: {error}"))?;
+            match element.click().await {
+                Ok(()) => return Ok(()),
+                Err(error) if std::time::Instant::now() >= deadline => {
+                    return Err(format!("could not click `{css}`: {error}"))
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
     }
 
     pub async fn type_into(&self, css: &str, text: &str) -> Result<(), String> {
