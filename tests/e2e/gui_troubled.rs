@@ -577,7 +577,19 @@ async fn open_runtime(screen: &Screen, workspace: &str, runtime: &str) -> Result
     screen.pick_workspace(workspace).await?;
     let open = format!("[data-testid='runtime-row-{runtime}'] [data-testid='runtime-open']");
     screen.wait_for_text(&open, |text| text == runtime).await?;
-    screen.click(&open).await
+    // The prerequisites above the list can still grow while their checks answer, moving the row
+    // between the moment the click is aimed and the moment it lands: click the runtime until
+    // its details open (the list, and so the row, goes once they do).
+    poll_until(Duration::from_secs(30), async || {
+        if screen.count("[data-testid='runtime-details']").await? == 1 {
+            return Ok(());
+        }
+        if screen.count(&open).await? == 1 {
+            let _ = screen.click(&open).await;
+        }
+        Err(format!("{runtime}: its details never opened"))
+    })
+    .await
 }
 
 /// The label of the button the app shows for `action`; `None` where it shows a link instead.
