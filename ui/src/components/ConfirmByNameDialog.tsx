@@ -19,7 +19,6 @@ export function ConfirmByNameDialog({
   nameMatches,
   confirmLabel,
   busyLabel,
-  cancelLabel,
   onConfirm,
   onClose,
   testIds,
@@ -34,7 +33,6 @@ export function ConfirmByNameDialog({
   nameMatches: (typed: string) => boolean;
   confirmLabel: string;
   busyLabel: string;
-  cancelLabel: string;
   /** Runs the step with the typed name, trimmed; the dialog shows what it throws. */
   onConfirm: (typedName: string) => Promise<void>;
   onClose: () => void;
@@ -70,15 +68,11 @@ export function ConfirmByNameDialog({
         if (matches && !busy) void confirm();
       }}
       testId={testIds.dialog}
+      cancel={{ testId: testIds.cancel, disabled: busy }}
       actions={
-        <>
-          <Button type="button" onClick={close} disabled={busy} data-testid={testIds.cancel}>
-            {cancelLabel}
-          </Button>
-          <Button type="submit" appearance="primary" disabled={!matches || busy} data-testid={testIds.confirm}>
-            {busy ? busyLabel : confirmLabel}
-          </Button>
-        </>
+        <Button type="submit" appearance="primary" disabled={!matches || busy} data-testid={testIds.confirm}>
+          {busy ? busyLabel : confirmLabel}
+        </Button>
       }
     >
       {children}

@@ -52,11 +52,7 @@ export function DeviceCodeDialog({ prompt, onCancel }: { prompt?: DeviceCodeProm
       title={t('session.deviceCode.title')}
       onClose={onCancel}
       testId="device-code-dialog"
-      actions={
-        <Button onClick={onCancel} data-testid="device-code-cancel">
-          {t('session.signIn.cancel')}
-        </Button>
-      }
+      cancel={{ testId: 'device-code-cancel' }}
     >
       {!prompt ? (
         <Spinner size="small" label={t('session.deviceCode.waitingForCode')} />

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import {
+  Button,
   Dialog,
   DialogActions,
   DialogBody,
@@ -9,6 +10,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
+import { t } from '../i18n';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -18,6 +20,7 @@ const useStyles = makeStyles({
  * The one dialog frame of the app: a title, its content in a column, then the buttons. Closing
  * (Escape, or outside a non-alert dialog) calls `onClose`. With `onSubmit` the body is a form, so
  * Enter in a field submits it; the buttons then say whether they submit (`type="submit"`) or not.
+ * With `cancel`, a Cancel button comes first among the buttons and does what Escape does.
  */
 export function FormDialog({
   open = true,
@@ -25,6 +28,7 @@ export function FormDialog({
   title,
   children,
   actions,
+  cancel,
   onClose,
   onSubmit,
   testId,
@@ -35,7 +39,9 @@ export function FormDialog({
   alert?: boolean;
   title: ReactNode;
   children: ReactNode;
-  actions: ReactNode;
+  actions?: ReactNode;
+  /** A Cancel button before `actions` that calls `onClose`; `disabled` while a step runs. */
+  cancel?: { testId: string; disabled?: boolean };
   onClose: () => void;
   /** Makes the body a form; called on submit with the browser's default already prevented. */
   onSubmit?: () => void;
@@ -48,7 +54,14 @@ export function FormDialog({
     <DialogBody>
       <DialogTitle>{title}</DialogTitle>
       <DialogContent className={styles.content}>{children}</DialogContent>
-      <DialogActions>{actions}</DialogActions>
+      <DialogActions>
+        {cancel && (
+          <Button type="button" onClick={onClose} disabled={cancel.disabled} data-testid={cancel.testId}>
+            {t('common.cancel')}
+          </Button>
+        )}
+        {actions}
+      </DialogActions>
     </DialogBody>
   );
   return (

@@ -68,7 +68,6 @@ function DialogHost({ onConfirm }: { onConfirm: (typedName: string) => Promise<v
         nameMatches={(typed) => typed.trim() === 'rt-1'}
         confirmLabel="Delete"
         busyLabel="Deleting…"
-        cancelLabel="Cancel"
         onConfirm={async (typedName) => {
           await onConfirm(typedName);
           setOpen(false);

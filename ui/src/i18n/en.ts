@@ -148,7 +148,6 @@ export const en = {
   'rt.delete.keepAppHint': 'When kept, the custom application stays on the instance and can be reused for a new runtime.',
   'rt.delete.confirm': 'Delete',
   'rt.delete.deleting': 'Deleting…',
-  'rt.delete.cancel': 'Cancel',
   'rt.wizard.heading': 'Add a runtime to {workspace}',
   'rt.wizard.cancel': 'Cancel',
   'rt.wizard.back': 'Back',
@@ -335,7 +334,6 @@ export const en = {
   'perm.revoke.typeName': 'Type {who} to confirm',
   'perm.revoke.confirm': 'Remove',
   'perm.revoke.removing': 'Removing…',
-  'perm.revoke.cancel': 'Cancel',
 
   'activity.heading': 'Activity',
   'notify.succeeded': 'Finished',
@@ -593,6 +591,7 @@ export const en = {
 
   'error.code': 'Error code: {code}',
   'common.details': 'Details',
+  'common.cancel': 'Cancel',
   'plain.target.workspace': 'Workspace {workspace}',
   'plain.target.runtime': 'Runtime {name} in workspace {workspace}',
   'plain.target.compute': 'Compute instance {name} in workspace {workspace}',
@@ -674,7 +673,6 @@ export const en = {
   'upd.dialog.noCandidates': 'The workspace has no environment built on a prompt flow runtime image yet. Rebuild yours with the line above, then open this dialog again.',
   'upd.dialog.older': 'Use this version anyway',
   'upd.dialog.confirm': 'Update runtime',
-  'upd.dialog.cancel': 'Cancel',
   'upd.dialog.close': 'Close',
   'upd.dialog.hide': 'Close (the update goes on)',
   'upd.dialog.cancelUpdate': 'Cancel update',

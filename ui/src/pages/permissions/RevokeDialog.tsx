@@ -33,7 +33,6 @@ export function RevokeDialog({
       nameMatches={(typed) => who !== '' && typed.trim().toLowerCase() === who.trim().toLowerCase()}
       confirmLabel={t('perm.revoke.confirm')}
       busyLabel={t('perm.revoke.removing')}
-      cancelLabel={t('perm.revoke.cancel')}
       onConfirm={async (typedName) => {
         if (!item) return;
         const outcome = await backend.revokeRoleAssignment({

@@ -30,7 +30,6 @@ export function DeleteRuntimeDialog({
       nameMatches={(typed) => typed.trim() === runtimeName}
       confirmLabel={t('rt.delete.confirm')}
       busyLabel={t('rt.delete.deleting')}
-      cancelLabel={t('rt.delete.cancel')}
       onConfirm={async (typedName) => {
         await backend.deleteRuntime({ workspaceId, runtimeName, confirmName: typedName, removeCustomApp: removeApp });
         onDeleted();

@@ -100,15 +100,11 @@ export function UpdateAllDialog({
       title={many ? t('upd.all.titleMany', { count: scope?.chosen.length ?? 1 }) : t('upd.all.title', { workspace: workspaceName })}
       onClose={onClose}
       testId="update-all-dialog"
+      cancel={{ testId: 'update-all-cancel' }}
       actions={
-        <>
-          <Button onClick={onClose} data-testid="update-all-cancel">
-            {t('upd.dialog.cancel')}
-          </Button>
-          <Button appearance="primary" disabled={plan.direct.length === 0 || scope?.checking === true} onClick={onConfirm} data-testid="update-all-confirm">
-            {t('upd.all.confirm', { count: plan.direct.length })}
-          </Button>
-        </>
+        <Button appearance="primary" disabled={plan.direct.length === 0 || scope?.checking === true} onClick={onConfirm} data-testid="update-all-confirm">
+          {t('upd.all.confirm', { count: plan.direct.length })}
+        </Button>
       }
     >
       {scope && scope.workspaces.length > 1 && (

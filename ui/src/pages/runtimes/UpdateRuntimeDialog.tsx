@@ -117,17 +117,13 @@ export function UpdateRuntimeDialog({
       }}
       testId="update-dialog"
       surface={{ 'data-phase': phase }}
+      cancel={phase === 'choose' ? { testId: 'update-cancel' } : undefined}
       actions={
         <>
           {phase === 'choose' && (
-            <>
-              <Button type="button" onClick={close} data-testid="update-cancel">
-                {t('upd.dialog.cancel')}
-              </Button>
-              <Button type="submit" appearance="primary" disabled={!canUpdate} data-testid="update-confirm">
-                {t('upd.dialog.confirm')}
-              </Button>
-            </>
+            <Button type="submit" appearance="primary" disabled={!canUpdate} data-testid="update-confirm">
+              {t('upd.dialog.confirm')}
+            </Button>
           )}
           {(phase === 'running' || phase === 'elsewhere') && (
             <>
