@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
@@ -208,10 +208,9 @@ impl Drop for Driver {
     }
 }
 
-/// The app is single-instance over D-Bus: while the previous run's app is still shutting down it
-/// holds the name, and a new app hands its arguments to it and quits (with `NoReply` when the old
-/// one goes first). The name is the app's identifier plus `.SingleInstance`.
-fn wait_for_the_previous_app_to_leave_the_bus() {
+/// The app's single-instance name on the session bus: its identifier (from
+/// `src-tauri/tauri.conf.json`, read on the first launch) plus `.SingleInstance`.
+static SINGLE_INSTANCE_NAME: LazyLock<String> = LazyLock::new(|| {
     let config: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../src-tauri/tauri.conf.json"),
@@ -220,9 +219,16 @@ fn wait_for_the_previous_app_to_leave_the_bus() {
     )
     .expect("src-tauri/tauri.conf.json is JSON");
     let identifier = config["identifier"].as_str().expect("the app's identifier");
-    let name = format!("{identifier}.SingleInstance");
+    format!("{identifier}.SingleInstance")
+});
+
+/// The app is single-instance over D-Bus: while the previous run's app is still shutting down it
+/// holds the name, and a new app hands its arguments to it and quits (with `NoReply` when the old
+/// one goes first).
+fn wait_for_the_previous_app_to_leave_the_bus() {
+    let name = SINGLE_INSTANCE_NAME.as_str();
     assert!(
-        wait_until(Duration::from_secs(30), || bus_name_has_owner(&name)
+        wait_until(Duration::from_secs(30), || bus_name_has_owner(name)
             != Some(true)),
         "an app from an earlier run still holds {name} on the session bus after 30 s"
     );
