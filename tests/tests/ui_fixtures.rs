@@ -8,6 +8,7 @@
 //! scenario changes an answer, the test fails until `cargo xtask fixtures` rewrites them (then
 //! review the page tests that read the changed answers).
 
+mod auth_common;
 mod clients_common;
 mod page_fixtures;
 
@@ -515,9 +516,9 @@ async fn checked_in_page_fixtures_are_the_cores_answers() {
         .join(FIXTURES_DIR);
     let update = std::env::var_os(UPDATE_ENV).is_some();
     let mut stale = Vec::new();
-    for world in WORLDS {
-        let expected = render(&generate(world).await);
-        let path = dir.join(format!("{}.json", world.name));
+    let mut check = |name: &str, fixture: Value| {
+        let expected = render(&fixture);
+        let path = dir.join(format!("{name}.json"));
         if update {
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(&path, &expected).unwrap();
@@ -526,7 +527,12 @@ async fn checked_in_page_fixtures_are_the_cores_answers() {
         if actual != expected {
             stale.push(path.display().to_string());
         }
+    };
+    for world in WORLDS {
+        check(world.name, generate(world).await);
     }
+    // Signing in, out and between accounts, and the sandbox: the same in every world.
+    check("session", page_fixtures::session::session().await);
     assert!(
         stale.is_empty(),
         "the page-test fixtures differ from the core's answers: {}; run `cargo xtask fixtures`, \

@@ -6,6 +6,7 @@ pub mod app;
 pub mod changes;
 pub mod decommission;
 pub mod normalise;
+pub mod session;
 
 use pfrm_core::ops::OperationSnapshot;
 use serde::Serialize;

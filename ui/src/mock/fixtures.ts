@@ -8,6 +8,7 @@
 // read through the `WorldFixture` shape below instead of being checked against it here.
 import pagesWorld from './fixtures/pages.json';
 import sandboxWorld from './fixtures/sandbox.json';
+import sessionAnswers from './fixtures/session.json';
 import type {
   AppError,
   ComputeInstanceSummary,
@@ -15,6 +16,7 @@ import type {
   CustomEnvironmentGuidance,
   DecommissionPlan,
   DecommissionReport,
+  DeviceCodePrompt,
   EndpointIdentity,
   EnvironmentChoice,
   FleetVersionReport,
@@ -35,7 +37,9 @@ import type {
   RuntimeSummary,
   RuntimeVersionStatus,
   ScaffoldResult,
+  SessionStatus,
   Stage,
+  Tenant,
   UpdateAllSummary,
   UpdateOutcome,
   WorkspaceCheck,
@@ -187,6 +191,45 @@ export interface WorldFixture {
 export const PAGES = pagesWorld as unknown as WorldFixture;
 /** The sandbox's world (the emulator's first-time scenario), as Alice. */
 export const SANDBOX = sandboxWorld as unknown as WorldFixture;
+
+/**
+ * Signing in, out and between accounts, as the core's session answered in the `returning` world
+ * (Alice of Contoso, a guest in Fabrikam, and Carol; see ui_fixtures' session.rs). The accounts'
+ * answers are recorded in the order the page tests walk them.
+ */
+export interface SessionFixture {
+  /** No one has signed in on this computer. */
+  signedOut: Answer<SessionStatus>;
+  /** No keychain: sign-ins last until the app closes. */
+  memoryOnly: Answer<SessionStatus>;
+  /** Alice's saved sign-in is gone from the keychain since her last run. */
+  signInRequired: Answer<SessionStatus>;
+  /** The browser sign-in cancelled from the app. */
+  browser: { cancelled: Answer<SessionStatus> };
+  /** The code the device code sign-in shows, and its end when cancelled. */
+  deviceCode: { prompt: DeviceCodePrompt; cancelled: Answer<SessionStatus> };
+  azureCli: {
+    /** `az` is installed but not signed in. */
+    notSignedIn: Answer<SessionStatus>;
+    /** Alice, after `az login`. */
+    signedIn: Answer<SessionStatus>;
+    /** By account id. */
+    listTenants: Record<string, Answer<Tenant[]>>;
+    /** By `accountId/tenantId`. */
+    switchTenant: Record<string, Answer<SessionStatus>>;
+    /** Carol added in the browser. */
+    addAccount: Answer<SessionStatus>;
+    /** By account id. */
+    switchAccount: Record<string, Answer<SessionStatus>>;
+    /** By account id, Alice first, then Carol. */
+    signOut: Record<string, Answer<SessionStatus>>;
+  };
+  /** The sandbox (its default world) started from the Welcome page, and left. */
+  sandbox: { start: Answer<SessionStatus>; leave: Answer<SessionStatus> };
+}
+
+/** The session's answers (see `SessionFixture`). */
+export const SESSION = sessionAnswers as unknown as SessionFixture;
 
 const NO_SUCH_WORKSPACE: AppError = {
   code: 'not_found',

@@ -4,26 +4,22 @@
 // unwritable log folder.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
-  AccountSummary,
-  AppError,
   AppInfo,
   AppUpdateCheck,
   BundleSummary,
   DecommissionRequest,
-  DeviceCodePrompt,
   ExportFormat,
   Inventory,
   LastPlace,
   OperationSnapshot,
   RetirementStatus,
-  SessionStatus,
-  Tenant,
 } from '../backend/bindings';
 import { cancelMockOperation, pause, runtimesCommand } from './runtimesMock';
 import { permissionsCommand } from './permissionsMock';
 import { auditedFlow, exportedProject, inventoryOf, savedInventoryPath } from './inventoryMock';
 import { decommissionApply, decommissionPlanOf } from './decommissionMock';
 import { PAGES, notGenerated, settle } from './fixtures';
+import { sessionMock } from './sessionMock';
 
 export const MOCK_VERSION = '0.0.0-pages';
 
@@ -66,78 +62,6 @@ function appInfo(scenario: string | null): AppInfo {
   };
 }
 
-// Session. Scenarios: `azure-cli` (the Azure CLI sign-in succeeds), `memory-only` (no keychain),
-// `sign-in-required` (a saved sign-in expired), `sandbox` (the app was started with --sandbox:
-// the sandbox is up a moment after launch), `activity` (operations in every state).
-const ALICE: AccountSummary = {
-  id: 'alice-oid.contoso-tid',
-  username: 'alice@contoso.example',
-  displayName: 'Alice Example',
-  homeTenantId: 'contoso-tid',
-  tenantId: 'contoso-tid',
-  method: 'azureCli',
-  cloud: 'AzureCloud',
-  isActive: true,
-  signedIn: true,
-};
-const BOB: AccountSummary = {
-  ...ALICE,
-  id: 'bob-oid.contoso-tid',
-  username: 'bob@contoso.example',
-  displayName: 'Bob Example',
-  isActive: false,
-};
-const TENANTS: Tenant[] = [
-  { tenantId: 'contoso-tid', displayName: 'Contoso', defaultDomain: 'contoso.example' },
-  { tenantId: 'fabrikam-tid', displayName: 'Fabrikam', defaultDomain: 'fabrikam.example' },
-];
-const DEVICE_PROMPT: DeviceCodePrompt = {
-  userCode: 'FKX-4QPT',
-  verificationUri: 'https://microsoft.com/devicelogin',
-  expiresInSeconds: 900 as unknown as bigint,
-};
-const CANCELLED: AppError = { code: 'cancelled', message: 'Sign-in was cancelled.' };
-const NO_AZURE_CLI: AppError = {
-  code: 'sign_in_required',
-  message: 'The Azure CLI is not signed in on this computer.',
-  remedy: 'Run `az login` in a terminal, then choose "Use my Azure CLI sign-in" again.',
-};
-
-function signedOut(scenario: string | null): SessionStatus {
-  const expired = scenario === 'sign-in-required';
-  return {
-    mode: 'signedOut',
-    cloud: 'AzureCloud',
-    signIn: {
-      state: expired ? 'signInRequired' : 'signedOut',
-      accounts: expired ? [{ ...ALICE, signedIn: false }] : [],
-      memoryOnly: scenario === 'memory-only',
-      keychainProblem: scenario === 'memory-only' ? 'No Secret Service is running, so sign-ins cannot be saved.' : undefined,
-    },
-  };
-}
-
-function signedIn(active: AccountSummary, tenantId: string): SessionStatus {
-  const accounts = [ALICE, BOB].map((account) => ({
-    ...account,
-    isActive: account.id === active.id,
-    tenantId: account.id === active.id ? tenantId : account.tenantId,
-  }));
-  const current = accounts.find((account) => account.isActive) ?? ALICE;
-  return {
-    mode: 'signedIn',
-    me: { objectId: 'oid', tenantId, userName: current.username, displayName: current.displayName },
-    cloud: 'AzureCloud',
-    signIn: { state: 'signedIn', activeAccount: current, accounts, memoryOnly: false },
-  };
-}
-
-const SANDBOX: SessionStatus = {
-  mode: 'sandbox',
-  me: { objectId: 'sandbox-oid', tenantId: 'sandbox-tid', userName: 'alice@sandbox.example', displayName: 'Alice Sandbox' },
-  cloud: 'Sandbox',
-};
-
 type Channel<T> = { onmessage: (message: T) => void };
 
 /**
@@ -167,63 +91,15 @@ function readPlace(): LastPlace {
 
 export function installPagesMock(): void {
   const scenario = new URLSearchParams(window.location.search).get('scenario');
-  let session: SessionStatus = signedOut(scenario);
-  const launchedAt = Date.now();
-  let statusAnswers = 0;
+  const sessionCommand = sessionMock(scenario);
   let retirementDismissed = false;
-  let cancelSignIn: (() => void) | undefined;
   const watchers: Channel<OperationSnapshot>[] = [];
   // The Activity page's operations as the core listed them (`?scenario=activity`).
   const activity = scenario === 'activity' ? PAGES.activity : null;
   const operations = new Map((activity?.listOperations ?? []).map((op) => [op.id, structuredClone(op)]));
-  const waitForCancel = () =>
-    new Promise<never>((_, reject) => {
-      cancelSignIn = () => reject(CANCELLED);
-    });
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     switch (command) {
-      case 'session_status':
-        // Like `--sandbox`: the sandbox comes up in the background shortly after the window.
-        // The first answer is always "signed out", however late it is asked for, so a test sees
-        // the window before the sandbox is up.
-        statusAnswers += 1;
-        if (scenario === 'sandbox' && session.mode === 'signedOut' && statusAnswers > 1 && Date.now() - launchedAt > 1000) session = SANDBOX;
-        return session;
-      case 'start_sandbox':
-        session = SANDBOX;
-        return session;
-      case 'leave_sandbox':
-        session = signedOut(scenario);
-        return session;
-      case 'sign_in_browser':
-        return waitForCancel();
-      case 'sign_in_device_code':
-        setTimeout(() => (args.onPrompt as Channel<DeviceCodePrompt>).onmessage(DEVICE_PROMPT), 200);
-        return waitForCancel();
-      case 'sign_in_azure_cli':
-        if (scenario !== 'azure-cli') throw NO_AZURE_CLI;
-        session = signedIn(ALICE, 'contoso-tid');
-        return session;
-      case 'cancel_sign_in':
-        cancelSignIn?.();
-        cancelSignIn = undefined;
-        return null;
-      case 'sign_out':
-        session = signedOut(scenario);
-        return session;
-      case 'switch_account': {
-        const account = [ALICE, BOB].find((candidate) => candidate.id === args.accountId) ?? ALICE;
-        session = signedIn(account, account.tenantId);
-        return session;
-      }
-      case 'list_tenants':
-        return TENANTS;
-      case 'switch_tenant': {
-        const account = [ALICE, BOB].find((candidate) => candidate.id === args.accountId) ?? ALICE;
-        session = signedIn(account, String(args.tenantId));
-        return session;
-      }
       case 'list_operations':
         return [...operations.values()];
       case 'watch_operations': {
@@ -337,7 +213,8 @@ export function installPagesMock(): void {
           operations.set(snapshot.id, snapshot);
           for (const watcher of watchers) watcher.onmessage(snapshot);
         };
-        const answer = runtimesCommand(command, args, publish) ?? permissionsCommand(command, args, publish);
+        const answer =
+          sessionCommand(command, args) ?? runtimesCommand(command, args, publish) ?? permissionsCommand(command, args, publish);
         if (answer) return answer;
         throw `unknown command ${command}`;
       }

@@ -14,7 +14,7 @@ use azure_core::credentials::TokenCredential;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::azure_cli::CachedAzureCliCredential;
+use super::azure_cli::{AzCliExecutor, CachedAzureCliCredential};
 use super::browser::{BrowserLauncher, SystemBrowser};
 use super::discovery::Discovery;
 use super::oauth::{Authority, HttpTokenEndpoint, TokenEndpoint};
@@ -93,6 +93,8 @@ pub struct AccountManager {
     settings: Mutex<Settings>,
     settings_warning: Option<String>,
     live: Mutex<HashMap<String, LiveCredential>>,
+    /// How `az` is run for Azure CLI sign-ins (`None`: found on this system's PATH when used).
+    az: Option<Arc<AzCliExecutor>>,
 }
 
 impl std::fmt::Debug for AccountManager {
@@ -136,7 +138,28 @@ impl AccountManager {
             settings: Mutex::new(loaded.settings),
             settings_warning: loaded.warning,
             live: Mutex::new(HashMap::new()),
+            az: None,
         })
+    }
+
+    /// Runs `az` through `executor` for Azure CLI sign-ins instead of finding it on this
+    /// process's PATH (tests give a stand-in `az` without changing the process's environment).
+    pub fn with_azure_cli(self, executor: AzCliExecutor) -> Self {
+        AccountManager {
+            az: Some(Arc::new(executor)),
+            ..self
+        }
+    }
+
+    /// The Azure CLI credential for `tenant`, run as this manager runs `az`.
+    fn azure_cli_credential(
+        &self,
+        tenant: Option<String>,
+    ) -> Result<CachedAzureCliCredential, Error> {
+        match &self.az {
+            Some(executor) => CachedAzureCliCredential::with_executor(tenant, executor.clone()),
+            None => CachedAzureCliCredential::new(tenant),
+        }
     }
 
     /// The production set-up: OS keychain (or memory only), system browser, default settings path.
@@ -333,7 +356,7 @@ impl AccountManager {
         if !live.contains_key(&record.id) {
             let credential = match record.method {
                 SignInMethod::AzureCli => {
-                    LiveCredential::Cli(Arc::new(CachedAzureCliCredential::new(
+                    LiveCredential::Cli(Arc::new(self.azure_cli_credential(
                         Some(record.tenant_id.clone()).filter(|t| !t.is_empty()),
                     )?))
                 }

@@ -8,7 +8,6 @@ use azure_core::credentials::TokenCredential;
 use tokio_util::sync::CancellationToken;
 
 use super::{AccountManager, AccountSummary, LiveCredential};
-use crate::auth::azure_cli::CachedAzureCliCredential;
 use crate::auth::browser::{sign_in_with_browser, BrowserLauncher, BrowserSignInRequest};
 use crate::auth::device_code::{sign_in_with_device_code, DeviceCodePrompt};
 use crate::auth::discovery::Discovery;
@@ -125,7 +124,7 @@ impl AccountManager {
         &self,
         tenant: Option<&str>,
     ) -> Result<AccountSummary, Error> {
-        let credential = Arc::new(CachedAzureCliCredential::new(tenant.map(str::to_owned))?);
+        let credential = Arc::new(self.azure_cli_credential(tenant.map(str::to_owned))?);
         let scope = self.cloud.arm_scope();
         let token = credential
             .get_token(&[scope.as_str()], None)
