@@ -491,6 +491,7 @@ async fn generate(world: &World) -> Value {
         "today": services.clock().today().to_string(),
         "listWorkspaces": answer(listing),
         "checkWorkspaceVersions": ok(fleet),
+        "saveInventory": page_fixtures::inventory::saved_paths(&stock_of_all),
         "takeInventoryAll": ok(stock_of_all),
         "retirement": app::retirement(services.clock().today()),
         "validateRuntimeName": app::runtime_names(&instances),

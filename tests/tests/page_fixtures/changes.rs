@@ -65,6 +65,8 @@ async fn delete_changes(services: &Services, operations: &Operations, id: &str) 
         one["removeCustomApp"] = json!(remove_custom_app);
         one["refusal"] = answer(refusal);
         one["answer"] = answer(outcome);
+        // The runtime's page asked again once it is gone.
+        one["runtimeDetails"] = answer(runtimes::runtime_details(services, id, &name).await);
         deleted.insert(name, one);
     }
     Value::Object(deleted)

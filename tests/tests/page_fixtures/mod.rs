@@ -5,6 +5,7 @@ pub mod activity;
 pub mod app;
 pub mod changes;
 pub mod decommission;
+pub mod inventory;
 pub mod normalise;
 pub mod session;
 

@@ -128,6 +128,8 @@ const made = {
   started: new Set<string>(),
   created: new Map<string, { summary: RuntimeSummary; details: RuntimeDetails }>(),
   deleted: new Set<string>(),
+  /** The details the core answered for each runtime deleted, once it was gone. */
+  gone: new Map<string, Answer<RuntimeDetails>>(),
   grantedToMe: new Set<string>(),
   /** Runtimes updated, and being updated. */
   updated: new Set<string>(),
@@ -175,8 +177,9 @@ export function createdDetails(workspaceId: string, name: string): RuntimeDetail
   return made.deleted.has(key(workspaceId, name)) ? undefined : made.created.get(key(workspaceId, name))?.details;
 }
 
-/** A runtime's details now: created or updated on this page, or as generated. */
+/** A runtime's details now: deleted, created or updated on this page, or as generated. */
 export function detailsNow(workspaceId: string, name: string, world: WorldFixture = PAGES): Answer<RuntimeDetails> | undefined {
+  if (made.deleted.has(key(workspaceId, name))) return made.gone.get(key(workspaceId, name));
   const created = createdDetails(workspaceId, name);
   if (created) return { ok: created };
   return generatedUpdate(workspaceId, name, world)?.runtimeDetails ?? workspaceAnswers(world, workspaceId)?.runtimeDetails[name];
@@ -418,6 +421,7 @@ export function deleteRuntime(publish: Publish, request: DeleteRuntimeRequest, w
   return replay(publish, asNamed, () => {
     const outcome = outcomeOf(asNamed.answer);
     made.deleted.add(k);
+    made.gone.set(k, asNamed.runtimeDetails);
     return outcome;
   });
 }

@@ -19,6 +19,7 @@ import type {
   DeviceCodePrompt,
   EndpointIdentity,
   EnvironmentChoice,
+  ExportFormat,
   FleetVersionReport,
   FlowAudit,
   GrantAbility,
@@ -146,7 +147,16 @@ export interface WorkspaceChanges {
   updates: Record<string, GeneratedUpdate>;
   permissions: PermissionChanges;
   /** By runtime name, last: refused with a wrong name typed, then deleted (the created one with its application). */
-  deleteRuntime: Record<string, GeneratedOperation & { removeCustomApp: boolean; refusal: Answer<null>; answer: Answer<null> }>;
+  deleteRuntime: Record<
+    string,
+    GeneratedOperation & {
+      removeCustomApp: boolean;
+      refusal: Answer<null>;
+      answer: Answer<null>;
+      /** The runtime's details asked for once it is gone. */
+      runtimeDetails: Answer<RuntimeDetails>;
+    }
+  >;
 }
 
 /** Stands for the folder a flow's project was written to. */
@@ -172,6 +182,8 @@ export interface WorldFixture {
   checkWorkspaceVersions: Answer<FleetVersionReport>;
   /** "All my workspaces". */
   takeInventoryAll: Answer<Inventory>;
+  /** By format: where the shell saves the "all my workspaces" inventory (an empty Downloads folder). */
+  saveInventory: Record<ExportFormat, Answer<string>>;
   /** The notice on the world's day and after the retirement, each before and after it is dismissed. */
   retirement: Record<'current' | 'retired', { notice: RetirementStatus; dismissed: RetirementStatus }>;
   /** By name: the core's verdict on the names the page tests type and the pages suggest. */

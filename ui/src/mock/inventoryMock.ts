@@ -1,7 +1,7 @@
 // The Inventory page's answers: the core's inventory of the page world (fixtures.ts), one
 // workspace or all of them, and a flow's Agent Framework project.
 import type { ExportFormat, FlowAudit, Inventory, ScaffoldResult } from '../backend';
-import { OUT_DIR, PAGES, settle, workspaceAnswers, type WorldFixture } from './fixtures';
+import { OUT_DIR, PAGES, notGenerated, settle, valueOf, workspaceAnswers, type WorldFixture } from './fixtures';
 
 export function inventoryOf(workspaceIds: string[], all: boolean, world: WorldFixture = PAGES): Promise<Inventory> {
   if (all) return settle(world.takeInventoryAll);
@@ -9,10 +9,14 @@ export function inventoryOf(workspaceIds: string[], all: boolean, world: WorldFi
   return settle(workspaceAnswers(world, workspaceIds[0])?.takeInventory);
 }
 
-/** Where the desktop shell saves an inventory: the Downloads folder, named for the day it was taken. */
-export function savedInventoryPath(inventory: Inventory, format: ExportFormat): string {
-  const extension = format === 'markdown' ? 'md' : format;
-  return `/home/alex/Downloads/prompt-flow-inventory-${inventory.takenOn}.${extension}`;
+/**
+ * Where the desktop shell saves an inventory: the core's answer for the world's inventory (the
+ * file is named for the day it was taken, so any inventory of that day is saved there).
+ */
+export function savedInventoryPath(inventory: Inventory, format: ExportFormat, world: WorldFixture = PAGES): Promise<string> {
+  const generatedOn = valueOf(world.takeInventoryAll).takenOn;
+  if (inventory.takenOn !== generatedOn) return Promise.reject(notGenerated(`saving an inventory taken on ${inventory.takenOn}`));
+  return settle(world.saveInventory[format]);
 }
 
 /**

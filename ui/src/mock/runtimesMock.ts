@@ -35,7 +35,7 @@ export function runtimesCommand(command: string, args: Record<string, unknown>, 
       return pause(100).then(() => runtimesNow(workspaceId));
     case 'runtime_details': {
       const name = String(args.runtimeName);
-      return settle(detailsNow(workspaceId, name) ?? { error: { code: 'not_found', message: `Runtime ${name} does not exist.` } });
+      return settle(detailsNow(workspaceId, name) ?? { error: notGenerated(`the details of ${name}`) });
     }
     case 'list_compute_instances': {
       const deleting = workspaceAnswers(PAGES, workspaceId)?.listComputeInstancesWhileOneIsDeleting;
