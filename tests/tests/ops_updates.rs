@@ -541,6 +541,52 @@ async fn update_all_lists_custom_runtimes_and_skips_one_already_updating() {
 }
 
 #[tokio::test]
+async fn a_second_update_while_the_first_runs_is_refused_as_already_being_changed() {
+    let env = Env::start_scenario("returning").await;
+    let operations = Operations::default();
+    let mut progress = operations.subscribe();
+    let services = services(&env, operations.clone());
+    let guidance = updates::custom_environment_guidance(
+        &services,
+        &ml_workspace(),
+        "rt-custom",
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap();
+    let request = UpdateRuntimeRequest {
+        environment: Some(guidance.candidates[0].choice.asset_id.clone()),
+        ..update_request("rt-custom")
+    };
+    let first = {
+        let (services, request) = (services.clone(), request.clone());
+        tokio::spawn(async move { updates::update_runtime(&services, request, fast()).await })
+    };
+    // Once the first has moved the runtime to the new version and waits for it to restart, the
+    // same update asked again (a second click) is told the runtime is being changed, not that
+    // the version would not move it forward.
+    let first_id = loop {
+        let snapshot = progress.recv().await.unwrap();
+        if snapshot.stage == Stage::InstanceRestarting {
+            break snapshot.id;
+        }
+    };
+    let again = updates::update_runtime(&services, request, fast())
+        .await
+        .unwrap_err();
+    assert_eq!(again.code, ErrorCode::Conflict);
+    assert_eq!(again.message, "Runtime rt-custom is already being changed.");
+    assert!(again.remedy.is_some(), "the refusal says what to do");
+    assert_eq!(
+        again.details.as_ref().unwrap()["operationId"],
+        first_id.as_str(),
+        "the refusal names the change under way"
+    );
+    first.await.unwrap().unwrap();
+    assert_eq!(updates_started(&operations), 1);
+}
+
+#[tokio::test]
 async fn an_update_can_be_cancelled() {
     let env = Env::start_scenario("returning").await;
     let operations = Operations::default();

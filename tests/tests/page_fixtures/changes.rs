@@ -2,9 +2,9 @@
 
 use pfrm_core::ops::permissions::{GrantRequest, GrantSettings, GrantTarget, RevokeRequest};
 use pfrm_core::ops::runtimes::{CreateRuntimeRequest, CustomAppChoice, DeleteRuntimeRequest};
-use pfrm_core::ops::updates::{self, CheckOptions, UpdateRuntimeRequest};
+use pfrm_core::ops::updates::{self, CheckOptions, UpdateOutcome, UpdateRuntimeRequest};
 use pfrm_core::ops::workspaces::check_workspace;
-use pfrm_core::ops::{permissions, runtimes, Operations};
+use pfrm_core::ops::{permissions, runtimes, OperationKind, OperationState, Operations};
 use pfrm_core::services::Services;
 use pfrm_emulator::Emulator;
 use serde_json::{json, Map, Value};
@@ -103,8 +103,14 @@ async fn update_changes(
             move_to_default_environment: false,
         };
         let mut reports = operations.subscribe();
-        let outcome = answer(updates::update_runtime(services, request, fast()).await);
+        // A second update of the runtime asked for while the first runs: the core refuses it.
+        let (outcome, conflict) = tokio::join!(
+            updates::update_runtime(services, request.clone(), fast()),
+            again_while_running(services, operations, request),
+        );
+        let outcome = answer(outcome);
         let mut one = operation_steps(&mut reports);
+        one["conflict"] = answer(conflict);
         let listed = runtimes::list_runtimes(services, id)
             .await
             .map(|list| list.into_iter().find(|r| &r.name == name));
@@ -121,6 +127,22 @@ async fn update_changes(
         updated.insert(name.clone(), one);
     }
     Value::Object(updated)
+}
+
+/// `request` made again once an update is running (the first's operation is listed).
+async fn again_while_running(
+    services: &Services,
+    operations: &Operations,
+    request: UpdateRuntimeRequest,
+) -> pfrm_core::Result<UpdateOutcome> {
+    while !operations
+        .list()
+        .iter()
+        .any(|op| op.kind == OperationKind::UpdateRuntime && op.state == OperationState::Running)
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    updates::update_runtime(services, request, fast()).await
 }
 
 /// The grants the Permissions page offers, made in turn: to oneself, to each person looked up,

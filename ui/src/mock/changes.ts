@@ -63,6 +63,11 @@ export function cancelMockOperation(id: string): void {
 
 let operationCount = 0;
 
+/** How the core ends an operation cancelled by the user (an operation the generator cancelled). */
+function cancelledError() {
+  return structuredClone(PAGES.activity?.cancelled.error ?? notGenerated('a cancelled operation'));
+}
+
 /**
  * A long operation: each stage for `stageMs`, then the result (or the error `result` throws).
  * Cancelling ends it with the backend's `cancelled` error.
@@ -87,7 +92,7 @@ export async function longOperation<T>(
     await pause(stageMs);
     if (cancelled.has(base.id)) {
       publish({ ...base, state: 'cancelled', stage, elapsedMs: Date.now() - started });
-      throw { code: 'cancelled', message: `${title} was cancelled.` };
+      throw cancelledError();
     }
   }
   try {
@@ -227,7 +232,8 @@ export async function updateRuntime(publish: Publish, request: UpdateRuntimeRequ
   if (!generated || made.updated.has(k) || (generated.environment ?? undefined) !== (request.environment ?? undefined)) {
     throw notGenerated(`this update of ${request.runtimeName}`);
   }
-  if (made.updating.has(k)) throw { code: 'conflict', message: `Runtime ${request.runtimeName} is already being changed.` };
+  // The core's refusal of a second update while one runs.
+  if (made.updating.has(k)) return settle(generated.conflict);
   made.updating.add(k);
   try {
     return await replay(

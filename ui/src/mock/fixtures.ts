@@ -122,6 +122,8 @@ export interface GeneratedUpdate extends GeneratedOperation {
   /** The custom environment version chosen (its newest), or null for the default environment. */
   environment: string | null;
   answer: Answer<UpdateOutcome>;
+  /** The same update asked for again while it ran: the core's refusal. */
+  conflict: Answer<UpdateOutcome>;
   checkRuntimeVersion: Answer<RuntimeVersionStatus>;
   runtimeDetails: Answer<RuntimeDetails>;
   listed: Answer<RuntimeSummary | null>;

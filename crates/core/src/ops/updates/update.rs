@@ -118,6 +118,25 @@ fn running_operation_on(services: &Services, target: &str) -> Option<String> {
         .map(|op| op.id)
 }
 
+/// The refusal of an update while another operation changes the runtime, with that
+/// operation's id; `None` when nothing is changing it.
+fn already_changing(
+    services: &Services,
+    workspace_id: &str,
+    name: &str,
+) -> Option<(String, Error)> {
+    let id = running_operation_on(services, &runtime_target(workspace_id, name))?;
+    let error = Error::new(
+        ErrorCode::Conflict,
+        format!("Runtime {name} is already being changed."),
+    )
+    .with_remedy(
+        "Wait for that change to finish (it is listed in Activity), then check the version again.",
+    )
+    .with_detail("operationId", id.clone());
+    Some((id, error))
+}
+
 /// Sends the update and watches it as an operation. Returns the operation id (when one was
 /// started) beside the outcome.
 pub(super) async fn run_update(
@@ -134,18 +153,8 @@ pub(super) async fn run_update(
         mut warnings,
     } = prepared;
     let name = before.summary.name.clone();
-    let target = runtime_target(&workspace_id, &name);
-    if let Some(id) = running_operation_on(services, &target) {
-        return Err((
-            Some(id.clone()),
-            NotStarted::AlreadyRunning(
-                Error::new(
-                    ErrorCode::Conflict,
-                    format!("Runtime {name} is already being changed."),
-                )
-                .with_detail("operationId", id),
-            ),
-        ));
+    if let Some((id, error)) = already_changing(services, &workspace_id, &name) {
+        return Err((Some(id), NotStarted::AlreadyRunning(error)));
     }
     let previous_image = if environment.is_none() {
         before.summary.docker_image.clone()
@@ -169,7 +178,7 @@ pub(super) async fn run_update(
     let handle = match services.operations.begin(
         OperationKind::UpdateRuntime,
         title,
-        target,
+        runtime_target(&workspace_id, &name),
         serde_json::to_value(&resume).unwrap_or_default(),
     ) {
         Ok(handle) => handle,
@@ -273,6 +282,13 @@ pub async fn update_runtime(
     watch: WatchSettings,
 ) -> Result<UpdateOutcome> {
     crate::azure::check_name("runtime name", &request.runtime_name)?;
+    // Before the runtime is read: a change under way may already have moved it, and its
+    // rules would then refuse for the wrong reason.
+    if let Some((_, error)) =
+        already_changing(services, &request.workspace_id, &request.runtime_name)
+    {
+        return Err(error);
+    }
     let (_, flow) = services.workspace_flow(&request.workspace_id).await?;
     let before = RuntimeDetails::read(
         &flow.get_runtime(&request.runtime_name).await?,
