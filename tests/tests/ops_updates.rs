@@ -59,6 +59,18 @@ fn service_says_rt_default_needs_no_upgrade(env: &Env) {
     });
 }
 
+/// What the Update dialog offers for `rt-custom` (on a custom environment) in `ml-workspace`.
+async fn rt_custom_guidance(services: &Services) -> updates::CustomEnvironmentGuidance {
+    updates::custom_environment_guidance(
+        services,
+        &ml_workspace(),
+        "rt-custom",
+        CheckOptions::default(),
+    )
+    .await
+    .unwrap()
+}
+
 /// The version check of `runtime` in `ml-workspace`, with the default options.
 async fn check(
     services: &Services,
@@ -294,14 +306,7 @@ async fn custom_environment_update_gives_the_base_image_and_warns_about_older_ve
     let env = Env::start_scenario("returning").await;
     let services = services(&env, Operations::default());
 
-    let guidance = updates::custom_environment_guidance(
-        &services,
-        &ml_workspace(),
-        "rt-custom",
-        CheckOptions::default(),
-    )
-    .await
-    .unwrap();
+    let guidance = rt_custom_guidance(&services).await;
     assert_eq!(
         guidance.dockerfile_from_line,
         format!(
@@ -546,14 +551,7 @@ async fn a_second_update_while_the_first_runs_is_refused_as_already_being_change
     let operations = Operations::default();
     let mut progress = operations.subscribe();
     let services = services(&env, operations.clone());
-    let guidance = updates::custom_environment_guidance(
-        &services,
-        &ml_workspace(),
-        "rt-custom",
-        CheckOptions::default(),
-    )
-    .await
-    .unwrap();
+    let guidance = rt_custom_guidance(&services).await;
     let request = UpdateRuntimeRequest {
         environment: Some(guidance.candidates[0].choice.asset_id.clone()),
         ..update_request("rt-custom")
