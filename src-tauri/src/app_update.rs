@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use pfrm_core::app_info::{AppUpdateCheck, AppUpdateState};
+use pfrm_core::app_info::{AppUpdateCheck, AppUpdateState, OfferedUpdate};
 use pfrm_core::error::{Error, ErrorCode};
 use tauri::{AppHandle, Manager, Runtime, Url};
 use tauri_plugin_updater::{Update, Updater, UpdaterExt};
@@ -92,15 +92,6 @@ pub fn error_from(error: tauri_plugin_updater::Error) -> Error {
     }
 }
 
-fn answer(state: AppUpdateState, current: &str, update: Option<&Update>) -> AppUpdateCheck {
-    AppUpdateCheck {
-        state,
-        current_version: current.to_owned(),
-        version: update.map(|u| u.version.clone()),
-        notes: update.and_then(|u| u.body.clone()),
-    }
-}
-
 /// Looks at the feed once. Stores an offered update for [`install_app_update`].
 pub async fn check<R: Runtime>(
     app: &AppHandle<R>,
@@ -109,21 +100,20 @@ pub async fn check<R: Runtime>(
     pending: &PendingUpdate,
 ) -> Result<AppUpdateCheck, Error> {
     let current = app.package_info().version.to_string();
-    if let Some(reason) = turned_off {
-        return Ok(answer(reason, &current, None));
-    }
-    let Some(source) = source else {
-        return Ok(answer(AppUpdateState::NotAvailable, &current, None));
+    let source = match (turned_off, source) {
+        (None, Some(source)) => source,
+        (turned_off, _) => return Ok(AppUpdateCheck::not_asked(&current, turned_off)),
     };
     let found = updater(app, source)
         .map_err(error_from)?
         .check()
         .await
         .map_err(error_from)?;
-    let reply = match &found {
-        Some(update) => answer(AppUpdateState::Available, &current, Some(update)),
-        None => answer(AppUpdateState::UpToDate, &current, None),
-    };
+    let offered = found.as_ref().map(|update| OfferedUpdate {
+        version: update.version.clone(),
+        notes: update.body.clone(),
+    });
+    let reply = AppUpdateCheck::from_feed(&current, offered);
     *pending.0.lock().await = found;
     Ok(reply)
 }

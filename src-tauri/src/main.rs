@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use std::sync::Arc;
 
-use pfrm_core::app_info::{AppInfo, StartupWarning, StartupWarningKind};
+use pfrm_core::app_info::AppInfo;
 use pfrm_core::connection::{Session, SessionKind, SessionOptions, StartChoice};
 use tauri::Manager;
 
@@ -86,41 +86,13 @@ impl LaunchOptions {
     }
 }
 
-/// The settings file could not be used: say where the old settings went and what to do.
-fn config_warning(
-    config_file: &std::path::Path,
-    kept_as: Option<&std::path::Path>,
-    message: String,
-) -> StartupWarning {
-    let remedy = if let Some(backup) = kept_as {
-        format!(
-            "Your old settings are kept in {}. Fix that file and rename it back to {} while the \
-             app is closed, or choose your settings again in the app.",
-            backup.display(),
-            config_file.display()
-        )
-    } else {
-        format!(
-            "Fix or remove {}, then restart the app.",
-            config_file.display()
-        )
-    };
-    StartupWarning {
-        kind: StartupWarningKind::ConfigUnreadable,
-        message,
-        remedy,
-    }
-}
-
 fn main() {
     let started = Instant::now();
     // First, while the process has one thread: it may set a variable WebKit reads later.
     let renderer = webkit_renderer::apply_before_any_thread();
     let dirs = paths::AppDirs::from_environment();
 
-    let mut warnings: Vec<StartupWarning> = Vec::new();
     let log = logging::init(dirs.log_dir.as_deref());
-    warnings.extend(log.warning.clone());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     match &renderer {
         webkit_renderer::RendererChoice::CpuPaintingWithoutGpu => tracing::info!(
@@ -136,16 +108,6 @@ fn main() {
     }
 
     let settings = pfrm_core::settings::Settings::load(&dirs.config_file);
-    if let Some(message) = settings.warning {
-        warnings.push(config_warning(
-            &dirs.config_file,
-            settings.kept_as.as_deref(),
-            message,
-        ));
-    }
-    for warning in &warnings {
-        tracing::warn!(kind = ?warning.kind, "{} {}", warning.message, warning.remedy);
-    }
 
     let launch = LaunchOptions::parse(std::env::args().skip(1));
     let session = Session::new(SessionOptions {
@@ -156,22 +118,19 @@ fn main() {
         cloud_file: launch.cloud_config.clone(),
     })
     .with_sandbox(Arc::new(launch.sandbox_world.clone()));
-    if let Some(warning) = session.journal_warning() {
-        warnings.push(StartupWarning {
-            kind: StartupWarningKind::ConfigUnreadable,
-            message: warning.message.clone(),
-            remedy: warning.remedy.clone().unwrap_or_default(),
-        });
+    let info = pfrm_core::startup::app_info(pfrm_core::startup::Startup {
+        version: env!("CARGO_PKG_VERSION"),
+        config_file: &dirs.config_file,
+        settings: &settings,
+        log_dir: log.folder.as_deref(),
+        journal_warning: session.journal_warning(),
+    });
+    for warning in &info.warnings {
+        tracing::warn!(kind = ?warning.kind, "{} {}", warning.message, warning.remedy);
     }
 
     let state = AppState {
-        info: AppInfo {
-            name: "Prompt Flow Runtime Manager".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            log_dir: log.file_dir.as_ref().map(|dir| dir.display().to_string()),
-            config_path: dirs.config_file.display().to_string(),
-            warnings,
-        },
+        info,
         started,
         session,
     };

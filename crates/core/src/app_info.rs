@@ -64,6 +64,44 @@ pub struct AppUpdateCheck {
     pub notes: Option<String>,
 }
 
+/// A version of the app the release feed offers, newer than the running one (the updater that
+/// reads the feed compares the versions and checks the signature).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferedUpdate {
+    pub version: String,
+    /// Its release notes, when the feed has them.
+    pub notes: Option<String>,
+}
+
+impl AppUpdateCheck {
+    /// The answer when the feed is not asked: updates are turned off (`turned_off`, from
+    /// [`app_updates_turned_off`]), else this build has no feed.
+    pub fn not_asked(current_version: &str, turned_off: Option<AppUpdateState>) -> AppUpdateCheck {
+        AppUpdateCheck {
+            state: turned_off.unwrap_or(AppUpdateState::NotAvailable),
+            current_version: current_version.to_owned(),
+            version: None,
+            notes: None,
+        }
+    }
+
+    /// The answer once the feed was asked: the version it offers, if any is newer.
+    pub fn from_feed(current_version: &str, offered: Option<OfferedUpdate>) -> AppUpdateCheck {
+        match offered {
+            Some(update) => AppUpdateCheck {
+                state: AppUpdateState::Available,
+                current_version: current_version.to_owned(),
+                version: Some(update.version),
+                notes: update.notes,
+            },
+            None => AppUpdateCheck {
+                state: AppUpdateState::UpToDate,
+                ..AppUpdateCheck::not_asked(current_version, None)
+            },
+        }
+    }
+}
+
 /// Whether the app may look for newer versions of itself: `Some(reason)` when it may not.
 /// The administrator's variable wins over the user's settings.
 pub fn app_updates_turned_off(
@@ -107,6 +145,28 @@ mod tests {
         assert_eq!(
             app_updates_turned_off(Some("1"), &settings),
             Some(AppUpdateState::TurnedOffByAdministrator)
+        );
+    }
+
+    #[test]
+    fn the_check_offers_the_feeds_newer_version_with_its_notes_or_says_why_not() {
+        let offered = OfferedUpdate {
+            version: "0.2.0".into(),
+            notes: Some("Faster start-up.".into()),
+        };
+        let available = AppUpdateCheck::from_feed("0.1.0", Some(offered));
+        assert_eq!(available.state, AppUpdateState::Available);
+        assert_eq!(available.current_version, "0.1.0");
+        assert_eq!(available.version.as_deref(), Some("0.2.0"));
+        assert_eq!(available.notes.as_deref(), Some("Faster start-up."));
+        let none = AppUpdateCheck::from_feed("0.1.0", None);
+        assert_eq!(none.state, AppUpdateState::UpToDate);
+        assert_eq!((none.version, none.notes), (None, None));
+        let off = AppUpdateCheck::not_asked("0.1.0", Some(AppUpdateState::TurnedOffInSettings));
+        assert_eq!(off.state, AppUpdateState::TurnedOffInSettings);
+        assert_eq!(
+            AppUpdateCheck::not_asked("0.1.0", None).state,
+            AppUpdateState::NotAvailable
         );
     }
 

@@ -26,6 +26,7 @@ pub mod redact;
 pub mod secret;
 pub mod services;
 pub mod settings;
+pub mod startup;
 pub mod user_files;
 
 pub use error::{Error, ErrorCode, Result};
