@@ -19,7 +19,7 @@ use clients_common::ops::{fast, services};
 use clients_common::Env;
 use page_fixtures::changes::changes;
 use page_fixtures::normalise::normalise;
-use page_fixtures::{activity, answer, app, decommission, ok};
+use page_fixtures::{about_app, activity, answer, app, decommission, ok};
 use pfrm_core::migration::decommission::{check_confirmation, plan_decommission};
 use pfrm_core::migration::inventory::{self, workspace_flow, ItemKind};
 use pfrm_core::migration::retirement::{parse_date, Clock};
@@ -248,6 +248,7 @@ async fn generate(world: &World) -> Value {
         .unwrap_or_default();
 
     // Across workspaces, before any of them changes.
+    let about_app = about_app::about_app(&env, &services, &ids).await;
     let fleet = updates::check_workspaces(&services, &ids, options).await;
     let mut update_all = update_all_answers(world, &ids).await;
     let mut removals = decommission::decommission_answers(world, &ids).await;
@@ -496,6 +497,7 @@ async fn generate(world: &World) -> Value {
         "retirement": app::retirement(services.clock().today()),
         "validateRuntimeName": app::runtime_names(&instances),
         "exportFlowProjectRelative": app::relative_project_folder(),
+        "app": about_app,
         "activity": activity,
         "findUser": find_user,
         "instanceSignIn": sign_ins,

@@ -1,6 +1,7 @@
 //! What the page-test fixture generator (`ui_fixtures.rs`) shares between its parts: an answer
 //! as the UI receives it, and the operation a core call ran, as the mocks replay it.
 
+pub mod about_app;
 pub mod activity;
 pub mod app;
 pub mod changes;

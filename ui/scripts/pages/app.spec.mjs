@@ -52,8 +52,13 @@ test('a page taller than the window scrolls, and the navigation and account stay
 
 test('start-up problems show as banners', async ({ page, base }) => {
   await page.goto(`${base}?scenario=startup-warnings`);
-  await page.getByTestId('startup-warning-config_unreadable').filter({ hasText: 'Your settings file could not be used' }).waitFor();
-  await page.getByTestId('startup-warning-log_dir_unwritable').filter({ hasText: 'Logging to a file is off' }).waitFor();
+  // The core's words: where the damaged settings went and how to get them back; why logging is off.
+  const settings = page.getByTestId('startup-warning-config_unreadable');
+  await settings.filter({ hasText: 'Your settings file could not be used' }).waitFor();
+  await settings.filter({ hasText: 'Your old settings are kept in /home/alex/.config/pfrm/settings.json.damaged-20261206T120000Z.' }).waitFor();
+  const logs = page.getByTestId('startup-warning-log_dir_unwritable');
+  await logs.filter({ hasText: 'Logging to a file is off' }).waitFor();
+  await logs.filter({ hasText: 'The log folder /home/alex/.local/state/pfrm/logs cannot be written' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'startup-warnings-light.png') });
 });
 

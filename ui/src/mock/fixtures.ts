@@ -11,6 +11,9 @@ import sandboxWorld from './fixtures/sandbox.json';
 import sessionAnswers from './fixtures/session.json';
 import type {
   AppError,
+  AppInfo,
+  AppUpdateCheck,
+  BundleSummary,
   ComputeInstanceSummary,
   CustomAppAvailability,
   CustomEnvironmentGuidance,
@@ -27,6 +30,7 @@ import type {
   InstanceChoice,
   InstanceSignInStatus,
   Inventory,
+  LastPlace,
   OperationSnapshot,
   OperationState,
   OthersInstance,
@@ -174,6 +178,24 @@ export interface GeneratedActivity {
   afterClear: OperationSnapshot[];
 }
 
+/**
+ * The app's answers about itself (see ui_fixtures' about_app.rs), with the user's folders under
+ * `/home/alex`.
+ */
+export interface AppAnswers {
+  /** At a good start, and at one with a damaged settings file and a log folder that is a file. */
+  appInfo: { normal: Answer<AppInfo>; startupWarnings: Answer<AppInfo> };
+  /** The bundle as listed before saving; by path typed: where it would be saved, or the refusal. */
+  diagnostics: { prepare: Answer<BundleSummary>; save: Record<string, Answer<string>> };
+  /**
+   * The places the app reopens on, the first as a first start reads it; what the pages ask to
+   * remember; and by place, then by what was asked, the index in `places` of the core's answer.
+   */
+  place: { places: LastPlace[]; asked: LastPlace[]; rememberPlace: number[][] };
+  /** "Check for updates" when the release feed offers a newer version. */
+  checkAppUpdate: Answer<AppUpdateCheck>;
+}
+
 /** One world: an emulator scenario seen by one of its users on a fixed day. */
 export interface WorldFixture {
   scenario: string;
@@ -192,6 +214,7 @@ export interface WorldFixture {
   validateRuntimeName: Record<string, Answer<null>>;
   /** The project folder refused when typed as a relative path. */
   exportFlowProjectRelative: Answer<ScaffoldResult>;
+  app: AppAnswers;
   /** The Activity page's operations (see ui_fixtures' activity.rs), in the page world only. */
   activity: GeneratedActivity | null;
   findUser: Record<string, Answer<PrincipalSummary>>;

@@ -1,16 +1,12 @@
 // A deterministic fake backend for page tests in a plain browser (built with `--mode pages`
-// only). Answers are fixed so tests can assert exact text; `?scenario=startup-warnings` in the
-// page URL adds the start-up warnings the real app shows for a bad settings file and an
-// unwritable log folder.
+// only). Answers are fixed so tests can assert exact text; the app's answers about itself are in
+// appMock.ts (`?scenario=startup-warnings` in the page URL: the start-up warnings the real app
+// shows for a bad settings file and an unwritable log folder).
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
-  AppInfo,
-  AppUpdateCheck,
-  BundleSummary,
   DecommissionRequest,
   ExportFormat,
   Inventory,
-  LastPlace,
   OperationSnapshot,
   RetirementStatus,
 } from '../backend/bindings';
@@ -20,47 +16,7 @@ import { auditedFlow, exportedProject, inventoryOf, savedInventoryPath } from '.
 import { decommissionApply, decommissionPlanOf } from './decommissionMock';
 import { PAGES, notGenerated, settle } from './fixtures';
 import { sessionMock } from './sessionMock';
-
-export const MOCK_VERSION = '0.0.0-pages';
-
-/** The bundle the fake backend gathers: the files the core puts in, with what was taken out. */
-const diagnosticsBundle: BundleSummary = {
-  id: '6f1c2d3e-0000-4000-8000-000000000001',
-  files: [
-    { name: 'manifest.json', bytes: 412, secretsRedacted: 0, emailsRedacted: 0 },
-    { name: 'preflight.json', bytes: 9_830, secretsRedacted: 0, emailsRedacted: 0 },
-    { name: 'runtime.json', bytes: 2_214, secretsRedacted: 1, emailsRedacted: 0 },
-    { name: 'operations.json', bytes: 1_502, secretsRedacted: 0, emailsRedacted: 2 },
-    { name: 'logs/pfrm.2026-12-06.log', bytes: 148_019, secretsRedacted: 3, emailsRedacted: 1 },
-  ],
-  suggestedPath: '/home/user/Downloads/pfrm-diagnostics-6f1c2d3e.zip',
-};
-
-function appInfo(scenario: string | null): AppInfo {
-  const warnings: AppInfo['warnings'] =
-    scenario === 'startup-warnings'
-      ? [
-          {
-            kind: 'config_unreadable',
-            message:
-              'The settings file /home/user/.config/pfrm/settings.json could not be used: it is not valid JSON. It was moved to /home/user/.config/pfrm/settings.json.bak and the app is using default settings.',
-            remedy: 'Your old settings are kept in /home/user/.config/pfrm/settings.json.bak.',
-          },
-          {
-            kind: 'log_dir_unwritable',
-            message: 'The log folder /home/user/.local/state/pfrm/logs cannot be written, so this session is not logged to a file.',
-            remedy: 'Make the folder writable and restart the app.',
-          },
-        ]
-      : [];
-  return {
-    name: 'Prompt Flow Runtime Manager',
-    version: MOCK_VERSION,
-    logDir: scenario === 'startup-warnings' ? null : '/home/user/.local/state/pfrm/logs',
-    configPath: '/home/user/.config/pfrm/settings.json',
-    warnings,
-  };
-}
+import { appCommand } from './appMock';
 
 type Channel<T> = { onmessage: (message: T) => void };
 
@@ -77,17 +33,6 @@ function retirement(scenario: string | null, dismissed: boolean): RetirementStat
 
 /** A folder of the user's that holds files already. */
 const PROJECTS_FOLDER = '/home/alex/projects';
-
-/** Where the mock's settings keep the last place (the page's own storage, like a settings file). */
-const PLACE_KEY = 'pfrm.mock.lastPlace';
-
-function readPlace(): LastPlace {
-  try {
-    return JSON.parse(window.localStorage.getItem(PLACE_KEY) ?? '{}') as LastPlace;
-  } catch {
-    return {};
-  }
-}
 
 export function installPagesMock(): void {
   const scenario = new URLSearchParams(window.location.search).get('scenario');
@@ -122,7 +67,7 @@ export function installPagesMock(): void {
         for (const [id, op] of operations) if (op.state !== 'running') operations.delete(id);
         return null;
       case 'app_info':
-        return appInfo(scenario);
+        return appCommand(command, args, scenario);
       case 'retirement_status':
         return retirement(scenario, retirementDismissed);
       case 'dismiss_retirement_notice':
@@ -172,34 +117,11 @@ export function installPagesMock(): void {
         return settle(PAGES.validateRuntimeName[name] ?? { error: notGenerated(`the check of the runtime name "${name}"`) });
       }
       case 'check_app_update':
-        return {
-          state: 'available',
-          currentVersion: '0.1.0',
-          version: '0.2.0',
-          notes: 'Faster start-up.',
-        } satisfies AppUpdateCheck;
       case 'last_place':
-        return readPlace();
-      case 'remember_place': {
-        const place = { ...readPlace() };
-        if (typeof args.page === 'string') place.page = args.page;
-        if (typeof args.workspaceId === 'string') place.workspaceId = args.workspaceId;
-        window.localStorage.setItem(PLACE_KEY, JSON.stringify(place));
-        return place;
-      }
+      case 'remember_place':
       case 'prepare_diagnostics':
-        return pause(200).then(() => diagnosticsBundle);
-      case 'save_diagnostics': {
-        const { bundleId, path } = payload as { bundleId: string; path: string };
-        if (!path.startsWith('/')) {
-          return Promise.reject({
-            code: 'invalid_input',
-            message: `"${path}" is not a full path, so it is not clear where the bundle would go.`,
-            remedy: 'Give the full path of the file, for example the one suggested in your Downloads folder.',
-          });
-        }
-        return pause(100).then(() => ({ id: bundleId, path }));
-      }
+      case 'save_diagnostics':
+        return appCommand(command, args, scenario);
       case 'show_saved_diagnostics':
       case 'open_logs_folder':
       case 'frontend_ready':
