@@ -62,18 +62,22 @@ pub fn log_dir_unwritable(dir: &Path, reason: &str) -> StartupWarning {
     }
 }
 
-/// The settings file could not be used: say where the old settings went and what to do.
+/// The settings file could not be used: what to do. The message names where the old settings
+/// went already, so the remedy does not repeat that long path: it names the file to restore by
+/// its name alone.
 fn settings_unusable(
     config_file: &Path,
     kept_as: Option<&Path>,
     message: String,
 ) -> StartupWarning {
-    let remedy = if let Some(backup) = kept_as {
+    let remedy = if kept_as.is_some() {
+        let name = config_file.file_name().map_or_else(
+            || config_file.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
         format!(
-            "Your old settings are kept in {}. Fix that file and rename it back to {} while the \
-             app is closed, or choose your settings again in the app.",
-            backup.display(),
-            config_file.display()
+            "To get your old settings back, fix the kept file and rename it to {name} while the \
+             app is closed; or choose your settings again in the app."
         )
     } else {
         format!(
@@ -218,14 +222,18 @@ mod tests {
         assert!(info.warnings[0].message.contains("Permission denied"));
         let config = &info.warnings[1];
         assert!(config.message.contains("could not be used"), "{config:?}");
+        // Where the old settings went is said once, in the message; the remedy says how to
+        // get them back without repeating the long path.
         assert!(
-            config.remedy.contains(&kept.display().to_string()),
+            config.message.contains(&kept.display().to_string()),
             "{config:?}"
         );
         assert!(
-            config
-                .remedy
-                .contains(&format!("rename it back to {}", config_file.display())),
+            !config.remedy.contains(&kept.display().to_string()),
+            "{config:?}"
+        );
+        assert!(
+            config.remedy.contains("rename it to settings.json"),
             "{config:?}"
         );
     }

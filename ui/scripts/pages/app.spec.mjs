@@ -55,7 +55,9 @@ test('start-up problems show as banners', async ({ page, base }) => {
   // The core's words: where the damaged settings went and how to get them back; why logging is off.
   const settings = page.getByTestId('startup-warning-config_unreadable');
   await settings.filter({ hasText: 'Your settings file could not be used' }).waitFor();
-  await settings.filter({ hasText: 'Your old settings are kept in /home/alex/.config/pfrm/settings.json.damaged-20261206T120000Z.' }).waitFor();
+  await settings.filter({ hasText: 'the old file was kept as /home/alex/.config/pfrm/settings.json.damaged-20261206T120000Z.' }).waitFor();
+  await settings.filter({ hasText: 'To get your old settings back, fix the kept file and rename it to settings.json' }).waitFor();
+  check(!(await settings.textContent()).includes('kept in'), 'the kept file is named once');
   const logs = page.getByTestId('startup-warning-log_dir_unwritable');
   await logs.filter({ hasText: 'Logging to a file is off' }).waitFor();
   await logs.filter({ hasText: 'The log folder /home/alex/.local/state/pfrm/logs cannot be written' }).waitFor();
