@@ -86,6 +86,25 @@ pub async fn about_app(env: &Env, services: &Services, ids: &[String]) -> Value 
         "diagnostics": diagnostics(env, services, last).await,
         "place": place(ids),
         "checkAppUpdate": ok(AppUpdateCheck::from_feed(APP_VERSION, Some(offered))),
+        "updatePreferences": update_preferences(),
+    })
+}
+
+/// Whether the app checks for updates at start-up: on a first start (`firstStart`), and as the
+/// core answers turning it on (`on`) or off (`off`), which is what it reads on later starts too.
+fn update_preferences() -> Value {
+    let first = Home::new();
+    let mut turned = Map::new();
+    for (key, enabled) in [("on", true), ("off", false)] {
+        let home = Home::new();
+        let answer = answer(session(&home).set_check_updates_at_startup(enabled));
+        // What the next start reads is what was answered.
+        assert_eq!(answer, ok(session(&home).update_preferences()));
+        turned.insert(key.into(), answer);
+    }
+    json!({
+        "firstStart": ok(session(&first).update_preferences()),
+        "turned": turned,
     })
 }
 

@@ -47,6 +47,7 @@ import type {
   Tenant,
   UpdateAllSummary,
   UpdateOutcome,
+  UpdatePreferences,
   WorkspaceCheck,
   WorkspaceListing,
   WorkspaceRoleAssignment,
@@ -194,6 +195,8 @@ export interface AppAnswers {
   place: { places: LastPlace[]; asked: LastPlace[]; rememberPlace: number[][] };
   /** "Check for updates" when the release feed offers a newer version. */
   checkAppUpdate: Answer<AppUpdateCheck>;
+  /** Whether updates are checked at start-up: on a first start, and once turned on or off. */
+  updatePreferences: { firstStart: Answer<UpdatePreferences>; turned: Record<'on' | 'off', Answer<UpdatePreferences>> };
 }
 
 /** One world: an emulator scenario seen by one of its users on a fixed day. */

@@ -4,20 +4,25 @@
 // and rt-preview, whose newer image the prompt flow service says it does not need), and the
 // updates the user makes (changes.ts). An update's stages take 700 ms each;
 // `?scenario=slow-updates` makes them 2 s, so a test can act while one runs.
-import type { UpdateAllRequest, UpdateRuntimeRequest } from '../backend/bindings';
+import type { UpdateAllRequest, UpdatePreferences, UpdateRuntimeRequest } from '../backend/bindings';
 import { fleetNow, pause, updateAll, updateRuntime, versionNow, type Publish } from './changes';
 import { PAGES, settle, workspaceAnswers } from './fixtures';
 
+/** Where the choice the settings hold is kept between page loads (the page's own storage stands for the settings file). */
 const CHECK_PREFERENCE_KEY = 'pfrm.mock.checkUpdatesAtStartup';
 
 const stageMs = () => (new URLSearchParams(window.location.search).get('scenario') === 'slow-updates' ? 2000 : 700);
 
-function checkPreference(): boolean {
+/** The core's answer for the choice the settings hold now: none yet is a first start's. */
+function preferencesNow(): Promise<UpdatePreferences> {
+  const { firstStart, turned } = PAGES.app.updatePreferences;
+  let stored: string | null = null;
   try {
-    return window.localStorage.getItem(CHECK_PREFERENCE_KEY) === 'on';
+    stored = window.localStorage.getItem(CHECK_PREFERENCE_KEY);
   } catch {
-    return false;
+    // Without storage nothing was chosen yet.
   }
+  return settle(stored === 'on' || stored === 'off' ? turned[stored] : firstStart);
 }
 
 /** Answers a versions-and-updates command, or `undefined` when the command is not one of them. */
@@ -34,15 +39,15 @@ export function updatesCommand(command: string, args: Record<string, unknown>, p
     case 'update_all_outdated':
       return updateAll(publish, (args.request as UpdateAllRequest).workspaceIds, stageMs());
     case 'update_preferences':
-      return Promise.resolve({ checkAtStartup: checkPreference() });
+      return preferencesNow();
     case 'set_check_updates_at_startup': {
-      const enabled = args.enabled === true;
+      const choice = args.enabled === true ? 'on' : 'off';
       try {
-        window.localStorage.setItem(CHECK_PREFERENCE_KEY, enabled ? 'on' : 'off');
+        window.localStorage.setItem(CHECK_PREFERENCE_KEY, choice);
       } catch {
         // Without storage the choice lasts until the page reloads.
       }
-      return pause(100).then(() => ({ checkAtStartup: enabled }));
+      return pause(100).then(() => settle(PAGES.app.updatePreferences.turned[choice]));
     }
     default:
       return undefined;
