@@ -81,6 +81,28 @@ pub fn write_fake_az(bin: &Path, answer: &str, log: Option<&Path>) -> PathBuf {
     bin.to_path_buf()
 }
 
+/// Writes into `bin` a stand-in `az` that is installed but not signed in: it fails as the Azure
+/// CLI does before `az login` (`az.cmd` on Windows). Returns `bin`.
+pub fn write_signed_out_az(bin: &Path) -> PathBuf {
+    std::fs::create_dir_all(bin).unwrap();
+    if cfg!(windows) {
+        std::fs::write(
+            bin.join("az.cmd"),
+            "@echo off\r\necho ERROR: Please run 'az login' to setup account. 1>&2\r\nexit /b 1\r\n",
+        )
+        .unwrap();
+    } else {
+        let path = bin.join("az");
+        std::fs::write(
+            &path,
+            "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n",
+        )
+        .unwrap();
+        make_executable(&path);
+    }
+    bin.to_path_buf()
+}
+
 /// A token response as `az account get-access-token -o json` prints it, valid for an hour.
 pub fn az_token_json(token: &str) -> String {
     let expires_on = std::time::SystemTime::now()

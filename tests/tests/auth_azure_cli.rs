@@ -10,28 +10,12 @@ use auth_common::{Env, ScriptedBrowser, UserAction, ALICE};
 use pfrm_core::auth::store::{MemoryStore, TokenVault};
 use pfrm_core::auth::{AccountManager, SignInMethod};
 use pfrm_core::ErrorCode;
-use pfrm_tests::{az_token_json, make_executable, path_with, write_fake_az};
+use pfrm_tests::{az_token_json, path_with, write_fake_az, write_signed_out_az};
 
 fn install_fake_az(dir: &std::path::Path, token: &str, count_file: &std::path::Path, fail: bool) {
     let bin = dir.join(if fail { "bin-signed-out" } else { "bin" });
     if fail {
-        // az that is installed but not signed in.
-        std::fs::create_dir_all(&bin).unwrap();
-        if cfg!(windows) {
-            std::fs::write(
-                bin.join("az.cmd"),
-                "@echo off\r\necho ERROR: Please run 'az login' to setup account. 1>&2\r\nexit /b 1\r\n",
-            )
-            .unwrap();
-        } else {
-            let path = bin.join("az");
-            std::fs::write(
-                &path,
-                "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n",
-            )
-            .unwrap();
-            make_executable(&path);
-        }
+        write_signed_out_az(&bin);
     } else {
         write_fake_az(&bin, &az_token_json(token), Some(count_file));
     }

@@ -19,7 +19,7 @@ use clients_common::ops::{fast, services};
 use clients_common::Env;
 use page_fixtures::changes::changes;
 use page_fixtures::normalise::normalise;
-use page_fixtures::{about_app, activity, answer, app, decommission, ok};
+use page_fixtures::{about_app, activity, answer, app, decommission, ok, replaced};
 use pfrm_core::migration::decommission::{check_confirmation, plan_decommission};
 use pfrm_core::migration::inventory::{self, workspace_flow, ItemKind};
 use pfrm_core::migration::retirement::{parse_date, Clock};
@@ -423,10 +423,11 @@ async fn generate(world: &World) -> Value {
             let refused =
                 workspace_flow::scaffold_workspace_flow(&services, id, flow_id, scratch.path())
                     .await;
-            let refused = serde_json::to_string(&answer(refused))
-                .unwrap()
-                .replace(&scratch.path().display().to_string(), OUT_DIR);
-            not_empty.insert(flow_id.clone(), serde_json::from_str(&refused).unwrap());
+            let scratch = scratch.path().display().to_string();
+            not_empty.insert(
+                flow_id.clone(),
+                replaced(&answer(refused), [(scratch.as_str(), OUT_DIR)]),
+            );
         }
         one.insert("exportFlowProject".into(), Value::Object(projects));
         one.insert("exportFlowProjectNotEmpty".into(), Value::Object(not_empty));

@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
 use super::normalise::normalise;
-use super::{answer, ok};
+use super::{answer, ok, replaced};
 use crate::clients_common::Env;
 use crate::TODAY;
 
@@ -130,10 +130,7 @@ impl Home {
 
     /// `value` with the scratch folder shown as `HOME`.
     fn shown(&self, value: &Value) -> Value {
-        let text = serde_json::to_string(value)
-            .unwrap()
-            .replace(&self.dir.path().display().to_string(), HOME);
-        serde_json::from_str(&text).unwrap()
+        replaced(value, [(self.dir.path().display().to_string(), HOME)])
     }
 }
 
@@ -157,14 +154,14 @@ fn app_info(damaged: bool) -> Value {
         log_dir: log.as_deref(),
         journal_warning: None,
     });
-    let mut text = serde_json::to_string(&info).unwrap();
     // The damaged file's new name carries the moment it was moved: noon of the fixtures' day.
-    if let Some(kept) = &settings.kept_as {
-        let stamp = TODAY.replace('-', "");
-        let fixed = config_file.with_file_name(format!("settings.json.damaged-{stamp}T120000Z"));
-        text = text.replace(&kept.display().to_string(), &fixed.display().to_string());
-    }
-    home.shown(&serde_json::from_str(&text).unwrap())
+    let stamp = TODAY.replace('-', "");
+    let fixed = config_file.with_file_name(format!("settings.json.damaged-{stamp}T120000Z"));
+    let moved = settings
+        .kept_as
+        .iter()
+        .map(|kept| (kept.display().to_string(), fixed.display().to_string()));
+    home.shown(&replaced(&info, moved))
 }
 
 /// `prepare_diagnostics` as the shell gathers it (over the world, about the workspace the user

@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 
 use super::changes::quick_grants;
 use super::normalise::normalise;
+use super::replaced;
 use crate::clients_common::ops::{fast, services};
 use crate::{start, World};
 
@@ -157,12 +158,14 @@ pub async fn activity(world: &World) -> Value {
         "cancelled": cancelled.expect("the creation ended cancelled"),
         "afterClear": operations.list(),
     });
-    let mut text = serde_json::to_string(&fixture).unwrap();
-    for snapshot in &latest {
-        text = text.replace(&snapshot.id, &format!("op-{}", stable_name(snapshot.kind)));
-    }
+    let stable_ids = latest.iter().map(|snapshot| {
+        (
+            snapshot.id.clone(),
+            format!("op-{}", stable_name(snapshot.kind)),
+        )
+    });
     normalise(
-        serde_json::from_str(&text).unwrap(),
+        replaced(&fixture, stable_ids),
         env.emulator.ready_info(),
         started,
     )

@@ -5,7 +5,7 @@ use pfrm_core::migration::inventory::export::{self, ExportFormat};
 use pfrm_core::migration::inventory::Inventory;
 use serde_json::{Map, Value};
 
-use super::answer;
+use super::{answer, replaced};
 
 /// The Downloads folder the fixtures show (the generator's own is a temporary folder).
 const DOWNLOADS: &str = "/home/alex/Downloads";
@@ -22,13 +22,10 @@ pub fn saved_paths(inventory: &Inventory) -> Value {
         let saved = export::save(inventory, format, downloads.path())
             .map(|path| path.display().to_string());
         let folder = downloads.path().display().to_string();
-        let text = serde_json::to_string(&answer(saved))
-            .unwrap()
-            .replace(&folder, DOWNLOADS);
         let key = serde_json::to_value(format).unwrap();
         paths.insert(
             key.as_str().unwrap().to_owned(),
-            serde_json::from_str(&text).unwrap(),
+            replaced(&answer(saved), [(folder.as_str(), DOWNLOADS)]),
         );
     }
     Value::Object(paths)

@@ -49,6 +49,19 @@ pub fn answer<T: Serialize>(result: pfrm_core::Result<T>) -> Value {
     }
 }
 
+/// `value` as JSON, with each `(from, to)` replaced in its text: a scratch folder, a random id or
+/// a moment shown as the fixed stand-in the fixtures hold.
+pub fn replaced<T: Serialize>(
+    value: &T,
+    pairs: impl IntoIterator<Item = (impl AsRef<str>, impl AsRef<str>)>,
+) -> Value {
+    let mut text = serde_json::to_string(value).unwrap();
+    for (from, to) in pairs {
+        text = text.replace(from.as_ref(), to.as_ref());
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
 pub fn ok<T: Serialize>(value: T) -> Value {
     json!({ "ok": value })
 }

@@ -8,7 +8,7 @@
 //! CLI, look at the directories and switch to another, add an account in the browser, switch
 //! back, sign out), so each answer is the one the core gives at that step.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,9 +22,10 @@ use pfrm_core::connection::{
 use pfrm_core::services::SessionStatus;
 use pfrm_core::Error;
 use pfrm_emulator::{Emulator, EmulatorOptions, Scenario};
-use pfrm_tests::{az_token_json, path_with, write_fake_az};
+use pfrm_tests::{az_token_json, path_with, write_fake_az, write_signed_out_az};
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
+use tokio::task::JoinHandle;
 
 use super::answer;
 use super::normalise::normalise;
@@ -85,10 +86,9 @@ fn app_session(
     (session, browser)
 }
 
-/// Runs `az` from a folder of its own (see [`az_signed_out`] and [`az_signed_in`]).
+/// Runs `az` from a folder of its own: installed but not signed in, until [`az_signed_in`].
 fn stand_in_az(env: &Env) -> AzCliExecutor {
-    let bin = az_folder(env);
-    az_signed_out(&bin);
+    let bin = write_signed_out_az(&az_folder(env));
     AzCliExecutor::new(
         CliPlatform::this_system(),
         Some(path_with(&bin)),
@@ -98,18 +98,6 @@ fn stand_in_az(env: &Env) -> AzCliExecutor {
 
 fn az_folder(env: &Env) -> PathBuf {
     env.dir.path().join("az-bin")
-}
-
-/// `az` installed, but no one ran `az login`: it says so, as the Azure CLI does.
-fn az_signed_out(bin: &Path) {
-    write_fake_az(bin, "", None);
-    let script = if cfg!(windows) {
-        "@echo off\r\necho ERROR: Please run 'az login' to setup account. 1>&2\r\nexit /b 1\r\n"
-    } else {
-        "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n"
-    };
-    let name = if cfg!(windows) { "az.cmd" } else { "az" };
-    std::fs::write(bin.join(name), script).unwrap();
 }
 
 /// Alice ran `az login`: `az` prints an ARM token the world issued to her, for the tenant it is
@@ -181,12 +169,17 @@ async fn browser_cancelled(env: &Env) -> Value {
         async move { session.sign_in(SignIn::Browser, None).await }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
+    json!({ "cancelled": cancel(&session, waiting).await })
+}
+
+/// Presses the app's Cancel on the sign-in `waiting` runs, and says how it ended.
+async fn cancel(session: &Session, waiting: JoinHandle<Result<SessionStatus, Error>>) -> Value {
     session.cancel_sign_in().await;
     let ended = tokio::time::timeout(Duration::from_secs(10), waiting)
         .await
         .expect("a cancelled sign-in ends")
         .unwrap();
-    json!({ "cancelled": answer(ended) })
+    answer(ended)
 }
 
 /// The code and page the device code sign-in shows, and its end when cancelled.
@@ -207,16 +200,12 @@ async fn device_code(env: &Env) -> Value {
         .await
         .expect("the device code is shown")
         .expect("a prompt");
-    session.cancel_sign_in().await;
-    let ended = tokio::time::timeout(Duration::from_secs(10), waiting)
-        .await
-        .expect("a cancelled sign-in ends")
-        .unwrap();
+    let cancelled = cancel(&session, waiting).await;
     let drawn = std::mem::replace(&mut prompt.user_code, DEVICE_CODE.into());
     if let Some(message) = &mut prompt.message {
         *message = message.replace(&drawn, DEVICE_CODE);
     }
-    json!({ "prompt": prompt, "cancelled": answer(ended) })
+    json!({ "prompt": prompt, "cancelled": cancelled })
 }
 
 /// The page tests' walk through the accounts, each step's answer in order.
