@@ -6,6 +6,7 @@
 import type { LastPlace, SavedBundle } from '../backend/bindings';
 import { pause } from './changes';
 import { PAGES, notGenerated, settle } from './fixtures';
+import { readSetting, writeSetting } from './settingsFile';
 
 const APP = PAGES.app;
 
@@ -16,12 +17,8 @@ const APP = PAGES.app;
 const PLACE_KEY = 'pfrm.mock.place';
 
 function placeNow(): number {
-  try {
-    const stored = Number(window.localStorage.getItem(PLACE_KEY) ?? 0);
-    return Number.isInteger(stored) && stored >= 0 && stored < APP.place.places.length ? stored : 0;
-  } catch {
-    return 0;
-  }
+  const stored = Number(readSetting(PLACE_KEY) ?? 0);
+  return Number.isInteger(stored) && stored >= 0 && stored < APP.place.places.length ? stored : 0;
 }
 
 /** The core's answer to remembering `page` or `workspaceId` where the settings hold the place now. */
@@ -32,11 +29,7 @@ function rememberPlace(page: unknown, workspaceId: unknown): Promise<LastPlace> 
   if (next === undefined || place === undefined) {
     return Promise.reject(notGenerated(`remembering the place ${JSON.stringify({ page, workspaceId })}`));
   }
-  try {
-    window.localStorage.setItem(PLACE_KEY, String(next));
-  } catch {
-    // Without storage the place lasts until the page reloads, as a settings file that cannot be written.
-  }
+  writeSetting(PLACE_KEY, String(next));
   return Promise.resolve(structuredClone(place));
 }
 

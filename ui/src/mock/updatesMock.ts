@@ -7,6 +7,7 @@
 import type { UpdateAllRequest, UpdatePreferences, UpdateRuntimeRequest } from '../backend/bindings';
 import { fleetNow, pause, updateAll, updateRuntime, versionNow, type Publish } from './changes';
 import { PAGES, settle, workspaceAnswers } from './fixtures';
+import { readSetting, writeSetting } from './settingsFile';
 
 /** Where the choice the settings hold is kept between page loads (the page's own storage stands for the settings file). */
 const CHECK_PREFERENCE_KEY = 'pfrm.mock.checkUpdatesAtStartup';
@@ -16,12 +17,7 @@ const stageMs = () => (new URLSearchParams(window.location.search).get('scenario
 /** The core's answer for the choice the settings hold now: none yet is a first start's. */
 function preferencesNow(): Promise<UpdatePreferences> {
   const { firstStart, turned } = PAGES.app.updatePreferences;
-  let stored: string | null = null;
-  try {
-    stored = window.localStorage.getItem(CHECK_PREFERENCE_KEY);
-  } catch {
-    // Without storage nothing was chosen yet.
-  }
+  const stored = readSetting(CHECK_PREFERENCE_KEY);
   return settle(stored === 'on' || stored === 'off' ? turned[stored] : firstStart);
 }
 
@@ -42,11 +38,7 @@ export function updatesCommand(command: string, args: Record<string, unknown>, p
       return preferencesNow();
     case 'set_check_updates_at_startup': {
       const choice = args.enabled === true ? 'on' : 'off';
-      try {
-        window.localStorage.setItem(CHECK_PREFERENCE_KEY, choice);
-      } catch {
-        // Without storage the choice lasts until the page reloads.
-      }
+      writeSetting(CHECK_PREFERENCE_KEY, choice);
       return pause(100).then(() => settle(PAGES.app.updatePreferences.turned[choice]));
     }
     default:
